@@ -1,0 +1,115 @@
+"""The KPI formulas of kpi-rules.md, one function each, on exact fractions.
+
+Every function takes plain counts and the scheme and returns a number; none
+knows where the counts came from. Section numbers refer to kpi-rules.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import TypeVar
+
+from fieldkpi.figures import PersonFigures, TicketCounts, WorkloadMonth
+from fieldkpi.scheme import ENTERED_KINDS, ZEROING_KINDS, Scheme
+
+K = TypeVar("K", bound=Hashable)
+ZERO = Fraction(0)
+
+
+def ratio(numerator: Fraction | int, denominator: Fraction | int) -> Fraction:
+    """numerator / denominator, 0 when there is nothing to divide by."""
+    return Fraction(numerator) / denominator if denominator else ZERO
+
+
+def timeliness(counts: TicketCounts, scheme: Scheme) -> Fraction:
+    """§1: day-weighted completion timeliness, −150 … 20; 0 when there are no orders."""
+    points = sum(
+        (n * p for n, p in zip(counts.by_day, scheme.bucket_points, strict=True)),
+        ZERO,
+    )
+    points += counts.late * scheme.late_points + counts.open_over * scheme.open_points
+    return ratio(points, counts.orders)
+
+
+def satisfaction(ratings: Iterable[int], scheme: Scheme) -> Fraction:
+    """§4: share of rated callbacks rated at least the threshold; 0 with none rated."""
+    ratings = tuple(ratings)
+    satisfied = sum(ratings[scheme.satisfied_min_rating - 1 :])
+    return ratio(satisfied, sum(ratings))
+
+
+def days_worked(attendance_days: int | None, active_days: int) -> int:
+    """§3: attendance when recorded, else the distinct dates with any action."""
+    return active_days if attendance_days is None else attendance_days
+
+
+def daily_workload(workload: int, attendance_days: int | None, active_days: int) -> Fraction:
+    return ratio(workload, days_worked(attendance_days, active_days))
+
+
+def annual_max_daily(history: Iterable[WorkloadMonth]) -> tuple[Fraction, WorkloadMonth | None]:
+    """§3: the highest monthly daily workload of any rep of the branch this year, and whose."""
+    best, whose = ZERO, None
+    for month in history:
+        daily = daily_workload(month.workload, month.attendance_days, month.active_days)
+        if daily > best:
+            best, whose = daily, month
+    return best, whose
+
+
+def saturation(figures: PersonFigures, annual_max: Fraction) -> Fraction:
+    daily = daily_workload(figures.workload, figures.attendance_days, figures.active_days)
+    return ratio(daily, annual_max)
+
+
+def feedback_rate(figures: PersonFigures) -> Fraction:
+    """§2: engineer-problem points filed per on-site visit of the rep's district."""
+    return ratio(figures.problem_points, figures.visits)
+
+
+def deduction(figures: PersonFigures, scheme: Scheme) -> tuple[Fraction, bool]:
+    """§5: points taken off, and whether a media complaint zeroes the total."""
+    points = figures.entered_deduction_points
+    zeroed = False
+    for kind, count in figures.deductions.items():
+        if not count:
+            continue
+        if kind in ZEROING_KINDS:
+            zeroed = True
+        elif kind not in ENTERED_KINDS:
+            points += count * scheme.deduction_points.get(kind, ZERO)
+    return points, zeroed
+
+
+def competition_ranks(values: Mapping[K, Fraction], *, best_first: bool = True) -> dict[K, int]:
+    """1, 2, 2, 4: equal values share the best rank; the next rank skips the tie."""
+    ordered = sorted(values.values(), reverse=best_first)
+    first_at: dict[Fraction, int] = {}
+    for position, value in enumerate(ordered, start=1):
+        first_at.setdefault(value, position)
+    return {key: first_at[value] for key, value in values.items()}
+
+
+def rank_points(values: Mapping[K, Fraction], maximum: Fraction) -> dict[K, Fraction]:
+    """§6: max·(n − r)/(n − 1) by competition rank r among n, higher value better."""
+    n = len(values)
+    if n == 1:
+        return {key: Fraction(maximum) for key in values}
+    ranks = competition_ranks(values)
+    return {key: Fraction(maximum) * (n - rank) / (n - 1) for key, rank in ranks.items()}
+
+
+def round_half_up(value: Fraction, places: int = 2) -> Decimal:
+    """Round an exact value half away from zero on its exact decimal digits.
+
+    Half-up on the exact fraction, not on a float: 2.675 rounds to 2.68.
+    """
+    quantum = Decimal(1).scaleb(-places)
+    sign = -1 if value < 0 else 1
+    scaled = abs(value) * 10**places
+    whole, rest = divmod(scaled.numerator, scaled.denominator)
+    if 2 * rest >= scaled.denominator:
+        whole += 1
+    return (Decimal(sign * whole) * quantum).quantize(quantum, rounding=ROUND_HALF_UP)

@@ -1,0 +1,181 @@
+"""The appraisal scheme: every number of kpi-rules.md as a setting.
+
+The built-in defaults are the spec's values (``default_scheme.toml`` beside
+this file). A branch overrides any of them with a TOML file holding only the
+keys it changes. Numbers are kept as exact fractions so that ties and the
+half-up rounding of totals never depend on binary floating point.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+DEDUCTION_KINDS = (
+    "backfill",
+    "violation",
+    "fake_completion",
+    "complaint_general",
+    "complaint_major",
+    "complaint_internal",
+    "complaint_media",
+    "branch_rule",
+)
+# Kinds whose points come with each event rather than from the table.
+ENTERED_KINDS = frozenset({"branch_rule"})
+# Kinds that zero the month's total instead of deducting points.
+ZEROING_KINDS = frozenset({"complaint_media"})
+
+
+class SchemeError(ValueError):
+    """A scheme file that cannot be used; the message names the file and key."""
+
+
+def exact(value: Any) -> Fraction:
+    """A TOML or SQL number as an exact fraction of its decimal spelling (0.1 → 1/10)."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, bool):
+        raise TypeError("a number, not true/false")
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float | Decimal | str):
+        return Fraction(Decimal(repr(value) if isinstance(value, float) else value))
+    raise TypeError(f"a number, not {type(value).__name__}")
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """Every setting of the appraisal; see ``default_scheme.toml`` for what each means."""
+
+    bucket_points: tuple[Fraction, ...]
+    late_points: Fraction
+    open_points: Fraction
+    open_days: int
+    engineer_timeliness_scale: Fraction
+    rep_feedback_max: Fraction
+    rep_workload_max: Fraction
+    rep_satisfaction_max: Fraction
+    engineer_satisfaction_max: Fraction
+    first_month_workload: Fraction
+    satisfied_min_rating: int
+    problem_default_points: Fraction
+    deduction_points: dict[str, Fraction] = field(default_factory=dict)
+    top_rewards: tuple[Fraction, ...] = ()
+    bottom_penalties: tuple[Fraction, ...] = ()
+    source: tuple[str, ...] = ()
+
+    def to_toml_dict(self) -> dict[str, Any]:
+        """The settings as a TOML-ready dict, so a closed month can freeze them."""
+        return {
+            "timeliness": {
+                "bucket_points": [_plain(p) for p in self.bucket_points],
+                "late_points": _plain(self.late_points),
+                "open_points": _plain(self.open_points),
+                "open_days": self.open_days,
+                "engineer_scale": _plain(self.engineer_timeliness_scale),
+            },
+            "pools": {
+                "rep_feedback": _plain(self.rep_feedback_max),
+                "rep_workload": _plain(self.rep_workload_max),
+                "rep_satisfaction": _plain(self.rep_satisfaction_max),
+                "engineer_satisfaction": _plain(self.engineer_satisfaction_max),
+                "first_month_workload": _plain(self.first_month_workload),
+            },
+            "satisfaction": {"satisfied_min_rating": self.satisfied_min_rating},
+            "problems": {"default_points": _plain(self.problem_default_points)},
+            "deductions": {k: _plain(v) for k, v in self.deduction_points.items()},
+            "rewards": {
+                "top": [_plain(v) for v in self.top_rewards],
+                "bottom": [_plain(v) for v in self.bottom_penalties],
+            },
+        }
+
+
+def _plain(value: Fraction) -> int | float:
+    return int(value) if value.denominator == 1 else float(value)
+
+
+def _default_text() -> str:
+    return resources.files("fieldkpi").joinpath("default_scheme.toml").read_text("utf-8")
+
+
+def default_scheme() -> Scheme:
+    return build_scheme([("built-in default", tomllib.loads(_default_text()))])
+
+
+def load_scheme(*paths: str | Path | None) -> Scheme:
+    """The default scheme overlaid by each existing file in order (later wins)."""
+    layers: list[tuple[str, dict]] = [("built-in default", tomllib.loads(_default_text()))]
+    for path in paths:
+        if path is None:
+            continue
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text("utf-8"))
+        except FileNotFoundError as exc:
+            raise SchemeError(f"{path}: no such scheme file") from exc
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise SchemeError(f"{path}: not a valid TOML file ({exc})") from exc
+        layers.append((str(path), data))
+    return build_scheme(layers)
+
+
+def scheme_from_dict(data: dict[str, Any], name: str = "frozen") -> Scheme:
+    """A complete scheme from a dict written by :meth:`Scheme.to_toml_dict`."""
+    return build_scheme([("built-in default", tomllib.loads(_default_text())), (name, data)])
+
+
+def build_scheme(layers: list[tuple[str, dict]]) -> Scheme:
+    merged: dict[str, dict] = {}
+    for name, data in layers:
+        _check_known(name, data, layers[0][1])
+        for section, values in data.items():
+            merged.setdefault(section, {}).update(values)
+    t, p, d, r = merged["timeliness"], merged["pools"], merged["deductions"], merged["rewards"]
+    where = " + ".join(name for name, _ in layers)
+    try:
+        buckets = tuple(exact(v) for v in t["bucket_points"])
+        if len(buckets) != 7:
+            raise SchemeError(f"{where}: timeliness.bucket_points needs 7 numbers (day 1 … 7)")
+        open_days = t["open_days"]
+        if not isinstance(open_days, int) or open_days < 1:
+            raise SchemeError(f"{where}: timeliness.open_days must be a whole number ≥ 1")
+        threshold = merged["satisfaction"]["satisfied_min_rating"]
+        if threshold not in (1, 2, 3, 4, 5):
+            raise SchemeError(f"{where}: satisfaction.satisfied_min_rating must be 1 … 5")
+        return Scheme(
+            bucket_points=buckets,
+            late_points=exact(t["late_points"]),
+            open_points=exact(t["open_points"]),
+            open_days=open_days,
+            engineer_timeliness_scale=exact(t["engineer_scale"]),
+            rep_feedback_max=exact(p["rep_feedback"]),
+            rep_workload_max=exact(p["rep_workload"]),
+            rep_satisfaction_max=exact(p["rep_satisfaction"]),
+            engineer_satisfaction_max=exact(p["engineer_satisfaction"]),
+            first_month_workload=exact(p["first_month_workload"]),
+            satisfied_min_rating=threshold,
+            problem_default_points=exact(merged["problems"]["default_points"]),
+            deduction_points={k: exact(d[k]) for k in DEDUCTION_KINDS if k in d},
+            top_rewards=tuple(exact(v) for v in r["top"]),
+            bottom_penalties=tuple(exact(v) for v in r["bottom"]),
+            source=tuple(name for name, _ in layers),
+        )
+    except TypeError as exc:
+        raise SchemeError(f"{where}: {exc}") from exc
+
+
+def _check_known(name: str, data: dict, default: dict) -> None:
+    """A misspelt key would silently change nothing: refuse it by name."""
+    for section, values in data.items():
+        if section not in default or not isinstance(values, dict):
+            raise SchemeError(f"{name}: unknown section [{section}]")
+        for key in values:
+            if key not in default[section]:
+                raise SchemeError(f"{name}: unknown setting {section}.{key}")

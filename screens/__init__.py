@@ -1,0 +1,1 @@
+"""The Textual screens, widgets and styles of the fieldkpi TUI."""

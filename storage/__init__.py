@@ -1,0 +1,1 @@
+"""Everything SQLite: schema, migrations, imports, ticket writes and the SQL aggregates."""

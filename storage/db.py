@@ -1,0 +1,137 @@
+"""Opening the database: pragmas for many users at once, and one way to write.
+
+Every process (one per person logged in over SSH) opens its own connection.
+WAL lets readers work while one writer writes; the busy timeout makes a second
+writer wait instead of failing. Writes go through :meth:`Store.write`, which
+starts with ``BEGIN IMMEDIATE``: a plain deferred ``BEGIN`` that reads and then
+writes fails with "database is locked" at once, ignoring the busy timeout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from storage.errors import DatabaseUnusable
+from storage.migrations import apply_migrations
+
+BUSY_TIMEOUT_S = 30.0
+
+
+class Store:
+    """One connection to a fieldkpi database, shared by the threads of one process.
+
+    Textual runs storage calls in worker threads, so the connection is opened
+    with ``check_same_thread=False`` and every use takes ``self.lock``.
+    """
+
+    def __init__(self, db: sqlite_utils.Database, path: str) -> None:
+        self.db = db
+        self.path = path
+        self.lock = threading.RLock()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite_utils.Database]:
+        """One write transaction: all of it commits, or none of it does."""
+        with self.lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[sqlite_utils.Database]:
+        """A consistent snapshot for several queries that must agree."""
+        with self.lock:
+            self.conn.execute("BEGIN")
+            try:
+                yield self.db
+            finally:
+                if self.conn.in_transaction:
+                    self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple | list | dict = ()) -> list[sqlite3.Row]:
+        with self.lock:
+            return self.conn.execute(sql, params).fetchall()
+
+    def scalar(self, sql: str, params: tuple | list | dict = ()):
+        with self.lock:
+            row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def data_version(self) -> int:
+        """Changes whenever *another* connection commits: a cheap "refresh now"."""
+        return self.scalar("PRAGMA data_version")
+
+    def close(self) -> None:
+        with self.lock:
+            self.db.close()
+
+
+def open_store(path: str | os.PathLike, *, create: bool = True) -> Store:
+    """Open (or create) a database, check it is ours, and bring its schema up to date.
+
+    Raises :class:`DatabaseUnusable` with a one-line reason for a directory, a
+    file that is not SQLite, a read-only file, a corrupt file or a database
+    written by a newer fieldkpi; the file is left as it was.
+    """
+    path = str(path)
+    target = Path(path)
+    if target.is_dir():
+        raise DatabaseUnusable(f"{path}: is a directory, not a database file")
+    exists = target.exists()
+    if not exists and not create:
+        raise DatabaseUnusable(f"{path}: no such database")
+    if exists:
+        _check_header(target)
+        if not os.access(path, os.W_OK):
+            raise DatabaseUnusable(f"{path}: the database file is read-only")
+    elif not target.parent.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise DatabaseUnusable(f"{path}: cannot open the database ({exc})") from exc
+    conn.row_factory = sqlite3.Row
+    try:
+        db = sqlite_utils.Database(conn)
+        conn.execute("PRAGMA foreign_keys = ON")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise DatabaseUnusable(f"{path}: cannot switch the database to WAL mode")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        store = Store(db, path)
+        apply_migrations(store)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise DatabaseUnusable(f"{path}: not a usable fieldkpi database ({exc})") from exc
+    except BaseException:
+        conn.close()
+        raise
+    return store
+
+
+def _check_header(target: Path) -> None:
+    """Refuse a non-SQLite file before SQLite gets a chance to touch it."""
+    try:
+        with target.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise DatabaseUnusable(f"{target}: cannot read the file ({exc.strerror})") from exc
+    if head and head != b"SQLite format 3\x00":
+        raise DatabaseUnusable(f"{target}: not a SQLite database")

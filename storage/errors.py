@@ -1,0 +1,13 @@
+"""Errors that storage raises for a person to read, each with a one-line message."""
+
+
+class StorageError(Exception):
+    """Base of the errors below: the message is written for the user."""
+
+
+class DatabaseUnusable(StorageError):
+    """The database file cannot be used (not SQLite, read-only, newer schema …)."""
+
+
+class NotFound(StorageError):
+    """A code named by the user does not exist."""
