@@ -1,0 +1,284 @@
+"""Per-person figures for a period, aggregated in SQL and handed over as plain data.
+
+Each query groups one month's rows by person (a handful of GROUP BY passes
+over indexed ranges); nothing reads a whole table into Python. The domain
+(:mod:`fieldkpi.ranking`) turns these counts into points.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from fractions import Fraction
+
+from fieldkpi.figures import (
+    BranchFigures,
+    Person,
+    PersonFigures,
+    TicketCounts,
+    WorkloadMonth,
+)
+from fieldkpi.period import Judgement, stamp
+from fieldkpi.scheme import exact
+from storage.db import Store
+
+# The ticket column that makes a ticket "theirs", by role (kpi-rules §1, §4).
+OWNER_COLUMN = {"engineer": "engineer", "rep": "rep"}
+
+
+def ranked_people(
+    store: Store, branch: str | None, role: str, judgement: Judgement
+) -> list[Person]:
+    """Staff of the role (and branch) employed at some point in the period (§6)."""
+    period = judgement.period
+    sql = """
+        SELECT code, name, branch, role, hired_on, left_on FROM staff
+        WHERE role = :role
+          AND (hired_on IS NULL OR hired_on <= :last_day)
+          AND (left_on IS NULL OR left_on >= :first_day)
+    """
+    params = {
+        "role": role,
+        "first_day": period.first_day.isoformat(),
+        "last_day": period.last_day.isoformat(),
+    }
+    if branch is not None:
+        sql += " AND branch = :branch"
+        params["branch"] = branch
+    return [person_from_row(row) for row in store.query(sql + " ORDER BY code", params)]
+
+
+def person_from_row(row) -> Person:
+    return Person(
+        code=row["code"],
+        name=row["name"],
+        branch=row["branch"],
+        role=row["role"],
+        hired_on=_date(row["hired_on"]),
+        left_on=_date(row["left_on"]),
+    )
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def branch_codes(store: Store) -> list[str]:
+    return [row[0] for row in store.query("SELECT code FROM branches ORDER BY code")]
+
+
+class _Window:
+    """The SQL parameters of one judged period, shared by every query below."""
+
+    def __init__(self, judgement: Judgement, open_days: int, branch: str | None) -> None:
+        self.params = {
+            "start": stamp(judgement.period.start),
+            "end": stamp(judgement.window_end),
+            "as_of": stamp(judgement.as_of),
+            "open_before": stamp(
+                datetime.combine(judgement.as_of.date() - timedelta(days=open_days), time())
+            ),
+            "month": str(judgement.period),
+            "year_start": stamp(judgement.period.year_start().start),
+            "branch": branch,
+        }
+        self.branch = branch
+
+    def staff_filter(self, column: str, role: str) -> str:
+        """Only people of this role (and branch): a join on the staff primary key."""
+        branch = " AND s.branch = :branch" if self.branch is not None else ""
+        return f"JOIN staff s ON s.code = {column} AND s.role = '{role}'{branch}"
+
+
+def ticket_counts(store: Store, window: _Window, role: str) -> dict[str, TicketCounts]:
+    """§1: completed tickets by day bucket, and those open past the limit at as-of."""
+    owner = OWNER_COLUMN[role]
+    join = window.staff_filter(f"t.{owner}", role)
+    completed = store.query(
+        f"""
+        SELECT code,
+               sum(day <= 1), sum(day = 2), sum(day = 3), sum(day = 4),
+               sum(day = 5), sum(day = 6), sum(day = 7), sum(day >= 8)
+        FROM (
+            SELECT t.{owner} AS code,
+                   CAST(julianday(substr(t.completed_at, 1, 10))
+                        - julianday(substr(t.received_at, 1, 10)) AS INTEGER) + 1 AS day
+            FROM tickets t {join}
+            WHERE t.cancelled = 0 AND t.completed_at >= :start AND t.completed_at <= :end
+        )
+        GROUP BY code
+        """,
+        window.params,
+    )
+    still_open = store.query(
+        f"""
+        SELECT code, count(*) FROM (
+            SELECT t.{owner} AS code FROM tickets t {join}
+            WHERE t.cancelled = 0 AND t.completed_at IS NULL AND t.received_at < :open_before
+            UNION ALL
+            SELECT t.{owner} AS code FROM tickets t {join}
+            WHERE t.cancelled = 0 AND t.completed_at > :as_of AND t.received_at < :open_before
+        )
+        GROUP BY code
+        """,
+        window.params,
+    )
+    open_over = {row[0]: row[1] for row in still_open}
+    counts = {
+        row[0]: TicketCounts(
+            by_day=tuple(row[1:8]), late=row[8], open_over=open_over.pop(row[0], 0)
+        )
+        for row in completed
+    }
+    counts.update({code: TicketCounts(open_over=n) for code, n in open_over.items()})
+    return counts
+
+
+def rating_counts(store: Store, window: _Window, role: str) -> dict[str, tuple[int, ...]]:
+    """§4: callbacks in the period on the person's tickets, counted per rating 1–5."""
+    owner = OWNER_COLUMN[role]
+    rows = store.query(
+        f"""
+        SELECT t.{owner}, sum(t.rating = 1), sum(t.rating = 2), sum(t.rating = 3),
+               sum(t.rating = 4), sum(t.rating = 5)
+        FROM tickets t {window.staff_filter(f"t.{owner}", role)}
+        WHERE t.cancelled = 0 AND t.rating IS NOT NULL
+          AND t.callback_at >= :start AND t.callback_at <= :end
+        GROUP BY t.{owner}
+        """,
+        window.params,
+    )
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def deduction_counts(
+    store: Store, window: _Window, role: str
+) -> dict[str, tuple[dict[str, int], Fraction]]:
+    """§5: events per kind, and the sum of points entered with them.
+
+    A row that another row corrects is void, and so is the correcting row:
+    deductions are append-only, so a correction is recorded, never an edit.
+    """
+    rows = store.query(
+        f"""
+        SELECT d.staff, d.kind, count(*), total(d.points)
+        FROM deductions d {window.staff_filter("d.staff", role)}
+        WHERE d.at >= :start AND d.at <= :end AND d.corrects IS NULL
+          AND NOT EXISTS (SELECT 1 FROM deductions c WHERE c.corrects = d.id)
+        GROUP BY d.staff, d.kind
+        """,
+        window.params,
+    )
+    result: dict[str, tuple[dict[str, int], Fraction]] = {}
+    for staff, kind, count, points in rows:
+        kinds, entered = result.get(staff, ({}, Fraction(0)))
+        kinds[kind] = count
+        if kind == "branch_rule":
+            entered += _points(points)
+        result[staff] = (kinds, entered)
+    return result
+
+
+def _points(total: float) -> Fraction:
+    """SQL sums points as binary floats; points are entered with a few decimals."""
+    return exact(f"{total:.6f}")
+
+
+def rep_activity(store: Store, window: _Window) -> dict[str, dict[str, object]]:
+    """§2 and §3 for reps: problem points, on-site visits, workload, days."""
+    join = window.staff_filter("{col}", "rep")
+    facts: dict[str, dict[str, object]] = defaultdict(dict)
+    for code, points in store.query(
+        f"""
+        SELECT p.rep, total(p.points) FROM problems p {join.format(col="p.rep")}
+        WHERE p.at >= :start AND p.at <= :end GROUP BY p.rep
+        """,
+        window.params,
+    ):
+        facts[code]["problem_points"] = _points(points)
+    for code, visits in store.query(
+        f"""
+        SELECT t.rep, count(*) FROM tickets t {join.format(col="t.rep")}
+        WHERE t.cancelled = 0 AND t.kind != 'inshop_repair'
+          AND coalesce(t.visited_at, t.completed_at) >= :start
+          AND coalesce(t.visited_at, t.completed_at) <= :end
+        GROUP BY t.rep
+        """,
+        window.params,
+    ):
+        facts[code]["visits"] = visits
+    for code, days in store.query(
+        f"SELECT att.staff, att.days FROM attendance att {join.format(col='att.staff')} "
+        "WHERE att.month = :month",
+        window.params,
+    ):
+        facts[code]["attendance_days"] = days
+    for _, month in workload_months(store, window, since=window.params["start"]):
+        facts[month.staff]["workload"] = month.workload
+        facts[month.staff]["active_days"] = month.active_days
+    return facts
+
+
+def workload_months(store: Store, window: _Window, since: str) -> list[tuple[str, WorkloadMonth]]:
+    """(branch, month) of each rep's workload per month from ``since`` to the period's end (§3)."""
+    rows = store.query(
+        f"""
+        SELECT s.branch, a.staff, substr(a.at, 1, 7) AS month, count(*),
+               count(DISTINCT substr(a.at, 1, 10)), att.days
+        FROM actions a {window.staff_filter("a.staff", "rep")}
+        LEFT JOIN attendance att ON att.staff = a.staff AND att.month = substr(a.at, 1, 7)
+        WHERE a.at >= :since AND a.at <= :end
+        GROUP BY a.staff, month
+        ORDER BY a.staff, month
+        """,
+        window.params | {"since": since},
+    )
+    return [
+        (branch, WorkloadMonth(staff, month, workload, days, active))
+        for branch, staff, month, workload, active, days in rows
+    ]
+
+
+def branch_figures(
+    store: Store, branch: str, role: str, judgement: Judgement, open_days: int
+) -> BranchFigures:
+    """Everything needed to rank one role of one branch in one period."""
+    return period_figures(store, role, judgement, open_days, branch=branch)[branch]
+
+
+def period_figures(
+    store: Store, role: str, judgement: Judgement, open_days: int, branch: str | None = None
+) -> dict[str, BranchFigures]:
+    """The figures of every branch (or one) for a role, from one snapshot of the database."""
+    window = _Window(judgement, open_days, branch)
+    with store.read():
+        people = ranked_people(store, branch, role, judgement)
+        tickets = ticket_counts(store, window, role)
+        ratings = rating_counts(store, window, role)
+        deductions = deduction_counts(store, window, role)
+        activity = rep_activity(store, window) if role == "rep" else {}
+        history = (
+            workload_months(store, window, since=window.params["year_start"])
+            if role == "rep"
+            else []
+        )
+        branches = [branch] if branch is not None else branch_codes(store)
+    by_branch: dict[str, BranchFigures] = {
+        code: BranchFigures(code, role, judgement, people=[], workload_history=[])
+        for code in branches
+    }
+    for person in people:
+        kinds, entered = deductions.get(person.code, ({}, Fraction(0)))
+        by_branch[person.branch].people.append(
+            PersonFigures(
+                person=person,
+                tickets=tickets.get(person.code, TicketCounts()),
+                ratings=ratings.get(person.code, (0,) * 5),
+                deductions=kinds,
+                entered_deduction_points=entered,
+                **activity.get(person.code, {}),
+            )
+        )
+    for rep_branch, month in history:
+        by_branch[rep_branch].workload_history.append(month)
+    return by_branch
