@@ -77,7 +77,11 @@ class WorkloadMonth:
 
 @dataclass(frozen=True)
 class BranchFigures:
-    """The facts for ranking one role of one branch in one period."""
+    """The facts for ranking one role of one branch in one period.
+
+    ``workload_history`` holds every rep-month of the branch from January up to
+    and including the period itself: the annual maximum is taken from it alone.
+    """
 
     branch: str
     role: str

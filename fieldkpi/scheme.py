@@ -8,6 +8,7 @@ half-up rounding of totals never depend on binary floating point.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -137,38 +138,63 @@ def build_scheme(layers: list[tuple[str, dict]]) -> Scheme:
         _check_known(name, data, layers[0][1])
         for section, values in data.items():
             merged.setdefault(section, {}).update(values)
-    t, p, d, r = merged["timeliness"], merged["pools"], merged["deductions"], merged["rewards"]
-    where = " + ".join(name for name, _ in layers)
-    try:
-        buckets = tuple(exact(v) for v in t["bucket_points"])
-        if len(buckets) != 7:
-            raise SchemeError(f"{where}: timeliness.bucket_points needs 7 numbers (day 1 … 7)")
-        open_days = t["open_days"]
-        if not isinstance(open_days, int) or open_days < 1:
-            raise SchemeError(f"{where}: timeliness.open_days must be a whole number ≥ 1")
-        threshold = merged["satisfaction"]["satisfied_min_rating"]
-        if threshold not in (1, 2, 3, 4, 5):
-            raise SchemeError(f"{where}: satisfaction.satisfied_min_rating must be 1 … 5")
-        return Scheme(
-            bucket_points=buckets,
-            late_points=exact(t["late_points"]),
-            open_points=exact(t["open_points"]),
-            open_days=open_days,
-            engineer_timeliness_scale=exact(t["engineer_scale"]),
-            rep_feedback_max=exact(p["rep_feedback"]),
-            rep_workload_max=exact(p["rep_workload"]),
-            rep_satisfaction_max=exact(p["rep_satisfaction"]),
-            engineer_satisfaction_max=exact(p["engineer_satisfaction"]),
-            first_month_workload=exact(p["first_month_workload"]),
-            satisfied_min_rating=threshold,
-            problem_default_points=exact(merged["problems"]["default_points"]),
-            deduction_points={k: exact(d[k]) for k in DEDUCTION_KINDS if k in d},
-            top_rewards=tuple(exact(v) for v in r["top"]),
-            bottom_penalties=tuple(exact(v) for v in r["bottom"]),
-            source=tuple(name for name, _ in layers),
-        )
-    except TypeError as exc:
-        raise SchemeError(f"{where}: {exc}") from exc
+    read = _Reader(merged, " + ".join(name for name, _ in layers))
+    buckets = read.numbers("timeliness", "bucket_points")
+    if len(buckets) != 7:
+        raise read.error("timeliness", "bucket_points", "needs 7 numbers (day 1 … 7)")
+    return Scheme(
+        bucket_points=buckets,
+        late_points=read.number("timeliness", "late_points"),
+        open_points=read.number("timeliness", "open_points"),
+        open_days=read.whole("timeliness", "open_days", 1, 3660),
+        engineer_timeliness_scale=read.number("timeliness", "engineer_scale"),
+        rep_feedback_max=read.number("pools", "rep_feedback"),
+        rep_workload_max=read.number("pools", "rep_workload"),
+        rep_satisfaction_max=read.number("pools", "rep_satisfaction"),
+        engineer_satisfaction_max=read.number("pools", "engineer_satisfaction"),
+        first_month_workload=read.number("pools", "first_month_workload"),
+        satisfied_min_rating=read.whole("satisfaction", "satisfied_min_rating", 1, 5),
+        problem_default_points=read.number("problems", "default_points"),
+        deduction_points={
+            kind: read.number("deductions", kind)
+            for kind in DEDUCTION_KINDS
+            if kind in merged["deductions"]
+        },
+        top_rewards=read.numbers("rewards", "top"),
+        bottom_penalties=read.numbers("rewards", "bottom"),
+        source=tuple(name for name, _ in layers),
+    )
+
+
+class _Reader:
+    """Reads typed settings, naming the file(s) and the key in every refusal."""
+
+    def __init__(self, merged: dict[str, dict], where: str) -> None:
+        self.merged = merged
+        self.where = where
+
+    def error(self, section: str, key: str, problem: str) -> SchemeError:
+        return SchemeError(f"{self.where}: {section}.{key} {problem}")
+
+    def number(self, section: str, key: str, value: Any = None) -> Fraction:
+        value = self.merged[section][key] if value is None else value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.error(section, key, f"must be a number, not {value!r}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.error(section, key, f"must be a finite number, not {value!r}")
+        return exact(value)
+
+    def numbers(self, section: str, key: str) -> tuple[Fraction, ...]:
+        values = self.merged[section][key]
+        if not isinstance(values, list):
+            raise self.error(section, key, f"must be a list of numbers, not {values!r}")
+        return tuple(self.number(section, key, v) for v in values)
+
+    def whole(self, section: str, key: str, low: int, high: int) -> int:
+        value = self.merged[section][key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise self.error(section, key, f"must be a whole number {low} … {high}, not {value!r}")
+        return value
 
 
 def _check_known(name: str, data: dict, default: dict) -> None:

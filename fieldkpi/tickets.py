@@ -1,0 +1,154 @@
+"""The ticket's life as one state machine: which step may follow which status.
+
+Storage asks :func:`next_status` before every change and screens ask
+:func:`allowed_steps` to enable their keys, so the two never disagree about
+what is possible. A refused step says why, in words for the person at the
+keyboard.
+"""
+
+from __future__ import annotations
+
+from fieldkpi.i18n import _
+
+STEPS = ("create", "dispatch", "visit", "await_parts", "complete", "cancel", "reopen", "callback")
+
+# A ticket that is being worked and still counts as open for the engineer and the queue.
+OPEN_STATUSES = ("received", "dispatched", "visited", "awaiting_parts")
+# The status a ticket has before its first step: it does not exist yet.
+NEW = ""
+
+_WORKED = ("dispatched", "visited", "awaiting_parts")
+
+# step -> {status before: status after}. Re-dispatch keeps a worked ticket's status.
+_TRANSITIONS: dict[str, dict[str, str]] = {
+    "create": {NEW: "received"},
+    "dispatch": {"received": "dispatched"} | {s: s for s in _WORKED},
+    "visit": {"dispatched": "visited", "awaiting_parts": "visited"},
+    "await_parts": {"visited": "awaiting_parts"},
+    "complete": dict.fromkeys(_WORKED, "completed"),
+    "cancel": dict.fromkeys(OPEN_STATUSES, "cancelled"),
+    "reopen": dict.fromkeys(("completed", "cancelled"), "dispatched"),
+    "callback": {"completed": "called_back"},
+}
+
+
+class StepRefused(ValueError):
+    """A step that the ticket's status does not allow; the message says why."""
+
+
+def status_label(status: str) -> str:
+    labels = {
+        "received": _("received"),
+        "dispatched": _("dispatched"),
+        "visited": _("visited"),
+        "awaiting_parts": _("awaiting parts"),
+        "completed": _("completed"),
+        "called_back": _("called back"),
+        "cancelled": _("cancelled"),
+    }
+    return labels.get(status, status)
+
+
+def step_label(step: str) -> str:
+    labels = {
+        "create": _("new ticket"),
+        "dispatch": _("dispatch"),
+        "visit": _("record visit"),
+        "await_parts": _("awaiting parts"),
+        "complete": _("complete"),
+        "cancel": _("cancel"),
+        "reopen": _("reopen"),
+        "callback": _("callback"),
+        "report_problem": _("report engineer problem"),
+        "deduction": _("deduction"),
+    }
+    return labels.get(step, step)
+
+
+def field_label(field: str) -> str:
+    """The name of a ticket field (or a history row's field) as a person reads it."""
+    labels = {
+        "status": _("status"),
+        "kind": _("kind"),
+        "received_at": _("received"),
+        "dispatched_at": _("dispatched at"),
+        "visited_at": _("visited at"),
+        "completed_at": _("completed at"),
+        "cancelled": _("cancelled"),
+        "cancel_reason": _("cancel reason"),
+        "engineer": _("engineer"),
+        "rep": _("rep"),
+        "callback_at": _("callback at"),
+        "rating": _("rating"),
+        "callback_note": _("callback comment"),
+        "customer": _("customer"),
+        "phone": _("phone"),
+        "address": _("address"),
+        "product": _("product"),
+        "fault": _("fault"),
+        "resolution": _("resolution"),
+        "note": _("note"),
+        "points": _("points"),
+        "staff": _("person"),
+    }
+    return labels.get(field, field)
+
+
+def next_status(status: str, step: str, *, has_engineer: bool = True) -> str:
+    """The status after ``step``; raises :class:`StepRefused` when it is not allowed.
+
+    ``has_engineer`` matters for reopening only: a reopened ticket goes back to
+    its engineer (dispatched) if it has one, else to the queue (received).
+    """
+    if step not in _TRANSITIONS:
+        raise ValueError(f"unknown step {step!r}")
+    after = _TRANSITIONS[step].get(status)
+    if after is None:
+        raise StepRefused(_refusal(status, step))
+    if step == "complete" and not has_engineer:
+        raise StepRefused(_("A ticket needs an engineer before it can be completed."))
+    if step == "reopen" and not has_engineer:
+        return "received"
+    return after
+
+
+def allowed_steps(status: str) -> tuple[str, ...]:
+    """The steps that may follow ``status``, in the order of :data:`STEPS`."""
+    return tuple(step for step in STEPS if status in _TRANSITIONS[step])
+
+
+def _refusal(status: str, step: str) -> str:
+    if step == "create":
+        return _("This ticket already exists.")
+    if status in ("completed", "called_back") and step != "reopen":
+        if step == "callback":
+            return _("The callback of this ticket has already been recorded.")
+        return _("This ticket is already {status}; reopen it first.").format(
+            status=status_label(status)
+        )
+    if status == "cancelled":
+        return _("This ticket is cancelled; reopen it first.")
+    if step == "reopen":
+        return _("Only a completed or cancelled ticket can be reopened.")
+    if step == "callback":
+        return _("A callback can be recorded only after the ticket is completed.")
+    if status == "received":
+        return _("Dispatch this ticket to an engineer first.")
+    return _("A ticket that is {status} cannot go to “{step}”.").format(
+        status=status_label(status), step=step_label(step)
+    )
+
+
+def age_bucket(age_days: int, open_days: int = 30, *, still_open: bool = True) -> str:
+    """The timeliness bucket a ticket of this age lands in (kpi-rules §1).
+
+    ``age_days`` counts as the timeliness day does: received today is day 1.
+    "d1" … "d7" for days 1–7, "late" from day 8, and "open30" for a ticket
+    still open more than ``open_days`` days after it was received. A ticket
+    that is no longer open (``still_open=False``) can be late but never open30.
+    """
+    if still_open and age_days - 1 > open_days:
+        return "open30"
+    if age_days >= 8:
+        return "late"
+    return f"d{max(age_days, 1)}"
