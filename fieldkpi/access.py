@@ -115,10 +115,76 @@ def check_deduction(user: Person, kind: str, target: Person) -> None:
     if kind not in ROLE_DEDUCTION_KINDS.get(user.role, frozenset()):
         if user.role == "rep":
             raise AccessDenied(_("Only a lead may record this kind of deduction."))
-        raise AccessDenied(_("Your role ({role}) may not record deductions.").format(role=user.role))
+        raise AccessDenied(_no_deductions(user))
     if user.role != "admin" and target.branch != user.branch:
+        message = _("{name} works for branch {branch}; you record deductions in {yours} only.")
         raise AccessDenied(
-            _("{name} works for branch {branch}; you may record deductions only in {yours}.").format(
-                name=target.name, branch=target.branch, yours=user.branch
-            )
+            message.format(name=target.name, branch=target.branch, yours=user.branch)
         )
+
+
+def may_record_deductions(user: Person) -> bool:
+    return bool(ROLE_DEDUCTION_KINDS.get(user.role))
+
+
+def check_may_record_deductions(user: Person) -> None:
+    if not may_record_deductions(user):
+        raise AccessDenied(_no_deductions(user))
+
+
+def _no_deductions(user: Person) -> str:
+    return _("Your role ({role}) may not record deductions.").format(role=user.role)
+
+
+# Rankings and figures (issue 4). A ranking shows everyone's names, scores and
+# ranks, so it is for the branch's lead and for admins. Everyone may see their
+# own figures; a lead also those of the people of their branch.
+
+
+def can_see_rankings(user: Person, branch: str) -> bool:
+    """The whole ranking of a branch: its lead, or an admin."""
+    return user.role == "admin" or (user.role == "lead" and user.branch == branch)
+
+
+def check_see_rankings(user: Person, branch: str) -> None:
+    _check_branch_lead(
+        user,
+        branch,
+        _("You lead branch {yours}; the rankings of {branch} are not yours to see."),
+        _("Only a lead or an admin sees the rankings; you see your own figures."),
+    )
+
+
+def can_see_figures(user: Person, person: Person) -> bool:
+    """A person's figures: their own, or anyone's in a ranking the user may see."""
+    return user.code == person.code or can_see_rankings(user, person.branch)
+
+
+def check_see_figures(user: Person, person: Person) -> None:
+    if not can_see_figures(user, person):
+        raise AccessDenied(_("You may see only your own figures."))
+
+
+def check_close_month(user: Person, branch: str) -> None:
+    """Those who see a branch's ranking close its months: its lead, or an admin."""
+    _check_branch_lead(
+        user,
+        branch,
+        _("You lead branch {yours}; only the lead of {branch} closes its months."),
+        _("Only the branch's lead or an admin closes a month."),
+    )
+
+
+def _check_branch_lead(user: Person, branch: str, other_lead: str, others: str) -> None:
+    """Refuse all but the branch's lead and admins; a lead of another branch is told which."""
+    if can_see_rankings(user, branch):
+        return
+    if user.role == "lead":
+        raise AccessDenied(other_lead.format(yours=user.branch, branch=branch))
+    raise AccessDenied(others)
+
+
+def check_reopen_month(user: Person) -> None:
+    """Reopening changes what was paid on: an admin's decision, and it is recorded."""
+    if user.role != "admin":
+        raise AccessDenied(_("Only an admin reopens a closed month."))

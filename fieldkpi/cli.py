@@ -184,7 +184,7 @@ def parse_as_of(text: str | None) -> datetime | None:
 
 def run_rank(args: argparse.Namespace) -> int:
     from fieldkpi import export
-    from storage.rankings import compute_rankings
+    from storage.closing import rankings_for
 
     try:
         period = Period.parse(args.month)
@@ -196,7 +196,7 @@ def run_rank(args: argparse.Namespace) -> int:
     try:
         if args.branch and not store.scalar("SELECT 1 FROM branches WHERE code = ?", [args.branch]):
             raise UserError(_("unknown branch {code}").format(code=args.branch))
-        rows = compute_rankings(
+        rows = rankings_for(  # a closed month shows its frozen rows
             store,
             judgement,
             scheme_for,

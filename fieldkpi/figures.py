@@ -57,7 +57,8 @@ class PersonFigures:
     ratings: tuple[int, ...] = (0,) * 5  # callbacks rated 1, 2, 3, 4, 5
     deductions: Mapping[str, int] = field(default_factory=dict)  # events per kind
     entered_deduction_points: Fraction = Fraction(0)  # sum over kinds that carry points
-    problem_points: Fraction = Fraction(0)
+    problem_points: Fraction = Fraction(0)  # of the reports filed with points of their own
+    unscored_problems: int = 0  # reports filed without: the scheme's default applies
     visits: int = 0
     workload: int = 0
     attendance_days: int | None = None

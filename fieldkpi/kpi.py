@@ -64,9 +64,13 @@ def saturation(figures: PersonFigures, annual_max: Fraction) -> Fraction:
     return ratio(daily, annual_max)
 
 
-def feedback_rate(figures: PersonFigures) -> Fraction:
-    """§2: engineer-problem points filed per on-site visit of the rep's district."""
-    return ratio(figures.problem_points, figures.visits)
+def feedback_rate(figures: PersonFigures, scheme: Scheme) -> Fraction:
+    """§2: engineer-problem points filed per on-site visit of the rep's district.
+
+    A report filed without points of its own counts the scheme's default.
+    """
+    points = figures.problem_points + figures.unscored_problems * scheme.problem_default_points
+    return ratio(points, figures.visits)
 
 
 def deduction(figures: PersonFigures, scheme: Scheme) -> tuple[Fraction, bool]:

@@ -114,7 +114,7 @@ def _total(points: Fraction, values: Mapping[str, object]) -> Decimal:
 def _score_reps(figures: BranchFigures, scheme: Scheme) -> list[_Scored]:
     people = figures.people
     base = {p.person.code: _common(p, scheme) for p in people}
-    feedback = {p.person.code: kpi.feedback_rate(p) for p in people}
+    feedback = {p.person.code: kpi.feedback_rate(p, scheme) for p in people}
     annual_max, _ = kpi.annual_max_daily(figures.workload_history)
     saturation = {p.person.code: kpi.saturation(p, annual_max) for p in people}
     first_month = {

@@ -22,7 +22,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from fieldkpi.period import Period, stamp
+from fieldkpi.period import Period
 
 SAMPLE_NOW = datetime(2026, 11, 20, 18, 0, 0)
 DEFAULT_SEED = 20261130
@@ -78,7 +78,7 @@ BRANCHES = (
         "广州市",
         reps=6,
         engineers=10,
-        tickets_per_day=6,
+        tickets_per_day=7,
         roads={
             "天河区": ("体育西路", "天河北路", "林和西路", "中山大道西", "黄埔大道西", "五山路"),
             "越秀区": ("环市东路", "东风中路", "北京路", "解放北路", "中山六路"),
@@ -274,9 +274,6 @@ class Member:
     problem_rate: float = 0.0  # how often a rep files an engineer-problem report
     duty: set[date] = field(default_factory=set)  # the days a rep is on shift
 
-    def employed_on(self, day: date) -> bool:
-        return self.hired_on <= day and (self.left_on is None or day <= self.left_on)
-
 
 def generate(seed: int = DEFAULT_SEED) -> dict[str, list[dict[str, str]]]:
     """The demo data as import rows per kind, each row a dict of the CSV columns."""
@@ -311,7 +308,7 @@ def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return stamp(value)
+        return value.isoformat(" ")  # the sample's moments are whole minutes: YYYY-MM-DD HH:MM:SS
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
@@ -346,7 +343,7 @@ class _Names:
 
     def customer(self) -> str:
         """Customers are often recorded as 王先生 / 李女士 rather than a full name."""
-        (surname, _), (given, _) = self._pick()
+        (surname, _sur_py), (given, _given_py) = self._pick()
         if self.rng.random() < 0.4:
             return surname + self.rng.choice(("先生", "女士"))
         return surname + given
@@ -476,7 +473,8 @@ class _Generator:
         for day in _days(BACKLOG_MONTH.first_day, SAMPLE_NOW.date()):
             count = stuck.get(day, 0)
             if day >= FIRST_MONTH.first_day:
-                count += max(1, plan.tickets_per_day + rng.randint(-3, 3) + (day.weekday() >= 5))
+                weekend = 1 if day.weekday() >= 5 else 0
+                count += max(1, plan.tickets_per_day + rng.randint(-3, 3) + weekend)
             latest = time(18, 30) if day < SAMPLE_NOW.date() else time(17, 55)
             moments = sorted(_clock(day, time(8, 30), latest, rng) for _ in range(count))
             stuck_slots = set(rng.sample(range(count), stuck.get(day, 0)))
@@ -542,9 +540,7 @@ class _Generator:
             )
         )
 
-    def _timeline(
-        self, kind: str, received: datetime, *, stuck: bool, cancelled: bool
-    ) -> _Ticket:
+    def _timeline(self, kind: str, received: datetime, *, stuck: bool, cancelled: bool) -> _Ticket:
         rng = self.rng
         onsite = kind in ONSITE
         t = _Ticket(received)
@@ -556,8 +552,9 @@ class _Generator:
         if stuck:
             # Waiting for parts: visited soon, finished only after the next month-end, or never.
             if onsite:
-                t.visited = _clock(received.date() + timedelta(days=rng.randint(1, 3)),
-                                   time(9), time(17), rng)  # fmt: skip
+                t.visited = _clock(
+                    received.date() + timedelta(days=rng.randint(1, 3)), time(9), time(17), rng
+                )
             if rng.random() < 0.75:
                 after = Period.of(received).shift(1).last_day
                 finish = after + timedelta(days=rng.randint(1, 25))
@@ -565,8 +562,10 @@ class _Generator:
             return t
         delay = self._delay("onsite" if onsite else "inshop")
         if delay == 0:
-            room = int((datetime.combine(received.date(), time(21, 30)) - t.dispatched)
-                       .total_seconds() // 60)  # fmt: skip
+            room = int(
+                (datetime.combine(received.date(), time(21, 30)) - t.dispatched).total_seconds()
+                // 60
+            )
             t.completed = _minutes(t.dispatched, 60, max(60, min(300, room)), rng)
             if onsite:
                 t.visited = _minutes(t.completed, -50, -20, rng)
@@ -585,10 +584,11 @@ class _Generator:
                 t.first_dispatch, t.dispatched = t.dispatched, redispatch
         return t
 
-    def _delay(self, sort: str) -> int:
-        if self.rng.random() < LATE_SHARE[sort]:
+    def _delay(self, where: str) -> int:
+        """Days from receipt to completion: mostly within the week, some late."""
+        if self.rng.random() < LATE_SHARE[where]:
             return self.rng.randint(7, 21)
-        return self.rng.choices(range(7), weights=DELAY_WEIGHTS[sort])[0]
+        return self.rng.choices(range(7), weights=DELAY_WEIGHTS[where])[0]
 
     def _engineer(self, plan: BranchPlan, t: _Ticket) -> Member:
         """An engineer employed from dispatch until the work is done (never a leaver's open job)."""
@@ -610,8 +610,9 @@ class _Generator:
             return None, None
         roll = rng.random()
         if roll < 0.78:
-            called = _clock(t.completed.date() + timedelta(days=rng.randint(1, 3)),
-                            time(9, 30), time(18), rng)  # fmt: skip
+            called = _clock(
+                t.completed.date() + timedelta(days=rng.randint(1, 3)), time(9, 30), time(18), rng
+            )
             if called > SAMPLE_NOW:
                 return None, None
             scale = RATING_LOW if rng.random() < engineer.low_rating else RATING_HIGH
@@ -640,13 +641,14 @@ class _Generator:
                 self._action(self._on_duty(plan.code, rep, moment.date()), moment, action, code)
 
     def _action(self, rep: Member, at: datetime, action: str, ticket: str) -> None:
-        self.rows["actions"].append(_row("actions", staff=rep.code, at=at, action=action,
-                                         ticket=ticket))  # fmt: skip
+        self.rows["actions"].append(
+            _row("actions", staff=rep.code, at=at, action=action, ticket=ticket)
+        )
 
     def _remember_completed(
         self, code: str, completed: datetime, rep: Member, engineer: Member | None
     ) -> None:
-        month = str(Period.of(completed))
+        month = completed.isoformat()[:7]
         for member in (rep, engineer):
             if member is not None:
                 self.completed.setdefault((member.code, month), []).append((code, completed))
@@ -658,13 +660,22 @@ class _Generator:
         visit = t.visited or t.completed
         filed = visit + timedelta(hours=rng.randint(1, 30))
         if not time(8, 30) <= filed.time() <= time(20):
-            filed = _clock(filed.date() + timedelta(days=filed.hour >= 20), time(9), time(11), rng)
+            filed = _clock(
+                filed.date() + timedelta(days=1 if filed.hour >= 20 else 0), time(9), time(11), rng
+            )
         if filed > SAMPLE_NOW:
             return
         note, points = rng.choice(PROBLEM_NOTES)
         self.rows["problems"].append(
-            _row("problems", rep=rep.code, engineer=engineer.code, at=filed, points=points,
-                 ticket=code, note=note)  # fmt: skip
+            _row(
+                "problems",
+                rep=rep.code,
+                engineer=engineer.code,
+                at=filed,
+                points=points,
+                ticket=code,
+                note=note,
+            )
         )
 
     def _customer(self, plan: BranchPlan) -> tuple[str, str, str]:
@@ -708,8 +719,11 @@ class _Generator:
         """One event against someone employed in the month, often naming one of their tickets."""
         rng = self.rng
         last = min(month.last_day, SAMPLE_NOW.date() - timedelta(days=1))
-        people = [m for m in self._of(branch, role) if m.hired_on <= last and
-                  (m.left_on is None or m.left_on >= month.first_day)]  # fmt: skip
+        people = [
+            m
+            for m in self._of(branch, role)
+            if m.hired_on <= last and (m.left_on is None or m.left_on >= month.first_day)
+        ]
         person = rng.choice(people)
         first = max(month.first_day, person.hired_on)
         last = min(last, person.left_on or last)
@@ -722,8 +736,9 @@ class _Generator:
         if done and (kind != "branch_rule" or rng.random() < 0.2):
             ticket, completed = rng.choice(done)
             first = completed.date()
-        at = _clock(first + timedelta(days=rng.randint(0, (last - first).days)),
-                    time(9), time(18), rng)  # fmt: skip
+        at = _clock(
+            first + timedelta(days=rng.randint(0, (last - first).days)), time(9), time(18), rng
+        )
         self.rows["deductions"].append(
             _row(
                 "deductions",

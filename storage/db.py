@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlite_utils
 
 from storage.errors import DatabaseUnusable
-from storage.migrations import apply_migrations
+from storage.migrations import known_versions, migrations
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -56,8 +56,15 @@ class Store:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[sqlite_utils.Database]:
-        """A consistent snapshot for several queries that must agree."""
+        """A consistent snapshot for several queries that must agree.
+
+        Inside :meth:`write` the open transaction already is that snapshot (and
+        sees its own writes), so reads done as part of a write join it.
+        """
         with self.lock:
+            if self.conn.in_transaction:
+                yield self.db
+                return
             self.conn.execute("BEGIN")
             try:
                 yield self.db
@@ -99,7 +106,7 @@ def open_store(path: str | os.PathLike, *, create: bool = True) -> Store:
         raise DatabaseUnusable(f"{path}: no such database")
     if exists:
         _check_header(target)
-        if not os.access(path, os.W_OK):
+        if not os.access(path, os.W_OK) or not target.stat().st_mode & 0o222:
             raise DatabaseUnusable(f"{path}: the database file is read-only")
     elif not target.parent.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -111,11 +118,12 @@ def open_store(path: str | os.PathLike, *, create: bool = True) -> Store:
     try:
         db = sqlite_utils.Database(conn)
         conn.execute("PRAGMA foreign_keys = ON")
+        store = Store(db, path)
+        check_compatible(store)
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal":
             raise DatabaseUnusable(f"{path}: cannot switch the database to WAL mode")
         conn.execute("PRAGMA synchronous = NORMAL")
-        store = Store(db, path)
         apply_migrations(store)
     except sqlite3.DatabaseError as exc:
         conn.close()
@@ -124,6 +132,40 @@ def open_store(path: str | os.PathLike, *, create: bool = True) -> Store:
         conn.close()
         raise
     return store
+
+
+def check_compatible(store: Store) -> None:
+    """Refuse, before anything is written, a database that is newer or not ours."""
+    known = len(known_versions())
+    version = store.scalar("PRAGMA user_version")
+    if version > known:
+        raise DatabaseUnusable(
+            f"{store.path}: written by a newer fieldkpi (schema {version}, this one "
+            f"knows {known}); upgrade fieldkpi"
+        )
+    tables = [name for name in store.db.table_names() if not name.startswith("sqlite_")]
+    if version == 0 and tables and "_sqlite_migrations" not in tables:
+        raise DatabaseUnusable(f"{store.path}: a SQLite database, but not a fieldkpi one")
+
+
+def apply_migrations(store: Store) -> None:
+    """Bring the schema up to date in one transaction; concurrent openers wait their turn."""
+    known = known_versions()
+    if store.scalar("PRAGMA user_version") == len(known):
+        return
+    with store.write() as db:
+        unknown = {m.name for m in migrations.applied(db)} - set(known)
+        if unknown:
+            raise DatabaseUnusable(
+                f"{store.path}: written by a newer fieldkpi (unknown migrations "
+                f"{', '.join(sorted(unknown))}); upgrade fieldkpi"
+            )
+        migrations.apply(db)
+        db.execute(f"PRAGMA user_version = {len(known)}")
+
+
+def schema_version(store: Store) -> int:
+    return store.scalar("PRAGMA user_version")
 
 
 def _check_header(target: Path) -> None:

@@ -67,7 +67,38 @@ def branch_codes(store: Store) -> list[str]:
     return [row[0] for row in store.query("SELECT code FROM branches ORDER BY code")]
 
 
-class _Window:
+# What puts a row in a judged period, as WHERE terms over the parameters of a
+# :class:`Window`. The drill-down (storage/drilldown.py) lists rows with these
+# very terms, so the facts it shows are the ones counted here.
+TICKET_DAY = (
+    "CAST(julianday(substr(t.completed_at, 1, 10))"
+    " - julianday(substr(t.received_at, 1, 10)) AS INTEGER) + 1"
+)  # §1: received and completed on the same date = day 1
+COMPLETED_IN_WINDOW = "t.cancelled = 0 AND t.completed_at >= :start AND t.completed_at <= :end"
+# §1's O, in two halves so that each walks an index: never completed, or completed after as-of.
+OPEN_OVER_LIMIT = (
+    "t.cancelled = 0 AND t.completed_at IS NULL AND t.received_at < :open_before",
+    "t.cancelled = 0 AND t.completed_at > :as_of AND t.received_at < :open_before",
+)
+RATED_IN_WINDOW = (
+    "t.cancelled = 0 AND t.rating IS NOT NULL AND t.callback_at >= :start AND t.callback_at <= :end"
+)
+VISIT_IN_WINDOW = (
+    "t.cancelled = 0 AND t.kind != 'inshop_repair'"
+    " AND coalesce(t.visited_at, t.completed_at) >= :start"
+    " AND coalesce(t.visited_at, t.completed_at) <= :end"
+)
+PROBLEM_IN_WINDOW = "p.at >= :start AND p.at <= :end"
+ACTIONS_SINCE = "a.at >= :since AND a.at <= :end"
+# A row that another row corrects is void, and so is the correcting row:
+# deductions are append-only, so a correction is recorded, never an edit.
+COUNTED_DEDUCTION = (
+    "d.at >= :start AND d.at <= :end AND d.corrects IS NULL"
+    " AND NOT EXISTS (SELECT 1 FROM deductions c WHERE c.corrects = d.id)"
+)
+
+
+class Window:
     """The SQL parameters of one judged period, shared by every query below."""
 
     def __init__(self, judgement: Judgement, open_days: int, branch: str | None) -> None:
@@ -90,7 +121,7 @@ class _Window:
         return f"JOIN staff s ON s.code = {column} AND s.role = '{role}'{branch}"
 
 
-def ticket_counts(store: Store, window: _Window, role: str) -> dict[str, TicketCounts]:
+def ticket_counts(store: Store, window: Window, role: str) -> dict[str, TicketCounts]:
     """§1: completed tickets by day bucket, and those open past the limit at as-of."""
     owner = OWNER_COLUMN[role]
     join = window.staff_filter(f"t.{owner}", role)
@@ -101,10 +132,9 @@ def ticket_counts(store: Store, window: _Window, role: str) -> dict[str, TicketC
                sum(day = 5), sum(day = 6), sum(day = 7), sum(day >= 8)
         FROM (
             SELECT t.{owner} AS code,
-                   CAST(julianday(substr(t.completed_at, 1, 10))
-                        - julianday(substr(t.received_at, 1, 10)) AS INTEGER) + 1 AS day
+                   {TICKET_DAY} AS day
             FROM tickets t {join}
-            WHERE t.cancelled = 0 AND t.completed_at >= :start AND t.completed_at <= :end
+            WHERE {COMPLETED_IN_WINDOW}
         )
         GROUP BY code
         """,
@@ -113,11 +143,9 @@ def ticket_counts(store: Store, window: _Window, role: str) -> dict[str, TicketC
     still_open = store.query(
         f"""
         SELECT code, count(*) FROM (
-            SELECT t.{owner} AS code FROM tickets t {join}
-            WHERE t.cancelled = 0 AND t.completed_at IS NULL AND t.received_at < :open_before
+            SELECT t.{owner} AS code FROM tickets t {join} WHERE {OPEN_OVER_LIMIT[0]}
             UNION ALL
-            SELECT t.{owner} AS code FROM tickets t {join}
-            WHERE t.cancelled = 0 AND t.completed_at > :as_of AND t.received_at < :open_before
+            SELECT t.{owner} AS code FROM tickets t {join} WHERE {OPEN_OVER_LIMIT[1]}
         )
         GROUP BY code
         """,
@@ -134,7 +162,7 @@ def ticket_counts(store: Store, window: _Window, role: str) -> dict[str, TicketC
     return counts
 
 
-def rating_counts(store: Store, window: _Window, role: str) -> dict[str, tuple[int, ...]]:
+def rating_counts(store: Store, window: Window, role: str) -> dict[str, tuple[int, ...]]:
     """§4: callbacks in the period on the person's tickets, counted per rating 1–5."""
     owner = OWNER_COLUMN[role]
     rows = store.query(
@@ -142,8 +170,7 @@ def rating_counts(store: Store, window: _Window, role: str) -> dict[str, tuple[i
         SELECT t.{owner}, sum(t.rating = 1), sum(t.rating = 2), sum(t.rating = 3),
                sum(t.rating = 4), sum(t.rating = 5)
         FROM tickets t {window.staff_filter(f"t.{owner}", role)}
-        WHERE t.cancelled = 0 AND t.rating IS NOT NULL
-          AND t.callback_at >= :start AND t.callback_at <= :end
+        WHERE {RATED_IN_WINDOW}
         GROUP BY t.{owner}
         """,
         window.params,
@@ -152,19 +179,14 @@ def rating_counts(store: Store, window: _Window, role: str) -> dict[str, tuple[i
 
 
 def deduction_counts(
-    store: Store, window: _Window, role: str
+    store: Store, window: Window, role: str
 ) -> dict[str, tuple[dict[str, int], Fraction]]:
-    """§5: events per kind, and the sum of points entered with them.
-
-    A row that another row corrects is void, and so is the correcting row:
-    deductions are append-only, so a correction is recorded, never an edit.
-    """
+    """§5: events per kind, and the sum of points entered with them (see COUNTED_DEDUCTION)."""
     rows = store.query(
         f"""
         SELECT d.staff, d.kind, count(*), total(d.points)
         FROM deductions d {window.staff_filter("d.staff", role)}
-        WHERE d.at >= :start AND d.at <= :end AND d.corrects IS NULL
-          AND NOT EXISTS (SELECT 1 FROM deductions c WHERE c.corrects = d.id)
+        WHERE {COUNTED_DEDUCTION}
         GROUP BY d.staff, d.kind
         """,
         window.params,
@@ -174,34 +196,34 @@ def deduction_counts(
         kinds, entered = result.get(staff, ({}, Fraction(0)))
         kinds[kind] = count
         if kind == "branch_rule":
-            entered += _points(points)
+            entered += sql_points(points)
         result[staff] = (kinds, entered)
     return result
 
 
-def _points(total: float) -> Fraction:
+def sql_points(total: float) -> Fraction:
     """SQL sums points as binary floats; points are entered with a few decimals."""
     return exact(f"{total:.6f}")
 
 
-def rep_activity(store: Store, window: _Window) -> dict[str, dict[str, object]]:
+def rep_activity(store: Store, window: Window) -> dict[str, dict[str, object]]:
     """§2 and §3 for reps: problem points, on-site visits, workload, days."""
     join = window.staff_filter("{col}", "rep")
     facts: dict[str, dict[str, object]] = defaultdict(dict)
-    for code, points in store.query(
+    for code, points, unscored in store.query(
         f"""
-        SELECT p.rep, total(p.points) FROM problems p {join.format(col="p.rep")}
-        WHERE p.at >= :start AND p.at <= :end GROUP BY p.rep
+        SELECT p.rep, total(p.points), sum(p.points IS NULL) FROM problems p
+        {join.format(col="p.rep")}
+        WHERE {PROBLEM_IN_WINDOW} GROUP BY p.rep
         """,
         window.params,
     ):
-        facts[code]["problem_points"] = _points(points)
+        facts[code]["problem_points"] = sql_points(points)
+        facts[code]["unscored_problems"] = unscored
     for code, visits in store.query(
         f"""
         SELECT t.rep, count(*) FROM tickets t {join.format(col="t.rep")}
-        WHERE t.cancelled = 0 AND t.kind != 'inshop_repair'
-          AND coalesce(t.visited_at, t.completed_at) >= :start
-          AND coalesce(t.visited_at, t.completed_at) <= :end
+        WHERE {VISIT_IN_WINDOW}
         GROUP BY t.rep
         """,
         window.params,
@@ -219,7 +241,7 @@ def rep_activity(store: Store, window: _Window) -> dict[str, dict[str, object]]:
     return facts
 
 
-def workload_months(store: Store, window: _Window, since: str) -> list[tuple[str, WorkloadMonth]]:
+def workload_months(store: Store, window: Window, since: str) -> list[tuple[str, WorkloadMonth]]:
     """(branch, month) of each rep's workload per month from ``since`` to the period's end (§3)."""
     rows = store.query(
         f"""
@@ -227,7 +249,7 @@ def workload_months(store: Store, window: _Window, since: str) -> list[tuple[str
                count(DISTINCT substr(a.at, 1, 10)), att.days
         FROM actions a {window.staff_filter("a.staff", "rep")}
         LEFT JOIN attendance att ON att.staff = a.staff AND att.month = substr(a.at, 1, 7)
-        WHERE a.at >= :since AND a.at <= :end
+        WHERE {ACTIONS_SINCE}
         GROUP BY a.staff, month
         ORDER BY a.staff, month
         """,
@@ -250,7 +272,7 @@ def period_figures(
     store: Store, role: str, judgement: Judgement, open_days: int, branch: str | None = None
 ) -> dict[str, BranchFigures]:
     """The figures of every branch (or one) for a role, from one snapshot of the database."""
-    window = _Window(judgement, open_days, branch)
+    window = Window(judgement, open_days, branch)
     with store.read():
         people = ranked_people(store, branch, role, judgement)
         tickets = ticket_counts(store, window, role)

@@ -8,15 +8,10 @@ has migrations this code does not know, is refused instead of misread.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import sqlite3
 
 from sqlite_utils.db import Database
 from sqlite_utils.migrations import Migrations
-
-from storage.errors import DatabaseUnusable
-
-if TYPE_CHECKING:
-    from storage.db import Store
 
 migrations = Migrations("fieldkpi")
 _names: list[str] = []
@@ -26,6 +21,7 @@ def migration(fn):
     """Register a schema step with sqlite-utils and remember its place in the order."""
     _names.append(fn.__name__)
     return migrations()(fn)
+
 
 ROLES = ("rep", "engineer", "lead", "admin")
 TICKET_KINDS = ("onsite_repair", "inshop_repair", "installation", "commissioning")
@@ -55,6 +51,22 @@ def _in(values: tuple[str, ...]) -> str:
     return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
 
+def _script(db: Database, sql: str) -> None:
+    """Run several statements inside the migration's transaction.
+
+    ``executescript`` would COMMIT first, so a migration that failed halfway
+    would leave half a schema behind; one statement at a time keeps it atomic.
+    """
+    statement = ""
+    for line in sql.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement in a migration: {statement.strip()[:60]}")
+
+
 def _append_only(db: Database, table: str) -> None:
     """History and deductions are evidence: SQL itself refuses to change them."""
     for verb in ("UPDATE", "DELETE"):
@@ -70,7 +82,8 @@ def _append_only(db: Database, table: str) -> None:
 
 @migration
 def m001_initial(db: Database) -> None:
-    db.executescript(
+    _script(
+        db,
         f"""
         CREATE TABLE branches (
             code TEXT PRIMARY KEY,
@@ -126,7 +139,6 @@ def m001_initial(db: Database) -> None:
         CREATE INDEX tickets_engineer ON tickets(engineer, status);
         CREATE INDEX tickets_rep ON tickets(rep, status);
         CREATE INDEX tickets_branch_activity ON tickets(branch, updated_at, id);
-        CREATE INDEX tickets_phone ON tickets(phone);
 
         CREATE TABLE ticket_history (
             id INTEGER PRIMARY KEY,
@@ -162,7 +174,7 @@ def m001_initial(db: Database) -> None:
             rep TEXT NOT NULL REFERENCES staff(code),
             engineer TEXT NOT NULL REFERENCES staff(code),
             at TEXT NOT NULL,
-            points REAL NOT NULL DEFAULT 1,
+            points REAL,
             ticket TEXT REFERENCES tickets(code),
             note TEXT
         );
@@ -182,7 +194,7 @@ def m001_initial(db: Database) -> None:
         );
         CREATE INDEX deductions_staff_at ON deductions(staff, at);
         CREATE INDEX deductions_at ON deductions(at, staff);
-        """
+        """,
     )
     _append_only(db, "ticket_history")
     _append_only(db, "deductions")
@@ -192,34 +204,122 @@ def known_versions() -> list[str]:
     return list(_names)
 
 
-def apply_migrations(store: Store) -> None:
-    """Bring the schema up to date, or refuse a database from a newer fieldkpi."""
-    known = known_versions()
-    user_version = store.scalar("PRAGMA user_version")
-    if user_version > len(known):
-        raise DatabaseUnusable(
-            f"{store.path}: written by a newer fieldkpi (schema {user_version}, "
-            f"this one knows {len(known)}); upgrade fieldkpi"
-        )
-    if user_version == len(known) and user_version > 0:
-        return
-    with store.write() as db:
-        applied = {m.name for m in migrations.applied(db)}
-        unknown = applied - set(known)
-        if unknown:
-            raise DatabaseUnusable(
-                f"{store.path}: written by a newer fieldkpi (unknown migrations "
-                f"{', '.join(sorted(unknown))}); upgrade fieldkpi"
-            )
-        if not applied and _has_foreign_tables(db):
-            raise DatabaseUnusable(f"{store.path}: a SQLite database, but not a fieldkpi one")
-        migrations.apply(db)
-        db.execute(f"PRAGMA user_version = {len(known)}")
+# The condition of the partial indexes on open tickets. A query can use them
+# only when its WHERE holds this very term, so queries spell it with this constant.
+OPEN_TICKET = "status IN ('received', 'dispatched', 'visited', 'awaiting_parts')"
 
 
-def _has_foreign_tables(db: Database) -> bool:
-    return any(not name.startswith(("_sqlite", "sqlite_")) for name in db.table_names())
+@migration
+def m002_ticket_queue(db: Database) -> None:
+    """Indexes for paging and searching the queue on a million tickets, and history versions.
+
+    Each queue shape walks one index in (updated_at, id) order, so a page reads
+    only the rows it shows; the partial indexes hold open tickets only and stay
+    small. ``ticket_history.version`` is the ticket version a change produced,
+    so a stale save can be told exactly which changes it missed.
+    """
+    _script(
+        db,
+        f"""
+        CREATE INDEX tickets_open_activity ON tickets(branch, updated_at, id)
+            WHERE {OPEN_TICKET};
+        CREATE INDEX tickets_branch_status_activity ON tickets(branch, status, updated_at, id);
+        CREATE INDEX tickets_engineer_activity ON tickets(engineer, updated_at, id);
+        CREATE INDEX tickets_engineer_open_activity ON tickets(engineer, updated_at, id)
+            WHERE {OPEN_TICKET};
+        CREATE INDEX tickets_rep_activity ON tickets(rep, updated_at, id);
+        CREATE INDEX tickets_rep_open_activity ON tickets(rep, updated_at, id)
+            WHERE {OPEN_TICKET};
+        CREATE INDEX tickets_branch_code ON tickets(branch, code);
+        CREATE INDEX tickets_branch_phone ON tickets(branch, phone);
+        CREATE INDEX tickets_branch_customer ON tickets(branch, customer);
+        ALTER TABLE ticket_history ADD COLUMN version INTEGER;
+        """,
+    )
 
 
-def schema_version(store: Store) -> int:
-    return store.scalar("PRAGMA user_version")
+@migration
+def m003_month_closing(db: Database) -> None:
+    """Closed months: a log of closings and reopenings, and the rankings frozen at each closing.
+
+    A closed month is paid from its frozen rows, so both tables are evidence
+    and append-only; reopening is a new log row, never a deletion. Each frozen
+    row holds every field of a ranking row exactly: fractions as "num/den",
+    the rounded total as its decimal text.
+
+    Also the index that finds the row correcting a deduction: the rankings and
+    the drill-down skip corrected deductions, and without it each check read
+    the whole deductions table.
+    """
+    _script(
+        db,
+        """
+        CREATE INDEX deductions_corrects ON deductions(corrects) WHERE corrects IS NOT NULL;
+
+        CREATE TABLE month_closings (
+            id INTEGER PRIMARY KEY,
+            branch TEXT NOT NULL REFERENCES branches(code),
+            period TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('close', 'reopen')),
+            at TEXT NOT NULL,
+            by TEXT NOT NULL REFERENCES staff(code),
+            as_of TEXT,
+            scheme TEXT,
+            note TEXT
+        );
+        CREATE INDEX month_closings_period ON month_closings(period, branch, id);
+
+        CREATE TABLE frozen_rankings (
+            closing INTEGER NOT NULL REFERENCES month_closings(id),
+            position INTEGER NOT NULL,
+            period TEXT NOT NULL,
+            as_of TEXT NOT NULL,
+            provisional INTEGER NOT NULL,
+            branch TEXT NOT NULL,
+            role TEXT NOT NULL,
+            rank INTEGER NOT NULL,
+            staff_code TEXT NOT NULL,
+            name TEXT NOT NULL,
+            feedback_rate TEXT,
+            feedback_points TEXT,
+            workload INTEGER,
+            days INTEGER,
+            saturation TEXT,
+            workload_points TEXT,
+            first_month INTEGER NOT NULL,
+            satisfaction TEXT NOT NULL,
+            satisfaction_points TEXT NOT NULL,
+            no_callbacks INTEGER NOT NULL,
+            timeliness TEXT NOT NULL,
+            timeliness_points TEXT NOT NULL,
+            no_orders INTEGER NOT NULL,
+            deductions TEXT NOT NULL,
+            zeroed INTEGER NOT NULL,
+            total TEXT NOT NULL,
+            reward TEXT NOT NULL,
+            PRIMARY KEY (closing, position)
+        );
+        """,
+    )
+    _append_only(db, "month_closings")
+    _append_only(db, "frozen_rankings")
+
+
+@migration
+def m004_person_completion_indexes(db: Database) -> None:
+    """A person's completed tickets by completion time, for §1 counts of one branch.
+
+    Timeliness counts of a branch walk from its staff to their tickets completed
+    in the month (or still open, completed_at NULL). Without these indexes that
+    walk reads every ticket a person ever had: seconds on a million tickets,
+    and the dispatch picker shows it on every dispatch. They carry received_at
+    and cancelled so the counts never touch the table.
+    """
+    _script(
+        db,
+        """
+        CREATE INDEX tickets_engineer_completed
+            ON tickets(engineer, completed_at, received_at, cancelled);
+        CREATE INDEX tickets_rep_completed ON tickets(rep, completed_at, received_at, cancelled);
+        """,
+    )

@@ -100,17 +100,17 @@ def test_no_orders_scores_zero():
 
 def test_feedback_rate_with_fractional_points():
     # reports worth 1 and 0.5 → 3/2 points over 4 visits: (3/2) / 4 = 3/8 = 0.375
-    assert kpi.feedback_rate(rep(problem_points=F(3, 2), visits=4)) == F(3, 8)
+    assert kpi.feedback_rate(rep(problem_points=F(3, 2), visits=4), SCHEME) == F(3, 8)
 
 
 def test_feedback_rate_is_exact():
     # 1 point over 3 visits = 1/3 exactly, not 0.333…
-    assert kpi.feedback_rate(rep(problem_points=F(1), visits=3)) == F(1, 3)
+    assert kpi.feedback_rate(rep(problem_points=F(1), visits=3), SCHEME) == F(1, 3)
 
 
 def test_feedback_rate_without_visits_is_zero():
     # visits = 0 → 0, even with points filed
-    assert kpi.feedback_rate(rep(problem_points=F(2), visits=0)) == 0
+    assert kpi.feedback_rate(rep(problem_points=F(2), visits=0), SCHEME) == 0
 
 
 # §3 Workload saturation -----------------------------------------------------------------
@@ -329,3 +329,13 @@ def test_competition_ranks():
 )
 def test_round_half_up_on_exact_values(value, rounded):
     assert str(kpi.round_half_up(value)) == rounded
+
+
+def test_feedback_report_without_points_counts_the_schemes_default(tmp_path):
+    # 2 reports with 1.5 points each + 2 without points; 5 visits.
+    # default scheme: (3 + 2·1)/5 = 1;  a branch setting default_points = 0.25: (3 + 0.5)/5 = 0.7
+    figures = rep(problem_points=F(3), visits=5, unscored_problems=2)
+    assert kpi.feedback_rate(figures, SCHEME) == 1
+    branch_file = tmp_path / "scheme-GZ.toml"
+    branch_file.write_text("[problems]\ndefault_points = 0.25\n", encoding="utf-8")
+    assert kpi.feedback_rate(figures, load_scheme(branch_file)) == F(7, 10)

@@ -15,11 +15,23 @@ CORE_MODULES = [
     "fieldkpi.figures",
     "fieldkpi.paths",
     "fieldkpi.i18n",
+    "fieldkpi.sample",
+    "fieldkpi.buckets",
+    "fieldkpi.standing",
     "storage.db",
     "storage.migrations",
     "storage.figures",
     "storage.rankings",
     "storage.importer",
+    "storage.sample_db",
+    "storage.tickets",
+    "storage.queue",
+    "storage.people",
+    "fieldkpi.tickets",
+    "fieldkpi.access",
+    "storage.closing",
+    "storage.drilldown",
+    "storage.standings",
 ]
 
 

@@ -1,0 +1,90 @@
+"""The engineer picker for dispatch (派工): who is busy now and how timely they are this month."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import DataTable
+
+from fieldkpi.i18n import _
+from screens import actions, labels
+from screens.form import SavingModal
+from screens.labels import N_
+from storage import tickets
+from storage.people import EngineerLoad, dispatch_candidates
+
+
+class DispatchScreen(SavingModal):
+    """Pick an engineer of the branch; Enter dispatches the ticket to them."""
+
+    ACTION_SCOPE = actions.PICKER
+    BINDINGS = actions.bindings(actions.PICKER, actions.APP)
+    SAVE_LABEL = N_("Dispatch")
+
+    def __init__(self, ticket: tickets.Ticket | str) -> None:
+        super().__init__(ticket)
+        self.candidates: list[EngineerLoad] = []
+
+    def heading(self) -> str:
+        return _("Dispatch to an engineer")
+
+    def compose_body(self) -> ComposeResult:
+        table: DataTable = DataTable(id="engineers", cursor_type="row", zebra_stripes=True)
+        table.add_columns(_("Engineer"), _("Open now"), _("Timeliness this month"))
+        yield table
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#engineers", DataTable).focus()
+
+    def load_choices(self) -> list[Any]:
+        app = self.app
+        return dispatch_candidates(app.store, app.user, app.now())
+
+    def fill_choices(self, choices: list[Any]) -> None:
+        self.candidates = choices
+        self._show()
+
+    def ticket_ready(self, ticket: tickets.Ticket) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        """Fill the table; the ticket's current engineer is marked and not pre-selected.
+
+        Filled again when the ticket is read again (after a conflict): the
+        person's choice stays where it was.
+        """
+        table = self.query_one("#engineers", DataTable)
+        chosen = table.cursor_row if table.row_count else None
+        table.clear()
+        current = self.ticket.engineer if self.ticket else None
+        table.add_rows(
+            (
+                Text(c.person.name + (" ←" if c.person.code == current else "")),
+                Text(str(c.open_tickets), justify="right"),
+                Text(labels.timeliness(c.timeliness), justify="right"),
+            )
+            for c in self.candidates
+        )
+        others = [i for i, c in enumerate(self.candidates) if c.person.code != current]
+        if chosen is not None:
+            table.move_cursor(row=chosen)
+        elif others:
+            table.move_cursor(row=others[0])
+
+    def action_choose(self) -> None:
+        self.action_save()
+
+    def values(self) -> dict[str, Any]:
+        row = self.query_one("#engineers", DataTable).cursor_row
+        if not self.candidates or not 0 <= row < len(self.candidates):
+            return {"engineer": ""}
+        return {"engineer": self.candidates[row].person.code}
+
+    def perform(self, values: dict[str, Any], version: int | None) -> Any:
+        app = self.app
+        return tickets.dispatch(
+            app.store, app.user, self.code, version, values["engineer"], now=app.now()
+        )

@@ -1,0 +1,309 @@
+"""Modal forms that save through storage and stay open until storage accepts the input.
+
+Every form works the same way: the person's input is read on the main thread,
+a thread worker makes the storage call, and the worker posts :class:`Saved`
+or :class:`Refused`. A refusal never clears the input: field errors appear
+under their fields, anything else (a conflict, an impossible step, no right)
+at the top. After a conflict the form reads the ticket again and takes its
+current version, so saving again re-applies the same input to what the other
+person left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static
+
+from fieldkpi.i18n import _
+from fieldkpi.tickets import status_label
+from screens import actions
+from screens.labels import N_
+from screens.messages import ChoicesLoaded, LoadFailed, Refused, Saved, TicketLoaded
+from screens.ticket_reads import REFUSALS, read_ticket
+from storage.tickets import Conflict, FieldErrors, Ticket
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a form; ``name`` is the key storage uses in ``FieldErrors.errors``."""
+
+    name: str
+    label: str  # English source, translated when shown
+    kind: str = "text"  # "text", "select" (one of options) or "multi" (several)
+    options: tuple[tuple[str, Any], ...] = ()  # (shown label, value)
+    value: Any = ""
+    placeholder: str = ""
+    restrict: str | None = None
+    max_length: int = 0
+
+
+def ticket_summary(ticket: Ticket) -> str:
+    """One line that tells the person which ticket the form acts on."""
+    parts = [
+        ticket.code,
+        status_label(ticket.status),
+        ticket.customer,
+        ticket.phone,
+        ticket.engineer_name,
+    ]
+    return " · ".join(p for p in parts if p)
+
+
+class SavingModal(ModalScreen[Any]):
+    """The common part of every form: ticket loading, the save worker, refusals.
+
+    ``ticket`` is a loaded :class:`Ticket` (its version is the one the person
+    saw), a ticket code (loaded now), or ``None`` for forms not about a ticket.
+    """
+
+    ACTION_SCOPE = actions.FORM
+    BINDINGS = actions.bindings(actions.FORM, actions.APP)
+    CSS_PATH = "form.tcss"
+    SAVE_LABEL = N_("Save")
+
+    def __init__(self, ticket: Ticket | str | None = None) -> None:
+        super().__init__()
+        actions.translate_bindings(self, self.ACTION_SCOPE, actions.APP)
+        self.ticket: Ticket | None = ticket if isinstance(ticket, Ticket) else None
+        self.code: str | None = ticket.code if isinstance(ticket, Ticket) else ticket
+        self.version: int | None = self.ticket.version if self.ticket else None
+        self._saving = False
+
+    # --- what a form provides -------------------------------------------------------------
+
+    def heading(self) -> str:
+        raise NotImplementedError
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def values(self) -> dict[str, Any]:
+        """The person's input, read on the main thread."""
+        return {}
+
+    def perform(self, values: dict[str, Any], version: int | None) -> Any:
+        """The storage call; runs in a worker thread and must not touch widgets."""
+        raise NotImplementedError
+
+    def ready(self) -> bool:
+        """Whether saving makes sense yet (a ticket form waits for its ticket)."""
+        return self.code is None or self.version is not None
+
+    def load_choices(self) -> list[Any] | None:
+        """The people to choose from, read in a worker thread (``None``: nothing to load)."""
+        return None
+
+    def fill_choices(self, choices: list[Any]) -> None:
+        """Put the loaded choices into the form's widgets (main thread)."""
+
+    # --- shared machinery ---------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-box"):
+            yield Static(self.heading(), id="form-title")
+            summary = Static(
+                Text(ticket_summary(self.ticket) if self.ticket else ""), id="form-summary"
+            )
+            summary.display = self.code is not None
+            yield summary
+            yield Static("", id="form-message")
+            with VerticalScroll(id="form-body"):
+                yield from self.compose_body()
+            with Horizontal(id="form-buttons"):
+                yield Button(_(self.SAVE_LABEL), id="save", variant="primary")
+                yield Button(_("Close"), id="close")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        if self.code is not None and self.ticket is None:
+            self._load_ticket(self.code)
+        if type(self).load_choices is not SavingModal.load_choices:
+            self._load_choices()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="form-choices")
+    def _load_choices(self) -> None:
+        try:
+            choices = self.load_choices()
+        except REFUSALS as exc:
+            self.post_message(LoadFailed(str(exc)))
+        else:
+            self.post_message(ChoicesLoaded(choices or []))
+
+    @on(ChoicesLoaded)
+    def _choices_loaded(self, message: ChoicesLoaded) -> None:
+        message.stop()
+        self.fill_choices(message.choices)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="form-load")
+    def _load_ticket(self, code: str) -> None:
+        self.post_message(read_ticket(self.app, code))
+
+    @on(TicketLoaded)
+    def _ticket_loaded(self, message: TicketLoaded) -> None:
+        message.stop()
+        self.ticket = message.ticket
+        self.version = message.ticket.version
+        self.query_one("#form-summary", Static).update(Text(ticket_summary(message.ticket)))
+        self.query_one("#form-summary").display = True
+        self.ticket_ready(message.ticket)
+
+    def ticket_ready(self, ticket: Ticket) -> None:
+        """Hook for forms that fill defaults from the ticket."""
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        message.stop()
+        self.show_message(message.message)
+
+    def show_message(self, text: str) -> None:
+        box = self.query_one("#form-message", Static)
+        box.update(Text(text))
+        box.set_class(bool(text), "-shown")
+
+    def action_save(self) -> None:
+        if self._saving or not self.ready():
+            return
+        self._saving = True
+        self._save(self.values(), self.version)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#close")
+    def _close_pressed(self) -> None:
+        self.action_close()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="form-save")
+    def _save(self, values: dict[str, Any], version: int | None) -> None:
+        try:
+            result = self.perform(values, version)
+        except FieldErrors as exc:
+            self.post_message(Refused(errors=dict(exc.errors)))
+        except Conflict as exc:
+            hint = _("Your input is kept: check it and save again to apply it.")
+            self.post_message(Refused(f"{exc}\n{hint}"))
+            self.post_message(read_ticket(self.app, self.code))  # its current version
+        except REFUSALS as exc:
+            self.post_message(Refused(str(exc)))
+        except Exception as exc:  # the form must stay usable whatever went wrong
+            self.post_message(Refused(_("Not saved: {error}").format(error=exc)))
+        else:
+            self.post_message(Saved(result))
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        message.stop()
+        self._saving = False
+        self.show_message(message.message)
+        self.show_errors(message.errors)
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Hook: forms with fields put each message next to its field."""
+        if errors:
+            self.show_message("\n".join(errors.values()))
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        message.stop()
+        self.dismiss(message.result)
+
+
+class FormScreen(SavingModal):
+    """A form of labelled fields, each with its own error line beneath it."""
+
+    def fields(self) -> list[Field]:
+        raise NotImplementedError
+
+    def compose_body(self) -> ComposeResult:
+        self._fields = self.fields()
+        for spec in self._fields:
+            with Horizontal(classes="field-row"):
+                yield Label(_(spec.label), classes="field-label")
+                yield self._widget(spec)
+            yield Static("", id=f"error-{spec.name}", classes="field-error")
+
+    def _widget(self, spec: Field):
+        wid = f"field-{spec.name}"
+        if spec.kind == "select":
+            return Select(
+                spec.options,
+                value=spec.value if spec.value != "" else Select.NULL,
+                prompt=_(spec.placeholder) if spec.placeholder else _("Choose…"),
+                id=wid,
+                compact=True,
+            )
+        if spec.kind == "multi":
+            return SelectionList(*((label, value) for label, value in spec.options), id=wid)
+        return Input(
+            value=spec.value,
+            placeholder=_(spec.placeholder) if spec.placeholder else "",
+            restrict=spec.restrict,
+            max_length=spec.max_length,
+            id=wid,
+            compact=True,
+        )
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        inputs = self.query("#form-body Input, #form-body Select, #form-body SelectionList")
+        (inputs.first() if inputs else self.query_one("#save")).focus()
+
+    def set_select_options(
+        self, name: str, options: list[tuple[str, Any]], value: Any = None
+    ) -> None:
+        select = self.query_one(f"#field-{name}", Select)
+        select.set_options(options)
+        if value is not None and any(v == value for _label, v in options):
+            select.value = value
+
+    def set_selection_options(self, name: str, options: list[tuple[str, Any]]) -> None:
+        selection = self.query_one(f"#field-{name}", SelectionList)
+        selection.clear_options()
+        selection.add_options(options)
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for spec in self._fields:
+            widget = self.query_one(f"#field-{spec.name}")
+            if isinstance(widget, Select):
+                out[spec.name] = "" if widget.value is Select.NULL else widget.value
+            elif isinstance(widget, SelectionList):
+                out[spec.name] = list(widget.selected)
+            else:
+                out[spec.name] = widget.value.strip()
+        return out
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        names = {spec.name for spec in self._fields}
+        for spec in self._fields:
+            line = self.query_one(f"#error-{spec.name}", Static)
+            text = errors.get(spec.name, "")
+            line.update(Text(text))
+            line.set_class(bool(text), "-shown")
+        others = [text for name, text in errors.items() if name not in names]
+        if others:
+            self.show_message("\n".join(others))
+        first = next((spec.name for spec in self._fields if spec.name in errors), None)
+        if first:
+            self.query_one(f"#field-{first}").focus()
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        """Enter moves to the next field; in the last one it saves."""
+        event.stop()
+        inputs = list(self.query("#form-body Input"))
+        if event.input is inputs[-1]:
+            self.action_save()
+        else:
+            self.focus_next()

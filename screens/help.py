@@ -1,0 +1,76 @@
+"""F1 help: the packaged ``help.md`` section for the screen underneath, and its keys.
+
+The key table comes from the action registry (with the person's own key
+map), so the help can never list a key that does not exist.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib.resources import files
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Markdown
+
+from fieldkpi.i18n import _
+from screens import actions
+
+_SECTION = re.compile(r"^<!-- scope: (\w+) -->\s*$", re.MULTILINE)
+
+
+def help_sections() -> dict[str, str]:
+    """``help.md`` cut at its ``<!-- scope: NAME -->`` markers: scope -> Markdown."""
+    text = files("screens").joinpath("help.md").read_text(encoding="utf-8")
+    parts = _SECTION.split(text)
+    return {parts[i]: parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+
+
+def key_table(screen: Screen, keymap: dict[str, str]) -> str:
+    """A Markdown table of the keys of ``screen``'s scope and the app's."""
+    scope = getattr(screen, "ACTION_SCOPE", actions.APP)
+    lines = [f"| {_('Key')} | {_('What it does')} |", "|---|---|"]
+    for action in actions.ACTIONS:
+        if scope in action.scopes or actions.APP in action.scopes:
+            keys = ", ".join(
+                screen.app.get_key_display(Binding(k, "")) for k in actions.keys_of(action, keymap)
+            )
+            lines.append(f"| `{keys}` | {_(action.help)} |")
+    return "\n".join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Help for one screen; any of Esc, F1, ? or q closes it."""
+
+    ACTION_SCOPE = actions.HELP
+    BINDINGS = actions.bindings(actions.HELP)
+
+    def __init__(self, screen: Screen) -> None:
+        super().__init__()
+        actions.translate_bindings(self, self.ACTION_SCOPE)
+        self.for_screen = screen
+
+    def compose(self) -> ComposeResult:
+        scope = getattr(self.for_screen, "ACTION_SCOPE", actions.APP)
+        sections = help_sections()
+        text = "\n\n".join(
+            part
+            for part in (
+                sections.get(scope, ""),
+                f"## {_('Keys')}",
+                key_table(self.for_screen, self.app.keymap),
+                sections.get(actions.APP, ""),
+            )
+            if part
+        )
+        self.text = text
+        with VerticalScroll(id="help-box"):
+            yield Markdown(text, id="help")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-box").focus()
+
+    def action_close(self) -> None:
+        self.dismiss()

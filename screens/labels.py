@@ -1,0 +1,60 @@
+"""What people read for the codes the database stores: kinds, roles, deduction kinds.
+
+Statuses, steps and ticket fields are labelled by ``fieldkpi.tickets``.
+
+The database keeps stable English codes; the screens show these labels, each
+through ``_()`` at the moment it is shown, so the language picked at start-up
+applies. ``N_`` only marks a string for extraction (``xgettext -k_ -kN_``).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from fieldkpi.i18n import _
+
+
+def N_(message: str) -> str:
+    """Mark a string for translation without translating it yet."""
+    return message
+
+
+KIND = {
+    "onsite_repair": N_("onsite repair"),
+    "inshop_repair": N_("in-shop repair"),
+    "installation": N_("installation"),
+    "commissioning": N_("commissioning"),
+}
+ROLE = {
+    "rep": N_("rep"),
+    "engineer": N_("engineer"),
+    "lead": N_("lead"),
+    "admin": N_("admin"),
+}
+DEDUCTION = {
+    "backfill": N_("ticket opened after the visit"),
+    "violation": N_("violation"),
+    "fake_completion": N_("fake completion"),
+    "complaint_general": N_("general complaint (HQ)"),
+    "complaint_major": N_("major complaint"),
+    "complaint_internal": N_("internal complaint"),
+    "complaint_media": N_("media complaint"),
+    "branch_rule": N_("branch rule"),
+}
+
+
+def label(table: dict[str, str], code: str | None) -> str:
+    """The translated label of ``code``; an unknown code is shown as it is."""
+    if code is None:
+        return ""
+    return _(table[code]) if code in table else code
+
+
+def options(table: dict[str, str]) -> list[tuple[str, str]]:
+    """``(label, code)`` pairs for a Select, in the table's order."""
+    return [(_(text), code) for code, text in table.items()]
+
+
+def timeliness(value: Fraction | None) -> str:
+    """A person's timeliness score as the rankings print it; a dash when they have no orders."""
+    return "—" if value is None else f"{float(value):.2f}"

@@ -1,0 +1,374 @@
+"""The ticket queue: the branch's tickets, newest activity first, a page at a time from SQL.
+
+The table never holds the whole tickets table: it shows one page and asks for
+the next (keyset, after the last row's ``(updated_at, id)``) when the cursor
+or the scroll nears the end. A reload (filters, search, someone else's save)
+replaces the loaded rows at once with ``clear()`` + ``add_rows()`` and keeps
+the cursor on the ticket it was on.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
+
+from fieldkpi import access
+from fieldkpi.i18n import _
+from fieldkpi.tickets import status_label
+from screens import actions, labels
+from screens.messages import ChoicesLoaded, DataChanged, QueueLoaded
+from screens.step_forms import BulkRedispatchForm
+from screens.ticket_detail import TicketDetailScreen
+from screens.ticket_form import NewTicketForm
+from screens.ticket_steps import Selected, TicketSteps
+from storage.migrations import TICKET_STATUSES
+from storage.people import branch_staff
+from storage.queue import QueueFilter, QueueRow, count_open, queue_page
+from storage.tickets import Ticket
+
+# How the age of an open ticket looks by the timeliness bucket it would land in today.
+BUCKET_STYLES = {
+    **dict.fromkeys(("d1", "d2", "d3"), "green"),
+    **dict.fromkeys(("d4", "d5", "d6", "d7"), "yellow"),
+    "late": "bold dark_orange",
+    "open30": "bold white on red",
+}
+# The status filter's own values besides the statuses themselves.
+OPEN, ALL = "open", "all"
+
+
+def row_cells(row: QueueRow) -> tuple:
+    """One table line. The address comes last: at 80 columns the rest fits without scrolling."""
+    return (
+        row.code,
+        status_label(row.status),
+        Text(str(row.age_days), style=BUCKET_STYLES.get(row.bucket, ""), justify="right"),
+        labels.label(labels.KIND, row.kind),
+        row.customer or "",
+        row.engineer_name or "—",
+        row.rep_name or "",
+        row.address or "",
+    )
+
+
+class QueueTable(DataTable):
+    """The loaded part of the queue: ``tickets[i]`` is the ticket on line ``i``."""
+
+    NEAR_END = 10  # ask for the next page when the cursor or view is this close to the end
+
+    class NearEnd(Message):
+        """The person is close to the last loaded row: time to load the next page."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.tickets: list[QueueRow] = []
+        self.more = False
+
+    def on_mount(self) -> None:
+        self.add_columns(
+            _("Ticket"),
+            _("Status"),
+            _("Age"),
+            _("Kind"),
+            _("Customer"),
+            _("Engineer"),
+            _("Rep"),
+            _("Address"),
+        )
+
+    @property
+    def selected(self) -> QueueRow | None:
+        row = self.cursor_row
+        return self.tickets[row] if 0 <= row < len(self.tickets) else None
+
+    def show(self, rows: list[QueueRow], *, append: bool, more: bool, select: str | None) -> None:
+        """Add a page below, or replace the rows keeping the cursor on the same ticket."""
+        self.more = more
+        if append:
+            self.tickets.extend(rows)
+            self.add_rows(row_cells(r) for r in rows)
+            return
+        current = self.selected
+        code = select or (current.code if current else None)
+        index, scroll_y = self.cursor_row, self.scroll_y
+        self.tickets = list(rows)
+        self.clear()
+        self.add_rows(row_cells(r) for r in rows)
+        if not rows:
+            return
+        found = next((i for i, r in enumerate(rows) if r.code == code), None)
+        index = min(index, len(rows) - 1) if found is None else found
+        self.move_cursor(row=index, animate=False, scroll=False)
+        self.call_after_refresh(self._restore_view, index, 0 if select else scroll_y)
+
+    def _restore_view(self, index: int, scroll_y: float) -> None:
+        self.scroll_to(y=scroll_y, animate=False, immediate=True)
+        self.move_cursor(row=index, animate=False)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._check_near_end()
+
+    def watch_cursor_coordinate(self, old_coordinate, new_coordinate) -> None:
+        super().watch_cursor_coordinate(old_coordinate, new_coordinate)
+        self._check_near_end()
+
+    def _check_near_end(self) -> None:
+        if not self.more:
+            return
+        last_visible = self.scroll_y + self.scrollable_content_region.height
+        if max(self.cursor_row, last_visible) >= len(self.tickets) - self.NEAR_END:
+            self.post_message(self.NearEnd())
+
+
+class QueueScreen(TicketSteps, Screen):
+    """Where reps spend the day: filter, search, select a ticket, take the next step by key."""
+
+    ACTION_SCOPE = actions.QUEUE
+    BINDINGS = actions.bindings(actions.QUEUE)
+    CSS_PATH = "queue.tcss"
+    PAGE_SIZE = 50
+    RELOAD_LIMIT = 500  # a refresh reloads at most this many of the rows already loaded
+    SEARCH_DELAY = 0.3  # seconds of no typing before the search runs
+
+    def __init__(self) -> None:
+        super().__init__()
+        actions.translate_bindings(self, self.ACTION_SCOPE)
+        self._request = 0
+        self._loading_more = False
+        self._open_count: int | None = None
+        self._select: str | None = None
+        self._search_timer: Timer | None = None
+        self._filter: QueueFilter | None = None
+        self._keys_for: tuple[str, bool] | None = None  # what the footer's keys were worked out for
+
+    def compose(self) -> ComposeResult:
+        user = self.app.user
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Input(placeholder=_("/ code, phone, name"), id="search", compact=True)
+            statuses = [(status_label(s), s) for s in TICKET_STATUSES]
+            yield Select(
+                [(_("open"), OPEN), *statuses, (_("all"), ALL)],
+                value=OPEN,
+                allow_blank=False,
+                id="status-filter",
+                compact=True,
+            )
+            yield Select(
+                labels.options(labels.KIND), prompt=_("any kind"), id="kind-filter", compact=True
+            )
+            if user.role != "engineer":
+                yield Select([], prompt=_("any engineer"), id="engineer-filter", compact=True)
+            if user.role == "rep":
+                yield Checkbox(_("Mine"), id="mine", compact=True)
+        yield QueueTable(id="queue")
+        yield Static("", id="queue-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = _("Tickets")
+        self.query_one(QueueTable).focus()
+        self.reload(keep=False)
+        if self.app.user.role != "engineer":
+            self._load_engineers()
+
+    # --- loading ------------------------------------------------------------------------
+
+    @property
+    def table(self) -> QueueTable:
+        return self.query_one(QueueTable)
+
+    def current_filter(self) -> QueueFilter:
+        """The filter bar as a query. A search with "open" selected looks in closed tickets too."""
+        text = self.query_one("#search", Input).value.strip()
+        status = self.query_one("#status-filter", Select).value
+        return QueueFilter(
+            status=None if status in (OPEN, ALL) else status,
+            kind=self._value("#kind-filter"),
+            engineer=self._value("#engineer-filter"),
+            mine=bool(self.query("#mine") and self.query_one("#mine", Checkbox).value),
+            text=text,
+            include_closed=status == ALL or bool(text),
+        )
+
+    def _value(self, selector: str) -> str | None:
+        found = self.query(selector)
+        if not found:
+            return None
+        value = found.first(Select).value
+        return None if value is Select.NULL else value
+
+    def reload(self, *, keep: bool = True) -> None:
+        """Load the first page again; ``keep`` reloads as many rows as are shown (up to a cap)."""
+        self._request += 1
+        self._loading_more = False
+        self._filter = self.current_filter()
+        shown = len(self.table.tickets) if keep else 0
+        limit = min(max(self.PAGE_SIZE, shown), self.RELOAD_LIMIT)
+        self._load_first(self._request, self._filter, limit)
+
+    def refresh_data(self) -> None:
+        self.reload(keep=True)
+
+    def _fetch(self, request: int, filt: QueueFilter, after, limit: int) -> None:
+        """One page from storage, posted as a message (runs in a worker thread)."""
+        app = self.app
+        rows = queue_page(app.store, app.user, filt, after=after, limit=limit + 1, now=app.now())
+        count = count_open(app.store, app.user) if after is None else None
+        more = len(rows) > limit
+        self.post_message(QueueLoaded(request, rows[:limit], after is not None, more, count))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-first")
+    def _load_first(self, request: int, filt: QueueFilter, limit: int) -> None:
+        self._fetch(request, filt, None, limit)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-more")
+    def _load_next(self, request: int, filt: QueueFilter, after: tuple[str, int]) -> None:
+        self._fetch(request, filt, after, self.PAGE_SIZE)
+
+    @on(QueueTable.NearEnd)
+    def _near_end(self) -> None:
+        table = self.table
+        if self._loading_more or not table.more or not table.tickets:
+            return
+        self._loading_more = True
+        last = table.tickets[-1]
+        self._load_next(self._request, self._filter, (last.updated_at, last.id))
+
+    @on(QueueLoaded)
+    def _loaded(self, message: QueueLoaded) -> None:
+        if message.request != self._request:
+            return  # an answer to a query that has since changed
+        if message.append:
+            self._loading_more = False
+        select, self._select = (None, self._select) if message.append else (self._select, None)
+        self.table.show(message.rows, append=message.append, more=message.more, select=select)
+        if message.open_count is not None:
+            self._open_count = message.open_count
+        self._show_status()
+        self._update_keys()
+
+    def _show_status(self) -> None:
+        table = self.table
+        parts = []
+        if self._open_count is not None:
+            parts.append(_("{n} open").format(n=self._open_count))
+        parts.append(_("{n} shown").format(n=len(table.tickets)))
+        if table.more:
+            parts.append(_("more below"))
+        self.query_one("#queue-status", Static).update(Text(" · ".join(parts)))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-engineers")
+    def _load_engineers(self) -> None:
+        app = self.app
+        people = branch_staff(app.store, app.user.branch, "engineer", on=app.now().date())
+        self.post_message(ChoicesLoaded(people))
+
+    @on(ChoicesLoaded)
+    def _engineers_loaded(self, message: ChoicesLoaded) -> None:
+        select = self.query_one("#engineer-filter", Select)
+        select.set_options([(p.name, p.code) for p in message.choices])
+
+    @on(DataChanged)
+    def _someone_saved(self) -> None:
+        self.reload(keep=True)
+
+    # --- filters and search -------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _typed(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_timer = self.set_timer(self.SEARCH_DELAY, self._search_now)
+
+    def _search_now(self) -> None:
+        self._search_timer = None
+        self.reload(keep=False)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self._search_now()
+        self.table.focus()
+
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _filter_changed(self) -> None:
+        if self.current_filter() != self._filter:  # widgets also say "changed" as they mount
+            self.reload(keep=False)
+
+    # --- the selected ticket ------------------------------------------------------------
+
+    def selected(self) -> Selected | None:
+        row = self.table.selected
+        if row is None:
+            return None
+        user = self.app.user
+        # The queue holds the person's own branch (an engineer's: only their own tickets).
+        engineer = user.code if user.role == "engineer" else None
+        return Selected(row.code, user.branch, engineer, bool(row.engineer_name), row.status)
+
+    @on(DataTable.RowHighlighted)
+    def _update_keys(self) -> None:
+        """Redraw the footer only when the keys change: most cursor moves keep them."""
+        row = self.table.selected
+        keys = (row.status, bool(row.engineer_name)) if row else None
+        if keys != self._keys_for:
+            self._keys_for = keys
+            self.refresh_bindings()
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self) -> None:
+        self.action_open_ticket()
+
+    # --- actions ------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        user = self.app.user
+        if action == "new_ticket":
+            return access.may(user, "create")
+        if action == "bulk_redispatch":
+            return access.may(user, "dispatch")
+        if action == "toggle_mine":
+            return user.role == "rep"
+        if action == "open_ticket":
+            return self.table.selected is not None
+        return super().check_action(action, parameters)
+
+    def action_open_ticket(self) -> None:
+        row = self.table.selected
+        if row is not None:
+            self.app.push_screen(TicketDetailScreen(row.code))
+
+    def action_new_ticket(self) -> None:
+        self.app.push_screen(NewTicketForm(), callback=self._created)
+
+    def _created(self, ticket: Ticket | None) -> None:
+        if ticket is None:
+            return
+        self.notify(_("Ticket {code} saved").format(code=ticket.code))
+        self._select = ticket.code
+        self.reload(keep=True)
+
+    def action_bulk_redispatch(self) -> None:
+        self.app.push_screen(BulkRedispatchForm(), callback=self._after_step)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_filters(self) -> None:
+        self.query_one("#status-filter", Select).focus()
+
+    def action_toggle_mine(self) -> None:
+        self.query_one("#mine", Checkbox).toggle()
+
+    def action_refresh(self) -> None:
+        self.reload(keep=True)

@@ -1,0 +1,241 @@
+"""The small forms of a ticket's life: visit, parts, complete, cancel, reopen, callback,
+engineer problem, deduction, and the bulk re-dispatch of an engineer's tickets.
+
+Each names its fields (the same names storage uses for its ``FieldErrors``)
+and makes one storage call; :mod:`screens.form` does the rest.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from fieldkpi import access
+from fieldkpi.i18n import _
+from fieldkpi.scheme import DEDUCTION_KINDS
+from screens import labels
+from screens.form import Field, FormScreen
+from screens.labels import N_
+from storage import tickets
+from storage.people import branch_staff, dispatch_candidates
+from storage.tickets import FieldErrors
+
+
+class VisitForm(FormScreen):
+    SAVE_LABEL = N_("Record visit")
+
+    def heading(self) -> str:
+        return _("Record the engineer's visit to the customer")
+
+    def fields(self) -> list[Field]:
+        return []
+
+    def perform(self, values: dict[str, Any], version: int | None) -> Any:
+        app = self.app
+        return tickets.record_visit(app.store, app.user, self.code, version, now=app.now())
+
+
+class TextStepForm(FormScreen):
+    """A step that takes one line of text: ``step(store, user, code, version, text, now=…)``."""
+
+    HEADING = ""
+    FIELD: Field
+
+    @staticmethod
+    def step(*args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    def heading(self) -> str:
+        return _(self.HEADING)
+
+    def fields(self) -> list[Field]:
+        return [self.FIELD]
+
+    def perform(self, values: dict[str, Any], version: int | None) -> Any:
+        app = self.app
+        text = values[self.FIELD.name]
+        return self.step(app.store, app.user, self.code, version, text, now=app.now())
+
+
+class AwaitPartsForm(TextStepForm):
+    HEADING = N_("Waiting for parts")
+    FIELD = Field("note", N_("Parts"), placeholder=N_("which part, ordered where (optional)"))
+    step = staticmethod(tickets.await_parts)
+
+
+class CompleteForm(TextStepForm):
+    HEADING = N_("Complete the ticket")
+    FIELD = Field("resolution", N_("Resolution"), placeholder=N_("how the fault was resolved"))
+    step = staticmethod(tickets.complete)
+
+
+class CancelForm(TextStepForm):
+    SAVE_LABEL = N_("Cancel ticket")
+    HEADING = N_("Cancel the ticket")
+    FIELD = Field("cancel_reason", N_("Reason"), placeholder=N_("why it is cancelled"))
+    step = staticmethod(tickets.cancel)
+
+
+class ReopenForm(TextStepForm):
+    SAVE_LABEL = N_("Reopen")
+    HEADING = N_("Reopen the ticket")
+    FIELD = Field("note", N_("Reason"), placeholder=N_("why it is reopened"))
+    step = staticmethod(tickets.reopen)
+
+
+class CallbackForm(FormScreen):
+    def heading(self) -> str:
+        return _("Customer callback")
+
+    def fields(self) -> list[Field]:
+        return [
+            Field("rating", N_("Rating"), placeholder="1–5", restrict="[1-5]", max_length=1),
+            Field(
+                "callback_note", N_("Comment"), placeholder=N_("what the customer said (optional)")
+            ),
+        ]
+
+    def perform(self, values: dict[str, Any], version: int | None) -> Any:
+        app = self.app
+        if not values["rating"]:
+            raise FieldErrors({"rating": _("Give a rating from 1 to 5.")})
+        return tickets.record_callback(
+            app.store,
+            app.user,
+            self.code,
+            version,
+            int(values["rating"]),
+            values["callback_note"],
+            now=app.now(),
+        )
+
+
+def _points(text: str) -> Fraction | None:
+    """A point value typed by a person (``1``, ``0.5``, ``1/2``); empty means the default."""
+    if not text:
+        return None
+    try:
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise FieldErrors({"points": _("Enter a number, like 2 or 0.5.")}) from None
+
+
+class ProblemForm(FormScreen):
+    SAVE_LABEL = N_("Report")
+
+    def heading(self) -> str:
+        return _("Report a problem with the engineer")
+
+    def fields(self) -> list[Field]:
+        return [
+            Field(
+                "points", N_("Points"), placeholder=N_("from the branch's table (empty: default)")
+            ),
+            Field("note", N_("Problem"), placeholder=N_("what went wrong")),
+        ]
+
+    def ready(self) -> bool:
+        return True
+
+    def perform(self, values: dict[str, Any], version: int | None) -> Any:
+        app = self.app
+        points = _points(values["points"])
+        return tickets.report_problem(
+            app.store, app.user, self.code, points, values["note"], now=app.now()
+        )
+
+
+class DeductionForm(FormScreen):
+    """A deduction or complaint against a person, tied to the selected ticket if there is one."""
+
+    def heading(self) -> str:
+        if self.code:
+            return _("Deduction or complaint (ticket {code})").format(code=self.code)
+        return _("Deduction or complaint")
+
+    def fields(self) -> list[Field]:
+        user = self.app.user
+        kinds = [(c, t) for c, t in labels.DEDUCTION.items() if c in allowed_kinds(user.role)]
+        return [
+            Field("staff", N_("Person"), kind="select", placeholder=N_("whom it is against")),
+            Field("kind", N_("Kind"), kind="select", options=tuple((_(t), c) for c, t in kinds)),
+            Field("points", N_("Points"), placeholder=N_("branch rule only: points taken off")),
+            Field("note", N_("Note"), placeholder=N_("what happened")),
+        ]
+
+    def ready(self) -> bool:
+        return True
+
+    def load_choices(self) -> list[Any]:
+        app = self.app
+        return branch_staff(app.store, app.user.branch, on=app.now().date())
+
+    def fill_choices(self, choices: list[Any]) -> None:
+        self.set_select_options("staff", [(p.name, p.code) for p in choices])
+
+    def perform(self, values: dict[str, Any], version: int | None) -> Any:
+        app = self.app
+        if not values["staff"] or not values["kind"]:
+            errors = {"staff": _("Choose the person.")} if not values["staff"] else {}
+            errors |= {"kind": _("Choose the kind.")} if not values["kind"] else {}
+            raise FieldErrors(errors)
+        return tickets.record_deduction(
+            app.store,
+            app.user,
+            values["staff"],
+            values["kind"],
+            values["points"] or None,
+            values["note"],
+            ticket=self.code,
+            now=app.now(),
+        )
+
+
+def allowed_kinds(role: str) -> frozenset[str]:
+    """The deduction kinds this role may record, in the table's order of the scheme."""
+    return frozenset(k for k in DEDUCTION_KINDS if k in access.ROLE_DEDUCTION_KINDS.get(role, ()))
+
+
+class BulkRedispatchForm(FormScreen):
+    """Move every open ticket of one engineer (off sick, on leave) to the others ticked."""
+
+    SAVE_LABEL = N_("Move tickets")
+
+    def __init__(self, from_engineer: str | None = None) -> None:
+        super().__init__(None)
+        self.from_engineer = from_engineer
+
+    def heading(self) -> str:
+        return _("Move all open tickets of an engineer")
+
+    def fields(self) -> list[Field]:
+        return [
+            Field("from_engineer", N_("From"), kind="select", placeholder=N_("whose tickets")),
+            Field("to_engineers", N_("To"), kind="multi"),
+        ]
+
+    def load_choices(self) -> list[Any]:
+        app = self.app
+        return dispatch_candidates(app.store, app.user, app.now())
+
+    def fill_choices(self, choices: list[Any]) -> None:
+        self.set_select_options(
+            "from_engineer",
+            [(f"{c.person.name} ({c.open_tickets})", c.person.code) for c in choices],
+            self.from_engineer,
+        )
+        self.set_selection_options(
+            "to_engineers",
+            [
+                (_("{name} — {n} open").format(name=c.person.name, n=c.open_tickets), c.person.code)
+                for c in choices
+            ],
+        )
+
+    def perform(self, values: dict[str, Any], version: int | None) -> Any:
+        app = self.app
+        if not values["from_engineer"]:
+            raise FieldErrors({"from_engineer": _("Choose whose tickets to move.")})
+        return tickets.bulk_redispatch(
+            app.store, app.user, values["from_engineer"], values["to_engineers"], now=app.now()
+        )

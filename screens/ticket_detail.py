@@ -1,0 +1,161 @@
+"""One ticket: every field, and its full history — who did what, when, from which value to which.
+
+The same step keys as the queue act on this ticket, with the version shown
+here: if someone else saved it meanwhile, the form says who changed what.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from fieldkpi.i18n import _
+from fieldkpi.tickets import field_label, status_label, step_label
+from screens import actions, labels
+from screens.labels import N_
+from screens.messages import DataChanged, LoadFailed, TicketLoaded
+from screens.ticket_reads import PEOPLE_FIELDS, read_ticket
+from screens.ticket_steps import Selected, TicketSteps, selected_from_ticket
+from storage.tickets import HistoryRow, Ticket
+
+# Ticket columns that only this screen shows (the domain labels the others).
+_EXTRA_LABELS = {
+    "branch": N_("branch"),
+    "updated_at": N_("last change"),
+    "updated_by": N_("changed by"),
+    "version": N_("version"),
+}
+# The ticket's fields in the order a person reads them.
+_ORDER = (
+    "status",
+    "kind",
+    "customer",
+    "phone",
+    "address",
+    "product",
+    "fault",
+    "received_at",
+    "rep",
+    "engineer",
+    "dispatched_at",
+    "visited_at",
+    "completed_at",
+    "resolution",
+    "cancelled",
+    "cancel_reason",
+    "callback_at",
+    "rating",
+    "callback_note",
+    "branch",
+    "updated_at",
+    "updated_by",
+    "version",
+)
+
+
+def label_of(field: str) -> str:
+    return _(_EXTRA_LABELS[field]) if field in _EXTRA_LABELS else field_label(field)
+
+
+def shown_value(field: str | None, value: object, names: dict[str, str]) -> str:
+    """A stored value as the person reads it (labels for codes, a dash for nothing)."""
+    if value is None or value == "":
+        return "—"
+    if field in PEOPLE_FIELDS and value in names:
+        return f"{names[value]} ({value})"
+    if field == "status":
+        return status_label(str(value))
+    if field == "kind":
+        return labels.label(labels.KIND, str(value))
+    if field == "cancelled":
+        return _("yes") if str(value) == "1" else _("no")
+    return str(value)
+
+
+def field_table(ticket: Ticket, names: dict[str, str]) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for name in _ORDER:
+        grid.add_row(label_of(name), shown_value(name, getattr(ticket, name), names))
+    return grid
+
+
+def history_cells(row: HistoryRow, names: dict[str, str]) -> tuple:
+    return (
+        row.at,
+        row.by_name,
+        step_label(row.step),
+        label_of(row.field) if row.field else "",
+        shown_value(row.field, row.old, names),
+        Text(shown_value(row.field, row.new, names)),
+    )
+
+
+class TicketDetailScreen(TicketSteps, Screen):
+    ACTION_SCOPE = actions.TICKET
+    BINDINGS = actions.bindings(actions.TICKET)
+    CSS_PATH = "ticket_detail.tcss"
+
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        actions.translate_bindings(self, self.ACTION_SCOPE)
+        self.code = code
+        self.ticket: Ticket | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="detail-body"):
+            with VerticalScroll(id="fields-box"):
+                yield Static(_("Loading…"), id="fields")
+            with Vertical(id="history-box"):
+                yield Label(_("History"), id="history-title")
+                table: DataTable = DataTable(id="history", cursor_type="row", zebra_stripes=True)
+                table.add_columns(_("When"), _("Who"), _("Step"), _("Field"), _("From"), _("To"))
+                yield table
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = self.code
+        self.query_one("#history", DataTable).focus()
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        self._load(self.code)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="ticket")
+    def _load(self, code: str) -> None:
+        self.post_message(read_ticket(self.app, code, history=True))
+
+    @on(TicketLoaded)
+    def _loaded(self, message: TicketLoaded) -> None:
+        self.ticket = message.ticket
+        self.query_one("#fields", Static).update(field_table(message.ticket, message.names))
+        table = self.query_one("#history", DataTable)
+        table.clear()
+        table.add_rows(history_cells(row, message.names) for row in message.history)
+        table.move_cursor(row=len(message.history) - 1, animate=False)
+        self.refresh_bindings()
+
+    @on(LoadFailed)
+    def _failed(self, message: LoadFailed) -> None:
+        self.notify(message.message, severity="error")
+        self.dismiss()
+
+    @on(DataChanged)
+    def _someone_saved(self) -> None:
+        self.refresh_data()
+
+    def selected(self) -> Selected | None:
+        return selected_from_ticket(self.ticket) if self.ticket else None
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_refresh(self) -> None:
+        self.refresh_data()

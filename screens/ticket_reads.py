@@ -1,0 +1,40 @@
+"""Reading one ticket for a screen, in a worker thread, as the message the screen handles.
+
+Shared by the ticket screen (with history) and the forms (the ticket alone).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.message import Message
+
+from fieldkpi.access import AccessDenied
+from fieldkpi.tickets import StepRefused
+from screens.messages import LoadFailed, TicketLoaded
+from storage.errors import StorageError
+from storage.people import staff_by_code
+from storage.tickets import HistoryRow, Ticket, get_ticket, ticket_history
+
+# What storage may refuse with a message written for the person.
+REFUSALS = (StorageError, StepRefused, AccessDenied)
+# Fields whose values are staff codes: shown with the person's name.
+PEOPLE_FIELDS = ("engineer", "rep", "staff", "updated_by")
+
+
+def read_ticket(app: Any, code: str, *, history: bool = False) -> Message:
+    """``TicketLoaded`` (with history and staff names if asked), or ``LoadFailed`` saying why."""
+    try:
+        ticket = get_ticket(app.store, app.user, code)
+        rows = ticket_history(app.store, app.user, code) if history else []
+    except REFUSALS as exc:
+        return LoadFailed(str(exc))
+    return TicketLoaded(ticket, rows, staff_names(app.store, ticket, rows) if history else {})
+
+
+def staff_names(store: Any, ticket: Ticket, history: list[HistoryRow]) -> dict[str, str]:
+    """The names of the people the ticket and its history name by code."""
+    codes = {ticket.updated_by, ticket.engineer, ticket.rep}
+    codes |= {v for r in history if r.field in PEOPLE_FIELDS for v in (r.old, r.new)}
+    people = (staff_by_code(store, code) for code in sorted(c for c in codes if c))
+    return {p.code: p.name for p in people if p is not None}

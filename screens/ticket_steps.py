@@ -1,0 +1,148 @@
+"""The steps a screen offers for the ticket it has selected (the queue's row, the open ticket).
+
+One place decides whether a step's key is on: the ticket's status must allow
+it (``fieldkpi.tickets``) and the person must be allowed (``fieldkpi.access``).
+``check_action`` hides a key that is off, so the footer shows only what can be
+done now; pressing a hidden key anyway tells the person why it is off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual import events
+from textual.actions import parse
+
+from fieldkpi import access
+from fieldkpi.access import AccessDenied
+from fieldkpi.i18n import _
+from fieldkpi.tickets import StepRefused, next_status, status_label
+from screens import actions, labels
+from screens.dispatch import DispatchScreen
+from screens.step_forms import (
+    AwaitPartsForm,
+    CallbackForm,
+    CancelForm,
+    CompleteForm,
+    DeductionForm,
+    ProblemForm,
+    ReopenForm,
+    VisitForm,
+)
+from storage.tickets import Ticket
+
+STEP_FORMS = {
+    "dispatch": DispatchScreen,
+    "visit": VisitForm,
+    "await_parts": AwaitPartsForm,
+    "complete": CompleteForm,
+    "cancel": CancelForm,
+    "reopen": ReopenForm,
+    "callback": CallbackForm,
+}
+TICKET_ACTIONS = ("step", "report_problem", "deduction")
+
+
+@dataclass(frozen=True)
+class Selected:
+    """What a screen knows of its selected ticket: enough for ``fieldkpi.access`` and the forms.
+
+    ``ticket`` is the loaded ticket when the screen has it (its version is the
+    one the person saw); from a queue row the form loads it when it opens.
+    """
+
+    code: str
+    branch: str
+    engineer: str | None
+    has_engineer: bool
+    status: str
+    ticket: Ticket | None = None
+
+
+def selected_from_ticket(ticket: Ticket) -> Selected:
+    return Selected(
+        ticket.code, ticket.branch, ticket.engineer, bool(ticket.engineer), ticket.status, ticket
+    )
+
+
+class TicketSteps:
+    """Mixin for screens with a selected ticket; they provide ``selected`` and ``refresh_data``."""
+
+    def selected(self) -> Selected | None:
+        raise NotImplementedError
+
+    def refresh_data(self) -> None:
+        raise NotImplementedError
+
+    def refusal(self, action: str, step: str | None = None) -> str | None:
+        """Why ``action`` cannot be done now, or ``None`` when it can."""
+        user = self.app.user
+        if action == "deduction":
+            if not access.ROLE_DEDUCTION_KINDS.get(user.role):
+                role = labels.label(labels.ROLE, user.role)
+                return _("Your role ({role}) may not record deductions.").format(role=role)
+            return None
+        chosen = self.selected()
+        if chosen is None:
+            return _("Select a ticket first.")
+        try:
+            if action == "step":
+                next_status(chosen.status, step, has_engineer=chosen.has_engineer)
+            access.check_step(user, step or action, chosen)
+        except (StepRefused, AccessDenied) as exc:
+            return str(exc)
+        if action == "report_problem" and not chosen.has_engineer:
+            return _("This ticket has no engineer to report.")
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in TICKET_ACTIONS:
+            return self.refusal(action, *parameters) is None
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A key whose step is off says why instead of doing nothing."""
+        bound = actions.step_for_key(self.ACTION_SCOPE, event.key, self.app.keymap)
+        if bound is None:
+            return
+        _namespace, name, params = parse(bound.run)
+        reason = self.refusal(name, *params)
+        if reason:
+            event.stop()
+            event.prevent_default()
+            self.notify(reason, title=_(bound.label), severity="warning")
+
+    def action_step(self, step: str) -> None:
+        chosen = self.selected()
+        if chosen is not None:
+            form = STEP_FORMS[step](chosen.ticket or chosen.code)
+            self.app.push_screen(form, callback=self._after_step)
+
+    def action_report_problem(self) -> None:
+        chosen = self.selected()
+        if chosen is not None:
+            self.app.push_screen(ProblemForm(chosen.code), callback=self._after_step)
+
+    def action_deduction(self) -> None:
+        chosen = self.selected()
+        form = DeductionForm(chosen.code if chosen else None)
+        self.app.push_screen(form, callback=self._after_step)
+
+    def _after_step(self, result: Any) -> None:
+        if result is None:
+            return
+        self.notify(done_message(result))
+        self.refresh_data()
+
+
+def done_message(result: Any) -> str:
+    """What a form's storage call did, in one line."""
+    if isinstance(result, Ticket):
+        text = _("{code} is {status}").format(code=result.code, status=status_label(result.status))
+        if result.engineer_name and result.status == "dispatched":
+            text += " · " + result.engineer_name
+        return text
+    if isinstance(result, dict):
+        return _("{n} tickets moved").format(n=len(result))
+    return _("Recorded")

@@ -1,0 +1,354 @@
+"""Closing a month: the ranking frozen with its scheme and as-of, and what a month shows after.
+
+A closed month is paid from its frozen rows. Late data changes the live
+figures, never the frozen ones, until an admin reopens the month; both the
+closing and the reopening are rows of an append-only log (``month_closings``),
+so who did what and when stays on record.
+
+:func:`month_state`, :func:`frozen_rankings`, :func:`rankings_for` and
+:func:`changed_since_closing` check nobody: they serve ``fieldkpi rank`` (run by
+whoever holds the database file) and the checked functions of
+:mod:`storage.standings`, which screens call.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import typing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
+
+import tomli_w
+
+from fieldkpi import access
+from fieldkpi.export import export_values
+from fieldkpi.figures import RANKED_ROLES, Person
+from fieldkpi.i18n import _
+from fieldkpi.period import Judgement, Period, judge, stamp
+from fieldkpi.ranking import RankRow
+from fieldkpi.scheme import Scheme, scheme_from_dict
+from storage.db import Store
+from storage.errors import NotFound, StorageError
+from storage.rankings import compute_rankings
+
+
+class ClosingRefused(StorageError):
+    """The month cannot be closed or reopened now; the message says why."""
+
+
+@dataclass(frozen=True)
+class ClosedMonth:
+    """A closed (branch, month): who closed it, when, and what its rows were judged by."""
+
+    closing: int  # the log row; frozen rows hang off it
+    branch: str
+    period: Period
+    closed_at: datetime
+    closed_by: str
+    closed_by_name: str
+    as_of: datetime
+    scheme: Scheme
+    note: str | None
+
+
+@dataclass(frozen=True)
+class ClosingEvent:
+    """One line of a month's log: a closing or a reopening."""
+
+    id: int
+    branch: str
+    period: Period
+    action: str  # "close" | "reopen"
+    at: datetime
+    by: str
+    by_name: str
+    as_of: datetime | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class MonthBasis:
+    """What a branch's month is judged by: the frozen as-of and scheme once closed."""
+
+    judgement: Judgement
+    scheme: Scheme
+    closed: ClosedMonth | None
+
+
+def close_month(
+    store: Store,
+    actor: Person,
+    branch: str,
+    period: Period,
+    scheme: Scheme,
+    now: datetime,
+    note: str = "",
+) -> int:
+    """Freeze the branch's ranking of a finished month; returns the closing's log id.
+
+    The rows are computed and written in one write transaction, so they are
+    exactly the ranking of the database as it stood when the month closed.
+    """
+    access.check_close_month(actor, branch)
+    judgement = judge(period, now)
+    if judgement.provisional:
+        raise ClosingRefused(
+            _("{period} is still running: it can be closed once it has ended.").format(
+                period=period
+            )
+        )
+    with store.write() as db:
+        _check_branch(store, branch)
+        closed = month_state(store, branch, period)
+        if closed is not None:
+            raise ClosingRefused(
+                _("{period} of branch {branch} was already closed by {name} at {at}.").format(
+                    period=period,
+                    branch=branch,
+                    name=closed.closed_by_name,
+                    at=stamp(closed.closed_at),
+                )
+            )
+        rows = compute_rankings(store, judgement, lambda _branch: scheme, branch=branch)
+        closing = db.execute(
+            """
+            INSERT INTO month_closings (branch, period, action, at, by, as_of, scheme, note)
+            VALUES (?, ?, 'close', ?, ?, ?, ?, ?)
+            """,
+            (
+                branch,
+                str(period),
+                stamp(now),
+                actor.code,
+                stamp(judgement.as_of),
+                tomli_w.dumps(scheme.to_toml_dict()),
+                note.strip() or None,
+            ),
+        ).lastrowid
+        db.conn.executemany(
+            f"INSERT INTO frozen_rankings (closing, position, {', '.join(_FIELDS)}) "
+            f"VALUES ({', '.join('?' * (len(_FIELDS) + 2))})",
+            [
+                (closing, position, *(_encode(getattr(row, name)) for name in _FIELDS))
+                for position, row in enumerate(rows)
+            ],
+        )
+    return closing
+
+
+def reopen_month(
+    store: Store, actor: Person, branch: str, period: Period, reason: str, now: datetime
+) -> None:
+    """Reopen a closed month (an admin, with a reason): live figures count again."""
+    access.check_reopen_month(actor)
+    if not reason.strip():
+        raise ClosingRefused(_("Say why the month is reopened: the reason is recorded."))
+    with store.write() as db:
+        _check_branch(store, branch)
+        if month_state(store, branch, period) is None:
+            raise ClosingRefused(
+                _("{period} of branch {branch} is not closed.").format(period=period, branch=branch)
+            )
+        db.execute(
+            "INSERT INTO month_closings (branch, period, action, at, by, note) "
+            "VALUES (?, ?, 'reopen', ?, ?, ?)",
+            (branch, str(period), stamp(now), actor.code, reason.strip()),
+        )
+
+
+def _check_branch(store: Store, branch: str) -> None:
+    if not store.scalar("SELECT 1 FROM branches WHERE code = ?", (branch,)):
+        raise NotFound(_("There is no branch {code}.").format(code=branch))
+
+
+_LOG_COLUMNS = """
+    c.id, c.branch, c.period, c.action, c.at, c.by, coalesce(s.name, c.by) AS by_name,
+    c.as_of, c.scheme, c.note
+"""
+
+
+def closed_months(
+    store: Store, period: Period, branch: str | None = None
+) -> dict[str, ClosedMonth]:
+    """The branches (or the one) whose month is closed now: its latest log row is a closing."""
+    rows = store.query(
+        f"""
+        SELECT {_LOG_COLUMNS}
+        FROM month_closings c LEFT JOIN staff s ON s.code = c.by
+        WHERE c.period = :period AND (:branch IS NULL OR c.branch = :branch)
+          AND c.id = (SELECT max(l.id) FROM month_closings l
+                      WHERE l.period = c.period AND l.branch = c.branch)
+          AND c.action = 'close'
+        """,
+        {"period": str(period), "branch": branch},
+    )
+    return {
+        row["branch"]: ClosedMonth(
+            closing=row["id"],
+            branch=row["branch"],
+            period=period,
+            closed_at=datetime.fromisoformat(row["at"]),
+            closed_by=row["by"],
+            closed_by_name=row["by_name"],
+            as_of=datetime.fromisoformat(row["as_of"]),
+            scheme=scheme_from_dict(
+                tomllib.loads(row["scheme"]), f"scheme frozen when {period} was closed"
+            ),
+            note=row["note"],
+        )
+        for row in rows
+    }
+
+
+def month_state(store: Store, branch: str, period: Period) -> ClosedMonth | None:
+    """The closing in force for the branch's month, or ``None`` while it is open."""
+    return closed_months(store, period, branch).get(branch)
+
+
+def month_log(store: Store, branch: str, period: Period) -> list[ClosingEvent]:
+    """Every closing and reopening of the branch's month, oldest first."""
+    rows = store.query(
+        f"""
+        SELECT {_LOG_COLUMNS}
+        FROM month_closings c LEFT JOIN staff s ON s.code = c.by
+        WHERE c.period = ? AND c.branch = ? ORDER BY c.id
+        """,
+        (str(period), branch),
+    )
+    return [
+        ClosingEvent(
+            id=row["id"],
+            branch=row["branch"],
+            period=period,
+            action=row["action"],
+            at=datetime.fromisoformat(row["at"]),
+            by=row["by"],
+            by_name=row["by_name"],
+            as_of=datetime.fromisoformat(row["as_of"]) if row["as_of"] else None,
+            note=row["note"],
+        )
+        for row in rows
+    ]
+
+
+def frozen_rankings(
+    store: Store, branch: str, period: Period, role: str | None = None
+) -> list[RankRow] | None:
+    """The rows frozen when the month was closed (in export order); ``None`` if it is open."""
+    closed = month_state(store, branch, period)
+    return (
+        None if closed is None else _frozen_rows(store, closed.closing, (role,) if role else None)
+    )
+
+
+def _frozen_rows(store: Store, closing: int, roles: Iterable[str] | None) -> list[RankRow]:
+    rows = store.query(
+        f"SELECT {', '.join(_FIELDS)} FROM frozen_rankings WHERE closing = ? ORDER BY position",
+        (closing,),
+    )
+    wanted = None if roles is None else set(roles)
+    return [
+        RankRow(**{name: _decode(name, row[name]) for name in _FIELDS})
+        for row in rows
+        if wanted is None or row["role"] in wanted
+    ]
+
+
+def rankings_for(
+    store: Store,
+    judgement: Judgement,
+    scheme_for: Callable[[str], Scheme],
+    *,
+    branch: str | None = None,
+    roles: Iterable[str] = RANKED_ROLES,
+) -> list[RankRow]:
+    """Like :func:`compute_rankings`, but a closed month gives its frozen rows.
+
+    Frozen rows stand for the month judged as it was closed (at its end); a
+    judgement at another moment (``--as-of``) is computed live.
+    """
+    roles = tuple(roles)
+    frozen = {
+        code: closed
+        for code, closed in closed_months(store, judgement.period, branch).items()
+        if closed.as_of == judgement.as_of
+    }
+    if branch is not None and branch in frozen:
+        return _frozen_rows(store, frozen[branch].closing, roles)
+    rows = compute_rankings(store, judgement, scheme_for, branch=branch, roles=roles)
+    if not frozen:
+        return rows
+    rows = [row for row in rows if row.branch not in frozen]
+    for closed in frozen.values():
+        rows.extend(_frozen_rows(store, closed.closing, roles))
+    rows.sort(key=lambda r: (r.branch, RANKED_ROLES.index(r.role), r.rank, r.staff_code))
+    return rows
+
+
+def changed_since_closing(store: Store, branch: str, period: Period) -> list[str]:
+    """Staff codes whose live row (same as-of and scheme) now differs from the frozen one.
+
+    Compared as exported (rounded), so the list names exactly the people whose
+    export would change if the month were reopened. Empty for an open month.
+    """
+    closed = month_state(store, branch, period)
+    if closed is None:
+        return []
+    frozen = _frozen_rows(store, closed.closing, None)
+    live = compute_rankings(
+        store, Judgement(period, closed.as_of), lambda _branch: closed.scheme, branch=branch
+    )
+    before = {row.staff_code: export_values(row) for row in frozen}
+    after = {row.staff_code: export_values(row) for row in live}
+    return sorted(
+        code for code in before.keys() | after.keys() if before.get(code) != after.get(code)
+    )
+
+
+def month_basis(
+    store: Store,
+    branch: str,
+    period: Period,
+    scheme_for: Callable[[str], Scheme],
+    now: datetime,
+) -> MonthBasis:
+    """The judgement and scheme for a branch's month: frozen ones once it is closed."""
+    closed = month_state(store, branch, period)
+    if closed is None:
+        return MonthBasis(judge(period, now), scheme_for(branch), None)
+    return MonthBasis(Judgement(period, closed.as_of), closed.scheme, closed)
+
+
+# Each RankRow field in its own column, stored without loss of exactness.
+_FIELDS = tuple(field.name for field in fields(RankRow))
+_TYPES = {
+    name: next(t for t in typing.get_args(hint) or (hint,) if t is not type(None))
+    for name, hint in typing.get_type_hints(RankRow).items()
+}
+_DECODE: dict[type, Callable[[object], object]] = {
+    Fraction: Fraction,
+    Decimal: Decimal,
+    datetime: datetime.fromisoformat,
+    bool: bool,
+    int: int,
+    str: str,
+}
+
+
+def _encode(value: object) -> object:
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}"
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return stamp(value)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _decode(name: str, value: object) -> object:
+    return None if value is None else _DECODE[_TYPES[name]](value)

@@ -1,0 +1,96 @@
+"""Staff as the rest of the program sees them: who is signed in, who can be picked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from fractions import Fraction
+
+from fieldkpi import access, kpi
+from fieldkpi.figures import Person, TicketCounts
+from fieldkpi.period import Period, judge
+from fieldkpi.scheme import Scheme, default_scheme
+from storage.db import Store
+from storage.figures import Window, person_from_row, ticket_counts
+from storage.migrations import OPEN_TICKET
+
+_PERSON_COLUMNS = "code, name, branch, role, hired_on, left_on"
+
+
+@dataclass(frozen=True)
+class EngineerLoad:
+    """One line of the dispatch picker: how busy and how timely an engineer is."""
+
+    person: Person
+    open_tickets: int
+    timeliness: Fraction | None  # this month so far; None when they have no orders yet
+
+
+def staff_by_login(store: Store, login: str) -> Person | None:
+    rows = store.query(f"SELECT {_PERSON_COLUMNS} FROM staff WHERE login = ?", (login,))
+    return person_from_row(rows[0]) if rows else None
+
+
+def staff_by_code(store: Store, code: str) -> Person | None:
+    rows = store.query(f"SELECT {_PERSON_COLUMNS} FROM staff WHERE code = ?", (code,))
+    return person_from_row(rows[0]) if rows else None
+
+
+def is_current(person: Person, on: date) -> bool:
+    """Employed on that day: hired by then and not yet left."""
+    hired = person.hired_on is None or person.hired_on <= on
+    return hired and (person.left_on is None or person.left_on > on)
+
+
+def branch_staff(
+    store: Store, branch: str, role: str | None = None, *, on: date | None = None
+) -> list[Person]:
+    """The branch's current staff (of one role) by name: hired by ``on`` and not yet left."""
+    on = on or date.today()
+    sql = f"""
+        SELECT {_PERSON_COLUMNS} FROM staff
+        WHERE branch = ? AND (? IS NULL OR role = ?)
+          AND (hired_on IS NULL OR hired_on <= ?) AND (left_on IS NULL OR left_on > ?)
+        ORDER BY name, code
+    """
+    day = on.isoformat()
+    return [person_from_row(r) for r in store.query(sql, (branch, role, role, day, day))]
+
+
+def dispatch_candidates(
+    store: Store, actor: Person, now: datetime, scheme: Scheme | None = None
+) -> list[EngineerLoad]:
+    """The engineers of the actor's branch with their open tickets and this month's timeliness.
+
+    Whole-branch queries grouped by engineer in SQL: open tickets now, and the
+    §1 bucket counts of the month so far from :func:`storage.figures.ticket_counts`
+    (the very counts the ranking uses); the formula is the domain's.
+    """
+    access.check_may(actor, "dispatch")
+    scheme = scheme or default_scheme()
+    engineers = branch_staff(store, actor.branch, "engineer", on=now.date())
+    open_now = {
+        row["engineer"]: row["n"]
+        for row in store.query(
+            f"""
+            SELECT t.engineer, count(*) AS n FROM staff s
+            JOIN tickets t ON t.engineer = s.code AND t.{OPEN_TICKET}
+            WHERE s.branch = ? AND s.role = 'engineer'
+            GROUP BY t.engineer
+            """,
+            (actor.branch,),
+        )
+    }
+    window = Window(judge(Period.of(now.date()), now), scheme.open_days, actor.branch)
+    counts = ticket_counts(store, window, "engineer")
+    loads = []
+    for person in engineers:
+        mine = counts.get(person.code, TicketCounts())
+        loads.append(
+            EngineerLoad(
+                person=person,
+                open_tickets=open_now.get(person.code, 0),
+                timeliness=kpi.timeliness(mine, scheme) if mine.orders else None,
+            )
+        )
+    return loads

@@ -1,0 +1,219 @@
+"""The ticket queue: one page at a time, straight from an index, on any number of tickets.
+
+Pages are cut by keyset (the last row's ``(updated_at, id)``), never by
+OFFSET, so page 1000 costs what page 1 costs. Every shape of the query walks
+one index in activity order (chosen with ``INDEXED BY``, so the plan does not
+depend on the planner's mood), reading only the rows it returns plus those the
+filters skip.
+
+Search by text looks at three prefixes: ticket code, phone, customer name.
+When they match few tickets in the branch (counted cheaply, up to a cap), the
+matches are gathered from their own indexes and sorted; when they match many,
+walking the activity order finds a page of them quickly anyway.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+
+from fieldkpi import access
+from fieldkpi.figures import Person
+from fieldkpi.scheme import default_scheme
+from fieldkpi.tickets import age_bucket
+from storage.db import Store
+from storage.migrations import OPEN_TICKET
+
+# A search matching at most this many tickets of the branch is gathered by its
+# own indexes and sorted; a broader one walks the activity order instead.
+SEARCH_SET_LIMIT = 2000
+
+_SEARCH_INDEXES = {
+    "code": "tickets_branch_code",
+    "phone": "tickets_branch_phone",
+    "customer": "tickets_branch_customer",
+}
+_PHONE_PREFIX = re.compile(r"^[0-9+\-]+$")
+_TOP = "\U0010ffff"  # sorts after every character: prefix ≤ text < prefix + _TOP
+_COLUMNS = """
+    t.id, t.code, t.status, t.received_at, t.updated_at, t.completed_at, t.kind,
+    t.customer, t.phone, t.address, e.name AS engineer_name, r.name AS rep_name
+"""
+_NAMES = """
+    LEFT JOIN staff e ON e.code = t.engineer
+    LEFT JOIN staff r ON r.code = t.rep
+"""
+_ORDER = "ORDER BY t.updated_at DESC, t.id DESC LIMIT :limit"
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str | None = None
+    kind: str | None = None
+    engineer: str | None = None
+    mine: bool = False  # tickets the actor is the rep of
+    text: str = ""
+    include_closed: bool = False  # completed, called back and cancelled too
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    code: str
+    status: str
+    received_at: str
+    updated_at: str
+    kind: str
+    customer: str | None
+    phone: str | None
+    address: str | None
+    engineer_name: str | None
+    rep_name: str | None
+    age_days: int  # counted as the timeliness day: received today is day 1
+    bucket: str  # "d1".."d7", "late", "open30": where it lands if completed today
+
+
+_ROW_COLUMNS = tuple(f.name for f in fields(QueueRow) if f.name not in ("age_days", "bucket"))
+
+
+def queue_page(
+    store: Store,
+    actor: Person,
+    filt: QueueFilter,
+    after: tuple[str, int] | None = None,
+    limit: int = 50,
+    now: datetime | None = None,
+) -> list[QueueRow]:
+    """The next ``limit`` tickets after ``after`` (the last row's updated_at, id), newest first."""
+    today = (now or datetime.now()).date()
+    open_days = default_scheme().open_days
+    sql, params = page_query(store, actor, filt, after, limit)
+    return [_row(row, today, open_days) for row in store.query(sql, params)]
+
+
+def count_open(store: Store, actor: Person) -> int:
+    scope = access.ticket_scope(actor)
+    if scope.engineer:
+        sql = f"SELECT count(*) FROM tickets WHERE engineer = ? AND {OPEN_TICKET}"
+        return store.scalar(sql, (scope.engineer,))
+    sql = f"SELECT count(*) FROM tickets WHERE branch = ? AND {OPEN_TICKET}"
+    return store.scalar(sql, (scope.branch,))
+
+
+def page_query(
+    store: Store,
+    actor: Person,
+    filt: QueueFilter,
+    after: tuple[str, int] | None = None,
+    limit: int = 50,
+) -> tuple[str, dict]:
+    """The SQL and parameters of one queue page (tests check its plan uses indexes)."""
+    scope = access.ticket_scope(actor)
+    params: dict[str, object] = {"branch": scope.branch, "limit": limit}
+    where = ["t.branch = :branch"]
+    open_only = not filt.include_closed and filt.status is None
+    if open_only:
+        where.append(f"t.{OPEN_TICKET}")
+    if scope.engineer:
+        where.append("t.engineer = :own")
+        params["own"] = scope.engineer
+    rep = actor.code if filt.mine and not scope.engineer else None
+    equal = {"status": filt.status, "kind": filt.kind, "engineer": filt.engineer, "rep": rep}
+    for column, value in equal.items():
+        if value:
+            where.append(f"t.{column} = :{column}")
+            params[column] = value
+    if after is not None:
+        where.append("(t.updated_at, t.id) < (:after_at, :after_id)")
+        params["after_at"], params["after_id"] = after
+    ranges = _text_ranges(filt.text)
+    match = []
+    for i, (column, prefix) in enumerate(ranges):
+        params[f"lo{i}"], params[f"hi{i}"] = prefix, prefix + _TOP
+        match.append(f"t.{column} >= :lo{i} AND t.{column} < :hi{i}")
+    conditions = " AND ".join(where)
+    if ranges and not scope.engineer and _few_matches(store, ranges, params):
+        found = " UNION ".join(
+            f"SELECT id FROM tickets AS t INDEXED BY {_SEARCH_INDEXES[column]}"
+            f" WHERE t.branch = :branch AND {match[i]}"
+            for i, (column, _prefix) in enumerate(ranges)
+        )
+        sql = f"""
+            WITH found(id) AS MATERIALIZED ({found})
+            SELECT {_COLUMNS} FROM found CROSS JOIN tickets AS t ON t.id = found.id {_NAMES}
+            WHERE {conditions} {_ORDER}
+        """
+        return sql, params
+    if match:
+        conditions += " AND (" + " OR ".join(f"({m})" for m in match) + ")"
+    index = _activity_index(
+        engineer=bool(filt.engineer or scope.engineer),
+        mine=rep is not None,
+        status=bool(filt.status),
+        open_only=open_only,
+    )
+    sql = f"""
+        SELECT {_COLUMNS} FROM tickets AS t INDEXED BY {index} {_NAMES}
+        WHERE {conditions} {_ORDER}
+    """
+    return sql, params
+
+
+def _activity_index(*, engineer: bool, mine: bool, status: bool, open_only: bool) -> str:
+    """The index whose order is the queue's order and whose leading column narrows most."""
+    if engineer:
+        base = "tickets_engineer"
+    elif mine:
+        base = "tickets_rep"
+    elif status:
+        return "tickets_branch_status_activity"
+    else:
+        return "tickets_open_activity" if open_only else "tickets_branch_activity"
+    return f"{base}_open_activity" if open_only else f"{base}_activity"
+
+
+def _text_ranges(text: str) -> list[tuple[str, str]]:
+    """(column, prefix) pairs a search text is looked up by."""
+    text = text.strip()
+    if not text:
+        return []
+    ranges = [("code", text)]
+    if text.upper() != text:
+        ranges.append(("code", text.upper()))
+    phone = re.sub(r"\s+", "", text)
+    if _PHONE_PREFIX.match(phone):
+        ranges.append(("phone", phone))
+    ranges.append(("customer", text))
+    return ranges
+
+
+def _few_matches(store: Store, ranges: list[tuple[str, str]], params: dict) -> bool:
+    """Whether the prefixes match at most SEARCH_SET_LIMIT tickets of the branch.
+
+    Each count stops at the cap, so a broad prefix costs no more than a narrow one.
+    """
+    counts = " + ".join(
+        f"(SELECT count(*) FROM (SELECT 1 FROM tickets AS t INDEXED BY {_SEARCH_INDEXES[column]}"
+        f" WHERE t.branch = :branch AND t.{column} >= :lo{i} AND t.{column} < :hi{i}"
+        " LIMIT :cap))"
+        for i, (column, _prefix) in enumerate(ranges)
+    )
+    return store.scalar(f"SELECT {counts}", params | {"cap": SEARCH_SET_LIMIT + 1}) <= (
+        SEARCH_SET_LIMIT
+    )
+
+
+def _row(row, today: date, open_days: int) -> QueueRow:
+    received = date.fromisoformat(row["received_at"][:10])
+    if row["completed_at"]:
+        end, still_open = date.fromisoformat(row["completed_at"][:10]), False
+    elif row["status"] == "cancelled":
+        end, still_open = date.fromisoformat(row["updated_at"][:10]), False
+    else:
+        end, still_open = today, True
+    age = (end - received).days + 1
+    values = {name: row[name] for name in _ROW_COLUMNS}
+    return QueueRow(
+        **values, age_days=age, bucket=age_bucket(age, open_days, still_open=still_open)
+    )

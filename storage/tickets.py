@@ -1,0 +1,704 @@
+"""Working tickets: every step one transaction, checked, recorded and version-guarded.
+
+Each step opens one ``store.write()`` (BEGIN IMMEDIATE, so a second writer
+waits instead of failing) and inside it: reads the ticket, checks who may do
+it (:mod:`fieldkpi.access`) and whether the status allows it
+(:mod:`fieldkpi.tickets`), validates the input, updates the row only if its
+version is still the one the person was looking at, writes one history row per
+changed field and the workload action of kpi-rules §3. A refusal anywhere rolls
+all of it back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from sqlite_utils import Database
+
+from fieldkpi import access
+from fieldkpi.access import AccessDenied
+from fieldkpi.figures import Person
+from fieldkpi.i18n import _
+from fieldkpi.period import stamp
+from fieldkpi.scheme import DEDUCTION_KINDS, ENTERED_KINDS, default_scheme
+from fieldkpi.tickets import NEW, StepRefused, field_label, next_status, status_label
+from storage import csvrows
+from storage.db import Store
+from storage.errors import NotFound, StorageError
+from storage.figures import person_from_row
+from storage.migrations import OPEN_TICKET, TICKET_KINDS
+from storage.people import is_current
+
+__all__ = [
+    "AccessDenied",
+    "Conflict",
+    "FieldErrors",
+    "HistoryRow",
+    "StepRefused",
+    "Ticket",
+    "await_parts",
+    "bulk_redispatch",
+    "cancel",
+    "complete",
+    "dispatch",
+    "get_ticket",
+    "new_ticket",
+    "record_callback",
+    "record_deduction",
+    "record_visit",
+    "reopen",
+    "report_problem",
+    "ticket_history",
+]
+
+NEW_TICKET_FIELDS = ("customer", "phone", "address", "product", "kind", "fault", "received_at")
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """One row of ``tickets``, with the names of its engineer and rep for display."""
+
+    id: int
+    code: str
+    branch: str
+    kind: str
+    status: str
+    received_at: str
+    dispatched_at: str | None
+    visited_at: str | None
+    completed_at: str | None
+    cancelled: int
+    cancel_reason: str | None
+    engineer: str | None
+    rep: str | None
+    callback_at: str | None
+    rating: int | None
+    callback_note: str | None
+    customer: str | None
+    phone: str | None
+    address: str | None
+    product: str | None
+    fault: str | None
+    resolution: str | None
+    updated_at: str
+    updated_by: str | None
+    version: int
+    engineer_name: str | None = None
+    rep_name: str | None = None
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """Who changed which field of a ticket when, from which value to which."""
+
+    at: str
+    by: str
+    by_name: str
+    step: str
+    field: str | None
+    old: str | None
+    new: str | None
+
+
+class FieldErrors(StorageError):
+    """Input that cannot be saved: one message per field; nothing was written."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(f"{field_label(k)}: {v}" for k, v in self.errors.items()))
+
+
+class Conflict(StorageError):
+    """Someone saved the ticket after the version this change was based on.
+
+    ``changes`` are the history rows the person did not see, so the screen can
+    show them and keep the person's input for re-applying.
+    """
+
+    def __init__(
+        self, ticket: str, by_name: str, at: str, changes: list[HistoryRow], message: str
+    ) -> None:
+        self.ticket = ticket
+        self.by_name = by_name
+        self.at = at
+        self.changes = changes
+        super().__init__(message)
+
+
+_TICKET_COLUMNS = tuple(f.name for f in fields(Ticket))
+_SELECT_TICKET = """
+    SELECT t.*, e.name AS engineer_name, r.name AS rep_name
+    FROM tickets t
+    LEFT JOIN staff e ON e.code = t.engineer
+    LEFT JOIN staff r ON r.code = t.rep
+"""
+_PHONE = re.compile(r"^[0-9+\-]{5,20}$")
+
+
+def _now(now: datetime | None) -> datetime:
+    return (now or datetime.now()).replace(microsecond=0)
+
+
+def _read_ticket(db: Database, code: str) -> Ticket:
+    row = db.execute(_SELECT_TICKET + " WHERE t.code = ?", (code,)).fetchone()
+    if row is None:
+        raise NotFound(_("There is no ticket {code}.").format(code=code))
+    return Ticket(**{name: row[name] for name in _TICKET_COLUMNS})
+
+
+def _history_rows(db: Database, where: str, params: tuple) -> list[HistoryRow]:
+    rows = db.execute(
+        f"""
+        SELECT h.at, h.by, coalesce(s.name, h.by, '') AS by_name, h.step, h.field, h.old, h.new
+        FROM ticket_history h LEFT JOIN staff s ON s.code = h.by
+        WHERE {where} ORDER BY h.id
+        """,
+        params,
+    ).fetchall()
+    return [HistoryRow(**dict(row)) for row in rows]
+
+
+# ---------------------------------------------------------------- reading
+
+
+def get_ticket(store: Store, actor: Person, code: str) -> Ticket:
+    with store.read() as db:
+        ticket = _read_ticket(db, code)
+    access.check_see_ticket(actor, ticket)
+    return ticket
+
+
+def ticket_history(store: Store, actor: Person, code: str) -> list[HistoryRow]:
+    """Every recorded change of the ticket, oldest first."""
+    with store.read() as db:
+        access.check_see_ticket(actor, _read_ticket(db, code))
+        return _history_rows(db, "h.ticket = ?", (code,))
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _write_history(
+    db: Database,
+    code: str,
+    at: str,
+    by: str,
+    step: str,
+    changes: list[tuple[str, object, object]],
+    version: int | None,
+) -> None:
+    db.conn.executemany(
+        "INSERT INTO ticket_history (ticket, at, by, step, field, old, new, version)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(code, at, by, step, f, _text(old), _text(new), version) for f, old, new in changes],
+    )
+
+
+def _record_action(db: Database, actor: Person, action: str, code: str, at: str) -> None:
+    db.execute(
+        "INSERT INTO actions (staff, at, action, ticket) VALUES (?, ?, ?, ?)",
+        (actor.code, at, action, code),
+    )
+
+
+def _update(
+    db: Database,
+    actor: Person,
+    ticket: Ticket,
+    version: int,
+    step: str,
+    changes: Mapping[str, object],
+    now: datetime,
+    *,
+    note: str = "",
+    action: str | None = None,
+) -> None:
+    """The guarded UPDATE with its history rows and workload action."""
+    changed = {col: new for col, new in changes.items() if getattr(ticket, col) != new}
+    at = stamp(now)
+    sets = "".join(f"{col} = :new_{col}, " for col in changed)
+    cursor = db.execute(
+        f"UPDATE tickets SET {sets}version = version + 1, updated_at = :at, updated_by = :by"
+        " WHERE code = :code AND version = :version",
+        {f"new_{col}": value for col, value in changed.items()}
+        | {"at": at, "by": actor.code, "code": ticket.code, "version": version},
+    )
+    if cursor.rowcount == 0:
+        raise _conflict(db, ticket.code, version, now)
+    history = [(col, getattr(ticket, col), new) for col, new in changed.items()]
+    if note:
+        history.append(("note", None, note))
+    _write_history(db, ticket.code, at, actor.code, step, history, version + 1)
+    if action:
+        _record_action(db, actor, action, ticket.code, at)
+
+
+Plan = Callable[[Database, Ticket, datetime], Mapping[str, object]]
+
+
+def _step(
+    store: Store,
+    actor: Person,
+    code: str,
+    version: int,
+    step: str,
+    now: datetime | None,
+    plan: Plan,
+    *,
+    note: str = "",
+    action: str | None = None,
+) -> Ticket:
+    """One step on one ticket: see → same version → may → plan (status, input) → write."""
+    now = _now(now)
+    with store.write() as db:
+        ticket = _read_ticket(db, code)
+        access.check_see_ticket(actor, ticket)
+        if ticket.version != version:
+            raise _conflict(db, code, version, now)
+        access.check_step(actor, step, ticket)
+        changes = plan(db, ticket, now)
+        _update(db, actor, ticket, version, step, changes, now, note=note, action=action)
+        return _read_ticket(db, code)
+
+
+def _conflict(db: Database, code: str, version: int, now: datetime) -> Conflict:
+    """What happened to the ticket since ``version``, told as the person should read it."""
+    missed = _history_rows(db, "h.ticket = ? AND h.version > ?", (code, version))
+    if missed:
+        names = list(dict.fromkeys(row.by_name for row in missed))
+        by_name, at = ", ".join(names), missed[-1].at
+    else:  # changed by something that wrote no history (an import)
+        row = db.execute(
+            "SELECT t.updated_at, coalesce(s.name, t.updated_by, '') AS name FROM tickets t"
+            " LEFT JOIN staff s ON s.code = t.updated_by WHERE t.code = ?",
+            (code,),
+        ).fetchone()
+        by_name, at = row["name"], row["updated_at"]
+    when = at[11:] if at[:10] == stamp(now)[:10] else at
+    what = "; ".join(_describe(row) for row in missed)
+    if what:
+        message = _(
+            "Ticket {code} was changed by {name} at {when}: {what}. Your change was not saved."
+        )
+    else:
+        message = _("Ticket {code} was changed by {name} at {when}. Your change was not saved.")
+    return Conflict(
+        code, by_name, at, missed, message.format(code=code, name=by_name, when=when, what=what)
+    )
+
+
+def _describe(row: HistoryRow) -> str:
+    if row.field == "note":
+        return f"{field_label('note')}: {row.new}"
+    old, new = row.old, row.new
+    if row.field == "status":
+        old, new = status_label(old or ""), status_label(new or "")
+    return f"{field_label(row.field or row.step)} {old or '—'} → {new or '—'}"
+
+
+def _required(text: str, field: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise FieldErrors({field: message})
+    return text
+
+
+# ---------------------------------------------------------------- new ticket
+
+
+def _validate_new(fields_: Mapping[str, str], now: datetime) -> dict[str, str | None]:
+    unknown = set(fields_) - set(NEW_TICKET_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown ticket fields: {', '.join(sorted(unknown))}")
+    values = {name: (fields_.get(name) or "").strip() for name in NEW_TICKET_FIELDS}
+    errors: dict[str, str] = {}
+    required = {
+        "customer": _("Enter the customer's name."),
+        "phone": _("Enter the customer's phone number."),
+        "address": _("Enter the address."),
+    }
+    for name, message in required.items():
+        if not values[name]:
+            errors[name] = message
+    values["phone"] = re.sub(r"\s+", "", values["phone"])
+    if values["phone"] and not _PHONE.match(values["phone"]):
+        errors["phone"] = _("A phone number is 5 to 20 digits, “+” or “-”.")
+    if values["kind"] not in TICKET_KINDS:
+        errors["kind"] = _("Choose one of: {kinds}.").format(kinds=", ".join(TICKET_KINDS))
+    received = stamp(now)
+    if values["received_at"]:
+        try:
+            received = csvrows.timestamp(values["received_at"])
+        except csvrows.CellError:
+            errors["received_at"] = _("Enter the time received as YYYY-MM-DD HH:MM.")
+        else:
+            if received > stamp(now):
+                errors["received_at"] = _("The time received cannot be in the future.")
+    if errors:
+        raise FieldErrors(errors)
+    values["received_at"] = received
+    return {name: value or None for name, value in values.items()}
+
+
+def _next_code(db: Database, branch: str, now: datetime) -> str:
+    """``BRANCH-YYYYMMDD-NNNN``: the branch's next number of the day."""
+    prefix = f"{branch}-{now:%Y%m%d}-"
+    taken = db.execute(
+        "SELECT code FROM tickets WHERE code >= ? AND code < ?", (prefix, prefix + "\U0010ffff")
+    ).fetchall()
+    numbers = [int(row[0][len(prefix) :]) for row in taken if row[0][len(prefix) :].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+def new_ticket(
+    store: Store, actor: Person, fields: Mapping[str, str], now: datetime | None = None
+) -> Ticket:
+    """Take in a ticket (受理) for the actor's branch; the actor becomes its rep if a rep."""
+    now = _now(now)
+    access.check_may(actor, "create")
+    values = _validate_new(fields, now)
+    values["status"] = next_status(NEW, "create")
+    values["rep"] = actor.code if actor.role == "rep" else None
+    at = stamp(now)
+    with store.write() as db:
+        code = _next_code(db, actor.branch, now)
+        db.execute(
+            """
+            INSERT INTO tickets (code, branch, kind, status, received_at, customer, phone,
+                address, product, fault, rep, updated_at, updated_by, version)
+            VALUES (:code, :branch, :kind, :status, :received_at, :customer, :phone,
+                :address, :product, :fault, :rep, :at, :by, 1)
+            """,
+            values | {"code": code, "branch": actor.branch, "at": at, "by": actor.code},
+        )
+        history = [(name, None, value) for name, value in values.items() if value is not None]
+        _write_history(db, code, at, actor.code, "create", history, 1)
+        _record_action(db, actor, "intake", code, at)
+        return _read_ticket(db, code)
+
+
+# ---------------------------------------------------------------- the steps
+
+
+def _engineer_problem(db: Database, branch: str, code: str, now: datetime) -> str | None:
+    """Why ``code`` cannot take tickets of ``branch`` now, or None if they can."""
+    row = db.execute(
+        "SELECT code, name, branch, role, hired_on, left_on FROM staff WHERE code = ?", (code,)
+    ).fetchone()
+    if row is None or row["branch"] != branch:
+        return _("Pick an engineer of this branch.")
+    person = person_from_row(row)
+    if person.role != "engineer":
+        return _("{name} is not an engineer.").format(name=person.name)
+    if not is_current(person, now.date()):
+        return _("{name} does not work here now.").format(name=person.name)
+    return None
+
+
+def _dispatch_changes(ticket: Ticket, engineer: str, now: datetime) -> dict[str, object]:
+    return {
+        "status": next_status(ticket.status, "dispatch"),
+        "engineer": engineer,
+        "dispatched_at": stamp(now),
+    }
+
+
+def dispatch(
+    store: Store,
+    actor: Person,
+    code: str,
+    version: int,
+    engineer: str,
+    now: datetime | None = None,
+) -> Ticket:
+    """Dispatch (派工) or re-dispatch to another engineer of the branch."""
+
+    def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
+        changes = _dispatch_changes(ticket, engineer, now)
+        problem = _engineer_problem(db, ticket.branch, engineer, now)
+        if problem is None and engineer == ticket.engineer:
+            problem = _("This ticket is already with {name}.").format(name=ticket.engineer_name)
+        if problem:
+            raise FieldErrors({"engineer": problem})
+        return changes
+
+    return _step(store, actor, code, version, "dispatch", now, plan, action="dispatch")
+
+
+def record_visit(
+    store: Store, actor: Person, code: str, version: int, now: datetime | None = None
+) -> Ticket:
+    """The engineer was at the customer's; the first visit's time is the one kept."""
+
+    def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
+        return {
+            "status": next_status(ticket.status, "visit"),
+            "visited_at": ticket.visited_at or stamp(now),
+        }
+
+    return _step(store, actor, code, version, "visit", now, plan)
+
+
+def await_parts(
+    store: Store,
+    actor: Person,
+    code: str,
+    version: int,
+    note: str = "",
+    now: datetime | None = None,
+) -> Ticket:
+    def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
+        return {"status": next_status(ticket.status, "await_parts")}
+
+    return _step(store, actor, code, version, "await_parts", now, plan, note=note.strip())
+
+
+def complete(
+    store: Store,
+    actor: Person,
+    code: str,
+    version: int,
+    resolution: str,
+    now: datetime | None = None,
+) -> Ticket:
+    """Completion (反馈完单) with how the fault was resolved."""
+
+    def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
+        status = next_status(ticket.status, "complete", has_engineer=bool(ticket.engineer))
+        text = _required(resolution, "resolution", _("Describe how the fault was resolved."))
+        return {"status": status, "completed_at": stamp(now), "resolution": text}
+
+    return _step(store, actor, code, version, "complete", now, plan, action="complete")
+
+
+def cancel(
+    store: Store, actor: Person, code: str, version: int, reason: str, now: datetime | None = None
+) -> Ticket:
+    def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
+        status = next_status(ticket.status, "cancel")
+        text = _required(reason, "cancel_reason", _("Say why the ticket is cancelled."))
+        return {"status": status, "cancelled": 1, "cancel_reason": text}
+
+    return _step(store, actor, code, version, "cancel", now, plan)
+
+
+def reopen(
+    store: Store, actor: Person, code: str, version: int, reason: str, now: datetime | None = None
+) -> Ticket:
+    """Back to its engineer (or to the queue if it has none); completion and cancellation undone."""
+
+    def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
+        status = next_status(ticket.status, "reopen", has_engineer=bool(ticket.engineer))
+        _required(reason, "note", _("Say why the ticket is reopened."))
+        return {"status": status, "completed_at": None, "cancelled": 0, "cancel_reason": None}
+
+    return _step(store, actor, code, version, "reopen", now, plan, note=(reason or "").strip())
+
+
+def record_callback(
+    store: Store,
+    actor: Person,
+    code: str,
+    version: int,
+    rating: int,
+    comment: str = "",
+    now: datetime | None = None,
+) -> Ticket:
+    """The customer's callback (回访): a rating 1–5 and what they said."""
+
+    def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
+        status = next_status(ticket.status, "callback")
+        if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+            raise FieldErrors({"rating": _("Give a rating from 1 to 5.")})
+        return {
+            "status": status,
+            "callback_at": stamp(now),
+            "rating": rating,
+            "callback_note": comment.strip() or None,
+        }
+
+    return _step(store, actor, code, version, "callback", now, plan, action="callback")
+
+
+def bulk_redispatch(
+    store: Store,
+    actor: Person,
+    from_engineer: str,
+    to_engineers: list[str],
+    now: datetime | None = None,
+) -> dict[str, str]:
+    """Move every open ticket of one engineer to others, in one transaction.
+
+    Oldest ticket first, each to whichever of ``to_engineers`` has the fewest
+    open tickets at that moment (ties: the order given). Each move is a
+    re-dispatch with its own history rows and workload action.
+    """
+    now = _now(now)
+    access.check_may(actor, "dispatch")
+    with store.write() as db:
+        errors: dict[str, str] = {}
+        source = db.execute(
+            "SELECT branch, role FROM staff WHERE code = ?", (from_engineer,)
+        ).fetchone()
+        if source is None or source["branch"] != actor.branch or source["role"] != "engineer":
+            errors["from_engineer"] = _("Pick an engineer of this branch.")
+        targets = list(dict.fromkeys(to_engineers))
+        problems = [_engineer_problem(db, actor.branch, code, now) for code in targets]
+        if not targets or from_engineer in targets:
+            errors["to_engineers"] = _("Pick at least one other engineer to take the tickets.")
+        elif any(problems):
+            errors["to_engineers"] = next(p for p in problems if p)
+        if errors:
+            raise FieldErrors(errors)
+        load = dict.fromkeys(targets, 0)
+        for row in db.execute(
+            f"SELECT engineer, count(*) FROM tickets WHERE {OPEN_TICKET} AND engineer IN"
+            f" ({', '.join('?' * len(targets))}) GROUP BY engineer",
+            targets,
+        ):
+            load[row[0]] = row[1]
+        moving = db.execute(
+            _SELECT_TICKET + f" WHERE t.engineer = ? AND t.{OPEN_TICKET}"
+            " ORDER BY t.received_at, t.id",
+            (from_engineer,),
+        ).fetchall()
+        moved: dict[str, str] = {}
+        for row in moving:
+            ticket = Ticket(**{name: row[name] for name in _TICKET_COLUMNS})
+            access.check_step(actor, "dispatch", ticket)
+            to = min(targets, key=lambda code: load[code])
+            changes = _dispatch_changes(ticket, to, now)
+            _update(db, actor, ticket, ticket.version, "dispatch", changes, now, action="dispatch")
+            load[to] += 1
+            moved[ticket.code] = to
+        return moved
+
+
+# ---------------------------------------------------------------- problems and deductions
+
+
+def _points_text(points: Fraction) -> str:
+    return str(points.numerator) if points.denominator == 1 else str(float(points))
+
+
+def report_problem(
+    store: Store,
+    actor: Person,
+    code: str,
+    points: Fraction | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> int:
+    """An engineer-problem report (kpi-rules §2) against the ticket's engineer, filed by the actor.
+
+    Returns the id of the ``problems`` row. The ticket itself does not change;
+    its history notes the report (without a version, as it is no change of the
+    ticket a concurrent save could collide with).
+    """
+    now = _now(now)
+    points = default_scheme().problem_default_points if points is None else Fraction(points)
+    at = stamp(now)
+    with store.write() as db:
+        ticket = _read_ticket(db, code)
+        access.check_step(actor, "report_problem", ticket)
+        if not ticket.engineer:
+            raise StepRefused(_("This ticket has no engineer to report."))
+        if points is not None and points <= 0:
+            raise FieldErrors({"points": _("Points must be more than 0.")})
+        cursor = db.execute(
+            "INSERT INTO problems (rep, engineer, at, points, ticket, note)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                actor.code,
+                ticket.engineer,
+                at,
+                None if points is None else float(points),
+                code,
+                note.strip() or None,
+            ),
+        )
+        history = [("engineer", None, ticket.engineer)]
+        if points is not None:
+            history.append(("points", None, _points_text(points)))
+        if note.strip():
+            history.append(("note", None, note.strip()))
+        _write_history(db, code, at, actor.code, "report_problem", history, None)
+        return cursor.lastrowid
+
+
+def _deduction_points(kind: str, points: str | None) -> tuple[float | None, str | None]:
+    """(value, error): entered kinds need points above 0; the others take the table's."""
+    text = (points or "").strip()
+    if kind not in ENTERED_KINDS:
+        return None, (_("This kind has fixed points; leave it empty.") if text else None)
+    if not text:
+        return None, _("Enter the points this deduction takes off.")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None, _("Enter a number, like 2 or 0.5.")
+    if not value.is_finite() or value <= 0:
+        return None, _("Points must be more than 0.")
+    return float(value), None
+
+
+def record_deduction(
+    store: Store,
+    actor: Person,
+    staff: str,
+    kind: str,
+    points: str | None,
+    note: str,
+    ticket: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """A deduction or complaint (kpi-rules §5) against a person; returns the row id.
+
+    Deductions are evidence: the table is append-only, a mistake is corrected
+    by a new row. A deduction tied to a ticket is also noted in its history.
+    """
+    now = _now(now)
+    at = stamp(now)
+    access.check_may_record_deductions(actor)
+    errors: dict[str, str] = {}
+    if kind not in DEDUCTION_KINDS:
+        errors["kind"] = _("Choose one of: {kinds}.").format(kinds=", ".join(DEDUCTION_KINDS))
+    value, problem = _deduction_points(kind, points)
+    if problem:
+        errors["points"] = problem
+    with store.write() as db:
+        row = db.execute(
+            "SELECT code, name, branch, role, hired_on, left_on FROM staff WHERE code = ?",
+            (staff,),
+        ).fetchone()
+        if row is None:
+            errors["staff"] = _("There is nobody with the code {code}.").format(code=staff)
+        if ticket:
+            try:
+                access.check_see_ticket(actor, _read_ticket(db, ticket))
+            except NotFound as exc:
+                errors["ticket"] = str(exc)
+        if errors:
+            raise FieldErrors(errors)
+        target = person_from_row(row)
+        access.check_deduction(actor, kind, target)
+        cursor = db.execute(
+            "INSERT INTO deductions (staff, at, kind, points, ticket, note, recorded_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (target.code, at, kind, value, ticket or None, note.strip() or None, actor.code),
+        )
+        if ticket:
+            history = [("staff", None, target.code), ("kind", None, kind)]
+            history += [("points", None, value)] if value is not None else []
+            history += [("note", None, note.strip())] if note.strip() else []
+            _write_history(db, ticket, at, actor.code, "deduction", history, None)
+        return cursor.lastrowid

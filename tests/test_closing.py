@@ -1,0 +1,222 @@
+"""Closing a month freezes its ranking; late data changes the live figures, never the frozen ones.
+
+Branch GZ, October 2026, default scheme, judged at 2026-10-31 23:59:59:
+  E1: T1 d1, T4 d2, T5 d1 → (20 + 17 + 20)/3 = 19 → ×2.5 = 47.50; ratings 5, 5, 1 → 2/3
+  E2: T2 d3 → 14 → ×2.5 = 35.00; rating 3 → 0
+  satisfaction points: E1 50, E2 0  ⇒  E1 97.50, E2 35.00
+Late ticket T3 (E2, R2, received and completed 10-20, rated 5) arrives after the closing:
+  E2 live: (14 + 20)/2 = 17 → 42.50; satisfaction 1/2 < 2/3 → 0 points  ⇒  42.50
+Branch SZ is never closed: its late ticket S8 (day 11, late) counts at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, STAFF, default_for, load, person
+
+from fieldkpi.access import AccessDenied
+from fieldkpi.export import export_values
+from fieldkpi.period import Judgement, judge
+from fieldkpi.scheme import scheme_from_dict
+from storage.closing import (
+    ClosingRefused,
+    changed_since_closing,
+    close_month,
+    frozen_rankings,
+    month_basis,
+    month_log,
+    month_state,
+    rankings_for,
+    reopen_month,
+)
+from storage.rankings import compute_rankings
+
+TICKETS = """code,branch,kind,received_at,completed_at,engineer,rep,callback_at,rating
+T1,GZ,onsite_repair,2026-10-03 09:00,2026-10-03 15:00,E1,R1,2026-10-04 10:00,5
+T4,GZ,onsite_repair,2026-10-10 09:00,2026-10-11 15:00,E1,R1,2026-10-12 10:00,5
+T5,GZ,onsite_repair,2026-10-12 09:00,2026-10-12 15:00,E1,R1,2026-10-13 10:00,1
+T2,GZ,onsite_repair,2026-10-05 09:00,2026-10-07 11:00,E2,R2,2026-10-08 10:00,3
+S9,SZ,onsite_repair,2026-10-05 09:00,2026-10-05 11:00,SE,S1,,
+"""
+
+LATE_TICKETS = """code,branch,kind,received_at,completed_at,engineer,rep,callback_at,rating
+T3,GZ,onsite_repair,2026-10-20 09:00,2026-10-20 15:00,E2,R2,2026-10-21 10:00,5
+S8,SZ,onsite_repair,2026-10-06 09:00,2026-10-16 11:00,SE,S1,,
+"""
+
+
+@pytest.fixture
+def seeded(store):
+    load(store, staff=STAFF, tickets=TICKETS)
+    return store
+
+
+def _totals(rows, role="engineer"):
+    return [(r.staff_code, r.total) for r in rows if r.role == role]
+
+
+def _close(store, who="L1", scheme=DEFAULT, now=AFTER_OCTOBER) -> int:
+    return close_month(store, person(store, who), "GZ", OCTOBER, scheme, now)
+
+
+def test_closing_freezes_exactly_the_live_ranking(seeded):
+    live = compute_rankings(seeded, judge(OCTOBER, AFTER_OCTOBER), default_for, branch="GZ")
+    assert _totals(live) == [("E1", Decimal("97.50")), ("E2", Decimal("35.00"))]
+    _close(seeded)
+    frozen = frozen_rankings(seeded, "GZ", OCTOBER)
+    assert frozen == live  # every field, exactly: 2/3 stays 2/3, 97.50 stays Decimal("97.50")
+    assert frozen[2].satisfaction == Fraction(2, 3)
+    assert frozen_rankings(seeded, "GZ", OCTOBER, role="engineer") == live[2:]
+    assert frozen_rankings(seeded, "SZ", OCTOBER) is None
+
+
+def test_month_state_says_who_closed_when_with_which_as_of_and_scheme(seeded):
+    assert month_state(seeded, "GZ", OCTOBER) is None
+    tripled = scheme_from_dict({"timeliness": {"engineer_scale": 3}})
+    closing = _close(seeded, scheme=tripled)
+    state = month_state(seeded, "GZ", OCTOBER)
+    assert state.closing == closing
+    assert (state.closed_by, state.closed_by_name) == ("L1", "周经理")
+    assert state.closed_at == AFTER_OCTOBER
+    assert state.as_of == datetime(2026, 10, 31, 23, 59, 59)
+    assert state.scheme.engineer_timeliness_scale == 3
+    assert state.scheme.to_toml_dict() == tripled.to_toml_dict()
+    # The frozen rows were judged by that scheme: E2 14 × 3 = 42.
+    assert _totals(frozen_rankings(seeded, "GZ", OCTOBER))[1] == ("E2", Decimal("42.00"))
+    # The month's basis (for drill-downs) is the frozen as-of and scheme, whatever the branch uses now.
+    basis = month_basis(seeded, "GZ", OCTOBER, default_for, datetime(2027, 1, 1))
+    assert basis.judgement == Judgement(OCTOBER, state.as_of)
+    assert basis.scheme.engineer_timeliness_scale == 3
+    # Nothing changed in the data: live figures by the frozen scheme agree.
+    assert changed_since_closing(seeded, "GZ", OCTOBER) == []
+
+
+def test_late_data_changes_live_figures_not_frozen_ones(seeded):
+    _close(seeded)
+    frozen_before = frozen_rankings(seeded, "GZ", OCTOBER)
+    load(seeded, now=datetime(2026, 11, 10), tickets=LATE_TICKETS)
+    live = compute_rankings(seeded, judge(OCTOBER, AFTER_OCTOBER), default_for, branch="GZ")
+    assert _totals(live) == [("E1", Decimal("97.50")), ("E2", Decimal("42.50"))]
+    assert frozen_rankings(seeded, "GZ", OCTOBER) == frozen_before
+    shown = rankings_for(seeded, judge(OCTOBER, AFTER_OCTOBER), default_for)
+    gz = [r for r in shown if r.branch == "GZ"]
+    assert gz == frozen_before
+    # SZ is open: its late ticket (day 11, late: −15 → ×2.5) counts at once.
+    sz = [r for r in shown if r.branch == "SZ" and r.role == "engineer"]
+    assert [(r.staff_code, r.timeliness) for r in sz] == [("SE", Fraction(20 - 15, 2))]
+    # The screen can say who would differ: E2's ticket, and R2 as its rep.
+    assert changed_since_closing(seeded, "GZ", OCTOBER) == ["E2", "R2"]
+
+
+def test_a_judgement_at_another_moment_is_computed_live(seeded):
+    _close(seeded)
+    load(seeded, now=datetime(2026, 11, 10), tickets=LATE_TICKETS)
+    mid_month = Judgement(OCTOBER, datetime(2026, 10, 25, 12, 0))
+    rows = rankings_for(seeded, mid_month, default_for, branch="GZ", roles=["engineer"])
+    assert _totals(rows) == [("E1", Decimal("97.50")), ("E2", Decimal("42.50"))]
+    assert {r.provisional for r in rows} == {True}
+
+
+def _rank_csv(store, tmp_path, *extra: str) -> list[dict[str, str]]:
+    result = subprocess.run(
+        [sys.executable, "-m", "fieldkpi", "rank", "--db", store.path, "--month", "2026-10",
+         "--format", "csv", *extra],
+        capture_output=True, text=True, timeout=120,
+        env=os.environ | {"FIELDKPI_CONFIG": str(tmp_path / "no-config")},  # default scheme
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+
+
+def test_fieldkpi_rank_prints_the_frozen_figures_of_a_closed_month(seeded, tmp_path):
+    _close(seeded)
+    frozen = frozen_rankings(seeded, "GZ", OCTOBER)
+    load(seeded, now=datetime(2026, 11, 10), tickets=LATE_TICKETS)
+    rows = _rank_csv(seeded, tmp_path)
+    gz = [r for r in rows if r["branch"] == "GZ"]
+    assert [(r["staff_code"], r["total"]) for r in gz if r["role"] == "engineer"] == [
+        ("E1", "97.50"),
+        ("E2", "35.00"),
+    ]
+    # Every column as exported from the frozen rows, in the same order.
+    assert gz == [
+        {k: "" if v is None else str(v) for k, v in export_values(row).items()} for row in frozen
+    ]
+    assert [r["staff_code"] for r in rows] == ["R1", "R2", "E1", "E2", "S1", "SE"]
+    only_gz = _rank_csv(seeded, tmp_path, "--branch", "GZ", "--role", "engineer")
+    assert [(r["staff_code"], r["total"]) for r in only_gz] == [("E1", "97.50"), ("E2", "35.00")]
+
+
+def test_reopening_takes_an_admin_and_is_logged(seeded):
+    _close(seeded)
+    load(seeded, now=datetime(2026, 11, 10), tickets=LATE_TICKETS)
+    reopened_at = datetime(2026, 11, 12, 16, 30)
+    with pytest.raises(AccessDenied):
+        reopen_month(seeded, person(seeded, "L1"), "GZ", OCTOBER, "late ticket", reopened_at)
+    with pytest.raises(ClosingRefused, match="reason"):
+        reopen_month(seeded, person(seeded, "A1"), "GZ", OCTOBER, "  ", reopened_at)
+    reopen_month(seeded, person(seeded, "A1"), "GZ", OCTOBER, "T3 was filed late", reopened_at)
+    assert month_state(seeded, "GZ", OCTOBER) is None
+    assert frozen_rankings(seeded, "GZ", OCTOBER) is None
+    shown = rankings_for(seeded, judge(OCTOBER, reopened_at), default_for, branch="GZ")
+    assert _totals(shown) == [("E1", Decimal("97.50")), ("E2", Decimal("42.50"))]
+    log = month_log(seeded, "GZ", OCTOBER)
+    assert [(e.action, e.by, e.by_name, e.at, e.note) for e in log] == [
+        ("close", "L1", "周经理", AFTER_OCTOBER, None),
+        ("reopen", "A1", "管理员", reopened_at, "T3 was filed late"),
+    ]
+    with pytest.raises(ClosingRefused, match="not closed"):
+        reopen_month(seeded, person(seeded, "A1"), "GZ", OCTOBER, "again", reopened_at)
+    # Closed again, it freezes the figures as they are now.
+    _close(seeded, now=datetime(2026, 11, 13))
+    assert _totals(frozen_rankings(seeded, "GZ", OCTOBER))[1] == ("E2", Decimal("42.50"))
+    assert [e.action for e in month_log(seeded, "GZ", OCTOBER)] == ["close", "reopen", "close"]
+
+
+def test_closing_a_running_month_is_refused(seeded):
+    with pytest.raises(ClosingRefused, match="still running"):
+        _close(seeded, now=datetime(2026, 10, 31, 23, 59, 58))
+    assert month_state(seeded, "GZ", OCTOBER) is None
+    _close(seeded, now=datetime(2026, 10, 31, 23, 59, 59))  # the last second: the month is over
+
+
+def test_closing_twice_is_refused_by_name(seeded):
+    _close(seeded)
+    with pytest.raises(ClosingRefused, match="already closed by 周经理 at 2026-11-05 09:00:00"):
+        _close(seeded, who="A1", now=datetime(2026, 11, 6))
+
+
+@pytest.mark.parametrize("who", ["L2", "R1", "E1"])
+def test_only_the_branch_lead_or_an_admin_closes(seeded, who):
+    with pytest.raises(AccessDenied):
+        _close(seeded, who=who)
+    assert month_log(seeded, "GZ", OCTOBER) == []
+
+
+def test_an_admin_closes_any_branch(seeded):
+    close_month(seeded, person(seeded, "A1"), "SZ", OCTOBER, DEFAULT, AFTER_OCTOBER)
+    assert month_state(seeded, "SZ", OCTOBER).closed_by == "A1"
+    assert month_state(seeded, "GZ", OCTOBER) is None
+
+
+def test_the_log_and_the_frozen_rows_cannot_be_edited(seeded):
+    _close(seeded)
+    for sql in (
+        "UPDATE month_closings SET by = 'A1'",
+        "DELETE FROM month_closings",
+        "UPDATE frozen_rankings SET total = '100.00'",
+        "DELETE FROM frozen_rankings",
+    ):
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"), seeded.write() as db:
+            db.execute(sql)
+    assert _totals(frozen_rankings(seeded, "GZ", OCTOBER))[1] == ("E2", Decimal("35.00"))

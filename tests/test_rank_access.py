@@ -1,0 +1,160 @@
+"""Who sees which figures, enforced in the storage layer the screens call.
+
+GZ engineers in October 2026, default scheme:
+  E1: one ticket on day 2 → 17 × 2.5 = 42.50; rated 5 → satisfaction 1
+  E2: one ticket on day 1 → 20 × 2.5 = 50.00; rated 5 → satisfaction 1
+  both satisfied alike → 50 points each  ⇒  E2 100.00 (rank 1), E1 92.50 (rank 2, 7.50 behind)
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, STAFF, default_for, load, person
+
+from fieldkpi.access import AccessDenied
+from fieldkpi.period import judge
+from fieldkpi.standing import standing_of
+from storage.closing import close_month, reopen_month
+from storage.drilldown import (
+    deduction_facts,
+    feedback_facts,
+    fix_first_list,
+    satisfaction_facts,
+    timeliness_facts,
+    workload_facts,
+)
+from storage.rankings import compute_rankings
+from storage.standings import branch_ranking, own_standing
+
+TICKETS = """code,branch,kind,received_at,completed_at,engineer,rep,callback_at,rating
+T1,GZ,onsite_repair,2026-10-03 09:00,2026-10-04 15:00,E1,R1,2026-10-05 10:00,5
+T2,GZ,onsite_repair,2026-10-05 09:00,2026-10-05 11:00,E2,R2,2026-10-06 10:00,5
+T3,GZ,onsite_repair,2026-10-28 09:00,,E1,R1,,
+"""
+
+JUDGED = judge(OCTOBER, AFTER_OCTOBER)
+NOW = AFTER_OCTOBER
+
+
+@pytest.fixture
+def seeded(store):
+    load(store, staff=STAFF, tickets=TICKETS)
+    return store
+
+
+OUTSIDERS = {
+    "an engineer": "E1",
+    "a rep of the branch": "R1",
+    "a rep of another branch": "S1",
+    "a lead of another branch": "L2",
+}
+
+
+@pytest.mark.parametrize("who", OUTSIDERS.values(), ids=OUTSIDERS.keys())
+def test_the_branch_ranking_is_refused_to_all_but_its_lead_and_admins(seeded, who):
+    with pytest.raises(AccessDenied):
+        branch_ranking(seeded, person(seeded, who), "GZ", OCTOBER, default_for, NOW)
+
+
+def test_lead_and_admin_see_the_whole_branch_ranking(seeded):
+    for who in ("L1", "A1"):
+        ranking = branch_ranking(seeded, person(seeded, who), "GZ", OCTOBER, default_for, NOW)
+        engineers = [(r.staff_code, r.rank, r.total) for r in ranking.rows if r.role == "engineer"]
+        assert engineers == [("E2", 1, Decimal("100.00")), ("E1", 2, Decimal("92.50"))]
+        assert not ranking.provisional and ranking.closed is None
+        assert ranking.previous_ranks["E1"] == 1  # September: nobody had tickets, all tied
+
+
+DRILLDOWNS = [
+    timeliness_facts,
+    satisfaction_facts,
+    workload_facts,
+    feedback_facts,
+    deduction_facts,
+]
+
+
+@pytest.mark.parametrize(
+    ("who", "whose"),
+    [("E1", "E2"), ("S1", "R1"), ("L2", "E1"), ("R1", "R2"), ("R1", "E1"), ("SE", "E1")],
+)
+@pytest.mark.parametrize("facts", DRILLDOWNS, ids=lambda f: f.__name__)
+def test_another_persons_figures_are_refused(seeded, facts, who, whose):
+    with pytest.raises(AccessDenied):
+        facts(seeded, person(seeded, who), whose, JUDGED, DEFAULT)
+
+
+@pytest.mark.parametrize(("who", "whose"), [("E1", "E2"), ("L2", "E1"), ("R1", "E1")])
+def test_another_persons_fix_first_list_is_refused(seeded, who, whose):
+    with pytest.raises(AccessDenied):
+        fix_first_list(seeded, person(seeded, who), whose, NOW, DEFAULT)
+
+
+@pytest.mark.parametrize("facts", DRILLDOWNS, ids=lambda f: f.__name__)
+def test_everyone_sees_their_own_figures_and_the_lead_those_of_the_branch(seeded, facts):
+    for who, whose in (("E1", "E1"), ("R1", "R1"), ("L1", "E1"), ("L1", "R1"), ("A1", "E1")):
+        assert facts(seeded, person(seeded, who), whose, JUDGED, DEFAULT).person.code == whose
+
+
+def test_an_engineer_gets_only_their_own_row_and_the_gap_to_the_next_rank(seeded):
+    mine = own_standing(seeded, person(seeded, "E1"), OCTOBER, default_for, NOW)
+    assert (mine.row.staff_code, mine.row.rank, mine.row.total) == ("E1", 2, Decimal("92.50"))
+    assert (mine.ranked, mine.gap_to_next) == (2, Decimal("7.50"))
+    # Nothing in it names or scores anyone else.
+    shown = repr(mine)
+    assert "E2" not in shown and "刘洋" not in shown and "100.00" not in shown
+    top = own_standing(seeded, person(seeded, "E2"), OCTOBER, default_for, NOW)
+    assert (top.row.rank, top.gap_to_next) == (1, None)
+
+
+def test_own_standing_of_someone_else_is_refused_but_the_lead_may_look(seeded):
+    with pytest.raises(AccessDenied):
+        own_standing(seeded, person(seeded, "E1"), OCTOBER, default_for, NOW, staff="E2")
+    with pytest.raises(AccessDenied):
+        own_standing(seeded, person(seeded, "L2"), OCTOBER, default_for, NOW, staff="E1")
+    seen = own_standing(seeded, person(seeded, "L1"), OCTOBER, default_for, NOW, staff="E1")
+    assert seen.gap_to_next == Decimal("7.50")
+    assert own_standing(seeded, person(seeded, "L1"), OCTOBER, default_for, NOW) is None
+
+
+def test_own_standing_of_a_closed_month_is_the_frozen_one(seeded):
+    close_month(seeded, person(seeded, "L1"), "GZ", OCTOBER, DEFAULT, NOW)
+    load(seeded, now=datetime(2026, 11, 10),
+         tickets="code,branch,kind,received_at,completed_at,engineer\n"
+                 "T9,GZ,onsite_repair,2026-10-30 09:00,2026-10-30 10:00,E1\n")  # fmt: skip
+    mine = own_standing(seeded, person(seeded, "E1"), OCTOBER, default_for, NOW)
+    assert (mine.row.total, mine.gap_to_next) == (Decimal("92.50"), Decimal("7.50"))
+    ranking = branch_ranking(seeded, person(seeded, "L1"), "GZ", OCTOBER, default_for, NOW)
+    assert ranking.closed is not None and ranking.changed == ["E1"]
+
+
+@pytest.mark.parametrize("who", ["E1", "R1", "L2", "S1"])
+def test_closing_is_refused_to_all_but_the_lead_and_admins(seeded, who):
+    with pytest.raises(AccessDenied):
+        close_month(seeded, person(seeded, who), "GZ", OCTOBER, DEFAULT, NOW)
+
+
+@pytest.mark.parametrize("who", ["E1", "R1", "L1", "L2"])
+def test_reopening_is_refused_to_all_but_admins(seeded, who):
+    close_month(seeded, person(seeded, "L1"), "GZ", OCTOBER, DEFAULT, NOW)
+    with pytest.raises(AccessDenied):
+        reopen_month(seeded, person(seeded, who), "GZ", OCTOBER, "late data", NOW)
+
+
+def test_the_gap_is_to_the_nearest_higher_total_past_ties(seeded):
+    rows = compute_rankings(seeded, JUDGED, default_for, branch="GZ", roles=["rep"])
+    # R2's ticket is day 1 (20), R1's day 2 (17; T3 is still young); all else equal.
+    assert [(r.staff_code, r.total) for r in rows] == [
+        ("R2", Decimal("100.00")),
+        ("R1", Decimal("97.00")),
+    ]
+    assert standing_of(rows, "R1").gap_to_next == Decimal("3.00")
+    assert standing_of(rows, "E1") is None
+    totals = {"A": "100.00", "B": "92.50", "C": "92.50", "D": "80.00"}
+    pool = [replace(rows[0], staff_code=code, total=Decimal(t)) for code, t in totals.items()]
+    gaps = {code: standing_of(pool, code).gap_to_next for code in totals}
+    assert gaps == {"A": None, "B": Decimal("7.50"), "C": Decimal("7.50"), "D": Decimal("12.50")}

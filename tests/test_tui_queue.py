@@ -1,0 +1,212 @@
+"""The ticket queue at 80×24: what it shows, search, filters, paging from SQL, help and keys.
+
+The seeded desk is described in ``test_tui_ticket_flow``; all its tickets were
+changed last at the same second, so the queue orders them by id, newest first.
+"""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cell_len
+from ticket_helpers import NOW, TICKET_FIELDS
+from tui_helpers import (
+    SIZE,
+    app_for,
+    async_test,
+    notices,
+    press,
+    queue_codes,
+    screen_text,
+    seed_desk,
+    settle,
+    table_rows,
+    text_of,
+    type_text,
+    wait_until,
+)
+
+from screens.dispatch import DispatchScreen
+from screens.help import HelpScreen
+from screens.queue import BUCKET_STYLES, QueueScreen, QueueTable
+from storage import tickets
+
+
+@pytest.fixture
+def desk(store):
+    return seed_desk(store)
+
+
+@async_test
+async def test_open_tickets_newest_first_with_age_coloured_by_bucket(store, desk):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Tickets — 王芳 · rep · GZ" in text.splitlines()[0]
+        assert queue_codes(app) == [desk.received, desk.dispatched, desk.visited, desk.old_open]
+        rows = table_rows(app, "#queue")
+        # code, status, age in days, kind, customer, engineer, rep, address
+        assert rows[0] == [
+            desk.received,
+            "received",
+            "1",
+            "onsite repair",
+            "张伟",
+            "—",
+            "王芳",
+            "天河路 1 号",
+        ]
+        # received 10-13 → day 3; 10-05 → day 11 (late); 09-05 → day 41, open past 30 days
+        assert [r[2] for r in rows] == ["1", "3", "11", "41"]
+        table = app.screen.query_one(QueueTable)
+        ages = [table.get_row_at(i)[2] for i in range(4)]
+        assert [a.style for a in ages] == [
+            BUCKET_STYLES["d1"],
+            BUCKET_STYLES["d3"],
+            BUCKET_STYLES["late"],
+            BUCKET_STYLES["open30"],
+        ]
+        assert text_of(app, "#queue-status") == "4 open · 4 shown"
+        # everything but the address fits in 80 columns
+        header = next(line for line in text.splitlines() if "Ticket" in line and "Rep" in line)
+        assert header.rstrip().endswith("Add")
+
+
+@async_test
+async def test_wide_names_line_up_in_columns(store, desk):
+    tickets.new_ticket(
+        store,
+        desk.crew.rep,
+        TICKET_FIELDS | {"customer": "Tom Lee", "phone": "13511112222"},
+        now=NOW,
+    )
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lines = [line for line in screen_text(app).splitlines() if "GZ-2026" in line]
+        assert len(lines) == 5
+        # the rep column starts at the same cell in every line, after 张伟 (4 cells) and Tom Lee (7)
+        starts = {cell_len(line[: line.index("王芳")]) for line in lines}
+        assert len(starts) == 1
+
+
+@async_test
+async def test_search_follows_typing_and_reaches_closed_tickets(store, desk):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash")
+        await type_text(pilot, "刘")  # 刘敏's ticket is completed: not in the open list
+        await wait_until(pilot, lambda: queue_codes(app) == [desk.completed])
+        app.focused.value = ""
+        await type_text(pilot, "gz-20261015-000")  # a code prefix, typed in lower case
+        await wait_until(pilot, lambda: len(queue_codes(app)) == 5)
+        app.focused.value = ""
+        await wait_until(pilot, lambda: len(queue_codes(app)) == 4)
+        await type_text(pilot, "1390000000")  # a phone prefix
+        await press(pilot, "enter")
+        assert app.focused is app.screen.query_one(QueueTable)
+        assert set(queue_codes(app)) == {
+            desk.dispatched,
+            desk.visited,
+            desk.completed,
+            desk.old_open,
+        }
+
+
+@async_test
+async def test_filters_by_status_kind_engineer_and_mine(store, desk):
+    app = app_for(store, "chenjing")  # 陈静 took in none of the seeded tickets
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#status-filter").value = "completed"
+        await settle(pilot)
+        assert queue_codes(app) == [desk.completed]
+        screen.query_one("#status-filter").value = "open"
+        screen.query_one("#engineer-filter").value = "E2"
+        await settle(pilot)
+        assert queue_codes(app) == [desk.old_open]
+        screen.query_one("#engineer-filter").clear()
+        screen.query_one("#kind-filter").value = "installation"
+        await settle(pilot)
+        assert queue_codes(app) == []
+        screen.query_one("#kind-filter").clear()
+        await settle(pilot)
+        assert len(queue_codes(app)) == 4
+        await press(pilot, "m")
+        assert queue_codes(app) == []
+        await press(pilot, "m")
+        assert len(queue_codes(app)) == 4
+
+
+@async_test
+async def test_queue_pages_from_sql_as_the_cursor_nears_the_end(store, desk):
+    rep = desk.crew.rep
+    for i in range(120):
+        fields = TICKET_FIELDS | {"customer": f"客户{i:03d}", "phone": f"1370000{i:04d}"}
+        tickets.new_ticket(store, rep, fields, now=NOW)
+    expected = [
+        r[0]
+        for r in store.query(
+            "SELECT code FROM tickets WHERE status NOT IN ('completed', 'called_back',"
+            " 'cancelled') ORDER BY updated_at DESC, id DESC"
+        )
+    ]
+    assert len(expected) == 124
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(QueueTable)
+        assert table.row_count == QueueScreen.PAGE_SIZE
+        assert text_of(app, "#queue-status") == "124 open · 50 shown · more below"
+        await press(pilot, "ctrl+end")  # the last loaded row: the next page comes
+        assert table.row_count == 100
+        await press(pilot, "ctrl+end")
+        assert table.row_count == 124
+        assert text_of(app, "#queue-status") == "124 open · 124 shown"
+        assert queue_codes(app) == expected  # no ticket twice, none skipped
+
+
+@async_test
+async def test_first_screen_and_keys_fit_the_role(store, desk):
+    engineer = app_for(store, "liqiang")
+    async with engineer.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "李强 · engineer · GZ" in screen_text(engineer).splitlines()[0]
+        assert queue_codes(engineer) == [desk.dispatched, desk.visited]
+        footer = screen_text(engineer).splitlines()[-1]
+        assert "New" not in footer and "Dispatch" not in footer and "Deduct" not in footer
+        await press(pilot, "n")
+        assert isinstance(engineer.screen, QueueScreen)
+    lead = app_for(store, "liuyang")
+    async with lead.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(lead.screen, QueueScreen)
+        assert "刘洋 · lead · GZ" in screen_text(lead).splitlines()[0]
+        assert len(queue_codes(lead)) == 4
+
+
+@async_test
+async def test_help_and_command_palette_follow_the_screen(store, desk):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f1")
+        assert isinstance(app.screen, HelpScreen)
+        help_text = app.screen.text
+        assert "# Tickets" in help_text
+        assert "| `d` | Dispatch or re-dispatch the ticket to an engineer |" in help_text
+        await press(pilot, "escape")
+        await press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await press(pilot, "escape")
+
+        await press(pilot, "ctrl+p")
+        await type_text(pilot, "dispatch")
+        await wait_until(pilot, lambda: "Dispatch or re-dispatch" in screen_text(app))
+        await press(pilot, "enter")
+        assert isinstance(app.screen, DispatchScreen)
+        await press(pilot, "f1")
+        assert "Pick the engineer" in app.screen.text
+        assert not notices(app)

@@ -1,0 +1,373 @@
+"""A ticket's life driven by keys at 80×24, checked in the database afterwards.
+
+Seeded desk (all stamped 2026-10-15 09:30:00 by 王芳/R1 unless said):
+GZ-20261015-0001 陈杰, with 赵磊 (E2), received 2026-09-05: open past 30 days
+GZ-20261015-0002 刘敏, completed by 李强 (E1)
+GZ-20261015-0003 王磊, with 李强, visited
+GZ-20261015-0004 李娜, with 李强, dispatched
+GZ-20261015-0005 张伟, received, no engineer
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from textual.widgets import Input
+from tui_helpers import (
+    SIZE,
+    app_for,
+    async_test,
+    notices,
+    press,
+    queue_codes,
+    screen_text,
+    seed_desk,
+    select_ticket,
+    settle,
+    table_rows,
+    text_of,
+    type_text,
+)
+
+from screens.dispatch import DispatchScreen
+from screens.queue import QueueScreen
+from screens.step_forms import CompleteForm
+from screens.ticket_detail import TicketDetailScreen
+
+STAMP = "2026-10-15 09:30:00"
+
+
+@pytest.fixture
+def desk(store):
+    return seed_desk(store)
+
+
+def ticket(store, code: str) -> dict:
+    return dict(store.query("SELECT * FROM tickets WHERE code = ?", (code,))[0])
+
+
+def history_since(store, code: str, after_id: int) -> list[tuple]:
+    """(step, field, old, new, by) recorded for ``code`` after history row ``after_id``."""
+    return [
+        tuple(r)
+        for r in store.query(
+            "SELECT step, field, old, new, by FROM ticket_history WHERE ticket = ? AND id > ?"
+            " ORDER BY id",
+            (code, after_id),
+        )
+    ]
+
+
+def last_history_id(store) -> int:
+    return store.scalar("SELECT coalesce(max(id), 0) FROM ticket_history")
+
+
+def actions_since(store, after_id: int) -> list[tuple]:
+    return [
+        tuple(r)
+        for r in store.query(
+            "SELECT staff, action, ticket, at FROM actions WHERE id > ? ORDER BY id", (after_id,)
+        )
+    ]
+
+
+def last_action_id(store) -> int:
+    return store.scalar("SELECT coalesce(max(id), 0) FROM actions")
+
+
+@async_test
+async def test_new_ticket_shows_errors_next_to_fields_and_saves_only_when_valid(store, desk):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        await type_text(pilot, "黄蓉")
+        await press(pilot, "tab")
+        await type_text(pilot, "12ab")
+        await press(pilot, "ctrl+s")
+
+        assert text_of(app, "#error-phone") == "A phone number is 5 to 20 digits, “+” or “-”."
+        assert text_of(app, "#error-address") == "Enter the address."
+        assert text_of(app, "#error-kind").startswith("Choose one of")
+        assert text_of(app, "#error-customer") == ""
+        assert app.screen.query_one("#field-customer", Input).value == "黄蓉"
+        assert store.scalar("SELECT count(*) FROM tickets") == 5  # nothing saved
+
+        assert app.focused.id == "field-phone"  # the first field with a problem
+        app.focused.value = ""
+        await type_text(pilot, "020-8888 6666")
+        await press(pilot, "tab")
+        await type_text(pilot, "中山路 8 号")
+        await press(pilot, "tab", "tab", "enter", "down", "down", "down", "enter")
+        await press(pilot, "ctrl+s")
+
+        assert isinstance(app.screen, QueueScreen)
+        assert queue_codes(app)[0] == "GZ-20261015-0006"
+        assert app.screen.table.selected.code == "GZ-20261015-0006"
+        assert "Ticket GZ-20261015-0006 saved" in notices(app)
+
+    row = ticket(store, "GZ-20261015-0006")
+    assert (row["customer"], row["phone"], row["address"], row["kind"]) == (
+        "黄蓉",
+        "020-88886666",
+        "中山路 8 号",
+        "installation",
+    )
+    assert (row["status"], row["rep"], row["received_at"]) == ("received", "R1", STAMP)
+    assert history_since(store, "GZ-20261015-0006", 0) == [
+        ("create", "customer", None, "黄蓉", "R1"),
+        ("create", "phone", None, "020-88886666", "R1"),
+        ("create", "address", None, "中山路 8 号", "R1"),
+        ("create", "kind", None, "installation", "R1"),
+        ("create", "received_at", None, STAMP, "R1"),
+        ("create", "status", None, "received", "R1"),
+        ("create", "rep", None, "R1", "R1"),
+    ]
+    assert actions_since(store, 0)[-1] == ("R1", "intake", "GZ-20261015-0006", STAMP)
+
+
+@async_test
+async def test_dispatch_from_the_engineer_picker(store, desk):
+    code = desk.received
+    history_mark, action_mark = last_history_id(store), last_action_id(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, code)
+        await press(pilot, "d")
+        assert isinstance(app.screen, DispatchScreen)
+        # engineers by name, with open tickets now and timeliness this month:
+        # 李强 has 0003 and 0004 open and completed 0002 on day 6 (5 points);
+        # 赵磊 has only 0001, open 41 days (−150).
+        assert table_rows(app, "#engineers") == [
+            ["李强", "2", "5.00"],
+            ["赵磊", "1", "-150.00"],
+        ]
+        await press(pilot, "down", "enter")
+        assert isinstance(app.screen, QueueScreen)
+
+    row = ticket(store, code)
+    assert (row["status"], row["engineer"], row["dispatched_at"]) == ("dispatched", "E2", STAMP)
+    assert history_since(store, code, history_mark) == [
+        ("dispatch", "status", "received", "dispatched", "R1"),
+        ("dispatch", "engineer", None, "E2", "R1"),
+        ("dispatch", "dispatched_at", None, STAMP, "R1"),
+    ]
+    assert actions_since(store, action_mark) == [("R1", "dispatch", code, STAMP)]
+
+
+@async_test
+async def test_engineer_records_visit_and_completion_but_not_his_own_callback(store, desk):
+    code = desk.dispatched
+    history_mark, action_mark = last_history_id(store), last_action_id(store)
+    app = app_for(store, "liqiang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "李强 · engineer · GZ" in screen_text(app)
+        # an engineer's queue holds only his own open tickets
+        assert queue_codes(app) == [desk.dispatched, desk.visited]
+        await select_ticket(pilot, code)
+        footer = screen_text(app).splitlines()[-1]
+        assert "v Visit" in footer and "c Complete" in footer and "Dispatch" not in footer
+
+        await press(pilot, "v")
+        await press(pilot, "ctrl+s")
+        await select_ticket(pilot, code)
+        await press(pilot, "c")
+        await type_text(pilot, "更换电源板")
+        await press(pilot, "enter")
+        assert "GZ-20261015-0004 is completed" in notices(app)
+
+        # his own completed ticket: the callback key says why it is off
+        await press(pilot, "slash")
+        await type_text(pilot, "刘敏")
+        await press(pilot, "enter")
+        assert queue_codes(app) == [desk.completed]
+        await press(pilot, "b")
+        assert isinstance(app.screen, QueueScreen)
+        assert notices(app)[-1] == "You cannot record the callback of a ticket you served yourself."
+
+    row = ticket(store, code)
+    assert (row["status"], row["visited_at"], row["completed_at"]) == ("completed", STAMP, STAMP)
+    assert row["resolution"] == "更换电源板"
+    assert history_since(store, code, history_mark) == [
+        ("visit", "status", "dispatched", "visited", "E1"),
+        ("visit", "visited_at", None, STAMP, "E1"),
+        ("complete", "status", "visited", "completed", "E1"),
+        ("complete", "completed_at", None, STAMP, "E1"),
+        ("complete", "resolution", None, "更换电源板", "E1"),
+    ]
+    assert actions_since(store, action_mark) == [("E1", "complete", code, STAMP)]
+    assert ticket(store, desk.completed)["rating"] is None
+
+
+@async_test
+async def test_rep_records_the_callback_found_by_phone(store, desk):
+    code = desk.completed
+    history_mark, action_mark = last_history_id(store), last_action_id(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash")
+        await type_text(pilot, "139000000")  # the phone prefix: four tickets, closed ones too
+        await press(pilot, "enter")
+        assert sorted(queue_codes(app)) == sorted(
+            [desk.old_open, desk.completed, desk.visited, desk.dispatched]
+        )
+        await select_ticket(pilot, code)
+        await press(pilot, "b")
+        await type_text(pilot, "4")
+        await press(pilot, "tab")
+        await type_text(pilot, "师傅很准时")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, QueueScreen)
+
+    row = ticket(store, code)
+    assert (row["status"], row["rating"], row["callback_note"]) == ("called_back", 4, "师傅很准时")
+    assert history_since(store, code, history_mark) == [
+        ("callback", "status", "completed", "called_back", "R1"),
+        ("callback", "callback_at", None, STAMP, "R1"),
+        ("callback", "rating", None, "4", "R1"),
+        ("callback", "callback_note", None, "师傅很准时", "R1"),
+    ]
+    assert actions_since(store, action_mark) == [("R1", "callback", code, STAMP)]
+
+
+@async_test
+async def test_cancel_and_reopen_from_the_ticket_screen(store, desk):
+    code = desk.dispatched
+    history_mark = last_history_id(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, code)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, TicketDetailScreen)
+        await press(pilot, "x")
+        await press(pilot, "enter")  # no reason given
+        assert text_of(app, "#error-cancel_reason") == "Say why the ticket is cancelled."
+        assert ticket(store, code)["status"] == "dispatched"
+        await type_text(pilot, "客户已自行修好")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, TicketDetailScreen)
+        assert re.search(r"status +cancelled", text_of(app, "#fields"))
+        await press(pilot, "r")
+        await type_text(pilot, "客户又来电")
+        await press(pilot, "enter")
+        history = table_rows(app, "#history")
+        assert history[-1][2:] == ["reopen", "note", "—", "客户又来电"]
+
+    row = ticket(store, code)
+    assert (row["status"], row["cancelled"], row["cancel_reason"]) == ("dispatched", 0, None)
+    assert history_since(store, code, history_mark) == [
+        ("cancel", "status", "dispatched", "cancelled", "R1"),
+        ("cancel", "cancelled", "0", "1", "R1"),
+        ("cancel", "cancel_reason", None, "客户已自行修好", "R1"),
+        ("reopen", "status", "cancelled", "dispatched", "R1"),
+        ("reopen", "cancelled", "1", "0", "R1"),
+        ("reopen", "cancel_reason", "客户已自行修好", None, "R1"),
+        ("reopen", "note", None, "客户又来电", "R1"),
+    ]
+
+
+@async_test
+async def test_impossible_step_is_refused_with_the_reason(store, desk):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.received)
+        footer = screen_text(app).splitlines()[-1]
+        assert "d Dispatch" in footer and "Complete" not in footer
+        await press(pilot, "c")
+        assert isinstance(app.screen, QueueScreen)
+        assert notices(app)[-1] == "Dispatch this ticket to an engineer first."
+        # a form left empty is refused next to its field, and nothing changes
+        await select_ticket(pilot, desk.visited)
+        await press(pilot, "c")
+        assert isinstance(app.screen, CompleteForm)
+        await press(pilot, "ctrl+s")
+        assert text_of(app, "#error-resolution") == "Describe how the fault was resolved."
+    row = ticket(store, desk.visited)
+    assert (row["status"], row["version"]) == ("visited", 3)
+    assert ticket(store, desk.received)["status"] == "received"
+
+
+@async_test
+async def test_ticket_screen_shows_every_field_and_the_whole_history(store, desk):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.visited)
+        await press(pilot, "enter")
+        fields = text_of(app, "#fields")
+        for line in (
+            "customer +王磊",
+            "phone +13900000003",
+            "engineer +李强 \\(E1\\)",
+            f"visited at +{STAMP}",
+            "resolution +—",
+            "version +3",
+        ):
+            assert re.search(line, fields), line
+        history = table_rows(app, "#history")
+    # 7 rows at intake (customer … rep, product and fault given), 3 at dispatch, 2 at the visit
+    assert len(history) == store.scalar(
+        "SELECT count(*) FROM ticket_history WHERE ticket = ?", (desk.visited,)
+    )
+    assert len(history) == 9 + 3 + 2
+    assert history[-1] == [STAMP, "李强", "record visit", "visited at", "—", STAMP]
+
+
+@async_test
+async def test_engineer_problem_and_deduction_from_a_ticket(store, desk):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.dispatched)
+        await press(pilot, "e")
+        await press(pilot, "tab")  # points left empty: the branch's default, 1
+        await type_text(pilot, "未带配件")
+        await press(pilot, "enter")
+        assert notices(app)[-1] == "Recorded"
+
+        await press(pilot, "k")
+        # staff by name: 刘洋, 李强, …; the kinds a rep may record: backfill, violation, …
+        await press(pilot, "enter", "down", "down", "enter")
+        await press(pilot, "tab", "enter", "down", "down", "enter")
+        await press(pilot, "tab", "tab")
+        await type_text(pilot, "未穿工服")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, QueueScreen)
+
+    problems = store.query("SELECT rep, engineer, points, ticket, note FROM problems")
+    assert [tuple(r) for r in problems] == [("R1", "E1", 1.0, desk.dispatched, "未带配件")]
+    deductions = store.query(
+        "SELECT staff, kind, points, ticket, note, recorded_by FROM deductions"
+    )
+    assert [tuple(r) for r in deductions] == [
+        ("E1", "violation", None, desk.dispatched, "未穿工服", "R1")
+    ]
+
+
+@async_test
+async def test_bulk_redispatch_moves_every_open_ticket_of_an_engineer(store, desk):
+    action_mark = last_action_id(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        await press(pilot, "enter", "down", "enter")  # from 李强
+        await press(pilot, "tab", "down", "down", "space")  # to 赵磊
+        await press(pilot, "ctrl+s")
+        assert notices(app)[-1] == "2 tickets moved"
+        engineers = [row[5] for row in table_rows(app, "#queue")]
+        assert engineers == ["—", "赵磊", "赵磊", "赵磊"]
+
+    moved = {code: ticket(store, code)["engineer"] for code in (desk.dispatched, desk.visited)}
+    assert moved == {desk.dispatched: "E2", desk.visited: "E2"}
+    # oldest received first, each a re-dispatch with its workload action
+    assert actions_since(store, action_mark) == [
+        ("R1", "dispatch", desk.visited, STAMP),
+        ("R1", "dispatch", desk.dispatched, STAMP),
+    ]

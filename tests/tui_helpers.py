@@ -1,0 +1,148 @@
+"""A small branch with tickets in every state, and ways to drive the TUI on it without sleeping.
+
+Staff come from ``ticket_helpers`` (names in Chinese, logins); tickets go in
+through the storage API, exactly as the TUI would make them, at a fixed clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import io
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.text import Text
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+from ticket_helpers import NOW, TICKET_FIELDS, Crew, seed_staff
+
+from screens.app import FieldKpiApp
+from screens.queue import QueueTable
+from storage import tickets
+from storage.db import Store
+from storage.people import staff_by_login
+
+SIZE = (80, 24)
+
+
+@dataclass(frozen=True)
+class Desk:
+    """The seeded tickets, by the state they are in."""
+
+    crew: Crew
+    received: str  # no engineer yet
+    dispatched: str  # with 李强 (E1)
+    visited: str  # with 李强, visited
+    completed: str  # completed by 李强, no callback yet
+    old_open: str  # received 40 days ago, with 赵磊 (E2): open past 30 days
+
+
+def seed_desk(store: Store) -> Desk:
+    """Five tickets taken in by 王芳, then worked to their states, all at ``NOW``."""
+    crew = seed_staff(store)
+    rep, eng, eng2 = crew.rep, crew.eng, crew.eng2
+
+    def take(customer: str, phone: str, received_at: str) -> tickets.Ticket:
+        fields = TICKET_FIELDS | {"customer": customer, "phone": phone, "received_at": received_at}
+        return tickets.new_ticket(store, rep, fields, now=NOW)
+
+    old = take("陈杰", "13900000005", "2026-09-05 10:00")
+    old = tickets.dispatch(store, rep, old.code, old.version, eng2.code, now=NOW)
+    done = take("刘敏", "13900000004", "2026-10-10 08:00")
+    done = tickets.dispatch(store, rep, done.code, done.version, eng.code, now=NOW)
+    done = tickets.complete(store, rep, done.code, done.version, "换电源板", now=NOW)
+    seen = take("王磊", "13900000003", "2026-10-05 08:00")
+    seen = tickets.dispatch(store, rep, seen.code, seen.version, eng.code, now=NOW)
+    seen = tickets.record_visit(store, eng, seen.code, seen.version, now=NOW)
+    sent = take("李娜", "13900000002", "2026-10-13 14:00")
+    sent = tickets.dispatch(store, rep, sent.code, sent.version, eng.code, now=NOW)
+    new = take("张伟", "13800138000", "2026-10-15 09:00")
+    return Desk(crew, new.code, sent.code, seen.code, done.code, old.code)
+
+
+def app_for(store: Store, login: str) -> FieldKpiApp:
+    """The app as ``fieldkpi --as LOGIN`` builds it, on the test clock."""
+    return FieldKpiApp(store, staff_by_login(store, login), now=lambda: NOW)
+
+
+async def settle(pilot: Pilot) -> None:
+    """Until every worker has finished and its messages are handled (workers start workers)."""
+    app = pilot.app
+    for _ in range(20):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.is_running for w in app.workers):
+            return
+
+
+async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Poll ``condition`` while the app runs; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the screen to change")
+        await pilot.pause(0.05)
+        await asyncio.sleep(0)
+
+
+async def press(pilot: Pilot, *keys: str) -> None:
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    """Paste into the focused input, as a terminal does with bracketed paste (any characters)."""
+    pilot.app.focused.post_message(events.Paste(text))
+    await settle(pilot)
+
+
+def queue_codes(app: FieldKpiApp) -> list[str]:
+    return [row.code for row in app.screen.query_one(QueueTable).tickets]
+
+
+async def select_ticket(pilot: Pilot, code: str) -> None:
+    """Put the queue's cursor on ``code``."""
+    table = pilot.app.screen.query_one(QueueTable)
+    table.focus()
+    table.move_cursor(row=queue_codes(pilot.app).index(code))
+    await settle(pilot)
+
+
+def text_of(app: FieldKpiApp, selector: str) -> str:
+    """The text a Static shows, whole (also the part scrolled out of view)."""
+    content = app.screen.query_one(selector, Static).content
+    if isinstance(content, str | Text):
+        return str(content)
+    console = Console(width=200, file=io.StringIO(), record=True)
+    console.print(content)
+    return console.export_text()
+
+
+def notices(app: FieldKpiApp) -> list[str]:
+    """The notifications shown so far (toasts), oldest first."""
+    return [n.message for n in app._notifications]
+
+
+def table_rows(app: FieldKpiApp, selector: str) -> list[list[str]]:
+    table = app.screen.query_one(selector, DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def screen_text(app: FieldKpiApp) -> str:
+    """What the terminal shows right now, as plain lines (the top screen, modals included)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.text for strip in strips)
+
+
+def async_test(scenario):
+    """Run an ``async def`` test on its own event loop (the suite has no asyncio plugin)."""
+
+    @functools.wraps(scenario)
+    def test(*args, **kwargs):
+        return asyncio.run(scenario(*args, **kwargs))
+
+    return test
