@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable
 
 from fieldkpi.i18n import _
-from screens import actions, labels
+from screens import actions, labels, tables
 from screens.form import SavingModal
 from screens.labels import N_
 from storage import tickets
@@ -31,9 +31,7 @@ class DispatchScreen(SavingModal):
         return _("Dispatch to an engineer")
 
     def compose_body(self) -> ComposeResult:
-        table: DataTable = DataTable(id="engineers", cursor_type="row", zebra_stripes=True)
-        table.add_columns(_("Engineer"), _("Open now"), _("Timeliness this month"))
-        yield table
+        yield DataTable(id="engineers", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -58,16 +56,16 @@ class DispatchScreen(SavingModal):
         """
         table = self.query_one("#engineers", DataTable)
         chosen = table.cursor_row if table.row_count else None
-        table.clear()
         current = self.ticket.engineer if self.ticket else None
-        table.add_rows(
+        rows = [
             (
                 Text(c.person.name + (" ←" if c.person.code == current else "")),
                 Text(str(c.open_tickets), justify="right"),
                 Text(labels.timeliness(c.timeliness), justify="right"),
             )
             for c in self.candidates
-        )
+        ]
+        tables.fill(table, [_("Engineer"), _("Open now"), _("Timeliness this month")], rows)
         others = [i for i, c in enumerate(self.candidates) if c.person.code != current]
         if chosen is not None:
             table.move_cursor(row=chosen)

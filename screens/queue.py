@@ -21,7 +21,7 @@ from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, 
 from fieldkpi import access
 from fieldkpi.i18n import _
 from fieldkpi.tickets import status_label
-from screens import actions, labels
+from screens import actions, labels, tables
 from screens.messages import ChoicesLoaded, DataChanged, QueueLoaded
 from screens.step_forms import BulkRedispatchForm
 from screens.ticket_detail import TicketDetailScreen
@@ -69,9 +69,7 @@ class QueueTable(DataTable):
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.tickets: list[QueueRow] = []
         self.more = False
-
-    def on_mount(self) -> None:
-        self.add_columns(
+        self.labels = [
             _("Ticket"),
             _("Status"),
             _("Age"),
@@ -80,7 +78,11 @@ class QueueTable(DataTable):
             _("Engineer"),
             _("Rep"),
             _("Address"),
-        )
+        ]
+        self._widths: list[int] = []
+
+    def on_mount(self) -> None:
+        tables.fill(self, self.labels, [])
 
     @property
     def selected(self) -> QueueRow | None:
@@ -88,22 +90,32 @@ class QueueTable(DataTable):
         return self.tickets[row] if 0 <= row < len(self.tickets) else None
 
     def show(self, rows: list[QueueRow], *, append: bool, more: bool, select: str | None) -> None:
-        """Add a page below, or replace the rows keeping the cursor on the same ticket."""
+        """Add a page below, or replace the rows, keeping the cursor on the same ticket.
+
+        Columns keep their widths while a page fits them; a wider cell (or a
+        reload) lays the table out again.
+        """
         self.more = more
-        if append:
+        cells = [row_cells(r) for r in rows]
+        widths = tables.column_widths(self.labels, cells, self._widths if append else ())
+        if append and widths == self._widths:
             self.tickets.extend(rows)
-            self.add_rows(row_cells(r) for r in rows)
+            self.add_rows(cells)
             return
         current = self.selected
         code = select or (current.code if current else None)
         index, scroll_y = self.cursor_row, self.scroll_y
-        self.tickets = list(rows)
-        self.clear()
-        self.add_rows(row_cells(r) for r in rows)
-        if not rows:
+        if append:
+            self.tickets.extend(rows)
+            cells = [row_cells(r) for r in self.tickets]
+        else:
+            self.tickets = list(rows)
+        self._widths = widths
+        tables.fill(self, self.labels, cells, widths)
+        if not self.tickets:
             return
-        found = next((i for i, r in enumerate(rows) if r.code == code), None)
-        index = min(index, len(rows) - 1) if found is None else found
+        found = next((i for i, r in enumerate(self.tickets) if r.code == code), None)
+        index = min(index, len(self.tickets) - 1) if found is None else found
         self.move_cursor(row=index, animate=False, scroll=False)
         self.call_after_refresh(self._restore_view, index, 0 if select else scroll_y)
 

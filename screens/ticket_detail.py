@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from fieldkpi.i18n import _
 from fieldkpi.tickets import field_label, status_label, step_label
-from screens import actions, labels
+from screens import actions, labels, tables
 from screens.labels import N_
 from screens.messages import DataChanged, LoadFailed, TicketLoaded
 from screens.ticket_reads import PEOPLE_FIELDS, read_ticket
@@ -115,9 +115,7 @@ class TicketDetailScreen(TicketSteps, Screen):
                 yield Static(_("Loading…"), id="fields")
             with Vertical(id="history-box"):
                 yield Label(_("History"), id="history-title")
-                table: DataTable = DataTable(id="history", cursor_type="row", zebra_stripes=True)
-                table.add_columns(_("When"), _("Who"), _("Step"), _("Field"), _("From"), _("To"))
-                yield table
+                yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -137,8 +135,8 @@ class TicketDetailScreen(TicketSteps, Screen):
         self.ticket = message.ticket
         self.query_one("#fields", Static).update(field_table(message.ticket, message.names))
         table = self.query_one("#history", DataTable)
-        table.clear()
-        table.add_rows(history_cells(row, message.names) for row in message.history)
+        columns = [_("When"), _("Who"), _("Step"), _("Field"), _("From"), _("To")]
+        tables.fill(table, columns, [history_cells(r, message.names) for r in message.history])
         table.move_cursor(row=len(message.history) - 1, animate=False)
         self.refresh_bindings()
 

@@ -18,7 +18,7 @@ from fieldkpi import access
 from fieldkpi.access import AccessDenied
 from fieldkpi.i18n import _
 from fieldkpi.tickets import StepRefused, next_status, status_label
-from screens import actions, labels
+from screens import actions
 from screens.dispatch import DispatchScreen
 from screens.step_forms import (
     AwaitPartsForm,
@@ -78,15 +78,13 @@ class TicketSteps:
     def refusal(self, action: str, step: str | None = None) -> str | None:
         """Why ``action`` cannot be done now, or ``None`` when it can."""
         user = self.app.user
-        if action == "deduction":
-            if not access.ROLE_DEDUCTION_KINDS.get(user.role):
-                role = labels.label(labels.ROLE, user.role)
-                return _("Your role ({role}) may not record deductions.").format(role=role)
-            return None
         chosen = self.selected()
-        if chosen is None:
+        if chosen is None and action != "deduction":
             return _("Select a ticket first.")
         try:
+            if action == "deduction":
+                access.check_may_record_deductions(user)
+                return None
             if action == "step":
                 next_status(chosen.status, step, has_engineer=chosen.has_engineer)
             access.check_step(user, step or action, chosen)

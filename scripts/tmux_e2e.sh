@@ -25,6 +25,7 @@ tmux_() { tmux -u -L "$SOCKET" "$@"; }
 
 cleanup() {
     tmux_ kill-server 2>/dev/null || true
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCKET"
     if [ -z "${KEEP:-}" ]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
 }
 trap cleanup EXIT
@@ -90,7 +91,9 @@ tmux_ new-session -d -x 80 -y 24 -s e2e "$FIELDKPI --db '$DB' --as wangfang --la
 wait_for "Tickets — 王芳 · rep · GZ"
 wait_for "0 open · 0 shown"
 
-# --- new ticket: customer, phone, address, (product), kind, fault --------------------
+# --- new ticket: customer, phone, address, (product), fault, then the kind menu ------
+# Tab moves on the moment it arrives, so text pasted right after it lands in the next
+# field; the kind menu goes last, as closing it hands the focus back a moment later.
 keys n
 wait_for "New ticket"
 paste "张伟"
@@ -98,12 +101,12 @@ keys Tab
 paste "13800138000"
 keys Tab
 paste "天河路 1 号"
-keys Tab Tab Enter
+keys Tab Tab Tab
+paste "无法开机"
+keys BTab Enter
 wait_for "installation"
 keys Down Enter
 wait_gone "installation"
-keys Tab
-paste "无法开机"
 keys C-s
 wait_for "$CODE  received"
 wait_for "1 open · 1 shown"
@@ -130,8 +133,8 @@ while tmux_ has-session -t e2e 2>/dev/null; do
 done
 
 # --- what the database holds -------------------------------------------------------------
-expect_sql "SELECT code, status, engineer, rep, customer, phone, kind, resolution FROM tickets" \
-    "$CODE|completed|E1|R1|张伟|13800138000|onsite_repair|更换电源板"
+expect_sql "SELECT code, status, engineer, rep, customer, phone, address, kind, fault, resolution FROM tickets" \
+    "$CODE|completed|E1|R1|张伟|13800138000|天河路 1 号|onsite_repair|无法开机|更换电源板"
 expect_sql "SELECT group_concat(step || ':' || field, ' ') FROM ticket_history WHERE step != 'create'" \
     "dispatch:status dispatch:engineer dispatch:dispatched_at complete:status complete:completed_at complete:resolution"
 expect_sql "SELECT count(*) FROM ticket_history WHERE step = 'create' AND by = 'R1'" "8"
