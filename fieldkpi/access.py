@@ -184,7 +184,44 @@ def _check_branch_lead(user: Person, branch: str, other_lead: str, others: str) 
     raise AccessDenied(others)
 
 
+def check_correct_deduction(user: Person, branch: str) -> None:
+    """Voiding evidence against a person is for their branch's lead, or an admin."""
+    _check_branch_lead(
+        user,
+        branch,
+        _("You lead branch {yours}; only the lead of {branch} corrects its deductions."),
+        _("Only the branch's lead or an admin corrects a deduction."),
+    )
+
+
 def check_reopen_month(user: Person) -> None:
     """Reopening changes what was paid on: an admin's decision, and it is recorded."""
     if user.role != "admin":
         raise AccessDenied(_("Only an admin reopens a closed month."))
+
+
+# Staff and logins (issue 4). Logins decide who a person is, so only admins change them;
+# a lead may read their own branch's list.
+
+
+def can_see_staff(user: Person, branch: str) -> bool:
+    return can_see_rankings(user, branch)
+
+
+def check_see_staff(user: Person, branch: str) -> None:
+    _check_branch_lead(
+        user,
+        branch,
+        _("You lead branch {yours}; the staff of {branch} are not yours to see."),
+        _("Only a lead or an admin sees the staff list."),
+    )
+
+
+def may_manage_staff(user: Person) -> bool:
+    return user.role == "admin"
+
+
+def check_manage_staff(user: Person) -> None:
+    """Adding people, logins and leaving dates decide who may sign in: an admin's work."""
+    if not may_manage_staff(user):
+        raise AccessDenied(_("Only an admin adds staff or changes logins and leaving dates."))

@@ -7,17 +7,20 @@ anything else. Bad input never shows a Python traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import os
 import shutil
+import sqlite3
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
 from fieldkpi import paths
-from fieldkpi.i18n import _, set_language
+from fieldkpi.export_headers import HEADERS
+from fieldkpi.i18n import LANGUAGES, _, current_language, route_stdlib_messages, set_language
 from fieldkpi.period import Period, judge
 from fieldkpi.scheme import Scheme, SchemeError, load_scheme
 
@@ -30,16 +33,44 @@ class UserError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    set_language(requested_language(argv))  # before the parser: its help is translated
+    route_stdlib_messages()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        set_language(args.lang)
         return args.run(args)
     except UserError as exc:
         print(f"fieldkpi: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return EXIT_FAILED
+    except sqlite3.DatabaseError as exc:  # a damaged file, found only when a page was read
+        from storage.maintenance import damage_message
+
+        message = damage_message(exc)
+        if message is None:
+            raise
+        print(f"fieldkpi: {db_path(args)}: {message}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def requested_language(argv: Sequence[str]) -> str | None:
+    """``--lang`` from the command line, read before parsing; ``None`` for the environment's.
+
+    A value that is no language is left for the parser to refuse.
+    """
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg.startswith("--lang="):
+            value = arg.removeprefix("--lang=")
+        elif arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        else:
+            continue
+        return value if value in LANGUAGES else None
+    return None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,67 +78,109 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--db",
         default=argparse.SUPPRESS,
-        help="database file (default: $FIELDKPI_DB, else a per-user database)",
+        help=_("database file (default: $FIELDKPI_DB, else a per-user database)"),
     )
-    common.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+    common.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=argparse.SUPPRESS,
+        help=_("language of screens and messages (default: from $LC_ALL / $LANG)"),
+    )
     user = argparse.ArgumentParser(add_help=False)
-    user.add_argument("--as", dest="login", default=argparse.SUPPRESS, help="staff login")
+    user.add_argument("--as", dest="login", default=argparse.SUPPRESS, help=_("staff login"))
 
     parser = argparse.ArgumentParser(
         prog="fieldkpi",
-        description="After-sales field service tickets and monthly KPI appraisal.",
+        description=_("After-sales field service tickets and monthly KPI appraisal."),
         parents=[common, user],
     )
     parser.set_defaults(run=run_tui, db=None, lang=None, login=None)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
 
-    tui = commands.add_parser("tui", parents=[common, user], help="open the TUI (the default)")
+    tui = commands.add_parser("tui", parents=[common, user], help=_("open the TUI (the default)"))
     tui.set_defaults(run=run_tui)
 
     demo = commands.add_parser(
-        "demo", parents=[common, user], help="open the TUI on a private copy of sample.db"
+        "demo", parents=[common, user], help=_("open the TUI on a private copy of sample.db")
     )
     demo.set_defaults(run=run_demo)
 
-    load = commands.add_parser("import", parents=[common], help="load CSV files")
+    load = commands.add_parser("import", parents=[common], help=_("load CSV files"))
     load.add_argument("files", nargs="+", metavar="FILE.csv")
     load.add_argument(
         "--kind",
         choices=("staff", "tickets", "actions", "attendance", "problems", "deductions"),
-        help="the kind of every file (default: told apart by the header)",
+        help=_("the kind of every file (default: told apart by the header)"),
     )
     load.set_defaults(run=run_import)
 
-    rank = commands.add_parser("rank", parents=[common], help="print the month's rankings")
-    rank.add_argument("--month", required=True, help="YYYY-MM")
-    rank.add_argument("--branch", help="branch code (default: every branch)")
+    rank = commands.add_parser("rank", parents=[common], help=_("print the month's rankings"))
+    rank.add_argument("--month", help=_("YYYY-MM (required unless --merge)"))
+    rank.add_argument(
+        "--merge",
+        nargs="+",
+        metavar="FILE",
+        help=_("combine the CSV/TOML files `fieldkpi rank` exported (one per branch or region)"),
+    )
+    rank.add_argument("--branch", help=_("branch code (default: every branch)"))
     rank.add_argument("--role", choices=("rep", "engineer"))
-    rank.add_argument("--as-of", dest="as_of", help='"YYYY-MM-DD HH:MM:SS" (default: month end)')
-    rank.add_argument("--format", choices=("table", "csv", "toml"), default="table")
-    rank.add_argument("-o", "--output", help="write to this file instead of standard output")
-    rank.add_argument("--scheme", help="scheme TOML file applied over the defaults")
+    rank.add_argument("--as-of", dest="as_of", help=_('"YYYY-MM-DD HH:MM:SS" (default: month end)'))
+    rank.add_argument("--format", choices=("table", "csv", "toml", "xlsx"), default="table")
+    rank.add_argument(
+        "--headers",
+        choices=tuple(HEADERS),
+        help=_(
+            "column headings of csv and xlsx: the documented names, or Chinese "
+            "(default: names; for xlsx, Chinese when the language is zh)"
+        ),
+    )
+    rank.add_argument("-o", "--output", help=_("write to this file instead of standard output"))
+    rank.add_argument("--scheme", help=_("scheme TOML file applied over the defaults"))
     rank.set_defaults(run=run_rank)
 
     sample = commands.add_parser(
-        "make-sample", parents=[common], help="regenerate the demo database deterministically"
+        "make-sample", parents=[common], help=_("regenerate the demo database deterministically")
     )
     sample.add_argument("path", nargs="?", default=str(paths.sample_db()))
     sample.set_defaults(run=run_make_sample)
+
+    backup = commands.add_parser(
+        "backup", parents=[common], help=_("copy the database safely while others work")
+    )
+    backup.add_argument("dest", metavar="DEST", help=_("backup file, or a folder for a dated name"))
+    backup.set_defaults(run=run_backup)
+
+    check = commands.add_parser(
+        "check", parents=[common], help=_("integrity and foreign-key checks; exit 1 on problems")
+    )
+    check.set_defaults(run=run_check)
     return parser
 
 
-def open_db(args: argparse.Namespace):
-    """The store for ``--db`` (or the default); an unusable file is a one-line error."""
-    from storage.db import open_store
+def db_path(args: argparse.Namespace) -> Path:
+    return Path(args.db) if args.db else paths.default_db()
+
+
+@contextlib.contextmanager
+def unusable_is_bad_input(path: Path):
+    """A database file that cannot be used is a one-line error (exit status 2)."""
     from storage.errors import DatabaseUnusable
 
-    path = Path(args.db) if args.db else paths.default_db()
     try:
-        return open_store(path)
+        yield
     except DatabaseUnusable as exc:
         raise UserError(str(exc)) from exc
     except OSError as exc:
         raise UserError(f"{path}: {exc.strerror}") from exc
+
+
+def open_db(args: argparse.Namespace):
+    """The store for ``--db`` (or the default)."""
+    from storage.db import open_store
+
+    path = db_path(args)
+    with unusable_is_bad_input(path):
+        return open_store(path)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -183,9 +256,12 @@ def parse_as_of(text: str | None) -> datetime | None:
 
 
 def run_rank(args: argparse.Namespace) -> int:
-    from fieldkpi import export
     from storage.closing import rankings_for
 
+    if args.merge:
+        return run_merge(args)
+    if not args.month:
+        raise UserError(_("--month YYYY-MM is required (or --merge FILE…)"))
     try:
         period = Period.parse(args.month)
     except ValueError as exc:
@@ -206,16 +282,59 @@ def run_rank(args: argparse.Namespace) -> int:
         names = dict(store.query("SELECT code, coalesce(name, code) FROM branches"))
     finally:
         store.close()
+
+    def table() -> str:
+        from fieldkpi.table import render_table
+
+        return render_table(rows, names, judgement, color=not args.output and sys.stdout.isatty())
+
+    return write_rows(rows, args, table)
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    """One national table from exported rankings, each row as its branch ranked it."""
+    from fieldkpi.merge import MergeError, merge_files, render
+
+    other = [f"--{name.replace('_', '-')}" for name in ("branch", "role", "as_of", "scheme")]
+    given = [flag for flag in other if getattr(args, flag[2:].replace("-", "_"))]
+    if given:
+        raise UserError(
+            _("--merge takes the rows as exported: drop {flags}").format(flags=", ".join(given))
+        )
+    try:
+        rows = merge_files(args.merge, month=args.month)
+    except MergeError as exc:
+        raise UserError(str(exc)) from exc
+    color = not args.output and sys.stdout.isatty()
+    return write_rows(rows, args, lambda: render(rows, "table", color=color))
+
+
+def write_rows(rows, args: argparse.Namespace, table: Callable[[], str]) -> int:
+    """Ranking rows in ``--format`` to ``-o`` or standard output; ``table`` draws the table."""
+    from fieldkpi import export
+
+    names = "zh" if args.format == "xlsx" and current_language() == "zh" else "names"
+    headers = HEADERS[args.headers or names]
+    if args.format == "xlsx":
+        if not args.output:
+            raise UserError(_("--format xlsx writes a workbook: give -o FILE.xlsx"))
+        from fieldkpi.xlsx import write_xlsx
+
+        roles = [args.role] if getattr(args, "role", None) else ("rep", "engineer")
+        write_xlsx(rows, args.output, roles=roles, headers=headers)
+        return 0
     if args.format == "csv":
-        text = export.to_csv(rows)
+        text = export.to_csv(rows, headers)
     elif args.format == "toml":
         text = export.to_toml(rows)
     else:
-        from fieldkpi.table import render_table
+        text = table()
+    return write_out(text, args.output)
 
-        text = render_table(rows, names, judgement, color=not args.output and sys.stdout.isatty())
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8", newline="")
+
+def write_out(text: str, output: str | None) -> int:
+    if output:
+        Path(output).write_text(text, encoding="utf-8", newline="")
     else:
         sys.stdout.write(text)
     return 0
@@ -226,6 +345,46 @@ def run_make_sample(args: argparse.Namespace) -> int:
 
     build_sample(args.path)
     print(_("wrote {path}").format(path=args.path))
+    return 0
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    """A consistent copy while others keep working; a failed one leaves the old backup be."""
+    from storage.maintenance import BackupFailed, backup
+
+    path = db_path(args)
+    try:
+        with unusable_is_bad_input(path):
+            written = backup(path, args.dest)
+    except BackupFailed as exc:
+        print(f"fieldkpi: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(
+        _("backed up {path} to {dest} ({size:,} bytes, integrity ok)").format(
+            path=path, dest=written, size=written.stat().st_size
+        )
+    )
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Health on standard output; problems on standard error (cron mails those) and exit 1."""
+    from storage.maintenance import check
+
+    path = db_path(args)
+    with unusable_is_bad_input(path):
+        health = check(path)
+    for note in health.notes:
+        print(f"{path}: {note}")
+    if health.problems:
+        for problem in health.problems:
+            print(f"{path}: {problem}", file=sys.stderr)
+        print(
+            _("{path}: {n} problems found").format(path=path, n=len(health.problems)),
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    print(_("{path}: ok ({checked})").format(path=path, checked=", ".join(health.checked)))
     return 0
 
 
@@ -271,7 +430,9 @@ def _run_app(store, login: str) -> int:
         )
     from screens.app import FieldKpiApp
 
-    FieldKpiApp(store, user).run()
+    scheme_for = scheme_loader(None)
+    scheme_for(user.branch)  # a broken scheme file is reported here (exit 2), not in the TUI
+    FieldKpiApp(store, user, scheme_for=scheme_for).run()
     return 0
 
 

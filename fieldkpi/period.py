@@ -8,6 +8,8 @@ from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from fieldkpi.i18n import _
+
 STAMP = "%Y-%m-%d %H:%M:%S"
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -23,7 +25,7 @@ class Period:
     def parse(cls, text: str) -> Period:
         match = _MONTH.match(text.strip())
         if not match or not 1 <= int(match[2]) <= 12:
-            raise ValueError(f"{text!r} is not a month like 2026-10")
+            raise ValueError(_("{text!r} is not a month like 2026-10").format(text=text))
         return cls(int(match[1]), int(match[2]))
 
     @classmethod

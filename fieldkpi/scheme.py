@@ -17,6 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from fieldkpi.i18n import N_, _
+
 DEDUCTION_KINDS = (
     "backfill",
     "violation",
@@ -31,6 +33,10 @@ DEDUCTION_KINDS = (
 ENTERED_KINDS = frozenset({"branch_rule"})
 # Kinds that zero the month's total instead of deducting points.
 ZEROING_KINDS = frozenset({"complaint_media"})
+
+
+# The name of the defaults layer in ``Scheme.source`` (stored as is; translated when shown).
+BUILT_IN = N_("built-in default")
 
 
 class SchemeError(ValueError):
@@ -107,12 +113,12 @@ def _default_text() -> str:
 
 
 def default_scheme() -> Scheme:
-    return build_scheme([("built-in default", tomllib.loads(_default_text()))])
+    return build_scheme([(BUILT_IN, tomllib.loads(_default_text()))])
 
 
 def load_scheme(*paths: str | Path | None) -> Scheme:
     """The default scheme overlaid by each existing file in order (later wins)."""
-    layers: list[tuple[str, dict]] = [("built-in default", tomllib.loads(_default_text()))]
+    layers: list[tuple[str, dict]] = [(BUILT_IN, tomllib.loads(_default_text()))]
     for path in paths:
         if path is None:
             continue
@@ -120,16 +126,18 @@ def load_scheme(*paths: str | Path | None) -> Scheme:
         try:
             data = tomllib.loads(path.read_text("utf-8"))
         except FileNotFoundError as exc:
-            raise SchemeError(f"{path}: no such scheme file") from exc
+            raise SchemeError(_("{path}: no such scheme file").format(path=path)) from exc
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise SchemeError(f"{path}: not a valid TOML file ({exc})") from exc
+            raise SchemeError(
+                _("{path}: not a valid TOML file ({error})").format(path=path, error=exc)
+            ) from exc
         layers.append((str(path), data))
     return build_scheme(layers)
 
 
 def scheme_from_dict(data: dict[str, Any], name: str = "frozen") -> Scheme:
     """A complete scheme from a dict written by :meth:`Scheme.to_toml_dict`."""
-    return build_scheme([("built-in default", tomllib.loads(_default_text())), (name, data)])
+    return build_scheme([(BUILT_IN, tomllib.loads(_default_text())), (name, data)])
 
 
 def build_scheme(layers: list[tuple[str, dict]]) -> Scheme:
@@ -138,10 +146,10 @@ def build_scheme(layers: list[tuple[str, dict]]) -> Scheme:
         _check_known(name, data, layers[0][1])
         for section, values in data.items():
             merged.setdefault(section, {}).update(values)
-    read = _Reader(merged, " + ".join(name for name, _ in layers))
+    read = _Reader(merged, " + ".join(_layer_name(name) for name, _data in layers))
     buckets = read.numbers("timeliness", "bucket_points")
     if len(buckets) != 7:
-        raise read.error("timeliness", "bucket_points", "needs 7 numbers (day 1 … 7)")
+        raise read.error("timeliness", "bucket_points", _("needs 7 numbers (day 1 … 7)"))
     return Scheme(
         bucket_points=buckets,
         late_points=read.number("timeliness", "late_points"),
@@ -162,8 +170,13 @@ def build_scheme(layers: list[tuple[str, dict]]) -> Scheme:
         },
         top_rewards=read.numbers("rewards", "top"),
         bottom_penalties=read.numbers("rewards", "bottom"),
-        source=tuple(name for name, _ in layers),
+        source=tuple(name for name, _data in layers),
     )
+
+
+def _layer_name(name: str) -> str:
+    """A layer as an error message names it: the defaults in the person's language."""
+    return _(BUILT_IN) if name == BUILT_IN else name
 
 
 class _Reader:
@@ -174,26 +187,40 @@ class _Reader:
         self.where = where
 
     def error(self, section: str, key: str, problem: str) -> SchemeError:
-        return SchemeError(f"{self.where}: {section}.{key} {problem}")
+        return SchemeError(
+            _("{where}: {setting} {problem}").format(
+                where=self.where, setting=f"{section}.{key}", problem=problem
+            )
+        )
 
     def number(self, section: str, key: str, value: Any = None) -> Fraction:
         value = self.merged[section][key] if value is None else value
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.error(section, key, f"must be a number, not {value!r}")
+            raise self.error(section, key, _("must be a number, not {value!r}").format(value=value))
         if isinstance(value, float) and not math.isfinite(value):
-            raise self.error(section, key, f"must be a finite number, not {value!r}")
+            raise self.error(
+                section, key, _("must be a finite number, not {value!r}").format(value=value)
+            )
         return exact(value)
 
     def numbers(self, section: str, key: str) -> tuple[Fraction, ...]:
         values = self.merged[section][key]
         if not isinstance(values, list):
-            raise self.error(section, key, f"must be a list of numbers, not {values!r}")
+            raise self.error(
+                section, key, _("must be a list of numbers, not {value!r}").format(value=values)
+            )
         return tuple(self.number(section, key, v) for v in values)
 
     def whole(self, section: str, key: str, low: int, high: int) -> int:
         value = self.merged[section][key]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise self.error(section, key, f"must be a whole number {low} … {high}, not {value!r}")
+            raise self.error(
+                section,
+                key,
+                _("must be a whole number {low} … {high}, not {value!r}").format(
+                    low=low, high=high, value=value
+                ),
+            )
         return value
 
 
@@ -201,7 +228,13 @@ def _check_known(name: str, data: dict, default: dict) -> None:
     """A misspelt key would silently change nothing: refuse it by name."""
     for section, values in data.items():
         if section not in default or not isinstance(values, dict):
-            raise SchemeError(f"{name}: unknown section [{section}]")
+            raise SchemeError(
+                _("{where}: unknown section [{section}]").format(where=name, section=section)
+            )
         for key in values:
             if key not in default[section]:
-                raise SchemeError(f"{name}: unknown setting {section}.{key}")
+                raise SchemeError(
+                    _("{where}: unknown setting {setting}").format(
+                        where=name, setting=f"{section}.{key}"
+                    )
+                )

@@ -61,6 +61,7 @@ def step_label(step: str) -> str:
         "callback": _("callback"),
         "report_problem": _("report engineer problem"),
         "deduction": _("deduction"),
+        "correct_deduction": _("correct deduction"),
     }
     return labels.get(step, step)
 
@@ -70,7 +71,7 @@ def field_label(field: str) -> str:
     labels = {
         "status": _("status"),
         "kind": _("kind"),
-        "received_at": _("received"),
+        "received_at": _("received at"),
         "dispatched_at": _("dispatched at"),
         "visited_at": _("visited at"),
         "completed_at": _("completed at"),

@@ -7,31 +7,74 @@ and tells the screens when another connection has committed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import ClassVar
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from fieldkpi.figures import Person
-from fieldkpi.i18n import _
+from fieldkpi.figures import RANKED_ROLES, Person
+from fieldkpi.i18n import N_, _
+from fieldkpi.scheme import Scheme, default_scheme
 from screens import actions, labels
 from screens.help import HelpScreen
 from screens.messages import DataChanged
+from screens.my_figures import MyFiguresScreen
 from screens.queue import QueueScreen
+from screens.rankings import RankingsScreen
+from screens.staff_admin import StaffAdminScreen
 from storage.db import Store
+
+# Textual's own command-palette entries (App.get_system_commands), translated when shown.
+TEXTUAL_COMMANDS = (
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit"),
+    N_("Quit the application as soon as possible"),
+    N_("Keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+)
+
+
+# The screens one moves between by key (``app.go``), and who may open each. Storage
+# refuses what a person may not see anyway; this only keeps the keys honest.
+SCREENS: dict[str, type[Screen]] = {
+    "tickets": QueueScreen,
+    "figures": MyFiguresScreen,
+    "rankings": RankingsScreen,
+    "staff": StaffAdminScreen,
+}
+
+
+def may_open(user: Person, name: str) -> bool:
+    if name == "figures":
+        return user.role in RANKED_ROLES
+    if name in ("rankings", "staff"):
+        return user.role in ("lead", "admin")
+    return name in SCREENS
 
 
 def first_screen(user: Person) -> Screen:
     """The screen a person starts on.
 
-    Reps and engineers get the ticket queue (an engineer's holds only their
-    own tickets). Leads and admins will start on the rankings screen once it
-    exists (another issue); until then they get the queue as well.
+    Leads and admins start on the rankings, engineers on their own figures
+    (their tickets are a key away), reps on the ticket queue.
     """
+    if user.role in ("lead", "admin"):
+        return RankingsScreen()
+    if user.role == "engineer":
+        return MyFiguresScreen()
     return QueueScreen()
 
 
@@ -50,12 +93,14 @@ class FieldKpiApp(App):
         *,
         now: Callable[[], datetime] | None = None,
         keymap: Mapping[str, str] | None = None,
+        scheme_for: Callable[[str], Scheme] | None = None,
     ) -> None:
         super().__init__()
         actions.translate_bindings(self, actions.APP)
         self.store = store
         self.user = user
         self._now = now
+        self.scheme_for = scheme_for or (lambda _branch: default_scheme())
         self.keymap = dict(keymap or {})
         self._data_version: int | None = None
 
@@ -93,6 +138,46 @@ class FieldKpiApp(App):
         if seen is not None and seen != message.data_version:
             for screen in self.screen_stack:
                 screen.post_message(DataChanged(message.data_version))
+
+    def get_system_commands(self, screen: Screen) -> Iterator[SystemCommand]:
+        """Textual's own palette commands, in the person's language."""
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title), help=_(command.help))
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its prompt in the person's language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            placeholder = _("Search for commands…")
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C copies rather than quits: say which key quits, as Textual does, translated."""
+        for active in self.active_bindings.values():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(
+                    _("Press {key} to quit fieldkpi.").format(
+                        key=self.get_key_display(active.binding)
+                    ),
+                    title=_("Do you want to quit?"),
+                )
+                return
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "go":
+            (name,) = parameters
+            return may_open(self.user, name) and not isinstance(self.screen, SCREENS[name])
+        return True
+
+    def action_go(self, name: str) -> None:
+        """Show that screen: back down the stack if it is open, on top if not."""
+        if not may_open(self.user, name):
+            return
+        kind = SCREENS[name]
+        if not any(isinstance(screen, kind) for screen in self.screen_stack):
+            self.push_screen(kind())
+            return
+        while not isinstance(self.screen, kind):
+            self.pop_screen()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

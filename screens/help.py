@@ -1,5 +1,8 @@
 """F1 help: the packaged ``help.md`` section for the screen underneath, and its keys.
 
+Each language has its own file (``help.zh.md`` for Chinese) with the same
+sections; ``help.md`` is the English one and the fallback.
+
 The key table comes from the action registry (with the person's own key
 map), so the help can never list a key that does not exist.
 """
@@ -15,15 +18,21 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown
 
-from fieldkpi.i18n import _
+from fieldkpi.i18n import _, current_language
 from screens import actions
 
 _SECTION = re.compile(r"^<!-- scope: (\w+) -->\s*$", re.MULTILINE)
 
 
-def help_sections() -> dict[str, str]:
-    """``help.md`` cut at its ``<!-- scope: NAME -->`` markers: scope -> Markdown."""
-    text = files("screens").joinpath("help.md").read_text(encoding="utf-8")
+def help_file(lang: str | None = None) -> str:
+    """The help file of ``lang`` (default: the current language), else ``help.md``."""
+    name = f"help.{lang or current_language()}.md"
+    return name if files("screens").joinpath(name).is_file() else "help.md"
+
+
+def help_sections(lang: str | None = None) -> dict[str, str]:
+    """The help file cut at its ``<!-- scope: NAME -->`` markers: scope -> Markdown."""
+    text = files("screens").joinpath(help_file(lang)).read_text(encoding="utf-8")
     parts = _SECTION.split(text)
     return {parts[i]: parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
 

@@ -4,20 +4,15 @@ Statuses, steps and ticket fields are labelled by ``fieldkpi.tickets``.
 
 The database keeps stable English codes; the screens show these labels, each
 through ``_()`` at the moment it is shown, so the language picked at start-up
-applies. ``N_`` only marks a string for extraction (``xgettext -k_ -kN_``).
+applies. ``N_`` (from :mod:`fieldkpi.i18n`, kept importable from here) only
+marks a string for extraction (``scripts/extract_messages.py``).
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
 
-from fieldkpi.i18n import _
-
-
-def N_(message: str) -> str:
-    """Mark a string for translation without translating it yet."""
-    return message
-
+from fieldkpi.i18n import N_, _
 
 KIND = {
     "onsite_repair": N_("onsite repair"),
@@ -41,6 +36,9 @@ DEDUCTION = {
     "complaint_media": N_("media complaint"),
     "branch_rule": N_("branch rule"),
 }
+
+# Who recorded a change when no person did: the importer (``storage.importer.BY``).
+RECORDER = {"import": N_("CSV import")}
 
 
 def label(table: dict[str, str], code: str | None) -> str:

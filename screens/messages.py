@@ -72,3 +72,15 @@ class DataChanged(Message, bubble=False):
     """
 
     data_version: int
+
+
+@dataclass
+class Loaded(Message):
+    """What a screen asked for with request ``request`` (older requests are dropped).
+
+    The rankings, own figures, facts and staff screens each load one object
+    (a ``BranchRanking``, the person's figures, a person's facts, a staff list).
+    """
+
+    request: int
+    data: Any

@@ -68,6 +68,8 @@ def shown_value(field: str | None, value: object, names: dict[str, str]) -> str:
         return "—"
     if field in PEOPLE_FIELDS and value in names:
         return f"{names[value]} ({value})"
+    if field in PEOPLE_FIELDS:
+        return labels.label(labels.RECORDER, str(value))  # the importer, not a person
     if field == "status":
         return status_label(str(value))
     if field == "kind":
@@ -89,7 +91,7 @@ def field_table(ticket: Ticket, names: dict[str, str]) -> Table:
 def history_cells(row: HistoryRow, names: dict[str, str]) -> tuple:
     return (
         row.at,
-        row.by_name,
+        labels.label(labels.RECORDER, row.by_name),
         step_label(row.step),
         label_of(row.field) if row.field else "",
         shown_value(row.field, row.old, names),

@@ -7,7 +7,12 @@
 # each key it polls `tmux capture-pane -p` until the expected text shows (no
 # fixed sleeps), then checks the database with sqlite3.
 #
+# LANG_UNDER_TEST picks the language: `en` (the default) starts the TUI with
+# `--lang en`; `zh` starts it with LANG=zh_CN.UTF-8 and no flag, so the language
+# comes from the locale, and every expected text is the Chinese one.
+#
 #   scripts/tmux_e2e.sh                # uses `fieldkpi` from PATH
+#   LANG_UNDER_TEST=zh scripts/tmux_e2e.sh
 #   FIELDKPI="/tmp/v/bin/python -m fieldkpi" scripts/tmux_e2e.sh
 #   KEEP=1 scripts/tmux_e2e.sh         # keep the work folder to look at
 #
@@ -21,59 +26,29 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/fieldkpi-e2e.XXXXXX")
 DB="$WORK/e2e.db"
 export LC_ALL=C.UTF-8 LANG=C.UTF-8
 
-tmux_() { tmux -u -L "$SOCKET" "$@"; }
+# What the screens say at each step, in the language under test.
+case "${LANG_UNDER_TEST:-en}" in
+en)
+    START="--lang en"
+    QUEUE="Tickets — 王芳 · rep · GZ" NONE="0 open · 0 shown" ONE="1 open · 1 shown"
+    NEW_FORM="New ticket" KIND_MENU="installation" RECEIVED="received"
+    PICKER="Dispatch to an engineer" DISPATCHED="dispatched" COMPLETE_FORM="Complete the ticket"
+    ;;
+zh)
+    START="" # the language comes from LANG
+    QUEUE="工单 — 王芳 · 客服代表 · GZ" NONE="0 单未完成 · 显示 0 单" ONE="1 单未完成 · 显示 1 单"
+    NEW_FORM="保存工单" KIND_MENU="上门安装" RECEIVED="已受理"
+    PICKER="派工给工程师" DISPATCHED="已派工" COMPLETE_FORM="故障是怎样解决的"
+    ;;
+*)
+    echo "LANG_UNDER_TEST must be en or zh, not ${LANG_UNDER_TEST}" >&2
+    rm -rf "$WORK"
+    exit 2
+    ;;
+esac
 
-cleanup() {
-    tmux_ kill-server 2>/dev/null || true
-    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCKET"
-    if [ -z "${KEEP:-}" ]; then rm -rf "$WORK"; else echo "kept $WORK"; fi
-}
-trap cleanup EXIT
-
-fail() {
-    echo "FAIL: $*" >&2
-    echo "--- screen ---" >&2
-    tmux_ capture-pane -p >&2 2>/dev/null || true
-    exit 1
-}
-
-# Poll the screen until it contains TEXT (a fixed string).
-wait_for() {
-    local text=$1 deadline=$((SECONDS + TIMEOUT))
-    until tmux_ capture-pane -p | grep -qF -- "$text"; do
-        [ "$SECONDS" -lt "$deadline" ] || fail "did not see \"$text\" within ${TIMEOUT}s"
-        sleep 0.1
-    done
-    echo "seen: $text"
-}
-
-# Poll the screen until TEXT is gone (a menu closed).
-wait_gone() {
-    local text=$1 deadline=$((SECONDS + TIMEOUT))
-    while tmux_ capture-pane -p | grep -qF -- "$text"; do
-        [ "$SECONDS" -lt "$deadline" ] || fail "\"$text\" still shown after ${TIMEOUT}s"
-        sleep 0.1
-    done
-}
-
-keys() { tmux_ send-keys "$@"; }
-
-# Text goes in as a bracketed paste, as a terminal sends it: any characters work.
-paste() {
-    tmux_ set-buffer -- "$1"
-    tmux_ paste-buffer -p -d
-}
-
-sql() { sqlite3 -batch -noheader "$DB" "$1"; }
-
-expect_sql() {
-    local got
-    got=$(sql "$1")
-    [ "$got" = "$2" ] || fail "database: $1
-  expected: $2
-  got:      $got"
-    echo "stored: $2" | head -n 1
-}
+# shellcheck source=scripts/tmux_lib.sh
+. "$(dirname "$0")/tmux_lib.sh"
 
 # --- a branch with one rep and two engineers, through the real import -------------
 cat >"$WORK/staff.csv" <<'CSV'
@@ -87,15 +62,17 @@ $FIELDKPI import --db "$DB" "$WORK/staff.csv" >/dev/null
 TODAY=$(date +%Y%m%d)
 CODE="GZ-$TODAY-0001"
 
-tmux_ new-session -d -x 80 -y 24 -s e2e "$FIELDKPI --db '$DB' --as wangfang --lang en"
-wait_for "Tickets — 王芳 · rep · GZ"
-wait_for "0 open · 0 shown"
+LOCALE="" # zh: a Chinese LANG (LC_CTYPE keeps the terminal's UTF-8 locale, which exists)
+[ "${LANG_UNDER_TEST:-en}" = zh ] && LOCALE="env -u LC_ALL LC_CTYPE=C.UTF-8 LANG=zh_CN.UTF-8"
+tmux_ new-session -d -x 80 -y 24 -s e2e "$LOCALE $FIELDKPI --db '$DB' --as wangfang $START"
+wait_for "$QUEUE"
+wait_for "$NONE"
 
 # --- new ticket: customer, phone, address, (product), fault, then the kind menu ------
 # Tab moves on the moment it arrives, so text pasted right after it lands in the next
 # field; the kind menu goes last, as closing it hands the focus back a moment later.
 keys n
-wait_for "New ticket"
+wait_for "$NEW_FORM"
 paste "张伟"
 keys Tab
 paste "13800138000"
@@ -104,33 +81,28 @@ paste "天河路 1 号"
 keys Tab Tab Tab
 paste "无法开机"
 keys BTab Enter
-wait_for "installation"
+wait_for "$KIND_MENU"
 keys Down Enter
-wait_gone "installation"
+wait_gone "$KIND_MENU"
 keys C-s
-wait_for "$CODE  received"
-wait_for "1 open · 1 shown"
+wait_for "$CODE  $RECEIVED"
+wait_for "$ONE"
 
 # --- dispatch: the picker lists the branch's engineers; Enter takes 李强 ---------------
 keys d
-wait_for "Dispatch to an engineer"
+wait_for "$PICKER"
 wait_for "赵磊"
 keys Enter
-wait_for "$CODE  dispatched"
+wait_for "$CODE  $DISPATCHED"
 
 # --- complete with a resolution -------------------------------------------------------
 keys c
-wait_for "Complete the ticket"
+wait_for "$COMPLETE_FORM"
 paste "更换电源板"
 keys Enter
-wait_for "0 open · 0 shown"
+wait_for "$NONE"
 
-keys C-q
-deadline=$((SECONDS + TIMEOUT))
-while tmux_ has-session -t e2e 2>/dev/null; do
-    [ "$SECONDS" -lt "$deadline" ] || fail "fieldkpi did not quit on Ctrl+Q"
-    sleep 0.1
-done
+quit e2e
 
 # --- what the database holds -------------------------------------------------------------
 expect_sql "SELECT code, status, engineer, rep, customer, phone, address, kind, fault, resolution FROM tickets" \
@@ -140,4 +112,4 @@ expect_sql "SELECT group_concat(step || ':' || field, ' ') FROM ticket_history W
 expect_sql "SELECT count(*) FROM ticket_history WHERE step = 'create' AND by = 'R1'" "8"
 expect_sql "SELECT group_concat(staff || ':' || action || ':' || ticket, ' ') FROM actions" \
     "R1:intake:$CODE R1:dispatch:$CODE R1:complete:$CODE"
-echo "OK: ticket $CODE taken in, dispatched and completed by keys at 80x24"
+echo "OK (${LANG_UNDER_TEST:-en}): ticket $CODE taken in, dispatched and completed by keys at 80x24"

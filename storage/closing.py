@@ -24,6 +24,7 @@ from fractions import Fraction
 import tomli_w
 
 from fieldkpi import access
+from fieldkpi.cleantext import clean_text
 from fieldkpi.export import export_values
 from fieldkpi.figures import RANKED_ROLES, Person
 from fieldkpi.i18n import _
@@ -125,7 +126,7 @@ def close_month(
                 actor.code,
                 stamp(judgement.as_of),
                 tomli_w.dumps(scheme.to_toml_dict()),
-                note.strip() or None,
+                clean_text(note).strip() or None,
             ),
         ).lastrowid
         db.conn.executemany(
@@ -144,7 +145,8 @@ def reopen_month(
 ) -> None:
     """Reopen a closed month (an admin, with a reason): live figures count again."""
     access.check_reopen_month(actor)
-    if not reason.strip():
+    reason = clean_text(reason).strip()
+    if not reason:
         raise ClosingRefused(_("Say why the month is reopened: the reason is recorded."))
     with store.write() as db:
         _check_branch(store, branch)
@@ -155,7 +157,7 @@ def reopen_month(
         db.execute(
             "INSERT INTO month_closings (branch, period, action, at, by, note) "
             "VALUES (?, ?, 'reopen', ?, ?, ?)",
-            (branch, str(period), stamp(now), actor.code, reason.strip()),
+            (branch, str(period), stamp(now), actor.code, reason),
         )
 
 
@@ -195,7 +197,8 @@ def closed_months(
             closed_by_name=row["by_name"],
             as_of=datetime.fromisoformat(row["as_of"]),
             scheme=scheme_from_dict(
-                tomllib.loads(row["scheme"]), f"scheme frozen when {period} was closed"
+                tomllib.loads(row["scheme"]),
+                _("scheme frozen when {period} was closed").format(period=period),
             ),
             note=row["note"],
         )

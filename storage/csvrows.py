@@ -10,11 +10,13 @@ turn ``3/4`` or ``2026-02-30`` into some date instead of saying it is wrong.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from fieldkpi.cleantext import clean_text, escape_controls
 from fieldkpi.i18n import _
 from storage.migrations import ACTION_KINDS, DEDUCTION_KINDS, ROLES, TICKET_KINDS
 
@@ -23,6 +25,7 @@ SHOWN = 40  # a bad value is quoted in a message up to this many characters
 
 _DATE = r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})"
 _TIMESTAMP_RE = re.compile(_DATE + r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_STORED_RE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")  # what timestamp() returns
 _DATE_RE = re.compile(_DATE)
 _MONTH_RE = re.compile(r"(\d{4})[-/](\d{1,2})")
 _WHOLE_RE = re.compile(r"[+-]?\d+")
@@ -35,15 +38,32 @@ class CellError(ValueError):
 
 def shown(value: str) -> str:
     """A cell quoted in a message, cut short so that a huge cell does not flood the report."""
-    return f"“{value}”" if len(value) <= SHOWN else f"“{value[:SHOWN]}…”"
+    cut = value if len(value) <= SHOWN else f"{value[:SHOWN]}…"
+    return f"“{escape_controls(cut)}”"
+
+
+def column_name(cell: str) -> str:
+    """A header cell as the name of a column: trimmed, any case, without a stray BOM."""
+    return cell.replace("\ufeff", "").strip().lower()
 
 
 def text(value: str) -> str:
-    return value
+    """Free text, cleaned of control characters (see :mod:`fieldkpi.cleantext`)."""
+    cleaned = clean_text(value).strip()
+    if not cleaned:
+        raise CellError(_("holds only control characters"))
+    return cleaned
 
 
 def timestamp(value: str) -> str:
     """``YYYY-MM-DD HH:MM[:SS]`` (``/`` or ``-``, space or ``T``; date alone = midnight)."""
+    if _STORED_RE.fullmatch(value):  # already as stored: only the calendar is left to check
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            pass  # told below, in the words of the slow path
+        else:
+            return value
     match = _TIMESTAMP_RE.fullmatch(value)
     if not match:
         raise CellError(
@@ -109,7 +129,10 @@ def number(value: str) -> float:
     """A plain decimal (``1``, ``0.5``, ``-2``): no thousands separators, no exponents."""
     if not _DECIMAL_RE.fullmatch(value):  # float() alone would take "nan", "1e3", "1_000"
         raise CellError(_("{value} is not a number").format(value=shown(value)))
-    return float(value)
+    result = float(value)
+    if not math.isfinite(result):  # 400 digits read as infinity, which no sum survives
+        raise CellError(_("{value} is too large").format(value=shown(value)))
+    return result
 
 
 def positive(value: str) -> float:
@@ -254,7 +277,7 @@ def detect_kind(header: Sequence[str]) -> str | None:
     lacks, so that a header with a typo still finds its kind (and the typo is
     then reported as an unknown column, not as an unknown kind of file).
     """
-    names = {name.strip().lower() for name in header} - {""}
+    names = {column_name(name) for name in header} - {""}
     scores = {
         kind.name: len(names & set(kind.names)) - len(names - set(kind.names))
         for kind in KINDS.values()

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from fieldkpi.i18n import _
 from storage.errors import DatabaseUnusable
 from storage.migrations import known_versions, migrations
 
@@ -99,21 +100,14 @@ def open_store(path: str | os.PathLike, *, create: bool = True) -> Store:
     """
     path = str(path)
     target = Path(path)
-    if target.is_dir():
-        raise DatabaseUnusable(f"{path}: is a directory, not a database file")
-    exists = target.exists()
-    if not exists and not create:
-        raise DatabaseUnusable(f"{path}: no such database")
-    if exists:
-        _check_header(target)
-        if not os.access(path, os.W_OK) or not target.stat().st_mode & 0o222:
-            raise DatabaseUnusable(f"{path}: the database file is read-only")
-    elif not target.parent.exists():
+    if not check_file(path, create=create) and not target.parent.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
     except sqlite3.Error as exc:
-        raise DatabaseUnusable(f"{path}: cannot open the database ({exc})") from exc
+        raise DatabaseUnusable(
+            _("{path}: cannot open the database ({error})").format(path=path, error=exc)
+        ) from exc
     conn.row_factory = sqlite3.Row
     try:
         db = sqlite_utils.Database(conn)
@@ -122,16 +116,39 @@ def open_store(path: str | os.PathLike, *, create: bool = True) -> Store:
         check_compatible(store)
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal":
-            raise DatabaseUnusable(f"{path}: cannot switch the database to WAL mode")
+            raise DatabaseUnusable(
+                _("{path}: cannot switch the database to WAL mode").format(path=path)
+            )
         conn.execute("PRAGMA synchronous = NORMAL")
         apply_migrations(store)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise DatabaseUnusable(f"{path}: not a usable fieldkpi database ({exc})") from exc
+        raise DatabaseUnusable(
+            _("{path}: not a usable fieldkpi database ({error})").format(path=path, error=exc)
+        ) from exc
     except BaseException:
         conn.close()
         raise
     return store
+
+
+def check_file(path: str, *, create: bool = False) -> bool:
+    """Refuse what cannot be a database file before SQLite touches it; whether it exists.
+
+    A directory, a missing file (unless it is to be created), a file that is
+    not SQLite and a read-only file raise :class:`DatabaseUnusable`.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise DatabaseUnusable(_("{path}: is a directory, not a database file").format(path=path))
+    exists = target.exists()
+    if not exists and not create:
+        raise DatabaseUnusable(_("{path}: no such database").format(path=path))
+    if exists:
+        _check_header(target)
+        if not os.access(path, os.W_OK) or not target.stat().st_mode & 0o222:
+            raise DatabaseUnusable(_("{path}: the database file is read-only").format(path=path))
+    return exists
 
 
 def check_compatible(store: Store) -> None:
@@ -140,12 +157,16 @@ def check_compatible(store: Store) -> None:
     version = store.scalar("PRAGMA user_version")
     if version > known:
         raise DatabaseUnusable(
-            f"{store.path}: written by a newer fieldkpi (schema {version}, this one "
-            f"knows {known}); upgrade fieldkpi"
+            _(
+                "{path}: written by a newer fieldkpi (schema {version}, this one knows "
+                "{known}); upgrade fieldkpi"
+            ).format(path=store.path, version=version, known=known)
         )
     tables = [name for name in store.db.table_names() if not name.startswith("sqlite_")]
     if version == 0 and tables and "_sqlite_migrations" not in tables:
-        raise DatabaseUnusable(f"{store.path}: a SQLite database, but not a fieldkpi one")
+        raise DatabaseUnusable(
+            _("{path}: a SQLite database, but not a fieldkpi one").format(path=store.path)
+        )
 
 
 def apply_migrations(store: Store) -> None:
@@ -157,8 +178,10 @@ def apply_migrations(store: Store) -> None:
         unknown = {m.name for m in migrations.applied(db)} - set(known)
         if unknown:
             raise DatabaseUnusable(
-                f"{store.path}: written by a newer fieldkpi (unknown migrations "
-                f"{', '.join(sorted(unknown))}); upgrade fieldkpi"
+                _(
+                    "{path}: written by a newer fieldkpi (unknown migrations {names}); "
+                    "upgrade fieldkpi"
+                ).format(path=store.path, names=", ".join(sorted(unknown)))
             )
         migrations.apply(db)
         db.execute(f"PRAGMA user_version = {len(known)}")
@@ -174,6 +197,8 @@ def _check_header(target: Path) -> None:
         with target.open("rb") as fh:
             head = fh.read(16)
     except OSError as exc:
-        raise DatabaseUnusable(f"{target}: cannot read the file ({exc.strerror})") from exc
+        raise DatabaseUnusable(
+            _("{path}: cannot read the file ({reason})").format(path=target, reason=exc.strerror)
+        ) from exc
     if head and head != b"SQLite format 3\x00":
-        raise DatabaseUnusable(f"{target}: not a SQLite database")
+        raise DatabaseUnusable(_("{path}: not a SQLite database").format(path=target))

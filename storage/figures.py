@@ -114,32 +114,55 @@ class Window:
             "branch": branch,
         }
         self.branch = branch
+        # Judged at (or after) the month's end: the month counts of m008 hold the window.
+        self.whole_month = judgement.window_end == judgement.period.end
+
+    def completion_dates(self) -> tuple[str, dict[str, str]]:
+        """SQL rows (lo, hi, day1 … day7) for each date D of the window, and their parameters.
+
+        lo … hi is the part of D inside the window; day{k} is the first moment
+        of D − (k − 1), the earliest receipt for which D is day k.
+        """
+        end = datetime.fromisoformat(self.params["end"])
+        first = datetime.fromisoformat(self.params["start"]).date()
+        rows, params = [], {}
+        for n in range((end.date() - first).days + 1):
+            day = first + timedelta(days=n)
+            params[f"lo{n}"] = stamp(datetime.combine(day, time()))
+            params[f"hi{n}"] = stamp(min(end, datetime.combine(day, time(23, 59, 59))))
+            for k in range(1, 8):
+                params[f"d{n}_{k}"] = stamp(datetime.combine(day - timedelta(days=k - 1), time()))
+            names = [f":lo{n}", f":hi{n}", *(f":d{n}_{k}" for k in range(1, 8))]
+            rows.append(f"({', '.join(names)})")
+        if not rows:  # as-of before the period: nothing is completed in it
+            return "SELECT " + ", ".join(["NULL"] * 9) + " WHERE 0", params
+        return "VALUES " + ", ".join(rows), params
 
     def staff_filter(self, column: str, role: str) -> str:
         """Only people of this role (and branch): a join on the staff primary key."""
         branch = " AND s.branch = :branch" if self.branch is not None else ""
         return f"JOIN staff s ON s.code = {column} AND s.role = '{role}'{branch}"
 
+    def narrowing(self, column: str, role: str) -> str:
+        """For one branch, :meth:`staff_filter`; for every branch, nothing.
+
+        One branch's rows are found from its few staff, each by their own index.
+        For the whole country the join would look up a person for each of a
+        million rows, costing more than the scan itself: the rows of everyone
+        are grouped by person instead, and :func:`period_figures` keeps the
+        people it ranks (a code of another role is never looked up).
+        """
+        return self.staff_filter(column, role) if self.branch is not None else ""
+
 
 def ticket_counts(store: Store, window: Window, role: str) -> dict[str, TicketCounts]:
     """§1: completed tickets by day bucket, and those open past the limit at as-of."""
     owner = OWNER_COLUMN[role]
-    join = window.staff_filter(f"t.{owner}", role)
-    completed = store.query(
-        f"""
-        SELECT code,
-               sum(day <= 1), sum(day = 2), sum(day = 3), sum(day = 4),
-               sum(day = 5), sum(day = 6), sum(day = 7), sum(day >= 8)
-        FROM (
-            SELECT t.{owner} AS code,
-                   {TICKET_DAY} AS day
-            FROM tickets t {join}
-            WHERE {COMPLETED_IN_WINDOW}
-        )
-        GROUP BY code
-        """,
-        window.params,
-    )
+    join = window.narrowing(f"t.{owner}", role)
+    if window.whole_month:
+        completed = _month_counts(store, window, role, DAY_COLUMNS)
+    else:
+        completed = _completed_in_window(store, window, role)
     still_open = store.query(
         f"""
         SELECT code, count(*) FROM (
@@ -153,23 +176,90 @@ def ticket_counts(store: Store, window: Window, role: str) -> dict[str, TicketCo
     )
     open_over = {row[0]: row[1] for row in still_open}
     counts = {
-        row[0]: TicketCounts(
-            by_day=tuple(row[1:8]), late=row[8], open_over=open_over.pop(row[0], 0)
-        )
-        for row in completed
+        code: TicketCounts(by_day=tuple(days[:7]), late=days[7], open_over=open_over.pop(code, 0))
+        for code, *days in completed
     }
     counts.update({code: TicketCounts(open_over=n) for code, n in open_over.items()})
     return counts
 
 
+DAY_COLUMNS = (*(f"day{k}" for k in range(1, 8)), "late")
+RATING_COLUMNS = tuple(f"rated{k}" for k in range(1, 6))
+
+
+def _month_counts(store: Store, window: Window, role: str, columns: tuple[str, ...]) -> list:
+    """(person, *columns) of the month's ticket counts (m008), for people with any of them."""
+    source, people = _people_first("c.person", role, window, "ticket_month_counts c")
+    rows = store.query(
+        f"""
+        SELECT c.person, {", ".join(f"c.{name}" for name in columns)}
+        FROM {source}
+        WHERE c.month = :month AND c.side = '{OWNER_COLUMN[role]}'{people}
+          AND {" + ".join(f"c.{name}" for name in columns)} > 0
+        """,
+        window.params,
+    )
+    return [tuple(row) for row in rows]
+
+
+def _people_first(column: str, role: str, window: Window, tables: str) -> tuple[str, str]:
+    """FROM and WHERE terms that walk one branch from its staff, each by their own key.
+
+    CROSS JOIN fixes the order, whatever the planner (without statistics)
+    would guess; for every branch the tables are read as they are, and
+    :func:`period_figures` keeps the people it ranks (see :meth:`Window.narrowing`).
+    """
+    if window.branch is None:
+        return tables, ""
+    return (
+        f"staff s CROSS JOIN {tables}",
+        f" AND {column} = s.code AND s.role = '{role}' AND s.branch = :branch",
+    )
+
+
+def _completed_in_window(store: Store, window: Window, role: str) -> list[tuple]:
+    """(person, day1 … day7, late) from the tickets completed in a window cut short by as-of.
+
+    A ticket's day (:data:`TICKET_DAY`) is found without date arithmetic per
+    row, which cost more than reading the rows: the tickets completed on each
+    date D of the window are read by their own index range, and compared with
+    the first moments of D, D − 1, … D − 6: received at or after D − (k − 1)
+    means completed on day k or sooner.
+    """
+    owner = OWNER_COLUMN[role]
+    dates, params = window.completion_dates()
+    # The dates, then a range of tickets for each (for one branch, after its staff, each
+    # walked by their own completion index). The dates cover COMPLETED_IN_WINDOW exactly;
+    # its own range terms would take the place of each date's in the plan.
+    source, people = _people_first(f"t.{owner}", role, window, "d CROSS JOIN tickets t")
+    rows = store.query(
+        f"""
+        WITH d(lo, hi, {", ".join(f"day{k}" for k in range(1, 8))}) AS ({dates})
+        SELECT t.{owner}, count(*),
+               {", ".join(f"sum(t.received_at >= d.day{k})" for k in range(1, 8))}
+        FROM {source} ON t.completed_at >= d.lo AND t.completed_at <= d.hi
+        WHERE t.cancelled = 0{people}
+        GROUP BY t.{owner}
+        """,
+        window.params | params,
+    )
+    completed = []
+    for code, total, *within in rows:  # within[k - 1]: completed on day k or sooner
+        by_day = [n - before for n, before in zip(within, [0, *within[:-1]], strict=True)]
+        completed.append((code, *by_day, total - within[-1]))
+    return completed
+
+
 def rating_counts(store: Store, window: Window, role: str) -> dict[str, tuple[int, ...]]:
     """§4: callbacks in the period on the person's tickets, counted per rating 1–5."""
     owner = OWNER_COLUMN[role]
+    if window.whole_month:
+        return {row[0]: row[1:] for row in _month_counts(store, window, role, RATING_COLUMNS)}
     rows = store.query(
         f"""
         SELECT t.{owner}, sum(t.rating = 1), sum(t.rating = 2), sum(t.rating = 3),
                sum(t.rating = 4), sum(t.rating = 5)
-        FROM tickets t {window.staff_filter(f"t.{owner}", role)}
+        FROM tickets t {window.narrowing(f"t.{owner}", role)}
         WHERE {RATED_IN_WINDOW}
         GROUP BY t.{owner}
         """,
@@ -185,7 +275,7 @@ def deduction_counts(
     rows = store.query(
         f"""
         SELECT d.staff, d.kind, count(*), total(d.points)
-        FROM deductions d {window.staff_filter("d.staff", role)}
+        FROM deductions d {window.narrowing("d.staff", role)}
         WHERE {COUNTED_DEDUCTION}
         GROUP BY d.staff, d.kind
         """,
@@ -208,7 +298,7 @@ def sql_points(total: float) -> Fraction:
 
 def rep_activity(store: Store, window: Window) -> dict[str, dict[str, object]]:
     """§2 and §3 for reps: problem points, on-site visits, workload, days."""
-    join = window.staff_filter("{col}", "rep")
+    join = window.narrowing("{col}", "rep")
     facts: dict[str, dict[str, object]] = defaultdict(dict)
     for code, points, unscored in store.query(
         f"""
@@ -220,15 +310,20 @@ def rep_activity(store: Store, window: Window) -> dict[str, dict[str, object]]:
     ):
         facts[code]["problem_points"] = sql_points(points)
         facts[code]["unscored_problems"] = unscored
-    for code, visits in store.query(
-        f"""
-        SELECT t.rep, count(*) FROM tickets t {join.format(col="t.rep")}
-        WHERE {VISIT_IN_WINDOW}
-        GROUP BY t.rep
-        """,
-        window.params,
-    ):
-        facts[code]["visits"] = visits
+    visits = (
+        _month_counts(store, window, "rep", ("visits",))
+        if window.whole_month
+        else store.query(
+            f"""
+            SELECT t.rep, count(*) FROM tickets t {join.format(col="t.rep")}
+            WHERE {VISIT_IN_WINDOW}
+            GROUP BY t.rep
+            """,
+            window.params,
+        )
+    )
+    for code, count in visits:
+        facts[code]["visits"] = count
     for code, days in store.query(
         f"SELECT att.staff, att.days FROM attendance att {join.format(col='att.staff')} "
         "WHERE att.month = :month",
@@ -242,18 +337,50 @@ def rep_activity(store: Store, window: Window) -> dict[str, dict[str, object]]:
 
 
 def workload_months(store: Store, window: Window, since: str) -> list[tuple[str, WorkloadMonth]]:
-    """(branch, month) of each rep's workload per month from ``since`` to the period's end (§3)."""
+    """(branch, month) of each rep's workload per month from ``since`` to the period's end (§3).
+
+    The actions counted are those of ``ACTIONS_SINCE``, read from the
+    summaries that triggers keep on every write (migration m005) instead of
+    the actions themselves: whole months from ``rep_month_workload``, the
+    days of a month that the window's end cuts short from ``staff_day_actions``,
+    and only the actions of the day the window ends on, up to that second.
+    """
+    end = datetime.fromisoformat(window.params["end"])
+    whole_day = end.time() == time(23, 59, 59)  # the window holds all of its last day
+    cut = end.date() + timedelta(days=1) if whole_day else end.date()  # first day not whole
+    join = window.staff_filter("{col}", "rep")
     rows = store.query(
         f"""
-        SELECT s.branch, a.staff, substr(a.at, 1, 7) AS month, count(*),
-               count(DISTINCT substr(a.at, 1, 10)), att.days
-        FROM actions a {window.staff_filter("a.staff", "rep")}
-        LEFT JOIN attendance att ON att.staff = a.staff AND att.month = substr(a.at, 1, 7)
-        WHERE {ACTIONS_SINCE}
-        GROUP BY a.staff, month
-        ORDER BY a.staff, month
+        WITH counted(staff, month, workload, active_days) AS (
+            SELECT w.staff, w.month, w.workload, w.active_days
+            FROM rep_month_workload w {join.format(col="w.staff")}
+            WHERE w.month >= :since_month AND w.month < :cut_month
+            UNION ALL
+            SELECT staff, :cut_month, sum(actions), count(*) FROM (
+                SELECT d.staff, d.actions FROM staff_day_actions d {join.format(col="d.staff")}
+                WHERE d.day >= :cut_first AND d.day >= :since_day AND d.day < :cut_day
+                UNION ALL
+                SELECT a.staff, count(*) FROM actions a {join.format(col="a.staff")}
+                WHERE a.at >= :cut_start AND {ACTIONS_SINCE}
+                GROUP BY a.staff
+            )
+            GROUP BY staff
+        )
+        SELECT s.branch, c.staff, c.month, c.workload, c.active_days, att.days
+        FROM counted c JOIN staff s ON s.code = c.staff AND s.role = 'rep'
+        LEFT JOIN attendance att ON att.staff = c.staff AND att.month = c.month
+        ORDER BY c.staff, c.month
         """,
-        window.params | {"since": since},
+        window.params
+        | {
+            "since": since,
+            "since_month": since[:7],
+            "since_day": since[:10],
+            "cut_month": cut.isoformat()[:7],
+            "cut_first": cut.replace(day=1).isoformat(),
+            "cut_day": cut.isoformat(),
+            "cut_start": stamp(datetime.combine(cut, time())),
+        },
     )
     return [
         (branch, WorkloadMonth(staff, month, workload, days, active))

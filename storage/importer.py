@@ -15,6 +15,7 @@ million ticket codes cost no memory.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import itertools
 import sqlite3
@@ -30,6 +31,7 @@ from storage.csvrows import (
     MAX_CELL,
     Column,
     Kind,
+    column_name,
     detect_kind,
     read_cells,
     record_problems,
@@ -48,6 +50,11 @@ __all__ = [
 ]
 
 BATCH = 2000  # rows checked and written together; also how often progress is told
+IMPORT_CACHE_KIB = 256 * 1024  # SQLite's page cache while importing
+# A ticket file at least this long, and at least as long as the ticket table, is
+# written with the table's indexes dropped and built again at the end: sorting
+# all the rows once is then cheaper than inserting each into every index.
+REBUILD_MIN_ROWS = 50_000
 CHUNK = 900  # values in one `IN (…)`: below SQLite's oldest limit on bound parameters
 BY = "import"  # who ticket history, updates and deductions say made the change
 GBK_SAMPLE = 64 * 1024
@@ -112,7 +119,7 @@ def import_tables(
 def _run(store, sources: list[_Source], progress: Progress | None, now: datetime | None):
     moment = (now or datetime.now()).replace(microsecond=0)
     try:
-        with store.write() as db:
+        with store.write() as db, _page_cache(db.conn):
             call = _Call(db.conn, moment.strftime("%Y-%m-%d %H:%M:%S"), progress)
             call.run(sources)
             if call.bad:
@@ -122,6 +129,41 @@ def _run(store, sources: list[_Source], progress: Progress | None, now: datetime
         for src in sources:
             src.close()
     return ImportReport(call.counts)
+
+
+@contextlib.contextmanager
+def _page_cache(conn: sqlite3.Connection) -> Iterator[None]:
+    """A page cache big enough for the indexes a large import writes into, for its duration.
+
+    SQLite's default (2 MB) is far smaller than the indexes of a national
+    ticket table, and every row touches each of them at a random place.
+    """
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {before}")
+
+
+@contextlib.contextmanager
+def _indexes_rebuilt(conn: sqlite3.Connection, table: str) -> Iterator[None]:
+    """Drop the table's secondary indexes now and build them again at the end.
+
+    Building an index sorts its rows once; keeping it while rows arrive puts
+    each row in each index at a random place, several times dearer. Inside the
+    import's transaction, so a rejected import gets them back by its rollback.
+    """
+    saved = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?"
+        " AND sql IS NOT NULL",
+        (table,),
+    ).fetchall()
+    for name, _sql in saved:
+        conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in saved:
+        conn.execute(sql)
 
 
 class _Problem(Exception):
@@ -317,7 +359,7 @@ class _Table(_Source):
 
 def _read_header(source: _Source, line: int, header: list[str]) -> None:
     """Set the kind of a file and its columns in header order; a bad header ends the file."""
-    names = [name.strip().lower() for name in header]
+    names = [column_name(name) for name in header]
     source.unnamed = {index for index, name in enumerate(names) if not name}
     names = [name for name in names if name]
     if source.forced is not None and source.forced not in KINDS:
@@ -439,6 +481,13 @@ class _Call:
         self.reject(src, row.line, column, reason)
 
     def _load(self, src: _Source) -> None:
+        rebuild = src.kind.name == "tickets" and (src.estimate() or 0) >= max(
+            REBUILD_MIN_ROWS, self.conn.execute("SELECT count(*) FROM tickets").fetchone()[0]
+        )
+        with _indexes_rebuilt(self.conn, "tickets") if rebuild else contextlib.nullcontext():
+            self._load_rows(src)
+
+    def _load_rows(self, src: _Source) -> None:
         batch: list[_Row] = []
         try:
             for line, cells in src.rows(lambda *bad: self.reject(src, *bad)):

@@ -323,3 +323,274 @@ def m004_person_completion_indexes(db: Database) -> None:
         CREATE INDEX tickets_rep_completed ON tickets(rep, completed_at, received_at, cancelled);
         """,
     )
+
+
+def _count_action(row: str, step: int) -> str:
+    """SQL that adds one action (``step`` 1) or takes one away (-1) from the summaries.
+
+    ``row`` is NEW or OLD in a trigger on ``actions``. A month gains an active
+    day when its person's day count goes from 0 to 1, and loses one back at 0;
+    rows that reach 0 are removed, so the summaries hold what a recount would.
+    """
+    day, month = f"substr({row}.at, 1, 10)", f"substr({row}.at, 1, 7)"
+    this_day = f"staff_day_actions.staff = {row}.staff AND staff_day_actions.day = {day}"
+    new_day = f"(SELECT actions = {1 if step > 0 else 0} FROM staff_day_actions WHERE {this_day})"
+    if step > 0:
+        return f"""
+            INSERT INTO staff_day_actions (staff, day, actions) VALUES ({row}.staff, {day}, 1)
+                ON CONFLICT (staff, day) DO UPDATE SET actions = actions + 1;
+            INSERT INTO rep_month_workload (staff, month, workload, active_days)
+                VALUES ({row}.staff, {month}, 1, 1)
+                ON CONFLICT (staff, month) DO UPDATE SET
+                    workload = workload + 1, active_days = active_days + {new_day};
+        """
+    return f"""
+        UPDATE staff_day_actions SET actions = actions - 1 WHERE {this_day};
+        UPDATE rep_month_workload SET workload = workload - 1, active_days = active_days - {new_day}
+            WHERE staff = {row}.staff AND month = {month};
+        DELETE FROM staff_day_actions WHERE {this_day} AND actions = 0;
+        DELETE FROM rep_month_workload
+            WHERE staff = {row}.staff AND month = {month} AND workload = 0;
+    """
+
+
+@migration
+def m005_workload_summaries(db: Database) -> None:
+    """Workload per person and day, and per person and month, kept by triggers on ``actions``.
+
+    kpi-rules §3 compares a rep's daily workload with the branch's highest of
+    the year, so every ranking of a rep needs every rep-month since January:
+    regrouping the year's actions (millions of rows nationwide) each time cost
+    seconds. Triggers keep the counts in the same transaction as each action
+    written, by the importer, the ticket steps or anything else, so they
+    cannot drift; storage.figures reads whole months from ``rep_month_workload``
+    and a month cut short by as-of from ``staff_day_actions``. The counts are
+    for every person who records actions; rankings pick the reps. Existing
+    actions are counted here once.
+    """
+    _script(
+        db,
+        f"""
+        CREATE TABLE staff_day_actions (
+            staff TEXT NOT NULL,
+            day TEXT NOT NULL,
+            actions INTEGER NOT NULL,
+            PRIMARY KEY (staff, day)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE rep_month_workload (
+            staff TEXT NOT NULL,
+            month TEXT NOT NULL,
+            workload INTEGER NOT NULL,
+            active_days INTEGER NOT NULL,
+            PRIMARY KEY (staff, month)
+        ) WITHOUT ROWID;
+
+        INSERT INTO staff_day_actions (staff, day, actions)
+            SELECT staff, substr(at, 1, 10), count(*) FROM actions
+            GROUP BY staff, substr(at, 1, 10);
+        INSERT INTO rep_month_workload (staff, month, workload, active_days)
+            SELECT staff, substr(day, 1, 7), sum(actions), count(*) FROM staff_day_actions
+            GROUP BY staff, substr(day, 1, 7);
+
+        CREATE TRIGGER actions_count_insert AFTER INSERT ON actions
+        BEGIN
+            {_count_action("NEW", 1)}
+        END;
+        CREATE TRIGGER actions_count_delete AFTER DELETE ON actions
+        BEGIN
+            {_count_action("OLD", -1)}
+        END;
+        CREATE TRIGGER actions_count_update AFTER UPDATE OF staff, at ON actions
+        BEGIN
+            {_count_action("OLD", -1)}
+            {_count_action("NEW", 1)}
+        END;
+        """,
+    )
+
+
+# The evidence tables and the columns of their keys: no row of theirs is ever changed,
+# deleted or replaced (triggers of m001, m003 and m006).
+APPEND_ONLY = {
+    "ticket_history": ("id",),
+    "deductions": ("id",),
+    "month_closings": ("id",),
+    "frozen_rankings": ("closing", "position"),
+}
+
+
+def append_only_triggers() -> list[str]:
+    """The names of the triggers that keep the evidence tables append-only."""
+    return [
+        f"{table}_no_{verb}" for table in APPEND_ONLY for verb in ("update", "delete", "replace")
+    ]
+
+
+@migration
+def m006_append_only_inserts(db: Database) -> None:
+    """Refuse an INSERT that lands on an existing row of an evidence table.
+
+    ``INSERT OR REPLACE`` (and ``REPLACE``) deletes the row in its way without
+    firing DELETE triggers, so history, deductions and closings could be
+    rewritten through it despite the triggers of m001 and m003. A row's key is
+    never reused: a second row with it is refused before any conflict handling.
+    """
+    for table, key in APPEND_ONLY.items():
+        same = " AND ".join(f"{column} = NEW.{column}" for column in key)
+        db.execute(
+            f"""
+            CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table}
+            WHEN EXISTS (SELECT 1 FROM {table} WHERE {same})
+            BEGIN
+                SELECT RAISE(ABORT, '{table} is append-only: record a correction instead');
+            END
+            """
+        )
+
+
+@migration
+def m007_covering_ranking_indexes(db: Database) -> None:
+    """The month's ranking of every branch read from indexes alone.
+
+    The indexes of m001 for completed tickets, callbacks, visits and open
+    tickets were partial on ``cancelled = 0`` without holding ``cancelled``:
+    SQLite (3.40) still checks that term against each table row, so ranking
+    the country looked up a million rows one by one. These replace them, each
+    holding every column its query reads, with no more indexes to keep up
+    on import than before. Open tickets get an index of their own (never
+    completed, not cancelled), small however long the history grows.
+    """
+    _script(
+        db,
+        """
+        DROP INDEX tickets_completed;
+        DROP INDEX tickets_callback;
+        DROP INDEX tickets_visit;
+        DROP INDEX tickets_open_received;
+        CREATE INDEX tickets_completed_by
+            ON tickets(completed_at, engineer, rep, received_at, cancelled);
+        CREATE INDEX tickets_rated_by ON tickets(callback_at, engineer, rep, rating, cancelled)
+            WHERE rating IS NOT NULL;
+        CREATE INDEX tickets_visited_by ON tickets(
+            coalesce(visited_at, completed_at), rep, kind, cancelled, visited_at, completed_at
+        );
+        CREATE INDEX tickets_never_completed
+            ON tickets(received_at, engineer, rep, cancelled, completed_at)
+            WHERE cancelled = 0 AND completed_at IS NULL;
+        """,
+    )
+
+
+# What each ticket adds to its people's counts of a month (kpi-rules §1, §2, §4): the
+# column, the value added, the month it counts in, and when it counts at all.
+_DAY = (
+    "min(max(CAST(julianday(substr({r}.completed_at, 1, 10))"
+    " - julianday(substr({r}.received_at, 1, 10)) AS INTEGER) + 1, 1), 8)"
+)
+_TICKET_FACTS = {
+    "completed": (
+        "substr({r}.completed_at, 1, 7)",
+        "{r}.cancelled = 0 AND {r}.completed_at IS NOT NULL",
+        {**{f"day{k}": f"({_DAY} = {k})" for k in range(1, 8)}, "late": f"({_DAY} = 8)"},
+    ),
+    "rated": (
+        "substr({r}.callback_at, 1, 7)",
+        "{r}.cancelled = 0 AND {r}.rating IS NOT NULL AND {r}.callback_at IS NOT NULL",
+        {f"rated{k}": f"({{r}}.rating = {k})" for k in range(1, 6)},
+    ),
+    "visited": (
+        "substr(coalesce({r}.visited_at, {r}.completed_at), 1, 7)",
+        "{r}.cancelled = 0 AND {r}.kind != 'inshop_repair'"
+        " AND coalesce({r}.visited_at, {r}.completed_at) IS NOT NULL",
+        {"visits": "1"},
+    ),
+}
+TICKET_COUNT_COLUMNS = tuple(c for _m, _w, values in _TICKET_FACTS.values() for c in values)
+
+
+def _count_ticket(row: str, sign: str) -> str:
+    """SQL adding (``sign`` "+") or taking away ("-") a ticket row's part in the month counts."""
+    statements = []
+    for fact, (month, when, values) in _TICKET_FACTS.items():
+        sides = ("engineer", "rep") if fact != "visited" else ("rep",)
+        for side in sides:
+            person = f"{row}.{side}"
+            columns = ", ".join(values)
+            deltas = ", ".join(f"{sign}{expr.format(r=row)}" for expr in values.values())
+            sums = ", ".join(f"{c} = {c} + excluded.{c}" for c in values)
+            statements.append(
+                f"""
+                INSERT INTO ticket_month_counts (month, side, person, {columns})
+                SELECT {month.format(r=row)}, '{side}', {person}, {deltas}
+                WHERE {when.format(r=row)} AND {person} IS NOT NULL
+                ON CONFLICT (month, side, person) DO UPDATE SET {sums};
+                """
+            )
+            if sign == "-":  # a row counting nothing any more goes, as a recount has none
+                nothing = " AND ".join(f"{c} = 0" for c in TICKET_COUNT_COLUMNS)
+                statements.append(
+                    f"DELETE FROM ticket_month_counts WHERE month = {month.format(r=row)}"
+                    f" AND side = '{side}' AND person = {person} AND {nothing};"
+                )
+    return "".join(statements)
+
+
+@migration
+def m008_ticket_month_counts(db: Database) -> None:
+    """Each person's tickets of a month by day bucket, rating and visit, kept by triggers.
+
+    A finished month's ranking of the whole country read these facts from a
+    million tickets per role; per person and month they are a few thousand
+    rows. Triggers on ``tickets`` keep them in the transaction of every
+    write (import, ticket step, anything else), so they cannot drift;
+    storage.figures uses them for a month judged whole and reads the tickets
+    themselves for one cut short by as-of. Existing tickets are counted once.
+    """
+    columns = ",\n".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in TICKET_COUNT_COLUMNS)
+    _script(
+        db,
+        f"""
+        CREATE TABLE ticket_month_counts (
+            month TEXT NOT NULL,
+            side TEXT NOT NULL CHECK (side IN ('engineer', 'rep')),
+            person TEXT NOT NULL,
+            {columns},
+            PRIMARY KEY (month, side, person)
+        ) WITHOUT ROWID;
+        """,
+    )
+    for fact, (month, when, values) in _TICKET_FACTS.items():
+        for side in ("engineer", "rep") if fact != "visited" else ("rep",):
+            sums = ", ".join(f"sum({expr.format(r='t')})" for expr in values.values())
+            updates = ", ".join(f"{c} = {c} + excluded.{c}" for c in values)
+            db.execute(
+                f"""
+                INSERT INTO ticket_month_counts (month, side, person, {", ".join(values)})
+                SELECT {month.format(r="t")}, '{side}', t.{side}, {sums} FROM tickets t
+                WHERE {when.format(r="t")} AND t.{side} IS NOT NULL
+                GROUP BY {month.format(r="t")}, t.{side}
+                ON CONFLICT (month, side, person) DO UPDATE SET {updates}
+                """
+            )
+    watched = (
+        "cancelled, received_at, completed_at, engineer, rep, callback_at, rating, visited_at, kind"
+    )
+    _script(
+        db,
+        f"""
+        CREATE TRIGGER tickets_count_insert AFTER INSERT ON tickets
+        BEGIN
+            {_count_ticket("NEW", "+")}
+        END;
+        CREATE TRIGGER tickets_count_delete AFTER DELETE ON tickets
+        BEGIN
+            {_count_ticket("OLD", "-")}
+        END;
+        CREATE TRIGGER tickets_count_update AFTER UPDATE OF {watched} ON tickets
+        BEGIN
+            {_count_ticket("OLD", "-")}
+            {_count_ticket("NEW", "+")}
+        END;
+        """,
+    )

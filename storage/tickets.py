@@ -22,6 +22,7 @@ from sqlite_utils import Database
 
 from fieldkpi import access
 from fieldkpi.access import AccessDenied
+from fieldkpi.cleantext import clean_text
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
 from fieldkpi.period import stamp
@@ -45,6 +46,7 @@ __all__ = [
     "bulk_redispatch",
     "cancel",
     "complete",
+    "correct_deduction",
     "dispatch",
     "get_ticket",
     "new_ticket",
@@ -305,8 +307,13 @@ def _describe(row: HistoryRow) -> str:
     return f"{field_label(row.field or row.step)} {old or '—'} → {new or '—'}"
 
 
+def _free(text: str | None) -> str:
+    """Typed text as it is kept: trimmed, with no control characters (:mod:`fieldkpi.cleantext`)."""
+    return clean_text(text or "").strip()
+
+
 def _required(text: str, field: str, message: str) -> str:
-    text = (text or "").strip()
+    text = _free(text)
     if not text:
         raise FieldErrors({field: message})
     return text
@@ -319,7 +326,7 @@ def _validate_new(fields_: Mapping[str, str], now: datetime) -> dict[str, str | 
     unknown = set(fields_) - set(NEW_TICKET_FIELDS)
     if unknown:
         raise ValueError(f"unknown ticket fields: {', '.join(sorted(unknown))}")
-    values = {name: (fields_.get(name) or "").strip() for name in NEW_TICKET_FIELDS}
+    values = {name: _free(fields_.get(name)) for name in NEW_TICKET_FIELDS}
     errors: dict[str, str] = {}
     required = {
         "customer": _("Enter the customer's name."),
@@ -332,7 +339,9 @@ def _validate_new(fields_: Mapping[str, str], now: datetime) -> dict[str, str | 
     values["phone"] = re.sub(r"\s+", "", values["phone"])
     if values["phone"] and not _PHONE.match(values["phone"]):
         errors["phone"] = _("A phone number is 5 to 20 digits, “+” or “-”.")
-    if values["kind"] not in TICKET_KINDS:
+    if not values["kind"]:
+        errors["kind"] = _("Choose the kind.")
+    elif values["kind"] not in TICKET_KINDS:
         errors["kind"] = _("Choose one of: {kinds}.").format(kinds=", ".join(TICKET_KINDS))
     received = stamp(now)
     if values["received_at"]:
@@ -459,7 +468,7 @@ def await_parts(
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         return {"status": next_status(ticket.status, "await_parts")}
 
-    return _step(store, actor, code, version, "await_parts", now, plan, note=note.strip())
+    return _step(store, actor, code, version, "await_parts", now, plan, note=_free(note))
 
 
 def complete(
@@ -501,7 +510,7 @@ def reopen(
         _required(reason, "note", _("Say why the ticket is reopened."))
         return {"status": status, "completed_at": None, "cancelled": 0, "cancel_reason": None}
 
-    return _step(store, actor, code, version, "reopen", now, plan, note=(reason or "").strip())
+    return _step(store, actor, code, version, "reopen", now, plan, note=_free(reason))
 
 
 def record_callback(
@@ -523,7 +532,7 @@ def record_callback(
             "status": status,
             "callback_at": stamp(now),
             "rating": rating,
-            "callback_note": comment.strip() or None,
+            "callback_note": _free(comment) or None,
         }
 
     return _step(store, actor, code, version, "callback", now, plan, action="callback")
@@ -623,14 +632,14 @@ def report_problem(
                 at,
                 None if points is None else float(points),
                 code,
-                note.strip() or None,
+                _free(note) or None,
             ),
         )
         history = [("engineer", None, ticket.engineer)]
         if points is not None:
             history.append(("points", None, _points_text(points)))
-        if note.strip():
-            history.append(("note", None, note.strip()))
+        if _free(note):
+            history.append(("note", None, _free(note)))
         _write_history(db, code, at, actor.code, "report_problem", history, None)
         return cursor.lastrowid
 
@@ -694,11 +703,74 @@ def record_deduction(
         cursor = db.execute(
             "INSERT INTO deductions (staff, at, kind, points, ticket, note, recorded_by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (target.code, at, kind, value, ticket or None, note.strip() or None, actor.code),
+            (target.code, at, kind, value, ticket or None, _free(note) or None, actor.code),
         )
         if ticket:
             history = [("staff", None, target.code), ("kind", None, kind)]
             history += [("points", None, value)] if value is not None else []
-            history += [("note", None, note.strip())] if note.strip() else []
+            history += [("note", None, _free(note))] if _free(note) else []
             _write_history(db, ticket, at, actor.code, "deduction", history, None)
+        return cursor.lastrowid
+
+
+def correct_deduction(
+    store: Store, actor: Person, deduction: int, reason: str, now: datetime | None = None
+) -> int:
+    """Void a deduction recorded by mistake with a new row naming it; returns the new row's id.
+
+    Deductions are append-only evidence: the mistaken row stays, and the
+    correcting row (``corrects``) says who voided it, when and why. The rankings
+    count neither of the two (``storage.figures``). The lead of the person's
+    branch or an admin corrects; a correction is final and is not corrected itself.
+    """
+    now = _now(now)
+    at = stamp(now)
+    with store.write() as db:
+        row = db.execute(
+            "SELECT d.*, s.branch FROM deductions d JOIN staff s ON s.code = d.staff"
+            " WHERE d.id = ?",
+            (deduction,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(_("There is no deduction {id}.").format(id=deduction))
+        access.check_correct_deduction(actor, row["branch"])
+        if row["corrects"] is not None:
+            raise FieldErrors(
+                {"deduction": _("This is a correction itself; it cannot be corrected.")}
+            )
+        earlier = db.execute(
+            "SELECT c.at, coalesce(s.name, c.recorded_by) AS name FROM deductions c"
+            " LEFT JOIN staff s ON s.code = c.recorded_by WHERE c.corrects = ?",
+            (deduction,),
+        ).fetchone()
+        if earlier is not None:
+            raise FieldErrors(
+                {
+                    "deduction": _("{name} already corrected this deduction at {at}.").format(
+                        name=earlier["name"], at=earlier["at"]
+                    )
+                }
+            )
+        note = _required(reason, "reason", _("Say why the deduction is void."))
+        cursor = db.execute(
+            "INSERT INTO deductions (staff, at, kind, points, ticket, note, recorded_by, corrects)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                row["staff"],
+                at,
+                row["kind"],
+                row["points"],
+                row["ticket"],
+                note,
+                actor.code,
+                deduction,
+            ),
+        )
+        if row["ticket"]:
+            history = [
+                ("staff", None, row["staff"]),
+                ("kind", None, row["kind"]),
+                ("note", None, note),
+            ]
+            _write_history(db, row["ticket"], at, actor.code, "correct_deduction", history, None)
         return cursor.lastrowid

@@ -1,9 +1,10 @@
-"""Fixtures shared by the whole suite: a fresh database per test."""
+"""Fixtures shared by the whole suite: a fresh database per test, a language per test."""
 
 from __future__ import annotations
 
 import pytest
 
+from fieldkpi.i18n import current_language, set_language
 from storage.db import open_store
 
 
@@ -13,3 +14,12 @@ def store(tmp_path):
     opened = open_store(tmp_path / "fieldkpi.db")
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def zh():
+    """Chinese for one test, and the language before it afterwards (the choice is process-wide)."""
+    before = current_language()
+    set_language("zh")
+    yield
+    set_language(before)

@@ -10,6 +10,8 @@ CORE_MODULES = [
     "fieldkpi.kpi",
     "fieldkpi.ranking",
     "fieldkpi.export",
+    "fieldkpi.export_headers",
+    "fieldkpi.xlsx",
     "fieldkpi.table",
     "fieldkpi.period",
     "fieldkpi.figures",
@@ -32,6 +34,8 @@ CORE_MODULES = [
     "storage.closing",
     "storage.drilldown",
     "storage.standings",
+    "storage.maintenance",
+    "fieldkpi.cleantext",
 ]
 
 

@@ -27,7 +27,9 @@ from tui_helpers import (
 
 from screens.dispatch import DispatchScreen
 from screens.help import HelpScreen
+from screens.my_figures import MyFiguresScreen
 from screens.queue import BUCKET_STYLES, QueueScreen, QueueTable
+from screens.rankings import RankingsScreen
 from storage import tickets
 
 
@@ -173,6 +175,8 @@ async def test_first_screen_and_keys_fit_the_role(store, desk):
     engineer = app_for(store, "liqiang")
     async with engineer.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        assert isinstance(engineer.screen, MyFiguresScreen)  # his own figures first
+        await press(pilot, "f2")
         assert "李强 · engineer · GZ" in screen_text(engineer).splitlines()[0]
         assert queue_codes(engineer) == [desk.dispatched, desk.visited]
         footer = screen_text(engineer).splitlines()[-1]
@@ -182,6 +186,8 @@ async def test_first_screen_and_keys_fit_the_role(store, desk):
     lead = app_for(store, "liuyang")
     async with lead.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        assert isinstance(lead.screen, RankingsScreen)  # the rankings first
+        await press(pilot, "f2")
         assert isinstance(lead.screen, QueueScreen)
         assert "刘洋 · lead · GZ" in screen_text(lead).splitlines()[0]
         assert len(queue_codes(lead)) == 4

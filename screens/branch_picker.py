@@ -1,0 +1,81 @@
+"""The branch a screen shows: chosen from a list by an admin, fixed to their own for anyone else.
+
+Only a convenience: storage refuses another branch's rankings or staff to
+whoever may not see them, whatever this widget offers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Label, Select
+
+from fieldkpi.i18n import _
+from screens.messages import ChoicesLoaded
+from storage.staff import branches
+
+
+class BranchPicker(Horizontal):
+    DEFAULT_CSS = """
+    BranchPicker {
+        width: auto;
+        height: 1;
+        margin-right: 2;
+    }
+    BranchPicker Select {
+        width: 20;
+    }
+    """
+
+    @dataclass
+    class Chosen(Message):
+        """The person picked another branch."""
+
+        branch: str
+
+    def __init__(self, branch: str, *, can_choose: bool) -> None:
+        super().__init__()
+        self.branch = branch
+        self.can_choose = can_choose
+
+    def compose(self) -> ComposeResult:
+        yield Label(_("Branch") + " ", classes="bar-label")
+        if self.can_choose:
+            yield Select(
+                [(self.branch, self.branch)], value=self.branch, allow_blank=False, compact=True
+            )
+        else:
+            yield Label(self.branch, id="branch-code")
+
+    def on_mount(self) -> None:
+        if self.can_choose:
+            self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="branches")
+    def _load(self) -> None:
+        self.post_message(ChoicesLoaded(branches(self.app.store)))
+
+    @on(ChoicesLoaded)
+    def _loaded(self, message: ChoicesLoaded) -> None:
+        message.stop()
+        options = [(f"{code} {name or ''}".strip(), code) for code, name in message.choices]
+        select = self.query_one(Select)
+        with self.prevent(Select.Changed):
+            select.set_options(options)
+            select.value = self.branch
+
+    @on(Select.Changed)
+    def _changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if event.value is not Select.NULL and event.value != self.branch:
+            self.branch = str(event.value)
+            self.post_message(self.Chosen(self.branch))
+
+    def open(self) -> None:
+        """Put the focus on the list (admins only)."""
+        if self.can_choose:
+            self.query_one(Select).focus()

@@ -1,0 +1,377 @@
+"""The facts behind one person's numbers in the rankings: every ticket, callback, action and event.
+
+Opened from a cell of the rankings, on the tab of that cell's KPI. A closed
+month is explained by the as-of and scheme it was frozen with
+(:func:`storage.closing.month_basis`), so the facts add up to the frozen row.
+Storage checks that the person asking may see them; this screen only shows.
+
+The facts are read once, when the screen opens, so that they explain the very
+row the person chose; the rankings underneath follow later changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+
+from fieldkpi.i18n import _
+from fieldkpi.period import Period, stamp
+from fieldkpi.ranking import RankRow
+from screens import actions, labels
+from screens.charts import bucket_chart, bucket_label
+from screens.labels import N_
+from screens.messages import Loaded, LoadFailed
+from screens.months import next_tab
+from screens.numbers import moment, points, rate, signed, yuan
+from screens.ticket_reads import REFUSALS
+from storage.closing import MonthBasis, month_basis
+from storage.drilldown import (
+    DeductionFacts,
+    FeedbackFacts,
+    SatisfactionFacts,
+    TimelinessFacts,
+    WorkloadFacts,
+    deduction_facts,
+    feedback_facts,
+    satisfaction_facts,
+    timeliness_facts,
+    workload_facts,
+)
+
+LATE_DATA = N_(
+    "Data has come in since the closing: these facts include it, the frozen figures do not."
+)
+# The tabs in order, and which of them a role has.
+TABS = {
+    "timeliness": N_("Timeliness"),
+    "satisfaction": N_("Satisfaction"),
+    "workload": N_("Workload"),
+    "feedback": N_("Feedback"),
+    "deductions": N_("Deductions"),
+}
+REP_ONLY = frozenset({"workload", "feedback"})
+ACTION_KINDS = {
+    "intake": N_("intake"),
+    "dispatch": N_("dispatch"),
+    "complete": N_("complete"),
+    "callback": N_("callback"),
+    "dealer_callback": N_("dealer callback"),
+}
+
+
+def tabs_for(role: str) -> list[str]:
+    return [tab for tab in TABS if role == "rep" or tab not in REP_ONLY]
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """Everything behind one person's row; the rep-only facts are ``None`` for an engineer."""
+
+    basis: MonthBasis
+    timeliness: TimelinessFacts
+    satisfaction: SatisfactionFacts
+    deductions: DeductionFacts
+    workload: WorkloadFacts | None
+    feedback: FeedbackFacts | None
+
+
+def read_facts(app: Any, row: RankRow) -> PersonFacts:
+    """Every fact of the row's person and month (runs in a worker thread)."""
+    store, user = app.store, app.user
+    basis = month_basis(store, row.branch, Period.parse(row.period), app.scheme_for, app.now())
+    args = (store, user, row.staff_code, basis.judgement, basis.scheme)
+    rep = row.role == "rep"
+    return PersonFacts(
+        basis=basis,
+        timeliness=timeliness_facts(*args),
+        satisfaction=satisfaction_facts(*args),
+        deductions=deduction_facts(*args),
+        workload=workload_facts(*args) if rep else None,
+        feedback=feedback_facts(*args) if rep else None,
+    )
+
+
+def facts_table(*headings: str, right: tuple[int, ...] = ()) -> Table:
+    table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
+    for i, heading in enumerate(headings):
+        table.add_column(
+            heading, justify="right" if i in right else "left", no_wrap=i < len(headings) - 1
+        )
+    return table
+
+
+def timeliness_view(facts: TimelinessFacts) -> RenderableType:
+    """The chart, then every counted ticket under its bucket with its points."""
+    summary = _("{orders} orders, {points} points → timeliness {timeliness}").format(
+        orders=facts.orders, points=points(facts.points), timeliness=points(facts.timeliness)
+    )
+    # The numbers first: at 80 columns the times may wrap, the points must not.
+    tickets = facts_table(
+        _("Bucket"), _("Ticket"), _("Points"), _("Day"), _("Received"), _("Completed"),
+        right=(2, 3),
+    )  # fmt: skip
+    for bucket in facts.buckets:
+        for ticket in bucket.tickets:
+            tickets.add_row(
+                bucket_label(bucket.bucket),
+                ticket.code,
+                signed(ticket.points),
+                "" if ticket.day is None else str(ticket.day),
+                moment(ticket.received_at),
+                moment(ticket.completed_at) if ticket.completed_at else _("open"),
+            )
+    if not facts.orders:
+        return Group(Text(summary), Text(_("No tickets completed or overdue this month.")))
+    return Group(Text(summary), Text(""), bucket_chart(facts.buckets), Text(""), tickets)
+
+
+def callbacks_view(facts: SatisfactionFacts, min_rating: int) -> RenderableType:
+    summary = _(
+        "{satisfied} of {rated} callbacks satisfied (rated {min} or more) → satisfaction {rate}"
+    ).format(
+        satisfied=facts.satisfied,
+        rated=facts.rated,
+        min=min_rating,
+        rate=rate(facts.satisfaction),
+    )
+    table = facts_table(_("Callback"), _("Ticket"), _("Rating"), _("Satisfied"), _("Comment"))
+    for callback in facts.callbacks:
+        table.add_row(
+            moment(callback.callback_at),
+            callback.ticket,
+            "★" * callback.rating + f" {callback.rating}",
+            "✓" if callback.satisfied else "—",
+            Text(callback.note or ""),
+        )
+    if not facts.callbacks:
+        return Text(summary + "\n" + _("No callbacks this month."))
+    return Group(Text(summary), Text(""), table)
+
+
+def workload_view(facts: WorkloadFacts, first_month_points: Any) -> RenderableType:
+    days_from = (
+        _("attendance record")
+        if facts.attendance_days is not None
+        else _("days with actions: no attendance record")
+    )
+    lines = [
+        _("{workload} actions over {days} days ({days_from}) → {daily} a day").format(
+            workload=facts.workload, days=facts.days, days_from=days_from, daily=points(facts.daily)
+        ),
+        _("The branch's highest this year: {max} a day{whose} → saturation {saturation}").format(
+            max=points(facts.annual_max),
+            whose=_whose(facts),
+            saturation=rate(facts.saturation),
+        ),
+    ]
+    if facts.first_month:
+        lines.append(
+            _("First month: workload points are fixed at {points}.").format(
+                points=points(first_month_points)
+            )
+        )
+    kinds = facts_table(_("Action"), _("Count"), right=(1,))
+    for kind, count in facts.per_kind.items():
+        kinds.add_row(labels.label(ACTION_KINDS, kind), str(count))
+    days = facts_table(_("Date"), _("Actions"), right=(1,))
+    for day, count in facts.per_day:
+        days.add_row(day.isoformat(), str(count))
+    return Group(Text("\n".join(lines)), Text(""), kinds, Text(""), days)
+
+
+def _whose(facts: WorkloadFacts) -> str:
+    if facts.annual_max_month is None:
+        return ""
+    if facts.annual_max_name is None:
+        return f" ({facts.annual_max_month})"
+    return f" ({facts.annual_max_month}, {facts.annual_max_name})"
+
+
+def feedback_view(facts: FeedbackFacts) -> RenderableType:
+    summary = _("{points} problem points over {visits} on-site visits → rate {rate}").format(
+        points=points(facts.problem_points), visits=len(facts.visits), rate=rate(facts.rate)
+    )
+    problems = facts_table(
+        _("Reported"), _("Engineer"), _("Ticket"), _("Points"), _("Note"), right=(3,)
+    )
+    for report in facts.problems:
+        problems.add_row(
+            moment(report.at),
+            report.engineer_name,
+            report.ticket or "—",
+            points(report.points),
+            Text(report.note or ""),
+        )
+    visits = facts_table(_("Visit"), _("Ticket"), _("Kind"))
+    for visit in facts.visits:
+        visits.add_row(moment(visit.at), visit.ticket, labels.label(labels.KIND, visit.kind))
+    parts: list[RenderableType] = [Text(summary), Text("")]
+    parts += [Text(_("Problem reports"), style="bold"), problems] if facts.problems else []
+    parts += [Text(""), Text(_("On-site visits"), style="bold"), visits] if facts.visits else []
+    return Group(*parts)
+
+
+def deductions_view(facts: DeductionFacts) -> RenderableType:
+    summary = _("{n} events, {points} points off").format(
+        n=len(facts.events), points=points(facts.points)
+    )
+    if facts.zeroed:
+        summary += " · " + _("a media complaint zeroes the month's total")
+    table = facts_table(
+        _("When"), _("Kind"), _("Points"), _("Ticket"), _("Note"), _("Recorded by"), right=(2,)
+    )
+    for event in facts.events:
+        by = event.recorded_by_name or "—"
+        if event.recorded_by and event.recorded_by_name != event.recorded_by:
+            by = f"{event.recorded_by_name} ({event.recorded_by})"
+        table.add_row(
+            moment(event.at),
+            labels.label(labels.DEDUCTION, event.kind),
+            _("zeroes total") if event.zeroes else signed(-event.points),
+            event.ticket or "—",
+            Text(event.note or ""),
+            by,
+        )
+    if not facts.events:
+        return Text(summary)
+    return Group(Text(summary), Text(""), table)
+
+
+def basis_text(basis: MonthBasis, changed: bool) -> str:
+    """When the facts were judged; for a closed month whether they still match its frozen row.
+
+    The facts are read from the data as it is now: after late data they hold more
+    than the frozen figures counted, and the person must be told.
+    """
+    text = _("As of {as_of}").format(as_of=stamp(basis.judgement.as_of))
+    if basis.closed is None:
+        return text
+    text += " · " + _("as the month was closed")
+    return text + "\n" + _(LATE_DATA) if changed else text
+
+
+# What the ranking made of each tab's facts: (text, value field and its format, points field).
+_IN_THE_RANKING = {
+    "timeliness": (
+        N_("In the ranking: timeliness {value}, {points} points"),
+        "timeliness", points, "timeliness_points",
+    ),
+    "satisfaction": (
+        N_("In the ranking: satisfaction {value}, {points} points"),
+        "satisfaction", rate, "satisfaction_points",
+    ),
+    "workload": (
+        N_("In the ranking: saturation {value}, {points} points"),
+        "saturation", rate, "workload_points",
+    ),
+    "feedback": (
+        N_("In the ranking: feedback rate {value}, {points} points"),
+        "feedback_rate", rate, "feedback_points",
+    ),
+    "deductions": (N_("In the ranking: {points} points off"), "deductions", points, "deductions"),
+}  # fmt: skip
+
+
+def _ranking_line(kind: str, row: RankRow) -> str:
+    """The row's own numbers for this tab, to check the facts against."""
+    text, value, shown, points_field = _IN_THE_RANKING[kind]
+    return _(text).format(
+        value=shown(getattr(row, value)), points=points(getattr(row, points_field))
+    )
+
+
+class DrilldownScreen(Screen):
+    """One person's month, a tab per KPI; Esc goes back to the rankings."""
+
+    ACTION_SCOPE = actions.FACTS
+    BINDINGS = actions.bindings(actions.FACTS)
+    CSS_PATH: ClassVar[list[str]] = ["months.tcss", "drilldown.tcss"]
+
+    def __init__(self, row: RankRow, tab: str = "timeliness", *, changed: bool = False) -> None:
+        """``changed``: the month is closed and this person's live figures differ since."""
+        super().__init__()
+        actions.translate_bindings(self, self.ACTION_SCOPE)
+        self.row = row
+        self.changed = changed
+        self.tabs = tabs_for(row.role)
+        self.first_tab = tab if tab in self.tabs else self.tabs[0]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self._heading(), id="facts-head")
+        with TabbedContent(initial=self.first_tab):
+            for tab in self.tabs:
+                with TabPane(_(TABS[tab]), id=tab), VerticalScroll(classes="facts-box"):
+                    yield Static(_("Loading…"), id=f"{tab}-facts")
+        yield Footer(compact=True)
+
+    def _heading(self) -> Text:
+        row = self.row
+        return Text(
+            " · ".join(
+                (
+                    f"{row.name} ({row.staff_code})",
+                    labels.label(labels.ROLE, row.role),
+                    row.branch,
+                    row.period,
+                    _("rank {rank}").format(rank=row.rank),
+                    _("total {total}").format(total=row.total),
+                    yuan(row.reward),
+                )
+            )
+        )
+
+    def on_mount(self) -> None:
+        self.title = _("Facts")
+        self._focus_tab()
+        self._load()
+
+    @on(TabbedContent.TabActivated)
+    def _focus_tab(self) -> None:
+        """The visible tab's facts scroll with the arrow keys."""
+        tabs = self.query_one(TabbedContent)
+        box = tabs.query_one(f"#{tabs.active} .facts-box")
+        self.call_after_refresh(box.focus)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="facts")
+    def _load(self) -> None:
+        try:
+            self.post_message(Loaded(0, read_facts(self.app, self.row)))
+        except REFUSALS as exc:
+            self.post_message(LoadFailed(str(exc)))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        facts: PersonFacts = message.data
+        row, scheme = self.row, facts.basis.scheme
+        views = {
+            "timeliness": lambda: timeliness_view(facts.timeliness),
+            "satisfaction": lambda: callbacks_view(facts.satisfaction, scheme.satisfied_min_rating),
+            "workload": lambda: workload_view(facts.workload, scheme.first_month_workload),
+            "feedback": lambda: feedback_view(facts.feedback),
+            "deductions": lambda: deductions_view(facts.deductions),
+        }
+        basis_line = basis_text(facts.basis, self.changed)
+        for tab in self.tabs:
+            head = Text(f"{_ranking_line(tab, row)}\n{basis_line}\n", style="bold")
+            self.query_one(f"#{tab}-facts", Static).update(Group(head, views[tab]()))
+
+    @on(LoadFailed)
+    def _failed(self, message: LoadFailed) -> None:
+        self.notify(message.message, severity="error")
+        self.dismiss()
+
+    def action_next_tab(self) -> None:
+        next_tab(self.query_one(TabbedContent))
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,255 @@
+"""Staff and logins: who works in a branch, and the login each signs in with.
+
+An admin adds people, gives or changes logins and records leaving days; a
+lead sees their own branch's list only. Storage enforces both
+(:mod:`storage.staff`); the keys an admin alone may use are simply off for a lead.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from fieldkpi import access
+from fieldkpi.i18n import _
+from screens import actions, labels, tables
+from screens.branch_picker import BranchPicker
+from screens.form import Field, FormScreen
+from screens.labels import N_
+from screens.messages import DataChanged, Loaded, LoadFailed
+from screens.ticket_reads import REFUSALS
+from storage.migrations import ROLES
+from storage.staff import StaffMember, add_staff, list_staff, set_left_on, set_login
+
+LEFT_STYLE = "dim"
+
+
+def staff_cells(member: StaffMember) -> tuple:
+    person = member.person
+    style = LEFT_STYLE if person.left_on else ""
+    return tuple(
+        Text(text, style=style)
+        for text in (
+            person.code,
+            person.name,
+            labels.label(labels.ROLE, person.role),
+            member.login or "—",
+            person.hired_on.isoformat() if person.hired_on else "—",
+            person.left_on.isoformat() if person.left_on else "",
+        )
+    )
+
+
+class StaffAdminScreen(Screen):
+    ACTION_SCOPE = actions.STAFF
+    BINDINGS = actions.bindings(actions.STAFF)
+    CSS_PATH: ClassVar[list[str]] = ["months.tcss", "staff_admin.tcss"]
+
+    def __init__(self) -> None:
+        super().__init__()
+        actions.translate_bindings(self, self.ACTION_SCOPE)
+        self.branch = self.app.user.branch
+        self.members: list[StaffMember] = []
+        self.request = 0
+        self._select: str | None = None  # the person to put the cursor on after a reload
+
+    @property
+    def is_admin(self) -> bool:
+        return access.may_manage_staff(self.app.user)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="staff-bar"):
+            yield BranchPicker(self.branch, can_choose=self.is_admin)
+            if not self.is_admin:
+                yield Label(_("read only: an admin changes staff"), classes="bar-hint")
+        yield DataTable(id="staff", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="staff-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = _("Staff")
+        self.query_one("#staff", DataTable).focus()
+        self.reload()
+
+    @property
+    def labels(self) -> list[str]:
+        return [_("Code"), _("Name"), _("Role"), _("Login"), _("Hired"), _("Left")]
+
+    def reload(self, select: str | None = None) -> None:
+        self.request += 1
+        self._select = select
+        self._load(self.request, self.branch)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="staff")
+    def _load(self, request: int, branch: str) -> None:
+        try:
+            self.post_message(Loaded(request, list_staff(self.app.store, self.app.user, branch)))
+        except REFUSALS as exc:
+            self.post_message(LoadFailed(str(exc)))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        if message.request != self.request:
+            return
+        table = self.query_one("#staff", DataTable)
+        current = self.selected
+        code = self._select or (current.person.code if current else None)
+        self.members = message.data
+        tables.fill(table, self.labels, [staff_cells(m) for m in self.members])
+        found = next((i for i, m in enumerate(self.members) if m.person.code == code), 0)
+        if self.members:
+            table.move_cursor(row=found, animate=False)
+        left = sum(1 for m in self.members if m.person.left_on is not None)
+        logins = sum(1 for m in self.members if m.login)
+        self.query_one("#staff-status", Static).update(
+            Text(
+                _("{n} people · {left} left · {logins} with a login").format(
+                    n=len(self.members), left=left, logins=logins
+                )
+            )
+        )
+        self.refresh_bindings()
+
+    @on(LoadFailed)
+    def _failed(self, message: LoadFailed) -> None:
+        self.notify(message.message, severity="error")
+
+    @on(BranchPicker.Chosen)
+    def _branch_chosen(self, message: BranchPicker.Chosen) -> None:
+        self.branch = message.branch
+        self.reload()
+        self.query_one("#staff", DataTable).focus()
+
+    @on(DataChanged)
+    def _someone_saved(self) -> None:
+        self.reload()
+
+    @property
+    def selected(self) -> StaffMember | None:
+        row = self.query_one("#staff", DataTable).cursor_row
+        return self.members[row] if 0 <= row < len(self.members) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("new_person", "choose_branch"):
+            return self.is_admin
+        if action in ("set_login", "set_left_on"):
+            return self.is_admin and self.selected is not None
+        return True
+
+    def action_new_person(self) -> None:
+        self.app.push_screen(NewPersonForm(self.branch), callback=self._saved)
+
+    def action_set_login(self) -> None:
+        if self.selected is not None:
+            self.app.push_screen(LoginForm(self.selected), callback=self._saved)
+
+    def action_set_left_on(self) -> None:
+        if self.selected is not None:
+            self.app.push_screen(LeftOnForm(self.selected), callback=self._saved)
+
+    def _saved(self, member: StaffMember | None) -> None:
+        if member is None:
+            return
+        person = member.person
+        self.notify(
+            _("Saved {name} ({code}): login {login}").format(
+                name=person.name, code=person.code, login=member.login or "—"
+            )
+        )
+        self.reload(select=person.code)
+
+    def action_choose_branch(self) -> None:
+        self.query_one(BranchPicker).open()
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+
+class StaffForm(FormScreen):
+    def ready(self) -> bool:
+        return True
+
+
+class NewPersonForm(StaffForm):
+    SAVE_LABEL = N_("Add")
+
+    def __init__(self, branch: str) -> None:
+        super().__init__()
+        self.branch = branch
+
+    def heading(self) -> str:
+        return _("New person in branch {branch}").format(branch=self.branch)
+
+    def fields(self) -> list[Field]:
+        roles = tuple((labels.label(labels.ROLE, role), role) for role in ROLES)
+        return [
+            Field("code", N_("Code"), placeholder=N_("unique, never reused: R7, E12 …")),
+            Field("name", N_("Name")),
+            Field("role", N_("Role"), kind="select", options=roles),
+            Field("login", N_("Login"), placeholder=N_("their account name (optional)")),
+            Field("hired_on", N_("Hired on"), placeholder="YYYY-MM-DD"),
+        ]
+
+    def perform(self, values: dict[str, Any], version: int | None) -> Any:
+        app = self.app
+        return add_staff(app.store, app.user, branch=self.branch, **values)
+
+
+class LoginForm(StaffForm):
+    SAVE_LABEL = N_("Save login")
+
+    def __init__(self, member: StaffMember) -> None:
+        super().__init__()
+        self.member = member
+
+    def heading(self) -> str:
+        person = self.member.person
+        return _("Login of {name} ({code})").format(name=person.name, code=person.code)
+
+    def fields(self) -> list[Field]:
+        return [
+            Field(
+                "login",
+                N_("Login"),
+                value=self.member.login or "",
+                placeholder=N_("empty: they can no longer sign in"),
+            )
+        ]
+
+    def perform(self, values: dict[str, Any], version: int | None) -> Any:
+        app = self.app
+        return set_login(app.store, app.user, self.member.person.code, values["login"])
+
+
+class LeftOnForm(StaffForm):
+    SAVE_LABEL = N_("Save")
+
+    def __init__(self, member: StaffMember) -> None:
+        super().__init__()
+        self.member = member
+
+    def heading(self) -> str:
+        person = self.member.person
+        return _("Leaving day of {name} ({code})").format(name=person.name, code=person.code)
+
+    def fields(self) -> list[Field]:
+        left = self.member.person.left_on
+        return [
+            Field(
+                "left_on",
+                N_("Left on"),
+                value=left.isoformat() if left else "",
+                placeholder=N_("YYYY-MM-DD (empty: works here)"),
+            )
+        ]
+
+    def perform(self, values: dict[str, Any], version: int | None) -> Any:
+        app = self.app
+        return set_left_on(app.store, app.user, self.member.person.code, values["left_on"])

@@ -1,0 +1,197 @@
+"""Backups and health checks of a database file: what cron runs every night.
+
+Both take the file as it is and never write to it, nor migrate its schema (a
+backup taken before an upgrade must hold the old one). A backup uses SQLite's
+online backup in one step: the copy is one consistent moment, read while
+others keep writing (in WAL mode a reader does not stop writers). It is written
+beside its destination and renamed into place only after the copy passed the
+integrity check, so a crash never leaves half a file under the backup's name
+and a damaged database never replaces the last good backup.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from fieldkpi.i18n import _
+from storage.db import BUSY_TIMEOUT_S, check_file
+from storage.errors import StorageError
+from storage.migrations import append_only_triggers, known_versions
+
+PROBLEMS_SHOWN = 20  # integrity problems listed at most (a damaged file can have thousands)
+ROWIDS_SHOWN = 5  # rows named per broken foreign key
+
+
+class BackupFailed(StorageError):
+    """No backup was written; whatever was at the destination is as it was."""
+
+
+@dataclass(frozen=True)
+class Health:
+    """What :func:`check` found: ``problems`` (none when healthy), what it checked, notes."""
+
+    problems: list[str]
+    checked: list[str]
+    notes: list[str]
+
+
+def backup(source: str | os.PathLike, dest: str | os.PathLike, now: datetime | None = None) -> Path:
+    """Copy the database at ``source`` to ``dest``; returns the path written.
+
+    ``dest`` is a file, or a folder to write ``<name>-YYYYMMDD-HHMMSS.db`` in
+    (names that sort by age). The copy is a single file (no ``-wal``), with
+    the permissions of the database.
+    """
+    source = str(source)
+    check_file(source)
+    final = _destination(Path(source), Path(dest), now or datetime.now())
+    if final.exists() and final.samefile(source):
+        raise BackupFailed(_("{dest}: that is the database itself").format(dest=final))
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
+    except OSError as exc:
+        raise BackupFailed(
+            _("{dest}: cannot write there ({reason})").format(dest=final, reason=exc.strerror)
+        ) from exc
+    os.close(handle)
+    part = Path(name)
+    try:
+        _copy(source, part)
+        part.chmod(Path(source).stat().st_mode & 0o666)
+        os.replace(part, final)
+        _sync_folder(final.parent)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    return final
+
+
+def check(path: str | os.PathLike) -> Health:
+    """The integrity check, the foreign-key check and the append-only guards, in one snapshot."""
+    path = str(path)
+    check_file(path)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+    try:
+        conn.execute("BEGIN")  # every check sees the same moment while others write
+        return _examine(conn)
+    except sqlite3.DatabaseError as exc:
+        return Health([_("cannot be read: {error}").format(error=exc)], [], [])
+    finally:
+        conn.close()
+
+
+def damage_message(exc: sqlite3.DatabaseError) -> str | None:
+    """What to tell a person when a command met a damaged file; None for other errors."""
+    name = getattr(exc, "sqlite_errorname", None) or ""  # errors of Python's own have none
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return _(
+            "the database is damaged ({error}); run `fieldkpi check` and restore the latest backup"
+        ).format(error=exc)
+    return None
+
+
+def _destination(source: Path, dest: Path, now: datetime) -> Path:
+    if dest.is_dir():
+        return dest / f"{source.stem}-{now:%Y%m%d-%H%M%S}{source.suffix or '.db'}"
+    return dest
+
+
+def _copy(source: str, part: Path) -> None:
+    """The online backup into ``part``, checked; refused when the copy is not sound."""
+    original = sqlite3.connect(source, timeout=BUSY_TIMEOUT_S)
+    try:
+        copy = sqlite3.connect(part)
+        try:
+            original.backup(copy)  # every page in one step: one consistent moment
+            copy.execute("PRAGMA journal_mode = DELETE")  # self-contained: no -wal beside it
+            problems = _integrity(copy)
+        finally:
+            copy.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupFailed(
+            _("{path}: cannot be copied ({error})").format(path=source, error=exc)
+        ) from exc
+    finally:
+        original.close()
+    if problems:
+        raise BackupFailed(
+            _(
+                "{path}: the copy fails the integrity check ({problem}), so no backup was "
+                "written; run `fieldkpi check`"
+            ).format(path=source, problem=problems[0])
+        )
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable: after a power cut the backup is there, or the old one."""
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def _examine(conn: sqlite3.Connection) -> Health:
+    problems, checked, notes = [], [], []
+    for name, find in ((_("integrity"), _integrity), (_("foreign keys"), _broken_references)):
+        checked.append(name)
+        try:
+            problems += [f"{name}: {problem}" for problem in find(conn)]
+        except sqlite3.DatabaseError as exc:  # damage that stops the check itself
+            problems.append(_("{check}: stopped by {error}").format(check=name, error=exc))
+    version, known = conn.execute("PRAGMA user_version").fetchone()[0], len(known_versions())
+    if version == known:
+        present = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        }
+        problems += [
+            _("append-only guard {name} is missing: history could be rewritten").format(name=name)
+            for name in append_only_triggers()
+            if name not in present
+        ]
+        checked.append(_("append-only guards"))
+    elif version < known:
+        notes.append(
+            _("schema {version} of {known}: fieldkpi upgrades it when it next opens it").format(
+                version=version, known=known
+            )
+        )
+    else:
+        notes.append(
+            _(
+                "schema {version} is newer than this fieldkpi knows ({known}): its append-only "
+                "guards were not checked"
+            ).format(version=version, known=known)
+        )
+    return Health(problems, checked, notes)
+
+
+def _integrity(conn: sqlite3.Connection) -> list[str]:
+    """The problems the integrity check finds, one a line (its first row can hold several)."""
+    rows = [row[0] for row in conn.execute(f"PRAGMA integrity_check({PROBLEMS_SHOWN})")]
+    if rows == ["ok"]:
+        return []
+    lines = (line.strip() for row in rows for line in row.splitlines())
+    return [line for line in lines if line and not line.startswith("*** in database")]
+
+
+def _broken_references(conn: sqlite3.Connection) -> list[str]:
+    """One line per table and missing parent, naming the first few rows."""
+    broken: dict[tuple[str, str], list[int]] = {}
+    for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
+        broken.setdefault((table, parent), []).append(rowid)
+    return [
+        _("{table} names a missing {parent} in {n} row(s) (rowid {rowids})").format(
+            n=len(rowids),
+            table=table,
+            parent=parent,
+            rowids=", ".join(map(str, rowids[:ROWIDS_SHOWN]))
+            + ("…" if len(rowids) > ROWIDS_SHOWN else ""),
+        )
+        for (table, parent), rowids in broken.items()
+    ]

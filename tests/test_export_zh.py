@@ -1,0 +1,192 @@
+"""Output that fits a Chinese office: Chinese CSV headings on request, an .xlsx workbook, the table.
+
+Three hand-made ranking rows (two reps of GZ, one engineer), so every number
+below can be checked by eye: rates to 4 places, points to 2, the reward in yuan.
+"""
+
+from __future__ import annotations
+
+import csv
+import gettext
+import io
+from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction as F
+
+import openpyxl
+import pytest
+from rich.cells import cell_len
+from tui_helpers import seed_desk
+
+from fieldkpi import cli
+from fieldkpi.export import COLUMNS, to_csv
+from fieldkpi.export_headers import HEADERS, ZH
+from fieldkpi.i18n import set_language
+from fieldkpi.period import Judgement, Period
+from fieldkpi.ranking import RankRow
+from fieldkpi.table import render_table
+from fieldkpi.xlsx import REP_ONLY, write_xlsx
+
+AS_OF = datetime(2026, 10, 31, 23, 59, 59)
+COMMON = dict(period="2026-10", as_of=AS_OF, provisional=False, branch="GZ", first_month=False)
+COMMON |= dict(no_callbacks=False, no_orders=False, zeroed=False)
+REP = dict(role="rep", days=20)
+
+ROWS = [
+    RankRow(
+        **COMMON,
+        **REP,
+        rank=1,
+        staff_code="R1",
+        name="张伟",
+        feedback_rate=F(1, 3),
+        feedback_points=F(20),
+        workload=30,
+        saturation=F(1, 4),
+        workload_points=F(0),
+        satisfaction=F(1, 2),
+        satisfaction_points=F(10),
+        timeliness=F(22, 3),
+        timeliness_points=F(22, 3),
+        deductions=F(5, 2),
+        total=Decimal("34.83"),
+        reward=F(200),
+    ),
+    RankRow(
+        **COMMON,
+        **REP,
+        rank=2,
+        staff_code="R2",
+        name="=1+1",  # a name a spreadsheet must not run
+        feedback_rate=F(0),
+        feedback_points=F(0),
+        workload=44,
+        saturation=F(2, 3),
+        workload_points=F(40),
+        satisfaction=F(1),
+        satisfaction_points=F(20),
+        timeliness=F(-454, 5),
+        timeliness_points=F(-454, 5),
+        deductions=F(2),
+        total=Decimal("-22.80"),
+        reward=F(-100),
+    ),
+    RankRow(
+        **COMMON,
+        role="engineer",
+        rank=1,
+        staff_code="E1",
+        name="陈工",
+        feedback_rate=None,
+        feedback_points=None,
+        workload=None,
+        days=None,
+        saturation=None,
+        workload_points=None,
+        satisfaction=F(1, 2),
+        satisfaction_points=F(0),
+        timeliness=F(-51, 2),
+        timeliness_points=F(-255, 4),
+        deductions=F(1),
+        total=Decimal("-64.75"),
+        reward=F(100),
+    ),
+]
+
+
+def test_csv_headings_stay_the_documented_names_unless_chinese_is_asked_for():
+    default = list(csv.reader(io.StringIO(to_csv(ROWS).lstrip("\ufeff"))))
+    chinese = list(csv.reader(io.StringIO(to_csv(ROWS, HEADERS["zh"]).lstrip("\ufeff"))))
+    assert default[0] == list(COLUMNS)
+    assert chinese[0][:8] == ["考核月份", "数据截至", "临时结果", "分公司", "岗位", "排名", "工号", "姓名"]
+    assert chinese[0][COLUMNS.index("timeliness")] == "完单及时率"
+    assert chinese[0][COLUMNS.index("saturation")] == "工作饱和度"
+    assert chinese[0][-1] == "奖励/罚款（元）"
+    assert chinese[1:] == default[1:]  # the same rows under either heading
+    assert list(ZH) == list(COLUMNS)
+
+
+def _workbook(**kwargs) -> openpyxl.Workbook:
+    out = io.BytesIO()
+    write_xlsx(ROWS, out, **kwargs)
+    out.seek(0)
+    return openpyxl.load_workbook(out)
+
+
+def _sheet_rows(sheet) -> list[dict]:
+    header = [c.value for c in sheet[1]]
+    return [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
+
+
+def test_workbook_has_a_sheet_per_role_with_numbers_and_formats():
+    book = _workbook()
+    assert book.sheetnames == ["Reps", "Engineers"]
+    reps, engineers = book["Reps"], book["Engineers"]
+    assert reps.freeze_panes == engineers.freeze_panes == "A2"
+    assert [c.value for c in reps[1]] == list(COLUMNS)
+    assert [c.value for c in engineers[1]] == [c for c in COLUMNS if c not in REP_ONLY]
+    first, second = _sheet_rows(reps)
+    assert first["as_of"].value == AS_OF
+    assert first["as_of"].number_format == "yyyy-mm-dd hh:mm:ss"
+    assert (first["feedback_rate"].value, first["feedback_rate"].number_format) == (0.3333, "0.00%")
+    assert (first["saturation"].value, first["saturation"].number_format) == (0.25, "0.00%")
+    assert (first["timeliness"].value, first["timeliness"].number_format) == (7.33, "0.00")
+    assert (first["total"].value, first["total"].number_format) == (34.83, "0.00")
+    assert (first["workload"].value, first["workload"].number_format) == (30, "0")
+    assert first["reward"].value == 200
+    assert first["reward"].number_format.startswith('"¥"#,##0.00')
+    assert (second["name"].value, second["name"].data_type) == ("=1+1", "s")
+    assert second["reward"].value == -100
+    (engineer,) = _sheet_rows(engineers)
+    assert (engineer["name"].value, engineer["timeliness_points"].value) == ("陈工", -63.75)
+
+
+def test_workbook_in_chinese_names_its_sheets_and_headings_in_chinese(zh):
+    book = _workbook(headers=ZH, roles=("rep",))
+    assert book.sheetnames == ["客服代表", "上门服务工程师"]  # a row's role always has its sheet
+    assert [c.value for c in book["客服代表"][1]][5:9] == ["排名", "工号", "姓名", "工程师问题反馈率"]
+    only_reps = io.BytesIO()
+    write_xlsx(ROWS[:2], only_reps, roles=("rep",))
+    assert openpyxl.load_workbook(only_reps).sheetnames == ["客服代表"]
+
+
+def test_chinese_table_lines_up_and_shows_yuan(zh):
+    text = render_table(ROWS, {"GZ": "广州"}, Judgement(Period(2026, 10), AS_OF), width=120)
+    lines = text.splitlines()
+    assert lines[0].startswith("GZ 广州 · 客服代表 · 2026-10")
+    assert "完单及时率" in text and "奖励/罚款" in text and "截至 2026-10-31 23:59:59" in text
+    assert "+¥200" in text and "−¥100" in text
+    table = [line for line in lines if line[:1] in "┏┃┡│└"]
+    rep_table = table[: len(table) // 2]
+    assert len({cell_len(line.rstrip()) for line in rep_table}) == 1  # Chinese names line up
+    assert len({line.rstrip().index("│", 2) for line in rep_table if line.startswith("│")}) == 1
+
+
+@pytest.fixture
+def desk_db(store):
+    seed_desk(store)
+    return str(store.path)
+
+
+def test_rank_headers_zh_and_xlsx_from_the_command_line(desk_db, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    args = ["rank", "--db", desk_db, "--month", "2026-10", "--as-of", "2026-10-15 09:30:00"]
+    assert cli.main([*args, "--format", "csv", "--headers", "zh"]) == 0
+    header = capsys.readouterr().out.lstrip("\ufeff").splitlines()[0]
+    assert header.startswith("考核月份,数据截至,临时结果,分公司,岗位,排名,工号,姓名,")
+    assert cli.main([*args, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.lstrip("\ufeff").startswith("period,as_of,provisional,")
+
+    assert cli.main([*args, "--format", "xlsx"]) == 2
+    assert "-o" in capsys.readouterr().err
+    path = tmp_path / "2026-10.xlsx"
+    try:
+        assert cli.main([*args, "--lang", "zh", "--format", "xlsx", "-o", str(path)]) == 0
+    finally:
+        set_language("en")
+        gettext.textdomain("messages")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["客服代表", "上门服务工程师"]
+    reps = _sheet_rows(book["客服代表"])
+    assert {r["工号"].value for r in reps} == {"R1", "R2", "R9"}
+    assert {r["姓名"].value for r in reps} >= {"王芳", "陈静"}

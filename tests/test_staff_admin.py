@@ -1,0 +1,208 @@
+"""Staff and logins: only an admin changes them, every field is checked, and history stays true.
+
+Staff of ``month_helpers`` (GZ, SZ, an admin A1 at HQ); none has a login yet.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from month_helpers import OCTOBER, STAFF, default_for, load, person
+from tui_helpers import SIZE, async_test, notices, press, screen_text, settle, table_rows
+from tui_helpers import type_text as paste
+
+from fieldkpi.access import AccessDenied
+from fieldkpi.period import judge
+from fieldkpi.scheme import default_scheme
+from screens.app import FieldKpiApp
+from screens.staff_admin import LeftOnForm, LoginForm, NewPersonForm, StaffAdminScreen
+from storage.people import staff_by_login
+from storage.rankings import compute_rankings
+from storage.staff import add_staff, list_staff, set_left_on, set_login
+from storage.tickets import FieldErrors
+
+NOW = datetime(2026, 11, 5, 9, 0)
+
+
+@pytest.fixture
+def staff(store):
+    load(store, staff=STAFF)
+    set_login(store, person(store, "A1"), "A1", "admin")
+    set_login(store, person(store, "A1"), "L1", "zhoujl")
+    return store
+
+
+def _add(store, who="A1", **fields):
+    values = {"code": "R7", "name": "钱多多", "role": "rep", "branch": "GZ"} | fields
+    return add_staff(store, person(store, who), **values)
+
+
+@pytest.mark.parametrize(
+    "who", ["E1", "R1", "L1", "L2"], ids=["engineer", "rep", "lead", "lead SZ"]
+)
+def test_only_an_admin_changes_staff(staff, who):
+    actor = person(staff, who)
+    with pytest.raises(AccessDenied):
+        _add(staff, who)
+    with pytest.raises(AccessDenied):
+        set_login(staff, actor, "E1", "chen")
+    with pytest.raises(AccessDenied):
+        set_left_on(staff, actor, "E1", "2026-11-01")
+    assert staff_by_login(staff, "chen") is None and person(staff, "E1").left_on is None
+
+
+@pytest.mark.parametrize(
+    ("who", "branch"), [("E1", "GZ"), ("R1", "GZ"), ("S1", "GZ"), ("L2", "GZ"), ("L1", "SZ")]
+)
+def test_the_staff_list_is_for_the_branch_lead_and_admins(staff, who, branch):
+    with pytest.raises(AccessDenied):
+        list_staff(staff, person(staff, who), branch)
+
+
+def test_the_list_shows_everyone_of_the_branch_with_logins(staff):
+    listed = list_staff(staff, person(staff, "L1"), "GZ")
+    assert [(m.person.code, m.login) for m in listed] == [
+        ("L1", "zhoujl"),
+        ("R1", None),
+        ("R2", None),
+        ("X1", None),  # 赵敏 left in September: listed after those still here
+        ("E2", None),
+        ("E1", None),
+    ]
+    assert list_staff(staff, person(staff, "A1"), "SZ")[0].person.code == "L2"
+
+
+def test_an_added_login_signs_in_and_a_removed_one_no_longer_does(staff):
+    added = _add(staff, login="qianduo", hired_on="2026/11/01")
+    assert added.person.hired_on == date(2026, 11, 1) and added.login == "qianduo"
+    assert staff_by_login(staff, "qianduo") == added.person
+    set_login(staff, person(staff, "A1"), "R7", "qdd")
+    assert staff_by_login(staff, "qianduo") is None
+    assert staff_by_login(staff, "qdd").code == "R7"
+    set_login(staff, person(staff, "A1"), "R7", "  ")
+    assert staff_by_login(staff, "qdd") is None
+
+
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        ({"code": "R1"}, {"code": "Code R1 is taken: codes are never reused."}),
+        ({"code": "R 7"}, {"code": "A code is 1 to 20 letters, digits, - or _."}),
+        ({"name": " \x1b "}, {"name": "Enter the person's name."}),
+        ({"role": "boss"}, {"role": "Choose one of: rep, engineer, lead, admin."}),
+        ({"branch": "XX"}, {"branch": "There is no branch XX."}),
+        ({"login": "zhoujl"}, {"login": "Login zhoujl belongs to L1."}),
+        ({"login": "zhou jl"}, {"login": "A login is the account name: letters, digits, . _ - (up to 32)."}),
+        ({"hired_on": "2026-02-30"}, {"hired_on": "no such date: “2026-02-30”"}),
+    ],
+)  # fmt: skip
+def test_a_new_person_is_refused_field_by_field(staff, fields, errors):
+    with pytest.raises(FieldErrors) as refused:
+        _add(staff, **fields)
+    assert refused.value.errors == errors
+    assert person_count(staff) == 10
+
+
+def person_count(store) -> int:
+    return store.scalar("SELECT count(*) FROM staff")
+
+
+def test_logins_stay_unique_and_an_admin_keeps_their_own(staff):
+    admin = person(staff, "A1")
+    with pytest.raises(FieldErrors) as refused:
+        set_login(staff, admin, "R1", "zhoujl")
+    assert refused.value.errors == {"login": "Login zhoujl belongs to L1."}
+    set_login(staff, admin, "L1", "zhoujl")  # giving someone their own login again is fine
+    with pytest.raises(FieldErrors) as refused:
+        set_login(staff, admin, "A1", "")
+    assert refused.value.errors == {"login": "You would lock yourself out: ask another admin."}
+    with pytest.raises(FieldErrors):
+        set_left_on(staff, admin, "A1", "2026-11-01")
+    assert staff_by_login(staff, "admin").code == "A1"
+
+
+def test_leaving_keeps_the_months_worked_and_never_predates_hiring(staff):
+    admin = person(staff, "A1")
+    with pytest.raises(FieldErrors) as refused:
+        set_left_on(staff, admin, "R1", "2024-12-31")  # hired 2025-01-01
+    assert refused.value.errors == {
+        "left_on": "2024-12-31 is before the day they were hired (2025-01-01)."
+    }
+    assert set_left_on(staff, admin, "R1", "2026-10-20").person.left_on == date(2026, 10, 20)
+
+    def ranked(month):
+        rows = compute_rankings(staff, judge(month, NOW), default_for, branch="GZ", roles=["rep"])
+        return [row.staff_code for row in rows]
+
+    assert "R1" in ranked(OCTOBER)  # worked part of October: still ranked in it
+    assert "R1" not in ranked(OCTOBER.shift(1))
+    assert set_left_on(staff, admin, "R1", "").person.left_on is None  # back again
+    assert "R1" in ranked(OCTOBER.shift(1))
+
+
+@async_test
+async def test_an_admin_adds_a_login_in_the_staff_screen_and_it_signs_in(staff):
+    app = FieldKpiApp(
+        staff, person(staff, "A1"), now=lambda: NOW, scheme_for=lambda _b: default_scheme()
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f5")
+        assert isinstance(app.screen, StaffAdminScreen)
+        assert [r[0] for r in table_rows(app, "#staff")] == ["A1"]  # head office
+        app.screen.query_one("BranchPicker Select").value = "GZ"
+        await settle(pilot)
+        assert [r[0] for r in table_rows(app, "#staff")][:2] == ["L1", "R1"]
+
+        await press(pilot, "n")
+        assert isinstance(app.screen, NewPersonForm)
+        for text in ("R7", "钱多多"):
+            await paste(pilot, text)
+            await press(pilot, "tab")
+        app.screen.query_one("#field-role").value = "rep"
+        await press(pilot, "tab")
+        await paste(pilot, "zhoujl")  # taken
+        await press(pilot, "ctrl+s")
+        assert "Login zhoujl belongs to L1." in screen_text(app)
+        app.focused.value = ""
+        await paste(pilot, "qianduo")
+        await press(pilot, "tab")
+        await paste(pilot, "2026-11-01")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, StaffAdminScreen)
+        assert notices(app)[-1] == "Saved 钱多多 (R7): login qianduo"
+        row = next(r for r in table_rows(app, "#staff") if r[0] == "R7")
+        assert row == ["R7", "钱多多", "rep", "qianduo", "2026-11-01", ""]
+        assert staff_by_login(staff, "qianduo").code == "R7"
+
+        # the cursor stays on the new person: change the login, then record leaving
+        await press(pilot, "l")
+        assert isinstance(app.screen, LoginForm)
+        app.focused.value = ""
+        await paste(pilot, "qdd")
+        await press(pilot, "enter")
+        await press(pilot, "x")
+        assert isinstance(app.screen, LeftOnForm)
+        await paste(pilot, "2026-12-31")
+        await press(pilot, "enter")
+        row = next(r for r in table_rows(app, "#staff") if r[0] == "R7")
+        assert row == ["R7", "钱多多", "rep", "qdd", "2026-11-01", "2026-12-31"]
+    assert staff_by_login(staff, "qdd").left_on == date(2026, 12, 31)
+
+
+@async_test
+async def test_a_lead_reads_the_staff_of_the_branch_and_changes_nothing(staff):
+    app = FieldKpiApp(
+        staff, person(staff, "L1"), now=lambda: NOW, scheme_for=lambda _b: default_scheme()
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f5")
+        assert isinstance(app.screen, StaffAdminScreen)
+        assert "read only: an admin changes staff" in screen_text(app)
+        assert len(table_rows(app, "#staff")) == 6
+        footer = screen_text(app).splitlines()[-1]
+        assert "New person" not in footer and "Login" not in footer
+        await press(pilot, "n", "l", "x")
+        assert isinstance(app.screen, StaffAdminScreen)

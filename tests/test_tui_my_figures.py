@@ -1,0 +1,152 @@
+"""A person's own figures at 80×24: their numbers, the buckets, what to fix first — nobody else's.
+
+The month is ``test_end_to_end``'s; the clock stands at 2026-11-05 09:00.
+November so far for the engineers (as of 11-05 09:00):
+  E1: nothing completed; T9 (received 08-01) open past 30 days → −150/1 = −150 × 2.5 = −375;
+      no callbacks anywhere in November → both tied → 50 each  ⇒  E1 −325.00
+  E2: T8 completed 11-02 on day 39 (late, −15), T4 open since 09-20 (−150) → −82.5 × 2.5
+      = −206.25 + 50  ⇒  −156.25: E1 is 2nd of 2, 168.75 behind; reward +¥100 (2nd from the top).
+  Fix first for E1: only T9, already open past 30: completing it this month turns −150
+  into −15, +135.
+October for E1 as worked in ``test_end_to_end``: −64.75, 2nd of 2, 64.75 behind E2's 0.00.
+"""
+
+from __future__ import annotations
+
+import pytest
+from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, load, person
+from rankings_helpers import GZ_NAMES, app_at, seed_month, ticket_lines
+from tui_helpers import SIZE, async_test, press, screen_text, settle, text_of
+
+from screens.my_figures import MyFiguresScreen
+from screens.queue import QueueScreen
+from screens.rankings import RankingsScreen
+from storage.closing import close_month
+
+
+@pytest.fixture
+def month(store):
+    seed_month(store)
+    return store
+
+
+def everything_shown(app) -> str:
+    """The screen, and the whole of every tab (also the parts scrolled out of view)."""
+    tabs = [text_of(app, f"#{tab}-facts") for tab in ("timeliness", "fix-first", "callbacks")]
+    return "\n".join([screen_text(app), text_of(app, "#standing"), *tabs])
+
+
+def assert_names_nobody_else(app, own: str) -> None:
+    shown = everything_shown(app)
+    assert own in shown
+    assert [name for name in GZ_NAMES if name != own and name in shown] == []
+
+
+@async_test
+async def test_an_engineer_starts_on_his_running_month_with_what_to_fix_first(month):
+    app = app_at(month, "chengong")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MyFiguresScreen)
+        standing = text_of(app, "#standing")
+        assert standing.splitlines() == [
+            "PROVISIONAL — as of 2026-11-05 09:00:00; figures can still change",
+            "Rank 2 of 2 · total -325.00 · reward +¥100 · 168.75 points to the next rank up",
+            "Timeliness -150.00 → -375.00 points · Satisfaction 0.0000 → 50.00 points",
+        ]
+        assert "1 orders, -150.00 points → timeliness -150.00" in text_of(app, "#timeliness-facts")
+        fix = text_of(app, "#fix-first-facts")
+        assert ticket_lines(fix) == [
+            ["T9", "+135", "open past 30 (-150)", "—", "completed: past 7 days", "2026-08-01 10:00"]
+        ]
+        assert "one open past 30 days at the month's end counts -150" in fix
+        assert_names_nobody_else(app, "陈工")
+        await press(pilot, "t")
+        assert app.screen.query_one("TabbedContent").active == "fix-first"
+        assert "T9" in screen_text(app)
+
+        footer = screen_text(app).splitlines()[-1]
+        assert "Tickets" in footer and "Rankings" not in footer and "Staff" not in footer
+        await press(pilot, "f4", "f5")  # not his: nothing happens
+        assert isinstance(app.screen, MyFiguresScreen)
+        await press(pilot, "f2")
+        assert isinstance(app.screen, QueueScreen)
+        await press(pilot, "f3")
+        assert isinstance(app.screen, MyFiguresScreen)
+        assert len(app.screen_stack) == 2  # back down the stack, not a second copy
+
+
+@async_test
+async def test_an_engineers_past_month_closed_names_nobody(month):
+    close_month(month, person(month, "L1"), "GZ", OCTOBER, DEFAULT, AFTER_OCTOBER)
+    app = app_at(month, "chengong")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "left_square_bracket")
+        assert text_of(app, "#standing").splitlines() == [
+            "Closed: these figures are final (as of 2026-10-31 23:59:59)",
+            "Rank 2 of 2 · total -64.75 · reward +¥100 · 64.75 points to the next rank up",
+            "Timeliness -25.50 → -63.75 points · Satisfaction 0.5000 → 0.00 points · "
+            "Deductions −1.00",
+        ]
+        assert [c[1] for c in ticket_lines(text_of(app, "#timeliness-facts"))] == [
+            "T1",
+            "T2",
+            "T5",
+            "T9",
+        ]
+        callbacks = text_of(app, "#callbacks-facts")
+        assert "2 of 4 callbacks satisfied (rated 4 or more) → satisfaction 0.5000" in callbacks
+        assert [(c[1], c[2]) for c in ticket_lines(callbacks)] == [
+            ("T7", "★ 1"),
+            ("T1", "★★★★★ 5"),
+            ("T2", "★★★ 3"),
+            ("T5", "★★★★★ 5"),
+        ]
+        assert "Fix first is about the running month" in text_of(app, "#fix-first-facts")
+        assert_names_nobody_else(app, "陈工")  # not even the lead who closed the month
+
+
+@async_test
+async def test_a_rep_reaches_her_own_figures_from_the_queue(month):
+    app = app_at(month, "zhangwei")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        await press(pilot, "f3", "left_square_bracket")
+        assert text_of(app, "#standing").splitlines()[1:] == [
+            "Rank 1 of 3 · total 34.83 · reward +¥200 · nobody is above you",
+            "Timeliness 7.33 → 7.33 points · Satisfaction 0.5000 → 10.00 points · Deductions −2.50",
+            "Feedback 1.0000 → 20.00 points · Workload 30 actions, saturation 0.2500 → 0.00 points",
+        ]
+        assert "3 orders, 22.00 points → timeliness 7.33" in text_of(app, "#timeliness-facts")
+        assert_names_nobody_else(app, "张伟")
+
+
+@async_test
+async def test_a_lead_has_no_figures_of_his_own(month):
+    app = app_at(month, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "My figures" not in screen_text(app).splitlines()[-1]
+        await press(pilot, "f3")
+        assert isinstance(app.screen, RankingsScreen)
+
+
+@async_test
+async def test_late_data_after_the_closing_is_told_and_the_frozen_rank_stays(month):
+    close_month(month, person(month, "L1"), "GZ", OCTOBER, DEFAULT, AFTER_OCTOBER)
+    load(month, now=AFTER_OCTOBER,
+         tickets="code,branch,kind,received_at,completed_at,engineer\n"
+                 "T11,GZ,onsite_repair,2026-10-20 10:00,2026-10-20 15:00,E1\n")  # fmt: skip
+    app = app_at(month, "chengong")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "left_square_bracket")
+        assert text_of(app, "#standing").splitlines()[:3] == [
+            "Closed: these figures are final (as of 2026-10-31 23:59:59)",
+            "Data has come in since the closing: these facts include it, the frozen figures "
+            "do not.",
+            "Rank 2 of 2 · total -64.75 · reward +¥100 · 64.75 points to the next rank up",
+        ]
+        assert "5 orders" in text_of(app, "#timeliness-facts")

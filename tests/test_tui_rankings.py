@@ -1,0 +1,375 @@
+"""The lead's rankings at 80×24: months, tabs, the facts behind each number, export, closing.
+
+The month is ``test_end_to_end``'s (every number worked out in its docstring);
+the clock stands at 2026-11-05 09:00. September, worked the same way, for the
+change of rank: R1 T7 late −15 → 20 + 40 + 20 − 15 = 65; R2 T9 open −150 →
+80 − 150 = −70; X1 nothing → 80 (every pool tied) ⇒ X1 1, R1 2, R2 3; R3 was
+not hired yet. Engineers: E2 50, E1 50 − 206.25 ⇒ E2 1, E1 2, as in October.
+So October shows R1 ↑1, R3 new, R2 =, E2 =, E1 =.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tomllib
+from decimal import Decimal
+
+import pytest
+from month_helpers import OCTOBER, default_for, load
+from rankings_helpers import NOW, app_at, seed_month, ticket_lines
+from test_end_to_end import EXPECTED
+from tui_helpers import (
+    SIZE,
+    async_test,
+    notices,
+    press,
+    screen_text,
+    settle,
+    table_rows,
+    text_of,
+    type_text,
+)
+
+from fieldkpi import export
+from fieldkpi.period import judge
+from screens.drilldown import DrilldownScreen
+from screens.rank_forms import CloseMonthForm, ExportForm, ReopenMonthForm
+from screens.rankings import COLUMNS, RankingsScreen, RankTable, rank_change
+from storage.closing import month_log, month_state, rankings_for
+
+
+@pytest.fixture
+def month(store):
+    seed_month(store)
+    return store
+
+
+def export_form(row: list[str], role: str) -> tuple:
+    """A line of the screen in ``EXPECTED``'s order and spelling (the export's)."""
+    cells = dict(zip((c for c, _h in COLUMNS[role]), row, strict=True))
+    total, _space, mark = cells["total"].partition(" ")
+    reward = cells["reward"].replace("¥", "").replace("−", "-").lstrip("+")
+    return (
+        "GZ",
+        role,
+        cells["rank"],
+        cells["staff_code"],
+        *(
+            cells.get(c, "").split(" ")[0]
+            for c in (
+                "feedback_rate feedback_points workload days saturation workload_points "
+                "satisfaction satisfaction_points timeliness timeliness_points"
+            ).split()
+        ),
+        cells["deductions"].replace("−", "").replace("—", "0.00"),
+        "1" if mark == "ⓩ" else "0",
+        total,
+        "0" if reward == "—" else reward,
+    )
+
+
+def chart(text: str) -> dict[str, str]:
+    """The bucket chart's lines: bucket -> bar, count and points, spaces squeezed."""
+    labels = [f"day {n}" for n in range(1, 8)] + ["past 7 days", "open past 30"]
+    return {
+        label: " ".join(line[len(label) :].split())
+        for line in text.splitlines()
+        for label in labels
+        if line.startswith(label + " ")
+    }
+
+
+def month_shown(app) -> str:
+    return app.screen.query_one("#month").value
+
+
+async def october(pilot) -> None:
+    await press(pilot, "left_square_bracket")
+    assert month_shown(pilot.app) == "2026-10"
+
+
+async def open_facts(pilot, table_id: str, code: str, column: str) -> DrilldownScreen:
+    """Enter on ``column`` of ``code``'s line."""
+    table = pilot.app.screen.query_one(f"#{table_id}", RankTable)
+    row = [r.staff_code for r in table.ranked].index(code)
+    table.move_cursor(row=row, column=[c for c, _h in COLUMNS[table.role]].index(column))
+    await press(pilot, "enter")
+    assert isinstance(pilot.app.screen, DrilldownScreen)
+    return pilot.app.screen
+
+
+def test_rank_change_against_last_month():
+    assert [rank_change(1, 3), rank_change(4, 3), rank_change(2, 2), rank_change(1, None)] == [
+        "↑2",
+        "↓1",
+        "=",
+        "new",
+    ]
+
+
+@async_test
+async def test_a_lead_starts_on_the_running_month_and_steps_through_months(month):
+    app = app_at(month, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, RankingsScreen)
+        assert month_shown(app) == "2026-11"
+        assert "PROVISIONAL — as of 2026-11-05 09:00:00" in text_of(app, "#banner")
+        await october(pilot)
+        assert text_of(app, "#banner") == "As of 2026-10-31 23:59:59 · not closed yet"
+        await press(pilot, "right_square_bracket", "right_square_bracket")
+        assert month_shown(app) == "2026-11"
+        assert notices(app)[-1] == "2026-12 has not begun yet."
+
+        await press(pilot, "g")
+        await type_text(pilot, "2026-07")
+        await press(pilot, "enter")
+        assert month_shown(app) == "2026-07"
+        assert isinstance(app.focused, RankTable)
+        # July: nothing recorded for anyone, X1 still employed, R3 not yet hired: all tied.
+        rows = table_rows(app, "#rep-table")
+        assert [(r[0], r[3], r[-2]) for r in rows] == [
+            ("1", "R1", "80.00"),
+            ("1", "R2", "80.00"),
+            ("1", "X1", "80.00"),
+        ]
+        await press(pilot, "g")
+        await type_text(pilot, "2026-13")
+        await press(pilot, "enter")
+        assert notices(app)[-1] == "2026-13 is not a month like 2026-10."
+        assert month_shown(app) == "2026-13"  # left as typed, to be corrected
+        await press(pilot, "escape")
+
+
+@async_test
+async def test_every_number_of_the_export_is_on_screen_with_the_change_of_rank(month):
+    app = app_at(month, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await october(pilot)
+        reps = table_rows(app, "#rep-table")
+        assert [export_form(r, "rep") for r in reps] == EXPECTED[:3]
+        assert [(r[1], r[2]) for r in reps] == [("↑1", "张伟"), ("new", "李娜"), ("=", "王芳")]
+        assert reps[1][COLUMNS["rep"].index(("workload_points", "pts"))] == "20.00 *"
+        assert "* first month: workload points fixed" in text_of(app, "#rank-status")
+        # top and bottom stand out
+        table = app.screen.query_one("#rep-table", RankTable)
+        styles = [str(table.get_row_at(i)[2].style) for i in range(3)]
+        assert styles == ["bold green", "", "bold red"]
+
+        await press(pilot, "t")
+        assert app.screen.query_one("TabbedContent").active == "engineers"
+        engineers = table_rows(app, "#engineer-table")
+        assert [export_form(r, "engineer") for r in engineers] == EXPECTED[3:5]
+        assert [r[1] for r in engineers] == ["=", "="]
+        assert engineers[0][-2] == "0.00 ⓩ"
+        text = screen_text(app)
+        assert "刘洋" in text and "陈工" in text and "Rank" in text
+        await press(pilot, "t")
+        assert app.screen.query_one("TabbedContent").active == "reps"
+
+
+@async_test
+async def test_timeliness_facts_add_up_to_the_ranking(month):
+    app = app_at(month, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await october(pilot)
+        await press(pilot, "t")
+        facts = await open_facts(pilot, "engineer-table", "E1", "timeliness_points")
+        await settle(pilot)
+        text = text_of(app, "#timeliness-facts")
+        # E1: T1 day 1, T2 day 2, T5 day 4, T9 open past 30 days
+        assert "In the ranking: timeliness -25.50, -63.75 points" in text
+        assert "4 orders, -102.00 points → timeliness -25.50" in text
+        assert chart(text) == {
+            "day 1": "█" * 24 + " 1 +20",
+            "day 2": "█" * 24 + " 1 +17",
+            "day 3": "0",
+            "day 4": "█" * 24 + " 1 +11",
+            "day 5": "0",
+            "day 6": "0",
+            "day 7": "0",
+            "past 7 days": "0",
+            "open past 30": "█" * 24 + " 1 -150",
+        }
+        assert ticket_lines(text) == [
+            ["day 1", "T1", "+20", "1", "2026-10-03 09:00", "2026-10-03 15:00"],
+            ["day 2", "T2", "+17", "2", "2026-10-05 09:00", "2026-10-06 11:00"],
+            ["day 4", "T5", "+11", "4", "2026-10-20 10:00", "2026-10-23 16:00"],
+            ["open past 30", "T9", "-150", "2026-08-01 10:00", "open"],
+        ]
+        assert facts.tabs == ["timeliness", "satisfaction", "deductions"]  # no rep-only tabs
+        await press(pilot, "escape")
+        assert isinstance(app.screen, RankingsScreen)
+
+
+@async_test
+async def test_a_reps_facts_tab_by_tab(month):
+    app = app_at(month, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await october(pilot)
+        await open_facts(pilot, "rep-table", "R1", "satisfaction")
+        assert app.screen.query_one("TabbedContent").active == "satisfaction"
+        assert "张伟 (R1) · rep · GZ · 2026-10 · rank 1 · total 34.83 · +¥200" in screen_text(app)
+
+        text = text_of(app, "#timeliness-facts")  # T1 day 1, T2 day 2, T3 day 10
+        assert "3 orders, 22.00 points → timeliness 7.33" in text
+
+        text = text_of(app, "#satisfaction-facts")  # T7's callback of 10-01 counts in October
+        assert "2 of 4 callbacks satisfied (rated 4 or more) → satisfaction 0.5000" in text
+        ratings = [line.split()[2] for line in text.splitlines() if "★" in line]
+        assert ratings == ["T7", "T1", "T2", "T3"]
+
+        text = text_of(app, "#workload-facts")
+        assert "30 actions over 20 days (attendance record) → 1.50 a day" in text
+        assert "highest this year: 6.00 a day (2026-06, 赵敏) → saturation 0.2500" in text
+        assert "intake" in text and "2026-10-15" in text
+
+        text = text_of(app, "#feedback-facts")
+        assert "3.00 problem points over 3 on-site visits → rate 1.0000" in text
+        assert "陈工" in text and "迟到" in text and "刘洋" in text and "未带配件" in text
+
+        text = text_of(app, "#deductions-facts")
+        assert "3 events, 2.50 points off" in text
+        assert text.count("ticket opened after the visit") == 2 and "例会缺席" in text
+        assert "-1.50" in text and text.count("-0.50") == 2 and "import" in text
+
+        await press(pilot, "t")
+        assert app.screen.query_one("TabbedContent").active == "workload"
+
+
+@async_test
+async def test_export_writes_the_files_of_fieldkpi_rank(month, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    rows = rankings_for(month, judge(OCTOBER, NOW), default_for, branch="GZ")
+    app = app_at(month, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await october(pilot)
+        await press(pilot, "x")
+        assert isinstance(app.screen, ExportForm)
+        await press(pilot, "ctrl+s")
+        path = tmp_path / "data/fieldkpi/exports/fieldkpi-GZ-2026-10.csv"
+        assert notices(app)[-1] == f"Exported 5 rows to {path}"
+        raw = path.read_bytes()
+        assert raw.decode("utf-8") == export.to_csv(rows)
+        parsed = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert [(r["staff_code"], r["total"], r["reward"]) for r in parsed] == [
+            ("R1", "34.83", "200"),
+            ("R3", "20.00", "100"),
+            ("R2", "-22.80", "-100"),
+            ("E2", "0.00", "200"),
+            ("E1", "-64.75", "100"),
+        ]
+
+        await press(pilot, "x")
+        app.screen.query_one("#field-format").value = "toml"
+        app.screen.query_one("#field-path").focus()
+        await type_text(pilot, str(tmp_path / "october.toml"))
+        await press(pilot, "enter")
+        written = tomllib.loads((tmp_path / "october.toml").read_text(encoding="utf-8"))
+        assert written == tomllib.loads(export.to_toml(rows))
+        assert written["rows"][0]["total"] == pytest.approx(34.83)
+
+        await press(pilot, "x")
+        app.screen.query_one("#field-path").focus()
+        await type_text(pilot, str(tmp_path / "no/such/folder/x.csv"))
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ExportForm)
+        assert text_of(app, "#error-path").startswith("There is no folder")
+
+
+@async_test
+async def test_close_keeps_the_frozen_figures_after_a_late_import_until_an_admin_reopens(month):
+    lead = app_at(month, "zhoujl")
+    async with lead.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "c", "ctrl+s")  # November is still running
+        assert isinstance(lead.screen, CloseMonthForm)
+        assert "2026-11 is still running" in text_of(lead, "#form-message")
+        await press(pilot, "escape")
+
+        await october(pilot)
+        await press(pilot, "c")
+        await type_text(pilot, "十月工资")
+        await press(pilot, "enter")
+        assert notices(lead)[-1] == "2026-10 of branch GZ is closed."
+        assert text_of(lead, "#banner") == (
+            "Closed by 周经理 at 2026-11-05 09:00:00 · frozen as of 2026-10-31 23:59:59 · 十月工资"
+        )
+        footer = screen_text(lead).splitlines()[-1]
+        assert "Close month" not in footer and "Reopen" not in footer  # reopening: admins
+        await press(pilot, "o")
+        assert isinstance(lead.screen, RankingsScreen)
+
+        # A ticket of E1's, completed on day 1 in October, imported after the closing.
+        load(month, now=NOW, tickets="code,branch,kind,received_at,completed_at,engineer,rep\n"
+             "T11,GZ,onsite_repair,2026-10-20 10:00,2026-10-20 15:00,E1,R2\n")  # fmt: skip
+        await press(pilot, "ctrl+r")
+        banner = text_of(lead, "#banner")
+        assert "Live figures now differ for 陈工, 王芳: these frozen figures stay" in banner
+        assert "-changed" in lead.screen.query_one("#banner").classes
+        engineers = table_rows(lead, "#engineer-table")
+        assert [r[-2] for r in engineers] == ["0.00 ⓩ", "-64.75"]  # still the frozen figures
+        await press(pilot, "t")
+        await open_facts(pilot, "engineer-table", "E1", "timeliness")
+        text = text_of(lead, "#timeliness-facts")
+        assert "In the ranking: timeliness -25.50, -63.75 points" in text  # frozen
+        assert "As of 2026-10-31 23:59:59 · as the month was closed" in text
+        assert "Data has come in since the closing: these facts include it" in text
+        assert "5 orders" in text and "T11" in text
+        await press(pilot, "escape")
+    assert month_state(month, "GZ", OCTOBER).note == "十月工资"
+
+    admin = app_at(month, "admin")
+    async with admin.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        admin.screen.query_one("BranchPicker Select").value = "GZ"
+        await settle(pilot)
+        await october(pilot)
+        await press(pilot, "o", "ctrl+s")
+        assert "Say why the month is reopened" in text_of(admin, "#form-message")
+        await type_text(pilot, "漏录工单")
+        await press(pilot, "ctrl+s")
+        assert notices(admin)[-1] == "2026-10 of branch GZ is open again."
+        assert text_of(admin, "#banner") == "As of 2026-10-31 23:59:59 · not closed yet"
+        # live now: E1 (20 + 20 + 17 + 11 − 150)/5 = −16.4 × 2.5 = −41, − 1 = −42.00
+        engineers = table_rows(admin, "#engineer-table")
+        assert [r[-2] for r in engineers] == ["0.00 ⓩ", "-42.00"]
+        assert not isinstance(admin.screen, ReopenMonthForm)
+    log = month_log(month, "GZ", OCTOBER)
+    assert [(e.action, e.by, e.note) for e in log] == [
+        ("close", "L1", "十月工资"),
+        ("reopen", "A1", "漏录工单"),
+    ]
+
+
+@async_test
+async def test_a_lead_sees_only_their_branch_and_an_admin_chooses(month):
+    lead = app_at(month, "zhengjl")  # SZ's lead
+    async with lead.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await october(pilot)
+        assert not lead.screen.query("BranchPicker Select")
+        assert [r[3] for r in table_rows(lead, "#rep-table")] == ["S1"]
+        assert "张伟" not in screen_text(lead)
+        await press(pilot, "b")
+        assert isinstance(lead.focused, RankTable)
+
+    admin = app_at(month, "admin")
+    async with admin.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        select = admin.screen.query_one("BranchPicker Select")
+        assert [value for _label, value in select._options] == ["GZ", "HQ", "SZ"]
+        select.value = "SZ"
+        await settle(pilot)
+        await october(pilot)
+        # SZ: one rep, nothing recorded: every pool of one gives its maximum
+        assert [(r[3], r[-2], r[-1]) for r in table_rows(admin, "#rep-table")] == [
+            ("S1", "80.00", "+¥200")
+        ]
+        assert admin.screen.ranking.branch == "SZ"
+        assert isinstance(admin.screen.ranking.rows[0].total, Decimal)

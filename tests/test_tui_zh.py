@@ -1,0 +1,265 @@
+"""The TUI in Chinese at 80×24: the queue, a form's validation errors, the rankings, every screen.
+
+The walk opens each screen a person can reach and fails on any English word
+left on it (ticket codes, key names and file formats aside): together with
+``test_i18n``'s catalog checks, an untranslated or unmarked string shows up
+here by the screen it is on. The same walk in English must show no Chinese
+outside the seeded names and addresses.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rankings_helpers import app_at, seed_month
+from tui_helpers import (
+    SIZE,
+    app_for,
+    async_test,
+    notices,
+    press,
+    screen_text,
+    seed_desk,
+    select_ticket,
+    settle,
+    table_rows,
+    text_of,
+)
+
+from fieldkpi.i18n import current_language, set_language
+from screens.queue import QueueTable
+from screens.rankings import RankTable
+
+# English that may stay on a Chinese screen: codes, keys, formats, the program's name.
+NOT_ENGLISH = {"GZ", "SZ", "Esc", "Tab", "Ctrl", "fieldkpi", "SVG", "CSV", "TOML", "KPI", "YYYY"}
+NOT_ENGLISH |= {"MM", "DD", "HH", "SS"}
+WORD = re.compile(r"[A-Za-z]{2,}")
+PATH = re.compile(r"\S*/\S+")  # a file path shown in a form
+CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
+
+
+def english_words(text: str) -> set[str]:
+    return set(WORD.findall(PATH.sub("", text))) - NOT_ENGLISH
+
+
+@pytest.fixture
+def desk(store):
+    return seed_desk(store)
+
+
+@pytest.fixture(params=["zh", "en"])
+def lang(request):
+    before = current_language()
+    yield set_language(request.param)
+    set_language(before)
+
+
+def seeded_text(store) -> list[str]:
+    """The free text the seeded database holds: names, addresses, faults, notes (not codes)."""
+    rows = store.query(
+        "SELECT name FROM staff UNION ALL SELECT coalesce(name, '') FROM branches UNION ALL "
+        "SELECT coalesce(old, '') || ' ' || coalesce(new, '') FROM ticket_history UNION ALL "
+        "SELECT coalesce(customer, '') || ' ' || coalesce(address, '') || ' ' || "
+        "coalesce(product, '') || ' ' || coalesce(fault, '') FROM tickets UNION ALL "
+        "SELECT coalesce(note, '') FROM deductions UNION ALL SELECT coalesce(note, '') FROM problems"
+    )
+    return [row[0] for row in rows]
+
+
+def leftovers(text: str, lang: str, data: list[str]) -> set[str]:
+    """Words of the other language on a screen: English in Chinese, Chinese (not data) in English."""
+    if lang == "zh":
+        return english_words(text)
+    return {run for run in CHINESE.findall(text) if not any(run in d for d in data)}
+
+
+@async_test
+async def test_queue_in_chinese(store, desk, zh):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lines = screen_text(app).splitlines()
+        assert "工单 — 王芳 · 客服代表 · GZ" in lines[0]
+        table = app.screen.query_one(QueueTable)
+        headings = [str(c.label) for c in table.columns.values()]
+        assert headings == ["工单", "状态", "天数", "类别", "客户", "工程师", "客服", "地址"]
+        assert table_rows(app, "#queue")[0][:6] == [
+            desk.received,
+            "已受理",
+            "1",
+            "上门维修",
+            "张伟",
+            "—",
+        ]
+        footer = lines[-1]
+        for key in ("d 派工", "x 取消", "k 扣分", "n 新工单", "t 整体转派", "F1 帮助", "^p 命令"):
+            assert key in footer
+        assert "4 单未完成 · 显示 4 单" in text_of(app, "#queue-status")
+        assert english_words("\n".join(lines)) == set()
+
+
+@async_test
+async def test_form_shows_its_validation_errors_in_chinese_by_the_fields(store, desk, zh):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        await press(pilot, "ctrl+s")
+        assert text_of(app, "#error-customer") == "请输入客户姓名。"
+        assert text_of(app, "#error-phone") == "请输入客户电话。"
+        assert text_of(app, "#error-address") == "请输入地址。"
+        lines = screen_text(app).splitlines()
+        customer = next(i for i, line in enumerate(lines) if "│ 客户" in line)
+        assert "请输入客户姓名。" in lines[customer + 1]  # right under its field
+        assert "^s 保存 Esc 关闭 F1 帮助" in lines[-1]
+
+
+@async_test
+async def test_ticket_steps_and_refusals_in_chinese(store, desk, zh):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.received)
+        await press(pilot, "c")  # a received ticket cannot be completed yet
+        assert notices(app) == ["请先把该工单派给工程师。"]
+        await press(pilot, "d")
+        text = screen_text(app)
+        assert "派工给工程师" in text and "本月完单及时率" in text
+        await press(pilot, "enter")
+        assert table_rows(app, "#queue")[0][1] == "已派工"
+        assert notices(app)[-1].startswith(f"{desk.received} 已派工")
+
+
+@async_test
+async def test_textual_palette_commands_are_translated(store, desk, zh):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        commands = list(app.get_system_commands(app.screen))
+        assert commands
+        assert english_words(" ".join(c.title + " " + c.help for c in commands)) == set()
+        await press(pilot, "ctrl+p")
+        assert "搜索命令……" in screen_text(app)
+
+
+async def _walk_ticket_screens(pilot, desk) -> list[str]:
+    """Every screen a rep reaches from the queue, as text: forms, picker, detail, help."""
+    app = pilot.app
+    shown = [screen_text(app)]
+
+    async def visit(*keys: str) -> None:
+        await press(pilot, *keys)
+        shown.append(screen_text(app))
+        await press(pilot, "escape")
+
+    await press(pilot, "n")
+    await visit("ctrl+s")  # the new-ticket form with an error under each field
+    await visit("f1")
+    await visit("t")
+    await visit("k")
+    await select_ticket(pilot, desk.received)
+    await visit("d")
+    await visit("x")
+    await select_ticket(pilot, desk.visited)
+    for key in "pce":
+        await visit(key)
+    await press(pilot, "enter")
+    shown.append(screen_text(app))
+    await visit("f1")
+    return shown
+
+
+@async_test
+async def test_every_ticket_screen_speaks_one_language(store, desk, lang):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = await _walk_ticket_screens(pilot, desk)
+        data = seeded_text(store)
+        assert len(shown) == 12
+        for text in shown:
+            assert leftovers(text, lang, data) == set(), text
+
+
+async def october(pilot) -> None:
+    await press(pilot, "left_square_bracket")
+    assert pilot.app.screen.query_one("#month").value == "2026-10"
+
+
+@async_test
+async def test_rankings_in_chinese(store, zh):
+    seed_month(store)
+    app = app_at(store, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await october(pilot)
+        lines = screen_text(app).splitlines()
+        assert "排名 — 周经理 · 主管 · GZ" in lines[0]
+        assert text_of(app, "#banner") == "截至 2026-10-31 23:59:59 · 尚未结算"
+        assert "客服代表  上门服务工程师" in lines[4]  # the tabs
+        table = app.screen.query_one("#rep-table", RankTable)
+        assert [str(c.label) for c in table.columns.values()] == [
+            "排名", "名次变化", "姓名", "工号",
+            "问题反馈", "得分", "工作量", "出勤天数", "工作饱和度", "得分",
+            "满意", "得分", "完单及时率", "得分", "扣分", "总分", "奖励/罚款",
+        ]  # fmt: skip
+        rows = table_rows(app, "#rep-table")
+        assert [(r[0], r[1], r[2], r[-3], r[-1]) for r in rows] == [
+            ("1", "↑1", "张伟", "−2.50", "+¥200"),
+            ("2", "新", "李娜", "—", "+¥100"),
+            ("3", "=", "王芳", "−2.00", "−¥100"),
+        ]
+        assert "3 人参加排名 · * 首月：工作量得分固定" in text_of(app, "#rank-status")
+        assert "t 下一页签 x 导出 c 结算月份" in lines[-1]
+        await press(pilot, "t")
+        assert "2 人参加排名 · ⓩ 媒体曝光投诉：总分清零" in text_of(app, "#rank-status")
+
+
+async def _walk_month_screens(pilot, store) -> list[str]:
+    """The lead's rankings, facts and forms, the admin's staff forms, an engineer's figures."""
+    shown: list[str] = []
+
+    async def visit(*keys: str, back: bool = True) -> None:
+        await press(pilot, *keys)
+        shown.append(screen_text(pilot.app))
+        if back:
+            await press(pilot, "escape")
+
+    await settle(pilot)
+    await october(pilot)
+    shown.append(screen_text(pilot.app))
+    for key in ("c", "x", "f1"):
+        await visit(key)
+    await visit("enter", back=False)  # the facts of the first rep, tab by tab
+    for key in ("t", "t", "t", "t"):
+        await visit(key, back=False)
+    await visit("f1")
+    await press(pilot, "escape")
+    await visit("t", back=False)  # the engineers
+    await visit("f5", back=False)  # staff, read only for a lead
+    await visit("f1")
+    return shown
+
+
+@async_test
+async def test_every_month_screen_speaks_one_language(store, lang):
+    seed_month(store)
+    data = seeded_text(store)
+    shown: list[str] = []
+    async with app_at(store, "zhoujl").run_test(size=SIZE) as pilot:
+        shown += await _walk_month_screens(pilot, store)
+    async with app_at(store, "admin").run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for keys in (("b",), ("f5",), ("n",), ("escape", "l"), ("escape", "x")):
+            await press(pilot, *keys)
+            shown.append(screen_text(pilot.app))
+    async with app_at(store, "chengong").run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown.append(screen_text(pilot.app))
+        for key in ("t", "t", "f1"):
+            await press(pilot, key)
+            shown.append(screen_text(pilot.app))
+    assert len(shown) == 22
+    for text in shown:
+        assert leftovers(text, lang, data) == set(), text
