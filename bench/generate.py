@@ -10,9 +10,11 @@ spending the build on months nobody ranks in full. The data stops at
 :data:`NOW` (2026-11-01 00:00): whatever would happen later has not happened,
 so late tickets are still open and October is a finished month.
 
-Every row goes through :func:`storage.importer.import_tables`, the validated
-import a branch uses, one call per month and group of branches (each call one
-transaction), so the database holds only what a branch could have imported.
+The rows are written as the CSV files a branch hands over (kept beside the
+database, in ``PATH.csv/``) and loaded by :func:`storage.importer.import_files`,
+the validated import ``fieldkpi import`` runs, in one call and one transaction:
+the database holds only what a branch could have imported. ``bench/run.py``
+imports the measured month's ticket file again to time the import.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import sqlite3
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from fieldkpi import paths
@@ -73,35 +73,46 @@ def requested_language(argv: Sequence[str]) -> str | None:
     return None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
+def _options(*, user: bool, default) -> argparse.ArgumentParser:
+    """``--db``/``--lang`` (and ``--as``) for one parser.
+
+    The top level and each command get their own copies: argparse shares a
+    parent's option objects, so a default set on one would override a value
+    given to the other (``fieldkpi --db X rank`` must use X).
+    """
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument(
         "--db",
-        default=argparse.SUPPRESS,
+        default=default,
         help=_("database file (default: $FIELDKPI_DB, else a per-user database)"),
     )
-    common.add_argument(
+    options.add_argument(
         "--lang",
         choices=LANGUAGES,
-        default=argparse.SUPPRESS,
+        default=default,
         help=_("language of screens and messages (default: from $LC_ALL / $LANG)"),
     )
-    user = argparse.ArgumentParser(add_help=False)
-    user.add_argument("--as", dest="login", default=argparse.SUPPRESS, help=_("staff login"))
+    if user:
+        options.add_argument("--as", dest="login", default=default, help=_("staff login"))
+    return options
 
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _options(user=False, default=argparse.SUPPRESS)
+    user = _options(user=True, default=argparse.SUPPRESS)
     parser = argparse.ArgumentParser(
         prog="fieldkpi",
         description=_("After-sales field service tickets and monthly KPI appraisal."),
-        parents=[common, user],
+        parents=[_options(user=True, default=None)],
     )
-    parser.set_defaults(run=run_tui, db=None, lang=None, login=None)
+    parser.set_defaults(run=run_tui)
     commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
 
-    tui = commands.add_parser("tui", parents=[common, user], help=_("open the TUI (the default)"))
+    tui = commands.add_parser("tui", parents=[user], help=_("open the TUI (the default)"))
     tui.set_defaults(run=run_tui)
 
     demo = commands.add_parser(
-        "demo", parents=[common, user], help=_("open the TUI on a private copy of sample.db")
+        "demo", parents=[user], help=_("open the TUI on a private copy of sample.db")
     )
     demo.set_defaults(run=run_demo)
 
@@ -295,32 +306,40 @@ def run_merge(args: argparse.Namespace) -> int:
     """One national table from exported rankings, each row as its branch ranked it."""
     from fieldkpi.merge import MergeError, merge_files, render
 
-    other = [f"--{name.replace('_', '-')}" for name in ("branch", "role", "as_of", "scheme")]
-    given = [flag for flag in other if getattr(args, flag[2:].replace("-", "_"))]
+    options = ("branch", "role", "as_of", "scheme")
+    given = [f"--{name.replace('_', '-')}" for name in options if getattr(args, name)]
     if given:
         raise UserError(
             _("--merge takes the rows as exported: drop {flags}").format(flags=", ".join(given))
         )
     try:
-        rows = merge_files(args.merge, month=args.month)
+        month = str(Period.parse(args.month)) if args.month else None
+    except ValueError as exc:
+        raise UserError(f"--month: {exc}") from exc
+    try:
+        rows = merge_files(args.merge, month=month)
     except MergeError as exc:
         raise UserError(str(exc)) from exc
     color = not args.output and sys.stdout.isatty()
     return write_rows(rows, args, lambda: render(rows, "table", color=color))
 
 
-def write_rows(rows, args: argparse.Namespace, table: Callable[[], str]) -> int:
-    """Ranking rows in ``--format`` to ``-o`` or standard output; ``table`` draws the table."""
+def write_rows(rows: list, args: argparse.Namespace, table: Callable[[], str]) -> int:
+    """Ranking rows in ``--format`` to ``-o`` or standard output; ``table`` draws the table.
+
+    Headings are the documented column names unless ``--headers`` says otherwise;
+    a workbook, made for people, has Chinese ones when the language is Chinese.
+    """
     from fieldkpi import export
 
-    names = "zh" if args.format == "xlsx" and current_language() == "zh" else "names"
-    headers = HEADERS[args.headers or names]
+    default = "zh" if args.format == "xlsx" and current_language() == "zh" else "names"
+    headers = HEADERS[args.headers or default]
     if args.format == "xlsx":
         if not args.output:
             raise UserError(_("--format xlsx writes a workbook: give -o FILE.xlsx"))
         from fieldkpi.xlsx import write_xlsx
 
-        roles = [args.role] if getattr(args, "role", None) else ("rep", "engineer")
+        roles = [args.role] if args.role else ("rep", "engineer")
         write_xlsx(rows, args.output, roles=roles, headers=headers)
         return 0
     if args.format == "csv":
@@ -423,10 +442,16 @@ def _run_app(store, login: str) -> int:
     if user is None:
         raise UserError(
             _(
-                "no staff member has the login {login!r}. A lead adds it in the staff "
-                "screen, or imports a staff CSV with a login column: "
+                "no staff member has the login {login!r}. An administrator adds it in the "
+                "staff screen (F5), or imports a staff CSV with a login column: "
                 "fieldkpi import staff.csv"
             ).format(login=login)
+        )
+    if user.left_on is not None and user.left_on < date.today():
+        raise UserError(
+            _("{name} ({login}) left on {day} and can no longer sign in").format(
+                name=user.name, login=login, day=user.left_on.isoformat()
+            )
         )
     from screens.app import FieldKpiApp
 

@@ -93,8 +93,7 @@ def render_table(
         table = Table(
             title=f"{branch} {branch_names.get(branch, '')} · {role_label(role)} · "
             f"{judgement.period}",
-            caption=status
-            + (_("  ⓩ media complaint: total zeroed") if any(r.zeroed for r in group) else ""),
+            caption=caption,
             title_justify="left",
             caption_justify="left",
         )

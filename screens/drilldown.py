@@ -230,7 +230,7 @@ def deductions_view(facts: DeductionFacts) -> RenderableType:
         _("When"), _("Kind"), _("Points"), _("Ticket"), _("Note"), _("Recorded by"), right=(2,)
     )
     for event in facts.events:
-        by = event.recorded_by_name or "—"
+        by = labels.label(labels.RECORDER, event.recorded_by_name) or "—"
         if event.recorded_by and event.recorded_by_name != event.recorded_by:
             by = f"{event.recorded_by_name} ({event.recorded_by})"
         table.add_row(

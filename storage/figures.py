@@ -3,6 +3,13 @@
 Each query groups one month's rows by person (a handful of GROUP BY passes
 over indexed ranges); nothing reads a whole table into Python. The domain
 (:mod:`fieldkpi.ranking`) turns these counts into points.
+
+What would mean regrouping millions of rows for every ranking is counted at
+write time instead, by triggers (storage/migrations.py): workload per person
+and day and month (m005), and a month's tickets per person by day bucket,
+rating and visit (m008). A month judged whole reads those counts; one cut
+short by as-of reads the rows themselves, which the summaries must agree with
+(tests/test_summaries.py).
 """
 
 from __future__ import annotations
@@ -98,6 +105,11 @@ COUNTED_DEDUCTION = (
 )
 
 
+# The columns of ticket_month_counts (m008) that ticket_counts and rating_counts read.
+DAY_COLUMNS = (*(f"day{k}" for k in range(1, 8)), "late")
+RATING_COLUMNS = tuple(f"rated{k}" for k in range(1, 6))
+
+
 class Window:
     """The SQL parameters of one judged period, shared by every query below."""
 
@@ -181,10 +193,6 @@ def ticket_counts(store: Store, window: Window, role: str) -> dict[str, TicketCo
     }
     counts.update({code: TicketCounts(open_over=n) for code, n in open_over.items()})
     return counts
-
-
-DAY_COLUMNS = (*(f"day{k}" for k in range(1, 8)), "late")
-RATING_COLUMNS = tuple(f"rated{k}" for k in range(1, 6))
 
 
 def _month_counts(store: Store, window: Window, role: str, columns: tuple[str, ...]) -> list:

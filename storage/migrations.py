@@ -482,55 +482,59 @@ def m007_covering_ranking_indexes(db: Database) -> None:
     )
 
 
-# What each ticket adds to its people's counts of a month (kpi-rules §1, §2, §4): the
-# column, the value added, the month it counts in, and when it counts at all.
-_DAY = (
-    "min(max(CAST(julianday(substr({r}.completed_at, 1, 10))"
-    " - julianday(substr({r}.received_at, 1, 10)) AS INTEGER) + 1, 1), 8)"
-)
+# What each ticket adds to its people's counts of a month (kpi-rules §1, §2, §4): the month
+# it counts in, when it counts at all, its bucket ``b`` (worked out once), and the value
+# each column gains from it.
 _TICKET_FACTS = {
     "completed": (
         "substr({r}.completed_at, 1, 7)",
         "{r}.cancelled = 0 AND {r}.completed_at IS NOT NULL",
-        {**{f"day{k}": f"({_DAY} = {k})" for k in range(1, 8)}, "late": f"({_DAY} = 8)"},
+        "min(max(CAST(julianday(substr({r}.completed_at, 1, 10))"
+        " - julianday(substr({r}.received_at, 1, 10)) AS INTEGER) + 1, 1), 8)",  # §1's day
+        {**{f"day{k}": f"(b = {k})" for k in range(1, 8)}, "late": "(b = 8)"},
     ),
     "rated": (
         "substr({r}.callback_at, 1, 7)",
         "{r}.cancelled = 0 AND {r}.rating IS NOT NULL AND {r}.callback_at IS NOT NULL",
-        {f"rated{k}": f"({{r}}.rating = {k})" for k in range(1, 6)},
+        "{r}.rating",
+        {f"rated{k}": f"(b = {k})" for k in range(1, 6)},
     ),
     "visited": (
         "substr(coalesce({r}.visited_at, {r}.completed_at), 1, 7)",
         "{r}.cancelled = 0 AND {r}.kind != 'inshop_repair'"
         " AND coalesce({r}.visited_at, {r}.completed_at) IS NOT NULL",
-        {"visits": "1"},
+        "1",
+        {"visits": "b"},
     ),
 }
-TICKET_COUNT_COLUMNS = tuple(c for _m, _w, values in _TICKET_FACTS.values() for c in values)
+TICKET_COUNT_COLUMNS = tuple(c for *_rest, values in _TICKET_FACTS.values() for c in values)
+
+
+def _ticket_sides(fact: str) -> tuple[str, ...]:
+    return ("rep",) if fact == "visited" else ("engineer", "rep")
 
 
 def _count_ticket(row: str, sign: str) -> str:
     """SQL adding (``sign`` "+") or taking away ("-") a ticket row's part in the month counts."""
     statements = []
-    for fact, (month, when, values) in _TICKET_FACTS.items():
-        sides = ("engineer", "rep") if fact != "visited" else ("rep",)
-        for side in sides:
+    for fact, (month, when, bucket, values) in _TICKET_FACTS.items():
+        for side in _ticket_sides(fact):
             person = f"{row}.{side}"
-            columns = ", ".join(values)
-            deltas = ", ".join(f"{sign}{expr.format(r=row)}" for expr in values.values())
-            sums = ", ".join(f"{c} = {c} + excluded.{c}" for c in values)
+            at = month.format(r=row)
             statements.append(
                 f"""
-                INSERT INTO ticket_month_counts (month, side, person, {columns})
-                SELECT {month.format(r=row)}, '{side}', {person}, {deltas}
+                INSERT INTO ticket_month_counts (month, side, person, {", ".join(values)})
+                SELECT {at}, '{side}', {person}, {", ".join(f"{sign}{v}" for v in values.values())}
+                FROM (SELECT {bucket.format(r=row)} AS b)
                 WHERE {when.format(r=row)} AND {person} IS NOT NULL
-                ON CONFLICT (month, side, person) DO UPDATE SET {sums};
+                ON CONFLICT (month, side, person) DO UPDATE SET
+                    {", ".join(f"{c} = {c} + excluded.{c}" for c in values)};
                 """
             )
             if sign == "-":  # a row counting nothing any more goes, as a recount has none
                 nothing = " AND ".join(f"{c} = 0" for c in TICKET_COUNT_COLUMNS)
                 statements.append(
-                    f"DELETE FROM ticket_month_counts WHERE month = {month.format(r=row)}"
+                    f"DELETE FROM ticket_month_counts WHERE month = {at}"
                     f" AND side = '{side}' AND person = {person} AND {nothing};"
                 )
     return "".join(statements)
@@ -560,17 +564,21 @@ def m008_ticket_month_counts(db: Database) -> None:
         ) WITHOUT ROWID;
         """,
     )
-    for fact, (month, when, values) in _TICKET_FACTS.items():
-        for side in ("engineer", "rep") if fact != "visited" else ("rep",):
-            sums = ", ".join(f"sum({expr.format(r='t')})" for expr in values.values())
-            updates = ", ".join(f"{c} = {c} + excluded.{c}" for c in values)
+    for fact, (month, when, bucket, values) in _TICKET_FACTS.items():
+        for side in _ticket_sides(fact):
             db.execute(
                 f"""
                 INSERT INTO ticket_month_counts (month, side, person, {", ".join(values)})
-                SELECT {month.format(r="t")}, '{side}', t.{side}, {sums} FROM tickets t
-                WHERE {when.format(r="t")} AND t.{side} IS NOT NULL
-                GROUP BY {month.format(r="t")}, t.{side}
-                ON CONFLICT (month, side, person) DO UPDATE SET {updates}
+                SELECT month, '{side}', person, {", ".join(f"sum({v})" for v in values.values())}
+                FROM (
+                    SELECT {month.format(r="t")} AS month, t.{side} AS person,
+                           {bucket.format(r="t")} AS b
+                    FROM tickets t WHERE {when.format(r="t")} AND t.{side} IS NOT NULL
+                )
+                WHERE true
+                GROUP BY month, person
+                ON CONFLICT (month, side, person) DO UPDATE SET
+                    {", ".join(f"{c} = {c} + excluded.{c}" for c in values)}
                 """
             )
     watched = (

@@ -224,3 +224,15 @@ def test_month_without_tickets_ranks_everyone_on_equal_terms(branch_db):
         ("R2", "1", "80.00", "200"),
         ("X1", "1", "80.00", "200"),
     ]
+
+
+def test_db_may_come_before_the_command(branch_db):
+    result = fieldkpi("--db", str(branch_db), "rank", "--month", "2026-10", "--format", "csv")
+    rows = list(csv.DictReader(StringIO(result.stdout.lstrip("\ufeff"))))
+    assert [r["staff_code"] for r in rows] == [e[3] for e in EXPECTED]
+
+
+def test_table_marks_a_total_zeroed_by_a_media_complaint(branch_db):
+    result = fieldkpi("rank", "--db", str(branch_db), "--month", "2026-10", "--role", "engineer")
+    assert "ⓩ" in result.stdout
+    assert "media complaint: total zeroed" in result.stdout

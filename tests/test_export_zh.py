@@ -98,7 +98,16 @@ def test_csv_headings_stay_the_documented_names_unless_chinese_is_asked_for():
     default = list(csv.reader(io.StringIO(to_csv(ROWS).lstrip("\ufeff"))))
     chinese = list(csv.reader(io.StringIO(to_csv(ROWS, HEADERS["zh"]).lstrip("\ufeff"))))
     assert default[0] == list(COLUMNS)
-    assert chinese[0][:8] == ["考核月份", "数据截至", "临时结果", "分公司", "岗位", "排名", "工号", "姓名"]
+    assert chinese[0][:8] == [
+        "考核月份",
+        "数据截至",
+        "临时结果",
+        "分公司",
+        "岗位",
+        "排名",
+        "工号",
+        "姓名",
+    ]
     assert chinese[0][COLUMNS.index("timeliness")] == "完单及时率"
     assert chinese[0][COLUMNS.index("saturation")] == "工作饱和度"
     assert chinese[0][-1] == "奖励/罚款（元）"
@@ -144,7 +153,12 @@ def test_workbook_has_a_sheet_per_role_with_numbers_and_formats():
 def test_workbook_in_chinese_names_its_sheets_and_headings_in_chinese(zh):
     book = _workbook(headers=ZH, roles=("rep",))
     assert book.sheetnames == ["客服代表", "上门服务工程师"]  # a row's role always has its sheet
-    assert [c.value for c in book["客服代表"][1]][5:9] == ["排名", "工号", "姓名", "工程师问题反馈率"]
+    assert [c.value for c in book["客服代表"][1]][5:9] == [
+        "排名",
+        "工号",
+        "姓名",
+        "工程师问题反馈率",
+    ]
     only_reps = io.BytesIO()
     write_xlsx(ROWS[:2], only_reps, roles=("rep",))
     assert openpyxl.load_workbook(only_reps).sheetnames == ["客服代表"]

@@ -20,6 +20,7 @@ CORE_MODULES = [
     "fieldkpi.sample",
     "fieldkpi.buckets",
     "fieldkpi.standing",
+    "fieldkpi.merge",
     "storage.db",
     "storage.migrations",
     "storage.figures",
