@@ -146,8 +146,14 @@ def test_misspelt_keys_are_refused_by_name(tmp_path, text, named):
         ("[timeliness]\nopen_days = 0\n", "timeliness.open_days must be a whole number"),
         ("[timeliness]\nopen_days = 30.5\n", "timeliness.open_days must be a whole number"),
         ("[timeliness]\nbucket_points = [20, 17, 14, 11, 8, 5]\n", "needs 7 numbers"),
-        ("[satisfaction]\nsatisfied_min_rating = 6\n", "satisfied_min_rating must be a whole number 1 … 5"),
-        ("[satisfaction]\nsatisfied_min_rating = 0\n", "satisfied_min_rating must be a whole number 1 … 5"),
+        (
+            "[satisfaction]\nsatisfied_min_rating = 6\n",
+            "satisfied_min_rating must be a whole number 1 … 5",
+        ),
+        (
+            "[satisfaction]\nsatisfied_min_rating = 0\n",
+            "satisfied_min_rating must be a whole number 1 … 5",
+        ),
         ("[pools]\nrep_feedback = true\n", "pools.rep_feedback must be a number, not True"),
         ("[pools]\nrep_feedback = [20]\n", "pools.rep_feedback must be a number"),
         ("[rewards]\ntop = [200, true]\n", "rewards.top must be a number, not True"),
