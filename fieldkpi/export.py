@@ -66,9 +66,9 @@ def export_values(row: RankRow) -> dict[str, Any]:
 
 def _number(column: str, value: Fraction | Decimal) -> Decimal | int:
     if column == "reward":
-        yuan = round_half_up(Fraction(value), 2)
+        yuan = round_half_up(value, 2)
         return int(yuan) if yuan == yuan.to_integral_value() else yuan
-    return round_half_up(Fraction(value), 4 if column in RATES else 2)
+    return round_half_up(value, 4 if column in RATES else 2)
 
 
 def neutralise(text: str) -> str:

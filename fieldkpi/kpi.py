@@ -25,12 +25,11 @@ def ratio(numerator: Fraction | int, denominator: Fraction | int) -> Fraction:
 
 def timeliness(counts: TicketCounts, scheme: Scheme) -> Fraction:
     """§1: day-weighted completion timeliness, −150 … 20; 0 when there are no orders."""
-    points = sum(
-        (n * p for n, p in zip(counts.by_day, scheme.bucket_points, strict=True)),
-        ZERO,
-    )
-    points += counts.late * scheme.late_points + counts.open_over * scheme.open_points
-    return ratio(points, counts.orders)
+    weights, denominator = scheme.timeliness_weights
+    tickets = (*counts.by_day, counts.late, counts.open_over)
+    points = sum(n * w for n, w in zip(tickets, weights, strict=True))
+    orders = counts.orders
+    return Fraction(points, denominator * orders) if orders else ZERO
 
 
 def satisfaction(ratings: Iterable[int], scheme: Scheme) -> Fraction:
@@ -105,15 +104,17 @@ def rank_points(values: Mapping[K, Fraction], maximum: Fraction) -> dict[K, Frac
     return {key: Fraction(maximum) * (n - rank) / (n - 1) for key, rank in ranks.items()}
 
 
-def round_half_up(value: Fraction, places: int = 2) -> Decimal:
+def round_half_up(value: Fraction | Decimal | int, places: int = 2) -> Decimal:
     """Round an exact value half away from zero on its exact decimal digits.
 
-    Half-up on the exact fraction, not on a float: 2.675 rounds to 2.68.
+    Half-up on the exact fraction, not on a float: 2.675 rounds to 2.68. Done
+    on the integer numerator and denominator: a national ranking rounds a
+    hundred thousand values, and Fraction arithmetic would dominate it.
     """
-    quantum = Decimal(1).scaleb(-places)
-    sign = -1 if value < 0 else 1
-    scaled = abs(value) * 10**places
-    whole, rest = divmod(scaled.numerator, scaled.denominator)
-    if 2 * rest >= scaled.denominator:
+    if isinstance(value, Decimal):
+        return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    numerator, denominator = value.numerator, value.denominator
+    whole, rest = divmod(abs(numerator) * 10**places, denominator)
+    if 2 * rest >= denominator:
         whole += 1
-    return (Decimal(sign * whole) * quantum).quantize(quantum, rounding=ROUND_HALF_UP)
+    return Decimal(-whole if numerator < 0 else whole).scaleb(-places)

@@ -68,7 +68,7 @@ def rank_branch(figures: BranchFigures, scheme: Scheme) -> list[RankRow]:
         scored = _score_reps(figures, scheme)
     else:
         scored = _score_engineers(figures, scheme)
-    totals = {s.figures.person.code: Fraction(s.total) for s in scored}
+    totals = {s.figures.person.code: s.total for s in scored}
     ranks = kpi.competition_ranks(totals)
     money = rewards(totals, scheme)
     judgement = figures.judgement
@@ -181,7 +181,7 @@ def _score_engineers(figures: BranchFigures, scheme: Scheme) -> list[_Scored]:
     return scored
 
 
-def rewards(totals: Mapping[str, Fraction], scheme: Scheme) -> dict[str, Fraction]:
+def rewards(totals: Mapping[str, Decimal | Fraction], scheme: Scheme) -> dict[str, Fraction]:
     """§6: yuan by rank from the top and from the bottom; the top amount wins for both."""
     from_top = kpi.competition_ranks(totals)
     from_bottom = kpi.competition_ranks(totals, best_first=False)

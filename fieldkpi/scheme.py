@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,17 @@ class Scheme:
     top_rewards: tuple[Fraction, ...] = ()
     bottom_penalties: tuple[Fraction, ...] = ()
     source: tuple[str, ...] = ()
+
+    @cached_property
+    def timeliness_weights(self) -> tuple[tuple[int, ...], int]:
+        """Day 1…7, late and open points as integers over one common denominator.
+
+        §1 is a weighted sum over a person's tickets; on integers it costs a
+        fraction of the same sum on Fractions, for the same exact result.
+        """
+        points = (*self.bucket_points, self.late_points, self.open_points)
+        denominator = math.lcm(*(p.denominator for p in points))
+        return tuple(int(p * denominator) for p in points), denominator
 
     def to_toml_dict(self) -> dict[str, Any]:
         """The settings as a TOML-ready dict, so a closed month can freeze them."""
