@@ -20,7 +20,11 @@ ZERO = Fraction(0)
 
 def ratio(numerator: Fraction | int, denominator: Fraction | int) -> Fraction:
     """numerator / denominator, 0 when there is nothing to divide by."""
-    return Fraction(numerator) / denominator if denominator else ZERO
+    if not denominator:
+        return ZERO
+    if isinstance(numerator, int) and isinstance(denominator, int):
+        return Fraction(numerator, denominator)
+    return Fraction(numerator) / denominator
 
 
 def timeliness(counts: TicketCounts, scheme: Scheme) -> Fraction:
@@ -86,12 +90,25 @@ def deduction(figures: PersonFigures, scheme: Scheme) -> tuple[Fraction, bool]:
     return points, zeroed
 
 
-def competition_ranks(values: Mapping[K, Fraction], *, best_first: bool = True) -> dict[K, int]:
-    """1, 2, 2, 4: equal values share the best rank; the next rank skips the tie."""
-    ordered = sorted(values.values(), reverse=best_first)
-    first_at: dict[Fraction, int] = {}
-    for position, value in enumerate(ordered, start=1):
-        first_at.setdefault(value, position)
+def competition_ranks(
+    values: Mapping[K, Fraction | Decimal], *, best_first: bool = True
+) -> dict[K, int]:
+    """1, 2, 2, 4: equal values share the best rank; the next rank skips the tie.
+
+    Distinct values are sorted by their float first and then exactly: the
+    exact sort of an almost sorted list costs about one comparison per value,
+    so a national ranking does not pay for sorting fractions.
+    """
+    counts: dict[Fraction | Decimal, int] = {}
+    for value in values.values():
+        counts[value] = counts.get(value, 0) + 1
+    ordered = sorted(counts, key=float, reverse=best_first)
+    ordered.sort(reverse=best_first)
+    first_at: dict[Fraction | Decimal, int] = {}
+    position = 1
+    for value in ordered:
+        first_at[value] = position
+        position += counts[value]
     return {key: first_at[value] for key, value in values.items()}
 
 
@@ -101,7 +118,8 @@ def rank_points(values: Mapping[K, Fraction], maximum: Fraction) -> dict[K, Frac
     if n == 1:
         return {key: Fraction(maximum) for key in values}
     ranks = competition_ranks(values)
-    return {key: Fraction(maximum) * (n - rank) / (n - 1) for key, rank in ranks.items()}
+    points = {rank: Fraction(maximum) * (n - rank) / (n - 1) for rank in set(ranks.values())}
+    return {key: points[rank] for key, rank in ranks.items()}
 
 
 def round_half_up(value: Fraction | Decimal | int, places: int = 2) -> Decimal:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 
@@ -41,7 +42,7 @@ class Period:
 
     @property
     def last_day(self) -> date:
-        return self.first_day + relativedelta(months=1) - timedelta(days=1)
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 
     @property
     def start(self) -> datetime:
