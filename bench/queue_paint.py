@@ -5,8 +5,9 @@
 Runs the real ``FieldKpiApp`` headless at 80×24 (Textual's ``run_test``) on a
 large database and measures, from constructing the app, until the queue table
 shows its first page of rows; then types the first digits of a customer's
-phone into the search box and measures from Enter until the table shows the
-matches (storage answers that search in about 1 ms; the rest is the screen).
+phone into the search box and measures from Enter until the screen has the
+answer and replaces the rows (storage answers that search in about 1 ms; the
+rest is the worker thread and Textual's message passing).
 """
 
 from __future__ import annotations
@@ -39,18 +40,26 @@ async def measure(path: str, login: str) -> tuple[float, float, int]:
         "ORDER BY updated_at LIMIT 1",
         [user.branch],
     )
+    loaded: list[float] = []
+
+    def hook(message) -> None:
+        if type(message).__name__ == "QueueLoaded":
+            loaded.append(time.perf_counter())
+
     start = time.perf_counter()
     app = FieldKpiApp(store, user)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
         table = app.screen.query_one(QueueTable)
         painted = await _until(pilot, lambda: table.row_count > 0)
-        first = table.get_row_at(0)
         await pilot.press("slash", *phone[:7])
-        typed = time.perf_counter()
+        enter = time.perf_counter()
+        # Pilot's press() waits for the screen to go idle; the rows are replaced
+        # when the answer's message is handled, so that is the moment measured.
         await pilot.press("enter")
-        found = await _until(pilot, lambda: table.row_count > 0 and table.get_row_at(0) != first)
+        await _until(pilot, lambda: loaded and loaded[-1] > enter)
+        found = loaded[-1]
     store.close()
-    return painted - start, found - typed, table.row_count
+    return painted - start, found - enter, table.row_count
 
 
 def main() -> None:
@@ -68,7 +77,7 @@ def main() -> None:
         f"{statistics.median(r[0] for r in runs) * 1000:.0f} ms"
     )
     print(
-        "phone search (7 digits typed, Enter → matches on screen): "
+        "phone search (7 digits typed, Enter → matches in the table): "
         f"{statistics.median(r[1] for r in runs) * 1000:.0f} ms"
     )
 
