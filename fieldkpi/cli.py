@@ -123,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("staff", "tickets", "actions", "attendance", "problems", "deductions"),
         help=_("the kind of every file (default: told apart by the header)"),
     )
+    load.add_argument(
+        "--again",
+        action="store_true",
+        help=_("import files of actions, problems or deductions even if they were imported before"),
+    )
     load.set_defaults(run=run_import)
 
     rank = commands.add_parser("rank", parents=[common], help=_("print the month's rankings"))
@@ -202,7 +207,9 @@ def run_import(args: argparse.Namespace) -> int:
         raise UserError(_("no such file: {files}").format(files=", ".join(missing)))
     store = open_db(args)
     try:
-        report = import_files(store, args.files, kind=args.kind, progress=_progress())
+        report = import_files(
+            store, args.files, kind=args.kind, progress=_progress(), again=args.again
+        )
     except ImportRejected as exc:
         _end_progress()
         for bad in exc.bad_rows:

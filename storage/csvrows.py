@@ -268,6 +268,8 @@ KINDS: dict[str, Kind] = {
 
 # Staff first, so that every later row can name them; tickets next, for the rows naming tickets.
 LOAD_ORDER = {"staff": 0, "tickets": 1}
+# Kinds whose rows carry no code: each import appends them, so a file loaded twice counts twice.
+APPENDED_KINDS = frozenset({"actions", "problems", "deductions"})
 
 
 def detect_kind(header: Sequence[str]) -> str | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import itertools
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from fieldkpi.i18n import _
 from storage.csvrows import (
+    APPENDED_KINDS,
     KINDS,
     LOAD_ORDER,
     MAX_CELL,
@@ -95,10 +97,15 @@ def import_files(
     kind: str | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
+    again: bool = False,
 ) -> ImportReport:
-    """Import CSV files, each of the kind its header shows (or ``kind`` for all of them)."""
+    """Import CSV files, each of the kind its header shows (or ``kind`` for all of them).
+
+    A file of actions, problems or deductions whose content was imported
+    before is refused (its rows would count twice) unless ``again`` is set.
+    """
     sources = [_CsvFile(Path(path), order, kind) for order, path in enumerate(paths)]
-    return _run(store, sources, progress, now)
+    return _run(store, sources, progress, now, again)
 
 
 def import_tables(
@@ -116,11 +123,17 @@ def import_tables(
     return _run(store, sources, None, now)
 
 
-def _run(store, sources: list[_Source], progress: Progress | None, now: datetime | None):
+def _run(
+    store,
+    sources: list[_Source],
+    progress: Progress | None,
+    now: datetime | None,
+    again: bool = False,
+):
     moment = (now or datetime.now()).replace(microsecond=0)
     try:
         with store.write() as db, _page_cache(db.conn):
-            call = _Call(db.conn, moment.strftime("%Y-%m-%d %H:%M:%S"), progress)
+            call = _Call(db.conn, moment.strftime("%Y-%m-%d %H:%M:%S"), progress, again)
             call.run(sources)
             if call.bad:
                 raise ImportRejected([bad for *_order, bad in sorted(call.bad)])
@@ -207,6 +220,10 @@ class _Source:
         """About how many rows follow the header, for progress; None when unknown."""
         return None
 
+    def digest(self) -> str | None:
+        """The SHA-256 of a file's bytes, to recognise it when imported again."""
+        return None
+
     def close(self) -> None:
         pass
 
@@ -217,6 +234,13 @@ class _CsvFile(_Source):
         self.path = path
         self._fh = None
         self._lines = 0
+
+    def digest(self) -> str:
+        sha = hashlib.sha256()
+        with self.path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                sha.update(chunk)
+        return sha.hexdigest()
 
     def open(self) -> tuple[int, list[str]] | None:
         try:
@@ -423,8 +447,11 @@ def _role_phrase(role: str) -> str:
 class _Call:
     """One import call inside its transaction: loads sources, collects bad rows, counts."""
 
-    def __init__(self, conn: sqlite3.Connection, now: str, progress: Progress | None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, now: str, progress: Progress | None, again: bool = False
+    ) -> None:
         self.conn = conn
+        self.again = again
         self.now = now
         self.progress = progress
         self.bad: list[tuple[int, int, int, BadRow]] = []
@@ -447,8 +474,23 @@ class _Call:
         opened = [src for src in sources if self._open(src)]
         estimates = [src.estimate() for src in opened]
         self.total = None if None in estimates else sum(estimates)
+        digests = {src.order: src.digest() for src in opened}
+        opened = [src for src in opened if not self._seen_before(src, digests[src.order])]
         for src in sorted(opened, key=lambda s: (LOAD_ORDER.get(s.kind.name, 2), s.order)):
+            rows_before = self.done
             self._load(src)
+            if digests[src.order] is not None:
+                self.conn.execute(
+                    "INSERT INTO imported_files (sha256, name, kind, rows, at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (
+                        digests[src.order],
+                        src.name,
+                        src.kind.name,
+                        self.done - rows_before,
+                        self.now,
+                    ),
+                )
         if self.progress is not None:
             self.progress(self.done, self.done)
 
@@ -464,6 +506,23 @@ class _Call:
             self._file_problem(src, problem)
             return False
         self._count(src.kind.name)
+        return True
+
+    def _seen_before(self, src: _Source, digest: str | None) -> bool:
+        """Refuse a file of rows without codes that was imported before: they would count twice."""
+        if digest is None or self.again or src.kind.name not in APPENDED_KINDS:
+            return False
+        seen = self.conn.execute(
+            "SELECT name, at FROM imported_files WHERE sha256 = ? AND kind = ? ORDER BY id LIMIT 1",
+            (digest, src.kind.name),
+        ).fetchone()
+        if seen is None:
+            return False
+        reason = _(
+            "this file was already imported on {at} (as {name}); its rows would count twice. "
+            "Import it again with --again only if that is what you mean"
+        ).format(at=seen[1], name=seen[0])
+        self._file_problem(src, _FileProblem(1, reason))
         return True
 
     def _file_problem(self, src: _Source, problem: _FileProblem) -> None:

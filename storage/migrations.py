@@ -602,3 +602,26 @@ def m008_ticket_month_counts(db: Database) -> None:
         END;
         """,
     )
+
+
+@migration
+def m009_imported_files(db: Database) -> None:
+    """Which CSV files were imported, by content, so the same file is not loaded twice.
+
+    Actions, problem reports and deductions carry no code: importing the same
+    file again would add every row again (twice the workload) without a word.
+    """
+    _script(
+        db,
+        """
+        CREATE TABLE imported_files (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            rows INTEGER NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX imported_files_sha256 ON imported_files(sha256, kind);
+        """,
+    )

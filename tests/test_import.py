@@ -9,7 +9,7 @@ from import_helpers import NOW, NOW_TEXT, STAFF, dump, load, rows, with_staff, w
 
 import storage.importer
 from storage.db import open_store
-from storage.importer import detect_kind, import_files, import_tables
+from storage.importer import ImportRejected, detect_kind, import_files, import_tables
 
 TICKETS = """\
 code,branch,kind,received_at,engineer,rep,visited_at,completed_at,callback_at,rating,cancelled,customer
@@ -102,12 +102,12 @@ def test_rows_of_every_other_kind_are_stored_as_given(store, tmp_path):
     ]
 
 
-def test_rows_without_a_code_are_appended_again_on_a_second_import(store, tmp_path):
+def test_rows_without_a_code_are_appended_by_each_new_file(store, tmp_path):
     with_staff(store, tmp_path)
-    actions = "staff,at,action\nR1,2026-10-01 09:00,intake\n"
-    load(store, tmp_path, actions=actions)
+    load(store, tmp_path, actions="staff,at,action\nR1,2026-10-01 09:00,intake\n")
 
-    load(store, tmp_path, actions=actions)
+    # Another day's file holding an identical row (a dealer callback batch, say) adds it.
+    load(store, tmp_path, actions="staff,at,action\nR1,2026-10-01 09:00,intake\n\n")
 
     assert rows(store, "SELECT count(*) FROM actions") == [(2,)]
 
@@ -301,3 +301,29 @@ def test_empty_columns_that_excel_adds_are_ignored(store, tmp_path):
     assert rows(store, "SELECT code, name, role, branch FROM staff") == [
         ("R1", "王芳", "rep", "GZ")
     ]
+
+
+def test_a_file_of_actions_imported_twice_is_refused_unless_asked(store, tmp_path):
+    """Actions have no code: loading the same file again would double the rep's workload."""
+    seed = tmp_path / "staff.csv"
+    seed.write_text("code,name,role,branch\nR1,张伟,rep,GZ\n", encoding="utf-8")
+    actions = tmp_path / "actions-2026-10.csv"
+    actions.write_text(
+        "staff,at,action\nR1,2026-10-01 09:00,intake\nR1,2026-10-01 10:00,dispatch\n",
+        encoding="utf-8",
+    )
+    import_files(store, [seed, actions], now=datetime(2026, 11, 1, 9, 0))
+    staff_again = import_files(store, [seed])  # codes: loading staff again changes nothing
+    assert staff_again.counts["staff"]["unchanged"] == 1
+
+    with pytest.raises(ImportRejected) as caught:
+        import_files(store, [actions])
+    assert [str(bad) for bad in caught.value.bad_rows] == [
+        f"{actions}:1: -: this file was already imported on 2026-11-01 09:00:00 "
+        f"(as {actions}); its rows would count twice. Import it again with --again "
+        "only if that is what you mean"
+    ]
+    assert store.scalar("SELECT count(*) FROM actions") == 2
+
+    import_files(store, [actions], again=True)
+    assert store.scalar("SELECT count(*) FROM actions") == 4
