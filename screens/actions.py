@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
+from typing import Any, ClassVar
 
 from textual.actions import parse
 from textual.binding import Binding, BindingsMap
@@ -403,6 +404,28 @@ def bindings(*scopes: str) -> list[Binding]:
     ``APP`` scope as well to keep F1 and the rest working.
     """
     return [a.binding() for a in for_scope(*scopes)]
+
+
+class ScopedKeys:
+    """Mixin for a screen whose keys come from this registry.
+
+    The class names its scope (``ACTION_SCOPE``, plus ``EXTRA_SCOPES`` such as
+    the app's keys on a modal); its ``BINDINGS`` are made from the registry
+    when the class is created, and made again in the active language each
+    time a screen is constructed (see :func:`translate_bindings`).
+    """
+
+    ACTION_SCOPE: ClassVar[str]
+    EXTRA_SCOPES: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        if {"ACTION_SCOPE", "EXTRA_SCOPES"} & cls.__dict__.keys():
+            cls.BINDINGS = bindings(cls.ACTION_SCOPE, *cls.EXTRA_SCOPES)
+        super().__init_subclass__(**kwargs)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        translate_bindings(self, self.ACTION_SCOPE, *self.EXTRA_SCOPES)
 
 
 def translate_bindings(node: DOMNode, *scopes: str) -> None:

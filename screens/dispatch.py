@@ -20,7 +20,6 @@ class DispatchScreen(SavingModal):
     """Pick an engineer of the branch; Enter dispatches the ticket to them."""
 
     ACTION_SCOPE = actions.PICKER
-    BINDINGS = actions.bindings(actions.PICKER, actions.APP)
     SAVE_LABEL = N_("Dispatch")
 
     def __init__(self, ticket: tickets.Ticket | str) -> None:

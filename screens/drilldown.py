@@ -289,17 +289,15 @@ def _ranking_line(kind: str, row: RankRow) -> str:
     )
 
 
-class DrilldownScreen(Screen):
+class DrilldownScreen(actions.ScopedKeys, Screen):
     """One person's month, a tab per KPI; Esc goes back to the rankings."""
 
     ACTION_SCOPE = actions.FACTS
-    BINDINGS = actions.bindings(actions.FACTS)
     CSS_PATH: ClassVar[list[str]] = ["months.tcss", "drilldown.tcss"]
 
     def __init__(self, row: RankRow, tab: str = "timeliness", *, changed: bool = False) -> None:
         """``changed``: the month is closed and this person's live figures differ since."""
         super().__init__()
-        actions.translate_bindings(self, self.ACTION_SCOPE)
         self.row = row
         self.changed = changed
         self.tabs = tabs_for(row.role)

@@ -56,7 +56,7 @@ def ticket_summary(ticket: Ticket) -> str:
     return " · ".join(p for p in parts if p)
 
 
-class SavingModal(ModalScreen[Any]):
+class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
     """The common part of every form: ticket loading, the save worker, refusals.
 
     ``ticket`` is a loaded :class:`Ticket` (its version is the one the person
@@ -64,13 +64,12 @@ class SavingModal(ModalScreen[Any]):
     """
 
     ACTION_SCOPE = actions.FORM
-    BINDINGS = actions.bindings(actions.FORM, actions.APP)
+    EXTRA_SCOPES = (actions.APP,)
     CSS_PATH = "form.tcss"
     SAVE_LABEL = N_("Save")
 
     def __init__(self, ticket: Ticket | str | None = None) -> None:
         super().__init__()
-        actions.translate_bindings(self, self.ACTION_SCOPE, actions.APP)
         self.ticket: Ticket | None = ticket if isinstance(ticket, Ticket) else None
         self.code: str | None = ticket.code if isinstance(ticket, Ticket) else ticket
         self.version: int | None = self.ticket.version if self.ticket else None

@@ -50,15 +50,13 @@ def key_table(screen: Screen, keymap: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(actions.ScopedKeys, ModalScreen[None]):
     """Help for one screen; any of Esc, F1, ? or q closes it."""
 
     ACTION_SCOPE = actions.HELP
-    BINDINGS = actions.bindings(actions.HELP)
 
     def __init__(self, screen: Screen) -> None:
         super().__init__()
-        actions.translate_bindings(self, self.ACTION_SCOPE)
         self.for_screen = screen
 
     def compose(self) -> ComposeResult:

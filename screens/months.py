@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, TabbedContent, TabPane
 
 from fieldkpi.i18n import _
 from fieldkpi.period import Period
+from screens import actions
 
 
 def next_tab(tabs: TabbedContent) -> None:
@@ -22,7 +23,7 @@ def next_tab(tabs: TabbedContent) -> None:
         tabs.active = panes[(panes.index(tabs.active) + 1) % len(panes)]
 
 
-class MonthScreen(Screen):
+class MonthScreen(actions.ScopedKeys, Screen):
     """A screen of one month; subclasses load it in ``load()`` and say where focus rests."""
 
     def __init__(self) -> None:

@@ -152,12 +152,10 @@ def fix_first_view(entries: list[FixFirst] | None, scheme: Scheme) -> Renderable
 
 class MyFiguresScreen(MonthScreen):
     ACTION_SCOPE = actions.FIGURES
-    BINDINGS = actions.bindings(actions.FIGURES)
     CSS_PATH: ClassVar[list[str]] = ["months.tcss", "my_figures.tcss"]
 
     def __init__(self) -> None:
         super().__init__()
-        actions.translate_bindings(self, self.ACTION_SCOPE)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -139,11 +139,10 @@ class QueueTable(DataTable):
             self.post_message(self.NearEnd())
 
 
-class QueueScreen(TicketSteps, Screen):
+class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
     """Where reps spend the day: filter, search, select a ticket, take the next step by key."""
 
     ACTION_SCOPE = actions.QUEUE
-    BINDINGS = actions.bindings(actions.QUEUE)
     CSS_PATH = "queue.tcss"
     PAGE_SIZE = 50
     RELOAD_LIMIT = 500  # a refresh reloads at most this many of the rows already loaded
@@ -151,7 +150,6 @@ class QueueScreen(TicketSteps, Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        actions.translate_bindings(self, self.ACTION_SCOPE)
         self._request = 0
         self._loading_more = False
         self._open_count: int | None = None

@@ -190,13 +190,11 @@ def banner(ranking: BranchRanking) -> tuple[str, str]:
 
 class RankingsScreen(MonthScreen):
     ACTION_SCOPE = actions.RANKINGS
-    BINDINGS = actions.bindings(actions.RANKINGS)
     CSS_PATH: ClassVar[list[str]] = ["months.tcss", "rankings.tcss"]
     BANNER_CLASSES = ("-changed", "-closed", "-provisional", "-open")
 
     def __init__(self) -> None:
         super().__init__()
-        actions.translate_bindings(self, self.ACTION_SCOPE)
         self.branch = self.app.user.branch
         self.ranking: BranchRanking | None = None
 

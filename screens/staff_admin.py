@@ -46,14 +46,12 @@ def staff_cells(member: StaffMember) -> tuple:
     )
 
 
-class StaffAdminScreen(Screen):
+class StaffAdminScreen(actions.ScopedKeys, Screen):
     ACTION_SCOPE = actions.STAFF
-    BINDINGS = actions.bindings(actions.STAFF)
     CSS_PATH: ClassVar[list[str]] = ["months.tcss", "staff_admin.tcss"]
 
     def __init__(self) -> None:
         super().__init__()
-        actions.translate_bindings(self, self.ACTION_SCOPE)
         self.branch = self.app.user.branch
         self.members: list[StaffMember] = []
         self.request = 0

@@ -99,14 +99,12 @@ def history_cells(row: HistoryRow, names: dict[str, str]) -> tuple:
     )
 
 
-class TicketDetailScreen(TicketSteps, Screen):
+class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
     ACTION_SCOPE = actions.TICKET
-    BINDINGS = actions.bindings(actions.TICKET)
     CSS_PATH = "ticket_detail.tcss"
 
     def __init__(self, code: str) -> None:
         super().__init__()
-        actions.translate_bindings(self, self.ACTION_SCOPE)
         self.code = code
         self.ticket: Ticket | None = None
 
