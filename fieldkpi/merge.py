@@ -30,7 +30,7 @@ from fieldkpi.export import COLUMNS, FORMULA_START, to_csv, to_toml
 from fieldkpi.figures import RANKED_ROLES
 from fieldkpi.i18n import N_, _
 from fieldkpi.period import STAMP, Judgement, Period
-from fieldkpi.ranking import RankRow
+from fieldkpi.ranking import RankRow, export_order
 
 # Columns a role leaves empty (CSV) or out (TOML): the rep-only ones.
 OPTIONAL = frozenset(
@@ -63,7 +63,7 @@ def merge_files(paths: Sequence[str | Path], month: str | None = None) -> list[R
         placed.extend(read_file(path))
     _check(placed, month)
     rows = [p.row for p in placed]
-    rows.sort(key=lambda r: (r.branch, RANKED_ROLES.index(r.role), r.rank, r.staff_code))
+    rows.sort(key=export_order)
     return rows
 
 

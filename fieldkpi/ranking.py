@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from fieldkpi import kpi
-from fieldkpi.figures import BranchFigures, PersonFigures
+from fieldkpi.figures import RANKED_ROLES, BranchFigures, PersonFigures
 from fieldkpi.scheme import Scheme
 
 ZERO = Fraction(0)
@@ -58,6 +58,11 @@ class _Scored:
     figures: PersonFigures
     values: dict[str, object]
     total: Decimal
+
+
+def export_order(row: RankRow) -> tuple:
+    """The order of interfaces.md's ranking export: branch, role, rank, staff code."""
+    return (row.branch, RANKED_ROLES.index(row.role), row.rank, row.staff_code)
 
 
 def rank_branch(figures: BranchFigures, scheme: Scheme) -> list[RankRow]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from fieldkpi.i18n import N_, _
+from screens import numbers
 
 KIND = {
     "onsite_repair": N_("onsite repair"),
@@ -54,5 +55,9 @@ def options(table: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def timeliness(value: Fraction | None) -> str:
-    """A person's timeliness score as the rankings print it; a dash when they have no orders."""
-    return "—" if value is None else f"{float(value):.2f}"
+    """A person's timeliness score as the rankings print it; a dash when they have no orders.
+
+    Rounded half-up like every other point on screen and in the export, not
+    by a float format (which would print 2.675 as 2.67).
+    """
+    return "—" if value is None else numbers.points(value)

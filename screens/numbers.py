@@ -17,11 +17,11 @@ __all__ = ["moment", "points", "rate", "signed", "yuan"]
 
 
 def points(value: Fraction | Decimal) -> str:
-    return str(round_half_up(Fraction(value), 2))
+    return str(round_half_up(value, 2))
 
 
 def rate(value: Fraction | Decimal) -> str:
-    return str(round_half_up(Fraction(value), 4))
+    return str(round_half_up(value, 4))
 
 
 def signed(value: Fraction | Decimal) -> str:

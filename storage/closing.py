@@ -29,7 +29,7 @@ from fieldkpi.export import export_values
 from fieldkpi.figures import RANKED_ROLES, Person
 from fieldkpi.i18n import _
 from fieldkpi.period import Judgement, Period, judge, stamp
-from fieldkpi.ranking import RankRow
+from fieldkpi.ranking import RankRow, export_order
 from fieldkpi.scheme import Scheme, scheme_from_dict
 from storage.db import Store
 from storage.errors import NotFound, StorageError
@@ -287,7 +287,7 @@ def rankings_for(
     rows = [row for row in rows if row.branch not in frozen]
     for closed in frozen.values():
         rows.extend(_frozen_rows(store, closed.closing, roles))
-    rows.sort(key=lambda r: (r.branch, RANKED_ROLES.index(r.role), r.rank, r.staff_code))
+    rows.sort(key=export_order)
     return rows
 
 

@@ -26,7 +26,7 @@ from fieldkpi.figures import (
     WorkloadMonth,
 )
 from fieldkpi.period import Judgement, stamp
-from fieldkpi.scheme import exact
+from fieldkpi.scheme import ENTERED_KINDS, exact
 from storage.db import Store
 
 # The ticket column that makes a ticket "theirs", by role (kpi-rules §1, §4).
@@ -293,7 +293,7 @@ def deduction_counts(
     for staff, kind, count, points in rows:
         kinds, entered = result.get(staff, ({}, Fraction(0)))
         kinds[kind] = count
-        if kind == "branch_rule":
+        if kind in ENTERED_KINDS:
             entered += sql_points(points)
         result[staff] = (kinds, entered)
     return result

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 from fieldkpi.figures import RANKED_ROLES
 from fieldkpi.period import Judgement
-from fieldkpi.ranking import RankRow, rank_branch
+from fieldkpi.ranking import RankRow, export_order, rank_branch
 from fieldkpi.scheme import Scheme
 from storage.db import Store
 from storage.figures import branch_codes, period_figures
@@ -40,5 +40,5 @@ def compute_rankings(
             )
             for code in codes:
                 rows.extend(rank_branch(figures[code], schemes[code]))
-    rows.sort(key=lambda r: (r.branch, RANKED_ROLES.index(r.role), r.rank, r.staff_code))
+    rows.sort(key=export_order)
     return rows
