@@ -204,10 +204,6 @@ def check_reopen_month(user: Person) -> None:
 # a lead may read their own branch's list.
 
 
-def can_see_staff(user: Person, branch: str) -> bool:
-    return can_see_rankings(user, branch)
-
-
 def check_see_staff(user: Person, branch: str) -> None:
     _check_branch_lead(
         user,

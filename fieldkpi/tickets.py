@@ -1,7 +1,7 @@
 """The ticket's life as one state machine: which step may follow which status.
 
-Storage asks :func:`next_status` before every change and screens ask
-:func:`allowed_steps` to enable their keys, so the two never disagree about
+Storage asks :func:`next_status` before every change and the screens ask the
+same function for each step key they show, so the two never disagree about
 what is possible. A refused step says why, in words for the person at the
 keyboard.
 """
