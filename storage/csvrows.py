@@ -211,6 +211,7 @@ KINDS: dict[str, Kind] = {
                 Column("visited_at", timestamp),
                 Column("completed_at", timestamp),
                 Column("cancelled", whole(0, 1), default=0),
+                Column("cancelled_at", timestamp),
                 _staff("engineer", required=False, role="engineer"),
                 _staff("rep", required=False, role="rep"),
                 Column("callback_at", timestamp),
@@ -351,7 +352,7 @@ def ticket_status(record: Mapping[str, object], old_status: str | None = None) -
     Waiting for parts is not a field of the file: a visited ticket that was
     waiting for parts keeps waiting.
     """
-    if record.get("cancelled"):
+    if record.get("cancelled") or record.get("cancelled_at"):
         return "cancelled"
     if record.get("callback_at"):
         return "called_back"

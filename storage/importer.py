@@ -41,6 +41,7 @@ from storage.csvrows import (
     ticket_status,
 )
 from storage.errors import StorageError
+from storage.timeline import cancellation_columns, completion_columns, forget
 
 __all__ = [
     "BadRow",
@@ -738,7 +739,8 @@ class _Call:
         tickets = kind.name == "tickets"
         existing = self._existing(kind, batch)
         changing = [c.name for c in src.columns if c.name not in kind.key]
-        changing += ["status"] if tickets else []
+        if tickets:
+            changing += [name for name in ("status", *TICKET_FACTS) if name not in changing]
         inserts, updates, history = [], [], []
         counts = self._count(kind.name)
         for row in batch:
@@ -747,7 +749,7 @@ class _Call:
             record = dict(old) if old else {c.name: c.default for c in kind.columns}
             record.update(row.values)
             if tickets:
-                record["status"] = ticket_status(record, old["status"] if old else None)
+                _ticket_facts(record, old, row.values)
             for column, reason in record_problems(kind.name, record):
                 self.bad_cell(src, row, column, reason)
             if not row.ok:
@@ -766,10 +768,16 @@ class _Call:
                 history.extend(
                     (record["code"], name, _text(old[name]), _text(record[name]))
                     for name in changed
+                    if name not in DERIVED_FACTS
                 )
         if kind.name == "staff":
             self._add_branches(inserts + updates)
-        names = list(kind.names) + (["status", "updated_at", "updated_by"] if tickets else [])
+        if tickets:
+            forget(self.conn, [record["code"] for record in updates if not record["timeline"]])
+        names = list(kind.names)
+        if tickets:
+            names += [n for n in ("status", *TICKET_FACTS) if n not in names]
+            names += ["updated_at", "updated_by"]
         stamp = {"updated_at": self.now, "updated_by": BY}
         self.conn.executemany(
             _insert_sql(kind.name, names),
@@ -822,6 +830,43 @@ class _Call:
             chunk = values[start : start + CHUNK]
             marks = ", ".join("?" * len(chunk))
             yield from self.conn.execute(sql.format(marks), (*before, *chunk))
+
+
+# The columns of a ticket that an import sets from the others (storage.timeline).
+TICKET_FACTS = (
+    "cancelled",
+    "cancelled_at",
+    "cancel_seen",
+    "first_completed_at",
+    "completed_engineer",
+    "timeline",
+)
+
+
+# …of which these follow from the file's own columns and are not history of their own.
+DERIVED_FACTS = frozenset({"cancel_seen", "first_completed_at", "completed_engineer", "timeline"})
+
+
+def _ticket_facts(record: dict, old: dict | None, values: dict) -> None:
+    """Status, cancellation, first completion and timeline of a ticket row as imported.
+
+    A file's row is the branch's own record: a change of the engineer or of the
+    cancellation corrects the ticket from its receipt on, so its timeline from
+    the TUI is dropped (see storage.timeline); a row that changes neither keeps it.
+    """
+    if "cancelled" in values and "cancelled_at" not in values:
+        keep = values["cancelled"] and old is not None and old["cancelled_at"] is not None
+        record["cancelled_at"] = old["cancelled_at"] if keep else None
+    record |= cancellation_columns(record, record["received_at"])
+    corrected = old is not None and any(
+        old[name] != record[name] for name in ("engineer", "cancelled_at", "received_at")
+    )
+    if corrected or old is None:
+        record["timeline"] = 0
+    elif old["cancel_seen"]:
+        record["cancel_seen"] = 1
+    record |= completion_columns(old, record)
+    record["status"] = ticket_status(record, old["status"] if old else None)
 
 
 def _insert_sql(table: str, names: list[str]) -> str:

@@ -411,12 +411,17 @@ def m005_workload_summaries(db: Database) -> None:
 
 
 # The evidence tables and the columns of their keys: no row of theirs is ever changed,
-# deleted or replaced (triggers of m001, m003 and m006).
-APPEND_ONLY = {
+# deleted or replaced (triggers of m001, m003, m006 and m011).
+_APPEND_ONLY_BEFORE_M011 = {
     "ticket_history": ("id",),
     "deductions": ("id",),
     "month_closings": ("id",),
     "frozen_rankings": ("closing", "position"),
+}
+APPEND_ONLY = _APPEND_ONLY_BEFORE_M011 | {
+    "problems": ("id",),
+    "appraisal_reviews": ("id",),
+    "scores": ("id",),
 }
 
 
@@ -436,17 +441,21 @@ def m006_append_only_inserts(db: Database) -> None:
     rewritten through it despite the triggers of m001 and m003. A row's key is
     never reused: a second row with it is refused before any conflict handling.
     """
-    for table, key in APPEND_ONLY.items():
-        same = " AND ".join(f"{column} = NEW.{column}" for column in key)
-        db.execute(
-            f"""
-            CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table}
-            WHEN EXISTS (SELECT 1 FROM {table} WHERE {same})
-            BEGIN
-                SELECT RAISE(ABORT, '{table} is append-only: record a correction instead');
-            END
-            """
-        )
+    for table, key in _APPEND_ONLY_BEFORE_M011.items():
+        _no_replace(db, table, key)
+
+
+def _no_replace(db: Database, table: str, key: tuple[str, ...]) -> None:
+    same = " AND ".join(f"{column} = NEW.{column}" for column in key)
+    db.execute(
+        f"""
+        CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table}
+        WHEN EXISTS (SELECT 1 FROM {table} WHERE {same})
+        BEGIN
+            SELECT RAISE(ABORT, '{table} is append-only: record a correction instead');
+        END
+        """
+    )
 
 
 @migration
@@ -625,3 +634,414 @@ def m009_imported_files(db: Database) -> None:
         CREATE INDEX imported_files_sha256 ON imported_files(sha256, kind);
         """,
     )
+
+
+@migration
+def m010_ticket_timeline(db: Database) -> None:
+    """What a ticket was at any moment, so a later event never rewrites a judged period.
+
+    kpi-rules' time principle: a period's figures depend only on what had
+    happened by its as-of. Three facts of a ticket change over its life and
+    were kept only as they stand now:
+
+    * ``first_completed_at`` — the first completion. A reopen clears
+      ``completed_at`` but the first completion stays counted in its month
+      (§1); ``completed_engineer`` is who held the ticket then.
+    * ``cancelled_at`` — when the current cancellation began (``NULL`` when the
+      ticket is not cancelled); ``cancel_seen`` stays 1 once a ticket was ever
+      cancelled, so the few such tickets can be found by an index.
+    * ``ticket_timeline`` — the engineer and the cancelled flag from each
+      moment on, written when a ticket is dispatched, cancelled or reopened in
+      the TUI. A ticket without rows (``timeline = 0``: imported, never worked
+      here) has its engineer from ``received_at`` on and is cancelled from
+      ``cancelled_at`` on; an import that corrects a ticket drops its rows.
+
+    Existing tickets are filled in from their history, which has recorded every
+    step since m001. The month counts of m008 are redefined on first completion.
+    """
+    _script(
+        db,
+        """
+        ALTER TABLE tickets ADD COLUMN first_completed_at TEXT;
+        ALTER TABLE tickets ADD COLUMN completed_engineer TEXT REFERENCES staff(code);
+        ALTER TABLE tickets ADD COLUMN cancelled_at TEXT;
+        ALTER TABLE tickets ADD COLUMN cancel_seen INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE tickets ADD COLUMN timeline INTEGER NOT NULL DEFAULT 0;
+
+        CREATE TABLE ticket_timeline (
+            id INTEGER PRIMARY KEY,
+            ticket TEXT NOT NULL REFERENCES tickets(code),
+            since TEXT NOT NULL,
+            engineer TEXT REFERENCES staff(code),
+            cancelled INTEGER NOT NULL CHECK (cancelled IN (0, 1))
+        );
+        CREATE INDEX ticket_timeline_ticket ON ticket_timeline(ticket, since, id);
+        """,
+    )
+    _fill_timeline(db)
+    _script(
+        db,
+        """
+        DROP TRIGGER tickets_count_insert;
+        DROP TRIGGER tickets_count_delete;
+        DROP TRIGGER tickets_count_update;
+        DROP TABLE ticket_month_counts;
+        DROP INDEX tickets_never_completed;
+        DROP INDEX tickets_engineer_completed;
+        DROP INDEX tickets_rep_completed;
+        DROP INDEX tickets_completed_by;
+        DROP INDEX tickets_rated_by;
+        DROP INDEX tickets_visited_by;
+
+        CREATE INDEX tickets_first_completed
+            ON tickets(first_completed_at, completed_engineer, rep, received_at, cancel_seen);
+        CREATE INDEX tickets_engineer_first_completed
+            ON tickets(completed_engineer, first_completed_at, received_at, cancel_seen);
+        CREATE INDEX tickets_rep_first_completed
+            ON tickets(rep, first_completed_at, received_at, cancel_seen);
+        CREATE INDEX tickets_rated
+            ON tickets(callback_at, engineer, rep, rating, cancel_seen) WHERE rating IS NOT NULL;
+        CREATE INDEX tickets_visited ON tickets(
+            coalesce(visited_at, first_completed_at), rep, kind, cancel_seen
+        );
+        CREATE INDEX tickets_still_open
+            ON tickets(branch, received_at, engineer, rep, timeline, cancel_seen)
+            WHERE first_completed_at IS NULL AND cancelled_at IS NULL;
+        CREATE INDEX tickets_cancelled_at ON tickets(cancelled_at, branch)
+            WHERE cancelled_at IS NOT NULL;
+        CREATE INDEX tickets_cancel_seen_completed ON tickets(first_completed_at)
+            WHERE cancel_seen = 1;
+        CREATE INDEX tickets_cancel_seen_rated ON tickets(callback_at)
+            WHERE cancel_seen = 1 AND rating IS NOT NULL;
+        CREATE INDEX tickets_cancel_seen_visited
+            ON tickets(coalesce(visited_at, first_completed_at)) WHERE cancel_seen = 1;
+        """,
+    )
+    _month_counts(db)
+
+
+# The steps of the TUI that change who holds a ticket or whether it is cancelled; an
+# import's changes are corrections and leave a ticket without a timeline of its own.
+TIMELINE_STEPS = ("dispatch", "cancel", "reopen")
+
+
+def _fill_timeline(db: Database) -> None:
+    """m010's columns and timeline for tickets that exist, replayed from their history."""
+    db.execute(
+        """
+        UPDATE tickets SET
+            first_completed_at = completed_at,
+            completed_engineer = CASE WHEN completed_at IS NOT NULL THEN engineer END,
+            cancelled_at = CASE WHEN cancelled = 1 THEN received_at END,
+            cancel_seen = cancelled
+        """
+    )
+    history = db.execute(
+        """
+        SELECT h.ticket, h.at, h.step, h.field, h.old, h.new, t.received_at
+        FROM ticket_history h JOIN tickets t ON t.code = h.ticket
+        WHERE h.field IN ('engineer', 'cancelled', 'completed_at')
+        ORDER BY h.ticket, h.id
+        """
+    ).fetchall()
+    by_ticket: dict[str, list] = {}
+    for row in history:
+        by_ticket.setdefault(row[0], []).append(row)
+    current = {
+        row[0]: row[1:]
+        for row in db.execute("SELECT code, engineer, cancelled, completed_at FROM tickets")
+        if row[0] in by_ticket
+    }
+    for code, rows in by_ticket.items():
+        _replay(db, code, rows, *current[code])
+
+
+def _replay(db: Database, code: str, rows: list, engineer, cancelled, completed_at) -> None:
+    """One ticket's first completion, holder then, and timeline, from its history rows."""
+
+    def first_old(field: str, otherwise):
+        return next((row[4] for row in rows if row[3] == field), otherwise)
+
+    received = rows[0][6]
+    state = [(received, first_old("engineer", engineer), int(first_old("cancelled", cancelled)))]
+    first = first_old("completed_at", completed_at)
+    for _ticket, at, _step, field, old, new, _received in rows:
+        holder, was_cancelled = state[-1][1], state[-1][2]
+        if field == "engineer":
+            state.append((at, new, was_cancelled))
+        elif field == "cancelled":
+            state.append((at, holder, int(new)))
+        elif new is not None and (first is None or first == old):
+            first = new
+    completed_by = next((e for since, e, _c in reversed(state) if first and since <= first), None)
+    cancelled_since = None  # where the last run of cancelled states began
+    for since, _engineer, is_cancelled in reversed(state):
+        if not is_cancelled:
+            break
+        cancelled_since = since
+    tui = any(row[2] in TIMELINE_STEPS for row in rows)
+    db.execute(
+        """
+        UPDATE tickets SET first_completed_at = :first, completed_engineer = :by,
+            cancelled_at = CASE WHEN cancelled = 1 THEN coalesce(:since, received_at) END,
+            cancel_seen = :seen, timeline = :tui
+        WHERE code = :code
+        """,
+        {
+            "first": first,
+            "by": completed_by if first else None,
+            "since": cancelled_since if tui else None,
+            "seen": int(any(c for _s, _e, c in state) or bool(cancelled)),
+            "tui": int(tui),
+            "code": code,
+        },
+    )
+    if tui:
+        db.conn.executemany(
+            "INSERT INTO ticket_timeline (ticket, since, engineer, cancelled) VALUES (?, ?, ?, ?)",
+            [(code, *entry) for entry in state],
+        )
+
+
+# m010's month counts: what each ticket adds to its people's counts of a month, on the first
+# completion and whatever the ticket's cancellation (storage.measures takes away the tickets
+# cancelled at a period's as-of, which only a query at that as-of knows). Per fact: the
+# month it counts in, when it counts, the people it counts for (side, column), its bucket
+# ``b`` (worked out once), and the value each column gains from it.
+MONTH_FACTS = {
+    "completed": (
+        "substr({r}.first_completed_at, 1, 7)",
+        "{r}.first_completed_at IS NOT NULL",
+        (("engineer", "completed_engineer"), ("rep", "rep")),
+        "min(max(CAST(julianday(substr({r}.first_completed_at, 1, 10))"
+        " - julianday(substr({r}.received_at, 1, 10)) AS INTEGER) + 1, 1), 8)",  # §1's day
+        {**{f"day{k}": f"(b = {k})" for k in range(1, 8)}, "late": "(b = 8)"},
+    ),
+    "rated": (
+        "substr({r}.callback_at, 1, 7)",
+        "{r}.rating IS NOT NULL AND {r}.callback_at IS NOT NULL",
+        (("engineer", "engineer"), ("rep", "rep")),
+        "{r}.rating",
+        {f"rated{k}": f"(b = {k})" for k in range(1, 6)},
+    ),
+    "visited": (
+        "substr(coalesce({r}.visited_at, {r}.first_completed_at), 1, 7)",
+        "{r}.kind != 'inshop_repair' AND coalesce({r}.visited_at, {r}.first_completed_at)"
+        " IS NOT NULL",
+        (("rep", "rep"),),
+        "1",
+        {"visits": "b"},
+    ),
+}
+MONTH_FACT_COLUMNS = tuple(c for *_rest, values in MONTH_FACTS.values() for c in values)
+
+
+def _count_facts(row: str, sign: str) -> str:
+    """SQL adding (``sign`` "+") or taking away ("-") a ticket row's part in the month facts."""
+    statements = []
+    for month, when, sides, bucket, values in MONTH_FACTS.values():
+        at = month.format(r=row)
+        for side, column in sides:
+            person = f"{row}.{column}"
+            statements.append(
+                f"""
+                INSERT INTO ticket_month_facts (month, side, person, {", ".join(values)})
+                SELECT {at}, '{side}', {person}, {", ".join(f"{sign}{v}" for v in values.values())}
+                FROM (SELECT {bucket.format(r=row)} AS b)
+                WHERE {when.format(r=row)} AND {person} IS NOT NULL
+                ON CONFLICT (month, side, person) DO UPDATE SET
+                    {", ".join(f"{c} = {c} + excluded.{c}" for c in values)};
+                """
+            )
+            if sign == "-":  # a row counting nothing any more goes, as a recount has none
+                nothing = " AND ".join(f"{c} = 0" for c in MONTH_FACT_COLUMNS)
+                statements.append(
+                    f"DELETE FROM ticket_month_facts WHERE month = {at}"
+                    f" AND side = '{side}' AND person = {person} AND {nothing};"
+                )
+    return "".join(statements)
+
+
+def _month_counts(db: Database) -> None:
+    """m010's ``ticket_month_facts``: m008's counts, on the first completion, kept by triggers."""
+    columns = ",\n".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in MONTH_FACT_COLUMNS)
+    _script(
+        db,
+        f"""
+        CREATE TABLE ticket_month_facts (
+            month TEXT NOT NULL,
+            side TEXT NOT NULL CHECK (side IN ('engineer', 'rep')),
+            person TEXT NOT NULL,
+            {columns},
+            PRIMARY KEY (month, side, person)
+        ) WITHOUT ROWID;
+        """,
+    )
+    for month, when, sides, bucket, values in MONTH_FACTS.values():
+        for side, column in sides:
+            db.execute(
+                f"""
+                INSERT INTO ticket_month_facts (month, side, person, {", ".join(values)})
+                SELECT month, '{side}', person, {", ".join(f"sum({v})" for v in values.values())}
+                FROM (
+                    SELECT {month.format(r="t")} AS month, t.{column} AS person,
+                           {bucket.format(r="t")} AS b
+                    FROM tickets t WHERE {when.format(r="t")} AND t.{column} IS NOT NULL
+                )
+                WHERE true
+                GROUP BY month, person
+                ON CONFLICT (month, side, person) DO UPDATE SET
+                    {", ".join(f"{c} = {c} + excluded.{c}" for c in values)}
+                """
+            )
+    watched = (
+        "received_at, first_completed_at, completed_engineer, engineer, rep, callback_at,"
+        " rating, visited_at, kind"
+    )
+    _script(
+        db,
+        f"""
+        CREATE TRIGGER tickets_facts_insert AFTER INSERT ON tickets
+        BEGIN
+            {_count_facts("NEW", "+")}
+        END;
+        CREATE TRIGGER tickets_facts_delete AFTER DELETE ON tickets
+        BEGIN
+            {_count_facts("OLD", "-")}
+        END;
+        CREATE TRIGGER tickets_facts_update AFTER UPDATE OF {watched} ON tickets
+        BEGIN
+            {_count_facts("OLD", "-")}
+            {_count_facts("NEW", "+")}
+        END;
+        """,
+    )
+
+
+# What a review (主管监督) or an appeal (申诉) does to a problem report or a deduction. An
+# event counts in the rankings only while it stands: recorded by a lead or imported, or
+# approved, or upheld on appeal. The states other than standing are kept in
+# ``appraisal_states``; each action moves an event to the state given here.
+REVIEW_ACTIONS = {
+    "approve": None,  # standing
+    "reject": "rejected",
+    "contest": "contested",
+    "uphold": None,
+    "withdraw": "withdrawn",
+}
+REVIEWED_SUBJECTS = ("problem", "deduction")
+
+
+@migration
+def m011_review_and_appeal(db: Database) -> None:
+    """Problem reports and deductions reviewed by the lead and contested by the person.
+
+    ``deductions`` is rebuilt without the CHECK on ``kind``: the kinds are the
+    scheme's (deductions, bonuses, forfeits — schemes.md's adjustments), checked
+    where they are recorded. Both it and ``problems`` gain ``needs_review``
+    (set when a rep records the event; an event recorded by a lead, or imported,
+    stands at once); problem reports gain the ``level`` of the scheme's points
+    table they were filed at, and become append-only evidence like deductions.
+
+    ``appraisal_reviews`` is the append-only log of approvals, rejections,
+    appeals and decisions; ``appraisal_states`` holds, kept by triggers, each
+    event that does not stand now, so the rankings skip those by key.
+
+    ``scores`` holds values entered from outside (schemes.md's ``entered.*``
+    measures): the latest row of a (period, staff, metric) is its value, the
+    rows before it its history.
+    """
+    _script(
+        db,
+        """
+        CREATE TABLE deductions_rebuilt (
+            id INTEGER PRIMARY KEY,
+            staff TEXT NOT NULL REFERENCES staff(code),
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            points REAL,
+            ticket TEXT REFERENCES tickets(code),
+            note TEXT,
+            recorded_by TEXT,
+            corrects INTEGER REFERENCES deductions_rebuilt(id),
+            needs_review INTEGER NOT NULL DEFAULT 0 CHECK (needs_review IN (0, 1))
+        );
+        INSERT INTO deductions_rebuilt (id, staff, at, kind, points, ticket, note, recorded_by,
+                                        corrects)
+            SELECT id, staff, at, kind, points, ticket, note, recorded_by, corrects
+            FROM deductions;
+        DROP TABLE deductions;
+        ALTER TABLE deductions_rebuilt RENAME TO deductions;
+        CREATE INDEX deductions_staff_at ON deductions(staff, at);
+        CREATE INDEX deductions_at ON deductions(at, staff);
+        CREATE INDEX deductions_corrects ON deductions(corrects) WHERE corrects IS NOT NULL;
+
+        ALTER TABLE problems ADD COLUMN level TEXT;
+        ALTER TABLE problems ADD COLUMN recorded_by TEXT;
+        ALTER TABLE problems ADD COLUMN needs_review INTEGER NOT NULL DEFAULT 0
+            CHECK (needs_review IN (0, 1));
+        CREATE INDEX problems_ticket ON problems(ticket, rep);
+
+        CREATE TABLE appraisal_reviews (
+            id INTEGER PRIMARY KEY,
+            subject TEXT NOT NULL CHECK (subject IN ('problem', 'deduction')),
+            subject_id INTEGER NOT NULL,
+            action TEXT NOT NULL
+                CHECK (action IN ('approve', 'reject', 'contest', 'uphold', 'withdraw')),
+            at TEXT NOT NULL,
+            by TEXT NOT NULL REFERENCES staff(code),
+            reason TEXT
+        );
+        CREATE INDEX appraisal_reviews_subject ON appraisal_reviews(subject, subject_id, id);
+
+        CREATE TABLE appraisal_states (
+            subject TEXT NOT NULL,
+            subject_id INTEGER NOT NULL,
+            state TEXT NOT NULL
+                CHECK (state IN ('pending', 'rejected', 'contested', 'withdrawn')),
+            PRIMARY KEY (subject, subject_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX appraisal_states_state ON appraisal_states(state, subject);
+
+        CREATE TRIGGER problems_pending AFTER INSERT ON problems WHEN NEW.needs_review = 1
+        BEGIN
+            INSERT INTO appraisal_states VALUES ('problem', NEW.id, 'pending');
+        END;
+        CREATE TRIGGER deductions_pending AFTER INSERT ON deductions WHEN NEW.needs_review = 1
+        BEGIN
+            INSERT INTO appraisal_states VALUES ('deduction', NEW.id, 'pending');
+        END;
+        CREATE TRIGGER appraisal_reviews_stand AFTER INSERT ON appraisal_reviews
+            WHEN NEW.action IN ('approve', 'uphold')
+        BEGIN
+            DELETE FROM appraisal_states
+            WHERE subject = NEW.subject AND subject_id = NEW.subject_id;
+        END;
+        CREATE TRIGGER appraisal_reviews_move AFTER INSERT ON appraisal_reviews
+            WHEN NEW.action IN ('reject', 'contest', 'withdraw')
+        BEGIN
+            INSERT INTO appraisal_states VALUES (
+                NEW.subject, NEW.subject_id,
+                CASE NEW.action WHEN 'reject' THEN 'rejected' WHEN 'contest' THEN 'contested'
+                    ELSE 'withdrawn' END
+            )
+            ON CONFLICT (subject, subject_id) DO UPDATE SET state = excluded.state;
+        END;
+
+        CREATE TABLE scores (
+            id INTEGER PRIMARY KEY,
+            period TEXT NOT NULL,
+            staff TEXT NOT NULL REFERENCES staff(code),
+            metric TEXT NOT NULL,
+            value TEXT NOT NULL,
+            note TEXT,
+            at TEXT NOT NULL,
+            by TEXT NOT NULL
+        );
+        CREATE INDEX scores_period ON scores(period, metric, staff, id);
+        CREATE INDEX scores_staff ON scores(staff, period, id);
+        """,
+    )
+    for table in ("deductions", "problems", "appraisal_reviews", "scores"):
+        _append_only(db, table)
+        _no_replace(db, table, ("id",))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -34,6 +34,7 @@ from storage.errors import NotFound, StorageError
 from storage.figures import person_from_row
 from storage.migrations import OPEN_TICKET, TICKET_KINDS
 from storage.people import is_current
+from storage.timeline import completion_columns, record_state
 
 __all__ = [
     "AccessDenied",
@@ -90,6 +91,11 @@ class Ticket:
     updated_at: str
     updated_by: str | None
     version: int
+    first_completed_at: str | None = None
+    completed_engineer: str | None = None
+    cancelled_at: str | None = None
+    cancel_seen: int = 0
+    timeline: int = 0
     engineer_name: str | None = None
     rep_name: str | None = None
 
@@ -133,6 +139,9 @@ class Conflict(StorageError):
 
 
 _TICKET_COLUMNS = tuple(f.name for f in fields(Ticket))
+# Columns that follow from the others (storage.timeline): kept up by every write, not
+# shown as changes of their own in the history.
+_DERIVED = ("first_completed_at", "completed_engineer", "cancelled_at", "cancel_seen", "timeline")
 _SELECT_TICKET = """
     SELECT t.*, e.name AS engineer_name, r.name AS rep_name
     FROM tickets t
@@ -224,9 +233,20 @@ def _update(
     note: str = "",
     action: str | None = None,
 ) -> None:
-    """The guarded UPDATE with its history rows and workload action."""
-    changed = {col: new for col, new in changes.items() if getattr(ticket, col) != new}
+    """The guarded UPDATE with its history rows and workload action.
+
+    A step that changes the holder or the cancellation adds the ticket's state
+    from now on to its timeline; the first completion is kept through reopens
+    (:mod:`storage.timeline`).
+    """
     at = stamp(now)
+    before = asdict(ticket)
+    after = before | dict(changes)
+    if (after["engineer"], after["cancelled"]) != (ticket.engineer, ticket.cancelled):
+        record_state(db.conn, before, at, after["engineer"], bool(after["cancelled"]))
+        after["timeline"] = 1
+    after |= completion_columns(before, after)
+    changed = {col: after[col] for col in (*changes, *_DERIVED) if after[col] != before[col]}
     sets = "".join(f"{col} = :new_{col}, " for col in changed)
     cursor = db.execute(
         f"UPDATE tickets SET {sets}version = version + 1, updated_at = :at, updated_by = :by"
@@ -236,7 +256,7 @@ def _update(
     )
     if cursor.rowcount == 0:
         raise _conflict(db, ticket.code, version, now)
-    history = [(col, getattr(ticket, col), new) for col, new in changed.items()]
+    history = [(col, before[col], new) for col, new in changed.items() if col not in _DERIVED]
     if note:
         history.append(("note", None, note))
     _write_history(db, ticket.code, at, actor.code, step, history, version + 1)
@@ -495,7 +515,13 @@ def cancel(
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         status = next_status(ticket.status, "cancel")
         text = _required(reason, "cancel_reason", _("Say why the ticket is cancelled."))
-        return {"status": status, "cancelled": 1, "cancel_reason": text}
+        return {
+            "status": status,
+            "cancelled": 1,
+            "cancel_reason": text,
+            "cancelled_at": stamp(now),
+            "cancel_seen": 1,
+        }
 
     return _step(store, actor, code, version, "cancel", now, plan)
 
@@ -508,7 +534,13 @@ def reopen(
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         status = next_status(ticket.status, "reopen", has_engineer=bool(ticket.engineer))
         _required(reason, "note", _("Say why the ticket is reopened."))
-        return {"status": status, "completed_at": None, "cancelled": 0, "cancel_reason": None}
+        return {
+            "status": status,
+            "completed_at": None,
+            "cancelled": 0,
+            "cancel_reason": None,
+            "cancelled_at": None,
+        }
 
     return _step(store, actor, code, version, "reopen", now, plan, note=_free(reason))
 

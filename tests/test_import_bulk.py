@@ -31,7 +31,7 @@ def indexes(store) -> list[tuple]:
 
 
 def summaries(store) -> list[tuple]:
-    return [tuple(r) for r in store.query("SELECT * FROM ticket_month_counts ORDER BY 1, 2, 3")]
+    return [tuple(r) for r in store.query("SELECT * FROM ticket_month_facts ORDER BY 1, 2, 3")]
 
 
 def loaded(store, folder, tickets: str):
