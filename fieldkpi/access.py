@@ -13,7 +13,7 @@ from typing import Protocol
 
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
-from fieldkpi.scheme import DEDUCTION_KINDS
+from fieldkpi.scheme import Adjustment
 from fieldkpi.tickets import STEPS
 
 # What each role may do to a ticket it can work on. "report_problem" files an
@@ -26,14 +26,9 @@ ROLE_STEPS: dict[str, frozenset[str]] = {
     "engineer": frozenset(("visit", "await_parts", "complete")),
 }
 
-# Deductions a rep may record (kpi-rules §5); leads and admins may record every kind.
-REP_DEDUCTION_KINDS = frozenset(("backfill", "violation", "fake_completion", "complaint_internal"))
-ROLE_DEDUCTION_KINDS: dict[str, frozenset[str]] = {
-    "rep": REP_DEDUCTION_KINDS,
-    "lead": frozenset(DEDUCTION_KINDS),
-    "admin": frozenset(DEDUCTION_KINDS),
-    "engineer": frozenset(),
-}
+# Who records appraisal events (deductions, bonuses, problem reports) at all; which kinds
+# each may record is the scheme's (``Adjustment.recorded_by``).
+RECORDING_ROLES = frozenset(("rep", "lead", "admin"))
 
 
 class AccessDenied(PermissionError):
@@ -110,21 +105,36 @@ def check_step(user: Person, step: str, ticket: TicketFacts) -> None:
     check_may(user, step)
 
 
-def check_deduction(user: Person, kind: str, target: Person) -> None:
-    """Reps record the everyday kinds against their branch; leads any kind in theirs; admins all."""
-    if kind not in ROLE_DEDUCTION_KINDS.get(user.role, frozenset()):
-        if user.role == "rep":
-            raise AccessDenied(_("Only a lead may record this kind of deduction."))
+def check_adjustment(user: Person, adjustment: Adjustment, target: Person) -> None:
+    """Who may record an event of this kind against ``target`` (kpi-rules §5, 主管监督).
+
+    The scheme says which roles record each kind (admins record all); a rep
+    or lead records in their own branch only, and nobody records an event
+    about themselves: a bonus one gave oneself, or a deduction one took back,
+    would be a score raised without review.
+    """
+    if user.role not in RECORDING_ROLES:
         raise AccessDenied(_no_deductions(user))
+    if user.role != "admin" and user.role not in adjustment.recorded_by:
+        if user.role == "rep":
+            raise AccessDenied(_("Only a lead may record this kind of event."))
+        raise AccessDenied(_no_deductions(user))
+    if target.code == user.code:
+        raise AccessDenied(_("Nobody records an appraisal event about themselves."))
     if user.role != "admin" and target.branch != user.branch:
-        message = _("{name} works for branch {branch}; you record deductions in {yours} only.")
+        message = _("{name} works for branch {branch}; you record events in {yours} only.")
         raise AccessDenied(
             message.format(name=target.name, branch=target.branch, yours=user.branch)
         )
 
 
+def needs_review(user: Person, adjustment: Adjustment | None = None) -> bool:
+    """An event a rep records waits for the lead's approval before it counts (主管监督)."""
+    return user.role == "rep" and (adjustment is None or adjustment.approval)
+
+
 def may_record_deductions(user: Person) -> bool:
-    return bool(ROLE_DEDUCTION_KINDS.get(user.role))
+    return user.role in RECORDING_ROLES
 
 
 def check_may_record_deductions(user: Person) -> None:
@@ -133,7 +143,7 @@ def check_may_record_deductions(user: Person) -> None:
 
 
 def _no_deductions(user: Person) -> str:
-    return _("Your role ({role}) may not record deductions.").format(role=user.role)
+    return _("Your role ({role}) may not record appraisal events.").format(role=user.role)
 
 
 # Rankings and figures (issue 4). A ranking shows everyone's names, scores and
@@ -192,6 +202,32 @@ def check_correct_deduction(user: Person, branch: str) -> None:
         _("You lead branch {yours}; only the lead of {branch} corrects its deductions."),
         _("Only the branch's lead or an admin corrects a deduction."),
     )
+
+
+def check_enter_scores(user: Person, branch: str) -> None:
+    """Values entered from outside (schemes.md ``entered.*``): the branch lead's, or an admin's."""
+    _check_branch_lead(
+        user,
+        branch,
+        _("You lead branch {yours}; only the lead of {branch} enters its values."),
+        _("Only the branch's lead or an admin enters these values."),
+    )
+
+
+def check_review(user: Person, branch: str) -> None:
+    """Approving, rejecting and deciding appeals of a branch's events: its lead, or an admin."""
+    _check_branch_lead(
+        user,
+        branch,
+        _("You lead branch {yours}; only the lead of {branch} reviews its events."),
+        _("Only the branch's lead or an admin reviews appraisal events."),
+    )
+
+
+def check_contest(user: Person, concerned: str) -> None:
+    """Only the person an event is about contests it (申诉)."""
+    if user.code != concerned:
+        raise AccessDenied(_("Only the person it is about may contest an event."))
 
 
 def check_reopen_month(user: Person) -> None:

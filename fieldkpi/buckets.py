@@ -25,10 +25,10 @@ BUCKETS = (*DAY_BUCKETS, "late", "open30")
 def bucket_points(bucket: str, scheme: Scheme) -> Fraction:
     """The points one ticket in this bucket adds to the timeliness sum."""
     if bucket == "late":
-        return scheme.late_points
+        return scheme.settings["late_points"]
     if bucket == "open30":
-        return scheme.open_points
-    return scheme.bucket_points[DAY_BUCKETS.index(bucket)]
+        return scheme.settings["open_points"]
+    return scheme.settings["bucket_points"][DAY_BUCKETS.index(bucket)]
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def _entry(ticket: OpenTicket, today: date, scheme: Scheme) -> FixFirst:
     bucket = age_bucket((today - received).days + 1, scheme.open_days)
     if bucket == "open30":
         drops_on, next_bucket = None, None
-        at_stake = scheme.late_points - scheme.open_points
+        at_stake = bucket_points("late", scheme) - bucket_points("open30", scheme)
     else:
         if bucket == "late":
             # The first date on which it has been open more than open_days days.

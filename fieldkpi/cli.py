@@ -19,12 +19,20 @@ from datetime import date, datetime
 from pathlib import Path
 
 from fieldkpi import paths
-from fieldkpi.export_headers import HEADERS
-from fieldkpi.i18n import LANGUAGES, _, current_language, route_stdlib_messages, set_language
+from fieldkpi.i18n import (
+    LANGUAGES,
+    _,
+    current_language,
+    ngettext,
+    route_stdlib_messages,
+    set_language,
+)
 from fieldkpi.period import Period, judge
 from fieldkpi.scheme import Scheme, SchemeError, load_scheme
 
 EXIT_BAD_INPUT = 2
+# ``--headers``: the documented column names, or the source's Chinese terms.
+HEADER_CHOICES = ("names", "zh")
 EXIT_FAILED = 1
 
 
@@ -130,8 +138,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load.set_defaults(run=run_import)
 
-    rank = commands.add_parser("rank", parents=[common], help=_("print the month's rankings"))
-    rank.add_argument("--month", help=_("YYYY-MM (required unless --merge)"))
+    rank = commands.add_parser("rank", parents=[user], help=_("print the month's rankings"))
+    period = rank.add_mutually_exclusive_group()
+    period.add_argument("--month", help=_("YYYY-MM (required unless --quarter or --merge)"))
+    period.add_argument("--quarter", help=_("YYYY-Qn, for schemes appraised by quarter"))
     rank.add_argument(
         "--merge",
         nargs="+",
@@ -144,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     rank.add_argument("--format", choices=("table", "csv", "toml", "xlsx"), default="table")
     rank.add_argument(
         "--headers",
-        choices=tuple(HEADERS),
+        choices=HEADER_CHOICES,
         help=_(
             "column headings of csv and xlsx: the documented names, or Chinese "
             "(default: names; for xlsx, Chinese when the language is zh)"
@@ -170,6 +180,27 @@ def build_parser() -> argparse.ArgumentParser:
         "check", parents=[common], help=_("integrity and foreign-key checks; exit 1 on problems")
     )
     check.set_defaults(run=run_check)
+
+    scheme = commands.add_parser(
+        "scheme", parents=[common], help=_("the appraisal schemes: list, show or check one")
+    )
+    verbs = scheme.add_subparsers(dest="verb", metavar=_("ACTION"), required=True)
+    verbs.add_parser("list", parents=[common], help=_("the shipped presets")).set_defaults(
+        run=run_scheme_list
+    )
+    show = verbs.add_parser("show", parents=[common], help=_("a preset, as TOML"))
+    show.add_argument("name", metavar=_("NAME"))
+    show.set_defaults(run=run_scheme_show)
+    check_scheme = verbs.add_parser(
+        "check", parents=[common], help=_("check a scheme file; every problem with its key")
+    )
+    check_scheme.add_argument("file", metavar=_("FILE"))
+    check_scheme.add_argument(
+        "--month", help=_("with --db: list the entered values this period still lacks")
+    )
+    check_scheme.add_argument("--quarter", help=_("… or this quarter"))
+    check_scheme.add_argument("--branch", help=_("… for this branch only (default: every branch)"))
+    check_scheme.set_defaults(run=run_scheme_check)
     return parser
 
 
@@ -190,11 +221,18 @@ def unusable_is_bad_input(path: Path):
         raise UserError(f"{path}: {exc.strerror}") from exc
 
 
-def open_db(args: argparse.Namespace):
-    """The store for ``--db`` (or the default)."""
+def open_db(args: argparse.Namespace, *, must_exist: bool = False):
+    """The store for ``--db`` (or the default).
+
+    A command that only reads (``must_exist``) refuses a file that is not
+    there: a mistyped path would otherwise make an empty database and
+    report on nothing.
+    """
     from storage.db import open_store
 
     path = db_path(args)
+    if must_exist and not path.exists():
+        raise UserError(_("{path}: no such database").format(path=path))
     with unusable_is_bad_input(path):
         return open_store(path)
 
@@ -273,30 +311,56 @@ def parse_as_of(text: str | None) -> datetime | None:
     )
 
 
+def period_of(args: argparse.Namespace) -> Period | None:
+    """``--month`` or ``--quarter`` as a period; None when neither is given."""
+    for option, text in (("--month", args.month), ("--quarter", args.quarter)):
+        if text:
+            try:
+                period = Period.parse(text)
+            except ValueError as exc:
+                raise UserError(f"{option}: {exc}") from exc
+            if (option == "--quarter") != (period.kind == "quarter"):
+                raise UserError(
+                    _("{option}: {text!r} is not a {kind}").format(
+                        option=option,
+                        text=text,
+                        kind=_("quarter") if option == "--quarter" else _("month"),
+                    )
+                )
+            return period
+    return None
+
+
 def run_rank(args: argparse.Namespace) -> int:
-    from storage.closing import rankings_for
+    from storage.closing import changed_since_closing, closed_months, rankings_for
 
     if args.merge:
         return run_merge(args)
-    if not args.month:
-        raise UserError(_("--month YYYY-MM is required (or --merge FILE…)"))
+    period = period_of(args)
+    if period is None:
+        raise UserError(_("--month YYYY-MM or --quarter YYYY-Qn is required (or --merge FILE…)"))
     try:
-        period = Period.parse(args.month)
+        judgement = judge(period, datetime.now(), parse_as_of(args.as_of))
     except ValueError as exc:
-        raise UserError(f"--month: {exc}") from exc
-    judgement = judge(period, datetime.now(), parse_as_of(args.as_of))
+        raise UserError(str(exc)) from exc
     scheme_for = scheme_loader(args.scheme)
-    store = open_db(args)
+    store = open_db(args, must_exist=True)
     try:
-        if args.branch and not store.scalar("SELECT 1 FROM branches WHERE code = ?", [args.branch]):
-            raise UserError(_("unknown branch {code}").format(code=args.branch))
-        rows = rankings_for(  # a closed month shows its frozen rows
+        codes = branches_to_rank(store, args.branch, scheme_for, period)
+        viewer = viewer_of(store, args.login)
+        rows = rankings_for(  # a closed period shows its frozen rows
             store,
             judgement,
             scheme_for,
             branch=args.branch,
             roles=[args.role] if args.role else ("rep", "engineer"),
         )
+        rows = [row for row in rows if row.branch in codes and may_see(viewer, row)]
+        for code, closed in sorted(closed_months(store, period, args.branch).items()):
+            if code in codes and closed.as_of == judgement.as_of:
+                changed = changed_since_closing(store, code, period)
+                report_closed(closed, changed)
+        report_missing_entries(store, rows, judgement)
         names = dict(store.query("SELECT code, coalesce(name, code) FROM branches"))
     finally:
         store.close()
@@ -309,11 +373,96 @@ def run_rank(args: argparse.Namespace) -> int:
     return write_rows(rows, args, table)
 
 
+def branches_to_rank(store, branch: str | None, scheme_for, period: Period) -> list[str]:
+    """The branches a ranking of ``period`` covers; each one's scheme read first.
+
+    A scheme file with a mistake is refused even when the period is closed
+    and its frozen figures would be printed: the file is wrong either way.
+    """
+    from storage.measures import branch_codes
+
+    codes = branch_codes(store)
+    if branch is not None and branch not in codes:
+        raise UserError(_("unknown branch {code}").format(code=branch))
+    codes = [branch] if branch else codes
+    kinds = {code: scheme_for(code).period for code in codes}
+    if codes and all(kind != period.kind for kind in kinds.values()):
+        raise UserError(
+            _("{branches} appraise by {kind}: use --{kind} instead").format(
+                branches=", ".join(codes), kind=next(iter(kinds.values()))
+            )
+        )
+    return [code for code in codes if kinds[code] == period.kind]
+
+
+def viewer_of(store, login: str | None):
+    """The person ``--as`` names, whose rights limit what is printed; None: the file's owner."""
+    if login is None:
+        return None
+    from storage.people import staff_by_login
+
+    person = staff_by_login(store, login)
+    if person is None:
+        raise UserError(_("no staff member has the login {login!r}").format(login=login))
+    return person
+
+
+def may_see(viewer, row) -> bool:
+    from fieldkpi import access
+    from fieldkpi.figures import Person
+
+    if viewer is None:
+        return True
+    person = Person(row.staff_code, row.name, row.branch, row.role)
+    return access.can_see_figures(viewer, person)
+
+
+def report_closed(closed, changed: list[str]) -> None:
+    """Say on standard error that a closed period's rows are its frozen ones, and if live differ."""
+    print(
+        _("{branch} {period} was closed by {name} on {at}: these are its frozen figures.").format(
+            branch=closed.branch,
+            period=closed.period,
+            name=closed.closed_by_name,
+            at=closed.closed_at.strftime("%Y-%m-%d %H:%M"),
+        ),
+        file=sys.stderr,
+    )
+    if changed:
+        print(
+            ngettext(
+                "  Live figures now differ for {n} person: {codes}.",
+                "  Live figures now differ for {n} people: {codes}.",
+                len(changed),
+            ).format(n=len(changed), codes=", ".join(changed)),
+            file=sys.stderr,
+        )
+    else:
+        print(_("  Live figures are the same."), file=sys.stderr)
+
+
+def report_missing_entries(store, rows: list, judgement) -> None:
+    """Values a scheme takes from outside that nobody entered: listed, not silently 0."""
+    missing = [
+        (row.staff_code, row.spec(k.id).measure.partition(".")[2])
+        for row in rows
+        for k in row.kpis
+        if k.flag == "no_entry"
+    ]
+    for code, metric in missing:
+        print(
+            _("{period}: no {metric} entered for {code} (0 points until it is)").format(
+                period=judgement.period, metric=metric, code=code
+            ),
+            file=sys.stderr,
+        )
+
+
 def run_merge(args: argparse.Namespace) -> int:
     """One national table from exported rankings, each row as its branch ranked it."""
     from fieldkpi.merge import MergeError, merge_files, render
 
-    options = ("branch", "role", "as_of", "scheme")
+    options = ("branch", "role", "as_of", "scheme", "login")
     given = [f"--{name.replace('_', '-')}" for name in options if getattr(args, name)]
     if given:
         raise UserError(
@@ -340,14 +489,17 @@ def write_rows(rows: list, args: argparse.Namespace, table: Callable[[], str]) -
     from fieldkpi import export
 
     default = "zh" if args.format == "xlsx" and current_language() == "zh" else "names"
-    headers = HEADERS[args.headers or default]
+    language = args.headers or default
+    headers = None if language == "names" else (lambda column: export.heading(column, language))
     if args.format == "xlsx":
         if not args.output:
             raise UserError(_("--format xlsx writes a workbook: give -o FILE.xlsx"))
         from fieldkpi.xlsx import write_xlsx
 
         roles = [args.role] if args.role else ("rep", "engineer")
-        write_xlsx(rows, args.output, roles=roles, headers=headers)
+        write_xlsx(
+            rows, args.output, roles=roles, language=None if language == "names" else language
+        )
         return 0
     if args.format == "csv":
         text = export.to_csv(rows, headers)
@@ -379,6 +531,8 @@ def run_backup(args: argparse.Namespace) -> int:
     from storage.maintenance import BackupFailed, backup
 
     path = db_path(args)
+    if not path.exists():
+        raise UserError(_("{path}: no such database").format(path=path))
     try:
         with unusable_is_bad_input(path):
             written = backup(path, args.dest)
@@ -398,6 +552,8 @@ def run_check(args: argparse.Namespace) -> int:
     from storage.maintenance import check
 
     path = db_path(args)
+    if not path.exists():
+        raise UserError(_("{path}: no such database").format(path=path))
     with unusable_is_bad_input(path):
         health = check(path)
     for note in health.notes:
@@ -412,6 +568,65 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     print(_("{path}: ok ({checked})").format(path=path, checked=", ".join(health.checked)))
     return 0
+
+
+def run_scheme_list(args: argparse.Namespace) -> int:
+    from fieldkpi.scheme import load_preset, preset_names
+
+    for name in preset_names():
+        scheme = load_preset(name)
+        roles = ", ".join(scheme.roles)
+        print(f"{name:18} {scheme.period:8} {roles:15} {scheme.label}")
+    return 0
+
+
+def run_scheme_show(args: argparse.Namespace) -> int:
+    from fieldkpi.scheme import preset_text
+
+    try:
+        sys.stdout.write(preset_text(args.name))
+    except SchemeError as exc:
+        raise UserError(str(exc)) from exc
+    return 0
+
+
+def run_scheme_check(args: argparse.Namespace) -> int:
+    """A scheme file read as a branch's would be; with ``--db`` and a period, its entered values."""
+    try:
+        scheme = load_scheme(args.file)
+    except SchemeError as exc:
+        for problem in exc.problems:
+            print(f"fieldkpi: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    period = period_of(args)
+    if period is not None:
+        missing = missing_entries(args, scheme, period)
+        if missing:
+            for line in missing:
+                print(f"fieldkpi: {line}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    print(
+        _("{file}: scheme {name} ({period}; {kpis} KPIs) is fine").format(
+            file=args.file, name=scheme.name, period=scheme.period, kpis=len(scheme.kpis)
+        )
+    )
+    return 0
+
+
+def missing_entries(args: argparse.Namespace, scheme: Scheme, period: Period) -> list[str]:
+    """Each ranked person who lacks a value the scheme takes from outside for ``period``."""
+    from storage.scores import missing_scores
+
+    store = open_db(args, must_exist=True)
+    try:
+        return [
+            _("{period}: no {metric} entered for {code} {name}").format(
+                period=period, metric=metric, code=person.code, name=person.name
+            )
+            for person, metric in missing_scores(store, scheme, period, args.branch)
+        ]
+    finally:
+        store.close()
 
 
 def run_tui(args: argparse.Namespace) -> int:

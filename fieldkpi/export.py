@@ -1,14 +1,18 @@
 """Ranking rows as the export files of interfaces.md: CSV (UTF-8 with BOM) and TOML.
 
-Both formats hold the same rows and the same rounded numbers, produced by
-:func:`export_values`: points half-up to 2 places, rates to 4.
+The columns come from the schemes the rows were judged by (schemes.md,
+"Exports carry … each KPI's measured value and points under the KPI's id"):
+for the default scheme they are exactly interfaces.md's list. Both formats
+hold the same rows and the same rounded numbers, produced by
+:func:`export_values`: points half-up to 2 places, rates as fractions to 4.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -16,59 +20,148 @@ from typing import Any
 import tomli_w
 
 from fieldkpi.kpi import round_half_up
+from fieldkpi.measures import measure
 from fieldkpi.period import stamp
 from fieldkpi.ranking import RankRow
+from fieldkpi.scheme import Kpi, Label
 
-COLUMNS = (
-    "period",
-    "as_of",
-    "provisional",
-    "branch",
-    "role",
-    "rank",
-    "staff_code",
-    "name",
-    "feedback_rate",
-    "feedback_points",
-    "workload",
-    "days",
-    "saturation",
-    "workload_points",
-    "satisfaction",
-    "satisfaction_points",
-    "timeliness",
-    "timeliness_points",
-    "deductions",
-    "zeroed",
-    "total",
-    "reward",
+# How a column's values read, and how exports round and format them.
+TEXT, TIME, FLAG, WHOLE, POINTS, RATE, NUMBER, YUAN = (
+    "text",
+    "time",
+    "flag",
+    "whole",
+    "points",
+    "rate",
+    "number",
+    "yuan",
 )
-RATES = frozenset({"feedback_rate", "saturation", "satisfaction"})
-TEXT = frozenset({"period", "as_of", "branch", "role", "staff_code", "name"})
+# The measures' ``shown`` kinds as column kinds.
+SHOWN = {
+    "rate": RATE,
+    "points": POINTS,
+    "count": WHOLE,
+    "hours": POINTS,
+    "minutes": POINTS,
+    "number": NUMBER,
+}
 # A spreadsheet runs a cell starting with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def export_values(row: RankRow) -> dict[str, Any]:
-    """One row as plain values in column order; ``None`` where the column does not apply."""
-    values: dict[str, Any] = {}
-    for column in COLUMNS:
-        value = getattr(row, column)
-        if column == "as_of":
-            value = stamp(value)
-        elif isinstance(value, bool):
-            value = int(value)
-        elif isinstance(value, Fraction | Decimal):
-            value = _number(column, value)
-        values[column] = value
-    return values
+@dataclass(frozen=True)
+class Column:
+    """One column of the export: its name (CSV header, TOML key), kind and how a row fills it.
+
+    ``kpi`` is the KPI a column belongs to (its label names it on screen and
+    in the workbook), ``part`` says which: the measured ``value``, the
+    ``points``, or one of the counts behind the value.
+    """
+
+    name: str
+    kind: str
+    get: Callable[[RankRow], Any]
+    kpi: Kpi | None = None
+    part: str = ""
 
 
-def _number(column: str, value: Fraction | Decimal) -> Decimal | int:
-    if column == "reward":
+def _kpi_value(kpi_id: str) -> Callable[[RankRow], Any]:
+    return lambda row: None if (k := row.kpi(kpi_id)) is None else k.value
+
+
+def _kpi_points(kpi_id: str) -> Callable[[RankRow], Any]:
+    return lambda row: None if (k := row.kpi(kpi_id)) is None else k.points
+
+
+def _kpi_part(kpi_id: str, part: str) -> Callable[[RankRow], Any]:
+    return lambda row: None if (k := row.kpi(kpi_id)) is None else k.parts.get(part)
+
+
+def _flag(flag: str) -> Callable[[RankRow], Any]:
+    """A no-data flag: 1 when a KPI of the row with this flag has no data."""
+
+    def get(row: RankRow) -> int | None:
+        kpis = [k for k in row.kpis if measure(row.spec(k.id).measure).flag == flag]
+        return int(any(k.flag for k in kpis)) if kpis else None
+
+    return get
+
+
+HEAD = (
+    Column("period", TEXT, lambda r: r.period),
+    Column("as_of", TIME, lambda r: r.as_of),
+    Column("provisional", FLAG, lambda r: r.provisional),
+    Column("branch", TEXT, lambda r: r.branch),
+    Column("role", TEXT, lambda r: r.role),
+    Column("rank", WHOLE, lambda r: r.rank),
+    Column("staff_code", TEXT, lambda r: r.staff_code),
+    Column("name", TEXT, lambda r: r.name),
+)
+TOTALS = (
+    Column("deductions", POINTS, lambda r: r.deductions),
+    Column("zeroed", FLAG, lambda r: r.zeroed),
+    Column("total", POINTS, lambda r: r.total),
+    Column("reward", YUAN, lambda r: r.reward),
+    Column("first_month", FLAG, lambda r: any(k.first_month for k in r.kpis)),
+)
+# Added after interfaces.md's list, so that scripts reading its columns by place still can.
+EXTRA = (
+    Column("bonuses", POINTS, lambda r: r.bonuses),
+    Column("grade", TEXT, lambda r: None if r.grade is None else str(r.grade)),
+    Column("scheme", TEXT, lambda r: r.scheme.name),
+)
+
+
+def kpi_columns(kpi: Kpi) -> list[Column]:
+    """A KPI's columns: the counts an export shows, the measured value, the points."""
+    spec = measure(kpi.measure)
+    parts = [Column(part, WHOLE, _kpi_part(kpi.id, part), kpi, part) for part in spec.columns]
+    return [
+        *parts,
+        Column(kpi.column, SHOWN[spec.shown], _kpi_value(kpi.id), kpi, "value"),
+        Column(f"{kpi.id}_points", POINTS, _kpi_points(kpi.id), kpi, "points"),
+    ]
+
+
+def columns_for(rows: Iterable[RankRow]) -> list[Column]:
+    """The columns of these rows: interfaces.md's head, each scheme's KPIs, the totals, flags."""
+    kpis: dict[str, Column] = {}
+    flags: dict[str, Column] = {}
+    seen_schemes: set[tuple[str, str]] = set()
+    for row in rows:
+        if (row.scheme.name, row.role) in seen_schemes:
+            continue
+        seen_schemes.add((row.scheme.name, row.role))
+        for kpi in row.scheme.kpis_of(row.role):
+            for column in kpi_columns(kpi):
+                kpis.setdefault(column.name, column)
+            flag = measure(kpi.measure).flag
+            if flag:
+                flags.setdefault(flag, Column(flag, FLAG, _flag(flag)))
+    return [*HEAD, *kpis.values(), *TOTALS, *flags.values(), *EXTRA]
+
+
+def rounded(column: Column, value: Any) -> Any:
+    """A value as exports hold it (see the module docstring); ``None`` stays ``None``."""
+    if value is None:
+        return None
+    if column.kind == TIME:
+        return stamp(value)
+    if column.kind == FLAG or isinstance(value, bool):
+        return int(bool(value))
+    if column.kind == YUAN:
         yuan = round_half_up(value, 2)
         return int(yuan) if yuan == yuan.to_integral_value() else yuan
-    return round_half_up(value, 4 if column in RATES else 2)
+    if isinstance(value, Fraction | Decimal):
+        if column.kind == WHOLE and value == int(value):
+            return int(value)
+        return round_half_up(value, 4 if column.kind in (RATE, NUMBER) else 2)
+    return value
+
+
+def export_values(row: RankRow, columns: Sequence[Column] | None = None) -> dict[str, Any]:
+    """One row as plain values in column order; ``None`` where a column does not apply."""
+    return {c.name: rounded(c, c.get(row)) for c in columns or columns_for([row])}
 
 
 def neutralise(text: str) -> str:
@@ -76,31 +169,85 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def write_csv(rows: Iterable[RankRow], out: io.TextIOBase, headers: dict[str, str] | None = None):
+def write_csv(
+    rows: Sequence[RankRow], out: io.TextIOBase, headers: Callable[[Column], str] | None = None
+):
     """CSV with a BOM so that Excel shows Chinese names; empty cells for other roles' columns."""
+    columns = columns_for(rows)
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([(headers or {}).get(c, c) for c in COLUMNS])
+    writer.writerow([headers(c) if headers else c.name for c in columns])
     for row in rows:
-        values = export_values(row)
+        values = export_values(row, columns)
         writer.writerow(
             [
-                "" if values[c] is None else neutralise(values[c]) if c in TEXT else str(values[c])
-                for c in COLUMNS
+                ""
+                if values[c.name] is None
+                else neutralise(values[c.name])
+                if c.kind == TEXT
+                else str(values[c.name])
+                for c in columns
             ]
         )
 
 
-def to_csv(rows: Iterable[RankRow], headers: dict[str, str] | None = None) -> str:
+def to_csv(rows: Sequence[RankRow], headers: Callable[[Column], str] | None = None) -> str:
     out = io.StringIO()
     write_csv(rows, out, headers)
     return out.getvalue()
 
 
-def to_toml(rows: Iterable[RankRow]) -> str:
+def to_toml(rows: Sequence[RankRow]) -> str:
     """``[[rows]]`` tables in the CSV's order; columns that do not apply are left out."""
+    columns = columns_for(rows)
     tables = [
-        {column: value for column, value in export_values(row).items() if value is not None}
+        {name: value for name, value in export_values(row, columns).items() if value is not None}
         for row in rows
     ]
     return tomli_w.dumps({"rows": tables})
+
+
+# Headings of the fixed columns as people read them (screens, the table, the workbook).
+HEADINGS = {
+    "period": Label("考核月份", "Period"),
+    "as_of": Label("数据截至", "As of"),
+    "provisional": Label("临时结果", "Provisional"),
+    "branch": Label("分公司", "Branch"),
+    "role": Label("岗位", "Role"),
+    "rank": Label("排名", "Rank"),
+    "staff_code": Label("工号", "Code"),
+    "name": Label("姓名", "Name"),
+    "workload": Label("工作量", "Workload"),
+    "days": Label("实际上班天数", "Days worked"),
+    "deductions": Label("扣分", "Deductions"),
+    "bonuses": Label("加分", "Bonuses"),
+    "zeroed": Label("媒体曝光清零", "Forfeited"),
+    "total": Label("总分", "Total"),
+    "grade": Label("等级", "Grade"),
+    "reward": Label("奖励/罚款（元）", "Reward / penalty (¥)"),
+    "first_month": Label("首月", "First month"),
+    "no_visits": Label("无上门", "No visits"),
+    "no_workload": Label("无工作量", "No workload"),
+    "no_callbacks": Label("无回访评分", "No rated callbacks"),
+    "no_orders": Label("无工单", "No orders"),
+    "no_completed": Label("无完单", "No completed tickets"),
+    "no_dispatches": Label("无派工", "No dispatches"),
+    "no_attendance": Label("无考勤", "No attendance"),
+    "no_entry": Label("未录入", "Not entered"),
+    "scheme": Label("考核方案", "Scheme"),
+}
+POINTS_SUFFIX = Label("得分", " points")
+
+
+def heading(column: Column, language: str) -> str:
+    """The column's heading in a language: fixed ones from the table, KPIs by their label."""
+    if column.kpi is not None and column.part in ("value", "points"):
+        label = column.kpi.label.zh if language == "zh" else column.kpi.label.en
+        if column.part == "points":
+            suffix = POINTS_SUFFIX.zh if language == "zh" else POINTS_SUFFIX.en
+            return label + suffix
+        return label
+    fixed = HEADINGS.get(column.name)
+    if fixed is None:
+        return column.name
+    return fixed.zh if language == "zh" else fixed.en

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from typing import Any
 
 from fieldkpi.period import Judgement
 
@@ -49,23 +50,6 @@ class TicketCounts:
 
 
 @dataclass(frozen=True)
-class PersonFigures:
-    """Everything counted for one person in one period; rep-only fields stay 0 for engineers."""
-
-    person: Person
-    tickets: TicketCounts = field(default_factory=TicketCounts)
-    ratings: tuple[int, ...] = (0,) * 5  # callbacks rated 1, 2, 3, 4, 5
-    deductions: Mapping[str, int] = field(default_factory=dict)  # events per kind
-    entered_deduction_points: Fraction = Fraction(0)  # sum over kinds that carry points
-    problem_points: Fraction = Fraction(0)  # of the reports filed with points of their own
-    unscored_problems: int = 0  # reports filed without: the scheme's default applies
-    visits: int = 0
-    workload: int = 0
-    attendance_days: int | None = None
-    active_days: int = 0
-
-
-@dataclass(frozen=True)
 class WorkloadMonth:
     """One rep's workload in one month, for the branch's annual maximum daily workload."""
 
@@ -76,8 +60,27 @@ class WorkloadMonth:
     active_days: int
 
 
+# What storage counted for one person and one measure (see fieldkpi.measures): e.g.
+# {"tickets": TicketCounts(...)} for timeliness, {"ratings": (0, 0, 1, 3, 6)} for satisfaction.
+Counts = Mapping[str, Any]
+
+
 @dataclass(frozen=True)
-class BranchFigures:
+class PersonFigures:
+    """Everything counted for one person in one period.
+
+    ``counts`` holds, per measure key (``Kpi.key``), what that measure is
+    made from; ``adjustments`` the events that stand, per kind: how many,
+    and the sum of the points entered with them.
+    """
+
+    person: Person
+    counts: Mapping[tuple, Counts] = field(default_factory=dict)
+    adjustments: Mapping[str, tuple[int, Fraction]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PoolFigures:
     """The facts for ranking one role of one branch in one period.
 
     ``workload_history`` holds every rep-month of the branch from January up to

@@ -11,8 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import TypeVar
 
-from fieldkpi.figures import PersonFigures, TicketCounts, WorkloadMonth
-from fieldkpi.scheme import ENTERED_KINDS, ZEROING_KINDS, Scheme
+from fieldkpi.figures import TicketCounts, WorkloadMonth
 
 K = TypeVar("K", bound=Hashable)
 ZERO = Fraction(0)
@@ -27,67 +26,51 @@ def ratio(numerator: Fraction | int, denominator: Fraction | int) -> Fraction:
     return Fraction(numerator) / denominator
 
 
-def timeliness(counts: TicketCounts, scheme: Scheme) -> Fraction:
-    """§1: day-weighted completion timeliness, −150 … 20; 0 when there are no orders."""
-    weights, denominator = scheme.timeliness_weights
-    tickets = (*counts.by_day, counts.late, counts.open_over)
-    points = sum(n * w for n, w in zip(tickets, weights, strict=True))
-    orders = counts.orders
-    return Fraction(points, denominator * orders) if orders else ZERO
+def timeliness(counts: TicketCounts, weights: tuple[tuple[int, ...], int]) -> Fraction:
+    """§1: day-weighted completion timeliness, −150 … 20; 0 when there are no orders.
 
-
-def satisfaction(ratings: Iterable[int], scheme: Scheme) -> Fraction:
-    """§4: share of rated callbacks rated at least the threshold; 0 with none rated."""
-    ratings = tuple(ratings)
-    satisfied = sum(ratings[scheme.satisfied_min_rating - 1 :])
-    return ratio(satisfied, sum(ratings))
-
-
-def days_worked(attendance_days: int | None, active_days: int) -> int:
-    """§3: attendance when recorded, else the distinct dates with any action."""
-    return active_days if attendance_days is None else attendance_days
-
-
-def daily_workload(workload: int, attendance_days: int | None, active_days: int) -> Fraction:
-    return ratio(workload, days_worked(attendance_days, active_days))
-
-
-def annual_max_daily(history: Iterable[WorkloadMonth]) -> tuple[Fraction, WorkloadMonth | None]:
-    """§3: the highest monthly daily workload of any rep of the branch this year, and whose."""
-    best, whose = ZERO, None
-    for month in history:
-        daily = daily_workload(month.workload, month.attendance_days, month.active_days)
-        if daily > best:
-            best, whose = daily, month
-    return best, whose
-
-
-def saturation(figures: PersonFigures, annual_max: Fraction) -> Fraction:
-    daily = daily_workload(figures.workload, figures.attendance_days, figures.active_days)
-    return ratio(daily, annual_max)
-
-
-def feedback_rate(figures: PersonFigures, scheme: Scheme) -> Fraction:
-    """§2: engineer-problem points filed per on-site visit of the rep's district.
-
-    A report filed without points of its own counts the scheme's default.
+    ``weights`` are the day 1…7, late and open points over one denominator
+    (``Scheme.timeliness_weights``): the sum is taken on integers.
     """
-    points = figures.problem_points + figures.unscored_problems * scheme.problem_default_points
-    return ratio(points, figures.visits)
+    points, denominator = weights
+    tickets = (*counts.by_day, counts.late, counts.open_over)
+    total = sum(n * w for n, w in zip(tickets, points, strict=True))
+    orders = counts.orders
+    return Fraction(total, denominator * orders) if orders else ZERO
 
 
-def deduction(figures: PersonFigures, scheme: Scheme) -> tuple[Fraction, bool]:
-    """§5: points taken off, and whether a media complaint zeroes the total."""
-    points = figures.entered_deduction_points
-    zeroed = False
-    for kind, count in figures.deductions.items():
-        if not count:
-            continue
-        if kind in ZEROING_KINDS:
-            zeroed = True
-        elif kind not in ENTERED_KINDS:
-            points += count * scheme.deduction_points.get(kind, ZERO)
-    return points, zeroed
+def days_worked(attendance_days: int | None, active_days: int, provisional: bool) -> int:
+    """§3: attendance when recorded, else the distinct dates with any action.
+
+    While the month runs, always the active dates up to as-of: a whole
+    month's attendance would divide half a month's work.
+    """
+    return active_days if attendance_days is None or provisional else attendance_days
+
+
+def annual_max_daily(
+    history: Iterable[WorkloadMonth], running: str | None = None, span: int = 1
+) -> tuple[Fraction, tuple[str, str] | None]:
+    """§3: the highest daily workload of any rep of the branch in a period this year, and whose.
+
+    ``history`` holds rep-months; for quarterly schemes (``span`` 3) they are
+    summed per quarter first. ``running`` is the month still running, whose
+    days are its active dates.
+    """
+    periods: dict[tuple[str, str], list[int]] = {}
+    for month in history:
+        year, number = month.period.split("-")
+        key = f"{year}-Q{(int(number) - 1) // 3 + 1}" if span == 3 else month.period
+        days = days_worked(month.attendance_days, month.active_days, month.period == running)
+        totals = periods.setdefault((month.staff, key), [0, 0])
+        totals[0] += month.workload
+        totals[1] += days
+    best, whose = ZERO, None
+    for who, (workload, days) in periods.items():
+        daily = ratio(workload, days)
+        if daily > best:
+            best, whose = daily, who
+    return best, whose
 
 
 def competition_ranks(
@@ -113,7 +96,11 @@ def competition_ranks(
 
 
 def rank_points(values: Mapping[K, Fraction], maximum: Fraction) -> dict[K, Fraction]:
-    """§6: max·(n − r)/(n − 1) by competition rank r among n, higher value better."""
+    """§6: max·(n − r)/(n − 1) by competition rank r among n, higher value better.
+
+    The pool is whoever is handed in: those without data are left out by the
+    caller (§6 "No data"), so an empty pool gives nobody anything.
+    """
     n = len(values)
     if n == 1:
         return {key: Fraction(maximum) for key in values}

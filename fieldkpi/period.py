@@ -1,4 +1,4 @@
-"""Appraisal periods (calendar months) and the moment each is judged (as-of)."""
+"""Appraisal periods — calendar months and quarters — and the moment each is judged (as-of)."""
 
 from __future__ import annotations
 
@@ -7,33 +7,64 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from dateutil.relativedelta import relativedelta
-
 from fieldkpi.i18n import _
 
 STAMP = "%Y-%m-%d %H:%M:%S"
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})-Q(\d)$", re.IGNORECASE)
+PERIOD_KINDS = ("month", "quarter")
 
 
 @dataclass(frozen=True, order=True)
 class Period:
-    """One calendar month, ``YYYY-MM``. Timestamps are local wall-clock time."""
+    """A calendar month (``2026-10``) or quarter (``2026-Q4``) of local wall-clock time.
+
+    ``month`` is the first month of the period and ``span`` its length in
+    months, so that a quarter is read with the same arithmetic as a month.
+    """
 
     year: int
     month: int
+    span: int = 1
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        match = _MONTH.match(text.strip())
-        if not match or not 1 <= int(match[2]) <= 12:
-            raise ValueError(_("{text!r} is not a month like 2026-10").format(text=text))
-        return cls(int(match[1]), int(match[2]))
+        """``YYYY-MM`` or ``YYYY-Qn``; a ValueError that says which forms are meant."""
+        text = text.strip()
+        if match := _MONTH.match(text):
+            if 1 <= int(match[2]) <= 12:
+                return cls(int(match[1]), int(match[2]))
+        elif (match := _QUARTER.match(text)) and 1 <= int(match[2]) <= 4:
+            return cls.quarter(int(match[1]), int(match[2]))
+        raise ValueError(
+            _("{text!r} is not a month like 2026-10 or a quarter like 2026-Q4").format(text=text)
+        )
 
     @classmethod
-    def of(cls, moment: date) -> Period:
+    def parse_month(cls, text: str) -> Period:
+        period = cls.parse(text)
+        if period.kind != "month":
+            raise ValueError(_("{text!r} is not a month like 2026-10").format(text=text))
+        return period
+
+    @classmethod
+    def quarter(cls, year: int, number: int) -> Period:
+        return cls(year, 3 * number - 2, 3)
+
+    @classmethod
+    def of(cls, moment: date, kind: str = "month") -> Period:
+        """The month (or quarter) a day falls in."""
+        if kind == "quarter":
+            return cls.quarter(moment.year, (moment.month - 1) // 3 + 1)
         return cls(moment.year, moment.month)
 
+    @property
+    def kind(self) -> str:
+        return "quarter" if self.span == 3 else "month"
+
     def __str__(self) -> str:
+        if self.kind == "quarter":
+            return f"{self.year:04d}-Q{(self.month - 1) // 3 + 1}"
         return f"{self.year:04d}-{self.month:02d}"
 
     @property
@@ -42,7 +73,8 @@ class Period:
 
     @property
     def last_day(self) -> date:
-        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        year, month = self._add_months(self.span - 1)
+        return date(year, month, calendar.monthrange(year, month)[1])
 
     @property
     def start(self) -> datetime:
@@ -50,14 +82,24 @@ class Period:
 
     @property
     def end(self) -> datetime:
-        """The last second of the month: the as-of of a finished month."""
+        """The last second of the period: the as-of of a finished period."""
         return datetime.combine(self.last_day, datetime.max.time()).replace(microsecond=0)
 
-    def shift(self, months: int) -> Period:
-        return Period.of(self.first_day + relativedelta(months=months))
+    def _add_months(self, months: int) -> tuple[int, int]:
+        index = self.year * 12 + self.month - 1 + months
+        return index // 12, index % 12 + 1
+
+    def shift(self, periods: int) -> Period:
+        """The period ``periods`` before (negative) or after this one, of the same kind."""
+        return Period(*self._add_months(periods * self.span), self.span)
 
     def year_start(self) -> Period:
-        return Period(self.year, 1)
+        """The first period of the same kind in this period's year."""
+        return Period(self.year, 1, self.span)
+
+    def months(self) -> list[Period]:
+        """The calendar months the period is made of."""
+        return [Period(*self._add_months(n)) for n in range(self.span)]
 
     def contains(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
@@ -76,14 +118,38 @@ class Judgement:
 
     @property
     def window_end(self) -> datetime:
-        """Events count when they fall in the month and not after as-of."""
+        """Events count when they fall in the period and not after as-of."""
         return min(self.as_of, self.period.end)
 
 
+class AsOfOutside(ValueError):
+    """An explicit as-of that does not lie inside its period (kpi-rules "as-of")."""
+
+
+class NotBegun(ValueError):
+    """A period judged before its first second: nothing of it has happened yet."""
+
+
 def judge(period: Period, now: datetime, as_of: datetime | None = None) -> Judgement:
-    """As-of is the month's last second, or *now* while the month is running."""
+    """As-of is the period's last second, or *now* while it is running.
+
+    An explicit as-of must lie inside the period: judged before its first
+    second or after its last, a period's figures would mean nothing.
+    """
     if as_of is None:
-        as_of = min(now.replace(microsecond=0), period.end)
+        if now < period.start:
+            raise NotBegun(
+                _("{period} has not begun yet: it starts on {start}.").format(
+                    period=period, start=period.first_day.isoformat()
+                )
+            )
+        return Judgement(period, min(now.replace(microsecond=0), period.end))
+    if not period.start <= as_of <= period.end:
+        raise AsOfOutside(
+            _("--as-of {as_of} is not inside {period} ({start} … {end})").format(
+                as_of=stamp(as_of), period=period, start=stamp(period.start), end=stamp(period.end)
+            )
+        )
     return Judgement(period, as_of)
 
 

@@ -1,6 +1,8 @@
 """The ranking as a table a person reads at a glance (``fieldkpi rank --format table``).
 
-Rich measures cell widths in terminal cells, so Chinese names line up.
+Rich measures cell widths in terminal cells, so Chinese names line up. Every
+cell is a :class:`rich.text.Text` built from the value, never markup: a name
+or a branch code is shown as it was typed.
 """
 
 from __future__ import annotations
@@ -14,54 +16,55 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from fieldkpi.export import export_values
 from fieldkpi.i18n import _
+from fieldkpi.kpi import round_half_up
 from fieldkpi.period import Judgement, stamp
 from fieldkpi.ranking import RankRow
+
+# Marks beside a KPI's points, explained under the table.
+NO_DATA = "○"
+FIRST_MONTH = "*"
+FORFEITED = "ⓩ"
+MINUS = "−"
 
 
 def role_label(role: str) -> str:
     return {"rep": _("Customer-service reps"), "engineer": _("Field engineers")}[role]
 
 
+def signed(value) -> str:
+    """A number with the one minus sign every screen and table uses."""
+    text = str(value)
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
 def yuan(value) -> str:
-    return "—" if not value else f"{'+' if value > 0 else '−'}¥{abs(value)}"
+    """Yuan as the table shows them: +¥200, −¥50, — for none."""
+    amount = round_half_up(value)
+    if amount == amount.to_integral_value():
+        amount = int(amount)
+    return "—" if not amount else f"{'+' if amount > 0 else MINUS}¥{abs(amount)}"
 
 
-def _columns(role: str) -> list[tuple[str, str]]:
-    """(export column, heading) of the table for one role."""
-    kpis = (
-        [
-            ("feedback_points", _("Feedback")),
-            ("workload_points", _("Workload")),
-            ("satisfaction_points", _("Satisfaction")),
-        ]
-        if role == "rep"
-        else [("satisfaction", _("Satisfied %")), ("satisfaction_points", _("Satisfaction"))]
-    )
-    return [
-        ("rank", _("Rank")),
-        ("staff_code", _("Code")),
-        ("name", _("Name")),
-        *kpis,
-        ("timeliness_points", _("Timeliness")),
-        ("deductions", _("Deductions")),
-        ("total", _("Total")),
-        ("reward", _("Reward")),
-    ]
+def _points(row: RankRow, kpi_id: str) -> Text:
+    result = row.kpi(kpi_id)
+    text = signed(round_half_up(result.points))
+    if result.flag:
+        return Text(f"{text} {NO_DATA}", style="dim")
+    if result.first_month:
+        return Text(f"{text} {FIRST_MONTH}")
+    return Text(text)
 
 
-def _cell(column: str, row: RankRow, value) -> Text:
-    if column == "reward":
-        style = "green" if value and value > 0 else "red" if value else ""
-        return Text(yuan(value), style=style)
-    if column == "satisfaction":
-        return Text(f"{value * 100:.1f}%")
-    if column == "deductions":
-        return Text(f"−{value}" if value else "—")
-    if column == "total" and row.zeroed:
-        return Text(f"{value} ⓩ", style="red")
-    return Text(str(value))
+def _legend(rows: Sequence[RankRow], status: str) -> str:
+    notes = [status]
+    if any(k.flag for r in rows for k in r.kpis):
+        notes.append(_("{mark} no data: 0 points, not ranked for that KPI").format(mark=NO_DATA))
+    if any(k.first_month for r in rows for k in r.kpis):
+        notes.append(_("{mark} first month: fixed points").format(mark=FIRST_MONTH))
+    if any(r.zeroed for r in rows):
+        notes.append(_("{mark} media complaint: month forfeited").format(mark=FORFEITED))
+    return "  ".join(notes)
 
 
 def render_table(
@@ -83,26 +86,48 @@ def render_table(
         else _("as of {as_of}").format(as_of=stamp(judgement.as_of))
     )
     if not rows:
-        console.print(_("{month}: nobody to rank").format(month=judgement.period), status)
+        console.print(
+            Text(_("{period}: nobody to rank").format(period=judgement.period)), Text(status)
+        )
     for (branch, role), group in groupby(rows, key=lambda r: (r.branch, r.role)):
         group = list(group)
-        columns = _columns(role)
-        caption = status
-        if any(r.zeroed for r in group):
-            caption += _("  ⓩ media complaint: total zeroed")
+        kpis = group[0].scheme.kpis_of(role)
+        graded = any(r.grade is not None for r in group)
+        title = Text(f"{branch} {branch_names.get(branch) or ''} · ")
+        title.append(f"{role_label(role)} · {judgement.period} · {group[0].scheme.label}")
         table = Table(
-            title=f"{branch} {branch_names.get(branch, '')} · {role_label(role)} · "
-            f"{judgement.period}",
-            caption=caption,
+            title=title,
+            caption=Text(_legend(group, status)),
             title_justify="left",
             caption_justify="left",
         )
-        for column, heading in columns:
-            table.add_column(
-                heading, justify="left" if column in ("staff_code", "name") else "right"
-            )
+        table.add_column(_("Rank"), justify="right")
+        table.add_column(_("Code"))
+        table.add_column(_("Name"))
+        for kpi in kpis:
+            table.add_column(Text(str(kpi.label)), justify="right")
+        table.add_column(_("Adjustments"), justify="right")
+        table.add_column(_("Total"), justify="right")
+        if graded:
+            table.add_column(_("Grade"))
+        table.add_column(_("Reward"), justify="right")
         for row in group:
-            values = export_values(row)
-            table.add_row(*(_cell(c, row, values[c]) for c, _h in columns))
+            net = row.bonuses - row.deductions
+            total = Text(signed(row.total))
+            if row.zeroed:
+                total = Text(f"{signed(row.total)} {FORFEITED}", style="red")
+            cells = [
+                Text(str(row.rank)),
+                Text(row.staff_code),
+                Text(row.name),
+                *(_points(row, k.id) for k in kpis),
+                Text(f"{'+' if net > 0 else ''}{signed(round_half_up(net))}" if net else "—"),
+                total,
+            ]
+            if graded:
+                cells.append(Text(str(row.grade) if row.grade else "—"))
+            style = "green" if row.reward > 0 else "red" if row.reward < 0 else ""
+            cells.append(Text(yuan(row.reward), style=style))
+            table.add_row(*cells)
         console.print(table)
     return out.getvalue()

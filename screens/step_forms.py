@@ -7,16 +7,14 @@ and makes one storage call; :mod:`screens.form` does the rest.
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
-from fieldkpi import access
 from fieldkpi.i18n import _
-from fieldkpi.scheme import DEDUCTION_KINDS
-from screens import labels
+from fieldkpi.scheme import Adjustment
+from screens import numbers
 from screens.form import Field, FormScreen
 from screens.labels import N_
-from storage import tickets
+from storage import appraisal, tickets
 from storage.people import branch_staff, dispatch_candidates
 from storage.tickets import FieldErrors
 
@@ -110,27 +108,21 @@ class CallbackForm(FormScreen):
         )
 
 
-def _points(text: str) -> Fraction | None:
-    """A point value typed by a person (``1``, ``0.5``, ``1/2``); empty means the default."""
-    if not text:
-        return None
-    try:
-        return Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        raise FieldErrors({"points": _("Enter a number, like 2 or 0.5.")}) from None
-
-
 class ProblemForm(FormScreen):
+    """An engineer-problem report: a level of the branch's scoring table, and what went wrong."""
+
     SAVE_LABEL = N_("Report")
 
     def heading(self) -> str:
         return _("Report a problem with the engineer")
 
     def fields(self) -> list[Field]:
+        scheme = self.app.scheme_for(self.app.user.branch)
+        levels = tuple(
+            (f"{p.label} ({numbers.points(p.points)})", p.level) for p in scheme.problems
+        )
         return [
-            Field(
-                "points", N_("Points"), placeholder=N_("from the branch's table (empty: default)")
-            ),
+            Field("level", N_("Level"), kind="select", options=levels, value=levels[0][1]),
             Field("note", N_("Problem"), placeholder=N_("what went wrong")),
         ]
 
@@ -139,27 +131,38 @@ class ProblemForm(FormScreen):
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app = self.app
-        points = _points(values["points"])
-        return tickets.report_problem(
-            app.store, app.user, self.code, points, values["note"], now=app.now()
+        return appraisal.report_problem(
+            app.store,
+            app.user,
+            self.code,
+            app.scheme_for(app.user.branch),
+            values["level"] or None,
+            values["note"],
+            now=app.now(),
         )
 
 
 class DeductionForm(FormScreen):
-    """A deduction or complaint against a person, tied to the selected ticket if there is one."""
+    """An appraisal event against a person (a deduction, bonus or complaint of the scheme),
+    tied to the selected ticket if there is one. What a rep records waits for the lead."""
 
     def heading(self) -> str:
         if self.code:
-            return _("Deduction or complaint (ticket {code})").format(code=self.code)
-        return _("Deduction or complaint")
+            return _("Deduction, bonus or complaint (ticket {code})").format(code=self.code)
+        return _("Deduction, bonus or complaint")
 
     def fields(self) -> list[Field]:
         user = self.app.user
-        kinds = [(c, t) for c, t in labels.DEDUCTION.items() if c in allowed_kinds(user.role)]
+        scheme = self.app.scheme_for(user.branch)
+        kinds = tuple(
+            (f"{a.label} ({adjustment_amount(a)})", a.kind)
+            for a in scheme.adjustments.values()
+            if user.role == "admin" or user.role in a.recorded_by
+        )
         return [
-            Field("staff", N_("Person"), kind="select", placeholder=N_("whom it is against")),
-            Field("kind", N_("Kind"), kind="select", options=tuple((_(t), c) for c, t in kinds)),
-            Field("points", N_("Points"), placeholder=N_("branch rule only: points taken off")),
+            Field("staff", N_("Person"), kind="select", placeholder=N_("whom it is about")),
+            Field("kind", N_("Kind"), kind="select", options=kinds),
+            Field("points", N_("Points"), placeholder=N_("only for kinds with entered points")),
             Field("note", N_("Note"), placeholder=N_("what happened")),
         ]
 
@@ -171,7 +174,8 @@ class DeductionForm(FormScreen):
         return branch_staff(app.store, app.user.branch, on=app.now().date())
 
     def fill_choices(self, choices: list[Any]) -> None:
-        self.set_select_options("staff", [(p.name, p.code) for p in choices])
+        others = [p for p in choices if p.code != self.app.user.code]
+        self.set_select_options("staff", [(p.name, p.code) for p in others])
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app = self.app
@@ -179,21 +183,28 @@ class DeductionForm(FormScreen):
             errors = {"staff": _("Choose the person.")} if not values["staff"] else {}
             errors |= {"kind": _("Choose the kind.")} if not values["kind"] else {}
             raise FieldErrors(errors)
-        return tickets.record_deduction(
+        return appraisal.record_deduction(
             app.store,
             app.user,
             values["staff"],
             values["kind"],
             values["points"] or None,
             values["note"],
+            app.scheme_for(app.user.branch),
             ticket=self.code,
             now=app.now(),
         )
 
 
-def allowed_kinds(role: str) -> frozenset[str]:
-    """The deduction kinds this role may record, in the table's order of the scheme."""
-    return frozenset(k for k in DEDUCTION_KINDS if k in access.ROLE_DEDUCTION_KINDS.get(role, ()))
+def adjustment_amount(adjustment: Adjustment) -> str:
+    """What an event of the kind does to a total, as the kind's list shows it."""
+    if adjustment.forfeit:
+        return _("month forfeited")
+    if adjustment.entered == "bonus":
+        return _("+ points entered")
+    if adjustment.entered:
+        return _("− points entered")
+    return numbers.signed(adjustment.points)
 
 
 class BulkRedispatchForm(FormScreen):

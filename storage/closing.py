@@ -14,12 +14,9 @@ whoever holds the database file) and the checked functions of
 from __future__ import annotations
 
 import tomllib
-import typing
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
-from fractions import Fraction
 
 import tomli_w
 
@@ -33,6 +30,7 @@ from fieldkpi.ranking import RankRow, export_order
 from fieldkpi.scheme import Scheme, scheme_from_dict
 from storage.db import Store
 from storage.errors import NotFound, StorageError
+from storage.frozen import decode_row, encode_row, legacy_row
 from storage.rankings import compute_rankings
 
 
@@ -130,12 +128,9 @@ def close_month(
             ),
         ).lastrowid
         db.conn.executemany(
-            f"INSERT INTO frozen_rankings (closing, position, {', '.join(_FIELDS)}) "
-            f"VALUES ({', '.join('?' * (len(_FIELDS) + 2))})",
-            [
-                (closing, position, *(_encode(getattr(row, name)) for name in _FIELDS))
-                for position, row in enumerate(rows)
-            ],
+            "INSERT INTO frozen_rows (closing, position, branch, role, rank, staff_code, name,"
+            " total, reward, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(closing, position, *encode_row(row)) for position, row in enumerate(rows)],
         )
     return closing
 
@@ -240,24 +235,22 @@ def month_log(store: Store, branch: str, period: Period) -> list[ClosingEvent]:
 def frozen_rankings(
     store: Store, branch: str, period: Period, role: str | None = None
 ) -> list[RankRow] | None:
-    """The rows frozen when the month was closed (in export order); ``None`` if it is open."""
+    """The rows frozen when the period was closed (in export order); ``None`` if it is open."""
     closed = month_state(store, branch, period)
-    return (
-        None if closed is None else _frozen_rows(store, closed.closing, (role,) if role else None)
-    )
+    return None if closed is None else _frozen_rows(store, closed, (role,) if role else None)
 
 
-def _frozen_rows(store: Store, closing: int, roles: Iterable[str] | None) -> list[RankRow]:
-    rows = store.query(
-        f"SELECT {', '.join(_FIELDS)} FROM frozen_rankings WHERE closing = ? ORDER BY position",
-        (closing,),
-    )
+def _frozen_rows(store: Store, closed: ClosedMonth, roles: Iterable[str] | None) -> list[RankRow]:
     wanted = None if roles is None else set(roles)
-    return [
-        RankRow(**{name: _decode(name, row[name]) for name in _FIELDS})
-        for row in rows
-        if wanted is None or row["role"] in wanted
-    ]
+    rows = store.query(
+        "SELECT * FROM frozen_rows WHERE closing = ? ORDER BY position", (closed.closing,)
+    )
+    if rows:
+        return [decode_row(r, closed.scheme) for r in rows if wanted is None or r["role"] in wanted]
+    rows = store.query(  # closed before m012
+        "SELECT * FROM frozen_rankings WHERE closing = ? ORDER BY position", (closed.closing,)
+    )
+    return [legacy_row(r, closed.scheme) for r in rows if wanted is None or r["role"] in wanted]
 
 
 def rankings_for(
@@ -280,13 +273,13 @@ def rankings_for(
         if closed.as_of == judgement.as_of
     }
     if branch is not None and branch in frozen:
-        return _frozen_rows(store, frozen[branch].closing, roles)
+        return _frozen_rows(store, frozen[branch], roles)
     rows = compute_rankings(store, judgement, scheme_for, branch=branch, roles=roles)
     if not frozen:
         return rows
     rows = [row for row in rows if row.branch not in frozen]
     for closed in frozen.values():
-        rows.extend(_frozen_rows(store, closed.closing, roles))
+        rows.extend(_frozen_rows(store, closed, roles))
     rows.sort(key=export_order)
     return rows
 
@@ -300,7 +293,7 @@ def changed_since_closing(store: Store, branch: str, period: Period) -> list[str
     closed = month_state(store, branch, period)
     if closed is None:
         return []
-    frozen = _frozen_rows(store, closed.closing, None)
+    frozen = _frozen_rows(store, closed, None)
     live = compute_rankings(
         store, Judgement(period, closed.as_of), lambda _branch: closed.scheme, branch=branch
     )
@@ -323,35 +316,3 @@ def month_basis(
     if closed is None:
         return MonthBasis(judge(period, now), scheme_for(branch), None)
     return MonthBasis(Judgement(period, closed.as_of), closed.scheme, closed)
-
-
-# Each RankRow field in its own column, stored without loss of exactness.
-_FIELDS = tuple(field.name for field in fields(RankRow))
-_TYPES = {
-    name: next(t for t in typing.get_args(hint) or (hint,) if t is not type(None))
-    for name, hint in typing.get_type_hints(RankRow).items()
-}
-_DECODE: dict[type, Callable[[object], object]] = {
-    Fraction: Fraction,
-    Decimal: Decimal,
-    datetime: datetime.fromisoformat,
-    bool: bool,
-    int: int,
-    str: str,
-}
-
-
-def _encode(value: object) -> object:
-    if isinstance(value, Fraction):
-        return f"{value.numerator}/{value.denominator}"
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime):
-        return stamp(value)
-    if isinstance(value, bool):
-        return int(value)
-    return value
-
-
-def _decode(name: str, value: object) -> object:
-    return None if value is None else _DECODE[_TYPES[name]](value)

@@ -1,7 +1,7 @@
 """The facts behind each number of a person's month, row by row.
 
-Every list is selected with the WHERE terms :mod:`storage.figures` counts
-with (and the same :class:`~storage.figures.Window`), so what the drill-down
+Every list is selected with the WHERE terms :mod:`storage.measures` counts
+with (and the same :class:`~storage.measures.Window`), so what the drill-down
 shows adds up to what the ranking counted. Each query reads one person's rows
 through an index on (person, time); the points are the domain's
 (:mod:`fieldkpi.kpi`, :mod:`fieldkpi.buckets`). Every function takes the person
@@ -27,23 +27,29 @@ from fieldkpi.buckets import (
     counts_of,
     fix_first,
 )
-from fieldkpi.figures import Person, PersonFigures
+from fieldkpi.figures import Person
 from fieldkpi.i18n import _
-from fieldkpi.period import Judgement
-from fieldkpi.scheme import ENTERED_KINDS, Scheme
+from fieldkpi.measures import MEASURES
+from fieldkpi.period import Judgement, Period
+from fieldkpi.scheme import Scheme
 from storage.db import Store
 from storage.errors import NotFound
-from storage.figures import (
-    ACTIONS_SINCE,
-    COMPLETED_IN_WINDOW,
-    COUNTED_DEDUCTION,
-    OPEN_OVER_LIMIT,
-    OWNER_COLUMN,
-    PROBLEM_IN_WINDOW,
-    RATED_IN_WINDOW,
-    TICKET_DAY,
-    VISIT_IN_WINDOW,
+from storage.measures import (
+    COMPLETED_BY,
+    COMPLETED_IN,
+    DAY,
+    DEDUCTION_COUNTS,
+    DEDUCTION_IN,
+    NOT_CANCELLED,
+    PROBLEM_IN,
+    PROBLEM_STANDS,
+    RATED_IN,
+    SERVED_BY,
+    VISIT,
+    VISITED_IN,
     Window,
+    open_holder,
+    open_tickets_sql,
     sql_points,
     workload_months,
 )
@@ -167,20 +173,23 @@ def _person(store: Store, actor: Person, staff: str) -> Person:
     return person
 
 
-def _owner(person: Person) -> str:
-    """The ticket column that makes a ticket the person's (kpi-rules §1, §4)."""
-    if person.role not in OWNER_COLUMN:
+def _check_ranked(person: Person) -> None:
+    if person.role not in COMPLETED_BY:
         raise NotFound(
             _("{name} is neither a rep nor an engineer: there are no figures.").format(
                 name=person.name
             )
         )
-    return f"t.{OWNER_COLUMN[person.role]}"
+
+
+def _window(person: Person, judgement: Judgement, scheme: Scheme) -> Window:
+    return Window(judgement, scheme.settings, person.branch)
 
 
 def _params(person: Person, judgement: Judgement, scheme: Scheme) -> dict[str, object]:
-    window = Window(judgement, scheme.open_days, None)
-    return window.params | {"staff": person.code, "since": window.params["start"]}
+    """The window's parameters, its rows read whole (``lo`` … ``hi`` = the window)."""
+    params = _window(person, judgement, scheme).params
+    return params | {"staff": person.code, "lo": params["start"], "hi": params["end"]}
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -190,19 +199,25 @@ def _moment(text: str | None) -> datetime | None:
 def timeliness_facts(
     store: Store, actor: Person, staff: str, judgement: Judgement, scheme: Scheme
 ) -> TimelinessFacts:
-    """The tickets behind a person's timeliness, bucket by bucket, with each one's points."""
+    """The tickets behind a person's timeliness, bucket by bucket, with each one's points.
+
+    The tickets first completed in the period by the person (as the holder
+    then), and those open past the limit at as-of that they held when each
+    crossed it.
+    """
     person = _person(store, actor, staff)
-    owner = _owner(person)
+    _check_ranked(person)
+    window = _window(person, judgement, scheme)
+    completed_by = COMPLETED_BY[person.role]
+    select = f"t.code, t.received_at, t.first_completed_at, {open_holder(person.role)} AS holder"
     rows = store.query(
         f"""
-        SELECT t.code, t.received_at, t.completed_at, {TICKET_DAY} AS day FROM tickets t
-        WHERE {owner} = :staff AND {COMPLETED_IN_WINDOW}
+        SELECT t.code, t.received_at, t.first_completed_at AS completed,
+               {DAY[scheme.settings["day_basis"]]} AS day
+        FROM tickets t WHERE {completed_by} = :staff AND {COMPLETED_IN} AND {NOT_CANCELLED}
         UNION ALL
-        SELECT t.code, t.received_at, t.completed_at, NULL FROM tickets t
-        WHERE {owner} = :staff AND {OPEN_OVER_LIMIT[0]}
-        UNION ALL
-        SELECT t.code, t.received_at, t.completed_at, NULL FROM tickets t
-        WHERE {owner} = :staff AND {OPEN_OVER_LIMIT[1]}
+        SELECT code, received_at, first_completed_at, NULL
+        FROM ({open_tickets_sql(window, select)}) WHERE holder = :staff
         """,
         _params(person, judgement, scheme),
     )
@@ -210,7 +225,7 @@ def timeliness_facts(
         counted_ticket(
             row["code"],
             datetime.fromisoformat(row["received_at"]),
-            _moment(row["completed_at"]),
+            _moment(row["completed"]),
             row["day"],
             scheme,
         )
@@ -223,7 +238,7 @@ def timeliness_facts(
         buckets=by_bucket(tickets),
         orders=counts.orders,
         points=sum((t.points for t in tickets), Fraction(0)),
-        timeliness=kpi.timeliness(counts, scheme),
+        timeliness=kpi.timeliness(counts, scheme.timeliness_weights),
     )
 
 
@@ -232,34 +247,33 @@ def satisfaction_facts(
 ) -> SatisfactionFacts:
     """The rated callbacks of the period on the person's tickets, oldest first."""
     person = _person(store, actor, staff)
-    owner = _owner(person)
+    _check_ranked(person)
+    threshold = scheme.settings["satisfied_min_rating"]
     rows = store.query(
         f"""
         SELECT t.code, t.callback_at, t.rating, t.callback_note FROM tickets t
-        WHERE {owner} = :staff AND {RATED_IN_WINDOW}
+        WHERE {SERVED_BY[person.role]} = :staff AND {RATED_IN} AND {NOT_CANCELLED}
         ORDER BY t.callback_at, t.code
         """,
         _params(person, judgement, scheme),
     )
-    ratings = [0] * 5
-    for row in rows:
-        ratings[row["rating"] - 1] += 1
     callbacks = [
         Callback(
             ticket=row["code"],
             callback_at=datetime.fromisoformat(row["callback_at"]),
             rating=row["rating"],
             note=row["callback_note"],
-            satisfied=row["rating"] >= scheme.satisfied_min_rating,
+            satisfied=row["rating"] >= threshold,
         )
         for row in rows
     ]
+    satisfied = sum(c.satisfied for c in callbacks)
     return SatisfactionFacts(
         person=person,
         callbacks=callbacks,
-        satisfied=sum(c.satisfied for c in callbacks),
+        satisfied=satisfied,
         rated=len(callbacks),
-        satisfaction=kpi.satisfaction(ratings, scheme),
+        satisfaction=kpi.ratio(satisfied, len(callbacks)),
     )
 
 
@@ -269,56 +283,56 @@ def workload_facts(
     """A rep's actions of the period, the days they count over, and the annual maximum."""
     person = _person(store, actor, staff)
     params = _params(person, judgement, scheme)
+    actions = "a.staff = :staff AND a.at >= :start AND a.at <= :end"
     with store.read():
         per_kind = {
             row[0]: row[1]
             for row in store.query(
-                f"""
-                SELECT a.action, count(*) FROM actions a
-                WHERE a.staff = :staff AND {ACTIONS_SINCE} GROUP BY a.action ORDER BY a.action
-                """,
+                f"SELECT a.action, count(*) FROM actions a WHERE {actions}"
+                " GROUP BY a.action ORDER BY a.action",
                 params,
             )
         }
         per_day = [
             (date.fromisoformat(row[0]), row[1])
             for row in store.query(
-                f"""
-                SELECT substr(a.at, 1, 10) AS day, count(*) FROM actions a
-                WHERE a.staff = :staff AND {ACTIONS_SINCE} GROUP BY day ORDER BY day
-                """,
+                f"SELECT substr(a.at, 1, 10) AS day, count(*) FROM actions a WHERE {actions}"
+                " GROUP BY day ORDER BY day",
                 params,
             )
         ]
         attendance = store.scalar(
-            "SELECT days FROM attendance WHERE staff = :staff AND month = :month", params
+            "SELECT sum(days) FROM attendance"
+            " WHERE staff = :staff AND month >= :first_month AND month <= :last_month",
+            params,
         )
-        branch_window = Window(judgement, scheme.open_days, person.branch)
-        history = workload_months(store, branch_window, since=branch_window.params["year_start"])
-    annual_max, whose = kpi.annual_max_daily(month for _branch, month in history)
-    mine = PersonFigures(
-        person,
-        workload=sum(per_kind.values()),
-        attendance_days=attendance,
-        active_days=len(per_day),
+        window = _window(person, judgement, scheme)
+        history = [m for _b, m in workload_months(store, window, window.params["year_start"])]
+    period = judgement.period
+    running = str(Period.of(judgement.as_of.date())) if judgement.provisional else None
+    annual_max, whose = kpi.annual_max_daily(history, running, period.span)
+    inside = {str(m) for m in period.months()}
+    mine = [m for m in history if m.staff == person.code and m.period in inside]
+    measured = MEASURES["saturation"].value(
+        {"months": mine, "annual_max": annual_max}, {"running": running}
     )
     shown = whose is not None and access.can_see_rankings(actor, person.branch)
-    holder = staff_by_code(store, whose.staff) if shown else None
+    holder = staff_by_code(store, whose[0]) if shown else None
     return WorkloadFacts(
         person=person,
         per_kind=per_kind,
         per_day=per_day,
-        workload=mine.workload,
+        workload=measured.parts["workload"],
         attendance_days=attendance,
-        active_days=mine.active_days,
-        days=kpi.days_worked(attendance, mine.active_days),
-        daily=kpi.daily_workload(mine.workload, attendance, mine.active_days),
+        active_days=len(per_day),
+        days=measured.parts["days"],
+        daily=measured.parts["daily"],
         annual_max=annual_max,
-        annual_max_month=whose.period if whose else None,
-        annual_max_by=whose.staff if shown else None,
+        annual_max_month=whose[1] if whose else None,
+        annual_max_by=whose[0] if shown else None,
         annual_max_name=holder.name if holder else None,
-        saturation=kpi.saturation(mine, annual_max),
-        first_month=person.hired_on is not None and judgement.period.contains(person.hired_on),
+        saturation=measured.value or Fraction(0),
+        first_month=person.hired_on is not None and period.contains(person.hired_on),
     )
 
 
@@ -334,14 +348,14 @@ def feedback_facts(
             SELECT p.at, p.engineer, coalesce(s.name, p.engineer) AS engineer_name,
                    p.ticket, p.points, p.note
             FROM problems p LEFT JOIN staff s ON s.code = p.engineer
-            WHERE p.rep = :staff AND {PROBLEM_IN_WINDOW} ORDER BY p.at, p.id
+            WHERE p.rep = :staff AND {PROBLEM_IN} AND {PROBLEM_STANDS} ORDER BY p.at, p.id
             """,
             params,
         )
         visit_rows = store.query(
             f"""
-            SELECT t.code, t.kind, coalesce(t.visited_at, t.completed_at) AS visit FROM tickets t
-            WHERE t.rep = :staff AND {VISIT_IN_WINDOW} ORDER BY visit, t.code
+            SELECT t.code, t.kind, {VISIT} AS visit FROM tickets t
+            WHERE t.rep = :staff AND {VISITED_IN} AND {NOT_CANCELLED} ORDER BY visit, t.code
             """,
             params,
         )
@@ -352,7 +366,7 @@ def feedback_facts(
             engineer_name=row["engineer_name"],
             ticket=row["ticket"],
             points=(
-                scheme.problem_default_points
+                scheme.problem_level(None).points
                 if row["points"] is None
                 else sql_points(row["points"])
             ),
@@ -376,27 +390,39 @@ def feedback_facts(
 def deduction_facts(
     store: Store, actor: Person, staff: str, judgement: Judgement, scheme: Scheme
 ) -> DeductionFacts:
-    """The deduction events counted in the period, each with who recorded it."""
+    """The events that stand in the period, each with its points and who recorded it.
+
+    ``points`` > 0 takes points off, < 0 adds them (a bonus), as the scheme
+    prices each kind; a kind the scheme does not apply to the person counts 0.
+    """
     person = _person(store, actor, staff)
     rows = store.query(
         f"""
         SELECT d.id, d.at, d.kind, d.points, d.ticket, d.note, d.recorded_by,
                coalesce(s.name, d.recorded_by) AS recorded_by_name
         FROM deductions d LEFT JOIN staff s ON s.code = d.recorded_by
-        WHERE d.staff = :staff AND {COUNTED_DEDUCTION} ORDER BY d.at, d.id
+        WHERE d.staff = :staff AND {DEDUCTION_IN} AND {DEDUCTION_COUNTS} ORDER BY d.at, d.id
         """,
         _params(person, judgement, scheme),
     )
+    kinds = scheme.adjustments_for(person.role)
     events = []
     for row in rows:
-        points, zeroes = kpi.deduction(_one_event(person, row["kind"], row["points"]), scheme)
+        kind = kinds.get(row["kind"])
+        if kind is None or kind.forfeit:
+            points = Fraction(0)
+        elif kind.entered is not None:
+            entered = sql_points(row["points"] or 0)
+            points = entered if kind.entered == "deduction" else -entered
+        else:
+            points = -kind.points
         events.append(
             DeductionEvent(
                 id=row["id"],
                 at=datetime.fromisoformat(row["at"]),
                 kind=row["kind"],
                 points=points,
-                zeroes=zeroes,
+                zeroes=kind is not None and kind.forfeit,
                 ticket=row["ticket"],
                 note=row["note"],
                 recorded_by=row["recorded_by"],
@@ -411,22 +437,16 @@ def deduction_facts(
     )
 
 
-def _one_event(person: Person, kind: str, entered: float | None) -> PersonFigures:
-    """A single event as figures, so that :func:`kpi.deduction` prices it by the rule itself."""
-    points = sql_points(entered) if kind in ENTERED_KINDS and entered is not None else Fraction(0)
-    return PersonFigures(person, deductions={kind: 1}, entered_deduction_points=points)
-
-
 def fix_first_list(
     store: Store, actor: Person, staff: str, now: datetime, scheme: Scheme
 ) -> list[FixFirst]:
     """The person's open tickets, most urgent first (see :func:`fieldkpi.buckets.fix_first`)."""
     person = _person(store, actor, staff)
-    owner = _owner(person)
+    _check_ranked(person)
     rows = store.query(
         f"""
         SELECT t.code, t.kind, t.status, t.received_at, t.customer FROM tickets t
-        WHERE {owner} = ? AND t.{OPEN_TICKET}
+        WHERE {SERVED_BY[person.role]} = ? AND t.{OPEN_TICKET}
         """,
         (person.code,),
     )

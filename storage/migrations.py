@@ -411,7 +411,7 @@ def m005_workload_summaries(db: Database) -> None:
 
 
 # The evidence tables and the columns of their keys: no row of theirs is ever changed,
-# deleted or replaced (triggers of m001, m003, m006 and m011).
+# deleted or replaced (triggers of m001, m003, m006, m011 and m012).
 _APPEND_ONLY_BEFORE_M011 = {
     "ticket_history": ("id",),
     "deductions": ("id",),
@@ -422,6 +422,7 @@ APPEND_ONLY = _APPEND_ONLY_BEFORE_M011 | {
     "problems": ("id",),
     "appraisal_reviews": ("id",),
     "scores": ("id",),
+    "frozen_rows": ("closing", "position"),
 }
 
 
@@ -1045,3 +1046,39 @@ def m011_review_and_appeal(db: Database) -> None:
     for table in ("deductions", "problems", "appraisal_reviews", "scores"):
         _append_only(db, table)
         _no_replace(db, table, ("id",))
+
+
+@migration
+def m012_frozen_rows(db: Database) -> None:
+    """Closed periods frozen whatever the scheme's KPIs, and days absent in attendance.
+
+    ``frozen_rankings`` (m003) has a column per KPI of the first version's
+    one scheme. A closing now freezes each row whole in ``frozen_rows``: the
+    columns a period is read by, and the KPI results (measured value, points,
+    flags, the counts behind them) as exact JSON. Closings made before keep
+    their rows where they are; both tables are append-only evidence.
+
+    ``attendance.absent`` holds days absent where the branch's file says so
+    (schemes.md ``attendance.absent``).
+    """
+    _script(
+        db,
+        """
+        CREATE TABLE frozen_rows (
+            closing INTEGER NOT NULL REFERENCES month_closings(id),
+            position INTEGER NOT NULL,
+            branch TEXT NOT NULL,
+            role TEXT NOT NULL,
+            rank INTEGER NOT NULL,
+            staff_code TEXT NOT NULL,
+            name TEXT NOT NULL,
+            total TEXT NOT NULL,
+            reward TEXT NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (closing, position)
+        );
+        ALTER TABLE attendance ADD COLUMN absent INTEGER CHECK (absent BETWEEN 0 AND 31);
+        """,
+    )
+    _append_only(db, "frozen_rows")
+    _no_replace(db, "frozen_rows", ("closing", "position"))

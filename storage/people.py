@@ -11,7 +11,7 @@ from fieldkpi.figures import Person, TicketCounts
 from fieldkpi.period import Period, judge
 from fieldkpi.scheme import Scheme, default_scheme
 from storage.db import Store
-from storage.figures import Window, person_from_row, ticket_counts
+from storage.measures import Window, person_from_row, timeliness_counts
 from storage.migrations import OPEN_TICKET
 
 _PERSON_COLUMNS = "code, name, branch, role, hired_on, left_on"
@@ -63,7 +63,7 @@ def dispatch_candidates(
     """The engineers of the actor's branch with their open tickets and this month's timeliness.
 
     Whole-branch queries grouped by engineer in SQL: open tickets now, and the
-    §1 bucket counts of the month so far from :func:`storage.figures.ticket_counts`
+    §1 bucket counts of the month so far from :func:`storage.measures.timeliness_counts`
     (the very counts the ranking uses); the formula is the domain's.
     """
     access.check_may(actor, "dispatch")
@@ -81,8 +81,8 @@ def dispatch_candidates(
             (actor.branch,),
         )
     }
-    window = Window(judge(Period.of(now.date()), now), scheme.open_days, actor.branch)
-    counts = ticket_counts(store, window, "engineer")
+    window = Window(judge(Period.of(now.date()), now), scheme.settings, actor.branch)
+    counts = timeliness_counts(store, window, "engineer")
     loads = []
     for person in engineers:
         mine = counts.get(person.code, TicketCounts())
@@ -90,7 +90,7 @@ def dispatch_candidates(
             EngineerLoad(
                 person=person,
                 open_tickets=open_now.get(person.code, 0),
-                timeliness=kpi.timeliness(mine, scheme) if mine.orders else None,
+                timeliness=kpi.timeliness(mine, scheme.timeliness_weights) if mine.orders else None,
             )
         )
     return loads

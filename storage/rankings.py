@@ -1,4 +1,4 @@
-"""The month's rankings: figures from SQL, points from the domain, per branch and role."""
+"""A period's rankings: counts from SQL, points from the domain, per branch and role."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from collections.abc import Callable, Iterable
 
 from fieldkpi.figures import RANKED_ROLES
 from fieldkpi.period import Judgement
-from fieldkpi.ranking import RankRow, export_order, rank_branch
+from fieldkpi.ranking import RankRow, export_order, rank_pool
 from fieldkpi.scheme import Scheme
 from storage.db import Store
-from storage.figures import branch_codes, period_figures
+from storage.measures import branch_codes, pool_figures
 
 
 def compute_rankings(
@@ -22,23 +22,20 @@ def compute_rankings(
 ) -> list[RankRow]:
     """Rows ordered by branch, role, rank, staff code (the export order of interfaces.md).
 
-    ``scheme_for(branch)`` gives each branch its own scheme; figures are
-    fetched once per role for all branches, with each branch's open-days limit
-    (the one setting the SQL itself needs).
+    ``scheme_for(branch)`` gives each branch its own scheme; a branch whose
+    scheme appraises by another kind of period (a quarter, when a month is
+    judged) is not ranked for this one.
     """
+    codes = [branch] if branch is not None else branch_codes(store)
+    schemes = {code: scheme_for(code) for code in codes}
+    schemes = {c: s for c, s in schemes.items() if s.period == judgement.period.kind}
     rows: list[RankRow] = []
-    roles = tuple(roles)
     for role in sorted(roles, key=RANKED_ROLES.index):
-        by_open_days: dict[int, list[str]] = {}
-        schemes = {}
-        for code in [branch] if branch is not None else branch_codes(store):
-            schemes[code] = scheme_for(code)
-            by_open_days.setdefault(schemes[code].open_days, []).append(code)
-        for open_days, codes in by_open_days.items():
-            figures = period_figures(
-                store, role, judgement, open_days, branch=codes[0] if len(codes) == 1 else None
-            )
-            for code in codes:
-                rows.extend(rank_branch(figures[code], schemes[code]))
+        appraised = {c: s for c, s in schemes.items() if role in s.roles}
+        if not appraised:
+            continue
+        pools = pool_figures(store, role, judgement, appraised, branch=branch)
+        for code, figures in pools.items():
+            rows.extend(rank_pool(figures, appraised[code]))
     rows.sort(key=export_order)
     return rows

@@ -15,8 +15,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 
 from sqlite_utils import Database
 
@@ -26,12 +24,11 @@ from fieldkpi.cleantext import clean_text
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
 from fieldkpi.period import stamp
-from fieldkpi.scheme import DEDUCTION_KINDS, ENTERED_KINDS, default_scheme
 from fieldkpi.tickets import NEW, StepRefused, field_label, next_status, status_label
 from storage import csvrows
 from storage.db import Store
 from storage.errors import NotFound, StorageError
-from storage.figures import person_from_row
+from storage.measures import person_from_row
 from storage.migrations import OPEN_TICKET, TICKET_KINDS
 from storage.people import is_current
 from storage.timeline import completion_columns, record_state
@@ -47,16 +44,15 @@ __all__ = [
     "bulk_redispatch",
     "cancel",
     "complete",
-    "correct_deduction",
     "dispatch",
     "get_ticket",
     "new_ticket",
+    "read_ticket",
     "record_callback",
-    "record_deduction",
     "record_visit",
     "reopen",
-    "report_problem",
     "ticket_history",
+    "write_history",
 ]
 
 NEW_TICKET_FIELDS = ("customer", "phone", "address", "product", "kind", "fault", "received_at")
@@ -155,7 +151,7 @@ def _now(now: datetime | None) -> datetime:
     return (now or datetime.now()).replace(microsecond=0)
 
 
-def _read_ticket(db: Database, code: str) -> Ticket:
+def read_ticket(db: Database, code: str) -> Ticket:
     row = db.execute(_SELECT_TICKET + " WHERE t.code = ?", (code,)).fetchone()
     if row is None:
         raise NotFound(_("There is no ticket {code}.").format(code=code))
@@ -179,7 +175,7 @@ def _history_rows(db: Database, where: str, params: tuple) -> list[HistoryRow]:
 
 def get_ticket(store: Store, actor: Person, code: str) -> Ticket:
     with store.read() as db:
-        ticket = _read_ticket(db, code)
+        ticket = read_ticket(db, code)
     access.check_see_ticket(actor, ticket)
     return ticket
 
@@ -187,7 +183,7 @@ def get_ticket(store: Store, actor: Person, code: str) -> Ticket:
 def ticket_history(store: Store, actor: Person, code: str) -> list[HistoryRow]:
     """Every recorded change of the ticket, oldest first."""
     with store.read() as db:
-        access.check_see_ticket(actor, _read_ticket(db, code))
+        access.check_see_ticket(actor, read_ticket(db, code))
         return _history_rows(db, "h.ticket = ?", (code,))
 
 
@@ -198,7 +194,7 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _write_history(
+def write_history(
     db: Database,
     code: str,
     at: str,
@@ -259,7 +255,7 @@ def _update(
     history = [(col, before[col], new) for col, new in changed.items() if col not in _DERIVED]
     if note:
         history.append(("note", None, note))
-    _write_history(db, ticket.code, at, actor.code, step, history, version + 1)
+    write_history(db, ticket.code, at, actor.code, step, history, version + 1)
     if action:
         _record_action(db, actor, action, ticket.code, at)
 
@@ -282,14 +278,14 @@ def _step(
     """One step on one ticket: see → same version → may → plan (status, input) → write."""
     now = _now(now)
     with store.write() as db:
-        ticket = _read_ticket(db, code)
+        ticket = read_ticket(db, code)
         access.check_see_ticket(actor, ticket)
         if ticket.version != version:
             raise _conflict(db, code, version, now)
         access.check_step(actor, step, ticket)
         changes = plan(db, ticket, now)
         _update(db, actor, ticket, version, step, changes, now, note=note, action=action)
-        return _read_ticket(db, code)
+        return read_ticket(db, code)
 
 
 def _conflict(db: Database, code: str, version: int, now: datetime) -> Conflict:
@@ -410,9 +406,9 @@ def new_ticket(
             values | {"code": code, "branch": actor.branch, "at": at, "by": actor.code},
         )
         history = [(name, None, value) for name, value in values.items() if value is not None]
-        _write_history(db, code, at, actor.code, "create", history, 1)
+        write_history(db, code, at, actor.code, "create", history, 1)
         _record_action(db, actor, "intake", code, at)
-        return _read_ticket(db, code)
+        return read_ticket(db, code)
 
 
 # ---------------------------------------------------------------- the steps
@@ -622,187 +618,3 @@ def bulk_redispatch(
             load[to] += 1
             moved[ticket.code] = to
         return moved
-
-
-# ---------------------------------------------------------------- problems and deductions
-
-
-def _points_text(points: Fraction) -> str:
-    return str(points.numerator) if points.denominator == 1 else str(float(points))
-
-
-def report_problem(
-    store: Store,
-    actor: Person,
-    code: str,
-    points: Fraction | None = None,
-    note: str = "",
-    now: datetime | None = None,
-) -> int:
-    """An engineer-problem report (kpi-rules §2) against the ticket's engineer, filed by the actor.
-
-    Returns the id of the ``problems`` row. The ticket itself does not change;
-    its history notes the report (without a version, as it is no change of the
-    ticket a concurrent save could collide with).
-    """
-    now = _now(now)
-    points = default_scheme().problem_default_points if points is None else Fraction(points)
-    at = stamp(now)
-    with store.write() as db:
-        ticket = _read_ticket(db, code)
-        access.check_step(actor, "report_problem", ticket)
-        if not ticket.engineer:
-            raise StepRefused(_("This ticket has no engineer to report."))
-        if points is not None and points <= 0:
-            raise FieldErrors({"points": _("Points must be more than 0.")})
-        cursor = db.execute(
-            "INSERT INTO problems (rep, engineer, at, points, ticket, note)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                actor.code,
-                ticket.engineer,
-                at,
-                None if points is None else float(points),
-                code,
-                _free(note) or None,
-            ),
-        )
-        history = [("engineer", None, ticket.engineer)]
-        if points is not None:
-            history.append(("points", None, _points_text(points)))
-        if _free(note):
-            history.append(("note", None, _free(note)))
-        _write_history(db, code, at, actor.code, "report_problem", history, None)
-        return cursor.lastrowid
-
-
-def _deduction_points(kind: str, points: str | None) -> tuple[float | None, str | None]:
-    """(value, error): entered kinds need points above 0; the others take the table's."""
-    text = (points or "").strip()
-    if kind not in ENTERED_KINDS:
-        return None, (_("This kind has fixed points; leave it empty.") if text else None)
-    if not text:
-        return None, _("Enter the points this deduction takes off.")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None, _("Enter a number, like 2 or 0.5.")
-    if not value.is_finite() or value <= 0:
-        return None, _("Points must be more than 0.")
-    return float(value), None
-
-
-def record_deduction(
-    store: Store,
-    actor: Person,
-    staff: str,
-    kind: str,
-    points: str | None,
-    note: str,
-    ticket: str | None = None,
-    now: datetime | None = None,
-) -> int:
-    """A deduction or complaint (kpi-rules §5) against a person; returns the row id.
-
-    Deductions are evidence: the table is append-only, a mistake is corrected
-    by a new row. A deduction tied to a ticket is also noted in its history.
-    """
-    now = _now(now)
-    at = stamp(now)
-    access.check_may_record_deductions(actor)
-    errors: dict[str, str] = {}
-    if kind not in DEDUCTION_KINDS:
-        errors["kind"] = _("Choose one of: {kinds}.").format(kinds=", ".join(DEDUCTION_KINDS))
-    value, problem = _deduction_points(kind, points)
-    if problem:
-        errors["points"] = problem
-    with store.write() as db:
-        row = db.execute(
-            "SELECT code, name, branch, role, hired_on, left_on FROM staff WHERE code = ?",
-            (staff,),
-        ).fetchone()
-        if row is None:
-            errors["staff"] = _("There is nobody with the code {code}.").format(code=staff)
-        if ticket:
-            try:
-                access.check_see_ticket(actor, _read_ticket(db, ticket))
-            except NotFound as exc:
-                errors["ticket"] = str(exc)
-        if errors:
-            raise FieldErrors(errors)
-        target = person_from_row(row)
-        access.check_deduction(actor, kind, target)
-        cursor = db.execute(
-            "INSERT INTO deductions (staff, at, kind, points, ticket, note, recorded_by)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (target.code, at, kind, value, ticket or None, _free(note) or None, actor.code),
-        )
-        if ticket:
-            history = [("staff", None, target.code), ("kind", None, kind)]
-            history += [("points", None, value)] if value is not None else []
-            history += [("note", None, _free(note))] if _free(note) else []
-            _write_history(db, ticket, at, actor.code, "deduction", history, None)
-        return cursor.lastrowid
-
-
-def correct_deduction(
-    store: Store, actor: Person, deduction: int, reason: str, now: datetime | None = None
-) -> int:
-    """Void a deduction recorded by mistake with a new row naming it; returns the new row's id.
-
-    Deductions are append-only evidence: the mistaken row stays, and the
-    correcting row (``corrects``) says who voided it, when and why. The rankings
-    count neither of the two (``storage.figures``). The lead of the person's
-    branch or an admin corrects; a correction is final and is not corrected itself.
-    """
-    now = _now(now)
-    at = stamp(now)
-    with store.write() as db:
-        row = db.execute(
-            "SELECT d.*, s.branch FROM deductions d JOIN staff s ON s.code = d.staff"
-            " WHERE d.id = ?",
-            (deduction,),
-        ).fetchone()
-        if row is None:
-            raise NotFound(_("There is no deduction {id}.").format(id=deduction))
-        access.check_correct_deduction(actor, row["branch"])
-        if row["corrects"] is not None:
-            raise FieldErrors(
-                {"deduction": _("This is a correction itself; it cannot be corrected.")}
-            )
-        earlier = db.execute(
-            "SELECT c.at, coalesce(s.name, c.recorded_by) AS name FROM deductions c"
-            " LEFT JOIN staff s ON s.code = c.recorded_by WHERE c.corrects = ?",
-            (deduction,),
-        ).fetchone()
-        if earlier is not None:
-            raise FieldErrors(
-                {
-                    "deduction": _("{name} already corrected this deduction at {at}.").format(
-                        name=earlier["name"], at=earlier["at"]
-                    )
-                }
-            )
-        note = _required(reason, "reason", _("Say why the deduction is void."))
-        cursor = db.execute(
-            "INSERT INTO deductions (staff, at, kind, points, ticket, note, recorded_by, corrects)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                row["staff"],
-                at,
-                row["kind"],
-                row["points"],
-                row["ticket"],
-                note,
-                actor.code,
-                deduction,
-            ),
-        )
-        if row["ticket"]:
-            history = [
-                ("staff", None, row["staff"]),
-                ("kind", None, row["kind"]),
-                ("note", None, note),
-            ]
-            _write_history(db, row["ticket"], at, actor.code, "correct_deduction", history, None)
-        return cursor.lastrowid

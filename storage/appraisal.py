@@ -1,0 +1,551 @@
+"""Appraisal events recorded against people — problem reports, deductions, bonuses — and their
+review (主管监督) and appeal (申诉).
+
+People are paid and fined by these events, so nobody can raise their own
+score or lower a rival's without a lead's review:
+
+* a report or an adjustment recorded by a rep is *pending* until the branch's
+  lead approves it (or rejects it); one recorded by a lead, or imported, stands
+  at once (kpi-rules §5);
+* the person an event is about sees it and may contest it, with a reason,
+  until its period is closed; while contested it does not count, and the
+  lead upholds or withdraws it;
+* problem points come from the scheme's table, never a typed number, and a
+  rep reports a ticket's engineer once;
+* every event and every decision is an append-only row (m011): nothing is
+  edited, everything stays on record. The rankings count only the events
+  that stand (``storage.measures.STANDING``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+from sqlite_utils import Database
+
+from fieldkpi import access
+from fieldkpi.cleantext import clean_text
+from fieldkpi.figures import Person
+from fieldkpi.i18n import _
+from fieldkpi.period import Period, stamp
+from fieldkpi.scheme import Scheme
+from fieldkpi.tickets import StepRefused
+from storage.closing import month_state
+from storage.db import Store
+from storage.errors import NotFound, StorageError
+from storage.measures import person_from_row, sql_points
+from storage.tickets import FieldErrors, read_ticket, write_history
+
+# Entered points are a few points at most; anything larger is a typing mistake (or worse).
+LARGEST_ENTERED = Decimal(100)
+SUBJECTS = ("problem", "deduction")
+
+
+class ReviewRefused(StorageError):
+    """The event is not in a state that allows this decision; the message says why."""
+
+
+@dataclass(frozen=True)
+class Review:
+    """One line of an event's review history: who did what, when, and why."""
+
+    at: str
+    by: str
+    by_name: str
+    action: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class AppraisalEvent:
+    """A problem report or an adjustment, as the person it is about or the lead sees it.
+
+    ``concerns`` is the person it is about (the reported engineer, or the
+    person adjusted); ``recorded_by`` is ``None`` where the branch keeps the
+    reporter from the person concerned (``[review] show_reporter``).
+    """
+
+    subject: str
+    id: int
+    at: str
+    concerns: str
+    concerns_name: str
+    kind: str
+    points: Fraction | None
+    ticket: str | None
+    note: str | None
+    recorded_by: str | None
+    recorded_by_name: str | None
+    state: str
+    reviews: tuple[Review, ...] = ()
+
+
+def _now(now: datetime | None) -> datetime:
+    return (now or datetime.now()).replace(microsecond=0)
+
+
+def _free(text: str | None) -> str:
+    return clean_text(text or "").strip()
+
+
+def _person(db: Database, code: str) -> Person | None:
+    row = db.execute(
+        "SELECT code, name, branch, role, hired_on, left_on FROM staff WHERE code = ?", (code,)
+    ).fetchone()
+    return None if row is None else person_from_row(row)
+
+
+# ---------------------------------------------------------------- recording
+
+
+def report_problem(
+    store: Store,
+    actor: Person,
+    code: str,
+    scheme: Scheme,
+    level: str | None = None,
+    note: str = "",
+    now: datetime | None = None,
+) -> int:
+    """An engineer-problem report (kpi-rules §2) against the ticket's engineer; returns its id.
+
+    The points are the scheme's for ``level`` (its first level when none is
+    named). A rep reports a ticket's engineer once: a second report would
+    count the same problem twice toward the rep's own feedback rate. The
+    ticket's history notes the report.
+    """
+    now = _now(now)
+    at = stamp(now)
+    chosen = scheme.problem_level(level)
+    if chosen is None:
+        levels = ", ".join(p.level for p in scheme.problems)
+        raise FieldErrors({"level": _("Choose one of: {levels}.").format(levels=levels)})
+    with store.write() as db:
+        ticket = read_ticket(db, code)
+        access.check_step(actor, "report_problem", ticket)
+        if not ticket.engineer:
+            raise StepRefused(_("This ticket has no engineer to report."))
+        earlier = db.execute(
+            """
+            SELECT p.at FROM problems p WHERE p.ticket = ? AND p.rep = ? AND p.engineer = ?
+              AND NOT EXISTS (SELECT 1 FROM appraisal_states x WHERE x.subject = 'problem'
+                              AND x.subject_id = p.id AND x.state IN ('rejected', 'withdrawn'))
+            """,
+            (code, actor.code, ticket.engineer),
+        ).fetchone()
+        if earlier is not None:
+            raise FieldErrors(
+                {
+                    "level": _("You already reported this ticket's engineer at {at}.").format(
+                        at=earlier["at"]
+                    )
+                }
+            )
+        cursor = db.execute(
+            "INSERT INTO problems (rep, engineer, at, points, level, ticket, note, recorded_by,"
+            " needs_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                actor.code,
+                ticket.engineer,
+                at,
+                float(chosen.points),
+                chosen.level,
+                code,
+                _free(note) or None,
+                actor.code,
+                int(access.needs_review(actor)),
+            ),
+        )
+        history = [("engineer", None, ticket.engineer), ("level", None, chosen.level)]
+        history += [("note", None, _free(note))] if _free(note) else []
+        write_history(db, code, at, actor.code, "report_problem", history, None)
+        return cursor.lastrowid
+
+
+def entered_points(text: str | None) -> Decimal:
+    """Points typed with an event of a kind that takes them: more than 0, at most 100."""
+    try:
+        value = Decimal((text or "").strip())
+    except InvalidOperation as exc:
+        raise ValueError(_("Enter a number, like 2 or 0.5.")) from exc
+    if not value.is_finite() or value <= 0 or value > LARGEST_ENTERED:
+        raise ValueError(_("Points must be more than 0 and at most {most}.").format(most=100))
+    return value
+
+
+def record_deduction(
+    store: Store,
+    actor: Person,
+    staff: str,
+    kind: str,
+    points: str | None,
+    note: str,
+    scheme: Scheme,
+    ticket: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """An adjustment (kpi-rules §5; schemes.md): a deduction, bonus or forfeit; returns its id.
+
+    The kinds are the scheme's; only a kind that takes entered points takes
+    typed points. Events are append-only evidence: a mistake is voided by a
+    correcting row (:func:`correct_deduction`), a disputed one contested.
+    """
+    now = _now(now)
+    at = stamp(now)
+    access.check_may_record_deductions(actor)
+    errors: dict[str, str] = {}
+    adjustment = scheme.adjustments.get(kind)
+    text = (points or "").strip()
+    value = None
+    if adjustment is None:
+        kinds = ", ".join(scheme.adjustments)
+        errors["kind"] = _("Choose one of: {kinds}.").format(kinds=kinds)
+    elif adjustment.entered is None:
+        if text:
+            errors["points"] = _("This kind has fixed points; leave it empty.")
+    elif not text:
+        errors["points"] = _("Enter the points this event carries.")
+    else:
+        try:
+            value = float(entered_points(text))
+        except ValueError as exc:
+            errors["points"] = str(exc)
+    with store.write() as db:
+        target = _person(db, staff)
+        if target is None:
+            errors["staff"] = _("There is nobody with the code {code}.").format(code=staff)
+        elif adjustment is not None and target.role not in adjustment.roles:
+            errors["kind"] = _("{kind} does not apply to {name} in this scheme.").format(
+                kind=kind, name=target.name
+            )
+        if ticket:
+            try:
+                access.check_see_ticket(actor, read_ticket(db, ticket))
+            except NotFound as exc:
+                errors["ticket"] = str(exc)
+        if errors:
+            raise FieldErrors(errors)
+        access.check_adjustment(actor, adjustment, target)
+        cursor = db.execute(
+            "INSERT INTO deductions (staff, at, kind, points, ticket, note, recorded_by,"
+            " needs_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                target.code,
+                at,
+                kind,
+                value,
+                ticket or None,
+                _free(note) or None,
+                actor.code,
+                int(access.needs_review(actor, adjustment)),
+            ),
+        )
+        if ticket:
+            history = [("staff", None, target.code), ("kind", None, kind)]
+            history += [("points", None, value)] if value is not None else []
+            history += [("note", None, _free(note))] if _free(note) else []
+            write_history(db, ticket, at, actor.code, "deduction", history, None)
+        return cursor.lastrowid
+
+
+def correct_deduction(
+    store: Store, actor: Person, deduction: int, reason: str, now: datetime | None = None
+) -> int:
+    """Void a deduction recorded by mistake with a new row naming it; returns the new row's id.
+
+    Deductions are append-only evidence: the mistaken row stays, and the
+    correcting row (``corrects``) says who voided it, when and why. The rankings
+    count neither of the two. The lead of the person's branch or an admin
+    corrects; a correction is final and is not corrected itself.
+    """
+    now = _now(now)
+    at = stamp(now)
+    with store.write() as db:
+        row = db.execute(
+            "SELECT d.*, s.branch FROM deductions d JOIN staff s ON s.code = d.staff"
+            " WHERE d.id = ?",
+            (deduction,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(_("There is no deduction {id}.").format(id=deduction))
+        access.check_correct_deduction(actor, row["branch"])
+        if row["corrects"] is not None:
+            raise FieldErrors(
+                {"deduction": _("This is a correction itself; it cannot be corrected.")}
+            )
+        earlier = db.execute(
+            "SELECT c.at, coalesce(s.name, c.recorded_by) AS name FROM deductions c"
+            " LEFT JOIN staff s ON s.code = c.recorded_by WHERE c.corrects = ?",
+            (deduction,),
+        ).fetchone()
+        if earlier is not None:
+            raise FieldErrors(
+                {
+                    "deduction": _("{name} already corrected this deduction at {at}.").format(
+                        name=earlier["name"], at=earlier["at"]
+                    )
+                }
+            )
+        note = _free(reason)
+        if not note:
+            raise FieldErrors({"reason": _("Say why the deduction is void.")})
+        cursor = db.execute(
+            "INSERT INTO deductions (staff, at, kind, points, ticket, note, recorded_by, corrects)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                row["staff"],
+                at,
+                row["kind"],
+                row["points"],
+                row["ticket"],
+                note,
+                actor.code,
+                deduction,
+            ),
+        )
+        if row["ticket"]:
+            history = [
+                ("staff", None, row["staff"]),
+                ("kind", None, row["kind"]),
+                ("note", None, note),
+            ]
+            write_history(db, row["ticket"], at, actor.code, "correct_deduction", history, None)
+        return cursor.lastrowid
+
+
+# ---------------------------------------------------------------- reading
+
+_EVENTS = """
+    SELECT 'problem' AS subject, p.id, p.at, p.engineer AS concerns, p.level AS kind,
+           p.points, p.ticket, p.note, p.rep AS recorded_by, c.branch,
+           coalesce(x.state, 'standing') AS state
+    FROM problems p JOIN staff c ON c.code = p.engineer
+    LEFT JOIN appraisal_states x ON x.subject = 'problem' AND x.subject_id = p.id
+    UNION ALL
+    SELECT 'deduction', d.id, d.at, d.staff, d.kind, d.points, d.ticket, d.note,
+           d.recorded_by, c.branch, coalesce(x.state, 'standing')
+    FROM deductions d JOIN staff c ON c.code = d.staff
+    LEFT JOIN appraisal_states x ON x.subject = 'deduction' AND x.subject_id = d.id
+    WHERE d.corrects IS NULL
+      AND NOT EXISTS (SELECT 1 FROM deductions v WHERE v.corrects = d.id)
+"""
+
+
+def _events(store: Store, where: str, params: dict, show_reporter: bool) -> list[AppraisalEvent]:
+    rows = store.query(
+        f"""
+        SELECT e.*, c.name AS concerns_name, coalesce(r.name, e.recorded_by) AS by_name
+        FROM ({_EVENTS}) e JOIN staff c ON c.code = e.concerns
+        LEFT JOIN staff r ON r.code = e.recorded_by
+        WHERE {where} ORDER BY e.at, e.subject, e.id
+        """,
+        params,
+    )
+    reviews = _reviews(store, [(row["subject"], row["id"]) for row in rows])
+    return [
+        AppraisalEvent(
+            subject=row["subject"],
+            id=row["id"],
+            at=row["at"],
+            concerns=row["concerns"],
+            concerns_name=row["concerns_name"],
+            kind=row["kind"] or "",
+            points=None if row["points"] is None else sql_points(row["points"]),
+            ticket=row["ticket"],
+            note=row["note"],
+            recorded_by=row["recorded_by"] if show_reporter else None,
+            recorded_by_name=row["by_name"] if show_reporter else None,
+            state=row["state"],
+            reviews=reviews.get((row["subject"], row["id"]), ()),
+        )
+        for row in rows
+    ]
+
+
+def _reviews(store: Store, keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple]:
+    found: dict[tuple[str, int], list[Review]] = {}
+    for subject in SUBJECTS:
+        ids = [i for s, i in keys if s == subject]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for row in store.query(
+                f"""
+                SELECT v.subject_id, v.at, v.by, coalesce(s.name, v.by) AS by_name, v.action,
+                       v.reason
+                FROM appraisal_reviews v LEFT JOIN staff s ON s.code = v.by
+                WHERE v.subject = ? AND v.subject_id IN ({", ".join("?" * len(chunk))})
+                ORDER BY v.id
+                """,
+                (subject, *chunk),
+            ):
+                found.setdefault((subject, row["subject_id"]), []).append(
+                    Review(row["at"], row["by"], row["by_name"], row["action"], row["reason"])
+                )
+    return {key: tuple(reviews) for key, reviews in found.items()}
+
+
+def events_about(
+    store: Store, actor: Person, person: Person, period: Period, scheme: Scheme
+) -> list[AppraisalEvent]:
+    """Every event recorded against a person in a period, whatever its state.
+
+    The person sees their own (with the reporter only if the branch shows
+    them); their lead and admins see anyone's of the branch, reporter included.
+    """
+    access.check_see_figures(actor, person)
+    show = scheme.show_reporter or actor.code != person.code
+    return _events(
+        store,
+        "e.concerns = :person AND e.at >= :start AND e.at <= :end",
+        {"person": person.code, "start": stamp(period.start), "end": stamp(period.end)},
+        show,
+    )
+
+
+def awaiting_review(store: Store, actor: Person, branch: str) -> list[AppraisalEvent]:
+    """What waits for the lead of a branch: pending events and contested ones, oldest first."""
+    access.check_review(actor, branch)
+    return _events(
+        store,
+        "e.branch = :branch AND e.state IN ('pending', 'contested')",
+        {"branch": branch},
+        True,
+    )
+
+
+# ---------------------------------------------------------------- deciding
+
+# What each decision needs the event to be now, and who takes it.
+_FROM = {
+    "approve": ("pending",),
+    "reject": ("pending",),
+    "uphold": ("contested",),
+    "withdraw": ("contested",),
+    "contest": ("pending", "standing"),
+}
+
+
+def _event(db: Database, subject: str, event_id: int) -> dict:
+    if subject not in SUBJECTS:
+        raise ValueError(f"unknown subject {subject!r}")
+    table, concerns = ("problems", "engineer") if subject == "problem" else ("deductions", "staff")
+    row = db.execute(
+        f"""
+        SELECT e.id, e.at, e.{concerns} AS concerns, c.branch,
+               coalesce(x.state, 'standing') AS state
+        FROM {table} e JOIN staff c ON c.code = e.{concerns}
+        LEFT JOIN appraisal_states x ON x.subject = ? AND x.subject_id = e.id
+        WHERE e.id = ?
+        """,
+        (subject, event_id),
+    ).fetchone()
+    if row is None:
+        raise NotFound(_("There is no such event ({id}).").format(id=event_id))
+    return dict(row)
+
+
+def _state_label(state: str) -> str:
+    return {
+        "standing": _("stands"),
+        "pending": _("waits for review"),
+        "rejected": _("was rejected"),
+        "contested": _("is contested"),
+        "withdrawn": _("was withdrawn"),
+    }[state]
+
+
+def _decide(
+    store: Store,
+    actor: Person,
+    subject: str,
+    event_id: int,
+    action: str,
+    reason: str,
+    now: datetime | None,
+    check,
+) -> None:
+    at = stamp(_now(now))
+    text = _free(reason)
+    with store.write() as db:
+        event = _event(db, subject, event_id)
+        check(event)
+        if event["state"] not in _FROM[action]:
+            raise ReviewRefused(
+                _("This event {state}: it cannot be {action} now.").format(
+                    state=_state_label(event["state"]), action=_action_label(action)
+                )
+            )
+        if action in ("reject", "contest", "withdraw") and not text:
+            raise FieldErrors({"reason": _("Give the reason: it is kept with the event.")})
+        db.execute(
+            "INSERT INTO appraisal_reviews (subject, subject_id, action, at, by, reason)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (subject, event_id, action, at, actor.code, text or None),
+        )
+
+
+def _action_label(action: str) -> str:
+    return {
+        "approve": _("approved"),
+        "reject": _("rejected"),
+        "uphold": _("upheld"),
+        "withdraw": _("withdrawn"),
+        "contest": _("contested"),
+    }[action]
+
+
+def review(
+    store: Store,
+    actor: Person,
+    subject: str,
+    event_id: int,
+    action: str,
+    reason: str = "",
+    now: datetime | None = None,
+) -> None:
+    """The lead's decision: approve or reject a pending event, uphold or withdraw a contested one.
+
+    A lead does not decide on an event they recorded or that is about them.
+    """
+    if action not in ("approve", "reject", "uphold", "withdraw"):
+        raise ValueError(f"unknown decision {action!r}")
+
+    def check(event: dict) -> None:
+        access.check_review(actor, event["branch"])
+        if event["concerns"] == actor.code:
+            raise access.AccessDenied(_("Nobody decides on an event about themselves."))
+
+    _decide(store, actor, subject, event_id, action, reason, now, check)
+
+
+def contest(
+    store: Store,
+    actor: Person,
+    subject: str,
+    event_id: int,
+    reason: str,
+    now: datetime | None = None,
+) -> None:
+    """The person concerned contests an event (申诉) while its period is not closed."""
+
+    def check(event: dict) -> None:
+        access.check_contest(actor, event["concerns"])
+        day = datetime.fromisoformat(event["at"]).date()
+        for period in (Period.of(day), Period.of(day, "quarter")):
+            if month_state(store, event["branch"], period) is not None:
+                raise ReviewRefused(
+                    _("{period} is closed: its events can no longer be contested.").format(
+                        period=period
+                    )
+                )
+        if store.scalar(
+            "SELECT 1 FROM appraisal_reviews WHERE subject = ? AND subject_id = ?"
+            " AND action = 'contest'",
+            (subject, event_id),
+        ):
+            raise ReviewRefused(_("This event was contested before and the lead decided."))
+
+    _decide(store, actor, subject, event_id, "contest", reason, now, check)

@@ -1,0 +1,663 @@
+"""Each measure's counts for a period, per person, aggregated in SQL and handed over as plain data.
+
+One counter per measure id of :mod:`fieldkpi.measures`; only the measures a
+branch's scheme names are counted. Each query groups one period's rows by
+person; nothing reads a whole table into Python. The domain
+(:mod:`fieldkpi.ranking`) turns the counts into values and points.
+
+The time principle of kpi-rules.md is applied here, in the WHERE terms: a
+ticket counts by its *first* completion and by who held it then
+(``completed_engineer``), an open ticket by who held it when it crossed the
+open limit, and a ticket that stood cancelled at as-of counts nowhere
+(:mod:`storage.timeline`). The drill-down (storage/drilldown.py) lists rows
+with these very terms, so the facts it shows are the ones counted.
+
+What would regroup millions of rows for every ranking is counted at write
+time instead, by triggers (storage/migrations.py): workload per person, day
+and month (m005), and each month's tickets per person by day bucket, rating
+and visit (m010, ``ticket_month_facts``, which counts cancelled tickets too).
+Months judged whole read those counts and take away the few tickets that
+stood cancelled at as-of; a month cut short by as-of reads the rows
+themselves, which the summaries must agree with (tests/test_summaries.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time, timedelta
+from fractions import Fraction
+from typing import Any
+
+from fieldkpi.figures import Person, PersonFigures, PoolFigures, TicketCounts, WorkloadMonth
+from fieldkpi.measures import entered_metric
+from fieldkpi.period import Judgement, Period, stamp
+from fieldkpi.scheme import Kpi, Scheme, exact
+from storage.db import Store
+from storage.timeline import cancelled_at, engineer_at
+
+# The ticket column of the person a ticket's facts count for, by role and fact (kpi-rules
+# §1, §2, §4): a completion for its holder then, a callback and a visit for the ticket's own.
+COMPLETED_BY = {"engineer": "t.completed_engineer", "rep": "t.rep"}
+SERVED_BY = {"engineer": "t.engineer", "rep": "t.rep"}
+SIDE = {"engineer": "engineer", "rep": "rep"}
+
+NOT_CANCELLED = f"NOT {cancelled_at(':as_of')}"
+CALENDAR_DAY = (
+    "CAST(julianday(substr(t.first_completed_at, 1, 10))"
+    " - julianday(substr(t.received_at, 1, 10)) AS INTEGER) + 1"
+)  # §1: received and completed on the same date = day 1
+HOURS_DAY = (
+    "(CAST(strftime('%s', t.first_completed_at) AS INTEGER)"
+    " - CAST(strftime('%s', t.received_at) AS INTEGER)) / 86400 + 1"
+)  # day_basis = "24h": whole 24-hour spans from receipt
+DAY = {"calendar": CALENDAR_DAY, "24h": HOURS_DAY}
+SECONDS_TO_COMPLETE = (
+    "(CAST(strftime('%s', t.first_completed_at) AS INTEGER)"
+    " - CAST(strftime('%s', t.received_at) AS INTEGER))"
+)
+COMPLETED_IN = "t.first_completed_at >= :lo AND t.first_completed_at <= :hi"
+RATED_IN = "t.rating IS NOT NULL AND t.callback_at >= :lo AND t.callback_at <= :hi"
+VISIT = "coalesce(t.visited_at, t.first_completed_at)"
+VISITED_IN = f"t.kind != 'inshop_repair' AND {VISIT} >= :lo AND {VISIT} <= :hi"
+# §1's O: no first completion and no cancellation that began by as-of, received before the
+# limit; in three disjoint parts so that each walks an index of its own.
+OPEN_PARTS = (
+    "t.first_completed_at IS NULL AND t.cancelled_at IS NULL",
+    "t.first_completed_at > :as_of AND (t.cancelled_at IS NULL OR t.cancelled_at > :as_of)",
+    "t.first_completed_at IS NULL AND t.cancelled_at > :as_of",
+)
+# The moment a ticket crossed the open limit: the first second of date(received) + days + 1.
+CROSSED = "datetime(substr(t.received_at, 1, 10), '+' || (:open_days + 1) || ' days')"
+# Problem reports and deductions count once they stand (kpi-rules §5): not pending,
+# rejected, contested or withdrawn. A deduction corrected by another row is void, and so
+# is the correcting row: deductions are append-only, a correction is recorded.
+STANDING = (
+    "NOT EXISTS (SELECT 1 FROM appraisal_states x"
+    " WHERE x.subject = '{subject}' AND x.subject_id = {alias}.id)"
+)
+PROBLEM_STANDS = STANDING.format(subject="problem", alias="p")
+DEDUCTION_COUNTS = (
+    "d.corrects IS NULL AND NOT EXISTS (SELECT 1 FROM deductions c WHERE c.corrects = d.id)"
+    f" AND {STANDING.format(subject='deduction', alias='d')}"
+)
+PROBLEM_IN = "p.at >= :start AND p.at <= :end"
+DEDUCTION_IN = "d.at >= :start AND d.at <= :end"
+
+# Columns of ticket_month_facts (m010).
+DAY_COLUMNS = (*(f"day{k}" for k in range(1, 8)), "late")
+RATING_COLUMNS = tuple(f"rated{k}" for k in range(1, 6))
+
+
+class Window:
+    """The SQL parameters of one judged period, shared by every counter below.
+
+    ``whole`` are the calendar months inside the window that the month counts
+    of m010 hold entirely (all of them for a period judged at its end); the
+    rest of the window (``lo`` … ``hi``, empty when ``lo`` > ``hi``) is read
+    from the rows.
+    """
+
+    def __init__(self, judgement: Judgement, settings: dict[str, Any], branch: str | None) -> None:
+        period, end = judgement.period, judgement.window_end
+        self.judgement = judgement
+        self.branch = branch
+        self.day_basis = settings["day_basis"]
+        open_days = settings["open_days"]
+        self.whole = (
+            [m for m in period.months() if m.end <= end] if self.day_basis == "calendar" else []
+        )
+        rest_start = self.whole[-1].shift(1).start if self.whole else period.start
+        self.params: dict[str, Any] = {
+            "start": stamp(period.start),
+            "end": stamp(end),
+            "as_of": stamp(judgement.as_of),
+            "open_days": open_days,
+            "open_before": stamp(
+                datetime.combine(judgement.as_of.date() - timedelta(days=open_days), time())
+            ),
+            "lo": stamp(rest_start),
+            "hi": stamp(end),
+            "first_month": str(period.months()[0]),
+            "last_month": str(period.months()[-1]),
+            "whole_first": str(self.whole[0]) if self.whole else "",
+            "whole_last": str(self.whole[-1]) if self.whole else "",
+            "year_start": stamp(period.year_start().start),
+            "branch": branch,
+        }
+        self.rest = rest_start <= end
+
+    def narrowing(self, column: str, role: str) -> str:
+        """For one branch, a join on the people of its role; for every branch, nothing.
+
+        One branch's rows are found from its few staff, each by their own index.
+        For the whole country the join would look up a person for each of a
+        million rows, costing more than the scan itself: the rows of everyone
+        are grouped by person instead, and :func:`pool_figures` keeps the
+        people it ranks.
+        """
+        if self.branch is None:
+            return ""
+        return f"JOIN staff s ON s.code = {column} AND s.role = '{role}' AND s.branch = :branch"
+
+    def whole_range(self) -> str:
+        return "f.month >= :whole_first AND f.month <= :whole_last"
+
+
+def _grouped(rows: Iterable, width: int) -> dict[str, list[int]]:
+    """Sum rows (person, n1 … n_width) per person."""
+    totals: dict[str, list[int]] = {}
+    for person, *numbers in rows:
+        if person is None:
+            continue
+        into = totals.setdefault(person, [0] * width)
+        for i, n in enumerate(numbers):
+            into[i] += n or 0
+    return totals
+
+
+def _month_facts(store: Store, w: Window, role: str, columns: tuple[str, ...]) -> list[tuple]:
+    """(person, *columns) from the month counts of the window's whole months."""
+    if not w.whole:
+        return []
+    rows = store.query(
+        f"""
+        SELECT f.person, {", ".join(f"f.{c}" for c in columns)}
+        FROM ticket_month_facts f {w.narrowing("f.person", role)}
+        WHERE f.side = '{SIDE[role]}' AND {w.whole_range()}
+        """,
+        w.params,
+    )
+    return [tuple(row) for row in rows]
+
+
+def _whole_cancelled(w: Window, fact_in: str, index: str) -> str:
+    """Tickets once cancelled with a fact in the whole months that stood cancelled at as-of.
+
+    The month counts hold them; these are taken away again. ``index`` is the
+    partial index on the fact's time over once-cancelled tickets (m010).
+    """
+    whole = fact_in.replace(":lo", ":whole_start").replace(":hi", ":whole_end")
+    return (
+        f"FROM tickets t INDEXED BY {index}"
+        f" WHERE t.cancel_seen = 1 AND {whole} AND {cancelled_at(':as_of')}"
+    )
+
+
+def _whole_params(w: Window) -> dict[str, Any]:
+    if not w.whole:
+        return {}
+    return {"whole_start": stamp(w.whole[0].start), "whole_end": stamp(w.whole[-1].end)}
+
+
+# ------------------------------------------------------------------ §1 timeliness
+
+
+def _bucket(w: Window) -> str:
+    return f"min(max({DAY[w.day_basis]}, 1), 8)"
+
+
+def timeliness_counts(store: Store, w: Window, role: str) -> dict[str, TicketCounts]:
+    """§1: first completions in the window by day bucket, and tickets open past the limit."""
+    owner = COMPLETED_BY[role]
+    params = w.params | _whole_params(w)
+    days = _grouped(_month_facts(store, w, role, DAY_COLUMNS), 8)
+    buckets = ", ".join(f"sum(b = {k})" for k in range(1, 9))
+    if w.whole:
+        for person, *numbers in store.query(
+            f"SELECT {owner}, {buckets} FROM (SELECT t.*, {_bucket(w)} AS b "
+            f"{_whole_cancelled(w, COMPLETED_IN, 'tickets_cancel_seen_completed')}) t"
+            f" GROUP BY 1",
+            params,
+        ):
+            into = days.setdefault(person, [0] * 8)
+            for i, n in enumerate(numbers):
+                into[i] -= n
+    if w.rest:
+        rows = store.query(
+            f"""
+            SELECT {owner}, {buckets} FROM (
+                SELECT t.completed_engineer, t.rep, {_bucket(w)} AS b
+                FROM tickets t {w.narrowing(owner, role)}
+                WHERE {COMPLETED_IN} AND {NOT_CANCELLED}
+            ) t GROUP BY 1
+            """,
+            params,
+        )
+        for person, *numbers in rows:
+            into = days.setdefault(person, [0] * 8)
+            for i, n in enumerate(numbers):
+                into[i] += n
+    opened = open_over_limit(store, w, role)
+    counts = {
+        person: TicketCounts(by_day=tuple(n[:7]), late=n[7], open_over=opened.pop(person, 0))
+        for person, n in days.items()
+    }
+    counts.update({person: TicketCounts(open_over=n) for person, n in opened.items()})
+    return counts
+
+
+def open_holder(role: str) -> str:
+    """SQL: who an open ticket counts against — its holder when it crossed the limit (§1)."""
+    return engineer_at(CROSSED) if role == "engineer" else "t.rep"
+
+
+def open_tickets_sql(w: Window, select: str) -> str:
+    """The tickets of §1's O at the window's as-of, in its three index-walking parts."""
+    branch = " AND t.branch = :branch" if w.branch is not None else ""
+    return " UNION ALL ".join(
+        f"SELECT {select} FROM tickets t WHERE {part} AND t.received_at < :open_before"
+        f"{branch} AND {NOT_CANCELLED}"
+        for part in OPEN_PARTS
+    )
+
+
+def open_over_limit(store: Store, w: Window, role: str) -> dict[str, int]:
+    rows = store.query(
+        f"SELECT holder, count(*) FROM ({open_tickets_sql(w, f'{open_holder(role)} AS holder')})"
+        " WHERE holder IS NOT NULL GROUP BY holder",
+        w.params,
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+# ------------------------------------------------------------------ §2, §4: callbacks and visits
+
+
+def rating_counts(store: Store, w: Window, role: str) -> dict[str, tuple[int, ...]]:
+    """§4: callbacks in the window on the person's tickets, counted per rating 1–5."""
+    owner = SERVED_BY[role]
+    ratings = ", ".join(f"sum(t.rating = {k})" for k in range(1, 6))
+    totals = _grouped(_month_facts(store, w, role, RATING_COLUMNS), 5)
+    params = w.params | _whole_params(w)
+    if w.whole:
+        for person, *numbers in store.query(
+            f"SELECT {owner}, {ratings} "
+            f"{_whole_cancelled(w, RATED_IN, 'tickets_cancel_seen_rated')} GROUP BY 1",
+            params,
+        ):
+            into = totals.setdefault(person, [0] * 5)
+            for i, n in enumerate(numbers):
+                into[i] -= n
+    if w.rest:
+        for person, *numbers in store.query(
+            f"SELECT {owner}, {ratings} FROM tickets t {w.narrowing(owner, role)}"
+            f" WHERE {RATED_IN} AND {NOT_CANCELLED} GROUP BY 1",
+            params,
+        ):
+            into = totals.setdefault(person, [0] * 5)
+            for i, n in enumerate(numbers):
+                into[i] += n
+    return {person: tuple(n) for person, n in totals.items()}
+
+
+def visit_counts(store: Store, w: Window) -> dict[str, int]:
+    """§2: the rep's on-site tickets visited (else first completed) in the window."""
+    totals = {p: n[0] for p, n in _grouped(_month_facts(store, w, "rep", ("visits",)), 1).items()}
+    params = w.params | _whole_params(w)
+    if w.whole:
+        for person, n in store.query(
+            f"SELECT t.rep, count(*) "
+            f"{_whole_cancelled(w, VISITED_IN, 'tickets_cancel_seen_visited')} GROUP BY 1",
+            params,
+        ):
+            totals[person] = totals.get(person, 0) - n
+    if w.rest:
+        for person, n in store.query(
+            f"SELECT t.rep, count(*) FROM tickets t {w.narrowing('t.rep', 'rep')}"
+            f" WHERE {VISITED_IN} AND {NOT_CANCELLED} GROUP BY 1",
+            params,
+        ):
+            totals[person] = totals.get(person, 0) + n
+    return totals
+
+
+def problem_counts(store: Store, w: Window) -> dict[str, dict[str, Any]]:
+    """§2: the points of the standing problem reports each rep filed in the window."""
+    rows = store.query(
+        f"""
+        SELECT p.rep, total(p.points), sum(p.points IS NULL) FROM problems p
+        {w.narrowing("p.rep", "rep")}
+        WHERE {PROBLEM_IN} AND {PROBLEM_STANDS} GROUP BY p.rep
+        """,
+        w.params,
+    )
+    return {
+        rep: {"problem_points": sql_points(points), "unscored": unscored}
+        for rep, points, unscored in rows
+    }
+
+
+def sql_points(total: float) -> Fraction:
+    """SQL sums points as binary floats; points are entered with a few decimals."""
+    return exact(f"{total:.6f}")
+
+
+# ------------------------------------------------------------------ §3 workload
+
+
+def workload_months(
+    store: Store, w: Window, since: str, role: str = "rep"
+) -> list[tuple[str, WorkloadMonth]]:
+    """(branch, month) of each person's workload per month from ``since`` to the window's end.
+
+    Read from the summaries triggers keep on every action written (m005):
+    whole months from ``rep_month_workload``, the days of a month that the
+    window's end cuts short from ``staff_day_actions``, and only the actions of
+    the day the window ends on, up to that second.
+    """
+    end = datetime.fromisoformat(w.params["end"])
+    whole_day = end.time() == time(23, 59, 59)  # the window holds all of its last day
+    cut = end.date() + timedelta(days=1) if whole_day else end.date()  # first day not whole
+    join = w.narrowing("{col}", role)
+    rows = store.query(
+        f"""
+        WITH counted(staff, month, workload, active_days) AS (
+            SELECT m.staff, m.month, m.workload, m.active_days
+            FROM rep_month_workload m {join.format(col="m.staff")}
+            WHERE m.month >= :since_month AND m.month < :cut_month
+            UNION ALL
+            SELECT staff, :cut_month, sum(actions), count(*) FROM (
+                SELECT d.staff, d.actions FROM staff_day_actions d {join.format(col="d.staff")}
+                WHERE d.day >= :cut_first AND d.day >= :since_day AND d.day < :cut_day
+                UNION ALL
+                SELECT a.staff, count(*) FROM actions a {join.format(col="a.staff")}
+                WHERE a.at >= :cut_start AND a.at >= :since AND a.at <= :end
+                GROUP BY a.staff
+            )
+            GROUP BY staff
+        )
+        SELECT s.branch, c.staff, c.month, c.workload, c.active_days, att.days
+        FROM counted c JOIN staff s ON s.code = c.staff AND s.role = '{role}'
+        LEFT JOIN attendance att ON att.staff = c.staff AND att.month = c.month
+        ORDER BY c.staff, c.month
+        """,
+        w.params
+        | {
+            "since": since,
+            "since_month": since[:7],
+            "since_day": since[:10],
+            "cut_month": cut.isoformat()[:7],
+            "cut_first": cut.replace(day=1).isoformat(),
+            "cut_day": cut.isoformat(),
+            "cut_start": stamp(datetime.combine(cut, time())),
+        },
+    )
+    return [
+        (branch, WorkloadMonth(staff, month, workload, days, active))
+        for branch, staff, month, workload, active, days in rows
+    ]
+
+
+def attendance_counts(store: Store, w: Window, role: str) -> dict[str, dict[str, Any]]:
+    """Days absent in the period's months, for people whose attendance says so."""
+    rows = store.query(
+        f"""
+        SELECT att.staff, sum(att.absent) FROM attendance att {w.narrowing("att.staff", role)}
+        WHERE att.month >= :first_month AND att.month <= :last_month AND att.absent IS NOT NULL
+        GROUP BY att.staff
+        """,
+        w.params,
+    )
+    return {staff: {"absent": absent} for staff, absent in rows}
+
+
+# ------------------------------------------------------------------ tickets as schemes count them
+
+
+def ticket_counts(store: Store, w: Window, role: str, kpi: Kpi) -> dict[str, dict[str, Any]]:
+    """The completed tickets of the window for the measures of schemes.md that read them."""
+    owner = COMPLETED_BY[role]
+    seconds = SECONDS_TO_COMPLETE
+    if kpi.measure == "resolved_within":
+        value = f"sum({seconds} <= :limit)"
+        params = {"limit": int(kpi.settings["hours"] * 3600)}
+        name = "within"
+    elif kpi.measure == "first_time_fix":
+        reopened = (
+            "EXISTS (SELECT 1 FROM ticket_history h WHERE h.ticket = t.code AND h.step = 'reopen'"
+            " AND h.at > t.first_completed_at AND h.at <= :as_of"
+            " AND h.at <= datetime(t.first_completed_at, '+' || :days || ' days'))"
+        )
+        value = f"sum(NOT {reopened})"
+        params = {"days": int(kpi.settings["days"])}
+        name = "fixed"
+    elif kpi.measure == "cycle_hours":
+        value, params, name = f"sum({seconds})", {}, "seconds"
+    else:  # completed
+        value, params, name = "count(*)", {}, "completed"
+    rows = store.query(
+        f"""
+        SELECT {owner}, count(*), {value} FROM tickets t {w.narrowing(owner, role)}
+        WHERE t.first_completed_at >= :start AND t.first_completed_at <= :end AND {NOT_CANCELLED}
+        GROUP BY 1
+        """,
+        w.params | params,
+    )
+    return {person: {"completed": n, name: v or 0} for person, n, v in rows}
+
+
+FIRST_DISPATCH = (
+    "CASE WHEN t.timeline THEN (SELECT min(l.since) FROM ticket_timeline l"
+    " WHERE l.ticket = t.code AND l.engineer IS NOT NULL) ELSE t.dispatched_at END"
+)
+FIRST_ENGINEER = (
+    "CASE WHEN t.timeline THEN (SELECT l.engineer FROM ticket_timeline l"
+    " WHERE l.ticket = t.code AND l.engineer IS NOT NULL ORDER BY l.since, l.id LIMIT 1)"
+    " ELSE t.engineer END"
+)
+
+
+def dispatch_counts(store: Store, w: Window, role: str) -> dict[str, dict[str, Any]]:
+    """Tickets first dispatched in the window: how many, and the seconds from receipt."""
+    owner = FIRST_ENGINEER if role == "engineer" else "t.rep"
+    branch = " AND t.branch = :branch" if w.branch is not None else ""
+    rows = store.query(
+        f"""
+        SELECT person, count(*), sum(seconds) FROM (
+            SELECT {owner} AS person, {FIRST_DISPATCH} AS first,
+                   CAST(strftime('%s', {FIRST_DISPATCH}) AS INTEGER)
+                   - CAST(strftime('%s', t.received_at) AS INTEGER) AS seconds
+            FROM tickets t
+            WHERE t.dispatched_at >= :start AND t.received_at <= :end AND {NOT_CANCELLED}{branch}
+        )
+        WHERE first >= :start AND first <= :end AND person IS NOT NULL
+        GROUP BY person
+        """,
+        w.params,
+    )
+    return {person: {"dispatched": n, "seconds": s or 0} for person, n, s in rows}
+
+
+# ------------------------------------------------------------------ events and entered values
+
+
+def adjustment_counts(
+    store: Store, w: Window, role: str
+) -> dict[str, dict[str, tuple[int, Fraction]]]:
+    """§5: standing events per person and kind: how many, and the points entered with them."""
+    rows = store.query(
+        f"""
+        SELECT d.staff, d.kind, count(*), total(d.points)
+        FROM deductions d {w.narrowing("d.staff", role)}
+        WHERE {DEDUCTION_IN} AND {DEDUCTION_COUNTS}
+        GROUP BY d.staff, d.kind
+        """,
+        w.params,
+    )
+    result: dict[str, dict[str, tuple[int, Fraction]]] = defaultdict(dict)
+    for staff, kind, count, points in rows:
+        result[staff][kind] = (count, sql_points(points))
+    return result
+
+
+def entered_values(store: Store, w: Window, role: str, metric: str) -> dict[str, dict[str, Any]]:
+    """The latest value entered for each person, metric and period (schemes.md ``entered.*``)."""
+    rows = store.query(
+        f"""
+        SELECT sc.staff, sc.value FROM scores sc {w.narrowing("sc.staff", role)}
+        WHERE sc.period = :period AND sc.metric = :metric
+          AND sc.id = (SELECT max(l.id) FROM scores l
+                       WHERE l.period = sc.period AND l.staff = sc.staff AND l.metric = sc.metric)
+        """,
+        w.params | {"period": str(w.judgement.period), "metric": metric},
+    )
+    return {staff: {"value": exact(value)} for staff, value in rows}
+
+
+# ------------------------------------------------------------------ people and pools
+
+
+def ranked_people(
+    store: Store, branch: str | None, role: str, judgement: Judgement
+) -> list[Person]:
+    """Staff of the role (and branch) employed at some point in the period (§6)."""
+    period = judgement.period
+    sql = """
+        SELECT code, name, branch, role, hired_on, left_on FROM staff
+        WHERE role = :role
+          AND (hired_on IS NULL OR hired_on <= :last_day)
+          AND (left_on IS NULL OR left_on >= :first_day)
+    """
+    params = {
+        "role": role,
+        "first_day": period.first_day.isoformat(),
+        "last_day": period.last_day.isoformat(),
+    }
+    if branch is not None:
+        sql += " AND branch = :branch"
+        params["branch"] = branch
+    return [person_from_row(row) for row in store.query(sql + " ORDER BY code", params)]
+
+
+def person_from_row(row) -> Person:
+    return Person(
+        code=row["code"],
+        name=row["name"],
+        branch=row["branch"],
+        role=row["role"],
+        hired_on=_date(row["hired_on"]),
+        left_on=_date(row["left_on"]),
+    )
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def branch_codes(store: Store) -> list[str]:
+    return [row[0] for row in store.query("SELECT code FROM branches ORDER BY code")]
+
+
+def _months_of(period: Period, months: list[WorkloadMonth]) -> list[WorkloadMonth]:
+    inside = {str(m) for m in period.months()}
+    return [m for m in months if m.period in inside]
+
+
+def kpi_counts(
+    store: Store, w: Window, role: str, kpis: Iterable[Kpi], months: dict[str, list]
+) -> dict[tuple, dict[str, dict[str, Any]]]:
+    """The counts of every KPI's measure, by KPI key and person (each key counted once)."""
+    counted: dict[tuple, dict[str, dict[str, Any]]] = {}
+    cache: dict[str, Any] = {}
+
+    def once(name: str, count: Callable[[], Any]) -> Any:
+        if name not in cache:
+            cache[name] = count()
+        return cache[name]
+
+    period = w.judgement.period
+    for kpi in kpis:
+        if kpi.key in counted:
+            continue
+        m = kpi.measure
+        if m == "timeliness":
+            found = {
+                p: {"tickets": c}
+                for p, c in once(m, lambda: timeliness_counts(store, w, role)).items()
+            }
+        elif m in ("satisfaction_rate", "satisfaction_mean"):
+            found = {
+                p: {"ratings": r}
+                for p, r in once("ratings", lambda: rating_counts(store, w, role)).items()
+            }
+        elif m == "feedback_rate":
+            problems = once("problems", lambda: problem_counts(store, w))
+            visits = once("visits", lambda: visit_counts(store, w))
+            found = {
+                p: {"visits": visits.get(p, 0), **problems.get(p, {})}
+                for p in problems.keys() | visits.keys()
+            }
+        elif m in ("saturation", "workload"):
+            found = {p: {"months": _months_of(period, ms)} for p, ms in months.items()}
+        elif m in ("resolved_within", "first_time_fix", "cycle_hours", "completed"):
+            found = ticket_counts(store, w, role, kpi)
+        elif m == "dispatch_minutes":
+            found = once(m, lambda: dispatch_counts(store, w, role))
+        elif m == "attendance.absent":
+            found = once(m, lambda: attendance_counts(store, w, role))
+        elif m.startswith("adjustments."):
+            kind = m.partition(".")[2]
+            events = once("adjustments", lambda: adjustment_counts(store, w, role))
+            found = {p: {"events": kinds[kind][0]} for p, kinds in events.items() if kind in kinds}
+        else:
+            metric = entered_metric(m)
+            found = entered_values(store, w, role, metric)
+        counted[kpi.key] = found
+    return counted
+
+
+def pool_figures(
+    store: Store,
+    role: str,
+    judgement: Judgement,
+    schemes: dict[str, Scheme],
+    branch: str | None = None,
+) -> dict[str, PoolFigures]:
+    """The figures of each branch of ``schemes`` for a role, from one snapshot of the database.
+
+    Branches whose schemes count alike (the same open limit and day basis)
+    are counted together: for the whole country one pass per measure, for
+    one branch a pass over its own people.
+    """
+    by_plan: dict[tuple, list[str]] = defaultdict(list)
+    for code, scheme in schemes.items():
+        plan = (scheme.settings["open_days"], scheme.settings["day_basis"])
+        by_plan[plan].append(code)
+    result: dict[str, PoolFigures] = {}
+    with store.read():
+        for (open_days, day_basis), codes in by_plan.items():
+            one = codes[0] if len(codes) == 1 else branch
+            w = Window(judgement, {"open_days": open_days, "day_basis": day_basis}, one)
+            people = ranked_people(store, one, role, judgement)
+            kpis = {k.key: k for code in codes for k in schemes[code].kpis_of(role)}
+            wanted = {"saturation", "workload"} & {k.measure for k in kpis.values()}
+            history: list[tuple[str, WorkloadMonth]] = []
+            months: dict[str, list[WorkloadMonth]] = defaultdict(list)
+            if wanted:
+                since = w.params["year_start"] if "saturation" in wanted else w.params["start"]
+                history = workload_months(store, w, since, role)
+                for _branch, month in history:
+                    months[month.staff].append(month)
+            counts = kpi_counts(store, w, role, kpis.values(), months)
+            events = adjustment_counts(store, w, role)
+            for code in codes:
+                result[code] = PoolFigures(code, role, judgement, people=[], workload_history=[])
+            for person in people:
+                if person.branch not in result or person.branch not in codes:
+                    continue
+                result[person.branch].people.append(
+                    PersonFigures(
+                        person=person,
+                        counts={
+                            key: found[person.code]
+                            for key, found in counts.items()
+                            if person.code in found
+                        },
+                        adjustments=events.get(person.code, {}),
+                    )
+                )
+            for staff_branch, month in history:
+                if staff_branch in result and staff_branch in codes:
+                    result[staff_branch].workload_history.append(month)
+    return result

@@ -1,0 +1,163 @@
+"""Values entered from outside for a period (schemes.md ``entered.*``): a lead types them, or
+the ``scores`` CSV kind imports them.
+
+Every entry is a new row of the append-only ``scores`` table (m011): the
+latest row of a (period, staff, metric) is the value, the ones before it
+its history, with who entered each and when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from fieldkpi import access
+from fieldkpi.cleantext import clean_text
+from fieldkpi.figures import Person
+from fieldkpi.i18n import _
+from fieldkpi.period import Judgement, Period, stamp
+from fieldkpi.scheme import Scheme
+from storage.db import Store
+from storage.errors import NotFound
+from storage.measures import ranked_people
+from storage.people import staff_by_code
+from storage.tickets import FieldErrors
+
+# Entered values are shares, counts, speeds or points: anything larger is a typing mistake.
+LARGEST = Decimal(1_000_000)
+
+
+@dataclass(frozen=True)
+class ScoreEntry:
+    """One entry of a value: the value, its note, who entered it and when."""
+
+    period: str
+    staff: str
+    metric: str
+    value: Decimal
+    note: str | None
+    at: str
+    by: str
+    by_name: str
+
+
+def parse_value(text: str) -> Decimal:
+    """A typed value: a finite decimal, ``12.5`` or ``93%`` (a share)."""
+    text = text.strip().replace(",", "")
+    share = text.endswith("%")
+    try:
+        value = Decimal(text.removesuffix("%"))
+    except InvalidOperation as exc:
+        raise ValueError(_("Enter a number, like 85 or 0.93 or 93%.")) from exc
+    if not value.is_finite() or abs(value) > LARGEST:
+        raise ValueError(_("Enter a number between −1,000,000 and 1,000,000."))
+    return value / 100 if share else value
+
+
+def record_score(
+    store: Store,
+    actor: Person,
+    scheme: Scheme,
+    staff: str,
+    period: Period,
+    metric: str,
+    value: str,
+    note: str = "",
+    now: datetime | None = None,
+) -> ScoreEntry:
+    """Enter (or change) a value of the person's scheme for a period; the lead's or an admin's."""
+    person = staff_by_code(store, staff)
+    if person is None:
+        raise NotFound(_("There is nobody with the code {code}.").format(code=staff))
+    access.check_enter_scores(actor, person.branch)
+    errors = {}
+    if metric not in scheme.entered_metrics(person.role):
+        errors["metric"] = _("{name}'s scheme takes no value called {metric}.").format(
+            name=person.name, metric=metric
+        )
+    try:
+        number = parse_value(value)
+    except ValueError as exc:
+        errors["value"] = str(exc)
+    if errors:
+        raise FieldErrors(errors)
+    at = stamp((now or datetime.now()).replace(microsecond=0))
+    text = clean_text(note).strip() or None
+    with store.write() as db:
+        db.execute(
+            "INSERT INTO scores (period, staff, metric, value, note, at, by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (str(period), person.code, metric, str(number), text, at, actor.code),
+        )
+    return ScoreEntry(str(period), person.code, metric, number, text, at, actor.code, actor.name)
+
+
+def score_history(
+    store: Store, actor: Person, staff: str, period: Period, metric: str
+) -> list[ScoreEntry]:
+    """Every entry of one value, oldest first."""
+    person = staff_by_code(store, staff)
+    if person is None:
+        raise NotFound(_("There is nobody with the code {code}.").format(code=staff))
+    access.check_see_figures(actor, person)
+    rows = store.query(
+        """
+        SELECT sc.*, coalesce(s.name, sc.by) AS by_name FROM scores sc
+        LEFT JOIN staff s ON s.code = sc.by
+        WHERE sc.period = ? AND sc.staff = ? AND sc.metric = ? ORDER BY sc.id
+        """,
+        (str(period), staff, metric),
+    )
+    return [_entry(row) for row in rows]
+
+
+def latest_scores(
+    store: Store, actor: Person, branch: str, period: Period
+) -> dict[tuple[str, str], ScoreEntry]:
+    """The current value of each (staff, metric) of a branch's period."""
+    access.check_enter_scores(actor, branch)
+    rows = store.query(
+        """
+        SELECT sc.*, coalesce(s.name, sc.by) AS by_name FROM scores sc
+        JOIN staff p ON p.code = sc.staff AND p.branch = :branch
+        LEFT JOIN staff s ON s.code = sc.by
+        WHERE sc.period = :period AND sc.id = (
+            SELECT max(l.id) FROM scores l
+            WHERE l.period = sc.period AND l.staff = sc.staff AND l.metric = sc.metric)
+        """,
+        {"branch": branch, "period": str(period)},
+    )
+    return {(row["staff"], row["metric"]): _entry(row) for row in rows}
+
+
+def missing_scores(
+    store: Store, scheme: Scheme, period: Period, branch: str | None = None
+) -> list[tuple[Person, str]]:
+    """Each ranked person of the scheme's roles and a metric of theirs with no value entered."""
+    judgement = Judgement(period, period.end)
+    entered = {
+        (row[0], row[1])
+        for row in store.query(
+            "SELECT DISTINCT staff, metric FROM scores WHERE period = ?", (str(period),)
+        )
+    }
+    missing = []
+    for role in scheme.roles:
+        metrics = sorted(scheme.entered_metrics(role))
+        for person in ranked_people(store, branch, role, judgement):
+            missing += [(person, m) for m in metrics if (person.code, m) not in entered]
+    return missing
+
+
+def _entry(row) -> ScoreEntry:
+    return ScoreEntry(
+        row["period"],
+        row["staff"],
+        row["metric"],
+        Decimal(row["value"]),
+        row["note"],
+        row["at"],
+        row["by"],
+        row["by_name"],
+    )
