@@ -185,7 +185,7 @@ class Scheme:
     money: Money
     show_reporter: bool = True
     preset: str = DEFAULT_PRESET
-    source: tuple[str, ...] = ()
+    source: tuple[str, ...] = field(default=(), compare=False)
     data: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def kpis_of(self, role: str) -> tuple[Kpi, ...]:
@@ -539,17 +539,29 @@ class _Reader:
         self.problems: list[str] = []
 
     def problem(self, path: str, text: str) -> None:
-        place = next(
-            (
-                layer.where(path)
-                for layer in reversed(self.layers)
-                if layer.text and locate(layer.text, path)
-            ),
-            self.where,
-        )
+        """Record a problem at ``path`` of the merged scheme, placed in the file that set it."""
+        place = self.where
+        for layer in reversed(self.layers):
+            own = self._layer_path(layer, path)
+            if own is not None and layer.text and locate(layer.text, own):
+                place = layer.where(own)
+                break
         self.problems.append(
             _("{where}: {key} {problem}").format(where=place, key=path, problem=text)
         )
+
+    def _layer_path(self, layer: Layer, path: str) -> str | None:
+        """``path`` as the layer spells it: a list's entry by its own place in that file."""
+        head, dot, rest = path.partition(".")
+        section, bracket, index = head.partition("[")
+        if not bracket or section not in MATCHED_BY:
+            return path
+        merged = self.data.get(section, [])[int(index.rstrip("]"))]
+        keys = MATCHED_BY[section]
+        for n, entry in enumerate(layer.data.get(section, [])):
+            if isinstance(entry, dict) and all(entry.get(k) == merged.get(k) for k in keys):
+                return f"{section}[{n}]{dot}{rest}"
+        return None
 
     # -- typed values
 

@@ -68,10 +68,19 @@ def translate(layer: Layer, merged: Mapping[str, Any]) -> tuple[dict[str, Any], 
             elif section == "problems" and key == "default_points":
                 first = next(iter(merged.get("problem", [])), {"level": "standard"})
                 data.setdefault("problem", []).append({"level": first["level"], "points": value})
-            elif section == "deductions" and (
-                key == "roles" or any(a["kind"] == key for a in merged.get("adjustment", []))
-            ):
+            elif section == "deductions" and (key == "roles" or _priced(merged, key)):
                 _deduction(data, merged, key, value)
+            elif section == "deductions" and _priced(merged, key) is False:
+                forfeits = _adjustment(merged, key).get("forfeit")
+                problems.append(
+                    _("{where}: deductions.{kind} takes no points: it {does}").format(
+                        where=layer.where(f"{section}.{key}"),
+                        kind=key,
+                        does=_("forfeits the month")
+                        if forfeits
+                        else _("carries the points entered with each event"),
+                    )
+                )
             elif section == "rewards" and key in ("top", "bottom", "roles"):
                 data.setdefault("money", {})[key] = value
             else:
@@ -83,6 +92,19 @@ def translate(layer: Layer, merged: Mapping[str, Any]) -> tuple[dict[str, Any], 
     if kpis:
         data["kpi"] = [*data.get("kpi", []), *kpis.values()]
     return data, problems
+
+
+def _adjustment(merged: Mapping[str, Any], kind: str) -> dict[str, Any]:
+    return next((a for a in merged.get("adjustment", []) if a.get("kind") == kind), {})
+
+
+def _priced(merged: Mapping[str, Any], kind: str) -> bool | None:
+    """Whether a kind of the base has a fixed price (True), an amount of another sort
+    (False), or is no kind of it (None)."""
+    adjustment = _adjustment(merged, kind)
+    if not adjustment:
+        return None
+    return "points" in adjustment
 
 
 def _deduction(data: dict[str, Any], merged: Mapping[str, Any], key: str, value: Any) -> None:

@@ -1,7 +1,9 @@
-"""fieldkpi.kpi against kpi-rules.md, one rule at a time, with every number worked by hand.
+"""The formulas of kpi-rules.md, one rule at a time, with every number worked by hand.
 
-The formulas take plain counts; which bucket a ticket falls in (day(t), the
-30-day limit) is decided in SQL by storage.figures and is not tested here.
+The formulas take plain counts (``fieldkpi.kpi``) and each measure turns a
+person's counts into its value (``fieldkpi.measures``); which bucket a ticket
+falls in (day(t), the 30-day limit) is decided in SQL by storage.measures and
+is tested in tests/test_time_principle.py.
 """
 
 from __future__ import annotations
@@ -10,12 +12,16 @@ from decimal import Decimal
 from fractions import Fraction as F
 
 import pytest
+from appraisal_helpers import person
 
 from fieldkpi import kpi
-from fieldkpi.figures import Person, PersonFigures, TicketCounts, WorkloadMonth
+from fieldkpi.figures import TicketCounts, WorkloadMonth
+from fieldkpi.measures import MEASURES
+from fieldkpi.ranking import adjustment_points
 from fieldkpi.scheme import default_scheme, load_scheme
 
 SCHEME = default_scheme()
+WEIGHTS = SCHEME.timeliness_weights
 
 
 def tickets(*days: int, open_over: int = 0) -> TicketCounts:
@@ -27,8 +33,10 @@ def tickets(*days: int, open_over: int = 0) -> TicketCounts:
     )
 
 
-def rep(**figures) -> PersonFigures:
-    return PersonFigures(person=Person("R1", "Rep One", "GZ", "rep"), **figures)
+def value(measure: str, scheme=SCHEME, **counts):
+    settings = {"threshold": scheme.settings["satisfied_min_rating"], "running": None}
+    settings["default_problem_points"] = scheme.problem_level(None).points
+    return MEASURES[measure].value(counts, settings).value
 
 
 # §1 Completion timeliness ------------------------------------------------------------
@@ -39,10 +47,10 @@ def test_worked_example_of_the_spec():
     # (20·2 + 17·1 − 15·1 − 150·1) / 5 = (40 + 17 − 15 − 150) / 5 = −108/5 = −21.6
     counts = tickets(1, 1, 2, 9, open_over=1)
     assert counts.orders == 5
-    result = kpi.timeliness(counts, SCHEME)
+    result = kpi.timeliness(counts, WEIGHTS)
     assert result == F(-108, 5)
     # engineer points: −21.6 × 2.5 = −54.0
-    assert result * SCHEME.engineer_timeliness_scale == F(-54)
+    assert result * SCHEME.kpi("engineer", "timeliness").score["scale"] == F(-54)
 
 
 @pytest.mark.parametrize(
@@ -62,37 +70,38 @@ def test_worked_example_of_the_spec():
 )
 def test_one_ticket_scores_its_day_bucket(day, points):
     # one ticket: (points·1) / 1 = points
-    assert kpi.timeliness(tickets(day), SCHEME) == points
+    assert kpi.timeliness(tickets(day), WEIGHTS) == points
 
 
 def test_open_over_the_limit_only():
     # (−150·1) / 1 = −150, the bottom of the range
-    assert kpi.timeliness(tickets(open_over=1), SCHEME) == -150
+    assert kpi.timeliness(tickets(open_over=1), WEIGHTS) == -150
     # (−150·3) / 3 = −150
-    assert kpi.timeliness(tickets(open_over=3), SCHEME) == -150
+    assert kpi.timeliness(tickets(open_over=3), WEIGHTS) == -150
 
 
 def test_every_bucket_at_once():
     # days 1..7 once, one late (day 12), one open: N = 9
     # (20 + 17 + 14 + 11 + 8 + 5 + 2 − 15 − 150) / 9 = (77 − 165) / 9 = −88/9
-    assert kpi.timeliness(tickets(1, 2, 3, 4, 5, 6, 7, 12, open_over=1), SCHEME) == F(-88, 9)
+    assert kpi.timeliness(tickets(1, 2, 3, 4, 5, 6, 7, 12, open_over=1), WEIGHTS) == F(-88, 9)
 
 
 def test_counts_weigh_each_bucket_by_its_number_of_tickets():
     # n1 = 3, n3 = 2, n_late = 1: N = 6
     # (20·3 + 14·2 − 15·1) / 6 = (60 + 28 − 15) / 6 = 73/6
-    assert kpi.timeliness(tickets(1, 1, 1, 3, 3, 15), SCHEME) == F(73, 6)
+    assert kpi.timeliness(tickets(1, 1, 1, 3, 3, 15), WEIGHTS) == F(73, 6)
 
 
 def test_all_on_day_one_is_the_top_of_the_range():
     # (20·4) / 4 = 20
-    assert kpi.timeliness(tickets(1, 1, 1, 1), SCHEME) == 20
+    assert kpi.timeliness(tickets(1, 1, 1, 1), WEIGHTS) == 20
 
 
-def test_no_orders_scores_zero():
-    # N = 0 → 0 (the "no orders" flag is on the ranking row, see test_ranking)
+def test_no_orders_is_no_data():
+    # N = 0 → the formula gives 0, and the measure says "no data" (flagged "no orders")
     assert tickets().orders == 0
-    assert kpi.timeliness(tickets(), SCHEME) == 0
+    assert kpi.timeliness(tickets(), WEIGHTS) == 0
+    assert value("timeliness", tickets=tickets()) is None
 
 
 # §2 Engineer-problem feedback rate -----------------------------------------------------
@@ -100,17 +109,27 @@ def test_no_orders_scores_zero():
 
 def test_feedback_rate_with_fractional_points():
     # reports worth 1 and 0.5 → 3/2 points over 4 visits: (3/2) / 4 = 3/8 = 0.375
-    assert kpi.feedback_rate(rep(problem_points=F(3, 2), visits=4), SCHEME) == F(3, 8)
+    assert value("feedback_rate", problem_points=F(3, 2), visits=4) == F(3, 8)
 
 
 def test_feedback_rate_is_exact():
     # 1 point over 3 visits = 1/3 exactly, not 0.333…
-    assert kpi.feedback_rate(rep(problem_points=F(1), visits=3), SCHEME) == F(1, 3)
+    assert value("feedback_rate", problem_points=F(1), visits=3) == F(1, 3)
 
 
-def test_feedback_rate_without_visits_is_zero():
-    # visits = 0 → 0, even with points filed
-    assert kpi.feedback_rate(rep(problem_points=F(2), visits=0), SCHEME) == 0
+def test_feedback_rate_without_visits_is_no_data():
+    # visits = 0 → no data (0 points, flagged "no visits"), even with points filed
+    assert value("feedback_rate", problem_points=F(2), visits=0) is None
+
+
+def test_a_report_without_points_counts_the_tables_first_level(tmp_path):
+    # 2 reports with 1.5 points each + 2 without points; 5 visits.
+    # default table (1 point): (3 + 2·1)/5 = 1; a branch whose table starts at 0.25: 3.5/5
+    assert value("feedback_rate", problem_points=F(3), visits=5, unscored=2) == 1
+    branch_file = tmp_path / "scheme-GZ.toml"
+    branch_file.write_text("[problems]\ndefault_points = 0.25\n", encoding="utf-8")
+    scheme = load_scheme(branch_file)
+    assert value("feedback_rate", scheme, problem_points=F(3), visits=5, unscored=2) == F(7, 10)
 
 
 # §3 Workload saturation -----------------------------------------------------------------
@@ -118,32 +137,41 @@ def test_feedback_rate_without_visits_is_zero():
 
 def test_days_come_from_attendance_when_recorded():
     # attendance 20 days wins over 25 distinct action dates
-    assert kpi.days_worked(20, 25) == 20
+    assert kpi.days_worked(20, 25, provisional=False) == 20
 
 
 def test_days_fall_back_to_distinct_action_dates():
     # no attendance record → 25 distinct dates with an action
-    assert kpi.days_worked(None, 25) == 25
+    assert kpi.days_worked(None, 25, provisional=False) == 25
 
 
 def test_attendance_of_zero_days_is_a_record_not_a_missing_one():
     # a recorded 0 is used as is (not replaced by the 25 action dates)
-    assert kpi.days_worked(0, 25) == 0
+    assert kpi.days_worked(0, 25, provisional=False) == 0
 
 
-def test_daily_workload_with_and_without_attendance():
-    # 300 actions / 20 attendance days = 15
-    assert kpi.daily_workload(300, 20, 25) == 15
-    # 300 actions / 25 action dates = 12
-    assert kpi.daily_workload(300, None, 25) == 12
-    # 100 / 30 = 10/3 exactly
-    assert kpi.daily_workload(100, 30, 0) == F(10, 3)
+def test_a_running_month_counts_its_active_dates_whatever_the_attendance():
+    # by the 15th, 10 dates with actions; the month's attendance says 22
+    assert kpi.days_worked(22, 10, provisional=True) == 10
 
 
-def test_daily_workload_with_zero_days_is_zero():
-    # days = 0 → 0
-    assert kpi.daily_workload(300, 0, 25) == 0
-    assert kpi.daily_workload(0, None, 0) == 0
+def _months(workload, attendance, active):
+    return [WorkloadMonth("R1", "2026-10", workload, attendance, active)]
+
+
+def test_saturation_is_own_daily_over_annual_max():
+    # R1: 300 / 25 action dates = 12 a day; annual max 17 → 12/17 ≈ 70.59 %
+    assert value("saturation", months=_months(300, None, 25), annual_max=F(17)) == F(12, 17)
+    # with attendance 20: 300 / 20 = 15 → 15/17
+    assert value("saturation", months=_months(300, 20, 25), annual_max=F(17)) == F(15, 17)
+    # 100 / 30 = 10/3 a day, exactly
+    assert value("saturation", months=_months(100, 30, 0), annual_max=F(10, 3)) == 1
+
+
+def test_no_days_worked_is_no_data():
+    # days = 0 → no data (0 points, flagged "no workload")
+    assert value("saturation", months=_months(300, 0, 25), annual_max=F(17)) is None
+    assert value("saturation", months=[], annual_max=F(0)) is None
 
 
 def test_annual_max_is_the_branch_best_month_of_any_rep():
@@ -153,25 +181,17 @@ def test_annual_max_is_the_branch_best_month_of_any_rep():
         WorkloadMonth("R2", "2026-10", 260, None, 20),  # 260 / 20 = 13
         WorkloadMonth("R1", "2026-10", 300, None, 25),  # 300 / 25 = 12
     ]
-    best, whose = kpi.annual_max_daily(history)
-    assert best == 17
-    assert whose == history[1]
+    assert kpi.annual_max_daily(history) == (17, ("R2", "2026-03"))
+
+
+def test_annual_max_of_a_running_month_divides_by_active_dates():
+    # October runs: 300 actions on 10 dates = 30 a day, not 300/22 from its attendance
+    history = [WorkloadMonth("R1", "2026-10", 300, 22, 10)]
+    assert kpi.annual_max_daily(history, running="2026-10") == (30, ("R1", "2026-10"))
 
 
 def test_annual_max_without_history_is_zero():
     assert kpi.annual_max_daily([]) == (0, None)
-
-
-def test_saturation_is_own_daily_over_annual_max():
-    # R1: 300 / 25 action dates = 12 a day; annual max 17 → 12/17 ≈ 70.59 %
-    figures = rep(workload=300, active_days=25)
-    assert kpi.saturation(figures, F(17)) == F(12, 17)
-    # with attendance 20: 300 / 20 = 15 → 15/17
-    assert kpi.saturation(rep(workload=300, attendance_days=20, active_days=25), F(17)) == F(15, 17)
-
-
-def test_saturation_with_zero_annual_max_is_zero():
-    assert kpi.saturation(rep(workload=0, active_days=0), F(0)) == 0
 
 
 # §4 Satisfaction ------------------------------------------------------------------------
@@ -179,7 +199,7 @@ def test_saturation_with_zero_annual_max_is_zero():
 
 def test_satisfaction_is_the_share_rated_four_or_more():
     # ratings 1×1, 2×0, 3×2, 4×3, 5×4: rated 10, satisfied 3 + 4 = 7 → 7/10
-    assert kpi.satisfaction((1, 0, 2, 3, 4), SCHEME) == F(7, 10)
+    assert value("satisfaction_rate", ratings=(1, 0, 2, 3, 4)) == F(7, 10)
 
 
 @pytest.mark.parametrize(
@@ -192,22 +212,26 @@ def test_satisfaction_is_the_share_rated_four_or_more():
     ],
 )
 def test_satisfaction_threshold_is_four(ratings, expected):
-    assert kpi.satisfaction(ratings, SCHEME) == expected
+    assert value("satisfaction_rate", ratings=ratings) == expected
 
 
-def test_no_rated_callback_is_zero():
-    # no rated callback → 0 (flagged "no callbacks" on the ranking row)
-    assert kpi.satisfaction((0, 0, 0, 0, 0), SCHEME) == 0
+def test_no_rated_callback_is_no_data():
+    assert value("satisfaction_rate", ratings=(0, 0, 0, 0, 0)) is None
 
 
 def test_satisfaction_threshold_follows_the_scheme(tmp_path):
     path = tmp_path / "gz.toml"
     path.write_text("[satisfaction]\nsatisfied_min_rating = 3\n", encoding="utf-8")
     # threshold 3: ratings 2×1, 3×1, 4×1 → 2 of 3
-    assert kpi.satisfaction((0, 1, 1, 1, 0), load_scheme(path)) == F(2, 3)
+    assert value("satisfaction_rate", load_scheme(path), ratings=(0, 1, 1, 1, 0)) == F(2, 3)
 
 
 # §5 Deductions --------------------------------------------------------------------------
+
+
+def deduction(scheme=SCHEME, role="rep", **events):
+    """(points taken off, points added, forfeited) for events per kind."""
+    return adjustment_points(person("P1", role, scheme=scheme, **events), scheme, role)
 
 
 @pytest.mark.parametrize(
@@ -222,49 +246,52 @@ def test_satisfaction_threshold_follows_the_scheme(tmp_path):
     ],
 )
 def test_each_deduction_kind_takes_its_points(kind, points):
-    assert kpi.deduction(rep(deductions={kind: 1}), SCHEME) == (points, False)
+    assert deduction(deductions={kind: 1}) == (points, 0, False)
     # three events of the kind: 3 × points
-    assert kpi.deduction(rep(deductions={kind: 3}), SCHEME) == (3 * points, False)
+    assert deduction(deductions={kind: 3}) == (3 * points, 0, False)
 
 
 def test_branch_rule_takes_the_points_entered_with_it():
     # two branch_rule events entered as 1.5 and 2 → 3.5, not 2 × anything
-    figures = rep(deductions={"branch_rule": 2}, entered_deduction_points=F(7, 2))
-    assert kpi.deduction(figures, SCHEME) == (F(7, 2), False)
+    assert deduction(deductions={"branch_rule": 2}, entered={"branch_rule": F(7, 2)}) == (
+        F(7, 2),
+        0,
+        False,
+    )
 
 
 def test_deductions_add_up():
-    figures = rep(
-        deductions={
-            "backfill": 3,  # 3 × 0.5 = 1.5
-            "violation": 1,  # 1
-            "fake_completion": 2,  # 2
-            "complaint_general": 1,  # 5
-            "complaint_major": 1,  # 10
-            "complaint_internal": 2,  # 4
-            "branch_rule": 1,  # entered 2.5
-        },
-        entered_deduction_points=F(5, 2),
-    )
+    events = {
+        "backfill": 3,  # 3 × 0.5 = 1.5
+        "violation": 1,  # 1
+        "fake_completion": 2,  # 2
+        "complaint_general": 1,  # 5
+        "complaint_major": 1,  # 10
+        "complaint_internal": 2,  # 4
+        "branch_rule": 1,  # entered 2.5
+    }
     # 1.5 + 1 + 2 + 5 + 10 + 4 + 2.5 = 26
-    assert kpi.deduction(figures, SCHEME) == (F(26), False)
+    assert deduction(deductions=events, entered={"branch_rule": F(5, 2)}) == (F(26), 0, False)
 
 
-def test_media_complaint_zeroes_rather_than_deducts():
-    # the other kinds still count (shown as deductions); the total is zeroed in ranking
-    figures = rep(deductions={"complaint_media": 1, "complaint_general": 1})
-    assert kpi.deduction(figures, SCHEME) == (F(5), True)
+def test_media_complaint_forfeits_rather_than_deducts():
+    # the other kinds still count (shown as deductions); the ranking caps the total at 0
+    assert deduction(deductions={"complaint_media": 1, "complaint_general": 1}) == (
+        F(5),
+        0,
+        True,
+    )
 
 
-def test_zero_media_complaints_do_not_zero():
-    assert kpi.deduction(rep(deductions={"complaint_media": 0}), SCHEME) == (F(0), False)
+def test_zero_media_complaints_do_not_forfeit():
+    assert deduction(deductions={"complaint_media": 0}) == (F(0), 0, False)
 
 
 def test_deduction_table_follows_the_scheme(tmp_path):
     path = tmp_path / "gz.toml"
     path.write_text("[deductions]\nbackfill = 0.1\n", encoding="utf-8")
     # 3 × 0.1 = 0.3 exactly (3/10), not 0.30000000000000004
-    assert kpi.deduction(rep(deductions={"backfill": 3}), load_scheme(path)) == (F(3, 10), False)
+    assert deduction(load_scheme(path), deductions={"backfill": 3}) == (F(3, 10), 0, False)
 
 
 # §6 rank_points and competition ranks ------------------------------------------------
@@ -329,13 +356,3 @@ def test_competition_ranks():
 )
 def test_round_half_up_on_exact_values(value, rounded):
     assert str(kpi.round_half_up(value)) == rounded
-
-
-def test_feedback_report_without_points_counts_the_schemes_default(tmp_path):
-    # 2 reports with 1.5 points each + 2 without points; 5 visits.
-    # default scheme: (3 + 2·1)/5 = 1;  a branch setting default_points = 0.25: (3 + 0.5)/5 = 0.7
-    figures = rep(problem_points=F(3), visits=5, unscored_problems=2)
-    assert kpi.feedback_rate(figures, SCHEME) == 1
-    branch_file = tmp_path / "scheme-GZ.toml"
-    branch_file.write_text("[problems]\ndefault_points = 0.25\n", encoding="utf-8")
-    assert kpi.feedback_rate(figures, load_scheme(branch_file)) == F(7, 10)

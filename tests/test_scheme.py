@@ -1,15 +1,16 @@
-"""The appraisal scheme: the spec's defaults, branch overrides from TOML, and refusals.
+"""Appraisal schemes: the default's numbers, branch overrides, presets, and refusals with key and line.
 
 kpi-rules.md "Scheme settings": every number of the rules is a setting with the
-spec's value as its default, and a branch can override any of them.
+spec's value as its default, and a branch can override any of them — in the
+first version's sections or in schemes.md's form. schemes.md "Promises": a
+scheme with an unknown key, measure or method, a KPI of a role the scheme does
+not appraise, or bands out of order is refused with the key and the reason.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import tomllib
 from fractions import Fraction as F
-from importlib import resources
 
 import pytest
 import tomli_w
@@ -19,6 +20,7 @@ from fieldkpi.scheme import (
     SchemeError,
     default_scheme,
     load_scheme,
+    preset_names,
     scheme_from_dict,
 )
 
@@ -31,39 +33,67 @@ def scheme_file(tmp_path, text: str, name: str = "gz.toml"):
     return path
 
 
+def score(scheme, role: str, kpi_id: str) -> dict:
+    return dict(scheme.kpi(role, kpi_id).score)
+
+
 def test_defaults_are_the_spec_numbers():
-    s = DEFAULT
-    # §1: 20/17/14/11/8/5/2 for days 1–7, −15 late, −150 open over 30 days
-    assert s.bucket_points == (20, 17, 14, 11, 8, 5, 2)
-    assert (s.late_points, s.open_points, s.open_days) == (-15, -150, 30)
-    # §5: engineers take timeliness × 2.5
-    assert s.engineer_timeliness_scale == F(5, 2)
-    # pools: feedback 20, workload 40, rep satisfaction 20, engineer satisfaction 50
-    assert (
-        s.rep_feedback_max,
-        s.rep_workload_max,
-        s.rep_satisfaction_max,
-        s.engineer_satisfaction_max,
-    ) == (20, 40, 20, 50)
-    # §3: 首月计20分; §4: satisfied at 4 or more; §2: a report is 1 point by default
-    assert (s.first_month_workload, s.satisfied_min_rating, s.problem_default_points) == (20, 4, 1)
-    # §5 deduction table (branch_rule is entered, complaint_media zeroes: neither is a number)
-    assert s.deduction_points == {
-        "backfill": F(1, 2),
-        "violation": 1,
-        "fake_completion": 1,
-        "complaint_general": 5,
-        "complaint_major": 10,
-        "complaint_internal": 2,
+    s = DEFAULT.settings
+    # §1: 20/17/14/11/8/5/2 for days 1–7, −15 late, −150 open over 30 days, calendar days
+    assert s["bucket_points"] == (20, 17, 14, 11, 8, 5, 2)
+    assert (s["late_points"], s["open_points"], s["open_days"]) == (-15, -150, 30)
+    assert (s["day_basis"], s["satisfied_min_rating"], s["rep_satisfaction"]) == (
+        "calendar",
+        4,
+        "callbacks",
+    )
+    # reps: feedback 20, workload 40 (首月计20分), satisfaction 20, timeliness × 1
+    assert [(k.id, k.measure, k.method) for k in DEFAULT.kpis_of("rep")] == [
+        ("feedback", "feedback_rate", "rank"),
+        ("workload", "saturation", "rank"),
+        ("satisfaction", "satisfaction_rate", "rank"),
+        ("timeliness", "timeliness", "weighted_days"),
+    ]
+    assert [score(DEFAULT, "rep", k)["max"] for k in ("feedback", "workload", "satisfaction")] == [
+        20,
+        40,
+        20,
+    ]
+    assert DEFAULT.kpi("rep", "workload").first_month == 20
+    assert score(DEFAULT, "rep", "timeliness")["scale"] == 1
+    # engineers: satisfaction 50, timeliness × 2.5
+    assert score(DEFAULT, "engineer", "satisfaction")["max"] == 50
+    assert score(DEFAULT, "engineer", "timeliness")["scale"] == F(5, 2)
+    # §5 the deduction table, for both roles
+    fixed = {k: a.points for k, a in DEFAULT.adjustments.items() if a.points is not None}
+    assert fixed == {
+        "backfill": F(-1, 2),
+        "violation": -1,
+        "fake_completion": -1,
+        "complaint_general": -5,
+        "complaint_major": -10,
+        "complaint_internal": -2,
     }
-    # §6: +200, +100 from the top; −100 last, −50 second last
-    assert (s.top_rewards, s.bottom_penalties) == ((200, 100), (-100, -50))
-    assert s.source == ("built-in default",)
+    assert DEFAULT.adjustments["complaint_media"].forfeit
+    assert DEFAULT.adjustments["branch_rule"].entered == "deduction"
+    assert {a.roles for a in DEFAULT.adjustments.values()} == {("rep", "engineer")}
+    # §2 a report is 1 point; §6 +200, +100 from the top, −100 last, −50 second last
+    assert [(p.level, p.points) for p in DEFAULT.problems] == [("standard", 1)]
+    assert (DEFAULT.money.top, DEFAULT.money.bottom, DEFAULT.money.roles) == (
+        (200, 100),
+        (-100, -50),
+        ("rep", "engineer"),
+    )
+    assert (DEFAULT.name, DEFAULT.period, DEFAULT.roles) == (
+        "skyworth",
+        "month",
+        ("rep", "engineer"),
+    )
 
 
 def test_values_are_exact_fractions():
-    assert all(type(v) is F for v in DEFAULT.bucket_points)
-    assert type(DEFAULT.deduction_points["backfill"]) is F
+    assert all(type(v) is F for v in DEFAULT.settings["bucket_points"])
+    assert type(DEFAULT.adjustments["backfill"].points) is F
 
 
 def test_no_override_file_is_the_default():
@@ -71,23 +101,25 @@ def test_no_override_file_is_the_default():
     assert load_scheme(None) == DEFAULT
 
 
+# The first version's sections still work --------------------------------------------
+
+
 def test_override_changes_only_its_keys(tmp_path):
     path = scheme_file(tmp_path, "[timeliness]\nopen_days = 45\n")
     scheme = load_scheme(path)
     assert scheme.open_days == 45
-    assert scheme.source == ("built-in default", str(path))
-    # everything else is still the default
-    assert dataclasses.replace(scheme, open_days=30, source=DEFAULT.source) == DEFAULT
+    assert scheme.source == ("preset skyworth", str(path))
+    assert scheme.kpis == DEFAULT.kpis and scheme.money == DEFAULT.money
 
 
 def test_override_of_a_list_replaces_it(tmp_path):
     path = scheme_file(tmp_path, "[rewards]\ntop = [300, 150, 50]\n")
     scheme = load_scheme(path)
-    assert scheme.top_rewards == (300, 150, 50)
-    assert scheme.bottom_penalties == (-100, -50)
-    # totals 50, 40, 30, 20, 10: 300, 150, 50 (now rank 3 is paid), −50, −100
-    totals = {"A": F(50), "B": F(40), "C": F(30), "D": F(20), "E": F(10)}
-    assert rewards(totals, scheme) == {"A": 300, "B": 150, "C": 50, "D": -50, "E": -100}
+    assert (scheme.money.top, scheme.money.bottom) == ((300, 150, 50), (-100, -50))
+    # totals 70, 60, 50, 40, 30, 20, 10: n = 7 pays three ranks at each end, but the
+    # bottom list has two: 300, 150, 50, 0, 0, −50, −100
+    totals = {c: F(t) for c, t in zip("ABCDEFG", (70, 60, 50, 40, 30, 20, 10), strict=True)}
+    assert list(rewards(totals, scheme.money).values()) == [300, 150, 50, 0, 0, -50, -100]
 
 
 def test_later_files_win(tmp_path):
@@ -95,8 +127,11 @@ def test_later_files_win(tmp_path):
     branch = scheme_file(tmp_path, "[pools]\nrep_workload = 35\n", "gz.toml")
     scheme = load_scheme(company, None, branch)
     # rep_workload from the branch file, rep_feedback from the company file
-    assert (scheme.rep_workload_max, scheme.rep_feedback_max) == (35, 30)
-    assert scheme.source == ("built-in default", str(company), str(branch))
+    assert (score(scheme, "rep", "workload")["max"], score(scheme, "rep", "feedback")["max"]) == (
+        35,
+        30,
+    )
+    assert scheme.source == ("preset skyworth", str(company), str(branch))
 
 
 def test_decimals_are_read_exactly(tmp_path):
@@ -105,8 +140,22 @@ def test_decimals_are_read_exactly(tmp_path):
     )
     scheme = load_scheme(path)
     # 0.1 is 1/10, not the binary float 0.1000000000000000055…
-    assert scheme.deduction_points["backfill"] == F(1, 10)
-    assert scheme.engineer_timeliness_scale == F(9, 4)
+    assert scheme.adjustments["backfill"].points == F(-1, 10)
+    assert score(scheme, "engineer", "timeliness")["scale"] == F(9, 4)
+
+
+def test_first_version_settings_of_v2(tmp_path):
+    path = scheme_file(
+        tmp_path,
+        '[timeliness]\nday_basis = "24h"\n[deductions]\nroles = ["rep"]\n'
+        '[rewards]\nroles = ["engineer"]\n[satisfaction]\nrep_satisfaction = "entered"\n',
+    )
+    scheme = load_scheme(path)
+    assert scheme.settings["day_basis"] == "24h"
+    assert {a.roles for a in scheme.adjustments.values()} == {("rep",)}
+    assert scheme.money.roles == ("engineer",)
+    assert scheme.kpi("rep", "satisfaction").measure == "entered.satisfaction"
+    assert scheme.kpi("engineer", "satisfaction").measure == "satisfaction_rate"
 
 
 def test_missing_file_is_a_scheme_error(tmp_path):
@@ -124,13 +173,17 @@ def test_invalid_toml_is_a_scheme_error(tmp_path):
 @pytest.mark.parametrize(
     ("text", "named"),
     [
-        ("[timeliness]\nopen_day = 45\n", "unknown setting timeliness.open_day"),
-        ("[timelines]\nopen_days = 45\n", r"unknown section \[timelines\]"),
-        ("open_days = 45\n", r"unknown section \[open_days\]"),  # key outside its section
+        ("[timeliness]\nopen_day = 45\n", r"gz\.toml:2: unknown setting timeliness\.open_day"),
+        ("[timelines]\nopen_days = 45\n", r"gz\.toml:1: unknown key timelines"),
+        ("open_days = 45\n", r"gz\.toml:1: unknown key open_days"),  # key outside its section
         ("[pools]\nengineer_timeliness = 40\n", "unknown setting pools.engineer_timeliness"),
-        # media complaints zero the total and branch rules carry their own points
-        ("[deductions]\ncomplaint_media = 50\n", "unknown setting deductions.complaint_media"),
-        ("[deductions]\nbranch_rule = 3\n", "unknown setting deductions.branch_rule"),
+        # media complaints forfeit the month and branch rules carry their own points
+        (
+            "[deductions]\ncomplaint_media = 50\n",
+            r"gz\.toml:2: deductions\.complaint_media takes no",
+        ),
+        ("[deductions]\nbranch_rule = 3\n", "branch_rule takes no points: it carries the points"),
+        ("[deductions]\nbackfil = 1\n", "unknown setting deductions.backfil"),
     ],
 )
 def test_misspelt_keys_are_refused_by_name(tmp_path, text, named):
@@ -143,77 +196,158 @@ def test_misspelt_keys_are_refused_by_name(tmp_path, text, named):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("[timeliness]\nopen_days = 0\n", "timeliness.open_days must be a whole number"),
-        ("[timeliness]\nopen_days = 30.5\n", "timeliness.open_days must be a whole number"),
+        ("[timeliness]\nopen_days = 0\n", "settings.open_days must be a whole number"),
+        ("[timeliness]\nopen_days = 30.5\n", "settings.open_days must be a whole number"),
         ("[timeliness]\nbucket_points = [20, 17, 14, 11, 8, 5]\n", "needs 7 numbers"),
         (
             "[satisfaction]\nsatisfied_min_rating = 6\n",
             "satisfied_min_rating must be a whole number 1 … 5",
         ),
-        (
-            "[satisfaction]\nsatisfied_min_rating = 0\n",
-            "satisfied_min_rating must be a whole number 1 … 5",
-        ),
-        ("[pools]\nrep_feedback = true\n", "pools.rep_feedback must be a number, not True"),
-        ("[pools]\nrep_feedback = [20]\n", "pools.rep_feedback must be a number"),
-        ("[rewards]\ntop = [200, true]\n", "rewards.top must be a number, not True"),
+        ('[timeliness]\nday_basis = "hours"\n', "day_basis must be one of calendar, 24h"),
+        ("[pools]\nrep_feedback = true\n", r"kpi\[0\]\.score\.max must be a number, not True"),
+        ("[rewards]\ntop = [200, true]\n", r"money\.top\[1\] must be a number, not True"),
+        ('[timeliness]\nlate_points = "lots"\n', "settings.late_points must be a number"),
+        ("[timeliness]\nlate_points = inf\n", "must be a finite number"),
+        ("[timeliness]\nlate_points = nan\n", "must be a finite number"),
+        ("[satisfaction]\nsatisfied_min_rating = 4.0\n", "must be a whole number"),
+        ("[satisfaction]\nsatisfied_min_rating = true\n", "must be a whole number"),
+        ("[timeliness]\nopen_days = true\n", "must be a whole number"),
     ],
 )
 def test_bad_values_are_scheme_errors(tmp_path, text, message):
     path = scheme_file(tmp_path, text)
-    with pytest.raises(SchemeError, match=message) as caught:
+    with pytest.raises(SchemeError, match=message):
         load_scheme(path)
-    assert str(path) in str(caught.value)
 
 
-# Values of the wrong type are refused when the file is loaded, not when a month is ranked.
+# schemes.md's form -------------------------------------------------------------------
+
+
+def test_a_kpi_is_changed_by_id_and_role(tmp_path):
+    path = scheme_file(
+        tmp_path,
+        '[[kpi]]\nid = "satisfaction"\nrole = "engineer"\nscore = { max = 60 }\n'
+        '[[adjustment]]\nkind = "praise_call"\nlabel = { zh = "表扬电话", en = "Praise call" }\n'
+        "points = 5\n",
+    )
+    scheme = load_scheme(path)
+    assert score(scheme, "engineer", "satisfaction") == {"max": 60, "better": "higher"}
+    assert score(scheme, "rep", "satisfaction")["max"] == 20  # the rep's is another KPI
+    assert scheme.adjustments["praise_call"].points == 5
+    assert str(scheme.adjustments["praise_call"].label) == "Praise call"
+
+
+def test_a_new_method_starts_from_its_own_settings(tmp_path):
+    path = scheme_file(
+        tmp_path,
+        '[[kpi]]\nid = "satisfaction"\nrole = "engineer"\n'
+        'score = { method = "bands", bands = [[0.9, 50], [0.8, 30]], below = 0 }\n',
+    )
+    assert score(load_scheme(path), "engineer", "satisfaction") == {
+        "better": "higher",
+        "bands": ((F(9, 10), 50), (F(4, 5), 30)),
+        "below": 0,
+    }
+
+
+def test_a_kpi_can_be_dropped(tmp_path):
+    path = scheme_file(tmp_path, '[[kpi]]\nid = "feedback"\nrole = "rep"\ndrop = true\n')
+    assert [k.id for k in load_scheme(path).kpis_of("rep")] == [
+        "workload",
+        "satisfaction",
+        "timeliness",
+    ]
+
+
+def test_a_preset_key_starts_from_that_preset(tmp_path):
+    path = scheme_file(tmp_path, 'preset = "generic-bands"\n[money]\ntop = [500]\n')
+    scheme = load_scheme(path)
+    assert (scheme.name, scheme.preset, scheme.money.top) == (
+        "generic-bands",
+        "generic-bands",
+        (500,),
+    )
+
+
 @pytest.mark.parametrize(
-    "text",
+    ("text", "message"),
     [
-        '[timeliness]\nlate_points = "lots"\n',  # decimal.InvalidOperation
-        '[rewards]\ntop = [200, "x"]\n',  # decimal.InvalidOperation
-        "[timeliness]\nlate_points = inf\n",  # OverflowError
-        "[timeliness]\nlate_points = nan\n",  # ValueError
-        "[satisfaction]\nsatisfied_min_rating = 4.0\n",  # accepted; TypeError when used
-        "[satisfaction]\nsatisfied_min_rating = true\n",  # accepted as 1
-        "[timeliness]\nopen_days = true\n",  # accepted as 1
+        (
+            '[[kpi]]\nid = "x"\nrole = "rep"\nmeasure = "happiness"\nscore = { method = "rank", max = 5 }\n',
+            r"gz\.toml:4: kpi\[6\]\.measure 'happiness' is no measure",
+        ),
+        (
+            '[[kpi]]\nid = "x"\nrole = "rep"\nmeasure = "completed"\nscore = { method = "guess" }\n',
+            r"kpi\[6\]\.score needs a method, one of rank, weighted_days, bands",
+        ),
+        (
+            '[[kpi]]\nid = "x"\nrole = "lead"\nmeasure = "completed"\n'
+            'score = { method = "rank", max = 5 }\n',
+            r"kpi\[6\]\.role 'lead' is not a role the scheme appraises",
+        ),
+        (
+            '[[kpi]]\nid = "x"\nrole = "rep"\nmeasure = "completed"\n'
+            'score = { method = "bands", bands = [[10, 5], [20, 8]] }\n',
+            r"kpi\[6\]\.score\.bands thresholds must be in order, best first",
+        ),
+        (
+            '[[kpi]]\nid = "x"\nrole = "rep"\nmeasure = "completed"\n'
+            'score = { method = "bands", bands = [[20, 5], [20, 8]] }\n',
+            "each once",
+        ),
+        (
+            '[[kpi]]\nid = "x"\nrole = "rep"\nmeasure = "completed"\n'
+            'score = { method = "rank", max = 5, scale = 2 }\n',
+            r"kpi\[6\]\.score\.scale is no setting of the method rank",
+        ),
+        (
+            '[[kpi]]\nid = "x"\nrole = "rep"\nmeasure = "completed"\nscore = { method = "rank" }\n',
+            r"kpi\[6\]\.score\.max is required by the method rank",
+        ),
+        (
+            '[[kpi]]\nid = "x"\nrole = "rep"\nmeasure = "resolved_within"\nhour = 24\n'
+            'score = { method = "rank", max = 5 }\n',
+            r"gz\.toml:5: unknown key kpi\[0\]\.hour",
+        ),
+        (
+            "[[grade]]\nmin = 60\n[[grade]]\nmin = 90\n",
+            "grades must go from the highest min down",
+        ),
+        ('[scheme]\nperiod = "week"\n', "scheme.period must be one of month, quarter"),
+        ('preset = "nope"\n', r"preset 'nope' is none of"),
     ],
 )
-def test_more_bad_values_are_scheme_errors(tmp_path, text):
-    with pytest.raises(SchemeError):
-        load_scheme(scheme_file(tmp_path, text))
+def test_schemes_that_mean_nothing_are_refused_with_key_and_reason(tmp_path, text, message):
+    path = scheme_file(tmp_path, text)
+    with pytest.raises(SchemeError, match=message):
+        load_scheme(path)
 
 
-# A value of the wrong type names the file and the key.
-@pytest.mark.parametrize(
-    ("text", "key"),
-    [
-        ("[pools]\nrep_feedback = [20]\n", "pools.rep_feedback"),
-        ("[timeliness]\nbucket_points = 5\n", "timeliness.bucket_points"),
-    ],
-)
-def test_wrong_type_message_names_the_key(tmp_path, text, key):
-    with pytest.raises(SchemeError, match=key):
-        load_scheme(scheme_file(tmp_path, text))
+def test_every_problem_is_listed_at_once(tmp_path):
+    path = scheme_file(tmp_path, '[timeliness]\nopen_days = 0\nlate_points = "x"\n')
+    with pytest.raises(SchemeError) as caught:
+        load_scheme(path)
+    assert len(caught.value.problems) == 2
+
+
+def test_every_preset_reads(tmp_path):
+    assert "skyworth" in preset_names()
+    for name in preset_names():
+        path = scheme_file(tmp_path, f'preset = "{name}"\n', f"{name}.toml")
+        assert load_scheme(path).name == name
 
 
 # to_toml_dict: a closed month freezes its scheme ------------------------------------
 
 
-def _without_source(scheme):
-    return dataclasses.replace(scheme, source=())
-
-
-def test_to_toml_dict_holds_every_setting_of_the_default_file():
-    frozen = DEFAULT.to_toml_dict()
-    text = resources.files("fieldkpi").joinpath("default_scheme.toml").read_text("utf-8")
-    default_file = tomllib.loads(text)
-    # same sections and keys: a frozen month never falls back on later defaults
-    assert {s: set(v) for s, v in frozen.items()} == {s: set(v) for s, v in default_file.items()}
-
-
 def test_default_round_trips_through_a_dict():
-    assert _without_source(scheme_from_dict(DEFAULT.to_toml_dict())) == _without_source(DEFAULT)
+    thawed = scheme_from_dict(tomllib.loads(tomli_w.dumps(DEFAULT.to_toml_dict())))
+    assert (thawed.kpis, thawed.adjustments, thawed.money, thawed.settings) == (
+        DEFAULT.kpis,
+        DEFAULT.adjustments,
+        DEFAULT.money,
+        DEFAULT.settings,
+    )
 
 
 def test_custom_scheme_round_trips_through_toml_text(tmp_path):
@@ -228,7 +362,34 @@ def test_custom_scheme_round_trips_through_toml_text(tmp_path):
     custom = load_scheme(path)
     text = tomli_w.dumps(custom.to_toml_dict())
     thawed = scheme_from_dict(tomllib.loads(text), name="2026-10 frozen")
-    assert _without_source(thawed) == _without_source(custom)
-    assert thawed.bucket_points[5:] == (F(5, 2), F(1, 2))
-    assert thawed.deduction_points["backfill"] == F(1, 10)
-    assert thawed.source == ("built-in default", "2026-10 frozen")
+    assert thawed == custom
+    assert thawed.settings["bucket_points"][5:] == (F(5, 2), F(1, 2))
+    assert thawed.adjustments["backfill"].points == F(-1, 10)
+    assert thawed.source == ("2026-10 frozen",)
+    assert custom.source == ("preset skyworth", str(path))
+
+
+def test_a_first_version_frozen_scheme_still_reads():
+    first_version = {
+        "timeliness": {
+            "bucket_points": [20, 17, 14, 11, 8, 5, 2],
+            "late_points": -15,
+            "open_points": -150,
+            "open_days": 30,
+            "engineer_scale": 2.5,
+        },
+        "pools": {
+            "rep_feedback": 20,
+            "rep_workload": 40,
+            "rep_satisfaction": 20,
+            "engineer_satisfaction": 50,
+            "first_month_workload": 20,
+        },
+        "satisfaction": {"satisfied_min_rating": 4},
+        "problems": {"default_points": 1},
+        "deductions": {"backfill": 0.5, "violation": 1, "complaint_major": 10},
+        "rewards": {"top": [300, 100], "bottom": [-100, -50]},
+    }
+    thawed = scheme_from_dict(first_version)
+    assert thawed.kpis == DEFAULT.kpis
+    assert (thawed.money.top, thawed.adjustments["backfill"].points) == ((300, 100), F(-1, 2))
