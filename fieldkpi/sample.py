@@ -43,6 +43,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "visited_at",
         "completed_at",
         "cancelled",
+        "cancelled_at",
         "engineer",
         "rep",
         "callback_at",
@@ -361,9 +362,12 @@ class _Ticket:
     dispatched: datetime | None = None
     visited: datetime | None = None
     completed: datetime | None = None
+    cancelled: datetime | None = None
 
     def cut(self, now: datetime) -> None:
         """Forget every step that would happen after now, and everything after it."""
+        if self.cancelled is not None and self.cancelled > now:
+            self.cancelled = None
         steps = ("first_dispatch", "dispatched", "visited", "completed")
         for index, name in enumerate(steps):
             moment = getattr(self, name)
@@ -527,7 +531,8 @@ class _Generator:
                 dispatched_at=timeline.dispatched,
                 visited_at=timeline.visited,
                 completed_at=timeline.completed,
-                cancelled=int(cancelled),
+                cancelled=int(timeline.cancelled is not None),
+                cancelled_at=timeline.cancelled,
                 engineer=engineer.code if engineer else None,
                 rep=rep.code,
                 callback_at=callback,
@@ -548,6 +553,7 @@ class _Generator:
         if cancelled:
             if rng.random() < 0.5:
                 t.dispatched = None
+            t.cancelled = _minutes(t.dispatched or received, 30, 600, rng)
             return t
         if stuck:
             # Waiting for parts: visited soon, finished only after the next month-end, or never.

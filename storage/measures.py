@@ -144,6 +144,12 @@ class Window:
         return "f.month >= :whole_first AND f.month <= :whole_last"
 
 
+def _counted(totals: dict[str, list[int]]) -> dict[str, list[int]]:
+    """The people with anything counted: the month counts keep rows of zeros for a person
+    with other facts that month, which a count of the rows would not find."""
+    return {person: numbers for person, numbers in totals.items() if any(numbers)}
+
+
 def _grouped(rows: Iterable, width: int) -> dict[str, list[int]]:
     """Sum rows (person, n1 … n_width) per person."""
     totals: dict[str, list[int]] = {}
@@ -231,7 +237,7 @@ def timeliness_counts(store: Store, w: Window, role: str) -> dict[str, TicketCou
     opened = open_over_limit(store, w, role)
     counts = {
         person: TicketCounts(by_day=tuple(n[:7]), late=n[7], open_over=opened.pop(person, 0))
-        for person, n in days.items()
+        for person, n in _counted(days).items()
     }
     counts.update({person: TicketCounts(open_over=n) for person, n in opened.items()})
     return counts
@@ -288,7 +294,7 @@ def rating_counts(store: Store, w: Window, role: str) -> dict[str, tuple[int, ..
             into = totals.setdefault(person, [0] * 5)
             for i, n in enumerate(numbers):
                 into[i] += n
-    return {person: tuple(n) for person, n in totals.items()}
+    return {person: tuple(n) for person, n in _counted(totals).items()}
 
 
 def visit_counts(store: Store, w: Window) -> dict[str, int]:
@@ -309,7 +315,7 @@ def visit_counts(store: Store, w: Window) -> dict[str, int]:
             params,
         ):
             totals[person] = totals.get(person, 0) + n
-    return totals
+    return {person: n for person, n in totals.items() if n}
 
 
 def problem_counts(store: Store, w: Window) -> dict[str, dict[str, Any]]:

@@ -25,7 +25,7 @@ from fieldkpi.i18n import _
 from storage.csvrows import CellError, calendar_date
 from storage.db import Store
 from storage.errors import NotFound
-from storage.figures import person_from_row
+from storage.measures import person_from_row
 from storage.migrations import ROLES
 from storage.tickets import FieldErrors
 

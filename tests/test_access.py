@@ -11,12 +11,14 @@ from fieldkpi.access import (
     TicketScope,
     can_see_ticket,
     can_work_ticket,
-    check_deduction,
+    check_adjustment,
     check_may_record_deductions,
     check_step,
+    needs_review,
     ticket_scope,
 )
 from fieldkpi.figures import Person
+from fieldkpi.scheme import default_scheme
 
 REP = Person("R1", "王芳", "GZ", "rep")
 LEAD = Person("L1", "刘洋", "GZ", "lead")
@@ -105,11 +107,14 @@ def test_a_rep_of_another_branch_is_refused_by_name_of_the_branches():
     check_step(ADMIN, "dispatch", SZ)
 
 
+KINDS = default_scheme().adjustments
+
+
 @pytest.mark.parametrize("kind", ["backfill", "violation", "fake_completion", "complaint_internal"])
 def test_reps_record_everyday_deductions_in_their_branch(kind):
-    check_deduction(REP, kind, ENG)
+    check_adjustment(REP, KINDS[kind], ENG)
     with pytest.raises(AccessDenied, match="works for branch SZ"):
-        check_deduction(REP, kind, OTHER_REP)
+        check_adjustment(REP, KINDS[kind], OTHER_REP)
 
 
 @pytest.mark.parametrize(
@@ -117,16 +122,27 @@ def test_reps_record_everyday_deductions_in_their_branch(kind):
 )
 def test_complaints_and_branch_rules_are_for_leads(kind):
     with pytest.raises(AccessDenied, match="Only a lead may record this kind"):
-        check_deduction(REP, kind, ENG)
-    check_deduction(LEAD, kind, REP)
-    check_deduction(ADMIN, kind, OTHER_REP)
+        check_adjustment(REP, KINDS[kind], ENG)
+    check_adjustment(LEAD, KINDS[kind], REP)
+    check_adjustment(ADMIN, KINDS[kind], OTHER_REP)
     with pytest.raises(AccessDenied, match="works for branch GZ"):
-        check_deduction(OTHER_LEAD, kind, REP)
+        check_adjustment(OTHER_LEAD, KINDS[kind], REP)
 
 
 def test_engineers_record_no_deductions():
-    with pytest.raises(AccessDenied, match=r"Your role \(engineer\) may not record deductions"):
-        check_deduction(ENG, "violation", ENG2)
+    with pytest.raises(AccessDenied, match=r"Your role \(engineer\) may not record appraisal"):
+        check_adjustment(ENG, KINDS["violation"], ENG2)
     with pytest.raises(AccessDenied):
         check_may_record_deductions(ENG)
     check_may_record_deductions(REP)
+
+
+def test_nobody_records_an_event_about_themselves():
+    with pytest.raises(AccessDenied, match="about themselves"):
+        check_adjustment(LEAD, KINDS["complaint_major"], LEAD)
+
+
+def test_what_a_rep_records_waits_for_the_lead():
+    assert needs_review(REP, KINDS["backfill"])
+    assert not needs_review(LEAD, KINDS["backfill"])
+    assert not needs_review(ADMIN, KINDS["complaint_major"])

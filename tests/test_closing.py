@@ -25,7 +25,7 @@ import pytest
 from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, STAFF, default_for, load, person
 
 from fieldkpi.access import AccessDenied
-from fieldkpi.export import export_values
+from fieldkpi.export import columns_for, export_values
 from fieldkpi.period import Judgement, judge
 from fieldkpi.scheme import scheme_from_dict
 from storage.closing import (
@@ -75,7 +75,7 @@ def test_closing_freezes_exactly_the_live_ranking(seeded):
     _close(seeded)
     frozen = frozen_rankings(seeded, "GZ", OCTOBER)
     assert frozen == live  # every field, exactly: 2/3 stays 2/3, 97.50 stays Decimal("97.50")
-    assert frozen[2].satisfaction == Fraction(2, 3)
+    assert frozen[2].kpi("satisfaction").value == Fraction(2, 3)
     assert frozen_rankings(seeded, "GZ", OCTOBER, role="engineer") == live[2:]
     assert frozen_rankings(seeded, "SZ", OCTOBER) is None
 
@@ -89,14 +89,14 @@ def test_month_state_says_who_closed_when_with_which_as_of_and_scheme(seeded):
     assert (state.closed_by, state.closed_by_name) == ("L1", "周经理")
     assert state.closed_at == AFTER_OCTOBER
     assert state.as_of == datetime(2026, 10, 31, 23, 59, 59)
-    assert state.scheme.engineer_timeliness_scale == 3
+    assert state.scheme.kpi("engineer", "timeliness").score["scale"] == 3
     assert state.scheme.to_toml_dict() == tripled.to_toml_dict()
     # The frozen rows were judged by that scheme: E2 14 × 3 = 42.
     assert _totals(frozen_rankings(seeded, "GZ", OCTOBER))[1] == ("E2", Decimal("42.00"))
     # The month's basis (for drill-downs) is the frozen as-of and scheme, whatever the branch uses now.
     basis = month_basis(seeded, "GZ", OCTOBER, default_for, datetime(2027, 1, 1))
     assert basis.judgement == Judgement(OCTOBER, state.as_of)
-    assert basis.scheme.engineer_timeliness_scale == 3
+    assert basis.scheme.kpi("engineer", "timeliness").score["scale"] == 3
     # Nothing changed in the data: live figures by the frozen scheme agree.
     assert changed_since_closing(seeded, "GZ", OCTOBER) == []
 
@@ -113,7 +113,7 @@ def test_late_data_changes_live_figures_not_frozen_ones(seeded):
     assert gz == frozen_before
     # SZ is open: its late ticket (day 11, late: −15 → ×2.5) counts at once.
     sz = [r for r in shown if r.branch == "SZ" and r.role == "engineer"]
-    assert [(r.staff_code, r.timeliness) for r in sz] == [("SE", Fraction(20 - 15, 2))]
+    assert [(r.staff_code, r.kpi("timeliness").value) for r in sz] == [("SE", Fraction(20 - 15, 2))]
     # The screen can say who would differ: E2's ticket, and R2 as its rep.
     assert changed_since_closing(seeded, "GZ", OCTOBER) == ["E2", "R2"]
 
@@ -149,8 +149,10 @@ def test_fieldkpi_rank_prints_the_frozen_figures_of_a_closed_month(seeded, tmp_p
         ("E2", "35.00"),
     ]
     # Every column as exported from the frozen rows, in the same order.
+    columns = columns_for(frozen)
     assert gz == [
-        {k: "" if v is None else str(v) for k, v in export_values(row).items()} for row in frozen
+        {k: "" if v is None else str(v) for k, v in export_values(row, columns).items()}
+        for row in frozen
     ]
     assert [r["staff_code"] for r in rows] == ["R1", "R2", "E1", "E2", "S1", "SE"]
     only_gz = _rank_csv(seeded, tmp_path, "--branch", "GZ", "--role", "engineer")
@@ -214,8 +216,8 @@ def test_the_log_and_the_frozen_rows_cannot_be_edited(seeded):
     for sql in (
         "UPDATE month_closings SET by = 'A1'",
         "DELETE FROM month_closings",
-        "UPDATE frozen_rankings SET total = '100.00'",
-        "DELETE FROM frozen_rankings",
+        "UPDATE frozen_rows SET total = '100.00'",
+        "DELETE FROM frozen_rows",
     ):
         with pytest.raises(sqlite3.DatabaseError, match="append-only"), seeded.write() as db:
             db.execute(sql)

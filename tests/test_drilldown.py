@@ -149,7 +149,7 @@ def test_timeliness_tickets_by_bucket_with_their_points(month):
     t5 = facts.buckets[BUCKETS.index("open30")].tickets[1]
     assert (t5.day, t5.completed_at) == (None, datetime(2026, 11, 2, 10, 0))
     assert (facts.orders, facts.points, facts.timeliness) == (6, -276, -46)
-    assert facts.timeliness == _row(month, "E1").timeliness
+    assert facts.timeliness == _row(month, "E1").kpi("timeliness").value
 
 
 def test_satisfaction_lists_the_rated_callbacks_of_the_month(month):
@@ -160,7 +160,7 @@ def test_satisfaction_lists_the_rated_callbacks_of_the_month(month):
         ("T2", 3, False),
     ]
     assert (facts.satisfied, facts.rated, facts.satisfaction) == (2, 3, Fraction(2, 3))
-    assert facts.satisfaction == _row(month, "E1").satisfaction
+    assert facts.satisfaction == _row(month, "E1").kpi("satisfaction").value
 
 
 def test_workload_per_kind_per_day_and_the_annual_maximum_and_whose(month):
@@ -183,7 +183,12 @@ def test_workload_per_kind_per_day_and_the_annual_maximum_and_whose(month):
     assert facts.saturation == Fraction(2, 3)
     assert not facts.first_month
     row = _row(month, "R1")
-    assert (row.workload, row.days, row.saturation) == (12, 3, Fraction(2, 3))
+    workload = row.kpi("workload")
+    assert (workload.parts["workload"], workload.parts["days"], workload.value) == (
+        12,
+        3,
+        Fraction(2, 3),
+    )
 
 
 def test_a_rep_sees_the_annual_maximum_but_not_whose_it_is(month):
@@ -205,7 +210,7 @@ def test_feedback_lists_problem_reports_and_visits(month):
         ("T3", datetime(2026, 10, 10, 17, 0)),
     ]
     assert (facts.problem_points, facts.rate) == (3, 1)
-    assert facts.rate == _row(month, "R1").feedback_rate
+    assert facts.rate == _row(month, "R1").kpi("feedback").value
 
 
 def test_deductions_each_event_with_who_recorded_it(month):

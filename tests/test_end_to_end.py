@@ -10,20 +10,21 @@ Timeliness (day = completed − received + 1; O = open > 30 days at 10-31):
   R2: T5 d4, T10 late; O: T4, T8, T9        → (11 − 15 − 450)/5 = −90.8
   (T6 is cancelled and counts nowhere; T8 is open across the month-end, completed 11-02.)
 Satisfaction (callbacks in October; T7's callback on 10-01 counts though it completed in Sept.):
-  R1: 5, 3, 4, 1 → 2/4 = 0.5;  R2: 5 → 1;  R3: none → 0  ⇒ ranks R2, R1, R3 → 20, 10, 0
+  R1: 5, 3, 4, 1 → 2/4 = 0.5;  R2: 5 → 1;  R3: none → no data, out of the pool ⇒ R2 20, R1 0
   E1: 5, 3, 5, 1 → 0.5;        E2: 4 → 1               ⇒ E2 50, E1 0
 Feedback (problem points / on-site visits in October):
   R1: (1 + 2)/3 visits (T1 visited, T2 and T3 completed) = 1;  R2: 1 (default)/2 (T4, T10) = 0.5;
-  R3: no visits → 0                                  ⇒ 20, 10, 0
+  R3: no visits → no data, out of the pool                  ⇒ R1 20, R2 0
 Workload: annual max daily = X1's June 60/10 = 6 (X1 has left, but was a rep of GZ this year)
   R1: 30 actions / 20 attendance days = 1.5 → 0.25;  R2: 44 / 11 distinct dates = 4 → 0.6667
   R3 hired 2026-10-10: first month → exactly 20, out of the pool ⇒ R2 40, R1 0 (pool of 2)
 Deductions: R1 backfill ×2 (1.0) + branch_rule 1.5 = 2.5;  R2 complaint_internal 2;
-  R3's complaint of 09-30 is outside the month;  E1 violation 1;  E2 media complaint → total 0.
-Totals: R1 20 + 0 + 10 + 7.333 − 2.5 = 34.83;  R3 0 + 20 + 0 + 0 = 20;  R2 10 + 40 + 20 − 90.8 − 2 = −22.8
-        E2 zeroed → 0;  E1 0 − 63.75 − 1 = −64.75
-Money: R1 +200, R3 +100 (also second last: the top amount wins), R2 −100;  E2 +200, E1 +100.
-SZ: one rep, nothing recorded → every pool of one gives its maximum: 20 + 40 + 20 + 0 = 80, +200.
+  R3's complaint of 09-30 is outside the month;  E1 violation 1;  E2 media complaint.
+Totals: R1 20 + 0 + 0 + 7.333 − 2.5 = 24.83;  R3 0 + 20 + 0 + 0 = 20;  R2 0 + 40 + 20 − 90.8 − 2 = −32.8
+        E1 0 − 63.75 − 1 = −64.75;  E2 50 − 206.25 = −156.25, the month forfeited: min(−156.25, 0)
+Money: three reps, one rank paid at each end: R1 +200, R3 0, R2 −100;
+       two engineers: E1 +200, E2 −100 (a forfeited month is penalised like any other).
+SZ: one rep, nothing recorded → no data anywhere, 0 points, and a one-person branch is paid nothing.
 """
 
 from __future__ import annotations
@@ -103,20 +104,28 @@ def _actions() -> str:
 EXPECTED = [
     # branch, role, rank, code, feedback_rate, feedback_points, workload, days, saturation,
     # workload_points, satisfaction, satisfaction_points, timeliness, timeliness_points,
-    # deductions, zeroed, total, reward
+    # deductions, zeroed, total, reward (an empty measured value: no data, with its flag)
     ("GZ", "rep", "1", "R1", "1.0000", "20.00", "30", "20", "0.2500", "0.00",
-     "0.5000", "10.00", "7.33", "7.33", "2.50", "0", "34.83", "200"),
-    ("GZ", "rep", "2", "R3", "0.0000", "0.00", "10", "15", "0.1111", "20.00",
-     "0.0000", "0.00", "0.00", "0.00", "0.00", "0", "20.00", "100"),
-    ("GZ", "rep", "3", "R2", "0.5000", "10.00", "44", "11", "0.6667", "40.00",
-     "1.0000", "20.00", "-90.80", "-90.80", "2.00", "0", "-22.80", "-100"),
-    ("GZ", "engineer", "1", "E2", "", "", "", "", "", "",
-     "1.0000", "50.00", "-82.50", "-206.25", "0.00", "1", "0.00", "200"),
-    ("GZ", "engineer", "2", "E1", "", "", "", "", "", "",
-     "0.5000", "0.00", "-25.50", "-63.75", "1.00", "0", "-64.75", "100"),
-    ("SZ", "rep", "1", "S1", "0.0000", "20.00", "0", "0", "0.0000", "40.00",
-     "0.0000", "20.00", "0.00", "0.00", "0.00", "0", "80.00", "200"),
+     "0.5000", "0.00", "7.33", "7.33", "2.50", "0", "24.83", "200"),
+    ("GZ", "rep", "2", "R3", "", "0.00", "10", "15", "0.1111", "20.00",
+     "", "0.00", "", "0.00", "0.00", "0", "20.00", "0"),
+    ("GZ", "rep", "3", "R2", "0.5000", "0.00", "44", "11", "0.6667", "40.00",
+     "1.0000", "20.00", "-90.80", "-90.80", "2.00", "0", "-32.80", "-100"),
+    ("GZ", "engineer", "1", "E1", "", "", "", "", "", "",
+     "0.5000", "0.00", "-25.50", "-63.75", "1.00", "0", "-64.75", "200"),
+    ("GZ", "engineer", "2", "E2", "", "", "", "", "", "",
+     "1.0000", "50.00", "-82.50", "-206.25", "0.00", "1", "-156.25", "-100"),
+    ("SZ", "rep", "1", "S1", "", "0.00", "0", "0", "", "0.00",
+     "", "0.00", "", "0.00", "0.00", "0", "0.00", "0"),
 ]  # fmt: skip
+FLAGS = {  # first_month, no_visits, no_workload, no_callbacks, no_orders
+    "R1": ("0", "0", "0", "0", "0"),
+    "R3": ("1", "1", "0", "1", "1"),
+    "R2": ("0", "0", "0", "0", "0"),
+    "E1": ("0", "", "", "0", "0"),
+    "E2": ("0", "", "", "0", "0"),
+    "S1": ("0", "1", "1", "1", "1"),
+}
 COMPARED = (
     "branch role rank staff_code feedback_rate feedback_points workload days saturation "
     "workload_points satisfaction satisfaction_points timeliness timeliness_points "
@@ -159,6 +168,8 @@ def test_rank_csv_matches_the_hand_worked_month(branch_db, tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM to show Chinese names"
     rows = list(csv.DictReader(StringIO(raw.decode("utf-8-sig"))))
     assert [tuple(r[c] for c in COMPARED) for r in rows] == EXPECTED
+    flags = ("first_month", "no_visits", "no_workload", "no_callbacks", "no_orders")
+    assert {r["staff_code"]: tuple(r[f] for f in flags) for r in rows} == FLAGS
     assert {r["period"] for r in rows} == {"2026-10"}
     assert {r["as_of"] for r in rows} == {"2026-10-31 23:59:59"}
     assert {r["provisional"] for r in rows} == {"0"}
@@ -187,7 +198,7 @@ def test_rank_filters_by_branch_and_role(branch_db):
     result = fieldkpi("rank", "--db", str(branch_db), "--month", "2026-10", "--role", "engineer",
                       "--branch", "GZ", "--format", "csv")  # fmt: skip
     rows = list(csv.DictReader(StringIO(result.stdout.lstrip("\ufeff"))))
-    assert [(r["staff_code"], r["total"]) for r in rows] == [("E2", "0.00"), ("E1", "-64.75")]
+    assert [(r["staff_code"], r["total"]) for r in rows] == [("E1", "-64.75"), ("E2", "-156.25")]
 
 
 def test_rank_table_is_readable(branch_db):
@@ -213,17 +224,21 @@ def test_running_month_is_provisional(branch_db):
     assert {r["as_of"] for r in rows} == {"2026-10-15 12:00:00"}
 
 
-def test_month_without_tickets_ranks_everyone_on_equal_terms(branch_db):
+def test_a_month_where_nothing_happened_gives_nobody_points_or_money(branch_db):
     # July: nothing recorded for anyone in GZ; X1 still employed, R3 not yet hired.
     result = fieldkpi("rank", "--db", str(branch_db), "--month", "2026-07", "--branch", "GZ",
                       "--role", "rep", "--format", "csv")  # fmt: skip
     rows = list(csv.DictReader(StringIO(result.stdout.lstrip("\ufeff"))))
-    # All tied on every KPI → rank 1 for all, each pool gives rank 1 its maximum: 20+40+20 = 80.
+    # No data for any KPI: nobody is in any pool, all tie at 0, and a tie that reaches both
+    # ends is paid nothing.
     assert [(r["staff_code"], r["rank"], r["total"], r["reward"]) for r in rows] == [
-        ("R1", "1", "80.00", "200"),
-        ("R2", "1", "80.00", "200"),
-        ("X1", "1", "80.00", "200"),
+        ("R1", "1", "0.00", "0"),
+        ("R2", "1", "0.00", "0"),
+        ("X1", "1", "0.00", "0"),
     ]
+    assert {
+        (r["no_visits"], r["no_workload"], r["no_callbacks"], r["no_orders"]) for r in rows
+    } == {("1", "1", "1", "1")}
 
 
 def test_db_may_come_before_the_command(branch_db):
@@ -235,4 +250,4 @@ def test_db_may_come_before_the_command(branch_db):
 def test_table_marks_a_total_zeroed_by_a_media_complaint(branch_db):
     result = fieldkpi("rank", "--db", str(branch_db), "--month", "2026-10", "--role", "engineer")
     assert "ⓩ" in result.stdout
-    assert "media complaint: total zeroed" in result.stdout
+    assert "media complaint: month forfeited" in result.stdout

@@ -68,9 +68,10 @@ def test_a_file_longer_than_the_table_gives_the_same_database(store, tmp_path, b
         assert dump(store) == dump(ordinary)
         assert summaries(store) == summaries(ordinary) != []
         plan = store.query(
-            "EXPLAIN QUERY PLAN SELECT engineer FROM tickets WHERE completed_at >= '2026-10-01'"
+            "EXPLAIN QUERY PLAN SELECT completed_engineer FROM tickets"
+            " WHERE first_completed_at >= '2026-10-01'"
         )
-        assert "tickets_completed_by" in plan[0]["detail"]
+        assert "tickets_first_completed" in plan[0]["detail"]
     finally:
         ordinary.close()
 

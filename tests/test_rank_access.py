@@ -147,10 +147,11 @@ def test_reopening_is_refused_to_all_but_admins(seeded, who):
 
 def test_the_gap_is_to_the_nearest_higher_total_past_ties(seeded):
     rows = compute_rankings(seeded, JUDGED, default_for, branch="GZ", roles=["rep"])
-    # R2's ticket is day 1 (20), R1's day 2 (17; T3 is still young); all else equal.
+    # R2's ticket is day 1 (20), R1's day 2 (17; T3 is still young); feedback 0 and
+    # satisfaction 1 each, tied (20 + 20); no workload recorded (no data, 0).
     assert [(r.staff_code, r.total) for r in rows] == [
-        ("R2", Decimal("100.00")),
-        ("R1", Decimal("97.00")),
+        ("R2", Decimal("60.00")),
+        ("R1", Decimal("57.00")),
     ]
     assert standing_of(rows, "R1").gap_to_next == Decimal("3.00")
     assert standing_of(rows, "E1") is None

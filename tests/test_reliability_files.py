@@ -24,7 +24,7 @@ from ticket_helpers import TICKET_FIELDS, seed_staff
 
 from fieldkpi import cli
 from fieldkpi.period import judge
-from storage import tickets
+from storage import appraisal, tickets
 from storage.closing import close_month
 from storage.db import open_store
 from storage.errors import NotFound
@@ -160,9 +160,9 @@ TAMPERING = [
     ("month_closings", "UPDATE month_closings SET by = 'A1'"),
     ("month_closings", "DELETE FROM month_closings"),
     ("month_closings", "INSERT OR REPLACE INTO month_closings SELECT * FROM month_closings"),
-    ("frozen_rankings", "UPDATE frozen_rankings SET total = '100'"),
-    ("frozen_rankings", "DELETE FROM frozen_rankings"),
-    ("frozen_rankings", "INSERT OR REPLACE INTO frozen_rankings SELECT * FROM frozen_rankings"),
+    ("frozen_rows", "UPDATE frozen_rows SET total = '100'"),
+    ("frozen_rows", "DELETE FROM frozen_rows"),
+    ("frozen_rows", "INSERT OR REPLACE INTO frozen_rows SELECT * FROM frozen_rows"),
 ]
 
 
@@ -190,15 +190,15 @@ def engineer_deductions(store) -> dict[str, object]:
 def test_a_correction_voids_a_deduction_and_both_rows_stay(store):
     load(store, staff=STAFF)
     lead = person(store, "L1")
-    wrong = tickets.record_deduction(
-        store, lead, "E1", "violation", None, "未穿工服", now=datetime(2026, 10, 10, 9, 0)
+    wrong = appraisal.record_deduction(
+        store, lead, "E1", "violation", None, "未穿工服", DEFAULT, now=datetime(2026, 10, 10, 9)
     )
-    kept = tickets.record_deduction(
-        store, lead, "E1", "backfill", None, "上门后补单", now=datetime(2026, 10, 11, 9, 0)
+    kept = appraisal.record_deduction(
+        store, lead, "E1", "backfill", None, "上门后补单", DEFAULT, now=datetime(2026, 10, 11, 9)
     )
     assert engineer_deductions(store) == {"E1": 1.5, "E2": 0}  # violation 1 + backfill 0.5
 
-    fix = tickets.correct_deduction(store, lead, wrong, "记错了人,应为 E2", now=AFTER_OCTOBER)
+    fix = appraisal.correct_deduction(store, lead, wrong, "记错了人,应为 E2", now=AFTER_OCTOBER)
 
     assert engineer_deductions(store) == {"E1": 0.5, "E2": 0}
     rows = store.query("SELECT id, staff, kind, note, recorded_by, corrects FROM deductions")
@@ -213,27 +213,29 @@ def test_a_correction_voids_a_deduction_and_both_rows_stay(store):
 def test_who_may_correct_a_deduction_and_what_cannot_be_corrected(store):
     load(store, staff=STAFF)
     lead = person(store, "L1")
-    first = tickets.record_deduction(store, lead, "E1", "violation", None, "", now=AFTER_OCTOBER)
+    first = appraisal.record_deduction(
+        store, lead, "E1", "violation", None, "", DEFAULT, now=AFTER_OCTOBER
+    )
     with pytest.raises(AccessDenied, match="Only the branch's lead or an admin corrects"):
-        tickets.correct_deduction(store, person(store, "R1"), first, "x", now=AFTER_OCTOBER)
+        appraisal.correct_deduction(store, person(store, "R1"), first, "x", now=AFTER_OCTOBER)
     with pytest.raises(AccessDenied, match="You lead branch SZ; only the lead of GZ corrects"):
-        tickets.correct_deduction(store, person(store, "L2"), first, "x", now=AFTER_OCTOBER)
+        appraisal.correct_deduction(store, person(store, "L2"), first, "x", now=AFTER_OCTOBER)
     with pytest.raises(FieldErrors) as no_reason:
-        tickets.correct_deduction(store, lead, first, "  \x07 ", now=AFTER_OCTOBER)
+        appraisal.correct_deduction(store, lead, first, "  \x07 ", now=AFTER_OCTOBER)
     assert no_reason.value.errors == {"reason": "Say why the deduction is void."}
     with pytest.raises(NotFound, match=r"There is no deduction 99\."):
-        tickets.correct_deduction(store, lead, 99, "x", now=AFTER_OCTOBER)
+        appraisal.correct_deduction(store, lead, 99, "x", now=AFTER_OCTOBER)
 
-    fix = tickets.correct_deduction(
+    fix = appraisal.correct_deduction(
         store, person(store, "A1"), first, "重复录入", now=AFTER_OCTOBER
     )
     with pytest.raises(FieldErrors) as twice:
-        tickets.correct_deduction(store, lead, first, "x", now=AFTER_OCTOBER)
+        appraisal.correct_deduction(store, lead, first, "x", now=AFTER_OCTOBER)
     assert twice.value.errors == {
         "deduction": "管理员 already corrected this deduction at 2026-11-05 09:00:00."
     }
     with pytest.raises(FieldErrors) as of_a_fix:
-        tickets.correct_deduction(store, lead, fix, "x", now=AFTER_OCTOBER)
+        appraisal.correct_deduction(store, lead, fix, "x", now=AFTER_OCTOBER)
     assert of_a_fix.value.errors == {
         "deduction": "This is a correction itself; it cannot be corrected."
     }

@@ -3,7 +3,7 @@
 Rankings read a rep's workload per month from ``rep_month_workload`` and, for
 a month cut short by as-of, per day from ``staff_day_actions`` (migration
 m005); a finished month's tickets per person by day bucket, rating and visit
-from ``ticket_month_counts`` (m008). Triggers keep them in the transaction of
+from ``ticket_month_facts`` (m010, on each ticket's first completion). Triggers keep them in the transaction of
 every write. These tests write every way the application does (imports,
 ticket steps, a refused import) and recount from the raw rows each time.
 """
@@ -18,9 +18,9 @@ from ticket_helpers import TICKET_FIELDS, seed_staff
 from fieldkpi.period import Judgement, Period
 from fieldkpi.scheme import default_scheme
 from storage.db import open_store
-from storage.figures import Window, period_figures, workload_months
 from storage.importer import ImportRejected, import_tables
-from storage.migrations import TICKET_COUNT_COLUMNS, known_versions
+from storage.measures import Window, pool_figures, workload_months
+from storage.migrations import MONTH_FACT_COLUMNS, known_versions
 from storage.rankings import compute_rankings
 from storage.tickets import (
     cancel,
@@ -33,6 +33,7 @@ from storage.tickets import (
 )
 
 OCTOBER = Period(2026, 10)
+SETTINGS = {"open_days": 30, "day_basis": "calendar"}
 
 
 def summaries(store) -> tuple[list[tuple], list[tuple]]:
@@ -128,7 +129,7 @@ def test_deleted_and_moved_actions_are_taken_off(store, crew):
 
 
 def raw_workload(store, window: Window, since: str) -> list[tuple]:
-    """The year's actions regrouped, as storage.figures did before the summaries.
+    """The year's actions regrouped, as the rankings did before the summaries.
 
     Grouped by the month of each action: ``GROUP BY month`` as it was written
     took attendance's ``month`` column, NULL for a month without attendance,
@@ -138,7 +139,8 @@ def raw_workload(store, window: Window, since: str) -> list[tuple]:
         f"""
         SELECT s.branch, a.staff, substr(a.at, 1, 7) AS month, count(*),
                count(DISTINCT substr(a.at, 1, 10)), att.days
-        FROM actions a {window.staff_filter("a.staff", "rep")}
+        FROM actions a JOIN staff s ON s.code = a.staff AND s.role = 'rep'
+        {"AND s.branch = :branch" if window.branch else ""}
         LEFT JOIN attendance att ON att.staff = a.staff AND att.month = substr(a.at, 1, 7)
         WHERE a.at >= :since AND a.at <= :end
         GROUP BY a.staff, substr(a.at, 1, 7)
@@ -164,7 +166,7 @@ def raw_workload(store, window: Window, since: str) -> list[tuple]:
 @pytest.mark.parametrize("branch", [None, "GZ"])
 def test_workload_from_summaries_is_the_recount_at_any_as_of(store, crew, as_of, branch):
     judgement = Judgement(OCTOBER, datetime.fromisoformat(as_of))
-    window = Window(judgement, 30, branch)
+    window = Window(judgement, SETTINGS, branch)
     for since in (window.params["start"], window.params["year_start"]):
         got = [
             (b, m.staff, m.period, m.workload, m.active_days, m.attendance_days)
@@ -212,56 +214,60 @@ def test_the_migration_counts_the_actions_already_there(tmp_path):
         store.close()
 
 
-# -- tickets per person and month (m008) ---------------------------------------------------
+# -- tickets per person and month (m010) ---------------------------------------------------
 
 DAY = (
-    "min(max(CAST(julianday(substr(completed_at, 1, 10))"
+    "min(max(CAST(julianday(substr(first_completed_at, 1, 10))"
     " - julianday(substr(received_at, 1, 10)) AS INTEGER) + 1, 1), 8)"
 )
 
 
 def ticket_counts(store) -> list[tuple]:
-    columns = ", ".join(TICKET_COUNT_COLUMNS)
+    columns = ", ".join(MONTH_FACT_COLUMNS)
     rows = store.query(
-        f"SELECT month, side, person, {columns} FROM ticket_month_counts ORDER BY 1, 2, 3"
+        f"SELECT month, side, person, {columns} FROM ticket_month_facts ORDER BY 1, 2, 3"
     )
     return [tuple(row) for row in rows]
 
 
 def ticket_recount(store) -> list[tuple]:
-    """The same counts from the tickets, one GROUP BY per kind of fact and side."""
+    """The same counts from the tickets, one GROUP BY per kind of fact and side.
+
+    Cancelled tickets are counted too: whether one stood cancelled is a question
+    of the as-of a period is judged at, which the rankings ask of the tickets.
+    """
     counted: dict[tuple, dict[str, int]] = {}
     facts = {
         "day": (
-            "substr(completed_at, 1, 7)",
-            "completed_at IS NOT NULL",
+            "substr(first_completed_at, 1, 7)",
+            "first_completed_at IS NOT NULL",
             DAY,
-            ("engineer", "rep"),
+            (("engineer", "completed_engineer"), ("rep", "rep")),
         ),
         "rated": (
             "substr(callback_at, 1, 7)",
             "rating IS NOT NULL AND callback_at IS NOT NULL",
             "rating",
-            ("engineer", "rep"),
+            (("engineer", "engineer"), ("rep", "rep")),
         ),
         "visits": (
-            "substr(coalesce(visited_at, completed_at), 1, 7)",
-            "kind != 'inshop_repair' AND coalesce(visited_at, completed_at) IS NOT NULL",
+            "substr(coalesce(visited_at, first_completed_at), 1, 7)",
+            "kind != 'inshop_repair' AND coalesce(visited_at, first_completed_at) IS NOT NULL",
             "''",
-            ("rep",),
+            (("rep", "rep"),),
         ),
     }
     for prefix, (month, when, value, sides) in facts.items():
-        for side in sides:
+        for side, column in sides:
             for row in store.query(
-                f"SELECT {month}, {side}, {value}, count(*) FROM tickets"
-                f" WHERE cancelled = 0 AND {when} AND {side} IS NOT NULL GROUP BY 1, 2, 3"
+                f"SELECT {month}, {column}, {value}, count(*) FROM tickets"
+                f" WHERE {when} AND {column} IS NOT NULL GROUP BY 1, 2, 3"
             ):
-                column = "visits" if prefix == "visits" else f"{prefix}{row[2]}"
-                column = "late" if column == "day8" else column
-                counted.setdefault((row[0], side, row[1]), {})[column] = row[3]
+                name = "visits" if prefix == "visits" else f"{prefix}{row[2]}"
+                name = "late" if name == "day8" else name
+                counted.setdefault((row[0], side, row[1]), {})[name] = row[3]
     return [
-        (*key, *(values.get(c, 0) for c in TICKET_COUNT_COLUMNS))
+        (*key, *(values.get(c, 0) for c in MONTH_FACT_COLUMNS))
         for key, values in sorted(counted.items())
     ]
 
@@ -358,36 +364,56 @@ def worked(store, crew):
 def test_ticket_counts_follow_imports_and_every_ticket_step(store, worked):
     assert ticket_counts(store) == ticket_recount(store)
     counts = {
-        row[:3]: dict(zip(TICKET_COUNT_COLUMNS, row[3:], strict=True))
-        for row in ticket_counts(store)
+        row[:3]: dict(zip(MONTH_FACT_COLUMNS, row[3:], strict=True)) for row in ticket_counts(store)
     }
     e1 = counts[("2026-10", "engineer", "E1")]
     assert (e1["day1"], e1["day3"], e1["day6"], e1["rated5"], e1["rated3"]) == (1, 1, 1, 1, 1)
-    assert counts[("2026-10", "rep", "R1")]["late"] == 1  # T3: day 50; T4 was cancelled
+    assert counts[("2026-10", "rep", "R1")]["late"] == 1  # T3: day 50
+    assert counts[("2026-10", "rep", "R1")]["day2"] == 1  # T4 (cancelled: taken off at as-of)
     assert counts[("2026-09", "rep", "R1")]["visits"] == 1  # T3 visited in September
-    e2 = counts[("2026-10", "engineer", "E2")]  # T3 late; the other ticket reopened, cancelled
-    assert (e2["late"], e2["day1"]) == (1, 0)
+    # E2: T3 late, and the other ticket's first completion (reopened, then cancelled)
+    e2 = counts[("2026-10", "engineer", "E2")]
+    assert (e2["late"], e2["day1"]) == (1, 1)
 
 
-def test_a_finished_month_ranks_the_same_from_the_counts_and_from_the_tickets(
-    store, worked, monkeypatch
+@pytest.mark.parametrize("as_of", ["2026-10-31 23:59:59", "2026-10-13 09:30:00"])
+def test_a_month_ranks_the_same_from_the_counts_and_from_the_tickets(
+    store, worked, monkeypatch, as_of
 ):
-    judgement = Judgement(OCTOBER, OCTOBER.end)
+    judgement = Judgement(OCTOBER, datetime.fromisoformat(as_of))
     scheme = default_scheme()
+    schemes = {"GZ": scheme, "SZ": scheme}
     for role in ("rep", "engineer"):
-        assert Window(judgement, 30, None).whole_month
-        from_counts = period_figures(store, role, judgement, 30)
+        from_counts = pool_figures(store, role, judgement, schemes)
         with monkeypatch.context() as patched:
             patched.setattr(Window, "__init__", _raw_window(Window.__init__))
-            from_tickets = period_figures(store, role, judgement, 30)
+            from_tickets = pool_figures(store, role, judgement, schemes)
         assert from_counts == from_tickets
     rows = compute_rankings(store, judgement, lambda _b: scheme)
     assert {row.staff_code for row in rows} >= {"R1", "R2", "E1", "E2"}
 
 
+def test_a_ticket_cancelled_after_its_completion_month_still_counts_there(store, worked):
+    judgement = Judgement(OCTOBER, OCTOBER.end)
+    rows = compute_rankings(store, judgement, lambda _b: default_scheme(), roles=["engineer"])
+    e2 = next(r for r in rows if r.staff_code == "E2")
+    # the reopened ticket was cancelled on 10-13 (by the month's end): it counts nowhere;
+    # T3 (late) is E2's only order
+    assert e2.kpi("timeliness").parts["orders"] == 1
+    # judged on 10-12 at 20:00, before the reopen and the cancellation: completed on day 1;
+    # and T3 (received 09-01, completed 10-20) was then open 41 days: −150 for E2
+    early = Judgement(OCTOBER, datetime(2026, 10, 12, 20, 0))
+    rows = compute_rankings(store, early, lambda _b: default_scheme(), roles=["engineer"])
+    parts = next(r for r in rows if r.staff_code == "E2").kpi("timeliness").parts
+    assert (parts["day1"], parts["open"], parts["orders"]) == (1, 1, 2)
+
+
 def _raw_window(init):
     def raw(self, *args, **kwargs):
         init(self, *args, **kwargs)
-        self.whole_month = False  # as if as-of cut the month short: read the tickets
+        # as if as-of cut the month short: read every row of the window from the tickets
+        self.whole = []
+        self.params["lo"] = self.params["start"]
+        self.rest = True
 
     return raw

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime, timedelta
-from fractions import Fraction
 
 import pytest
 from ticket_helpers import NOW, TICKET_FIELDS, actions, history, insert_ticket, seed_staff
@@ -599,93 +598,3 @@ def test_bulk_redispatch_refusals_move_nothing(store, crew, source, targets, err
 def test_an_engineer_cannot_bulk_redispatch(store, crew):
     with pytest.raises(AccessDenied):
         tickets.bulk_redispatch(store, crew.eng, "E1", ["E2"], now=NOW)
-
-
-# ------------------------------------------------------------ problems and deductions
-
-
-def test_report_problem_files_against_the_tickets_engineer(store, crew):
-    ticket = dispatched(store, crew)
-    first = tickets.report_problem(store, crew.rep, ticket.code, note="迟到两小时", now=LATER)
-    second = tickets.report_problem(store, crew.rep2, ticket.code, Fraction(1, 2), now=LATER)
-
-    rows = store.query("SELECT id, rep, engineer, at, points, ticket, note FROM problems")
-    assert [tuple(r) for r in rows] == [
-        (first, "R1", "E1", LATER_AT, 1.0, ticket.code, "迟到两小时"),
-        (second, "R2", "E1", LATER_AT, 0.5, ticket.code, None),
-    ]
-    assert tickets.get_ticket(store, crew.rep, ticket.code).version == 2  # the ticket is as it was
-    assert history(store, ticket.code)[-5:] == [
-        ("report_problem", "engineer", None, "E1", "R1", None),
-        ("report_problem", "points", None, "1", "R1", None),
-        ("report_problem", "note", None, "迟到两小时", "R1", None),
-        ("report_problem", "engineer", None, "E1", "R2", None),
-        ("report_problem", "points", None, "0.5", "R2", None),
-    ]
-
-
-def test_report_problem_refusals(store, crew):
-    waiting = take(store, crew.rep)
-    ticket = dispatched(store, crew)
-    with pytest.raises(StepRefused, match="no engineer"):
-        tickets.report_problem(store, crew.rep, waiting.code, now=NOW)
-    with pytest.raises(FieldErrors):
-        tickets.report_problem(store, crew.rep, ticket.code, Fraction(0), now=NOW)
-    with pytest.raises(AccessDenied):
-        tickets.report_problem(store, crew.eng, ticket.code, now=NOW)
-    with pytest.raises(AccessDenied):
-        tickets.report_problem(store, crew.other_rep, ticket.code, now=NOW)
-    assert store.scalar("SELECT count(*) FROM problems") == 0
-
-
-def test_a_rep_records_a_backfill_against_an_engineer_of_the_ticket(store, crew):
-    ticket = dispatched(store, crew)
-    row = tickets.record_deduction(
-        store, crew.rep, "E1", "backfill", None, "上门后才补单", ticket=ticket.code, now=LATER
-    )
-
-    saved = store.query("SELECT * FROM deductions WHERE id = ?", (row,))[0]
-    assert (saved["staff"], saved["kind"], saved["points"], saved["ticket"]) == (
-        "E1",
-        "backfill",
-        None,
-        ticket.code,
-    )
-    assert (saved["at"], saved["note"], saved["recorded_by"]) == (LATER_AT, "上门后才补单", "R1")
-    assert history(store, ticket.code)[-3:] == [
-        ("deduction", "staff", None, "E1", "R1", None),
-        ("deduction", "kind", None, "backfill", "R1", None),
-        ("deduction", "note", None, "上门后才补单", "R1", None),
-    ]
-
-
-def test_branch_rule_deductions_carry_their_points(store, crew):
-    row = tickets.record_deduction(
-        store, crew.lead, "R2", "branch_rule", "1.5", "迟交日报", now=NOW
-    )
-    assert store.scalar("SELECT points FROM deductions WHERE id = ?", (row,)) == 1.5
-
-
-@pytest.mark.parametrize(
-    ("who", "staff", "kind", "points", "refusal"),
-    [
-        ("rep", "E1", "complaint_general", None, "Only a lead may record this kind of deduction."),
-        ("rep", "E9", "violation", None, "吴刚 works for branch SZ"),
-        ("eng", "E2", "violation", None, "may not record deductions"),
-        ("lead", "E1", "branch_rule", "", {"points": "Enter the points this deduction takes off."}),
-        ("lead", "E1", "branch_rule", "-2", {"points": "Points must be more than 0."}),
-        ("lead", "E1", "violation", "3", {"points": "This kind has fixed points; leave it empty."}),
-        ("lead", "X9", "bonus", None, {"staff", "kind"}),
-    ],
-)
-def test_deduction_refusals_save_nothing(store, crew, who, staff, kind, points, refusal):
-    actor = {"rep": crew.rep, "eng": crew.eng, "lead": crew.lead}[who]
-    if isinstance(refusal, str):
-        with pytest.raises(AccessDenied, match=refusal):
-            tickets.record_deduction(store, actor, staff, kind, points, "", now=NOW)
-    else:
-        with pytest.raises(FieldErrors) as refused:
-            tickets.record_deduction(store, actor, staff, kind, points, "", now=NOW)
-        errors = refused.value.errors
-        assert errors == refusal if isinstance(refusal, dict) else set(errors) == refusal
-    assert store.scalar("SELECT count(*) FROM deductions") == 0

@@ -8,6 +8,7 @@ from datetime import datetime
 from fieldkpi.figures import Person
 from storage.db import Store
 from storage.people import staff_by_code
+from storage.timeline import cancellation_columns, completion_columns
 
 NOW = datetime(2026, 10, 15, 9, 30, 0)
 
@@ -80,7 +81,10 @@ def actions(store: Store) -> list[tuple]:
 
 
 def insert_ticket(store: Store, code: str, **values) -> None:
-    """A ticket as an import would leave it: straight into the table, no history or actions."""
+    """A ticket as an import would leave it: straight into the table, no history or actions.
+
+    Its first completion and cancellation follow from its columns as the importer sets them.
+    """
     row = {
         "code": code,
         "branch": "GZ",
@@ -89,6 +93,8 @@ def insert_ticket(store: Store, code: str, **values) -> None:
         "received_at": "2026-10-01 09:00:00",
         "updated_at": "2026-10-01 09:00:00",
     } | values
+    row |= cancellation_columns(row, row["received_at"])
+    row |= completion_columns(None, row)
     columns = ", ".join(row)
     marks = ", ".join("?" * len(row))
     with store.write() as db:
