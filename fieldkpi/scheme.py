@@ -540,14 +540,14 @@ class _Reader:
 
     def problem(self, path: str, text: str) -> None:
         """Record a problem at ``path`` of the merged scheme, placed in the file that set it."""
-        place = self.where
+        place, key = self.where, path
         for layer in reversed(self.layers):
             own = self._layer_path(layer, path)
             if own is not None and layer.text and locate(layer.text, own):
-                place = layer.where(own)
+                place, key = layer.where(own), own
                 break
         self.problems.append(
-            _("{where}: {key} {problem}").format(where=place, key=path, problem=text)
+            _("{where}: {key} {problem}").format(where=place, key=key, problem=text)
         )
 
     def _layer_path(self, layer: Layer, path: str) -> str | None:

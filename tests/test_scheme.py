@@ -274,21 +274,21 @@ def test_a_preset_key_starts_from_that_preset(tmp_path):
     [
         (
             '[[kpi]]\nid = "x"\nrole = "rep"\nmeasure = "happiness"\nscore = { method = "rank", max = 5 }\n',
-            r"gz\.toml:4: kpi\[6\]\.measure 'happiness' is no measure",
+            r"gz\.toml:4: kpi\[0\]\.measure 'happiness' is no measure",
         ),
         (
             '[[kpi]]\nid = "x"\nrole = "rep"\nmeasure = "completed"\nscore = { method = "guess" }\n',
-            r"kpi\[6\]\.score needs a method, one of rank, weighted_days, bands",
+            r"kpi\[0\]\.score needs a method, one of rank, weighted_days, bands",
         ),
         (
             '[[kpi]]\nid = "x"\nrole = "lead"\nmeasure = "completed"\n'
             'score = { method = "rank", max = 5 }\n',
-            r"kpi\[6\]\.role 'lead' is not a role the scheme appraises",
+            r"kpi\[0\]\.role 'lead' is not a role the scheme appraises",
         ),
         (
             '[[kpi]]\nid = "x"\nrole = "rep"\nmeasure = "completed"\n'
             'score = { method = "bands", bands = [[10, 5], [20, 8]] }\n',
-            r"kpi\[6\]\.score\.bands thresholds must be in order, best first",
+            r"kpi\[0\]\.score\.bands thresholds must be in order, best first",
         ),
         (
             '[[kpi]]\nid = "x"\nrole = "rep"\nmeasure = "completed"\n'
@@ -298,11 +298,11 @@ def test_a_preset_key_starts_from_that_preset(tmp_path):
         (
             '[[kpi]]\nid = "x"\nrole = "rep"\nmeasure = "completed"\n'
             'score = { method = "rank", max = 5, scale = 2 }\n',
-            r"kpi\[6\]\.score\.scale is no setting of the method rank",
+            r"kpi\[0\]\.score\.scale is no setting of the method rank",
         ),
         (
             '[[kpi]]\nid = "x"\nrole = "rep"\nmeasure = "completed"\nscore = { method = "rank" }\n',
-            r"kpi\[6\]\.score\.max is required by the method rank",
+            r"kpi\[0\]\.score\.max is required by the method rank",
         ),
         (
             '[[kpi]]\nid = "x"\nrole = "rep"\nmeasure = "resolved_within"\nhour = 24\n'

@@ -1,0 +1,202 @@
+"""`fieldkpi rank` and `fieldkpi scheme` as a user runs them: bad input, closed months, viewers.
+
+Each refusal: a one-line message naming what is wrong, exit status 2, no
+traceback, and the database exactly as it was (or not made at all).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import subprocess
+import sys
+from datetime import datetime
+from io import StringIO
+
+import pytest
+from month_helpers import DEFAULT, OCTOBER, STAFF, load, person
+
+from storage.closing import close_month
+from storage.db import open_store
+
+TICKETS = """code,branch,kind,received_at,completed_at,engineer,rep,callback_at,rating
+T1,GZ,onsite_repair,2026-10-03 09:00,2026-10-03 15:00,E1,R1,2026-10-04 10:00,5
+T2,GZ,onsite_repair,2026-10-05 09:00,2026-10-07 11:00,E2,R2,2026-10-08 10:00,3
+"""
+
+
+def fieldkpi(*args: str, config=None) -> subprocess.CompletedProcess:
+    env = os.environ | {"FIELDKPI_CONFIG": str(config or "/nonexistent-config"), "LANG": "C"}
+    return subprocess.run(
+        [sys.executable, "-m", "fieldkpi", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "branch.db"
+    store = open_store(path)
+    try:
+        load(store, staff=STAFF, tickets=TICKETS)
+    finally:
+        store.close()
+    return path
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def refused(result, *words: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines and all(w in result.stderr for w in words), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--month", "2099-05"), ("2099-05 has not begun",)),
+        (("--month", "2026-13"), ("--month", "2026-13")),
+        (("--month", "2026-10", "--as-of", "2026-11-02 10:00:00"), ("not inside 2026-10",)),
+        (("--month", "2026-10", "--as-of", "2026-09-30 23:59:59"), ("not inside 2026-10",)),
+        (("--month", "2026-10", "--branch", "XX"), ("unknown branch XX",)),
+        (("--quarter", "2026-10"), ("--quarter", "is not a quarter")),
+        (("--month", "2026-Q4"), ("--month", "is not a month")),
+        (("--quarter", "2026-Q4"), ("appraise by month", "--month")),
+        (("--month", "2026-10", "--as", "nobody"), ("no staff member has the login 'nobody'",)),
+    ],
+)
+def test_bad_input_is_refused_and_changes_nothing(db, args, words):
+    before = digest(db)
+    refused(fieldkpi("rank", "--db", str(db), *args), *words)
+    assert digest(db) == before
+
+
+@pytest.mark.parametrize("command", [("rank", "--month", "2026-10"), ("check",), ("backup", "x")])
+def test_a_database_that_does_not_exist_is_not_made(tmp_path, command):
+    missing = tmp_path / "typo.db"
+    verb, *rest = command
+    rest = [str(tmp_path / "backup") if a == "x" else a for a in rest]
+    refused(fieldkpi(verb, "--db", str(missing), *rest), "typo.db: no such database")
+    assert not missing.exists()
+
+
+def test_a_misspelt_scheme_key_is_refused_even_for_a_closed_month(db, tmp_path):
+    store = open_store(db)
+    try:
+        close_month(store, person(store, "L1"), "GZ", OCTOBER, DEFAULT, datetime(2026, 11, 2))
+    finally:
+        store.close()
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "scheme-GZ.toml").write_text("[rewards]\ntpo = [300]\n", encoding="utf-8")
+    refused(
+        fieldkpi("rank", "--db", str(db), "--month", "2026-10", config=config),
+        "scheme-GZ.toml:2: unknown setting rewards.tpo",
+    )
+
+
+def test_a_closed_month_says_it_prints_frozen_figures_and_whether_live_ones_differ(db):
+    store = open_store(db)
+    try:
+        close_month(store, person(store, "L1"), "GZ", OCTOBER, DEFAULT, datetime(2026, 11, 2))
+    finally:
+        store.close()
+    same = fieldkpi("rank", "--db", str(db), "--month", "2026-10", "--format", "csv")
+    assert same.returncode == 0, same.stderr
+    assert "GZ 2026-10 was closed by 周经理 on 2026-11-02 00:00: these are its frozen figures." in (
+        same.stderr
+    )
+    assert "Live figures are the same." in same.stderr
+    store = open_store(db)
+    try:  # a late callback for T1 changes E1's and R1's live figures
+        load(
+            store,
+            now=datetime(2026, 11, 10),
+            tickets="code,branch,kind,received_at,completed_at,engineer,rep,callback_at,rating\n"
+            "T3,GZ,onsite_repair,2026-10-20 09:00,2026-10-20 15:00,E2,R2,2026-10-21 10:00,5\n",
+        )
+    finally:
+        store.close()
+    changed = fieldkpi("rank", "--db", str(db), "--month", "2026-10", "--format", "csv")
+    assert "Live figures now differ for" in changed.stderr
+    assert "E2" in changed.stderr.splitlines()[-1]
+
+
+def test_as_an_engineer_the_ranking_shows_only_their_own_row(db):
+    store = open_store(db)
+    try:
+        with store.write() as write:
+            write.execute("UPDATE staff SET login = 'chengong' WHERE code = 'E1'")
+            write.execute("UPDATE staff SET login = 'zhoujl' WHERE code = 'L1'")
+    finally:
+        store.close()
+    mine = fieldkpi(
+        "rank", "--db", str(db), "--month", "2026-10", "--format", "csv", "--as", "chengong"
+    )
+    rows = list(csv.DictReader(StringIO(mine.stdout.lstrip("\ufeff"))))
+    assert [r["staff_code"] for r in rows] == ["E1"]
+    lead = fieldkpi(
+        "rank", "--db", str(db), "--month", "2026-10", "--format", "csv", "--as", "zhoujl"
+    )
+    rows = list(csv.DictReader(StringIO(lead.stdout.lstrip("\ufeff"))))
+    assert {r["branch"] for r in rows} == {"GZ"}  # the lead's own branch only
+    assert {r["staff_code"] for r in rows} == {"R1", "R2", "E1", "E2"}
+
+
+def test_missing_entered_values_are_listed(db, tmp_path):
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "scheme.toml").write_text('[settings]\nrep_satisfaction = "entered"\n', "utf-8")
+    result = fieldkpi(
+        "rank", "--db", str(db), "--month", "2026-10", "--format", "csv", config=config
+    )
+    assert result.returncode == 0, result.stderr
+    assert "2026-10: no satisfaction entered for R1 (0 points until it is)" in result.stderr
+    assert "2026-10: no satisfaction entered for R2" in result.stderr
+
+
+# ---------------------------------------------------------------- fieldkpi scheme
+
+
+def test_scheme_list_and_show():
+    listed = fieldkpi("scheme", "list")
+    assert listed.returncode == 0
+    assert listed.stdout.splitlines()[0].split()[0] in listed.stdout
+    assert "skyworth" in listed.stdout and "month" in listed.stdout
+    shown = fieldkpi("scheme", "show", "skyworth")
+    assert shown.returncode == 0
+    assert 'name = "skyworth"' in shown.stdout and "完单及时率" in shown.stdout
+    refused(fieldkpi("scheme", "show", "nope"), "there is no preset 'nope'")
+
+
+def test_scheme_check_lists_every_problem_with_key_and_line(tmp_path):
+    path = tmp_path / "gz.toml"
+    path.write_text(
+        '[settings]\nopen_days = 0\n[[kpi]]\nid = "x"\nrole = "rep"\nmeasure = "nope"\n'
+        'score = { method = "rank", max = 5 }\n',
+        encoding="utf-8",
+    )
+    result = fieldkpi("scheme", "check", str(path))
+    refused(
+        result, "gz.toml:2: settings.open_days", "gz.toml:6: kpi[0].measure 'nope' is no measure"
+    )
+    good = tmp_path / "ok.toml"
+    good.write_text("[money]\ntop = [300, 150]\n", encoding="utf-8")
+    result = fieldkpi("scheme", "check", str(good))
+    assert result.returncode == 0, result.stderr
+    assert "scheme skyworth (month; 6 KPIs) is fine" in result.stdout
+
+
+def test_scheme_check_lists_the_entered_values_a_period_lacks(db, tmp_path):
+    path = tmp_path / "gz.toml"
+    path.write_text('[settings]\nrep_satisfaction = "entered"\n', encoding="utf-8")
+    result = fieldkpi("scheme", "check", str(path), "--db", str(db), "--month", "2026-10")
+    refused(result, "2026-10: no satisfaction entered for R1 张伟", "R2 王芳")
