@@ -468,16 +468,15 @@ def run_merge(args: argparse.Namespace) -> int:
         raise UserError(
             _("--merge takes the rows as exported: drop {flags}").format(flags=", ".join(given))
         )
+    period = period_of(args)
     try:
-        month = str(Period.parse(args.month)) if args.month else None
-    except ValueError as exc:
-        raise UserError(f"--month: {exc}") from exc
-    try:
-        rows = merge_files(args.merge, month=month)
+        rows = merge_files(args.merge, month=str(period) if period else None)
     except MergeError as exc:
         raise UserError(str(exc)) from exc
+    if args.format == "xlsx" or args.headers:
+        raise UserError(_("--merge writes the rows as exported: --format table, csv or toml"))
     color = not args.output and sys.stdout.isatty()
-    return write_rows(rows, args, lambda: render(rows, "table", color=color))
+    return write_out(render(rows, args.format, color=color), args.output)
 
 
 def write_rows(rows: list, args: argparse.Namespace, table: Callable[[], str]) -> int:

@@ -19,25 +19,29 @@ import io
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 from itertools import groupby
 from pathlib import Path
 
-from fieldkpi.export import COLUMNS, FORMULA_START, to_csv, to_toml
+import tomli_w
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from fieldkpi.cleantext import clean_text
+from fieldkpi.export import FORMULA_START, HEAD, TEXT, neutralise
 from fieldkpi.figures import RANKED_ROLES
 from fieldkpi.i18n import N_, _
-from fieldkpi.period import STAMP, Judgement, Period
-from fieldkpi.ranking import RankRow, export_order
+from fieldkpi.period import STAMP, Period
+from fieldkpi.table import role_label, signed, yuan
 
-# Columns a role leaves empty (CSV) or out (TOML): the rep-only ones.
-OPTIONAL = frozenset(
-    {"feedback_rate", "feedback_points", "workload", "days", "saturation", "workload_points"}
-)
-# What the export holds no column for; a merged row cannot know them.
-_NOT_EXPORTED = {"first_month": False, "no_callbacks": False, "no_orders": False}
+# The columns every export has, whatever its scheme: they place a row and say what it earned.
+REQUIRED = (*(c.name for c in HEAD), "total", "reward")
+# Columns that hold text (the rest hold numbers, or are empty where they do not apply).
+TEXTS = frozenset({*(c.name for c in HEAD if c.kind == TEXT), "as_of", "grade", "scheme"})
+_COLUMN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class MergeError(ValueError):
@@ -45,29 +49,38 @@ class MergeError(ValueError):
 
 
 @dataclass(frozen=True)
-class _Placed:
-    """A row with the file and line it came from, for messages about it."""
+class MergedRow:
+    """One exported row, its cells kept as the text they were exported as.
 
-    row: RankRow
+    A merged row is never ranked again, so its numbers need not be read
+    back: only the columns that place it are (``REQUIRED``), to check them.
+    """
+
+    cells: Mapping[str, str]
+    columns: tuple[str, ...]
     file: str
     line: int
 
+    def __getattr__(self, name: str) -> str:
+        if name in ("cells", "columns", "file", "line"):
+            raise AttributeError(name)
+        return self.cells.get(name, "")
 
-def merge_files(paths: Sequence[str | Path], month: str | None = None) -> list[RankRow]:
-    """The rows of every file in export order; refused if months or branches clash.
 
-    ``month`` (``YYYY-MM``), when given, is the month every file must be of.
+def merge_files(paths: Sequence[str | Path], month: str | None = None) -> list[MergedRow]:
+    """The rows of every file in export order; refused if periods or branches clash.
+
+    ``month`` (``YYYY-MM`` or ``YYYY-Qn``), when given, is the period every file must be of.
     """
-    placed: list[_Placed] = []
+    rows: list[MergedRow] = []
     for path in paths:
-        placed.extend(read_file(path))
-    _check(placed, month)
-    rows = [p.row for p in placed]
-    rows.sort(key=export_order)
+        rows.extend(read_file(path))
+    _check(rows, month)
+    rows.sort(key=lambda r: (r.branch, RANKED_ROLES.index(r.role), int(r.rank), r.staff_code))
     return rows
 
 
-def read_file(path: str | Path) -> list[_Placed]:
+def read_file(path: str | Path) -> list[MergedRow]:
     """The rows of one exported file, CSV or TOML (told by its name, else by its content)."""
     name = str(path)
     try:
@@ -82,30 +95,38 @@ def read_file(path: str | Path) -> list[_Placed]:
     return _read_toml(name, text) if toml else _read_csv(name, text)
 
 
-def _read_csv(name: str, text: str) -> list[_Placed]:
+def _header_problem(name: str, line: int, header: Iterable[str]) -> None:
+    header = list(header)
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [c for c in header if not _COLUMN.match(c)]
+    if missing or unknown:
+        raise MergeError(
+            f"{name}:{line}: "
+            + _("not the header of a ranking export ({problem})").format(
+                problem="; ".join(
+                    part
+                    for part in (
+                        missing and _("missing {names}").format(names=", ".join(missing)),
+                        unknown
+                        and _("unknown {names}").format(
+                            names=", ".join(clean_text(c)[:40] for c in unknown)
+                        ),
+                    )
+                    if part
+                )
+            )
+        )
+
+
+def _read_csv(name: str, text: str) -> list[MergedRow]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
         if header is None:
             raise MergeError(f"{name}: " + _("empty file: not a ranking export"))
         header = [cell.strip() for cell in header]
-        missing = [c for c in COLUMNS if c not in header]
-        unknown = [c for c in header if c not in COLUMNS]
-        if missing or unknown:
-            raise MergeError(
-                f"{name}:1: "
-                + _("not the header of a ranking export ({problem})").format(
-                    problem="; ".join(
-                        part
-                        for part in (
-                            missing and _("missing {names}").format(names=", ".join(missing)),
-                            unknown and _("unknown {names}").format(names=", ".join(unknown)),
-                        )
-                        if part
-                    )
-                )
-            )
-        placed = []
+        _header_problem(name, 1, header)
+        rows = []
         for cells in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in cells):
@@ -117,11 +138,9 @@ def _read_csv(name: str, text: str) -> list[_Placed]:
                         n=len(cells), m=len(header)
                     )
                 )
-            values = {
-                column: _unneutralise(cell) for column, cell in zip(header, cells, strict=True)
-            }
-            placed.append(_Placed(_row(name, line, values), name, line))
-        return placed
+            values = {c: _unneutralise(cell) for c, cell in zip(header, cells, strict=True)}
+            rows.append(_row(name, line, values, tuple(header)))
+        return rows
     except csv.Error as exc:
         raise MergeError(
             f"{name}:{reader.line_num}: " + _("not readable as CSV: {error}").format(error=exc)
@@ -133,7 +152,7 @@ def _unneutralise(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
 
 
-def _read_toml(name: str, text: str) -> list[_Placed]:
+def _read_toml(name: str, text: str) -> list[MergedRow]:
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
@@ -149,19 +168,15 @@ def _read_toml(name: str, text: str) -> list[_Placed]:
     starts = [
         n for n, text_line in enumerate(text.splitlines(), 1) if _ROWS_HEADER.match(text_line)
     ]
-    placed = []
+    rows = []
     for index, table in enumerate(tables):
         line = starts[index] if index < len(starts) else 1
         if not isinstance(table, dict):
             raise MergeError(f"{name}:{line}: " + _("a row must be a table of columns"))
-        unknown = sorted(set(table) - set(COLUMNS))
-        if unknown:
-            raise MergeError(
-                f"{name}:{line}: " + _("unknown columns: {names}").format(names=", ".join(unknown))
-            )
-        values = {column: _toml_text(table.get(column)) for column in COLUMNS}
-        placed.append(_Placed(_row(name, line, values), name, line))
-    return placed
+        _header_problem(name, line, table)
+        values = {column: _toml_text(value) for column, value in table.items()}
+        rows.append(_row(name, line, values, tuple(table)))
+    return rows
 
 
 _ROWS_HEADER = re.compile(r"\s*\[\[\s*rows\s*\]\]")
@@ -176,28 +191,42 @@ def _toml_text(value: object) -> str:
     return str(value)
 
 
-def _row(name: str, line: int, values: Mapping[str, str]) -> RankRow:
-    parsed: dict[str, object] = dict(_NOT_EXPORTED)
-    for column in COLUMNS:
-        cell = values.get(column, "").strip()
+def _row(name: str, line: int, values: Mapping[str, str], columns: tuple[str, ...]) -> MergedRow:
+    """A row whose placing columns are read and checked, its text cells cleaned of controls.
+
+    A file from elsewhere may carry escape sequences in a name: they are data,
+    not instructions to the terminal the table is printed on.
+    """
+    cells = {c: clean_text(v).strip() if c in TEXTS else v.strip() for c, v in values.items()}
+    for column in REQUIRED:
+        cell = cells.get(column, "")
         if not cell:
-            if column in OPTIONAL:
-                parsed[column] = None
-                continue
             raise MergeError(f"{name}:{line}: " + _("{column}: required").format(column=column))
+        read = _READ.get(column, _text)
         try:
-            parsed[column] = _READ[column](cell)
+            read(cell)
         except (ValueError, InvalidOperation, ArithmeticError):
             raise MergeError(
                 f"{name}:{line}: "
                 + _("{column}: {value!r} is not {what}").format(
-                    column=column, value=cell[:40], what=_(_WHAT[_READ[column]])
+                    column=column, value=cell[:40], what=_(_WHAT[read])
                 )
             ) from None
-    return RankRow(**{f.name: parsed[f.name] for f in fields(RankRow)})
+    for column, cell in cells.items():
+        if cell and column not in TEXTS and column not in _READ:
+            try:
+                _decimal(cell)
+            except (ValueError, InvalidOperation, ArithmeticError):
+                raise MergeError(
+                    f"{name}:{line}: "
+                    + _("{column}: {value!r} is not {what}").format(
+                        column=column, value=cell[:40], what=_(_WHAT[_decimal])
+                    )
+                ) from None
+    return MergedRow(cells, columns, name, line)
 
 
-def _month(cell: str) -> str:
+def _period(cell: str) -> str:
     return str(Period.parse(cell))
 
 
@@ -224,13 +253,6 @@ def _rank(cell: str) -> int:
     return number
 
 
-def _count(cell: str) -> int:
-    number = int(cell)
-    if number < 0:
-        raise ValueError(cell)
-    return number
-
-
 def _decimal(cell: str) -> Decimal:
     number = Decimal(cell)
     if not number.is_finite():
@@ -238,101 +260,140 @@ def _decimal(cell: str) -> Decimal:
     return number
 
 
-def _fraction(cell: str) -> Fraction:
-    return Fraction(_decimal(cell))
-
-
 def _text(cell: str) -> str:
     return cell
 
 
 _READ: dict[str, Callable[[str], object]] = {
-    "period": _month,
+    "period": _period,
     "as_of": _moment,
     "provisional": _flag,
-    "branch": _text,
     "role": _role,
     "rank": _rank,
-    "staff_code": _text,
-    "name": _text,
-    "workload": _count,
-    "days": _count,
-    "zeroed": _flag,
     "total": _decimal,
-} | {column: _fraction for column in COLUMNS if column not in (
-    "period", "as_of", "provisional", "branch", "role", "rank", "staff_code", "name",
-    "workload", "days", "zeroed", "total",
-)}  # fmt: skip
+    "reward": _decimal,
+}
 _WHAT = {
-    _month: N_("a month like 2026-10"),
+    _period: N_("a period like 2026-10 or 2026-Q4"),
     _moment: N_('a time like "2026-10-31 23:59:59"'),
     _flag: N_("0 or 1"),
     _role: N_("rep or engineer"),
     _rank: N_("a rank (1, 2, …)"),
-    _count: N_("a whole number"),
     _decimal: N_("a number"),
-    _fraction: N_("a number"),
     _text: N_("text"),
 }
 
 
-def _check(placed: list[_Placed], month: str | None) -> None:
-    """One month; each branch from one file; each person once in a branch and role."""
-    first: _Placed | None = None
-    branch_file: dict[str, _Placed] = {}
-    seen: dict[tuple[str, str, str], _Placed] = {}
-    for p in placed:
-        row = p.row
-        if month is not None and row.period != month:
+def _check(rows: list[MergedRow], month: str | None) -> None:
+    """One period; each branch from one file; each person once in a branch and role."""
+    first: MergedRow | None = None
+    branch_file: dict[str, MergedRow] = {}
+    seen: dict[tuple[str, str, str], MergedRow] = {}
+    for row in rows:
+        period = _period(row.period)
+        if month is not None and period != month:
             raise MergeError(
-                f"{p.file}:{p.line}: "
-                + _("period {period}, but --month is {month}").format(
-                    period=row.period, month=month
-                )
+                f"{row.file}:{row.line}: "
+                + _("period {period}, but --month is {month}").format(period=period, month=month)
             )
         if first is None:
-            first = p
-        elif row.period != first.row.period:
+            first = row
+        elif period != _period(first.period):
             raise MergeError(
-                f"{p.file}:{p.line}: "
+                f"{row.file}:{row.line}: "
                 + _("period {period}, but {file} line {line} is {other}: merge one month").format(
-                    period=row.period, file=first.file, line=first.line, other=first.row.period
+                    period=period, file=first.file, line=first.line, other=first.period
                 )
             )
-        owner = branch_file.setdefault(row.branch, p)
-        if owner.file != p.file:
+        owner = branch_file.setdefault(row.branch, row)
+        if owner.file != row.file:
             raise MergeError(
-                f"{p.file}:{p.line}: "
+                f"{row.file}:{row.line}: "
                 + _(
                     "branch {branch} is also in {file} (line {line}): give each branch once"
                 ).format(branch=row.branch, file=owner.file, line=owner.line)
             )
         key = (row.branch, row.role, row.staff_code)
-        earlier = seen.setdefault(key, p)
-        if earlier is not p:
+        earlier = seen.setdefault(key, row)
+        if earlier is not row:
             raise MergeError(
-                f"{p.file}:{p.line}: "
+                f"{row.file}:{row.line}: "
                 + _("{code} ({role}) of branch {branch} is already on line {line}").format(
                     code=row.staff_code, role=row.role, branch=row.branch, line=earlier.line
                 )
             )
 
 
-def render(rows: Iterable[RankRow], fmt: str, *, color: bool = False) -> str:
+def columns_of(rows: Iterable[MergedRow]) -> list[str]:
+    """Every column of the files, in the order they first appear."""
+    return list(dict.fromkeys(c for row in rows for c in row.columns))
+
+
+def to_csv(rows: Sequence[MergedRow]) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    columns = columns_of(rows)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(
+            [
+                neutralise(row.cells.get(c, "")) if c in TEXTS else row.cells.get(c, "")
+                for c in columns
+            ]
+        )
+    return out.getvalue()
+
+
+def to_toml(rows: Sequence[MergedRow]) -> str:
+    def value(column: str, cell: str):
+        if column in TEXTS:
+            return cell
+        number = Decimal(cell)
+        return int(number) if number == number.to_integral_value() and "." not in cell else number
+
+    tables = [
+        {c: value(c, cell) for c in row.columns if (cell := row.cells.get(c, ""))} for row in rows
+    ]
+    return tomli_w.dumps({"rows": tables})
+
+
+def render(rows: Iterable[MergedRow], fmt: str, *, color: bool = False, width: int = 120) -> str:
     """The merged rows as ``fieldkpi rank`` writes them: ``table``, ``csv`` or ``toml``."""
     rows = list(rows)
     if fmt == "csv":
         return to_csv(rows)
     if fmt == "toml":
         return to_toml(rows)
-    from fieldkpi.table import render_table
-
     if not rows:
         return _("The files hold no rows.") + "\n"
-    # Each branch was judged at its own as-of (a closed month at its end, another still running).
-    parts = []
-    for _branch, group in groupby(rows, key=lambda r: r.branch):
+    out = io.StringIO()
+    console = Console(file=out, width=width, force_terminal=color, no_color=not color)
+    for (branch, role), group in groupby(rows, key=lambda r: (r.branch, r.role)):
         group = list(group)
-        judgement = Judgement(Period.parse(group[0].period), group[0].as_of)
-        parts.append(render_table(group, {}, judgement, color=color))
-    return "".join(parts)
+        points = [
+            c
+            for c in columns_of(group)
+            if c.endswith("_points") and any(r.cells.get(c) for r in group)
+        ]
+        title = Text(f"{branch} · {role_label(role)} · {group[0].period} · ")
+        title.append(_("as of {as_of}").format(as_of=group[0].as_of))
+        table = Table(title=title, title_justify="left")
+        for heading in (_("Rank"), _("Code"), _("Name"), *points, _("Total"), _("Reward")):
+            table.add_column(Text(heading))
+        for row in group:
+            table.add_row(
+                *(
+                    Text(text)
+                    for text in (
+                        row.rank,
+                        row.staff_code,
+                        row.name,
+                        *(signed(row.cells.get(c) or "—") for c in points),
+                        signed(row.total),
+                        yuan(Decimal(row.reward)),
+                    )
+                )
+            )
+        console.print(table)
+    return out.getvalue()

@@ -177,7 +177,7 @@ def test_malformed_files_are_refused_with_file_and_line(exports, capsys):
     short = folder / "short.csv"
     short.write_text("\n".join([lines[0], "2026-10,2026-10-31 23:59:59,0,GZ"]) + "\n")
     assert refused(capsys, "--merge", str(short)) == (
-        f"fieldkpi: {short}:2: 4 cells, but the header has 22 columns"
+        f"fieldkpi: {short}:2: 4 cells, but the header has 30 columns"
     )
 
     not_ranking = folder / "staff.csv"
@@ -206,7 +206,9 @@ def test_malformed_files_are_refused_with_file_and_line(exports, capsys):
 
 
 def test_month_is_required_without_merge_and_merge_takes_no_database_options(exports, capsys):
-    assert refused(capsys) == "fieldkpi: --month YYYY-MM is required (or --merge FILE…)"
+    assert refused(capsys) == (
+        "fieldkpi: --month YYYY-MM or --quarter YYYY-Qn is required (or --merge FILE…)"
+    )
     assert refused(capsys, "--merge", *exports["files"], "--branch", "GZ") == (
         "fieldkpi: --merge takes the rows as exported: drop --branch"
     )

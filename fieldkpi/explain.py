@@ -1,0 +1,179 @@
+"""Every point explained: one line a person can check, for each KPI and for the total.
+
+kpi-rules.md is exact; a person arguing over a number needs the arithmetic
+behind it in their own words: "完单及时率 −123.00 × 2.5 = −307.50 分",
+"满意度: no rated callbacks → 0 points, not ranked". The lines are built from
+the ranking row alone (its KPI results keep the counts and the pool place),
+so the engineer's own figures and the lead's drill-down say the same thing.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from fieldkpi.i18n import _
+from fieldkpi.kpi import round_half_up
+from fieldkpi.measures import measure
+from fieldkpi.ranking import KpiResult, RankRow
+from fieldkpi.scheme import Kpi
+
+MINUS = "−"
+
+
+def number(value: Fraction | Decimal | int, places: int = 2) -> str:
+    """A number as screens show it: rounded half-up, with the one minus sign."""
+    text = str(round_half_up(value, places)) if not isinstance(value, int) else str(value)
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
+def percent(value: Fraction | Decimal) -> str:
+    return number(Fraction(value) * 100, 2) + "%"
+
+
+def shown(kpi: Kpi, value: Fraction | Decimal | None) -> str:
+    """A measured value in the way its measure reads."""
+    if value is None:
+        return "—"
+    kind = measure(kpi.measure).shown
+    if kind == "rate":
+        return percent(value)
+    if kind == "count" and Fraction(value).denominator == 1:
+        return str(int(value))
+    return number(value, 2)
+
+
+def _no_data(flag: str) -> str:
+    return {
+        "no_orders": _("no orders"),
+        "no_visits": _("no on-site visits"),
+        "no_workload": _("no workload days"),
+        "no_callbacks": _("no rated callbacks"),
+        "no_completed": _("no completed tickets"),
+        "no_dispatches": _("no dispatches"),
+        "no_attendance": _("no attendance recorded"),
+        "no_entry": _("nothing entered"),
+    }.get(flag, flag)
+
+
+def _parts(kpi: Kpi, result: KpiResult) -> str:
+    """The counts behind a value, in brackets; empty when they would say nothing new."""
+    p: dict[str, Any] = dict(result.parts)
+    m = kpi.measure
+    if m == "timeliness":
+        return _("({n} orders)").format(n=p.get("orders", 0))
+    if m in ("satisfaction_rate",):
+        return _("({satisfied} of {rated} rated ≥ {threshold})").format(**p)
+    if m == "feedback_rate":
+        return _("({points} points / {visits} visits)").format(
+            points=number(p["problem_points"]), visits=p["visits"]
+        )
+    if m == "saturation":
+        return _(
+            "({workload} actions / {days} days = {daily} a day; annual maximum {best})"
+        ).format(
+            workload=p["workload"],
+            days=p["days"],
+            daily=number(p["daily"]),
+            best=number(p["annual_max"]),
+        )
+    return ""
+
+
+def kpi_line(row: RankRow, kpi_id: str) -> str:
+    """One KPI's points, worked out: the value, the method's arithmetic, the points."""
+    kpi = row.spec(kpi_id)
+    result = row.kpi(kpi_id)
+    label = str(kpi.label)
+    points = number(result.points)
+    if result.first_month:
+        return _("{label}: first month → {points} points, fixed, not ranked").format(
+            label=label, points=points
+        )
+    if result.value is None:
+        return _("{label}: {why} → 0 points, not ranked").format(
+            label=label, why=_no_data(result.flag or "")
+        )
+    value = f"{shown(kpi, result.value)} {_parts(kpi, result)}".strip()
+    s = kpi.score
+    if kpi.method == "weighted_days":
+        if s["scale"] == 1:
+            return _("{label} {value} = {points} points").format(
+                label=label, value=value, points=points
+            )
+        return _("{label} {value} × {scale} = {points} points").format(
+            label=label,
+            value=value,
+            scale=number(s["scale"]).rstrip("0").rstrip("."),
+            points=points,
+        )
+    if kpi.method == "rank":
+        rank, n = result.pool or (1, 1)
+        if n == 1:
+            return _("{label} {value}: alone in the pool → {points} points").format(
+                label=label, value=value, points=points
+            )
+        return _(
+            "{label} {value}: rank {rank} of {n} → {max} × ({n} − {rank}) / ({n} − 1)"
+            " = {points} points"
+        ).format(label=label, value=value, rank=rank, n=n, max=number(s["max"]), points=points)
+    if kpi.method == "bands":
+        reached = next(
+            (
+                t
+                for t, p in s["bands"]
+                if (result.value >= t if s["better"] == "higher" else result.value <= t)
+            ),
+            None,
+        )
+        if reached is None:
+            return _("{label} {value}: below every band → {points} points").format(
+                label=label, value=value, points=points
+            )
+        sign = "≥" if s["better"] == "higher" else "≤"
+        return _("{label} {value}: band {sign} {threshold} → {points} points").format(
+            label=label, value=value, sign=sign, threshold=shown(kpi, reached), points=points
+        )
+    if kpi.method == "target":
+        met = result.points == s["points"]
+        text = _("meets the target {target}") if met else _("misses the target {target}")
+        return _("{label} {value}: {target} → {points} points").format(
+            label=label,
+            value=value,
+            target=text.format(target=shown(kpi, s["target"])),
+            points=points,
+        )
+    if kpi.method == "linear":
+        return _(
+            "{label} {value}: {at} + ({value_only} − {target}) / {unit} × {per_unit},"
+            " within {low} … {high} = {points} points"
+        ).format(
+            label=label,
+            value=value,
+            value_only=number(result.value),
+            at=number(s["at_target"]),
+            target=number(s["target"]),
+            unit=number(s["unit"]),
+            per_unit=number(s["per_unit"]),
+            low="—" if s["min"] is None else number(s["min"]),
+            high="—" if s["max"] is None else number(s["max"]),
+            points=points,
+        )
+    return _("{label} {value} → {points} points (at most {max})").format(
+        label=label, value=value, points=points, max=number(s["max"])
+    )
+
+
+def total_line(row: RankRow) -> str:
+    """The total: the KPIs' points added, adjustments taken off or added, and a forfeit."""
+    terms = " + ".join(number(k.points) for k in row.kpis).replace("+ " + MINUS, MINUS + " ")
+    if row.deductions:
+        terms += f" {MINUS} {number(row.deductions)}"
+    if row.bonuses:
+        terms += f" + {number(row.bonuses)}"
+    if row.zeroed:
+        return _(
+            "total = min({terms}, 0) = {total}: the month is forfeited (media complaint)"
+        ).format(terms=terms, total=number(row.total))
+    return _("total = {terms} = {total}").format(terms=terms, total=number(row.total))

@@ -1,0 +1,73 @@
+"""The one-line arithmetic of each KPI and of the total, as a person checks their points."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction as F
+
+import pytest
+from appraisal_helpers import days, person, rank
+
+from fieldkpi.explain import kpi_line, total_line
+from fieldkpi.figures import TicketCounts
+from fieldkpi.i18n import set_language
+
+
+@pytest.fixture(autouse=True)
+def english():
+    set_language("en")
+    yield
+    set_language("en")
+
+
+def test_the_spec_example_of_an_engineer():
+    (row,) = rank(
+        "engineer",
+        person("E1", "engineer", tickets=TicketCounts(by_day=days(2, 1), late=1, open_over=1)),
+    )
+    assert [kpi_line(row, k.id) for k in row.kpis] == [
+        "Service satisfaction: no rated callbacks → 0 points, not ranked",
+        "Completion timeliness −21.60 (5 orders) × 2.5 = −54.00 points",
+    ]
+    assert total_line(row) == "total = 0.00 − 54.00 = −54.00"
+
+
+def test_rank_points_first_month_and_forfeits():
+    rows = rank(
+        "rep",
+        person("R1", problem_points=F(3), visits=10, ratings=(0, 0, 1, 1, 3)),
+        person(
+            "R2",
+            problem_points=F(1),
+            visits=5,
+            ratings=(0, 0, 0, 0, 2),
+            deductions={"complaint_media": 1, "backfill": 1},
+        ),
+        person("R3", hired_on=date(2026, 10, 5)),
+    )
+    r1, r2, r3 = sorted(rows, key=lambda r: r.staff_code)
+    # feedback 3/10 = 30 % beats 1/5 = 20 %: rank 1 of 2 → 20 × (2 − 1)/(2 − 1) = 20
+    assert kpi_line(r1, "feedback") == (
+        "Engineer-problem feedback rate 30.00% (3.00 points / 10 visits): "
+        "rank 1 of 2 → 20.00 × (2 − 1) / (2 − 1) = 20.00 points"
+    )
+    assert kpi_line(r1, "satisfaction") == (
+        "Satisfaction 80.00% (4 of 5 rated ≥ 4): rank 2 of 2 → 20.00 × (2 − 2) / (2 − 1)"
+        " = 0.00 points"
+    )
+    assert (
+        kpi_line(r3, "workload")
+        == "Workload saturation: first month → 20.00 points, fixed, not ranked"
+    )
+    # R2: 0 + 0 + 20 + 0 − 0.5 = 19.5, forfeited → min(19.5, 0) = 0
+    assert total_line(r2) == (
+        "total = min(0.00 + 0.00 + 20.00 + 0.00 − 0.50, 0) = 0.00: "
+        "the month is forfeited (media complaint)"
+    )
+
+
+def test_lines_are_in_chinese_for_a_chinese_session():
+    set_language("zh")
+    (row,) = rank("engineer", person("E1", "engineer", tickets=TicketCounts(by_day=days(1))))
+    assert kpi_line(row, "timeliness").startswith("完单及时率 20.00")
+    assert "满意度" in kpi_line(row, "satisfaction")
