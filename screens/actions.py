@@ -25,9 +25,10 @@ from screens.labels import N_
 
 APP, QUEUE, TICKET, FORM, PICKER, HELP = "app", "queue", "ticket", "form", "picker", "help"
 RANKINGS, FACTS, FIGURES, STAFF = "rankings", "facts", "figures", "staff"
+EVENTS = "events"
 TICKET_SCREENS = frozenset({QUEUE, TICKET})
 MONTH_SCREENS = frozenset({RANKINGS, FIGURES})
-NAV_SCREENS = frozenset({QUEUE, RANKINGS, FIGURES, STAFF})  # the screens one moves between
+NAV_SCREENS = frozenset({QUEUE, RANKINGS, FIGURES, STAFF, EVENTS})  # the screens one moves between
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ ACTIONS: tuple[UiAction, ...] = (
         "ctrl+r",
         N_("Refresh"),
         N_("Reload the list now (it also refreshes by itself when others save)"),
-        frozenset({QUEUE, TICKET, RANKINGS, FIGURES, STAFF}),
+        frozenset({QUEUE, TICKET, RANKINGS, FIGURES, STAFF, EVENTS}),
         action="refresh",
         show=False,
     ),
@@ -270,6 +271,32 @@ ACTIONS: tuple[UiAction, ...] = (
         action="set_left_on",
     ),
     UiAction(
+        "events.approve",
+        "a",
+        N_("Approve"),
+        N_("Approve the event (or uphold a contested one): it counts"),
+        frozenset({EVENTS}),
+        action="approve",
+    ),
+    UiAction(
+        "events.reject",
+        "r",
+        N_("Reject"),
+        N_("Reject the event (or withdraw a contested one), with the reason: it never counts"),
+        frozenset({EVENTS}),
+        action="reject",
+    ),
+    UiAction(
+        "events.contest",
+        "c",
+        N_("Contest"),
+        N_(
+            "Contest an event recorded against you, with your reason (申诉), while its month is open"
+        ),
+        frozenset({EVENTS}),
+        action="contest",
+    ),
+    UiAction(
         "nav.tickets",
         "f2",
         N_("Tickets"),
@@ -300,6 +327,14 @@ ACTIONS: tuple[UiAction, ...] = (
         N_("Go to the staff list and logins"),
         NAV_SCREENS,
         action="app.go('staff')",
+    ),
+    UiAction(
+        "nav.events",
+        "f6",
+        N_("Events"),
+        N_("Go to the appraisal events: what waits for review, or what was recorded about you"),
+        NAV_SCREENS,
+        action="app.go('events')",
     ),
     UiAction(
         "form.save",

@@ -21,6 +21,7 @@ from fieldkpi.figures import RANKED_ROLES, Person
 from fieldkpi.i18n import N_, _
 from fieldkpi.scheme import Scheme, default_scheme
 from screens import actions, labels
+from screens.events import EventsScreen
 from screens.help import HelpScreen
 from screens.messages import DataChanged
 from screens.my_figures import MyFiguresScreen
@@ -54,12 +55,15 @@ SCREENS: dict[str, type[Screen]] = {
     "figures": MyFiguresScreen,
     "rankings": RankingsScreen,
     "staff": StaffAdminScreen,
+    "events": EventsScreen,
 }
 
 
 def may_open(user: Person, name: str) -> bool:
     if name == "figures":
         return user.role in RANKED_ROLES
+    if name == "events":
+        return user.role in (*RANKED_ROLES, "lead", "admin")
     if name in ("rankings", "staff"):
         return user.role in ("lead", "admin")
     return name in SCREENS

@@ -106,7 +106,7 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
-            yield Static(self.heading(), id="form-title")
+            yield Static(Text(self.heading()), id="form-title")
             summary = Static(
                 Text(ticket_summary(self.ticket) if self.ticket else ""), id="form-summary"
             )

@@ -390,17 +390,32 @@ def _reviews(store: Store, keys: list[tuple[str, int]]) -> dict[tuple[str, int],
 def events_about(
     store: Store, actor: Person, person: Person, period: Period, scheme: Scheme
 ) -> list[AppraisalEvent]:
-    """Every event recorded against a person in a period, whatever its state.
+    """Every event recorded against a person in a period, whatever its state, oldest first.
 
     The person sees their own (with the reporter only if the branch shows
     them); their lead and admins see anyone's of the branch, reporter included.
     """
+    return _about(store, actor, person, period.start, period.end, scheme)
+
+
+def recent_events_about(
+    store: Store, actor: Person, person: Person, now: datetime, scheme: Scheme
+) -> list[AppraisalEvent]:
+    """The events about a person in this month and the two before, newest first."""
+    this = Period.of(now.date())
+    events = _about(store, actor, person, this.shift(-2).start, this.end, scheme)
+    return sorted(events, key=lambda e: (e.at, e.id), reverse=True)
+
+
+def _about(
+    store: Store, actor: Person, person: Person, start: datetime, end: datetime, scheme: Scheme
+) -> list[AppraisalEvent]:
     access.check_see_figures(actor, person)
     show = scheme.show_reporter or actor.code != person.code
     return _events(
         store,
         "e.concerns = :person AND e.at >= :start AND e.at <= :end",
-        {"person": person.code, "start": stamp(period.start), "end": stamp(period.end)},
+        {"person": person.code, "start": stamp(start), "end": stamp(end)},
         show,
     )
 

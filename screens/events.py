@@ -1,0 +1,282 @@
+"""Appraisal events at the desk: the lead's review (主管监督) and everyone's own appeals (申诉).
+
+A lead (or an admin) sees what waits for them in the branch: problem reports
+and adjustments a rep recorded, and events someone contested. ``a`` approves
+(or upholds a contested one), ``r`` rejects (or withdraws it), each decision
+with its reason kept. Anyone ranked sees the events recorded against them
+these three months, in whatever state, and contests one with ``c`` while its
+month is open. Storage decides who may do what (:mod:`storage.appraisal`);
+the keys only follow it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from fieldkpi import access
+from fieldkpi.i18n import _
+from screens import actions, numbers, tables
+from screens.form import Field, FormScreen
+from screens.labels import N_
+from screens.messages import DataChanged, Loaded, LoadFailed
+from screens.ticket_reads import REFUSALS
+from storage import appraisal
+from storage.appraisal import AppraisalEvent
+
+STATES = {
+    "standing": N_("stands"),
+    "pending": N_("waits for the lead"),
+    "rejected": N_("rejected"),
+    "contested": N_("contested"),
+    "withdrawn": N_("withdrawn"),
+}
+DECISIONS = {
+    "approve": N_("approved"),
+    "reject": N_("rejected"),
+    "contest": N_("contested"),
+    "uphold": N_("upheld"),
+    "withdraw": N_("withdrawn"),
+}
+
+
+def kind_label(event: AppraisalEvent, scheme) -> str:
+    """The event's kind as the branch's scheme names it (a problem report by its level)."""
+    if event.subject == "problem":
+        level = scheme.problem_level(event.kind)
+        name = str(level.label) if level else event.kind
+        return _("engineer problem: {level}").format(level=name)
+    adjustment = scheme.adjustments.get(event.kind)
+    return str(adjustment.label) if adjustment else event.kind
+
+
+def event_cells(event: AppraisalEvent, scheme) -> tuple[Text, ...]:
+    points = "" if event.points is None else numbers.points(event.points)
+    return tuple(
+        Text(text)
+        for text in (
+            event.at[:16],
+            event.concerns_name,
+            kind_label(event, scheme),
+            points,
+            event.ticket or "",
+            event.recorded_by_name or "—",
+            _(STATES[event.state]),
+            event.note or "",
+        )
+    )
+
+
+def event_story(event: AppraisalEvent, scheme) -> Text:
+    """The event and every decision on it, one line each, oldest first."""
+    story = Text()
+    recorder = event.recorded_by_name or _("(not shown)")
+    story.append(
+        _("{at} {kind} about {name}, recorded by {by}").format(
+            at=event.at[:16], kind=kind_label(event, scheme), name=event.concerns_name, by=recorder
+        )
+    )
+    if event.note:
+        story.append(f": {event.note}")
+    for review in event.reviews:
+        story.append("\n")
+        story.append(
+            _("{at} {decision} by {name}").format(
+                at=review.at[:16], decision=_(DECISIONS[review.action]), name=review.by_name
+            )
+        )
+        if review.reason:
+            story.append(f": {review.reason}")
+    return story
+
+
+class EventsScreen(actions.ScopedKeys, Screen):
+    ACTION_SCOPE = actions.EVENTS
+    CSS_PATH: ClassVar[list[str]] = ["months.tcss", "staff_admin.tcss"]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[AppraisalEvent] = []
+        self.request = 0
+
+    @property
+    def reviewing(self) -> bool:
+        """A lead or admin reviews the branch; everyone else sees their own events."""
+        return access.can_see_rankings(self.app.user, self.app.user.branch)
+
+    @property
+    def scheme(self):
+        return self.app.scheme_for(self.app.user.branch)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="event-story")
+        yield Static("", id="events-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.title = _("Waiting for review") if self.reviewing else _("Recorded about me")
+        self.query_one("#events", DataTable).focus()
+        self.reload()
+
+    def reload(self) -> None:
+        self.request += 1
+        self._load(self.request)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="events")
+    def _load(self, request: int) -> None:
+        app = self.app
+        try:
+            if self.reviewing:
+                events = appraisal.awaiting_review(app.store, app.user, app.user.branch)
+            else:
+                events = appraisal.recent_events_about(
+                    app.store, app.user, app.user, app.now(), self.scheme
+                )
+            self.post_message(Loaded(request, events))
+        except REFUSALS as exc:
+            self.post_message(LoadFailed(str(exc)))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        if message.request != self.request:
+            return
+        self.events = message.data
+        headings = [
+            _("When"),
+            _("About"),
+            _("Kind"),
+            _("Points"),
+            _("Ticket"),
+            _("Recorded by"),
+            _("State"),
+            _("Note"),
+        ]
+        table = self.query_one("#events", DataTable)
+        tables.fill(table, headings, [event_cells(e, self.scheme) for e in self.events])
+        status = (
+            _("{n} waiting for your decision").format(n=len(self.events))
+            if self.reviewing
+            else _("{n} events these three months").format(n=len(self.events))
+        )
+        self.query_one("#events-status", Static).update(Text(status))
+        self._show_story()
+        self.refresh_bindings()
+
+    @on(LoadFailed)
+    def _failed(self, message: LoadFailed) -> None:
+        self.notify(message.message, severity="error")
+
+    @on(DataChanged)
+    def _someone_saved(self) -> None:
+        self.reload()
+
+    @on(DataTable.RowHighlighted, "#events")
+    def _show_story(self) -> None:
+        event = self.selected
+        story = Text() if event is None else event_story(event, self.scheme)
+        self.query_one("#event-story", Static).update(story)
+
+    @property
+    def selected(self) -> AppraisalEvent | None:
+        row = self.query_one("#events", DataTable).cursor_row
+        return self.events[row] if 0 <= row < len(self.events) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        event = self.selected
+        if action in ("approve", "reject"):
+            return self.reviewing and event is not None
+        if action == "contest":
+            return (
+                not self.reviewing
+                and event is not None
+                and event.state in ("pending", "standing")
+                and not any(r.action == "contest" for r in event.reviews)
+            )
+        return True
+
+    def _decide(self, lead_action: str) -> None:
+        event = self.selected
+        if event is not None:
+            self.app.push_screen(DecisionForm(event, lead_action), callback=self._decided)
+
+    def action_approve(self) -> None:
+        event = self.selected
+        if event is not None:
+            self._decide("uphold" if event.state == "contested" else "approve")
+
+    def action_reject(self) -> None:
+        event = self.selected
+        if event is not None:
+            self._decide("withdraw" if event.state == "contested" else "reject")
+
+    def action_contest(self) -> None:
+        self._decide("contest")
+
+    def _decided(self, result: Any) -> None:
+        if result is not None:
+            self.notify(_("Decision recorded."))
+            self.reload()
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+
+class DecisionForm(FormScreen):
+    """A decision on an event (or an appeal against it), with the reason that stays on record."""
+
+    def __init__(self, event: AppraisalEvent, decision: str) -> None:
+        super().__init__()
+        self.event = event
+        self.decision = decision
+
+    @property
+    def SAVE_LABEL(self) -> str:
+        return {
+            "approve": N_("Approve"),
+            "reject": N_("Reject"),
+            "uphold": N_("Uphold"),
+            "withdraw": N_("Withdraw"),
+            "contest": N_("Contest"),
+        }[self.decision]
+
+    def heading(self) -> str:
+        event = self.event
+        return _("{decision}: {at} {name} {note}").format(
+            decision=_(self.SAVE_LABEL),
+            at=event.at[:16],
+            name=event.concerns_name,
+            note=event.note or "",
+        )
+
+    def fields(self) -> list[Field]:
+        needed = self.decision not in ("approve", "uphold")
+        placeholder = N_("why (kept with the event)") if needed else N_("optional")
+        return [Field("reason", N_("Reason"), placeholder=placeholder)]
+
+    def ready(self) -> bool:
+        return True
+
+    def perform(self, values: dict[str, Any], version: int | None) -> Any:
+        app, event = self.app, self.event
+        if self.decision == "contest":
+            appraisal.contest(
+                app.store, app.user, event.subject, event.id, values["reason"], now=app.now()
+            )
+            return True
+        appraisal.review(
+            app.store,
+            app.user,
+            event.subject,
+            event.id,
+            self.decision,
+            values["reason"],
+            now=app.now(),
+        )
+        return True
