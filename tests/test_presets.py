@@ -1,0 +1,147 @@
+"""The shipped presets (schemes.md "Presets shipped") ranking a small branch by hand.
+
+Each test states a branch's measured and entered values the way storage
+hands them over, and checks every KPI's value and points, the total, the
+grade and the money; every expected number is worked by hand in the comment
+beside it. Months are 2026-10 judged at its last second; quarterly-bands
+is judged at the last second of 2026-Q4.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction as F
+
+from appraisal_helpers import by_code, kpi, person, rank, scores
+
+from fieldkpi.period import Period, judge
+from fieldkpi.scheme import load_preset, load_scheme
+
+Q4 = judge(Period.quarter(2026, 4), now=datetime(2027, 1, 5, 9, 0))
+
+
+def results(rows) -> list[tuple]:
+    """(staff, rank, total, grade in Chinese, money) of each row, in ranking order."""
+    return [
+        (r.staff_code, r.rank, r.total, r.grade.zh if r.grade else None, r.reward) for r in rows
+    ]
+
+
+def points(rows, kpi_id: str) -> dict[str, tuple]:
+    return {c: kpi(r, kpi_id) for c, r in by_code(rows).items()}
+
+
+def scheme_file(tmp_path, text: str):
+    path = tmp_path / "gz.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# quarterly-bands: 售后服务KPI指标表(季度指标), a whole quarter ---------------------------------
+
+
+def test_quarterly_bands_over_a_quarter_with_entered_scores():
+    scheme = load_preset("quarterly-bands")
+
+    def rep(code, ratings=None, **entered):
+        return person(code, scheme=scheme, ratings=ratings, counts=scores(**entered))
+
+    # Storage counts a quarter's callbacks over its three months. R2's: October (0,0,0,1,9)
+    # 10 of 10 satisfied, November (1,0,1,2,1) 3 of 5, December (0,0,0,0,10) 10 of 10 →
+    # the quarter's (1,0,1,3,20): 23 of 25 = 92 % (not the mean of the months' rates,
+    # (1 + 0.6 + 1)/3 = 86.7 %, which would score 17).
+    rows = rank(
+        "rep",
+        rep(
+            "R1",
+            (0, 0, 1, 3, 16),
+            plan_completion="0.95",
+            complaint_handling=1,
+            payment_collection="0.85",
+        ),
+        rep(
+            "R2",
+            (1, 0, 1, 3, 20),
+            plan_completion="0.90",
+            complaint_handling="0.95",
+            payment_collection="0.70",
+        ),
+        rep(
+            "R3",
+            (0, 1, 1, 2, 6),
+            plan_completion="0.60",
+            complaint_handling="0.85",
+            payment_collection="0.80",
+        ),
+        rep("R4", (2, 1, 1, 1, 0), plan_completion="0.65", payment_collection="0.59"),
+        judgement=Q4,
+        scheme=scheme,
+    )
+    # 工作计划完成率: ≥ 90 % → 30, 85–90 → 23, 70–85 → 17, 60–70 → 10, below → 0.
+    # R1 95 % → 30; R2 exactly 90 % → 30; R3 exactly 60 % → 10; R4 65 % → 10.
+    assert points(rows, "plan_completion") == {
+        "R1": (F(95, 100), F(30), None),
+        "R2": (F(90, 100), F(30), None),
+        "R3": (F(60, 100), F(10), None),
+        "R4": (F(65, 100), F(10), None),
+    }
+    # 用户服务满意率 (callbacks rated ≥ 4): ≥ 95 % → 30, 90–95 → 23, 80–90 → 17, 60–80 → 5.
+    # R1 19/20 = 95 % → 30; R2 23/25 = 92 % → 23; R3 8/10 = 80 % → 17; R4 1/5 = 20 % → 0.
+    assert points(rows, "satisfaction") == {
+        "R1": (F(19, 20), F(30), None),
+        "R2": (F(23, 25), F(23), None),
+        "R3": (F(4, 5), F(17), None),
+        "R4": (F(1, 5), F(0), None),
+    }
+    # 用户投诉有效处理率: 100 % → 20, 90–100 → 17 (the preset's), 80–90 → 14, 60–80 → 5.
+    # R1 100 % → 20; R2 95 % → 17; R3 85 % → 14; R4 entered nothing → no data, 0.
+    assert points(rows, "complaint_handling") == {
+        "R1": (F(1), F(20), None),
+        "R2": (F(95, 100), F(17), None),
+        "R3": (F(85, 100), F(14), None),
+        "R4": (None, F(0), "no_entry"),
+    }
+    # 服务款项按时回收率: ≥ 80 % → 20, 70–80 → 14, 60–70 → 5, below 60 % 不得分.
+    # R1 85 % → 20; R2 exactly 70 % → 14; R3 exactly 80 % → 20; R4 59 % → 0.
+    assert points(rows, "payment_collection") == {
+        "R1": (F(85, 100), F(20), None),
+        "R2": (F(70, 100), F(14), None),
+        "R3": (F(80, 100), F(20), None),
+        "R4": (F(59, 100), F(0), None),
+    }
+    # R1 30 + 30 + 20 + 20 = 100 → 优秀 (≥ 90);  R2 30 + 23 + 17 + 14 = 84 → 良好 (≥ 80)
+    # R3 10 + 17 + 14 + 20 = 61 → 合格 (≥ 60);   R4 10 + 0 + 0 + 0 = 10 → 不合格
+    # The table pays no money.
+    assert results(rows) == [
+        ("R1", 1, Decimal("100.00"), "优秀", 0),
+        ("R2", 2, Decimal("84.00"), "良好", 0),
+        ("R3", 3, Decimal("61.00"), "合格", 0),
+        ("R4", 4, Decimal("10.00"), "不合格", 0),
+    ]
+    assert {(r.period, r.as_of, r.provisional) for r in rows} == {
+        ("2026-Q4", datetime(2026, 12, 31, 23, 59, 59), False)
+    }
+
+
+def test_quarterly_bands_can_take_the_managers_survey_instead_of_callbacks(tmp_path):
+    path = scheme_file(
+        tmp_path, 'preset = "quarterly-bands"\n[settings]\nrep_satisfaction = "entered"\n'
+    )
+    scheme = load_scheme(path)
+    assert scheme.kpi("rep", "satisfaction").measure == "entered.satisfaction"
+    r1 = person(
+        "R1",
+        scheme=scheme,
+        ratings=(0, 0, 0, 0, 10),  # callbacks no longer count
+        counts=scores(
+            plan_completion="0.9",
+            satisfaction="0.91",
+            complaint_handling=1,
+            payment_collection="0.8",
+        ),
+    )
+    (row,) = rank("rep", r1, judgement=Q4, scheme=scheme)
+    # survey 91 % → 23 (90–95 %); total 30 + 23 + 20 + 20 = 93 → 优秀
+    assert kpi(row, "satisfaction") == (F(91, 100), F(23), None)
+    assert (row.total, row.grade.zh) == (Decimal("93.00"), "优秀")
