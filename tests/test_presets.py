@@ -145,3 +145,92 @@ def test_quarterly_bands_can_take_the_managers_survey_instead_of_callbacks(tmp_p
     # survey 91 % → 23 (90–95 %); total 30 + 23 + 20 + 20 = 93 → 优秀
     assert kpi(row, "satisfaction") == (F(91, 100), F(23), None)
     assert (row.total, row.grade.zh) == (Decimal("93.00"), "优秀")
+
+
+# service-post: 售后服务岗绩效考核指标, targets with points per percentage point ----------------
+
+
+def test_service_post_adds_and_takes_off_points_around_each_target():
+    scheme = load_preset("service-post")
+
+    def rep(code, ratings=None, **entered):
+        return person(code, scheme=scheme, ratings=ratings, counts=scores(**entered))
+
+    rows = rank(
+        "rep",
+        rep(
+            "R1",
+            (0, 1, 4, 5, 10),
+            complaint_handling=1,
+            cost_rate="0.04",
+            quality_issue_delay_days=0,
+            conduct_rate="0.96",
+        ),
+        rep(
+            "R2",
+            (1, 1, 2, 3, 3),
+            complaint_handling="0.97",
+            cost_rate="0.065",
+            quality_issue_delay_days=2,
+            conduct_rate="0.90",
+        ),
+        rep(
+            "R3",
+            (1, 0, 1, 1, 1),
+            complaint_handling="0.80",
+            cost_rate="0.05",
+            quality_issue_delay_days=0,
+            conduct_rate="0.85",
+        ),
+        rep("R4", complaint_handling=1, cost_rate="0.03", quality_issue_delay_days=1),
+        scheme=scheme,
+    )
+    # 客户满意度 (callbacks rated ≥ 4, read as 分): 0 up to 60, +2.5 a point above.
+    # R1 15/20 = 75 % → (75 − 60) × 2.5 = 37.5; R2 6/10 = 60 % → 0 (60分及以下得分为0);
+    # R3 2/4 = 50 % → −25, not below 0 → 0; R4 no rated callback → no data, 0.
+    assert points(rows, "satisfaction") == {
+        "R1": (F(3, 4), F(75, 2), None),
+        "R2": (F(3, 5), F(0), None),
+        "R3": (F(1, 2), F(0), None),
+        "R4": (None, F(0), "no_callbacks"),
+    }
+    # 投诉有效处理率: target 100 %, −2.5 a point below (the preset's amount).
+    # R1, R4 100 % → 0; R2 97 % → −3 × 2.5 = −7.5; R3 80 % → −20 × 2.5 = −50.
+    assert points(rows, "complaint_handling") == {
+        "R1": (F(1), F(0), None),
+        "R2": (F(97, 100), F(-15, 2), None),
+        "R3": (F(80, 100), F(-50), None),
+        "R4": (F(1), F(0), None),
+    }
+    # 费用率: target 5 %, +2.5 a point below it, −2.5 a point above (the preset's).
+    # R1 4 % → +2.5; R2 6.5 % → −1.5 × 2.5 = −3.75; R3 5 % → 0; R4 3 % → +5.
+    assert points(rows, "cost_rate") == {
+        "R1": (F(4, 100), F(5, 2), None),
+        "R2": (F(65, 1000), F(-15, 4), None),
+        "R3": (F(5, 100), F(0), None),
+        "R4": (F(3, 100), F(5), None),
+    }
+    # 重要质量问题传递: −2.5 a day of delay (the preset's). R2 2 days → −5; R4 1 day → −2.5.
+    assert points(rows, "quality_issue_delay") == {
+        "R1": (F(0), F(0), None),
+        "R2": (F(2), F(-5), None),
+        "R3": (F(0), F(0), None),
+        "R4": (F(1), F(-5, 2), None),
+    }
+    # 统一行为模式执行率: target 90 %, ±2.5 a point (the preset's).
+    # R1 96 % → +15; R2 90 % → 0; R3 85 % → −12.5; R4 entered nothing → no data, 0.
+    assert points(rows, "conduct_rate") == {
+        "R1": (F(96, 100), F(15), None),
+        "R2": (F(90, 100), F(0), None),
+        "R3": (F(85, 100), F(-25, 2), None),
+        "R4": (None, F(0), "no_entry"),
+    }
+    # R1 37.5 + 0 + 2.5 + 0 + 15 = 55;  R4 0 + 0 + 5 − 2.5 + 0 = 2.5
+    # R2 0 − 7.5 − 3.75 − 5 + 0 = −16.25;  R3 0 − 50 + 0 + 0 − 12.5 = −62.5
+    # No grades and no money in the source.
+    assert results(rows) == [
+        ("R1", 1, Decimal("55.00"), None, 0),
+        ("R4", 2, Decimal("2.50"), None, 0),
+        ("R2", 3, Decimal("-16.25"), None, 0),
+        ("R3", 4, Decimal("-62.50"), None, 0),
+    ]
