@@ -234,3 +234,130 @@ def test_service_post_adds_and_takes_off_points_around_each_target():
         ("R2", 3, Decimal("-16.25"), None, 0),
         ("R3", 4, Decimal("-62.50"), None, 0),
     ]
+
+
+# cs-levels: 售后部门KPI绩效考核 (底级 … 特级), a month with entered scores -----------------------
+
+
+def absent(days: int) -> dict[str, dict]:
+    return {"attendance.absent": {"absent": days}}
+
+
+def cs_branch(scheme):
+    def rep(code, attendance=None, events=None, entered_points=None, **entered):
+        counts = scores(**entered) | (absent(attendance) if attendance is not None else {})
+        return person(code, scheme=scheme, counts=counts, deductions=events, entered=entered_points)
+
+    return (
+        rep(
+            "R1",
+            0,
+            {"praise_call": 2, "named_in_review": 3, "supervisor_bonus": 1},
+            service_quality=18,
+            execution=19,
+            complaints=20,
+            typing_speed=85,
+        ),
+        rep(
+            "R2",
+            1,
+            {"customer_complaint": 1, "praise_call": 1, "review_uplift": 1},
+            service_quality=16,
+            execution=15,
+            complaints=15,
+            typing_speed=70,
+        ),
+        rep(
+            "R3",
+            3,
+            {"aftersales_complaint": 1, "off_task_browsing": 1, "ads_not_topped_up": 1},
+            {"aftersales_complaint": F(12)},
+            service_quality="12.5",
+            execution=10,
+            complaints=5,
+            typing_speed=55,
+        ),
+        rep("R4", None, {"named_in_review": 7}, service_quality=25, execution=18, typing_speed=60),
+    )
+
+
+def test_cs_levels_scores_levels_and_pays_each_levels_bonus():
+    scheme = load_preset("cs-levels")
+    rows = rank("rep", *cs_branch(scheme), scheme=scheme)
+    # 1 服务质量, 2 执行力, 3 投诉 are the supervisor's points, 0–20: R4's 25 is cut to 20,
+    # and R4's 投诉 was not entered → no data, 0.
+    assert points(rows, "service_quality") == {
+        "R1": (F(18), F(18), None),
+        "R2": (F(16), F(16), None),
+        "R3": (F(25, 2), F(25, 2), None),
+        "R4": (F(25), F(20), None),
+    }
+    assert points(rows, "execution") == {
+        "R1": (F(19), F(19), None),
+        "R2": (F(15), F(15), None),
+        "R3": (F(10), F(10), None),
+        "R4": (F(18), F(18), None),
+    }
+    assert points(rows, "complaints") == {
+        "R1": (F(20), F(20), None),
+        "R2": (F(15), F(15), None),
+        "R3": (F(5), F(5), None),
+        "R4": (None, F(0), "no_entry"),
+    }
+    # 4 考勤: 20 − 10 a day absent, not below 0. R1 0 → 20; R2 1 → 10; R3 3 → −10 → 0;
+    # R4 has no attendance row saying → no data, 0.
+    assert points(rows, "attendance") == {
+        "R1": (F(0), F(20), None),
+        "R2": (F(1), F(10), None),
+        "R3": (F(3), F(0), None),
+        "R4": (None, F(0), "no_attendance"),
+    }
+    # 5 打字速度: ≥ 80 a minute → 20, ≥ 60 → 15, slower → 0.
+    # R1 85 → 20; R2 70 → 15; R3 55 → 0; R4 exactly 60 → 15.
+    assert points(rows, "typing_speed") == {
+        "R1": (F(85), F(20), None),
+        "R2": (F(70), F(15), None),
+        "R3": (F(55), F(0), None),
+        "R4": (F(60), F(15), None),
+    }
+    # 加分/扣分:
+    # R1 表扬 2 × 5 + 好评点名 3 × 1 + 主管加分 10 = +23
+    # R2 客户投诉 −5; 表扬 +5, 中差评提升 +20 = +25
+    # R3 由售后产生投诉 −12 (entered), 浏览网页 −20, 钻展直通车 −5 = −37
+    # R4 好评点名 7 × 1 = +7
+    assert {c: (r.deductions, r.bonuses, r.zeroed) for c, r in by_code(rows).items()} == {
+        "R1": (F(0), F(23), False),
+        "R2": (F(5), F(25), False),
+        "R3": (F(37), F(0), False),
+        "R4": (F(0), F(7), False),
+    }
+    # R1 18 + 19 + 20 + 20 + 20 = 97, + 23 = 120 → 特级 (≥ 120) → 1000 yuan
+    # R2 16 + 15 + 15 + 10 + 15 = 71, − 5 + 25 = 91 → 中级 (80–100) → 500
+    # R4 20 + 18 + 0 + 0 + 15 = 53, + 7 = 60 → 初级 (60–80) → 400
+    # R3 12.5 + 10 + 5 + 0 + 0 = 27.5, − 37 = −9.5 → below 40: still 底级 → 300
+    assert results(rows) == [
+        ("R1", 1, Decimal("120.00"), "特级", 1000),
+        ("R2", 2, Decimal("91.00"), "中级", 500),
+        ("R4", 3, Decimal("60.00"), "初级", 400),
+        ("R3", 4, Decimal("-9.50"), "底级", 300),
+    ]
+
+
+def test_cs_levels_by_the_rank_ladder_instead(tmp_path):
+    """The preset's commented alternative: 排序工资法 1000, 800, 600 … with the 300 floor."""
+    path = scheme_file(
+        tmp_path,
+        'preset = "cs-levels"\n[money]\ngrade_bonus = false\n'
+        "ladder = [1000, 800, 600, 400, 300]\nfloor = { below = 0.5, amount = 300 }\n",
+    )
+    scheme = load_scheme(path)
+    rows = rank("rep", *cs_branch(scheme), scheme=scheme)
+    # Totals as above: 120, 91, 60, −9.5. Half the best total = 60 (低于总分50%).
+    # R1 rank 1 → 1000; R2 rank 2 → 800; R4 60 is not below 60 → rank 3 → 600;
+    # R3 −9.5 < 60 → the floor's 300. The levels still show; they pay nothing now.
+    assert results(rows) == [
+        ("R1", 1, Decimal("120.00"), "特级", 1000),
+        ("R2", 2, Decimal("91.00"), "中级", 800),
+        ("R4", 3, Decimal("60.00"), "初级", 600),
+        ("R3", 4, Decimal("-9.50"), "底级", 300),
+    ]
