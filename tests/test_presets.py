@@ -361,3 +361,119 @@ def test_cs_levels_by_the_rank_ladder_instead(tmp_path):
         ("R4", 3, Decimal("60.00"), "初级", 600),
         ("R3", 4, Decimal("-9.50"), "底级", 300),
     ]
+
+
+# response-targets: 针对售后人员的KPI考核要点, points for each target met -------------------------
+
+
+def completed(n: int, *, fixed: int | None = None, within: int | None = None, hours=None):
+    """Counts of the completed-ticket measures: ``n`` tickets completed in the period, of
+    which ``fixed`` not reopened and ``within`` completed inside the hours set, and
+    ``hours`` from receipt to completion summed over all ``n``."""
+    found: dict[str, dict] = {}
+    if fixed is not None:
+        found["first_time_fix"] = {"completed": n, "fixed": fixed}
+    if within is not None:
+        found["resolved_within"] = {"completed": n, "within": within}
+    if hours is not None:
+        found["cycle_hours"] = {"completed": n, "seconds": hours * 3600}
+    return found
+
+
+def dispatched(n: int, minutes: int) -> dict[str, dict]:
+    """``n`` tickets first dispatched, ``minutes`` from receipt summed over all of them."""
+    return {"dispatch_minutes": {"dispatched": n, "seconds": minutes * 60}}
+
+
+def test_response_targets_for_reps():
+    scheme = load_preset("response-targets")
+
+    def rep(code, ratings=None, counts=None):
+        return person(code, scheme=scheme, ratings=ratings, counts=counts)
+
+    rows = rank(
+        "rep",
+        rep("R1", (0, 0, 0, 5, 5), dispatched(10, 450) | completed(10, fixed=8, within=10)),
+        rep("R2", (0, 0, 1, 1, 8), dispatched(4, 244) | completed(20, fixed=19, within=19)),
+        rep("R3", (0, 1, 0, 1, 2), dispatched(2, 60) | completed(5, fixed=3, within=4)),
+        rep("R4", (0, 0, 0, 0, 1)),
+        scheme=scheme,
+    )
+    # 响应速度: mean minutes to first dispatch ≤ 60 → 25. R1 450/10 = 45 → 25;
+    # R2 244/4 = 61 → 0; R3 60/2 = 30 → 25; R4 dispatched nothing → no data, 0.
+    assert points(rows, "response") == {
+        "R1": (F(45), F(25), None),
+        "R2": (F(61), F(0), None),
+        "R3": (F(30), F(25), None),
+        "R4": (None, F(0), "no_dispatches"),
+    }
+    # 首次解决率 ≥ 80 % → 25 (以上 includes 80 %): R1 8/10 → 25; R2 19/20 → 25; R3 3/5 → 0.
+    assert points(rows, "first_time_fix") == {
+        "R1": (F(4, 5), F(25), None),
+        "R2": (F(19, 20), F(25), None),
+        "R3": (F(3, 5), F(0), None),
+        "R4": (None, F(0), "no_completed"),
+    }
+    # 24小时内解决率 ≥ 95 % → 25: R1 10/10 → 25; R2 19/20 = 95 % → 25; R3 4/5 → 0.
+    assert points(rows, "resolved_24h") == {
+        "R1": (F(1), F(25), None),
+        "R2": (F(19, 20), F(25), None),
+        "R3": (F(4, 5), F(0), None),
+        "R4": (None, F(0), "no_completed"),
+    }
+    # 满意度评分 (mean rating) ≥ 4.5 → 25: R1 (4·5 + 5·5)/10 = 4.5 → 25;
+    # R2 (3 + 4 + 5·8)/10 = 4.7 → 25; R3 (2 + 4 + 10)/4 = 4 → 0; R4 5 → 25.
+    assert points(rows, "satisfaction") == {
+        "R1": (F(9, 2), F(25), None),
+        "R2": (F(47, 10), F(25), None),
+        "R3": (F(4), F(0), None),
+        "R4": (F(5), F(25), None),
+    }
+    # R1 25 × 4 = 100 → 优秀; R2 75 (one missed) → 合格; R3 25 + 0 + 0 + 0 = 25 and
+    # R4 0 + 0 + 0 + 25 = 25 → 不合格, tied at rank 3. No money named.
+    assert results(rows) == [
+        ("R1", 1, Decimal("100.00"), "优秀", 0),
+        ("R2", 2, Decimal("75.00"), "合格", 0),
+        ("R3", 3, Decimal("25.00"), "不合格", 0),
+        ("R4", 3, Decimal("25.00"), "不合格", 0),
+    ]
+
+
+def test_response_targets_for_engineers():
+    scheme = load_preset("response-targets")
+
+    def engineer(code, ratings, counts):
+        return person(code, "engineer", scheme=scheme, ratings=ratings, counts=counts)
+
+    rows = rank(
+        "engineer",
+        engineer("E1", (0, 0, 0, 2, 3), completed(25, fixed=23, within=24)),
+        engineer("E2", (0, 0, 0, 1, 1), completed(4, fixed=3, within=4)),
+        engineer("E3", (0, 0, 1, 4, 5), completed(10, fixed=10, within=9)),
+        scheme=scheme,
+    )
+    # 首次解决率 ≥ 80 % → 40: E1 23/25 = 92 % → 40; E2 3/4 = 75 % → 0; E3 100 % → 40.
+    assert points(rows, "first_time_fix") == {
+        "E1": (F(23, 25), F(40), None),
+        "E2": (F(3, 4), F(0), None),
+        "E3": (F(1), F(40), None),
+    }
+    # 24小时内解决率 ≥ 95 % → 30: E1 24/25 = 96 % → 30; E2 100 % → 30; E3 90 % → 0.
+    assert points(rows, "resolved_24h") == {
+        "E1": (F(24, 25), F(30), None),
+        "E2": (F(1), F(30), None),
+        "E3": (F(9, 10), F(0), None),
+    }
+    # 满意度评分 ≥ 4.5 → 30: E1 (8 + 15)/5 = 4.6 → 30; E2 (4 + 5)/2 = 4.5 → 30;
+    # E3 (3 + 16 + 25)/10 = 4.4 → 0.
+    assert points(rows, "satisfaction") == {
+        "E1": (F(23, 5), F(30), None),
+        "E2": (F(9, 2), F(30), None),
+        "E3": (F(22, 5), F(0), None),
+    }
+    # E1 40 + 30 + 30 = 100 → 优秀; E2 0 + 30 + 30 = 60 → 合格; E3 40 + 0 + 0 = 40 → 不合格
+    assert results(rows) == [
+        ("E1", 1, Decimal("100.00"), "优秀", 0),
+        ("E2", 2, Decimal("60.00"), "合格", 0),
+        ("E3", 3, Decimal("40.00"), "不合格", 0),
+    ]
