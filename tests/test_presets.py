@@ -477,3 +477,102 @@ def test_response_targets_for_engineers():
         ("E2", 2, Decimal("60.00"), "合格", 0),
         ("E3", 3, Decimal("40.00"), "不合格", 0),
     ]
+
+
+# generic-bands: 售后服务人员KPI考核(范本模板), 优秀 / 良好 / 待改进 from measures alone --------------
+
+
+def test_generic_bands_for_reps_needs_nothing_entered():
+    scheme = load_preset("generic-bands")
+    assert scheme.entered_metrics() == set()
+
+    def rep(code, ratings=None, counts=None):
+        return person(code, scheme=scheme, ratings=ratings, counts=counts)
+
+    rows = rank(
+        "rep",
+        # R1: 9 tickets of 10 h and one of 110 h: 200 h; 9 within 72 h; 9 not reopened
+        rep("R1", (0, 0, 0, 2, 8), completed(10, fixed=9, within=9, hours=200)),
+        # R2: 17 tickets of 12 h and 3 of 92 h: 480 h; 17 within 72 h; 18 not reopened
+        rep("R2", (0, 0, 1, 1, 3), completed(20, fixed=18, within=17, hours=480)),
+        # R3: 4 tickets of 40 h and one of 90 h: 250 h; 4 within 72 h; 4 not reopened
+        rep("R3", (1, 1, 1, 3, 4), completed(5, fixed=4, within=4, hours=250)),
+        # R4: tickets of 70 h and 90 h: 160 h; 1 within 72 h; 1 not reopened; no callback
+        rep("R4", None, completed(2, fixed=1, within=1, hours=160)),
+        scheme=scheme,
+    )
+    # 客户满意度 (share rated ≥ 4): ≥ 80 % 优秀 25, ≥ 60 % 良好 15, below 待改进 0.
+    # R1 10/10 → 25; R2 4/5 = 80 % → 25; R3 7/10 → 15; R4 no callback → no data, 0.
+    assert points(rows, "satisfaction") == {
+        "R1": (F(1), F(25), None),
+        "R2": (F(4, 5), F(25), None),
+        "R3": (F(7, 10), F(15), None),
+        "R4": (None, F(0), "no_callbacks"),
+    }
+    # 问题处理速度 (mean hours to completion): ≤ 24 h → 25, ≤ 72 h → 15, slower → 0.
+    # R1 200/10 = 20 → 25; R2 480/20 = 24 → 25; R3 250/5 = 50 → 15; R4 160/2 = 80 → 0.
+    assert points(rows, "speed") == {
+        "R1": (F(20), F(25), None),
+        "R2": (F(24), F(25), None),
+        "R3": (F(50), F(15), None),
+        "R4": (F(80), F(0), None),
+    }
+    # 问题解决率 (completed within 72 h): ≥ 90 % → 25, ≥ 80 % → 15, below → 0.
+    # R1 9/10 → 25; R2 17/20 = 85 % → 15; R3 4/5 → 15; R4 1/2 → 0.
+    assert points(rows, "resolution") == {
+        "R1": (F(9, 10), F(25), None),
+        "R2": (F(17, 20), F(15), None),
+        "R3": (F(4, 5), F(15), None),
+        "R4": (F(1, 2), F(0), None),
+    }
+    # 问题重复率 ≤ 10 % (first-time fix ≥ 90 %) → 25, ≤ 20 % → 15, more → 0.
+    # R1 repeat 1/10 → 25; R2 2/20 = 10 % → 25; R3 1/5 = 20 % → 15; R4 1/2 → 0.
+    assert points(rows, "repeat") == {
+        "R1": (F(9, 10), F(25), None),
+        "R2": (F(9, 10), F(25), None),
+        "R3": (F(4, 5), F(15), None),
+        "R4": (F(1, 2), F(0), None),
+    }
+    # R1 100 → 优秀; R2 25 + 25 + 15 + 25 = 90 → 优秀 (≥ 90); R3 15 × 4 = 60 → 良好 (≥ 60);
+    # R4 0 → 待改进. No money named.
+    assert results(rows) == [
+        ("R1", 1, Decimal("100.00"), "优秀", 0),
+        ("R2", 2, Decimal("90.00"), "优秀", 0),
+        ("R3", 3, Decimal("60.00"), "良好", 0),
+        ("R4", 4, Decimal("0.00"), "待改进", 0),
+    ]
+
+
+def test_generic_bands_for_engineers():
+    scheme = load_preset("generic-bands")
+
+    def engineer(code, ratings=None, counts=None):
+        return person(code, "engineer", scheme=scheme, ratings=ratings, counts=counts)
+
+    rows = rank(
+        "engineer",
+        engineer("E1", (0, 0, 0, 0, 4), completed(3, fixed=2, within=3, hours=100)),
+        engineer("E2", (0, 1, 1, 0, 0), completed(1, fixed=1, within=1, hours=10)),
+        engineer("E3"),
+        scheme=scheme,
+    )
+    # E1: 4/4 satisfied → 25; 100/3 = 33.3 h → 15; 3/3 within 72 h → 25; 2/3 = 66.7 % → 0
+    # E2: 0/2 satisfied → 0; 10 h → 25; 1/1 → 25; 1/1 → 25
+    # E3: no callback, no completed ticket → no data for all four, 0 each
+    assert {c: tuple(k.points for k in r.kpis) for c, r in by_code(rows).items()} == {
+        "E1": (F(25), F(15), F(25), F(0)),
+        "E2": (F(0), F(25), F(25), F(25)),
+        "E3": (F(0), F(0), F(0), F(0)),
+    }
+    assert [k.flag for k in by_code(rows)["E3"].kpis] == [
+        "no_callbacks",
+        "no_completed",
+        "no_completed",
+        "no_completed",
+    ]
+    # E2 75 → 良好; E1 65 → 良好; E3 0 → 待改进
+    assert results(rows) == [
+        ("E2", 1, Decimal("75.00"), "良好", 0),
+        ("E1", 2, Decimal("65.00"), "良好", 0),
+        ("E3", 3, Decimal("0.00"), "待改进", 0),
+    ]
