@@ -576,3 +576,146 @@ def test_generic_bands_for_engineers():
         ("E1", 2, Decimal("65.00"), "良好", 0),
         ("E3", 3, Decimal("0.00"), "待改进", 0),
     ]
+
+
+# dealer-4s: 4S店售后KPI考核细则, weights as points -------------------------------------------
+
+
+def test_dealer_4s_for_service_advisors():
+    scheme = load_preset("dealer-4s")
+
+    def rep(code, ratings, counts, workload, **entered):
+        return person(
+            code,
+            scheme=scheme,
+            ratings=ratings,
+            counts=counts | scores(**entered),
+            workload=workload,
+            attendance_days=20,
+            active_days=20,
+        )
+
+    rows = rank(
+        "rep",
+        rep(
+            "R1",
+            (0, 0, 0, 1, 9),
+            completed(10, fixed=9, hours=300),
+            300,
+            parts_supply="0.9",
+            revenue_attainment="1.1",
+        ),
+        rep(
+            "R2",
+            (0, 0, 1, 1, 2),
+            completed(8, fixed=8, hours=160),
+            260,
+            parts_supply=1,
+            revenue_attainment="0.8",
+        ),
+        rep("R3", (0, 1, 1, 1, 1), completed(5, fixed=4, hours=200), 200, revenue_attainment="0.5"),
+        scheme=scheme,
+    )
+    # Ranked KPIs, n = 3: points = max · (3 − rank)/2 → max, max/2, 0.
+    # 满意度 (max 20): R1 10/10 → rank 1 → 20; R2 3/4 → 10; R3 2/4 → 0.
+    assert points(rows, "satisfaction") == {
+        "R1": (F(1), F(20), None),
+        "R2": (F(3, 4), F(10), None),
+        "R3": (F(1, 2), F(0), None),
+    }
+    # 维修周期 (max 12.5, shorter first): R2 160/8 = 20 h → 12.5; R1 300/10 = 30 h → 6.25;
+    # R3 200/5 = 40 h → 0.
+    assert points(rows, "repair_cycle") == {
+        "R1": (F(30), F(25, 4), None),
+        "R2": (F(20), F(25, 2), None),
+        "R3": (F(40), F(0), None),
+    }
+    # 返修率 as first-time fix (max 12.5): R2 8/8 → 12.5; R1 9/10 → 6.25; R3 4/5 → 0.
+    assert points(rows, "repair_first_time") == {
+        "R1": (F(9, 10), F(25, 4), None),
+        "R2": (F(1), F(25, 2), None),
+        "R3": (F(4, 5), F(0), None),
+    }
+    # 服务接待效率 = saturation (max 20): daily 300/20 = 15, 260/20 = 13, 200/20 = 10; the
+    # annual max is R1's 15 → 1, 13/15, 10/15 → 20, 10, 0.
+    assert points(rows, "reception_efficiency") == {
+        "R1": (F(1), F(20), None),
+        "R2": (F(13, 15), F(10), None),
+        "R3": (F(2, 3), F(0), None),
+    }
+    # 配件供应: 15 × the share. R1 0.9 → 13.5; R2 1 → 15; R3 entered nothing → no data, 0.
+    assert points(rows, "parts_supply") == {
+        "R1": (F(9, 10), F(27, 2), None),
+        "R2": (F(1), F(15), None),
+        "R3": (None, F(0), "no_entry"),
+    }
+    # 收入: 20 × the attainment, at most 20. R1 1.1 → 22 → 20; R2 0.8 → 16; R3 0.5 → 10.
+    assert points(rows, "revenue") == {
+        "R1": (F(11, 10), F(20), None),
+        "R2": (F(4, 5), F(16), None),
+        "R3": (F(1, 2), F(10), None),
+    }
+    # R1 20 + 6.25 + 6.25 + 20 + 13.5 + 20 = 86; R2 10 + 12.5 + 12.5 + 10 + 15 + 16 = 76;
+    # R3 0 + 0 + 0 + 0 + 0 + 10 = 10. No grades, no money named.
+    assert results(rows) == [
+        ("R1", 1, Decimal("86.00"), None, 0),
+        ("R2", 2, Decimal("76.00"), None, 0),
+        ("R3", 3, Decimal("10.00"), None, 0),
+    ]
+
+
+def test_dealer_4s_for_technicians():
+    scheme = load_preset("dealer-4s")
+
+    def engineer(code, ratings, counts, **entered):
+        return person(
+            code, "engineer", scheme=scheme, ratings=ratings, counts=counts | scores(**entered)
+        )
+
+    rows = rank(
+        "engineer",
+        engineer(
+            "E1",
+            (0, 0, 0, 0, 2),
+            completed(4, fixed=4, hours=40),
+            parts_supply=1,
+            labour_utilisation="0.85",
+            revenue_attainment=1,
+        ),
+        engineer(
+            "E2",
+            (0, 0, 0, 1, 1),
+            completed(6, fixed=5, hours=60),
+            parts_supply=1,
+            labour_utilisation="0.7",
+            revenue_attainment="0.95",
+        ),
+        engineer(
+            "E3",
+            None,
+            completed(2, fixed=1, hours=60),
+            parts_supply=1,
+            labour_utilisation="0.9",
+            revenue_attainment="1.2",
+        ),
+        scheme=scheme,
+    )
+    # 满意度: E1 2/2, E2 2/2 — E3 has no callback, out of the pool: n = 2, both rank 1 → 20.
+    # 维修周期: E1 40/4 = 10 h, E2 60/6 = 10 h tie at rank 1 of 3 → 12.5 · 2/2 = 12.5;
+    #   E3 60/2 = 30 h → 0.
+    # 一次维修成功率: E1 4/4 → 12.5; E2 5/6 → 6.25; E3 1/2 → 0.
+    # 配件 15 × 1 = 15 each; 工时利用率 20 × 0.85 = 17, 20 × 0.7 = 14, 20 × 0.9 = 18;
+    # 收入 20 × 1 = 20, 20 × 0.95 = 19, 20 × 1.2 = 24 → 20.
+    assert {c: tuple(k.points for k in r.kpis) for c, r in by_code(rows).items()} == {
+        "E1": (F(20), F(25, 2), F(25, 2), F(15), F(17), F(20)),
+        "E2": (F(20), F(25, 2), F(25, 4), F(15), F(14), F(19)),
+        "E3": (F(0), F(0), F(0), F(15), F(18), F(20)),
+    }
+    assert kpi(by_code(rows)["E3"], "satisfaction") == (None, F(0), "no_callbacks")
+    # E1 20 + 12.5 + 12.5 + 15 + 17 + 20 = 97; E2 20 + 12.5 + 6.25 + 15 + 14 + 19 = 86.75;
+    # E3 0 + 0 + 0 + 15 + 18 + 20 = 53
+    assert results(rows) == [
+        ("E1", 1, Decimal("97.00"), None, 0),
+        ("E2", 2, Decimal("86.75"), None, 0),
+        ("E3", 3, Decimal("53.00"), None, 0),
+    ]
