@@ -13,10 +13,11 @@ from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction as F
 
+import pytest
 from appraisal_helpers import by_code, kpi, person, rank, scores
 
 from fieldkpi.period import Period, judge
-from fieldkpi.scheme import load_preset, load_scheme
+from fieldkpi.scheme import load_preset, load_scheme, preset_names
 
 Q4 = judge(Period.quarter(2026, 4), now=datetime(2027, 1, 5, 9, 0))
 
@@ -719,3 +720,28 @@ def test_dealer_4s_for_technicians():
         ("E2", 2, Decimal("86.75"), None, 0),
         ("E3", 3, Decimal("53.00"), None, 0),
     ]
+
+
+# Every preset reads ---------------------------------------------------------------------
+
+PRESETS = [
+    "cs-levels",
+    "dealer-4s",
+    "generic-bands",
+    "quarterly-bands",
+    "response-targets",
+    "service-post",
+]
+
+
+def test_the_six_presets_are_shipped_beside_the_default():
+    assert preset_names() == sorted([*PRESETS, "skyworth"])
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_each_preset_loads_as_itself(name):
+    scheme = load_preset(name)
+    assert (scheme.name, scheme.preset) == (name, name)
+    assert scheme.label.zh and scheme.label.en != scheme.label.zh
+    labelled = [*scheme.kpis, *scheme.adjustments.values(), *scheme.grades]
+    assert all(x.label.zh != x.label.en for x in labelled)  # both languages given
