@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction as F
 
 import pytest
-from appraisal_helpers import by_code, kpi, person, rank, scores
+from appraisal_helpers import by_code, kpi, month, person, rank, scores
 
 from fieldkpi.period import Period, judge
 from fieldkpi.scheme import load_preset, load_scheme, preset_names
@@ -39,14 +39,24 @@ def scheme_file(tmp_path, text: str):
     return path
 
 
+def staff(scheme, role: str = "rep"):
+    """``make(code, ratings, counts, **entered)``: a person of ``role`` judged by ``scheme``,
+    with the ratings of their callbacks, the counts of other measures, and entered values."""
+
+    def make(code, ratings=None, counts=None, **entered):
+        counts = {**(counts or {}), **scores(**entered)}
+        return person(code, role, scheme=scheme, ratings=ratings, counts=counts)
+
+    return make
+
+
 # quarterly-bands: 售后服务KPI指标表(季度指标), a whole quarter ---------------------------------
 
 
 def test_quarterly_bands_over_a_quarter_with_entered_scores():
     scheme = load_preset("quarterly-bands")
 
-    def rep(code, ratings=None, **entered):
-        return person(code, scheme=scheme, ratings=ratings, counts=scores(**entered))
+    rep = staff(scheme)
 
     # Storage counts a quarter's callbacks over its three months. R2's: October (0,0,0,1,9)
     # 10 of 10 satisfied, November (1,0,1,2,1) 3 of 5, December (0,0,0,0,10) 10 of 10 →
@@ -154,8 +164,7 @@ def test_quarterly_bands_can_take_the_managers_survey_instead_of_callbacks(tmp_p
 def test_service_post_adds_and_takes_off_points_around_each_target():
     scheme = load_preset("service-post")
 
-    def rep(code, ratings=None, **entered):
-        return person(code, scheme=scheme, ratings=ratings, counts=scores(**entered))
+    rep = staff(scheme)
 
     rows = rank(
         "rep",
@@ -389,23 +398,22 @@ def dispatched(n: int, minutes: int) -> dict[str, dict]:
 def test_response_targets_for_reps():
     scheme = load_preset("response-targets")
 
-    def rep(code, ratings=None, counts=None):
-        return person(code, scheme=scheme, ratings=ratings, counts=counts)
+    rep = staff(scheme)
 
     rows = rank(
         "rep",
         rep("R1", (0, 0, 0, 5, 5), dispatched(10, 450) | completed(10, fixed=8, within=10)),
         rep("R2", (0, 0, 1, 1, 8), dispatched(4, 244) | completed(20, fixed=19, within=19)),
-        rep("R3", (0, 1, 0, 1, 2), dispatched(2, 60) | completed(5, fixed=3, within=4)),
+        rep("R3", (0, 1, 0, 1, 2), dispatched(2, 120) | completed(5, fixed=3, within=4)),
         rep("R4", (0, 0, 0, 0, 1)),
         scheme=scheme,
     )
     # 响应速度: mean minutes to first dispatch ≤ 60 → 25. R1 450/10 = 45 → 25;
-    # R2 244/4 = 61 → 0; R3 60/2 = 30 → 25; R4 dispatched nothing → no data, 0.
+    # R2 244/4 = 61 → 0; R3 120/2 = 60 → 25 (within the hour); R4 dispatched nothing → no data, 0.
     assert points(rows, "response") == {
         "R1": (F(45), F(25), None),
         "R2": (F(61), F(0), None),
-        "R3": (F(30), F(25), None),
+        "R3": (F(60), F(25), None),
         "R4": (None, F(0), "no_dispatches"),
     }
     # 首次解决率 ≥ 80 % → 25 (以上 includes 80 %): R1 8/10 → 25; R2 19/20 → 25; R3 3/5 → 0.
@@ -443,8 +451,7 @@ def test_response_targets_for_reps():
 def test_response_targets_for_engineers():
     scheme = load_preset("response-targets")
 
-    def engineer(code, ratings, counts):
-        return person(code, "engineer", scheme=scheme, ratings=ratings, counts=counts)
+    engineer = staff(scheme, "engineer")
 
     rows = rank(
         "engineer",
@@ -487,8 +494,7 @@ def test_generic_bands_for_reps_needs_nothing_entered():
     scheme = load_preset("generic-bands")
     assert scheme.entered_metrics() == set()
 
-    def rep(code, ratings=None, counts=None):
-        return person(code, scheme=scheme, ratings=ratings, counts=counts)
+    rep = staff(scheme)
 
     rows = rank(
         "rep",
@@ -547,8 +553,7 @@ def test_generic_bands_for_reps_needs_nothing_entered():
 def test_generic_bands_for_engineers():
     scheme = load_preset("generic-bands")
 
-    def engineer(code, ratings=None, counts=None):
-        return person(code, "engineer", scheme=scheme, ratings=ratings, counts=counts)
+    engineer = staff(scheme, "engineer")
 
     rows = rank(
         "engineer",
@@ -585,36 +590,33 @@ def test_generic_bands_for_engineers():
 def test_dealer_4s_for_service_advisors():
     scheme = load_preset("dealer-4s")
 
-    def rep(code, ratings, counts, workload, **entered):
-        return person(
-            code,
-            scheme=scheme,
-            ratings=ratings,
-            counts=counts | scores(**entered),
-            workload=workload,
-            attendance_days=20,
-            active_days=20,
-        )
+    rep = staff(scheme)
+
+    def worked(code, workload):  # workload actions over 20 days worked in October
+        return {"saturation": {"months": [month(code, "2026-10", workload, 20, 20)]}}
 
     rows = rank(
         "rep",
         rep(
             "R1",
             (0, 0, 0, 1, 9),
-            completed(10, fixed=9, hours=300),
-            300,
+            completed(10, fixed=9, hours=300) | worked("R1", 300),
             parts_supply="0.9",
             revenue_attainment="1.1",
         ),
         rep(
             "R2",
             (0, 0, 1, 1, 2),
-            completed(8, fixed=8, hours=160),
-            260,
+            completed(8, fixed=8, hours=160) | worked("R2", 260),
             parts_supply=1,
             revenue_attainment="0.8",
         ),
-        rep("R3", (0, 1, 1, 1, 1), completed(5, fixed=4, hours=200), 200, revenue_attainment="0.5"),
+        rep(
+            "R3",
+            (0, 1, 1, 1, 1),
+            completed(5, fixed=4, hours=200) | worked("R3", 200),
+            revenue_attainment="0.5",
+        ),
         scheme=scheme,
     )
     # Ranked KPIs, n = 3: points = max · (3 − rank)/2 → max, max/2, 0.
@@ -668,10 +670,7 @@ def test_dealer_4s_for_service_advisors():
 def test_dealer_4s_for_technicians():
     scheme = load_preset("dealer-4s")
 
-    def engineer(code, ratings, counts, **entered):
-        return person(
-            code, "engineer", scheme=scheme, ratings=ratings, counts=counts | scores(**entered)
-        )
+    engineer = staff(scheme, "engineer")
 
     rows = rank(
         "engineer",
