@@ -30,6 +30,11 @@ def month(staff: str, period: str, workload: int, attendance: int | None, active
     return WorkloadMonth(staff, period, workload, attendance, active)
 
 
+def scores(**values: F | int | str) -> dict[str, dict]:
+    """``counts`` for ``person`` of values entered from outside: ``scores(typing_speed=85, plan_completion="0.9")``."""
+    return {f"entered.{name}": {"value": F(value)} for name, value in values.items()}
+
+
 def person(
     code: str,
     role: str = "rep",
@@ -55,8 +60,8 @@ def person(
     found: dict[str, dict] = {}
     if tickets is not None:
         found["timeliness"] = {"tickets": tickets}
-    if ratings is not None:
-        found["satisfaction_rate"] = {"ratings": ratings}
+    if ratings is not None:  # storage hands both satisfaction measures the same ratings
+        found["satisfaction_rate"] = found["satisfaction_mean"] = {"ratings": ratings}
     if problem_points is not None or visits:
         found["feedback_rate"] = {"problem_points": problem_points or F(0), "visits": visits}
     if workload is not None or active_days:
