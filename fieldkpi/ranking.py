@@ -251,7 +251,8 @@ def rewards(
     reaches both ends gets neither. A forfeited month (``forfeits``) earns no
     top amount and no ladder pay, and nobody inherits them; a penalty
     applies as to anyone. The ladder pays by rank order, and its floor amount
-    instead to a total below the floor's share of the best total.
+    instead to a total below the floor's share of the best total and to the ranks past the
+    ladder's end.
     """
     money_for = dict.fromkeys(totals, ZERO)
     if not totals:
@@ -273,9 +274,9 @@ def rewards(
             below_floor = money.floor_below is not None and Fraction(
                 total
             ) < money.floor_below * Fraction(best)
-            if below_floor:
+            if below_floor or top > len(money.ladder):
                 money_for[code] += money.floor_amount
-            elif top <= len(money.ladder):
+            else:
                 money_for[code] += money.ladder[top - 1]
         grade = (grades or {}).get(code)
         if money.grade_bonus and grade is not None:

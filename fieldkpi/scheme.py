@@ -38,6 +38,16 @@ DEFAULT_PRESET = "skyworth"
 ROLES = ("rep", "engineer", "lead", "admin")
 APPRAISED_ROLES = ("rep", "engineer")
 DAY_BASES = ("calendar", "24h")
+# The settings a scheme need not repeat: kpi-rules.md's values.
+SETTING_DEFAULTS = {
+    "bucket_points": [20, 17, 14, 11, 8, 5, 2],
+    "late_points": -15,
+    "open_points": -150,
+    "open_days": 30,
+    "day_basis": "calendar",
+    "satisfied_min_rating": 4,
+    "rep_satisfaction": "callbacks",
+}
 REP_SATISFACTION = ("callbacks", "entered")
 
 # The name of the defaults layer in ``Scheme.source`` (stored as is; translated when shown).
@@ -144,9 +154,12 @@ class ProblemLevel:
 
 @dataclass(frozen=True)
 class Grade:
-    """A total at or above ``min`` gets the grade, and ``bonus`` yuan when money says so."""
+    """A total at or above ``min`` gets the grade, and ``bonus`` yuan when money says so.
 
-    min: Fraction
+    The lowest grade may have no ``min``: it is every total below the others.
+    """
+
+    min: Fraction | None
     label: Label
     bonus: Fraction = Fraction(0)
 
@@ -228,7 +241,7 @@ class Scheme:
         }
 
     def grade_of(self, total: Decimal | Fraction) -> Grade | None:
-        return next((g for g in self.grades if total >= g.min), None)
+        return next((g for g in self.grades if g.min is None or total >= g.min), None)
 
     def to_toml_dict(self) -> dict[str, Any]:
         """The complete scheme as TOML data, so a closed period can freeze it."""
@@ -307,8 +320,6 @@ def load_scheme(*paths: str | Path | None) -> Scheme:
 def scheme_from_dict(data: Mapping[str, Any], name: str = "frozen") -> Scheme:
     """A scheme from data written by :meth:`Scheme.to_toml_dict` (or by the first version)."""
     data = copy.deepcopy(dict(data))
-    if "kpi" in data and "scheme" in data:  # complete: stands on its own
-        return build_scheme([Layer(name, data)])
     return build_scheme([_preset_layer(DEFAULT_PRESET), Layer(name, data)])
 
 
@@ -323,6 +334,9 @@ def build_scheme(layers: list[Layer]) -> Scheme:
     problems: list[str] = []
     used: list[Layer] = []
     for layer in layers:
+        if used and _complete(layer.data):  # a whole scheme: nothing before it applies
+            used = [layer]
+            continue
         if used and "preset" in layer.data:
             name = layer.data["preset"]
             if not isinstance(name, str) or name not in preset_names():
@@ -350,6 +364,12 @@ def build_scheme(layers: list[Layer]) -> Scheme:
     preset = base.removeprefix("preset ") if base.startswith("preset ") else ""
     where = " + ".join(_layer_name(layer.name) for layer in used)
     return _Reader(merged, where, used).scheme(preset)
+
+
+def _complete(data: Mapping[str, Any]) -> bool:
+    """A whole scheme (a copied preset, a frozen one): it names itself and has KPIs."""
+    head = data.get("scheme")
+    return isinstance(head, dict) and "name" in head and bool(data.get("kpi"))
 
 
 def _layer_name(name: str) -> str:
@@ -722,25 +742,23 @@ class _Reader:
         )
 
     def settings(self, given: Mapping[str, Any]) -> dict[str, Any]:
-        buckets = self.numbers("settings.bucket_points", given.get("bucket_points", []))
+        """The measures' shared settings; one a scheme leaves out is kpi-rules.md's value."""
+        value = {**SETTING_DEFAULTS, **given}.get
+        buckets = self.numbers("settings.bucket_points", value("bucket_points"))
         if len(buckets) != 7:
             self.problem("settings.bucket_points", _("needs 7 numbers (day 1 … 7)"))
             buckets = (Fraction(0),) * 7
         return {
             "bucket_points": buckets,
-            "late_points": self.number("settings.late_points", given.get("late_points", 0)),
-            "open_points": self.number("settings.open_points", given.get("open_points", 0)),
-            "open_days": self.whole("settings.open_days", given.get("open_days", 30), 1, 3660),
-            "day_basis": self.choice(
-                "settings.day_basis", given.get("day_basis", "calendar"), DAY_BASES
-            ),
+            "late_points": self.number("settings.late_points", value("late_points")),
+            "open_points": self.number("settings.open_points", value("open_points")),
+            "open_days": self.whole("settings.open_days", value("open_days"), 1, 3660),
+            "day_basis": self.choice("settings.day_basis", value("day_basis"), DAY_BASES),
             "satisfied_min_rating": self.whole(
-                "settings.satisfied_min_rating", given.get("satisfied_min_rating", 4), 1, 5
+                "settings.satisfied_min_rating", value("satisfied_min_rating"), 1, 5
             ),
             "rep_satisfaction": self.choice(
-                "settings.rep_satisfaction",
-                given.get("rep_satisfaction", "callbacks"),
-                REP_SATISFACTION,
+                "settings.rep_satisfaction", value("rep_satisfaction"), REP_SATISFACTION
             ),
         }
 
@@ -911,15 +929,19 @@ class _Reader:
         return ProblemLevel(level, self.label(f"{path}.label", entry.get("label"), level), points)
 
     def grades(self, entries: list) -> tuple[Grade, ...]:
-        grades = tuple(
-            Grade(
-                min=self.number(f"grade[{n}].min", entry.get("min")),
-                label=self.label(f"grade[{n}].label", entry.get("label"), str(entry.get("min"))),
-                bonus=self.number(f"grade[{n}].bonus", entry.get("bonus", 0)),
+        """The grade ladder, highest first; the last may leave out ``min``: every total below."""
+        grades = []
+        for n, entry in enumerate(entries):
+            bottom = "min" not in entry and n == len(entries) - 1
+            low = None if bottom else self.number(f"grade[{n}].min", entry.get("min"))
+            grades.append(
+                Grade(
+                    min=low,
+                    label=self.label(f"grade[{n}].label", entry.get("label"), str(low)),
+                    bonus=self.number(f"grade[{n}].bonus", entry.get("bonus", 0)),
+                )
             )
-            for n, entry in enumerate(entries)
-        )
-        mins = [g.min for g in grades]
+        mins = [g.min for g in grades if g.min is not None]
         if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
             self.problem(
                 "grade",
@@ -927,7 +949,7 @@ class _Reader:
                     mins=", ".join(str(plain(m)) for m in mins)
                 ),
             )
-        return grades
+        return tuple(grades)
 
     def money(
         self, given: Mapping[str, Any], roles: tuple[str, ...], grades: tuple[Grade, ...]
