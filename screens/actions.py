@@ -290,9 +290,7 @@ ACTIONS: tuple[UiAction, ...] = (
         "events.contest",
         "c",
         N_("Contest"),
-        N_(
-            "Contest an event recorded against you, with your reason (申诉), while its month is open"
-        ),
+        N_("Contest an event recorded against you, with your reason, while its month is open"),
         frozenset({EVENTS}),
         action="contest",
     ),

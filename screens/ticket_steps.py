@@ -16,7 +16,7 @@ from textual.actions import parse
 
 from fieldkpi import access
 from fieldkpi.access import AccessDenied
-from fieldkpi.i18n import _
+from fieldkpi.i18n import N_, _
 from fieldkpi.tickets import StepRefused, next_status, status_label
 from screens import actions
 from screens.dispatch import DispatchScreen
@@ -66,6 +66,9 @@ def selected_from_ticket(ticket: Ticket) -> Selected:
     )
 
 
+NO_PROBLEM_TABLE = N_("This branch's scheme does not use engineer-problem reports.")
+
+
 class TicketSteps:
     """Mixin for screens with a selected ticket; they provide ``selected`` and ``refresh_data``."""
 
@@ -92,6 +95,8 @@ class TicketSteps:
             return str(exc)
         if action == "report_problem" and not chosen.has_engineer:
             return _("This ticket has no engineer to report.")
+        if action == "report_problem" and not self.app.scheme_for(user.branch).problems:
+            return _(NO_PROBLEM_TABLE)
         return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

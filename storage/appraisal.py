@@ -119,6 +119,8 @@ def report_problem(
     """
     now = _now(now)
     at = stamp(now)
+    if not scheme.problems:
+        raise StepRefused(_("This branch's scheme does not use engineer-problem reports."))
     chosen = scheme.problem_level(level)
     if chosen is None:
         levels = ", ".join(p.level for p in scheme.problems)

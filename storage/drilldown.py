@@ -359,17 +359,15 @@ def feedback_facts(
             """,
             params,
         )
+    first_level = scheme.problem_level(None)
+    unscored = first_level.points if first_level else Fraction(1)  # as storage.measures counts
     problems = [
         ProblemReport(
             at=datetime.fromisoformat(row["at"]),
             engineer=row["engineer"],
             engineer_name=row["engineer_name"],
             ticket=row["ticket"],
-            points=(
-                scheme.problem_level(None).points
-                if row["points"] is None
-                else sql_points(row["points"])
-            ),
+            points=sql_points(row["points"]) if row["points"] is not None else unscored,
             note=row["note"],
         )
         for row in problem_rows

@@ -15,12 +15,12 @@ from fractions import Fraction as F
 
 import openpyxl
 import pytest
+from fieldkpi.export_headers import HEADERS, ZH
 from rich.cells import cell_len
 from tui_helpers import seed_desk
 
 from fieldkpi import cli
 from fieldkpi.export import COLUMNS, to_csv
-from fieldkpi.export_headers import HEADERS, ZH
 from fieldkpi.i18n import set_language
 from fieldkpi.period import Judgement, Period
 from fieldkpi.ranking import RankRow

@@ -13,7 +13,6 @@ from decimal import Decimal
 from fractions import Fraction as F
 
 import pytest
-
 from appraisal_helpers import (
     OCTOBER,
     SCHEME,
@@ -24,6 +23,7 @@ from appraisal_helpers import (
     person,
     rank,
 )
+
 from fieldkpi.figures import TicketCounts
 from fieldkpi.period import judge
 from fieldkpi.ranking import rewards
@@ -735,3 +735,13 @@ def test_rep_satisfaction_can_be_entered(tmp_path):
         (F("0.85"), F(0), None),
         (None, F(0), "no_entry"),
     ]
+
+
+def test_the_ladder_pays_by_rank_and_the_floor_below_half_the_best(tmp_path):
+    from fieldkpi.scheme import Money
+
+    money = Money(ladder=(F(1000), F(800)), floor_below=F(1, 2), floor_amount=F(300))
+    totals = {"A": F(100), "B": F(90), "C": F(60), "D": F(49)}
+    # A rank 1 → 1000; B rank 2 → 800; C rank 3, past the ladder's end → the floor's 300;
+    # D 49 < 100 / 2 → 300
+    assert rewards(totals, money) == {"A": 1000, "B": 800, "C": 300, "D": 300}

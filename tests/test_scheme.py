@@ -393,3 +393,27 @@ def test_a_first_version_frozen_scheme_still_reads():
     thawed = scheme_from_dict(first_version)
     assert thawed.kpis == DEFAULT.kpis
     assert (thawed.money.top, thawed.adjustments["backfill"].points) == ((300, 100), F(-1, 2))
+
+
+def test_a_copied_preset_stands_alone(tmp_path):
+    from fieldkpi.scheme import preset_text
+
+    path = scheme_file(tmp_path, preset_text("generic-bands"), "scheme.toml")
+    scheme = load_scheme(path)
+    # the whole file is the scheme: nothing of skyworth under it
+    assert (scheme.name, scheme.preset) == ("generic-bands", "generic-bands")
+    assert "feedback" not in {k.id for k in scheme.kpis} and not scheme.money.top
+
+
+def test_the_lowest_grade_may_have_no_minimum(tmp_path):
+    path = scheme_file(
+        tmp_path,
+        '[[grade]]\nmin = 60\nlabel = "ok"\n[[grade]]\nlabel = "below"\n',
+    )
+    scheme = load_scheme(path)
+    assert [str(scheme.grade_of(F(t)).label) for t in (75, 60, F(-999))] == ["ok", "ok", "below"]
+
+
+def test_settings_default_to_the_spec_numbers(tmp_path):
+    path = scheme_file(tmp_path, "[settings]\nopen_days = 45\n")
+    assert load_scheme(path).settings == {**DEFAULT.settings, "open_days": 45}
