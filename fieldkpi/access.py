@@ -214,6 +214,16 @@ def check_enter_scores(user: Person, branch: str) -> None:
     )
 
 
+def check_choose_scheme(user: Person, branch: str) -> None:
+    """Which preset a branch is appraised by: its lead's choice, or an admin's."""
+    _check_branch_lead(
+        user,
+        branch,
+        _("You lead branch {yours}; only the lead of {branch} chooses its scheme."),
+        _("Only the branch's lead or an admin chooses the scheme."),
+    )
+
+
 def check_review(user: Person, branch: str) -> None:
     """Approving, rejecting and deciding appeals of a branch's events: its lead, or an admin."""
     _check_branch_lead(

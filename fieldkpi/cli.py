@@ -283,17 +283,20 @@ def _end_progress() -> None:
         print("\r\033[K", end="", file=sys.stderr)
 
 
-def scheme_loader(explicit: str | None):
-    """Each branch's scheme: defaults, the config folder's files, then ``--scheme``."""
-    cache: dict[str, Scheme] = {}
+def scheme_loader(store, explicit: str | None = None):
+    """Each branch's scheme: its preset, the config folder's files, then ``--scheme``.
+
+    A broken file is bad input (exit 2), reported when a branch first needs it.
+    """
+    from storage.schemes import scheme_loader as loader
+
+    load = loader(store, paths.scheme_files, explicit)
 
     def scheme_for(branch: str) -> Scheme:
-        if branch not in cache:
-            try:
-                cache[branch] = load_scheme(*paths.scheme_files(branch), explicit)
-            except SchemeError as exc:
-                raise UserError(str(exc)) from exc
-        return cache[branch]
+        try:
+            return load(branch)
+        except SchemeError as exc:
+            raise UserError(str(exc)) from exc
 
     return scheme_for
 
@@ -343,8 +346,8 @@ def run_rank(args: argparse.Namespace) -> int:
         judgement = judge(period, datetime.now(), parse_as_of(args.as_of))
     except ValueError as exc:
         raise UserError(str(exc)) from exc
-    scheme_for = scheme_loader(args.scheme)
     store = open_db(args, must_exist=True)
+    scheme_for = scheme_loader(store, args.scheme)
     try:
         codes = branches_to_rank(store, args.branch, scheme_for, period)
         viewer = viewer_of(store, args.login)
@@ -676,7 +679,7 @@ def _run_app(store, login: str) -> int:
         )
     from screens.app import FieldKpiApp
 
-    scheme_for = scheme_loader(None)
+    scheme_for = scheme_loader(store)
     scheme_for(user.branch)  # a broken scheme file is reported here (exit 2), not in the TUI
     FieldKpiApp(store, user, scheme_for=scheme_for).run()
     return 0

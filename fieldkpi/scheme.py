@@ -310,11 +310,9 @@ def read_layer(path: str | Path) -> Layer:
     return Layer(str(path), data, text)
 
 
-def load_scheme(*paths: str | Path | None) -> Scheme:
-    """The default scheme overlaid by each existing file in order (later wins)."""
-    return build_scheme(
-        [_preset_layer(DEFAULT_PRESET), *(read_layer(p) for p in paths if p is not None)]
-    )
+def load_scheme(*paths: str | Path | None, preset: str = DEFAULT_PRESET) -> Scheme:
+    """A preset (the default's unless named) overlaid by each file in order (later wins)."""
+    return build_scheme([_preset_layer(preset), *(read_layer(p) for p in paths if p is not None)])
 
 
 def scheme_from_dict(data: Mapping[str, Any], name: str = "frozen") -> Scheme:

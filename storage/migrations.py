@@ -423,6 +423,7 @@ APPEND_ONLY = _APPEND_ONLY_BEFORE_M011 | {
     "appraisal_reviews": ("id",),
     "scores": ("id",),
     "frozen_rows": ("closing", "position"),
+    "branch_presets": ("id",),
 }
 
 
@@ -1082,3 +1083,30 @@ def m012_frozen_rows(db: Database) -> None:
     )
     _append_only(db, "frozen_rows")
     _no_replace(db, "frozen_rows", ("closing", "position"))
+
+
+@migration
+def m013_branch_presets(db: Database) -> None:
+    """Which preset scheme each branch runs, chosen by its lead in the TUI, with its history.
+
+    A branch's scheme is a preset (``fieldkpi/schemes``) overlaid by the
+    config folder's files. The lead picks the preset from the rankings screen;
+    each choice is a row here (append-only: who switched when is on record),
+    and the latest row is the branch's preset. A file with ``preset = "…"``
+    still wins over it.
+    """
+    _script(
+        db,
+        """
+        CREATE TABLE branch_presets (
+            id INTEGER PRIMARY KEY,
+            branch TEXT NOT NULL REFERENCES branches(code),
+            preset TEXT NOT NULL,
+            at TEXT NOT NULL,
+            by TEXT NOT NULL REFERENCES staff(code)
+        );
+        CREATE INDEX branch_presets_branch ON branch_presets(branch, id);
+        """,
+    )
+    _append_only(db, "branch_presets")
+    _no_replace(db, "branch_presets", ("id",))

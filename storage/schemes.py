@@ -1,0 +1,114 @@
+"""Each branch's scheme: the preset its lead chose (kept with its history), and the files over it.
+
+A branch runs a preset of ``fieldkpi/schemes`` (``skyworth`` unless its lead
+chose another) overlaid by the config folder's files (``scheme.toml``, then
+``scheme-<BRANCH>.toml``, then a ``--scheme`` file); a file naming a
+``preset`` of its own wins over the lead's choice. Switching is a row of the
+append-only ``branch_presets`` (m013), so who changed the rules when stays on
+record; a closed period keeps the scheme it was frozen with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from fieldkpi import access
+from fieldkpi.figures import Person
+from fieldkpi.i18n import _
+from fieldkpi.period import stamp
+from fieldkpi.scheme import DEFAULT_PRESET, Scheme, SchemeError, load_scheme, preset_names
+from storage.db import Store
+from storage.errors import StorageError
+
+
+class PresetRefused(StorageError):
+    """A preset that does not exist, or a switch that would change nothing."""
+
+
+@dataclass(frozen=True)
+class PresetChoice:
+    branch: str
+    preset: str
+    at: str
+    by: str
+    by_name: str
+
+
+def preset_history(store: Store, branch: str) -> list[PresetChoice]:
+    """Every preset the branch was switched to, oldest first."""
+    rows = store.query(
+        """
+        SELECT p.branch, p.preset, p.at, p.by, coalesce(s.name, p.by) AS by_name
+        FROM branch_presets p LEFT JOIN staff s ON s.code = p.by
+        WHERE p.branch = ? ORDER BY p.id
+        """,
+        (branch,),
+    )
+    return [PresetChoice(*row) for row in rows]
+
+
+def branch_preset(store: Store, branch: str) -> str:
+    """The preset the branch's lead chose last; the default if nobody chose one."""
+    chosen = store.scalar(
+        "SELECT preset FROM branch_presets WHERE branch = ? ORDER BY id DESC LIMIT 1", (branch,)
+    )
+    return chosen or DEFAULT_PRESET
+
+
+def choose_preset(
+    store: Store, actor: Person, branch: str, preset: str, now: datetime
+) -> PresetChoice:
+    """The branch's lead (or an admin) switches the branch to another preset, on record."""
+    access.check_choose_scheme(actor, branch)
+    if preset not in preset_names():
+        raise PresetRefused(
+            _("There is no preset {name}; the presets are: {names}.").format(
+                name=preset, names=", ".join(preset_names())
+            )
+        )
+    with store.write() as db:
+        if branch_preset(store, branch) == preset:
+            raise PresetRefused(
+                _("Branch {branch} already runs {name}.").format(branch=branch, name=preset)
+            )
+        at = stamp(now.replace(microsecond=0))
+        db.execute(
+            "INSERT INTO branch_presets (branch, preset, at, by) VALUES (?, ?, ?, ?)",
+            (branch, preset, at, actor.code),
+        )
+    return PresetChoice(branch, preset, at, actor.code, actor.name)
+
+
+def scheme_loader(
+    store: Store, files: Callable[[str], Sequence[Path]], explicit: str | Path | None = None
+) -> Callable[[str], Scheme]:
+    """``scheme_for(branch)``: the branch's preset, then its files; each read once.
+
+    ``files(branch)`` are the config folder's scheme files of the branch. A
+    broken file raises :class:`SchemeError` naming it.
+    """
+    cache: dict[tuple[str, str], Scheme] = {}
+
+    def scheme_for(branch: str) -> Scheme:
+        # The preset is asked for each time (one indexed row): a lead may switch it while
+        # others are signed in, and their screens should follow.
+        preset = branch_preset(store, branch)
+        if (branch, preset) not in cache:
+            cache[branch, preset] = load_scheme(*files(branch), explicit, preset=preset)
+        return cache[branch, preset]
+
+    return scheme_for
+
+
+__all__ = [
+    "PresetChoice",
+    "PresetRefused",
+    "SchemeError",
+    "branch_preset",
+    "choose_preset",
+    "preset_history",
+    "scheme_loader",
+]
