@@ -8,11 +8,15 @@ instead of the wall clock: the same code always builds the same database.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from fieldkpi.sample import BRANCHES, DEFAULT_SEED, SAMPLE_NOW, generate
+from fieldkpi.scheme import default_scheme
+from storage import appraisal
 from storage.db import open_store
 from storage.importer import import_tables
+from storage.people import staff_by_code
 
 
 def build_sample(path: str | os.PathLike, *, seed: int = DEFAULT_SEED) -> None:
@@ -26,6 +30,7 @@ def build_sample(path: str | os.PathLike, *, seed: int = DEFAULT_SEED) -> None:
     store = open_store(target)
     try:
         import_tables(store, generate(seed), source="sample", now=SAMPLE_NOW)
+        _events_at_the_desk(store)
         with store.write() as db:
             # The import files name branches by code only; the demo shows their names.
             for plan in BRANCHES:
@@ -34,3 +39,41 @@ def build_sample(path: str | os.PathLike, *, seed: int = DEFAULT_SEED) -> None:
             store.conn.execute("VACUUM")
     finally:
         store.close()
+
+
+def _events_at_the_desk(store) -> None:
+    """A few appraisal events of the running month worked as people do in the TUI.
+
+    Imported events stand; the review and appeal of the events screen (F6)
+    need some that a rep recorded and that wait for the lead, and one that an
+    engineer contested.
+    """
+    scheme = default_scheme()
+    rep, other_rep = staff_by_code(store, "GZ-R01"), staff_by_code(store, "GZ-R02")
+    lead, engineer = staff_by_code(store, "GZ-L01"), staff_by_code(store, "GZ-E07")
+    ticket = store.scalar(
+        "SELECT code FROM tickets WHERE branch = 'GZ' AND rep = 'GZ-R02' AND engineer IS NOT NULL"
+        " AND received_at >= '2026-11-15'"
+        " AND NOT EXISTS (SELECT 1 FROM problems p WHERE p.ticket = tickets.code)"
+        " ORDER BY code LIMIT 1"
+    )
+    day = SAMPLE_NOW - timedelta(days=1)
+    appraisal.record_deduction(
+        store, rep, "GZ-E03", "backfill", None, "上门后才补单", scheme, now=day
+    )
+    appraisal.report_problem(
+        store, other_rep, ticket, scheme, note="未按约定时间上门", now=day + timedelta(hours=2)
+    )
+    complaint = appraisal.record_deduction(
+        store,
+        lead,
+        engineer.code,
+        "complaint_general",
+        None,
+        "客户投诉服务态度",
+        scheme,
+        now=day - timedelta(days=3),
+    )
+    appraisal.contest(
+        store, engineer, "deduction", complaint, "当天客户不在家，改约后已完成", now=day
+    )
