@@ -61,11 +61,15 @@ RATED_IN = "t.rating IS NOT NULL AND t.callback_at >= :lo AND t.callback_at <= :
 VISIT = "coalesce(t.visited_at, t.first_completed_at)"
 VISITED_IN = f"t.kind != 'inshop_repair' AND {VISIT} >= :lo AND {VISIT} <= :hi"
 # §1's O: no first completion and no cancellation that began by as-of, received before the
-# limit; in three disjoint parts so that each walks an index of its own.
+# limit; in three disjoint parts so that each walks an index of its own (named: without
+# statistics the planner would walk a branch's every ticket instead).
 OPEN_PARTS = (
-    "t.first_completed_at IS NULL AND t.cancelled_at IS NULL",
-    "t.first_completed_at > :as_of AND (t.cancelled_at IS NULL OR t.cancelled_at > :as_of)",
-    "t.first_completed_at IS NULL AND t.cancelled_at > :as_of",
+    ("tickets_still_open", "t.first_completed_at IS NULL AND t.cancelled_at IS NULL"),
+    (
+        "tickets_first_completed",
+        "t.first_completed_at > :as_of AND (t.cancelled_at IS NULL OR t.cancelled_at > :as_of)",
+    ),
+    ("tickets_cancelled_at", "t.first_completed_at IS NULL AND t.cancelled_at > :as_of"),
 )
 # The moment a ticket crossed the open limit: the first second of date(received) + days + 1.
 CROSSED = "datetime(substr(t.received_at, 1, 10), '+' || (:open_days + 1) || ' days')"
@@ -92,10 +96,14 @@ RATING_COLUMNS = tuple(f"rated{k}" for k in range(1, 6))
 class Window:
     """The SQL parameters of one judged period, shared by every counter below.
 
-    ``whole`` are the calendar months inside the window that the month counts
-    of m010 hold entirely (all of them for a period judged at its end); the
-    rest of the window (``lo`` … ``hi``, empty when ``lo`` > ``hi``) is read
-    from the rows.
+    The month counts of m010 hold whole calendar months. ``whole`` are the
+    months read from them: every month inside the window, and also the month
+    the window's end cuts short when less of it lies after the end than
+    before. ``ranges`` are read from the rows, each ``(lo, hi, sign)``: +1 adds
+    what a stretch of the window holds, −1 takes back from a month read whole
+    what lies after the window's end. While a month runs, its counts hold it
+    up to now, so the ranking of the running month reads the counts and takes
+    back nothing but what was dated ahead of now.
     """
 
     def __init__(self, judgement: Judgement, settings: dict[str, Any], branch: str | None) -> None:
@@ -104,10 +112,19 @@ class Window:
         self.branch = branch
         self.day_basis = settings["day_basis"]
         open_days = settings["open_days"]
-        self.whole = (
-            [m for m in period.months() if m.end <= end] if self.day_basis == "calendar" else []
-        )
-        rest_start = self.whole[-1].shift(1).start if self.whole else period.start
+        self.whole: list[Period] = []
+        self.ranges: list[tuple[str, str, int]] = []
+        for month in period.months() if self.day_basis == "calendar" else ():
+            if month.start > end:
+                break
+            if month.end <= end or month.end - end < end - month.start:
+                self.whole.append(month)
+                if month.end > end:
+                    self.ranges.append((stamp(end + timedelta(seconds=1)), stamp(month.end), -1))
+            else:
+                self.ranges.append((stamp(month.start), stamp(end), 1))
+        if self.day_basis != "calendar" and period.start <= end:
+            self.ranges.append((stamp(period.start), stamp(end), 1))
         self.params: dict[str, Any] = {
             "start": stamp(period.start),
             "end": stamp(end),
@@ -116,16 +133,16 @@ class Window:
             "open_before": stamp(
                 datetime.combine(judgement.as_of.date() - timedelta(days=open_days), time())
             ),
-            "lo": stamp(rest_start),
-            "hi": stamp(end),
             "first_month": str(period.months()[0]),
             "last_month": str(period.months()[-1]),
             "whole_first": str(self.whole[0]) if self.whole else "",
             "whole_last": str(self.whole[-1]) if self.whole else "",
+            # the part of the whole months inside the window: their cancellations are taken back
+            "whole_start": stamp(self.whole[0].start) if self.whole else "",
+            "whole_end": stamp(min(self.whole[-1].end, end)) if self.whole else "",
             "year_start": stamp(period.year_start().start),
             "branch": branch,
         }
-        self.rest = rest_start <= end
 
     def narrowing(self, column: str, role: str) -> str:
         """For one branch, a join on the people of its role; for every branch, nothing.
@@ -140,9 +157,6 @@ class Window:
             return ""
         return f"JOIN staff s ON s.code = {column} AND s.role = '{role}' AND s.branch = :branch"
 
-    def whole_range(self) -> str:
-        return "f.month >= :whole_first AND f.month <= :whole_last"
-
 
 def _counted(totals: dict[str, list[int]]) -> dict[str, list[int]]:
     """The people with anything counted: the month counts keep rows of zeros for a person
@@ -150,94 +164,106 @@ def _counted(totals: dict[str, list[int]]) -> dict[str, list[int]]:
     return {person: numbers for person, numbers in totals.items() if any(numbers)}
 
 
-def _grouped(rows: Iterable, width: int) -> dict[str, list[int]]:
-    """Sum rows (person, n1 … n_width) per person."""
-    totals: dict[str, list[int]] = {}
+def _add(totals: dict[str, list[int]], rows: Iterable, sign: int = 1) -> None:
+    """Add rows (person, n1 … nk) to each person's totals (``sign`` −1 takes them away)."""
     for person, *numbers in rows:
         if person is None:
             continue
-        into = totals.setdefault(person, [0] * width)
+        into = totals.setdefault(person, [0] * len(numbers))
         for i, n in enumerate(numbers):
-            into[i] += n or 0
-    return totals
+            into[i] += sign * (n or 0)
 
 
-def _month_facts(store: Store, w: Window, role: str, columns: tuple[str, ...]) -> list[tuple]:
-    """(person, *columns) from the month counts of the window's whole months."""
-    if not w.whole:
-        return []
-    rows = store.query(
-        f"""
-        SELECT f.person, {", ".join(f"f.{c}" for c in columns)}
-        FROM ticket_month_facts f {w.narrowing("f.person", role)}
-        WHERE f.side = '{SIDE[role]}' AND {w.whole_range()}
-        """,
-        w.params,
-    )
-    return [tuple(row) for row in rows]
+def _facts_and_rows(
+    store: Store,
+    w: Window,
+    role: str,
+    columns: tuple[str, ...],
+    fact: tuple[str, str, str, str],
+) -> dict[str, list[int]]:
+    """One counter of the month counts: whole months, their cancellations, the rows beside.
 
-
-def _whole_cancelled(w: Window, fact_in: str, index: str) -> str:
-    """Tickets once cancelled with a fact in the whole months that stood cancelled at as-of.
-
-    The month counts hold them; these are taken away again. ``index`` is the
-    partial index on the fact's time over once-cancelled tickets (m010).
+    ``fact`` is (the person's column, the derived columns of a row, the counts
+    per person, the WHERE of a row's fact in ``lo`` … ``hi``) and ``columns``
+    the month counts' columns that hold the same counts.
     """
-    whole = fact_in.replace(":lo", ":whole_start").replace(":hi", ":whole_end")
+    owner, _derived, _counts, fact_in = fact
+    totals: dict[str, list[int]] = {}
+    if w.whole:
+        _add(
+            totals,
+            store.query(
+                f"""
+                SELECT f.person, {", ".join(f"f.{c}" for c in columns)}
+                FROM ticket_month_facts f {w.narrowing("f.person", role)}
+                WHERE f.side = '{SIDE[role]}'
+                  AND f.month >= :whole_first AND f.month <= :whole_last
+                """,
+                w.params,
+            ),
+        )
+        whole = fact_in.replace(":lo", ":whole_start").replace(":hi", ":whole_end")
+        index = CANCEL_SEEN_INDEX[fact_in]
+        _add(
+            totals,
+            store.query(
+                _grouped_sql(
+                    fact,
+                    f"tickets t INDEXED BY {index}",
+                    f"t.cancel_seen = 1 AND {whole} AND {cancelled_at(':as_of')}",
+                ),
+                w.params,
+            ),
+            -1,
+        )
+    for lo, hi, sign in w.ranges:
+        # what the window holds leaves out tickets cancelled at as-of; what is taken back
+        # from a whole month is whatever its counts hold
+        cancelled = f" AND {NOT_CANCELLED}" if sign > 0 else ""
+        source = f"tickets t {w.narrowing(owner, role)}"
+        _add(
+            totals,
+            store.query(
+                _grouped_sql(fact, source, fact_in + cancelled), w.params | {"lo": lo, "hi": hi}
+            ),
+            sign,
+        )
+    return _counted(totals)
+
+
+def _grouped_sql(fact: tuple[str, str, str, str], source: str, where: str) -> str:
+    """The counts per person of the tickets ``where`` selects: derived columns, if any,
+    worked out once per row in a subquery that carries nothing else."""
+    owner, derived, counts, _fact_in = fact
+    if not derived:
+        return f"SELECT {owner}, {counts} FROM {source} WHERE {where} GROUP BY 1"
     return (
-        f"FROM tickets t INDEXED BY {index}"
-        f" WHERE t.cancel_seen = 1 AND {whole} AND {cancelled_at(':as_of')}"
+        f"SELECT person, {counts} FROM (SELECT {owner} AS person{derived}"
+        f" FROM {source} WHERE {where}) GROUP BY 1"
     )
 
 
-def _whole_params(w: Window) -> dict[str, Any]:
-    if not w.whole:
-        return {}
-    return {"whole_start": stamp(w.whole[0].start), "whole_end": stamp(w.whole[-1].end)}
+# Each fact's partial index on its time over once-cancelled tickets (m010).
+CANCEL_SEEN_INDEX = {
+    COMPLETED_IN: "tickets_cancel_seen_completed",
+    RATED_IN: "tickets_cancel_seen_rated",
+    VISITED_IN: "tickets_cancel_seen_visited",
+}
 
 
 # ------------------------------------------------------------------ §1 timeliness
 
 
-def _bucket(w: Window) -> str:
-    return f"min(max({DAY[w.day_basis]}, 1), 8)"
-
-
 def timeliness_counts(store: Store, w: Window, role: str) -> dict[str, TicketCounts]:
     """§1: first completions in the window by day bucket, and tickets open past the limit."""
-    owner = COMPLETED_BY[role]
-    params = w.params | _whole_params(w)
-    days = _grouped(_month_facts(store, w, role, DAY_COLUMNS), 8)
+    bucket = f", min(max({DAY[w.day_basis]}, 1), 8) AS b"
     buckets = ", ".join(f"sum(b = {k})" for k in range(1, 9))
-    if w.whole:
-        for person, *numbers in store.query(
-            f"SELECT {owner}, {buckets} FROM (SELECT t.*, {_bucket(w)} AS b "
-            f"{_whole_cancelled(w, COMPLETED_IN, 'tickets_cancel_seen_completed')}) t"
-            f" GROUP BY 1",
-            params,
-        ):
-            into = days.setdefault(person, [0] * 8)
-            for i, n in enumerate(numbers):
-                into[i] -= n
-    if w.rest:
-        rows = store.query(
-            f"""
-            SELECT {owner}, {buckets} FROM (
-                SELECT t.completed_engineer, t.rep, {_bucket(w)} AS b
-                FROM tickets t {w.narrowing(owner, role)}
-                WHERE {COMPLETED_IN} AND {NOT_CANCELLED}
-            ) t GROUP BY 1
-            """,
-            params,
-        )
-        for person, *numbers in rows:
-            into = days.setdefault(person, [0] * 8)
-            for i, n in enumerate(numbers):
-                into[i] += n
+    owner = COMPLETED_BY[role]
+    days = _facts_and_rows(store, w, role, DAY_COLUMNS, (owner, bucket, buckets, COMPLETED_IN))
     opened = open_over_limit(store, w, role)
     counts = {
         person: TicketCounts(by_day=tuple(n[:7]), late=n[7], open_over=opened.pop(person, 0))
-        for person, n in _counted(days).items()
+        for person, n in days.items()
     }
     counts.update({person: TicketCounts(open_over=n) for person, n in opened.items()})
     return counts
@@ -252,9 +278,9 @@ def open_tickets_sql(w: Window, select: str) -> str:
     """The tickets of §1's O at the window's as-of, in its three index-walking parts."""
     branch = " AND t.branch = :branch" if w.branch is not None else ""
     return " UNION ALL ".join(
-        f"SELECT {select} FROM tickets t WHERE {part} AND t.received_at < :open_before"
-        f"{branch} AND {NOT_CANCELLED}"
-        for part in OPEN_PARTS
+        f"SELECT {select} FROM tickets t INDEXED BY {index}"
+        f" WHERE {part} AND t.received_at < :open_before{branch} AND {NOT_CANCELLED}"
+        for index, part in OPEN_PARTS
     )
 
 
@@ -272,50 +298,15 @@ def open_over_limit(store: Store, w: Window, role: str) -> dict[str, int]:
 
 def rating_counts(store: Store, w: Window, role: str) -> dict[str, tuple[int, ...]]:
     """§4: callbacks in the window on the person's tickets, counted per rating 1–5."""
-    owner = SERVED_BY[role]
     ratings = ", ".join(f"sum(t.rating = {k})" for k in range(1, 6))
-    totals = _grouped(_month_facts(store, w, role, RATING_COLUMNS), 5)
-    params = w.params | _whole_params(w)
-    if w.whole:
-        for person, *numbers in store.query(
-            f"SELECT {owner}, {ratings} "
-            f"{_whole_cancelled(w, RATED_IN, 'tickets_cancel_seen_rated')} GROUP BY 1",
-            params,
-        ):
-            into = totals.setdefault(person, [0] * 5)
-            for i, n in enumerate(numbers):
-                into[i] -= n
-    if w.rest:
-        for person, *numbers in store.query(
-            f"SELECT {owner}, {ratings} FROM tickets t {w.narrowing(owner, role)}"
-            f" WHERE {RATED_IN} AND {NOT_CANCELLED} GROUP BY 1",
-            params,
-        ):
-            into = totals.setdefault(person, [0] * 5)
-            for i, n in enumerate(numbers):
-                into[i] += n
-    return {person: tuple(n) for person, n in _counted(totals).items()}
+    fact = (SERVED_BY[role], "", ratings, RATED_IN)
+    return {p: tuple(n) for p, n in _facts_and_rows(store, w, role, RATING_COLUMNS, fact).items()}
 
 
 def visit_counts(store: Store, w: Window) -> dict[str, int]:
     """§2: the rep's on-site tickets visited (else first completed) in the window."""
-    totals = {p: n[0] for p, n in _grouped(_month_facts(store, w, "rep", ("visits",)), 1).items()}
-    params = w.params | _whole_params(w)
-    if w.whole:
-        for person, n in store.query(
-            f"SELECT t.rep, count(*) "
-            f"{_whole_cancelled(w, VISITED_IN, 'tickets_cancel_seen_visited')} GROUP BY 1",
-            params,
-        ):
-            totals[person] = totals.get(person, 0) - n
-    if w.rest:
-        for person, n in store.query(
-            f"SELECT t.rep, count(*) FROM tickets t {w.narrowing('t.rep', 'rep')}"
-            f" WHERE {VISITED_IN} AND {NOT_CANCELLED} GROUP BY 1",
-            params,
-        ):
-            totals[person] = totals.get(person, 0) + n
-    return {person: n for person, n in totals.items() if n}
+    fact = ("t.rep", "", "count(*)", VISITED_IN)
+    return {p: n[0] for p, n in _facts_and_rows(store, w, "rep", ("visits",), fact).items()}
 
 
 def problem_counts(store: Store, w: Window) -> dict[str, dict[str, Any]]:
