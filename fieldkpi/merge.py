@@ -26,6 +26,7 @@ from fractions import Fraction
 from itertools import groupby
 from pathlib import Path
 
+from fieldkpi.cleantext import clean_name
 from fieldkpi.export import COLUMNS, FORMULA_START, to_csv, to_toml
 from fieldkpi.figures import RANKED_ROLES
 from fieldkpi.i18n import N_, _
@@ -242,19 +243,27 @@ def _fraction(cell: str) -> Fraction:
     return Fraction(_decimal(cell))
 
 
-def _text(cell: str) -> str:
+def _code(cell: str) -> str:
+    """A branch or staff code: refused if it holds anything a terminal obeys or hides."""
+    if clean_name(cell) != cell:
+        raise ValueError(cell)
     return cell
+
+
+def _name(cell: str) -> str:
+    """A name as the database keeps it (:func:`fieldkpi.cleantext.clean_name`)."""
+    return clean_name(cell)
 
 
 _READ: dict[str, Callable[[str], object]] = {
     "period": _month,
     "as_of": _moment,
     "provisional": _flag,
-    "branch": _text,
+    "branch": _code,
     "role": _role,
     "rank": _rank,
-    "staff_code": _text,
-    "name": _text,
+    "staff_code": _code,
+    "name": _name,
     "workload": _count,
     "days": _count,
     "zeroed": _flag,
@@ -272,7 +281,7 @@ _WHAT = {
     _count: N_("a whole number"),
     _decimal: N_("a number"),
     _fraction: N_("a number"),
-    _text: N_("text"),
+    _code: N_("a code without control or invisible characters"),
 }
 
 

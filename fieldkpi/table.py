@@ -1,6 +1,8 @@
 """The ranking as a table a person reads at a glance (``fieldkpi rank --format table``).
 
-Rich measures cell widths in terminal cells, so Chinese names line up.
+Rich measures cell widths in terminal cells, so Chinese names line up. Names
+and codes come from files: every cell and title is plain text
+(:mod:`fieldkpi.plain`), never markup nor a terminal escape.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from rich.text import Text
 from fieldkpi.export import export_values
 from fieldkpi.i18n import _
 from fieldkpi.period import Judgement, stamp
+from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.ranking import RankRow
 
 
@@ -61,7 +64,7 @@ def _cell(column: str, row: RankRow, value) -> Text:
         return Text(f"−{value}" if value else "—")
     if column == "total" and row.zeroed:
         return Text(f"{value} ⓩ", style="red")
-    return Text(str(value))
+    return plain(value, CELL_WIDTH)
 
 
 def render_table(
@@ -83,7 +86,9 @@ def render_table(
         else _("as of {as_of}").format(as_of=stamp(judgement.as_of))
     )
     if not rows:
-        console.print(_("{month}: nobody to rank").format(month=judgement.period), status)
+        console.print(
+            _("{month}: nobody to rank").format(month=judgement.period), status, markup=False
+        )
     for (branch, role), group in groupby(rows, key=lambda r: (r.branch, r.role)):
         group = list(group)
         columns = _columns(role)
@@ -91,9 +96,10 @@ def render_table(
         if any(r.zeroed for r in group):
             caption += _("  ⓩ media complaint: total zeroed")
         table = Table(
-            title=f"{branch} {branch_names.get(branch, '')} · {role_label(role)} · "
-            f"{judgement.period}",
-            caption=caption,
+            title=plain(
+                f"{branch} {branch_names.get(branch, '')} · {role_label(role)} · {judgement.period}"
+            ),
+            caption=Text(caption),
             title_justify="left",
             caption_justify="left",
         )

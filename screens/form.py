@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,9 +21,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static
 
 from fieldkpi.i18n import _
+from fieldkpi.limits import too_long
+from fieldkpi.plain import plain
 from fieldkpi.tickets import status_label
 from screens import actions
 from screens.labels import N_
+from screens.loading import reader
 from screens.messages import ChoicesLoaded, LoadFailed, Refused, Saved, TicketLoaded
 from screens.ticket_reads import REFUSALS, read_ticket
 from storage.tickets import Conflict, FieldErrors, Ticket
@@ -106,9 +108,9 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
-            yield Static(self.heading(), id="form-title")
+            yield Static(plain(self.heading()), id="form-title")
             summary = Static(
-                Text(ticket_summary(self.ticket) if self.ticket else ""), id="form-summary"
+                plain(ticket_summary(self.ticket) if self.ticket else ""), id="form-summary"
             )
             summary.display = self.code is not None
             yield summary
@@ -126,21 +128,16 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
         if type(self).load_choices is not SavingModal.load_choices:
             self._load_choices()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="form-choices")
+    @reader("form-choices")
     def _load_choices(self) -> None:
-        try:
-            choices = self.load_choices()
-        except REFUSALS as exc:
-            self.post_message(LoadFailed(str(exc)))
-        else:
-            self.post_message(ChoicesLoaded(choices or []))
+        self.post_message(ChoicesLoaded(self.load_choices() or []))
 
     @on(ChoicesLoaded)
     def _choices_loaded(self, message: ChoicesLoaded) -> None:
         message.stop()
         self.fill_choices(message.choices)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="form-load")
+    @reader("form-load")
     def _load_ticket(self, code: str) -> None:
         self.post_message(read_ticket(self.app, code))
 
@@ -149,7 +146,7 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
         message.stop()
         self.ticket = message.ticket
         self.version = message.ticket.version
-        self.query_one("#form-summary", Static).update(Text(ticket_summary(message.ticket)))
+        self.query_one("#form-summary", Static).update(plain(ticket_summary(message.ticket)))
         self.query_one("#form-summary").display = True
         self.ticket_ready(message.ticket)
 
@@ -163,7 +160,7 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
 
     def show_message(self, text: str) -> None:
         box = self.query_one("#form-message", Static)
-        box.update(Text(text))
+        box.update(plain(text))
         box.set_class(bool(text), "-shown")
 
     def action_save(self) -> None:
@@ -226,6 +223,7 @@ class FormScreen(SavingModal):
 
     def compose_body(self) -> ComposeResult:
         self._fields = self.fields()
+        self._too_long: set[str] = set()  # fields whose line says they are too long
         for spec in self._fields:
             with Horizontal(classes="field-row"):
                 yield Label(_(spec.label), classes="field-label")
@@ -258,6 +256,21 @@ class FormScreen(SavingModal):
         inputs = self.query("#form-body Input, #form-body Select, #form-body SelectionList")
         (inputs.first() if inputs else self.query_one("#save")).focus()
 
+    @on(Input.Changed, "#form-body Input")
+    def _check_length(self, event: Input.Changed) -> None:
+        """Too long a text is said under its field as it is typed, not only when saving."""
+        name = (event.input.id or "").removeprefix("field-")
+        line = self.query_one(f"#error-{name}", Static)
+        problem = too_long(name, event.value.strip())
+        if problem:
+            self._too_long.add(name)
+        elif name in self._too_long:
+            self._too_long.discard(name)
+        else:
+            return  # the line may hold what storage said: it stays until the next save
+        line.update(plain(problem or ""))
+        line.set_class(bool(problem), "-shown")
+
     def set_select_options(
         self, name: str, options: list[tuple[str, Any]], value: Any = None
     ) -> None:
@@ -288,7 +301,7 @@ class FormScreen(SavingModal):
         for spec in self._fields:
             line = self.query_one(f"#error-{spec.name}", Static)
             text = errors.get(spec.name, "")
-            line.update(Text(text))
+            line.update(plain(text))
             line.set_class(bool(text), "-shown")
         others = [text for name, text in errors.items() if name not in names]
         if others:

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
@@ -22,15 +22,16 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from fieldkpi.buckets import FixFirst
 from fieldkpi.i18n import _
 from fieldkpi.period import Period, stamp
+from fieldkpi.plain import plain
 from fieldkpi.scheme import Scheme
 from fieldkpi.standing import OwnStanding
 from screens import actions
 from screens.charts import bucket_label
 from screens.drilldown import LATE_DATA, callbacks_view, facts_table, timeliness_view
+from screens.loading import reader
 from screens.messages import DataChanged, Loaded, LoadFailed
 from screens.months import MonthScreen
 from screens.numbers import moment, points, rate, signed, yuan
-from screens.ticket_reads import REFUSALS
 from storage.closing import MonthBasis, changed_since_closing, month_basis
 from storage.drilldown import (
     SatisfactionFacts,
@@ -184,12 +185,9 @@ class MyFiguresScreen(MonthScreen):
     def load(self) -> None:
         self._load(self.request, self.period)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="my-figures")
+    @reader("my-figures")
     def _load(self, request: int, period: Period) -> None:
-        try:
-            self.post_message(Loaded(request, read_own(self.app, period)))
-        except REFUSALS as exc:
-            self.post_message(LoadFailed(str(exc)))
+        self.post_message(Loaded(request, read_own(self.app, period)))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -210,6 +208,10 @@ class MyFiguresScreen(MonthScreen):
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
+        """What could not be read is said where the figures would be (Ctrl+R tries again)."""
+        message.stop()
+        for box in self.query("#standing, .facts-box Static").results(Static):
+            box.update(plain(message.message))
         self.notify(message.message, severity="error")
 
     @on(DataChanged)

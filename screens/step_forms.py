@@ -12,6 +12,7 @@ from typing import Any
 
 from fieldkpi import access
 from fieldkpi.i18n import _
+from fieldkpi.plain import plain
 from fieldkpi.scheme import DEDUCTION_KINDS
 from screens import labels
 from screens.form import Field, FormScreen
@@ -171,7 +172,7 @@ class DeductionForm(FormScreen):
         return branch_staff(app.store, app.user.branch, on=app.now().date())
 
     def fill_choices(self, choices: list[Any]) -> None:
-        self.set_select_options("staff", [(p.name, p.code) for p in choices])
+        self.set_select_options("staff", [(plain(p.name), p.code) for p in choices])
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app = self.app
@@ -221,13 +222,16 @@ class BulkRedispatchForm(FormScreen):
     def fill_choices(self, choices: list[Any]) -> None:
         self.set_select_options(
             "from_engineer",
-            [(f"{c.person.name} ({c.open_tickets})", c.person.code) for c in choices],
+            [(plain(f"{c.person.name} ({c.open_tickets})"), c.person.code) for c in choices],
             self.from_engineer,
         )
         self.set_selection_options(
             "to_engineers",
             [
-                (_("{name} — {n} open").format(name=c.person.name, n=c.open_tickets), c.person.code)
+                (
+                    plain(_("{name} — {n} open").format(name=c.person.name, n=c.open_tickets)),
+                    c.person.code,
+                )
                 for c in choices
             ],
         )

@@ -22,9 +22,10 @@ from sqlite_utils import Database
 
 from fieldkpi import access
 from fieldkpi.access import AccessDenied
-from fieldkpi.cleantext import clean_text
+from fieldkpi.cleantext import clean_name, clean_text
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
+from fieldkpi.limits import length_errors, too_long
 from fieldkpi.period import stamp
 from fieldkpi.scheme import DEDUCTION_KINDS, ENTERED_KINDS, default_scheme
 from fieldkpi.tickets import NEW, StepRefused, field_label, next_status, status_label
@@ -307,13 +308,20 @@ def _describe(row: HistoryRow) -> str:
     return f"{field_label(row.field or row.step)} {old or '—'} → {new or '—'}"
 
 
-def _free(text: str | None) -> str:
-    """Typed text as it is kept: trimmed, with no control characters (:mod:`fieldkpi.cleantext`)."""
-    return clean_text(text or "").strip()
+def _free(text: str | None, field: str | None = None) -> str:
+    """Typed text as it is kept: trimmed, with no control characters (:mod:`fieldkpi.cleantext`).
+
+    Refused when longer than ``field``'s limit (:mod:`fieldkpi.limits`).
+    """
+    cleaned = clean_text(text or "").strip()
+    problem = too_long(field, cleaned) if field else None
+    if problem:
+        raise FieldErrors({field: problem})
+    return cleaned
 
 
 def _required(text: str, field: str, message: str) -> str:
-    text = _free(text)
+    text = _free(text, field)
     if not text:
         raise FieldErrors({field: message})
     return text
@@ -326,8 +334,9 @@ def _validate_new(fields_: Mapping[str, str], now: datetime) -> dict[str, str | 
     unknown = set(fields_) - set(NEW_TICKET_FIELDS)
     if unknown:
         raise ValueError(f"unknown ticket fields: {', '.join(sorted(unknown))}")
-    values = {name: _free(fields_.get(name)) for name in NEW_TICKET_FIELDS}
-    errors: dict[str, str] = {}
+    values = {name: clean_text(fields_.get(name) or "").strip() for name in NEW_TICKET_FIELDS}
+    values["customer"] = clean_name(values["customer"])  # a name that looks alike is alike
+    errors = length_errors(values)
     required = {
         "customer": _("Enter the customer's name."),
         "phone": _("Enter the customer's phone number."),
@@ -468,7 +477,7 @@ def await_parts(
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         return {"status": next_status(ticket.status, "await_parts")}
 
-    return _step(store, actor, code, version, "await_parts", now, plan, note=_free(note))
+    return _step(store, actor, code, version, "await_parts", now, plan, note=_free(note, "note"))
 
 
 def complete(
@@ -510,7 +519,7 @@ def reopen(
         _required(reason, "note", _("Say why the ticket is reopened."))
         return {"status": status, "completed_at": None, "cancelled": 0, "cancel_reason": None}
 
-    return _step(store, actor, code, version, "reopen", now, plan, note=_free(reason))
+    return _step(store, actor, code, version, "reopen", now, plan, note=_free(reason, "note"))
 
 
 def record_callback(
@@ -532,7 +541,7 @@ def record_callback(
             "status": status,
             "callback_at": stamp(now),
             "rating": rating,
-            "callback_note": _free(comment) or None,
+            "callback_note": _free(comment, "callback_note") or None,
         }
 
     return _step(store, actor, code, version, "callback", now, plan, action="callback")
@@ -632,7 +641,7 @@ def report_problem(
                 at,
                 None if points is None else float(points),
                 code,
-                _free(note) or None,
+                _free(note, "note") or None,
             ),
         )
         history = [("engineer", None, ticket.engineer)]
@@ -703,7 +712,7 @@ def record_deduction(
         cursor = db.execute(
             "INSERT INTO deductions (staff, at, kind, points, ticket, note, recorded_by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (target.code, at, kind, value, ticket or None, _free(note) or None, actor.code),
+            (target.code, at, kind, value, ticket or None, _free(note, "note") or None, actor.code),
         )
         if ticket:
             history = [("staff", None, target.code), ("kind", None, kind)]
