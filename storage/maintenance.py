@@ -52,6 +52,14 @@ def backup(source: str | os.PathLike, dest: str | os.PathLike, now: datetime | N
     final = _destination(Path(source), Path(dest), now or datetime.now())
     if final.exists() and final.samefile(source):
         raise BackupFailed(_("{dest}: that is the database itself").format(dest=final))
+    companion = _companion(Path(source), final)
+    if companion is not None:
+        raise BackupFailed(
+            _(
+                "{dest}: that is {companion}, part of the database while it is in use: "
+                "replacing it would damage the database"
+            ).format(dest=final, companion=companion)
+        )
     try:
         handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
     except OSError as exc:
@@ -92,6 +100,28 @@ def damage_message(exc: sqlite3.DatabaseError) -> str | None:
         return _(
             "the database is damaged ({error}); run `fieldkpi check` and restore the latest backup"
         ).format(error=exc)
+    return None
+
+
+COMPANIONS = ("-wal", "-shm", "-journal")  # SQLite's files beside a database in use
+
+
+def _companion(source: Path, dest: Path) -> Path | None:
+    """The database's ``-wal``, ``-shm`` or ``-journal`` file that ``dest`` is, or ``None``.
+
+    They hold committed work not yet in the main file (``-wal``) and the
+    other connections' locks (``-shm``): a backup renamed over one under a live
+    session loses that work or corrupts the database. ``dest`` may name one
+    through a symlink, a hard link or ``..``; SQLite may name them after the
+    database's path as given or as resolved, so both are compared.
+    """
+    target = dest.resolve()
+    for base in dict.fromkeys((source.absolute(), source.resolve())):
+        for suffix in COMPANIONS:
+            companion = base.with_name(base.name + suffix)
+            same_file = dest.exists() and companion.exists() and dest.samefile(companion)
+            if same_file or target == companion.resolve():
+                return companion
     return None
 
 
