@@ -1,8 +1,9 @@
 """A person's own month: timeliness as it stands, the buckets, what to fix first, their rank.
 
 Engineers start here, reps reach it by key. Everything on it is the person's
-own: their row of the ranking, their tickets and callbacks, and how far the
-next rank up is in points — never another person's name, score or rank.
+own: their row of the ranking, how many are ranked, their tickets and
+callbacks — never another person's name, score or rank, nor a distance to
+the next rank up, which would tell that person's total (:mod:`fieldkpi.standing`).
 Storage answers only for the person signed in (:func:`storage.standings.own_standing`
 and :mod:`storage.drilldown` check it).
 """
@@ -95,10 +96,6 @@ def standing_lines(figures: OwnFigures) -> list[str]:
     place = _("Rank {rank} of {ranked} · total {total} · reward {reward}").format(
         rank=row.rank, ranked=standing.ranked, total=row.total, reward=yuan(row.reward)
     )
-    if standing.gap_to_next is None:
-        place += " · " + _("nobody is above you")
-    else:
-        place += " · " + _("{gap} points to the next rank up").format(gap=standing.gap_to_next)
     kpis = _("Timeliness {value} → {points} points · Satisfaction {rate} → {sat} points").format(
         value=points(row.timeliness),
         points=points(row.timeliness_points),

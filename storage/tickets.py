@@ -20,7 +20,7 @@ from fractions import Fraction
 
 from sqlite_utils import Database
 
-from fieldkpi import access
+from fieldkpi import access, visibility
 from fieldkpi.access import AccessDenied
 from fieldkpi.cleantext import clean_name, clean_text
 from fieldkpi.figures import Person
@@ -97,7 +97,11 @@ class Ticket:
 
 @dataclass(frozen=True)
 class HistoryRow:
-    """Who changed which field of a ticket when, from which value to which."""
+    """Who changed which field of a ticket when, from which value to which.
+
+    ``version`` is the ticket's version the change made (none for a note
+    that changed nothing of the ticket, such as a problem report).
+    """
 
     at: str
     by: str
@@ -106,6 +110,7 @@ class HistoryRow:
     field: str | None
     old: str | None
     new: str | None
+    version: int | None = None
 
 
 class FieldErrors(StorageError):
@@ -157,7 +162,8 @@ def _read_ticket(db: Database, code: str) -> Ticket:
 def _history_rows(db: Database, where: str, params: tuple) -> list[HistoryRow]:
     rows = db.execute(
         f"""
-        SELECT h.at, h.by, coalesce(s.name, h.by, '') AS by_name, h.step, h.field, h.old, h.new
+        SELECT h.at, h.by, coalesce(s.name, h.by, '') AS by_name, h.step, h.field, h.old, h.new,
+            h.version
         FROM ticket_history h LEFT JOIN staff s ON s.code = h.by
         WHERE {where} ORDER BY h.id
         """,
@@ -167,20 +173,37 @@ def _history_rows(db: Database, where: str, params: tuple) -> list[HistoryRow]:
 
 
 # ---------------------------------------------------------------- reading
+#
+# Everything handed to a person about a ticket — the ticket, its history, the
+# message of a conflict — is first cut to what they may read
+# (:mod:`fieldkpi.visibility`): an engineer sees no other engineer's name and
+# no appraisal event, whichever screen, list or message asks.
+
+
+def _whole_history(db: Database, code: str) -> list[HistoryRow]:
+    return _history_rows(db, "h.ticket = ?", (code,))
+
+
+def _as_seen(db: Database, actor: Person, ticket: Ticket) -> Ticket:
+    """The ticket as ``actor`` may read it (:func:`fieldkpi.visibility.ticket_for`)."""
+    if visibility.sees_all(actor):
+        return ticket
+    return visibility.ticket_for(actor, ticket, _whole_history(db, ticket.code))
 
 
 def get_ticket(store: Store, actor: Person, code: str) -> Ticket:
     with store.read() as db:
         ticket = _read_ticket(db, code)
-    access.check_see_ticket(actor, ticket)
-    return ticket
+        access.check_see_ticket(actor, ticket)
+        return _as_seen(db, actor, ticket)
 
 
 def ticket_history(store: Store, actor: Person, code: str) -> list[HistoryRow]:
-    """Every recorded change of the ticket, oldest first."""
+    """The changes of the ticket the actor may read, oldest first (all of them for a lead)."""
     with store.read() as db:
-        access.check_see_ticket(actor, _read_ticket(db, code))
-        return _history_rows(db, "h.ticket = ?", (code,))
+        ticket = _read_ticket(db, code)
+        access.check_see_ticket(actor, ticket)
+        return visibility.history_for(actor, ticket, _whole_history(db, code))
 
 
 # ---------------------------------------------------------------- writing
@@ -236,7 +259,7 @@ def _update(
         | {"at": at, "by": actor.code, "code": ticket.code, "version": version},
     )
     if cursor.rowcount == 0:
-        raise _conflict(db, ticket.code, version, now)
+        raise _conflict(db, actor, ticket.code, version, now)
     history = [(col, getattr(ticket, col), new) for col, new in changed.items()]
     if note:
         history.append(("note", None, note))
@@ -266,26 +289,29 @@ def _step(
         ticket = _read_ticket(db, code)
         access.check_see_ticket(actor, ticket)
         if ticket.version != version:
-            raise _conflict(db, code, version, now)
+            raise _conflict(db, actor, code, version, now)
         access.check_step(actor, step, ticket)
         changes = plan(db, ticket, now)
         _update(db, actor, ticket, version, step, changes, now, note=note, action=action)
-        return _read_ticket(db, code)
+        return _as_seen(db, actor, _read_ticket(db, code))
 
 
-def _conflict(db: Database, code: str, version: int, now: datetime) -> Conflict:
-    """What happened to the ticket since ``version``, told as the person should read it."""
-    missed = _history_rows(db, "h.ticket = ? AND h.version > ?", (code, version))
+def _conflict(db: Database, actor: Person, code: str, version: int, now: datetime) -> Conflict:
+    """What happened to the ticket since ``version``, told as ``actor`` may read it."""
+    ticket, every = _read_ticket(db, code), _whole_history(db, code)
+    seen = visibility.history_for(actor, ticket, every)
+    missed = [row for row in seen if row.version is not None and row.version > version]
     if missed:
         names = list(dict.fromkeys(row.by_name for row in missed))
         by_name, at = ", ".join(names), missed[-1].at
-    else:  # changed by something that wrote no history (an import)
-        row = db.execute(
-            "SELECT t.updated_at, coalesce(s.name, t.updated_by, '') AS name FROM tickets t"
-            " LEFT JOIN staff s ON s.code = t.updated_by WHERE t.code = ?",
-            (code,),
-        ).fetchone()
-        by_name, at = row["name"], row["updated_at"]
+    else:  # changed by something that wrote no history, or nothing the actor may read
+        by = visibility.ticket_for(actor, ticket, every).updated_by
+        by_name = visibility.someone_else() if by == visibility.SOMEONE_ELSE else by or ""
+        if by:
+            by_name = db.execute(
+                "SELECT coalesce((SELECT name FROM staff WHERE code = ?), ?)", (by, by_name)
+            ).fetchone()[0]
+        at = ticket.updated_at
     when = at[11:] if at[:10] == stamp(now)[:10] else at
     what = "; ".join(_describe(row) for row in missed)
     if what:
@@ -302,7 +328,10 @@ def _conflict(db: Database, code: str, version: int, now: datetime) -> Conflict:
 def _describe(row: HistoryRow) -> str:
     if row.field == "note":
         return f"{field_label('note')}: {row.new}"
-    old, new = row.old, row.new
+    old, new = (
+        visibility.someone_else() if value == visibility.SOMEONE_ELSE else value
+        for value in (row.old, row.new)
+    )
     if row.field == "status":
         old, new = status_label(old or ""), status_label(new or "")
     return f"{field_label(row.field or row.step)} {old or '—'} → {new or '—'}"

@@ -37,6 +37,9 @@ CORE_MODULES = [
     "storage.standings",
     "storage.maintenance",
     "fieldkpi.cleantext",
+    "fieldkpi.limits",
+    "fieldkpi.plain",
+    "fieldkpi.visibility",
 ]
 
 
