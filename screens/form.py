@@ -319,8 +319,13 @@ class FormScreen(SavingModal):
             compact=True,
         )
 
+    focus_first: str | None = None  # the field the focus starts in (default: the first)
+
     def on_mount(self) -> None:
         super().on_mount()
+        if self.focus_first:
+            self.query_one(f"#field-{self.focus_first}").focus()
+            return
         inputs = self.query("#form-body Input, #form-body Select, #form-body SelectionList")
         (inputs.first() if inputs else self.query_one("#save")).focus()
 

@@ -22,25 +22,43 @@ from storage.people import branch_staff, dispatch_candidates
 from storage.tickets import FieldErrors
 
 
+def when_field(name: str, label: str) -> Field:
+    """When a step happened, for one recorded after the fact: empty means now."""
+    return Field(name, label, placeholder=N_("now, or when: YYYY-MM-DD HH:MM"))
+
+
+def when(values: dict[str, Any], field: Field | None) -> dict[str, Any]:
+    """The ``at`` a step function takes: the time typed, or nothing (now)."""
+    return {"at": values[field.name] or None} if field else {}
+
+
 class VisitForm(FormScreen):
     SAVE_LABEL = N_("Record visit")
+    WHEN = when_field("visited_at", N_("Visited at"))
 
     def heading(self) -> str:
         return _("Record the engineer's visit to the customer")
 
     def fields(self) -> list[Field]:
-        return []
+        return [self.WHEN]
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app = self.app
-        return tickets.record_visit(app.store, app.user, self.code, version, now=app.now())
+        return tickets.record_visit(
+            app.store, app.user, self.code, version, now=app.now(), **when(values, self.WHEN)
+        )
 
 
 class TextStepForm(FormScreen):
-    """A step that takes one line of text: ``step(store, user, code, version, text, now=…)``."""
+    """A step that takes one line of text: ``step(store, user, code, version, text, now=…)``.
+
+    ``WHEN``, if set, is the time the step happened (``at=…``): it comes first,
+    and the focus starts on the text, so Enter there still saves at once.
+    """
 
     HEADING = ""
     FIELD: Field
+    WHEN: Field | None = None
 
     @staticmethod
     def step(*args: Any, **kwargs: Any) -> Any:
@@ -50,12 +68,18 @@ class TextStepForm(FormScreen):
         return _(self.HEADING)
 
     def fields(self) -> list[Field]:
-        return [self.FIELD]
+        return [self.WHEN, self.FIELD] if self.WHEN else [self.FIELD]
+
+    @property
+    def focus_first(self) -> str:
+        return self.FIELD.name
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app = self.app
         text = values[self.FIELD.name]
-        return self.step(app.store, app.user, self.code, version, text, now=app.now())
+        return self.step(
+            app.store, app.user, self.code, version, text, now=app.now(), **when(values, self.WHEN)
+        )
 
 
 class AwaitPartsForm(TextStepForm):
@@ -67,6 +91,7 @@ class AwaitPartsForm(TextStepForm):
 class CompleteForm(TextStepForm):
     HEADING = N_("Complete the ticket")
     FIELD = Field("resolution", N_("Resolution"), placeholder=N_("how the fault was resolved"))
+    WHEN = when_field("completed_at", N_("Completed at"))
     step = staticmethod(tickets.complete)
 
 
@@ -85,11 +110,15 @@ class ReopenForm(TextStepForm):
 
 
 class CallbackForm(FormScreen):
+    WHEN = when_field("callback_at", N_("Called back at"))
+    focus_first = "rating"
+
     def heading(self) -> str:
         return _("Customer callback")
 
     def fields(self) -> list[Field]:
         return [
+            self.WHEN,
             Field("rating", N_("Rating"), placeholder="1–5", restrict="[1-5]", max_length=1),
             Field(
                 "callback_note", N_("Comment"), placeholder=N_("what the customer said (optional)")
@@ -108,6 +137,7 @@ class CallbackForm(FormScreen):
             int(values["rating"]),
             values["callback_note"],
             now=app.now(),
+            **when(values, self.WHEN),
         )
 
 

@@ -24,12 +24,13 @@ from fieldkpi import access, visibility
 from fieldkpi.access import AccessDenied
 from fieldkpi.cleantext import clean_name, clean_text
 from fieldkpi.figures import Person
-from fieldkpi.i18n import _
+from fieldkpi.i18n import N_, _
 from fieldkpi.limits import length_errors, too_long
-from fieldkpi.period import stamp
+from fieldkpi.period import Period, stamp
 from fieldkpi.scheme import DEDUCTION_KINDS, ENTERED_KINDS, default_scheme
 from fieldkpi.tickets import NEW, StepRefused, field_label, next_status, status_label
 from storage import csvrows
+from storage.closing import month_state
 from storage.db import Store
 from storage.errors import NotFound, StorageError
 from storage.figures import person_from_row
@@ -349,6 +350,58 @@ def _free(text: str | None, field: str | None = None) -> str:
     return cleaned
 
 
+# What a time entered after the fact may not come before, as the message names it.
+_BEFORE = {
+    "received_at": N_("when it was received"),
+    "dispatched_at": N_("when it was dispatched"),
+    "reopened": N_("when it was reopened"),
+    "visited_at": N_("when the engineer visited"),
+    "completed_at": N_("when it was completed"),
+}
+
+
+def _happened(
+    store: Store,
+    ticket: Ticket,
+    field: str,
+    entered: str | None,
+    now: datetime,
+    after: tuple[str, ...],
+) -> str:
+    """When a step happened: as entered after the fact, or now when nothing was entered.
+
+    An engineer who phones in a completion the next morning must not lose a
+    timeliness bucket to the delay, so the visit, completion and callback
+    times may be typed. They are refused in the future, before the step
+    before (the latest of the ticket's times named in ``after``), and in a
+    month already closed for the ticket's branch (it was paid on). The
+    history row says who entered it and when (its ``by`` and ``at``).
+    """
+    when = stamp(now)
+    if (entered or "").strip():
+        try:
+            when = csvrows.timestamp(entered.strip())
+        except csvrows.CellError:
+            raise FieldErrors({field: _("Enter the time as YYYY-MM-DD HH:MM.")}) from None
+    if when > stamp(now):
+        raise FieldErrors({field: _("The time cannot be in the future.")})
+    times = {name: getattr(ticket, name, None) for name in after if name != "reopened"}
+    if "reopened" in after:
+        times["reopened"] = store.scalar(
+            "SELECT max(at) FROM ticket_history WHERE ticket = ? AND step = 'reopen'",
+            (ticket.code,),
+        )
+    latest = max(((t, name) for name, t in times.items() if t), default=None)
+    if latest is not None and when < latest[0]:
+        message = _("Not before {time}, {what}.")
+        raise FieldErrors({field: message.format(time=latest[0], what=_(_BEFORE[latest[1]]))})
+    closed = month_state(store, ticket.branch, Period.of(datetime.fromisoformat(when)))
+    if closed is not None:
+        message = _("{month} is closed: its figures were paid on. Ask an admin to reopen it.")
+        raise FieldErrors({field: message.format(month=closed.period)})
+    return when
+
+
 def _required(text: str, field: str, message: str) -> str:
     text = _free(text, field)
     if not text:
@@ -482,15 +535,20 @@ def dispatch(
 
 
 def record_visit(
-    store: Store, actor: Person, code: str, version: int, now: datetime | None = None
+    store: Store,
+    actor: Person,
+    code: str,
+    version: int,
+    now: datetime | None = None,
+    at: str | None = None,
 ) -> Ticket:
-    """The engineer was at the customer's; the first visit's time is the one kept."""
+    """The engineer was at the customer's (``at``, if not now); the first visit's time is kept."""
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
-        return {
-            "status": next_status(ticket.status, "visit"),
-            "visited_at": ticket.visited_at or stamp(now),
-        }
+        status = next_status(ticket.status, "visit")
+        after = ("received_at", "dispatched_at", "reopened")
+        when = _happened(store, ticket, "visited_at", at, now, after)
+        return {"status": status, "visited_at": ticket.visited_at or when}
 
     return _step(store, actor, code, version, "visit", now, plan)
 
@@ -516,13 +574,16 @@ def complete(
     version: int,
     resolution: str,
     now: datetime | None = None,
+    at: str | None = None,
 ) -> Ticket:
-    """Completion (反馈完单) with how the fault was resolved."""
+    """Completion (反馈完单) with how the fault was resolved, at ``at`` if not now."""
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         status = next_status(ticket.status, "complete", has_engineer=bool(ticket.engineer))
         text = _required(resolution, "resolution", _("Describe how the fault was resolved."))
-        return {"status": status, "completed_at": stamp(now), "resolution": text}
+        after = ("received_at", "dispatched_at", "visited_at", "reopened")
+        when = _happened(store, ticket, "completed_at", at, now, after)
+        return {"status": status, "completed_at": when, "resolution": text}
 
     return _step(store, actor, code, version, "complete", now, plan, action="complete")
 
@@ -559,8 +620,9 @@ def record_callback(
     rating: int,
     comment: str = "",
     now: datetime | None = None,
+    at: str | None = None,
 ) -> Ticket:
-    """The customer's callback (回访): a rating 1–5 and what they said."""
+    """The customer's callback (回访): a rating 1–5 and what they said, at ``at`` if not now."""
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         status = next_status(ticket.status, "callback")
@@ -568,7 +630,7 @@ def record_callback(
             raise FieldErrors({"rating": _("Give a rating from 1 to 5.")})
         return {
             "status": status,
-            "callback_at": stamp(now),
+            "callback_at": _happened(store, ticket, "callback_at", at, now, ("completed_at",)),
             "rating": rating,
             "callback_note": _free(comment, "callback_note") or None,
         }
