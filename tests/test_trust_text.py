@@ -286,3 +286,20 @@ def test_rank_table_with_markup_in_a_branch_code_and_name(tmp_path, capsys, monk
     assert cli.main(["rank", "--db", str(db), "--month", "2026-10"]) == 0
     table = capsys.readouterr().out
     assert "[/] [@click=app.bell]x" in table and "[bold]李强" in table
+
+
+@async_test
+async def test_the_ticket_form_keeps_no_override_in_a_customer_name(store, crew):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        for text in ("\u202e黄\u200b蓉\ufeff", "13800138000", "天河路 1 号"):
+            await type_text(pilot, text)
+            await press(pilot, "tab")
+        app.screen.query_one("#field-kind").value = "installation"
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, QueueScreen)
+        assert "黄蓉" in screen_text(app)
+        assert_inert(app)
+    assert store.scalar("SELECT customer FROM tickets") == "黄蓉"
