@@ -22,9 +22,9 @@ from storage.people import branch_staff, dispatch_candidates
 from storage.tickets import FieldErrors
 
 
-def when_field(name: str, label: str) -> Field:
+def when_field(name: str) -> Field:
     """When a step happened, for one recorded after the fact: empty means now."""
-    return Field(name, label, placeholder=N_("now, or when: YYYY-MM-DD HH:MM"))
+    return Field(name, N_("When"), placeholder=N_("now, or when: YYYY-MM-DD HH:MM"))
 
 
 def when(values: dict[str, Any], field: Field | None) -> dict[str, Any]:
@@ -34,7 +34,7 @@ def when(values: dict[str, Any], field: Field | None) -> dict[str, Any]:
 
 class VisitForm(FormScreen):
     SAVE_LABEL = N_("Record visit")
-    WHEN = when_field("visited_at", N_("Visited at"))
+    WHEN = when_field("visited_at")
 
     def heading(self) -> str:
         return _("Record the engineer's visit to the customer")
@@ -91,7 +91,7 @@ class AwaitPartsForm(TextStepForm):
 class CompleteForm(TextStepForm):
     HEADING = N_("Complete the ticket")
     FIELD = Field("resolution", N_("Resolution"), placeholder=N_("how the fault was resolved"))
-    WHEN = when_field("completed_at", N_("Completed at"))
+    WHEN = when_field("completed_at")
     step = staticmethod(tickets.complete)
 
 
@@ -110,7 +110,7 @@ class ReopenForm(TextStepForm):
 
 
 class CallbackForm(FormScreen):
-    WHEN = when_field("callback_at", N_("Called back at"))
+    WHEN = when_field("callback_at")
     focus_first = "rating"
 
     def heading(self) -> str:
