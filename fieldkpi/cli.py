@@ -681,8 +681,9 @@ def _run_app(store, login: str) -> int:
 
     scheme_for = scheme_loader(store)
     scheme_for(user.branch)  # a broken scheme file is reported here (exit 2), not in the TUI
-    FieldKpiApp(store, user, scheme_for=scheme_for).run()
-    return 0
+    app = FieldKpiApp(store, user, scheme_for=scheme_for)
+    app.run()
+    return app.return_code or 0  # a crash shown as a traceback is not a success
 
 
 if __name__ == "__main__":

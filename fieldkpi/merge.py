@@ -30,7 +30,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from fieldkpi.cleantext import clean_text
+from fieldkpi.cleantext import clean_name
 from fieldkpi.export import FORMULA_START, HEAD, TEXT, neutralise
 from fieldkpi.figures import RANKED_ROLES
 from fieldkpi.i18n import N_, _
@@ -109,7 +109,7 @@ def _header_problem(name: str, line: int, header: Iterable[str]) -> None:
                         missing and _("missing {names}").format(names=", ".join(missing)),
                         unknown
                         and _("unknown {names}").format(
-                            names=", ".join(clean_text(c)[:40] for c in unknown)
+                            names=", ".join(clean_name(c)[:40] for c in unknown)
                         ),
                     )
                     if part
@@ -197,7 +197,15 @@ def _row(name: str, line: int, values: Mapping[str, str], columns: tuple[str, ..
     A file from elsewhere may carry escape sequences in a name: they are data,
     not instructions to the terminal the table is printed on.
     """
-    cells = {c: clean_text(v).strip() if c in TEXTS else v.strip() for c, v in values.items()}
+    cells = {c: clean_name(v).strip() if c in TEXTS else v.strip() for c, v in values.items()}
+    for column in ("branch", "staff_code"):  # a code is a key: cleaned, it would be another
+        if values.get(column, "").strip() != cells.get(column):
+            raise MergeError(
+                f"{name}:{line}: "
+                + _("{column}: {value!r} is not {what}").format(
+                    column=column, value=values[column][:40], what=_(_WHAT[_code])
+                )
+            )
     for column in REQUIRED:
         cell = cells.get(column, "")
         if not cell:
@@ -264,6 +272,15 @@ def _text(cell: str) -> str:
     return cell
 
 
+def _code(cell: str) -> str:
+    return cell
+
+
+def _name(cell: str) -> str:
+    """A name as the database keeps it (:func:`fieldkpi.cleantext.clean_name`)."""
+    return clean_name(cell)
+
+
 _READ: dict[str, Callable[[str], object]] = {
     "period": _period,
     "as_of": _moment,
@@ -281,6 +298,7 @@ _WHAT = {
     _rank: N_("a rank (1, 2, …)"),
     _decimal: N_("a number"),
     _text: N_("text"),
+    _code: N_("a code without control or invisible characters"),
 }
 
 

@@ -1,25 +1,26 @@
-"""A person's own place in their ranking, told without anyone else's name, score or rank."""
+"""A person's own place in their ranking, told without anyone else's name, score or rank.
+
+Only the person's own row and how many are ranked: no distance to the next
+rank up. "7.50 points to the next rank up" is the next person's total (one's
+own total plus 7.50), and even a coarse hint ("less than 5 points") tells
+within a few points what a colleague scored. What the person can act on is
+their own: the points each open ticket is about to lose (fix first).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 from fieldkpi.ranking import RankRow
 
 
 @dataclass(frozen=True)
 class OwnStanding:
-    """The person's own row, how many are ranked, and the points to the next rank up.
-
-    ``gap_to_next`` is the smallest total above theirs less their own (both as
-    rounded for ranking); ``None`` when nobody is above them.
-    """
+    """The person's own row and how many are ranked with them."""
 
     row: RankRow
     ranked: int
-    gap_to_next: Decimal | None
 
 
 def standing_of(rows: Sequence[RankRow], staff_code: str) -> OwnStanding | None:
@@ -27,5 +28,4 @@ def standing_of(rows: Sequence[RankRow], staff_code: str) -> OwnStanding | None:
     own = next((row for row in rows if row.staff_code == staff_code), None)
     if own is None:
         return None
-    above = [row.total for row in rows if row.total > own.total]
-    return OwnStanding(own, len(rows), min(above) - own.total if above else None)
+    return OwnStanding(own, len(rows))

@@ -1,8 +1,8 @@
 """The ranking as a table a person reads at a glance (``fieldkpi rank --format table``).
 
-Rich measures cell widths in terminal cells, so Chinese names line up. Every
-cell is a :class:`rich.text.Text` built from the value, never markup: a name
-or a branch code is shown as it was typed.
+Rich measures cell widths in terminal cells, so Chinese names line up. Names
+and codes come from files: every cell and title is plain text
+(:mod:`fieldkpi.plain`), never markup nor a terminal escape.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from rich.text import Text
 from fieldkpi.i18n import _
 from fieldkpi.kpi import round_half_up
 from fieldkpi.period import Judgement, stamp
+from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.ranking import RankRow
 
 # Marks beside a KPI's points, explained under the table.
@@ -93,10 +94,11 @@ def render_table(
         group = list(group)
         kpis = group[0].scheme.kpis_of(role)
         graded = any(r.grade is not None for r in group)
-        title = Text(f"{branch} {branch_names.get(branch) or ''} · ")
-        title.append(f"{role_label(role)} · {judgement.period} · {group[0].scheme.label}")
         table = Table(
-            title=title,
+            title=plain(
+                f"{branch} {branch_names.get(branch) or ''} · {role_label(role)} · "
+                f"{judgement.period} · {group[0].scheme.label}"
+            ),
             caption=Text(_legend(group, status)),
             title_justify="left",
             caption_justify="left",
@@ -118,8 +120,8 @@ def render_table(
                 total = Text(f"{signed(row.total)} {FORFEITED}", style="red")
             cells = [
                 Text(str(row.rank)),
-                Text(row.staff_code),
-                Text(row.name),
+                plain(row.staff_code, CELL_WIDTH),
+                plain(row.name, CELL_WIDTH),
                 *(_points(row, k.id) for k in kpis),
                 Text(f"{'+' if net > 0 else ''}{signed(round_half_up(net))}" if net else "—"),
                 total,

@@ -24,6 +24,7 @@ from fieldkpi.i18n import _
 from screens.labels import N_
 
 APP, QUEUE, TICKET, FORM, PICKER, HELP = "app", "queue", "ticket", "form", "picker", "help"
+CONFIRM = "confirm"
 RANKINGS, FACTS, FIGURES, STAFF = "rankings", "facts", "figures", "staff"
 EVENTS = "events"
 TICKET_SCREENS = frozenset({QUEUE, TICKET})
@@ -382,6 +383,23 @@ ACTIONS: tuple[UiAction, ...] = (
         N_("Close without saving"),
         frozenset({FORM, PICKER}),
         action="close",
+        key_display="Esc",
+    ),
+    UiAction(
+        "confirm.discard",
+        "d,y",
+        N_("Discard"),
+        N_("Throw away what was typed and close the form"),
+        frozenset({CONFIRM}),
+        action="discard",
+    ),
+    UiAction(
+        "confirm.keep",
+        "escape,n",
+        N_("Keep editing"),
+        N_("Back to the form, with everything typed still in it"),
+        frozenset({CONFIRM}),
+        action="keep",
         key_display="Esc",
     ),
     UiAction(

@@ -14,16 +14,19 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from fieldkpi.figures import RANKED_ROLES, Person
 from fieldkpi.i18n import N_, _
+from fieldkpi.plain import plain
 from fieldkpi.scheme import Scheme, default_scheme
 from screens import actions, labels
 from screens.events import EventsScreen
 from screens.help import HelpScreen
-from screens.messages import DataChanged
+from screens.loading import failure_message
+from screens.messages import DataChanged, LoadFailed
 from screens.my_figures import MyFiguresScreen
 from screens.queue import QueueScreen
 from screens.rankings import RankingsScreen
@@ -115,7 +118,7 @@ class FieldKpiApp(App):
     def on_mount(self) -> None:
         user = self.user
         role = labels.label(labels.ROLE, user.role)
-        self.sub_title = f"{user.name} · {role} · {user.branch}"
+        self.sub_title = plain(f"{user.name} · {role} · {user.branch}").plain
         if self.keymap:
             self.set_keymap(self.keymap)
         self.push_screen(first_screen(user))
@@ -187,8 +190,38 @@ class FieldKpiApp(App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast is plain text, whatever the caller asked: messages quote names and codes.
+
+        Screens' and widgets' ``notify`` come here too (asking for markup by default).
+        """
+        super().notify(
+            plain(message).plain,
+            title=plain(title).plain,
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    @on(LoadFailed)
+    def _load_failed(self, message: LoadFailed) -> None:
+        """A failure no screen showed in place (a widget's list, help): a toast at least."""
+        self.notify(message.message, severity="error")
+
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
-        """A storage call failed in a way no form expects: say so instead of crashing."""
+        """The app's own worker (the change poll) failed: say so instead of crashing.
+
+        Screens read through :func:`screens.loading.reader`, whose failures come
+        as ``LoadFailed``: Textual tells a worker's state only to its own node.
+        """
         if event.state == WorkerState.ERROR:
-            self.notify(f"{event.worker.error}", title=_("Something went wrong"), severity="error")
+            self.notify(failure_message(event.worker.error), severity="error")

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Label, Select
 
 from fieldkpi.i18n import _
+from fieldkpi.plain import plain
+from screens.loading import reader
 from screens.messages import ChoicesLoaded
 from storage.staff import branches
 
@@ -46,23 +48,26 @@ class BranchPicker(Horizontal):
         yield Label(_("Branch") + " ", classes="bar-label")
         if self.can_choose:
             yield Select(
-                [(self.branch, self.branch)], value=self.branch, allow_blank=False, compact=True
+                [(plain(self.branch), self.branch)],
+                value=self.branch,
+                allow_blank=False,
+                compact=True,
             )
         else:
-            yield Label(self.branch, id="branch-code")
+            yield Label(plain(self.branch), id="branch-code")
 
     def on_mount(self) -> None:
         if self.can_choose:
             self._load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="branches")
+    @reader("branches")
     def _load(self) -> None:
         self.post_message(ChoicesLoaded(branches(self.app.store)))
 
     @on(ChoicesLoaded)
     def _loaded(self, message: ChoicesLoaded) -> None:
         message.stop()
-        options = [(f"{code} {name or ''}".strip(), code) for code, name in message.choices]
+        options = [(plain(f"{code} {name or ''}".strip()), code) for code, name in message.choices]
         select = self.query_one(Select)
         with self.prevent(Select.Changed):
             select.set_options(options)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable
 
 from fieldkpi.i18n import _
+from fieldkpi.plain import CELL_WIDTH, plain
 from screens import actions, labels, tables
 from screens.form import SavingModal
 from screens.labels import N_
@@ -58,9 +58,9 @@ class DispatchScreen(SavingModal):
         current = self.ticket.engineer if self.ticket else None
         rows = [
             (
-                Text(c.person.name + (" ←" if c.person.code == current else "")),
-                Text(str(c.open_tickets), justify="right"),
-                Text(labels.timeliness(c.timeliness), justify="right"),
+                plain(c.person.name + (" ←" if c.person.code == current else ""), CELL_WIDTH),
+                plain(c.open_tickets, justify="right"),
+                plain(labels.timeliness(c.timeliness), justify="right"),
             )
             for c in self.candidates
         ]

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
@@ -25,14 +25,15 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from fieldkpi.i18n import _
 from fieldkpi.period import Period, stamp
+from fieldkpi.plain import PlainTable, plain
 from fieldkpi.ranking import RankRow
 from screens import actions, labels
 from screens.charts import bucket_chart, bucket_label
 from screens.labels import N_
+from screens.loading import reader
 from screens.messages import Loaded, LoadFailed
 from screens.months import next_tab
 from screens.numbers import moment, points, rate, signed, yuan
-from screens.ticket_reads import REFUSALS
 from storage.closing import MonthBasis, month_basis
 from storage.drilldown import (
     DeductionFacts,
@@ -101,7 +102,8 @@ def read_facts(app: Any, row: RankRow) -> PersonFacts:
 
 
 def facts_table(*headings: str, right: tuple[int, ...] = ()) -> Table:
-    table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
+    """A table of facts; its text cells (codes, names, notes) are plain text, never markup."""
+    table = PlainTable(box=None, padding=(0, 1), show_edge=False, header_style="bold")
     for i, heading in enumerate(headings):
         table.add_column(
             heading, justify="right" if i in right else "left", no_wrap=i < len(headings) - 1
@@ -150,7 +152,7 @@ def callbacks_view(facts: SatisfactionFacts, min_rating: int) -> RenderableType:
             callback.ticket,
             "★" * callback.rating + f" {callback.rating}",
             "✓" if callback.satisfied else "—",
-            Text(callback.note or ""),
+            plain(callback.note),
         )
     if not facts.callbacks:
         return Text(summary + "\n" + _("No callbacks this month."))
@@ -185,7 +187,7 @@ def workload_view(facts: WorkloadFacts, first_month_points: Any) -> RenderableTy
     days = facts_table(_("Date"), _("Actions"), right=(1,))
     for day, count in facts.per_day:
         days.add_row(day.isoformat(), str(count))
-    return Group(Text("\n".join(lines)), Text(""), kinds, Text(""), days)
+    return Group(plain("\n".join(lines)), Text(""), kinds, Text(""), days)
 
 
 def _whose(facts: WorkloadFacts) -> str:
@@ -209,7 +211,7 @@ def feedback_view(facts: FeedbackFacts) -> RenderableType:
             report.engineer_name,
             report.ticket or "—",
             points(report.points),
-            Text(report.note or ""),
+            plain(report.note),
         )
     visits = facts_table(_("Visit"), _("Ticket"), _("Kind"))
     for visit in facts.visits:
@@ -238,7 +240,7 @@ def deductions_view(facts: DeductionFacts) -> RenderableType:
             labels.label(labels.DEDUCTION, event.kind),
             _("zeroes total") if event.zeroes else signed(-event.points),
             event.ticket or "—",
-            Text(event.note or ""),
+            plain(event.note),
             by,
         )
     if not facts.events:
@@ -314,7 +316,7 @@ class DrilldownScreen(actions.ScopedKeys, Screen):
 
     def _heading(self) -> Text:
         row = self.row
-        return Text(
+        return plain(
             " · ".join(
                 (
                     f"{row.name} ({row.staff_code})",
@@ -340,12 +342,9 @@ class DrilldownScreen(actions.ScopedKeys, Screen):
         box = tabs.query_one(f"#{tabs.active} .facts-box")
         self.call_after_refresh(box.focus)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="facts")
+    @reader("facts")
     def _load(self) -> None:
-        try:
-            self.post_message(Loaded(0, read_facts(self.app, self.row)))
-        except REFUSALS as exc:
-            self.post_message(LoadFailed(str(exc)))
+        self.post_message(Loaded(0, read_facts(self.app, self.row)))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -365,6 +364,7 @@ class DrilldownScreen(actions.ScopedKeys, Screen):
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
+        message.stop()
         self.notify(message.message, severity="error")
         self.dismiss()
 

@@ -1,30 +1,36 @@
 """Modal forms that save through storage and stay open until storage accepts the input.
 
-Every form works the same way: the person's input is read on the main thread,
-a thread worker makes the storage call, and the worker posts :class:`Saved`
-or :class:`Refused`. A refusal never clears the input: field errors appear
-under their fields, anything else (a conflict, an impossible step, no right)
-at the top. After a conflict the form reads the ticket again and takes its
-current version, so saving again re-applies the same input to what the other
-person left.
+Every form works the same way: the person's input is read on the main thread
+once every key typed before the save key has reached its field
+(:func:`after_typed_keys`), a thread worker makes the storage call, and the
+worker posts :class:`Saved` or :class:`Refused`. A refusal never clears the
+input: field errors appear under their fields, anything else (a conflict, an
+impossible step, no right) at the top. After a conflict the form reads the
+ticket again and takes its current version, so saving again re-applies the
+same input to what the other person left. Closing a form with something typed
+in it asks first (:class:`screens.discard.DiscardScreen`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static
 
 from fieldkpi.i18n import _
+from fieldkpi.limits import too_long
+from fieldkpi.plain import plain
 from fieldkpi.tickets import status_label
 from screens import actions
+from screens.discard import DiscardScreen
 from screens.labels import N_
+from screens.loading import reader
 from screens.messages import ChoicesLoaded, LoadFailed, Refused, Saved, TicketLoaded
 from screens.ticket_reads import REFUSALS, read_ticket
 from storage.tickets import Conflict, FieldErrors, Ticket
@@ -42,6 +48,48 @@ class Field:
     placeholder: str = ""
     restrict: str | None = None
     max_length: int = 0
+
+
+def after_typed_keys(screen: Screen, then: Callable[[], None]) -> None:
+    """Call ``then`` once every widget of ``screen`` has handled the keys already sent to it.
+
+    Textual runs a priority binding (Ctrl+S, Enter in the picker) the moment
+    the app reads its key, but hands every other key to the focused widget's
+    own message queue, which that widget works through in its own time. Over
+    a fast typist or a slow SSH link the letters typed just before Ctrl+S are
+    still waiting there when the save would read the fields, and were lost;
+    Tab (also a priority) means they may wait in more than one field. A
+    callback queued behind them in each widget runs after them, so ``then``
+    sees every one of them, and none typed after the save key.
+    """
+    widgets = [w for w in screen.walk_children() if w.focusable]
+    waiting = len(widgets)
+
+    def one_done() -> None:
+        nonlocal waiting
+        waiting -= 1
+        if waiting == 0:
+            screen.call_later(then)
+
+    if not widgets:
+        screen.call_later(then)
+    for widget in widgets:
+        if not widget.call_later(one_done):  # a widget being removed handles no more keys
+            one_done()
+
+
+class FormInput(Input):
+    """A one-line field that keeps all of a pasted text: its lines are joined with spaces.
+
+    Textual's Input keeps only the first line of a paste, silently.
+    """
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # not Input's own handler
+        event.stop()
+        line = " ".join(part.strip() for part in event.text.splitlines() if part.strip())
+        if line:
+            self.replace(line, *self.selection)
 
 
 def ticket_summary(ticket: Ticket) -> str:
@@ -74,6 +122,7 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
         self.code: str | None = ticket.code if isinstance(ticket, Ticket) else ticket
         self.version: int | None = self.ticket.version if self.ticket else None
         self._saving = False
+        self._asking_to_close = False
 
     # --- what a form provides -------------------------------------------------------------
 
@@ -102,13 +151,17 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
     def fill_choices(self, choices: list[Any]) -> None:
         """Put the loaded choices into the form's widgets (main thread)."""
 
+    def typed(self) -> list[str]:
+        """The labels of the fields the person has typed into (asked before closing)."""
+        return []
+
     # --- shared machinery ---------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
-            yield Static(Text(self.heading()), id="form-title")
+            yield Static(plain(self.heading()), id="form-title")
             summary = Static(
-                Text(ticket_summary(self.ticket) if self.ticket else ""), id="form-summary"
+                plain(ticket_summary(self.ticket) if self.ticket else ""), id="form-summary"
             )
             summary.display = self.code is not None
             yield summary
@@ -126,21 +179,16 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
         if type(self).load_choices is not SavingModal.load_choices:
             self._load_choices()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="form-choices")
+    @reader("form-choices")
     def _load_choices(self) -> None:
-        try:
-            choices = self.load_choices()
-        except REFUSALS as exc:
-            self.post_message(LoadFailed(str(exc)))
-        else:
-            self.post_message(ChoicesLoaded(choices or []))
+        self.post_message(ChoicesLoaded(self.load_choices() or []))
 
     @on(ChoicesLoaded)
     def _choices_loaded(self, message: ChoicesLoaded) -> None:
         message.stop()
         self.fill_choices(message.choices)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="form-load")
+    @reader("form-load")
     def _load_ticket(self, code: str) -> None:
         self.post_message(read_ticket(self.app, code))
 
@@ -149,7 +197,7 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
         message.stop()
         self.ticket = message.ticket
         self.version = message.ticket.version
-        self.query_one("#form-summary", Static).update(Text(ticket_summary(message.ticket)))
+        self.query_one("#form-summary", Static).update(plain(ticket_summary(message.ticket)))
         self.query_one("#form-summary").display = True
         self.ticket_ready(message.ticket)
 
@@ -163,17 +211,34 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
 
     def show_message(self, text: str) -> None:
         box = self.query_one("#form-message", Static)
-        box.update(Text(text))
+        box.update(plain(text))
         box.set_class(bool(text), "-shown")
 
     def action_save(self) -> None:
+        """Save what is in the fields once every key typed before the save key is in them."""
         if self._saving or not self.ready():
             return
         self._saving = True
-        self._save(self.values(), self.version)
+        after_typed_keys(self, lambda: self._save(self.values(), self.version))
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        """Close; when something was typed, only after asking (nothing typed is lost unasked)."""
+        if not self._asking_to_close:
+            self._asking_to_close = True
+            after_typed_keys(self, self._close_or_ask)
+
+    def _close_or_ask(self) -> None:
+        typed = self.typed()
+        if not typed:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            self._asking_to_close = False
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(DiscardScreen(typed), callback=answered)
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
@@ -226,6 +291,7 @@ class FormScreen(SavingModal):
 
     def compose_body(self) -> ComposeResult:
         self._fields = self.fields()
+        self._too_long: set[str] = set()  # fields whose line says they are too long
         for spec in self._fields:
             with Horizontal(classes="field-row"):
                 yield Label(_(spec.label), classes="field-label")
@@ -244,7 +310,7 @@ class FormScreen(SavingModal):
             )
         if spec.kind == "multi":
             return SelectionList(*((label, value) for label, value in spec.options), id=wid)
-        return Input(
+        return FormInput(
             value=spec.value,
             placeholder=_(spec.placeholder) if spec.placeholder else "",
             restrict=spec.restrict,
@@ -253,10 +319,40 @@ class FormScreen(SavingModal):
             compact=True,
         )
 
+    focus_first: str | None = None  # the field the focus starts in (default: the first)
+
     def on_mount(self) -> None:
         super().on_mount()
+        if self.focus_first:
+            self.query_one(f"#field-{self.focus_first}").focus()
+            return
         inputs = self.query("#form-body Input, #form-body Select, #form-body SelectionList")
         (inputs.first() if inputs else self.query_one("#save")).focus()
+
+    def typed(self) -> list[str]:
+        """Text fields whose content is not what the form opened with."""
+        return [
+            _(spec.label)
+            for spec in self._fields
+            if spec.kind == "text"
+            and self.query_one(f"#field-{spec.name}", Input).value.strip()
+            != str(spec.value).strip()
+        ]
+
+    @on(Input.Changed, "#form-body Input")
+    def _check_length(self, event: Input.Changed) -> None:
+        """Too long a text is said under its field as it is typed, not only when saving."""
+        name = (event.input.id or "").removeprefix("field-")
+        line = self.query_one(f"#error-{name}", Static)
+        problem = too_long(name, event.value.strip())
+        if problem:
+            self._too_long.add(name)
+        elif name in self._too_long:
+            self._too_long.discard(name)
+        else:
+            return  # the line may hold what storage said: it stays until the next save
+        line.update(plain(problem or ""))
+        line.set_class(bool(problem), "-shown")
 
     def set_select_options(
         self, name: str, options: list[tuple[str, Any]], value: Any = None
@@ -288,7 +384,7 @@ class FormScreen(SavingModal):
         for spec in self._fields:
             line = self.query_one(f"#error-{spec.name}", Static)
             text = errors.get(spec.name, "")
-            line.update(Text(text))
+            line.update(plain(text))
             line.set_class(bool(text), "-shown")
         others = [text for name, text in errors.items() if name not in names]
         if others:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from fieldkpi.i18n import N_, _
+from fieldkpi.visibility import SOMEONE_ELSE
 from screens import numbers
 
 KIND = {
@@ -38,8 +39,9 @@ DEDUCTION = {
     "branch_rule": N_("branch rule"),
 }
 
-# Who recorded a change when no person did: the importer (``storage.importer.BY``).
-RECORDER = {"import": N_("CSV import")}
+# Who recorded a change when no person did: the importer (``storage.importer.BY``), or a
+# person the reader may not see (:data:`fieldkpi.visibility.SOMEONE_ELSE`).
+RECORDER = {"import": N_("CSV import"), SOMEONE_ELSE: N_("someone else")}
 
 
 def label(table: dict[str, str], code: str | None) -> str:

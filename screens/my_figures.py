@@ -1,8 +1,9 @@
 """A person's own month: timeliness as it stands, the buckets, what to fix first, their rank.
 
 Engineers start here, reps reach it by key. Everything on it is the person's
-own: their row of the ranking, their tickets and callbacks, and how far the
-next rank up is in points — never another person's name, score or rank.
+own: their row of the ranking, how many are ranked, their tickets and
+callbacks — never another person's name, score or rank, nor a distance to
+the next rank up, which would tell that person's total (:mod:`fieldkpi.standing`).
 Storage answers only for the person signed in (:func:`storage.standings.own_standing`
 and :mod:`storage.drilldown` check it).
 """
@@ -14,7 +15,7 @@ from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
@@ -22,15 +23,16 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from fieldkpi.buckets import FixFirst
 from fieldkpi.i18n import _
 from fieldkpi.period import Period, stamp
+from fieldkpi.plain import plain
 from fieldkpi.scheme import Scheme
 from fieldkpi.standing import OwnStanding
 from screens import actions
 from screens.charts import bucket_label
 from screens.drilldown import LATE_DATA, callbacks_view, facts_table, timeliness_view
+from screens.loading import reader
 from screens.messages import DataChanged, Loaded, LoadFailed
 from screens.months import MonthScreen
 from screens.numbers import moment, points, rate, signed, yuan
-from screens.ticket_reads import REFUSALS
 from storage.closing import MonthBasis, changed_since_closing, month_basis
 from storage.drilldown import (
     SatisfactionFacts,
@@ -94,10 +96,6 @@ def standing_lines(figures: OwnFigures) -> list[str]:
     place = _("Rank {rank} of {ranked} · total {total} · reward {reward}").format(
         rank=row.rank, ranked=standing.ranked, total=row.total, reward=yuan(row.reward)
     )
-    if standing.gap_to_next is None:
-        place += " · " + _("nobody is above you")
-    else:
-        place += " · " + _("{gap} points to the next rank up").format(gap=standing.gap_to_next)
     kpis = _("Timeliness {value} → {points} points · Satisfaction {rate} → {sat} points").format(
         value=points(row.timeliness),
         points=points(row.timeliness_points),
@@ -184,12 +182,9 @@ class MyFiguresScreen(MonthScreen):
     def load(self) -> None:
         self._load(self.request, self.period)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="my-figures")
+    @reader("my-figures")
     def _load(self, request: int, period: Period) -> None:
-        try:
-            self.post_message(Loaded(request, read_own(self.app, period)))
-        except REFUSALS as exc:
-            self.post_message(LoadFailed(str(exc)))
+        self.post_message(Loaded(request, read_own(self.app, period)))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -210,6 +205,10 @@ class MyFiguresScreen(MonthScreen):
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
+        """What could not be read is said where the figures would be (Ctrl+R tries again)."""
+        message.stop()
+        for box in self.query("#standing, .facts-box Static").results(Static):
+            box.update(plain(message.message))
         self.notify(message.message, severity="error")
 
     @on(DataChanged)

@@ -10,7 +10,7 @@ the cursor on the ticket it was on.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
@@ -20,9 +20,11 @@ from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, 
 
 from fieldkpi import access
 from fieldkpi.i18n import _
+from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.tickets import status_label
 from screens import actions, labels, tables
-from screens.messages import ChoicesLoaded, DataChanged, QueueLoaded
+from screens.loading import reader
+from screens.messages import ChoicesLoaded, DataChanged, LoadFailed, QueueLoaded
 from screens.step_forms import BulkRedispatchForm
 from screens.ticket_detail import TicketDetailScreen
 from screens.ticket_form import NewTicketForm
@@ -44,16 +46,20 @@ OPEN, ALL = "open", "all"
 
 
 def row_cells(row: QueueRow) -> tuple:
-    """One table line. The address comes last: at 80 columns the rest fits without scrolling."""
+    """One table line. The address comes last: at 80 columns the rest fits without scrolling.
+
+    Stored text is cut to a cell (:data:`~fieldkpi.plain.CELL_WIDTH`): a column
+    as wide as a 10,000-character address would make every scroll redraw it.
+    """
     return (
-        row.code,
+        plain(row.code, CELL_WIDTH),
         status_label(row.status),
         Text(str(row.age_days), style=BUCKET_STYLES.get(row.bucket, ""), justify="right"),
         labels.label(labels.KIND, row.kind),
-        row.customer or "",
-        row.engineer_name or "—",
-        row.rep_name or "",
-        row.address or "",
+        plain(row.customer, CELL_WIDTH),
+        plain(row.engineer_name or "—", CELL_WIDTH),
+        plain(row.rep_name, CELL_WIDTH),
+        plain(row.address, CELL_WIDTH),
     )
 
 
@@ -100,7 +106,7 @@ class QueueTable(DataTable):
         widths = tables.column_widths(self.labels, cells, self._widths if append else ())
         if append and widths == self._widths:
             self.tickets.extend(rows)
-            self.add_rows(cells)
+            tables.add_rows(self, cells)
             return
         current = self.selected
         code = select or (current.code if current else None)
@@ -235,11 +241,11 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
         more = len(rows) > limit
         self.post_message(QueueLoaded(request, rows[:limit], after is not None, more, count))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-first")
+    @reader("queue-first")
     def _load_first(self, request: int, filt: QueueFilter, limit: int) -> None:
         self._fetch(request, filt, None, limit)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-more")
+    @reader("queue-more")
     def _load_next(self, request: int, filt: QueueFilter, after: tuple[str, int]) -> None:
         self._fetch(request, filt, after, self.PAGE_SIZE)
 
@@ -265,6 +271,14 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
         self._show_status()
         self._update_keys()
 
+    @on(LoadFailed)
+    def _failed(self, message: LoadFailed) -> None:
+        """The list stays as it was; the line under it says what failed (Ctrl+R tries again)."""
+        message.stop()
+        self._loading_more = False
+        self.query_one("#queue-status", Static).update(plain(message.message))
+        self.notify(message.message, severity="error")
+
     def _show_status(self) -> None:
         table = self.table
         parts = []
@@ -275,7 +289,7 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
             parts.append(_("more below"))
         self.query_one("#queue-status", Static).update(Text(" · ".join(parts)))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="queue-engineers")
+    @reader("queue-engineers")
     def _load_engineers(self) -> None:
         app = self.app
         people = branch_staff(app.store, app.user.branch, "engineer", on=app.now().date())
@@ -284,7 +298,7 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
     @on(ChoicesLoaded)
     def _engineers_loaded(self, message: ChoicesLoaded) -> None:
         select = self.query_one("#engineer-filter", Select)
-        select.set_options([(p.name, p.code) for p in message.choices])
+        select.set_options([(plain(p.name), p.code) for p in message.choices])
 
     @on(DataChanged)
     def _someone_saved(self) -> None:

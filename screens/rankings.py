@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
@@ -25,16 +24,17 @@ from fieldkpi.access import AccessDenied
 from fieldkpi.export import export_values
 from fieldkpi.i18n import _
 from fieldkpi.period import Period, stamp
+from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.ranking import RankRow
 from screens import actions, tables
 from screens.branch_picker import BranchPicker
 from screens.drilldown import DrilldownScreen
 from screens.labels import N_
+from screens.loading import reader
 from screens.messages import DataChanged, Loaded, LoadFailed
 from screens.months import MonthScreen
 from screens.numbers import yuan
 from screens.rank_forms import CloseMonthForm, ExportForm, ReopenMonthForm
-from screens.ticket_reads import REFUSALS
 from storage.standings import BranchRanking, branch_ranking
 
 # (export column or "change", heading) of each table, left to right.
@@ -117,12 +117,14 @@ def cell_text(column: str, row: RankRow, values: dict, previous: dict[str, int])
     return "" if value is None else str(value)
 
 
-def rank_cells(row: RankRow, rows: list[RankRow], previous: dict[str, int]) -> list[Text]:
+def rank_cells(row: RankRow, rows: list[RankRow], previous: dict[str, int]) -> list:
+    """One line of the table: every cell plain text (names and codes come from files too)."""
     values = export_values(row)
     style = row_style(row, rows)
     return [
-        Text(
+        plain(
             cell_text(column, row, values, previous),
+            CELL_WIDTH,
             style=style,
             justify="left" if column in ("name", "staff_code") else "right",
         )
@@ -233,15 +235,11 @@ class RankingsScreen(MonthScreen):
     def load(self) -> None:
         self._load(self.request, self.branch, self.period)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="rankings")
+    @reader("rankings")
     def _load(self, request: int, branch: str, period: Period) -> None:
         app = self.app
-        try:
-            ranking = branch_ranking(app.store, app.user, branch, period, app.scheme_for, app.now())
-        except REFUSALS as exc:
-            self.post_message(LoadFailed(str(exc)))
-        else:
-            self.post_message(Loaded(request, ranking))
+        ranking = branch_ranking(app.store, app.user, branch, period, app.scheme_for, app.now())
+        self.post_message(Loaded(request, ranking))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -258,12 +256,15 @@ class RankingsScreen(MonthScreen):
 
     def _show_banner(self, text: str, kind: str) -> None:
         box = self.query_one("#banner", Static)
-        box.update(Text(text))
+        box.update(plain(text))
         box.remove_class(*self.BANNER_CLASSES)
         box.add_class(kind)
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
+        """Said in the banner instead of "Loading…" (Ctrl+R tries again)."""
+        message.stop()
+        self._show_banner(message.message, "-changed")
         self.notify(message.message, severity="error")
 
     @on(BranchPicker.Chosen)
@@ -297,7 +298,7 @@ class RankingsScreen(MonthScreen):
             parts.append(_("* first month: workload points fixed"))
         if table.ranked:
             parts.append(_("⏎ the facts behind a number"))
-        self.query_one("#rank-status", Static).update(Text(" · ".join(parts)))
+        self.query_one("#rank-status", Static).update(plain(" · ".join(parts)))
 
     @property
     def table(self) -> RankTable:

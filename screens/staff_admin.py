@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
@@ -18,12 +17,13 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from fieldkpi import access
 from fieldkpi.i18n import _
+from fieldkpi.plain import CELL_WIDTH, plain
 from screens import actions, labels, tables
 from screens.branch_picker import BranchPicker
 from screens.form import Field, FormScreen
 from screens.labels import N_
+from screens.loading import reader
 from screens.messages import DataChanged, Loaded, LoadFailed
-from screens.ticket_reads import REFUSALS
 from storage.migrations import ROLES
 from storage.staff import StaffMember, add_staff, list_staff, set_left_on, set_login
 
@@ -34,7 +34,7 @@ def staff_cells(member: StaffMember) -> tuple:
     person = member.person
     style = LEFT_STYLE if person.left_on else ""
     return tuple(
-        Text(text, style=style)
+        plain(text, CELL_WIDTH, style=style)
         for text in (
             person.code,
             person.name,
@@ -85,12 +85,9 @@ class StaffAdminScreen(actions.ScopedKeys, Screen):
         self._select = select
         self._load(self.request, self.branch)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="staff")
+    @reader("staff")
     def _load(self, request: int, branch: str) -> None:
-        try:
-            self.post_message(Loaded(request, list_staff(self.app.store, self.app.user, branch)))
-        except REFUSALS as exc:
-            self.post_message(LoadFailed(str(exc)))
+        self.post_message(Loaded(request, list_staff(self.app.store, self.app.user, branch)))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -107,7 +104,7 @@ class StaffAdminScreen(actions.ScopedKeys, Screen):
         left = sum(1 for m in self.members if m.person.left_on is not None)
         logins = sum(1 for m in self.members if m.login)
         self.query_one("#staff-status", Static).update(
-            Text(
+            plain(
                 _("{n} people · {left} left · {logins} with a login").format(
                     n=len(self.members), left=left, logins=logins
                 )
@@ -117,6 +114,8 @@ class StaffAdminScreen(actions.ScopedKeys, Screen):
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
+        message.stop()
+        self.query_one("#staff-status", Static).update(plain(message.message))
         self.notify(message.message, severity="error")
 
     @on(BranchPicker.Chosen)

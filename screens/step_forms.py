@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from fieldkpi.i18n import _
+from fieldkpi.plain import plain
 from fieldkpi.scheme import Adjustment
 from screens import numbers
 from screens.form import Field, FormScreen
@@ -19,25 +20,43 @@ from storage.people import branch_staff, dispatch_candidates
 from storage.tickets import FieldErrors
 
 
+def when_field(name: str) -> Field:
+    """When a step happened, for one recorded after the fact: empty means now."""
+    return Field(name, N_("When"), placeholder=N_("now, or when: YYYY-MM-DD HH:MM"))
+
+
+def when(values: dict[str, Any], field: Field | None) -> dict[str, Any]:
+    """The ``at`` a step function takes: the time typed, or nothing (now)."""
+    return {"at": values[field.name] or None} if field else {}
+
+
 class VisitForm(FormScreen):
     SAVE_LABEL = N_("Record visit")
+    WHEN = when_field("visited_at")
 
     def heading(self) -> str:
         return _("Record the engineer's visit to the customer")
 
     def fields(self) -> list[Field]:
-        return []
+        return [self.WHEN]
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app = self.app
-        return tickets.record_visit(app.store, app.user, self.code, version, now=app.now())
+        return tickets.record_visit(
+            app.store, app.user, self.code, version, now=app.now(), **when(values, self.WHEN)
+        )
 
 
 class TextStepForm(FormScreen):
-    """A step that takes one line of text: ``step(store, user, code, version, text, now=…)``."""
+    """A step that takes one line of text: ``step(store, user, code, version, text, now=…)``.
+
+    ``WHEN``, if set, is the time the step happened (``at=…``): it comes first,
+    and the focus starts on the text, so Enter there still saves at once.
+    """
 
     HEADING = ""
     FIELD: Field
+    WHEN: Field | None = None
 
     @staticmethod
     def step(*args: Any, **kwargs: Any) -> Any:
@@ -47,12 +66,18 @@ class TextStepForm(FormScreen):
         return _(self.HEADING)
 
     def fields(self) -> list[Field]:
-        return [self.FIELD]
+        return [self.WHEN, self.FIELD] if self.WHEN else [self.FIELD]
+
+    @property
+    def focus_first(self) -> str:
+        return self.FIELD.name
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app = self.app
         text = values[self.FIELD.name]
-        return self.step(app.store, app.user, self.code, version, text, now=app.now())
+        return self.step(
+            app.store, app.user, self.code, version, text, now=app.now(), **when(values, self.WHEN)
+        )
 
 
 class AwaitPartsForm(TextStepForm):
@@ -64,6 +89,7 @@ class AwaitPartsForm(TextStepForm):
 class CompleteForm(TextStepForm):
     HEADING = N_("Complete the ticket")
     FIELD = Field("resolution", N_("Resolution"), placeholder=N_("how the fault was resolved"))
+    WHEN = when_field("completed_at")
     step = staticmethod(tickets.complete)
 
 
@@ -82,11 +108,15 @@ class ReopenForm(TextStepForm):
 
 
 class CallbackForm(FormScreen):
+    WHEN = when_field("callback_at")
+    focus_first = "rating"
+
     def heading(self) -> str:
         return _("Customer callback")
 
     def fields(self) -> list[Field]:
         return [
+            self.WHEN,
             Field("rating", N_("Rating"), placeholder="1–5", restrict="[1-5]", max_length=1),
             Field(
                 "callback_note", N_("Comment"), placeholder=N_("what the customer said (optional)")
@@ -105,6 +135,7 @@ class CallbackForm(FormScreen):
             int(values["rating"]),
             values["callback_note"],
             now=app.now(),
+            **when(values, self.WHEN),
         )
 
 
@@ -175,7 +206,7 @@ class DeductionForm(FormScreen):
 
     def fill_choices(self, choices: list[Any]) -> None:
         others = [p for p in choices if p.code != self.app.user.code]
-        self.set_select_options("staff", [(p.name, p.code) for p in others])
+        self.set_select_options("staff", [(plain(p.name), p.code) for p in others])
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app = self.app
@@ -232,13 +263,16 @@ class BulkRedispatchForm(FormScreen):
     def fill_choices(self, choices: list[Any]) -> None:
         self.set_select_options(
             "from_engineer",
-            [(f"{c.person.name} ({c.open_tickets})", c.person.code) for c in choices],
+            [(plain(f"{c.person.name} ({c.open_tickets})"), c.person.code) for c in choices],
             self.from_engineer,
         )
         self.set_selection_options(
             "to_engineers",
             [
-                (_("{name} — {n} open").format(name=c.person.name, n=c.open_tickets), c.person.code)
+                (
+                    plain(_("{name} — {n} open").format(name=c.person.name, n=c.open_tickets)),
+                    c.person.code,
+                )
                 for c in choices
             ],
         )

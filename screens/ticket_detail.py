@@ -7,17 +7,19 @@ here: if someone else saved it meanwhile, the form says who changed what.
 from __future__ import annotations
 
 from rich.table import Table
-from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
+from fieldkpi.cleantext import clean_name
 from fieldkpi.i18n import _
+from fieldkpi.plain import CELL_WIDTH, PlainTable, plain
 from fieldkpi.tickets import field_label, status_label, step_label
 from screens import actions, labels, tables
 from screens.labels import N_
+from screens.loading import reader
 from screens.messages import DataChanged, LoadFailed, TicketLoaded
 from screens.ticket_reads import PEOPLE_FIELDS, read_ticket
 from screens.ticket_steps import Selected, TicketSteps, selected_from_ticket
@@ -80,9 +82,10 @@ def shown_value(field: str | None, value: object, names: dict[str, str]) -> str:
 
 
 def field_table(ticket: Ticket, names: dict[str, str]) -> Table:
-    grid = Table.grid(padding=(0, 2))
+    """Every field, whole: a long address wraps here, in the one place it is read in full."""
+    grid = PlainTable.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
+    grid.add_column(overflow="fold")  # a word longer than the line (an address) folds, whole
     for name in _ORDER:
         grid.add_row(label_of(name), shown_value(name, getattr(ticket, name), names))
     return grid
@@ -91,11 +94,11 @@ def field_table(ticket: Ticket, names: dict[str, str]) -> Table:
 def history_cells(row: HistoryRow, names: dict[str, str]) -> tuple:
     return (
         row.at,
-        labels.label(labels.RECORDER, row.by_name),
+        plain(labels.label(labels.RECORDER, row.by_name), CELL_WIDTH),
         step_label(row.step),
         label_of(row.field) if row.field else "",
-        shown_value(row.field, row.old, names),
-        Text(shown_value(row.field, row.new, names)),
+        plain(shown_value(row.field, row.old, names), CELL_WIDTH),
+        plain(shown_value(row.field, row.new, names), CELL_WIDTH),
     )
 
 
@@ -119,14 +122,14 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.title = self.code
+        self.title = clean_name(self.code)
         self.query_one("#history", DataTable).focus()
         self.refresh_data()
 
     def refresh_data(self) -> None:
         self._load(self.code)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="ticket")
+    @reader("ticket")
     def _load(self, code: str) -> None:
         self.post_message(read_ticket(self.app, code, history=True))
 
@@ -142,6 +145,7 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
+        message.stop()
         self.notify(message.message, severity="error")
         self.dismiss()
 

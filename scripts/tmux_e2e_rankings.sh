@@ -82,7 +82,8 @@ tmux_ new-session -d -x 80 -y 24 -s engineer "$FIELDKPI --db '$DB' --as liqiang 
 wait_for "My figures — 李强 · engineer · GZ"
 keys '['
 wait_for "Closed: these figures are final"
-wait_for "Rank 1 of 2 · total 100.00 · reward +¥200 · nobody is above you"
+wait_for "Rank 1 of 2 · total 100.00 · reward +¥200"
+never_shown "to the next rank up" # the next person's total, less one's own
 wait_for "1 orders, 20.00 points → timeliness 20.00"
 for tab in "Fix first is about the running month" "callbacks satisfied"; do
     never_shown "赵磊"

@@ -27,7 +27,6 @@ from fractions import Fraction
 from sqlite_utils import Database
 
 from fieldkpi import access
-from fieldkpi.cleantext import clean_text
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
 from fieldkpi.period import Period, stamp
@@ -37,7 +36,7 @@ from storage.closing import month_state
 from storage.db import Store
 from storage.errors import NotFound, StorageError
 from storage.measures import person_from_row, sql_points
-from storage.tickets import FieldErrors, read_ticket, write_history
+from storage.tickets import FieldErrors, free_text, read_ticket, write_history
 
 # Entered points are a few points at most; anything larger is a typing mistake (or worse).
 LARGEST_ENTERED = Decimal(100)
@@ -85,10 +84,6 @@ class AppraisalEvent:
 
 def _now(now: datetime | None) -> datetime:
     return (now or datetime.now()).replace(microsecond=0)
-
-
-def _free(text: str | None) -> str:
-    return clean_text(text or "").strip()
 
 
 def _person(db: Database, code: str) -> Person | None:
@@ -156,13 +151,13 @@ def report_problem(
                 float(chosen.points),
                 chosen.level,
                 code,
-                _free(note) or None,
+                free_text(note, "note") or None,
                 actor.code,
                 int(access.needs_review(actor)),
             ),
         )
         history = [("engineer", None, ticket.engineer), ("level", None, chosen.level)]
-        history += [("note", None, _free(note))] if _free(note) else []
+        history += [("note", None, free_text(note))] if free_text(note) else []
         write_history(db, code, at, actor.code, "report_problem", history, None)
         return cursor.lastrowid
 
@@ -240,7 +235,7 @@ def record_deduction(
                 kind,
                 value,
                 ticket or None,
-                _free(note) or None,
+                free_text(note, "note") or None,
                 actor.code,
                 int(access.needs_review(actor, adjustment)),
             ),
@@ -248,7 +243,7 @@ def record_deduction(
         if ticket:
             history = [("staff", None, target.code), ("kind", None, kind)]
             history += [("points", None, value)] if value is not None else []
-            history += [("note", None, _free(note))] if _free(note) else []
+            history += [("note", None, free_text(note))] if free_text(note) else []
             write_history(db, ticket, at, actor.code, "deduction", history, None)
         return cursor.lastrowid
 
@@ -291,7 +286,7 @@ def correct_deduction(
                     )
                 }
             )
-        note = _free(reason)
+        note = free_text(reason, "reason")
         if not note:
             raise FieldErrors({"reason": _("Say why the deduction is void.")})
         cursor = db.execute(
@@ -485,7 +480,7 @@ def _decide(
     check,
 ) -> None:
     at = stamp(_now(now))
-    text = _free(reason)
+    text = free_text(reason, "reason")
     with store.write() as db:
         event = _event(db, subject, event_id)
         check(event)

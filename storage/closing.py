@@ -25,6 +25,7 @@ from fieldkpi.cleantext import clean_text
 from fieldkpi.export import export_values
 from fieldkpi.figures import RANKED_ROLES, Person
 from fieldkpi.i18n import _
+from fieldkpi.limits import too_long
 from fieldkpi.period import Judgement, Period, judge, stamp
 from fieldkpi.ranking import RankRow, export_order
 from fieldkpi.scheme import Scheme, scheme_from_dict
@@ -92,6 +93,7 @@ def close_month(
     exactly the ranking of the database as it stood when the month closed.
     """
     access.check_close_month(actor, branch)
+    note = _limited(note, "note")
     judgement = judge(period, now)
     if judgement.provisional:
         raise ClosingRefused(
@@ -124,7 +126,7 @@ def close_month(
                 actor.code,
                 stamp(judgement.as_of),
                 tomli_w.dumps(scheme.to_toml_dict()),
-                clean_text(note).strip() or None,
+                note or None,
             ),
         ).lastrowid
         db.conn.executemany(
@@ -140,7 +142,7 @@ def reopen_month(
 ) -> None:
     """Reopen a closed month (an admin, with a reason): live figures count again."""
     access.check_reopen_month(actor)
-    reason = clean_text(reason).strip()
+    reason = _limited(reason, "reason")
     if not reason:
         raise ClosingRefused(_("Say why the month is reopened: the reason is recorded."))
     with store.write() as db:
@@ -154,6 +156,15 @@ def reopen_month(
             "VALUES (?, ?, 'reopen', ?, ?, ?)",
             (branch, str(period), stamp(now), actor.code, reason),
         )
+
+
+def _limited(text: str, field: str) -> str:
+    """Typed text as kept (:mod:`fieldkpi.cleantext`), refused past its limit."""
+    text = clean_text(text).strip()
+    problem = too_long(field, text)
+    if problem:
+        raise ClosingRefused(problem)
+    return text
 
 
 def _check_branch(store: Store, branch: str) -> None:

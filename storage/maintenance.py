@@ -11,6 +11,7 @@ and a damaged database never replaces the last good backup.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import tempfile
@@ -21,7 +22,7 @@ from pathlib import Path
 from fieldkpi.i18n import _
 from storage.db import BUSY_TIMEOUT_S, check_file
 from storage.errors import StorageError
-from storage.migrations import append_only_triggers, known_versions
+from storage.migrations import APPEND_ONLY, known_versions
 
 PROBLEMS_SHOWN = 20  # integrity problems listed at most (a damaged file can have thousands)
 ROWIDS_SHOWN = 5  # rows named per broken foreign key
@@ -52,6 +53,14 @@ def backup(source: str | os.PathLike, dest: str | os.PathLike, now: datetime | N
     final = _destination(Path(source), Path(dest), now or datetime.now())
     if final.exists() and final.samefile(source):
         raise BackupFailed(_("{dest}: that is the database itself").format(dest=final))
+    companion = _companion(Path(source), final)
+    if companion is not None:
+        raise BackupFailed(
+            _(
+                "{dest}: that is {companion}, part of the database while it is in use: "
+                "replacing it would damage the database"
+            ).format(dest=final, companion=companion)
+        )
     try:
         handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
     except OSError as exc:
@@ -92,6 +101,28 @@ def damage_message(exc: sqlite3.DatabaseError) -> str | None:
         return _(
             "the database is damaged ({error}); run `fieldkpi check` and restore the latest backup"
         ).format(error=exc)
+    return None
+
+
+COMPANIONS = ("-wal", "-shm", "-journal")  # SQLite's files beside a database in use
+
+
+def _companion(source: Path, dest: Path) -> Path | None:
+    """The database's ``-wal``, ``-shm`` or ``-journal`` file that ``dest`` is, or ``None``.
+
+    They hold committed work not yet in the main file (``-wal``) and the
+    other connections' locks (``-shm``): a backup renamed over one under a live
+    session loses that work or corrupts the database. ``dest`` may name one
+    through a symlink, a hard link or ``..``; SQLite may name them after the
+    database's path as given or as resolved, so both are compared.
+    """
+    target = dest.resolve()
+    for base in dict.fromkeys((source.absolute(), source.resolve())):
+        for suffix in COMPANIONS:
+            companion = base.with_name(base.name + suffix)
+            same_file = dest.exists() and companion.exists() and dest.samefile(companion)
+            if same_file or target == companion.resolve():
+                return companion
     return None
 
 
@@ -146,14 +177,7 @@ def _examine(conn: sqlite3.Connection) -> Health:
             problems.append(_("{check}: stopped by {error}").format(check=name, error=exc))
     version, known = conn.execute("PRAGMA user_version").fetchone()[0], len(known_versions())
     if version == known:
-        present = {
-            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        }
-        problems += [
-            _("append-only guard {name} is missing: history could be rewritten").format(name=name)
-            for name in append_only_triggers()
-            if name not in present
-        ]
+        problems += _unguarded(conn)
         checked.append(_("append-only guards"))
     elif version < known:
         notes.append(
@@ -169,6 +193,105 @@ def _examine(conn: sqlite3.Connection) -> Health:
             ).format(version=version, known=known)
         )
     return Health(problems, checked, notes)
+
+
+def _unguarded(conn: sqlite3.Connection) -> list[str]:
+    """What the evidence tables let through, tried on a copy of the file's own schema.
+
+    A guard is judged by what it does, not by its name: a trigger of the right
+    name that does nothing, fires on one column only, or is missing, all let
+    a change through. The file's tables, views, indexes and triggers are built
+    in a database in memory (the file is never written), one row is put in each
+    evidence table (its newest, or one made up), and an UPDATE of each column,
+    a DELETE and an INSERT OR REPLACE are tried on it: each must leave the
+    table as it was, refused or ignored.
+    """
+    probe = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        probe.execute("PRAGMA ignore_check_constraints = ON")  # a made-up row needs no sense
+        schema = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'view' THEN 1 WHEN 'index' THEN 2"
+            " ELSE 3 END, rowid"
+        ).fetchall()
+        for (sql,) in schema:
+            probe.execute(sql)
+        return [problem for table in APPEND_ONLY for problem in _tried(conn, probe, table)]
+    except sqlite3.DatabaseError as exc:
+        return [_("append-only guards could not be tried: {error}").format(error=exc)]
+    finally:
+        probe.close()
+
+
+def _tried(live: sqlite3.Connection, probe: sqlite3.Connection, table: str) -> list[str]:
+    """The changes ``table`` of ``probe`` lets through (see :func:`_unguarded`)."""
+    columns = [(row[1], row[2].upper()) for row in probe.execute(f"PRAGMA table_info({table})")]
+    names = [name for name, _type in columns]
+    row = live.execute(f"SELECT {', '.join(names)} FROM {table} ORDER BY rowid DESC LIMIT 1")
+    values = list(row.fetchone() or (_made_up(kind) for _name, kind in columns))
+    marks = ", ".join("?" * len(names))
+    probe.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})", values)
+    before = probe.execute(f"SELECT * FROM {table}").fetchall()
+    key = APPEND_ONLY[table]
+
+    def lets_through(sql: str, params: list) -> bool:
+        probe.execute("SAVEPOINT try")
+        with contextlib.suppress(sqlite3.IntegrityError):  # refused, as a guard does
+            probe.execute(sql, params)
+        changed = probe.execute(f"SELECT * FROM {table}").fetchall() != before
+        probe.execute("ROLLBACK TO try")
+        probe.execute("RELEASE try")
+        return changed
+
+    updated = [
+        name
+        for name, value in zip(names, values, strict=True)
+        if lets_through(f"UPDATE {table} SET {name} = ?", [_other(value)])
+    ]
+    other = next(name for name in names if name not in key)
+    replaced = [_other(v) if n == other else v for n, v in zip(names, values, strict=True)]
+    problems = []
+    if updated == names:
+        problems.append(
+            _("{table}: an UPDATE goes through: its rows can be rewritten").format(table=table)
+        )
+    elif updated:
+        problems.append(
+            _("{table}: an UPDATE of {columns} goes through: its rows can be rewritten").format(
+                table=table, columns=", ".join(updated)
+            )
+        )
+    if lets_through(f"DELETE FROM {table}", []):
+        problems.append(
+            _("{table}: a DELETE goes through: its rows can be removed").format(table=table)
+        )
+    if lets_through(
+        f"INSERT OR REPLACE INTO {table} ({', '.join(names)}) VALUES ({marks})", replaced
+    ):
+        problems.append(
+            _("{table}: an INSERT OR REPLACE goes through: its rows can be replaced").format(
+                table=table
+            )
+        )
+    return problems
+
+
+def _made_up(kind: str) -> object:
+    """A value of a column's declared type, for a table with no row to copy."""
+    if "INT" in kind:
+        return 1
+    if any(word in kind for word in ("REAL", "FLOA", "DOUB")):
+        return 1.0
+    return "x"
+
+
+def _other(value: object) -> object:
+    """A value that differs from ``value`` (so a trigger watching for a change fires)."""
+    if isinstance(value, bool | int | float):
+        return value + 1
+    if isinstance(value, bytes):
+        return value + b"x"
+    return 1 if value is None else f"{value}x"
 
 
 def _integrity(conn: sqlite3.Connection) -> list[str]:

@@ -427,13 +427,6 @@ APPEND_ONLY = _APPEND_ONLY_BEFORE_M011 | {
 }
 
 
-def append_only_triggers() -> list[str]:
-    """The names of the triggers that keep the evidence tables append-only."""
-    return [
-        f"{table}_no_{verb}" for table in APPEND_ONLY for verb in ("update", "delete", "replace")
-    ]
-
-
 @migration
 def m006_append_only_inserts(db: Database) -> None:
     """Refuse an INSERT that lands on an existing row of an evidence table.

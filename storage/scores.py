@@ -13,7 +13,6 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from fieldkpi import access
-from fieldkpi.cleantext import clean_text
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
 from fieldkpi.period import Judgement, Period, stamp
@@ -22,7 +21,7 @@ from storage.db import Store
 from storage.errors import NotFound
 from storage.measures import ranked_people
 from storage.people import staff_by_code
-from storage.tickets import FieldErrors
+from storage.tickets import FieldErrors, free_text
 
 # Entered values are shares, counts, speeds or points: anything larger is a typing mistake.
 LARGEST = Decimal(1_000_000)
@@ -83,7 +82,7 @@ def record_score(
     if errors:
         raise FieldErrors(errors)
     at = stamp((now or datetime.now()).replace(microsecond=0))
-    text = clean_text(note).strip() or None
+    text = free_text(note, "note") or None
     with store.write() as db:
         db.execute(
             "INSERT INTO scores (period, staff, metric, value, note, at, by)"

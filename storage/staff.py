@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from fieldkpi import access
-from fieldkpi.cleantext import clean_text
+from fieldkpi.cleantext import clean_name
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
+from fieldkpi.limits import too_long
 from storage.csvrows import CellError, calendar_date
 from storage.db import Store
 from storage.errors import NotFound
@@ -32,7 +33,6 @@ from storage.tickets import FieldErrors
 # A login is the person's account name on the server (``$USER``): letters, digits, . _ -
 LOGIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}")
 CODE = re.compile(r"[A-Za-z0-9_-]{1,20}")
-MAX_NAME = 40
 
 
 @dataclass(frozen=True)
@@ -81,11 +81,11 @@ def add_staff(
     code = code.strip()
     if not CODE.fullmatch(code):
         errors["code"] = _("A code is 1 to 20 letters, digits, - or _.")
-    name = clean_text(name).strip()
+    name = clean_name(name).strip()  # no bidi override or zero-width character: names must match
     if not name:
         errors["name"] = _("Enter the person's name.")
-    elif len(name) > MAX_NAME:
-        errors["name"] = _("At most {n} characters.").format(n=MAX_NAME)
+    elif too_long("name", name):
+        errors["name"] = too_long("name", name)
     if role not in ROLES:
         errors["role"] = _("Choose one of: {roles}.").format(roles=", ".join(ROLES))
     login = _login(errors, login)

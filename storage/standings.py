@@ -75,7 +75,7 @@ def own_standing(
     now: datetime,
     staff: str | None = None,
 ) -> OwnStanding | None:
-    """A person's own row, the number ranked and the gap to the next rank up; nobody else's.
+    """A person's own row and the number ranked; nothing of anybody else's.
 
     ``staff`` defaults to the actor. ``None`` when the person is not ranked
     that month (a lead or admin, or not employed then).

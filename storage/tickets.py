@@ -18,14 +18,16 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from fieldkpi import access
+from fieldkpi import access, visibility
 from fieldkpi.access import AccessDenied
-from fieldkpi.cleantext import clean_text
+from fieldkpi.cleantext import clean_name, clean_text
 from fieldkpi.figures import Person
-from fieldkpi.i18n import _
-from fieldkpi.period import stamp
+from fieldkpi.i18n import N_, _
+from fieldkpi.limits import length_errors, too_long
+from fieldkpi.period import Period, stamp
 from fieldkpi.tickets import NEW, StepRefused, field_label, next_status, status_label
 from storage import csvrows
+from storage.closing import month_state
 from storage.db import Store
 from storage.errors import NotFound, StorageError
 from storage.measures import person_from_row
@@ -45,6 +47,7 @@ __all__ = [
     "cancel",
     "complete",
     "dispatch",
+    "free_text",
     "get_ticket",
     "new_ticket",
     "read_ticket",
@@ -98,7 +101,11 @@ class Ticket:
 
 @dataclass(frozen=True)
 class HistoryRow:
-    """Who changed which field of a ticket when, from which value to which."""
+    """Who changed which field of a ticket when, from which value to which.
+
+    ``version`` is the ticket's version the change made (none for a note
+    that changed nothing of the ticket, such as a problem report).
+    """
 
     at: str
     by: str
@@ -107,6 +114,7 @@ class HistoryRow:
     field: str | None
     old: str | None
     new: str | None
+    version: int | None = None
 
 
 class FieldErrors(StorageError):
@@ -161,7 +169,8 @@ def read_ticket(db: Database, code: str) -> Ticket:
 def _history_rows(db: Database, where: str, params: tuple) -> list[HistoryRow]:
     rows = db.execute(
         f"""
-        SELECT h.at, h.by, coalesce(s.name, h.by, '') AS by_name, h.step, h.field, h.old, h.new
+        SELECT h.at, h.by, coalesce(s.name, h.by, '') AS by_name, h.step, h.field, h.old, h.new,
+            h.version
         FROM ticket_history h LEFT JOIN staff s ON s.code = h.by
         WHERE {where} ORDER BY h.id
         """,
@@ -171,20 +180,37 @@ def _history_rows(db: Database, where: str, params: tuple) -> list[HistoryRow]:
 
 
 # ---------------------------------------------------------------- reading
+#
+# Everything handed to a person about a ticket — the ticket, its history, the
+# message of a conflict — is first cut to what they may read
+# (:mod:`fieldkpi.visibility`): an engineer sees no other engineer's name and
+# no appraisal event, whichever screen, list or message asks.
+
+
+def _whole_history(db: Database, code: str) -> list[HistoryRow]:
+    return _history_rows(db, "h.ticket = ?", (code,))
+
+
+def _as_seen(db: Database, actor: Person, ticket: Ticket) -> Ticket:
+    """The ticket as ``actor`` may read it (:func:`fieldkpi.visibility.ticket_for`)."""
+    if visibility.sees_all(actor):
+        return ticket
+    return visibility.ticket_for(actor, ticket, _whole_history(db, ticket.code))
 
 
 def get_ticket(store: Store, actor: Person, code: str) -> Ticket:
     with store.read() as db:
         ticket = read_ticket(db, code)
-    access.check_see_ticket(actor, ticket)
-    return ticket
+        access.check_see_ticket(actor, ticket)
+        return _as_seen(db, actor, ticket)
 
 
 def ticket_history(store: Store, actor: Person, code: str) -> list[HistoryRow]:
-    """Every recorded change of the ticket, oldest first."""
+    """The changes of the ticket the actor may read, oldest first (all of them for a lead)."""
     with store.read() as db:
-        access.check_see_ticket(actor, read_ticket(db, code))
-        return _history_rows(db, "h.ticket = ?", (code,))
+        ticket = read_ticket(db, code)
+        access.check_see_ticket(actor, ticket)
+        return visibility.history_for(actor, ticket, _whole_history(db, code))
 
 
 # ---------------------------------------------------------------- writing
@@ -251,7 +277,7 @@ def _update(
         | {"at": at, "by": actor.code, "code": ticket.code, "version": version},
     )
     if cursor.rowcount == 0:
-        raise _conflict(db, ticket.code, version, now)
+        raise _conflict(db, actor, ticket.code, version, now)
     history = [(col, before[col], new) for col, new in changed.items() if col not in _DERIVED]
     if note:
         history.append(("note", None, note))
@@ -281,26 +307,29 @@ def _step(
         ticket = read_ticket(db, code)
         access.check_see_ticket(actor, ticket)
         if ticket.version != version:
-            raise _conflict(db, code, version, now)
+            raise _conflict(db, actor, code, version, now)
         access.check_step(actor, step, ticket)
         changes = plan(db, ticket, now)
         _update(db, actor, ticket, version, step, changes, now, note=note, action=action)
-        return read_ticket(db, code)
+        return _as_seen(db, actor, read_ticket(db, code))
 
 
-def _conflict(db: Database, code: str, version: int, now: datetime) -> Conflict:
-    """What happened to the ticket since ``version``, told as the person should read it."""
-    missed = _history_rows(db, "h.ticket = ? AND h.version > ?", (code, version))
+def _conflict(db: Database, actor: Person, code: str, version: int, now: datetime) -> Conflict:
+    """What happened to the ticket since ``version``, told as ``actor`` may read it."""
+    ticket, every = read_ticket(db, code), _whole_history(db, code)
+    seen = visibility.history_for(actor, ticket, every)
+    missed = [row for row in seen if row.version is not None and row.version > version]
     if missed:
         names = list(dict.fromkeys(row.by_name for row in missed))
         by_name, at = ", ".join(names), missed[-1].at
-    else:  # changed by something that wrote no history (an import)
-        row = db.execute(
-            "SELECT t.updated_at, coalesce(s.name, t.updated_by, '') AS name FROM tickets t"
-            " LEFT JOIN staff s ON s.code = t.updated_by WHERE t.code = ?",
-            (code,),
-        ).fetchone()
-        by_name, at = row["name"], row["updated_at"]
+    else:  # changed by something that wrote no history, or nothing the actor may read
+        by = visibility.ticket_for(actor, ticket, every).updated_by
+        by_name = visibility.someone_else() if by == visibility.SOMEONE_ELSE else by or ""
+        if by:
+            by_name = db.execute(
+                "SELECT coalesce((SELECT name FROM staff WHERE code = ?), ?)", (by, by_name)
+            ).fetchone()[0]
+        at = ticket.updated_at
     when = at[11:] if at[:10] == stamp(now)[:10] else at
     what = "; ".join(_describe(row) for row in missed)
     if what:
@@ -317,19 +346,81 @@ def _conflict(db: Database, code: str, version: int, now: datetime) -> Conflict:
 def _describe(row: HistoryRow) -> str:
     if row.field == "note":
         return f"{field_label('note')}: {row.new}"
-    old, new = row.old, row.new
+    old, new = (
+        visibility.someone_else() if value == visibility.SOMEONE_ELSE else value
+        for value in (row.old, row.new)
+    )
     if row.field == "status":
         old, new = status_label(old or ""), status_label(new or "")
     return f"{field_label(row.field or row.step)} {old or '—'} → {new or '—'}"
 
 
-def _free(text: str | None) -> str:
-    """Typed text as it is kept: trimmed, with no control characters (:mod:`fieldkpi.cleantext`)."""
-    return clean_text(text or "").strip()
+def free_text(text: str | None, field: str | None = None) -> str:
+    """Typed text as it is kept: trimmed, with no control characters (:mod:`fieldkpi.cleantext`).
+
+    Refused when longer than ``field``'s limit (:mod:`fieldkpi.limits`).
+    """
+    cleaned = clean_text(text or "").strip()
+    problem = too_long(field, cleaned) if field else None
+    if problem:
+        raise FieldErrors({field: problem})
+    return cleaned
+
+
+# What a time entered after the fact may not come before, as the message names it.
+_BEFORE = {
+    "received_at": N_("when it was received"),
+    "dispatched_at": N_("when it was dispatched"),
+    "reopened": N_("when it was reopened"),
+    "visited_at": N_("when the engineer visited"),
+    "completed_at": N_("when it was completed"),
+}
+
+
+def _happened(
+    store: Store,
+    ticket: Ticket,
+    field: str,
+    entered: str | None,
+    now: datetime,
+    after: tuple[str, ...],
+) -> str:
+    """When a step happened: as entered after the fact, or now when nothing was entered.
+
+    An engineer who phones in a completion the next morning must not lose a
+    timeliness bucket to the delay, so the visit, completion and callback
+    times may be typed. They are refused in the future, before the step
+    before (the latest of the ticket's times named in ``after``), and in a
+    month already closed for the ticket's branch (it was paid on). The
+    history row says who entered it and when (its ``by`` and ``at``).
+    """
+    when = stamp(now)
+    if (entered or "").strip():
+        try:
+            when = csvrows.timestamp(entered.strip())
+        except csvrows.CellError:
+            raise FieldErrors({field: _("Enter the time as YYYY-MM-DD HH:MM.")}) from None
+    if when > stamp(now):
+        raise FieldErrors({field: _("The time cannot be in the future.")})
+    times = {name: getattr(ticket, name, None) for name in after if name != "reopened"}
+    if "reopened" in after:
+        times["reopened"] = store.scalar(
+            "SELECT max(at) FROM ticket_history WHERE ticket = ? AND step = 'reopen'",
+            (ticket.code,),
+        )
+    latest = max(((t, name) for name, t in times.items() if t), default=None)
+    if latest is not None and when < latest[0]:
+        message = _("Not before {time}, {what}.")
+        raise FieldErrors({field: message.format(time=latest[0], what=_(_BEFORE[latest[1]]))})
+    closed = month_state(store, ticket.branch, Period.of(datetime.fromisoformat(when)))
+    if closed is not None:
+        message = _("{month} is closed: its figures were paid on. Ask an admin to reopen it.")
+        raise FieldErrors({field: message.format(month=closed.period)})
+    return when
 
 
 def _required(text: str, field: str, message: str) -> str:
-    text = _free(text)
+    text = free_text(text, field)
     if not text:
         raise FieldErrors({field: message})
     return text
@@ -342,8 +433,9 @@ def _validate_new(fields_: Mapping[str, str], now: datetime) -> dict[str, str | 
     unknown = set(fields_) - set(NEW_TICKET_FIELDS)
     if unknown:
         raise ValueError(f"unknown ticket fields: {', '.join(sorted(unknown))}")
-    values = {name: _free(fields_.get(name)) for name in NEW_TICKET_FIELDS}
-    errors: dict[str, str] = {}
+    values = {name: clean_text(fields_.get(name) or "").strip() for name in NEW_TICKET_FIELDS}
+    values["customer"] = clean_name(values["customer"])  # a name that looks alike is alike
+    errors = length_errors(values)
     required = {
         "customer": _("Enter the customer's name."),
         "phone": _("Enter the customer's phone number."),
@@ -460,15 +552,20 @@ def dispatch(
 
 
 def record_visit(
-    store: Store, actor: Person, code: str, version: int, now: datetime | None = None
+    store: Store,
+    actor: Person,
+    code: str,
+    version: int,
+    now: datetime | None = None,
+    at: str | None = None,
 ) -> Ticket:
-    """The engineer was at the customer's; the first visit's time is the one kept."""
+    """The engineer was at the customer's (``at``, if not now); the first visit's time is kept."""
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
-        return {
-            "status": next_status(ticket.status, "visit"),
-            "visited_at": ticket.visited_at or stamp(now),
-        }
+        status = next_status(ticket.status, "visit")
+        after = ("received_at", "dispatched_at", "reopened")
+        when = _happened(store, ticket, "visited_at", at, now, after)
+        return {"status": status, "visited_at": ticket.visited_at or when}
 
     return _step(store, actor, code, version, "visit", now, plan)
 
@@ -484,7 +581,9 @@ def await_parts(
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         return {"status": next_status(ticket.status, "await_parts")}
 
-    return _step(store, actor, code, version, "await_parts", now, plan, note=_free(note))
+    return _step(
+        store, actor, code, version, "await_parts", now, plan, note=free_text(note, "note")
+    )
 
 
 def complete(
@@ -494,13 +593,16 @@ def complete(
     version: int,
     resolution: str,
     now: datetime | None = None,
+    at: str | None = None,
 ) -> Ticket:
-    """Completion (反馈完单) with how the fault was resolved."""
+    """Completion (反馈完单) with how the fault was resolved, at ``at`` if not now."""
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         status = next_status(ticket.status, "complete", has_engineer=bool(ticket.engineer))
         text = _required(resolution, "resolution", _("Describe how the fault was resolved."))
-        return {"status": status, "completed_at": stamp(now), "resolution": text}
+        after = ("received_at", "dispatched_at", "visited_at", "reopened")
+        when = _happened(store, ticket, "completed_at", at, now, after)
+        return {"status": status, "completed_at": when, "resolution": text}
 
     return _step(store, actor, code, version, "complete", now, plan, action="complete")
 
@@ -538,7 +640,7 @@ def reopen(
             "cancelled_at": None,
         }
 
-    return _step(store, actor, code, version, "reopen", now, plan, note=_free(reason))
+    return _step(store, actor, code, version, "reopen", now, plan, note=free_text(reason, "note"))
 
 
 def record_callback(
@@ -549,8 +651,9 @@ def record_callback(
     rating: int,
     comment: str = "",
     now: datetime | None = None,
+    at: str | None = None,
 ) -> Ticket:
-    """The customer's callback (回访): a rating 1–5 and what they said."""
+    """The customer's callback (回访): a rating 1–5 and what they said, at ``at`` if not now."""
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         status = next_status(ticket.status, "callback")
@@ -558,9 +661,9 @@ def record_callback(
             raise FieldErrors({"rating": _("Give a rating from 1 to 5.")})
         return {
             "status": status,
-            "callback_at": stamp(now),
+            "callback_at": _happened(store, ticket, "callback_at", at, now, ("completed_at",)),
             "rating": rating,
-            "callback_note": _free(comment) or None,
+            "callback_note": free_text(comment, "callback_note") or None,
         }
 
     return _step(store, actor, code, version, "callback", now, plan, action="callback")

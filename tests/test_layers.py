@@ -43,6 +43,9 @@ CORE_MODULES = [
     "storage.timeline",
     "storage.frozen",
     "fieldkpi.cleantext",
+    "fieldkpi.limits",
+    "fieldkpi.plain",
+    "fieldkpi.visibility",
 ]
 
 

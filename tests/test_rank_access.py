@@ -8,7 +8,6 @@ GZ engineers in October 2026, default scheme:
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -17,7 +16,6 @@ from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, STAFF, default_for, l
 
 from fieldkpi.access import AccessDenied
 from fieldkpi.period import judge
-from fieldkpi.standing import standing_of
 from storage.closing import close_month, reopen_month
 from storage.drilldown import (
     deduction_facts,
@@ -27,7 +25,6 @@ from storage.drilldown import (
     timeliness_facts,
     workload_facts,
 )
-from storage.rankings import compute_rankings
 from storage.standings import branch_ranking, own_standing
 
 TICKETS = """code,branch,kind,received_at,completed_at,engineer,rep,callback_at,rating
@@ -100,15 +97,16 @@ def test_everyone_sees_their_own_figures_and_the_lead_those_of_the_branch(seeded
         assert facts(seeded, person(seeded, who), whose, JUDGED, DEFAULT).person.code == whose
 
 
-def test_an_engineer_gets_only_their_own_row_and_the_gap_to_the_next_rank(seeded):
+def test_an_engineer_gets_only_their_own_row_and_how_many_are_ranked(seeded):
     mine = own_standing(seeded, person(seeded, "E1"), OCTOBER, default_for, NOW)
     assert (mine.row.staff_code, mine.row.rank, mine.row.total) == ("E1", 2, Decimal("92.50"))
-    assert (mine.ranked, mine.gap_to_next) == (2, Decimal("7.50"))
-    # Nothing in it names or scores anyone else.
+    assert mine.ranked == 2
+    # Nothing in it names or scores anyone else: no gap to the next rank (E2's 100.00 − 92.50).
     shown = repr(mine)
     assert "E2" not in shown and "刘洋" not in shown and "100.00" not in shown
+    assert "7.50" not in shown
     top = own_standing(seeded, person(seeded, "E2"), OCTOBER, default_for, NOW)
-    assert (top.row.rank, top.gap_to_next) == (1, None)
+    assert (top.row.rank, top.ranked) == (1, 2)
 
 
 def test_own_standing_of_someone_else_is_refused_but_the_lead_may_look(seeded):
@@ -117,7 +115,7 @@ def test_own_standing_of_someone_else_is_refused_but_the_lead_may_look(seeded):
     with pytest.raises(AccessDenied):
         own_standing(seeded, person(seeded, "L2"), OCTOBER, default_for, NOW, staff="E1")
     seen = own_standing(seeded, person(seeded, "L1"), OCTOBER, default_for, NOW, staff="E1")
-    assert seen.gap_to_next == Decimal("7.50")
+    assert (seen.row.staff_code, seen.ranked) == ("E1", 2)
     assert own_standing(seeded, person(seeded, "L1"), OCTOBER, default_for, NOW) is None
 
 
@@ -127,7 +125,7 @@ def test_own_standing_of_a_closed_month_is_the_frozen_one(seeded):
          tickets="code,branch,kind,received_at,completed_at,engineer\n"
                  "T9,GZ,onsite_repair,2026-10-30 09:00,2026-10-30 10:00,E1\n")  # fmt: skip
     mine = own_standing(seeded, person(seeded, "E1"), OCTOBER, default_for, NOW)
-    assert (mine.row.total, mine.gap_to_next) == (Decimal("92.50"), Decimal("7.50"))
+    assert (mine.row.total, mine.ranked) == (Decimal("92.50"), 2)
     ranking = branch_ranking(seeded, person(seeded, "L1"), "GZ", OCTOBER, default_for, NOW)
     assert ranking.closed is not None and ranking.changed == ["E1"]
 
@@ -143,19 +141,3 @@ def test_reopening_is_refused_to_all_but_admins(seeded, who):
     close_month(seeded, person(seeded, "L1"), "GZ", OCTOBER, DEFAULT, NOW)
     with pytest.raises(AccessDenied):
         reopen_month(seeded, person(seeded, who), "GZ", OCTOBER, "late data", NOW)
-
-
-def test_the_gap_is_to_the_nearest_higher_total_past_ties(seeded):
-    rows = compute_rankings(seeded, JUDGED, default_for, branch="GZ", roles=["rep"])
-    # R2's ticket is day 1 (20), R1's day 2 (17; T3 is still young); feedback 0 and
-    # satisfaction 1 each, tied (20 + 20); no workload recorded (no data, 0).
-    assert [(r.staff_code, r.total) for r in rows] == [
-        ("R2", Decimal("60.00")),
-        ("R1", Decimal("57.00")),
-    ]
-    assert standing_of(rows, "R1").gap_to_next == Decimal("3.00")
-    assert standing_of(rows, "E1") is None
-    totals = {"A": "100.00", "B": "92.50", "C": "92.50", "D": "80.00"}
-    pool = [replace(rows[0], staff_code=code, total=Decimal(t)) for code, t in totals.items()]
-    gaps = {code: standing_of(pool, code).gap_to_next for code in totals}
-    assert gaps == {"A": None, "B": Decimal("7.50"), "C": Decimal("7.50"), "D": Decimal("12.50")}

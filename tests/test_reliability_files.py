@@ -345,8 +345,7 @@ def test_check_names_broken_references_and_a_missing_guard(store, capsys):
         [],
         [
             f"{store.path}: foreign keys: actions names a missing staff in 1 row(s) (rowid {rowid})",
-            f"{store.path}: append-only guard deductions_no_update is missing: history could be"
-            " rewritten",
+            f"{store.path}: deductions: an UPDATE goes through: its rows can be rewritten",
             f"{store.path}: 2 problems found",
         ],
     )

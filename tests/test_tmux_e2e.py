@@ -45,3 +45,10 @@ def test_rep_takes_dispatches_and_completes_a_ticket_by_keys(lang):
 def test_lead_reads_rankings_and_engineer_sees_only_his_own_figures():
     result = run_script("tmux_e2e_rankings.sh")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_keys_typed_ahead_of_ctrl_s_are_all_saved():
+    """Text and Ctrl+S in one burst of keys, as a fast typist or a slow link sends them."""
+    result = run_script("tmux_typeahead.sh")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("OK")

@@ -51,7 +51,7 @@ async def test_an_engineer_starts_on_his_running_month_with_what_to_fix_first(mo
         standing = text_of(app, "#standing")
         assert standing.splitlines() == [
             "PROVISIONAL — as of 2026-11-05 09:00:00; figures can still change",
-            "Rank 2 of 2 · total -325.00 · reward +¥100 · 168.75 points to the next rank up",
+            "Rank 2 of 2 · total -325.00 · reward +¥100",
             "Timeliness -150.00 → -375.00 points · Satisfaction 0.0000 → 50.00 points",
         ]
         assert "1 orders, -150.00 points → timeliness -150.00" in text_of(app, "#timeliness-facts")
@@ -85,7 +85,7 @@ async def test_an_engineers_past_month_closed_names_nobody(month):
         await press(pilot, "left_square_bracket")
         assert text_of(app, "#standing").splitlines() == [
             "Closed: these figures are final (as of 2026-10-31 23:59:59)",
-            "Rank 2 of 2 · total -64.75 · reward +¥100 · 64.75 points to the next rank up",
+            "Rank 2 of 2 · total -64.75 · reward +¥100",
             "Timeliness -25.50 → -63.75 points · Satisfaction 0.5000 → 0.00 points · "
             "Deductions −1.00",
         ]
@@ -115,7 +115,7 @@ async def test_a_rep_reaches_her_own_figures_from_the_queue(month):
         assert isinstance(app.screen, QueueScreen)
         await press(pilot, "f3", "left_square_bracket")
         assert text_of(app, "#standing").splitlines()[1:] == [
-            "Rank 1 of 3 · total 34.83 · reward +¥200 · nobody is above you",
+            "Rank 1 of 3 · total 34.83 · reward +¥200",
             "Timeliness 7.33 → 7.33 points · Satisfaction 0.5000 → 10.00 points · Deductions −2.50",
             "Feedback 1.0000 → 20.00 points · Workload 30 actions, saturation 0.2500 → 0.00 points",
         ]
@@ -147,6 +147,6 @@ async def test_late_data_after_the_closing_is_told_and_the_frozen_rank_stays(mon
             "Closed: these figures are final (as of 2026-10-31 23:59:59)",
             "Data has come in since the closing: these facts include it, the frozen figures "
             "do not.",
-            "Rank 2 of 2 · total -64.75 · reward +¥100 · 64.75 points to the next rank up",
+            "Rank 2 of 2 · total -64.75 · reward +¥100",
         ]
         assert "5 orders" in text_of(app, "#timeliness-facts")

@@ -1,0 +1,196 @@
+"""What a person may read of a ticket: its fields and its history, role by role.
+
+The rule (:mod:`fieldkpi.access` decides *whether* a person sees a ticket;
+this decides *what of it*), applied by storage to everything it hands a
+person about a ticket — the ticket, its history, a refusal's message:
+
+- A lead or an admin reads everything of their tickets.
+- A rep reads a ticket's life (the steps of :data:`LIFE`) and the appraisal
+  events they recorded themselves, not those others recorded about anyone.
+- An engineer reads only what a WHITELIST names: the steps of the ticket's
+  life and, of each, the fields known to be safe. Every appraisal event —
+  problem reports, deductions and their corrections, and any step added later
+  (reviews, appeals, entered scores) — is hidden until it is named here. Of the
+  ticket's life they read what happened while it was theirs, the intake, and
+  the hand-overs that brought it to them; nothing of another engineer's time
+  with it (their visit, completion, callback). The only people named are the
+  engineer and the ticket's contacts — the reps who took it in and dispatched
+  it, and its responsible rep; anyone else is "someone else".
+
+Rows and tickets are storage's dataclasses, read through their attributes and
+copied with :func:`dataclasses.replace`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from itertools import groupby
+from typing import Any, Protocol, TypeVar
+
+from fieldkpi.figures import Person
+from fieldkpi.i18n import _
+
+SOMEONE_ELSE = "someone-else"  # stands for a person the reader may not see, where a code stood
+RECORDERS = frozenset({"import"})  # who records changes without being a person (the importer)
+
+# The ticket's fields whose values are staff codes.
+PEOPLE_FIELDS = frozenset({"engineer", "rep", "staff", "updated_by"})
+
+_INTAKE = frozenset(
+    {"customer", "phone", "address", "product", "kind", "fault", "received_at", "status", "rep"}
+)
+# The steps of a ticket's life, each with the fields an engineer may read of it.
+LIFE: dict[str, frozenset[str]] = {
+    "create": _INTAKE,
+    "dispatch": frozenset({"status", "engineer", "dispatched_at"}),
+    "visit": frozenset({"status", "visited_at"}),
+    "await_parts": frozenset({"status", "note"}),
+    "complete": frozenset({"status", "completed_at", "resolution"}),
+    "cancel": frozenset({"status", "cancelled", "cancel_reason"}),
+    "reopen": frozenset({"status", "completed_at", "cancelled", "cancel_reason", "note"}),
+    "callback": frozenset({"status", "callback_at", "rating", "callback_note"}),
+}
+# A ticket row changed by an import is corrected field by field; the same fields may be read.
+LIFE["import"] = frozenset().union(*LIFE.values()) - {"note"}
+# Steps that hand a ticket from one engineer to another (their ``engineer`` rows).
+_HANDOVER_STEPS = frozenset({"dispatch", "import"})
+# The ticket's fields an engineer may read; the callback's only when it was theirs.
+_TICKET_FIELDS = frozenset(
+    {
+        "id", "code", "branch", "kind", "status", "received_at", "dispatched_at", "visited_at",
+        "completed_at", "cancelled", "cancel_reason", "engineer", "rep", "customer", "phone",
+        "address", "product", "fault", "resolution", "updated_at", "updated_by", "version",
+        "engineer_name", "rep_name",
+    }
+)  # fmt: skip
+_CALLBACK_FIELDS = ("callback_at", "rating", "callback_note")
+
+
+class HistoryFacts(Protocol):
+    """What this needs of a history row (storage's ``HistoryRow`` has it)."""
+
+    at: str
+    by: str
+    by_name: str
+    step: str
+    field: str | None
+    old: str | None
+    new: str | None
+
+
+class TicketFacts(Protocol):
+    code: str
+    engineer: str | None
+    rep: str | None
+    updated_by: str | None
+
+
+Row = TypeVar("Row", bound=HistoryFacts)
+T = TypeVar("T", bound=TicketFacts)
+
+
+def sees_all(user: Person) -> bool:
+    """Leads and admins read every step and every name of the tickets they may see."""
+    return user.role in ("lead", "admin")
+
+
+def history_for(user: Person, ticket: TicketFacts, rows: Sequence[Row]) -> list[Row]:
+    """The rows of ``ticket``'s whole history (oldest first) that ``user`` may read, as they may."""
+    if sees_all(user):
+        return list(rows)
+    if user.role != "engineer":
+        return [row for row in rows if row.step in LIFE or row.by == user.code]
+    known = _known(user, ticket, rows)
+    return [
+        _named(row, known)
+        for event, mine in _events(user, ticket, rows)
+        if mine
+        for row in event
+        if row.field in LIFE.get(row.step, ())
+    ]
+
+
+def ticket_for(user: Person, ticket: T, rows: Sequence[HistoryFacts]) -> T:
+    """``ticket`` as ``user`` may read it, given its whole history ``rows``."""
+    if user.role != "engineer":
+        return ticket
+    known = _known(user, ticket, rows)
+    hidden = {f.name: None for f in dataclasses.fields(ticket) if f.name not in _TICKET_FIELDS}
+    if _callback_was_theirs(user, ticket, rows):
+        for name in _CALLBACK_FIELDS:
+            hidden.pop(name, None)
+    if ticket.updated_by not in known:
+        hidden["updated_by"] = SOMEONE_ELSE
+    return dataclasses.replace(ticket, **hidden)
+
+
+def someone_else() -> str:
+    """How a person the reader may not see is named."""
+    return _("someone else")
+
+
+# ---------------------------------------------------------------- the engineer's view
+
+
+def _contacts(ticket: TicketFacts, rows: Iterable[HistoryFacts]) -> set[str]:
+    """The reps who took the ticket in and dispatched it, and its responsible rep."""
+    people = {row.by for row in rows if row.step in ("create", "dispatch")}
+    return people | {ticket.rep} - {None}
+
+
+def _known(user: Person, ticket: TicketFacts, rows: Sequence[HistoryFacts]) -> set[str]:
+    """The codes an engineer may read: their own, the ticket's contacts', the importer's."""
+    return _contacts(ticket, rows) | {user.code} | RECORDERS
+
+
+def _first_holder(ticket: TicketFacts, rows: Sequence[HistoryFacts]) -> str | None:
+    """Who held the ticket before its history's first hand-over (an import sets one)."""
+    for row in rows:
+        if row.step in _HANDOVER_STEPS and row.field == "engineer":
+            return row.old
+    return ticket.engineer
+
+
+def _events(
+    user: Person, ticket: TicketFacts, rows: Sequence[Row]
+) -> Iterable[tuple[list[Row], bool]]:
+    """Each step's rows, and whether the engineer may read it.
+
+    A step is theirs when it happened while they held the ticket, while
+    nobody did (the intake), or when it handed the ticket to or from them.
+    """
+    holder = _first_holder(ticket, rows)
+    for _key, grouped in groupby(rows, key=lambda row: (row.at, row.by, row.step)):
+        event = list(grouped)
+        holders = {holder}
+        for row in event:
+            if row.step in _HANDOVER_STEPS and row.field == "engineer":
+                holders |= {row.old, row.new}
+                holder = row.new
+        yield event, user.code in holders or holders == {None}
+
+
+def _callback_was_theirs(user: Person, ticket: TicketFacts, rows: Sequence[HistoryFacts]) -> bool:
+    """Whether the ticket's callback was recorded while the engineer held it."""
+    recorded = [mine for event, mine in _events(user, ticket, rows) if _sets_callback(event)]
+    if recorded:
+        return recorded[-1]
+    return _first_holder(ticket, rows) == user.code  # imported with the ticket
+
+
+def _sets_callback(event: Sequence[HistoryFacts]) -> bool:
+    return any(row.field == "callback_at" for row in event)
+
+
+def _named(row: Row, known: set[str]) -> Row:
+    """The row with every person the reader may not see named "someone else"."""
+    changes: dict[str, Any] = {}
+    if row.by not in known:
+        changes |= {"by": SOMEONE_ELSE, "by_name": someone_else()}
+    if row.field in PEOPLE_FIELDS:
+        for side in ("old", "new"):
+            value = getattr(row, side)
+            if value is not None and value not in known:
+                changes[side] = SOMEONE_ELSE
+    return dataclasses.replace(row, **changes) if changes else row

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Keys typed ahead of Ctrl+S are all saved: the real `fieldkpi` in an 80×24 tmux terminal.
+#
+# A fast typist, or a slow SSH link that delivers a second of typing at once,
+# sends the text and the save key with no gap between them. Each burst below is
+# one `tmux send-keys` call: the letters of a reason or a comment, Tab between
+# fields, and Ctrl+S, all in the terminal's input together. The database must
+# then hold every letter. (Before the fix, 5 bursts of 5 lost their text.)
+#
+#   scripts/tmux_typeahead.sh            # uses `fieldkpi` from PATH
+#   FIELDKPI="/tmp/v/bin/python -m fieldkpi" KEEP=1 scripts/tmux_typeahead.sh
+#
+# Exit status 0 when every burst was stored whole.
+set -euo pipefail
+
+FIELDKPI=${FIELDKPI:-fieldkpi}
+TIMEOUT=${TIMEOUT:-20}
+SOCKET="fieldkpi-typeahead-$$"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/fieldkpi-typeahead.XXXXXX")
+DB="$WORK/typeahead.db"
+export LC_ALL=C.UTF-8 LANG=C.UTF-8
+
+# shellcheck source=scripts/tmux_lib.sh
+. "$(dirname "$0")/tmux_lib.sh"
+
+# --- one rep, one engineer; five tickets to cancel, one completed to call back --------
+cat >"$WORK/staff.csv" <<'CSV'
+code,name,role,branch,hired_on,login
+R1,王芳,rep,GZ,2024-01-01,wangfang
+E1,李强,engineer,GZ,2023-03-01,liqiang
+CSV
+{
+    echo "code,branch,kind,received_at,completed_at,engineer,rep,customer"
+    for n in 1 2 3 4 5; do echo "T$n,GZ,onsite_repair,2026-01-0$n 09:00,,,R1,Customer $n"; done
+    echo "T9,GZ,onsite_repair,2025-12-01 09:00,2025-12-02 10:00,E1,R1,Customer 9"
+} >"$WORK/tickets.csv"
+$FIELDKPI import --db "$DB" "$WORK/staff.csv" "$WORK/tickets.csv" >/dev/null
+
+tmux_ new-session -d -x 80 -y 24 -s typeahead "$FIELDKPI --db '$DB' --as wangfang --lang en"
+wait_for "5 open"
+
+# --- five cancellations: the reason and Ctrl+S in one burst each -------------------------
+for n in 1 2 3 4 5; do
+    keys x
+    wait_for "Cancel the ticket"
+    keys "reason $n typed ahead of the save key, all of it" C-s
+    wait_gone "Cancel the ticket"
+done
+wait_for "0 open"
+expect_sql "SELECT count(*) FROM tickets WHERE status = 'cancelled'" "5"
+expect_sql "SELECT count(*) FROM tickets WHERE cancel_reason LIKE 'reason _ typed ahead of the save key, all of it'" "5"
+
+# --- a callback: rating, Tab, comment, Ctrl+S in one burst (two fields) ------------------
+keys /
+keys T9 Enter # the search looks in closed tickets too, and hands the focus to the list
+wait_for "1 shown"
+keys b
+wait_for "Customer callback"
+keys 4 Tab "fixed on the first visit, very polite" C-s
+wait_gone "Customer callback"
+expect_sql "SELECT rating || '|' || callback_note FROM tickets WHERE code = 'T9'" \
+    "4|fixed on the first visit, very polite"
+
+quit typeahead
+echo "OK: every key typed ahead of Ctrl+S was saved (6 bursts)"

@@ -1,0 +1,171 @@
+"""Times after the fact (issue 11, item 7): a visit, completion or callback recorded late.
+
+An engineer phones in a completion the next morning: the completion time is
+the evening before, so the ticket stays in its day bucket. The time is typed
+in the step's form (empty: now); it may not be in the future, before the step
+before, or in a closed month; the history says who entered it and when.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from ticket_helpers import TICKET_FIELDS, history, seed_staff
+from tui_helpers import (
+    SIZE,
+    app_for,
+    async_test,
+    press,
+    select_ticket,
+    settle,
+    table_rows,
+    text_of,
+    type_text,
+)
+
+from fieldkpi.period import Period, judge
+from fieldkpi.scheme import default_scheme
+from screens.queue import QueueScreen
+from screens.step_forms import CompleteForm
+from screens.ticket_detail import TicketDetailScreen
+from storage import tickets
+from storage.closing import close_month
+from storage.drilldown import timeliness_facts
+
+MON_09 = datetime(2026, 10, 12, 9, 0)  # the call
+MON_10 = datetime(2026, 10, 12, 10, 0)  # the dispatch
+TUE_08 = datetime(2026, 10, 13, 8, 0)  # the engineer phones in what he did yesterday
+
+
+@pytest.fixture
+def crew(store):
+    return seed_staff(store)
+
+
+def dispatched(store, crew, received=MON_09, at=MON_10) -> tickets.Ticket:
+    fields = TICKET_FIELDS | {"received_at": f"{received:%Y-%m-%d %H:%M}"}
+    ticket = tickets.new_ticket(store, crew.rep, fields, now=received)
+    return tickets.dispatch(store, crew.rep, ticket.code, ticket.version, "E1", now=at)
+
+
+def test_a_visit_and_a_completion_phoned_in_next_morning_keep_their_day(store, crew):
+    ticket = dispatched(store, crew)
+    ticket = tickets.record_visit(
+        store, crew.eng, ticket.code, ticket.version, now=TUE_08, at="2026-10-12 15:00"
+    )
+    ticket = tickets.complete(
+        store, crew.rep, ticket.code, ticket.version, "换电源板", now=TUE_08, at="2026-10-12 17:30"
+    )
+    assert (ticket.visited_at, ticket.completed_at) == (
+        "2026-10-12 15:00:00",
+        "2026-10-12 17:30:00",
+    )
+    # Day 1 (the day it was received), not day 2: no bucket lost to the phone call.
+    october = judge(Period.parse("2026-10"), TUE_08)
+    facts = timeliness_facts(store, crew.eng, "E1", october, default_scheme())
+    assert [(t.code, t.day) for b in facts.buckets for t in b.tickets] == [(ticket.code, 1)]
+    # The history: entered by whom (E1, R1) and when (the next morning), with the time entered.
+    rows = [
+        (step, field, new, by) for step, field, _old, new, by, _v in history(store, ticket.code)
+    ]
+    assert ("visit", "visited_at", "2026-10-12 15:00:00", "E1") in rows
+    assert ("complete", "completed_at", "2026-10-12 17:30:00", "R1") in rows
+    recorded = store.query(
+        "SELECT DISTINCT at FROM ticket_history WHERE ticket = ? AND step IN ('visit', 'complete')",
+        (ticket.code,),
+    )
+    assert [row[0] for row in recorded] == ["2026-10-13 08:00:00"]
+    ticket = tickets.record_callback(
+        store, crew.rep2, ticket.code, ticket.version, 5, "满意", now=TUE_08, at="2026-10-12 19:00"
+    )
+    assert ticket.callback_at == "2026-10-12 19:00:00"
+
+
+@pytest.mark.parametrize(
+    ("entered", "said"),
+    [
+        ("2026-10-13 08:01", "The time cannot be in the future."),
+        ("2026-10-12 09:59", "Not before 2026-10-12 10:00:00, when it was dispatched."),
+        ("yesterday", "Enter the time as YYYY-MM-DD HH:MM."),
+    ],
+)
+def test_a_time_in_the_future_before_the_step_before_or_unreadable_is_refused(
+    store, crew, entered, said
+):
+    ticket = dispatched(store, crew)
+    with pytest.raises(tickets.FieldErrors) as refused:
+        tickets.complete(
+            store, crew.rep, ticket.code, ticket.version, "修好", now=TUE_08, at=entered
+        )
+    assert refused.value.errors == {"completed_at": said}
+    assert store.scalar("SELECT status FROM tickets WHERE code = ?", (ticket.code,)) == "dispatched"
+
+
+def test_a_completion_before_the_visit_or_a_callback_before_it_is_refused(store, crew):
+    ticket = dispatched(store, crew)
+    ticket = tickets.record_visit(store, crew.eng, ticket.code, ticket.version, now=TUE_08)
+    with pytest.raises(tickets.FieldErrors, match="when the engineer visited"):
+        tickets.complete(
+            store, crew.rep, ticket.code, ticket.version, "修好", TUE_08, "2026-10-12 18:00"
+        )
+    ticket = tickets.complete(store, crew.rep, ticket.code, ticket.version, "修好", now=TUE_08)
+    with pytest.raises(tickets.FieldErrors) as refused:
+        tickets.record_callback(
+            store, crew.rep, ticket.code, ticket.version, 4, at="2026-10-12 20:00", now=TUE_08
+        )
+    assert refused.value.errors == {
+        "callback_at": "Not before 2026-10-13 08:00:00, when it was completed."
+    }
+
+
+def test_a_time_in_a_closed_month_is_refused(store, crew):
+    ticket = dispatched(store, crew, datetime(2026, 9, 28, 9), datetime(2026, 9, 28, 10))
+    now = datetime(2026, 10, 2, 8, 0)
+    close_month(store, crew.lead, "GZ", Period.parse("2026-09"), default_scheme(), now)
+    with pytest.raises(tickets.FieldErrors) as refused:
+        tickets.complete(
+            store, crew.rep, ticket.code, ticket.version, "修好", now=now, at="2026-09-30 17:00"
+        )
+    assert refused.value.errors == {
+        "completed_at": "2026-09 is closed: its figures were paid on. Ask an admin to reopen it."
+    }
+    done = tickets.complete(
+        store, crew.rep, ticket.code, ticket.version, "修好", now=now, at="2026-10-01 08:00"
+    )
+    assert done.completed_at == "2026-10-01 08:00:00"
+
+
+@async_test
+async def test_the_completion_form_takes_the_time_it_happened(store, crew):
+    ticket = dispatched(store, crew)
+    app = app_for(store, "wangfang")  # the app's clock: 2026-10-15 09:30
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, ticket.code)
+        await press(pilot, "c")
+        assert isinstance(app.screen, CompleteForm)
+        await type_text(pilot, "换电源板")  # the focus starts on the resolution
+        await press(pilot, "shift+tab")
+        await type_text(pilot, "2026-10-16 08:00")
+        await press(pilot, "ctrl+s")
+        assert text_of(app, "#error-completed_at") == "The time cannot be in the future."
+        app.focused.value = ""
+        await type_text(pilot, "2026-10-12 17:30")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, QueueScreen)
+        app.screen.query_one("#status-filter").value = "all"
+        await settle(pilot)
+        await select_ticket(pilot, ticket.code)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, TicketDetailScreen)
+        rows = table_rows(app, "#history")
+        assert [
+            "2026-10-15 09:30:00",
+            "王芳",
+            "complete",
+            "completed at",
+            "—",
+            "2026-10-12 17:30:00",
+        ] in rows
+    assert store.scalar("SELECT completed_at FROM tickets") == "2026-10-12 17:30:00"

@@ -1,0 +1,119 @@
+"""Nothing typed is lost (issue 11, item 4): keys typed ahead of the save key, Esc, paste.
+
+The bursts here reach the app as a terminal delivers a fast typist's keys, or a
+second of typing over a slow SSH link: every key in the app's input queue
+before any of them is handled (``Pilot.press`` waits after each key, and so
+would hide the problem). ``scripts/tmux_typeahead.sh`` does the same through a
+real terminal.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from tui_helpers import (
+    SIZE,
+    app_for,
+    async_test,
+    press,
+    screen_text,
+    seed_desk,
+    select_ticket,
+    settle,
+    type_text,
+)
+
+from screens.discard import DiscardScreen
+from screens.queue import QueueScreen
+from screens.step_forms import CallbackForm, CancelForm
+from screens.ticket_form import NewTicketForm
+
+REASON = "客户已搬家 moved away, asked to cancel"
+
+
+def burst(app, *keys: str) -> None:
+    """Keys into the app's input queue all at once; one character or a Textual key name each."""
+    for key in keys:
+        character = " " if key == "space" else key if len(key) == 1 else None
+        app.post_message(events.Key(key, character))
+
+
+def keys_of(text: str) -> list[str]:
+    return ["space" if ch == " " else ch for ch in text]
+
+
+@async_test
+async def test_text_typed_just_before_ctrl_s_is_saved_whole(store):
+    desk = seed_desk(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.received)
+        await press(pilot, "x")
+        assert isinstance(app.screen, CancelForm)
+        burst(app, *keys_of(REASON), "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+    row = store.query("SELECT status, cancel_reason FROM tickets WHERE code = ?", (desk.received,))
+    assert tuple(row[0]) == ("cancelled", REASON)
+
+
+@async_test
+async def test_two_fields_typed_ahead_with_tab_between_are_both_saved(store):
+    desk = seed_desk(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#status-filter").value = "all"  # completed tickets too
+        await settle(pilot)
+        await select_ticket(pilot, desk.completed)
+        await press(pilot, "b")
+        assert isinstance(app.screen, CallbackForm)
+        burst(app, "4", "tab", *keys_of("very polite"), "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+    row = store.query("SELECT rating, callback_note FROM tickets WHERE code = ?", (desk.completed,))
+    assert tuple(row[0]) == (4, "very polite")
+
+
+@async_test
+async def test_esc_on_a_half_filled_new_ticket_asks_before_throwing_it_away(store):
+    seed_desk(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        await press(pilot, "escape")  # nothing typed: it just closes
+        assert isinstance(app.screen, QueueScreen)
+
+        await press(pilot, "n")
+        await type_text(pilot, "黄蓉")
+        await press(pilot, "tab")
+        await type_text(pilot, "13800138000")
+        burst(app, "escape", "escape")  # twice, quickly: still not thrown away
+        await settle(pilot)
+        form = next(s for s in app.screen_stack if isinstance(s, NewTicketForm))
+        assert form.query_one("#field-customer").value == "黄蓉"
+        if isinstance(app.screen, DiscardScreen):  # the second Esc came while it was asked
+            await press(pilot, "escape")  # Esc keeps editing
+        assert app.screen is form
+
+        await press(pilot, "escape")
+        assert isinstance(app.screen, DiscardScreen)
+        assert "Customer, Phone" in screen_text(app)
+        await press(pilot, "d")
+        assert isinstance(app.screen, QueueScreen)
+    assert store.scalar("SELECT count(*) FROM tickets") == 5  # the desk's, nothing more
+
+
+@async_test
+async def test_a_pasted_text_of_several_lines_is_kept_whole(store):
+    desk = seed_desk(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.received)
+        await press(pilot, "x")
+        await type_text(pilot, "客户已搬家\n新地址不在服务区\n")
+        await press(pilot, "ctrl+s")
+    reason = store.scalar("SELECT cancel_reason FROM tickets WHERE code = ?", (desk.received,))
+    assert reason == "客户已搬家 新地址不在服务区"
