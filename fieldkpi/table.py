@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import io
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import groupby
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from fieldkpi.export import export_values
 from fieldkpi.i18n import _
+from fieldkpi.kpi_columns import KpiColumn, kpi_columns
+from fieldkpi.numbers import DASH, points, shown, yuan
 from fieldkpi.period import Judgement, stamp
 from fieldkpi.ranking import RankRow
 
@@ -24,44 +25,45 @@ def role_label(role: str) -> str:
     return {"rep": _("Customer-service reps"), "engineer": _("Field engineers")}[role]
 
 
-def yuan(value) -> str:
-    return "—" if not value else f"{'+' if value > 0 else '−'}¥{abs(value)}"
+def _columns(role: str) -> list[tuple[str, str, Callable[[RankRow], Text]]]:
+    """(column, heading, cell) of the table for one role: each KPI's points under its name.
 
-
-def _columns(role: str) -> list[tuple[str, str]]:
-    """(export column, heading) of the table for one role."""
-    kpis = (
-        [
-            ("feedback_points", _("Feedback")),
-            ("workload_points", _("Workload")),
-            ("satisfaction_points", _("Satisfaction")),
-        ]
-        if role == "rep"
-        else [("satisfaction", _("Satisfied %")), ("satisfaction_points", _("Satisfaction"))]
-    )
+    Engineers, having fewer KPIs, have room for the share of satisfied callbacks too.
+    """
+    kpis = [
+        (column.field, column.kpi_label if column.is_points else column.part, _kpi_cell(column))
+        for column in kpi_columns(role)
+        if column.is_points or (role == "engineer" and column.field == "satisfaction")
+    ]
     return [
-        ("rank", _("Rank")),
-        ("staff_code", _("Code")),
-        ("name", _("Name")),
+        ("rank", _("Rank"), lambda row: Text(str(row.rank))),
+        ("staff_code", _("Code"), lambda row: Text(row.staff_code)),
+        ("name", _("Name"), lambda row: Text(row.name)),
         *kpis,
-        ("timeliness_points", _("Timeliness")),
-        ("deductions", _("Deductions")),
-        ("total", _("Total")),
-        ("reward", _("Reward")),
+        ("total", _("Total"), _total),
+        ("reward", _("Reward"), _reward),
     ]
 
 
-def _cell(column: str, row: RankRow, value) -> Text:
-    if column == "reward":
-        style = "green" if value and value > 0 else "red" if value else ""
-        return Text(yuan(value), style=style)
-    if column == "satisfaction":
-        return Text(f"{value * 100:.1f}%")
-    if column == "deductions":
-        return Text(f"−{value}" if value else "—")
-    if column == "total" and row.zeroed:
-        return Text(f"{value} ⓩ", style="red")
-    return Text(str(value))
+def _kpi_cell(column: KpiColumn) -> Callable[[RankRow], Text]:
+    def cell(row: RankRow) -> Text:
+        value = column.read(row)
+        if column.kpi == "deductions" and not value:
+            return Text(DASH)
+        return Text(shown(column.format, value))
+
+    return cell
+
+
+def _total(row: RankRow) -> Text:
+    if row.zeroed:
+        return Text(f"{points(row.total)} ⓩ", style="red")
+    return Text(points(row.total))
+
+
+def _reward(row: RankRow) -> Text:
+    value = row.reward
+    return Text(yuan(value), style="green" if value and value > 0 else "red" if value else "")
 
 
 def render_table(
@@ -97,12 +99,11 @@ def render_table(
             title_justify="left",
             caption_justify="left",
         )
-        for column, heading in columns:
+        for column, heading, _cell in columns:
             table.add_column(
                 heading, justify="left" if column in ("staff_code", "name") else "right"
             )
         for row in group:
-            values = export_values(row)
-            table.add_row(*(_cell(c, row, values[c]) for c, _h in columns))
+            table.add_row(*(cell(row) for _c, _h, cell in columns))
         console.print(table)
     return out.getvalue()

@@ -25,6 +25,7 @@ from screens.labels import N_
 
 APP, QUEUE, TICKET, FORM, PICKER, HELP = "app", "queue", "ticket", "form", "picker", "help"
 RANKINGS, FACTS, FIGURES, STAFF = "rankings", "facts", "figures", "staff"
+TREND = "trend"
 TICKET_SCREENS = frozenset({QUEUE, TICKET})
 MONTH_SCREENS = frozenset({RANKINGS, FIGURES})
 NAV_SCREENS = frozenset({QUEUE, RANKINGS, FIGURES, STAFF})  # the screens one moves between
@@ -186,6 +187,16 @@ ACTIONS: tuple[UiAction, ...] = (
         MONTH_SCREENS,
         action="type_month",
         show=False,
+        priority=True,  # the keys typed after it go into the box, however fast
+    ),
+    UiAction(
+        "month.leave",
+        "escape",
+        N_("Leave the month"),
+        N_("Leave the month box without changing the month"),
+        MONTH_SCREENS,
+        action="leave_month",
+        show=False,
     ),
     UiAction(
         "view.tab",
@@ -203,6 +214,14 @@ ACTIONS: tuple[UiAction, ...] = (
         frozenset({RANKINGS}),
         action="drill",
         key_display="⏎",
+    ),
+    UiAction(
+        "rankings.trend",
+        "r",
+        N_("Trend"),
+        N_("The last 12 months of the person under the cursor, each KPI, and the branch's average"),
+        frozenset({RANKINGS}),
+        action="trend",
     ),
     UiAction(
         "rankings.export",
@@ -241,7 +260,7 @@ ACTIONS: tuple[UiAction, ...] = (
         "escape",
         N_("Back"),
         N_("Back to the rankings"),
-        frozenset({FACTS}),
+        frozenset({FACTS, TREND}),
         action="back",
         key_display="Esc",
     ),

@@ -84,3 +84,11 @@ class Loaded(Message):
 
     request: int
     data: Any
+
+
+@dataclass
+class TrendLoaded(Message):
+    """The last months of a branch (``fieldkpi.trends.BranchMonth``) for request ``request``."""
+
+    request: int
+    months: list[Any]

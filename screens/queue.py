@@ -16,12 +16,13 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, DataTable, Header, Input, Select, Static
 
 from fieldkpi import access
 from fieldkpi.i18n import _
 from fieldkpi.tickets import status_label
 from screens import actions, labels, tables
+from screens.footer import KeyFooter
 from screens.messages import ChoicesLoaded, DataChanged, QueueLoaded
 from screens.step_forms import BulkRedispatchForm
 from screens.ticket_detail import TicketDetailScreen
@@ -180,7 +181,7 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
                 yield Checkbox(_("Mine"), id="mine", compact=True)
         yield QueueTable(id="queue")
         yield Static("", id="queue-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = _("Tickets")

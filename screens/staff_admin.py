@@ -14,12 +14,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from fieldkpi import access
 from fieldkpi.i18n import _
 from screens import actions, labels, tables
 from screens.branch_picker import BranchPicker
+from screens.footer import KeyFooter
 from screens.form import Field, FormScreen
 from screens.labels import N_
 from screens.messages import DataChanged, Loaded, LoadFailed
@@ -69,7 +70,7 @@ class StaffAdminScreen(actions.ScopedKeys, Screen):
                 yield Label(_("read only: an admin changes staff"), classes="bar-hint")
         yield DataTable(id="staff", cursor_type="row", zebra_stripes=True)
         yield Static("", id="staff-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = _("Staff")

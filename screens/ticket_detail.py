@@ -12,11 +12,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from fieldkpi.i18n import _
 from fieldkpi.tickets import field_label, status_label, step_label
 from screens import actions, labels, tables
+from screens.footer import KeyFooter
 from screens.labels import N_
 from screens.messages import DataChanged, LoadFailed, TicketLoaded
 from screens.ticket_reads import PEOPLE_FIELDS, read_ticket
@@ -116,7 +117,7 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
             with Vertical(id="history-box"):
                 yield Label(_("History"), id="history-title")
                 yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = self.code

@@ -53,10 +53,17 @@ wait_for "王芳"
 keys t
 wait_for "李强"
 wait_for "赵磊"
-wait_for "-37.50"
+wait_for "12.50" # every total and reward in view at 80 columns
+wait_for "+¥100"
 keys Enter # on the top engineer's rank: his facts, timeliness first
 wait_for "李强 (E1) · engineer · GZ · $M · rank 1 · total 100.00"
-wait_for "1 orders, 20.00 points → timeliness 20.00"
+wait_for "1 order, 20.00 points → timeliness 20.00"
+keys Escape
+wait_for "⏎ the facts behind a number"
+keys r # his last twelve months, each KPI, the branch's average
+wait_for "李强 (E1) · engineer · GZ"
+wait_for "┃ average"
+wait_for "Timeliness"
 keys Escape
 wait_for "⏎ the facts behind a number"
 
@@ -83,8 +90,8 @@ wait_for "My figures — 李强 · engineer · GZ"
 keys '['
 wait_for "Closed: these figures are final"
 wait_for "Rank 1 of 2 · total 100.00 · reward +¥200 · nobody is above you"
-wait_for "1 orders, 20.00 points → timeliness 20.00"
-for tab in "Fix first is about the running month" "callbacks satisfied"; do
+wait_for "1 order, 20.00 points → timeliness 20.00"
+for tab in "Fix first is about the running month" "satisfied (rated" "┃ average"; do
     never_shown "赵磊"
     never_shown "周经理"
     never_shown "12.50" # the other engineer's total

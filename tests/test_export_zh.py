@@ -169,7 +169,7 @@ def test_chinese_table_lines_up_and_shows_yuan(zh):
     lines = text.splitlines()
     assert lines[0].startswith("GZ 广州 · 客服代表 · 2026-10")
     assert "完单及时率" in text and "奖励/罚款" in text and "截至 2026-10-31 23:59:59" in text
-    assert "+¥200" in text and "−¥100" in text
+    assert "+¥200" in text and "-¥100" in text
     table = [line for line in lines if line[:1] in "┏┃┡│└"]
     rep_table = table[: len(table) // 2]
     assert len({cell_len(line.rstrip()) for line in rep_table}) == 1  # Chinese names line up
