@@ -1,9 +1,12 @@
-"""Chinese column headings for the ranking export (``fieldkpi rank --headers zh``).
+"""Column headings of the ranking export for people: Chinese (``--headers zh``) and English.
 
-The default headings stay the interfaces.md names, which scripts read. These
-are the source document's terms for people opening the file in a spreadsheet.
-They are fixed here rather than taken from the translation catalog, so a file
-sent to head office has the same headings whatever wording the screens use.
+The default headings of ``fieldkpi rank`` stay the interfaces.md names, which
+scripts read. These are for people opening the file in a spreadsheet: the
+source document's terms in Chinese, plain words in English. The TUI's export
+is made by a person for people, so it uses the session's language
+(:func:`for_language`). They are fixed here rather than taken from the
+translation catalog, so a file sent to head office has the same headings
+whatever wording the screens use.
 """
 
 from __future__ import annotations
@@ -34,5 +37,35 @@ ZH = {
     "total": "总分",
     "reward": "奖励/罚款（元）",
 }
+EN = {
+    "period": "Month",
+    "as_of": "As of",
+    "provisional": "Provisional",
+    "branch": "Branch",
+    "role": "Role",
+    "rank": "Rank",
+    "staff_code": "Code",
+    "name": "Name",
+    "feedback_rate": "Feedback rate",
+    "feedback_points": "Feedback points",
+    "workload": "Workload actions",
+    "days": "Days worked",
+    "saturation": "Saturation",
+    "workload_points": "Workload points",
+    "satisfaction": "Satisfaction",
+    "satisfaction_points": "Satisfaction points",
+    "timeliness": "Timeliness",
+    "timeliness_points": "Timeliness points",
+    "deductions": "Deductions",
+    "zeroed": "Zeroed (media complaint)",
+    "total": "Total",
+    "reward": "Reward / penalty (yuan)",
+}
 # ``--headers`` choices: the column names of interfaces.md, or the Chinese terms.
 HEADERS: dict[str, dict[str, str]] = {"names": {c: c for c in COLUMNS}, "zh": ZH}
+_BY_LANGUAGE = {"en": EN, "zh": ZH}
+
+
+def for_language(lang: str) -> dict[str, str]:
+    """The headings a person reads in ``lang`` (the TUI's export)."""
+    return _BY_LANGUAGE.get(lang, EN)

@@ -27,7 +27,7 @@ from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from fieldkpi import access
 from fieldkpi.access import AccessDenied
-from fieldkpi.i18n import _
+from fieldkpi.i18n import _, ngettext
 from fieldkpi.kpi_columns import FIRST_MONTH, KpiColumn, kpi_columns
 from fieldkpi.period import Period, stamp
 from fieldkpi.ranking import RankRow
@@ -428,9 +428,14 @@ class RankingsScreen(MonthScreen):
             self.app.push_screen(form, callback=self._exported)
 
     def _exported(self, result) -> None:
-        if result is not None:
-            path, count = result
-            self.notify(_("Exported {n} rows to {path}").format(n=count, path=path))
+        if result is None:
+            return
+        path, count, asked = result
+        text = ngettext("Exported {n} row to {path}", "Exported {n} rows to {path}", count)
+        text = text.format(n=count, path=path)
+        if path.name != asked:
+            text += "\n" + _("{name} was there already: it is kept.").format(name=asked)
+        self.notify(text, markup=False)
 
     def action_close_month(self) -> None:
         if self.ranking is not None:

@@ -15,7 +15,9 @@ import io
 import re
 import tomllib
 from decimal import Decimal
+from pathlib import Path
 
+import openpyxl
 import pytest
 from month_helpers import OCTOBER, default_for, load
 from rankings_helpers import NOW, app_at, seed_month, ticket_lines
@@ -33,6 +35,7 @@ from tui_helpers import (
 )
 
 from fieldkpi import export
+from fieldkpi.export_headers import EN
 from fieldkpi.period import judge
 from screens.drilldown import DrilldownScreen
 from screens.rank_forms import CloseMonthForm, ExportForm, ReopenMonthForm
@@ -268,23 +271,36 @@ async def test_a_reps_facts_tab_by_tab(month):
         assert app.screen.query_one("TabbedContent").active == "workload"
 
 
+async def export_as(pilot, name: str, fmt: str = "csv") -> None:
+    """``x``, a file name and a format, and Ctrl+S."""
+    await press(pilot, "x")
+    assert isinstance(pilot.app.screen, ExportForm)
+    pilot.app.screen.query_one("#field-format").value = fmt
+    pilot.app.screen.query_one("#field-name").focus()
+    await type_text(pilot, name)
+    await press(pilot, "ctrl+s")
+
+
 @async_test
-async def test_export_writes_the_files_of_fieldkpi_rank(month, tmp_path, monkeypatch):
+async def test_export_writes_the_rows_of_fieldkpi_rank_into_the_export_folder(
+    month, tmp_path, monkeypatch
+):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    folder = tmp_path / "data/fieldkpi/exports"
     rows = rankings_for(month, judge(OCTOBER, NOW), default_for, branch="GZ")
     app = app_at(month, "zhoujl")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await october(pilot)
-        await press(pilot, "x")
-        assert isinstance(app.screen, ExportForm)
-        await press(pilot, "ctrl+s")
-        path = tmp_path / "data/fieldkpi/exports/fieldkpi-GZ-2026-10.csv"
+        await press(pilot, "x", "ctrl+s")  # no name: the branch and the month
+        path = folder / "fieldkpi-GZ-2026-10.csv"
         assert notices(app)[-1] == f"Exported 5 rows to {path}"
-        raw = path.read_bytes()
-        assert raw.decode("utf-8") == export.to_csv(rows)
-        parsed = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-        assert [(r["staff_code"], r["total"], r["reward"]) for r in parsed] == [
+        raw = path.read_bytes().decode("utf-8")
+        # The rows of `fieldkpi rank`, under headings a person reads (English here).
+        assert raw == export.to_csv(rows, EN)
+        assert raw.splitlines()[1:] == export.to_csv(rows).splitlines()[1:]
+        parsed = list(csv.DictReader(io.StringIO(raw.lstrip("\ufeff"))))
+        assert [(r["Code"], r["Total"], r["Reward / penalty (yuan)"]) for r in parsed] == [
             ("R1", "34.83", "200"),
             ("R3", "20.00", "100"),
             ("R2", "-22.80", "-100"),
@@ -292,21 +308,62 @@ async def test_export_writes_the_files_of_fieldkpi_rank(month, tmp_path, monkeyp
             ("E1", "-64.75", "100"),
         ]
 
-        await press(pilot, "x")
-        app.screen.query_one("#field-format").value = "toml"
-        app.screen.query_one("#field-path").focus()
-        await type_text(pilot, str(tmp_path / "october.toml"))
-        await press(pilot, "enter")
-        written = tomllib.loads((tmp_path / "october.toml").read_text(encoding="utf-8"))
+        # The same again: the first file is kept, the new one gets the next free name.
+        await press(pilot, "x", "ctrl+s")
+        again = folder / "fieldkpi-GZ-2026-10-2.csv"
+        assert notices(app)[-1] == (
+            f"Exported 5 rows to {again}\nfieldkpi-GZ-2026-10.csv was there already: it is kept."
+        )
+        assert path.read_bytes().decode("utf-8") == raw
+
+        await export_as(pilot, "october", "toml")
+        written = tomllib.loads((folder / "october.toml").read_text(encoding="utf-8"))
         assert written == tomllib.loads(export.to_toml(rows))
         assert written["rows"][0]["total"] == pytest.approx(34.83)
 
-        await press(pilot, "x")
-        app.screen.query_one("#field-path").focus()
-        await type_text(pilot, str(tmp_path / "no/such/folder/x.csv"))
-        await press(pilot, "ctrl+s")
+        await export_as(pilot, "", "xlsx")
+        book = openpyxl.load_workbook(folder / "fieldkpi-GZ-2026-10.xlsx")
+        assert book.sheetnames == ["Reps", "Engineers", "KPI breakdown"]
+        assert [c.value for c in book["Reps"][1]][5:8] == ["Rank", "Code", "Name"]
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "why"),
+    [
+        ("../october.csv", "csv", "Give a file name only, without a folder"),
+        ("/tmp/october.csv", "csv", "Give a file name only, without a folder"),
+        ("..", "csv", "A file name may not start with a dot."),
+        ("october.toml", "csv", "october.toml is a TOML name, but the format is CSV."),
+    ],
+)
+@async_test
+async def test_export_takes_a_file_name_never_a_path(month, tmp_path, monkeypatch, name, fmt, why):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    app = app_at(month, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await export_as(pilot, name, fmt)
         assert isinstance(app.screen, ExportForm)
-        assert text_of(app, "#error-path").startswith("There is no folder")
+        assert text_of(app, "#error-name").startswith(why)
+    assert not (tmp_path / "october.csv").exists() and not list(tmp_path.glob("data/**/*.*"))
+
+
+@async_test
+async def test_export_never_writes_through_a_link_onto_the_database(month, tmp_path, monkeypatch):
+    """A link in the export folder named like the export, pointing at the shared database."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    folder = tmp_path / "data/fieldkpi/exports"
+    folder.mkdir(parents=True)
+    database = month.path
+    (folder / "fieldkpi-GZ-2026-11.csv").symlink_to(database)
+    before = Path(database).read_bytes()
+    app = app_at(month, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "x", "ctrl+s")
+        assert notices(app)[-1].startswith(f"Exported 5 rows to {folder}/fieldkpi-GZ-2026-11-2.csv")
+    assert Path(database).read_bytes() == before
+    assert month.scalar("SELECT count(*) FROM staff") > 0
 
 
 @async_test

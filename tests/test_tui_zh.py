@@ -28,6 +28,7 @@ from tui_helpers import (
     text_of,
 )
 
+from fieldkpi import paths
 from fieldkpi.i18n import current_language, set_language
 from screens.queue import QueueTable
 from screens.rankings import RankTable
@@ -252,7 +253,8 @@ async def _walk_month_screens(pilot) -> list[str]:
 @async_test
 async def test_every_month_screen_speaks_one_language(store, lang):
     seed_month(store)
-    data = seeded_text(store)
+    # The export form names the folder and the file it would write: a path, not words.
+    data = [*seeded_text(store), str(paths.export_dir()), "fieldkpi-GZ-2026-10.csv"]
     shown: list[str] = []
     async with app_at(store, "zhoujl").run_test(size=SIZE) as pilot:
         shown += await _walk_month_screens(pilot)
