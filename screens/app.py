@@ -94,7 +94,9 @@ class FieldKpiApp(App):
         now: Callable[[], datetime] | None = None,
         keymap: Mapping[str, str] | None = None,
         scheme_for: Callable[[str], Scheme] | None = None,
+        notice: str = "",
     ) -> None:
+        """``notice``: told once on opening (the demo says which clock it runs on)."""
         super().__init__()
         actions.translate_bindings(self, actions.APP)
         self.store = store
@@ -102,6 +104,7 @@ class FieldKpiApp(App):
         self._now = now
         self.scheme_for = scheme_for or (lambda _branch: default_scheme())
         self.keymap = dict(keymap or {})
+        self.notice = notice
         self._data_version: int | None = None
 
     def now(self) -> datetime:
@@ -115,6 +118,8 @@ class FieldKpiApp(App):
         if self.keymap:
             self.set_keymap(self.keymap)
         self.push_screen(first_screen(user))
+        if self.notice:
+            self.notify(self.notice, markup=False, timeout=20)
         self.check_for_changes()
         self.set_interval(self.REFRESH_SECONDS, self.check_for_changes)
 
