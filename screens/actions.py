@@ -118,7 +118,10 @@ ACTIONS: tuple[UiAction, ...] = (
         "queue.search",
         "slash",
         N_("Search"),
-        N_("Search by ticket code, phone or customer name (closed tickets too)"),
+        N_(
+            "Search by ticket code, phone, the last 4 digits of a phone or customer name "
+            "(closed tickets too)"
+        ),
         frozenset({QUEUE}),
         action="focus_search",
         show=False,

@@ -92,3 +92,11 @@ class TrendLoaded(Message):
 
     request: int
     months: list[Any]
+
+
+@dataclass
+class CallerLoaded(Message):
+    """The latest tickets with the phone typed in a new-ticket form (``storage.queue.QueueRow``)."""
+
+    phone: str
+    tickets: list[Any]

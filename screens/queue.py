@@ -163,7 +163,7 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
         user = self.app.user
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder=_("/ code, phone, name"), id="search", compact=True)
+            yield Input(placeholder=_("/ code, phone, last 4, name"), id="search", compact=True)
             statuses = [(status_label(s), s) for s in TICKET_STATUSES]
             yield Select(
                 [(_("open"), OPEN), *statuses, (_("all"), ALL)],
