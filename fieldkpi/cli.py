@@ -20,7 +20,14 @@ from pathlib import Path
 
 from fieldkpi import paths
 from fieldkpi.export_headers import HEADERS
-from fieldkpi.i18n import LANGUAGES, _, current_language, route_stdlib_messages, set_language
+from fieldkpi.i18n import (
+    LANGUAGES,
+    _,
+    current_language,
+    ngettext,
+    route_stdlib_messages,
+    set_language,
+)
 from fieldkpi.period import Period, judge
 from fieldkpi.scheme import Scheme, SchemeError, load_scheme
 
@@ -220,7 +227,13 @@ def run_import(args: argparse.Namespace) -> int:
         _end_progress()
         for bad in exc.bad_rows:
             print(bad, file=sys.stderr)
-        print(_("{n} bad rows: nothing was imported").format(n=len(exc.bad_rows)), file=sys.stderr)
+        bad = len(exc.bad_rows)
+        print(
+            ngettext(
+                "{n} bad row: nothing was imported", "{n} bad rows: nothing was imported", bad
+            ).format(n=bad),
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     finally:
         store.close()
@@ -412,7 +425,9 @@ def run_check(args: argparse.Namespace) -> int:
         for problem in health.problems:
             print(f"{path}: {problem}", file=sys.stderr)
         print(
-            _("{path}: {n} problems found").format(path=path, n=len(health.problems)),
+            ngettext(
+                "{path}: {n} problem found", "{path}: {n} problems found", len(health.problems)
+            ).format(path=path, n=len(health.problems)),
             file=sys.stderr,
         )
         return EXIT_FAILED

@@ -171,6 +171,10 @@ class MyFiguresScreen(OpensTickets, MonthScreen):
         ("trend", N_("Trend")),
     )
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.figures: OwnFigures | None = None  # the month shown, once loaded
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="month-bar"):
@@ -207,6 +211,7 @@ class MyFiguresScreen(OpensTickets, MonthScreen):
         if message.request != self.request:
             return
         figures: OwnFigures = message.data
+        self.figures = figures
         head = Text(status_line(figures), style="bold")
         head.append("\n" + "\n".join(standing_lines(figures)), style="")
         self.query_one("#standing", Static).update(head)

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, Static
 
 from fieldkpi import access
-from fieldkpi.i18n import _
+from fieldkpi.i18n import _, ngettext
 from screens import actions, labels, tables
 from screens.branch_picker import BranchPicker
 from screens.footer import KeyFooter
@@ -109,9 +109,11 @@ class StaffAdminScreen(actions.ScopedKeys, Screen):
         logins = sum(1 for m in self.members if m.login)
         self.query_one("#staff-status", Static).update(
             Text(
-                _("{n} people · {left} left · {logins} with a login").format(
-                    n=len(self.members), left=left, logins=logins
-                )
+                ngettext(
+                    "{n} person · {left} left · {logins} with a login",
+                    "{n} people · {left} left · {logins} with a login",
+                    len(self.members),
+                ).format(n=len(self.members), left=left, logins=logins)
             )
         )
         self.refresh_bindings()

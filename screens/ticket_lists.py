@@ -40,16 +40,28 @@ class TicketLines:
     right: tuple[int, ...] = ()  # columns aligned right (numbers)
 
 
-def card(headings: Sequence[str], cells: Sequence[str | Text]) -> Text:
-    """One line of a list as "heading value" pairs, to be wrapped to the width it is shown in."""
-    text = Text()
+def card(headings: Sequence[str], cells: Sequence[str | Text], width: int) -> Text:
+    """One line of a list as "heading value" pairs, lines broken between pairs to fit ``width``.
+
+    A pair longer than the width (a long address) has a line of its own and
+    wraps there; empty values are left out.
+    """
+    pairs = []
     for heading, value in zip(headings, cells, strict=True):
-        if not str(value):
-            continue
-        if text:
+        if str(value):
+            pair = Text(f"{heading} ", style="dim")
+            pair.append_text(value if isinstance(value, Text) else Text(str(value)))
+            pairs.append(pair)
+    text, line = Text(), 0
+    for pair in pairs:
+        if line and line + 2 + pair.cell_len > width:
+            text.append("\n")
+            line = 0
+        elif line:
             text.append("  ")
-        text.append(f"{heading} ", style="dim")
-        text.append(value if isinstance(value, Text) else Text(str(value)))
+            line += 2
+        text.append_text(pair)
+        line += pair.cell_len
     return text
 
 
@@ -102,9 +114,10 @@ class TicketList(DataTable):
         if self.cards:
             self.clear(columns=True)
             self.show_header = False
-            self.add_column("", width=max(1, width - 2 * self.cell_padding))
+            inner = max(1, width - 2 * self.cell_padding)
+            self.add_column("", width=inner)
             for _code, cells in spec.lines:
-                self.add_row(card(spec.headings, cells), height=None)
+                self.add_row(card(spec.headings, cells, inner), height=None)
         else:
             self.show_header = True
             cells = [

@@ -29,7 +29,6 @@ from tui_helpers import (
 )
 
 from fieldkpi import paths
-from fieldkpi.i18n import current_language, set_language
 from screens.queue import QueueTable
 from screens.rankings import RankTable
 from screens.ticket_lists import FactsPane
@@ -49,13 +48,6 @@ def english_words(text: str) -> set[str]:
 @pytest.fixture
 def desk(store):
     return seed_desk(store)
-
-
-@pytest.fixture(params=["zh", "en"])
-def lang(request):
-    before = current_language()
-    yield set_language(request.param)
-    set_language(before)
 
 
 def seeded_text(store) -> list[str]:
