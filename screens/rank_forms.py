@@ -110,12 +110,6 @@ class ExportForm(FormScreen):
 class MonthForm(FormScreen):
     """A change to a branch's month: one line of text, and what the change means."""
 
-    DEFAULT_CSS = """
-    MonthForm .form-note {
-        color: $text-muted;
-        margin-bottom: 1;
-    }
-    """
     EXPLANATION = ""
 
     def __init__(self, branch: str, period: Period) -> None:

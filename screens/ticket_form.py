@@ -156,6 +156,7 @@ class NewTicketForm(FormScreen):
         if not value or field.value.strip():
             return False
         field.value = value
+        field.cursor_position = 0  # its beginning in view (city, district), not its end
         return True
 
     def _show_caller(self, note: Text) -> None:

@@ -13,9 +13,21 @@ The month is ``test_end_to_end``'s, the clock 2026-11-05 09:00 (see
 
 from __future__ import annotations
 
+from dataclasses import make_dataclass
+
 import pytest
 from rankings_helpers import app_at, seed_month
-from tui_helpers import SIZE, async_test, press, screen_text, settle, text_of, type_text
+from test_export_zh import ROWS
+from tui_helpers import (
+    SIZE,
+    async_test,
+    notices,
+    press,
+    screen_text,
+    settle,
+    text_of,
+    type_text,
+)
 
 from fieldkpi.i18n import _
 from fieldkpi.kpi_columns import kpi_columns, points_columns
@@ -24,7 +36,7 @@ from screens import actions
 from screens.drilldown import DrilldownScreen
 from screens.my_figures import MyFiguresScreen, standing_lines
 from screens.rank_forms import ExportForm
-from screens.rankings import RankTable
+from screens.rankings import RankTable, fixed_count, table_columns
 from screens.ticket_detail import TicketDetailScreen
 from screens.ticket_lists import TicketList
 
@@ -166,3 +178,34 @@ async def test_an_engineer_on_a_phone_sees_his_place_his_points_and_what_to_fix(
         assert "2026-08-0110:00" in shown
         await press(pilot, "enter")
         assert isinstance(app.screen, TicketDetailScreen) and app.screen.code == "T9"
+
+
+@async_test
+async def test_a_ticket_an_engineer_may_not_see_is_refused_not_shown(month):
+    """Enter on a list opens the ticket with the person's rights: E2's T8 is not 陈工's."""
+    app = app_at(month, "chengong")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        listed = app.focused
+        assert isinstance(listed, TicketList) and listed.codes == ["T9"]
+        listed.post_message(TicketList.Open("T8"))
+        await settle(pilot)
+        assert isinstance(app.screen, MyFiguresScreen)  # nothing of T8 shown
+        assert "T8" in notices(app)[-1]
+        await press(pilot, "enter")  # his own T9 opens
+        assert isinstance(app.screen, TicketDetailScreen) and app.screen.code == "T9"
+
+
+def test_a_grade_column_joins_the_fixed_columns_only_when_someone_has_a_grade():
+    """The scheme engine adds grades to ranking rows; without any, there is no column."""
+    rows = [ROWS[0], ROWS[1]]
+    plain = table_columns("rep", rows, {}, {})
+    assert [c.key for c in plain[: fixed_count(plain)]] == ["rank", "name", "total", "reward"]
+    graded = make_dataclass(
+        "Graded", [("grade", str | None, None)], bases=(type(ROWS[0]),), frozen=True
+    )
+    rows = [graded(**vars(ROWS[0]), grade="A"), graded(**vars(ROWS[1]))]
+    columns = table_columns("rep", rows, {}, {})
+    fixed = columns[: fixed_count(columns)]
+    assert [c.key for c in fixed] == ["rank", "name", "total", "grade", "reward"]
+    assert [fixed[3].cell(row) for row in rows] == ["A", ""]
