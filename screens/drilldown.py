@@ -368,7 +368,8 @@ class DrilldownScreen(OpensTickets, actions.ScopedKeys, Screen):
     def _focus_tab(self) -> None:
         """The visible tab's first ticket list takes the keys (or its facts, to scroll)."""
         tabs = self.query_one(TabbedContent)
-        self.set_focus(facts_focus(tabs.query_one(f"#{tabs.active}-facts", FactsPane)))
+        pane = tabs.query_one(f"#{tabs.active}-facts", FactsPane)
+        self.set_focus(facts_focus(pane), scroll_visible=False)  # the pane opens at its top
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="facts")
     def _load(self) -> None:

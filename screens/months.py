@@ -68,7 +68,7 @@ class MonthScreen(actions.ScopedKeys, Screen):
 
     def rest_focus(self) -> None:
         """Give the keys back to the figures at once, before the next key is handled."""
-        self.set_focus(self.rest_widget())
+        self.set_focus(self.rest_widget(), scroll_visible=False)  # facts stay at their top
 
     def show_month(self, period: Period) -> bool:
         """Show ``period``; one that has not begun is refused (``False``): nothing changes."""

@@ -71,6 +71,7 @@ class TicketList(DataTable):
     DEFAULT_CSS = """
     TicketList {
         height: auto;
+        max-height: 100000;  /* as tall as its lines (not 100%): the pane scrolls */
     }
     """
 
@@ -82,6 +83,7 @@ class TicketList(DataTable):
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
         self.spec = TicketLines((), ())
         self.cards: bool | None = None  # how it was last laid out
+        self._laying_out = False
 
     @property
     def codes(self) -> list[str | None]:
@@ -130,11 +132,13 @@ class TicketList(DataTable):
             tables.fill(self, list(spec.headings), cells)
         codes = self.codes
         if keep in codes:
+            self._laying_out = True  # the cursor kept in place: no reason to scroll the pane
             self.move_cursor(row=codes.index(keep), animate=False)
+            self._laying_out = False
 
     def watch_cursor_coordinate(self, old_coordinate, new_coordinate) -> None:
         super().watch_cursor_coordinate(old_coordinate, new_coordinate)
-        if self.has_focus:
+        if self.has_focus and not self._laying_out:
             self.call_after_refresh(self._reveal_cursor)
 
     def _reveal_cursor(self) -> None:
