@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fieldkpi.i18n import N_, _
+from fieldkpi.numbers import shown
 from fieldkpi.ranking import RankRow
 
 RATE, POINTS, COUNT = "rate", "points", "count"
@@ -128,3 +129,24 @@ def points_columns(columns: Sequence[KpiColumn]) -> list[KpiColumn]:
 def value_column(columns: Sequence[KpiColumn], kpi: str) -> KpiColumn | None:
     """The KPI's measured value (its first column that is not points), if it has one."""
     return next((c for c in columns if c.kpi == kpi and not c.is_points), None)
+
+
+def kpi_breakdown(row: RankRow) -> list[tuple[KpiColumn, str]]:
+    """Each KPI of one row: its points column, and what was measured as text.
+
+    ``(satisfaction points, "satisfied 80.00%")``; ``""`` for a KPI that is
+    only points (deductions). A person's own figures and the workbook's
+    breakdown sheet list a row this way.
+    """
+    columns = kpi_columns(row.role, [row])
+    return [
+        (
+            own,
+            ", ".join(
+                f"{c.part} {shown(c.format, c.read(row))}"
+                for c in columns
+                if c.kpi == own.kpi and not c.is_points
+            ),
+        )
+        for own in points_columns(columns)
+    ]

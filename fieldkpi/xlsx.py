@@ -27,8 +27,7 @@ from rich.cells import cell_len
 from fieldkpi.export import COLUMNS, RATES, TEXT, export_values
 from fieldkpi.i18n import N_, _
 from fieldkpi.kpi import round_half_up
-from fieldkpi.kpi_columns import kpi_columns, points_columns
-from fieldkpi.numbers import shown
+from fieldkpi.kpi_columns import kpi_breakdown
 from fieldkpi.period import stamp
 from fieldkpi.ranking import RankRow
 
@@ -151,13 +150,7 @@ def _fill_breakdown(book: Workbook, rows: list[RankRow]) -> None:
         cell.font = Font(bold=True)
     for row in rows:
         who = [row.branch, sheet_label(row.role), row.rank, row.staff_code, row.name]
-        columns = kpi_columns(row.role, [row])
-        for own in points_columns(columns):
-            measured = ", ".join(
-                f"{c.part} {shown(c.format, c.read(row))}"
-                for c in columns
-                if c.kpi == own.kpi and not c.is_points
-            )
+        for own, measured in kpi_breakdown(row):
             sheet.append([*who, own.kpi_label, measured or None, round_half_up(own.read(row))])
         total = _("Total") + (" " + _("(zeroed: media complaint)") if row.zeroed else "")
         sheet.append([*who, total, None, round_half_up(row.total)])

@@ -21,7 +21,7 @@ from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from fieldkpi.buckets import FixFirst
 from fieldkpi.i18n import N_, _
-from fieldkpi.kpi_columns import kpi_columns, points_columns
+from fieldkpi.kpi_columns import kpi_breakdown
 from fieldkpi.period import Period, stamp
 from fieldkpi.scheme import Scheme
 from fieldkpi.standing import OwnStanding
@@ -32,7 +32,7 @@ from screens.drilldown import LATE_DATA, callbacks_view, timeliness_view
 from screens.footer import KeyFooter
 from screens.messages import DataChanged, Loaded, LoadFailed
 from screens.months import MonthScreen
-from screens.numbers import DASH, moment, points, shown, signed, yuan
+from screens.numbers import DASH, moment, points, signed, yuan
 from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus
 from screens.ticket_reads import REFUSALS
 from screens.trend import TrendChart
@@ -110,13 +110,7 @@ def standing_lines(figures: OwnFigures) -> list[str]:
             gap=points(standing.gap_to_next)
         )
     lines = [place]
-    columns = kpi_columns(row.role, [row])
-    for own in points_columns(columns):
-        measured = ", ".join(
-            f"{c.part} {shown(c.format, c.read(row))}"
-            for c in columns
-            if c.kpi == own.kpi and not c.is_points
-        )
+    for own, measured in kpi_breakdown(row):
         text = _("{kpi}: {measured} → {points} points") if measured else _("{kpi}: {points} points")
         lines.append(
             text.format(kpi=own.kpi_label, measured=measured, points=points(own.read(row)))
