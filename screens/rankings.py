@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -66,11 +66,12 @@ class Column:
     """One column of a ranking table: its key, its two-line heading and how a row fills it.
 
     ``kpi`` is the facts tab Enter opens on it; ``None`` for the person's columns.
+    ``cell`` gives the text shown (the trend column: the months' totals to draw).
     """
 
     key: str
     heading: str
-    cell: Callable[[RankRow], str]
+    cell: Callable[[RankRow], Any]
     left: bool = False
     kpi: str | None = None
 
