@@ -15,7 +15,7 @@ import sqlite3
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from fieldkpi import paths
@@ -120,7 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
     tui.set_defaults(run=run_tui)
 
     demo = commands.add_parser(
-        "demo", parents=[user], help=_("open the TUI on a private copy of sample.db")
+        "demo",
+        parents=[user],
+        help=_("open the TUI on a private copy of sample.db"),
+        description=_(
+            "The TUI on a private copy of sample.db, on the sample's own clock. --as takes a "
+            "login of the sample or a role: rep, engineer, lead or admin (default: lead)."
+        ),
     )
     demo.set_defaults(run=run_demo)
 
@@ -252,7 +258,13 @@ def run_import(args: argparse.Namespace) -> int:
         _end_progress()
         for bad in exc.bad_rows:
             print(bad, file=sys.stderr)
-        print(_("{n} bad rows: nothing was imported").format(n=len(exc.bad_rows)), file=sys.stderr)
+        bad = len(exc.bad_rows)
+        print(
+            ngettext(
+                "{n} bad row: nothing was imported", "{n} bad rows: nothing was imported", bad
+            ).format(n=bad),
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     finally:
         store.close()
@@ -564,7 +576,9 @@ def run_check(args: argparse.Namespace) -> int:
         for problem in health.problems:
             print(f"{path}: {problem}", file=sys.stderr)
         print(
-            _("{path}: {n} problems found").format(path=path, n=len(health.problems)),
+            ngettext(
+                "{path}: {n} problem found", "{path}: {n} problems found", len(health.problems)
+            ).format(path=path, n=len(health.problems)),
             file=sys.stderr,
         )
         return EXIT_FAILED
@@ -650,16 +664,53 @@ def run_demo(args: argparse.Namespace) -> int:
         args.db = str(copy)
         store = open_db(args)
         try:
-            login = args.login or store.scalar(
-                "SELECT login FROM staff WHERE role = 'lead' AND login IS NOT NULL "
-                "ORDER BY code LIMIT 1"
-            )
-            return _run_app(store, login)
+            return _ran(demo_app(store, args.login))
         finally:
             store.close()
 
 
+DEMO_ROLES = ("rep", "engineer", "lead", "admin")
+DEMO_BRANCH = "GZ"  # the demo's biggest branch: ``--as ROLE`` signs in as its first of that role
+
+
+def demo_app(store, login: str | None, real_now: Callable[[], datetime] = datetime.now):
+    """The demo's app: signed in as LOGIN (or the first of a role), on the sample's own clock.
+
+    The sample was made as of :data:`fieldkpi.sample.SAMPLE_NOW`; nothing in it
+    happens later. So the demo's clock starts there and runs on from the moment
+    it started, whatever the real date: the running month always has work in
+    progress and the months before are complete. The first notice says so.
+    """
+    from fieldkpi.sample import SAMPLE_NOW
+
+    started = real_now()
+    role = login or "lead"
+    if role in DEMO_ROLES:
+        login = store.scalar(
+            "SELECT login FROM staff WHERE role = ? AND branch = ? AND login IS NOT NULL "
+            "ORDER BY code LIMIT 1",
+            (role, DEMO_BRANCH),
+        )
+    notice = _(
+        "Demo: the clock runs from {now}, the day the sample data was made, whatever today "
+        "is; nothing is saved to sample.db. Other people: fieldkpi demo --as rep, engineer, "
+        "lead or admin (logins in the README)."
+    ).format(now=SAMPLE_NOW.strftime("%Y-%m-%d %H:%M"))
+    return _app(store, login, now=lambda: SAMPLE_NOW + (real_now() - started), notice=notice)
+
+
 def _run_app(store, login: str) -> int:
+    return _ran(_app(store, login))
+
+
+def _ran(app) -> int:
+    """Run the TUI; a crash shown as a traceback is not a success."""
+    app.run()
+    return app.return_code or 0
+
+
+def _app(store, login: str, *, now: Callable[[], datetime] | None = None, notice: str = ""):
+    """The TUI signed in as ``login``; a bad login or scheme file is bad input (exit 2)."""
     from storage.people import staff_by_login
 
     user = staff_by_login(store, login)
@@ -671,7 +722,8 @@ def _run_app(store, login: str) -> int:
                 "fieldkpi import staff.csv"
             ).format(login=login)
         )
-    if user.left_on is not None and user.left_on < date.today():
+    today = (now or datetime.now)().date()
+    if user.left_on is not None and user.left_on < today:
         raise UserError(
             _("{name} ({login}) left on {day} and can no longer sign in").format(
                 name=user.name, login=login, day=user.left_on.isoformat()
@@ -681,9 +733,7 @@ def _run_app(store, login: str) -> int:
 
     scheme_for = scheme_loader(store)
     scheme_for(user.branch)  # a broken scheme file is reported here (exit 2), not in the TUI
-    app = FieldKpiApp(store, user, scheme_for=scheme_for)
-    app.run()
-    return app.return_code or 0  # a crash shown as a traceback is not a success
+    return FieldKpiApp(store, user, now=now, scheme_for=scheme_for, notice=notice)
 
 
 if __name__ == "__main__":

@@ -14,22 +14,15 @@ from fractions import Fraction
 from typing import Any
 
 from fieldkpi.i18n import _
-from fieldkpi.kpi import round_half_up
 from fieldkpi.measures import measure
+from fieldkpi.numbers import MINUS, percent, points
 from fieldkpi.ranking import KpiResult, RankRow
 from fieldkpi.scheme import Kpi
 
-MINUS = "−"
 
-
-def number(value: Fraction | Decimal | int, places: int = 2) -> str:
-    """A number as screens show it: rounded half-up, with the one minus sign."""
-    text = str(round_half_up(value, places)) if not isinstance(value, int) else str(value)
-    return MINUS + text[1:] if text.startswith("-") else text
-
-
-def percent(value: Fraction | Decimal) -> str:
-    return number(Fraction(value) * 100, 2) + "%"
+def number(value: Fraction | Decimal | int) -> str:
+    """A number as screens show it: a whole count as is, anything else to 2 places."""
+    return str(value) if isinstance(value, int) else points(value)
 
 
 def shown(kpi: Kpi, value: Fraction | Decimal | None) -> str:
@@ -41,7 +34,7 @@ def shown(kpi: Kpi, value: Fraction | Decimal | None) -> str:
         return percent(value)
     if kind == "count" and Fraction(value).denominator == 1:
         return str(int(value))
-    return number(value, 2)
+    return number(value)
 
 
 def _no_data(flag: str) -> str:
@@ -115,7 +108,7 @@ def kpi_line(row: RankRow, kpi_id: str) -> str:
                 label=label, value=value, points=points
             )
         return _(
-            "{label} {value}: rank {rank} of {n} → {max} × ({n} − {rank}) / ({n} − 1)"
+            "{label} {value}: rank {rank} of {n} → {max} × ({n} - {rank}) / ({n} - 1)"
             " = {points} points"
         ).format(label=label, value=value, rank=rank, n=n, max=number(s["max"]), points=points)
     if kpi.method == "bands":
@@ -146,7 +139,7 @@ def kpi_line(row: RankRow, kpi_id: str) -> str:
         )
     if kpi.method == "linear":
         return _(
-            "{label} {value}: {at} + ({value_only} − {target}) / {unit} × {per_unit},"
+            "{label} {value}: {at} + ({value_only} - {target}) / {unit} × {per_unit},"
             " within {low} … {high} = {points} points"
         ).format(
             label=label,

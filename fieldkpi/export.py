@@ -112,7 +112,7 @@ EXTRA = (
 )
 
 
-def kpi_columns(kpi: Kpi) -> list[Column]:
+def columns_of_kpi(kpi: Kpi) -> list[Column]:
     """A KPI's columns: the counts an export shows, the measured value, the points."""
     spec = measure(kpi.measure)
     parts = [Column(part, WHOLE, _kpi_part(kpi.id, part), kpi, part) for part in spec.columns]
@@ -133,7 +133,7 @@ def columns_for(rows: Iterable[RankRow]) -> list[Column]:
             continue
         seen_schemes.add((row.scheme.name, row.role))
         for kpi in row.scheme.kpis_of(row.role):
-            for column in kpi_columns(kpi):
+            for column in columns_of_kpi(kpi):
                 kpis.setdefault(column.name, column)
             flag = measure(kpi.measure).flag
             if flag:

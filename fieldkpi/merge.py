@@ -35,7 +35,8 @@ from fieldkpi.export import FORMULA_START, HEAD, TEXT, neutralise
 from fieldkpi.figures import RANKED_ROLES
 from fieldkpi.i18n import N_, _
 from fieldkpi.period import STAMP, Period
-from fieldkpi.table import role_label, signed, yuan
+from fieldkpi.numbers import DASH, yuan
+from fieldkpi.table import role_label
 
 # The columns every export has, whatever its scheme: they place a row and say what it earned.
 REQUIRED = (*(c.name for c in HEAD), "total", "reward")
@@ -407,8 +408,8 @@ def render(rows: Iterable[MergedRow], fmt: str, *, color: bool = False, width: i
                         row.rank,
                         row.staff_code,
                         row.name,
-                        *(signed(row.cells.get(c) or "—") for c in points),
-                        signed(row.total),
+                        *(row.cells.get(c) or DASH for c in points),
+                        row.total,
                         yuan(Decimal(row.reward)),
                     )
                 )

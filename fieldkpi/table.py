@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from fieldkpi.i18n import _
-from fieldkpi.kpi import round_half_up
+from fieldkpi.numbers import DASH, points, yuan
 from fieldkpi.period import Judgement, stamp
 from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.ranking import RankRow
@@ -26,30 +26,15 @@ from fieldkpi.ranking import RankRow
 NO_DATA = "○"
 FIRST_MONTH = "*"
 FORFEITED = "ⓩ"
-MINUS = "−"
 
 
 def role_label(role: str) -> str:
     return {"rep": _("Customer-service reps"), "engineer": _("Field engineers")}[role]
 
 
-def signed(value) -> str:
-    """A number with the one minus sign every screen and table uses."""
-    text = str(value)
-    return MINUS + text[1:] if text.startswith("-") else text
-
-
-def yuan(value) -> str:
-    """Yuan as the table shows them: +¥200, −¥50, — for none."""
-    amount = round_half_up(value)
-    if amount == amount.to_integral_value():
-        amount = int(amount)
-    return "—" if not amount else f"{'+' if amount > 0 else MINUS}¥{abs(amount)}"
-
-
 def _points(row: RankRow, kpi_id: str) -> Text:
     result = row.kpi(kpi_id)
-    text = signed(round_half_up(result.points))
+    text = points(result.points)
     if result.flag:
         return Text(f"{text} {NO_DATA}", style="dim")
     if result.first_month:
@@ -115,19 +100,19 @@ def render_table(
         table.add_column(_("Reward"), justify="right")
         for row in group:
             net = row.bonuses - row.deductions
-            total = Text(signed(row.total))
+            total = Text(points(row.total))
             if row.zeroed:
-                total = Text(f"{signed(row.total)} {FORFEITED}", style="red")
+                total = Text(f"{points(row.total)} {FORFEITED}", style="red")
             cells = [
                 Text(str(row.rank)),
                 plain(row.staff_code, CELL_WIDTH),
                 plain(row.name, CELL_WIDTH),
                 *(_points(row, k.id) for k in kpis),
-                Text(f"{'+' if net > 0 else ''}{signed(round_half_up(net))}" if net else "—"),
+                Text(f"{'+' if net > 0 else ''}{points(net)}" if net else DASH),
                 total,
             ]
             if graded:
-                cells.append(Text(str(row.grade) if row.grade else "—"))
+                cells.append(plain(str(row.grade)) if row.grade else Text(DASH))
             style = "green" if row.reward > 0 else "red" if row.reward < 0 else ""
             cells.append(Text(yuan(row.reward), style=style))
             table.add_row(*cells)

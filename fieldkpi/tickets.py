@@ -62,6 +62,7 @@ def step_label(step: str) -> str:
         "report_problem": _("report engineer problem"),
         "deduction": _("deduction"),
         "correct_deduction": _("correct deduction"),
+        "import": _("imported"),  # a change made by a CSV import
     }
     return labels.get(step, step)
 

@@ -27,6 +27,7 @@ APP, QUEUE, TICKET, FORM, PICKER, HELP = "app", "queue", "ticket", "form", "pick
 CONFIRM = "confirm"
 RANKINGS, FACTS, FIGURES, STAFF = "rankings", "facts", "figures", "staff"
 EVENTS = "events"
+TREND = "trend"
 TICKET_SCREENS = frozenset({QUEUE, TICKET})
 MONTH_SCREENS = frozenset({RANKINGS, FIGURES})
 NAV_SCREENS = frozenset({QUEUE, RANKINGS, FIGURES, STAFF, EVENTS})  # the screens one moves between
@@ -119,7 +120,10 @@ ACTIONS: tuple[UiAction, ...] = (
         "queue.search",
         "slash",
         N_("Search"),
-        N_("Search by ticket code, phone or customer name (closed tickets too)"),
+        N_(
+            "Search by ticket code, phone, the last 4 digits of a phone or customer name "
+            "(closed tickets too)"
+        ),
         frozenset({QUEUE}),
         action="focus_search",
         show=False,
@@ -188,6 +192,16 @@ ACTIONS: tuple[UiAction, ...] = (
         MONTH_SCREENS,
         action="type_month",
         show=False,
+        priority=True,  # the keys typed after it go into the box, however fast
+    ),
+    UiAction(
+        "month.leave",
+        "escape",
+        N_("Leave the month"),
+        N_("Leave the month box without changing the month"),
+        MONTH_SCREENS,
+        action="leave_month",
+        show=False,
     ),
     UiAction(
         "view.tab",
@@ -205,6 +219,14 @@ ACTIONS: tuple[UiAction, ...] = (
         frozenset({RANKINGS}),
         action="drill",
         key_display="⏎",
+    ),
+    UiAction(
+        "rankings.trend",
+        "r",
+        N_("Trend"),
+        N_("The last 12 months of the person under the cursor, each KPI, and the branch's average"),
+        frozenset({RANKINGS}),
+        action="trend",
     ),
     UiAction(
         "rankings.export",
@@ -243,7 +265,7 @@ ACTIONS: tuple[UiAction, ...] = (
         "escape",
         N_("Back"),
         N_("Back to the rankings"),
-        frozenset({FACTS}),
+        frozenset({FACTS, TREND}),
         action="back",
         key_display="Esc",
     ),

@@ -31,6 +31,7 @@ from screens.my_figures import MyFiguresScreen
 from screens.queue import QueueScreen
 from screens.rankings import RankingsScreen
 from screens.staff_admin import StaffAdminScreen
+from screens.ticket_lists import CARDS_BELOW as PHONE_BELOW
 from storage.db import Store
 
 # Textual's own command-palette entries (App.get_system_commands), translated when shown.
@@ -90,7 +91,12 @@ class FieldKpiApp(App):
     TITLE = "fieldkpi"
     BINDINGS = actions.bindings(actions.APP)
     COMMANDS = App.COMMANDS | {actions.ActionCommands}
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (110, "-wide")]
+    # -phone: a phone held upright (about 46 columns): bars stack what would be cut.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+        (0, "-phone"),
+        (PHONE_BELOW, "-narrow"),
+        (110, "-wide"),
+    ]
     REFRESH_SECONDS = 1.5  # how often to ask SQLite whether someone else saved
 
     def __init__(
@@ -101,7 +107,9 @@ class FieldKpiApp(App):
         now: Callable[[], datetime] | None = None,
         keymap: Mapping[str, str] | None = None,
         scheme_for: Callable[[str], Scheme] | None = None,
+        notice: str = "",
     ) -> None:
+        """``notice``: told once on opening (the demo says which clock it runs on)."""
         super().__init__()
         actions.translate_bindings(self, actions.APP)
         self.store = store
@@ -109,6 +117,7 @@ class FieldKpiApp(App):
         self._now = now
         self.scheme_for = scheme_for or (lambda _branch: default_scheme())
         self.keymap = dict(keymap or {})
+        self.notice = notice
         self._data_version: int | None = None
 
     def now(self) -> datetime:
@@ -116,14 +125,25 @@ class FieldKpiApp(App):
         return (self._now() if self._now else datetime.now()).replace(microsecond=0)
 
     def on_mount(self) -> None:
-        user = self.user
-        role = labels.label(labels.ROLE, user.role)
-        self.sub_title = plain(f"{user.name} · {role} · {user.branch}").plain
+        self._name_in_header()
         if self.keymap:
             self.set_keymap(self.keymap)
-        self.push_screen(first_screen(user))
+        self.push_screen(first_screen(self.user))
+        if self.notice:
+            self.notify(self.notice, markup=False, timeout=20)
         self.check_for_changes()
         self.set_interval(self.REFRESH_SECONDS, self.check_for_changes)
+
+    def on_resize(self) -> None:
+        self._name_in_header()
+
+    def _name_in_header(self) -> None:
+        """Who is signed in; on a phone just the name, so that the screen's title is not cut."""
+        user = self.user
+        role = labels.label(labels.ROLE, user.role)
+        wide = self.size.width >= PHONE_BELOW
+        title = f"{user.name} · {role} · {user.branch}" if wide else user.name
+        self.sub_title = plain(title).plain
 
     def check_for_changes(self) -> None:
         """Ask for ``PRAGMA data_version`` unless the last question is still waiting.

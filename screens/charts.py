@@ -3,23 +3,26 @@
 One line per bucket: its name, a bar as long as its count (plain Rich text,
 so it reads the same over any SSH terminal), the count and the points the
 bucket adds to the timeliness sum. The colours are the queue's age colours.
+The bars take what width is left, so the counts and points are never cut.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
 
+from fieldkpi.buckets import BUCKETS as BUCKET_NAMES
 from fieldkpi.buckets import DAY_BUCKETS, BucketTotal
 from fieldkpi.i18n import _
 from screens.labels import N_
 from screens.numbers import signed
 
 BAR_WIDTH = 24  # cells of the longest bar
+BAR_MIN = 4  # on the narrowest screen
 BAR = "█"
 BAR_STYLES = {
     **dict.fromkeys(("d1", "d2", "d3"), "green"),
@@ -43,39 +46,43 @@ def bar_length(count: int, most: int, width: int = BAR_WIDTH) -> int:
     return max(1, round(count * width / most))
 
 
-def bucket_chart(buckets: Sequence[BucketTotal], width: int = BAR_WIDTH) -> RenderableType:
-    most = max((b.count for b in buckets), default=0)
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(no_wrap=True)  # bucket
-    grid.add_column(no_wrap=True, width=width)  # bar
-    grid.add_column(justify="right", no_wrap=True)  # count
-    grid.add_column(justify="right", no_wrap=True)  # points
-    grid.add_row(
-        Text(_("Bucket"), style="bold"),
-        Text(""),
-        Text(_("Tickets"), style="bold"),
-        Text(_("Points"), style="bold"),
-    )
-    for bucket in buckets:
-        bar = Text(BAR * bar_length(bucket.count, most, width), style=BAR_STYLES[bucket.bucket])
+def bucket_chart(buckets: Sequence[BucketTotal]) -> RenderableType:
+    """The chart, its bars as long as the width it is drawn in allows (up to ``BAR_WIDTH``)."""
+    return _BucketChart(list(buckets))
+
+
+class _BucketChart:
+    """A Rich renderable: on a phone held upright the bars shorten, the counts and points stay."""
+
+    def __init__(self, buckets: list[BucketTotal]) -> None:
+        self.buckets = buckets
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        heads = (_("Bucket"), _("Tickets"), _("Points"))
+        label = max(cell_len(text) for text in [heads[0], *map(bucket_label, BUCKET_NAMES)])
+        others = label + cell_len(heads[1]) + cell_len(heads[2]) + 3  # and the gaps
+        width = max(BAR_MIN, min(BAR_WIDTH, options.max_width - others))
+        yield self.grid(width)
+
+    def grid(self, width: int) -> Table:
+        most = max((b.count for b in self.buckets), default=0)
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)  # bucket
+        grid.add_column(no_wrap=True, width=width)  # bar
+        grid.add_column(justify="right", no_wrap=True)  # count
+        grid.add_column(justify="right", no_wrap=True)  # points
         grid.add_row(
-            bucket_label(bucket.bucket),
-            bar,
-            str(bucket.count),
-            signed(bucket.points) if bucket.count else "",
+            Text(_("Bucket"), style="bold"),
+            Text(""),
+            Text(_("Tickets"), style="bold"),
+            Text(_("Points"), style="bold"),
         )
-    return grid
-
-
-class BucketChart(Static):
-    """The chart as a widget; ``show()`` replaces the buckets drawn."""
-
-    DEFAULT_CSS = """
-    BucketChart {
-        height: auto;
-        padding: 0 1;
-    }
-    """
-
-    def show(self, buckets: Sequence[BucketTotal]) -> None:
-        self.update(bucket_chart(buckets))
+        for bucket in self.buckets:
+            length = bar_length(bucket.count, most, width)
+            grid.add_row(
+                bucket_label(bucket.bucket),
+                Text(BAR * length, style=BAR_STYLES[bucket.bucket]),
+                str(bucket.count),
+                signed(bucket.points) if bucket.count else "",
+            )
+        return grid

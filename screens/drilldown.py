@@ -14,26 +14,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rich.console import Group, RenderableType
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 
-from fieldkpi.i18n import _
+from fieldkpi.explain import kpi_line, total_line
+from fieldkpi.i18n import _, ngettext
+from fieldkpi.kpi_columns import facts_tab
 from fieldkpi.period import Period, stamp
 from fieldkpi.plain import PlainTable, plain
 from fieldkpi.ranking import RankRow
+from fieldkpi.scheme import Scheme
 from screens import actions, labels
 from screens.charts import bucket_chart, bucket_label
+from screens.footer import KeyFooter
 from screens.labels import N_
 from screens.loading import reader
 from screens.messages import Loaded, LoadFailed
 from screens.months import next_tab
-from screens.numbers import moment, points, rate, signed, yuan
+from screens.numbers import DASH, moment, percent, points, signed, yuan
+from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus
 from storage.closing import MonthBasis, month_basis
 from storage.drilldown import (
     DeductionFacts,
@@ -69,8 +73,10 @@ ACTION_KINDS = {
 }
 
 
-def tabs_for(role: str) -> list[str]:
-    return [tab for tab in TABS if role == "rep" or tab not in REP_ONLY]
+def tabs_for(row: RankRow) -> list[str]:
+    """The tabs of the facts the row's KPIs counted, and the events (always)."""
+    used = {facts_tab(row.spec(k.id)) for k in row.kpis} | {"deductions"}
+    return [tab for tab in TABS if tab in used and (row.role == "rep" or tab not in REP_ONLY)]
 
 
 @dataclass(frozen=True)
@@ -102,7 +108,7 @@ def read_facts(app: Any, row: RankRow) -> PersonFacts:
 
 
 def facts_table(*headings: str, right: tuple[int, ...] = ()) -> Table:
-    """A table of facts; its text cells (codes, names, notes) are plain text, never markup."""
+    """A small table of facts that name no ticket (actions per kind, per day)."""
     table = PlainTable(box=None, padding=(0, 1), show_edge=False, header_style="bold")
     for i, heading in enumerate(headings):
         table.add_column(
@@ -111,68 +117,91 @@ def facts_table(*headings: str, right: tuple[int, ...] = ()) -> Table:
     return table
 
 
-def timeliness_view(facts: TimelinessFacts) -> RenderableType:
+def timeliness_view(facts: TimelinessFacts) -> list[Block]:
     """The chart, then every counted ticket under its bucket with its points."""
-    summary = _("{orders} orders, {points} points → timeliness {timeliness}").format(
-        orders=facts.orders, points=points(facts.points), timeliness=points(facts.timeliness)
-    )
-    # The numbers first: at 80 columns the times may wrap, the points must not.
-    tickets = facts_table(
-        _("Bucket"), _("Ticket"), _("Points"), _("Day"), _("Received"), _("Completed"),
-        right=(2, 3),
-    )  # fmt: skip
-    for bucket in facts.buckets:
-        for ticket in bucket.tickets:
-            tickets.add_row(
-                bucket_label(bucket.bucket),
-                ticket.code,
-                signed(ticket.points),
-                "" if ticket.day is None else str(ticket.day),
-                moment(ticket.received_at),
-                moment(ticket.completed_at) if ticket.completed_at else _("open"),
-            )
+    summary = ngettext(
+        "{orders} order, {points} points → timeliness {timeliness}",
+        "{orders} orders, {points} points → timeliness {timeliness}",
+        facts.orders,
+    ).format(orders=facts.orders, points=points(facts.points), timeliness=points(facts.timeliness))
     if not facts.orders:
-        return Group(Text(summary), Text(_("No tickets completed or overdue this month.")))
-    return Group(Text(summary), Text(""), bucket_chart(facts.buckets), Text(""), tickets)
+        return [Text(summary + "\n" + _("No tickets completed or overdue this month."))]
+    # The numbers first; the day of completion is the bucket's, but for one past 7 days.
+    tickets = TicketLines(
+        (_("Bucket"), _("Ticket"), _("Points"), _("Received"), _("Completed")),
+        [
+            (
+                ticket.code,
+                (
+                    bucket_label(bucket.bucket)
+                    if bucket.bucket != "late"
+                    else _("{bucket}: day {day}").format(
+                        bucket=bucket_label(bucket.bucket), day=ticket.day
+                    ),
+                    ticket.code,
+                    signed(ticket.points),
+                    moment(ticket.received_at),
+                    moment(ticket.completed_at) if ticket.completed_at else _("open"),
+                ),
+            )
+            for bucket in facts.buckets
+            for ticket in bucket.tickets
+        ],
+        right=(2,),
+    )
+    return [Group(Text(summary), Text(""), bucket_chart(facts.buckets), Text("")), tickets]
 
 
-def callbacks_view(facts: SatisfactionFacts, min_rating: int) -> RenderableType:
-    summary = _(
-        "{satisfied} of {rated} callbacks satisfied (rated {min} or more) → satisfaction {rate}"
+def callbacks_view(facts: SatisfactionFacts, min_rating: int) -> list[Block]:
+    summary = ngettext(
+        "{satisfied} of {rated} callback satisfied (rated {min} or more) → satisfaction {rate}",
+        "{satisfied} of {rated} callbacks satisfied (rated {min} or more) → satisfaction {rate}",
+        facts.rated,
     ).format(
         satisfied=facts.satisfied,
         rated=facts.rated,
         min=min_rating,
-        rate=rate(facts.satisfaction),
+        rate=percent(facts.satisfaction),
     )
-    table = facts_table(_("Callback"), _("Ticket"), _("Rating"), _("Satisfied"), _("Comment"))
-    for callback in facts.callbacks:
-        table.add_row(
-            moment(callback.callback_at),
-            callback.ticket,
-            "★" * callback.rating + f" {callback.rating}",
-            "✓" if callback.satisfied else "—",
-            plain(callback.note),
-        )
     if not facts.callbacks:
-        return Text(summary + "\n" + _("No callbacks this month."))
-    return Group(Text(summary), Text(""), table)
+        return [Text(summary + "\n" + _("No callbacks this month."))]
+    callbacks = TicketLines(
+        (_("Callback"), _("Ticket"), _("Rating"), _("Satisfied"), _("Comment")),
+        [
+            (
+                callback.ticket,
+                (
+                    moment(callback.callback_at),
+                    callback.ticket,
+                    "★" * callback.rating + f" {callback.rating}",
+                    "✓" if callback.satisfied else DASH,
+                    plain(callback.note),
+                ),
+            )
+            for callback in facts.callbacks
+        ],
+    )
+    return [Text(summary), callbacks]
 
 
-def workload_view(facts: WorkloadFacts, first_month_points: Any) -> RenderableType:
+def workload_view(facts: WorkloadFacts, first_month_points: Any) -> list[Block]:
     days_from = (
         _("attendance record")
         if facts.attendance_days is not None
         else _("days with actions: no attendance record")
     )
     lines = [
-        _("{workload} actions over {days} days ({days_from}) → {daily} a day").format(
+        ngettext(
+            "{workload} actions over {days} day ({days_from}) → {daily} a day",
+            "{workload} actions over {days} days ({days_from}) → {daily} a day",
+            facts.days,
+        ).format(
             workload=facts.workload, days=facts.days, days_from=days_from, daily=points(facts.daily)
         ),
         _("The branch's highest this year: {max} a day{whose} → saturation {saturation}").format(
             max=points(facts.annual_max),
             whose=_whose(facts),
-            saturation=rate(facts.saturation),
+            saturation=percent(facts.saturation),
         ),
     ]
     if facts.first_month:
@@ -187,7 +216,7 @@ def workload_view(facts: WorkloadFacts, first_month_points: Any) -> RenderableTy
     days = facts_table(_("Date"), _("Actions"), right=(1,))
     for day, count in facts.per_day:
         days.add_row(day.isoformat(), str(count))
-    return Group(plain("\n".join(lines)), Text(""), kinds, Text(""), days)
+    return [Group(plain("\n".join(lines)), Text(""), kinds, Text(""), days)]
 
 
 def _whose(facts: WorkloadFacts) -> str:
@@ -198,54 +227,85 @@ def _whose(facts: WorkloadFacts) -> str:
     return f" ({facts.annual_max_month}, {facts.annual_max_name})"
 
 
-def feedback_view(facts: FeedbackFacts) -> RenderableType:
-    summary = _("{points} problem points over {visits} on-site visits → rate {rate}").format(
-        points=points(facts.problem_points), visits=len(facts.visits), rate=rate(facts.rate)
+def feedback_view(facts: FeedbackFacts) -> list[Block]:
+    summary = ngettext(
+        "{points} problem points over {visits} on-site visit → rate {rate}",
+        "{points} problem points over {visits} on-site visits → rate {rate}",
+        len(facts.visits),
+    ).format(
+        points=points(facts.problem_points), visits=len(facts.visits), rate=percent(facts.rate)
     )
-    problems = facts_table(
-        _("Reported"), _("Engineer"), _("Ticket"), _("Points"), _("Note"), right=(3,)
-    )
-    for report in facts.problems:
-        problems.add_row(
-            moment(report.at),
-            report.engineer_name,
-            report.ticket or "—",
-            points(report.points),
-            plain(report.note),
+    blocks: list[Block] = [Text(summary)]
+    if facts.problems:
+        problems = TicketLines(
+            (_("Reported"), _("Engineer"), _("Ticket"), _("Points"), _("Note")),
+            [
+                (
+                    report.ticket,
+                    (
+                        moment(report.at),
+                        plain(report.engineer_name),
+                        report.ticket or DASH,
+                        points(report.points),
+                        plain(report.note),
+                    ),
+                )
+                for report in facts.problems
+            ],
+            right=(3,),
         )
-    visits = facts_table(_("Visit"), _("Ticket"), _("Kind"))
-    for visit in facts.visits:
-        visits.add_row(moment(visit.at), visit.ticket, labels.label(labels.KIND, visit.kind))
-    parts: list[RenderableType] = [Text(summary), Text("")]
-    parts += [Text(_("Problem reports"), style="bold"), problems] if facts.problems else []
-    parts += [Text(""), Text(_("On-site visits"), style="bold"), visits] if facts.visits else []
-    return Group(*parts)
+        blocks += [Text("\n" + _("Problem reports"), style="bold"), problems]
+    if facts.visits:
+        visits = TicketLines(
+            (_("Visit"), _("Ticket"), _("Kind")),
+            [
+                (
+                    visit.ticket,
+                    (moment(visit.at), visit.ticket, labels.label(labels.KIND, visit.kind)),
+                )
+                for visit in facts.visits
+            ],
+        )
+        blocks += [Text("\n" + _("On-site visits"), style="bold"), visits]
+    return blocks
 
 
-def deductions_view(facts: DeductionFacts) -> RenderableType:
-    summary = _("{n} events, {points} points off").format(
-        n=len(facts.events), points=points(facts.points)
-    )
+def first_month(scheme: Scheme) -> Any:
+    """The fixed workload points of a rep's first month (首月计20分), if the scheme has them."""
+    workload = scheme.kpi("rep", "workload")
+    return workload.first_month if workload else None
+
+
+def deductions_view(facts: DeductionFacts, scheme: Scheme) -> list[Block]:
+    summary = ngettext(
+        "{n} event, {points} points off", "{n} events, {points} points off", len(facts.events)
+    ).format(n=len(facts.events), points=points(facts.points))
     if facts.zeroed:
         summary += " · " + _("a media complaint zeroes the month's total")
-    table = facts_table(
-        _("When"), _("Kind"), _("Points"), _("Ticket"), _("Note"), _("Recorded by"), right=(2,)
-    )
+    if not facts.events:
+        return [Text(summary)]
+    lines = []
     for event in facts.events:
-        by = labels.label(labels.RECORDER, event.recorded_by_name) or "—"
+        by = labels.label(labels.RECORDER, event.recorded_by_name) or DASH
         if event.recorded_by and event.recorded_by_name != event.recorded_by:
             by = f"{event.recorded_by_name} ({event.recorded_by})"
-        table.add_row(
+        cells = (
             moment(event.at),
-            labels.label(labels.DEDUCTION, event.kind),
+            kind_label(scheme, event.kind),
             _("zeroes total") if event.zeroes else signed(-event.points),
-            event.ticket or "—",
+            event.ticket or DASH,
             plain(event.note),
-            by,
+            plain(by),
         )
-    if not facts.events:
-        return Text(summary)
-    return Group(Text(summary), Text(""), table)
+        lines.append((event.ticket, cells))
+    headings = (_("When"), _("Kind"), _("Points"), _("Ticket"), _("Note"), _("Recorded by"))
+    return [Text(summary), TicketLines(headings, lines, right=(2,))]
+
+
+def kind_label(scheme: Scheme, kind: str) -> str:
+    """An adjustment kind as the scheme names it (its code, for a kind it no longer has)."""
+    adjustment = scheme.adjustments.get(kind)
+    return str(adjustment.label) if adjustment else kind
 
 
 def basis_text(basis: MonthBasis, changed: bool) -> str:
@@ -261,38 +321,19 @@ def basis_text(basis: MonthBasis, changed: bool) -> str:
     return text + "\n" + _(LATE_DATA) if changed else text
 
 
-# What the ranking made of each tab's facts: (text, value field and its format, points field).
-_IN_THE_RANKING = {
-    "timeliness": (
-        N_("In the ranking: timeliness {value}, {points} points"),
-        "timeliness", points, "timeliness_points",
-    ),
-    "satisfaction": (
-        N_("In the ranking: satisfaction {value}, {points} points"),
-        "satisfaction", rate, "satisfaction_points",
-    ),
-    "workload": (
-        N_("In the ranking: saturation {value}, {points} points"),
-        "saturation", rate, "workload_points",
-    ),
-    "feedback": (
-        N_("In the ranking: feedback rate {value}, {points} points"),
-        "feedback_rate", rate, "feedback_points",
-    ),
-    "deductions": (N_("In the ranking: {points} points off"), "deductions", points, "deductions"),
-}  # fmt: skip
+def ranking_lines(tab: str, row: RankRow) -> str:
+    """The row's own arithmetic for the KPIs this tab shows the facts of, to check them against.
+
+    The adjustments tab ends with the total, the sum of every point.
+    """
+    lines = [kpi_line(row, k.id) for k in row.kpis if facts_tab(row.spec(k.id)) == tab]
+    if tab == "deductions":
+        lines.append(total_line(row))
+    return "\n".join(lines)
 
 
-def _ranking_line(kind: str, row: RankRow) -> str:
-    """The row's own numbers for this tab, to check the facts against."""
-    text, value, shown, points_field = _IN_THE_RANKING[kind]
-    return _(text).format(
-        value=shown(getattr(row, value)), points=points(getattr(row, points_field))
-    )
-
-
-class DrilldownScreen(actions.ScopedKeys, Screen):
-    """One person's month, a tab per KPI; Esc goes back to the rankings."""
+class DrilldownScreen(OpensTickets, actions.ScopedKeys, Screen):
+    """One person's month, a tab per KPI; Enter on a ticket opens it, Esc goes back."""
 
     ACTION_SCOPE = actions.FACTS
     CSS_PATH: ClassVar[list[str]] = ["months.tcss", "drilldown.tcss"]
@@ -302,7 +343,7 @@ class DrilldownScreen(actions.ScopedKeys, Screen):
         super().__init__()
         self.row = row
         self.changed = changed
-        self.tabs = tabs_for(row.role)
+        self.tabs = tabs_for(row)
         self.first_tab = tab if tab in self.tabs else self.tabs[0]
 
     def compose(self) -> ComposeResult:
@@ -310,9 +351,9 @@ class DrilldownScreen(actions.ScopedKeys, Screen):
         yield Static(self._heading(), id="facts-head")
         with TabbedContent(initial=self.first_tab):
             for tab in self.tabs:
-                with TabPane(_(TABS[tab]), id=tab), VerticalScroll(classes="facts-box"):
-                    yield Static(_("Loading…"), id=f"{tab}-facts")
-        yield Footer(compact=True)
+                with TabPane(_(TABS[tab]), id=tab), FactsPane(id=f"{tab}-facts"):
+                    yield Static(_("Loading…"))
+        yield KeyFooter()
 
     def _heading(self) -> Text:
         row = self.row
@@ -324,7 +365,7 @@ class DrilldownScreen(actions.ScopedKeys, Screen):
                     row.branch,
                     row.period,
                     _("rank {rank}").format(rank=row.rank),
-                    _("total {total}").format(total=row.total),
+                    _("total {total}").format(total=points(row.total)),
                     yuan(row.reward),
                 )
             )
@@ -337,30 +378,33 @@ class DrilldownScreen(actions.ScopedKeys, Screen):
 
     @on(TabbedContent.TabActivated)
     def _focus_tab(self) -> None:
-        """The visible tab's facts scroll with the arrow keys."""
+        """The visible tab's first ticket list takes the keys (or its facts, to scroll)."""
         tabs = self.query_one(TabbedContent)
-        box = tabs.query_one(f"#{tabs.active} .facts-box")
-        self.call_after_refresh(box.focus)
+        pane = tabs.query_one(f"#{tabs.active}-facts", FactsPane)
+        self.set_focus(facts_focus(pane), scroll_visible=False)  # the pane opens at its top
 
     @reader("facts")
     def _load(self) -> None:
         self.post_message(Loaded(0, read_facts(self.app, self.row)))
 
     @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
+    async def _loaded(self, message: Loaded) -> None:
         facts: PersonFacts = message.data
         row, scheme = self.row, facts.basis.scheme
         views = {
             "timeliness": lambda: timeliness_view(facts.timeliness),
-            "satisfaction": lambda: callbacks_view(facts.satisfaction, scheme.satisfied_min_rating),
-            "workload": lambda: workload_view(facts.workload, scheme.first_month_workload),
+            "satisfaction": lambda: callbacks_view(
+                facts.satisfaction, scheme.settings["satisfied_min_rating"]
+            ),
+            "workload": lambda: workload_view(facts.workload, first_month(scheme)),
             "feedback": lambda: feedback_view(facts.feedback),
-            "deductions": lambda: deductions_view(facts.deductions),
+            "deductions": lambda: deductions_view(facts.deductions, scheme),
         }
         basis_line = basis_text(facts.basis, self.changed)
         for tab in self.tabs:
-            head = Text(f"{_ranking_line(tab, row)}\n{basis_line}\n", style="bold")
-            self.query_one(f"#{tab}-facts", Static).update(Group(head, views[tab]()))
+            head = plain(f"{ranking_lines(tab, row)}\n{basis_line}\n", style="bold")
+            await self.query_one(f"#{tab}-facts", FactsPane).show([head, *views[tab]()])
+        self._focus_tab()
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:

@@ -21,7 +21,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static
+from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
 from fieldkpi.i18n import _
 from fieldkpi.limits import too_long
@@ -29,6 +29,7 @@ from fieldkpi.plain import plain
 from fieldkpi.tickets import status_label
 from screens import actions
 from screens.discard import DiscardScreen
+from screens.footer import KeyFooter
 from screens.labels import N_
 from screens.loading import reader
 from screens.messages import ChoicesLoaded, LoadFailed, Refused, Saved, TicketLoaded
@@ -171,7 +172,7 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
             with Horizontal(id="form-buttons"):
                 yield Button(_(self.SAVE_LABEL), id="save", variant="primary")
                 yield Button(_("Close"), id="close")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.code is not None and self.ticket is None:

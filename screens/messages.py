@@ -84,3 +84,19 @@ class Loaded(Message):
 
     request: int
     data: Any
+
+
+@dataclass
+class TrendLoaded(Message):
+    """The last months of a branch (``fieldkpi.trends.BranchMonth``) for request ``request``."""
+
+    request: int
+    months: list[Any]
+
+
+@dataclass
+class CallerLoaded(Message):
+    """The latest tickets with the phone typed in a new-ticket form (``storage.queue.QueueRow``)."""
+
+    phone: str
+    tickets: list[Any]

@@ -2,18 +2,28 @@
 
 The rankings and a person's own figures both start on the running month and
 go back from there; a month that has not begun has nothing to show.
+
+The month box always names the month on screen. A month typed and refused
+(not a month, or not begun yet) leaves the screen as it was, puts the shown
+month back in the box and says why beside it; applied or refused, the keys
+go back to the figures, so the next key is not typed into the box.
 """
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Label, TabbedContent, TabPane
 
 from fieldkpi.i18n import _
 from fieldkpi.period import Period
 from screens import actions
+from screens.labels import N_
+
+HINT = N_("[ ] earlier / later · g month")
 
 
 def next_tab(tabs: TabbedContent) -> None:
@@ -40,7 +50,7 @@ class MonthScreen(actions.ScopedKeys, Screen):
             id="month",
             compact=True,
         )
-        yield Label(_("[ ] earlier / later · g month"), classes="bar-hint")
+        yield Label(_(HINT), id="month-note", classes="bar-hint")
 
     def on_mount(self) -> None:
         self.show_month(Period.of(self.app.now()))
@@ -52,18 +62,35 @@ class MonthScreen(actions.ScopedKeys, Screen):
         """Show nothing of the month before while the new one loads (Enter must not open it)."""
         raise NotImplementedError
 
-    def rest_focus(self) -> None:
-        """Where the focus goes after a month is typed."""
+    def rest_widget(self) -> Widget:
+        """Where the keys go when they are not in the month box: the figures."""
         raise NotImplementedError
 
-    def show_month(self, period: Period) -> None:
+    def rest_focus(self) -> None:
+        """Give the keys back to the figures at once, before the next key is handled."""
+        self.set_focus(self.rest_widget(), scroll_visible=False)  # facts stay at their top
+
+    def show_month(self, period: Period) -> bool:
+        """Show ``period``; one that has not begun is refused (``False``): nothing changes."""
         if period > Period.of(self.app.now()):
-            self.notify(_("{month} has not begun yet.").format(month=period), severity="warning")
-            return
+            self.refuse_month(_("{month} has not begun yet.").format(month=period))
+            return False
         self.period = period
+        self._note(_(HINT))
         self.query_one("#month", Input).value = str(period)
         self.clear()
         self.reload()
+        return True
+
+    def refuse_month(self, reason: str) -> None:
+        """Say why beside the box, and put the month shown back in it."""
+        self._note(reason, refused=True)
+        self.query_one("#month", Input).value = str(self.period) if self.period else ""
+
+    def _note(self, text: str, *, refused: bool = False) -> None:
+        note = self.query_one("#month-note", Label)
+        note.update(Text(text))
+        note.set_class(refused, "-refused")
 
     def reload(self) -> None:
         self.request += 1
@@ -78,9 +105,18 @@ class MonthScreen(actions.ScopedKeys, Screen):
             self.show_month(self.period.shift(1))
 
     def action_type_month(self) -> None:
+        """Into the box at once (not after the next refresh): keys typed ahead land in it."""
         month = self.query_one("#month", Input)
-        month.focus()
+        self.set_focus(month)
         month.select_all()
+
+    def action_leave_month(self) -> None:
+        self.rest_focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_month":
+            return self.focused is self.query_one("#month", Input)
+        return True
 
     def action_refresh(self) -> None:
         self.reload()
@@ -90,14 +126,20 @@ class MonthScreen(actions.ScopedKeys, Screen):
 
     @on(Input.Submitted, "#month")
     def _month_typed(self, event: Input.Submitted) -> None:
+        """Enter in the box: the month typed is shown or refused, then the keys go back."""
         event.stop()
+        text = event.value
         try:
-            period = Period.parse(event.value)
+            period = Period.parse(text)
         except ValueError:
-            self.notify(
-                _("{text} is not a month like 2026-10.").format(text=event.value or "—"),
-                severity="warning",
-            )
-            return
-        self.show_month(period)
+            self.refuse_month(_("{text} is not a month like 2026-10.").format(text=text or "—"))
+        else:
+            self.show_month(period)
         self.rest_focus()
+
+    @on(Input.Blurred, "#month")
+    def _month_left(self, event: Input.Blurred) -> None:
+        """Left without Enter: the box names the month shown again."""
+        event.stop()
+        if self.period is not None:
+            event.input.value = str(self.period)

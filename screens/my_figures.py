@@ -1,9 +1,10 @@
 """A person's own month: timeliness as it stands, the buckets, what to fix first, their rank.
 
 Engineers start here, reps reach it by key. Everything on it is the person's
-own: their row of the ranking, how many are ranked, their tickets and
-callbacks — never another person's name, score or rank, nor a distance to
-the next rank up, which would tell that person's total (:mod:`fieldkpi.standing`).
+own: their row of the ranking (each KPI's points with the arithmetic behind
+them), how many are ranked, their tickets and callbacks — never another
+person's name, score or rank, nor a distance to the next rank up, which would
+tell that person's total (:mod:`fieldkpi.standing`).
 Storage answers only for the person signed in (:func:`storage.standings.own_standing`
 and :mod:`storage.drilldown` check it).
 """
@@ -13,26 +14,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.containers import Horizontal
+from textual.widget import Widget
+from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from fieldkpi.buckets import FixFirst
-from fieldkpi.i18n import _
+from fieldkpi.explain import kpi_line, total_line
+from fieldkpi.i18n import N_, _
 from fieldkpi.period import Period, stamp
 from fieldkpi.plain import plain
 from fieldkpi.scheme import Scheme
 from fieldkpi.standing import OwnStanding
+from fieldkpi.trends import TrendMonth
 from screens import actions
 from screens.charts import bucket_label
-from screens.drilldown import LATE_DATA, callbacks_view, facts_table, timeliness_view
+from screens.drilldown import LATE_DATA, callbacks_view, timeliness_view
+from screens.footer import KeyFooter
 from screens.loading import reader
 from screens.messages import DataChanged, Loaded, LoadFailed
 from screens.months import MonthScreen
-from screens.numbers import moment, points, rate, signed, yuan
+from screens.numbers import DASH, moment, points, signed, yuan
+from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus
+from screens.trend import TrendChart
 from storage.closing import MonthBasis, changed_since_closing, month_basis
 from storage.drilldown import (
     SatisfactionFacts,
@@ -42,6 +48,7 @@ from storage.drilldown import (
     timeliness_facts,
 )
 from storage.standings import own_standing
+from storage.trends import own_trend
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,7 @@ class OwnFigures:
     satisfaction: SatisfactionFacts
     fix_first: list[FixFirst] | None
     changed: bool  # closed, and the person's live figures differ from the frozen ones
+    trend: list[TrendMonth]  # the twelve months up to this one
 
 
 def read_own(app: Any, period: Period) -> OwnFigures:
@@ -74,6 +82,7 @@ def read_own(app: Any, period: Period) -> OwnFigures:
         if running
         else None,
         changed=closed and user.code in changed_since_closing(store, user.branch, period),
+        trend=own_trend(store, user, period, app.scheme_for, now),
     )
 
 
@@ -89,71 +98,65 @@ def status_line(figures: OwnFigures) -> str:
 
 
 def standing_lines(figures: OwnFigures) -> list[str]:
+    """Where the person stands, then one line per KPI: what was measured and the points it gave."""
     standing = figures.standing
     if standing is None:
         return [_("You are not ranked in {month}.").format(month=figures.period)]
     row = standing.row
     place = _("Rank {rank} of {ranked} · total {total} · reward {reward}").format(
-        rank=row.rank, ranked=standing.ranked, total=row.total, reward=yuan(row.reward)
+        rank=row.rank, ranked=standing.ranked, total=points(row.total), reward=yuan(row.reward)
     )
-    kpis = _("Timeliness {value} → {points} points · Satisfaction {rate} → {sat} points").format(
-        value=points(row.timeliness),
-        points=points(row.timeliness_points),
-        rate=rate(row.satisfaction),
-        sat=points(row.satisfaction_points),
-    )
-    if row.deductions:
-        kpis += " · " + _("Deductions −{points}").format(points=points(row.deductions))
-    lines = [place, kpis]
-    if row.role == "rep":
-        lines.append(
-            _(
-                "Feedback {rate} → {points} points · Workload {workload} actions, "
-                "saturation {saturation} → {wpoints} points"
-            ).format(
-                rate=rate(row.feedback_rate),
-                points=points(row.feedback_points),
-                workload=row.workload,
-                saturation=rate(row.saturation),
-                wpoints=points(row.workload_points),
-            )
-        )
-    if row.zeroed:
-        lines.append(_("A media complaint zeroes this month's total."))
-    return lines
+    return [place, *(kpi_line(row, k.id) for k in row.kpis), total_line(row)]
 
 
-def fix_first_view(entries: list[FixFirst] | None, scheme: Scheme) -> RenderableType:
+def fix_first_view(entries: list[FixFirst] | None, scheme: Scheme) -> list[Block]:
     """Open tickets, most urgent first: when each drops a bucket and the points that costs."""
     if entries is None:
-        return Text(_("Fix first is about the running month: press ] to come back to it."))
+        return [Text(_("Fix first is about the running month: press ] to come back to it."))]
     if not entries:
-        return Text(_("No open tickets: nothing is losing points."))
-    table = facts_table(
-        _("Ticket"), _("At stake"), _("Now"), _("Drops on"), _("To"), _("Received"), right=(1,)
+        return [Text(_("No open tickets: nothing is losing points."))]
+    tickets = TicketLines(
+        (_("Ticket"), _("At stake"), _("Now"), _("Drops on"), _("To"), _("Received")),
+        [
+            (
+                entry.ticket.code,
+                (
+                    entry.ticket.code,
+                    signed(entry.at_stake),
+                    f"{bucket_label(entry.bucket)} ({signed(entry.points)})",
+                    entry.drops_at.date().isoformat() if entry.drops_at else DASH,
+                    bucket_label(entry.next_bucket)
+                    if entry.next_bucket
+                    else _("completed: past 7 days"),
+                    moment(entry.ticket.received_at),
+                ),
+            )
+            for entry in entries
+        ],
+        right=(1,),
     )
-    for entry in entries:
-        table.add_row(
-            entry.ticket.code,
-            signed(entry.at_stake),
-            f"{bucket_label(entry.bucket)} ({signed(entry.points)})",
-            entry.drops_at.date().isoformat() if entry.drops_at else "—",
-            bucket_label(entry.next_bucket) if entry.next_bucket else _("completed: past 7 days"),
-            moment(entry.ticket.received_at),
-        )
     note = _(
         "Each midnight an open ticket waits, it drops to the next bucket; one open past "
         "{days} days at the month's end counts {points}."
-    ).format(days=scheme.open_days, points=signed(scheme.open_points))
-    return Group(Text(note), Text(""), table)
+    ).format(days=scheme.open_days, points=signed(scheme.settings["open_points"]))
+    return [Text(note + "\n"), tickets]
 
 
-class MyFiguresScreen(MonthScreen):
+class MyFiguresScreen(OpensTickets, MonthScreen):
+    """The person's month; Enter on a ticket of a list opens it, ``t`` goes through the tabs."""
+
     ACTION_SCOPE = actions.FIGURES
     CSS_PATH: ClassVar[list[str]] = ["months.tcss", "my_figures.tcss"]
+    TABS = (
+        ("timeliness", N_("Timeliness")),
+        ("fix-first", N_("Fix first")),
+        ("callbacks", N_("Callbacks")),
+        ("trend", N_("Trend")),
+    )
 
     def __init__(self) -> None:
         super().__init__()
+        self.figures: OwnFigures | None = None  # the month shown, once loaded
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -161,14 +164,10 @@ class MyFiguresScreen(MonthScreen):
             yield from self.compose_month()
         yield Static("", id="standing")
         with TabbedContent(initial="timeliness"):
-            for tab, title in (
-                ("timeliness", _("Timeliness")),
-                ("fix-first", _("Fix first")),
-                ("callbacks", _("Callbacks")),
-            ):
-                with TabPane(title, id=tab), VerticalScroll(classes="facts-box"):
-                    yield Static(_("Loading…"), id=f"{tab}-facts")
-        yield Footer(compact=True)
+            for tab, title in self.TABS:
+                with TabPane(_(title), id=tab), FactsPane(id=f"{tab}-facts"):
+                    yield Static(_("Loading…"))
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = _("My figures")
@@ -176,8 +175,9 @@ class MyFiguresScreen(MonthScreen):
         self.rest_focus()
 
     def clear(self) -> None:
-        for box in self.query("#standing, .facts-box Static").results(Static):
-            box.update(_("Loading…"))
+        self.query_one("#standing", Static).update(_("Loading…"))
+        for pane in self.query(FactsPane):
+            pane.show_loading()
 
     def load(self) -> None:
         self._load(self.request, self.period)
@@ -187,36 +187,43 @@ class MyFiguresScreen(MonthScreen):
         self.post_message(Loaded(request, read_own(self.app, period)))
 
     @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
+    async def _loaded(self, message: Loaded) -> None:
         if message.request != self.request:
             return
         figures: OwnFigures = message.data
-        head = Text(status_line(figures), style="bold")
+        self.figures = figures
+        head = plain(status_line(figures), style="bold")
         head.append("\n" + "\n".join(standing_lines(figures)), style="")
         self.query_one("#standing", Static).update(head)
         scheme = figures.basis.scheme
         views = {
             "timeliness": timeliness_view(figures.timeliness),
             "fix-first": fix_first_view(figures.fix_first, scheme),
-            "callbacks": callbacks_view(figures.satisfaction, scheme.satisfied_min_rating),
+            "callbacks": callbacks_view(
+                figures.satisfaction, scheme.settings["satisfied_min_rating"]
+            ),
+            "trend": [TrendChart(figures.trend, self.app.user.role)] if figures.trend else [],
         }
         for tab, view in views.items():
-            self.query_one(f"#{tab}-facts", Static).update(view)
+            await self.query_one(f"#{tab}-facts", FactsPane).show(view)
+        if self.focused is None or isinstance(self.focused, FactsPane):
+            self.rest_focus()
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
         """What could not be read is said where the figures would be (Ctrl+R tries again)."""
         message.stop()
-        for box in self.query("#standing, .facts-box Static").results(Static):
-            box.update(plain(message.message))
+        self.query_one("#standing", Static).update(plain(message.message))
         self.notify(message.message, severity="error")
 
     @on(DataChanged)
     def _someone_saved(self) -> None:
         self.reload()
 
-    @on(TabbedContent.TabActivated)
-    def rest_focus(self) -> None:
+    def rest_widget(self) -> Widget:
         tabs = self.query_one(TabbedContent)
-        box = tabs.query_one(f"#{tabs.active or 'timeliness'} .facts-box")
-        self.call_after_refresh(box.focus)
+        return facts_focus(tabs.query_one(f"#{tabs.active or 'timeliness'}-facts", FactsPane))
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        self.rest_focus()

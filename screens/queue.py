@@ -16,18 +16,20 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, DataTable, Header, Input, Select, Static
 
 from fieldkpi import access
 from fieldkpi.i18n import _
 from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.tickets import status_label
 from screens import actions, labels, tables
+from screens.footer import KeyFooter
 from screens.loading import reader
 from screens.messages import ChoicesLoaded, DataChanged, LoadFailed, QueueLoaded
 from screens.step_forms import BulkRedispatchForm
 from screens.ticket_detail import TicketDetailScreen
 from screens.ticket_form import NewTicketForm
+from screens.ticket_lists import CARDS_BELOW, card
 from screens.ticket_steps import Selected, TicketSteps
 from storage.migrations import TICKET_STATUSES
 from storage.people import branch_staff
@@ -63,8 +65,19 @@ def row_cells(row: QueueRow) -> tuple:
     )
 
 
+def card_cells(row: QueueRow) -> tuple:
+    """One ticket as a card on a phone: the line's cells, and the phone to call the customer."""
+    code, status, age, kind, customer, engineer, rep, address = row_cells(row)
+    return (code, status, age, kind, customer, row.phone or "", engineer, rep, address)
+
+
 class QueueTable(DataTable):
-    """The loaded part of the queue: ``tickets[i]`` is the ticket on line ``i``."""
+    """The loaded part of the queue: ``tickets[i]`` is the ticket on line ``i``.
+
+    Narrower than :data:`screens.ticket_lists.CARDS_BELOW` (a phone held
+    upright), each ticket is a card of its fields wrapped to the width, the
+    customer's phone and the whole address included.
+    """
 
     NEAR_END = 10  # ask for the next page when the cursor or view is this close to the end
 
@@ -85,10 +98,40 @@ class QueueTable(DataTable):
             _("Rep"),
             _("Address"),
         ]
+        self.card_labels = [*self.labels[:5], _("Phone"), *self.labels[5:]]
         self._widths: list[int] = []
+        self.cards = False
 
     def on_mount(self) -> None:
         tables.fill(self, self.labels, [])
+
+    @property
+    def _narrow(self) -> bool:
+        return 0 < self.size.width < CARDS_BELOW
+
+    def on_resize(self) -> None:
+        """Cards on a phone, columns on anything wider; cards wrap to the new width."""
+        if self.cards or self._narrow:
+            current = self.selected
+            self._lay_out(current.code if current else None)
+
+    def _lay_out(self, code: str | None) -> None:
+        """Every loaded ticket again, as cards or as columns, the cursor on ``code``."""
+        self.cards = self._narrow
+        self.show_header = not self.cards
+        if self.cards:
+            self.clear(columns=True)
+            inner = max(1, self.size.width - 2 * self.cell_padding - self.scrollbar_size_vertical)
+            self.add_column("", width=inner)
+            for row in self.tickets:
+                self.add_row(card(self.card_labels, card_cells(row), inner), height=None)
+        else:
+            cells = [row_cells(r) for r in self.tickets]
+            self._widths = tables.column_widths(self.labels, cells)
+            tables.fill(self, self.labels, cells, self._widths)
+        found = next((i for i, r in enumerate(self.tickets) if r.code == code), None)
+        if found is not None:
+            self.move_cursor(row=found, animate=False)
 
     @property
     def selected(self) -> QueueRow | None:
@@ -102,6 +145,11 @@ class QueueTable(DataTable):
         reload) lays the table out again.
         """
         self.more = more
+        if self.cards or self._narrow:
+            current = self.selected
+            self.tickets = [*self.tickets, *rows] if append else list(rows)
+            self._lay_out(select or (current.code if current else None))
+            return
         cells = [row_cells(r) for r in rows]
         widths = tables.column_widths(self.labels, cells, self._widths if append else ())
         if append and widths == self._widths:
@@ -168,7 +216,7 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
         user = self.app.user
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder=_("/ code, phone, name"), id="search", compact=True)
+            yield Input(placeholder=_("/ code, phone, last 4, name"), id="search", compact=True)
             statuses = [(status_label(s), s) for s in TICKET_STATUSES]
             yield Select(
                 [(_("open"), OPEN), *statuses, (_("all"), ALL)],
@@ -186,7 +234,7 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
                 yield Checkbox(_("Mine"), id="mine", compact=True)
         yield QueueTable(id="queue")
         yield Static("", id="queue-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = _("Tickets")

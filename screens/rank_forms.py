@@ -1,5 +1,9 @@
 """The rankings' forms: export the month to a file, close it, reopen it.
 
+An export is a file name in the person's own export folder
+(:mod:`fieldkpi.export_files`): never a path, never over an existing file or
+the database.
+
 Each makes its storage call (or writes its file) in the form's thread worker
 (:mod:`screens.form`); a refusal — the month still running, already closed,
 no right — stays in the form as a message.
@@ -7,49 +11,53 @@ no right — stays in the form as a message.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
 from fieldkpi import export, paths
-from fieldkpi.i18n import _
+from fieldkpi.export_files import (
+    ExportRefused,
+    checked_name,
+    export_name,
+    protected_paths,
+    write_new,
+)
+from fieldkpi.export_headers import for_language
+from fieldkpi.i18n import _, current_language
 from fieldkpi.period import Period
 from fieldkpi.ranking import RankRow
+from fieldkpi.xlsx import write_xlsx
 from screens.form import Field, FormScreen
 from screens.labels import N_
 from storage.closing import close_month, reopen_month
 from storage.tickets import FieldErrors
 
-FORMATS = {"csv": export.to_csv, "toml": export.to_toml}
+FORMATS = (("CSV", "csv"), ("TOML", "toml"), ("Excel (XLSX)", "xlsx"))
 
 
-def export_name(branch: str, period: Period, fmt: str) -> str:
-    return f"fieldkpi-{branch}-{period}.{fmt}"
+def write_export(rows: Sequence[RankRow], fmt: str, out: BinaryIO) -> None:
+    """The rows as a file for people, headings in the session's language.
 
-
-def export_path(typed: str, name: str, folder: Path) -> Path:
-    """Where an export goes: the export folder, a folder typed (``name`` in it), or a file typed."""
-    if not typed:
-        return folder / name
-    path = Path(typed).expanduser()
-    if typed.endswith(("/", os.sep)) or path.is_dir():
-        return path / name
-    return path
-
-
-def write_export(rows: Sequence[RankRow], fmt: str, path: Path, *, make_folder: bool) -> None:
-    """The file ``fieldkpi rank --format FMT -o PATH`` writes for these rows."""
-    if make_folder:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(FORMATS[fmt](rows), encoding="utf-8", newline="")
+    The same rows and numbers as ``fieldkpi rank --format FMT``; only the
+    headings differ (scripts keep the documented names through the CLI).
+    TOML has keys, not headings: they stay the documented names.
+    """
+    headers = for_language(current_language())
+    if fmt == "xlsx":
+        write_xlsx(rows, out, headers=headers)
+    elif fmt == "toml":
+        out.write(export.to_toml(rows).encode("utf-8"))
+    else:
+        out.write(export.to_csv(rows, headers).encode("utf-8"))
 
 
 class ExportForm(FormScreen):
-    """Format and file; an empty file name means the export folder."""
+    """A file name (in the person's export folder) and a format; never over an existing file."""
 
     SAVE_LABEL = N_("Export")
 
@@ -62,40 +70,46 @@ class ExportForm(FormScreen):
             branch=self.branch, period=self.period
         )
 
+    def compose_body(self) -> ComposeResult:
+        note = _("Saved in {folder}; a file that is there already is kept.").format(
+            folder=paths.export_dir()
+        )
+        yield Static(Text(note), classes="form-note")
+        yield from super().compose_body()
+
     def fields(self) -> list[Field]:
-        """The file first: Enter in it exports (to the export folder when left empty)."""
-        default = paths.export_dir() / export_name(self.branch, self.period, "csv")
-        formats = (("CSV", "csv"), ("TOML", "toml"))
+        """The name first: Enter in it exports (under the default name when left empty)."""
         return [
-            Field("path", N_("File"), placeholder=str(default)),
-            Field("format", N_("Format"), kind="select", options=formats, value="csv"),
+            Field("name", N_("File name"), placeholder=self.default_name("csv")),
+            Field("format", N_("Format"), kind="select", options=FORMATS, value="csv"),
         ]
+
+    def default_name(self, fmt: str) -> str:
+        return export_name(self.branch, self.period, fmt)
 
     def ready(self) -> bool:
         return True
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         fmt = values["format"] or "csv"
-        folder = paths.export_dir()
-        path = export_path(values["path"], export_name(self.branch, self.period, fmt), folder)
-        if not path.parent.is_dir() and values["path"]:
-            raise FieldErrors({"path": _("There is no folder {path}.").format(path=path.parent)})
         try:
-            write_export(self.rows, fmt, path, make_folder=not values["path"])
+            name = checked_name(values["name"], fmt, self.default_name(fmt))
+            path = write_new(
+                paths.export_dir(),
+                name,
+                lambda out: write_export(self.rows, fmt, out),
+                protected_paths(Path(self.app.store.path)),
+            )
+        except ExportRefused as exc:
+            raise FieldErrors({"name": str(exc)}) from None
         except OSError as exc:
-            raise FieldErrors({"path": f"{path}: {exc.strerror}"}) from None
-        return path, len(self.rows)
+            raise FieldErrors({"name": f"{paths.export_dir()}: {exc.strerror}"}) from None
+        return path, len(self.rows), name
 
 
 class MonthForm(FormScreen):
     """A change to a branch's month: one line of text, and what the change means."""
 
-    DEFAULT_CSS = """
-    MonthForm .form-note {
-        color: $text-muted;
-        margin-bottom: 1;
-    }
-    """
     EXPLANATION = ""
 
     def __init__(self, branch: str, period: Period) -> None:

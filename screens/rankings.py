@@ -1,8 +1,10 @@
 """The month's rankings of a branch, as its lead (or an admin) reads, argues over and pays them.
 
 Reps and engineers on two tabs, one line per person with every number the
-export holds; the table scrolls sideways on a small terminal while rank,
-change and name stay put. Enter on a number opens the facts behind it. The
+export holds. Rank, name, total and reward stay in view at 80 columns; beside
+them, each person's last twelve months as a sparkline (rising, falling), the
+change of rank and every KPI's columns, which scroll sideways. Enter on a
+number opens the facts behind it, on the sparkline the trend chart. The
 banner says whether the month is still running, or closed (by whom, when)
 and whether late data has changed the live figures since.
 
@@ -12,76 +14,68 @@ this screen only offers the admin a choice of branch.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
-from textual import on
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widget import Widget
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from fieldkpi import access
 from fieldkpi.access import AccessDenied
-from fieldkpi.export import export_values
-from fieldkpi.i18n import _
+from fieldkpi.i18n import _, ngettext
+from fieldkpi.kpi_columns import FIRST_MONTH, NO_DATA, KpiColumn, kpi_columns
 from fieldkpi.period import Period, stamp
 from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.ranking import RankRow
+from fieldkpi.trends import (
+    FALLING,
+    RISING,
+    STEADY,
+    BranchMonth,
+    direction,
+    person_trend,
+    sparkline,
+    totals_by_person,
+)
 from screens import actions, tables
 from screens.branch_picker import BranchPicker
 from screens.drilldown import DrilldownScreen
-from screens.labels import N_
+from screens.footer import KeyFooter
 from screens.loading import reader
-from screens.messages import DataChanged, Loaded, LoadFailed
+from screens.messages import DataChanged, Loaded, LoadFailed, TrendLoaded
 from screens.months import MonthScreen
-from screens.numbers import yuan
+from screens.numbers import points, shown, yuan
 from screens.rank_forms import CloseMonthForm, ExportForm, ReopenMonthForm
+from screens.ticket_reads import REFUSALS
+from screens.trend import TrendScreen
 from storage.standings import BranchRanking, branch_ranking
+from storage.trends import branch_months
 
-# (export column or "change", heading) of each table, left to right.
-_HEAD = [
-    ("rank", N_("Rank")),
-    ("change", N_("Change")),
-    ("name", N_("Name")),
-    ("staff_code", N_("Code")),
-]
-_TAIL = [("deductions", N_("Deductions")), ("total", N_("Total")), ("reward", N_("Reward"))]
-_ENGINEER_KPIS = [
-    ("satisfaction", N_("Satisfied")),
-    ("satisfaction_points", N_("pts")),
-    ("timeliness", N_("Timeliness")),
-    ("timeliness_points", N_("pts")),
-]
-COLUMNS = {
-    "rep": [
-        *_HEAD,
-        ("feedback_rate", N_("Feedback")),
-        ("feedback_points", N_("pts")),
-        ("workload", N_("Actions")),
-        ("days", N_("Days")),
-        ("saturation", N_("Saturation")),
-        ("workload_points", N_("pts")),
-        *_ENGINEER_KPIS,
-        *_TAIL,
-    ],
-    "engineer": [*_HEAD, *_ENGINEER_KPIS, *_TAIL],
-}
-FIXED_COLUMNS = 3  # rank, change and name stay in view while the table scrolls sideways
-# The facts tab each column's number comes from; the others open on the first tab.
-DRILL = {
-    "feedback_rate": "feedback",
-    "feedback_points": "feedback",
-    "workload": "workload",
-    "days": "workload",
-    "saturation": "workload",
-    "workload_points": "workload",
-    "satisfaction": "satisfaction",
-    "satisfaction_points": "satisfaction",
-    "timeliness": "timeliness",
-    "timeliness_points": "timeliness",
-    "deductions": "deductions",
-}
 TOP_STYLE, BOTTOM_STYLE = "bold green", "bold red"
-ZEROED, FIRST_MONTH = "ⓩ", "*"
+ZEROED = "ⓩ"
+TREND_STYLES = {RISING: "green", FALLING: "red", STEADY: ""}
+TREND_ARROWS = {RISING: "↗", FALLING: "↘", STEADY: "→"}
+TREND = "trend"  # the sparkline column: Enter on it opens the chart
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a ranking table: its key, its two-line heading and how a row fills it.
+
+    ``kpi`` is the facts tab Enter opens on it; ``None`` for the person's columns.
+    ``cell`` gives the text shown (the trend column: the months' totals to draw).
+    """
+
+    key: str
+    heading: str
+    cell: Callable[[RankRow], Any]
+    left: bool = False
+    kpi: str | None = None
 
 
 def rank_change(rank: int, before: int | None) -> str:
@@ -101,67 +95,116 @@ def row_style(row: RankRow, rows: list[RankRow]) -> str:
     return BOTTOM_STYLE if row.rank == last else ""
 
 
-def cell_text(column: str, row: RankRow, values: dict, previous: dict[str, int]) -> str:
-    """One cell as shown: the export's value, with the marks the export keeps in other columns."""
-    if column == "change":
-        return rank_change(row.rank, previous.get(row.staff_code))
-    value = values[column]
-    if column == "reward":
-        return yuan(value)
-    if column == "deductions":
-        return f"−{value}" if value else "—"
-    if column == "total" and row.zeroed:
-        return f"{value} {ZEROED}"
-    if column == "workload_points" and row.first_month:
-        return f"{value} {FIRST_MONTH}"
-    return "" if value is None else str(value)
+def total_text(row: RankRow) -> str:
+    return f"{points(row.total)} {ZEROED}" if row.zeroed else points(row.total)
 
 
-def rank_cells(row: RankRow, rows: list[RankRow], previous: dict[str, int]) -> list:
-    """One line of the table: every cell plain text (names and codes come from files too)."""
-    values = export_values(row)
-    style = row_style(row, rows)
-    return [
-        plain(
-            cell_text(column, row, values, previous),
-            CELL_WIDTH,
-            style=style,
-            justify="left" if column in ("name", "staff_code") else "right",
-        )
-        for column, _heading in COLUMNS[row.role]
+def trend_text(totals: list | None) -> Text:
+    """The last months' totals as a sparkline, and an arrow for where they are heading."""
+    if totals is None:
+        return Text("")
+    way = direction(totals)
+    return Text(f"{sparkline(totals)} {TREND_ARROWS[way]}", style=TREND_STYLES[way])
+
+
+def kpi_cell(column: KpiColumn) -> Callable[[RankRow], str]:
+    def cell(row: RankRow) -> str:
+        text = shown(column.format, column.read(row))
+        mark = column.mark(row) if column.mark else ""
+        return f"{text} {mark}" if mark else text
+
+    return cell
+
+
+def table_columns(
+    role: str, rows: list[RankRow], previous: dict[str, int], trends: dict[str, list]
+) -> list[Column]:
+    """Left to right: who and what they get (these stay put), then the trend and every KPI.
+
+    Rank, name, total, grade (when the scheme grades anyone) and reward fit
+    80 columns in either language; the rest scrolls sideways beside them.
+    """
+    grades = {row.staff_code: row.grade for row in rows}
+    person = [
+        Column("rank", _("Rank"), lambda row: str(row.rank)),
+        Column("name", _("Name"), lambda row: row.name, left=True),
+        Column("total", _("Total"), total_text),
     ]
+    if any(grades.values()):
+        person.append(Column("grade", _("Grade"), lambda row: str(grades[row.staff_code] or "")))
+    person.append(Column("reward", _("Reward"), lambda row: yuan(row.reward)))
+    return [
+        *person,
+        Column(TREND, _("Last 12 months"), lambda row: trends.get(row.staff_code), left=True),
+        Column(
+            "change", _("Change"), lambda row: rank_change(row.rank, previous.get(row.staff_code))
+        ),
+        Column("staff_code", _("Code"), lambda row: row.staff_code, left=True),
+        *(Column(c.field, c.heading, kpi_cell(c), kpi=c.facts) for c in kpi_columns(role, rows)),
+    ]
+
+
+def fixed_count(columns: list[Column]) -> int:
+    """The columns that stay in view while the table scrolls sideways: up to the reward."""
+    return [c.key for c in columns].index("reward") + 1
+
+
+def heading(column: Column) -> Text:
+    """Two lines: a KPI's name over what the column holds; a single heading on the lower line."""
+    text = column.heading if "\n" in column.heading else f"\n{column.heading}"
+    return Text(text, justify="left" if column.left else "right")
+
+
+def cell(column: Column, row: RankRow, style: str) -> Text:
+    """One cell as plain text (names and codes come from files too), cut to a cell's width."""
+    value = column.cell(row)
+    if column.key == TREND:
+        return trend_text(value)
+    return plain(value, CELL_WIDTH, style=style, justify="left" if column.left else "right")
 
 
 class RankTable(DataTable):
     """One role's ranking: ``ranked[i]`` is line ``i``; the cursor picks the number to explain."""
 
     def __init__(self, role: str, *, id: str) -> None:
-        super().__init__(id=id, cursor_type="cell", zebra_stripes=True, fixed_columns=FIXED_COLUMNS)
+        super().__init__(id=id, cursor_type="cell", zebra_stripes=True, header_height=2)
         self.role = role
         self.ranked: list[RankRow] = []
+        self.previous: dict[str, int] = {}
+        self.trends: dict[str, list] = {}
+        self.columns_shown: list[Column] = []
 
     def on_mount(self) -> None:
         self.show([], {})
 
-    @property
-    def labels(self) -> list[str]:
-        return [_(heading) for _column, heading in COLUMNS[self.role]]
-
     def show(self, rows: list[RankRow], previous: dict[str, int]) -> None:
         """Replace the lines, keeping the cursor where it was (another month, a reload)."""
+        self.ranked, self.previous = rows, previous
+        self._fill()
+
+    def show_trends(self, trends: dict[str, list]) -> None:
+        """Each person's totals of the last months (``None`` where not ranked): the sparklines."""
+        self.trends = trends
+        self._fill()
+
+    def _fill(self) -> None:
         where = self.cursor_coordinate
-        self.ranked = rows
-        tables.fill(self, self.labels, [rank_cells(r, rows, previous) for r in rows])
+        rows = self.ranked
+        columns = table_columns(self.role, rows, self.previous, self.trends)
+        self.columns_shown = columns
+        self.fixed_columns = fixed_count(columns)
+        cells = [[cell(c, r, row_style(r, rows)) for c in columns] for r in rows]
+        tables.fill(self, [heading(c) for c in columns], cells)
         if rows:
             self.move_cursor(row=min(where.row, len(rows) - 1), column=where.column, animate=False)
 
     @property
-    def selected(self) -> tuple[RankRow, str] | None:
+    def selected(self) -> tuple[RankRow, Column] | None:
         """The person and the column under the cursor."""
         row, column = self.cursor_coordinate
-        if not 0 <= row < len(self.ranked):
+        if not 0 <= row < len(self.ranked) or not 0 <= column < len(self.columns_shown):
             return None
-        return self.ranked[row], COLUMNS[self.role][column][0]
+        return self.ranked[row], self.columns_shown[column]
 
 
 def banner(ranking: BranchRanking) -> tuple[str, str]:
@@ -199,6 +242,7 @@ class RankingsScreen(MonthScreen):
         super().__init__()
         self.branch = self.app.user.branch
         self.ranking: BranchRanking | None = None
+        self.months: list[BranchMonth] = []  # the last twelve, for the sparklines and charts
 
     @property
     def is_admin(self) -> bool:
@@ -216,7 +260,7 @@ class RankingsScreen(MonthScreen):
             with TabPane(_("Engineers"), id="engineers"):
                 yield RankTable("engineer", id="engineer-table")
         yield Static("", id="rank-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = _("Rankings")
@@ -227,19 +271,41 @@ class RankingsScreen(MonthScreen):
 
     def clear(self) -> None:
         self.ranking = None
+        self.months = []
         for table in self.query(RankTable):
+            table.trends = {}
             table.show([], {})
         self._show_banner(_("Loading…"), "-open")
         self._show_status()
 
     def load(self) -> None:
         self._load(self.request, self.branch, self.period)
+        self._load_trends(self.request, self.branch, self.period)
 
     @reader("rankings")
     def _load(self, request: int, branch: str, period: Period) -> None:
         app = self.app
         ranking = branch_ranking(app.store, app.user, branch, period, app.scheme_for, app.now())
         self.post_message(Loaded(request, ranking))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rankings-trends")
+    def _load_trends(self, request: int, branch: str, period: Period) -> None:
+        """The last twelve months, as this screen would show each (after the month itself)."""
+        app = self.app
+        try:
+            months = branch_months(app.store, app.user, branch, period, app.scheme_for, app.now())
+        except REFUSALS:
+            return  # the ranking's own load says why
+        self.post_message(TrendLoaded(request, months))
+
+    @on(TrendLoaded)
+    def _trends_loaded(self, message: TrendLoaded) -> None:
+        if message.request != self.request:
+            return
+        self.months = message.months
+        for table in self.query(RankTable):
+            table.show_trends(totals_by_person(message.months, table.role))
+        self.refresh_bindings()
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -293,9 +359,11 @@ class RankingsScreen(MonthScreen):
             _("{n} ranked").format(n=len(table.ranked)) if table.ranked else _("Nobody to rank")
         ]
         if any(row.zeroed for row in table.ranked):
-            parts.append(_("  ⓩ media complaint: total zeroed").strip())
-        if any(row.first_month for row in table.ranked):
-            parts.append(_("* first month: workload points fixed"))
+            parts.append(_("ⓩ media complaint: month forfeited"))
+        if any(k.first_month for row in table.ranked for k in row.kpis):
+            parts.append(_("{mark} first month: fixed points").format(mark=FIRST_MONTH))
+        if any(k.flag for row in table.ranked for k in row.kpis):
+            parts.append(_("{mark} no data: 0 points, not ranked").format(mark=NO_DATA))
         if table.ranked:
             parts.append(_("⏎ the facts behind a number"))
         self.query_one("#rank-status", Static).update(plain(" · ".join(parts)))
@@ -305,8 +373,8 @@ class RankingsScreen(MonthScreen):
         tabs = self.query_one(TabbedContent)
         return tabs.query_one(f"#{tabs.active or 'reps'} RankTable", RankTable)
 
-    def rest_focus(self) -> None:
-        self.call_after_refresh(self.table.focus)
+    def rest_widget(self) -> Widget:
+        return self.table
 
     # --- actions ------------------------------------------------------------------------
 
@@ -314,6 +382,8 @@ class RankingsScreen(MonthScreen):
         ranking = self.ranking
         if action == "drill":
             return self.table.selected is not None
+        if action == "trend":
+            return self.table.selected is not None and bool(self.months)
         if action == "export":
             return ranking is not None
         if action == "close_month":
@@ -322,7 +392,7 @@ class RankingsScreen(MonthScreen):
             return ranking is not None and ranking.closed is not None and self._may_reopen()
         if action == "choose_branch":
             return self.is_admin
-        return True
+        return super().check_action(action, parameters)
 
     def _may_reopen(self) -> bool:
         try:
@@ -338,11 +408,24 @@ class RankingsScreen(MonthScreen):
 
     def action_drill(self) -> None:
         chosen = self.table.selected
-        if chosen is not None:
-            row, column = chosen
-            changed = self.ranking is not None and row.staff_code in self.ranking.changed
-            tab = DRILL.get(column, "timeliness")
-            self.app.push_screen(DrilldownScreen(row, tab, changed=changed))
+        if chosen is None:
+            return
+        row, column = chosen
+        if column.key == TREND:
+            self.action_trend()
+            return
+        changed = self.ranking is not None and row.staff_code in self.ranking.changed
+        self.app.push_screen(DrilldownScreen(row, column.kpi or "timeliness", changed=changed))
+
+    def action_trend(self) -> None:
+        """The chart of the last twelve months of the person under the cursor, and the branch's."""
+        chosen = self.table.selected
+        if chosen is None or not self.months:
+            return
+        row, _column = chosen
+        columns = kpi_columns(row.role, [row])
+        trend = person_trend(self.months, row.staff_code, row.role, columns, sees_everyone=True)
+        self.app.push_screen(TrendScreen(row.name, row.staff_code, row.role, row.branch, trend))
 
     def action_export(self) -> None:
         if self.ranking is not None:
@@ -350,9 +433,14 @@ class RankingsScreen(MonthScreen):
             self.app.push_screen(form, callback=self._exported)
 
     def _exported(self, result) -> None:
-        if result is not None:
-            path, count = result
-            self.notify(_("Exported {n} rows to {path}").format(n=count, path=path))
+        if result is None:
+            return
+        path, count, asked = result
+        text = ngettext("Exported {n} row to {path}", "Exported {n} rows to {path}", count)
+        text = text.format(n=count, path=path)
+        if path.name != asked:
+            text += "\n" + _("{name} was there already: it is kept.").format(name=asked)
+        self.notify(text, markup=False)
 
     def action_close_month(self) -> None:
         if self.ranking is not None:

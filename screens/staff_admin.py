@@ -13,13 +13,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from fieldkpi import access
-from fieldkpi.i18n import _
+from fieldkpi.i18n import _, ngettext
 from fieldkpi.plain import CELL_WIDTH, plain
 from screens import actions, labels, tables
 from screens.branch_picker import BranchPicker
+from screens.footer import KeyFooter
 from screens.form import Field, FormScreen
 from screens.labels import N_
 from screens.loading import reader
@@ -69,7 +70,7 @@ class StaffAdminScreen(actions.ScopedKeys, Screen):
                 yield Label(_("read only: an admin changes staff"), classes="bar-hint")
         yield DataTable(id="staff", cursor_type="row", zebra_stripes=True)
         yield Static("", id="staff-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = _("Staff")
@@ -105,9 +106,11 @@ class StaffAdminScreen(actions.ScopedKeys, Screen):
         logins = sum(1 for m in self.members if m.login)
         self.query_one("#staff-status", Static).update(
             plain(
-                _("{n} people · {left} left · {logins} with a login").format(
-                    n=len(self.members), left=left, logins=logins
-                )
+                ngettext(
+                    "{n} person · {left} left · {logins} with a login",
+                    "{n} people · {left} left · {logins} with a login",
+                    len(self.members),
+                ).format(n=len(self.members), left=left, logins=logins)
             )
         )
         self.refresh_bindings()

@@ -26,11 +26,16 @@ def cell_width(cell: object) -> int:
     return cell.cell_len if isinstance(cell, Text) else cell_len(str(cell))
 
 
+def label_width(label: str | Text) -> int:
+    """A heading's widest line (headings may be two lines: a KPI's name over its part)."""
+    return max(cell_len(line) for line in str(label).split("\n"))
+
+
 def column_widths(
-    labels: Sequence[str], rows: Sequence[Sequence[object]], at_least: Sequence[int] = ()
+    labels: Sequence[str | Text], rows: Sequence[Sequence[object]], at_least: Sequence[int] = ()
 ) -> list[int]:
     """The width of each column: its label, its cells, and ``at_least`` if given."""
-    widths = [max([cell_len(label), *at_least[i : i + 1]]) for i, label in enumerate(labels)]
+    widths = [max([label_width(label), *at_least[i : i + 1]]) for i, label in enumerate(labels)]
     for cells in rows:
         for i, cell in enumerate(cells):
             widths[i] = max(widths[i], cell_width(cell))
@@ -46,7 +51,7 @@ def add_rows(table: DataTable, rows: Sequence[Sequence[object]]) -> None:
 
 def fill(
     table: DataTable,
-    labels: Sequence[str],
+    labels: Sequence[str | Text],
     rows: Sequence[Sequence[object]],
     widths: Sequence[int] | None = None,
 ) -> None:

@@ -11,13 +11,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from fieldkpi.cleantext import clean_name
 from fieldkpi.i18n import _
 from fieldkpi.plain import CELL_WIDTH, PlainTable, plain
 from fieldkpi.tickets import field_label, status_label, step_label
 from screens import actions, labels, tables
+from screens.footer import KeyFooter
 from screens.labels import N_
 from screens.loading import reader
 from screens.messages import DataChanged, LoadFailed, TicketLoaded
@@ -119,7 +120,7 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
             with Vertical(id="history-box"):
                 yield Label(_("History"), id="history-title")
                 yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = clean_name(self.code)

@@ -1,15 +1,64 @@
-"""Taking a new ticket (受理): the form that saves nothing until every field is valid."""
+"""Taking a new ticket (受理): the form that saves nothing until every field is valid.
+
+As soon as the phone is typed, the form looks the caller up: a caller with a
+ticket still open is shown (they are probably calling about it), and a known
+caller's name and address are filled in where still empty, to be changed if
+they moved. Nothing is refused for it: the rep decides.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fieldkpi.i18n import _
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.timer import Timer
+from textual.widgets import Input, Static
+
+from fieldkpi.i18n import _, ngettext
 from fieldkpi.period import stamp
+from fieldkpi.tickets import OPEN_STATUSES, status_label
 from screens import labels
 from screens.form import Field, FormScreen
 from screens.labels import N_
+from screens.messages import CallerLoaded
+from storage.queue import QueueRow, caller_tickets
 from storage.tickets import new_ticket
+
+LOOKUP_DELAY = 0.3  # seconds of no typing in the phone field before the caller is looked up
+MIN_PHONE = 5  # digits a phone has at least (storage refuses fewer)
+
+
+def caller_note(tickets: list[QueueRow]) -> Text:
+    """What the form says about the caller: their open tickets, else their last one."""
+    still_open = [t for t in tickets if t.status in OPEN_STATUSES]
+    text = Text()
+    if still_open:
+        text.append(
+            ngettext(
+                "This caller has {n} open ticket:",
+                "This caller has {n} open tickets:",
+                len(still_open),
+            ).format(n=len(still_open)),
+            style="bold",
+        )
+        for ticket in still_open:
+            text.append("\n  ")
+            text.append(
+                f"{ticket.code} · {status_label(ticket.status)} · "
+                + _("received {at}").format(at=ticket.received_at[:16])
+                + " · "
+            )
+            text.append(Text(ticket.customer or ""))
+    elif tickets:
+        last = tickets[0]
+        text.append(
+            _("A known caller: last ticket {code}, {status}.").format(
+                code=last.code, status=status_label(last.status)
+            )
+        )
+    return text
 
 
 class NewTicketForm(FormScreen):
@@ -19,6 +68,11 @@ class NewTicketForm(FormScreen):
     """
 
     SAVE_LABEL = N_("Save ticket")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lookup_timer: Timer | None = None
+        self._looked_up = ""  # the phone the caller note is about
 
     def heading(self) -> str:
         return _("New ticket")
@@ -34,6 +88,78 @@ class NewTicketForm(FormScreen):
             Field("received_at", N_("Received"), value=stamp(self.app.now())),
         ]
 
+    def compose_body(self) -> ComposeResult:
+        """The fields, with what is known of the caller right under the phone."""
+        for widget in super().compose_body():
+            yield widget
+            if widget.id == "error-phone":
+                yield Static("", id="caller", classes="field-note")
+
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app = self.app
         return new_ticket(app.store, app.user, values, now=app.now())
+
+    # --- the caller ---------------------------------------------------------------------
+
+    @on(Input.Changed, "#field-phone")
+    def _phone_typed(self) -> None:
+        if self._lookup_timer is not None:
+            self._lookup_timer.stop()
+        self._lookup_timer = self.set_timer(LOOKUP_DELAY, self._look_up)
+
+    @on(Input.Blurred, "#field-phone")
+    def _phone_left(self) -> None:
+        if self._lookup_timer is not None:
+            self._lookup_timer.stop()
+        self._look_up()
+
+    def _look_up(self) -> None:
+        phone = self.query_one("#field-phone", Input).value.strip()
+        if phone == self._looked_up:
+            return
+        self._looked_up = phone
+        if sum(c.isdigit() for c in phone) >= MIN_PHONE:
+            self._find_caller(phone)
+        else:
+            self._show_caller(Text(""))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="caller")
+    def _find_caller(self, phone: str) -> None:
+        app = self.app
+        self.post_message(
+            CallerLoaded(phone, caller_tickets(app.store, app.user, phone, app.now()))
+        )
+
+    @on(CallerLoaded)
+    def _caller_found(self, message: CallerLoaded) -> None:
+        message.stop()
+        if message.phone != self.query_one("#field-phone", Input).value.strip():
+            return  # typed on since
+        note = caller_note(message.tickets)
+        known = next((t for t in message.tickets if t.address), None)
+        filled = known is not None and any(
+            [self._fill(name, getattr(known, name)) for name in ("customer", "address")]
+        )
+        if filled:
+            note.append("\n" if note else "")
+            note.append(
+                _(
+                    "Name and address filled in from {code}: change them if the caller moved."
+                ).format(code=known.code),
+                style="italic",
+            )
+        self._show_caller(note)
+
+    def _fill(self, name: str, value: str | None) -> bool:
+        """Put a known value into a field the rep left empty; ``False`` if nothing was put."""
+        field = self.query_one(f"#field-{name}", Input)
+        if not value or field.value.strip():
+            return False
+        field.value = value
+        field.cursor_position = 0  # its beginning in view (city, district), not its end
+        return True
+
+    def _show_caller(self, note: Text) -> None:
+        box = self.query_one("#caller", Static)
+        box.update(note)
+        box.set_class(bool(note), "-shown")

@@ -16,7 +16,7 @@ from textual.actions import parse
 
 from fieldkpi import access
 from fieldkpi.access import AccessDenied
-from fieldkpi.i18n import N_, _
+from fieldkpi.i18n import N_, _, ngettext
 from fieldkpi.tickets import StepRefused, next_status, status_label
 from screens import actions
 from screens.dispatch import DispatchScreen
@@ -147,5 +147,5 @@ def done_message(result: Any) -> str:
             text += " · " + result.engineer_name
         return text
     if isinstance(result, dict):
-        return _("{n} tickets moved").format(n=len(result))
+        return ngettext("{n} ticket moved", "{n} tickets moved", len(result)).format(n=len(result))
     return _("Recorded")

@@ -4,8 +4,9 @@
 #
 # Imports last month's tickets of a small branch with the real CLI, then:
 #   - as the lead (周经理): the rankings of last month, both tabs, the facts behind the
-#     top engineer's number, an export compared byte for byte with `fieldkpi rank`,
-#     and closing the month (checked in the database);
+#     top engineer's number, his trend chart, an export whose rows are those of
+#     `fieldkpi rank` (and a second one that keeps the first file), and closing the
+#     month (checked in the database);
 #   - as the engineer 李强: his own figures of that month — his rank and points — and
 #     never the other engineer's name (赵磊) or the lead's, on any tab.
 #
@@ -22,6 +23,7 @@ SOCKET="fieldkpi-e2e-rank-$$"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/fieldkpi-e2e-rank.XXXXXX")
 DB="$WORK/e2e.db"
 export LC_ALL=C.UTF-8 LANG=C.UTF-8
+export XDG_DATA_HOME="$WORK/data" # the exports folder: $WORK/data/fieldkpi/exports
 # shellcheck source=scripts/tmux_lib.sh
 . "$(dirname "$0")/tmux_lib.sh"
 
@@ -53,21 +55,35 @@ wait_for "王芳"
 keys t
 wait_for "李强"
 wait_for "赵磊"
-wait_for "-37.50"
+wait_for "12.50" # every total and reward in view at 80 columns
+wait_for "+¥100"
 keys Enter # on the top engineer's rank: his facts, timeliness first
 wait_for "李强 (E1) · engineer · GZ · $M · rank 1 · total 100.00"
-wait_for "1 orders, 20.00 points → timeliness 20.00"
+wait_for "1 order, 20.00 points → timeliness 20.00"
+keys Escape
+wait_for "⏎ the facts behind a number"
+keys r # his last twelve months, each KPI, the branch's average
+wait_for "李强 (E1) · engineer · GZ"
+wait_for "┃ average"
+wait_for "Timeliness"
 keys Escape
 wait_for "⏎ the facts behind a number"
 
 keys x
 wait_for "Export the rankings of GZ, $M"
-paste "$WORK/ranking.csv"
-keys Enter
+keys Enter # no name typed: the branch and the month
 wait_for "Exported 3 rows to"
+EXPORTS="$WORK/data/fieldkpi/exports"
 $FIELDKPI rank --db "$DB" --month "$M" --branch GZ --format csv -o "$WORK/rank.csv"
-cmp -s "$WORK/ranking.csv" "$WORK/rank.csv" || fail "the export differs from fieldkpi rank"
-echo "export: the same file as fieldkpi rank"
+# The same rows as `fieldkpi rank`; the headings are for people (the CLI keeps the names).
+cmp -s <(tail -n +2 "$EXPORTS/fieldkpi-GZ-$M.csv") <(tail -n +2 "$WORK/rank.csv") ||
+    fail "the export's rows differ from fieldkpi rank"
+echo "export: the rows of fieldkpi rank"
+keys x
+wait_for "Export the rankings of GZ, $M"
+keys Enter
+wait_for "it is kept." # the toast wraps: "… was there already: it is kept."
+[ -f "$EXPORTS/fieldkpi-GZ-$M-2.csv" ] || fail "the second export has no name of its own"
 
 keys c
 wait_for "Close $M of branch GZ"
@@ -84,8 +100,8 @@ keys '['
 wait_for "Closed: these figures are final"
 wait_for "Rank 1 of 2 · total 100.00 · reward +¥200"
 never_shown "to the next rank up" # the next person's total, less one's own
-wait_for "1 orders, 20.00 points → timeliness 20.00"
-for tab in "Fix first is about the running month" "callbacks satisfied"; do
+wait_for "1 order, 20.00 points → timeliness 20.00"
+for tab in "Fix first is about the running month" "satisfied (rated" "┃ average"; do
     never_shown "赵磊"
     never_shown "周经理"
     never_shown "12.50" # the other engineer's total

@@ -6,10 +6,12 @@ one index in activity order (chosen with ``INDEXED BY``, so the plan does not
 depend on the planner's mood), reading only the rows it returns plus those the
 filters skip.
 
-Search by text looks at three prefixes: ticket code, phone, customer name.
-When they match few tickets in the branch (counted cheaply, up to a cap), the
-matches are gathered from their own indexes and sorted; when they match many,
-walking the activity order finds a page of them quickly anyway.
+Search by text looks at three prefixes: ticket code, phone, customer name;
+and four digits are also the end of a phone (手机尾号, how a call centre finds
+a caller: "the number ending 0005"). When they match few tickets in the
+branch (counted cheaply, up to a cap), the matches are gathered from their
+own indexes and sorted; when they match many, walking the activity order
+finds a page of them quickly anyway.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from fieldkpi.figures import Person
 from fieldkpi.scheme import default_scheme
 from fieldkpi.tickets import age_bucket
 from storage.db import Store
-from storage.migrations import OPEN_TICKET
+from storage.migrations import OPEN_TICKET, PHONE_TAIL_DIGITS
 
 # A search matching at most this many tickets of the branch is gathered by its
 # own indexes and sorted; a broader one walks the activity order instead.
@@ -33,8 +35,10 @@ _SEARCH_INDEXES = {
     "code": "tickets_branch_code",
     "phone": "tickets_branch_phone",
     "customer": "tickets_branch_customer",
+    "tail": "tickets_branch_phone_tail",
 }
 _PHONE_PREFIX = re.compile(r"^[0-9+\-]+$")
+_PHONE_TAIL = re.compile(rf"^[0-9]{{{PHONE_TAIL_DIGITS}}}$")
 _TOP = "\U0010ffff"  # sorts after every character: prefix ≤ text < prefix + _TOP
 _COLUMNS = """
     t.id, t.code, t.status, t.received_at, t.updated_at, t.completed_at, t.kind,
@@ -129,9 +133,8 @@ def page_query(
         params["after_at"], params["after_id"] = after
     ranges = _text_ranges(filt.text)
     match = []
-    for i, (column, prefix) in enumerate(ranges):
-        params[f"lo{i}"], params[f"hi{i}"] = prefix, prefix + _TOP
-        match.append(f"t.{column} >= :lo{i} AND t.{column} < :hi{i}")
+    for i, (column, text) in enumerate(ranges):
+        match.append(_matching(column, text, i, params))
     conditions = " AND ".join(where)
     if ranges and not scope.engineer and _few_matches(store, ranges, params):
         found = " UNION ".join(
@@ -174,7 +177,7 @@ def _activity_index(*, engineer: bool, mine: bool, status: bool, open_only: bool
 
 
 def _text_ranges(text: str) -> list[tuple[str, str]]:
-    """(column, prefix) pairs a search text is looked up by."""
+    """(column, text) pairs a search text is looked up by: prefixes, and a phone's last digits."""
     text = text.strip()
     if not text:
         return []
@@ -184,20 +187,31 @@ def _text_ranges(text: str) -> list[tuple[str, str]]:
     phone = re.sub(r"\s+", "", text)
     if _PHONE_PREFIX.match(phone):
         ranges.append(("phone", phone))
+    if _PHONE_TAIL.match(phone):
+        ranges.append(("tail", phone))
     ranges.append(("customer", text))
     return ranges
 
 
+def _matching(column: str, text: str, i: int, params: dict) -> str:
+    """The condition of one (column, text) pair, its parameters added to ``params``."""
+    if column == "tail":
+        params[f"tail{i}"] = text
+        return f"substr(t.phone, -{PHONE_TAIL_DIGITS}) = :tail{i}"
+    params[f"lo{i}"], params[f"hi{i}"] = text, text + _TOP
+    return f"t.{column} >= :lo{i} AND t.{column} < :hi{i}"
+
+
 def _few_matches(store: Store, ranges: list[tuple[str, str]], params: dict) -> bool:
-    """Whether the prefixes match at most SEARCH_SET_LIMIT tickets of the branch.
+    """Whether the searches match at most SEARCH_SET_LIMIT tickets of the branch.
 
     Each count stops at the cap, so a broad prefix costs no more than a narrow one.
     """
     counts = " + ".join(
         f"(SELECT count(*) FROM (SELECT 1 FROM tickets AS t INDEXED BY {_SEARCH_INDEXES[column]}"
-        f" WHERE t.branch = :branch AND t.{column} >= :lo{i} AND t.{column} < :hi{i}"
+        f" WHERE t.branch = :branch AND {_matching(column, text, i, params)}"
         " LIMIT :cap))"
-        for i, (column, _prefix) in enumerate(ranges)
+        for i, (column, text) in enumerate(ranges)
     )
     return store.scalar(f"SELECT {counts}", params | {"cap": SEARCH_SET_LIMIT + 1}) <= (
         SEARCH_SET_LIMIT
@@ -217,3 +231,34 @@ def _row(row, today: date, open_days: int) -> QueueRow:
     return QueueRow(
         **values, age_days=age, bucket=age_bucket(age, open_days, still_open=still_open)
     )
+
+
+CALLER_TICKETS = 5  # the caller's latest tickets a new ticket form shows
+
+
+def caller_tickets(
+    store: Store, actor: Person, phone: str, now: datetime | None = None
+) -> list[QueueRow]:
+    """The latest tickets of the branch with this very phone, newest first (open or not).
+
+    For the new-ticket form: a caller who already has an open ticket is
+    probably calling about it, and a known caller's address need not be
+    typed again. Read through the (branch, phone) index, within what the
+    person may see.
+    """
+    phone = re.sub(r"\s+", "", phone)
+    if not phone:
+        return []
+    scope = access.ticket_scope(actor)
+    params: dict[str, object] = {"branch": scope.branch, "phone": phone, "limit": CALLER_TICKETS}
+    own = ""
+    if scope.engineer:
+        own, params["own"] = " AND t.engineer = :own", scope.engineer
+    sql = f"""
+        SELECT {_COLUMNS} FROM tickets AS t INDEXED BY tickets_branch_phone {_NAMES}
+        WHERE t.branch = :branch AND t.phone = :phone{own}
+        ORDER BY t.received_at DESC, t.id DESC LIMIT :limit
+    """
+    today = (now or datetime.now()).date()
+    open_days = default_scheme().open_days
+    return [_row(row, today, open_days) for row in store.query(sql, params)]

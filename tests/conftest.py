@@ -23,3 +23,11 @@ def zh():
     set_language("zh")
     yield
     set_language(before)
+
+
+@pytest.fixture(params=["zh", "en"])
+def lang(request):
+    """Each language in turn: the test runs once in Chinese and once in English."""
+    before = current_language()
+    yield set_language(request.param)
+    set_language(before)

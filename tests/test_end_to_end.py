@@ -212,7 +212,7 @@ def test_rank_table_is_readable(branch_db):
         tuple(cell_len(line[:i]) for i, char in enumerate(line) if char == "│") for line in rows
     }
     assert len(borders) == 1
-    assert "+¥200" in result.stdout and "−¥100" in result.stdout
+    assert "+¥200" in result.stdout and "-¥100" in result.stdout
     assert "PROVISIONAL" not in result.stdout
 
 

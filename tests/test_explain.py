@@ -27,9 +27,9 @@ def test_the_spec_example_of_an_engineer():
     )
     assert [kpi_line(row, k.id) for k in row.kpis] == [
         "Service satisfaction: no rated callbacks → 0 points, not ranked",
-        "Completion timeliness −21.60 (5 orders) × 2.5 = −54.00 points",
+        "Completion timeliness -21.60 (5 orders) × 2.5 = -54.00 points",
     ]
-    assert total_line(row) == "total = 0.00 − 54.00 = −54.00"
+    assert total_line(row) == "total = 0.00 - 54.00 = -54.00"
 
 
 def test_rank_points_first_month_and_forfeits():
@@ -49,10 +49,10 @@ def test_rank_points_first_month_and_forfeits():
     # feedback 3/10 = 30 % beats 1/5 = 20 %: rank 1 of 2 → 20 × (2 − 1)/(2 − 1) = 20
     assert kpi_line(r1, "feedback") == (
         "Engineer-problem feedback rate 30.00% (3.00 points / 10 visits): "
-        "rank 1 of 2 → 20.00 × (2 − 1) / (2 − 1) = 20.00 points"
+        "rank 1 of 2 → 20.00 × (2 - 1) / (2 - 1) = 20.00 points"
     )
     assert kpi_line(r1, "satisfaction") == (
-        "Satisfaction 80.00% (4 of 5 rated ≥ 4): rank 2 of 2 → 20.00 × (2 − 2) / (2 − 1)"
+        "Satisfaction 80.00% (4 of 5 rated ≥ 4): rank 2 of 2 → 20.00 × (2 - 2) / (2 - 1)"
         " = 0.00 points"
     )
     assert (
@@ -61,7 +61,7 @@ def test_rank_points_first_month_and_forfeits():
     )
     # R2: 0 + 0 + 20 + 0 − 0.5 = 19.5, forfeited → min(19.5, 0) = 0
     assert total_line(r2) == (
-        "total = min(0.00 + 0.00 + 20.00 + 0.00 − 0.50, 0) = 0.00: "
+        "total = min(0.00 + 0.00 + 20.00 + 0.00 - 0.50, 0) = 0.00: "
         "the month is forfeited (media complaint)"
     )
 

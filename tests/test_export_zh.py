@@ -129,7 +129,7 @@ def _sheet_rows(sheet) -> list[dict]:
 
 def test_workbook_has_a_sheet_per_role_with_numbers_and_formats():
     book = _workbook()
-    assert book.sheetnames == ["Reps", "Engineers"]
+    assert book.sheetnames == ["Reps", "Engineers", "KPI breakdown"]
     reps, engineers = book["Reps"], book["Engineers"]
     assert reps.freeze_panes == engineers.freeze_panes == "A2"
     assert [c.value for c in reps[1]] == list(COLUMNS)
@@ -150,9 +150,37 @@ def test_workbook_has_a_sheet_per_role_with_numbers_and_formats():
     assert (engineer["name"].value, engineer["timeliness_points"].value) == ("陈工", -63.75)
 
 
+def test_workbook_prints_one_landscape_page_wide_with_headings_on_every_page():
+    book = _workbook()
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert (setup.orientation, setup.fitToWidth, setup.fitToHeight) == ("landscape", 1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_title_rows == "$1:$1"
+    assert book["Reps"].oddHeader.center.text == "GZ · Reps · 2026-10 · as of 2026-10-31 23:59:59"
+
+
+def test_breakdown_sheet_adds_up_each_persons_total_kpi_by_kpi():
+    lines = [[c.value for c in row] for row in _workbook()["KPI breakdown"].iter_rows()]
+    assert lines[0] == ["Branch", "Role", "Rank", "Code", "Name", "KPI", "Measured", "Points"]
+    r1 = [line[5:] for line in lines if line[3] == "R1"]
+    assert r1 == [
+        ["Feedback", "rate 33.33%", 20],
+        ["Workload", "actions 30, days 20, saturation 25.00%", 0],
+        ["Satisfaction", "satisfied 50.00%", 10],
+        ["Timeliness", "score 7.33", 7.33],
+        ["Deductions", None, -2.5],
+        ["Total", None, 34.83],
+    ]
+    assert sum(points for _kpi, _measured, points in r1[:-1]) == pytest.approx(r1[-1][2])
+    e1 = [line[5:] for line in lines if line[3] == "E1"]
+    assert [kpi for kpi, _m, _p in e1] == ["Satisfaction", "Timeliness", "Deductions", "Total"]
+
+
 def test_workbook_in_chinese_names_its_sheets_and_headings_in_chinese(zh):
     book = _workbook(headers=ZH, roles=("rep",))
-    assert book.sheetnames == ["客服代表", "上门服务工程师"]  # a row's role always has its sheet
+    # a row's role always has its sheet
+    assert book.sheetnames == ["客服代表", "上门服务工程师", "指标明细"]
     assert [c.value for c in book["客服代表"][1]][5:9] == [
         "排名",
         "工号",
@@ -161,7 +189,7 @@ def test_workbook_in_chinese_names_its_sheets_and_headings_in_chinese(zh):
     ]
     only_reps = io.BytesIO()
     write_xlsx(ROWS[:2], only_reps, roles=("rep",))
-    assert openpyxl.load_workbook(only_reps).sheetnames == ["客服代表"]
+    assert openpyxl.load_workbook(only_reps).sheetnames == ["客服代表", "指标明细"]
 
 
 def test_chinese_table_lines_up_and_shows_yuan(zh):
@@ -169,7 +197,7 @@ def test_chinese_table_lines_up_and_shows_yuan(zh):
     lines = text.splitlines()
     assert lines[0].startswith("GZ 广州 · 客服代表 · 2026-10")
     assert "完单及时率" in text and "奖励/罚款" in text and "截至 2026-10-31 23:59:59" in text
-    assert "+¥200" in text and "−¥100" in text
+    assert "+¥200" in text and "-¥100" in text
     table = [line for line in lines if line[:1] in "┏┃┡│└"]
     rep_table = table[: len(table) // 2]
     assert len({cell_len(line.rstrip()) for line in rep_table}) == 1  # Chinese names line up
@@ -200,7 +228,7 @@ def test_rank_headers_zh_and_xlsx_from_the_command_line(desk_db, tmp_path, capsy
         set_language("en")
         gettext.textdomain("messages")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["客服代表", "上门服务工程师"]
+    assert book.sheetnames == ["客服代表", "上门服务工程师", "指标明细"]
     reps = _sheet_rows(book["客服代表"])
     assert {r["工号"].value for r in reps} == {"R1", "R2", "R9"}
     assert {r["姓名"].value for r in reps} >= {"王芳", "陈静"}

@@ -131,6 +131,11 @@ def test_another_branch_sees_only_its_own(store, crew):
         ("13800138000", False, [NEW]),
         ("天河", False, []),  # the address is not searched
         ("1", False, [NEW, SENT, SEEN, OLD]),
+        ("0004", False, [OLD]),  # the last four digits of a phone (手机尾号)
+        ("0005", True, [DONE]),
+        ("8000", False, [NEW]),
+        ("000", False, []),  # three digits: only a prefix
+        ("00004", False, []),  # five digits: only a prefix
     ],
 )
 def test_search_by_code_phone_or_customer_prefix(
@@ -202,6 +207,8 @@ SHAPES = [
     {"text": "GZ-2026"},
     {"text": "138", "include_closed": True},
     {"text": "张", "kind": "onsite_repair"},
+    {"text": "0004"},
+    {"text": "0004", "include_closed": True},
 ]
 
 

@@ -241,7 +241,7 @@ def test_a_gbk_file_is_told_to_be_saved_as_utf8_by_the_command(tmp_path, capsys)
     assert capsys.readouterr().err.splitlines() == [
         f"{path}:2: -: the file is not UTF-8: it looks like GBK/GB18030 (the first bad byte is on "
         "this line); save it as UTF-8 (in Excel: Save As “CSV UTF-8”) and import it again",
-        "1 bad rows: nothing was imported",
+        "1 bad row: nothing was imported",
     ]
 
 

@@ -32,7 +32,9 @@ def month(store):
 
 def everything_shown(app) -> str:
     """The screen, and the whole of every tab (also the parts scrolled out of view)."""
-    tabs = [text_of(app, f"#{tab}-facts") for tab in ("timeliness", "fix-first", "callbacks")]
+    tabs = [
+        text_of(app, f"#{tab}-facts") for tab in ("timeliness", "fix-first", "callbacks", "trend")
+    ]
     return "\n".join([screen_text(app), text_of(app, "#standing"), *tabs])
 
 
@@ -51,10 +53,12 @@ async def test_an_engineer_starts_on_his_running_month_with_what_to_fix_first(mo
         standing = text_of(app, "#standing")
         assert standing.splitlines() == [
             "PROVISIONAL — as of 2026-11-05 09:00:00; figures can still change",
-            "Rank 2 of 2 · total -325.00 · reward +¥100",
-            "Timeliness -150.00 → -375.00 points · Satisfaction 0.0000 → 50.00 points",
+            "Rank 2 of 2 · total -325.00 · reward +¥100 · 168.75 points to the next rank up",
+            "Satisfaction: satisfied 0.00% → 50.00 points",
+            "Timeliness: score -150.00 → -375.00 points",
+            "Deductions: 0.00 points",
         ]
-        assert "1 orders, -150.00 points → timeliness -150.00" in text_of(app, "#timeliness-facts")
+        assert "1 order, -150.00 points → timeliness -150.00" in text_of(app, "#timeliness-facts")
         fix = text_of(app, "#fix-first-facts")
         assert ticket_lines(fix) == [
             ["T9", "+135", "open past 30 (-150)", "—", "completed: past 7 days", "2026-08-01 10:00"]
@@ -85,9 +89,10 @@ async def test_an_engineers_past_month_closed_names_nobody(month):
         await press(pilot, "left_square_bracket")
         assert text_of(app, "#standing").splitlines() == [
             "Closed: these figures are final (as of 2026-10-31 23:59:59)",
-            "Rank 2 of 2 · total -64.75 · reward +¥100",
-            "Timeliness -25.50 → -63.75 points · Satisfaction 0.5000 → 0.00 points · "
-            "Deductions −1.00",
+            "Rank 2 of 2 · total -64.75 · reward +¥100 · 64.75 points to the next rank up",
+            "Satisfaction: satisfied 50.00% → 0.00 points",
+            "Timeliness: score -25.50 → -63.75 points",
+            "Deductions: -1.00 points",
         ]
         assert [c[1] for c in ticket_lines(text_of(app, "#timeliness-facts"))] == [
             "T1",
@@ -96,7 +101,7 @@ async def test_an_engineers_past_month_closed_names_nobody(month):
             "T9",
         ]
         callbacks = text_of(app, "#callbacks-facts")
-        assert "2 of 4 callbacks satisfied (rated 4 or more) → satisfaction 0.5000" in callbacks
+        assert "2 of 4 callbacks satisfied (rated 4 or more) → satisfaction 50.00%" in callbacks
         assert [(c[1], c[2]) for c in ticket_lines(callbacks)] == [
             ("T7", "★ 1"),
             ("T1", "★★★★★ 5"),
@@ -115,9 +120,12 @@ async def test_a_rep_reaches_her_own_figures_from_the_queue(month):
         assert isinstance(app.screen, QueueScreen)
         await press(pilot, "f3", "left_square_bracket")
         assert text_of(app, "#standing").splitlines()[1:] == [
-            "Rank 1 of 3 · total 34.83 · reward +¥200",
-            "Timeliness 7.33 → 7.33 points · Satisfaction 0.5000 → 10.00 points · Deductions −2.50",
-            "Feedback 1.0000 → 20.00 points · Workload 30 actions, saturation 0.2500 → 0.00 points",
+            "Rank 1 of 3 · total 34.83 · reward +¥200 · nobody is above you",
+            "Feedback: rate 100.00% → 20.00 points",
+            "Workload: actions 30, days 20, saturation 25.00% → 0.00 points",
+            "Satisfaction: satisfied 50.00% → 10.00 points",
+            "Timeliness: score 7.33 → 7.33 points",
+            "Deductions: -2.50 points",
         ]
         assert "3 orders, 22.00 points → timeliness 7.33" in text_of(app, "#timeliness-facts")
         assert_names_nobody_else(app, "张伟")

@@ -30,6 +30,7 @@ from screens.help import HelpScreen
 from screens.my_figures import MyFiguresScreen
 from screens.queue import BUCKET_STYLES, QueueScreen, QueueTable
 from screens.rankings import RankingsScreen
+from screens.ticket_detail import TicketDetailScreen
 from storage import tickets
 
 
@@ -216,3 +217,65 @@ async def test_help_and_command_palette_follow_the_screen(store, desk):
         await press(pilot, "f1")
         assert "Pick the engineer" in app.screen.text
         assert not notices(app)
+
+
+@async_test
+async def test_search_by_the_last_four_digits_of_a_phone_and_open_the_ticket(store, desk):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash")
+        await type_text(pilot, "0005")  # 手机尾号: 陈杰 called from 13900000005
+        await press(pilot, "enter")
+        assert queue_codes(app) == [desk.old_open]
+        await press(pilot, "enter")
+        assert isinstance(app.screen, TicketDetailScreen)
+        assert app.screen.code == desk.old_open
+
+
+@async_test
+async def test_a_new_ticket_shows_the_callers_open_ticket_and_fills_in_the_known_address(
+    store, desk
+):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        form = app.screen
+        form.set_focus(form.query_one("#field-phone"))
+        await type_text(pilot, "13900000003")  # 王磊, whose ticket is open (visited)
+        await press(pilot, "tab")  # leaving the phone looks the caller up
+        note = text_of(app, "#caller")
+        assert note.splitlines()[0] == "This caller has 1 open ticket:"
+        assert desk.visited in note and "王磊" in note
+        assert "Name and address filled in from" in note
+        assert form.query_one("#field-customer").value == "王磊"
+        assert form.query_one("#field-address").value == TICKET_FIELDS["address"]
+        assert desk.visited in screen_text(app)  # on screen, under the phone
+
+        form.query_one("#field-kind").value = "installation"
+        form.set_focus(form.query_one("#field-fault"))
+        await type_text(pilot, "新机安装")
+        await press(pilot, "ctrl+s")
+        assert not isinstance(app.screen, type(form))  # saved: a warning, not a refusal
+    phones = store.query("SELECT customer, address FROM tickets WHERE phone = '13900000003'")
+    assert [tuple(row) for row in phones] == [("王磊", TICKET_FIELDS["address"])] * 2
+
+
+@async_test
+async def test_a_new_callers_typed_name_is_kept(store, desk):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        form = app.screen
+        await type_text(pilot, "王太太")  # the customer field first
+        form.set_focus(form.query_one("#field-phone"))
+        await type_text(pilot, "13900000004")  # 刘敏's phone, her ticket completed
+        await press(pilot, "tab")
+        assert text_of(app, "#caller").startswith("A known caller: last ticket")
+        assert form.query_one("#field-customer").value == "王太太"  # typed: kept
+        form.query_one("#field-phone").value = "13700000000"
+        await press(pilot, "shift+tab")  # back into the phone, and out again
+        await press(pilot, "tab")
+        assert text_of(app, "#caller") == ""  # nobody known by this phone

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tomllib
 from decimal import Decimal
+from pathlib import Path
 
+import openpyxl
 import pytest
 from month_helpers import OCTOBER, default_for, load
 from rankings_helpers import NOW, app_at, seed_month, ticket_lines
@@ -32,10 +35,12 @@ from tui_helpers import (
 )
 
 from fieldkpi import export
+from fieldkpi.export_headers import EN
 from fieldkpi.period import judge
 from screens.drilldown import DrilldownScreen
 from screens.rank_forms import CloseMonthForm, ExportForm, ReopenMonthForm
-from screens.rankings import COLUMNS, RankingsScreen, RankTable, rank_change
+from screens.rankings import RankingsScreen, RankTable, rank_change
+from screens.ticket_detail import TicketDetailScreen
 from storage.closing import month_log, month_state, rankings_for
 
 
@@ -45,24 +50,37 @@ def month(store):
     return store
 
 
-def export_form(row: list[str], role: str) -> tuple:
-    """A line of the screen in ``EXPECTED``'s order and spelling (the export's)."""
-    cells = dict(zip((c for c, _h in COLUMNS[role]), row, strict=True))
+def as_exported(key: str, text: str) -> str:
+    """A cell as the export spells it: rates as fractions, deductions as positive points."""
+    text = text.split(" ")[0]
+    if text.endswith("%"):
+        return str((Decimal(text[:-1]) / 100).quantize(Decimal("0.0001")))
+    if key == "deductions":
+        return text.lstrip("-")
+    return text
+
+
+def export_form(app, table_id: str, index: int) -> tuple:
+    """Line ``index`` of a table in ``EXPECTED``'s order and spelling (the export's)."""
+    table = app.screen.query_one(f"#{table_id}", RankTable)
+    cells = {
+        column.key: str(cell)
+        for column, cell in zip(table.columns_shown, table.get_row_at(index), strict=True)
+    }
     total, _space, mark = cells["total"].partition(" ")
-    reward = cells["reward"].replace("¥", "").replace("−", "-").lstrip("+")
+    reward = cells["reward"].replace("¥", "").lstrip("+")
     return (
         "GZ",
-        role,
+        table.role,
         cells["rank"],
         cells["staff_code"],
         *(
-            cells.get(c, "").split(" ")[0]
+            as_exported(c, cells.get(c, ""))
             for c in (
                 "feedback_rate feedback_points workload days saturation workload_points "
-                "satisfaction satisfaction_points timeliness timeliness_points"
+                "satisfaction satisfaction_points timeliness timeliness_points deductions"
             ).split()
         ),
-        cells["deductions"].replace("−", "").replace("—", "0.00"),
         "1" if mark == "ⓩ" else "0",
         total,
         "0" if reward == "—" else reward,
@@ -76,7 +94,7 @@ def chart(text: str) -> dict[str, str]:
         label: " ".join(line[len(label) :].split())
         for line in text.splitlines()
         for label in labels
-        if line.startswith(label + " ")
+        if line.startswith(label + " ") and not re.search(r"\bT\d+\b", line)  # not a ticket's
     }
 
 
@@ -93,7 +111,7 @@ async def open_facts(pilot, table_id: str, code: str, column: str) -> DrilldownS
     """Enter on ``column`` of ``code``'s line."""
     table = pilot.app.screen.query_one(f"#{table_id}", RankTable)
     row = [r.staff_code for r in table.ranked].index(code)
-    table.move_cursor(row=row, column=[c for c, _h in COLUMNS[table.role]].index(column))
+    table.move_cursor(row=row, column=[c.key for c in table.columns_shown].index(column))
     await press(pilot, "enter")
     assert isinstance(pilot.app.screen, DrilldownScreen)
     return pilot.app.screen
@@ -120,26 +138,27 @@ async def test_a_lead_starts_on_the_running_month_and_steps_through_months(month
         assert text_of(app, "#banner") == "As of 2026-10-31 23:59:59 · not closed yet"
         await press(pilot, "right_square_bracket", "right_square_bracket")
         assert month_shown(app) == "2026-11"
-        assert notices(app)[-1] == "2026-12 has not begun yet."
+        assert text_of(app, "#month-note") == "2026-12 has not begun yet."
 
         await press(pilot, "g")
         await type_text(pilot, "2026-07")
         await press(pilot, "enter")
         assert month_shown(app) == "2026-07"
+        assert text_of(app, "#month-note") == "[ ] earlier / later · g month"
         assert isinstance(app.focused, RankTable)
         # July: nothing recorded for anyone, X1 still employed, R3 not yet hired: all tied.
         rows = table_rows(app, "#rep-table")
-        assert [(r[0], r[3], r[-2]) for r in rows] == [
-            ("1", "R1", "80.00"),
-            ("1", "R2", "80.00"),
-            ("1", "X1", "80.00"),
+        assert [(r[0], r[1], r[2]) for r in rows] == [
+            ("1", "张伟", "80.00"),
+            ("1", "王芳", "80.00"),
+            ("1", "赵敏", "80.00"),
         ]
         await press(pilot, "g")
         await type_text(pilot, "2026-13")
         await press(pilot, "enter")
-        assert notices(app)[-1] == "2026-13 is not a month like 2026-10."
-        assert month_shown(app) == "2026-13"  # left as typed, to be corrected
-        await press(pilot, "escape")
+        assert text_of(app, "#month-note") == "2026-13 is not a month like 2026-10."
+        assert month_shown(app) == "2026-07"  # the month still on screen
+        assert isinstance(app.focused, RankTable)  # the next key is not typed into the box
 
 
 @async_test
@@ -148,22 +167,27 @@ async def test_every_number_of_the_export_is_on_screen_with_the_change_of_rank(m
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await october(pilot)
+        assert [export_form(app, "rep-table", i) for i in range(3)] == EXPECTED[:3]
+        table = app.screen.query_one("#rep-table", RankTable)
+        keys = [c.key for c in table.columns_shown]
         reps = table_rows(app, "#rep-table")
-        assert [export_form(r, "rep") for r in reps] == EXPECTED[:3]
-        assert [(r[1], r[2]) for r in reps] == [("↑1", "张伟"), ("new", "李娜"), ("=", "王芳")]
-        assert reps[1][COLUMNS["rep"].index(("workload_points", "pts"))] == "20.00 *"
+        assert [(r[keys.index("change")], r[1]) for r in reps] == [
+            ("↑1", "张伟"),
+            ("new", "李娜"),
+            ("=", "王芳"),
+        ]
+        assert reps[1][keys.index("workload_points")] == "20.00 *"
         assert "* first month: workload points fixed" in text_of(app, "#rank-status")
         # top and bottom stand out
-        table = app.screen.query_one("#rep-table", RankTable)
-        styles = [str(table.get_row_at(i)[2].style) for i in range(3)]
+        styles = [str(table.get_row_at(i)[1].style) for i in range(3)]
         assert styles == ["bold green", "", "bold red"]
 
         await press(pilot, "t")
         assert app.screen.query_one("TabbedContent").active == "engineers"
+        assert [export_form(app, "engineer-table", i) for i in range(2)] == EXPECTED[3:5]
         engineers = table_rows(app, "#engineer-table")
-        assert [export_form(r, "engineer") for r in engineers] == EXPECTED[3:5]
-        assert [r[1] for r in engineers] == ["=", "="]
-        assert engineers[0][-2] == "0.00 ⓩ"
+        assert [r[keys.index("change")] for r in engineers] == ["=", "="]
+        assert engineers[0][2] == "0.00 ⓩ"
         text = screen_text(app)
         assert "刘洋" in text and "陈工" in text and "Rank" in text
         await press(pilot, "t")
@@ -181,7 +205,7 @@ async def test_timeliness_facts_add_up_to_the_ranking(month):
         await settle(pilot)
         text = text_of(app, "#timeliness-facts")
         # E1: T1 day 1, T2 day 2, T5 day 4, T9 open past 30 days
-        assert "In the ranking: timeliness -25.50, -63.75 points" in text
+        assert "In the ranking: Timeliness -25.50, -63.75 points" in text
         assert "4 orders, -102.00 points → timeliness -25.50" in text
         assert chart(text) == {
             "day 1": "█" * 24 + " 1 +20",
@@ -195,12 +219,18 @@ async def test_timeliness_facts_add_up_to_the_ranking(month):
             "open past 30": "█" * 24 + " 1 -150",
         }
         assert ticket_lines(text) == [
-            ["day 1", "T1", "+20", "1", "2026-10-03 09:00", "2026-10-03 15:00"],
-            ["day 2", "T2", "+17", "2", "2026-10-05 09:00", "2026-10-06 11:00"],
-            ["day 4", "T5", "+11", "4", "2026-10-20 10:00", "2026-10-23 16:00"],
+            ["day 1", "T1", "+20", "2026-10-03 09:00", "2026-10-03 15:00"],
+            ["day 2", "T2", "+17", "2026-10-05 09:00", "2026-10-06 11:00"],
+            ["day 4", "T5", "+11", "2026-10-20 10:00", "2026-10-23 16:00"],
             ["open past 30", "T9", "-150", "2026-08-01 10:00", "open"],
         ]
         assert facts.tabs == ["timeliness", "satisfaction", "deductions"]  # no rep-only tabs
+        # Enter on a ticket of the list opens it; Esc comes back to the facts.
+        await press(pilot, "down", "down", "down", "enter")
+        assert isinstance(app.screen, TicketDetailScreen) and app.screen.code == "T9"
+        assert "2026-08-01 10:00" in screen_text(app)
+        await press(pilot, "escape")
+        assert app.screen is facts
         await press(pilot, "escape")
         assert isinstance(app.screen, RankingsScreen)
 
@@ -219,17 +249,17 @@ async def test_a_reps_facts_tab_by_tab(month):
         assert "3 orders, 22.00 points → timeliness 7.33" in text
 
         text = text_of(app, "#satisfaction-facts")  # T7's callback of 10-01 counts in October
-        assert "2 of 4 callbacks satisfied (rated 4 or more) → satisfaction 0.5000" in text
+        assert "2 of 4 callbacks satisfied (rated 4 or more) → satisfaction 50.00%" in text
         ratings = [line.split()[2] for line in text.splitlines() if "★" in line]
         assert ratings == ["T7", "T1", "T2", "T3"]
 
         text = text_of(app, "#workload-facts")
         assert "30 actions over 20 days (attendance record) → 1.50 a day" in text
-        assert "highest this year: 6.00 a day (2026-06, 赵敏) → saturation 0.2500" in text
+        assert "highest this year: 6.00 a day (2026-06, 赵敏) → saturation 25.00%" in text
         assert "intake" in text and "2026-10-15" in text
 
         text = text_of(app, "#feedback-facts")
-        assert "3.00 problem points over 3 on-site visits → rate 1.0000" in text
+        assert "3.00 problem points over 3 on-site visits → rate 100.00%" in text
         assert "陈工" in text and "迟到" in text and "刘洋" in text and "未带配件" in text
 
         text = text_of(app, "#deductions-facts")
@@ -241,23 +271,36 @@ async def test_a_reps_facts_tab_by_tab(month):
         assert app.screen.query_one("TabbedContent").active == "workload"
 
 
+async def export_as(pilot, name: str, fmt: str = "csv") -> None:
+    """``x``, a file name and a format, and Ctrl+S."""
+    await press(pilot, "x")
+    assert isinstance(pilot.app.screen, ExportForm)
+    pilot.app.screen.query_one("#field-format").value = fmt
+    pilot.app.screen.query_one("#field-name").focus()
+    await type_text(pilot, name)
+    await press(pilot, "ctrl+s")
+
+
 @async_test
-async def test_export_writes_the_files_of_fieldkpi_rank(month, tmp_path, monkeypatch):
+async def test_export_writes_the_rows_of_fieldkpi_rank_into_the_export_folder(
+    month, tmp_path, monkeypatch
+):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    folder = tmp_path / "data/fieldkpi/exports"
     rows = rankings_for(month, judge(OCTOBER, NOW), default_for, branch="GZ")
     app = app_at(month, "zhoujl")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await october(pilot)
-        await press(pilot, "x")
-        assert isinstance(app.screen, ExportForm)
-        await press(pilot, "ctrl+s")
-        path = tmp_path / "data/fieldkpi/exports/fieldkpi-GZ-2026-10.csv"
+        await press(pilot, "x", "ctrl+s")  # no name: the branch and the month
+        path = folder / "fieldkpi-GZ-2026-10.csv"
         assert notices(app)[-1] == f"Exported 5 rows to {path}"
-        raw = path.read_bytes()
-        assert raw.decode("utf-8") == export.to_csv(rows)
-        parsed = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-        assert [(r["staff_code"], r["total"], r["reward"]) for r in parsed] == [
+        raw = path.read_bytes().decode("utf-8")
+        # The rows of `fieldkpi rank`, under headings a person reads (English here).
+        assert raw == export.to_csv(rows, EN)
+        assert raw.splitlines()[1:] == export.to_csv(rows).splitlines()[1:]
+        parsed = list(csv.DictReader(io.StringIO(raw.lstrip("\ufeff"))))
+        assert [(r["Code"], r["Total"], r["Reward / penalty (yuan)"]) for r in parsed] == [
             ("R1", "34.83", "200"),
             ("R3", "20.00", "100"),
             ("R2", "-22.80", "-100"),
@@ -265,21 +308,62 @@ async def test_export_writes_the_files_of_fieldkpi_rank(month, tmp_path, monkeyp
             ("E1", "-64.75", "100"),
         ]
 
-        await press(pilot, "x")
-        app.screen.query_one("#field-format").value = "toml"
-        app.screen.query_one("#field-path").focus()
-        await type_text(pilot, str(tmp_path / "october.toml"))
-        await press(pilot, "enter")
-        written = tomllib.loads((tmp_path / "october.toml").read_text(encoding="utf-8"))
+        # The same again: the first file is kept, the new one gets the next free name.
+        await press(pilot, "x", "ctrl+s")
+        again = folder / "fieldkpi-GZ-2026-10-2.csv"
+        assert notices(app)[-1] == (
+            f"Exported 5 rows to {again}\nfieldkpi-GZ-2026-10.csv was there already: it is kept."
+        )
+        assert path.read_bytes().decode("utf-8") == raw
+
+        await export_as(pilot, "october", "toml")
+        written = tomllib.loads((folder / "october.toml").read_text(encoding="utf-8"))
         assert written == tomllib.loads(export.to_toml(rows))
         assert written["rows"][0]["total"] == pytest.approx(34.83)
 
-        await press(pilot, "x")
-        app.screen.query_one("#field-path").focus()
-        await type_text(pilot, str(tmp_path / "no/such/folder/x.csv"))
-        await press(pilot, "ctrl+s")
+        await export_as(pilot, "", "xlsx")
+        book = openpyxl.load_workbook(folder / "fieldkpi-GZ-2026-10.xlsx")
+        assert book.sheetnames == ["Reps", "Engineers", "KPI breakdown"]
+        assert [c.value for c in book["Reps"][1]][5:8] == ["Rank", "Code", "Name"]
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "why"),
+    [
+        ("../october.csv", "csv", "Give a file name only, without a folder"),
+        ("/tmp/october.csv", "csv", "Give a file name only, without a folder"),
+        ("..", "csv", "A file name may not start with a dot."),
+        ("october.toml", "csv", "october.toml is a TOML name, but the format is CSV."),
+    ],
+)
+@async_test
+async def test_export_takes_a_file_name_never_a_path(month, tmp_path, monkeypatch, name, fmt, why):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    app = app_at(month, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await export_as(pilot, name, fmt)
         assert isinstance(app.screen, ExportForm)
-        assert text_of(app, "#error-path").startswith("There is no folder")
+        assert text_of(app, "#error-name").startswith(why)
+    assert not (tmp_path / "october.csv").exists() and not list(tmp_path.glob("data/**/*.*"))
+
+
+@async_test
+async def test_export_never_writes_through_a_link_onto_the_database(month, tmp_path, monkeypatch):
+    """A link in the export folder named like the export, pointing at the shared database."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    folder = tmp_path / "data/fieldkpi/exports"
+    folder.mkdir(parents=True)
+    database = month.path
+    (folder / "fieldkpi-GZ-2026-11.csv").symlink_to(database)
+    before = Path(database).read_bytes()
+    app = app_at(month, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "x", "ctrl+s")
+        assert notices(app)[-1].startswith(f"Exported 5 rows to {folder}/fieldkpi-GZ-2026-11-2.csv")
+    assert Path(database).read_bytes() == before
+    assert month.scalar("SELECT count(*) FROM staff") > 0
 
 
 @async_test
@@ -313,11 +397,11 @@ async def test_close_keeps_the_frozen_figures_after_a_late_import_until_an_admin
         assert "Live figures now differ for 陈工, 王芳: these frozen figures stay" in banner
         assert "-changed" in lead.screen.query_one("#banner").classes
         engineers = table_rows(lead, "#engineer-table")
-        assert [r[-2] for r in engineers] == ["0.00 ⓩ", "-64.75"]  # still the frozen figures
+        assert [r[2] for r in engineers] == ["0.00 ⓩ", "-64.75"]  # still the frozen figures
         await press(pilot, "t")
         await open_facts(pilot, "engineer-table", "E1", "timeliness")
         text = text_of(lead, "#timeliness-facts")
-        assert "In the ranking: timeliness -25.50, -63.75 points" in text  # frozen
+        assert "In the ranking: Timeliness -25.50, -63.75 points" in text  # frozen
         assert "As of 2026-10-31 23:59:59 · as the month was closed" in text
         assert "Data has come in since the closing: these facts include it" in text
         assert "5 orders" in text and "T11" in text
@@ -338,7 +422,7 @@ async def test_close_keeps_the_frozen_figures_after_a_late_import_until_an_admin
         assert text_of(admin, "#banner") == "As of 2026-10-31 23:59:59 · not closed yet"
         # live now: E1 (20 + 20 + 17 + 11 − 150)/5 = −16.4 × 2.5 = −41, − 1 = −42.00
         engineers = table_rows(admin, "#engineer-table")
-        assert [r[-2] for r in engineers] == ["0.00 ⓩ", "-42.00"]
+        assert [r[2] for r in engineers] == ["0.00 ⓩ", "-42.00"]
         assert not isinstance(admin.screen, ReopenMonthForm)
     log = month_log(month, "GZ", OCTOBER)
     assert [(e.action, e.by, e.note) for e in log] == [
@@ -354,7 +438,9 @@ async def test_a_lead_sees_only_their_branch_and_an_admin_chooses(month):
         await settle(pilot)
         await october(pilot)
         assert not lead.screen.query("BranchPicker Select")
-        assert [r[3] for r in table_rows(lead, "#rep-table")] == ["S1"]
+        assert [r.staff_code for r in lead.screen.query_one("#rep-table", RankTable).ranked] == [
+            "S1"
+        ]
         assert "张伟" not in screen_text(lead)
         await press(pilot, "b")
         assert isinstance(lead.focused, RankTable)
@@ -368,8 +454,8 @@ async def test_a_lead_sees_only_their_branch_and_an_admin_chooses(month):
         await settle(pilot)
         await october(pilot)
         # SZ: one rep, nothing recorded: every pool of one gives its maximum
-        assert [(r[3], r[-2], r[-1]) for r in table_rows(admin, "#rep-table")] == [
-            ("S1", "80.00", "+¥200")
+        assert [(r[1], r[2], r[3]) for r in table_rows(admin, "#rep-table")] == [
+            ("孙丽", "80.00", "+¥200")
         ]
         assert admin.screen.ranking.branch == "SZ"
         assert isinstance(admin.screen.ranking.rows[0].total, Decimal)

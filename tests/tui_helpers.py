@@ -112,14 +112,32 @@ async def select_ticket(pilot: Pilot, code: str) -> None:
     await settle(pilot)
 
 
-def text_of(app: FieldKpiApp, selector: str) -> str:
-    """The text a Static shows, whole (also the part scrolled out of view)."""
-    content = app.screen.query_one(selector, Static).content
+def _rendered(content) -> str:
     if isinstance(content, str | Text):
         return str(content)
     console = Console(width=200, file=io.StringIO(), record=True)
     console.print(content)
     return console.export_text()
+
+
+def text_of(app: FieldKpiApp, selector: str) -> str:
+    """The text a Static shows, whole (also the part scrolled out of view).
+
+    For a pane of facts (text and ticket lists), every part in order, each
+    line of a list with its cells two spaces apart.
+    """
+    widget = app.screen.query_one(selector)
+    if isinstance(widget, Static):
+        return _rendered(widget.content)
+    parts = []
+    for child in widget.children:
+        if isinstance(child, DataTable):
+            parts += [
+                "  ".join(str(c) for c in child.get_row_at(i)) for i in range(child.row_count)
+            ]
+        elif isinstance(child, Static):
+            parts.append(_rendered(child.content).rstrip("\n"))
+    return "\n".join(parts)
 
 
 def notices(app: FieldKpiApp) -> list[str]:

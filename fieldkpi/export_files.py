@@ -1,0 +1,105 @@
+"""Export files written from the TUI: a file name (never a path) in the person's export folder.
+
+People pinned to the TUI over SSH must not be able to write anywhere else
+with their account: not over another file, not over the shared database or
+its ``-wal``/``-shm`` companions (an export written over the database
+destroyed it). So the TUI takes a file *name* only, in
+:func:`fieldkpi.paths.export_dir`, refuses anything that names a folder, and
+creates the file exclusively: an existing file (or a link of that name) is
+never opened for writing; the export gets the next free name instead
+(``fieldkpi-GZ-2026-10-2.csv``) and the person is told.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import BinaryIO
+
+from fieldkpi.i18n import _
+from fieldkpi.period import Period
+
+FORMATS = ("csv", "toml", "xlsx")
+MAX_TRIES = 1000  # fieldkpi-GZ-2026-10-2.csv … -1000.csv
+_FORBIDDEN = frozenset("/\\\0")
+
+
+class ExportRefused(ValueError):
+    """The file name cannot be used; the message says why, in the person's language."""
+
+
+def export_name(branch: str, period: Period, fmt: str) -> str:
+    """The default name: says which branch and which month."""
+    return f"fieldkpi-{branch}-{period}.{fmt}"
+
+
+def checked_name(typed: str, fmt: str, default: str) -> str:
+    """The file name to write: the one typed (or the default), with the format's extension.
+
+    A name with a folder in it, a hidden name, or one ending in another
+    format's extension is refused.
+    """
+    name = typed.strip() or default
+    if _FORBIDDEN & set(name) or any(ord(c) < 32 for c in name):
+        raise ExportRefused(
+            _("Give a file name only, without a folder: exports go to {folder}.").format(
+                folder="…/fieldkpi/exports"
+            )
+        )
+    if name.startswith("."):
+        raise ExportRefused(_("A file name may not start with a dot."))
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem and extension.lower() in FORMATS:
+        if extension.lower() != fmt:
+            raise ExportRefused(
+                _("{name} is a {extension} name, but the format is {fmt}.").format(
+                    name=name, extension=extension.upper(), fmt=fmt.upper()
+                )
+            )
+        return name
+    return f"{name}.{fmt}"
+
+
+def _candidates(name: str) -> Iterable[str]:
+    stem, _dot, extension = name.rpartition(".")
+    yield name
+    for n in range(2, MAX_TRIES + 1):
+        yield f"{stem}-{n}.{extension}"
+
+
+def protected_paths(database: Path) -> set[Path]:
+    """The database and its companions: never an export's destination."""
+    return {Path(f"{database}{end}").resolve() for end in ("", "-wal", "-shm", "-journal")}
+
+
+def write_new(
+    folder: Path,
+    name: str,
+    write: Callable[[BinaryIO], None],
+    protected: Iterable[Path] = (),
+) -> Path:
+    """Create ``name`` (or the next free variant) in ``folder`` and ``write`` it; return its path.
+
+    The file is created exclusively (``O_EXCL``: an existing file or link is
+    never followed or opened), so nothing already there is overwritten; a file
+    left half-written by an error is removed.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    refused = set(protected)
+    for candidate in _candidates(name):
+        path = folder / candidate
+        if path.resolve() in refused:
+            continue
+        try:
+            out = open(path, "xb")  # noqa: SIM115 (closed below, removed on failure)
+        except FileExistsError:
+            continue
+        try:
+            with out:
+                write(out)
+        except BaseException:
+            os.unlink(path)
+            raise
+        return path
+    raise ExportRefused(_("{name} and its numbered variants exist already.").format(name=name))

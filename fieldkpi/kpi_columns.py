@@ -1,0 +1,176 @@
+"""The KPI columns of a ranking: which KPIs its rows have, and how to read and print each.
+
+Everything that lays out a ranking's KPIs — the rankings table, the facts and
+own-figures screens, the trends — asks :func:`kpi_columns` rather than naming
+KPIs: the KPIs are the scheme's (:mod:`fieldkpi.scheme`), so a branch on
+another preset shows its own.
+
+A KPI has one or more columns: what was measured (a rate, a count) and the
+points it gave. Adjustments (deductions and bonuses) are a column too, as
+points, so that a row's points columns add up to its total (unless a media
+complaint forfeited the month).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from fieldkpi.export import SHOWN
+from fieldkpi.i18n import N_, _
+from fieldkpi.measures import measure
+from fieldkpi.ranking import RankRow
+from fieldkpi.scheme import Kpi, Scheme, default_scheme
+
+RATE, POINTS, COUNT = "rate", "points", "count"
+FIRST_MONTH = "*"  # beside points fixed by the first-month rule
+NO_DATA = "○"  # beside points of a KPI the person has no data for
+ADJUSTMENTS = "adjustments"  # the column of deductions and bonuses; its facts are the events
+# What the measured value of each measure is called under its KPI's name.
+VALUE_PARTS = {
+    "timeliness": N_("score"),
+    "satisfaction_rate": N_("satisfied"),
+    "satisfaction_mean": N_("mean"),
+    "feedback_rate": N_("rate"),
+    "saturation": N_("saturation"),
+    "workload": N_("actions"),
+    "resolved_within": N_("share"),
+    "first_time_fix": N_("share"),
+    "cycle_hours": N_("hours"),
+    "dispatch_minutes": N_("minutes"),
+    "completed": N_("tickets"),
+}
+COUNT_PARTS = {"workload": N_("actions"), "days": N_("days")}
+# The facts tab that shows what each measure counted (the drill-down's tabs).
+FACTS = {
+    "timeliness": "timeliness",
+    "resolved_within": "timeliness",
+    "first_time_fix": "timeliness",
+    "cycle_hours": "timeliness",
+    "completed": "timeliness",
+    "dispatch_minutes": "timeliness",
+    "satisfaction_rate": "satisfaction",
+    "satisfaction_mean": "satisfaction",
+    "saturation": "workload",
+    "workload": "workload",
+    "feedback_rate": "feedback",
+}
+
+
+@dataclass(frozen=True)
+class KpiColumn:
+    """One column of one KPI.
+
+    ``heading`` is the column's two-line heading: the KPI's name over what the
+    column holds ("Satisfaction" over "pts"), so no two columns read alike.
+    """
+
+    kpi: str  # the KPI's id (its line in a trend); ADJUSTMENTS for deductions and bonuses
+    kpi_label: str  # the KPI's name, in the session's language
+    part: str  # what the column holds, in the session's language
+    field: str  # the export column with the same number
+    format: str  # RATE, POINTS or COUNT
+    read: Callable[[RankRow], Any]  # the exact value of a row; None where it does not apply
+    is_points: bool = False  # the KPI's points: these add up to the total
+    mark: Callable[[RankRow], str] | None = None  # a sign beside the value
+    facts: str = "timeliness"  # the facts tab Enter opens
+
+    @property
+    def heading(self) -> str:
+        return f"{self.kpi_label}\n{self.part}"
+
+
+def facts_tab(kpi: Kpi) -> str:
+    """The facts tab that shows what a KPI counted (entered values: the events tab)."""
+    return FACTS.get(kpi.measure, "deductions")
+
+
+def _value(kpi_id: str) -> Callable[[RankRow], Any]:
+    return lambda row: None if (k := row.kpi(kpi_id)) is None else k.value
+
+
+def _points(kpi_id: str) -> Callable[[RankRow], Any]:
+    return lambda row: None if (k := row.kpi(kpi_id)) is None else k.points
+
+
+def _part(kpi_id: str, part: str) -> Callable[[RankRow], Any]:
+    return lambda row: None if (k := row.kpi(kpi_id)) is None else k.parts.get(part)
+
+
+def _marks(kpi_id: str) -> Callable[[RankRow], str]:
+    def mark(row: RankRow) -> str:
+        result = row.kpi(kpi_id)
+        if result is None:
+            return ""
+        return FIRST_MONTH if result.first_month else NO_DATA if result.flag else ""
+
+    return mark
+
+
+def _net(row: RankRow) -> Fraction:
+    return row.bonuses - row.deductions
+
+
+def _format(kpi: Kpi) -> str:
+    shown = SHOWN[measure(kpi.measure).shown]
+    return {"rate": RATE, "whole": COUNT}.get(shown, POINTS)
+
+
+def kpi_columns(
+    role: str, rows: Sequence[RankRow] = (), scheme: Scheme | None = None
+) -> list[KpiColumn]:
+    """The KPI columns of one role's rows, left to right, labelled in the current language.
+
+    The KPIs are those of the rows' scheme (or ``scheme``, else the default).
+    """
+    scheme = rows[0].scheme if rows else scheme or default_scheme()
+    columns: list[KpiColumn] = []
+    for kpi in scheme.kpis_of(role):
+        label, tab = str(kpi.label), facts_tab(kpi)
+        columns += [
+            KpiColumn(kpi.id, label, _(COUNT_PARTS[p]), p, COUNT, _part(kpi.id, p), facts=tab)
+            for p in measure(kpi.measure).columns
+        ]
+        part = _(VALUE_PARTS.get(kpi.measure, N_("value")))
+        columns.append(
+            KpiColumn(kpi.id, label, part, kpi.column, _format(kpi), _value(kpi.id), facts=tab)
+        )
+        columns.append(
+            KpiColumn(
+                kpi.id,
+                label,
+                _("pts"),
+                f"{kpi.id}_points",
+                POINTS,
+                _points(kpi.id),
+                is_points=True,
+                mark=_marks(kpi.id),
+                facts=tab,
+            )
+        )
+    columns.append(
+        KpiColumn(
+            ADJUSTMENTS,
+            _("Adjustments"),
+            _("points"),
+            "deductions",
+            POINTS,
+            _net,
+            is_points=True,
+            facts="deductions",
+        )
+    )
+    return columns
+
+
+def points_columns(columns: Sequence[KpiColumn]) -> list[KpiColumn]:
+    """Each KPI's points column, in order: a KPI's line in a trend or a breakdown."""
+    return [column for column in columns if column.is_points]
+
+
+def value_column(columns: Sequence[KpiColumn], kpi: str) -> KpiColumn | None:
+    """The KPI's measured value (its last column that is not points), if it has one."""
+    values = [c for c in columns if c.kpi == kpi and not c.is_points]
+    return values[-1] if values else None

@@ -1,0 +1,56 @@
+"""How numbers are printed, so the screens, ``fieldkpi rank`` and the workbook agree.
+
+Points are rounded half-up to 2 places and rates to 4, as the export rounds
+them (:mod:`fieldkpi.export`); a rate is shown as a percent of that rounded
+fraction (``0.0870`` → ``8.70%``, the workbook's ``0.00%``). There is one minus
+sign, the ASCII hyphen-minus, as in the CSV and in what a person copies into
+a spreadsheet; money is signed yuan.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from fieldkpi.kpi import round_half_up
+
+MINUS = "-"
+DASH = "—"  # nothing to show (no reward, no value)
+PERCENT_PLACES = Decimal("0.01")
+
+
+def points(value: Fraction | Decimal | int) -> str:
+    return str(round_half_up(value, 2))
+
+
+def percent(value: Fraction | Decimal | int) -> str:
+    """A rate as a percent of its 4-place rounding: ``Fraction(2, 23)`` → ``8.70%``."""
+    return f"{(round_half_up(value, 4) * 100).quantize(PERCENT_PLACES)}%"
+
+
+def count(value: int) -> str:
+    return str(value)
+
+
+def signed(value: Fraction | Decimal | int) -> str:
+    """Points one ticket or event adds: ``+20``, ``-150``, ``+1.50``."""
+    value = Fraction(value)
+    text = str(abs(value.numerator)) if value.denominator == 1 else points(abs(value))
+    return f"{MINUS}{text}" if value < 0 else f"+{text}" if value > 0 else "0"
+
+
+def yuan(value) -> str:
+    """``+¥200``, ``-¥100``, or a dash for nothing."""
+    if not value:
+        return DASH
+    amount = round_half_up(abs(value), 2)
+    text = str(int(amount)) if amount == amount.to_integral_value() else str(amount)
+    return f"{'+' if value > 0 else MINUS}¥{text}"
+
+
+FORMATS = {"rate": percent, "points": points, "count": count}
+
+
+def shown(fmt: str, value) -> str:
+    """A KPI column's value in its format (:mod:`fieldkpi.kpi_columns`); empty for none."""
+    return "" if value is None else FORMATS[fmt](value)

@@ -1,0 +1,135 @@
+"""A person's and a branch's last months, from the months' rankings: the numbers behind a trend.
+
+Nothing here ranks anyone: every number is a row of a month's ranking as the
+rankings screen shows it (a closed month's frozen rows), or an average of the
+rows of one role. The screens draw these as sparklines and charts.
+
+**What a ranked person may see of the branch.** The role's average total (and
+average points per KPI) beside one's own would tell a person of a two-person
+branch the other's exact score: average × 2 − own. With ``n`` ranked, one's
+own total and the average give the sum of the other ``n − 1``; the
+own-figures screen may also tell the gap to the next rank up, which is one
+more person's total. So a person who may not see the others' figures sees
+the average only for months with at least :data:`AVERAGE_MIN_RANKED` (4)
+ranked in their role: what stays unknown is then a sum of at least two other
+people's scores. A lead or admin, who sees every row anyway, always sees it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from fieldkpi.kpi import round_half_up
+from fieldkpi.kpi_columns import KpiColumn, points_columns
+from fieldkpi.period import Period
+from fieldkpi.ranking import RankRow
+
+MONTHS = 12  # how far back a trend looks, the month shown included
+AVERAGE_MIN_RANKED = 4
+TOTAL = "total"  # the key of the total among a month's averages
+SPARK = "▁▂▃▄▅▆▇█"
+NOT_RANKED = "·"
+RISING, FALLING, STEADY = 1, -1, 0
+STEADY_WITHIN = Decimal(1)  # points: a smaller change than this is no trend
+LOOK_BACK = 3  # the latest month is compared with the average of up to this many before it
+
+
+@dataclass(frozen=True)
+class BranchMonth:
+    """One month of a branch, as the rankings screen shows it: every ranked row of both roles."""
+
+    period: Period
+    rows: list[RankRow]
+
+
+@dataclass(frozen=True)
+class TrendMonth:
+    """One month of one person's trend.
+
+    ``averages`` maps ``"total"`` and each points column's field to the role's
+    average that month; ``None`` when it is not shown (nobody ranked, or too
+    few for the person to see it).
+    """
+
+    period: Period
+    row: RankRow | None  # the person's row; None when they were not ranked that month
+    ranked: int  # how many of the role were ranked
+    averages: dict[str, Decimal] | None
+
+
+def months_to(last: Period, count: int = MONTHS) -> list[Period]:
+    """The ``count`` months ending with ``last``, oldest first."""
+    return [last.shift(offset) for offset in range(1 - count, 1)]
+
+
+def averages(rows: Sequence[RankRow], columns: Sequence[KpiColumn]) -> dict[str, Decimal]:
+    """The rows' average total and average points of each KPI, rounded as points are."""
+    count = len(rows)
+    out = {TOTAL: round_half_up(Fraction(sum(r.total for r in rows)) / count)}
+    for column in points_columns(columns):
+        out[column.field] = round_half_up(sum(Fraction(column.read(r)) for r in rows) / count)
+    return out
+
+
+def person_trend(
+    months: Sequence[BranchMonth],
+    staff_code: str,
+    role: str,
+    columns: Sequence[KpiColumn],
+    *,
+    sees_everyone: bool,
+) -> list[TrendMonth]:
+    """The person's row of each month and the role's average, as far as they may see it."""
+    out = []
+    for month in months:
+        rows = [r for r in month.rows if r.role == role]
+        own = next((r for r in rows if r.staff_code == staff_code), None)
+        shown = rows and (sees_everyone or len(rows) >= AVERAGE_MIN_RANKED)
+        out.append(
+            TrendMonth(month.period, own, len(rows), averages(rows, columns) if shown else None)
+        )
+    return out
+
+
+def totals_by_person(months: Sequence[BranchMonth], role: str) -> dict[str, list[Decimal | None]]:
+    """Each person's total month by month (``None``: not ranked), for the sparklines."""
+    people: dict[str, list[Decimal | None]] = {}
+    for index, month in enumerate(months):
+        for row in month.rows:
+            if row.role == role:
+                people.setdefault(row.staff_code, [None] * len(months))[index] = row.total
+    return people
+
+
+def sparkline(values: Sequence[Decimal | None]) -> str:
+    """One character a month, scaled from the person's own lowest to highest; ``·`` not ranked."""
+    known = [v for v in values if v is not None]
+    if not known:
+        return NOT_RANKED * len(values)
+    low, high = min(known), max(known)
+    top = len(SPARK) - 1
+    return "".join(
+        NOT_RANKED
+        if value is None
+        else SPARK[top // 2 if high == low else round((value - low) * top / (high - low))]
+        for value in values
+    )
+
+
+def direction(values: Sequence[Decimal | None]) -> int:
+    """Rising, falling or steady: the latest month against the average of the months before it.
+
+    Only months the person was ranked count; up to :data:`LOOK_BACK` of them
+    before the latest. A change of less than a point is steady.
+    """
+    known = [v for v in values if v is not None]
+    if len(known) < 2:
+        return STEADY
+    before = known[-1 - LOOK_BACK : -1]
+    change = known[-1] - sum(before) / len(before)
+    if abs(change) < STEADY_WITHIN:
+        return STEADY
+    return RISING if change > 0 else FALLING

@@ -1,0 +1,53 @@
+"""The footer every screen shows: F1 Help first, then as many of the screen's keys as fit whole.
+
+Textual's footer lays the keys out left to right and cuts them at the
+terminal's edge, so on a screen with many keys at 80 columns (or 46, a phone)
+the last ones — the app's, F1 Help among them — fell off, and one key was
+shown cut in half. Here F1 Help comes first and a key that does not fit whole
+is left out (every key stays in F1 help and in the command palette). The
+palette's key is docked at the right edge; in the compact footer Textual gives
+it a right margin, which left the last cell uncovered, so a letter of a key
+cut off beneath it stayed there.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.widgets import Footer
+
+HELP_ACTION = "app.help"
+PALETTE_WIDTH = 14  # "▏^p Commands " and its border, a little more in Chinese ("▏^p 命令 ")
+
+
+def key_width(key) -> int:
+    """Cells a compact footer key takes: its key, a space, its label and a margin."""
+    return cell_len(key.key_display) + 1 + cell_len(key.description) + 1
+
+
+class KeyFooter(Footer):
+    DEFAULT_CSS = """
+    KeyFooter.-compact FooterKey.-command-palette {
+        margin-right: 0;
+        padding-right: 1;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(compact=True)
+
+    def compose(self) -> ComposeResult:
+        widgets = list(super().compose())
+        palette = [w for w in widgets if w.has_class("-command-palette")]
+        keys = [w for w in widgets if w not in palette]
+        keys.sort(key=lambda k: getattr(k, "action", None) != HELP_ACTION)  # F1 Help first
+        room = self.size.width - (PALETTE_WIDTH if palette else 0)
+        for key in keys:
+            room -= key_width(key)
+            if room < 0 and self.size.width:
+                break
+            yield key
+        yield from palette
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.recompose)

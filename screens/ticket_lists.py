@@ -1,0 +1,227 @@
+"""Lists whose lines name a ticket: Enter opens it, and a narrow terminal stacks each line.
+
+The facts behind a number, "fix first" and the callbacks are such lists. On
+a terminal narrower than :data:`CARDS_BELOW` columns — a phone held upright —
+a line would be cut at the right edge; there each line becomes a card of
+"heading value" pairs wrapped to the width, so nothing is cut.
+
+The ticket opens on the ticket screen, which reads it through storage with
+the signed-in person's rights: a ticket that is not theirs is refused there
+with the reason, never shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual import on
+from textual.containers import ScrollableContainer, VerticalScroll
+from textual.geometry import Region
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
+
+from fieldkpi.i18n import _
+from screens import tables
+from screens.ticket_detail import TicketDetailScreen
+
+CARDS_BELOW = 60  # a table narrower than this shows each line as a card
+
+
+@dataclass(frozen=True)
+class TicketLines:
+    """A list to show: headings, and lines each naming its ticket (``None``: no ticket)."""
+
+    headings: Sequence[str]
+    lines: Sequence[tuple[str | None, Sequence[str | Text]]]
+    right: tuple[int, ...] = ()  # columns aligned right (numbers)
+
+
+def card(headings: Sequence[str], cells: Sequence[str | Text], width: int) -> Text:
+    """One line of a list as "heading value" pairs, lines broken between pairs to fit ``width``.
+
+    A pair longer than the width (a long address) has a line of its own and
+    wraps there; empty values are left out.
+    """
+    pairs = []
+    for heading, value in zip(headings, cells, strict=True):
+        if str(value):
+            pair = Text(f"{heading} ", style="dim")
+            pair.append_text(value if isinstance(value, Text) else Text(str(value)))
+            pairs.append(pair)
+    text, line = Text(), 0
+    for pair in pairs:
+        if line and line + 2 + pair.cell_len > width:
+            text.append("\n")
+            line = 0
+        elif line:
+            text.append("  ")
+            line += 2
+        text.append_text(pair)
+        line += pair.cell_len
+    return text
+
+
+class TicketList(DataTable):
+    """Lines naming tickets; Enter on one posts :class:`TicketList.Open` with its code."""
+
+    DEFAULT_CSS = """
+    TicketList {
+        height: auto;
+        max-height: 100000;  /* as tall as its lines (not 100%): the pane scrolls */
+    }
+    """
+
+    @dataclass
+    class Open(Message):
+        code: str
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+        self.spec = TicketLines((), ())
+        self.cards: bool | None = None  # how it was last laid out
+        self._laying_out = False
+
+    @property
+    def codes(self) -> list[str | None]:
+        return [code for code, _cells in self.spec.lines]
+
+    def show(self, spec: TicketLines) -> None:
+        """Replace the lines, keeping the cursor on the ticket it was on."""
+        current = self.selected_code
+        self.spec = spec
+        self._lay_out(current)
+
+    @property
+    def selected_code(self) -> str | None:
+        row = self.cursor_row
+        codes = self.codes
+        return codes[row] if 0 <= row < len(codes) else None
+
+    def on_resize(self) -> None:
+        """Cards or columns for the new width (cards wrap to it anew)."""
+        if self.cards or self.cards != self._narrow:
+            self._lay_out(self.selected_code)
+
+    @property
+    def _narrow(self) -> bool:
+        return 0 < self.size.width < CARDS_BELOW
+
+    def _lay_out(self, keep: str | None) -> None:
+        spec, width = self.spec, self.size.width
+        self.cards = self._narrow
+        if self.cards:
+            self.clear(columns=True)
+            self.show_header = False
+            inner = max(1, width - 2 * self.cell_padding)
+            self.add_column("", width=inner)
+            for _code, cells in spec.lines:
+                self.add_row(card(spec.headings, cells, inner), height=None)
+        else:
+            self.show_header = True
+            cells = [
+                [value if isinstance(value, Text) else Text(str(value)) for value in line_cells]
+                for _code, line_cells in spec.lines
+            ]
+            for line in cells:
+                for index in spec.right:
+                    line[index].justify = "right"
+            tables.fill(self, list(spec.headings), cells)
+        codes = self.codes
+        if keep in codes:
+            self._laying_out = True  # the cursor kept in place: no reason to scroll the pane
+            self.move_cursor(row=codes.index(keep), animate=False)
+            self._laying_out = False
+
+    def watch_cursor_coordinate(self, old_coordinate, new_coordinate) -> None:
+        super().watch_cursor_coordinate(old_coordinate, new_coordinate)
+        if self.has_focus and not self._laying_out:
+            self.call_after_refresh(self._reveal_cursor)
+
+    def _reveal_cursor(self) -> None:
+        """A list as tall as its lines scrolls its container, not itself: keep the line in view."""
+        parent = self.parent
+        if not isinstance(parent, ScrollableContainer) or self.row_count == 0:
+            return
+        rows = self.ordered_rows
+        row = min(self.cursor_row, len(rows) - 1)
+        top = self.virtual_region.y + (self.header_height if self.show_header else 0)
+        top += sum(r.height for r in rows[:row])
+        parent.scroll_to_region(Region(0, top, 1, rows[row].height), animate=False)
+
+    @on(DataTable.RowSelected)
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        code = self.selected_code
+        if code is not None:
+            self.post_message(self.Open(code))
+
+
+Block = RenderableType | TicketLines
+
+
+class FactsPane(VerticalScroll):
+    """A tab's facts: text and charts (plain renderables) with ticket lists among them.
+
+    ``show(blocks)`` puts them in order; when the blocks are of the same kinds
+    as before (a reload of the same tab), the widgets are updated in place so
+    that a list keeps its cursor.
+    """
+
+    DEFAULT_CSS = """
+    FactsPane {
+        height: 1fr;
+        padding: 0 1;
+    }
+    FactsPane > Static {
+        height: auto;
+    }
+    FactsPane > TicketList {
+        margin-bottom: 1;
+    }
+    """
+
+    async def show(self, blocks: Sequence[Block]) -> None:
+        blocks = list(blocks)
+        kinds = [isinstance(b, TicketLines) for b in blocks]
+        if [isinstance(c, TicketList) for c in self.children] != kinds:
+            await self.remove_children()
+            await self.mount_all([TicketList() if is_list else Static() for is_list in kinds])
+        self._fill(blocks)
+
+    def show_loading(self) -> None:
+        """While another month loads: its first text says so, its lists are emptied."""
+        for child in self.children:
+            if isinstance(child, TicketList):
+                child.show(TicketLines((), ()))
+            else:
+                child.update(_("Loading…"))
+                break
+
+    def _fill(self, blocks: list[Block]) -> None:
+        for widget, block in zip(self.children, blocks, strict=True):
+            if isinstance(block, TicketLines):
+                widget.show(block)
+            else:
+                widget.update(block)
+
+    @property
+    def lists(self) -> list[TicketList]:
+        return list(self.query_children(TicketList))
+
+
+def facts_focus(pane: FactsPane) -> Widget:
+    """Where the keys go in a pane: its first ticket list, or the pane itself (to scroll)."""
+    lists = pane.lists
+    return lists[0] if lists else pane
+
+
+class OpensTickets:
+    """Mixin for a screen with ticket lists: Enter on a line opens its ticket on top."""
+
+    def on_ticket_list_open(self, message: TicketList.Open) -> None:
+        message.stop()
+        self.app.push_screen(TicketDetailScreen(message.code))

@@ -1,0 +1,140 @@
+"""Trends: the last 12 months are the months' rankings, as the rankings screen shows each.
+
+The month is ``test_end_to_end``'s (GZ: reps R1, R2, R3, X1 until September;
+engineers E1, E2), the clock 2026-11-05 09:00. October is closed, then a late
+ticket of E1's changes its live figures: the trend must keep October's frozen
+rows, as the rankings do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, default_for, load, person
+from rankings_helpers import NOW, app_at, seed_month
+from tui_helpers import SIZE, async_test, press, screen_text, settle
+
+from fieldkpi.kpi_columns import kpi_columns
+from fieldkpi.numbers import points
+from fieldkpi.period import Period
+from fieldkpi.trends import (
+    AVERAGE_MIN_RANKED,
+    FALLING,
+    RISING,
+    STEADY,
+    TOTAL,
+    BranchMonth,
+    direction,
+    person_trend,
+    sparkline,
+)
+from screens.rankings import RankTable
+from screens.trend import TrendScreen
+from storage.closing import close_month
+from storage.standings import branch_ranking
+from storage.trends import branch_months, own_trend
+
+NOVEMBER = Period(2026, 11)
+
+
+@pytest.fixture
+def month(store):
+    seed_month(store)
+    close_month(store, person(store, "L1"), "GZ", OCTOBER, DEFAULT, AFTER_OCTOBER)
+    load(store, now=NOW,  # late: E1's October changes live, not in the frozen rows
+         tickets="code,branch,kind,received_at,completed_at,engineer,rep\n"
+                 "T11,GZ,onsite_repair,2026-10-20 10:00,2026-10-20 15:00,E1,R2\n")  # fmt: skip
+    return store
+
+
+def test_sparkline_scales_each_persons_months_from_lowest_to_highest():
+    values = [Decimal(v) for v in ("-70", "0", "35", "70")]
+    assert sparkline([*values, None]) == "▁▅▆█·"
+    assert sparkline([Decimal(5)] * 3) == "▄▄▄"
+    assert sparkline([None, None]) == "··"
+
+
+def test_direction_is_the_last_month_against_the_three_before():
+    d = Decimal
+    assert direction([d(10), d(20), d(30), d(40)]) == RISING  # 40 against 20
+    assert direction([d(90), d(10), d(20), d(30), d(5)]) == FALLING  # 5 against 20
+    assert direction([d(20), d(20), d("20.5")]) == STEADY  # less than a point
+    assert direction([None, d(50)]) == STEADY  # one month says nothing
+
+
+def test_every_month_of_the_trend_is_that_months_ranking(month):
+    lead = person(month, "L1")
+    months = branch_months(month, lead, "GZ", NOVEMBER, default_for, NOW)
+    assert [m.period for m in months] == [NOVEMBER.shift(n) for n in range(-11, 1)]
+    for m in months:
+        shown = branch_ranking(month, lead, "GZ", m.period, default_for, NOW)
+        assert m.rows == shown.rows, m.period
+    october = next(m for m in months if m.period == OCTOBER)
+    e1 = next(r for r in october.rows if r.staff_code == "E1")
+    assert e1.total == Decimal("-64.75")  # frozen, not the live -42.00 after T11
+
+
+def test_a_reps_own_trend_holds_her_rows_and_no_average_of_three(month):
+    r1 = person(month, "R1")
+    trend = own_trend(month, r1, NOVEMBER, default_for, NOW)
+    lead = person(month, "L1")
+    for m in trend:
+        rows = branch_ranking(month, lead, "GZ", m.period, default_for, NOW).rows
+        own = next((r for r in rows if r.staff_code == "R1"), None)
+        assert m.row == own
+        ranked = len([r for r in rows if r.role == "rep"])
+        assert m.ranked == ranked
+        # three reps: her total and the average would give the sum of the other two, and
+        # with the gap to the next rank up, each of them
+        assert m.averages is None
+    assert points(trend[-2].row.total) == "34.83"  # October
+
+
+def test_the_average_is_shown_from_four_ranked_and_always_to_a_lead(month):
+    lead = person(month, "L1")
+    months = branch_months(month, lead, "GZ", NOVEMBER, default_for, NOW)
+    reps = kpi_columns("rep")
+    for_rep = person_trend(months, "R1", "rep", reps, sees_everyone=False)
+    for_lead = person_trend(months, "R1", "rep", reps, sees_everyone=True)
+    october = next(m for m in for_lead if m.period == OCTOBER)
+    # R1 34.83, R3 20.00, R2 -22.80: (34.83 + 20 - 22.80) / 3 = 10.68
+    assert october.averages[TOTAL] == Decimal("10.68")
+    assert october.averages["feedback_points"] == Decimal("10.00")  # (20 + 0 + 10) / 3
+    assert october.averages["deductions"] == Decimal("-1.50")  # -(2.50 + 0 + 2.00) / 3
+    assert all(m.averages is None for m in for_rep)
+    # Made-up months of four ranked reps: shown to a rep too.
+    october_rows = next(m.rows for m in months if m.period == OCTOBER)
+    r2 = next(r for r in october_rows if r.staff_code == "R2")
+    four = [*october_rows, replace(r2, staff_code="R9")]
+    assert AVERAGE_MIN_RANKED == 4
+    (shown,) = person_trend([BranchMonth(OCTOBER, four)], "R1", "rep", reps, sees_everyone=False)
+    assert shown.averages is not None
+
+
+@async_test
+async def test_the_chart_a_lead_opens_shows_each_months_ranking(month):
+    app = app_at(month, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#rep-table", RankTable)
+        assert [len(table.trends[r.staff_code]) for r in table.ranked] == [12] * 3
+        await press(pilot, "r")  # on the first rep of November
+        assert isinstance(app.screen, TrendScreen)
+        code = app.screen.heading.split("(")[1].split(")")[0]
+        lines = screen_text(app).splitlines()
+        lead = person(month, "L1")
+        for offset in range(-11, 1):  # every month is on screen at 80×24
+            period = NOVEMBER.shift(offset)
+            rows = branch_ranking(month, lead, "GZ", period, default_for, NOW).rows
+            own = next((r for r in rows if r.staff_code == code), None)
+            (line,) = [line for line in lines if line.strip().startswith(str(period))]
+            cells = line.split()
+            if own is None:
+                assert cells[1:3] == ["—", "—"]
+            else:
+                reps = len([r for r in rows if r.role == "rep"])
+                assert cells[1:3] == [points(own.total), f"{own.rank}/{reps}"], period
+        await press(pilot, "escape")
+        assert not isinstance(app.screen, TrendScreen)
