@@ -34,8 +34,8 @@ from fieldkpi.cleantext import clean_name
 from fieldkpi.export import FORMULA_START, HEAD, TEXT, neutralise
 from fieldkpi.figures import RANKED_ROLES
 from fieldkpi.i18n import N_, _
-from fieldkpi.period import STAMP, Period
 from fieldkpi.numbers import DASH, yuan
+from fieldkpi.period import STAMP, Period
 from fieldkpi.table import role_label
 
 # The columns every export has, whatever its scheme: they place a row and say what it earned.

@@ -27,7 +27,6 @@ from fieldkpi.export_files import (
     protected_paths,
     write_new,
 )
-from fieldkpi.export_headers import for_language
 from fieldkpi.i18n import _, current_language
 from fieldkpi.period import Period
 from fieldkpi.ranking import RankRow
@@ -47,13 +46,14 @@ def write_export(rows: Sequence[RankRow], fmt: str, out: BinaryIO) -> None:
     headings differ (scripts keep the documented names through the CLI).
     TOML has keys, not headings: they stay the documented names.
     """
-    headers = for_language(current_language())
+    language = current_language()
     if fmt == "xlsx":
-        write_xlsx(rows, out, headers=headers)
+        write_xlsx(rows, out, language=language)
     elif fmt == "toml":
         out.write(export.to_toml(rows).encode("utf-8"))
     else:
-        out.write(export.to_csv(rows, headers).encode("utf-8"))
+        headings = export.to_csv(rows, lambda column: export.heading(column, language))
+        out.write(headings.encode("utf-8"))
 
 
 class ExportForm(FormScreen):

@@ -9,95 +9,65 @@ from __future__ import annotations
 import csv
 import gettext
 import io
-from datetime import datetime
-from decimal import Decimal
+from dataclasses import replace
 from fractions import Fraction as F
 
 import openpyxl
 import pytest
-from fieldkpi.export_headers import HEADERS, ZH
+from appraisal_helpers import MONTH_END, days, person, rank
 from rich.cells import cell_len
 from tui_helpers import seed_desk
 
 from fieldkpi import cli
-from fieldkpi.export import COLUMNS, to_csv
+from fieldkpi.export import HEAD, columns_for, heading, to_csv
+from fieldkpi.figures import TicketCounts
 from fieldkpi.i18n import set_language
 from fieldkpi.period import Judgement, Period
-from fieldkpi.ranking import RankRow
 from fieldkpi.table import render_table
-from fieldkpi.xlsx import REP_ONLY, write_xlsx
+from fieldkpi.xlsx import write_xlsx
 
-AS_OF = datetime(2026, 10, 31, 23, 59, 59)
-COMMON = dict(period="2026-10", as_of=AS_OF, provisional=False, branch="GZ", first_month=False)
-COMMON |= dict(no_callbacks=False, no_orders=False, zeroed=False)
-REP = dict(role="rep", days=20)
-
-ROWS = [
-    RankRow(
-        **COMMON,
-        **REP,
-        rank=1,
-        staff_code="R1",
-        name="张伟",
-        feedback_rate=F(1, 3),
-        feedback_points=F(20),
+AS_OF = MONTH_END.as_of
+# Two reps of GZ (one with a name a spreadsheet must not run) and an engineer, ranked by the
+# default scheme: every number below is the engine's, checked by eye.
+REPS = rank(
+    "rep",
+    person(  # feedback 1/3, workload 30/20 (annual max 6 → 25 %), satisfied 1/2, 22/3
+        "R1",
+        tickets=TicketCounts(by_day=days(1, 1), late=1),
+        ratings=(0, 0, 1, 0, 1),
+        problem_points=F(1),
+        visits=3,
         workload=30,
-        saturation=F(1, 4),
-        workload_points=F(0),
-        satisfaction=F(1, 2),
-        satisfaction_points=F(10),
-        timeliness=F(22, 3),
-        timeliness_points=F(22, 3),
-        deductions=F(5, 2),
-        total=Decimal("34.83"),
-        reward=F(200),
+        attendance_days=20,
+        deductions={"backfill": 5},
     ),
-    RankRow(
-        **COMMON,
-        **REP,
-        rank=2,
-        staff_code="R2",
-        name="=1+1",  # a name a spreadsheet must not run
-        feedback_rate=F(0),
-        feedback_points=F(0),
-        workload=44,
-        saturation=F(2, 3),
-        workload_points=F(40),
-        satisfaction=F(1),
-        satisfaction_points=F(20),
-        timeliness=F(-454, 5),
-        timeliness_points=F(-454, 5),
-        deductions=F(2),
-        total=Decimal("-22.80"),
-        reward=F(-100),
+    person(  # feedback 0, workload 120/20 = 6, satisfied 1, (11 − 15 − 450)/5
+        "R2",
+        tickets=TicketCounts(by_day=days(0, 0, 0, 1), late=1, open_over=3),
+        ratings=(0, 0, 0, 0, 1),
+        problem_points=F(0),
+        visits=2,
+        workload=120,
+        attendance_days=20,
+        deductions={"violation": 2},
     ),
-    RankRow(
-        **COMMON,
-        role="engineer",
-        rank=1,
-        staff_code="E1",
-        name="陈工",
-        feedback_rate=None,
-        feedback_points=None,
-        workload=None,
-        days=None,
-        saturation=None,
-        workload_points=None,
-        satisfaction=F(1, 2),
-        satisfaction_points=F(0),
-        timeliness=F(-51, 2),
-        timeliness_points=F(-255, 4),
-        deductions=F(1),
-        total=Decimal("-64.75"),
-        reward=F(100),
-    ),
-]
+)
+REPS = [r if r.staff_code == "R1" else replace(r, name="=1+1") for r in REPS]
+ENGINEERS = rank(
+    "engineer",
+    person("E1", "engineer", tickets=TicketCounts(by_day=days(1)), ratings=(1, 0, 0, 0, 1)),
+)
+ROWS = [*sorted(REPS, key=lambda r: r.staff_code), *ENGINEERS]
+NAMES = [c.name for c in columns_for(ROWS)]
 
 
 def test_csv_headings_stay_the_documented_names_unless_chinese_is_asked_for():
     default = list(csv.reader(io.StringIO(to_csv(ROWS).lstrip("\ufeff"))))
-    chinese = list(csv.reader(io.StringIO(to_csv(ROWS, HEADERS["zh"]).lstrip("\ufeff"))))
-    assert default[0] == list(COLUMNS)
+    chinese = list(
+        csv.reader(io.StringIO(to_csv(ROWS, lambda c: heading(c, "zh")).lstrip("\ufeff")))
+    )
+    assert default[0] == NAMES
+    assert default[0][:8] == [c.name for c in HEAD]
     assert chinese[0][:8] == [
         "考核月份",
         "数据截至",
@@ -108,11 +78,10 @@ def test_csv_headings_stay_the_documented_names_unless_chinese_is_asked_for():
         "工号",
         "姓名",
     ]
-    assert chinese[0][COLUMNS.index("timeliness")] == "完单及时率"
-    assert chinese[0][COLUMNS.index("saturation")] == "工作饱和度"
-    assert chinese[0][-1] == "奖励/罚款（元）"
+    assert chinese[0][NAMES.index("timeliness")] == "完单及时率"
+    assert chinese[0][NAMES.index("saturation")] == "工作饱和度"
+    assert chinese[0][NAMES.index("reward")] == "奖励/罚款（元）"
     assert chinese[1:] == default[1:]  # the same rows under either heading
-    assert list(ZH) == list(COLUMNS)
 
 
 def _workbook(**kwargs) -> openpyxl.Workbook:
@@ -132,22 +101,20 @@ def test_workbook_has_a_sheet_per_role_with_numbers_and_formats():
     assert book.sheetnames == ["Reps", "Engineers", "KPI breakdown"]
     reps, engineers = book["Reps"], book["Engineers"]
     assert reps.freeze_panes == engineers.freeze_panes == "A2"
-    assert [c.value for c in reps[1]] == list(COLUMNS)
-    assert [c.value for c in engineers[1]] == [c for c in COLUMNS if c not in REP_ONLY]
+    assert [c.value for c in reps[1]] == [c.name for c in columns_for(REPS)]
+    assert "feedback_rate" not in [c.value for c in engineers[1]]
     first, second = _sheet_rows(reps)
     assert first["as_of"].value == AS_OF
     assert first["as_of"].number_format == "yyyy-mm-dd hh:mm:ss"
     assert (first["feedback_rate"].value, first["feedback_rate"].number_format) == (0.3333, "0.00%")
     assert (first["saturation"].value, first["saturation"].number_format) == (0.25, "0.00%")
     assert (first["timeliness"].value, first["timeliness"].number_format) == (7.33, "0.00")
-    assert (first["total"].value, first["total"].number_format) == (34.83, "0.00")
     assert (first["workload"].value, first["workload"].number_format) == (30, "0")
-    assert first["reward"].value == 200
+    assert first["total"].number_format == "0.00"
     assert first["reward"].number_format.startswith('"¥"#,##0.00')
     assert (second["name"].value, second["name"].data_type) == ("=1+1", "s")
-    assert second["reward"].value == -100
     (engineer,) = _sheet_rows(engineers)
-    assert (engineer["name"].value, engineer["timeliness_points"].value) == ("陈工", -63.75)
+    assert (engineer["name"].value, engineer["timeliness_points"].value) == ("Name E1", 50)
 
 
 def test_workbook_prints_one_landscape_page_wide_with_headings_on_every_page():
@@ -164,21 +131,22 @@ def test_breakdown_sheet_adds_up_each_persons_total_kpi_by_kpi():
     lines = [[c.value for c in row] for row in _workbook()["KPI breakdown"].iter_rows()]
     assert lines[0] == ["Branch", "Role", "Rank", "Code", "Name", "KPI", "Measured", "Points"]
     r1 = [line[5:] for line in lines if line[3] == "R1"]
-    assert r1 == [
-        ["Feedback", "rate 33.33%", 20],
-        ["Workload", "actions 30, days 20, saturation 25.00%", 0],
-        ["Satisfaction", "satisfied 50.00%", 10],
-        ["Timeliness", "score 7.33", 7.33],
-        ["Deductions", None, -2.5],
-        ["Total", None, 34.83],
+    assert [kpi for kpi, _m, _p in r1] == [
+        "Engineer-problem feedback rate",
+        "Workload saturation",
+        "Satisfaction",
+        "Completion timeliness",
+        "Deductions and bonuses",
+        "Total",
     ]
+    assert r1[0][1] == "33.33%" and r1[4][2] == -2.5
     assert sum(points for _kpi, _measured, points in r1[:-1]) == pytest.approx(r1[-1][2])
     e1 = [line[5:] for line in lines if line[3] == "E1"]
-    assert [kpi for kpi, _m, _p in e1] == ["Satisfaction", "Timeliness", "Deductions", "Total"]
+    assert [kpi for kpi, _m, _p in e1] == ["Service satisfaction", "Completion timeliness", "Total"]
 
 
 def test_workbook_in_chinese_names_its_sheets_and_headings_in_chinese(zh):
-    book = _workbook(headers=ZH, roles=("rep",))
+    book = _workbook(language="zh", roles=("rep",))
     # a row's role always has its sheet
     assert book.sheetnames == ["客服代表", "上门服务工程师", "指标明细"]
     assert [c.value for c in book["客服代表"][1]][5:9] == [
@@ -188,7 +156,7 @@ def test_workbook_in_chinese_names_its_sheets_and_headings_in_chinese(zh):
         "工程师问题反馈率",
     ]
     only_reps = io.BytesIO()
-    write_xlsx(ROWS[:2], only_reps, roles=("rep",))
+    write_xlsx(REPS, only_reps, roles=("rep",))
     assert openpyxl.load_workbook(only_reps).sheetnames == ["客服代表", "指标明细"]
 
 
@@ -196,7 +164,7 @@ def test_chinese_table_lines_up_and_shows_yuan(zh):
     text = render_table(ROWS, {"GZ": "广州"}, Judgement(Period(2026, 10), AS_OF), width=120)
     lines = text.splitlines()
     assert lines[0].startswith("GZ 广州 · 客服代表 · 2026-10")
-    assert "完单及时率" in text and "奖励/罚款" in text and "截至 2026-10-31 23:59:59" in text
+    assert "完单及时率" in text and "截至 2026-10-31 23:59:59" in text
     assert "+¥200" in text and "-¥100" in text
     table = [line for line in lines if line[:1] in "┏┃┡│└"]
     rep_table = table[: len(table) // 2]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from fieldkpi.export_headers import EN
 from month_helpers import OCTOBER, default_for, load
 from rankings_helpers import NOW, app_at, seed_month, ticket_lines
 from test_end_to_end import EXPECTED
@@ -35,7 +36,6 @@ from tui_helpers import (
 )
 
 from fieldkpi import export
-from fieldkpi.export_headers import EN
 from fieldkpi.period import judge
 from screens.drilldown import DrilldownScreen
 from screens.rank_forms import CloseMonthForm, ExportForm, ReopenMonthForm
