@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.text import Text
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Static
+from appraisal_helpers import SCHEME
 from ticket_helpers import NOW
 from tui_helpers import (
     SIZE,
@@ -42,7 +43,7 @@ from screens.help import HelpScreen
 from screens.my_figures import MyFiguresScreen
 from screens.queue import QueueScreen
 from screens.ticket_detail import TicketDetailScreen
-from storage import tickets
+from storage import appraisal, tickets
 
 NOT_HIS = ("李强", "刘洋", "孙涛", "管理员", "吴刚", "周敏")  # other engineers, lead, admin, SZ
 NOTES = (
@@ -61,9 +62,13 @@ def handed_over(store):
     crew = desk.crew
     a = tickets.get_ticket(store, crew.rep, desk.visited)  # 李强's, visited
     a = tickets.await_parts(store, crew.eng, a.code, a.version, "李强订了零件", now=NOW)
-    tickets.report_problem(store, crew.rep, a.code, None, "李强迟到两小时", now=NOW)
-    tickets.record_deduction(store, crew.lead, "E1", "violation", None, "李强违规", a.code, NOW)
-    tickets.record_deduction(store, crew.rep, "R2", "violation", None, "陈静的投诉", a.code, NOW)
+    appraisal.report_problem(store, crew.rep, a.code, SCHEME, None, "李强迟到两小时", now=NOW)
+    appraisal.record_deduction(
+        store, crew.lead, "E1", "violation", None, "李强违规", SCHEME, a.code, NOW
+    )
+    appraisal.record_deduction(
+        store, crew.rep, "R2", "violation", None, "陈静的投诉", SCHEME, a.code, NOW
+    )
     a = tickets.dispatch(store, crew.rep2, a.code, a.version, "E2", now=NOW)
 
     b = tickets.get_ticket(store, crew.rep, desk.dispatched)  # 李强's, dispatched

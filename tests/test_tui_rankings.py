@@ -19,7 +19,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from fieldkpi.export_headers import EN
 from month_helpers import OCTOBER, default_for, load
 from rankings_helpers import NOW, app_at, seed_month, ticket_lines
 from test_end_to_end import EXPECTED
@@ -146,12 +145,13 @@ async def test_a_lead_starts_on_the_running_month_and_steps_through_months(month
         assert month_shown(app) == "2026-07"
         assert text_of(app, "#month-note") == "[ ] earlier / later · g month"
         assert isinstance(app.focused, RankTable)
-        # July: nothing recorded for anyone, X1 still employed, R3 not yet hired: all tied.
+        # July: nothing recorded for anyone, X1 still employed, R3 not yet hired: no data
+        # for any KPI, all tied at 0.
         rows = table_rows(app, "#rep-table")
         assert [(r[0], r[1], r[2]) for r in rows] == [
-            ("1", "张伟", "80.00"),
-            ("1", "王芳", "80.00"),
-            ("1", "赵敏", "80.00"),
+            ("1", "张伟", "0.00"),
+            ("1", "王芳", "0.00"),
+            ("1", "赵敏", "0.00"),
         ]
         await press(pilot, "g")
         await type_text(pilot, "2026-13")
@@ -297,7 +297,7 @@ async def test_export_writes_the_rows_of_fieldkpi_rank_into_the_export_folder(
         assert notices(app)[-1] == f"Exported 5 rows to {path}"
         raw = path.read_bytes().decode("utf-8")
         # The rows of `fieldkpi rank`, under headings a person reads (English here).
-        assert raw == export.to_csv(rows, EN)
+        assert raw == export.to_csv(rows, lambda column: export.heading(column, "en"))
         assert raw.splitlines()[1:] == export.to_csv(rows).splitlines()[1:]
         parsed = list(csv.DictReader(io.StringIO(raw.lstrip("\ufeff"))))
         assert [(r["Code"], r["Total"], r["Reward / penalty (yuan)"]) for r in parsed] == [

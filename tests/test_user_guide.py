@@ -17,7 +17,6 @@ import pytest
 from fieldkpi.kpi import round_half_up
 from fieldkpi.period import Period, judge
 from fieldkpi.scheme import default_scheme
-from fieldkpi.table import signed
 from storage.csvrows import KINDS
 from storage.db import open_store
 from storage.importer import import_files
@@ -88,14 +87,19 @@ def test_documented_columns_are_the_importers(guide, kind):
 # ---------------------------------------------------------------- the month worked by hand
 
 
+def typographic(text: str) -> str:
+    """The guide prints its numbers with the typographic minus sign."""
+    return "−" + text[1:] if text.startswith("-") else text
+
+
 def shown(value) -> str:
     """A number as the guide's result tables write it: 2 decimals, the typographic minus."""
-    return signed(round_half_up(value))
+    return typographic(str(round_half_up(value)))
 
 
 def yuan(value) -> str:
     amount = int(value)
-    return f"+{amount}" if amount > 0 else signed(str(amount))
+    return f"+{amount}" if amount > 0 else typographic(str(amount))
 
 
 @pytest.fixture(scope="module")
