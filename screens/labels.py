@@ -38,7 +38,7 @@ DEDUCTION = {
     "branch_rule": N_("branch rule"),
 }
 
-# Who recorded a change when no person did: the importer (``storage.importer.BY``).
+# Who recorded a change when no person did: the importer (``storage.import_write.BY``).
 RECORDER = {"import": N_("CSV import")}
 
 
