@@ -24,6 +24,9 @@ MORNING = datetime(2026, 10, 15, 7, 0)
 NOON = datetime(2026, 10, 15, 12, 0)
 EVENING = datetime(2026, 10, 15, 20, 0)
 HEADER = "code,branch,kind,received_at,engineer,rep,completed_at,customer\n"
+STALE = "T1,GZ,onsite_repair,2026-10-15 06:30,E1,R1,,王先生"  # as exported in the morning
+# As the call centre's system has it by the evening: the TUI's work, and a corrected name.
+AGREEING = "T1,GZ,onsite_repair,2026-10-15 06:30,E2,R1,2026-10-15 12:00,王伟先生"
 
 
 @pytest.fixture
@@ -42,14 +45,14 @@ def imported(store, folder, name: str, *lines: str, at=MORNING, **options):
 @pytest.fixture
 def worked(store, crew, tmp_path):
     """T1 imported in the morning with E1; at noon the rep re-dispatches it to E2, who completes it."""
-    imported(store, tmp_path, "morning.csv", "T1,GZ,onsite_repair,2026-10-15 06:30,E1,R1,,王先生")
+    imported(store, tmp_path, "morning.csv", STALE)
     ticket = tickets.dispatch(store, crew.rep, "T1", 1, "E2", now=NOON)
     tickets.complete(store, crew.rep, "T1", ticket.version, "换电源", now=NOON)
     return store
 
 
 def test_the_morning_file_imported_in_the_evening_is_refused(worked, tmp_path):
-    stale = daily(tmp_path, "morning.csv", "T1,GZ,onsite_repair,2026-10-15 06:30,E1,R1,,王先生")
+    stale = daily(tmp_path, "morning.csv", STALE)
     assert rejected(worked, [stale]) == [
         f"{stale}:2: engineer: 王芳 (R1) changed it in the TUI on 2026-10-15 12:00:00, after "
         "the ticket was last imported: it is E2, the file says E1 (--force applies the file)",
@@ -71,13 +74,7 @@ def test_a_file_that_agrees_with_the_tui_imports(worked, tmp_path):
 
 
 def test_fields_the_tui_did_not_touch_still_update(worked, tmp_path):
-    imported(
-        worked,
-        tmp_path,
-        "evening.csv",
-        "T1,GZ,onsite_repair,2026-10-15 06:30,E2,R1,2026-10-15 12:00,王伟先生",
-        at=EVENING,
-    )
+    imported(worked, tmp_path, "evening.csv", AGREEING, at=EVENING)
     assert rows(worked, "SELECT engineer, customer, status FROM tickets") == [
         ("E2", "王伟先生", "completed")
     ]
@@ -88,7 +85,7 @@ def test_force_applies_the_file(worked, tmp_path):
         worked,
         tmp_path,
         "morning.csv",
-        "T1,GZ,onsite_repair,2026-10-15 06:30,E1,R1,,王先生",
+        STALE,
         at=EVENING,
         force=True,
     )
@@ -106,13 +103,7 @@ def test_force_applies_the_file(worked, tmp_path):
 
 def test_once_imported_again_the_tui_change_is_old_news(worked, tmp_path):
     """After an import that agrees, the file again speaks for every field."""
-    imported(
-        worked,
-        tmp_path,
-        "evening.csv",
-        "T1,GZ,onsite_repair,2026-10-15 06:30,E2,R1,2026-10-15 12:00,王伟先生",
-        at=EVENING,
-    )
+    imported(worked, tmp_path, "evening.csv", AGREEING, at=EVENING)
     imported(
         worked,
         tmp_path,
