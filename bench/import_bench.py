@@ -47,6 +47,7 @@ FLOOR_INDEXES = {  # (unique?, columns) of each table's indexes
     "staff": ((True, "code"),),
 }
 PROBE_EVERY_S = 0.2
+DAY_ROWS = 100_000  # the file imported into the database in use
 BAD_FILE_BYTES = 50 * 1024 * 1024
 
 
@@ -162,8 +163,8 @@ def _probe_saves(db: Path, done: threading.Event, waits: list[float]) -> None:
 
 
 def a_day_of_tickets(source: Path, target: Path, rows: int) -> Path:
-    """``rows`` ticket rows of the measured month, changed as a call centre's next file would
-    (half of them new tickets, half the same tickets with a later callback)."""
+    """(Up to) ``rows`` ticket rows of the measured month, changed as a call centre's next
+    file would: half of them new tickets, half the same tickets with a later callback."""
     with (
         source.open(encoding="utf-8", newline="") as fh,
         target.open("w", encoding="utf-8", newline="") as out,
@@ -218,7 +219,7 @@ def import_targets(db: str, repeat: int = 5, say=print) -> list[Target]:
             if n < repeat - 1:
                 for end in ("", "-wal", "-shm"):
                     Path(f"{target}{end}").unlink(missing_ok=True)
-        day = fieldkpi_import(target, [a_day_of_tickets(files[1], work / "day.csv", 100_000)])
+        day = fieldkpi_import(target, [a_day_of_tickets(files[1], work / "day.csv", DAY_ROWS)])
         bad = fieldkpi_import(work / "bad.db", [bad_rows_file(work / "bad.csv")])
     if day.exit_status != 0 or bad.exit_status != 2:
         raise SystemExit(f"unexpected: {day.progress[-3:]}, exit {bad.exit_status}")
@@ -240,7 +241,7 @@ def import_targets(db: str, repeat: int = 5, say=print) -> list[Target]:
         ),
         Target("  peak memory of that import", last.peak_rss_mb, unit="MB"),
         Target(
-            "100,000 ticket rows into that database (50,000 new, 50,000 updated)",
+            f"{DAY_ROWS:,} ticket rows into that database (half new, half updated)",
             day.seconds,
             note=day.said,
         ),
