@@ -364,9 +364,11 @@ def build(path: str | Path, shape: Shape, say: Callable[[str], None] = print) ->
     say(f"{time.perf_counter() - started:7.1f} s  wrote {len(paths)} CSV files")
     shown = [0]
 
-    def progress(done: int, total: int | None) -> None:
-        if total and done >= shown[0]:
-            say(f"{time.perf_counter() - started:7.1f} s  imported {done:,} of {total:,} rows")
+    def progress(done: int, total: int | None, step: str = "") -> None:
+        if step:
+            say(f"{time.perf_counter() - started:7.1f} s  {step} {done:,} rows")
+        elif total and done >= shown[0]:
+            say(f"{time.perf_counter() - started:7.1f} s  read {done:,} of {total:,} rows")
             shown[0] = done + total // 20
 
     store = open_store(target)

@@ -6,24 +6,21 @@
 Every figure is measured in the same run, through the calls the command and
 the screens make: ``storage.closing.rankings_for`` + the CSV export (what
 ``fieldkpi rank`` runs), ``storage.queue.queue_page``, ``storage.tickets.dispatch``,
-and ``fieldkpi import`` as a subprocess. Times are the median of ``--repeat``
-runs after one warm-up, so the database is in the page cache as it is on a
-server that is in use. See bench/README.md for the figures and what they mean.
+and ``fieldkpi import`` as a command (``bench/import_bench.py``, whose targets
+are printed with their floors in a table of their own). Times are the median
+of ``--repeat`` runs after one warm-up, so the database is in the page cache as
+it is on a server that is in use. See bench/README.md for the figures and what they mean.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import pty
-import re
 import resource
 import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -40,7 +37,9 @@ from storage.tickets import dispatch
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from generate import MEASURED, csv_folder  # noqa: E402
+from generate import MEASURED  # noqa: E402
+from import_bench import import_targets  # noqa: E402
+from targets import table  # noqa: E402
 
 MONTH = str(MEASURED)
 JUDGEMENT = Judgement(MEASURED, MEASURED.end)
@@ -95,52 +94,6 @@ def child(db: str, what: str) -> None:
 
         with sqlite3.connect(db) as conn:
             analyst.rank_month(conn, MONTH, analyst.judged_at(MONTH))
-
-
-def import_month(db: str) -> tuple[float, int, str, str]:
-    """`fieldkpi import` of the staff and the measured month's tickets into a new database.
-
-    Run on a pseudo-terminal so that it shows its progress as a person sees it;
-    returns the seconds, how often the progress line changed, its last state
-    and what the command printed at the end.
-    """
-    folder = csv_folder(db)
-    files = [str(folder / "staff.csv"), str(folder / f"tickets-{MONTH}.csv")]
-    with tempfile.TemporaryDirectory(prefix="fieldkpi-bench-", dir=Path(db).parent) as tmp:
-        target = str(Path(tmp) / "import.db")
-        controller, terminal = pty.openpty()
-        started = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "fieldkpi", "import", "--db", target, *files],
-            stdout=subprocess.PIPE,
-            stderr=terminal,
-            text=True,
-        )
-        os.close(terminal)
-        shown: list[str] = []
-        reader = threading.Thread(target=_read_progress, args=(controller, shown))
-        reader.start()
-        out, _ = proc.communicate()
-        seconds = time.perf_counter() - started
-        reader.join()
-        os.close(controller)
-    if proc.returncode != 0:
-        raise SystemExit(f"fieldkpi import failed: {shown[-1:]}")
-    return seconds, len(shown), shown[-1] if shown else "", out.strip().replace("\n", "; ")
-
-
-def _read_progress(fd: int, shown: list[str]) -> None:
-    buffer = ""
-    while True:
-        try:
-            chunk = os.read(fd, 4096).decode("utf-8", "replace")
-        except OSError:  # the command ended and closed the terminal
-            return
-        if not chunk:
-            return
-        buffer += chunk
-        *updates, buffer = re.split(r"[\r\n]", buffer)
-        shown.extend(u.strip() for u in updates if u.strip())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -257,21 +210,18 @@ def main(argv: list[str] | None = None) -> int:
         pandas_rss = child_rss(args.db, "pandas")
         report("peak RSS, pandas ranking (own process)", f"{pandas_rss / 1024:,.0f} MB")
 
+    targets = []
     if not args.skip_import:
-        seconds, updates, last, said = import_month(args.db)
-        with (csv_folder(args.db) / f"tickets-{MONTH}.csv").open("rb") as fh:
-            rows = sum(1 for _line in fh) - 1
-        report(
-            f"`fieldkpi import` staff + {rows:,} tickets CSV, new database",
-            f"{seconds:,.1f} s",
-            "≤ 60 s, progress shown",
-            f"progress updated {updates:,}×, last “{last}”; {said}",
-        )
+        say = lambda line: print(line, file=sys.stderr)  # noqa: E731
+        targets += import_targets(args.db, args.repeat, say=say)
 
     width = [max(len(line[i]) for line in lines) for i in range(3)]
     print(f"{'measured':<{width[0]}}  {'time':>{width[1]}}  {'target':<{width[2]}}  notes")
     for what, value, target, note in lines:
         print(f"{what:<{width[0]}}  {value:>{width[1]}}  {target:<{width[2]}}  {note}")
+    if targets:
+        print()
+        print(table(targets))
     return 0
 
 

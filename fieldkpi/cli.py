@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import getpass
 import os
+import re
 import shutil
 import sqlite3
 import sys
@@ -17,6 +18,8 @@ import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+
+from rich.cells import cell_len
 
 from fieldkpi import paths
 from fieldkpi.i18n import (
@@ -130,17 +133,45 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(run=run_demo)
 
-    load = commands.add_parser("import", parents=[common], help=_("load CSV files"))
+    from storage.csvrows import KINDS
+
+    load = commands.add_parser(
+        "import",
+        parents=[common],
+        help=_("load CSV files"),
+        description="\n".join(
+            wrap(
+                _(
+                    "Load CSV files in one transaction: if any row of any file is bad, nothing is "
+                    "written and every bad row is listed as FILE:LINE: column: reason "
+                    "(exit status 2)."
+                )
+            )
+        ),
+        epilog=import_columns_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     load.add_argument("files", nargs="+", metavar="FILE.csv")
     load.add_argument(
         "--kind",
-        choices=("staff", "tickets", "actions", "attendance", "problems", "deductions"),
+        choices=tuple(KINDS),
         help=_("the kind of every file (default: told apart by the header)"),
     )
     load.add_argument(
         "--again",
         action="store_true",
-        help=_("import files of actions, problems or deductions even if they were imported before"),
+        help=_(
+            "import files of actions, problems, deductions or scores even if they were "
+            "imported before (their rows then count twice)"
+        ),
+    )
+    load.add_argument(
+        "--force",
+        action="store_true",
+        help=_(
+            "apply ticket rows that would undo work done in the TUI since the last import, "
+            "and changes of a staff member's role (both are refused without it)"
+        ),
     )
     load.set_defaults(run=run_import)
 
@@ -243,8 +274,47 @@ def open_db(args: argparse.Namespace, *, must_exist: bool = False):
         return open_store(path)
 
 
+def import_columns_help() -> str:
+    """Each kind of import file with its columns, for ``fieldkpi import --help``.
+
+    Read from the definitions the importer checks files against
+    (:data:`storage.csvrows.KINDS`), so the help cannot drift from them.
+    """
+    from storage.csvrows import KINDS
+
+    width = max(len(name) for name in KINDS) + 2
+    lines = [_("Kinds of file and their columns (* required; any order; empty cell = no value):")]
+    for kind in KINDS.values():
+        cells = []
+        for column in kind.columns:
+            hint = f" ({_(column.hint)})" if column.hint else ""
+            cells.append(column.name + ("*" if column.required else "") + hint)
+        lines += wrap(", ".join(cells), f"  {kind.name:<{width}}", " " * (width + 2))
+    lines += wrap(
+        _(
+            "A time is YYYY-MM-DD HH:MM[:SS] (also with / and T), a date YYYY-MM-DD. Files "
+            "are UTF-8, with or without a BOM; the first row is the header."
+        )
+    )
+    return "\n".join(lines)
+
+
+def wrap(text: str, first: str = "", rest: str = "", width: int = 79) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal cells: broken at spaces, and between
+    any two Chinese characters (each two cells wide; ``textwrap`` counts them as one)."""
+    lines, line = [], first
+    wide = "\u2e80-\uffef"
+    for word in re.findall(rf"[(（]?[{wide}][^\s{wide}]*\s*|[^\s{wide}]+\s*|\s+", text):
+        if cell_len(line + word.rstrip()) > width and line.strip():
+            lines.append(line.rstrip())
+            line = rest
+            word = word.lstrip()
+        line += word
+    return [*lines, line.rstrip()]
+
+
 def run_import(args: argparse.Namespace) -> int:
-    from storage.importer import ImportRejected, import_files
+    from storage.importer import ImportFailed, ImportRejected, import_files
 
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
@@ -252,20 +322,27 @@ def run_import(args: argparse.Namespace) -> int:
     store = open_db(args)
     try:
         report = import_files(
-            store, args.files, kind=args.kind, progress=_progress(), again=args.again
+            store,
+            args.files,
+            kind=args.kind,
+            progress=_progress(),
+            again=args.again,
+            force=args.force,
         )
     except ImportRejected as exc:
         _end_progress()
-        for bad in exc.bad_rows:
-            print(bad, file=sys.stderr)
-        bad = len(exc.bad_rows)
+        print(exc, file=sys.stderr)
         print(
             ngettext(
-                "{n} bad row: nothing was imported", "{n} bad rows: nothing was imported", bad
-            ).format(n=bad),
+                "{n} bad row: nothing was imported", "{n} bad rows: nothing was imported", exc.count
+            ).format(n=exc.count),
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
+    except ImportFailed as exc:
+        _end_progress()
+        print(f"fieldkpi: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     finally:
         store.close()
     _end_progress()
@@ -283,9 +360,15 @@ def _progress():
     if not sys.stderr.isatty():
         return None
 
-    def show(done: int, total: int | None) -> None:
-        text = f"{done:,} / {total:,}" if total else f"{done:,}"
-        print("\r" + _("importing… {rows} rows").format(rows=text), end="", file=sys.stderr)
+    def show(done: int, total: int | None, step: str = "") -> None:
+        if step == "checking":
+            text = _("importing… {rows:,} rows read, checking them").format(rows=done)
+        elif step == "writing":
+            text = _("importing… {rows:,} rows checked, writing them").format(rows=done)
+        else:
+            rows = f"{done:,} / {total:,}" if total else f"{done:,}"
+            text = _("importing… {rows} rows").format(rows=rows)
+        print("\r\033[K" + text, end="", file=sys.stderr)
 
     return show
 

@@ -57,8 +57,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "actions": ("staff", "at", "action", "ticket"),
     "attendance": ("staff", "month", "days"),
     "problems": ("rep", "engineer", "at", "points", "ticket", "note"),
+    "scores": ("period", "staff", "metric", "value", "note"),
     "deductions": ("staff", "at", "kind", "points", "ticket", "note"),
 }
+# The entered score the demo holds: the head office's satisfaction score of each rep's district
+# (总部考评的辖区工程师满意度), for a scheme with rep_satisfaction = "entered" (kpi-rules §4).
+HQ_SATISFACTION = "hq_satisfaction"
 
 
 @dataclass(frozen=True)
@@ -394,6 +398,7 @@ class _Generator:
             self._tickets(plan)
         self._attendance()
         self._deductions()
+        self._scores()
         rows = self.rows
         rows["staff"] = [self._staff_row(m) for m in self.staff]
         rows["tickets"].sort(key=lambda r: (r["received_at"], r["code"]))
@@ -710,6 +715,22 @@ class _Generator:
                 self.rows["attendance"].append(
                     _row("attendance", staff=rep.code, month=month, days=days)
                 )
+
+    def _scores(self) -> None:
+        """The head office's score of each rep's district, for every month that has ended."""
+        for month in months()[:-1]:
+            for rep in (m for m in self.staff if m.role == "rep"):
+                if rep.hired_on <= month.last_day:
+                    value = f"{self.rng.uniform(82, 99):.1f}"
+                    self.rows["scores"].append(
+                        _row(
+                            "scores",
+                            period=month,
+                            staff=rep.code,
+                            metric=HQ_SATISFACTION,
+                            value=value,
+                        )
+                    )
 
     def _deductions(self) -> None:
         rng = self.rng

@@ -39,7 +39,7 @@ DEDUCTION = {
     "branch_rule": N_("branch rule"),
 }
 
-# Who recorded a change when no person did: the importer (``storage.importer.BY``), or a
+# Who recorded a change when no person did: the importer (``storage.import_write.BY``), or a
 # person the reader may not see (:data:`fieldkpi.visibility.SOMEONE_ELSE`).
 RECORDER = {"import": N_("CSV import"), SOMEONE_ELSE: N_("someone else")}
 

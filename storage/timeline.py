@@ -68,17 +68,34 @@ def completion_columns(old: Mapping[str, object] | None, new: Mapping[str, objec
     return {"first_completed_at": first, "completed_engineer": engineer}
 
 
-def cancellation_columns(new: Mapping[str, object], received_at: str) -> dict:
-    """``cancelled``, ``cancelled_at`` and ``cancel_seen`` from what a file says of a ticket.
+def completion_sql(old: str, new: str, timeline: str) -> tuple[str, str]:
+    """:func:`completion_columns` in SQL, for the rows the importer writes in bulk.
+
+    ``old`` and ``new`` name the columns of the ticket before and after, as
+    templates (``"old_{}"``, ``"{}"``: the old ones NULL for a new ticket);
+    ``timeline`` is the SQL of the new row's timeline flag. Returns the SQL of
+    ``first_completed_at`` and of ``completed_engineer``.
+    """
+    first, completed = old.format("first_completed_at"), new.format("completed_at")
+    takes = (
+        f"({completed} IS NOT NULL AND ({first} IS NULL OR {first} = {old.format('completed_at')}))"
+    )
+    engineer = new.format("engineer")
+    return (
+        f"CASE WHEN {takes} THEN {completed} ELSE {first} END",
+        f"CASE WHEN {takes} THEN {engineer} WHEN {first} IS NOT NULL AND NOT {timeline}"
+        f" THEN {engineer} ELSE {old.format('completed_engineer')} END",
+    )
+
+
+def cancellation_sql(cancelled: str, cancelled_at: str, received_at: str) -> str:
+    """SQL of ``cancelled_at`` from what a file says of a ticket.
 
     ``cancelled = 1`` without a time means cancelled from ``received_at`` on
-    (exports of older systems); a time alone means cancelled then.
+    (exports of older systems); a time alone means cancelled then. The ticket
+    is cancelled (and ``cancel_seen``) exactly when this is not NULL.
     """
-    at = new.get("cancelled_at")
-    if at is None and new.get("cancelled"):
-        at = received_at
-    cancelled = int(at is not None)
-    return {"cancelled": cancelled, "cancelled_at": at, "cancel_seen": cancelled}
+    return f"coalesce({cancelled_at}, CASE WHEN {cancelled} THEN {received_at} END)"
 
 
 def record_state(

@@ -256,7 +256,7 @@ def test_progress_is_told_batch_by_batch_and_at_the_end(store, tmp_path, monkeyp
 
     import_files(store, [write(tmp_path, "staff.csv", STAFF)], progress=lambda *a: calls.append(a))
 
-    assert calls == [(2, 5), (4, 5), (5, 5), (5, 5)]
+    assert calls == [(2, 5), (4, 5), (5, 5), (5, 5, "checking"), (5, 5, "writing"), (5, 5)]
 
 
 def test_tables_and_files_give_the_same_database(store, tmp_path):

@@ -129,7 +129,7 @@ def test_header_of_no_kind(staffed):
     path = write(HERE, "x.csv", "staff,at\nR1,2026-10-01\n")
     assert rejected(staffed, [path]) == [
         "x.csv:1: -: cannot tell from the header which kind of file this is "
-        "(staff, tickets, actions, attendance, problems, deductions)"
+        "(staff, tickets, actions, attendance, problems, scores, deductions)"
     ]
 
 
@@ -307,12 +307,14 @@ def test_value_under_a_column_with_no_name(staffed):
     ]
 
 
-def test_rows_naming_people_of_an_unreadable_file_are_not_reported_too(store):
+def test_rows_naming_people_of_an_unreadable_file_are_still_checked_and_say_so(store):
+    """Issue 10: one bad file must not hide the problems of the others until it is fixed."""
     staff = write(HERE, "staff.csv", STAFF, encoding="gb18030")
     actions = write(HERE, "actions.csv", "staff,at,action\nR1,2026-10-01 09:00,intake\n")
     assert rejected(store, [staff, actions]) == [
         "staff.csv:2: -: the file is not UTF-8: it looks like GBK/GB18030 (the first bad byte is on "
-        "this line); save it as UTF-8 (in Excel: Save As “CSV UTF-8”) and import it again"
+        "this line); save it as UTF-8 (in Excel: Save As “CSV UTF-8”) and import it again",
+        "actions.csv:2: staff: unknown staff code “R1” (staff.csv could not be read)",
     ]
 
 
@@ -320,7 +322,7 @@ def test_unknown_kind_named_by_the_caller(staffed):
     path = write(HERE, "a.csv", "staff,month,days\nR1,2026-10,20\n")
     assert rejected(staffed, [path], kind="holidays") == [
         "a.csv:1: -: unknown kind of file “holidays”; the kinds are: staff, tickets, actions, "
-        "attendance, problems, deductions"
+        "attendance, problems, scores, deductions"
     ]
 
 

@@ -1,0 +1,532 @@
+"""The checks of an import that look at more than one cell, each one SQL statement.
+
+Each check finds every bad row of a staged file at once (interfaces.md's
+bad rows, the conflicts with newer work of issue 11) and files them in
+``temp.import_bad`` (:class:`storage.import_bad.BadRows`) with the values
+its message needs; only the messages that are shown are put into words.
+
+Checks against the database read the people and tickets of the database as
+the import's own rows would leave them (``temp.import_staff``,
+``temp.import_branches``, ``temp.import_tickets``): a ticket may name an
+engineer added by the staff file of the same import. A reference to a code
+whose own row is bad is not reported again (``temp.import_rejected``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+
+from fieldkpi.i18n import _
+from storage.csvrows import DEFAULT_ADJUSTMENTS, shown
+from storage.import_bad import CONFLICT, KEY, LOGIN, RECORD, REFERENCE, BadRows
+from storage.import_stage import Stage, quoted
+from storage.import_tickets import STEP_TIMES
+
+# The fields an import may not clear or put back (issue 11: imports never revert newer work).
+BACKWARD = frozenset({"engineer", *STEP_TIMES, "rating", "cancelled"})
+# Which history fields record a change of a file's column (the TUI records a cancellation as
+# "cancelled", an import its time too).
+HISTORY_FIELDS = {
+    "cancelled": ("cancelled", "cancelled_at"),
+    "cancelled_at": ("cancelled", "cancelled_at"),
+}
+
+AdjustmentKinds = Callable[[str, str], Mapping[str, bool]]  # (branch, role) -> kind: entered?
+MetricKnown = Callable[[str, str, str, str], bool]  # (branch, role, period, metric)
+
+
+def default_adjustments(_branch: str, _role: str) -> Mapping[str, bool]:
+    """The deduction kinds of kpi-rules §5 (until the scheme engine gives each branch its own)."""
+    return DEFAULT_ADJUSTMENTS
+
+
+def role_phrase(role: str) -> str:
+    return {
+        "rep": _("a rep"),
+        "engineer": _("an engineer"),
+        "lead": _("a lead"),
+        "admin": _("an admin"),
+    }[role]
+
+
+def _in_bad(stage: Stage, line: str = "v.line") -> str:
+    return f"{line} IN (SELECT line FROM temp.import_bad WHERE pos = {stage.src.order})"
+
+
+def _seq(stage: Stage, phase: int, column: str) -> int:
+    return phase + (stage.names.index(column) if column in stage.names else 99)
+
+
+def _text(value: object) -> str:
+    return _("empty") if value is None else str(value)
+
+
+# -- within the files ---------------------------------------------------------------------
+
+
+def duplicates(stages: Sequence[Stage], key: tuple[str, ...], bad: BadRows) -> None:
+    """A record given twice in one import is a mistake: say where it was given first."""
+    names = {stage.src.order: stage.src.name for stage in stages}
+    parts = []
+    for rank, stage in enumerate(stages):
+        given = " AND ".join(f"{quoted(name)} IS NOT NULL" for name in key)
+        shown_key = " || ' ' || ".join(quoted(name) for name in key)
+        parts.append(
+            f"SELECT {rank} AS rank, {stage.src.order} AS pos, line,"
+            f" {_seq(stage, KEY, key[-1])} AS seq, {shown_key} AS shown_key,"
+            f" {', '.join(quoted(name) for name in key)} FROM temp.{stage.view} WHERE {given}"
+        )
+    keys = ", ".join(quoted(name) for name in key)
+    rows = " UNION ALL ".join(parts)
+    twice = f"SELECT 1 FROM ({rows}) GROUP BY {keys} HAVING count(*) > 1 LIMIT 1"
+    if stages[0].conn.execute(twice).fetchone() is None:
+        return  # the usual case, found by a cheaper sort than the one below
+    window = f"PARTITION BY {keys} ORDER BY rank, line"
+
+    def words(value: str, first: int | None, line: int) -> str:
+        if first is None:
+            return _("{value} is already on line {line}").format(value=shown(value), line=line)
+        return _("{value} is already in {file} line {line}").format(
+            value=shown(value), file=names[first], line=line
+        )
+
+    bad.add_found(
+        f"""
+        SELECT pos, line, seq, '{key[-1]}', shown_key,
+               CASE WHEN first_pos = pos THEN NULL ELSE first_pos END, first_line
+        FROM (
+            SELECT *, first_value(pos) OVER w AS first_pos, first_value(line) OVER w AS first_line,
+                   row_number() OVER w AS n
+            FROM ({rows}) WINDOW w AS ({window})
+        ) WHERE n > 1
+        """,
+        words=words,
+        db=False,
+    )
+
+
+def logins_given_twice(stages: Sequence[Stage], bad: BadRows) -> None:
+    """One login for two people in the same import: say who had it first."""
+    stages = [stage for stage in stages if stage.has("login")]
+    if not stages:
+        return
+    names = {stage.src.order: stage.src.name for stage in stages}
+    parts = [
+        f"SELECT {rank} AS rank, {stage.src.order} AS pos, line,"
+        f" {_seq(stage, LOGIN, 'login')} AS seq, code, login FROM temp.{stage.view}"
+        " WHERE login IS NOT NULL AND code IS NOT NULL"
+        for rank, stage in enumerate(stages)
+    ]
+
+    def words(login: str, code: str, where: str) -> str:
+        first, line = json.loads(where)
+        if first is None:
+            return _("login {login} is already given to {code} on line {line}").format(
+                login=shown(login), code=code, line=line
+            )
+        return _("login {login} is already given to {code} in {file} line {line}").format(
+            login=shown(login), code=code, file=names[first], line=line
+        )
+
+    bad.add_found(
+        f"""
+        SELECT pos, line, seq, 'login', login, first_code,
+               json_array(CASE WHEN first_pos = pos THEN NULL ELSE first_pos END, first_line)
+        FROM (
+            SELECT *, first_value(code) OVER w AS first_code, first_value(pos) OVER w AS first_pos,
+                   first_value(line) OVER w AS first_line
+            FROM ({" UNION ALL ".join(parts)}) WINDOW w AS (PARTITION BY login ORDER BY rank, line)
+        ) WHERE code != first_code
+        """,
+        words=words,
+        db=False,
+    )
+
+
+# -- the people, branches and tickets as the import would leave them ------------------------
+
+
+def known_staff(conn, stages: Sequence[Stage]) -> None:
+    """``temp.import_staff`` and ``temp.import_branches``: the database's, and the good
+    rows of the import's staff files over them."""
+    for table in ("import_staff", "import_branches"):
+        conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    conn.execute(
+        "CREATE TEMP TABLE import_staff (code TEXT PRIMARY KEY, role TEXT, branch TEXT)"
+        " WITHOUT ROWID"
+    )
+    conn.execute("INSERT INTO temp.import_staff SELECT code, role, branch FROM main.staff")
+    for stage in stages:
+        if stage.src.kind.name == "staff":
+            conn.execute(
+                "INSERT OR REPLACE INTO temp.import_staff"
+                f" SELECT code, role, branch FROM temp.{stage.view} v WHERE NOT {_in_bad(stage)}"
+                " AND code IS NOT NULL"
+            )
+    conn.execute("CREATE TEMP TABLE import_branches (code TEXT PRIMARY KEY) WITHOUT ROWID")
+    conn.execute(
+        "INSERT INTO temp.import_branches SELECT code FROM main.branches UNION"
+        " SELECT branch FROM temp.import_staff WHERE branch IS NOT NULL"
+    )
+
+
+def known_tickets(conn, stages: Sequence[Stage]) -> None:
+    """``temp.import_tickets``: the codes of the import's good ticket rows."""
+    conn.execute("DROP TABLE IF EXISTS temp.import_tickets")
+    conn.execute("CREATE TEMP TABLE import_tickets (code TEXT PRIMARY KEY) WITHOUT ROWID")
+    for stage in stages:
+        conn.execute(
+            "INSERT OR IGNORE INTO temp.import_tickets"
+            f" SELECT code FROM temp.{stage.view} v WHERE NOT {_in_bad(stage)} AND code IS NOT NULL"
+        )
+
+
+def reject_codes(stage: Stage) -> None:
+    """Remember the codes of this file's bad rows: rows naming them are not told again."""
+    stage.conn.execute(
+        f"INSERT OR IGNORE INTO temp.import_rejected SELECT '{stage.src.kind.name}', code"
+        f" FROM temp.{stage.view} v WHERE code IS NOT NULL AND {_in_bad(stage)}"
+    )
+
+
+def forget_rejected(conn) -> None:
+    """Start ``temp.import_rejected`` afresh, for a round of checks against the database."""
+    conn.execute("DROP TABLE IF EXISTS temp.import_rejected")
+    conn.execute(
+        "CREATE TEMP TABLE import_rejected (kind TEXT, code TEXT, PRIMARY KEY (kind, code))"
+        " WITHOUT ROWID"
+    )
+
+
+def references(stage: Stage, bad: BadRows, unreadable: Mapping[str, list[str]]) -> None:
+    """Each code a row names must exist (in the database or in this import), in its role.
+
+    ``unreadable`` names the files of each kind that could not be read: a code
+    that may be in one of them is still reported, with that said.
+    """
+
+    def unknown(message: str, target: str) -> Callable[..., str]:
+        files = unreadable.get(target, []) + unreadable.get("*", [])
+
+        def words(code: str, *_values: object) -> str:
+            text = message.format(code=shown(code))
+            if files:
+                text += " " + _("({files} could not be read)").format(files=", ".join(files))
+            return text
+
+        return words
+
+    for column in stage.columns:
+        if column.refers is None:
+            continue
+        cell, seq = f"v.{quoted(column.name)}", _seq(stage, REFERENCE, column.name)
+        select = f"SELECT {stage.src.order}, v.line, {seq}, '{column.name}', {cell}"
+        if column.refers == "staff":
+            excused = "(SELECT code FROM temp.import_rejected WHERE kind = 'staff')"
+            wrong_role = (
+                f" OR (s.code IS NOT NULL AND s.role IS NOT '{column.role}')" if column.role else ""
+            )
+            base = unknown(_("unknown staff code {code}"), "staff")
+            wanted = column.role
+
+            def words(code: str, role: str | None, _c: object, base=base, wanted=wanted) -> str:
+                if role is None:
+                    return base(code)
+                return _("{code} is {actual}, not {wanted}").format(
+                    code=code, actual=role_phrase(role), wanted=role_phrase(wanted)
+                )
+
+            bad.add_found(
+                f"{select}, s.role, NULL FROM temp.{stage.view} v"
+                f" LEFT JOIN temp.import_staff s ON s.code = {cell}"
+                f" WHERE {cell} IS NOT NULL AND ((s.code IS NULL AND {cell} NOT IN {excused})"
+                f"{wrong_role})",
+                words=words,
+            )
+        elif column.refers == "branch":
+            bad.add_found(
+                f"{select}, NULL, NULL FROM temp.{stage.view} v WHERE {cell} IS NOT NULL"
+                f" AND {cell} NOT IN (SELECT code FROM temp.import_branches)",
+                words=unknown(_("unknown branch {code} (a staff file creates branches)"), "staff"),
+            )
+        else:
+            excused = "(SELECT code FROM temp.import_rejected WHERE kind = 'tickets')"
+            bad.add_found(
+                f"{select}, NULL, NULL FROM temp.{stage.view} v WHERE {cell} IS NOT NULL"
+                f" AND NOT EXISTS (SELECT 1 FROM main.tickets t WHERE t.code = {cell})"
+                f" AND {cell} NOT IN (SELECT code FROM temp.import_tickets)"
+                f" AND {cell} NOT IN {excused}",
+                words=unknown(_("unknown ticket {code}"), "tickets"),
+            )
+
+
+# -- staff --------------------------------------------------------------------------------
+
+
+def staff_checks(stage: Stage, bad: BadRows, *, force: bool) -> None:
+    """Logins are one person's; leaving comes after hiring; a role never changes quietly."""
+    pos, view = stage.src.order, f"temp.{stage.view}"
+    if stage.has("login"):
+        bad.add_found(
+            f"SELECT {pos}, v.line, {_seq(stage, LOGIN, 'login')}, 'login', v.login, s.code, NULL"
+            f" FROM {view} v JOIN main.staff s ON s.login = v.login AND s.code IS NOT v.code",
+            words=lambda login, owner, _c: _("login {login} belongs to staff {owner}").format(
+                login=shown(login), owner=owner
+            ),
+        )
+    hired = "v.hired_on" if stage.has("hired_on") else "s.hired_on"
+    left = "v.left_on" if stage.has("left_on") else "s.left_on"
+    if stage.has("hired_on") or stage.has("left_on"):
+        bad.add_found(
+            f"SELECT {pos}, v.line, {_seq(stage, RECORD, 'left_on')}, 'left_on', {left}, {hired},"
+            f" NULL FROM {view} v LEFT JOIN main.staff s ON s.code = v.code"
+            f" WHERE {left} < {hired}",
+            words=_before("hired_on"),
+        )
+    if not force:
+        bad.add_found(
+            f"SELECT {pos}, v.line, {_seq(stage, CONFLICT, 'role')}, 'role', v.code, s.role, v.role"
+            f" FROM {view} v JOIN main.staff s ON s.code = v.code WHERE s.role IS NOT v.role"
+            " AND v.role IS NOT NULL",
+            words=lambda code, actual, wanted: _(
+                "{code} is {actual}: the file makes them {wanted}, and a role does not change"
+                " (someone who changes role leaves and is added again under a new code;"
+                " --force changes it)"
+            ).format(code=code, actual=role_phrase(actual), wanted=role_phrase(wanted)),
+        )
+
+
+def _before(earlier: str) -> Callable[[str, str, object], str]:
+    return lambda late, early, _c: _("{late} is before {column} {early}").format(
+        late=late, column=earlier, early=early
+    )
+
+
+# -- tickets ------------------------------------------------------------------------------
+
+
+def ticket_checks(stage: Stage, final: str, bad: BadRows) -> None:
+    """interfaces.md's bad ticket rows, on each ticket as the row would leave it.
+
+    ``final`` is the view of the rows as written (:func:`storage.import_tickets.final_select`).
+    A check runs only on files that give one of its columns: a ticket that
+    already breaks it without this file saying anything about it is no bad row
+    of this file. One pass over the rows finds those that break any check
+    (``temp.import_failed``); each check then files its own from those few.
+    """
+    pos, given = stage.src.order, stage.has
+    # (columns given for it to run, column told, the rule broken, the values told, words)
+    checks = [
+        (
+            (step, "received_at", *(("cancelled",) if step == "cancelled_at" else ())),
+            step,
+            f"{step} < received_at",
+            (step, "received_at"),
+            _before("received_at"),
+        )
+        for step in STEP_TIMES
+    ] + [
+        (
+            ("rating", "callback_at"),
+            "rating",
+            "rating IS NOT NULL AND callback_at IS NULL",
+            (),
+            lambda *_v: _("a rating needs its callback_at"),
+        ),
+        (
+            ("callback_at", "completed_at"),
+            "callback_at",
+            "callback_at IS NOT NULL AND completed_at IS NULL",
+            (),
+            lambda *_v: _("a callback needs the ticket completed (completed_at)"),
+        ),
+        (
+            ("callback_at", "completed_at"),
+            "callback_at",
+            "callback_at < completed_at",
+            ("callback_at", "completed_at"),
+            _before("completed_at"),
+        ),
+    ]
+    checks = [check for check in checks if any(given(name) for name in check[0])]
+    if checks:
+        told = sorted({name for check in checks for name in check[3]})
+        stage.conn.execute("DROP TABLE IF EXISTS temp.import_failed")
+        stage.conn.execute(
+            "CREATE TEMP TABLE import_failed AS SELECT line, "
+            + "".join(f"{rule} AS broke{n}, " for n, (_g, _c, rule, _t, _w) in enumerate(checks))
+            + ", ".join(told or ["NULL AS nothing"])
+            + f" FROM {final} WHERE "
+            + " OR ".join(f"({rule})" for _g, _c, rule, _t, _w in checks)
+        )
+    for n, (_given, column, _rule, values, words) in enumerate(checks):
+        shown_values = ", ".join([*values, "NULL", "NULL", "NULL"][:3])
+        bad.add_found(
+            f"SELECT {pos}, line, {_seq(stage, RECORD, column)}, '{column}', {shown_values}"
+            f" FROM temp.import_failed WHERE broke{n}",
+            words=words,
+        )
+    if given("cancelled") and given("cancelled_at"):
+        bad.add_found(
+            f"SELECT {pos}, v.line, {_seq(stage, RECORD, 'cancelled')}, 'cancelled',"
+            f" v.cancelled_at, NULL, NULL FROM temp.{stage.view} v"
+            " WHERE v.cancelled_given AND v.cancelled = 0 AND v.cancelled_at IS NOT NULL",
+            words=lambda at, *_v: _(
+                "0, but cancelled_at says it was cancelled on {at}: give 1, or leave it empty"
+            ).format(at=at),
+        )
+
+
+def ticket_conflicts(stage: Stage, final: str, bad: BadRows) -> None:
+    """A row that would undo newer work is a conflict (issue 11: imports never revert it).
+
+    The file has no time of its own, so "newer" is told by the ticket's
+    history: a field whose latest change was made in the TUI, after the
+    ticket was last imported, is newer than the file when the file says
+    otherwise (the person at the desk knew more than the system that wrote
+    the file). Whoever made it, a step time, the rating, the engineer or the
+    cancellation is never cleared nor put back to a value it had before — so
+    the status, which follows from them, never goes back either.
+    """
+    pos = stage.src.order
+    for column in stage.names:
+        if column == "code":
+            continue
+        fields = ", ".join(f"'{name}'" for name in HISTORY_FIELDS.get(column, (column,)))
+        new, now = f"f.{quoted(column)}", f"f.{quoted('old_' + column)}"
+        if column in BACKWARD:
+            cleared = (
+                f"({new} = 0 AND {now} = 1)"
+                if column == "cancelled"
+                else (f"({now} IS NOT NULL AND {new} IS NULL)")
+            )
+            put_back = (
+                f"EXISTS (SELECT 1 FROM main.ticket_history p WHERE p.ticket = f.code"
+                f" AND p.field = '{column}' AND p.old = CAST({new} AS TEXT))"
+            )
+            backward = f"CASE WHEN {cleared} THEN 'cleared' WHEN {put_back} THEN 'put_back' END"
+        else:
+            backward = "NULL"
+        bad.add_found(
+            f"""
+            SELECT {pos}, line, {_seq(stage, CONFLICT, column)}, '{column}',
+                   json_array(CASE WHEN tui THEN 'tui' ELSE backward END, h.by, s.name, h.at,
+                              x.in_file, x.stored), NULL, NULL
+            FROM (
+                SELECT f.line, {new} AS in_file, {now} AS stored, {backward} AS backward, latest,
+                       latest > coalesce(imported, 0) AS tui
+                FROM (
+                    SELECT f.*,
+                        (SELECT max(i.id) FROM main.ticket_history i
+                         WHERE i.ticket = f.code AND i.by = 'import') AS imported,
+                        (SELECT max(l.id) FROM main.ticket_history l
+                         WHERE l.ticket = f.code AND l.field IN ({fields})) AS latest
+                    FROM {final} f WHERE f.old_id IS NOT NULL AND {new} IS NOT {now}
+                ) f
+            ) x LEFT JOIN main.ticket_history h ON h.id = x.latest
+            LEFT JOIN main.staff s ON s.code = h.by
+            WHERE (tui AND h.by IS NOT 'import') OR backward IS NOT NULL
+            """,
+            words=_conflict_words,
+        )
+
+
+def _conflict_words(found: str, _b: object, _c: object) -> str:
+    why, by, name, at, new, now = json.loads(found)
+    who = _("an import") if by == "import" else (f"{name} ({by})" if name else by or "?")
+    if why == "tui":
+        text = _(
+            "{who} changed it in the TUI on {at}, after the ticket was last imported: it is {now},"
+            " the file says {new}"
+        )
+    elif why == "cleared":
+        text = _("the file clears it, but it is {now}")
+        if at:
+            text += " " + _("(set by {who} on {at})")
+    else:
+        text = _("the file puts back {new}, but it is {now}")
+        if at:
+            text += " " + _("(changed by {who} on {at})")
+    text += " " + _("(--force applies the file)")
+    return text.format(who=who, at=at, now=_text(now), new=_text(new))
+
+
+# -- deductions and entered scores ----------------------------------------------------------
+
+
+def deduction_checks(stage: Stage, bad: BadRows, kinds: AdjustmentKinds) -> None:
+    """The kinds of the person's scheme; points only on the kinds that take entered points."""
+    conn, pos, view = stage.conn, stage.src.order, f"temp.{stage.view}"
+    conn.execute("DROP TABLE IF EXISTS temp.import_kinds")
+    conn.execute(
+        "CREATE TEMP TABLE import_kinds (branch TEXT, role TEXT, kind TEXT, entered INTEGER,"
+        " PRIMARY KEY (branch, role, kind)) WITHOUT ROWID"
+    )
+    people = conn.execute(
+        f"SELECT DISTINCT s.branch, s.role FROM {view} v JOIN temp.import_staff s"
+        " ON s.code = v.staff"
+    ).fetchall()
+    offered = {(branch, role): dict(kinds(branch, role)) for branch, role in people}
+    conn.executemany(
+        "INSERT INTO temp.import_kinds VALUES (?, ?, ?, ?)",
+        [
+            (b, r, kind, int(entered))
+            for (b, r), found in offered.items()
+            for kind, entered in found.items()
+        ],
+    )
+    source = (
+        f"FROM {view} v JOIN temp.import_staff s ON s.code = v.staff"
+        " LEFT JOIN temp.import_kinds k ON k.branch = s.branch AND k.role = s.role"
+        " AND k.kind = v.kind"
+    )
+    bad.add_found(
+        f"SELECT {pos}, v.line, {_seq(stage, RECORD, 'kind')}, 'kind', v.kind,"
+        f" json_array(s.branch, s.role), NULL {source} WHERE v.kind IS NOT NULL AND k.kind IS NULL",
+        words=lambda kind, person, _c: _("{value} is not one of: {choices}").format(
+            value=shown(kind), choices=", ".join(offered[tuple(json.loads(person))])
+        ),
+    )
+    points = _seq(stage, RECORD, "points")
+    if stage.has("points"):
+        bad.add_found(
+            f"SELECT {pos}, v.line, {points}, 'points', v.kind, NULL, NULL {source}"
+            " WHERE NOT k.entered AND v.points IS NOT NULL",
+            words=lambda kind, *_v: _(
+                "{kind} has the points the scheme sets for it: leave points empty"
+            ).format(kind=kind),
+        )
+    amount = "v.points" if stage.has("points") else "NULL"
+    bad.add_found(
+        f"SELECT {pos}, v.line, {points}, 'points', v.kind, {amount}, NULL {source}"
+        f" WHERE k.entered AND ({amount} IS NULL OR {amount} <= 0)",
+        words=lambda kind, given, _c: (
+            _("required for {kind}") if given is None else _("must be more than 0 for {kind}")
+        ).format(kind=kind),
+    )
+
+
+def score_checks(stage: Stage, bad: BadRows, metric_known: MetricKnown) -> None:
+    """A metric the scheme of the person does not use is an error (schemes.md)."""
+    conn, view = stage.conn, f"temp.{stage.view}"
+    asked = conn.execute(
+        f"SELECT DISTINCT s.branch, s.role, v.period, v.metric FROM {view} v"
+        " JOIN temp.import_staff s ON s.code = v.staff WHERE v.metric IS NOT NULL"
+        " AND v.period IS NOT NULL"
+    ).fetchall()
+    conn.execute("DROP TABLE IF EXISTS temp.import_unused")
+    conn.execute("CREATE TEMP TABLE import_unused (branch, role, period, metric)")
+    conn.executemany(
+        "INSERT INTO temp.import_unused VALUES (?, ?, ?, ?)",
+        [tuple(row) for row in asked if not metric_known(*row)],
+    )
+    bad.add_found(
+        f"SELECT {stage.src.order}, v.line, {_seq(stage, RECORD, 'metric')}, 'metric', v.metric,"
+        f" v.staff, v.period FROM {view} v JOIN temp.import_staff s ON s.code = v.staff"
+        " JOIN temp.import_unused u ON u.branch = s.branch AND u.role = s.role"
+        " AND u.period = v.period AND u.metric = v.metric",
+        words=lambda metric, staff, period: _(
+            "{metric} is not a metric of the scheme {staff} is appraised by in {period}"
+        ).format(metric=shown(metric), staff=staff, period=period),
+    )

@@ -1,0 +1,254 @@
+"""The bad input of interfaces.md's revised list, and the staff screen's rules, through the command.
+
+Each is refused by ``fieldkpi import`` with its ``FILE:LINE: column: reason``,
+exit status 2, and the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import pytest
+from import_helpers import STAFF, dump, load, rows, write
+from rich.cells import cell_len
+
+from fieldkpi import cli
+from storage.db import open_store
+
+TICKET = "code,branch,kind,received_at,{columns}\nT1,GZ,onsite_repair,2026-10-05 09:00,{cells}\n"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    """A branch database with the staff of ``import_helpers.STAFF``; the tests run in tmp_path."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "branch.db"
+    store = open_store(path)
+    load(store, tmp_path, staff=STAFF)
+    store.close()
+    return path
+
+
+def state(db) -> tuple:
+    store = open_store(db)
+    try:
+        return dump(store), rows(store, "SELECT * FROM imported_files")
+    finally:
+        store.close()
+
+
+def refused(db, capsys, *files: str, options: tuple[str, ...] = ()) -> list[str]:
+    """Import ``files`` (``name.csv=text``) with the command; its report, checked as refused."""
+    paths = []
+    for given in files:
+        name, text = given.split("=", 1)
+        write(db.parent, name, text)
+        paths.append(name)  # as a person types it, in the folder of the files
+    before = state(db)
+    capsys.readouterr()
+    status = cli.main(["import", "--lang", "en", "--db", str(db), *options, *paths])
+    err = capsys.readouterr().err.splitlines()
+    assert status == 2, err
+    assert state(db) == before
+    assert err[-1] == f"{len(err) - 1} bad rows: nothing was imported"
+    return err[:-1]
+
+
+def imported(db, capsys, *files: str, options: tuple[str, ...] = ()) -> None:
+    paths = [str(write(db.parent, *given.split("=", 1))) for given in files]
+    assert cli.main(["import", "--lang", "en", "--db", str(db), *options, *paths]) == 0, (
+        capsys.readouterr().err
+    )
+
+
+def ticket(columns: str, cells: str) -> str:
+    return "t.csv=" + TICKET.format(columns=columns, cells=cells)
+
+
+# -- issue 10: times and callbacks ----------------------------------------------------------
+
+
+def test_a_rating_without_a_callback_time(db, capsys):
+    assert refused(
+        db, capsys, ticket("completed_at,callback_at,rating", "2026-10-06 10:00,,5")
+    ) == ["t.csv:2: rating: a rating needs its callback_at"]
+
+
+def test_a_callback_on_a_ticket_not_completed(db, capsys):
+    assert refused(db, capsys, ticket("completed_at,callback_at", ",2026-10-07 10:00")) == [
+        "t.csv:2: callback_at: a callback needs the ticket completed (completed_at)"
+    ]
+
+
+def test_a_callback_before_the_completion(db, capsys):
+    assert refused(
+        db, capsys, ticket("completed_at,callback_at", "2026-10-07 10:00,2026-10-06 18:00")
+    ) == ["t.csv:2: callback_at: 2026-10-06 18:00:00 is before completed_at 2026-10-07 10:00:00"]
+
+
+@pytest.mark.parametrize(
+    "step", ["dispatched_at", "visited_at", "completed_at", "cancelled_at", "callback_at"]
+)
+def test_any_step_before_the_ticket_was_received(db, capsys, step):
+    cells = {"completed_at": "2026-10-04 08:00"} if step == "callback_at" else {}
+    cells[step] = "2026-10-04 08:00"
+    lines = refused(db, capsys, ticket(",".join(cells), ",".join(cells.values())))
+    assert f"t.csv:2: {step}: 2026-10-04 08:00:00 is before received_at 2026-10-05 09:00:00" in (
+        lines
+    )
+
+
+def test_not_cancelled_with_a_cancellation_time_is_a_contradiction(db, capsys):
+    assert refused(db, capsys, ticket("cancelled,cancelled_at", "0,2026-10-06 08:00")) == [
+        "t.csv:2: cancelled: 0, but cancelled_at says it was cancelled on 2026-10-06 08:00:00: "
+        "give 1, or leave it empty"
+    ]
+
+
+def test_a_cancellation_time_cancels_from_then_and_cancelled_alone_from_receipt(db, capsys):
+    imported(
+        db,
+        capsys,
+        "t.csv=code,branch,kind,received_at,cancelled,cancelled_at\n"
+        "T1,GZ,onsite_repair,2026-10-05 09:00,,2026-10-06 08:00\n"
+        "T2,GZ,onsite_repair,2026-10-05 09:00,1,2026-10-07 08:00\n"
+        "T3,GZ,onsite_repair,2026-10-05 09:00,1,\n"
+        "T4,GZ,onsite_repair,2026-10-05 09:00,0,\n",
+    )
+    store = open_store(db)
+    try:
+        assert rows(store, "SELECT code, status, cancelled, cancelled_at FROM tickets") == [
+            ("T1", "cancelled", 1, "2026-10-06 08:00:00"),
+            ("T2", "cancelled", 1, "2026-10-07 08:00:00"),
+            ("T3", "cancelled", 1, "2026-10-05 09:00:00"),
+            ("T4", "received", 0, None),
+        ]
+    finally:
+        store.close()
+
+
+def test_points_on_a_deduction_kind_whose_points_are_fixed(db, capsys):
+    assert refused(db, capsys, "d.csv=staff,at,kind,points\nR1,2026-10-04 08:00,backfill,2\n") == [
+        "d.csv:2: points: backfill has the points the scheme sets for it: leave points empty"
+    ]
+
+
+def test_one_bad_header_does_not_hide_the_other_files_problems(db, capsys):
+    """Issue 10: an unknown engineer was reported only once the other file was fixed."""
+    assert refused(
+        db,
+        capsys,
+        "staff2.csv=code,name,role,branch,colour\nE3,周杰,engineer,GZ,red\n",
+        ticket("engineer", "E9"),
+    ) == [
+        "staff2.csv:1: -: unknown columns for staff: “colour” (the columns of staff are: "
+        "code, name, role, branch, hired_on, left_on, login)",
+        "t.csv:2: engineer: unknown staff code “E9” (staff2.csv could not be read)",
+    ]
+
+
+# -- issue 11: text that is data, in limits; the staff screen's rules -----------------------
+
+
+def test_free_text_longer_than_a_person_would_write(db, capsys):
+    assert refused(db, capsys, ticket("address", "长" * 201)) == [
+        "t.csv:2: address: longer than 200 characters (201 given)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "line"),
+    [
+        (
+            "T\u202e1,E1",
+            "t.csv:2: code: “T\\u202e1” holds an invisible or direction-changing character "
+            "(U+202E)",
+        ),
+        (
+            "T1,\u200bE1",
+            "t.csv:2: engineer: “\\u200bE1” holds an invisible or direction-changing character "
+            "(U+200B)",
+        ),
+    ],
+    ids=["rtl-override-in-a-ticket-code", "zero-width-space-in-a-staff-code"],
+)
+def test_codes_with_invisible_or_direction_changing_characters(db, capsys, cells, line):
+    code, engineer = cells.split(",")
+    text = f"code,branch,kind,received_at,engineer\n{code},GZ,onsite_repair,2026-10-05,{engineer}\n"
+    assert refused(db, capsys, f"t.csv={text}") == [line]
+
+
+def test_a_staff_name_with_a_zero_width_character_but_a_note_keeps_an_emoji(db, capsys):
+    assert refused(db, capsys, "s.csv=code,name,role,branch\nR3,王\u200b芳,rep,GZ\n") == [
+        "s.csv:2: name: “王\\u200b芳” holds an invisible or direction-changing character (U+200B)"
+    ]
+    imported(db, capsys, "p.csv=rep,engineer,at,note\nR1,E1,2026-10-02,修好了👩\u200d🔧\n")
+    store = open_store(db)
+    try:
+        assert rows(store, "SELECT note FROM problems") == [("修好了👩\u200d🔧",)]
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize(
+    ("cells", "line"),
+    [
+        ("R 3,赵敏,rep,GZ,", "s.csv:2: code: “R 3” is not a code: 1 to 20 letters, digits, - or _"),
+        (
+            "R3,赵敏,rep,GZ,zhao min",
+            "s.csv:2: login: “zhao min” is not a login: the account name, letters, digits, "
+            ". _ - (up to 32)",
+        ),
+        (f"R3,{'赵' * 41},rep,GZ,", "s.csv:2: name: longer than 40 characters (41 given)"),
+        (
+            "R3,赵敏,rep,G[/]Z,",
+            "s.csv:2: branch: “G[/]Z” is not a code: 1 to 20 letters, digits, - or _",
+        ),
+    ],
+    ids=["code", "login", "name", "branch"],
+)
+def test_the_staff_file_is_checked_like_the_staff_screen(db, capsys, cells, line):
+    assert refused(db, capsys, f"s.csv=code,name,role,branch,login\n{cells}\n") == [line]
+
+
+def test_a_role_change_is_refused_unless_forced(db, capsys):
+    """Issue 11: the staff import silently turned a rep into an admin."""
+    assert refused(db, capsys, "s.csv=code,name,role,branch\nR1,王芳,admin,GZ\n") == [
+        "s.csv:2: role: R1 is a rep: the file makes them an admin, and a role does not change "
+        "(someone who changes role leaves and is added again under a new code; --force changes it)"
+    ]
+    imported(db, capsys, "s.csv=code,name,role,branch\nR1,王芳,admin,GZ\n", options=("--force",))
+    store = open_store(db)
+    try:
+        assert rows(store, "SELECT role FROM staff WHERE code = 'R1'") == [("admin",)]
+    finally:
+        store.close()
+
+
+def test_import_help_lists_every_kind_with_its_columns_in_chinese(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["import", "--lang", "zh", "--help"])
+    text = capsys.readouterr().out
+    assert "文件种类及其列（* 为必填" in text
+    assert "  attendance  staff* (工号), month* (YYYY-MM), days* (0–31)\n" in text
+    for name in ("staff", "tickets", "actions", "attendance", "problems", "scores", "deductions"):
+        assert f"\n  {name} " in text
+    assert max(cell_len(line) for line in text.split("文件种类")[1].splitlines()) <= 79
+
+
+def test_import_help_in_english_marks_the_required_columns(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["import", "--lang", "en", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Kinds of file and their columns (* required" in text
+    assert "attendance staff* (staff code), month* (YYYY-MM), days* (0–31)" in text
+    assert "cancelled (0–1), cancelled_at (time)" in text
+
+
+def test_staff_and_rows_naming_them_may_come_in_one_import(tmp_path, capsys, monkeypatch):
+    """The order of the files does not matter (interfaces.md), whatever checks run."""
+    monkeypatch.chdir(tmp_path)
+    paths = [
+        str(write(tmp_path, "t.csv", TICKET.format(columns="engineer,rep", cells="E1,R1"))),
+        str(write(tmp_path, "s.csv", STAFF)),
+    ]
+    assert cli.main(["import", "--lang", "en", "--db", "b.db", *paths]) == 0
+    assert "tickets: 1 added, 0 updated" in capsys.readouterr().out

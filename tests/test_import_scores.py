@@ -1,0 +1,159 @@
+"""Entered scores, adjustment kinds of the scheme, problem reports that stand (issues 10, 13).
+
+The scheme engine will say which metrics and adjustment kinds each branch's
+scheme has; the importer asks it through callables, stubbed here.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from import_helpers import NOW, NOW_TEXT, rejected, rows, with_staff, write
+
+from storage.importer import import_files
+
+SCORES = "period,staff,metric,value,note\n"
+
+
+@pytest.fixture
+def staffed(store, tmp_path):
+    with_staff(store, tmp_path)
+    return store
+
+
+def scores(folder, name: str, *lines: str):
+    return write(folder, name, SCORES + "".join(line + "\n" for line in lines))
+
+
+def test_scores_are_added_with_when_and_who(staffed, tmp_path):
+    report = import_files(
+        staffed,
+        [
+            scores(
+                tmp_path,
+                "s.csv",
+                "2026-10,R1,plan_completion,0.92,月报",
+                "2026-Q4,R2,hq_satisfaction,95,",
+            )
+        ],
+        now=NOW,
+    )
+    assert report.counts == {"scores": {"added": 2, "updated": 0, "unchanged": 0}}
+    assert rows(staffed, "SELECT period, staff, metric, value, note, at, by FROM scores") == [
+        ("2026-10", "R1", "plan_completion", "0.92", "月报", NOW_TEXT, "import"),
+        ("2026-Q4", "R2", "hq_satisfaction", "95", None, NOW_TEXT, "import"),
+    ]
+
+
+def test_a_score_imported_again_adds_a_newer_row_and_keeps_the_old(staffed, tmp_path):
+    import_files(staffed, [scores(tmp_path, "s1.csv", "2026-10,R1,plan_completion,0.92,")], now=NOW)
+    later = datetime(2026, 11, 6, 9, 0)
+    import_files(
+        staffed,
+        [scores(tmp_path, "s2.csv", "2026-10,R1,plan_completion,0.95,corrected")],
+        now=later,
+    )
+    assert rows(staffed, "SELECT value, at FROM scores ORDER BY id") == [
+        ("0.92", NOW_TEXT),
+        ("0.95", "2026-11-06 09:00:00"),
+    ]
+
+
+def test_the_same_scores_file_again_is_refused(staffed, tmp_path):
+    path = scores(tmp_path, "s.csv", "2026-10,R1,plan_completion,0.92,")
+    import_files(staffed, [path], now=NOW)
+    assert rejected(staffed, [path]) == [
+        f"{path}:1: -: this file was already imported on {NOW_TEXT} (as {path}); its rows would "
+        "count twice. Import it again with --again only if that is what you mean"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cells", "stored"),
+    [
+        ("2026/10,R1,m,.5", ("2026-10", "0.5")),
+        ("2026-q4,R1,m,-2.50", ("2026-Q4", "-2.50")),
+        ("2026-10,R1,m,095", ("2026-10", "95")),
+    ],
+)
+def test_periods_and_values_are_kept_in_one_form(staffed, tmp_path, cells, stored):
+    import_files(staffed, [scores(tmp_path, "s.csv", cells + ",")], now=NOW)
+    assert rows(staffed, "SELECT period, value FROM scores") == [stored]
+
+
+def test_bad_scores(staffed, tmp_path):
+    path = scores(
+        tmp_path,
+        "s.csv",
+        "2026-Q5,R1,plan,1,",
+        "2026-10,R1,collection,1e3,",
+        "2026-10,R9,plan,1,",
+        "2026-10,R1,plan,0.5,",
+        "2026-10,R1,plan,0.6,",
+        "2026-10,R1,计划,1,",
+    )
+    assert rejected(staffed, [path]) == [
+        f"{path}:2: period: “2026-Q5” is not a month (YYYY-MM) or a quarter (YYYY-Qn)",
+        f"{path}:3: value: “1e3” is not a number",
+        f"{path}:4: staff: unknown staff code “R9”",
+        f"{path}:6: metric: “2026-10 R1 plan” is already on line 5",
+        f"{path}:7: metric: “计划” is not a metric: letters, digits, . _ -",
+    ]
+
+
+def test_a_metric_the_scheme_does_not_use_is_an_error(staffed, tmp_path):
+    asked = []
+
+    def metric_known(branch, role, period, metric):
+        asked.append((branch, role, period, metric))
+        return metric != "typing_speed"
+
+    path = scores(tmp_path, "s.csv", "2026-10,R1,typing_speed,88,", "2026-10,R2,plan,0.9,")
+    assert rejected(staffed, [path], metric_known=metric_known) == [
+        f"{path}:2: metric: “typing_speed” is not a metric of the scheme R1 is appraised by in "
+        "2026-10"
+    ]
+    assert sorted(asked) == [
+        ("GZ", "rep", "2026-10", "plan"),
+        ("GZ", "rep", "2026-10", "typing_speed"),
+    ]
+
+
+def test_deduction_kinds_are_the_schemes(staffed, tmp_path):
+    """A scheme's adjustments: bonuses such as a praise call, and kinds with entered points."""
+
+    def kinds(branch, role):
+        return {"praise_call": False, "supervisor_bonus": True}
+
+    good = write(
+        tmp_path,
+        "d.csv",
+        "staff,at,kind,points\nR1,2026-10-04,praise_call,\nE1,2026-10-05,supervisor_bonus,10\n",
+    )
+    import_files(staffed, [good], now=NOW, adjustment_kinds=kinds)
+    assert rows(
+        staffed, "SELECT staff, kind, points, recorded_by, needs_review FROM deductions"
+    ) == [
+        ("R1", "praise_call", None, "import", 0),
+        ("E1", "supervisor_bonus", 10.0, "import", 0),
+    ]
+    bad = write(
+        tmp_path,
+        "d2.csv",
+        "staff,at,kind,points\nR1,2026-10-04,backfill,\nR1,2026-10-04,supervisor_bonus,\n",
+    )
+    assert rejected(staffed, [bad], adjustment_kinds=kinds) == [
+        f"{bad}:2: kind: “backfill” is not one of: praise_call, supervisor_bonus",
+        f"{bad}:3: points: required for supervisor_bonus",
+    ]
+
+
+def test_imported_problem_reports_stand(staffed, tmp_path):
+    import_files(
+        staffed, [write(tmp_path, "p.csv", "rep,engineer,at,points\nR1,E1,2026-10-02,2\n")], now=NOW
+    )
+    assert rows(staffed, "SELECT rep, points, level, recorded_by, needs_review FROM problems") == [
+        ("R1", 2.0, None, "import", 0)
+    ]
+    assert rows(staffed, "SELECT count(*) FROM appraisal_states") == [(0,)]
