@@ -55,14 +55,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "fault",
     ),
     "actions": ("staff", "at", "action", "ticket"),
-    "attendance": ("staff", "month", "days"),
+    "attendance": ("staff", "month", "days", "absent"),
     "problems": ("rep", "engineer", "at", "points", "ticket", "note"),
     "scores": ("period", "staff", "metric", "value", "note"),
     "deductions": ("staff", "at", "kind", "points", "ticket", "note"),
 }
 # The entered score the demo holds: the head office's satisfaction score of each rep's district
 # (总部考评的辖区工程师满意度), for a scheme with rep_satisfaction = "entered" (kpi-rules §4).
-HQ_SATISFACTION = "hq_satisfaction"
+HQ_SATISFACTION = "satisfaction"
 
 
 @dataclass(frozen=True)

@@ -522,6 +522,7 @@ KINDS: dict[str, Kind] = {
                 _staff("staff"),
                 Column("month", YearMonth(), required=True),
                 Column("days", Whole(0, 31), required=True),
+                Column("absent", Whole(0, 31)),
             ),
             key=("staff", "month"),
         ),

@@ -126,6 +126,19 @@ def test_attendance_is_one_record_per_person_and_month(store, tmp_path):
     ]
 
 
+def test_days_absent_are_kept_and_a_file_without_them_leaves_them(store, tmp_path):
+    """cs-levels scores attendance by days absent; a days-only file must not wipe them."""
+    with_staff(store, tmp_path)
+    load(store, tmp_path, attendance="staff,month,days,absent\nR1,2026-10,20,2\nE1,2026-10,22,\n")
+
+    load(store, tmp_path, attendance="staff,month,days\nR1,2026-10,21\n")
+
+    assert rows(store, "SELECT staff, days, absent FROM attendance ORDER BY staff") == [
+        ("E1", 22, None),
+        ("R1", 21, 2),
+    ]
+
+
 def test_staff_are_loaded_before_the_rows_that_name_them_whatever_the_order(store, tmp_path):
     tickets = write(tmp_path, "tickets.csv", TICKETS)
     actions = write(

@@ -48,7 +48,8 @@ def refused(db, capsys, *files: str, options: tuple[str, ...] = ()) -> list[str]
     err = capsys.readouterr().err.splitlines()
     assert status == 2, err
     assert state(db) == before
-    assert err[-1] == f"{len(err) - 1} bad rows: nothing was imported"
+    bad = len(err) - 1
+    assert err[-1] == f"{bad} bad {'row' if bad == 1 else 'rows'}: nothing was imported"
     return err[:-1]
 
 

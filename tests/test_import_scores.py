@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from import_helpers import NOW, NOW_TEXT, rejected, rows, with_staff, write
+from import_helpers import NOW, NOW_TEXT, STAFF, rejected, rows, with_staff, write
 
 from storage.importer import import_files
 
@@ -157,3 +157,43 @@ def test_imported_problem_reports_stand(staffed, tmp_path):
         ("R1", 2.0, None, "import", 0)
     ]
     assert rows(staffed, "SELECT count(*) FROM appraisal_states") == [(0,)]
+
+
+def test_fieldkpi_import_checks_each_branchs_own_scheme(tmp_path, monkeypatch, capsys):
+    """GZ's scheme takes the rep satisfaction from head office; SZ keeps the default scheme."""
+    from fieldkpi import cli
+
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "scheme-GZ.toml").write_text(
+        '[settings]\nrep_satisfaction = "entered"\n', encoding="utf-8"
+    )
+    monkeypatch.setenv("FIELDKPI_CONFIG", str(config))
+    db = tmp_path / "branch.db"
+    staff = write(tmp_path, "staff.csv", STAFF + "R9,周敏,rep,SZ,\n")
+    assert cli.main(["import", "--db", str(db), str(staff)]) == 0
+    capsys.readouterr()
+
+    wrong = scores(
+        tmp_path,
+        "wrong.csv",
+        "2026-10,R9,satisfaction,0.95,",  # SZ's default scheme counts callbacks
+        "2026-Q4,R1,satisfaction,0.95,",  # GZ's scheme is monthly
+        "2026-10,E1,satisfaction,0.95,",  # engineers' satisfaction is their callbacks
+    )
+    deduction = write(tmp_path, "d.csv", "staff,at,kind,points\nR1,2026-10-04,violation,3\n")
+    assert cli.main(["import", "--lang", "en", "--db", str(db), str(wrong), str(deduction)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[:4] == [
+        f"{wrong}:2: metric: “satisfaction” is not a metric of the scheme R9 is appraised by in"
+        " 2026-10",
+        f"{wrong}:3: metric: “satisfaction” is not a metric of the scheme R1 is appraised by in"
+        " 2026-Q4",
+        f"{wrong}:4: metric: “satisfaction” is not a metric of the scheme E1 is appraised by in"
+        " 2026-10",
+        f"{deduction}:2: points: violation has the points the scheme sets for it: leave points"
+        " empty",
+    ]
+
+    right = scores(tmp_path, "right.csv", "2026-10,R1,satisfaction,0.95,总部考评")
+    assert cli.main(["import", "--db", str(db), str(right)]) == 0

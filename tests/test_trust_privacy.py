@@ -20,11 +20,11 @@ from __future__ import annotations
 import io
 
 import pytest
+from appraisal_helpers import SCHEME
 from rich.console import Console
 from rich.text import Text
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Static
-from appraisal_helpers import SCHEME
 from ticket_helpers import NOW
 from tui_helpers import (
     SIZE,

@@ -25,9 +25,6 @@ from storage.rankings import compute_rankings
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 GUIDES = {"en": DOCS / "guide.md", "zh": DOCS / "guide.zh.md"}
 REQUIRED_MARK = "✔"
-# interfaces.md's `scores` kind, documented ahead of the importer; once storage/csvrows.KINDS
-# has it, the importer's own definition is compared instead.
-SCORES = (("period", "staff", "metric", "value", "note"), {"period", "staff", "metric", "value"})
 MARKS = "○*ⓩ"  # no data, first month, forfeited: shown beside numbers, not part of them
 
 
@@ -58,9 +55,7 @@ def documented_kinds(text: str) -> dict[str, list[tuple[str, bool]]]:
 
 
 def expected_kinds() -> dict[str, tuple[tuple[str, ...], set[str]]]:
-    kinds = {name: (kind.names, set(kind.required)) for name, kind in KINDS.items()}
-    kinds.setdefault("scores", SCORES)
-    return kinds
+    return {name: (kind.names, set(kind.required)) for name, kind in KINDS.items()}
 
 
 @pytest.fixture(scope="module", params=sorted(GUIDES))

@@ -8,7 +8,7 @@ from datetime import datetime
 from fieldkpi.figures import Person
 from storage.db import Store
 from storage.people import staff_by_code
-from storage.timeline import cancellation_columns, completion_columns
+from storage.timeline import completion_columns
 
 NOW = datetime(2026, 10, 15, 9, 30, 0)
 
@@ -93,7 +93,9 @@ def insert_ticket(store: Store, code: str, **values) -> None:
         "received_at": "2026-10-01 09:00:00",
         "updated_at": "2026-10-01 09:00:00",
     } | values
-    row |= cancellation_columns(row, row["received_at"])
+    cancelled_at = row.get("cancelled_at") or (row["received_at"] if row.get("cancelled") else None)
+    seen = int(cancelled_at is not None)
+    row |= {"cancelled": seen, "cancelled_at": cancelled_at, "cancel_seen": seen}
     row |= completion_columns(None, row)
     columns = ", ".join(row)
     marks = ", ".join("?" * len(row))
