@@ -42,6 +42,7 @@ VALUE_PARTS = {
     "dispatch_minutes": N_("minutes"),
     "completed": N_("tickets"),
 }
+VALUE = N_("value")  # what the measured value of any other measure is called
 COUNT_PARTS = {"workload": N_("actions"), "days": N_("days")}
 # The facts tab that shows what each measure counted (the drill-down's tabs).
 FACTS = {
@@ -133,9 +134,9 @@ def kpi_columns(
             KpiColumn(kpi.id, label, _(COUNT_PARTS[p]), p, COUNT, _part(kpi.id, p), facts=tab)
             for p in measure(kpi.measure).columns
         ]
-        part = _(VALUE_PARTS.get(kpi.measure, N_("value")))
+        part = VALUE_PARTS.get(kpi.measure, VALUE)
         columns.append(
-            KpiColumn(kpi.id, label, part, kpi.column, _format(kpi), _value(kpi.id), facts=tab)
+            KpiColumn(kpi.id, label, _(part), kpi.column, _format(kpi), _value(kpi.id), facts=tab)
         )
         columns.append(
             KpiColumn(

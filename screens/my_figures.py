@@ -210,10 +210,12 @@ class MyFiguresScreen(OpensTickets, MonthScreen):
             self.rest_focus()
 
     @on(LoadFailed)
-    def _failed(self, message: LoadFailed) -> None:
+    async def _failed(self, message: LoadFailed) -> None:
         """What could not be read is said where the figures would be (Ctrl+R tries again)."""
         message.stop()
         self.query_one("#standing", Static).update(plain(message.message))
+        for pane in self.query(FactsPane):
+            await pane.show([])
         self.notify(message.message, severity="error")
 
     @on(DataChanged)

@@ -241,12 +241,10 @@ def ranking_file(path, **row) -> None:
         "total": "100.00",
         "reward": "0",
     } | row
-    from fieldkpi.export import COLUMNS
-
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=list(values))
     writer.writeheader()
-    writer.writerow({column: values.get(column, "") for column in COLUMNS})
+    writer.writerow(values)
     path.write_text(out.getvalue(), encoding="utf-8")
 
 

@@ -139,10 +139,11 @@ async def test_dispatch_from_the_engineer_picker(store, desk):
         assert isinstance(app.screen, DispatchScreen)
         # engineers by name, with open tickets now and timeliness this month:
         # 李强 has 0003 and 0004 open and completed 0002 on day 6 (5 points);
-        # 赵磊 has only 0001, open 41 days (−150).
+        # 赵磊 has only 0001, open 41 days, but it was dispatched to him only today, after
+        # it crossed 30 days with nobody: its −150 is nobody's (kpi-rules §1), so no orders.
         assert table_rows(app, "#engineers") == [
             ["李强", "2", "5.00"],
-            ["赵磊", "1", "-150.00"],
+            ["赵磊", "1", "—"],
         ]
         await press(pilot, "down", "enter")
         assert isinstance(app.screen, QueueScreen)

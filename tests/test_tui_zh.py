@@ -197,20 +197,22 @@ async def test_rankings_in_chinese(store, zh):
         # Who and what they get stay put; each KPI's columns are headed by its name.
         assert [str(c.label).strip().replace("\n", " ") for c in table.columns.values()] == [
             "排名", "姓名", "总分", "奖励/罚款", "近12个月", "名次变化", "工号",
-            "问题反馈 反馈率", "问题反馈 得分",
-            "工作量 项数", "工作量 出勤天数", "工作量 饱和度", "工作量 得分",
-            "满意度 满意率", "满意度 得分", "完单及时率 及时率", "完单及时率 得分", "扣分 扣减分",
+            "工程师问题反馈率 反馈率", "工程师问题反馈率 得分",
+            "工作饱和度 项数", "工作饱和度 出勤天数", "工作饱和度 饱和度", "工作饱和度 得分",
+            "满意度 满意率", "满意度 得分", "完单及时率 及时率", "完单及时率 得分", "加扣分 分值",
         ]  # fmt: skip
         rows = table_rows(app, "#rep-table")
         assert [(r[0], r[5], r[1], r[-1], r[3]) for r in rows] == [
-            ("1", "↑1", "张伟", "-2.50", "+¥200"),
-            ("2", "新", "李娜", "0.00", "+¥100"),
+            ("1", "=", "张伟", "-2.50", "+¥200"),  # first in September too (v2 rules)
+            ("2", "新", "李娜", "0.00", "—"),  # of three, one rank is paid at each end
             ("3", "=", "王芳", "-2.00", "-¥100"),
         ]
-        assert "3 人参加排名 · * 首月：工作量得分固定" in text_of(app, "#rank-status")
+        assert "3 人参加排名 · * 首月：固定分值 · ○ 无数据：0 分，不参与排名" in text_of(
+            app, "#rank-status"
+        )
         assert "F1 帮助 t 下一页签 r 趋势 x 导出 c 结算月份" in lines[-1]
         await press(pilot, "t")
-        assert "2 人参加排名 · ⓩ 媒体曝光投诉：总分清零" in text_of(app, "#rank-status")
+        assert "2 人参加排名 · ⓩ 媒体曝光投诉：本月考核作废" in text_of(app, "#rank-status")
 
 
 def tab_texts(app) -> list[str]:
