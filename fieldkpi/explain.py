@@ -13,7 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from fieldkpi.i18n import _
+from fieldkpi.i18n import _, ngettext
 from fieldkpi.measures import measure
 from fieldkpi.numbers import MINUS, percent, points
 from fieldkpi.ranking import KpiResult, RankRow
@@ -55,7 +55,8 @@ def _parts(kpi: Kpi, result: KpiResult) -> str:
     p: dict[str, Any] = dict(result.parts)
     m = kpi.measure
     if m == "timeliness":
-        return _("({n} orders)").format(n=p.get("orders", 0))
+        orders = p.get("orders", 0)
+        return ngettext("({n} order)", "({n} orders)", orders).format(n=orders)
     if m in ("satisfaction_rate",):
         return _("({satisfied} of {rated} rated ≥ {threshold})").format(**p)
     if m == "feedback_rate":

@@ -89,7 +89,7 @@ def test_a_reps_own_trend_holds_her_rows_and_no_average_of_three(month):
         # three reps: her total and the average would give the sum of the other two, and
         # with the gap to the next rank up, each of them
         assert m.averages is None
-    assert points(trend[-2].row.total) == "34.83"  # October
+    assert points(trend[-2].row.total) == "24.83"  # October
 
 
 def test_the_average_is_shown_from_four_ranked_and_always_to_a_lead(month):
@@ -99,9 +99,9 @@ def test_the_average_is_shown_from_four_ranked_and_always_to_a_lead(month):
     for_rep = person_trend(months, "R1", "rep", reps, sees_everyone=False)
     for_lead = person_trend(months, "R1", "rep", reps, sees_everyone=True)
     october = next(m for m in for_lead if m.period == OCTOBER)
-    # R1 34.83, R3 20.00, R2 -22.80: (34.83 + 20 - 22.80) / 3 = 10.68
-    assert october.averages[TOTAL] == Decimal("10.68")
-    assert october.averages["feedback_points"] == Decimal("10.00")  # (20 + 0 + 10) / 3
+    # R1 24.83, R3 20.00, R2 -32.80: (24.83 + 20 - 32.80) / 3 = 4.01
+    assert october.averages[TOTAL] == Decimal("4.01")
+    assert october.averages["feedback_points"] == Decimal("6.67")  # (20 + 0 + 0) / 3
     assert october.averages["deductions"] == Decimal("-1.50")  # -(2.50 + 0 + 2.00) / 3
     assert all(m.averages is None for m in for_rep)
     # Made-up months of four ranked reps: shown to a rep too.

@@ -2,13 +2,16 @@
 
 The month is ``test_end_to_end``'s; the clock stands at 2026-11-05 09:00.
 November so far for the engineers (as of 11-05 09:00):
-  E1: nothing completed; T9 (received 08-01) open past 30 days → −150/1 = −150 × 2.5 = −375;
-      no callbacks anywhere in November → both tied → 50 each  ⇒  E1 −325.00
+  E1: nothing completed; T9 (received 08-01, his when it crossed 30 days on 09-01) open past
+      30 days → −150/1 = −150 × 2.5 = −375; no rated callbacks in November: no data, 0 points
+      (kpi-rules §4, revised)  ⇒  E1 −375.00
   E2: T8 completed 11-02 on day 39 (late, −15), T4 open since 09-20 (−150) → −82.5 × 2.5
-      = −206.25 + 50  ⇒  −156.25: E1 is 2nd of 2, 168.75 behind; reward +¥100 (2nd from the top).
+      = −206.25, no callbacks either  ⇒  E1 is 2nd of 2: of two, one rank is paid at each
+      end, so −¥100.
   Fix first for E1: only T9, already open past 30: completing it this month turns −150
   into −15, +135.
-October for E1 as worked in ``test_end_to_end``: −64.75, 2nd of 2, 64.75 behind E2's 0.00.
+October for E1 as worked in ``test_end_to_end``: −64.75, 1st of 2 (E2's media complaint
+leaves him at −156.25), +¥200.
 """
 
 from __future__ import annotations
@@ -53,10 +56,10 @@ async def test_an_engineer_starts_on_his_running_month_with_what_to_fix_first(mo
         standing = text_of(app, "#standing")
         assert standing.splitlines() == [
             "PROVISIONAL — as of 2026-11-05 09:00:00; figures can still change",
-            "Rank 2 of 2 · total -325.00 · reward +¥100 · 168.75 points to the next rank up",
-            "Satisfaction: satisfied 0.00% → 50.00 points",
-            "Timeliness: score -150.00 → -375.00 points",
-            "Deductions: 0.00 points",
+            "Rank 2 of 2 · total -375.00 · reward -¥100",
+            "Service satisfaction: no rated callbacks → 0 points, not ranked",
+            "Completion timeliness -150.00 (1 order) × 2.5 = -375.00 points",
+            "total = 0.00 - 375.00 = -375.00",
         ]
         assert "1 order, -150.00 points → timeliness -150.00" in text_of(app, "#timeliness-facts")
         fix = text_of(app, "#fix-first-facts")
@@ -89,10 +92,11 @@ async def test_an_engineers_past_month_closed_names_nobody(month):
         await press(pilot, "left_square_bracket")
         assert text_of(app, "#standing").splitlines() == [
             "Closed: these figures are final (as of 2026-10-31 23:59:59)",
-            "Rank 2 of 2 · total -64.75 · reward +¥100 · 64.75 points to the next rank up",
-            "Satisfaction: satisfied 50.00% → 0.00 points",
-            "Timeliness: score -25.50 → -63.75 points",
-            "Deductions: -1.00 points",
+            "Rank 1 of 2 · total -64.75 · reward +¥200",
+            "Service satisfaction 50.00% (2 of 4 rated ≥ 4): rank 2 of 2"
+            " → 50.00 × (2 - 2) / (2 - 1) = 0.00 points",
+            "Completion timeliness -25.50 (4 orders) × 2.5 = -63.75 points",
+            "total = 0.00 - 63.75 - 1.00 = -64.75",
         ]
         assert [c[1] for c in ticket_lines(text_of(app, "#timeliness-facts"))] == [
             "T1",
@@ -120,12 +124,15 @@ async def test_a_rep_reaches_her_own_figures_from_the_queue(month):
         assert isinstance(app.screen, QueueScreen)
         await press(pilot, "f3", "left_square_bracket")
         assert text_of(app, "#standing").splitlines()[1:] == [
-            "Rank 1 of 3 · total 34.83 · reward +¥200 · nobody is above you",
-            "Feedback: rate 100.00% → 20.00 points",
-            "Workload: actions 30, days 20, saturation 25.00% → 0.00 points",
-            "Satisfaction: satisfied 50.00% → 10.00 points",
-            "Timeliness: score 7.33 → 7.33 points",
-            "Deductions: -2.50 points",
+            "Rank 1 of 3 · total 24.83 · reward +¥200",
+            "Engineer-problem feedback rate 100.00% (3.00 points / 3 visits): rank 1 of 2"
+            " → 20.00 × (2 - 1) / (2 - 1) = 20.00 points",
+            "Workload saturation 25.00% (30 actions / 20 days = 1.50 a day; annual maximum"
+            " 6.00): rank 2 of 2 → 40.00 × (2 - 2) / (2 - 1) = 0.00 points",
+            "Satisfaction 50.00% (2 of 4 rated ≥ 4): rank 2 of 2"
+            " → 20.00 × (2 - 2) / (2 - 1) = 0.00 points",
+            "Completion timeliness 7.33 (3 orders) = 7.33 points",
+            "total = 20.00 + 0.00 + 0.00 + 7.33 - 2.50 = 24.83",
         ]
         assert "3 orders, 22.00 points → timeliness 7.33" in text_of(app, "#timeliness-facts")
         assert_names_nobody_else(app, "张伟")
@@ -155,6 +162,6 @@ async def test_late_data_after_the_closing_is_told_and_the_frozen_rank_stays(mon
             "Closed: these figures are final (as of 2026-10-31 23:59:59)",
             "Data has come in since the closing: these facts include it, the frozen figures "
             "do not.",
-            "Rank 2 of 2 · total -64.75 · reward +¥100",
+            "Rank 1 of 2 · total -64.75 · reward +¥200",
         ]
         assert "5 orders" in text_of(app, "#timeliness-facts")

@@ -2,10 +2,11 @@
 
 The month is ``test_end_to_end``'s (every number worked out in its docstring);
 the clock stands at 2026-11-05 09:00. September, worked the same way, for the
-change of rank: R1 T7 late −15 → 20 + 40 + 20 − 15 = 65; R2 T9 open −150 →
-80 − 150 = −70; X1 nothing → 80 (every pool tied) ⇒ X1 1, R1 2, R2 3; R3 was
-not hired yet. Engineers: E2 50, E1 50 − 206.25 ⇒ E2 1, E1 2, as in October.
-So October shows R1 ↑1, R3 new, R2 =, E2 =, E1 =.
+change of rank: R1 is alone with visits (T7), 0 problems → feedback 20 (a pool of
+one), T7 late −15 → 5; X1 no data anywhere → 0; R2 T9 open past 30 on 09-01 with
+her as its rep → −150 ⇒ R1 1, X1 2, R2 3; R3 was not hired yet. Engineers: E2 no
+data → 0; E1 T7 late and T9 open → (−15 − 150)/2 × 2.5 = −206.25 ⇒ E2 1, E1 2.
+So October shows R1 =, R3 new, R2 =, E1 ↑1, E2 ↓1.
 """
 
 from __future__ import annotations
@@ -172,12 +173,12 @@ async def test_every_number_of_the_export_is_on_screen_with_the_change_of_rank(m
         keys = [c.key for c in table.columns_shown]
         reps = table_rows(app, "#rep-table")
         assert [(r[keys.index("change")], r[1]) for r in reps] == [
-            ("↑1", "张伟"),
+            ("=", "张伟"),
             ("new", "李娜"),
             ("=", "王芳"),
         ]
         assert reps[1][keys.index("workload_points")] == "20.00 *"
-        assert "* first month: workload points fixed" in text_of(app, "#rank-status")
+        assert "* first month: fixed points" in text_of(app, "#rank-status")
         # top and bottom stand out
         styles = [str(table.get_row_at(i)[1].style) for i in range(3)]
         assert styles == ["bold green", "", "bold red"]
@@ -186,8 +187,8 @@ async def test_every_number_of_the_export_is_on_screen_with_the_change_of_rank(m
         assert app.screen.query_one("TabbedContent").active == "engineers"
         assert [export_form(app, "engineer-table", i) for i in range(2)] == EXPECTED[3:5]
         engineers = table_rows(app, "#engineer-table")
-        assert [r[keys.index("change")] for r in engineers] == ["=", "="]
-        assert engineers[0][2] == "0.00 ⓩ"
+        assert [r[keys.index("change")] for r in engineers] == ["↑1", "↓1"]
+        assert [r[2] for r in engineers] == ["-64.75", "-156.25 ⓩ"]
         text = screen_text(app)
         assert "刘洋" in text and "陈工" in text and "Rank" in text
         await press(pilot, "t")
@@ -205,7 +206,7 @@ async def test_timeliness_facts_add_up_to_the_ranking(month):
         await settle(pilot)
         text = text_of(app, "#timeliness-facts")
         # E1: T1 day 1, T2 day 2, T5 day 4, T9 open past 30 days
-        assert "In the ranking: Timeliness -25.50, -63.75 points" in text
+        assert "Completion timeliness -25.50 (4 orders) × 2.5 = -63.75 points" in text
         assert "4 orders, -102.00 points → timeliness -25.50" in text
         assert chart(text) == {
             "day 1": "█" * 24 + " 1 +20",
@@ -243,7 +244,7 @@ async def test_a_reps_facts_tab_by_tab(month):
         await october(pilot)
         await open_facts(pilot, "rep-table", "R1", "satisfaction")
         assert app.screen.query_one("TabbedContent").active == "satisfaction"
-        assert "张伟 (R1) · rep · GZ · 2026-10 · rank 1 · total 34.83 · +¥200" in screen_text(app)
+        assert "张伟 (R1) · rep · GZ · 2026-10 · rank 1 · total 24.83 · +¥200" in screen_text(app)
 
         text = text_of(app, "#timeliness-facts")  # T1 day 1, T2 day 2, T3 day 10
         assert "3 orders, 22.00 points → timeliness 7.33" in text
@@ -264,7 +265,7 @@ async def test_a_reps_facts_tab_by_tab(month):
 
         text = text_of(app, "#deductions-facts")
         assert "3 events, 2.50 points off" in text
-        assert text.count("ticket opened after the visit") == 2 and "例会缺席" in text
+        assert text.count("Ticket opened after the visit") == 2 and "例会缺席" in text
         assert "-1.50" in text and text.count("-0.50") == 2 and "import" in text
 
         await press(pilot, "t")
@@ -300,12 +301,12 @@ async def test_export_writes_the_rows_of_fieldkpi_rank_into_the_export_folder(
         assert raw == export.to_csv(rows, lambda column: export.heading(column, "en"))
         assert raw.splitlines()[1:] == export.to_csv(rows).splitlines()[1:]
         parsed = list(csv.DictReader(io.StringIO(raw.lstrip("\ufeff"))))
-        assert [(r["Code"], r["Total"], r["Reward / penalty (yuan)"]) for r in parsed] == [
-            ("R1", "34.83", "200"),
-            ("R3", "20.00", "100"),
-            ("R2", "-22.80", "-100"),
-            ("E2", "0.00", "200"),
-            ("E1", "-64.75", "100"),
+        assert [(r["Code"], r["Total"], r["Reward / penalty (¥)"]) for r in parsed] == [
+            ("R1", "24.83", "200"),
+            ("R3", "20.00", "0"),
+            ("R2", "-32.80", "-100"),
+            ("E1", "-64.75", "200"),
+            ("E2", "-156.25", "-100"),
         ]
 
         # The same again: the first file is kept, the new one gets the next free name.
@@ -319,7 +320,7 @@ async def test_export_writes_the_rows_of_fieldkpi_rank_into_the_export_folder(
         await export_as(pilot, "october", "toml")
         written = tomllib.loads((folder / "october.toml").read_text(encoding="utf-8"))
         assert written == tomllib.loads(export.to_toml(rows))
-        assert written["rows"][0]["total"] == pytest.approx(34.83)
+        assert written["rows"][0]["total"] == pytest.approx(24.83)
 
         await export_as(pilot, "", "xlsx")
         book = openpyxl.load_workbook(folder / "fieldkpi-GZ-2026-10.xlsx")
@@ -397,11 +398,11 @@ async def test_close_keeps_the_frozen_figures_after_a_late_import_until_an_admin
         assert "Live figures now differ for 陈工, 王芳: these frozen figures stay" in banner
         assert "-changed" in lead.screen.query_one("#banner").classes
         engineers = table_rows(lead, "#engineer-table")
-        assert [r[2] for r in engineers] == ["0.00 ⓩ", "-64.75"]  # still the frozen figures
+        assert [r[2] for r in engineers] == ["-64.75", "-156.25 ⓩ"]  # still the frozen figures
         await press(pilot, "t")
         await open_facts(pilot, "engineer-table", "E1", "timeliness")
         text = text_of(lead, "#timeliness-facts")
-        assert "In the ranking: Timeliness -25.50, -63.75 points" in text  # frozen
+        assert "Completion timeliness -25.50 (4 orders) × 2.5 = -63.75 points" in text  # frozen
         assert "As of 2026-10-31 23:59:59 · as the month was closed" in text
         assert "Data has come in since the closing: these facts include it" in text
         assert "5 orders" in text and "T11" in text
@@ -422,7 +423,7 @@ async def test_close_keeps_the_frozen_figures_after_a_late_import_until_an_admin
         assert text_of(admin, "#banner") == "As of 2026-10-31 23:59:59 · not closed yet"
         # live now: E1 (20 + 20 + 17 + 11 − 150)/5 = −16.4 × 2.5 = −41, − 1 = −42.00
         engineers = table_rows(admin, "#engineer-table")
-        assert [r[2] for r in engineers] == ["0.00 ⓩ", "-42.00"]
+        assert [r[2] for r in engineers] == ["-42.00", "-156.25 ⓩ"]
         assert not isinstance(admin.screen, ReopenMonthForm)
     log = month_log(month, "GZ", OCTOBER)
     assert [(e.action, e.by, e.note) for e in log] == [
@@ -453,9 +454,9 @@ async def test_a_lead_sees_only_their_branch_and_an_admin_chooses(month):
         select.value = "SZ"
         await settle(pilot)
         await october(pilot)
-        # SZ: one rep, nothing recorded: every pool of one gives its maximum
+        # SZ: one rep, nothing recorded: no data for any KPI, and one person is paid nothing
         assert [(r[1], r[2], r[3]) for r in table_rows(admin, "#rep-table")] == [
-            ("孙丽", "80.00", "+¥200")
+            ("孙丽", "0.00", "—")
         ]
         assert admin.screen.ranking.branch == "SZ"
         assert isinstance(admin.screen.ranking.rows[0].total, Decimal)

@@ -94,7 +94,7 @@ async def test_the_tuis_workbook_prints_one_page_wide_per_role(demo, tmp_path, m
         assert len(sheet) == 1, f"{title}: a handful of people fit one page"
         (page,) = sheet
         lines = page.splitlines()
-        assert any("Name" in line and "Reward / penalty (yuan)" in line for line in lines)
+        assert any("Name" in line and "Reward / penalty (¥)" in line for line in lines)
         people = [row for row in rows if row.role == role]
         assert len(people) > 5
         for row in people:
