@@ -127,6 +127,7 @@ ACTIONS: tuple[UiAction, ...] = (
         frozenset({QUEUE}),
         action="focus_search",
         show=False,
+        priority=True,  # the keys typed after it go into the box, however fast
     ),
     UiAction(
         "queue.mine",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
@@ -369,7 +370,7 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
         if self._search_timer is not None:
             self._search_timer.stop()
         self._search_now()
-        self.table.focus()
+        self.set_focus(self.table)
 
     @on(Select.Changed)
     @on(Checkbox.Changed)
@@ -433,11 +434,17 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
     def action_bulk_redispatch(self) -> None:
         self.app.push_screen(BulkRedispatchForm(), callback=self._after_step)
 
+    # Focus moves at once (``set_focus``), not after the queued keys as ``focus()`` would:
+    # what is typed right after the key belongs to the box it opened.
+
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        search = self.query_one("#search", Input)
+        if self.focused is search:
+            raise SkipAction  # a slash typed into the box is a slash
+        self.set_focus(search)
 
     def action_focus_filters(self) -> None:
-        self.query_one("#status-filter", Select).focus()
+        self.set_focus(self.query_one("#status-filter", Select))
 
     def action_toggle_mine(self) -> None:
         self.query_one("#mine", Checkbox).toggle()

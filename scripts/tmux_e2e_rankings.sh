@@ -29,7 +29,8 @@ export XDG_DATA_HOME="$WORK/data" # the exports folder: $WORK/data/fieldkpi/expo
 
 # --- last month (M) of branch GZ ------------------------------------------------------
 # 李强: T1 on day 1 (20) → 20 × 2.5 = 50;  赵磊: T2 on day 8, late (−15) → −37.50;
-# both rated 5 → tied → 50 satisfaction points each  ⇒  李强 100.00 (1st), 赵磊 12.50 (2nd).
+# both rated 5 → tied → 50 satisfaction points each  ⇒  李强 100.00 (1st), 赵磊 12.50 (2nd);
+# of two, one rank is paid at each end: +¥200, −¥100.
 M=$(date -d "$(date +%Y-%m-01) -1 month" +%Y-%m)
 cat >"$WORK/staff.csv" <<CSV
 code,name,role,branch,hired_on,login
@@ -56,7 +57,7 @@ keys t
 wait_for "李强"
 wait_for "赵磊"
 wait_for "12.50" # every total and reward in view at 80 columns
-wait_for "+¥100"
+wait_for "-¥100"
 keys Enter # on the top engineer's rank: his facts, timeliness first
 wait_for "李强 (E1) · engineer · GZ · $M · rank 1 · total 100.00"
 wait_for "1 order, 20.00 points → timeliness 20.00"
@@ -65,7 +66,7 @@ wait_for "⏎ the facts behind a number"
 keys r # his last twelve months, each KPI, the branch's average
 wait_for "李强 (E1) · engineer · GZ"
 wait_for "┃ average"
-wait_for "Timeliness"
+wait_for "Completion timeliness"
 keys Escape
 wait_for "⏎ the facts behind a number"
 
@@ -91,7 +92,7 @@ keys Enter
 wait_for "Closed by 周经理"
 quit lead
 expect_sql "SELECT branch, period, action, by FROM month_closings" "GZ|$M|close|L1"
-expect_sql "SELECT count(*) FROM frozen_rankings" "3"
+expect_sql "SELECT count(*) FROM frozen_rows" "3"
 
 # --- the engineer: his own figures, nobody else's -------------------------------------
 tmux_ new-session -d -x 80 -y 24 -s engineer "$FIELDKPI --db '$DB' --as liqiang --lang en"

@@ -117,3 +117,17 @@ async def test_a_pasted_text_of_several_lines_is_kept_whole(store):
         await press(pilot, "ctrl+s")
     reason = store.scalar("SELECT cancel_reason FROM tickets WHERE code = ?", (desk.received,))
     assert reason == "客户已搬家 新地址不在服务区"
+
+
+@async_test
+async def test_a_search_typed_right_after_the_slash_key_lands_in_the_search_box(store):
+    """``/`` then the code at once: every key after the slash goes to the box, none to the list."""
+    desk = seed_desk(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "slash", *keys_of(desk.visited), "enter")
+        await settle(pilot)
+        assert app.screen.query_one("#search").value == desk.visited
+        assert [t.code for t in app.screen.table.tickets] == [desk.visited]
+        assert app.focused is app.screen.table  # Enter hands the focus to the list

@@ -72,10 +72,14 @@ def app_for(store: Store, login: str) -> FieldKpiApp:
 async def settle(pilot: Pilot) -> None:
     """Until every worker has finished and its messages are handled (workers start workers)."""
     app = pilot.app
-    for _ in range(20):
+    quiet = 0
+    for _ in range(40):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if not any(w.is_running for w in app.workers):
+        # Twice in a row: a message still on its way (a Select's Changed bubbling up to
+        # its screen) may start the next worker only after one quiet look.
+        quiet = 0 if any(w.is_running for w in app.workers) else quiet + 1
+        if quiet == 2:
             return
 
 
