@@ -341,7 +341,8 @@ def workload_months(
     Read from the summaries triggers keep on every action written (m005):
     whole months from ``rep_month_workload``, the days of a month that the
     window's end cuts short from ``staff_day_actions``, and only the actions of
-    the day the window ends on, up to that second.
+    the day the window ends on, up to that second. A whole month with attendance
+    and no action is there too, with 0 actions: days at work, nothing done.
     """
     end = datetime.fromisoformat(w.params["end"])
     whole_day = end.time() == time(23, 59, 59)  # the window holds all of its last day
@@ -353,6 +354,12 @@ def workload_months(
             SELECT m.staff, m.month, m.workload, m.active_days
             FROM rep_month_workload m {join.format(col="m.staff")}
             WHERE m.month >= :since_month AND m.month < :cut_month
+            UNION ALL  -- days at work by the attendance record, no action: 0 a day, not no data
+            SELECT att.staff, att.month, 0, 0 FROM attendance att {join.format(col="att.staff")}
+            WHERE att.month >= :since_month AND att.month < :cut_month AND NOT EXISTS (
+                SELECT 1 FROM rep_month_workload m
+                WHERE m.staff = att.staff AND m.month = att.month
+            )
             UNION ALL
             SELECT staff, :cut_month, sum(actions), count(*) FROM (
                 SELECT d.staff, d.actions FROM staff_day_actions d {join.format(col="d.staff")}

@@ -10,7 +10,7 @@ from datetime import datetime
 from fractions import Fraction as F
 
 import pytest
-from month_helpers import OCTOBER, STAFF, load, person
+from month_helpers import DEFAULT, OCTOBER, STAFF, load, person
 
 from fieldkpi.period import Judgement
 from fieldkpi.scheme import load_scheme
@@ -97,3 +97,30 @@ def test_every_measure_from_the_rows(store, scheme):
     # E2: T4 in 1 h, dispatched after 10 minutes; no rating, no entry → no data
     assert (e2["done"], e2["within4"], e2["cycle"], e2["response"]) == (1, 1, 1, 10)
     assert (e2["mean"], e2["typing"]) == (None, None)
+
+
+def test_a_rep_at_work_who_recorded_nothing_has_a_daily_workload_of_0_not_no_data(store):
+    """kpi-rules §3: days come from the attendance record; ``days = 0`` alone is no data.
+
+    R3 came to work 21 days in October by the attendance record and recorded no
+    action: 0 ÷ 21 = 0 a day, a measured 0 that ranks last, not "no data".
+    """
+    actions = ["staff,at,action,ticket"]
+    actions += [f"R1,2026-10-{1 + i // 4:02d} 09:{i:02d},intake," for i in range(40)]
+    actions += [f"R2,2026-10-{1 + i:02d} 10:00,dispatch," for i in range(10)]
+    load(
+        store,
+        staff=STAFF + "R3,黄敏,rep,GZ,2025-03-01,,\n",
+        actions="\n".join(actions) + "\n",
+        attendance="staff,month,days\nR1,2026-10,20\nR3,2026-10,21\n",
+    )
+    rows = compute_rankings(
+        store, Judgement(OCTOBER, OCTOBER.end), lambda _b: DEFAULT, branch="GZ", roles=["rep"]
+    )
+    workload = {r.staff_code: r.kpi("workload") for r in rows}
+    # daily: R1 40 ÷ 20 attendance days = 2; R2 10 ÷ 10 action dates = 1; R3 0 ÷ 21 = 0.
+    # annual maximum: R1's 2 → saturation 1, 1/2, 0
+    assert {c: k.value for c, k in workload.items()} == {"R1": 1, "R2": F(1, 2), "R3": 0}
+    assert workload["R3"].flag is None  # earned, not "no workload"
+    # three ranked: 40 · (3 − r) / 2 → 40, 20, 0
+    assert {c: k.points for c, k in workload.items()} == {"R1": 40, "R2": 20, "R3": 0}
