@@ -229,7 +229,7 @@ def test_import_help_lists_every_kind_with_its_columns_in_chinese(capsys):
         cli.main(["import", "--lang", "zh", "--help"])
     text = capsys.readouterr().out
     assert "文件种类及其列（* 为必填" in text
-    assert "  attendance  staff* (工号), month* (YYYY-MM), days* (0–31)\n" in text
+    assert "  attendance  staff* (工号), month* (YYYY-MM), days* (0–31), absent (0–31)\n" in text
     for name in ("staff", "tickets", "actions", "attendance", "problems", "scores", "deductions"):
         assert f"\n  {name} " in text
     assert max(cell_len(line) for line in text.split("文件种类")[1].splitlines()) <= 79
