@@ -123,6 +123,7 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
         self.code: str | None = ticket.code if isinstance(ticket, Ticket) else ticket
         self.version: int | None = self.ticket.version if self.ticket else None
         self._saving = False
+        self._save_waiting = False  # the save key came before the ticket: save once it is in
         self._asking_to_close = False
 
     # --- what a form provides -------------------------------------------------------------
@@ -201,6 +202,9 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
         self.query_one("#form-summary", Static).update(plain(ticket_summary(message.ticket)))
         self.query_one("#form-summary").display = True
         self.ticket_ready(message.ticket)
+        if self._save_waiting:
+            self._save_waiting = False
+            self.action_save()
 
     def ticket_ready(self, ticket: Ticket) -> None:
         """Hook for forms that fill defaults from the ticket."""
@@ -208,6 +212,7 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
         message.stop()
+        self._save_waiting = False  # nothing to save against; the input stays in the fields
         self.show_message(message.message)
 
     def show_message(self, text: str) -> None:
@@ -216,8 +221,15 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
         box.set_class(bool(text), "-shown")
 
     def action_save(self) -> None:
-        """Save what is in the fields once every key typed before the save key is in them."""
-        if self._saving or not self.ready():
+        """Save what is in the fields once every key typed before the save key is in them.
+
+        A save key typed ahead of the ticket's loading (a slow link, a busy
+        server) is kept and acted on when the ticket is in, never dropped.
+        """
+        if self._saving:
+            return
+        if not self.ready():
+            self._save_waiting = True
             return
         self._saving = True
         after_typed_keys(self, lambda: self._save(self.values(), self.version))

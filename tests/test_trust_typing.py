@@ -9,6 +9,8 @@ real terminal.
 
 from __future__ import annotations
 
+import threading
+
 from textual import events
 from tui_helpers import (
     SIZE,
@@ -22,6 +24,7 @@ from tui_helpers import (
     type_text,
 )
 
+import screens.form
 from screens.discard import DiscardScreen
 from screens.queue import QueueScreen
 from screens.step_forms import CallbackForm, CancelForm
@@ -131,3 +134,31 @@ async def test_a_search_typed_right_after_the_slash_key_lands_in_the_search_box(
         assert app.screen.query_one("#search").value == desk.visited
         assert [t.code for t in app.screen.table.tickets] == [desk.visited]
         assert app.focused is app.screen.table  # Enter hands the focus to the list
+
+
+@async_test
+async def test_a_save_typed_before_the_ticket_has_loaded_saves_once_it_has(store, monkeypatch):
+    """Over a slow link the form opens, the reason and Ctrl+S arrive, then the ticket."""
+    desk = seed_desk(store)
+    arrived = threading.Event()
+    real = screens.form.read_ticket
+
+    def slow_read(app, code):
+        arrived.wait(10)
+        return real(app, code)
+
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.received)
+        monkeypatch.setattr(screens.form, "read_ticket", slow_read)
+        await pilot.press("x")  # not press(): that waits for the loading
+        assert isinstance(app.screen, CancelForm), app.screen
+        burst(app, *keys_of(REASON), "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, CancelForm)  # still loading: nothing saved yet
+        arrived.set()
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+    row = store.query("SELECT status, cancel_reason FROM tickets WHERE code = ?", (desk.received,))
+    assert tuple(row[0]) == ("cancelled", REASON)
