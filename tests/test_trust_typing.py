@@ -44,6 +44,11 @@ def keys_of(text: str) -> list[str]:
     return ["space" if ch == " " else ch for ch in text]
 
 
+def cancellation(store, code: str) -> tuple:
+    row = store.query("SELECT status, cancel_reason FROM tickets WHERE code = ?", (code,))
+    return tuple(row[0])
+
+
 @async_test
 async def test_text_typed_just_before_ctrl_s_is_saved_whole(store):
     desk = seed_desk(store)
@@ -56,8 +61,7 @@ async def test_text_typed_just_before_ctrl_s_is_saved_whole(store):
         burst(app, *keys_of(REASON), "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
-    row = store.query("SELECT status, cancel_reason FROM tickets WHERE code = ?", (desk.received,))
-    assert tuple(row[0]) == ("cancelled", REASON)
+    assert cancellation(store, desk.received) == ("cancelled", REASON)
 
 
 @async_test
@@ -160,5 +164,4 @@ async def test_a_save_typed_before_the_ticket_has_loaded_saves_once_it_has(store
         arrived.set()
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
-    row = store.query("SELECT status, cancel_reason FROM tickets WHERE code = ?", (desk.received,))
-    assert tuple(row[0]) == ("cancelled", REASON)
+    assert cancellation(store, desk.received) == ("cancelled", REASON)
