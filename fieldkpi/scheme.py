@@ -240,6 +240,16 @@ class Scheme:
             if (role is None or k.role == role) and (name := entered_metric(k.measure))
         }
 
+    @property
+    def from_preset(self) -> bool:
+        """Built on a preset; else a file (or a closed period) holds the whole scheme."""
+        return self.source[:1] == (f"preset {self.preset}",)
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """What is laid over the preset, or holds the whole scheme: files, a frozen scheme."""
+        return self.source[1:] if self.from_preset else self.source
+
     def grade_of(self, total: Decimal | Fraction) -> Grade | None:
         return next((g for g in self.grades if g.min is None or total >= g.min), None)
 

@@ -82,6 +82,33 @@ def choose_preset(
     return PresetChoice(branch, preset, at, actor.code, actor.name)
 
 
+@dataclass(frozen=True)
+class BranchScheme:
+    """What a branch runs, and why: its lead's choice (on record) and the files over it.
+
+    ``overridden_by`` is the config file that names a preset of its own (or
+    holds a whole scheme): while it is there, it decides, whatever the lead chose.
+    """
+
+    branch: str
+    scheme: Scheme
+    chosen: str
+    history: list[PresetChoice]
+    overridden_by: str | None
+
+
+def branch_scheme(
+    store: Store, actor: Person, branch: str, scheme_for: Callable[[str], Scheme]
+) -> BranchScheme:
+    """The scheme a branch runs now, for those who see its rankings."""
+    access.check_see_rankings(actor, branch)
+    history = preset_history(store, branch)
+    chosen = history[-1].preset if history else DEFAULT_PRESET
+    scheme = scheme_for(branch)
+    overridden_by = scheme.files[0] if scheme.preset != chosen and scheme.files else None
+    return BranchScheme(branch, scheme, chosen, history, overridden_by)
+
+
 def scheme_loader(
     store: Store, files: Callable[[str], Sequence[Path]], explicit: str | Path | None = None
 ) -> Callable[[str], Scheme]:
@@ -104,10 +131,12 @@ def scheme_loader(
 
 
 __all__ = [
+    "BranchScheme",
     "PresetChoice",
     "PresetRefused",
     "SchemeError",
     "branch_preset",
+    "branch_scheme",
     "choose_preset",
     "preset_history",
     "scheme_loader",

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from fieldkpi import access
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
+from fieldkpi.measures import entered_metric
 from fieldkpi.period import Judgement, Period, stamp
 from fieldkpi.scheme import Scheme
 from storage.db import Store
@@ -130,23 +131,56 @@ def latest_scores(
     return {(row["staff"], row["metric"]): _entry(row) for row in rows}
 
 
+@dataclass(frozen=True)
+class SheetLine:
+    """One value a ranked person's scheme takes from outside, and its latest entry if any."""
+
+    person: Person
+    metric: str
+    entry: ScoreEntry | None
+
+
+def score_sheet(
+    store: Store, actor: Person, branch: str, period: Period, scheme: Scheme
+) -> list[SheetLine]:
+    """Every value the branch's period needs, by role, person and metric: what a lead fills in."""
+    latest = latest_scores(store, actor, branch, period)
+    return [
+        SheetLine(person, metric, latest.get((person.code, metric)))
+        for person, metric in _wanted(store, scheme, period, branch)
+    ]
+
+
 def missing_scores(
     store: Store, scheme: Scheme, period: Period, branch: str | None = None
 ) -> list[tuple[Person, str]]:
     """Each ranked person of the scheme's roles and a metric of theirs with no value entered."""
-    judgement = Judgement(period, period.end)
     entered = {
         (row[0], row[1])
         for row in store.query(
             "SELECT DISTINCT staff, metric FROM scores WHERE period = ?", (str(period),)
         )
     }
-    missing = []
+    return [
+        (person, m)
+        for person, m in _wanted(store, scheme, period, branch)
+        if (person.code, m) not in entered
+    ]
+
+
+def _wanted(
+    store: Store, scheme: Scheme, period: Period, branch: str | None
+) -> list[tuple[Person, str]]:
+    """Each ranked person of the scheme's roles with each metric their scheme enters, by KPI."""
+    judgement = Judgement(period, period.end)
+    wanted = []
     for role in scheme.roles:
-        metrics = sorted(scheme.entered_metrics(role))
-        for person in ranked_people(store, branch, role, judgement):
-            missing += [(person, m) for m in metrics if (person.code, m) not in entered]
-    return missing
+        kpis = scheme.kpis_of(role)
+        metrics = list(dict.fromkeys(m for k in kpis if (m := entered_metric(k.measure))))
+        if metrics:
+            for person in ranked_people(store, branch, role, judgement):
+                wanted += [(person, m) for m in metrics]
+    return wanted
 
 
 def _entry(row) -> ScoreEntry:

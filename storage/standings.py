@@ -40,6 +40,7 @@ class BranchRanking:
     closed: ClosedMonth | None
     changed: list[str]
     previous_ranks: dict[str, int]
+    scheme: Scheme  # what the rows are judged by: a closed month's frozen scheme
 
 
 def branch_ranking(
@@ -64,6 +65,7 @@ def branch_ranking(
         closed=basis.closed,
         changed=changed_since_closing(store, branch, period) if basis.closed else [],
         previous_ranks={row.staff_code: row.rank for row in before},
+        scheme=basis.scheme,
     )
 
 

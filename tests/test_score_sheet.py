@@ -1,0 +1,108 @@
+"""What a lead's screens read: the values a period needs, and which scheme a branch runs and why."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from month_helpers import STAFF, load, person
+
+from fieldkpi.access import AccessDenied
+from fieldkpi.period import Period
+from fieldkpi.scheme import load_preset, preset_text
+from storage.schemes import branch_scheme, choose_preset, scheme_loader
+from storage.scores import missing_scores, record_score, score_sheet
+
+NOW = datetime(2026, 11, 3, 9, 0)
+OCTOBER = Period(2026, 10)
+Q4 = Period.quarter(2026, 4)
+
+
+@pytest.fixture
+def seeded(store):
+    load(store, staff=STAFF)
+    return store
+
+
+def test_the_sheet_lists_each_ranked_person_and_value_in_the_schemes_order(seeded):
+    scheme = load_preset("quarterly-bands")
+    lead = person(seeded, "L1")
+    record_score(seeded, lead, scheme, "R2", Q4, "payment_collection", "0.7", now=NOW)
+    record_score(seeded, lead, scheme, "R2", Q4, "payment_collection", "0.75", now=NOW)
+
+    lines = score_sheet(seeded, lead, "GZ", Q4, scheme)
+    # R1 and R2 are GZ's reps in the quarter (X1 left in September); the KPIs' order
+    assert [(s.person.code, s.metric) for s in lines] == [
+        ("R1", "plan_completion"),
+        ("R1", "complaint_handling"),
+        ("R1", "payment_collection"),
+        ("R2", "plan_completion"),
+        ("R2", "complaint_handling"),
+        ("R2", "payment_collection"),
+    ]
+    entered = {(s.person.code, s.metric): s.entry for s in lines if s.entry}
+    assert [(k, str(e.value), e.by_name) for k, e in entered.items()] == [
+        (("R2", "payment_collection"), "0.75", "周经理")
+    ]
+    missing = [(p.code, m) for p, m in missing_scores(seeded, scheme, Q4, "GZ")]
+    assert missing == [(s.person.code, s.metric) for s in lines if s.entry is None]
+
+
+def test_only_the_lead_of_the_branch_or_an_admin_reads_the_sheet(seeded):
+    scheme = load_preset("quarterly-bands")
+    for code in ("R1", "E1", "L2"):
+        with pytest.raises(AccessDenied):
+            score_sheet(seeded, person(seeded, code), "GZ", Q4, scheme)
+    assert len(score_sheet(seeded, person(seeded, "A1"), "GZ", Q4, scheme)) == 6
+
+
+def test_a_scheme_that_enters_nothing_has_an_empty_sheet(seeded):
+    assert score_sheet(seeded, person(seeded, "L1"), "GZ", OCTOBER, load_preset("skyworth")) == []
+
+
+def test_which_scheme_a_branch_runs_and_whether_a_file_overrides_the_leads_choice(seeded, tmp_path):
+    lead = person(seeded, "L1")
+
+    def state_with(*files):
+        """The branch's state with these files in the config folder (each file is read once)."""
+        return branch_scheme(seeded, lead, "GZ", scheme_loader(seeded, lambda _branch: files))
+
+    state = state_with()
+    assert (state.chosen, state.scheme.name, state.history, state.overridden_by) == (
+        "skyworth",
+        "skyworth",
+        [],
+        None,
+    )
+
+    numbers = tmp_path / "scheme-GZ.toml"
+    numbers.write_text("[money]\ntop = [500]\n", encoding="utf-8")
+    choose_preset(seeded, lead, "GZ", "generic-bands", NOW)
+    state = state_with(numbers)
+    assert (state.chosen, state.scheme.preset, state.overridden_by) == (
+        "generic-bands",
+        "generic-bands",
+        None,
+    )
+    assert (state.scheme.from_preset, state.scheme.files) == (True, (str(numbers),))
+    assert [(c.preset, c.by_name) for c in state.history] == [("generic-bands", "周经理")]
+
+    numbers.write_text('preset = "dealer-4s"\n', encoding="utf-8")
+    state = state_with(numbers)
+    assert (state.chosen, state.scheme.preset, state.overridden_by) == (
+        "generic-bands",
+        "dealer-4s",
+        str(numbers),
+    )
+
+    whole = tmp_path / "whole.toml"
+    # a copy of a preset under a name of its own: the whole scheme in one file
+    whole.write_text(
+        preset_text("generic-bands").replace('name = "generic-bands"', 'name = "gz-2027"'),
+        encoding="utf-8",
+    )
+    state = state_with(whole)
+    assert (state.scheme.from_preset, state.overridden_by) == (False, str(whole))
+
+    with pytest.raises(AccessDenied):
+        branch_scheme(seeded, person(seeded, "L2"), "GZ", scheme_loader(seeded, lambda _b: []))
