@@ -1,7 +1,9 @@
 """Screens that show one month at a time: ``[`` and ``]`` step, ``g`` types a month.
 
 The rankings and a person's own figures both start on the running month and
-go back from there; a month that has not begun has nothing to show.
+go back from there; a month that has not begun has nothing to show. Where the
+branch's scheme appraises by quarters (schemes.md "Periods") the same box,
+keys and rules hold quarters (``2026-Q4``); a month typed there shows its quarter.
 
 The month box always names the month on screen. A month typed and refused
 (not a month, or not begun yet) leaves the screen as it was, puts the shown
@@ -10,6 +12,9 @@ go back to the figures, so the next key is not typed into the box.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
 
 from rich.text import Text
 from textual import on
@@ -26,6 +31,40 @@ from screens.labels import N_
 HINT = N_("[ ] earlier / later · g month")
 
 
+@dataclass(frozen=True)
+class PeriodBox:
+    """What the period box says and takes for one kind of period."""
+
+    label: str
+    placeholder: str
+    restrict: str
+    hint: str
+    refused: str  # a text that is no period of this kind
+
+
+BOXES = {
+    "month": PeriodBox(
+        N_("Month"), "YYYY-MM", r"[0-9-]*", HINT, N_("{text} is not a month like 2026-10.")
+    ),
+    "quarter": PeriodBox(
+        N_("Quarter"),
+        "YYYY-Qn",
+        r"[0-9qQ-]*",
+        N_("[ ] earlier / later · g quarter"),
+        N_("{text} is not a quarter like 2026-Q4."),
+    ),
+}
+
+
+def as_kind(period: Period, kind: str, now: date) -> Period:
+    """``period`` as one of ``kind``: a month's quarter, or a quarter's last month begun by now."""
+    if period.kind == kind:
+        return period
+    if kind == "quarter":
+        return Period.of(period.first_day, kind)
+    return Period.of(min(period.last_day, max(now, period.first_day)))
+
+
 def next_tab(tabs: TabbedContent) -> None:
     """Show the tab after the active one (after the last: the first)."""
     panes = [pane.id for pane in tabs.query(TabPane) if not pane.disabled]
@@ -40,20 +79,54 @@ class MonthScreen(actions.ScopedKeys, Screen):
         super().__init__()
         self.period: Period | None = None
         self.request = 0  # answers to older requests are dropped
+        self.kind = "month"
 
     def compose_month(self) -> ComposeResult:
-        yield Label(_("Month"), classes="bar-label")
+        self.kind = self.period_kind()
+        box = BOXES[self.kind]
+        yield Label(_(box.label), id="month-label", classes="bar-label")
         yield Input(
-            placeholder="YYYY-MM",
-            restrict=r"[0-9-]*",
+            placeholder=box.placeholder,
+            restrict=box.restrict,
             max_length=7,
             id="month",
             compact=True,
         )
-        yield Label(_(HINT), id="month-note", classes="bar-hint")
+        yield Label(_(box.hint), id="month-note", classes="bar-hint")
 
     def on_mount(self) -> None:
-        self.show_month(Period.of(self.app.now()))
+        self.show_month(self.first_period())
+
+    def period_kind(self) -> str:
+        """``month`` or ``quarter``: what the branch shown is appraised by."""
+        return "month"
+
+    def branch_kind(self, branch: str) -> str:
+        """The kind of period ``branch``'s scheme appraises by.
+
+        A scheme file that cannot be read gives months here: the load that
+        follows fails on it and says why.
+        """
+        try:
+            return self.app.scheme_for(branch).period
+        except Exception:  # whatever the loader raises, the load reports it
+            return "month"
+
+    def first_period(self) -> Period:
+        """The period shown first: the running one."""
+        return Period.of(self.app.now(), self.kind)
+
+    def follow_kind(self) -> bool:
+        """Take periods of the kind the branch's scheme has now (another branch, another preset)."""
+        kind = self.period_kind()
+        if kind == self.kind:
+            return False
+        box = BOXES[kind]
+        self.kind = kind
+        self.query_one("#month-label", Label).update(_(box.label))
+        month = self.query_one("#month", Input)
+        month.placeholder, month.restrict = box.placeholder, box.restrict
+        return True
 
     def load(self) -> None:
         raise NotImplementedError
@@ -72,15 +145,20 @@ class MonthScreen(actions.ScopedKeys, Screen):
 
     def show_month(self, period: Period) -> bool:
         """Show ``period``; one that has not begun is refused (``False``): nothing changes."""
-        if period > Period.of(self.app.now()):
+        period = as_kind(period, self.kind, self.app.now().date())
+        if period > Period.of(self.app.now(), self.kind):
             self.refuse_month(_("{month} has not begun yet.").format(month=period))
             return False
-        self.period = period
-        self._note(_(HINT))
-        self.query_one("#month", Input).value = str(period)
-        self.clear()
+        self._put(period)
         self.reload()
         return True
+
+    def _put(self, period: Period) -> None:
+        """``period`` is the one shown: named in the box, and nothing of the one before."""
+        self.period = period
+        self._note(_(BOXES[self.kind].hint))
+        self.query_one("#month", Input).value = str(period)
+        self.clear()
 
     def refuse_month(self, reason: str) -> None:
         """Say why beside the box, and put the month shown back in it."""
@@ -93,6 +171,9 @@ class MonthScreen(actions.ScopedKeys, Screen):
         note.set_class(refused, "-refused")
 
     def reload(self) -> None:
+        """Load the period again, as a period of the kind the branch has now."""
+        if self.follow_kind() and self.period is not None:
+            self._put(as_kind(self.period, self.kind, self.app.now().date()))
         self.request += 1
         self.load()
 
@@ -132,7 +213,9 @@ class MonthScreen(actions.ScopedKeys, Screen):
         try:
             period = Period.parse(text)
         except ValueError:
-            self.refuse_month(_("{text} is not a month like 2026-10.").format(text=text or "—"))
+            period = None
+        if period is None or (period.kind == "quarter" and self.kind == "month"):
+            self.refuse_month(_(BOXES[self.kind].refused).format(text=text or "—"))
         else:
             self.show_month(period)
         self.rest_focus()

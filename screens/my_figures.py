@@ -70,7 +70,7 @@ def read_own(app: Any, period: Period) -> OwnFigures:
     store, user, now = app.store, app.user, app.now()
     basis = month_basis(store, user.branch, period, app.scheme_for, now)
     args = (store, user, user.code, basis.judgement, basis.scheme)
-    running = period == Period.of(now)
+    running = period == Period.of(now, period.kind)
     closed = basis.closed is not None
     return OwnFigures(
         period=period,
@@ -173,6 +173,9 @@ class MyFiguresScreen(OpensTickets, MonthScreen):
         self.title = _("My figures")
         super().on_mount()
         self.rest_focus()
+
+    def period_kind(self) -> str:
+        return self.branch_kind(self.app.user.branch)
 
     def clear(self) -> None:
         self.query_one("#standing", Static).update(_("Loading…"))

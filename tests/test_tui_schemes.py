@@ -1,0 +1,88 @@
+"""A lead runs the branch's scheme from the TUI: quarters.
+
+The month is ``test_end_to_end``'s (branch GZ, October 2026; the clock at
+2026-11-05 09:00). quarterly-bands ranks reps by quarter; every one of its
+KPIs but satisfaction is entered.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from month_helpers import person
+from rankings_helpers import NOW, seed_month
+from tui_helpers import SIZE, async_test, press, screen_text, settle, text_of, type_text
+
+from fieldkpi.period import Period
+from screens.app import FieldKpiApp
+from screens.rankings import RankingsScreen, RankTable
+from storage.closing import frozen_rankings, month_state
+from storage.people import staff_by_login
+from storage.schemes import choose_preset, scheme_loader
+
+OCTOBER = Period(2026, 10)
+Q4 = Period.quarter(2026, 4)
+NEW_YEAR = datetime(2027, 1, 5, 9, 0)  # the fourth quarter has ended: it can be closed
+
+
+@pytest.fixture
+def month(store):
+    seed_month(store)
+    return store
+
+
+def app_for(store, login: str, *files, now: datetime = NOW) -> FieldKpiApp:
+    """The app as ``fieldkpi --as LOGIN`` builds it: each branch's preset, then ``files``."""
+    user = staff_by_login(store, login)
+    scheme_for = scheme_loader(store, lambda branch: [f for f in files if branch in f.name])
+    return FieldKpiApp(store, user, now=lambda: now, scheme_for=scheme_for)
+
+
+def reps(app) -> list[tuple[str, str, str]]:
+    """The reps' tab as (rank, name, total)."""
+    table = app.screen.query_one("#rep-table", RankTable)
+    return [(str(r.rank), r.name, str(r.total)) for r in table.ranked]
+
+
+@async_test
+async def test_a_lead_of_a_quarterly_branch_opens_a_quarter_and_closes_it(month):
+    choose_preset(month, person(month, "L1"), "GZ", "quarterly-bands", NOW)
+    app = app_for(month, "zhoujl", now=NEW_YEAR)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#month").value == "2027-Q1"
+        assert "g quarter" in text_of(app, "#month-note")
+        await press(pilot, "left_square_bracket")
+        assert app.screen.query_one("#month").value == "2026-Q4"
+        assert [name for _rank, name, _total in reps(app)] != []
+        assert "PROVISIONAL" not in text_of(app, "#banner")
+
+        await press(pilot, "c")
+        assert "Close 2026-Q4 of branch GZ" in screen_text(app)
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, RankingsScreen)
+        assert text_of(app, "#banner").startswith("Closed by 周经理")
+
+    closed = month_state(month, "GZ", Q4)
+    assert closed is not None and closed.scheme.name == "quarterly-bands"
+    frozen = frozen_rankings(month, "GZ", Q4, "rep")
+    assert {row.period for row in frozen} == {"2026-Q4"}
+    assert month_state(month, "GZ", OCTOBER) is None  # a quarter, not its months
+
+
+@async_test
+async def test_a_month_typed_on_a_quarterly_branch_shows_its_quarter(month):
+    choose_preset(month, person(month, "L1"), "GZ", "quarterly-bands", NOW)
+    app = app_for(month, "zhoujl", now=NEW_YEAR)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "g")
+        await type_text(pilot, "2026-08")
+        await press(pilot, "enter")
+        assert app.screen.query_one("#month").value == "2026-Q3"
+        await press(pilot, "g")
+        await type_text(pilot, "2026-Q9")
+        await press(pilot, "enter")
+        assert text_of(app, "#month-note") == "2026-Q9 is not a quarter like 2026-Q4."
+        assert app.screen.query_one("#month").value == "2026-Q3"
