@@ -262,6 +262,17 @@ ACTIONS: tuple[UiAction, ...] = (
         action="choose_branch",
     ),
     UiAction(
+        "rankings.scheme",
+        "s",
+        N_("Scheme"),
+        N_(
+            "The branch's scheme: switch it to another preset, on record (the branch's lead, "
+            "or an admin)"
+        ),
+        frozenset({RANKINGS}),
+        action="choose_scheme",
+    ),
+    UiAction(
         "facts.back",
         "escape",
         N_("Back"),

@@ -51,6 +51,7 @@ from screens.messages import DataChanged, Loaded, LoadFailed, TrendLoaded
 from screens.months import MonthScreen
 from screens.numbers import points, shown, yuan
 from screens.rank_forms import CloseMonthForm, ExportForm, ReopenMonthForm
+from screens.scheme_choice import SchemeForm, scheme_summary
 from screens.ticket_reads import REFUSALS
 from screens.trend import TrendScreen
 from storage.standings import BranchRanking, branch_ranking
@@ -254,6 +255,7 @@ class RankingsScreen(MonthScreen):
             yield BranchPicker(self.branch, can_choose=self.is_admin)
             yield from self.compose_month()
         yield Static("", id="banner")
+        yield Static("", id="rank-scheme")
         with TabbedContent(initial="reps"):
             with TabPane(_("Reps"), id="reps"):
                 yield RankTable("rep", id="rep-table")
@@ -279,6 +281,7 @@ class RankingsScreen(MonthScreen):
             table.trends = {}
             table.show([], {})
         self._show_banner(_("Loading…"), "-open")
+        self.query_one("#rank-scheme", Static).update("")
         self._show_status()
 
     def load(self) -> None:
@@ -320,6 +323,8 @@ class RankingsScreen(MonthScreen):
             rows = [row for row in ranking.rows if row.role == table.role]
             table.show(rows, ranking.previous_ranks)
         self._show_banner(*banner(ranking))
+        scheme = _("Scheme: {scheme}").format(scheme=scheme_summary(ranking.scheme))
+        self.query_one("#rank-scheme", Static).update(plain(scheme))
         self._show_status()
         self.refresh_bindings()
 
@@ -462,3 +467,6 @@ class RankingsScreen(MonthScreen):
 
     def action_choose_branch(self) -> None:
         self.query_one(BranchPicker).open()
+
+    def action_choose_scheme(self) -> None:
+        self.app.push_screen(SchemeForm(self.branch), callback=self._month_changed)
