@@ -28,9 +28,11 @@ CONFIRM = "confirm"
 RANKINGS, FACTS, FIGURES, STAFF = "rankings", "facts", "figures", "staff"
 EVENTS = "events"
 TREND = "trend"
+SCORES = "scores"
 TICKET_SCREENS = frozenset({QUEUE, TICKET})
-MONTH_SCREENS = frozenset({RANKINGS, FIGURES})
-NAV_SCREENS = frozenset({QUEUE, RANKINGS, FIGURES, STAFF, EVENTS})  # the screens one moves between
+MONTH_SCREENS = frozenset({RANKINGS, FIGURES, SCORES})
+# the screens one moves between
+NAV_SCREENS = frozenset({QUEUE, RANKINGS, FIGURES, STAFF, EVENTS, SCORES})
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,7 @@ ACTIONS: tuple[UiAction, ...] = (
         "ctrl+r",
         N_("Refresh"),
         N_("Reload the list now (it also refreshes by itself when others save)"),
-        frozenset({QUEUE, TICKET, RANKINGS, FIGURES, STAFF, EVENTS}),
+        frozenset({QUEUE, TICKET, RANKINGS, FIGURES, STAFF, EVENTS, SCORES}),
         action="refresh",
         show=False,
     ),
@@ -258,7 +260,7 @@ ACTIONS: tuple[UiAction, ...] = (
         "b",
         N_("Branch"),
         N_("Choose another branch (an admin)"),
-        frozenset({RANKINGS, STAFF}),
+        frozenset({RANKINGS, STAFF, SCORES}),
         action="choose_branch",
     ),
     UiAction(
@@ -271,6 +273,15 @@ ACTIONS: tuple[UiAction, ...] = (
         ),
         frozenset({RANKINGS}),
         action="choose_scheme",
+    ),
+    UiAction(
+        "scores.enter",
+        "enter",
+        N_("Enter value"),
+        N_("Type the value under the cursor; the values before it stay in its history"),
+        frozenset({SCORES}),
+        action="enter_value",
+        key_display="⏎",
     ),
     UiAction(
         "facts.back",
@@ -368,6 +379,17 @@ ACTIONS: tuple[UiAction, ...] = (
         N_("Go to the appraisal events: what waits for review, or what was recorded about you"),
         NAV_SCREENS,
         action="app.go('events')",
+    ),
+    UiAction(
+        "nav.scores",
+        "f7",
+        N_("Entered"),
+        N_(
+            "Go to the values entered by hand for the period: what each person's scheme takes "
+            "from outside (a lead, or an admin)"
+        ),
+        NAV_SCREENS,
+        action="app.go('scores')",
     ),
     UiAction(
         "form.save",

@@ -30,6 +30,7 @@ from screens.messages import DataChanged, LoadFailed
 from screens.my_figures import MyFiguresScreen
 from screens.queue import QueueScreen
 from screens.rankings import RankingsScreen
+from screens.scores import ScoresScreen
 from screens.staff_admin import StaffAdminScreen
 from screens.ticket_lists import CARDS_BELOW as PHONE_BELOW
 from storage.db import Store
@@ -60,6 +61,7 @@ SCREENS: dict[str, type[Screen]] = {
     "rankings": RankingsScreen,
     "staff": StaffAdminScreen,
     "events": EventsScreen,
+    "scores": ScoresScreen,
 }
 
 
@@ -68,7 +70,7 @@ def may_open(user: Person, name: str) -> bool:
         return user.role in RANKED_ROLES
     if name == "events":
         return user.role in (*RANKED_ROLES, "lead", "admin")
-    if name in ("rankings", "staff"):
+    if name in ("rankings", "staff", "scores"):
         return user.role in ("lead", "admin")
     return name in SCREENS
 

@@ -1,9 +1,15 @@
-"""A lead runs the branch's scheme from the TUI: the preset, quarters.
+"""A lead runs the branch's scheme from the TUI: values entered by hand, the preset, quarters.
 
 The month is ``test_end_to_end``'s (branch GZ, October 2026; the clock at
-2026-11-05 09:00). generic-bands grades every total (优秀 ≥ 80, 良好 ≥ 50,
-待改进 below) and takes nothing from outside. quarterly-bands ranks reps by
-quarter; every one of its KPIs but satisfaction is entered.
+2026-11-05 09:00). With ``rep_satisfaction = "entered"`` the reps' satisfaction
+is head office's score, entered by the lead; nobody has one yet, so it counts
+as no data (0 points) for all three: 张伟 24.83, 李娜 20.00, 王芳 −52.80.
+李娜 entered at 95, the only rep with a value, takes the pool's 20 points:
+40.00, and rank 1 before 张伟.
+
+generic-bands grades every total (优秀 ≥ 80, 良好 ≥ 50, 待改进 below) and
+takes nothing from outside. quarterly-bands ranks reps by quarter; every one
+of its KPIs but satisfaction is entered.
 """
 
 from __future__ import annotations
@@ -13,24 +19,17 @@ from datetime import datetime
 import pytest
 from month_helpers import person
 from rankings_helpers import NOW, seed_month
-from tui_helpers import (
-    SIZE,
-    async_test,
-    notices,
-    press,
-    screen_text,
-    settle,
-    text_of,
-    type_text,
-)
+from tui_helpers import SIZE, async_test, notices, press, screen_text, settle, text_of, type_text
 
 from fieldkpi.period import Period
-from screens.app import FieldKpiApp
+from screens.app import FieldKpiApp, may_open
 from screens.rankings import RankingsScreen, RankTable
 from screens.scheme_choice import SchemeForm
+from screens.scores import ScoreForm, ScoresScreen
 from storage.closing import frozen_rankings, month_state
 from storage.people import staff_by_login
 from storage.schemes import branch_preset, choose_preset, scheme_loader
+from storage.scores import score_history
 
 OCTOBER = Period(2026, 10)
 Q4 = Period.quarter(2026, 4)
@@ -41,6 +40,14 @@ NEW_YEAR = datetime(2027, 1, 5, 9, 0)  # the fourth quarter has ended: it can be
 def month(store):
     seed_month(store)
     return store
+
+
+@pytest.fixture
+def entered(tmp_path):
+    """GZ's own file: the reps' satisfaction is entered (head office's score)."""
+    path = tmp_path / "scheme-GZ.toml"
+    path.write_text('[settings]\nrep_satisfaction = "entered"\n', encoding="utf-8")
+    return path
 
 
 def app_for(store, login: str, *files, now: datetime = NOW) -> FieldKpiApp:
@@ -54,6 +61,118 @@ def reps(app) -> list[tuple[str, str, str]]:
     """The reps' tab as (rank, name, total)."""
     table = app.screen.query_one("#rep-table", RankTable)
     return [(str(r.rank), r.name, str(r.total)) for r in table.ranked]
+
+
+def sheet(app) -> list[tuple[str, str, str]]:
+    """The entered-values screen as (name, KPI, value) lines, as the table shows them."""
+    table = app.screen.query_one("#scores")
+    rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+async def on_line(pilot, code: str, metric: str) -> None:
+    """Put the cursor on ``code``'s ``metric`` and press Enter: the form opens."""
+    lines = pilot.app.screen.sheet.lines
+    row = next(i for i, s in enumerate(lines) if (s.person.code, s.metric) == (code, metric))
+    pilot.app.screen.query_one("#scores").move_cursor(row=row)
+    await press(pilot, "enter")
+    assert isinstance(pilot.app.screen, ScoreForm)
+
+
+@async_test
+async def test_a_lead_types_an_entered_score_and_sees_the_ranking_change(month, entered):
+    app = app_for(month, "zhoujl", entered)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "left_square_bracket")
+        assert reps(app) == [
+            ("1", "张伟", "24.83"),
+            ("2", "李娜", "20.00"),
+            ("3", "王芳", "-52.80"),
+        ]
+
+        await press(pilot, "f7")  # the period and branch the rankings show
+        assert isinstance(app.screen, ScoresScreen)
+        assert app.screen.query_one("#month").value == "2026-10"
+        assert sheet(app) == [
+            ("张伟", "Satisfaction", "missing"),
+            ("王芳", "Satisfaction", "missing"),
+            ("李娜", "Satisfaction", "missing"),
+        ]
+        assert text_of(app, "#scores-status").startswith("3 of 3 values missing")
+
+        await on_line(pilot, "R3", "satisfaction")
+        assert "Nothing entered yet." in text_of(app, "#score-history")
+        await type_text(pilot, "95")
+        await press(pilot, "tab")
+        await type_text(pilot, "head office survey")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ScoresScreen)
+        assert sheet(app)[2] == ("李娜", "Satisfaction", "95")
+        assert "周经理" in str(app.screen.query_one("#scores").get_row_at(2))
+        assert text_of(app, "#scores-status").startswith("2 of 3 values missing")
+
+        await press(pilot, "f4")
+        assert isinstance(app.screen, RankingsScreen)
+        assert reps(app) == [
+            ("1", "李娜", "40.00"),
+            ("2", "张伟", "24.83"),
+            ("3", "王芳", "-52.80"),
+        ]
+
+    (entry,) = score_history(month, person(month, "L1"), "R3", OCTOBER, "satisfaction")
+    assert (str(entry.value), entry.note, entry.by) == ("95", "head office survey", "L1")
+
+
+@async_test
+async def test_a_value_typed_wrong_is_said_beside_it_and_a_change_keeps_the_one_before(
+    month, entered
+):
+    app = app_for(month, "zhoujl", entered)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f7", "left_square_bracket")
+        await on_line(pilot, "R1", "satisfaction")
+        await type_text(pilot, "ninety")
+        await press(pilot, "ctrl+s")
+        form = app.screen
+        assert isinstance(form, ScoreForm)  # nothing saved, nothing typed lost
+        assert form.query_one("#field-value").value == "ninety"
+        assert text_of(app, "#error-value") == "Enter a number, like 85 or 0.93 or 93%."
+
+        form.query_one("#field-value").value = ""
+        await type_text(pilot, "88")
+        await press(pilot, "ctrl+s")
+        await on_line(pilot, "R1", "satisfaction")
+        await type_text(pilot, "91")
+        await press(pilot, "ctrl+s")
+        await on_line(pilot, "R1", "satisfaction")
+        history = text_of(app, "#score-history")
+        assert history.index("· 周经理 · 91") < history.index("· 周经理 · 88")  # latest first
+        await press(pilot, "escape")
+        assert sheet(app)[0] == ("张伟", "Satisfaction", "91")
+
+    lead = person(month, "L1")
+    values = [str(e.value) for e in score_history(month, lead, "R1", OCTOBER, "satisfaction")]
+    assert values == ["88", "91"]
+
+
+@async_test
+async def test_only_the_lead_or_an_admin_reaches_the_entered_values(month, entered):
+    for login in ("chengong", "zhangwei"):  # an engineer, a rep
+        app = app_for(month, login, entered)
+        assert not may_open(app.user, "scores")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            first = type(app.screen)
+            await press(pilot, "f7")
+            assert type(app.screen) is first
+            assert "Entered" not in screen_text(app)
+    admin = app_for(month, "admin", entered)
+    async with admin.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f7")
+        assert isinstance(admin.screen, ScoresScreen)
 
 
 @async_test
@@ -88,6 +207,9 @@ async def test_a_lead_switches_to_generic_bands_enters_nothing_and_sees_grades(m
         assert " Grade " in screen_text(app)
         for name, grade in grades.items():
             assert any(name in line and grade in line for line in screen_text(app).splitlines())
+
+        await press(pilot, "f7")
+        assert "takes no value from outside" in text_of(app, "#scores-status")
 
     assert branch_preset(month, "GZ") == "generic-bands"
 
@@ -125,6 +247,11 @@ async def test_a_lead_of_a_quarterly_branch_opens_a_quarter_and_closes_it(month)
         assert app.screen.query_one("#month").value == "2026-Q4"
         assert [name for _rank, name, _total in reps(app)] != []
         assert "PROVISIONAL" not in text_of(app, "#banner")
+
+        await press(pilot, "f7")  # the quarter's values are entered by quarter too
+        assert app.screen.query_one("#month").value == "2026-Q4"
+        assert len(sheet(app)) == 3 * 3  # three reps, three entered KPIs each
+        await press(pilot, "f4")
 
         await press(pilot, "c")
         assert "Close 2026-Q4 of branch GZ" in screen_text(app)

@@ -1,0 +1,349 @@
+"""The values a branch's scheme takes from outside, typed by its lead (schemes.md ``entered.*``).
+
+What no system records — work-plan completion, payment collection, typing
+speed, a supervisor's rating, head office's satisfaction score of a rep's
+district — the lead types here for a month, or a quarter where the branch's
+scheme appraises by quarters: one line per ranked person and value, with the
+value in force, who entered it and when. A value not entered yet is marked
+missing; the ranking counts it as no data until it is there. Typing a value
+again adds a newer entry (:mod:`storage.scores`): the form shows the ones
+before it.
+
+Storage lets only the branch's lead or an admin read or enter these
+(``access.check_enter_scores``); the app offers the screen to nobody else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widget import Widget
+from textual.widgets import DataTable, Header, Static
+
+from fieldkpi.i18n import _, ngettext
+from fieldkpi.measures import entered_metric
+from fieldkpi.period import Period, stamp
+from fieldkpi.plain import CELL_WIDTH, plain
+from fieldkpi.scheme import Scheme
+from screens import actions, labels, tables
+from screens.branch_picker import BranchPicker
+from screens.footer import KeyFooter
+from screens.form import Field, FormScreen
+from screens.labels import N_
+from screens.loading import reader
+from screens.messages import DataChanged, Loaded, LoadFailed
+from screens.months import MonthScreen
+from screens.rankings import RankingsScreen
+from screens.scheme_choice import scheme_summary
+from storage.closing import MonthBasis, month_basis
+from storage.scores import ScoreEntry, SheetLine, record_score, score_history, score_sheet
+
+MISSING_STYLE = "bold red"
+KPI_WIDTH = 28  # cells of a KPI's label: the time of an entry still shows at 80 columns
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A branch's period: what it is judged by, and each value its scheme needs."""
+
+    basis: MonthBasis
+    lines: list[SheetLine]
+
+
+def read_sheet(app: Any, branch: str, period: Period) -> Sheet:
+    """The values of the branch's period as its lead sees them (runs in a worker thread)."""
+    basis = month_basis(app.store, branch, period, app.scheme_for, app.now())
+    return Sheet(basis, score_sheet(app.store, app.user, branch, period, basis.scheme))
+
+
+def metric_label(scheme: Scheme, role: str, metric: str) -> str:
+    """The KPI that takes the value, by its label; the value's own name when no KPI has one."""
+    kpis = (k for k in scheme.kpis_of(role) if entered_metric(k.measure) == metric)
+    return next((str(k.label) for k in kpis), metric)
+
+
+def number(value: Decimal) -> str:
+    """A value as it was typed in effect: ``0.93``, ``95`` (no exponent, no trailing zeros)."""
+    return format(value.normalize(), "f")
+
+
+def who(entry: ScoreEntry) -> str:
+    """Who entered a value: a person by name, or the CSV import."""
+    return labels.label(labels.RECORDER, entry.by) if entry.by == entry.by_name else entry.by_name
+
+
+def entry_line(entry: ScoreEntry) -> str:
+    """One entry of a value's history: when, who, what, and the note."""
+    parts = [entry.at[:16], who(entry), number(entry.value)]
+    return " · ".join([*parts, entry.note] if entry.note else parts)
+
+
+class ScoresScreen(MonthScreen):
+    """One line per ranked person and value; Enter types the value under the cursor."""
+
+    ACTION_SCOPE = actions.SCORES
+    CSS_PATH: ClassVar[list[str]] = ["months.tcss", "scores.tcss"]
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The branch and period the rankings show, when the lead comes from them.
+        self.opened_from = next(
+            (s for s in reversed(self.app.screen_stack) if isinstance(s, RankingsScreen)), None
+        )
+        self.branch = self.opened_from.branch if self.opened_from else self.app.user.branch
+        self.sheet: Sheet | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="month-bar"):
+            yield BranchPicker(self.branch, can_choose=self.app.user.role == "admin")
+            yield from self.compose_month()
+        yield Static("", id="scores-banner")
+        yield DataTable(id="scores", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="scores-status")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.title = _("Entered values")
+        super().on_mount()
+        self.rest_focus()
+
+    def period_kind(self) -> str:
+        return self.branch_kind(self.branch)
+
+    def first_period(self) -> Period:
+        if self.opened_from is not None and self.opened_from.period is not None:
+            return self.opened_from.period
+        return super().first_period()
+
+    def rest_widget(self) -> Widget:
+        return self.query_one("#scores", DataTable)
+
+    # --- loading ------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        self.sheet = None
+        tables.fill(self.query_one("#scores", DataTable), [], [])
+        self.query_one("#scores-banner", Static).update(_("Loading…"))
+        self.query_one("#scores-status", Static).update("")
+        self.refresh_bindings()
+
+    def load(self) -> None:
+        self._load(self.request, self.branch, self.period)
+
+    @reader("scores")
+    def _load(self, request: int, branch: str, period: Period) -> None:
+        self.post_message(Loaded(request, read_sheet(self.app, branch, period)))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        if message.request != self.request:
+            return
+        sheet: Sheet = message.data
+        table = self.query_one("#scores", DataTable)
+        where = table.cursor_row
+        self.sheet = sheet
+        headings, rows = self.cells(sheet)
+        tables.fill(table, headings, rows)
+        if rows:
+            table.move_cursor(row=min(where, len(rows) - 1), animate=False)
+        self.query_one("#scores-banner", Static).update(plain(banner_text(sheet)))
+        self.query_one("#scores-status", Static).update(plain(status_text(sheet)))
+        self.refresh_bindings()
+
+    def cells(self, sheet: Sheet) -> tuple[list[str], list[tuple]]:
+        """The headings and lines of the table; a role column only when both roles enter."""
+        scheme = sheet.basis.scheme
+        with_role = len({line.person.role for line in sheet.lines}) > 1
+        headings = [_("Name"), _("KPI"), _("Value"), _("Entered by"), _("When")]
+        if with_role:
+            headings.insert(1, _("Role"))
+        rows = []
+        for line in sheet.lines:
+            entry = line.entry
+            cells = [
+                plain(line.person.name, CELL_WIDTH),
+                plain(metric_label(scheme, line.person.role, line.metric), KPI_WIDTH),
+                Text(number(entry.value), justify="right")
+                if entry
+                else Text(_("missing"), style=MISSING_STYLE),
+                plain(who(entry), CELL_WIDTH) if entry else "",
+                entry.at[:16] if entry else "",
+            ]
+            if with_role:
+                cells.insert(1, labels.label(labels.ROLE, line.person.role))
+            rows.append(tuple(cells))
+        return headings, rows
+
+    @on(LoadFailed)
+    def _failed(self, message: LoadFailed) -> None:
+        """Said where the values would be (Ctrl+R tries again)."""
+        message.stop()
+        self.query_one("#scores-banner", Static).update(plain(message.message))
+        self.notify(message.message, severity="error")
+
+    @on(BranchPicker.Chosen)
+    def _branch_chosen(self, message: BranchPicker.Chosen) -> None:
+        self.branch = message.branch
+        self.clear()
+        self.reload()
+        self.rest_focus()
+
+    @on(DataChanged)
+    def _someone_saved(self) -> None:
+        self.reload()
+
+    # --- actions ------------------------------------------------------------------------
+
+    @property
+    def selected(self) -> SheetLine | None:
+        row = self.query_one("#scores", DataTable).cursor_row
+        lines = self.sheet.lines if self.sheet else []
+        return lines[row] if 0 <= row < len(lines) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "enter_value":
+            return self.selected is not None
+        if action == "choose_branch":
+            return self.app.user.role == "admin"
+        return super().check_action(action, parameters)
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_enter_value()
+
+    def action_enter_value(self) -> None:
+        line, sheet = self.selected, self.sheet
+        if line is None or sheet is None or self.period is None:
+            return
+        form = ScoreForm(line, sheet.basis.scheme, self.period)
+        self.app.push_screen(form, callback=self._entered)
+
+    def _entered(self, saved: tuple[str, ScoreEntry] | None) -> None:
+        if saved is None:
+            return
+        what, entry = saved
+        self.notify(_("Saved {what}: {value}").format(what=what, value=number(entry.value)))
+        self.reload()
+        # One connection for the whole app: the screens beneath (the rankings) learn of a
+        # save made here only if told, as they are of another connection's.
+        for screen in self.app.screen_stack:
+            if screen is not self:
+                screen.post_message(DataChanged(0))
+
+    def action_choose_branch(self) -> None:
+        self.query_one(BranchPicker).open()
+
+
+def banner_text(sheet: Sheet) -> str:
+    """The scheme the values are for, and what entering one now does to a closed period."""
+    scheme = sheet.basis.scheme
+    text = _("Scheme: {scheme}").format(scheme=scheme_summary(scheme))
+    closed = sheet.basis.closed
+    if closed is not None:
+        text += "\n" + _(
+            "Closed by {name} at {at}: a value entered now changes the live figures, not the "
+            "frozen ranking, until an admin reopens {period}."
+        ).format(name=closed.closed_by_name, at=stamp(closed.closed_at), period=closed.period)
+    return text
+
+
+def status_text(sheet: Sheet) -> str:
+    lines = sheet.lines
+    if not sheet.basis.scheme.entered_metrics():
+        return _("This scheme takes no value from outside: there is nothing to enter.")
+    if not lines:
+        return _("Nobody is ranked in {period}.").format(period=sheet.basis.judgement.period)
+    missing = sum(1 for line in lines if line.entry is None)
+    n = len(lines)
+    if missing:
+        count = ngettext("{missing} of {n} value missing", "{missing} of {n} values missing", n)
+    else:
+        count = ngettext("{n} value entered", "All {n} values entered", n)
+    return " · ".join((count.format(missing=missing, n=n), _("⏎ type the value under the cursor")))
+
+
+class ScoreForm(FormScreen):
+    """A new value for one person's metric and period, beside the ones entered before."""
+
+    def __init__(self, line: SheetLine, scheme: Scheme, period: Period) -> None:
+        super().__init__()
+        self.line, self.scheme, self.period = line, scheme, period
+
+    def heading(self) -> str:
+        person = self.line.person
+        return _("{kpi} of {name} ({code}), {period}").format(
+            kpi=metric_label(self.scheme, person.role, self.line.metric),
+            name=person.name,
+            code=person.code,
+            period=self.period,
+        )
+
+    DEFAULT_CSS = """
+    #score-history {
+        margin-top: 1;
+    }
+    """
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(
+            _(
+                "A number in the unit the scheme scores it by, as the others of the period "
+                "(93% is read as 0.93). The value before it stays in its history."
+            ),
+            classes="form-note",
+        )
+        yield from super().compose_body()
+        yield Static(_("Loading…"), id="score-history", classes="form-note")
+
+    def fields(self) -> list[Field]:
+        entry = self.line.entry
+        now = number(entry.value) if entry else _("missing")
+        return [
+            Field("value", N_("Value"), placeholder=_("now: {value}").format(value=now)),
+            Field("note", N_("Note"), placeholder=N_("where the value comes from (optional)")),
+        ]
+
+    def ready(self) -> bool:
+        return True
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._load_history()
+
+    @reader("score-history")
+    def _load_history(self) -> None:
+        app, line = self.app, self.line
+        history = score_history(app.store, app.user, line.person.code, self.period, line.metric)
+        self.post_message(Loaded(0, history))
+
+    @on(Loaded)
+    def _history_loaded(self, message: Loaded) -> None:
+        message.stop()
+        history: list[ScoreEntry] = message.data
+        if history:
+            text = "\n".join([_("Entered before:"), *map(entry_line, reversed(history))])
+        else:
+            text = _("Nothing entered yet.")
+        self.query_one("#score-history", Static).update(plain(text))
+
+    def perform(self, values: dict[str, Any], version: int | None) -> Any:
+        app, line = self.app, self.line
+        return self.heading(), record_score(
+            app.store,
+            app.user,
+            self.scheme,
+            line.person.code,
+            self.period,
+            line.metric,
+            values["value"],
+            values["note"],
+            now=app.now(),
+        )
