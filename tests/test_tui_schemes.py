@@ -281,3 +281,17 @@ async def test_a_month_typed_on_a_quarterly_branch_shows_its_quarter(month):
         await press(pilot, "enter")
         assert text_of(app, "#month-note") == "2026-Q9 is not a quarter like 2026-Q4."
         assert app.screen.query_one("#month").value == "2026-Q3"
+
+
+@async_test
+async def test_entered_values_in_chinese_line_up(month, entered, zh):
+    app = app_for(month, "zhoujl", entered)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f7", "left_square_bracket")
+        lines = screen_text(app).splitlines()
+        rows = [line for line in lines if any(n in line for n in ("张伟", "王芳", "李娜"))]
+        assert len(rows) == 3
+        assert len({line.index("满意度") for line in rows}) == 1  # each column starts alike
+        assert all("未录入" in line for line in rows)
+        assert "Entered" not in "\n".join(lines) and "missing" not in "\n".join(lines)
