@@ -79,6 +79,7 @@ class MonthScreen(actions.ScopedKeys, Screen):
         super().__init__()
         self.period: Period | None = None
         self.request = 0  # answers to older requests are dropped
+        self.branch = self.app.user.branch  # the branch shown: its scheme says month or quarter
         self.kind = "month"
 
     def compose_month(self) -> ComposeResult:
@@ -98,17 +99,13 @@ class MonthScreen(actions.ScopedKeys, Screen):
         self.show_month(self.first_period())
 
     def period_kind(self) -> str:
-        """``month`` or ``quarter``: what the branch shown is appraised by."""
-        return "month"
-
-    def branch_kind(self, branch: str) -> str:
-        """The kind of period ``branch``'s scheme appraises by.
+        """``month`` or ``quarter``: what the branch shown is appraised by.
 
         A scheme file that cannot be read gives months here: the load that
         follows fails on it and says why.
         """
         try:
-            return self.app.scheme_for(branch).period
+            return self.app.scheme_for(self.branch).period
         except Exception:  # whatever the loader raises, the load reports it
             return "month"
 

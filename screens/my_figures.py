@@ -174,9 +174,6 @@ class MyFiguresScreen(OpensTickets, MonthScreen):
         super().on_mount()
         self.rest_focus()
 
-    def period_kind(self) -> str:
-        return self.branch_kind(self.app.user.branch)
-
     def clear(self) -> None:
         self.query_one("#standing", Static).update(_("Loading…"))
         for pane in self.query(FactsPane):

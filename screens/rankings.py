@@ -269,9 +269,6 @@ class RankingsScreen(MonthScreen):
         super().on_mount()
         self.rest_focus()
 
-    def period_kind(self) -> str:
-        return self.branch_kind(self.branch)
-
     # --- loading ------------------------------------------------------------------------
 
     def clear(self) -> None:

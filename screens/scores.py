@@ -114,9 +114,6 @@ class ScoresScreen(MonthScreen):
         super().on_mount()
         self.rest_focus()
 
-    def period_kind(self) -> str:
-        return self.branch_kind(self.branch)
-
     def first_period(self) -> Period:
         if self.opened_from is not None and self.opened_from.period is not None:
             return self.opened_from.period
