@@ -10,7 +10,7 @@ row of the branch's history, shown beneath the choice.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -46,20 +46,7 @@ class SchemeForm(FormScreen):
     """The presets to choose from, the one in force and why, and who chose what before."""
 
     SAVE_LABEL = N_("Switch")
-    DEFAULT_CSS = """
-    #scheme-override {
-        display: none;
-        color: $text-warning;
-        text-style: bold;
-        margin-bottom: 1;
-    }
-    #scheme-override.-shown {
-        display: block;
-    }
-    #scheme-history {
-        margin-top: 1;
-    }
-    """
+    CSS_PATH: ClassVar[list[str]] = ["form.tcss", "scheme_choice.tcss"]
     EXPLANATION = N_(
         "The preset decides the KPIs of each role, how they are scored, the grades and the "
         "money, and whether the branch is appraised by month or by quarter. The config "

@@ -270,6 +270,8 @@ def status_text(sheet: Sheet) -> str:
 class ScoreForm(FormScreen):
     """A new value for one person's metric and period, beside the ones entered before."""
 
+    CSS_PATH: ClassVar[list[str]] = ["form.tcss", "scores.tcss"]
+
     def __init__(self, line: SheetLine, scheme: Scheme, period: Period) -> None:
         super().__init__()
         self.line, self.scheme, self.period = line, scheme, period
@@ -282,12 +284,6 @@ class ScoreForm(FormScreen):
             code=person.code,
             period=self.period,
         )
-
-    DEFAULT_CSS = """
-    #score-history {
-        margin-top: 1;
-    }
-    """
 
     def compose_body(self) -> ComposeResult:
         yield Static(
