@@ -19,6 +19,7 @@ from datetime import datetime
 import pytest
 from month_helpers import person
 from rankings_helpers import NOW, seed_month
+from test_tui_zh import leftovers, seeded_text
 from tui_helpers import SIZE, async_test, notices, press, screen_text, settle, text_of, type_text
 
 from fieldkpi.period import Period
@@ -284,8 +285,10 @@ async def test_a_month_typed_on_a_quarterly_branch_shows_its_quarter(month):
 
 
 @async_test
-async def test_entered_values_in_chinese_line_up(month, entered, zh):
+async def test_the_scheme_screens_in_chinese_line_up_and_say_nothing_in_english(month, entered, zh):
+    data = [*seeded_text(month), entered.name]  # names, and the file's name
     app = app_for(month, "zhoujl", entered)
+    shown = []
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "f7", "left_square_bracket")
@@ -294,4 +297,16 @@ async def test_entered_values_in_chinese_line_up(month, entered, zh):
         assert len(rows) == 3
         assert len({line.index("满意度") for line in rows}) == 1  # each column starts alike
         assert all("未录入" in line for line in rows)
-        assert "Entered" not in "\n".join(lines) and "missing" not in "\n".join(lines)
+        shown.append(screen_text(app))
+        for keys in (("enter",), ("escape", "f1"), ("escape", "f4", "s")):
+            await press(pilot, *keys)
+            shown.append(screen_text(app))
+        await press(pilot, "escape")
+    choose_preset(month, person(month, "L1"), "GZ", "quarterly-bands", NOW)
+    async with app_for(month, "zhoujl", now=NEW_YEAR).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "季度 2027-Q1" in screen_text(pilot.app)
+        await press(pilot, "f7")
+        shown.append(screen_text(pilot.app))
+    for text in shown:
+        assert leftovers(text, "zh", data) == set(), text

@@ -29,6 +29,7 @@ from tui_helpers import (
 )
 
 from fieldkpi import paths
+from fieldkpi.scheme import preset_names
 from screens.queue import QueueTable
 from screens.rankings import RankTable
 from screens.ticket_lists import FactsPane
@@ -38,11 +39,12 @@ NOT_ENGLISH = {"Esc", "Tab", "Ctrl", "fieldkpi", "SVG", "CSV", "TOML", "KPI", "Y
 NOT_ENGLISH |= {"MM", "DD", "HH", "SS"}
 WORD = re.compile(r"[A-Za-z]{2,}")
 PATH = re.compile(r"\S*/\S+")  # a file path shown in a form
+PRESET = re.compile("|".join(map(re.escape, preset_names())))  # a preset's name, as in its file
 CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
 
 
 def english_words(text: str) -> set[str]:
-    return set(WORD.findall(PATH.sub("", text))) - NOT_ENGLISH
+    return set(WORD.findall(PRESET.sub("", PATH.sub("", text)))) - NOT_ENGLISH
 
 
 @pytest.fixture
@@ -192,7 +194,8 @@ async def test_rankings_in_chinese(store, zh):
         lines = screen_text(app).splitlines()
         assert "排名 — 周经理 · 主管 · GZ" in lines[0]
         assert text_of(app, "#banner") == "截至 2026-10-31 23:59:59 · 尚未结算"
-        assert "客服代表  上门服务工程师" in lines[4]  # the tabs
+        assert "考核方案：创维售后岗位绩效考核 · 预置方案 skyworth" in lines[4]
+        assert "客服代表  上门服务工程师" in lines[5]  # the tabs
         table = app.screen.query_one("#rep-table", RankTable)
         # Who and what they get stay put; each KPI's columns are headed by its name.
         assert [str(c.label).strip().replace("\n", " ") for c in table.columns.values()] == [
