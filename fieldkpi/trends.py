@@ -66,11 +66,16 @@ def months_to(last: Period, count: int = MONTHS) -> list[Period]:
 
 
 def averages(rows: Sequence[RankRow], columns: Sequence[KpiColumn]) -> dict[str, Decimal]:
-    """The rows' average total and average points of each KPI, rounded as points are."""
+    """The rows' average total and average points of each KPI, rounded as points are.
+
+    A KPI the month's scheme did not have (another preset then) has no average.
+    """
     count = len(rows)
     out = {TOTAL: round_half_up(Fraction(sum(r.total for r in rows)) / count)}
     for column in points_columns(columns):
-        out[column.field] = round_half_up(sum(Fraction(column.read(r)) for r in rows) / count)
+        values = [Fraction(value) for r in rows if (value := column.read(r)) is not None]
+        if values:
+            out[column.field] = round_half_up(sum(values) / len(values))
     return out
 
 

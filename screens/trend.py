@@ -99,13 +99,15 @@ class TrendChart:
         grid.add_column(no_wrap=True)
         grid.add_column(str(last.period), justify="right", no_wrap=True)
         grid.add_column(_("average"), justify="right", no_wrap=True)
-        for column in points_columns(kpi_columns(self.role)):
+        latest = [m.row for m in self.trend if m.row is not None][-1:]  # its scheme's KPIs
+        for column in points_columns(kpi_columns(self.role, latest)):
             own = [None if m.row is None else column.read(m.row) for m in self.trend]
+            average = (last.averages or {}).get(column.field)
             grid.add_row(
                 column.kpi_label,
                 sparkline(own),
                 DASH if own[-1] is None else points(own[-1]),
-                points(last.averages[column.field]) if last.averages else DASH,
+                DASH if average is None else points(average),
             )
         return grid
 

@@ -67,5 +67,5 @@ def own_trend(
     if actor.role not in RANKED_ROLES:
         return []
     months = _branch_months(store, actor.branch, last, scheme_for, now, count, (actor.role,))
-    columns = kpi_columns(actor.role)
+    columns = kpi_columns(actor.role, scheme=scheme_for(actor.branch))
     return person_trend(months, actor.code, actor.role, columns, sees_everyone=False)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from month_helpers import person
+from month_helpers import load, person
 from rankings_helpers import NOW, seed_month
 from test_tui_zh import leftovers, seeded_text
 from tui_helpers import SIZE, async_test, notices, press, screen_text, settle, text_of, type_text
@@ -265,6 +265,23 @@ async def test_a_lead_of_a_quarterly_branch_opens_a_quarter_and_closes_it(month)
     frozen = frozen_rankings(month, "GZ", Q4, "rep")
     assert {row.period for row in frozen} == {"2026-Q4"}
     assert month_state(month, "GZ", OCTOBER) is None  # a quarter, not its months
+
+
+@async_test
+async def test_a_rep_of_a_quarterly_branch_reads_her_quarter_and_its_trend(month):
+    # a fourth rep, so that the reps' average is shown to a rep (it is worked per quarter)
+    load(month, now=NOW, staff="code,name,role,branch,hired_on,login\nR4,陈静,rep,GZ,2024-01-01,\n")
+    choose_preset(month, person(month, "L1"), "GZ", "quarterly-bands", NOW)
+    app = app_for(month, "zhangwei")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f3")
+        assert app.screen.query_one("#month").value == "2026-Q4"
+        standing = text_of(app, "#standing")
+        assert "of 4" in standing and "Work plan completion" in standing
+        trend = text_of(app, "#trend-facts")
+        assert "2026-Q4" in trend and "Work plan completion" in trend
+        assert "Completion timeliness" not in trend  # the skyworth KPIs are not this scheme's
 
 
 @async_test
