@@ -45,7 +45,9 @@ from storage.closing import MonthBasis, month_basis
 from storage.scores import ScoreEntry, SheetLine, record_score, score_history, score_sheet
 
 MISSING_STYLE = "bold red"
-KPI_WIDTH = 28  # cells of a KPI's label: the time of an entry still shows at 80 columns
+# Cells of a KPI's label, without and with the role column: the day of an entry still shows
+# at 80 columns (its time is in the value's form).
+KPI_WIDTH = {False: 28, True: 24}
 
 
 @dataclass(frozen=True)
@@ -166,12 +168,12 @@ class ScoresScreen(MonthScreen):
             entry = line.entry
             cells = [
                 plain(line.person.name, CELL_WIDTH),
-                plain(metric_label(scheme, line.person.role, line.metric), KPI_WIDTH),
+                plain(metric_label(scheme, line.person.role, line.metric), KPI_WIDTH[with_role]),
                 Text(number(entry.value), justify="right")
                 if entry
                 else Text(_("missing"), style=MISSING_STYLE),
                 plain(who(entry), CELL_WIDTH) if entry else "",
-                entry.at[:16] if entry else "",
+                entry.at[:10] if entry else "",
             ]
             if with_role:
                 cells.insert(1, labels.label(labels.ROLE, line.person.role))
