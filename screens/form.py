@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
@@ -33,6 +33,7 @@ from screens.footer import KeyFooter
 from screens.labels import N_
 from screens.loading import reader
 from screens.messages import ChoicesLoaded, LoadFailed, Refused, Saved, TicketLoaded
+from screens.text_input import TextInput
 from screens.ticket_reads import REFUSALS, read_ticket
 from storage.tickets import Conflict, FieldErrors, Ticket
 
@@ -77,20 +78,6 @@ def after_typed_keys(screen: Screen, then: Callable[[], None]) -> None:
     for widget in widgets:
         if not widget.call_later(one_done):  # a widget being removed handles no more keys
             one_done()
-
-
-class FormInput(Input):
-    """A one-line field that keeps all of a pasted text: its lines are joined with spaces.
-
-    Textual's Input keeps only the first line of a paste, silently.
-    """
-
-    def _on_paste(self, event: events.Paste) -> None:
-        event.prevent_default()  # not Input's own handler
-        event.stop()
-        line = " ".join(part.strip() for part in event.text.splitlines() if part.strip())
-        if line:
-            self.replace(line, *self.selection)
 
 
 def ticket_summary(ticket: Ticket) -> str:
@@ -323,7 +310,7 @@ class FormScreen(SavingModal):
             )
         if spec.kind == "multi":
             return SelectionList(*((label, value) for label, value in spec.options), id=wid)
-        return FormInput(
+        return TextInput(
             value=spec.value,
             placeholder=_(spec.placeholder) if spec.placeholder else "",
             restrict=spec.restrict,

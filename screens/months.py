@@ -27,6 +27,7 @@ from fieldkpi.i18n import _
 from fieldkpi.period import Period
 from screens import actions
 from screens.labels import N_
+from screens.text_input import TextInput
 
 HINT = N_("[ ] earlier / later · g month")
 
@@ -86,7 +87,7 @@ class MonthScreen(actions.ScopedKeys, Screen):
         self.kind = self.period_kind()
         box = BOXES[self.kind]
         yield Label(_(box.label), id="month-label", classes="bar-label")
-        yield Input(
+        yield TextInput(
             placeholder=box.placeholder,
             restrict=box.restrict,
             max_length=7,

@@ -28,6 +28,7 @@ from screens.footer import KeyFooter
 from screens.loading import reader
 from screens.messages import ChoicesLoaded, DataChanged, LoadFailed, QueueLoaded
 from screens.step_forms import BulkRedispatchForm
+from screens.text_input import TextInput
 from screens.ticket_detail import TicketDetailScreen
 from screens.ticket_form import NewTicketForm
 from screens.ticket_lists import CARDS_BELOW, card
@@ -217,7 +218,7 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
         user = self.app.user
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder=_("/ code, phone, last 4, name"), id="search", compact=True)
+            yield TextInput(placeholder=_("/ code, phone, last 4, name"), id="search", compact=True)
             statuses = [(status_label(s), s) for s in TICKET_STATUSES]
             yield Select(
                 [(_("open"), OPEN), *statuses, (_("all"), ALL)],

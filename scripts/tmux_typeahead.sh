@@ -56,7 +56,8 @@ keys T9 Enter # the search looks in closed tickets too, and hands the focus to t
 wait_for "1 shown"
 keys b
 wait_for "Customer callback"
-keys 4 Tab "fixed on the first visit, very polite" C-s
+# A typo mended in the same burst: Backspace acts where it was typed, not after the rest.
+keys 4 Tab "fixed on the first visit, very politw" BSpace "e" C-s
 wait_gone "Customer callback"
 expect_sql "SELECT rating || '|' || callback_note FROM tickets WHERE code = 'T9'" \
     "4|fixed on the first visit, very polite"

@@ -165,3 +165,20 @@ async def test_a_save_typed_before_the_ticket_has_loaded_saves_once_it_has(store
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
     assert cancellation(store, desk.received) == ("cancelled", REASON)
+
+
+@async_test
+async def test_editing_keys_in_a_burst_act_where_they_were_typed(store):
+    """Backspace and the arrows run in order with the letters around them, not after them."""
+    desk = seed_desk(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.received)
+        await press(pilot, "x")
+        # "moved awya", Backspace Backspace "ay", Home, "Customer ", End, "!", then save.
+        burst(app, *keys_of("moved awya"), "backspace", "backspace", *keys_of("ay"))
+        burst(app, "home", *keys_of("Customer "), "end", "!", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+    assert cancellation(store, desk.received) == ("cancelled", "Customer moved away!")

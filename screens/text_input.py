@@ -1,0 +1,41 @@
+"""The one-line text box of every screen: keys act in the order typed, a paste is kept whole.
+
+Textual's ``Input`` types a printable key the moment the key reaches it, but
+runs its editing keys (Backspace, Delete, arrows, Home, Ctrl+W …) as
+bindings, only after the key has bubbled up to the app. In a burst — a fast
+typist, a slow SSH link — the letters typed after a Backspace were inserted
+before the Backspace ran, so it deleted one of them: "abc", then Backspace,
+x, y, left "abcx". Here the box runs its own editing keys as they arrive.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input
+
+# Input's own editing keys and the action each runs (its BINDINGS, one key per entry).
+EDITING_KEYS = {
+    key.strip(): binding.action
+    for binding in Input.BINDINGS
+    for key in binding.key.split(",")
+    if binding.action != "submit"  # Enter stays a message the screen handles
+}
+
+
+class TextInput(Input):
+    async def _on_key(self, event: events.Key) -> None:
+        action = None if event.is_printable else EDITING_KEYS.get(event.key)
+        if action is None:
+            await super()._on_key(event)
+            return
+        event.stop()
+        event.prevent_default()
+        await self.run_action(action)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """Keep all of a pasted text, its lines joined with spaces (``Input`` keeps the first)."""
+        event.prevent_default()  # not Input's own handler
+        event.stop()
+        line = " ".join(part.strip() for part in event.text.splitlines() if part.strip())
+        if line:
+            self.replace(line, *self.selection)
