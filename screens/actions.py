@@ -242,8 +242,11 @@ ACTIONS: tuple[UiAction, ...] = (
     UiAction(
         "rankings.close",
         "c",
-        N_("Close month"),
-        N_("Close the month: its ranking is frozen for payment (the branch's lead, or an admin)"),
+        N_("Close period"),
+        N_(
+            "Close the month (or quarter): its ranking is frozen for payment"
+            " (the branch's lead, or an admin)"
+        ),
         frozenset({RANKINGS}),
         action="close_month",
     ),

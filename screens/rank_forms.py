@@ -125,7 +125,7 @@ class MonthForm(FormScreen):
 
 
 class CloseMonthForm(MonthForm):
-    SAVE_LABEL = N_("Close month")
+    SAVE_LABEL = N_("Close period")
     EXPLANATION = N_(
         "The ranking is frozen as it stands, with the scheme and the as-of time used: "
         "it is paid from these figures even if late data arrives. Only an admin can reopen it."

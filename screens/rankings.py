@@ -27,7 +27,7 @@ from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from fieldkpi import access
 from fieldkpi.access import AccessDenied
-from fieldkpi.i18n import _, ngettext
+from fieldkpi.i18n import N_, _, ngettext
 from fieldkpi.kpi_columns import FIRST_MONTH, NO_DATA, KpiColumn, kpi_columns
 from fieldkpi.period import Period, stamp
 from fieldkpi.plain import CELL_WIDTH, plain
@@ -117,6 +117,9 @@ def kpi_cell(column: KpiColumn) -> Callable[[RankRow], str]:
     return cell
 
 
+LAST_12 = {"month": N_("Last 12 months"), "quarter": N_("Last 12 quarters")}
+
+
 def table_columns(
     role: str, rows: list[RankRow], previous: dict[str, int], trends: dict[str, list]
 ) -> list[Column]:
@@ -126,6 +129,7 @@ def table_columns(
     80 columns in either language; the rest scrolls sideways beside them.
     """
     grades = {row.staff_code: row.grade for row in rows}
+    kind = rows[0].scheme.period if rows else "month"
     person = [
         Column("rank", _("Rank"), lambda row: str(row.rank)),
         Column("name", _("Name"), lambda row: row.name, left=True),
@@ -136,7 +140,7 @@ def table_columns(
     person.append(Column("reward", _("Reward"), lambda row: yuan(row.reward)))
     return [
         *person,
-        Column(TREND, _("Last 12 months"), lambda row: trends.get(row.staff_code), left=True),
+        Column(TREND, _(LAST_12[kind]), lambda row: trends.get(row.staff_code), left=True),
         Column(
             "change", _("Change"), lambda row: rank_change(row.rank, previous.get(row.staff_code))
         ),

@@ -76,7 +76,8 @@ class TrendChart:
         if high == low:
             high = low + 1
         months = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
-        months.add_column(_("Month"), no_wrap=True)
+        quarterly = bool(trend) and trend[0].period.kind == "quarter"
+        months.add_column(_("Quarter") if quarterly else _("Month"), no_wrap=True)
         months.add_column(_("Total"), justify="right", no_wrap=True)
         months.add_column(_("Rank"), justify="right", no_wrap=True)
         months.add_column(Text(f"{AVERAGE_MARK} " + _("average"), style="bold yellow"), width=width)

@@ -386,7 +386,7 @@ async def test_close_keeps_the_frozen_figures_after_a_late_import_until_an_admin
             "Closed by 周经理 at 2026-11-05 09:00:00 · frozen as of 2026-10-31 23:59:59 · 十月工资"
         )
         footer = screen_text(lead).splitlines()[-1]
-        assert "Close month" not in footer and "Reopen" not in footer  # reopening: admins
+        assert "Close period" not in footer and "Reopen" not in footer  # reopening: admins
         await press(pilot, "o")
         assert isinstance(lead.screen, RankingsScreen)
 

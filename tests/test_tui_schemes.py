@@ -248,6 +248,7 @@ async def test_a_lead_of_a_quarterly_branch_opens_a_quarter_and_closes_it(month)
         assert app.screen.query_one("#month").value == "2026-Q4"
         assert [name for _rank, name, _total in reps(app)] != []
         assert "PROVISIONAL" not in text_of(app, "#banner")
+        assert "Last 12 quarters" in screen_text(app)  # the sparkline's heading
 
         await press(pilot, "f7")  # the quarter's values are entered by quarter too
         assert app.screen.query_one("#month").value == "2026-Q4"
@@ -281,6 +282,7 @@ async def test_a_rep_of_a_quarterly_branch_reads_her_quarter_and_its_trend(month
         assert "of 4" in standing and "Work plan completion" in standing
         trend = text_of(app, "#trend-facts")
         assert "2026-Q4" in trend and "Work plan completion" in trend
+        assert "Quarter" in trend.split("2026-Q4")[0]  # the chart's first column
         assert "Completion timeliness" not in trend  # the skyworth KPIs are not this scheme's
 
 
