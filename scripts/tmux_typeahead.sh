@@ -45,8 +45,9 @@ for n in 1 2 3 4 5; do
     wait_for "Cancel the ticket"
     keys "reason $n typed ahead of the save key, all of it" C-s
     wait_gone "Cancel the ticket"
+    # The next x acts on the row under the cursor: wait until the list shows the save.
+    wait_for "$((5 - n)) open"
 done
-wait_for "0 open"
 expect_sql "SELECT count(*) FROM tickets WHERE status = 'cancelled'" "5"
 expect_sql "SELECT count(*) FROM tickets WHERE cancel_reason LIKE 'reason _ typed ahead of the save key, all of it'" "5"
 
