@@ -73,7 +73,10 @@ class RankRow:
     scheme: Scheme = field(compare=False, repr=False)
 
     def kpi(self, kpi_id: str) -> KpiResult | None:
-        return next((k for k in self.kpis if k.id == kpi_id), None)
+        for k in self.kpis:  # a handful: a loop is faster than anything built for it
+            if k.id == kpi_id:
+                return k
+        return None
 
     def spec(self, kpi_id: str) -> Kpi:
         found = self.scheme.kpi(self.role, kpi_id)
@@ -120,11 +123,12 @@ def rank_pool(figures: PoolFigures, scheme: Scheme) -> list[RankRow]:
         if figures.role in scheme.money.roles
         else dict.fromkeys(totals, ZERO)
     )
+    period, provisional = str(judgement.period), judgement.provisional
     rows = [
         RankRow(
-            period=str(judgement.period),
+            period=period,
             as_of=judgement.as_of,
-            provisional=judgement.provisional,
+            provisional=provisional,
             branch=figures.branch,
             role=figures.role,
             rank=ranks[p.person.code],
@@ -169,12 +173,12 @@ def score_kpi(
 ) -> dict[str, KpiResult]:
     """One KPI for everyone of the pool (kpi-rules §6: no data → 0 points, out of the pool)."""
     settings = measure_settings(spec, scheme, running)
+    key, value = spec.key, spec.spec.value
+    extra = {"annual_max": annual_max} if spec.measure == "saturation" else None
     measured: dict[str, Measured] = {}
     for p in people:
-        counts = dict(p.counts.get(spec.key, {}))
-        if spec.measure == "saturation":
-            counts["annual_max"] = annual_max
-        measured[p.person.code] = spec.spec.value(counts, settings)
+        counts = p.counts.get(key, {})
+        measured[p.person.code] = value({**counts, **extra} if extra else counts, settings)
     fixed = new_hires if spec.first_month is not None else set()
     pool = {
         code: m.value for code, m in measured.items() if m.value is not None and code not in fixed
