@@ -78,10 +78,19 @@ def _kpi_part(kpi_id: str, part: str) -> Callable[[RankRow], Any]:
 
 
 def _flag(flag: str) -> Callable[[RankRow], Any]:
-    """A no-data flag: 1 when a KPI of the row with this flag has no data."""
+    """A no-data flag: 1 when a KPI of the row with this flag has no data.
+
+    Which KPIs have the flag is worked out once per scheme and role, not per row.
+    """
+    flagged: dict[tuple[int, str], tuple[Any, frozenset[str]]] = {}
 
     def get(row: RankRow) -> int | None:
-        kpis = [k for k in row.kpis if measure(row.spec(k.id).measure).flag == flag]
+        key = (id(row.scheme), row.role)
+        if key not in flagged:  # the scheme is kept with its ids: an id is never reused
+            ids = {k.id for k in row.scheme.kpis_of(row.role) if measure(k.measure).flag == flag}
+            flagged[key] = (row.scheme, frozenset(ids))
+        ids = flagged[key][1]
+        kpis = [k for k in row.kpis if k.id in ids]
         return int(any(k.flag for k in kpis)) if kpis else None
 
     return get
@@ -145,23 +154,30 @@ def rounded(column: Column, value: Any) -> Any:
     """A value as exports hold it (see the module docstring); ``None`` stays ``None``."""
     if value is None:
         return None
-    if column.kind == TIME:
+    kind, cls = column.kind, type(value)
+    if (cls is str and kind == TEXT) or (cls is int and kind not in (TIME, FLAG, YUAN)):
+        return value  # the most common cells, as the checks below would keep them
+    if kind == TIME:
         return stamp(value)
-    if column.kind == FLAG or isinstance(value, bool):
+    if kind == FLAG or cls is bool:
         return int(bool(value))
-    if column.kind == YUAN:
+    if kind == YUAN:
         yuan = round_half_up(value, 2)
         return int(yuan) if yuan == yuan.to_integral_value() else yuan
-    if isinstance(value, Fraction | Decimal):
-        if column.kind == WHOLE and value == int(value):
+    if cls is Fraction or cls is Decimal or isinstance(value, Fraction | Decimal):
+        if kind == WHOLE and value == int(value):
             return int(value)
-        return round_half_up(value, 4 if column.kind in (RATE, NUMBER) else 2)
+        return round_half_up(value, 4 if kind in (RATE, NUMBER) else 2)
     return value
 
 
 def export_values(row: RankRow, columns: Sequence[Column] | None = None) -> dict[str, Any]:
     """One row as plain values in column order; ``None`` where a column does not apply."""
-    return {c.name: rounded(c, c.get(row)) for c in columns or columns_for([row])}
+    mine = {k.id for k in row.kpis}  # the other role's (or scheme's) KPI columns are None
+    return {
+        c.name: None if c.kpi is not None and c.kpi.id not in mine else rounded(c, c.get(row))
+        for c in columns or columns_for([row])
+    }
 
 
 def neutralise(text: str) -> str:
