@@ -237,9 +237,10 @@ def _grouped_sql(fact: tuple[str, str, str, str], source: str, where: str) -> st
     owner, derived, counts, _fact_in = fact
     if not derived:
         return f"SELECT {owner}, {counts} FROM {source} WHERE {where} GROUP BY 1"
-    return (
+    return (  # LIMIT -1 (no limit) keeps SQLite from flattening the subquery into one
+        # that works the derived columns out again for each count that reads them
         f"SELECT person, {counts} FROM (SELECT {owner} AS person{derived}"
-        f" FROM {source} WHERE {where}) GROUP BY 1"
+        f" FROM {source} WHERE {where} LIMIT -1) GROUP BY 1"
     )
 
 
@@ -347,16 +348,20 @@ def workload_months(
     whole_day = end.time() == time(23, 59, 59)  # the window holds all of its last day
     cut = end.date() + timedelta(days=1) if whole_day else end.date()  # first day not whole
     join = w.narrowing("{col}", role)
+    # For every branch, the role's people: the summaries are keyed by person, so each
+    # person's months and days are found by key instead of scanning everyone's year.
+    whose = "" if w.branch else f" AND {{col}} IN (SELECT code FROM staff WHERE role = '{role}')"
     rows = store.query(
         f"""
         WITH counted(staff, month, workload, active_days) AS (
             SELECT m.staff, m.month, m.workload, m.active_days
             FROM rep_month_workload m {join.format(col="m.staff")}
-            WHERE m.month >= :since_month AND m.month < :cut_month
+            WHERE m.month >= :since_month AND m.month < :cut_month{whose.format(col="m.staff")}
             UNION ALL
             SELECT staff, :cut_month, sum(actions), count(*) FROM (
                 SELECT d.staff, d.actions FROM staff_day_actions d {join.format(col="d.staff")}
                 WHERE d.day >= :cut_first AND d.day >= :since_day AND d.day < :cut_day
+                  {whose.format(col="d.staff")}
                 UNION ALL
                 SELECT a.staff, count(*) FROM actions a {join.format(col="a.staff")}
                 WHERE a.at >= :cut_start AND a.at >= :since AND a.at <= :end
@@ -638,10 +643,11 @@ def pool_figures(
                     months[month.staff].append(month)
             counts = kpi_counts(store, w, role, kpis.values(), months)
             events = adjustment_counts(store, w, role)
+            counted = set(codes)  # a set: the whole country's people and months look up 200
             for code in codes:
                 result[code] = PoolFigures(code, role, judgement, people=[], workload_history=[])
             for person in people:
-                if person.branch not in result or person.branch not in codes:
+                if person.branch not in counted:
                     continue
                 result[person.branch].people.append(
                     PersonFigures(
@@ -655,6 +661,6 @@ def pool_figures(
                     )
                 )
             for staff_branch, month in history:
-                if staff_branch in result and staff_branch in codes:
+                if staff_branch in counted:
                     result[staff_branch].workload_history.append(month)
     return result
