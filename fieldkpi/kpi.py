@@ -6,6 +6,7 @@ knows where the counts came from. Section numbers refer to kpi-rules.md.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Hashable, Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -25,6 +26,15 @@ def ratio(numerator: Fraction | int, denominator: Fraction | int) -> Fraction:
     if isinstance(numerator, int) and isinstance(denominator, int):
         return Fraction(numerator, denominator)
     return Fraction(numerator) / denominator
+
+
+def exact_sum(values: Iterable[Fraction | int]) -> Fraction:
+    """The exact sum, reduced once at the end (a sum of Fractions reduces at every step)."""
+    numerator, denominator = 0, 1
+    for value in values:
+        numerator = numerator * value.denominator + value.numerator * denominator
+        denominator *= value.denominator
+    return Fraction(numerator, denominator)
 
 
 def timeliness(counts: TicketCounts, weights: tuple[tuple[int, ...], int]) -> Fraction:
@@ -131,7 +141,12 @@ def round_half_up(value: Fraction | Decimal | int, places: int = 2) -> Decimal:
     """
     if isinstance(value, Decimal):
         return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    numerator, denominator = value.numerator, value.denominator
+    return _rounded(value.numerator, value.denominator, places)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _rounded(numerator: int, denominator: int, places: int) -> Decimal:
+    """Remembered: a ranking's points repeat (pools of one size share their rank points)."""
     whole, rest = divmod(abs(numerator) * _TEN_TO[places], denominator)
     if 2 * rest >= denominator:
         whole += 1

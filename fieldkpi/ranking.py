@@ -24,6 +24,7 @@ from fieldkpi.scheme import Grade, Kpi, Label, Money, Scheme
 from fieldkpi.scoring import METHODS
 
 ZERO = Fraction(0)
+UNADJUSTED = (ZERO, ZERO, False)  # adjustment_points of a person without events
 
 
 @dataclass(frozen=True)
@@ -109,11 +110,16 @@ def rank_pool(figures: PoolFigures, scheme: Scheme) -> list[RankRow]:
         scored = score_kpi(spec, scheme, people, new_hires, annual_max, running)
         for code, result in scored.items():
             results[code].append(result)
-    adjusted = {p.person.code: adjustment_points(p, scheme, figures.role) for p in people}
+    adjusted = {
+        p.person.code: adjustment_points(p, scheme, figures.role) if p.adjustments else UNADJUSTED
+        for p in people
+    }
     totals: dict[str, Decimal] = {}
     for code, kpis in results.items():
         deducted, added, forfeited = adjusted[code]
-        total = sum((k.points for k in kpis), ZERO) - deducted + added
+        total = kpi.exact_sum(k.points for k in kpis)
+        if deducted or added:
+            total = total - deducted + added
         totals[code] = kpi.round_half_up(min(total, ZERO) if forfeited else total)
     ranks = kpi.competition_ranks(totals)
     grades = {code: scheme.grade_of(total) for code, total in totals.items()}
