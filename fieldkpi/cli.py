@@ -503,7 +503,8 @@ def _run_rank(args: argparse.Namespace) -> int:
             branch=args.branch,
             roles=[args.role] if args.role else ("rep", "engineer"),
         )
-        rows = [row for row in rows if row.branch in codes and may_see(viewer, row)]
+        wanted = set(codes)
+        rows = [row for row in rows if row.branch in wanted and may_see(viewer, row)]
         for code, closed in sorted(closed_months(store, period, args.branch).items()):
             if code in codes and closed.as_of == judgement.as_of:
                 changed = changed_since_closing(store, code, period)
@@ -556,11 +557,11 @@ def viewer_of(store, login: str | None):
 
 
 def may_see(viewer, row) -> bool:
+    if viewer is None:
+        return True
     from fieldkpi import access
     from fieldkpi.figures import Person
 
-    if viewer is None:
-        return True
     person = Person(row.staff_code, row.name, row.branch, row.role)
     return access.can_see_figures(viewer, person)
 

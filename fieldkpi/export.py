@@ -173,11 +173,49 @@ def rounded(column: Column, value: Any) -> Any:
 
 def export_values(row: RankRow, columns: Sequence[Column] | None = None) -> dict[str, Any]:
     """One row as plain values in column order; ``None`` where a column does not apply."""
-    mine = {k.id for k in row.kpis}  # the other role's (or scheme's) KPI columns are None
-    return {
-        c.name: None if c.kpi is not None and c.kpi.id not in mine else rounded(c, c.get(row))
-        for c in columns or columns_for([row])
-    }
+    columns = columns or columns_for([row])
+    return dict(zip([c.name for c in columns], RowCells(columns)(row), strict=True))
+
+
+class RowCells:
+    """The values of many rows in column order, as :func:`export_values` gives them.
+
+    Rows with the same KPIs (of one scheme and role) have them in the same
+    order, so which columns are theirs and where each KPI column finds its
+    value is worked out once for all of them: the whole country is 11,800
+    rows of 30 columns.
+    """
+
+    def __init__(self, columns: Sequence[Column]) -> None:
+        self.columns = columns
+        self._plans: dict[tuple[str, ...], list[tuple[Column, Callable | None]]] = {}
+
+    def __call__(self, row: RankRow) -> list[Any]:
+        ids = tuple(k.id for k in row.kpis)
+        plan = self._plans.get(ids)
+        if plan is None:
+            plan = self._plans[ids] = [(c, self._getter(c, ids)) for c in self.columns]
+        values = []
+        for column, get in plan:
+            value = None if get is None else get(row)
+            # text stays as it is (as rounded() would keep it), without a call
+            kept = value is None or (value.__class__ is str and column.kind == TEXT)
+            values.append(value if kept else rounded(column, value))
+        return values
+
+    @staticmethod
+    def _getter(column: Column, ids: tuple[str, ...]) -> Callable[[RankRow], Any] | None:
+        """How a row with these KPIs fills the column; None: the column is not the row's."""
+        if column.kpi is None:
+            return column.get
+        if column.kpi.id not in ids:  # the other role's KPIs, or another scheme's
+            return None
+        at = ids.index(column.kpi.id)
+        if column.part == "value":
+            return lambda row: row.kpis[at].value
+        if column.part == "points":
+            return lambda row: row.kpis[at].points
+        return lambda row: row.kpis[at].parts.get(column.part)
 
 
 def neutralise(text: str) -> str:
@@ -193,16 +231,12 @@ def write_csv(
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([headers(c) if headers else c.name for c in columns])
+    cells = RowCells(columns)
     for row in rows:
-        values = export_values(row, columns)
         writer.writerow(
             [
-                ""
-                if values[c.name] is None
-                else neutralise(values[c.name])
-                if c.kind == TEXT
-                else str(values[c.name])
-                for c in columns
+                "" if value is None else neutralise(value) if c.kind == TEXT else str(value)
+                for c, value in zip(columns, cells(row), strict=True)
             ]
         )
 
@@ -216,8 +250,9 @@ def to_csv(rows: Sequence[RankRow], headers: Callable[[Column], str] | None = No
 def to_toml(rows: Sequence[RankRow]) -> str:
     """``[[rows]]`` tables in the CSV's order; columns that do not apply are left out."""
     columns = columns_for(rows)
+    cells = RowCells(columns)
     tables = [
-        {name: value for name, value in export_values(row, columns).items() if value is not None}
+        {c.name: value for c, value in zip(columns, cells(row), strict=True) if value is not None}
         for row in rows
     ]
     return tomli_w.dumps({"rows": tables})
