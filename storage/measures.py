@@ -102,11 +102,19 @@ class Window:
     before. ``ranges`` are read from the rows, each ``(lo, hi, sign)``: +1 adds
     what a stretch of the window holds, −1 takes back from a month read whole
     what lies after the window's end. While a month runs, its counts hold it
-    up to now, so the ranking of the running month reads the counts and takes
-    back nothing but what was dated ahead of now.
+    up to now: ``quiet_after`` says nothing of the period is dated after the
+    window's end (see :func:`window`), and a month cut short is then read
+    whole from its counts, with nothing to take back, wherever the end falls.
     """
 
-    def __init__(self, judgement: Judgement, settings: dict[str, Any], branch: str | None) -> None:
+    def __init__(
+        self,
+        judgement: Judgement,
+        settings: dict[str, Any],
+        branch: str | None,
+        *,
+        quiet_after: bool = False,
+    ) -> None:
         period, end = judgement.period, judgement.window_end
         self.judgement = judgement
         self.branch = branch
@@ -117,9 +125,9 @@ class Window:
         for month in period.months() if self.day_basis == "calendar" else ():
             if month.start > end:
                 break
-            if month.end <= end or month.end - end < end - month.start:
+            if month.end <= end or quiet_after or month.end - end < end - month.start:
                 self.whole.append(month)
-                if month.end > end:
+                if month.end > end and not quiet_after:
                     self.ranges.append((stamp(end + timedelta(seconds=1)), stamp(month.end), -1))
             else:
                 self.ranges.append((stamp(month.start), stamp(end), 1))
@@ -135,14 +143,18 @@ class Window:
             ),
             "first_month": str(period.months()[0]),
             "last_month": str(period.months()[-1]),
-            "whole_first": str(self.whole[0]) if self.whole else "",
-            "whole_last": str(self.whole[-1]) if self.whole else "",
+            **{f"whole_{n}": str(month) for n, month in enumerate(self.whole)},
             # the part of the whole months inside the window: their cancellations are taken back
             "whole_start": stamp(self.whole[0].start) if self.whole else "",
             "whole_end": stamp(min(self.whole[-1].end, end)) if self.whole else "",
             "year_start": stamp(period.year_start().start),
             "branch": branch,
         }
+
+    @property
+    def whole_months(self) -> str:
+        """SQL: the months read whole, as a list of parameters (``IN (…)``)."""
+        return ", ".join(f":whole_{n}" for n in range(len(self.whole)))
 
     def narrowing(self, column: str, role: str) -> str:
         """For one branch, a join on the people of its role; for every branch, nothing.
@@ -156,6 +168,35 @@ class Window:
         if self.branch is None:
             return ""
         return f"JOIN staff s ON s.code = {column} AND s.role = '{role}' AND s.branch = :branch"
+
+
+# What a month's counts (m010) hold, by the time each is dated at: first completions,
+# rated callbacks, visits; each time with an index of its own.
+DATED = (
+    ("first_completed_at", ""),
+    ("callback_at", "rating IS NOT NULL AND "),
+    ("coalesce(visited_at, first_completed_at)", "kind != 'inshop_repair' AND "),
+)
+
+
+def window(
+    store: Store, judgement: Judgement, settings: dict[str, Any], branch: str | None = None
+) -> Window:
+    """The :class:`Window` of a judgement: when nothing of the period is dated after as-of
+    (a running month judged now), its month cut short is read whole from the counts.
+
+    Three index probes; without them, a month judged before its middle would be
+    read from its rows, up to a million tickets for the whole country.
+    """
+    period, as_of = judgement.period, judgement.as_of
+    dated_after = " OR ".join(
+        f"EXISTS (SELECT 1 FROM tickets WHERE {also}{time} > :as_of AND {time} <= :end)"
+        for time, also in DATED
+    )
+    quiet = judgement.provisional and not store.scalar(
+        f"SELECT {dated_after}", {"as_of": stamp(as_of), "end": stamp(period.end)}
+    )
+    return Window(judgement, settings, branch, quiet_after=quiet)
 
 
 def _counted(totals: dict[str, list[int]]) -> dict[str, list[int]]:
@@ -190,18 +231,16 @@ def _facts_and_rows(
     owner, _derived, _counts, fact_in = fact
     totals: dict[str, list[int]] = {}
     if w.whole:
-        _add(
-            totals,
-            store.query(
-                f"""
-                SELECT f.person, {", ".join(f"f.{c}" for c in columns)}
-                FROM ticket_month_facts f {w.narrowing("f.person", role)}
-                WHERE f.side = '{SIDE[role]}'
-                  AND f.month >= :whole_first AND f.month <= :whole_last
-                """,
-                w.params,
-            ),
-        )
+        counts = ", ".join(f"f.{c}" for c in columns)
+        months = f"f.side = '{SIDE[role]}' AND f.month IN ({w.whole_months})"
+        if w.branch is None:
+            sql = f"SELECT f.person, {counts} FROM ticket_month_facts f WHERE {months}"
+        else:  # its people first (CROSS JOIN keeps the order), each one's months by key
+            sql = (
+                f"SELECT f.person, {counts} FROM staff s CROSS JOIN ticket_month_facts f"
+                f" ON f.person = s.code WHERE s.role = '{role}' AND s.branch = :branch AND {months}"
+            )
+        _add(totals, store.query(sql, w.params))
         whole = fact_in.replace(":lo", ":whole_start").replace(":hi", ":whole_end")
         index = CANCEL_SEEN_INDEX[fact_in]
         _add(
@@ -630,7 +669,7 @@ def pool_figures(
     with store.read():
         for (open_days, day_basis), codes in by_plan.items():
             one = codes[0] if len(codes) == 1 else branch
-            w = Window(judgement, {"open_days": open_days, "day_basis": day_basis}, one)
+            w = window(store, judgement, {"open_days": open_days, "day_basis": day_basis}, one)
             people = ranked_people(store, one, role, judgement)
             kpis = {k.key: k for code in codes for k in schemes[code].kpis_of(role)}
             wanted = {"saturation", "workload"} & {k.measure for k in kpis.values()}
