@@ -10,6 +10,7 @@ hold the same rows and the same rounded numbers, produced by
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -89,9 +90,13 @@ def _flag(flag: str) -> Callable[[RankRow], Any]:
         if key not in flagged:  # the scheme is kept with its ids: an id is never reused
             ids = {k.id for k in row.scheme.kpis_of(row.role) if measure(k.measure).flag == flag}
             flagged[key] = (row.scheme, frozenset(ids))
-        ids = flagged[key][1]
-        kpis = [k for k in row.kpis if k.id in ids]
-        return int(any(k.flag for k in kpis)) if kpis else None
+        ids, found = flagged[key][1], None
+        for k in row.kpis:
+            if k.id in ids:
+                if k.flag:
+                    return 1
+                found = 0
+        return found
 
     return get
 
@@ -150,6 +155,10 @@ def columns_for(rows: Iterable[RankRow]) -> list[Column]:
     return [*HEAD, *kpis.values(), *TOTALS, *flags.values(), *EXTRA]
 
 
+# A ranking's rows share their as-of: its text is worked out once.
+_stamp = functools.lru_cache(maxsize=256)(stamp)
+
+
 def rounded(column: Column, value: Any) -> Any:
     """A value as exports hold it (see the module docstring); ``None`` stays ``None``."""
     if value is None:
@@ -158,7 +167,7 @@ def rounded(column: Column, value: Any) -> Any:
     if (cls is str and kind == TEXT) or (cls is int and kind not in (TIME, FLAG, YUAN)):
         return value  # the most common cells, as the checks below would keep them
     if kind == TIME:
-        return stamp(value)
+        return _stamp(value)
     if kind == FLAG or cls is bool:
         return int(bool(value))
     if kind == YUAN:
