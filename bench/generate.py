@@ -71,6 +71,7 @@ class Shape:
     tickets: int = 1_000_000  # received in the measured month, all branches
     history_share: float = 0.1  # of that volume, in each earlier month
     seed: int = 20261031
+    until: str | None = None  # the data as it stood at this moment (a month still running)
 
     @property
     def branch_codes(self) -> list[str]:
@@ -296,7 +297,47 @@ def _action(rep: Member, minute: int, action: str, code: str) -> dict[str, str]:
 
 def month_rows(shape: Shape, period: Period, branch: str) -> dict[str, list[dict[str, str]]]:
     """The import rows of one month of one branch."""
-    return _Month(shape, period, branch, _by_branch(shape)[branch]).build()
+    rows = _Month(shape, period, branch, _by_branch(shape)[branch]).build()
+    return rows if shape.until is None else as_it_stood(rows, shape.until)
+
+
+TICKET_STEPS = ("dispatched_at", "visited_at", "completed_at", "callback_at")
+
+
+def as_it_stood(
+    rows: dict[str, list[dict[str, str]]], until: str
+) -> dict[str, list[dict[str, str]]]:
+    """The same rows as they stood at ``until``: what happened after it has not happened yet.
+
+    The random draws are those of the whole database, so the earlier rows are
+    exactly its rows: a running month's database is the finished one cut short.
+    A ticket received later is left out; a later step is blank (an engineer
+    comes with the dispatch, a rating with the callback); events and actions
+    dated later are left out, and so is the attendance of a month not over.
+    """
+    tickets = []
+    for ticket in rows["tickets"]:
+        if ticket["received_at"] > until:
+            continue
+        ticket = dict(ticket)
+        for step in TICKET_STEPS:
+            if ticket[step] > until:
+                ticket[step] = ""
+        if not ticket["dispatched_at"]:
+            ticket["engineer"] = ""
+        if not ticket["callback_at"]:
+            ticket["rating"] = ""
+        tickets.append(ticket)
+    dated = {
+        name: [r for r in rows[name] if r["at"] <= until]
+        for name in ("actions", "problems", "deductions")
+    }
+    ended = [
+        r
+        for r in rows["attendance"]
+        if Period.parse(r["month"]).end < datetime.fromisoformat(until)
+    ]
+    return {**rows, "tickets": tickets, **dated, "attendance": ended}
 
 
 @functools.cache
@@ -373,7 +414,8 @@ def build(path: str | Path, shape: Shape, say: Callable[[str], None] = print) ->
 
     store = open_store(target)
     try:
-        import_files(store, paths, progress=progress, now=NOW)
+        now = NOW if shape.until is None else datetime.fromisoformat(shape.until)
+        import_files(store, paths, progress=progress, now=now)
         with store.write() as db:
             for code in shape.branch_codes:
                 db.execute("UPDATE branches SET name = ? WHERE code = ?", [f"{code} 分公司", code])
@@ -393,9 +435,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--branches", type=int, help="branches (default 200, fewer with --tickets)")
     parser.add_argument("--history-share", type=float, default=Shape.history_share)
     parser.add_argument("--seed", type=int, default=Shape.seed)
+    parser.add_argument(
+        "--until",
+        help="the data as it stood at this moment, e.g. '2026-10-20 12:00:00': October running",
+    )
     args = parser.parse_args(argv)
     shape = small_shape(args.tickets, args.seed) if args.tickets else Shape(seed=args.seed)
-    shape = replace(shape, history_share=args.history_share)
+    shape = replace(shape, history_share=args.history_share, until=args.until)
     if args.branches:
         shape = replace(shape, branches=args.branches)
     started = time.perf_counter()

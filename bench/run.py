@@ -1,15 +1,24 @@
-"""Time fieldkpi on the nationwide benchmark database, next to what a user would do instead.
+"""Every target of issue 14 on the nationwide benchmark database, in one table, in one run.
 
-    python bench/generate.py bench.db     # once: ~1,000,000 tickets in 2026-10
-    python bench/run.py bench.db          # prints one table
+    python bench/generate.py bench.db                                   # once: October finished
+    python bench/generate.py running.db --until "2026-10-20 12:00:00"   # once: October running
+    python bench/run.py bench.db --running running.db                   # prints the table
 
-Every figure is measured in the same run, through the calls the command and
-the screens make: ``storage.closing.rankings_for`` + the CSV export (what
-``fieldkpi rank`` runs), ``storage.queue.queue_page``, ``storage.tickets.dispatch``,
-and ``fieldkpi import`` as a command (``bench/import_bench.py``, whose targets
-are printed with their floors in a table of their own). Times are the median
-of ``--repeat`` runs after one warm-up, so the database is in the page cache as
-it is on a server that is in use. See bench/README.md for the figures and what they mean.
+Each row is a median of ``--repeat`` runs after a warm-up (the database in the
+page cache, as on a server in use), next to its floor where the target is
+relative to one, both measured in this run:
+
+* ``fieldkpi rank … --format csv`` as a command (a new process: start,
+  imports, the database opened, ranked, written), as a branch server has it
+  installed (``as_installed.py``); its peak RSS; the bare SQL floor;
+* the same ranking in-process, what ``fieldkpi rank`` runs once the database
+  is open, against the analyst's pandas version (``analyst.py``), which must
+  rank every person alike;
+* one branch in-process, and the storage calls behind the ticket queue;
+* the TUI: start to the first queue page, every queue key, a session's memory
+  (``queue_paint.py``); the import (``import_bench.py``).
+
+bench/README.md says what each figure means and what was done to reach it.
 """
 
 from __future__ import annotations
@@ -27,8 +36,8 @@ from datetime import datetime
 from pathlib import Path
 
 from fieldkpi import export
+from fieldkpi.cli import collector_paused, scheme_loader
 from fieldkpi.period import Judgement, stamp
-from fieldkpi.scheme import default_scheme
 from storage.closing import rankings_for
 from storage.db import open_store
 from storage.people import staff_by_code
@@ -37,23 +46,27 @@ from storage.tickets import dispatch
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from generate import MEASURED  # noqa: E402
+from generate import MEASURED, NOW  # noqa: E402
 from import_bench import import_targets  # noqa: E402
-from targets import table  # noqa: E402
+from queue_paint import FIELDKPI, queue_targets  # noqa: E402
+from targets import Target, table  # noqa: E402
 
 MONTH = str(MEASURED)
-JUDGEMENT = Judgement(MEASURED, MEASURED.end)
+FINISHED = Judgement(MEASURED, MEASURED.end)
+RUNNING_AS_OF = "2026-10-20 12:00:00"  # the 20th, noon: the moment running.db was cut at
+RUNNING = Judgement(MEASURED, datetime.fromisoformat(RUNNING_AS_OF))
 BRANCH = "B001"
-DISPATCH_AT = datetime(2026, 11, 1, 9, 0)  # after the measured month: its ranking stays as it is
+DISPATCH_AT = NOW.replace(hour=9)  # after the measured month: its ranking stays as it is
+# Before the scheme engine (issue 13 promises no slower): bench/README.md, 2026-11-30.
+BEFORE_ENGINE = {"country": 1.9, "branch": 0.0089}
 
 
-def scheme_for(_branch: str):
-    return default_scheme()
-
-
-def rank_month(store, branch: str | None = None) -> str:
-    """What `fieldkpi rank --month 2026-10 --format csv` does once the database is open."""
-    return export.to_csv(rankings_for(store, JUDGEMENT, scheme_for, branch=branch))
+def rank_month(store, judgement: Judgement, scheme_for=None, branch: str | None = None) -> str:
+    """What `fieldkpi rank --month 2026-10 --format csv` does once the database is open
+    (the schemes read anew, as a command does; a TUI session hands its own in)."""
+    with collector_paused():
+        rows = rankings_for(store, judgement, scheme_for or scheme_loader(store), branch=branch)
+        return export.to_csv(rows)
 
 
 def timed(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
@@ -67,133 +80,191 @@ def timed(fn: Callable[[], object], repeat: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def bare_count(conn: sqlite3.Connection) -> list:
-    """The floor: one pass over the month's completed tickets, counted per engineer."""
-    return conn.execute(
-        "SELECT engineer, count(*) FROM tickets WHERE cancelled = 0"
-        " AND completed_at >= ? AND completed_at <= ? GROUP BY engineer",
-        (stamp(MEASURED.start), stamp(MEASURED.end)),
-    ).fetchall()
+def command(args: list[str], repeat: int) -> tuple[float, float]:
+    """Median seconds of ``fieldkpi ARGS`` as a new process after a warm-up, and its peak RSS
+    in MB (the largest of the runs)."""
+    seconds, peaks = [], []
+    for n in range(repeat + 1):
+        started = time.perf_counter()
+        proc = subprocess.Popen([*FIELDKPI, *args], stdout=subprocess.DEVNULL)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"fieldkpi {' '.join(args)} failed")
+        if n:
+            seconds.append(time.perf_counter() - started)
+        peaks.append(usage.ru_maxrss / 1024)
+    return statistics.median(seconds), max(peaks)
 
 
-def child_rss(db: str, what: str) -> int:
-    """Peak RSS (KiB) of a fresh process that ranks the month (``what``: fieldkpi or pandas)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run([sys.executable, __file__, db, "--child", what], check=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return after if after > before else before  # the largest child so far
-
-
-def child(db: str, what: str) -> None:
-    if what == "fieldkpi":
-        store = open_store(db)
-        rank_month(store)
-        store.close()
-    elif what == "pandas":
-        import analyst
-
-        with sqlite3.connect(db) as conn:
-            analyst.rank_month(conn, MONTH, analyst.judged_at(MONTH))
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("db", help="a database built by bench/generate.py")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--skip-import", action="store_true", help="skip the ticket import")
-    parser.add_argument("--skip-pandas", action="store_true", help="skip the pandas ranking")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.child:
-        child(args.db, args.child)
-        return 0
-
-    lines: list[tuple[str, str, str, str]] = []
-
-    def report(what: str, value: str, target: str = "", note: str = "") -> None:
-        lines.append((what, value, target, note))
-        print(f"  {what}: {value} {note}", file=sys.stderr)
-
-    ms = lambda seconds: f"{seconds * 1000:,.1f} ms"  # noqa: E731
-
-    rss = child_rss(args.db, "fieldkpi")  # first: the peak is over every child so far
-    store = open_store(args.db)
-    tickets = store.scalar("SELECT count(*) FROM tickets")
-    month_tickets = store.scalar(
-        "SELECT count(*) FROM tickets WHERE received_at >= ? AND received_at < ?",
-        (f"{MONTH}-01", f"{MEASURED.shift(1)}-01"),
-    )
-    actions = store.scalar("SELECT count(*) FROM actions")
-    print(
-        f"{args.db}: {tickets:,} tickets ({month_tickets:,} received in {MONTH}), "
-        f"{actions:,} actions",
-        file=sys.stderr,
-    )
-
-    whole, text = timed(lambda: rank_month(store), args.repeat)
-    ranked = text.count("\n") - 1
-    with sqlite3.connect(args.db) as conn:
-        floor, _rows = timed(lambda: bare_count(conn), args.repeat)
-    report(
-        "whole country ranked (rankings_for + CSV)",
-        ms(whole),
-        "≤ 1 s, ≤ 3× floor",
-        f"{ranked:,} people; {whole / floor:.1f}× floor",
-    )
-    report("floor: one SQL pass counting the month's tickets per engineer", ms(floor))
-    if not args.skip_pandas:
-        import analyst  # bench/ is on the path: pandas only when it is asked for
-
-        with sqlite3.connect(args.db) as conn:
-            pandas_time, theirs = timed(
-                lambda: analyst.rank_month(conn, MONTH, analyst.judged_at(MONTH)),
-                max(1, args.repeat // 3),
-            )
-        rows = rankings_for(store, JUDGEMENT, scheme_for)
-        disagree = analyst.differences(analyst.fieldkpi_rows(rows), theirs)
-        report(
-            "pandas: read_sql + DataFrame ranking",
-            ms(pandas_time),
-            "fieldkpi ≥ 10× faster",
-            f"fieldkpi {pandas_time / whole:.1f}× faster; {disagree} people ranked differently",
+def floor(db: str, repeat: int) -> float:
+    """The bare SQL floor: one pass over the month's completed tickets, counted per engineer
+    who completed them (the covering index on the first completion; never-cancelled ones)."""
+    with sqlite3.connect(db) as conn:
+        seconds, _rows = timed(
+            lambda: conn.execute(
+                "SELECT completed_engineer, count(*) FROM tickets WHERE cancel_seen = 0"
+                " AND first_completed_at >= ? AND first_completed_at <= ?"
+                " GROUP BY completed_engineer",
+                (stamp(MEASURED.start), stamp(MEASURED.end)),
+            ).fetchall(),
+            repeat,
         )
+    return seconds
 
-    started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "fieldkpi", "rank", "--db", args.db, "--month", MONTH,
-         "--format", "csv", "-o", os.devnull],
-        check=True,
-    )  # fmt: skip
-    report(
-        "`fieldkpi rank --month` whole country, as a command",
-        ms(time.perf_counter() - started),
-        "",
-        "process start and imports included",
+
+def rank_args(db: str, as_of: str | None = None) -> list[str]:
+    extra = ["--as-of", as_of] if as_of else []
+    return ["rank", "--db", db, "--month", MONTH, *extra, "--format", "csv", "-o", os.devnull]
+
+
+def pandas_run(db: str, judgement: Judgement, repeat: int) -> tuple[float, int]:
+    """The analyst's pandas ranking: median seconds, and how many people it ranks otherwise."""
+    import analyst  # bench/ is on the path: pandas only when it is asked for
+
+    as_of = stamp(judgement.as_of)
+    with sqlite3.connect(db) as conn:
+        seconds, theirs = timed(lambda: analyst.rank_month(conn, MONTH, as_of), repeat)
+    store = open_store(db)
+    try:
+        ours = analyst.fieldkpi_rows(rankings_for(store, judgement, scheme_loader(store)))
+    finally:
+        store.close()
+    return seconds, analyst.differences(ours, theirs)
+
+
+def ranking_targets(db: str, running: str | None, args, say) -> list[Target]:
+    repeat = args.repeat
+    whole, rss = command(rank_args(db), repeat)
+    bare = floor(db, repeat)
+    say(f"  fieldkpi rank: {whole:.2f} s, {rss:.0f} MB; floor {bare:.2f} s")
+    back_dated, _rss = command(rank_args(db, RUNNING_AS_OF), repeat)
+    targets = [
+        Target(
+            "whole country, finished month: `fieldkpi rank --format csv` (a command)",
+            whole,
+            limit=1.0,
+            floor=bare,
+            ratio_limit=2,
+            note="floor: one SQL pass counting the month's completions per engineer",
+        )
+    ]
+    if running:
+        running_time, _rss = command(rank_args(running, RUNNING_AS_OF), repeat)
+        targets.append(
+            Target(
+                "whole country, running month as of the 20th noon (a command)",
+                running_time,
+                limit=1.5,
+                note=f"{Path(running).name}: the data as it stood then (generate.py --until)",
+            )
+        )
+    targets.append(
+        Target(
+            "  the same judged back-dated: --as-of the 20th noon on the whole month's data",
+            back_dated,
+            limit=1.5,
+            note="reads the tickets of the 11½ days after it, to take them back",
+        )
     )
+    targets.append(Target("  peak RSS of `fieldkpi rank`, whole country", rss, "MB", limit=200))
 
-    one, _text = timed(lambda: rank_month(store, BRANCH), args.repeat)
-    report(f"one branch ranked ({BRANCH})", ms(one), "≤ 50 ms")
+    store = open_store(db)
+    try:
+        inside, text = timed(lambda: rank_month(store, FINISHED), repeat)
+        ranked = text.count("\n") - 1
+        session = scheme_loader(store)  # one branch as the lead's screen ranks it
+        one, _text = timed(lambda: rank_month(store, FINISHED, session, BRANCH), repeat)
+        one_back, _text = timed(lambda: rank_month(store, RUNNING, session, BRANCH), repeat)
+        storage = storage_targets(store, repeat)
+    finally:
+        store.close()
+    if not args.skip_pandas:
+        pandas_time, disagree = pandas_run(db, FINISHED, max(1, repeat // 2))
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        notes = [f"{disagree} of {ranked:,} people ranked otherwise", f"peak RSS {peak:,.0f} MB"]
+        if running:
+            _seconds, running_disagree = pandas_run(running, RUNNING, 1)
+            notes.append(f"running month: {running_disagree} otherwise")
+        targets.append(
+            Target(
+                "pandas (analyst.py), same month, same result",
+                pandas_time,
+                floor=inside,
+                ratio_min=15,
+                note="floor: fieldkpi in-process (next row); " + "; ".join(notes),
+            )
+        )
+    targets.append(
+        Target(
+            "  whole country in-process (rankings_for + CSV); issue 13: not slower",
+            inside,
+            limit=BEFORE_ENGINE["country"],
+            note=f"{ranked:,} people; before the engine: {BEFORE_ENGINE['country']} s",
+        )
+    )
+    branch_targets = [
+        Target(f"one branch ({BRANCH}), finished month, in-process", one * 1000, "ms", limit=20),
+        Target(
+            "  issue 13: one branch through the engine, not slower",
+            one * 1000,
+            "ms",
+            limit=BEFORE_ENGINE["branch"] * 1000,
+            note=f"before the engine: {BEFORE_ENGINE['branch'] * 1000} ms",
+        ),
+        Target(
+            f"one branch ({BRANCH}), back-dated to the 20th noon",
+            one_back * 1000,
+            "ms",
+            limit=20,
+            note="reads its tickets after the 20th noon",
+        ),
+    ]
+    if running:
+        store = open_store(running)
+        try:
+            session = scheme_loader(store)
+            one_running, _text = timed(lambda: rank_month(store, RUNNING, session, BRANCH), repeat)
+        finally:
+            store.close()
+        branch_targets.insert(
+            2,
+            Target(f"one branch ({BRANCH}), running month", one_running * 1000, "ms", limit=20),
+        )
+    return targets + branch_targets + storage
 
+
+def storage_targets(store, repeat: int) -> list[Target]:
+    """The storage calls behind the ticket queue (round one's targets)."""
     lead = staff_by_code(store, f"{BRANCH}-L1")
-    page, first = timed(lambda: queue_page(store, lead, QueueFilter()), args.repeat)
-    report("queue: first page (open tickets, 50 rows)", ms(page), "≤ 50 ms", f"{len(first)} rows")
+    page, first = timed(lambda: queue_page(store, lead, QueueFilter()), repeat)
     phone = store.scalar(
         "SELECT phone FROM tickets WHERE branch = ? ORDER BY id DESC LIMIT 1", (BRANCH,)
     )
-    for text_, label in ((phone, "a whole number"), (phone[:4], "4 digits")):
-        search = QueueFilter(text=text_, include_closed=True)
-        found_time, found = timed(lambda s=search: queue_page(store, lead, s), args.repeat)
-        report(
-            f"queue: phone search, {label}",
-            ms(found_time),
-            "≤ 50 ms",
-            f"{len(found)} rows",
+    targets = [
+        Target(
+            "queue_page: first page of open tickets",
+            page * 1000,
+            "ms",
+            limit=50,
+            note=f"{len(first)} rows",
+        ),
+    ]
+    for text, label in ((phone, "a whole number"), (phone[:4], "its first 4 digits")):
+        search = QueueFilter(text=text, include_closed=True)
+        found_time, found = timed(lambda s=search: queue_page(store, lead, s), repeat)
+        targets.append(
+            Target(
+                f"queue_page: phone search, {label}",
+                found_time * 1000,
+                "ms",
+                limit=50,
+                note=f"{len(found)} rows",
+            )
         )
-
     waiting = store.query(
         "SELECT code, version, engineer FROM tickets WHERE branch = ?"
         " AND status IN ('received', 'dispatched') AND received_at >= ? ORDER BY id DESC LIMIT ?",
-        (BRANCH, f"{MONTH}-25", args.repeat + 1),
+        (BRANCH, f"{MONTH}-25", repeat + 1),
     )
     engineers = [f"{BRANCH}-E{n:02d}" for n in (1, 2)]
     times = []
@@ -202,26 +273,47 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         dispatch(store, lead, ticket["code"], ticket["version"], to, now=DISPATCH_AT)
         times.append(time.perf_counter() - started)
-    report("dispatch saved (storage.tickets.dispatch)", ms(statistics.median(times[1:])), "≤ 10 ms")
+    saved = statistics.median(times[1:])
+    targets.append(
+        Target("dispatch saved (storage.tickets.dispatch)", saved * 1000, "ms", limit=10)
+    )
+    return targets
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("db", help="a database built by bench/generate.py")
+    parser.add_argument("--running", help="the same cut at the 20th noon (generate.py --until)")
+    parser.add_argument("--as", dest="login", default="b001r01", help="the TUI's dispatcher")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--skip-import", action="store_true", help="skip the ticket import")
+    parser.add_argument("--skip-pandas", action="store_true", help="skip the pandas ranking")
+    parser.add_argument("--skip-tui", action="store_true", help="skip the TUI's start and keys")
+    args = parser.parse_args(argv)
+    say = lambda line: print(line, file=sys.stderr)  # noqa: E731
+
+    store = open_store(args.db)
+    tickets = store.scalar("SELECT count(*) FROM tickets")
+    actions = store.scalar("SELECT count(*) FROM actions")
     store.close()
+    started = time.perf_counter()
+    load = os.getloadavg()[0]
+    say(f"{args.db}: {tickets:,} tickets, {actions:,} actions; load {load:.1f}")
 
-    report("peak RSS, whole-country ranking (own process)", f"{rss / 1024:,.0f} MB", "≤ 300 MB")
-    if not args.skip_pandas:
-        pandas_rss = child_rss(args.db, "pandas")
-        report("peak RSS, pandas ranking (own process)", f"{pandas_rss / 1024:,.0f} MB")
-
-    targets = []
-    if not args.skip_import:
-        say = lambda line: print(line, file=sys.stderr)  # noqa: E731
-        targets += import_targets(args.db, args.repeat, say=say)
-
-    width = [max(len(line[i]) for line in lines) for i in range(3)]
-    print(f"{'measured':<{width[0]}}  {'time':>{width[1]}}  {'target':<{width[2]}}  notes")
-    for what, value, target, note in lines:
-        print(f"{what:<{width[0]}}  {value:>{width[1]}}  {target:<{width[2]}}  {note}")
-    if targets:
-        print()
-        print(table(targets))
+    # The import first: a child's peak RSS, as the kernel counts it, is at least the
+    # parent's size when it was started, and the pandas ranking makes this process 3 GB.
+    imported = [] if args.skip_import else import_targets(args.db, args.repeat, say=say)
+    targets = ranking_targets(args.db, args.running, args, say)
+    if not args.skip_tui:
+        targets += queue_targets(args.db, args.login, args.repeat, say=say)
+    print(table(targets + imported))
+    loads = os.getloadavg()
+    print(
+        f"\n{tickets:,} tickets, {actions:,} actions; medians of {args.repeat} runs; "
+        f"load average {load:.1f} at the start, {loads[0]:.1f} / {loads[1]:.1f} / {loads[2]:.1f} "
+        f"(1 / 5 / 15 min) at the end of {time.perf_counter() - started:.0f} s on "
+        f"{os.cpu_count()} cores"
+    )
     return 0
 
 

@@ -19,6 +19,7 @@ class Target:
     limit: float | None = None  # at most this many units
     floor: float | None = None  # the bare way of doing the same, measured in the same run
     ratio_limit: float | None = None  # measured / floor at most this
+    ratio_min: float | None = None  # measured / floor at least this (how many times slower)
     note: str = ""
 
     @property
@@ -32,6 +33,8 @@ class Target:
             checks.append(self.measured <= self.limit)
         if self.ratio_limit is not None and self.ratio is not None:
             checks.append(self.ratio <= self.ratio_limit)
+        if self.ratio_min is not None and self.ratio is not None:
+            checks.append(self.ratio >= self.ratio_min)
         return all(checks) if checks else None
 
     def target(self) -> str:
@@ -40,6 +43,8 @@ class Target:
             parts.append(f"≤ {_number(self.limit)} {self.unit}")
         if self.ratio_limit is not None:
             parts.append(f"≤ {self.ratio_limit:g}× floor")
+        if self.ratio_min is not None:
+            parts.append(f"≥ {self.ratio_min:g}× floor")
         return ", ".join(parts)
 
 

@@ -6,6 +6,7 @@ knows where the counts came from. Section numbers refer to kpi-rules.md.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Hashable, Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -15,6 +16,7 @@ from fieldkpi.figures import TicketCounts, WorkloadMonth
 
 K = TypeVar("K", bound=Hashable)
 ZERO = Fraction(0)
+_TEN_TO = tuple(10**n for n in range(12))
 
 
 def ratio(numerator: Fraction | int, denominator: Fraction | int) -> Fraction:
@@ -24,6 +26,15 @@ def ratio(numerator: Fraction | int, denominator: Fraction | int) -> Fraction:
     if isinstance(numerator, int) and isinstance(denominator, int):
         return Fraction(numerator, denominator)
     return Fraction(numerator) / denominator
+
+
+def exact_sum(values: Iterable[Fraction | int]) -> Fraction:
+    """The exact sum, reduced once at the end (a sum of Fractions reduces at every step)."""
+    numerator, denominator = 0, 1
+    for value in values:
+        numerator = numerator * value.denominator + value.numerator * denominator
+        denominator *= value.denominator
+    return Fraction(numerator, denominator)
 
 
 def timeliness(counts: TicketCounts, weights: tuple[tuple[int, ...], int]) -> Fraction:
@@ -65,12 +76,11 @@ def annual_max_daily(
         totals = periods.setdefault((month.staff, key), [0, 0])
         totals[0] += month.workload
         totals[1] += days
-    best, whose = ZERO, None
+    best, whose = (0, 1), None  # workload, days of the best so far: compared on integers
     for who, (workload, days) in periods.items():
-        daily = ratio(workload, days)
-        if daily > best:
-            best, whose = daily, who
-    return best, whose
+        if days and workload * best[1] > best[0] * days:
+            best, whose = (workload, days), who
+    return ratio(*best), whose
 
 
 def competition_ranks(
@@ -78,21 +88,29 @@ def competition_ranks(
 ) -> dict[K, int]:
     """1, 2, 2, 4: equal values share the best rank; the next rank skips the tie.
 
-    Distinct values are sorted by their float first and then exactly: the
-    exact sort of an almost sorted list costs about one comparison per value,
-    so a national ranking does not pay for sorting fractions.
+    The values are sorted by their float first and then exactly: the exact
+    sort of an almost sorted list costs about one comparison per value, and
+    ties are found by comparing neighbours. Nothing is hashed by its value
+    (hashing a Fraction takes a modular inverse): a national ranking sorts
+    hundreds of pools.
     """
-    counts: dict[Fraction | Decimal, int] = {}
-    for value in values.values():
-        counts[value] = counts.get(value, 0) + 1
-    ordered = sorted(counts, key=float, reverse=best_first)
-    ordered.sort(reverse=best_first)
-    first_at: dict[Fraction | Decimal, int] = {}
-    position = 1
-    for value in ordered:
-        first_at[value] = position
-        position += counts[value]
-    return {key: first_at[value] for key, value in values.items()}
+    ordered = sorted(values.items(), key=_float_of_value, reverse=best_first)
+    ordered.sort(key=_value, reverse=best_first)
+    ranks: dict[K, int] = {}
+    rank, previous = 0, None
+    for position, (key, value) in enumerate(ordered, 1):
+        if position == 1 or value != previous:
+            rank, previous = position, value
+        ranks[key] = rank
+    return ranks
+
+
+def _value(item: tuple[Hashable, Fraction | Decimal]) -> Fraction | Decimal:
+    return item[1]
+
+
+def _float_of_value(item: tuple[Hashable, Fraction | Decimal]) -> float:
+    return float(item[1])
 
 
 def rank_points(values: Mapping[K, Fraction], maximum: Fraction) -> dict[K, Fraction]:
@@ -102,10 +120,15 @@ def rank_points(values: Mapping[K, Fraction], maximum: Fraction) -> dict[K, Frac
     caller (§6 "No data"), so an empty pool gives nobody anything.
     """
     n = len(values)
+    maximum = Fraction(maximum)
     if n == 1:
-        return {key: Fraction(maximum) for key in values}
+        return {key: maximum for key in values}
     ranks = competition_ranks(values)
-    points = {rank: Fraction(maximum) * (n - rank) / (n - 1) for rank in set(ranks.values())}
+    top, bottom = maximum.numerator, maximum.denominator * (n - 1)
+    points: dict[int, Fraction] = {}
+    for rank in ranks.values():
+        if rank not in points:
+            points[rank] = Fraction(top * (n - rank), bottom)
     return {key: points[rank] for key, rank in ranks.items()}
 
 
@@ -118,8 +141,13 @@ def round_half_up(value: Fraction | Decimal | int, places: int = 2) -> Decimal:
     """
     if isinstance(value, Decimal):
         return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    numerator, denominator = value.numerator, value.denominator
-    whole, rest = divmod(abs(numerator) * 10**places, denominator)
+    return _rounded(value.numerator, value.denominator, places)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _rounded(numerator: int, denominator: int, places: int) -> Decimal:
+    """Remembered: a ranking's points repeat (pools of one size share their rank points)."""
+    whole, rest = divmod(abs(numerator) * _TEN_TO[places], denominator)
     if 2 * rest >= denominator:
         whole += 1
     return Decimal(-whole if numerator < 0 else whole).scaleb(-places)

@@ -59,10 +59,13 @@ class Measure:
     columns: tuple[str, ...] = ()
 
 
+DAY_PARTS = tuple(f"day{k}" for k in range(1, 8))
+
+
 def _timeliness(counts: Mapping[str, Any], settings: Mapping[str, Any]) -> Measured:
     tickets: TicketCounts = counts.get("tickets") or TicketCounts()
     parts = {
-        **{f"day{k}": n for k, n in enumerate(tickets.by_day, 1)},
+        **dict(zip(DAY_PARTS, tickets.by_day, strict=True)),
         "late": tickets.late,
         "open": tickets.open_over,
         "orders": tickets.orders,

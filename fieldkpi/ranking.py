@@ -24,6 +24,7 @@ from fieldkpi.scheme import Grade, Kpi, Label, Money, Scheme
 from fieldkpi.scoring import METHODS
 
 ZERO = Fraction(0)
+UNADJUSTED = (ZERO, ZERO, False)  # adjustment_points of a person without events
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,10 @@ class RankRow:
     scheme: Scheme = field(compare=False, repr=False)
 
     def kpi(self, kpi_id: str) -> KpiResult | None:
-        return next((k for k in self.kpis if k.id == kpi_id), None)
+        for k in self.kpis:  # a handful: a loop is faster than anything built for it
+            if k.id == kpi_id:
+                return k
+        return None
 
     def spec(self, kpi_id: str) -> Kpi:
         found = self.scheme.kpi(self.role, kpi_id)
@@ -106,11 +110,16 @@ def rank_pool(figures: PoolFigures, scheme: Scheme) -> list[RankRow]:
         scored = score_kpi(spec, scheme, people, new_hires, annual_max, running)
         for code, result in scored.items():
             results[code].append(result)
-    adjusted = {p.person.code: adjustment_points(p, scheme, figures.role) for p in people}
+    adjusted = {
+        p.person.code: adjustment_points(p, scheme, figures.role) if p.adjustments else UNADJUSTED
+        for p in people
+    }
     totals: dict[str, Decimal] = {}
     for code, kpis in results.items():
         deducted, added, forfeited = adjusted[code]
-        total = sum((k.points for k in kpis), ZERO) - deducted + added
+        total = kpi.exact_sum(k.points for k in kpis)
+        if deducted or added:
+            total = total - deducted + added
         totals[code] = kpi.round_half_up(min(total, ZERO) if forfeited else total)
     ranks = kpi.competition_ranks(totals)
     grades = {code: scheme.grade_of(total) for code, total in totals.items()}
@@ -120,11 +129,12 @@ def rank_pool(figures: PoolFigures, scheme: Scheme) -> list[RankRow]:
         if figures.role in scheme.money.roles
         else dict.fromkeys(totals, ZERO)
     )
+    period, provisional = str(judgement.period), judgement.provisional
     rows = [
         RankRow(
-            period=str(judgement.period),
+            period=period,
             as_of=judgement.as_of,
-            provisional=judgement.provisional,
+            provisional=provisional,
             branch=figures.branch,
             role=figures.role,
             rank=ranks[p.person.code],
@@ -169,12 +179,12 @@ def score_kpi(
 ) -> dict[str, KpiResult]:
     """One KPI for everyone of the pool (kpi-rules §6: no data → 0 points, out of the pool)."""
     settings = measure_settings(spec, scheme, running)
+    key, value = spec.key, spec.spec.value
+    extra = {"annual_max": annual_max} if spec.measure == "saturation" else None
     measured: dict[str, Measured] = {}
     for p in people:
-        counts = dict(p.counts.get(spec.key, {}))
-        if spec.measure == "saturation":
-            counts["annual_max"] = annual_max
-        measured[p.person.code] = spec.spec.value(counts, settings)
+        counts = p.counts.get(key, {})
+        measured[p.person.code] = value({**counts, **extra} if extra else counts, settings)
     fixed = new_hires if spec.first_month is not None else set()
     pool = {
         code: m.value for code, m in measured.items() if m.value is not None and code not in fixed

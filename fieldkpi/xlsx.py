@@ -34,8 +34,8 @@ from fieldkpi.export import (
     WHOLE,
     YUAN,
     Column,
+    RowCells,
     columns_for,
-    export_values,
     heading,
 )
 from fieldkpi.i18n import N_, _
@@ -128,9 +128,10 @@ def _fill_sheet(book: Workbook, role: str, rows: list[RankRow], language: str | 
     sheet.append(titles)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    cells = RowCells(columns)
     for row in rows:
-        values = export_values(row, columns) | {"as_of": row.as_of}
-        sheet.append([values[c.name] for c in columns])
+        values = zip(columns, cells(row), strict=True)
+        sheet.append([row.as_of if c.name == "as_of" else v for c, v in values])
         _text_cells(sheet[sheet.max_row])
         for column, cell in zip(columns, sheet[sheet.max_row], strict=True):
             if not isinstance(cell.value, str) and number_format(column):

@@ -7,6 +7,8 @@ and tells the screens when another connection has committed.
 
 from __future__ import annotations
 
+import importlib
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import ClassVar
@@ -23,15 +25,8 @@ from fieldkpi.i18n import N_, _
 from fieldkpi.plain import plain
 from fieldkpi.scheme import Scheme, default_scheme
 from screens import actions, labels
-from screens.events import EventsScreen
-from screens.help import HelpScreen
 from screens.loading import failure_message
 from screens.messages import DataChanged, LoadFailed
-from screens.my_figures import MyFiguresScreen
-from screens.queue import QueueScreen
-from screens.rankings import RankingsScreen
-from screens.scores import ScoresScreen
-from screens.staff_admin import StaffAdminScreen
 from screens.ticket_lists import CARDS_BELOW as PHONE_BELOW
 from storage.db import Store
 
@@ -54,15 +49,30 @@ TEXTUAL_COMMANDS = (
 
 
 # The screens one moves between by key (``app.go``), and who may open each. Storage
-# refuses what a person may not see anyway; this only keeps the keys honest.
-SCREENS: dict[str, type[Screen]] = {
-    "tickets": QueueScreen,
-    "figures": MyFiguresScreen,
-    "rankings": RankingsScreen,
-    "staff": StaffAdminScreen,
-    "events": EventsScreen,
-    "scores": ScoresScreen,
+# refuses what a person may not see anyway; this only keeps the keys honest. Each is
+# named by (module, class) and imported when first opened: a session starts with the
+# modules of its first screen only (issue 14: start to the first queue page ≤ 1 s).
+SCREENS: dict[str, tuple[str, str]] = {
+    "tickets": ("screens.queue", "QueueScreen"),
+    "figures": ("screens.my_figures", "MyFiguresScreen"),
+    "rankings": ("screens.rankings", "RankingsScreen"),
+    "staff": ("screens.staff_admin", "StaffAdminScreen"),
+    "events": ("screens.events", "EventsScreen"),
+    "scores": ("screens.scores", "ScoresScreen"),
 }
+HELP = ("screens.help", "HelpScreen")
+
+
+def screen_class(where: tuple[str, str]) -> type[Screen]:
+    module, name = where
+    return getattr(importlib.import_module(module), name)
+
+
+def showing(screen: Screen, where: tuple[str, str]) -> bool:
+    """Whether ``screen`` is of that class; a class never imported has no screen open."""
+    module, name = where
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(screen, getattr(loaded, name))
 
 
 def may_open(user: Person, name: str) -> bool:
@@ -82,10 +92,10 @@ def first_screen(user: Person) -> Screen:
     (their tickets are a key away), reps on the ticket queue.
     """
     if user.role in ("lead", "admin"):
-        return RankingsScreen()
+        return screen_class(SCREENS["rankings"])()
     if user.role == "engineer":
-        return MyFiguresScreen()
-    return QueueScreen()
+        return screen_class(SCREENS["figures"])()
+    return screen_class(SCREENS["tickets"])()
 
 
 class FieldKpiApp(App):
@@ -194,23 +204,23 @@ class FieldKpiApp(App):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "go":
             (name,) = parameters
-            return may_open(self.user, name) and not isinstance(self.screen, SCREENS[name])
+            return may_open(self.user, name) and not showing(self.screen, SCREENS[name])
         return True
 
     def action_go(self, name: str) -> None:
         """Show that screen: back down the stack if it is open, on top if not."""
         if not may_open(self.user, name):
             return
-        kind = SCREENS[name]
-        if not any(isinstance(screen, kind) for screen in self.screen_stack):
-            self.push_screen(kind())
+        where = SCREENS[name]
+        if not any(showing(screen, where) for screen in self.screen_stack):
+            self.push_screen(screen_class(where)())
             return
-        while not isinstance(self.screen, kind):
+        while not showing(self.screen, where):
             self.pop_screen()
 
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
+        if not showing(self.screen, HELP):
+            self.push_screen(screen_class(HELP)(self.screen))
 
     def notify(
         self,

@@ -30,7 +30,6 @@ from fieldkpi.export_files import (
 from fieldkpi.i18n import _, current_language
 from fieldkpi.period import Period
 from fieldkpi.ranking import RankRow
-from fieldkpi.xlsx import write_xlsx
 from screens.form import Field, FormScreen
 from screens.labels import N_
 from storage.closing import close_month, reopen_month
@@ -48,6 +47,8 @@ def write_export(rows: Sequence[RankRow], fmt: str, out: BinaryIO) -> None:
     """
     language = current_language()
     if fmt == "xlsx":
+        from fieldkpi.xlsx import write_xlsx  # openpyxl: 0.2 s to import, for this only
+
         write_xlsx(rows, out, language=language)
     elif fmt == "toml":
         out.write(export.to_toml(rows).encode("utf-8"))

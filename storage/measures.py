@@ -102,11 +102,19 @@ class Window:
     before. ``ranges`` are read from the rows, each ``(lo, hi, sign)``: +1 adds
     what a stretch of the window holds, −1 takes back from a month read whole
     what lies after the window's end. While a month runs, its counts hold it
-    up to now, so the ranking of the running month reads the counts and takes
-    back nothing but what was dated ahead of now.
+    up to now: ``quiet_after`` says nothing of the period is dated after the
+    window's end (see :func:`window`), and a month cut short is then read
+    whole from its counts, with nothing to take back, wherever the end falls.
     """
 
-    def __init__(self, judgement: Judgement, settings: dict[str, Any], branch: str | None) -> None:
+    def __init__(
+        self,
+        judgement: Judgement,
+        settings: dict[str, Any],
+        branch: str | None,
+        *,
+        quiet_after: bool = False,
+    ) -> None:
         period, end = judgement.period, judgement.window_end
         self.judgement = judgement
         self.branch = branch
@@ -117,9 +125,9 @@ class Window:
         for month in period.months() if self.day_basis == "calendar" else ():
             if month.start > end:
                 break
-            if month.end <= end or month.end - end < end - month.start:
+            if month.end <= end or quiet_after or month.end - end < end - month.start:
                 self.whole.append(month)
-                if month.end > end:
+                if month.end > end and not quiet_after:
                     self.ranges.append((stamp(end + timedelta(seconds=1)), stamp(month.end), -1))
             else:
                 self.ranges.append((stamp(month.start), stamp(end), 1))
@@ -135,14 +143,18 @@ class Window:
             ),
             "first_month": str(period.months()[0]),
             "last_month": str(period.months()[-1]),
-            "whole_first": str(self.whole[0]) if self.whole else "",
-            "whole_last": str(self.whole[-1]) if self.whole else "",
+            **{f"whole_{n}": str(month) for n, month in enumerate(self.whole)},
             # the part of the whole months inside the window: their cancellations are taken back
             "whole_start": stamp(self.whole[0].start) if self.whole else "",
             "whole_end": stamp(min(self.whole[-1].end, end)) if self.whole else "",
             "year_start": stamp(period.year_start().start),
             "branch": branch,
         }
+
+    @property
+    def whole_months(self) -> str:
+        """SQL: the months read whole, as a list of parameters (``IN (…)``)."""
+        return ", ".join(f":whole_{n}" for n in range(len(self.whole)))
 
     def narrowing(self, column: str, role: str) -> str:
         """For one branch, a join on the people of its role; for every branch, nothing.
@@ -156,6 +168,35 @@ class Window:
         if self.branch is None:
             return ""
         return f"JOIN staff s ON s.code = {column} AND s.role = '{role}' AND s.branch = :branch"
+
+
+# What a month's counts (m010) hold, by the time each is dated at: first completions,
+# rated callbacks, visits; each time with an index of its own.
+DATED = (
+    ("first_completed_at", ""),
+    ("callback_at", "rating IS NOT NULL AND "),
+    ("coalesce(visited_at, first_completed_at)", "kind != 'inshop_repair' AND "),
+)
+
+
+def window(
+    store: Store, judgement: Judgement, settings: dict[str, Any], branch: str | None = None
+) -> Window:
+    """The :class:`Window` of a judgement: when nothing of the period is dated after as-of
+    (a running month judged now), its month cut short is read whole from the counts.
+
+    Three index probes; without them, a month judged before its middle would be
+    read from its rows, up to a million tickets for the whole country.
+    """
+    period, as_of = judgement.period, judgement.as_of
+    dated_after = " OR ".join(
+        f"EXISTS (SELECT 1 FROM tickets WHERE {also}{time} > :as_of AND {time} <= :end)"
+        for time, also in DATED
+    )
+    quiet = judgement.provisional and not store.scalar(
+        f"SELECT {dated_after}", {"as_of": stamp(as_of), "end": stamp(period.end)}
+    )
+    return Window(judgement, settings, branch, quiet_after=quiet)
 
 
 def _counted(totals: dict[str, list[int]]) -> dict[str, list[int]]:
@@ -190,18 +231,16 @@ def _facts_and_rows(
     owner, _derived, _counts, fact_in = fact
     totals: dict[str, list[int]] = {}
     if w.whole:
-        _add(
-            totals,
-            store.query(
-                f"""
-                SELECT f.person, {", ".join(f"f.{c}" for c in columns)}
-                FROM ticket_month_facts f {w.narrowing("f.person", role)}
-                WHERE f.side = '{SIDE[role]}'
-                  AND f.month >= :whole_first AND f.month <= :whole_last
-                """,
-                w.params,
-            ),
-        )
+        counts = ", ".join(f"f.{c}" for c in columns)
+        months = f"f.side = '{SIDE[role]}' AND f.month IN ({w.whole_months})"
+        if w.branch is None:
+            sql = f"SELECT f.person, {counts} FROM ticket_month_facts f WHERE {months}"
+        else:  # its people first (CROSS JOIN keeps the order), each one's months by key
+            sql = (
+                f"SELECT f.person, {counts} FROM staff s CROSS JOIN ticket_month_facts f"
+                f" ON f.person = s.code WHERE s.role = '{role}' AND s.branch = :branch AND {months}"
+            )
+        _add(totals, store.query(sql, w.params))
         whole = fact_in.replace(":lo", ":whole_start").replace(":hi", ":whole_end")
         index = CANCEL_SEEN_INDEX[fact_in]
         _add(
@@ -237,9 +276,10 @@ def _grouped_sql(fact: tuple[str, str, str, str], source: str, where: str) -> st
     owner, derived, counts, _fact_in = fact
     if not derived:
         return f"SELECT {owner}, {counts} FROM {source} WHERE {where} GROUP BY 1"
-    return (
+    return (  # LIMIT -1 (no limit) keeps SQLite from flattening the subquery into one
+        # that works the derived columns out again for each count that reads them
         f"SELECT person, {counts} FROM (SELECT {owner} AS person{derived}"
-        f" FROM {source} WHERE {where}) GROUP BY 1"
+        f" FROM {source} WHERE {where} LIMIT -1) GROUP BY 1"
     )
 
 
@@ -348,15 +388,19 @@ def workload_months(
     whole_day = end.time() == time(23, 59, 59)  # the window holds all of its last day
     cut = end.date() + timedelta(days=1) if whole_day else end.date()  # first day not whole
     join = w.narrowing("{col}", role)
+    # For every branch, the role's people: the summaries are keyed by person, so each
+    # person's months and days are found by key instead of scanning everyone's year.
+    whose = "" if w.branch else f" AND {{col}} IN (SELECT code FROM staff WHERE role = '{role}')"
     rows = store.query(
         f"""
         WITH counted(staff, month, workload, active_days) AS (
             SELECT m.staff, m.month, m.workload, m.active_days
             FROM rep_month_workload m {join.format(col="m.staff")}
-            WHERE m.month >= :since_month AND m.month < :cut_month
+            WHERE m.month >= :since_month AND m.month < :cut_month{whose.format(col="m.staff")}
             UNION ALL  -- days at work by the attendance record, no action: 0 a day, not no data
             SELECT att.staff, att.month, 0, 0 FROM attendance att {join.format(col="att.staff")}
-            WHERE att.month >= :since_month AND att.month < :cut_month AND NOT EXISTS (
+            WHERE att.month >= :since_month AND att.month < :cut_month
+              {whose.format(col="att.staff")} AND NOT EXISTS (
                 SELECT 1 FROM rep_month_workload m
                 WHERE m.staff = att.staff AND m.month = att.month
             )
@@ -364,6 +408,7 @@ def workload_months(
             SELECT staff, :cut_month, sum(actions), count(*) FROM (
                 SELECT d.staff, d.actions FROM staff_day_actions d {join.format(col="d.staff")}
                 WHERE d.day >= :cut_first AND d.day >= :since_day AND d.day < :cut_day
+                  {whose.format(col="d.staff")}
                 UNION ALL
                 SELECT a.staff, count(*) FROM actions a {join.format(col="a.staff")}
                 WHERE a.at >= :cut_start AND a.at >= :since AND a.at <= :end
@@ -632,7 +677,7 @@ def pool_figures(
     with store.read():
         for (open_days, day_basis), codes in by_plan.items():
             one = codes[0] if len(codes) == 1 else branch
-            w = Window(judgement, {"open_days": open_days, "day_basis": day_basis}, one)
+            w = window(store, judgement, {"open_days": open_days, "day_basis": day_basis}, one)
             people = ranked_people(store, one, role, judgement)
             kpis = {k.key: k for code in codes for k in schemes[code].kpis_of(role)}
             wanted = {"saturation", "workload"} & {k.measure for k in kpis.values()}
@@ -645,10 +690,11 @@ def pool_figures(
                     months[month.staff].append(month)
             counts = kpi_counts(store, w, role, kpis.values(), months)
             events = adjustment_counts(store, w, role)
+            counted = set(codes)  # a set: the whole country's people and months look up 200
             for code in codes:
                 result[code] = PoolFigures(code, role, judgement, people=[], workload_history=[])
             for person in people:
-                if person.branch not in result or person.branch not in codes:
+                if person.branch not in counted:
                     continue
                 result[person.branch].people.append(
                     PersonFigures(
@@ -662,6 +708,6 @@ def pool_figures(
                     )
                 )
             for staff_branch, month in history:
-                if staff_branch in result and staff_branch in codes:
+                if staff_branch in counted:
                     result[staff_branch].workload_history.append(month)
     return result

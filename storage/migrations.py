@@ -1136,3 +1136,23 @@ def m014_phone_tail(db: Database) -> None:
         "CREATE INDEX tickets_branch_phone_tail "
         f"ON tickets(branch, substr(phone, -{PHONE_TAIL_DIGITS}));",
     )
+
+
+@migration
+def m015_no_person_status_indexes(db: Database) -> None:
+    """m001's (engineer, status) and (rep, status) indexes dropped: nothing needs them.
+
+    Every query that used them (a person's open tickets, counted or listed; the
+    test suite's every statement was checked with EXPLAIN QUERY PLAN) reads the
+    same rows from m002's partial open-ticket indexes (engineer or rep,
+    updated_at, id WHERE open), in under a millisecond on a million tickets
+    (bench/README.md). Each cost about 0.8 s per million tickets to build on
+    import and a few µs a row to keep up.
+    """
+    _script(
+        db,
+        """
+        DROP INDEX IF EXISTS tickets_engineer;
+        DROP INDEX IF EXISTS tickets_rep;
+        """,
+    )

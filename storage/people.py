@@ -11,7 +11,7 @@ from fieldkpi.figures import Person, TicketCounts
 from fieldkpi.period import Period, judge
 from fieldkpi.scheme import Scheme, default_scheme
 from storage.db import Store
-from storage.measures import Window, person_from_row, timeliness_counts
+from storage.measures import person_from_row, timeliness_counts, window
 from storage.migrations import OPEN_TICKET
 
 _PERSON_COLUMNS = "code, name, branch, role, hired_on, left_on"
@@ -81,8 +81,8 @@ def dispatch_candidates(
             (actor.branch,),
         )
     }
-    window = Window(judge(Period.of(now.date()), now), scheme.settings, actor.branch)
-    counts = timeliness_counts(store, window, "engineer")
+    judged = window(store, judge(Period.of(now.date()), now), scheme.settings, actor.branch)
+    counts = timeliness_counts(store, judged, "engineer")
     loads = []
     for person in engineers:
         mine = counts.get(person.code, TicketCounts())

@@ -115,17 +115,19 @@ def scheme_loader(
     """``scheme_for(branch)``: the branch's preset, then its files; each read once.
 
     ``files(branch)`` are the config folder's scheme files of the branch. A
-    broken file raises :class:`SchemeError` naming it.
+    broken file raises :class:`SchemeError` naming it. Branches with the same
+    preset and files share one scheme: the whole country is ranked with a
+    handful of schemes, not one built for each of its 200 branches.
     """
-    cache: dict[tuple[str, str], Scheme] = {}
+    cache: dict[tuple[str, tuple[Path, ...]], Scheme] = {}
 
     def scheme_for(branch: str) -> Scheme:
         # The preset is asked for each time (one indexed row): a lead may switch it while
         # others are signed in, and their screens should follow.
-        preset = branch_preset(store, branch)
-        if (branch, preset) not in cache:
-            cache[branch, preset] = load_scheme(*files(branch), explicit, preset=preset)
-        return cache[branch, preset]
+        key = (branch_preset(store, branch), tuple(files(branch)))
+        if key not in cache:
+            cache[key] = load_scheme(*key[1], explicit, preset=key[0])
+        return cache[key]
 
     return scheme_for
 

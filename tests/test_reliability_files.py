@@ -89,9 +89,10 @@ def test_a_damaged_database_gets_one_line_and_exit_1_from_every_command(damaged,
         f"fieldkpi: {damaged}: the database is damaged (database disk image is malformed);"
         " run `fieldkpi check` and restore the latest backup"
     )
-    # Cut short by --as-of, the month is counted from the tickets themselves (a month judged
-    # whole reads only the small month counts of m008, which the damage here does not reach).
-    cut_short = ("--as-of", "2026-10-31 12:00:00")
+    # Judged on its first day, before the completions of the 2nd, the month is counted from
+    # the tickets themselves (a month judged whole, or one with nothing dated after as-of,
+    # reads only the small month counts of m010, which the damage here does not reach).
+    cut_short = ("--as-of", "2026-10-01 12:00:00")
     with untouched(damaged):
         assert run(capsys, "rank", "--db", str(damaged), "--month", "2026-10", *cut_short) == (
             1,

@@ -19,7 +19,7 @@ from fieldkpi.period import Judgement, Period
 from fieldkpi.scheme import default_scheme
 from storage.db import open_store
 from storage.importer import ImportRejected, import_tables
-from storage.measures import Window, pool_figures, workload_months
+from storage.measures import Window, pool_figures, window, workload_months
 from storage.migrations import MONTH_FACT_COLUMNS, known_versions
 from storage.rankings import compute_rankings
 from storage.tickets import (
@@ -377,14 +377,21 @@ def test_ticket_counts_follow_imports_and_every_ticket_step(store, worked):
 
 
 @pytest.mark.parametrize(
-    "as_of",
-    # the month whole; its counts less what lies after 10-20; its first days from the rows
-    ["2026-10-31 23:59:59", "2026-10-20 09:30:00", "2026-10-13 09:30:00"],
+    ("as_of", "read"),
+    [
+        ("2026-10-31 23:59:59", (["2026-10"], 0)),  # the month whole
+        ("2026-10-20 09:30:00", (["2026-10"], 1)),  # its counts less what lies after 10-20
+        ("2026-10-13 09:30:00", ([], 1)),  # its first days from the rows
+        # nothing of October is dated after 10-25 (as while it runs): its counts alone
+        ("2026-10-25 12:00:00", (["2026-10"], 0)),
+    ],
 )
 def test_a_month_ranks_the_same_from_the_counts_and_from_the_tickets(
-    store, worked, monkeypatch, as_of
+    store, worked, monkeypatch, as_of, read
 ):
     judgement = Judgement(OCTOBER, datetime.fromisoformat(as_of))
+    counted = window(store, judgement, SETTINGS)
+    assert ([str(m) for m in counted.whole], len(counted.ranges)) == read
     scheme = default_scheme()
     schemes = {"GZ": scheme, "SZ": scheme}
     for role in ("rep", "engineer"):
