@@ -26,7 +26,9 @@ from textual.widgets import Input, Label, TabbedContent, TabPane
 from fieldkpi.i18n import _
 from fieldkpi.period import Period
 from screens import actions
+from screens.branch_picker import BranchPicker
 from screens.labels import N_
+from screens.messages import DataChanged
 from screens.text_input import TextInput
 
 HINT = N_("[ ] earlier / later · g month")
@@ -199,6 +201,19 @@ class MonthScreen(actions.ScopedKeys, Screen):
 
     def action_refresh(self) -> None:
         self.reload()
+
+    @on(DataChanged)
+    def _someone_saved(self) -> None:
+        """Someone saved: the period shown is read again (the figures may have moved)."""
+        self.reload()
+
+    @on(BranchPicker.Chosen)
+    def _branch_chosen(self, message: BranchPicker.Chosen) -> None:
+        """Another branch: nothing of the one before stays on screen while it loads."""
+        self.branch = message.branch
+        self.clear()
+        self.reload()
+        self.rest_focus()
 
     def action_next_tab(self) -> None:
         next_tab(self.query_one(TabbedContent))

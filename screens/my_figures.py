@@ -34,7 +34,7 @@ from screens.charts import bucket_label
 from screens.drilldown import LATE_DATA, callbacks_view, timeliness_view
 from screens.footer import KeyFooter
 from screens.loading import reader
-from screens.messages import DataChanged, Loaded, LoadFailed
+from screens.messages import Loaded, LoadFailed
 from screens.months import MonthScreen
 from screens.numbers import DASH, moment, points, signed, yuan
 from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus
@@ -217,10 +217,6 @@ class MyFiguresScreen(OpensTickets, MonthScreen):
         for pane in self.query(FactsPane):
             await pane.show([])
         self.notify(message.message, severity="error")
-
-    @on(DataChanged)
-    def _someone_saved(self) -> None:
-        self.reload()
 
     def rest_widget(self) -> Widget:
         tabs = self.query_one(TabbedContent)

@@ -47,7 +47,7 @@ from screens.branch_picker import BranchPicker
 from screens.drilldown import DrilldownScreen
 from screens.footer import KeyFooter
 from screens.loading import reader
-from screens.messages import DataChanged, Loaded, LoadFailed, TrendLoaded
+from screens.messages import Loaded, LoadFailed, TrendLoaded
 from screens.months import MonthScreen
 from screens.numbers import points, shown, yuan
 from screens.rank_forms import CloseMonthForm, ExportForm, ReopenMonthForm
@@ -341,17 +341,6 @@ class RankingsScreen(MonthScreen):
         message.stop()
         self._show_banner(message.message, "-changed")
         self.notify(message.message, severity="error")
-
-    @on(BranchPicker.Chosen)
-    def _branch_chosen(self, message: BranchPicker.Chosen) -> None:
-        self.branch = message.branch
-        self.clear()
-        self.reload()
-        self.rest_focus()
-
-    @on(DataChanged)
-    def _someone_saved(self) -> None:
-        self.reload()
 
     @on(TabbedContent.TabActivated)
     def _tab_shown(self) -> None:

@@ -187,17 +187,6 @@ class ScoresScreen(MonthScreen):
         self.query_one("#scores-banner", Static).update(plain(message.message))
         self.notify(message.message, severity="error")
 
-    @on(BranchPicker.Chosen)
-    def _branch_chosen(self, message: BranchPicker.Chosen) -> None:
-        self.branch = message.branch
-        self.clear()
-        self.reload()
-        self.rest_focus()
-
-    @on(DataChanged)
-    def _someone_saved(self) -> None:
-        self.reload()
-
     # --- actions ------------------------------------------------------------------------
 
     @property

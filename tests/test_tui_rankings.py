@@ -15,6 +15,7 @@ import csv
 import io
 import re
 import tomllib
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -37,11 +38,15 @@ from tui_helpers import (
 
 from fieldkpi import export
 from fieldkpi.period import judge
+from fieldkpi.scheme import default_scheme
 from screens.drilldown import DrilldownScreen
 from screens.rank_forms import CloseMonthForm, ExportForm, ReopenMonthForm
 from screens.rankings import RankingsScreen, RankTable, rank_change
 from screens.ticket_detail import TicketDetailScreen
+from storage.appraisal import record_deduction
 from storage.closing import month_log, month_state, rankings_for
+from storage.db import open_store
+from storage.people import staff_by_login
 
 
 @pytest.fixture
@@ -433,6 +438,38 @@ async def test_close_keeps_the_frozen_figures_after_a_late_import_until_an_admin
 
 
 @async_test
+async def test_a_save_in_another_session_moves_the_figures_on_screen(month):
+    # A second session (another lead's SSH login, its own connection) records a fixed
+    # 2-point branch-rule deduction against 王芳 in October: it stands at once (a lead's).
+    lead = app_at(month, "zhoujl")
+    async with lead.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await october(pilot)
+        before = {r[1]: Decimal(r[2]) for r in table_rows(lead, "#rep-table")}
+        other = open_store(month.path)
+        try:
+            record_deduction(
+                other,
+                staff_by_login(other, "zhoujl"),
+                "R2",
+                "branch_rule",
+                "2",
+                "例会缺席",
+                default_scheme(),
+                now=datetime(2026, 10, 25, 10, 0),
+            )
+        finally:
+            other.close()
+        lead.check_for_changes()  # what the app's timer does every few seconds
+        await settle(pilot)
+        after = {r[1]: Decimal(r[2]) for r in table_rows(lead, "#rep-table")}
+        assert month_shown(lead) == "2026-10"
+        assert after["王芳"] == before["王芳"] - 2
+        assert {k: v for k, v in after.items() if k != "王芳"} == {
+            k: v for k, v in before.items() if k != "王芳"
+        }
+
+
 async def test_a_lead_sees_only_their_branch_and_an_admin_chooses(month):
     lead = app_at(month, "zhengjl")  # SZ's lead
     async with lead.run_test(size=SIZE) as pilot:
