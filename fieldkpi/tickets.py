@@ -96,17 +96,26 @@ def field_label(field: str) -> str:
     return labels.get(field, field)
 
 
-def next_status(status: str, step: str, *, has_engineer: bool = True) -> str:
+def next_status(
+    status: str, step: str, *, has_engineer: bool = True, called_back: bool = False
+) -> str:
     """The status after ``step``; raises :class:`StepRefused` when it is not allowed.
 
-    ``has_engineer`` matters for reopening only: a reopened ticket goes back to
-    its engineer (dispatched) if it has one, else to the queue (received).
+    ``has_engineer`` and ``called_back`` matter for reopening only: a reopened
+    ticket goes back to its engineer (dispatched) if it has one, else to the
+    queue (received). A ticket whose customer was called back is finished, as
+    a ``called_back`` one is (an imported ticket can be cancelled and called
+    back): its callback stays with the engineer who served the customer.
     """
     if step not in _TRANSITIONS:
         raise ValueError(f"unknown step {step!r}")
     after = _TRANSITIONS[step].get(status)
     if after is None:
         raise StepRefused(_refusal(status, step))
+    if step == "reopen" and called_back:
+        raise StepRefused(
+            _("The customer was called back on this ticket: open a new ticket for a new visit.")
+        )
     if step == "complete" and not has_engineer:
         raise StepRefused(_("A ticket needs an engineer before it can be completed."))
     if step == "reopen" and not has_engineer:

@@ -89,7 +89,10 @@ class TicketSteps:
                 access.check_may_record_deductions(user)
                 return None
             if action == "step":
-                next_status(chosen.status, step, has_engineer=chosen.has_engineer)
+                called_back = chosen.ticket is not None and chosen.ticket.callback_at is not None
+                next_status(
+                    chosen.status, step, has_engineer=chosen.has_engineer, called_back=called_back
+                )
             access.check_step(user, step or action, chosen)
         except (StepRefused, AccessDenied) as exc:
             return str(exc)

@@ -37,7 +37,8 @@ from storage.db import Store
 from storage.timeline import cancelled_at, engineer_at
 
 # The ticket column of the person a ticket's facts count for, by role and fact (kpi-rules
-# §1, §2, §4): a completion for its holder then, a callback and a visit for the ticket's own.
+# §1, §2, §4): a completion for its holder then, a callback and a visit for the ticket's own
+# (a ticket called back is never reopened, so its engineer is the one who held it then).
 COMPLETED_BY = {"engineer": "t.completed_engineer", "rep": "t.rep"}
 SERVED_BY = {"engineer": "t.engineer", "rep": "t.rep"}
 SIDE = {"engineer": "engineer", "rep": "rep"}

@@ -630,7 +630,12 @@ def reopen(
     """Back to its engineer (or to the queue if it has none); completion and cancellation undone."""
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
-        status = next_status(ticket.status, "reopen", has_engineer=bool(ticket.engineer))
+        status = next_status(
+            ticket.status,
+            "reopen",
+            has_engineer=bool(ticket.engineer),
+            called_back=ticket.callback_at is not None,
+        )
         _required(reason, "note", _("Say why the ticket is reopened."))
         return {
             "status": status,

@@ -71,6 +71,13 @@ def test_reopen_goes_back_to_the_engineer_or_to_the_queue():
     assert next_status("cancelled", "reopen", has_engineer=False) == "received"
 
 
+def test_a_ticket_called_back_is_finished_even_if_cancelled_since():
+    # Imported as called back, then cancelled: reopening would move its callback to the
+    # engineer it is dispatched to next; a new visit is a new ticket.
+    with pytest.raises(StepRefused, match="called back on this ticket"):
+        next_status("cancelled", "reopen", called_back=True)
+
+
 def test_allowed_steps_are_what_the_footer_offers():
     assert allowed_steps("received") == ("dispatch", "cancel")
     assert allowed_steps("visited") == ("dispatch", "await_parts", "complete", "cancel")

@@ -13,6 +13,7 @@ import pytest
 from month_helpers import DEFAULT, OCTOBER, STAFF, load, person
 
 from fieldkpi.period import Judgement, Period
+from fieldkpi.tickets import StepRefused
 from storage import tickets
 from storage.closing import close_month, frozen_rankings
 from storage.drilldown import timeliness_facts
@@ -151,28 +152,23 @@ T1,GZ,onsite_repair,2026-10-01 10:00,2026-10-02 10:00,2026-10-03 10:00,5,1,2026-
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="storage.measures gives a callback to the ticket's engineer now (SERVED_BY, and"
-    " ticket_month_facts by current engineer), not to who held it when called back; only a"
-    " ticket reopened after a callback it was imported with can move (tests/kpi_oracle.py)",
-)
-def test_a_callback_stays_with_the_engineer_who_served_it_after_a_later_redispatch(store):
+def test_a_called_back_ticket_is_not_reopened_so_its_callback_stays_with_who_served_it(store):
     # An older system's export: T1 completed by E1 on 10-02, called back on 10-03 (rated 5),
-    # cancelled on 11-01. In the TUI it is reopened on 11-02 and dispatched to E2.
+    # cancelled on 11-01. Reopening it (to dispatch it to E2) would hand E2 the callback of a
+    # service E1 gave; like a called-back ticket, it is finished: a new visit is a new ticket.
     load(store, staff=STAFF, tickets=CALLED_BACK_THEN_CANCELLED)
-    step(store, "reopen", "T1", "客户又来电", at=datetime(2026, 11, 2, 9, 0))
-    step(store, "dispatch", "T1", "E2", at=datetime(2026, 11, 2, 10, 0))
+    with pytest.raises(StepRefused, match="called back on this ticket"):
+        step(store, "reopen", "T1", "客户又来电", at=datetime(2026, 11, 2, 9, 0))
+    assert (ticket(store, "T1").status, ticket(store, "T1").engineer) == ("cancelled", "E1")
     rows = compute_rankings(
         store, Judgement(OCTOBER, OCTOBER.end), lambda _b: DEFAULT, branch="GZ", roles=["engineer"]
     )
     satisfaction = {r.staff_code: r.kpi("satisfaction") for r in rows}
-    # October's end: T1 was not cancelled yet; its callback (5 → satisfied) is E1's, who
-    # held it all October: 1/1, alone in the pool → 50. E2 had no callback in October.
+    # October's end: T1 was not cancelled yet; its callback (5 → satisfied) is E1's: 1/1,
+    # alone in the pool → 50. E2 had no callback in October.
     assert (satisfaction["E1"].value, satisfaction["E1"].points) == (1, 50)
     assert satisfaction["E2"].value is None
     # E1: 50 + day 2 (17) × 2.5 = 92.50, first of two → +200; E2: 0.00, last → −100.
-    # (Given to E2, the callback would rank E2 first on 50.00 and E1 last on 42.50.)
     assert {r.staff_code: (str(r.total), r.reward) for r in rows} == {
         "E1": ("92.50", 200),
         "E2": ("0.00", -100),
