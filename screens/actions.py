@@ -331,9 +331,17 @@ ACTIONS: tuple[UiAction, ...] = (
         "events.reject",
         "r",
         N_("Reject"),
-        N_("Reject the event (or withdraw a contested one), with the reason: it never counts"),
+        N_("Reject the event (or withdraw a contested or standing one), with the reason"),
         frozenset({EVENTS}),
         action="reject",
+    ),
+    UiAction(
+        "events.all",
+        "v",
+        N_("Waiting / all"),
+        N_("Show every event of the branch these three months, or only what waits for you"),
+        frozenset({EVENTS}),
+        action="show_all",
     ),
     UiAction(
         "events.contest",

@@ -3,10 +3,11 @@
 A lead (or an admin) sees what waits for them in the branch: problem reports
 and adjustments a rep recorded, and events someone contested. ``a`` approves
 (or upholds a contested one), ``r`` rejects (or withdraws it), each decision
-with its reason kept. Anyone ranked sees the events recorded against them
-these three months, in whatever state, and contests one with ``c`` while its
-month is open. Storage decides who may do what (:mod:`storage.appraisal`);
-the keys only follow it.
+with its reason kept; ``v`` shows every event of the branch these three
+months, where ``r`` withdraws one that stands but was recorded by mistake.
+Anyone ranked sees the events recorded against them these three months, in
+whatever state, and contests one with ``c`` while its month is open. Storage
+decides who may do what (:mod:`storage.appraisal`); the keys only follow it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ STATES = {
     "contested": N_("contested"),
     "withdrawn": N_("withdrawn"),
 }
+# The lead's decision behind a key, by the state of the selected event.
+APPROVING = {"pending": "approve", "contested": "uphold"}
+REJECTING = {"pending": "reject", "contested": "withdraw", "standing": "withdraw"}
 DECISIONS = {
     "approve": N_("approved"),
     "reject": N_("rejected"),
@@ -48,7 +52,9 @@ DECISIONS = {
 def kind_label(event: AppraisalEvent, scheme) -> str:
     """The event's kind as the branch's scheme names it (a problem report by its level)."""
     if event.subject == "problem":
-        level = scheme.problem_level(event.kind)
+        level = scheme.problem_level(event.kind or None)  # none named: the table's first
+        if level is not None and len(scheme.problems) == 1:
+            return _("engineer problem")  # a table of one level has nothing to tell apart
         name = str(level.label) if level else event.kind
         return _("engineer problem: {level}").format(level=name)
     adjustment = scheme.adjustments.get(event.kind)
@@ -103,6 +109,7 @@ class EventsScreen(actions.ScopedKeys, Screen):
         super().__init__()
         self.events: list[AppraisalEvent] = []
         self.request = 0
+        self.showing_all = False  # a lead: every event of the branch, not only what waits
 
     @property
     def reviewing(self) -> bool:
@@ -121,19 +128,26 @@ class EventsScreen(actions.ScopedKeys, Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.title = _("Waiting for review") if self.reviewing else _("Recorded about me")
         self.query_one("#events", DataTable).focus()
         self.reload()
 
+    def _title(self) -> str:
+        if not self.reviewing:
+            return _("Recorded about me")
+        return _("Events of the branch") if self.showing_all else _("Waiting for review")
+
     def reload(self) -> None:
+        self.title = self._title()
         self.request += 1
-        self._load(self.request)
+        self._load(self.request, self.showing_all)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="events")
-    def _load(self, request: int) -> None:
+    def _load(self, request: int, showing_all: bool) -> None:
         app = self.app
         try:
-            if self.reviewing:
+            if self.reviewing and showing_all:
+                events = appraisal.branch_events(app.store, app.user, app.user.branch, app.now())
+            elif self.reviewing:
                 events = appraisal.awaiting_review(app.store, app.user, app.user.branch)
             else:
                 events = appraisal.recent_events_about(
@@ -160,11 +174,10 @@ class EventsScreen(actions.ScopedKeys, Screen):
         ]
         table = self.query_one("#events", DataTable)
         tables.fill(table, headings, [event_cells(e, self.scheme) for e in self.events])
-        status = (
-            _("{n} waiting for your decision").format(n=len(self.events))
-            if self.reviewing
-            else _("{n} events these three months").format(n=len(self.events))
-        )
+        if self.reviewing and not self.showing_all:
+            status = _("{n} waiting for your decision").format(n=len(self.events))
+        else:
+            status = _("{n} events these three months").format(n=len(self.events))
         self.query_one("#events-status", Static).update(Text(status))
         self._show_story()
         self.refresh_bindings()
@@ -190,8 +203,16 @@ class EventsScreen(actions.ScopedKeys, Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         event = self.selected
+        if action == "show_all":
+            return self.reviewing
         if action in ("approve", "reject"):
-            return self.reviewing and event is not None
+            offered = APPROVING if action == "approve" else REJECTING
+            return (
+                self.reviewing
+                and event is not None
+                and event.state in offered
+                and event.concerns != self.app.user.code
+            )
         if action == "contest":
             return (
                 not self.reviewing
@@ -208,13 +229,18 @@ class EventsScreen(actions.ScopedKeys, Screen):
 
     def action_approve(self) -> None:
         event = self.selected
-        if event is not None:
-            self._decide("uphold" if event.state == "contested" else "approve")
+        if event is not None and event.state in APPROVING:
+            self._decide(APPROVING[event.state])
 
     def action_reject(self) -> None:
         event = self.selected
-        if event is not None:
-            self._decide("withdraw" if event.state == "contested" else "reject")
+        if event is not None and event.state in REJECTING:
+            self._decide(REJECTING[event.state])
+
+    def action_show_all(self) -> None:
+        """Between what waits for the lead and every event of the branch these three months."""
+        self.showing_all = not self.showing_all
+        self.reload()
 
     def action_contest(self) -> None:
         self._decide("contest")

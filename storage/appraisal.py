@@ -428,6 +428,23 @@ def awaiting_review(store: Store, actor: Person, branch: str) -> list[AppraisalE
     )
 
 
+def branch_events(store: Store, actor: Person, branch: str, now: datetime) -> list[AppraisalEvent]:
+    """Every event of a branch this month and the two before, in any state, newest first.
+
+    What the lead looks through to withdraw a standing event recorded by
+    mistake (their own included), with its reporter.
+    """
+    access.check_review(actor, branch)
+    this = Period.of(now.date())
+    events = _events(
+        store,
+        "e.branch = :branch AND e.at >= :start AND e.at <= :end",
+        {"branch": branch, "start": stamp(this.shift(-2).start), "end": stamp(this.end)},
+        True,
+    )
+    return sorted(events, key=lambda e: (e.at, e.id), reverse=True)
+
+
 # ---------------------------------------------------------------- deciding
 
 # What each decision needs the event to be now, and who takes it.
@@ -435,7 +452,7 @@ _FROM = {
     "approve": ("pending",),
     "reject": ("pending",),
     "uphold": ("contested",),
-    "withdraw": ("contested",),
+    "withdraw": ("contested", "standing"),  # a standing one: recorded by mistake
     "contest": ("pending", "standing"),
 }
 
@@ -520,7 +537,11 @@ def review(
 ) -> None:
     """The lead's decision: approve or reject a pending event, uphold or withdraw a contested one.
 
-    A lead does not decide on an event they recorded or that is about them.
+    Withdrawing a standing event voids it (recorded by mistake, the lead's own
+    included): it stops counting in the live figures; a closed period keeps
+    its frozen ones.
+
+    A lead does not decide on an event about themselves.
     """
     if action not in ("approve", "reject", "uphold", "withdraw"):
         raise ValueError(f"unknown decision {action!r}")

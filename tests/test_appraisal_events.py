@@ -249,6 +249,46 @@ def test_a_withdrawn_event_counts_for_nothing(store, crew):
     assert states(store) == {("deduction", event): "withdrawn"}
 
 
+def test_the_lead_withdraws_a_standing_event_recorded_by_mistake(store, crew):
+    # The lead's own complaint against E1 (5 points) stands at once; typed against the wrong
+    # engineer, the lead withdraws it with the reason: E1's 5 points go, and it stays on record.
+    event = appraisal.record_deduction(
+        store, crew.lead, "E1", "complaint_general", None, "", SCHEME, now=NOW
+    )
+    assert ranked(store, "engineer", "E1").deductions == 5
+    with pytest.raises(FieldErrors, match="Give the reason"):
+        appraisal.review(store, crew.lead, "deduction", event, "withdraw", "", now=LATER)
+    appraisal.review(store, crew.lead, "deduction", event, "withdraw", "记错了人", now=LATER)
+    assert ranked(store, "engineer", "E1").deductions == 0
+    assert states(store) == {("deduction", event): "withdrawn"}
+    assert store.scalar("SELECT count(*) FROM deductions") == 1
+    # withdrawn is final: it is not withdrawn twice nor approved back
+    with pytest.raises(ReviewRefused, match="was withdrawn: it cannot be withdrawn now"):
+        appraisal.review(store, crew.lead, "deduction", event, "withdraw", "再撤", now=LATER)
+
+
+def test_the_lead_lists_every_event_of_the_branch_these_three_months(store, crew):
+    old = appraisal.record_deduction(  # July: before the three months of an October clock
+        store, crew.lead, "E1", "violation", None, "", SCHEME, now=NOW - timedelta(days=90)
+    )
+    standing = appraisal.record_deduction(
+        store, crew.lead, "E1", "violation", None, "", SCHEME, now=NOW
+    )
+    pending = appraisal.record_deduction(
+        store, crew.rep, "R2", "violation", None, "", SCHEME, now=LATER
+    )
+    events = appraisal.branch_events(store, crew.lead, "GZ", LATER)
+    # newest first, every state, who recorded each
+    assert [(e.id, e.state, e.recorded_by) for e in events] == [
+        (pending, "pending", "R1"),
+        (standing, "standing", "L1"),
+    ]
+    assert old not in [e.id for e in events]
+    for outsider in (crew.rep, crew.eng):
+        with pytest.raises(AccessDenied):
+            appraisal.branch_events(store, outsider, "GZ", LATER)
+
+
 def test_a_problem_report_counts_for_the_rep_once_approved(store, crew):
     ticket = dispatched(store, crew)
     with store.write() as db:  # an on-site visit for R1, so the feedback rate has data
