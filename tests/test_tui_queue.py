@@ -25,13 +25,15 @@ from tui_helpers import (
     wait_until,
 )
 
+from fieldkpi.scheme import default_scheme
 from screens.dispatch import DispatchScreen
 from screens.help import HelpScreen
 from screens.my_figures import MyFiguresScreen
 from screens.queue import BUCKET_STYLES, QueueScreen, QueueTable
 from screens.rankings import RankingsScreen
 from screens.ticket_detail import TicketDetailScreen
-from storage import tickets
+from storage import appraisal, tickets
+from storage.db import open_store
 
 
 @pytest.fixture
@@ -279,3 +281,34 @@ async def test_a_new_callers_typed_name_is_kept(store, desk):
         await press(pilot, "shift+tab")  # back into the phone, and out again
         await press(pilot, "tab")
         assert text_of(app, "#caller") == ""  # nobody known by this phone
+
+
+@async_test
+async def test_a_save_elsewhere_redraws_the_queue_only_when_its_rows_changed(store, desk):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(QueueTable)
+        await press(pilot, "down", "down")
+        redrawn = []
+        clear = table.clear
+        table.clear = lambda *a, **k: redrawn.append(1) or clear(*a, **k)
+        crew = desk.crew
+        other = open_store(store.path)  # another person's session: its own connection
+        try:
+            # The lead records a deduction: the database changed, no row of the queue did.
+            appraisal.record_deduction(
+                other, crew.lead, "E1", "violation", None, "", default_scheme(), now=NOW
+            )
+            app.check_for_changes()
+            await settle(pilot)
+            assert redrawn == [] and table.cursor_row == 2
+            # Another rep dispatches the received ticket: its row is drawn anew.
+            ticket = tickets.get_ticket(other, crew.rep2, desk.received)
+            tickets.dispatch(other, crew.rep2, desk.received, ticket.version, "E1", now=NOW)
+        finally:
+            other.close()
+        app.check_for_changes()
+        await settle(pilot)
+        assert redrawn and table_rows(app, "#queue")[0][1] == "dispatched"
+        assert queue_codes(app)[table.cursor_row] == desk.visited

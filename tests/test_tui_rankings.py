@@ -470,6 +470,7 @@ async def test_a_save_in_another_session_moves_the_figures_on_screen(month):
         }
 
 
+@async_test
 async def test_a_lead_sees_only_their_branch_and_an_admin_chooses(month):
     lead = app_at(month, "zhengjl")  # SZ's lead
     async with lead.run_test(size=SIZE) as pilot:
