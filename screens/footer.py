@@ -35,8 +35,35 @@ class KeyFooter(Footer):
 
     def __init__(self) -> None:
         super().__init__(compact=True)
+        self._composed_for: tuple | None = None  # the keys the footer was last composed with
+
+    @staticmethod
+    def keys_shown(screen) -> tuple:
+        """What the footer draws of a screen's bindings: each key, its label, and whether on."""
+        return tuple(
+            (binding.key, binding.action, binding.description, enabled, tooltip)
+            for _node, binding, enabled, tooltip in screen.active_bindings.values()
+            if binding.show
+        )
+
+    def bindings_changed(self, screen) -> None:
+        """Compose again only when the keys shown changed.
+
+        Textual tells the footer each time a screen's bindings are looked at
+        again (a focus moved, a list loaded, a key pressed): a dozen times on
+        opening a ticket, each composing the footer anew for about 5 ms.
+        """
+        if (
+            self._bindings_ready
+            and screen is self.screen
+            and self.keys_shown(screen) == self._composed_for
+        ):
+            return
+        super().bindings_changed(screen)
 
     def compose(self) -> ComposeResult:
+        if self._bindings_ready:
+            self._composed_for = self.keys_shown(self.screen)
         widgets = list(super().compose())
         palette = [w for w in widgets if w.has_class("-command-palette")]
         keys = [w for w in widgets if w not in palette]

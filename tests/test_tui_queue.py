@@ -312,3 +312,21 @@ async def test_a_save_elsewhere_redraws_the_queue_only_when_its_rows_changed(sto
         await settle(pilot)
         assert redrawn and table_rows(app, "#queue")[0][1] == "dispatched"
         assert queue_codes(app)[table.cursor_row] == desk.visited
+
+
+@async_test
+async def test_the_footer_follows_the_steps_of_the_selected_ticket(store, desk):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+
+        def footer() -> str:
+            return screen_text(app).splitlines()[-1]
+
+        assert queue_codes(app)[0] == desk.received
+        assert "Dispatch" in footer() and "Complete" not in footer()
+        await press(pilot, "down", "down")  # the visited ticket: it can be completed
+        assert queue_codes(app)[2] == desk.visited
+        assert "Complete" in footer()
+        await press(pilot, "up", "up")
+        assert "Complete" not in footer()
