@@ -38,6 +38,7 @@ from pathlib import Path
 
 from textual import events
 
+from fieldkpi.cli import scheme_loader
 from screens.app import FieldKpiApp
 from screens.queue import QueueScreen, QueueTable
 from storage.db import open_store
@@ -176,7 +177,7 @@ async def key_latencies(db: str, login: str) -> dict[str, list[float]]:
         [user.branch],
     )
     times: dict[str, list[float]] = {}
-    app = FieldKpiApp(store, user)
+    app = FieldKpiApp(store, user, scheme_for=scheme_loader(store))  # as `fieldkpi` builds it
     try:
         async with app.run_test(size=SIZE) as pilot:
             table = app.screen.query_one(QueueTable)

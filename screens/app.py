@@ -7,6 +7,7 @@ and tells the screens when another connection has committed.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -98,6 +99,16 @@ def first_screen(user: Person) -> Screen:
     return screen_class(SCREENS["tickets"])()
 
 
+@functools.cache
+def _default() -> Scheme:
+    return default_scheme()
+
+
+def default_for_every_branch(_branch: str) -> Scheme:
+    """Without a loader (tests, embedding): the default scheme, built once, for every branch."""
+    return _default()
+
+
 class FieldKpiApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "fieldkpi"
@@ -127,7 +138,7 @@ class FieldKpiApp(App):
         self.store = store
         self.user = user
         self._now = now
-        self.scheme_for = scheme_for or (lambda _branch: default_scheme())
+        self.scheme_for = scheme_for or default_for_every_branch
         self.keymap = dict(keymap or {})
         self.notice = notice
         self._data_version: int | None = None
