@@ -230,8 +230,13 @@ class FieldKpiApp(App):
             self.pop_screen()
 
     def action_help(self) -> None:
-        if not showing(self.screen, HELP):
-            self.push_screen(screen_class(HELP)(self.screen))
+        """The help of the screen's scope, composed once a session (Markdown takes ~0.3 s)."""
+        if showing(self.screen, HELP):
+            return
+        name = f"help-{getattr(self.screen, 'ACTION_SCOPE', actions.APP)}"
+        if not self.is_screen_installed(name):
+            self.install_screen(screen_class(HELP)(self.screen), name)
+        self.push_screen(name)
 
     def notify(
         self,

@@ -76,8 +76,11 @@ class HelpScreen(actions.ScopedKeys, ModalScreen[None]):
         with VerticalScroll(id="help-box"):
             yield Markdown(text, id="help")
 
-    def on_mount(self) -> None:
-        self.query_one("#help-box").focus()
+    def on_screen_resume(self) -> None:
+        """From the top each time it is shown (the app keeps it for the session)."""
+        box = self.query_one("#help-box", VerticalScroll)
+        box.scroll_home(animate=False)
+        box.focus()
 
     def action_close(self) -> None:
         self.dismiss()

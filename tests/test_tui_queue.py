@@ -330,3 +330,23 @@ async def test_the_footer_follows_the_steps_of_the_selected_ticket(store, desk):
         assert "Complete" in footer()
         await press(pilot, "up", "up")
         assert "Complete" not in footer()
+
+
+@async_test
+async def test_help_shown_again_is_the_same_text_from_the_top(store, desk):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f1")
+        first = app.screen
+        await press(pilot, "pagedown", "pagedown")
+        assert first.query_one("#help-box").scroll_y > 0
+        await press(pilot, "escape")
+        assert isinstance(app.screen, QueueScreen)
+        await press(pilot, "f1")  # kept for the session: shown again, from its first line
+        assert app.screen is first and "# Tickets" in first.text
+        assert first.query_one("#help-box").scroll_y == 0
+        assert "Tickets" in screen_text(app)
+        await press(pilot, "escape", "f6", "f1")  # another screen: its own help
+        assert isinstance(app.screen, HelpScreen) and app.screen is not first
+        assert "# Events" in app.screen.text
