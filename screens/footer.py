@@ -36,6 +36,7 @@ class KeyFooter(Footer):
     def __init__(self) -> None:
         super().__init__(compact=True)
         self._composed_for: tuple | None = None  # the keys the footer was last composed with
+        self._compose_due = False  # a composing is asked for and not done yet
 
     @staticmethod
     def keys_shown(screen) -> tuple:
@@ -47,19 +48,30 @@ class KeyFooter(Footer):
         )
 
     def bindings_changed(self, screen) -> None:
-        """Compose again only when the keys shown changed.
+        """Compose again once the keys shown changed, once for a burst of changes.
 
         Textual tells the footer each time a screen's bindings are looked at
         again (a focus moved, a list loaded, a key pressed): a dozen times on
         opening a ticket, each composing the footer anew for about 5 ms.
         """
-        if (
-            self._bindings_ready
-            and screen is self.screen
-            and self.keys_shown(screen) == self._composed_for
-        ):
+        self._bindings_ready = True
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
-        super().bindings_changed(screen)
+        if self.keys_shown(screen) != self._composed_for:
+            self._compose_soon()
+
+    def on_resize(self) -> None:
+        self._compose_soon()
+
+    def _compose_soon(self) -> None:
+        """After the next refresh, with the keys as they are then."""
+        if not self._compose_due:
+            self._compose_due = True
+            self.call_after_refresh(self._compose_now)
+
+    async def _compose_now(self) -> None:
+        self._compose_due = False
+        await self.recompose()
 
     def compose(self) -> ComposeResult:
         if self._bindings_ready:
@@ -75,6 +87,3 @@ class KeyFooter(Footer):
                 break
             yield key
         yield from palette
-
-    def on_resize(self) -> None:
-        self.call_after_refresh(self.recompose)
