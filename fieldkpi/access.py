@@ -194,16 +194,6 @@ def _check_branch_lead(user: Person, branch: str, other_lead: str, others: str) 
     raise AccessDenied(others)
 
 
-def check_correct_deduction(user: Person, branch: str) -> None:
-    """Voiding evidence against a person is for their branch's lead, or an admin."""
-    _check_branch_lead(
-        user,
-        branch,
-        _("You lead branch {yours}; only the lead of {branch} corrects its deductions."),
-        _("Only the branch's lead or an admin corrects a deduction."),
-    )
-
-
 def check_enter_scores(user: Person, branch: str) -> None:
     """Values entered from outside (schemes.md ``entered.*``): the branch lead's, or an admin's."""
     _check_branch_lead(

@@ -61,7 +61,6 @@ def step_label(step: str) -> str:
         "callback": _("callback"),
         "report_problem": _("report engineer problem"),
         "deduction": _("deduction"),
-        "correct_deduction": _("correct deduction"),
         "import": _("imported"),  # a change made by a CSV import
     }
     return labels.get(step, step)

@@ -187,8 +187,8 @@ def record_deduction(
     """An adjustment (kpi-rules §5; schemes.md): a deduction, bonus or forfeit; returns its id.
 
     The kinds are the scheme's; only a kind that takes entered points takes
-    typed points. Events are append-only evidence: a mistake is voided by a
-    correcting row (:func:`correct_deduction`), a disputed one contested.
+    typed points. Events are append-only evidence: one recorded by mistake is
+    withdrawn by the lead, a disputed one contested (:func:`review`, :func:`contest`).
     """
     now = _now(now)
     at = stamp(now)
@@ -245,71 +245,6 @@ def record_deduction(
             history += [("points", None, value)] if value is not None else []
             history += [("note", None, free_text(note))] if free_text(note) else []
             write_history(db, ticket, at, actor.code, "deduction", history, None)
-        return cursor.lastrowid
-
-
-def correct_deduction(
-    store: Store, actor: Person, deduction: int, reason: str, now: datetime | None = None
-) -> int:
-    """Void a deduction recorded by mistake with a new row naming it; returns the new row's id.
-
-    Deductions are append-only evidence: the mistaken row stays, and the
-    correcting row (``corrects``) says who voided it, when and why. The rankings
-    count neither of the two. The lead of the person's branch or an admin
-    corrects; a correction is final and is not corrected itself.
-    """
-    now = _now(now)
-    at = stamp(now)
-    with store.write() as db:
-        row = db.execute(
-            "SELECT d.*, s.branch FROM deductions d JOIN staff s ON s.code = d.staff"
-            " WHERE d.id = ?",
-            (deduction,),
-        ).fetchone()
-        if row is None:
-            raise NotFound(_("There is no deduction {id}.").format(id=deduction))
-        access.check_correct_deduction(actor, row["branch"])
-        if row["corrects"] is not None:
-            raise FieldErrors(
-                {"deduction": _("This is a correction itself; it cannot be corrected.")}
-            )
-        earlier = db.execute(
-            "SELECT c.at, coalesce(s.name, c.recorded_by) AS name FROM deductions c"
-            " LEFT JOIN staff s ON s.code = c.recorded_by WHERE c.corrects = ?",
-            (deduction,),
-        ).fetchone()
-        if earlier is not None:
-            raise FieldErrors(
-                {
-                    "deduction": _("{name} already corrected this deduction at {at}.").format(
-                        name=earlier["name"], at=earlier["at"]
-                    )
-                }
-            )
-        note = free_text(reason, "reason")
-        if not note:
-            raise FieldErrors({"reason": _("Say why the deduction is void.")})
-        cursor = db.execute(
-            "INSERT INTO deductions (staff, at, kind, points, ticket, note, recorded_by, corrects)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                row["staff"],
-                at,
-                row["kind"],
-                row["points"],
-                row["ticket"],
-                note,
-                actor.code,
-                deduction,
-            ),
-        )
-        if row["ticket"]:
-            history = [
-                ("staff", None, row["staff"]),
-                ("kind", None, row["kind"]),
-                ("note", None, note),
-            ]
-            write_history(db, row["ticket"], at, actor.code, "correct_deduction", history, None)
         return cursor.lastrowid
 
 

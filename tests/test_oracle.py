@@ -11,7 +11,7 @@ mark, the deductions, the forfeit, the total, the rank and the money — on:
 * a small generated benchmark database: its finished October, and October as of the 20th noon;
 * the sample with desk work on top — a stale ticket re-dispatched on the last evening,
   cancelled and reopened, cancelled next month, reopened and re-dispatched next month,
-  reviews, appeals and a correction, an engineer who left mid-month, reps hired in
+  reviews, appeals and a mistaken deduction withdrawn, an engineer who left mid-month, reps hired in
   the running month, a month with 0 days of attendance — the cases where the time
   principle and "what stands" decide, which no imported data exercises;
 * the guide's month worked by hand (docs/example), so the oracle itself is checked
@@ -284,9 +284,7 @@ def worked_at_the_desk(path: Path) -> None:
         appeal("GZ-R05", withdrawn, "2026-10-20 12:00:00")
         decide("deduction", withdrawn, "withdraw", "2026-10-21 12:00:00")
         voided = deduction(lead, "GZ-E09", "complaint_media", "2026-10-22 12:00:00")
-        appraisal.correct_deduction(
-            store, lead, voided, "记错人了", now=datetime(2026, 11, 2, 12, 0)
-        )
+        decide("deduction", voided, "withdraw", "2026-11-02 12:00:00")  # recorded by mistake
         deduction(lead, "GZ-E01", "complaint_media", "2026-11-03 12:00:00")
         # problem reports of a rep: pending, approved, rejected
         filer = staff_by_code(store, "GZ-R06")

@@ -18,21 +18,17 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, STAFF, default_for, load, person
+from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, STAFF, load, person
 from reliability_helpers import save_forever, ticket_invariants, wait_until
 from ticket_helpers import TICKET_FIELDS, seed_staff
 
 from fieldkpi import cli
-from fieldkpi.period import judge
-from storage import appraisal, tickets
+from storage import tickets
 from storage.closing import close_month
 from storage.db import open_store
-from storage.errors import NotFound
 from storage.importer import import_files
 from storage.maintenance import BackupFailed, backup, check
 from storage.people import staff_by_code
-from storage.rankings import compute_rankings
-from storage.tickets import AccessDenied, FieldErrors
 
 PAGE = 4096
 
@@ -179,68 +175,6 @@ def test_history_deductions_and_closings_refuse_any_rewrite_through_sql(closed, 
         assert conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall() == before
     finally:
         conn.close()
-
-
-def engineer_deductions(store) -> dict[str, object]:
-    rows = compute_rankings(
-        store, judge(OCTOBER, AFTER_OCTOBER), default_for, branch="GZ", roles=("engineer",)
-    )
-    return {row.staff_code: row.deductions for row in rows}
-
-
-def test_a_correction_voids_a_deduction_and_both_rows_stay(store):
-    load(store, staff=STAFF)
-    lead = person(store, "L1")
-    wrong = appraisal.record_deduction(
-        store, lead, "E1", "violation", None, "未穿工服", DEFAULT, now=datetime(2026, 10, 10, 9)
-    )
-    kept = appraisal.record_deduction(
-        store, lead, "E1", "backfill", None, "上门后补单", DEFAULT, now=datetime(2026, 10, 11, 9)
-    )
-    assert engineer_deductions(store) == {"E1": 1.5, "E2": 0}  # violation 1 + backfill 0.5
-
-    fix = appraisal.correct_deduction(store, lead, wrong, "记错了人,应为 E2", now=AFTER_OCTOBER)
-
-    assert engineer_deductions(store) == {"E1": 0.5, "E2": 0}
-    rows = store.query("SELECT id, staff, kind, note, recorded_by, corrects FROM deductions")
-    assert [tuple(row) for row in rows] == [
-        (wrong, "E1", "violation", "未穿工服", "L1", None),
-        (kept, "E1", "backfill", "上门后补单", "L1", None),
-        (fix, "E1", "violation", "记错了人,应为 E2", "L1", wrong),
-    ]
-    assert store.scalar("SELECT at FROM deductions WHERE id = ?", (fix,)) == "2026-11-05 09:00:00"
-
-
-def test_who_may_correct_a_deduction_and_what_cannot_be_corrected(store):
-    load(store, staff=STAFF)
-    lead = person(store, "L1")
-    first = appraisal.record_deduction(
-        store, lead, "E1", "violation", None, "", DEFAULT, now=AFTER_OCTOBER
-    )
-    with pytest.raises(AccessDenied, match="Only the branch's lead or an admin corrects"):
-        appraisal.correct_deduction(store, person(store, "R1"), first, "x", now=AFTER_OCTOBER)
-    with pytest.raises(AccessDenied, match="You lead branch SZ; only the lead of GZ corrects"):
-        appraisal.correct_deduction(store, person(store, "L2"), first, "x", now=AFTER_OCTOBER)
-    with pytest.raises(FieldErrors) as no_reason:
-        appraisal.correct_deduction(store, lead, first, "  \x07 ", now=AFTER_OCTOBER)
-    assert no_reason.value.errors == {"reason": "Say why the deduction is void."}
-    with pytest.raises(NotFound, match=r"There is no deduction 99\."):
-        appraisal.correct_deduction(store, lead, 99, "x", now=AFTER_OCTOBER)
-
-    fix = appraisal.correct_deduction(
-        store, person(store, "A1"), first, "重复录入", now=AFTER_OCTOBER
-    )
-    with pytest.raises(FieldErrors) as twice:
-        appraisal.correct_deduction(store, lead, first, "x", now=AFTER_OCTOBER)
-    assert twice.value.errors == {
-        "deduction": "管理员 already corrected this deduction at 2026-11-05 09:00:00."
-    }
-    with pytest.raises(FieldErrors) as of_a_fix:
-        appraisal.correct_deduction(store, lead, fix, "x", now=AFTER_OCTOBER)
-    assert of_a_fix.value.errors == {
-        "deduction": "This is a correction itself; it cannot be corrected."
-    }
-    assert store.scalar("SELECT count(*) FROM deductions") == 2
 
 
 # ------------------------------------------------------------ backups
