@@ -75,8 +75,8 @@ OPEN_PARTS = (
 # The moment a ticket crossed the open limit: the first second of date(received) + days + 1.
 CROSSED = "datetime(substr(t.received_at, 1, 10), '+' || (:open_days + 1) || ' days')"
 # Problem reports and deductions count once they stand (kpi-rules §5): not pending,
-# rejected, contested or withdrawn. A deduction corrected by another row is void, and so
-# is the correcting row: deductions are append-only, a correction is recorded.
+# rejected, contested or withdrawn. A row naming another in ``corrects`` (m001's way of
+# voiding, before review and withdrawal) voids it and counts nowhere itself.
 STANDING = (
     "NOT EXISTS (SELECT 1 FROM appraisal_states x"
     " WHERE x.subject = '{subject}' AND x.subject_id = {alias}.id)"

@@ -1,8 +1,8 @@
 """The database file itself: damaged, tampered with, backed up while in use, and checked.
 
 A damaged file gets one clear line and is left as it was; history, deductions
-and closings refuse any rewrite through SQL, and a deduction is voided by a
-correcting row, never by an edit; ``fieldkpi backup`` takes a sound copy while
+and closings refuse any rewrite through SQL (a mistaken deduction is withdrawn
+through a review, never edited); ``fieldkpi backup`` takes a sound copy while
 another process keeps saving, and ``fieldkpi check`` says what is wrong.
 """
 
