@@ -1,4 +1,5 @@
-"""How long each free-text field may be: one table for the forms, storage and the importer.
+"""How long each free-text field may be, and how large a typed number: one table for the
+forms, storage and the importer.
 
 A person writes a customer's name in a few characters and an address in a line
 or two; a note is a few sentences. Anything far longer is a paste gone wrong
@@ -28,6 +29,12 @@ MAX_CHARS: dict[str, int] = {
     "code": 20,  # a person's or a branch's code
     "login": 32,
 }
+
+
+# The points of one problem report or adjustment (a typo's 1e300 sums to infinity).
+MAX_POINTS = 100
+# An entered value (a share, a count, a speed, points): anything larger is a typing mistake.
+MAX_ENTERED = 1_000_000
 
 
 def too_long(field: str, value: str) -> str | None:

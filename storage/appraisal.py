@@ -29,6 +29,7 @@ from sqlite_utils import Database
 from fieldkpi import access
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
+from fieldkpi.limits import MAX_POINTS
 from fieldkpi.period import Period, stamp
 from fieldkpi.scheme import Scheme
 from fieldkpi.tickets import StepRefused
@@ -39,7 +40,6 @@ from storage.measures import person_from_row, sql_points
 from storage.tickets import FieldErrors, free_text, read_ticket, write_history
 
 # Entered points are a few points at most; anything larger is a typing mistake (or worse).
-LARGEST_ENTERED = Decimal(100)
 SUBJECTS = ("problem", "deduction")
 
 
@@ -141,6 +141,7 @@ def report_problem(
                     )
                 }
             )
+        text = free_text(note, "note")
         cursor = db.execute(
             "INSERT INTO problems (rep, engineer, at, points, level, ticket, note, recorded_by,"
             " needs_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -151,13 +152,13 @@ def report_problem(
                 float(chosen.points),
                 chosen.level,
                 code,
-                free_text(note, "note") or None,
+                text or None,
                 actor.code,
                 int(access.needs_review(actor)),
             ),
         )
         history = [("engineer", None, ticket.engineer), ("level", None, chosen.level)]
-        history += [("note", None, free_text(note))] if free_text(note) else []
+        history += [("note", None, text)] if text else []
         write_history(db, code, at, actor.code, "report_problem", history, None)
         return cursor.lastrowid
 
@@ -168,8 +169,9 @@ def entered_points(text: str | None) -> Decimal:
         value = Decimal((text or "").strip())
     except InvalidOperation as exc:
         raise ValueError(_("Enter a number, like 2 or 0.5.")) from exc
-    if not value.is_finite() or value <= 0 or value > LARGEST_ENTERED:
-        raise ValueError(_("Points must be more than 0 and at most {most}.").format(most=100))
+    if not value.is_finite() or value <= 0 or value > MAX_POINTS:
+        most = MAX_POINTS
+        raise ValueError(_("Points must be more than 0 and at most {most}.").format(most=most))
     return value
 
 
@@ -226,6 +228,7 @@ def record_deduction(
         if errors:
             raise FieldErrors(errors)
         access.check_adjustment(actor, adjustment, target)
+        text = free_text(note, "note")
         cursor = db.execute(
             "INSERT INTO deductions (staff, at, kind, points, ticket, note, recorded_by,"
             " needs_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -235,7 +238,7 @@ def record_deduction(
                 kind,
                 value,
                 ticket or None,
-                free_text(note, "note") or None,
+                text or None,
                 actor.code,
                 int(access.needs_review(actor, adjustment)),
             ),
@@ -243,7 +246,7 @@ def record_deduction(
         if ticket:
             history = [("staff", None, target.code), ("kind", None, kind)]
             history += [("points", None, value)] if value is not None else []
-            history += [("note", None, free_text(note))] if free_text(note) else []
+            history += [("note", None, text)] if text else []
             write_history(db, ticket, at, actor.code, "deduction", history, None)
         return cursor.lastrowid
 

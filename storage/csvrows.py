@@ -28,12 +28,11 @@ from decimal import Decimal
 
 from fieldkpi.cleantext import clean_name, clean_text, escape_controls
 from fieldkpi.i18n import N_, _
-from fieldkpi.limits import MAX_CHARS
+from fieldkpi.limits import MAX_CHARS, MAX_ENTERED, MAX_POINTS
 from storage.migrations import ACTION_KINDS, DEDUCTION_KINDS, ROLES, TICKET_KINDS
 
 MAX_CELL = 10_000
 SHOWN = 40  # a bad value is quoted in a message up to this many characters
-MAX_POINTS = 100  # points of one problem report or deduction (a typo's 1e300 sums to infinity)
 
 # A staff member's code and login, as the staff screen takes them (storage.staff).
 CODE = re.compile(r"[A-Za-z0-9_-]{1,20}")
@@ -305,11 +304,16 @@ class DecimalText(Reader):
     def __call__(self, value: str) -> str:
         if not _DECIMAL_RE.fullmatch(value) or len(value) > 30:
             raise CellError(_("{value} is not a number").format(value=shown(value)))
+        if abs(Decimal(value)) > MAX_ENTERED:
+            raise CellError(
+                _("{value} is too large (at most {n:,})").format(value=shown(value), n=MAX_ENTERED)
+            )
         return format(Decimal(value), "f")
 
     def fast(self, x: str) -> tuple[str, str]:  # already as kept: no sign, no leading 0 or "."
         canonical = f"{x} NOT GLOB '0[0-9]*' AND {x} NOT GLOB '.*' AND {x} NOT GLOB '*.'"
-        return f"{_PLAIN_DECIMAL.format(x=x)} AND {canonical}", x
+        small = f"CAST({x} AS REAL) <= {MAX_ENTERED}"
+        return f"{_PLAIN_DECIMAL.format(x=x)} AND {canonical} AND {small}", x
 
 
 class Timestamp(Reader):

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from fieldkpi import access
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
+from fieldkpi.limits import MAX_ENTERED
 from fieldkpi.measures import entered_metric
 from fieldkpi.period import Judgement, Period, stamp
 from fieldkpi.scheme import Scheme
@@ -23,9 +24,6 @@ from storage.errors import NotFound
 from storage.measures import ranked_people
 from storage.people import staff_by_code
 from storage.tickets import FieldErrors, free_text
-
-# Entered values are shares, counts, speeds or points: anything larger is a typing mistake.
-LARGEST = Decimal(1_000_000)
 
 
 @dataclass(frozen=True)
@@ -50,7 +48,7 @@ def parse_value(text: str) -> Decimal:
         value = Decimal(text.removesuffix("%"))
     except InvalidOperation as exc:
         raise ValueError(_("Enter a number, like 85 or 0.93 or 93%.")) from exc
-    if not value.is_finite() or abs(value) > LARGEST:
+    if not value.is_finite() or abs(value) > MAX_ENTERED:
         raise ValueError(_("Enter a number between −1,000,000 and 1,000,000."))
     return value / 100 if share else value
 
