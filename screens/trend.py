@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import ClassVar
 
 from rich.console import Console, ConsoleOptions, Group, RenderResult
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -24,7 +23,8 @@ from textual.widgets import Header, Static
 
 from fieldkpi.i18n import _
 from fieldkpi.kpi_columns import kpi_columns, points_columns
-from fieldkpi.trends import TOTAL, TrendMonth, sparkline
+from fieldkpi.plain import PlainTable, plain
+from fieldkpi.trends import AVERAGE_MIN_RANKED, TOTAL, TrendMonth, sparkline
 from screens import actions, labels
 from screens.footer import KeyFooter
 from screens.numbers import DASH, points
@@ -75,7 +75,7 @@ class TrendChart:
         low, high = min([Decimal(0), *values]), max([Decimal(0), *values])
         if high == low:
             high = low + 1
-        months = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
+        months = PlainTable(box=None, padding=(0, 1), show_edge=False, header_style="bold")
         quarterly = bool(trend) and trend[0].period.kind == "quarter"
         months.add_column(_("Quarter") if quarterly else _("Month"), no_wrap=True)
         months.add_column(_("Total"), justify="right", no_wrap=True)
@@ -92,10 +92,10 @@ class TrendChart:
             )
         return [months, Text(""), self.kpis(), Text(""), Text(self.note(), style="dim")]
 
-    def kpis(self) -> Table:
+    def kpis(self) -> PlainTable:
         """Each KPI's points month by month as a sparkline, then the latest month, its average."""
         last = self.trend[-1]
-        grid = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
+        grid = PlainTable(box=None, padding=(0, 1), show_edge=False, header_style="bold")
         grid.add_column(_("Points"), no_wrap=True)
         grid.add_column(no_wrap=True)
         grid.add_column(str(last.period), justify="right", no_wrap=True)
@@ -116,9 +116,9 @@ class TrendChart:
         text = _("* still running · ┃ the average of the role in the branch")
         if any(m.averages is None and m.ranked for m in self.trend):
             text += "\n" + _(
-                "The average is left out of months with fewer than 4 ranked: "
+                "The average is left out of months with fewer than {n} ranked: "
                 "with your own total it would give away a colleague's."
-            )
+            ).format(n=AVERAGE_MIN_RANKED)
         return text
 
 
@@ -156,7 +156,7 @@ class TrendScreen(actions.ScopedKeys, Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text(self.heading), id="trend-head")
+        yield Static(plain(self.heading), id="trend-head")
         with VerticalScroll(id="trend-box"):
             yield Static(TrendChart(self.trend, self.role), id="trend-chart")
         yield KeyFooter()

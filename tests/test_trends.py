@@ -14,9 +14,10 @@ from decimal import Decimal
 import pytest
 from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, default_for, load, person
 from rankings_helpers import NOW, app_at, seed_month
+from rich.console import Console
 from tui_helpers import SIZE, async_test, press, screen_text, settle
 
-from fieldkpi.kpi_columns import kpi_columns
+from fieldkpi.kpi_columns import kpi_columns, points_columns
 from fieldkpi.numbers import points
 from fieldkpi.period import Period
 from fieldkpi.trends import (
@@ -31,7 +32,7 @@ from fieldkpi.trends import (
     sparkline,
 )
 from screens.rankings import RankTable
-from screens.trend import TrendScreen
+from screens.trend import TrendChart, TrendScreen
 from storage.closing import close_month
 from storage.standings import branch_ranking
 from storage.trends import branch_months, own_trend
@@ -138,3 +139,22 @@ async def test_the_chart_a_lead_opens_shows_each_months_ranking(month):
                 assert cells[1:3] == [points(own.total), f"{own.rank}/{reps}"], period
         await press(pilot, "escape")
         assert not isinstance(app.screen, TrendScreen)
+
+
+def test_the_chart_draws_a_schemes_kpi_label_as_text(month, monkeypatch):
+    # A scheme file names its KPIs: "[/]" or "Response time [h]" is a name, not markup.
+    r1 = person(month, "R1")
+    trend = own_trend(month, r1, NOVEMBER, default_for, NOW)
+    labelled = [
+        replace(c, kpi_label=label)
+        for c, label in zip(
+            points_columns(kpi_columns("rep")),
+            ["[/]", "Response time [h]", "[bold]x"],
+            strict=False,
+        )
+    ]
+    monkeypatch.setattr("screens.trend.points_columns", lambda _columns: labelled)
+    console = Console(width=80, record=True)
+    console.print(TrendChart(trend, "rep"))
+    text = console.export_text()
+    assert "[/]" in text and "Response time [h]" in text and "[bold]x" in text
