@@ -13,7 +13,7 @@ in it asks first (:class:`screens.discard.DiscardScreen`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -283,6 +283,11 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
         self.dismiss(message.result)
 
 
+def shown_options(options: Sequence[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    """Choices with their labels as plain text: names, scheme labels, codes are data."""
+    return [(plain(label) if isinstance(label, str) else label, value) for label, value in options]
+
+
 class FormScreen(SavingModal):
     """A form of labelled fields, each with its own error line beneath it."""
 
@@ -302,14 +307,14 @@ class FormScreen(SavingModal):
         wid = f"field-{spec.name}"
         if spec.kind == "select":
             return Select(
-                spec.options,
+                shown_options(spec.options),
                 value=spec.value if spec.value != "" else Select.NULL,
                 prompt=_(spec.placeholder) if spec.placeholder else _("Choose…"),
                 id=wid,
                 compact=True,
             )
         if spec.kind == "multi":
-            return SelectionList(*((label, value) for label, value in spec.options), id=wid)
+            return SelectionList(*shown_options(spec.options), id=wid)
         return TextInput(
             value=spec.value,
             placeholder=_(spec.placeholder) if spec.placeholder else "",
@@ -358,14 +363,14 @@ class FormScreen(SavingModal):
         self, name: str, options: list[tuple[str, Any]], value: Any = None
     ) -> None:
         select = self.query_one(f"#field-{name}", Select)
-        select.set_options(options)
+        select.set_options(shown_options(options))
         if value is not None and any(v == value for _label, v in options):
             select.value = value
 
     def set_selection_options(self, name: str, options: list[tuple[str, Any]]) -> None:
         selection = self.query_one(f"#field-{name}", SelectionList)
         selection.clear_options()
-        selection.add_options(options)
+        selection.add_options(shown_options(options))
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from fieldkpi.i18n import _
-from fieldkpi.plain import plain
 from fieldkpi.scheme import Adjustment
 from screens import numbers
 from screens.form import Field, FormScreen
@@ -206,7 +205,7 @@ class DeductionForm(FormScreen):
 
     def fill_choices(self, choices: list[Any]) -> None:
         others = [p for p in choices if p.code != self.app.user.code]
-        self.set_select_options("staff", [(plain(p.name), p.code) for p in others])
+        self.set_select_options("staff", [(p.name, p.code) for p in others])
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app = self.app
@@ -263,16 +262,13 @@ class BulkRedispatchForm(FormScreen):
     def fill_choices(self, choices: list[Any]) -> None:
         self.set_select_options(
             "from_engineer",
-            [(plain(f"{c.person.name} ({c.open_tickets})"), c.person.code) for c in choices],
+            [(f"{c.person.name} ({c.open_tickets})", c.person.code) for c in choices],
             self.from_engineer,
         )
         self.set_selection_options(
             "to_engineers",
             [
-                (
-                    plain(_("{name} — {n} open").format(name=c.person.name, n=c.open_tickets)),
-                    c.person.code,
-                )
+                (_("{name} — {n} open").format(name=c.person.name, n=c.open_tickets), c.person.code)
                 for c in choices
             ],
         )

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Select
+from ticket_helpers import NOW
 from tui_helpers import (
     SIZE,
     app_for,
@@ -30,10 +31,13 @@ from tui_helpers import (
     type_text,
 )
 
+from fieldkpi.scheme import load_scheme
+from screens.app import FieldKpiApp
 from screens.dispatch import DispatchScreen
 from screens.queue import QueueScreen
 from screens.step_forms import CompleteForm
 from screens.ticket_detail import TicketDetailScreen
+from storage.people import staff_by_login
 
 STAMP = "2026-10-15 09:30:00"
 
@@ -373,3 +377,26 @@ async def test_bulk_redispatch_moves_every_open_ticket_of_an_engineer(store, des
         ("R1", "dispatch", desk.visited, STAMP),
         ("R1", "dispatch", desk.dispatched, STAMP),
     ]
+
+
+@async_test
+async def test_a_schemes_adjustment_label_is_offered_as_text(store, desk, tmp_path):
+    # A branch's scheme file names its own kinds; "[/]" in a label would end markup that
+    # was never opened (a crash), "[bold]" would style the rest: both are shown as typed.
+    path = tmp_path / "gz.toml"
+    path.write_text(
+        '[[adjustment]]\nkind = "odd"\nlabel = "[/]迟到[bold]"\npoints = -1\n'
+        'recorded_by = ["rep", "lead"]\n',
+        encoding="utf-8",
+    )
+    scheme = load_scheme(path)
+    app = FieldKpiApp(
+        store, staff_by_login(store, "wangfang"), now=lambda: NOW, scheme_for=lambda _b: scheme
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "k")
+        kinds = app.screen.query_one("#field-kind", Select)
+        assert "[/]迟到[bold] (-1)" in [str(label) for label, _value in kinds._options]
+        await press(pilot, "tab", "enter")  # the kind list, open: drawn without a crash
+        assert "[/]迟到[bold]" in screen_text(app)
