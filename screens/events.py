@@ -15,18 +15,21 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from fieldkpi import access
 from fieldkpi.i18n import _
+from fieldkpi.plain import plain
+from fieldkpi.scheme import Scheme
 from screens import actions, numbers, tables
+from screens.footer import KeyFooter
 from screens.form import Field, FormScreen
 from screens.labels import N_
+from screens.loading import reader
 from screens.messages import DataChanged, Loaded, LoadFailed
-from screens.ticket_reads import REFUSALS
 from storage import appraisal
 from storage.appraisal import AppraisalEvent
 
@@ -61,43 +64,38 @@ def kind_label(event: AppraisalEvent, scheme) -> str:
     return str(adjustment.label) if adjustment else event.kind
 
 
-def event_cells(event: AppraisalEvent, scheme) -> tuple[Text, ...]:
+def event_cells(event: AppraisalEvent, scheme) -> tuple[str, ...]:
+    """The event's line; the table shows each cell as plain text (:func:`tables.add_rows`)."""
     points = "" if event.points is None else numbers.points(event.points)
-    return tuple(
-        Text(text)
-        for text in (
-            event.at[:16],
-            event.concerns_name,
-            kind_label(event, scheme),
-            points,
-            event.ticket or "",
-            event.recorded_by_name or "—",
-            _(STATES[event.state]),
-            event.note or "",
-        )
+    return (
+        event.at[:16],
+        event.concerns_name,
+        kind_label(event, scheme),
+        points,
+        event.ticket or "",
+        event.recorded_by_name or "—",
+        _(STATES[event.state]),
+        event.note or "",
     )
 
 
 def event_story(event: AppraisalEvent, scheme) -> Text:
     """The event and every decision on it, one line each, oldest first."""
-    story = Text()
     recorder = event.recorded_by_name or _("(not shown)")
-    story.append(
+    lines = [
         _("{at} {kind} about {name}, recorded by {by}").format(
             at=event.at[:16], kind=kind_label(event, scheme), name=event.concerns_name, by=recorder
         )
-    )
-    if event.note:
-        story.append(f": {event.note}")
+        + (f": {event.note}" if event.note else "")
+    ]
     for review in event.reviews:
-        story.append("\n")
-        story.append(
+        lines.append(
             _("{at} {decision} by {name}").format(
                 at=review.at[:16], decision=_(DECISIONS[review.action]), name=review.by_name
             )
+            + (f": {review.reason}" if review.reason else "")
         )
-        if review.reason:
-            story.append(f": {review.reason}")
+    story = plain("\n".join(lines))
     return story
 
 
@@ -108,6 +106,7 @@ class EventsScreen(actions.ScopedKeys, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.events: list[AppraisalEvent] = []
+        self.scheme: Scheme | None = None  # the branch's, read with the events
         self.request = 0
         self.showing_all = False  # a lead: every event of the branch, not only what waits
 
@@ -116,16 +115,12 @@ class EventsScreen(actions.ScopedKeys, Screen):
         """A lead or admin reviews the branch; everyone else sees their own events."""
         return access.can_see_rankings(self.app.user, self.app.user.branch)
 
-    @property
-    def scheme(self):
-        return self.app.scheme_for(self.app.user.branch)
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
         yield Static("", id="event-story")
         yield Static("", id="events-status")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#events", DataTable).focus()
@@ -141,27 +136,23 @@ class EventsScreen(actions.ScopedKeys, Screen):
         self.request += 1
         self._load(self.request, self.showing_all)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="events")
+    @reader("events")
     def _load(self, request: int, showing_all: bool) -> None:
-        app = self.app
-        try:
-            if self.reviewing and showing_all:
-                events = appraisal.branch_events(app.store, app.user, app.user.branch, app.now())
-            elif self.reviewing:
-                events = appraisal.awaiting_review(app.store, app.user, app.user.branch)
-            else:
-                events = appraisal.recent_events_about(
-                    app.store, app.user, app.user, app.now(), self.scheme
-                )
-            self.post_message(Loaded(request, events))
-        except REFUSALS as exc:
-            self.post_message(LoadFailed(str(exc)))
+        app, user = self.app, self.app.user
+        scheme = app.scheme_for(user.branch)  # its kinds name the events
+        if self.reviewing and showing_all:
+            events = appraisal.branch_events(app.store, user, user.branch, app.now())
+        elif self.reviewing:
+            events = appraisal.awaiting_review(app.store, user, user.branch)
+        else:
+            events = appraisal.recent_events_about(app.store, user, user, app.now(), scheme)
+        self.post_message(Loaded(request, (events, scheme)))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
         if message.request != self.request:
             return
-        self.events = message.data
+        self.events, self.scheme = message.data
         headings = [
             _("When"),
             _("About"),
@@ -184,6 +175,9 @@ class EventsScreen(actions.ScopedKeys, Screen):
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
+        """Said under the list, which stays as it was (Ctrl+R tries again)."""
+        message.stop()
+        self.query_one("#events-status", Static).update(plain(message.message))
         self.notify(message.message, severity="error")
 
     @on(DataChanged)
