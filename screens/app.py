@@ -233,9 +233,10 @@ class FieldKpiApp(App):
         """The help of the screen's scope, composed once a session (Markdown takes ~0.3 s)."""
         if showing(self.screen, HELP):
             return
-        name = f"help-{getattr(self.screen, 'ACTION_SCOPE', actions.APP)}"
+        scope = getattr(self.screen, "ACTION_SCOPE", actions.APP)
+        name = f"help-{scope}"
         if not self.is_screen_installed(name):
-            self.install_screen(screen_class(HELP)(self.screen), name)
+            self.install_screen(screen_class(HELP)(scope), name)
         self.push_screen(name)
 
     def notify(

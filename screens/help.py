@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from importlib.resources import files
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
 from fieldkpi.i18n import _, current_language
@@ -37,14 +37,13 @@ def help_sections(lang: str | None = None) -> dict[str, str]:
     return {parts[i]: parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
 
 
-def key_table(screen: Screen, keymap: dict[str, str]) -> str:
-    """A Markdown table of the keys of ``screen``'s scope and the app's."""
-    scope = getattr(screen, "ACTION_SCOPE", actions.APP)
+def key_table(app: App, scope: str, keymap: dict[str, str]) -> str:
+    """A Markdown table of the keys of ``scope`` and the app's."""
     lines = [f"| {_('Key')} | {_('What it does')} |", "|---|---|"]
     for action in actions.ACTIONS:
         if scope in action.scopes or actions.APP in action.scopes:
             keys = ", ".join(
-                screen.app.get_key_display(Binding(k, "")) for k in actions.keys_of(action, keymap)
+                app.get_key_display(Binding(k, "")) for k in actions.keys_of(action, keymap)
             )
             lines.append(f"| `{keys}` | {_(action.help)} |")
     return "\n".join(lines)
@@ -55,19 +54,19 @@ class HelpScreen(actions.ScopedKeys, ModalScreen[None]):
 
     ACTION_SCOPE = actions.HELP
 
-    def __init__(self, screen: Screen) -> None:
+    def __init__(self, scope: str) -> None:
         super().__init__()
-        self.for_screen = screen
+        self.scope = scope  # the keys and section of the screen it was opened over
 
     def compose(self) -> ComposeResult:
-        scope = getattr(self.for_screen, "ACTION_SCOPE", actions.APP)
+        scope = self.scope
         sections = help_sections()
         text = "\n\n".join(
             part
             for part in (
                 sections.get(scope, ""),
                 f"## {_('Keys')}",
-                key_table(self.for_screen, self.app.keymap),
+                key_table(self.app, scope, self.app.keymap),
                 sections.get(actions.APP, ""),
             )
             if part
