@@ -239,7 +239,7 @@ def write_csv(
     columns = columns_for(rows)
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([headers(c) if headers else c.name for c in columns])
+    writer.writerow([neutralise(headers(c)) if headers else c.name for c in columns])
     cells = RowCells(columns)
     for row in rows:
         writer.writerow(

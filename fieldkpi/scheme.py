@@ -29,6 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from fieldkpi.cleantext import clean_name
 from fieldkpi.i18n import N_, _, current_language
 from fieldkpi.measures import Measure, entered_metric, measure
 from fieldkpi.period import PERIOD_KINDS
@@ -652,10 +653,11 @@ class _Reader:
         return value
 
     def label(self, path: str, value: Any, fallback: str) -> Label:
+        """A label as shown on screens and in exports: a name, so no control characters."""
         if value is None:
             return Label(fallback, fallback)
         if isinstance(value, str):
-            return Label(value, value)
+            return Label(clean_name(value), clean_name(value))
         if (
             not isinstance(value, dict)
             or set(value) - LABEL_KEYS
@@ -665,7 +667,7 @@ class _Reader:
             return Label(fallback, fallback)
         zh = value.get("zh") or value.get("en")
         en = value.get("en") or value.get("zh")
-        return Label(zh, en)
+        return Label(clean_name(zh), clean_name(en))
 
     def text(self, path: str, value: Any) -> str:
         if not isinstance(value, str) or not value.strip() or not value.replace("_", "").isalnum():

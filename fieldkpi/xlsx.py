@@ -126,6 +126,7 @@ def _fill_sheet(book: Workbook, role: str, rows: list[RankRow], language: str | 
     columns = columns_for(rows)
     titles = [heading(c, language) if language else c.name for c in columns]
     sheet.append(titles)
+    _text_cells(sheet[1])  # a scheme's KPI label is text too
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     cells = RowCells(columns)

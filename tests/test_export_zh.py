@@ -23,6 +23,7 @@ from fieldkpi.export import HEAD, columns_for, heading, to_csv
 from fieldkpi.figures import TicketCounts
 from fieldkpi.i18n import set_language
 from fieldkpi.period import Judgement, Period
+from fieldkpi.scheme import load_scheme
 from fieldkpi.table import render_table
 from fieldkpi.xlsx import write_xlsx
 
@@ -200,3 +201,23 @@ def test_rank_headers_zh_and_xlsx_from_the_command_line(desk_db, tmp_path, capsy
     reps = _sheet_rows(book["客服代表"])
     assert {r["工号"].value for r in reps} == {"R1", "R2", "R9"}
     assert {r["姓名"].value for r in reps} >= {"王芳", "陈静"}
+
+
+def test_a_schemes_kpi_label_is_text_in_csv_and_workbook_headings(tmp_path, zh):
+    # A branch's scheme file names the KPI; a spreadsheet must not run "=…" as a formula,
+    # and a terminal escape typed into the file is not kept.
+    path = tmp_path / "gz.toml"
+    path.write_text(
+        '[[kpi]]\nid = "feedback"\nrole = "rep"\nlabel = "=HYPERLINK(\\"x\\")\\u001b[2J"\n',
+        encoding="utf-8",
+    )
+    scheme = load_scheme(path)
+    assert str(scheme.kpi("rep", "feedback").label) == '=HYPERLINK("x")[2J'
+    rows = [replace(r, scheme=scheme) for r in REPS]
+    head = next(csv.reader(io.StringIO(to_csv(rows, lambda c: heading(c, "zh")).lstrip("\ufeff"))))
+    assert '\'=HYPERLINK("x")[2J' in head
+    book = io.BytesIO()
+    write_xlsx(rows, book, language="zh", roles=("rep",))
+    titles = openpyxl.load_workbook(book)["客服代表"][1]
+    cell = next(c for c in titles if str(c.value).startswith("=HYPERLINK"))
+    assert cell.data_type == "s"
