@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
+from fieldkpi.cleantext import clean_name
 from fieldkpi.i18n import _
 from fieldkpi.period import Period
 
@@ -41,7 +42,7 @@ def checked_name(typed: str, fmt: str, default: str) -> str:
     format's extension is refused.
     """
     name = typed.strip() or default
-    if _FORBIDDEN & set(name) or any(ord(c) < 32 for c in name):
+    if _FORBIDDEN & set(name) or clean_name(name) != name:  # no controls, bidi or zero-width
         raise ExportRefused(
             _("Give a file name only, without a folder: exports go to {folder}.").format(
                 folder="…/fieldkpi/exports"

@@ -169,9 +169,3 @@ def kpi_columns(
 def points_columns(columns: Sequence[KpiColumn]) -> list[KpiColumn]:
     """Each KPI's points column, in order: a KPI's line in a trend or a breakdown."""
     return [column for column in columns if column.is_points]
-
-
-def value_column(columns: Sequence[KpiColumn], kpi: str) -> KpiColumn | None:
-    """The KPI's measured value (its last column that is not points), if it has one."""
-    values = [c for c in columns if c.kpi == kpi and not c.is_points]
-    return values[-1] if values else None

@@ -204,7 +204,7 @@ def _row(name: str, line: int, values: Mapping[str, str], columns: tuple[str, ..
             raise MergeError(
                 f"{name}:{line}: "
                 + _("{column}: {value!r} is not {what}").format(
-                    column=column, value=values[column][:40], what=_(_WHAT[_code])
+                    column=column, value=values[column][:40], what=_(A_CODE)
                 )
             )
     for column in REQUIRED:
@@ -273,15 +273,6 @@ def _text(cell: str) -> str:
     return cell
 
 
-def _code(cell: str) -> str:
-    return cell
-
-
-def _name(cell: str) -> str:
-    """A name as the database keeps it (:func:`fieldkpi.cleantext.clean_name`)."""
-    return clean_name(cell)
-
-
 _READ: dict[str, Callable[[str], object]] = {
     "period": _period,
     "as_of": _moment,
@@ -299,8 +290,8 @@ _WHAT = {
     _rank: N_("a rank (1, 2, …)"),
     _decimal: N_("a number"),
     _text: N_("text"),
-    _code: N_("a code without control or invisible characters"),
 }
+A_CODE = N_("a code without control or invisible characters")
 
 
 def _check(rows: list[MergedRow], month: str | None) -> None:

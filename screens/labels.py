@@ -28,16 +28,6 @@ ROLE = {
     "lead": N_("lead"),
     "admin": N_("admin"),
 }
-DEDUCTION = {
-    "backfill": N_("ticket opened after the visit"),
-    "violation": N_("violation"),
-    "fake_completion": N_("fake completion"),
-    "complaint_general": N_("general complaint (HQ)"),
-    "complaint_major": N_("major complaint"),
-    "complaint_internal": N_("internal complaint"),
-    "complaint_media": N_("media complaint"),
-    "branch_rule": N_("branch rule"),
-}
 
 # Who recorded a change when no person did: the importer (``storage.import_write.BY``), or a
 # person the reader may not see (:data:`fieldkpi.visibility.SOMEONE_ELSE`).

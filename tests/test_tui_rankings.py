@@ -339,6 +339,7 @@ async def test_export_writes_the_rows_of_fieldkpi_rank_into_the_export_folder(
         ("../october.csv", "csv", "Give a file name only, without a folder"),
         ("/tmp/october.csv", "csv", "Give a file name only, without a folder"),
         ("..", "csv", "A file name may not start with a dot."),
+        ("oct\u202evsc.exe", "csv", "Give a file name only, without a folder"),  # reads "exe.csv"
         ("october.toml", "csv", "october.toml is a TOML name, but the format is CSV."),
     ],
 )
