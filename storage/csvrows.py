@@ -34,7 +34,8 @@ from storage.migrations import ACTION_KINDS, DEDUCTION_KINDS, ROLES, TICKET_KIND
 MAX_CELL = 10_000
 SHOWN = 40  # a bad value is quoted in a message up to this many characters
 
-# A staff member's code and login, as the staff screen takes them (storage.staff).
+# A staff member's code and login (the person's account name on the server, ``$USER``), for
+# the staff screen (storage.staff) and the import alike.
 CODE = re.compile(r"[A-Za-z0-9_-]{1,20}")
 LOGIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}")
 MAX_NAME = MAX_CHARS["name"]

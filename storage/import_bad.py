@@ -77,15 +77,12 @@ class BadRows:
             "INSERT INTO temp.import_bad (pos, line, seq, col, a) VALUES (?, ?, ?, ?, ?)", rows
         )
 
-    def add_found(
-        self, select: str, params: Sequence = (), *, words: Words, db: bool = True
-    ) -> None:
+    def add_found(self, select: str, *, words: Words, db: bool = True) -> None:
         """Add the problems ``select`` finds: it selects pos, line, seq, col, a, b, c."""
         rule = self.words(words)
         self.conn.execute(
             "INSERT INTO temp.import_bad (pos, line, seq, col, a, b, c, rule, db)"
-            f" SELECT *, {rule}, {int(db)} FROM ({select})",
-            params,
+            f" SELECT *, {rule}, {int(db)} FROM ({select})"
         )
 
     def forget_database_checks(self) -> None:

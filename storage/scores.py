@@ -142,6 +142,7 @@ def score_sheet(
     store: Store, actor: Person, branch: str, period: Period, scheme: Scheme
 ) -> list[SheetLine]:
     """Every value the branch's period needs, by role, person and metric: what a lead fills in."""
+    access.check_enter_scores(actor, branch)  # the branch's people are listed below
     latest = latest_scores(store, actor, branch, period)
     return [
         SheetLine(person, metric, latest.get((person.code, metric)))

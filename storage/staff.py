@@ -14,7 +14,6 @@ it can be given, changed or taken away at any time.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,16 +22,12 @@ from fieldkpi.cleantext import clean_name
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
 from fieldkpi.limits import too_long
-from storage.csvrows import CellError, calendar_date
+from storage.csvrows import CODE, LOGIN, CellError, calendar_date  # as the import takes them
 from storage.db import Store
 from storage.errors import NotFound
 from storage.measures import person_from_row
 from storage.migrations import ROLES
 from storage.tickets import FieldErrors
-
-# A login is the person's account name on the server (``$USER``): letters, digits, . _ -
-LOGIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}")
-CODE = re.compile(r"[A-Za-z0-9_-]{1,20}")
 
 
 @dataclass(frozen=True)
