@@ -21,7 +21,7 @@ from typing import Any
 from fieldkpi.export import SHOWN
 from fieldkpi.i18n import N_, _
 from fieldkpi.measures import measure
-from fieldkpi.ranking import RankRow
+from fieldkpi.ranking import KpiResult, RankRow
 from fieldkpi.scheme import Kpi, Scheme, default_scheme
 
 RATE, POINTS, COUNT = "rate", "points", "count"
@@ -100,14 +100,15 @@ def _part(kpi_id: str, part: str) -> Callable[[RankRow], Any]:
     return lambda row: None if (k := row.kpi(kpi_id)) is None else k.parts.get(part)
 
 
-def _marks(kpi_id: str) -> Callable[[RankRow], str]:
-    def mark(row: RankRow) -> str:
-        result = row.kpi(kpi_id)
-        if result is None:
-            return ""
-        return FIRST_MONTH if result.first_month else NO_DATA if result.flag else ""
+def points_mark(result: KpiResult | None) -> str:
+    """The mark beside a KPI's points; fixed first-month points are not "no data" points."""
+    if result is None:
+        return ""
+    return FIRST_MONTH if result.first_month else NO_DATA if result.flag else ""
 
-    return mark
+
+def _marks(kpi_id: str) -> Callable[[RankRow], str]:
+    return lambda row: points_mark(row.kpi(kpi_id))
 
 
 def _net(row: RankRow) -> Fraction:

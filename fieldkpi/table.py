@@ -17,15 +17,13 @@ from rich.table import Table
 from rich.text import Text
 
 from fieldkpi.i18n import _
+from fieldkpi.kpi_columns import FIRST_MONTH, NO_DATA, points_mark
 from fieldkpi.numbers import DASH, points, yuan
 from fieldkpi.period import Judgement, stamp
 from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.ranking import RankRow
 
-# Marks beside a KPI's points, explained under the table.
-NO_DATA = "○"
-FIRST_MONTH = "*"
-FORFEITED = "ⓩ"
+FORFEITED = "ⓩ"  # beside a total a media complaint capped at 0
 
 
 def role_label(role: str) -> str:
@@ -34,19 +32,16 @@ def role_label(role: str) -> str:
 
 def _points(row: RankRow, kpi_id: str) -> Text:
     result = row.kpi(kpi_id)
-    text = points(result.points)
-    if result.flag:
-        return Text(f"{text} {NO_DATA}", style="dim")
-    if result.first_month:
-        return Text(f"{text} {FIRST_MONTH}")
-    return Text(text)
+    text, mark = points(result.points), points_mark(result)
+    return Text(f"{text} {mark}" if mark else text, style="dim" if mark == NO_DATA else "")
 
 
 def _legend(rows: Sequence[RankRow], status: str) -> str:
     notes = [status]
-    if any(k.flag for r in rows for k in r.kpis):
+    marks = {points_mark(k) for r in rows for k in r.kpis}
+    if NO_DATA in marks:
         notes.append(_("{mark} no data: 0 points, not ranked for that KPI").format(mark=NO_DATA))
-    if any(k.first_month for r in rows for k in r.kpis):
+    if FIRST_MONTH in marks:
         notes.append(_("{mark} first month: fixed points").format(mark=FIRST_MONTH))
     if any(r.zeroed for r in rows):
         notes.append(_("{mark} media complaint: month forfeited").format(mark=FORFEITED))

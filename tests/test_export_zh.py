@@ -10,6 +10,7 @@ import csv
 import gettext
 import io
 from dataclasses import replace
+from datetime import date
 from fractions import Fraction as F
 
 import openpyxl
@@ -221,3 +222,16 @@ def test_a_schemes_kpi_label_is_text_in_csv_and_workbook_headings(tmp_path, zh):
     titles = openpyxl.load_workbook(book)["客服代表"][1]
     cell = next(c for c in titles if str(c.value).startswith("=HYPERLINK"))
     assert cell.data_type == "s"
+
+
+def test_a_new_hires_fixed_points_are_marked_first_month_in_the_table_as_on_screen():
+    # R3 joins on 10-10 and has done nothing: her workload KPI is both "first month" (20
+    # points, fixed) and without data. The 20 points are not "no data: 0 points".
+    rows = rank("rep", person("R1", visits=1), person("R3", hired_on=date(2026, 10, 10)))
+    r3 = next(r for r in rows if r.staff_code == "R3")
+    workload = r3.kpi("workload")
+    assert (workload.first_month, workload.flag, workload.points) == (True, "no_workload", 20)
+    text = render_table(rows, {}, Judgement(Period(2026, 10), AS_OF), width=160)
+    line = next(line for line in text.splitlines() if "R3" in line)
+    assert "20.00 *" in line and "20.00 ○" not in line
+    assert "first month: fixed points" in text
