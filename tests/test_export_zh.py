@@ -114,6 +114,11 @@ def test_workbook_has_a_sheet_per_role_with_numbers_and_formats():
     assert (first["workload"].value, first["workload"].number_format) == (30, "0")
     assert first["total"].number_format == "0.00"
     assert first["reward"].number_format.startswith('"¥"#,##0.00')
+    assert (first["total"].value, first["reward"].value, second["reward"].value) == (
+        24.83,
+        200,
+        -100,
+    )
     assert (second["name"].value, second["name"].data_type) == ("=1+1", "s")
     (engineer,) = _sheet_rows(engineers)
     assert (engineer["name"].value, engineer["timeliness_points"].value) == ("Name E1", 50)

@@ -38,6 +38,7 @@ from storage.standings import branch_ranking
 from storage.trends import branch_months, own_trend
 
 NOVEMBER = Period(2026, 11)
+SEPTEMBER = Period(2026, 9)
 
 
 @pytest.fixture
@@ -75,6 +76,11 @@ def test_every_month_of_the_trend_is_that_months_ranking(month):
     october = next(m for m in months if m.period == OCTOBER)
     e1 = next(r for r in october.rows if r.staff_code == "E1")
     assert e1.total == Decimal("-64.75")  # frozen, not the live -42.00 after T11
+    # worked in rankings_helpers: September E1 (−15 − 150)/2 × 2.5, R2 −150 for T9
+    totals = {(m.period, r.staff_code): str(r.total) for m in months for r in m.rows}
+    assert (totals[SEPTEMBER, "E1"], totals[SEPTEMBER, "R2"]) == ("-206.25", "-150.00")
+    july = months[-5]
+    assert (july.period, [str(r.total) for r in july.rows]) == (Period(2026, 7), ["0.00"] * 5)
 
 
 def test_a_reps_own_trend_holds_her_rows_and_no_average_of_three(month):
