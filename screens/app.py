@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import importlib
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import ClassVar
 
@@ -186,8 +186,17 @@ class FieldKpiApp(App):
         """Pass a change on to every open screen; the first reading is only remembered."""
         seen, self._data_version = self._data_version, message.data_version
         if seen is not None and seen != message.data_version:
-            for screen in self.screen_stack:
-                screen.post_message(DataChanged(message.data_version))
+            self.tell_screens(message.data_version)
+
+    def tell_screens(self, data_version: int, *, besides: Sequence[Screen] = ()) -> None:
+        """Every open screen (but ``besides``) reads its data again.
+
+        Another session's save is seen in ``PRAGMA data_version``; a save made in
+        this session, on the app's one connection, is not, so forms say so here.
+        """
+        for screen in self.screen_stack:
+            if screen not in besides:
+                screen.post_message(DataChanged(data_version))
 
     def get_system_commands(self, screen: Screen) -> Iterator[SystemCommand]:
         """Textual's own palette commands, in the person's language."""

@@ -279,7 +279,9 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
+        """Closed with the result; the screens beneath the one it was opened over read again."""
         message.stop()
+        self.app.tell_screens(0, besides=self.app.screen_stack[-2:])  # the opener has its callback
         self.dismiss(message.result)
 
 

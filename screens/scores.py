@@ -32,14 +32,14 @@ from fieldkpi.period import Period, stamp
 from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.scheme import Scheme
 from screens import actions, labels, tables
+from screens.app import SCREENS, showing
 from screens.branch_picker import BranchPicker
 from screens.footer import KeyFooter
 from screens.form import Field, FormScreen
 from screens.labels import N_
 from screens.loading import reader
-from screens.messages import DataChanged, Loaded, LoadFailed
+from screens.messages import Loaded, LoadFailed
 from screens.months import MonthScreen
-from screens.rankings import RankingsScreen
 from screens.scheme_choice import scheme_summary
 from storage.closing import MonthBasis, month_basis
 from storage.scores import ScoreEntry, SheetLine, record_score, score_history, score_sheet
@@ -95,8 +95,8 @@ class ScoresScreen(MonthScreen):
     def __init__(self) -> None:
         super().__init__()
         # The branch and period the rankings show, when the lead comes from them.
-        self.opened_from = next(
-            (s for s in reversed(self.app.screen_stack) if isinstance(s, RankingsScreen)), None
+        self.opened_from = next(  # found without importing the rankings (issue 14: start-up)
+            (s for s in reversed(self.app.screen_stack) if showing(s, SCREENS["rankings"])), None
         )
         self.branch = self.opened_from.branch if self.opened_from else self.app.user.branch
         self.sheet: Sheet | None = None
@@ -220,11 +220,6 @@ class ScoresScreen(MonthScreen):
         what, entry = saved
         self.notify(_("Saved {what}: {value}").format(what=what, value=number(entry.value)))
         self.reload()
-        # One connection for the whole app: the screens beneath (the rankings) learn of a
-        # save made here only if told, as they are of another connection's.
-        for screen in self.app.screen_stack:
-            if screen is not self:
-                screen.post_message(DataChanged(0))
 
     def action_choose_branch(self) -> None:
         self.query_one(BranchPicker).open()

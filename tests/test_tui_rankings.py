@@ -499,3 +499,27 @@ async def test_a_lead_sees_only_their_branch_and_an_admin_chooses(month):
         ]
         assert admin.screen.ranking.branch == "SZ"
         assert isinstance(admin.screen.ranking.rows[0].total, Decimal)
+
+
+@async_test
+async def test_a_withdrawal_on_the_events_screen_moves_the_rankings_beneath_it(month):
+    # The lead's own session, one connection: no PRAGMA data_version tells the rankings;
+    # the form that saved does. R2's internal complaint (2 points) is withdrawn.
+    lead = app_at(month, "zhoujl")
+    async with lead.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await october(pilot)
+        before = {r[1]: Decimal(r[2]) for r in table_rows(lead, "#rep-table")}
+        await press(pilot, "f6", "v")
+        await settle(pilot)
+        events = lead.screen.events
+        row = next(i for i, e in enumerate(events) if e.kind == "complaint_internal")
+        lead.screen.query_one("#events").move_cursor(row=row)
+        await press(pilot, "r")
+        await type_text(pilot, "核实不属实")
+        await press(pilot, "ctrl+s")
+        await press(pilot, "f4")
+        await settle(pilot)
+        assert isinstance(lead.screen, RankingsScreen) and month_shown(lead) == "2026-10"
+        after = {r[1]: Decimal(r[2]) for r in table_rows(lead, "#rep-table")}
+        assert after["王芳"] == before["王芳"] + 2
