@@ -40,7 +40,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from generate import MEASURED, csv_folder  # noqa: E402
-from targets import Target  # noqa: E402
+from targets import FIELDKPI, Target  # noqa: E402
 
 FLOOR_INDEXES = {  # (unique?, columns) of each table's indexes
     "tickets": ((True, "code"), (False, "branch, received_at"), (False, "engineer, completed_at")),
@@ -91,7 +91,7 @@ def fieldkpi_import(db: Path, files: list[Path], *extra: str) -> Run:
     controller, terminal = pty.openpty()
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "fieldkpi", "import", "--lang", "en", "--db", str(db), *extra]
+        [*FIELDKPI, "import", "--lang", "en", "--db", str(db), *extra]
         + [str(path) for path in files],
         stdout=subprocess.PIPE,
         stderr=terminal,

@@ -48,8 +48,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from generate import MEASURED, NOW  # noqa: E402
 from import_bench import import_targets  # noqa: E402
-from queue_paint import FIELDKPI, queue_targets  # noqa: E402
-from targets import Target, table  # noqa: E402
+from queue_paint import queue_targets  # noqa: E402
+from targets import FIELDKPI, Target, table  # noqa: E402
 
 MONTH = str(MEASURED)
 FINISHED = Judgement(MEASURED, MEASURED.end)
