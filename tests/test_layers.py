@@ -1,52 +1,21 @@
 """The domain and storage never pull in the UI: they must run headless, in scripts and cron."""
 
+import importlib
+import pkgutil
 import subprocess
 import sys
 
 import pytest
 
-CORE_MODULES = [
-    "fieldkpi.scheme",
-    "fieldkpi.kpi",
-    "fieldkpi.ranking",
-    "fieldkpi.export",
-    "fieldkpi.measures",
-    "fieldkpi.scoring",
-    "fieldkpi.scheme_legacy",
-    "fieldkpi.xlsx",
-    "fieldkpi.table",
-    "fieldkpi.period",
-    "fieldkpi.figures",
-    "fieldkpi.paths",
-    "fieldkpi.i18n",
-    "fieldkpi.sample",
-    "fieldkpi.buckets",
-    "fieldkpi.standing",
-    "fieldkpi.merge",
-    "storage.db",
-    "storage.migrations",
-    "storage.measures",
-    "storage.rankings",
-    "storage.importer",
-    "storage.sample_db",
-    "storage.tickets",
-    "storage.queue",
-    "storage.people",
-    "fieldkpi.tickets",
-    "fieldkpi.access",
-    "storage.closing",
-    "storage.drilldown",
-    "storage.standings",
-    "storage.maintenance",
-    "storage.appraisal",
-    "storage.scores",
-    "storage.timeline",
-    "storage.frozen",
-    "fieldkpi.cleantext",
-    "fieldkpi.limits",
-    "fieldkpi.plain",
-    "fieldkpi.visibility",
-]
+# Every module of the domain and of storage, found rather than listed: a new one is checked
+# too. ``fieldkpi.cli`` (and ``__main__``) is the composition root that wires in the screens.
+ROOTS = ("fieldkpi", "storage")
+CORE_MODULES = sorted(
+    module.name
+    for root in ROOTS
+    for module in pkgutil.iter_modules(importlib.import_module(root).__path__, f"{root}.")
+    if module.name not in ("fieldkpi.cli", "fieldkpi.__main__")
+)
 
 
 @pytest.mark.parametrize("module", CORE_MODULES)
