@@ -7,11 +7,10 @@ rows of one role. The screens draw these as sparklines and charts.
 **What a ranked person may see of the branch.** The role's average total (and
 average points per KPI) beside one's own would tell a person of a two-person
 branch the other's exact score: average × 2 − own. With ``n`` ranked, one's
-own total and the average give the sum of the other ``n − 1``; the
-own-figures screen may also tell the gap to the next rank up, which is one
-more person's total. So a person who may not see the others' figures sees
-the average only for months with at least :data:`AVERAGE_MIN_RANKED` (4)
-ranked in their role: what stays unknown is then a sum of at least two other
+own total and the average give the sum of the other ``n − 1``, and one's
+rank bounds each of them. So a person who may not see the others' figures
+sees the average only for months with at least :data:`AVERAGE_MIN_RANKED` (4)
+ranked in their role: what stays unknown is then a sum of at least three other
 people's scores. A lead or admin, who sees every row anyway, always sees it.
 """
 

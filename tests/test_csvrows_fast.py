@@ -46,7 +46,7 @@ def conn():
 
 
 @pytest.mark.parametrize("name", sorted(READERS))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(cell=CELLS)
 def test_what_sql_reads_python_reads_the_same(conn, name, cell):
     read = READERS[name]
