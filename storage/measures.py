@@ -82,10 +82,10 @@ STANDING = (
     " WHERE x.subject = '{subject}' AND x.subject_id = {alias}.id)"
 )
 PROBLEM_STANDS = STANDING.format(subject="problem", alias="p")
-DEDUCTION_COUNTS = (
-    "d.corrects IS NULL AND NOT EXISTS (SELECT 1 FROM deductions c WHERE c.corrects = d.id)"
-    f" AND {STANDING.format(subject='deduction', alias='d')}"
+NOT_VOIDED = (
+    "d.corrects IS NULL AND NOT EXISTS (SELECT 1 FROM deductions v WHERE v.corrects = d.id)"
 )
+DEDUCTION_COUNTS = f"{NOT_VOIDED} AND {STANDING.format(subject='deduction', alias='d')}"
 PROBLEM_IN = "p.at >= :start AND p.at <= :end"
 DEDUCTION_IN = "d.at >= :start AND d.at <= :end"
 
