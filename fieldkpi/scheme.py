@@ -227,6 +227,11 @@ class Scheme:
     def adjustments_for(self, role: str) -> dict[str, Adjustment]:
         return {k: a for k, a in self.adjustments.items() if role in a.roles}
 
+    def adjustment_label(self, kind: str) -> str:
+        """An adjustment kind as this scheme names it (its code, for a kind it no longer has)."""
+        adjustment = self.adjustments.get(kind)
+        return str(adjustment.label) if adjustment else kind
+
     def problem_level(self, level: str | None) -> ProblemLevel | None:
         """The table's line for ``level``; its first line when none is named."""
         if level is None:

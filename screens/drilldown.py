@@ -291,7 +291,7 @@ def deductions_view(facts: DeductionFacts, scheme: Scheme) -> list[Block]:
             by = f"{event.recorded_by_name} ({event.recorded_by})"
         cells = (
             moment(event.at),
-            kind_label(scheme, event.kind),
+            scheme.adjustment_label(event.kind),
             _("zeroes total") if event.zeroes else signed(-event.points),
             event.ticket or DASH,
             plain(event.note),
@@ -300,12 +300,6 @@ def deductions_view(facts: DeductionFacts, scheme: Scheme) -> list[Block]:
         lines.append((event.ticket, cells))
     headings = (_("When"), _("Kind"), _("Points"), _("Ticket"), _("Note"), _("Recorded by"))
     return [Text(summary), TicketLines(headings, lines, right=(2,))]
-
-
-def kind_label(scheme: Scheme, kind: str) -> str:
-    """An adjustment kind as the scheme names it (its code, for a kind it no longer has)."""
-    adjustment = scheme.adjustments.get(kind)
-    return str(adjustment.label) if adjustment else kind
 
 
 def basis_text(basis: MonthBasis, changed: bool) -> str:

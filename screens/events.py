@@ -60,8 +60,7 @@ def kind_label(event: AppraisalEvent, scheme) -> str:
             return _("engineer problem")  # a table of one level has nothing to tell apart
         name = str(level.label) if level else event.kind
         return _("engineer problem: {level}").format(level=name)
-    adjustment = scheme.adjustments.get(event.kind)
-    return str(adjustment.label) if adjustment else event.kind
+    return scheme.adjustment_label(event.kind)
 
 
 def event_cells(event: AppraisalEvent, scheme) -> tuple[str, ...]:
