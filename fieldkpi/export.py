@@ -20,7 +20,7 @@ from typing import Any
 
 import tomli_w
 
-from fieldkpi.kpi import round_half_up
+from fieldkpi.kpi import round_half_up, rounded_text
 from fieldkpi.measures import measure
 from fieldkpi.period import stamp
 from fieldkpi.ranking import RankRow
@@ -197,34 +197,80 @@ class RowCells:
 
     def __init__(self, columns: Sequence[Column]) -> None:
         self.columns = columns
-        self._plans: dict[tuple[str, ...], list[tuple[Column, Callable | None]]] = {}
+        self._plans: dict[tuple[str, ...], list[tuple[Column, Callable]]] = {}
+        self._texts: dict[tuple[str, ...], list[tuple[Callable, Callable]]] = {}
 
     def __call__(self, row: RankRow) -> list[Any]:
-        ids = tuple(k.id for k in row.kpis)
-        plan = self._plans.get(ids)
-        if plan is None:
-            plan = self._plans[ids] = [(c, self._getter(c, ids)) for c in self.columns]
         values = []
-        for column, get in plan:
-            value = None if get is None else get(row)
+        for column, get in self._plan(row):
+            value = get(row)
             # text stays as it is (as rounded() would keep it), without a call
             kept = value is None or (value.__class__ is str and column.kind == TEXT)
             values.append(value if kept else rounded(column, value))
         return values
 
+    def texts(self, row: RankRow) -> list[str]:
+        """The row's cells as the CSV writes them: what :func:`cell_text` makes of each value."""
+        ids = tuple(k.id for k in row.kpis)
+        plan = self._texts.get(ids)
+        if plan is None:
+            plan = self._texts[ids] = [(get, cell_text(c)) for c, get in self._plan(row)]
+        return [text(get(row)) for get, text in plan]
+
+    def _plan(self, row: RankRow) -> list[tuple[Column, Callable[[RankRow], Any]]]:
+        ids = tuple(k.id for k in row.kpis)
+        plan = self._plans.get(ids)
+        if plan is None:
+            plan = self._plans[ids] = [(c, self._getter(c, ids)) for c in self.columns]
+        return plan
+
     @staticmethod
-    def _getter(column: Column, ids: tuple[str, ...]) -> Callable[[RankRow], Any] | None:
-        """How a row with these KPIs fills the column; None: the column is not the row's."""
+    def _getter(column: Column, ids: tuple[str, ...]) -> Callable[[RankRow], Any]:
+        """How a row with these KPIs fills the column (``None`` when it is not the row's)."""
         if column.kpi is None:
             return column.get
         if column.kpi.id not in ids:  # the other role's KPIs, or another scheme's
-            return None
+            return _not_the_rows
         at = ids.index(column.kpi.id)
         if column.part == "value":
             return lambda row: row.kpis[at].value
         if column.part == "points":
             return lambda row: row.kpis[at].points
         return lambda row: row.kpis[at].parts.get(column.part)
+
+
+def _not_the_rows(row: RankRow) -> None:
+    return None
+
+
+def cell_text(column: Column) -> Callable[[Any], str]:
+    """How the CSV writes a value of the column: ``str`` of its :func:`rounded` value, or
+    nothing for ``None``, and text kept from running as a formula (:func:`neutralise`).
+
+    The common cells (whole numbers, exact points and rates, flags) are written
+    straight from their integers, without the Decimal that :func:`rounded` makes.
+    """
+    kind = column.kind
+    if kind == TEXT:
+        return lambda v: (
+            "" if v is None else neutralise(v if v.__class__ is str else rounded(column, v))
+        )
+    if kind == FLAG:
+        return lambda v: "" if v is None else "1" if v else "0"
+    places = 4 if kind in (RATE, NUMBER) else 2
+    whole = kind == WHOLE
+
+    def text(v: Any) -> str:
+        cls = v.__class__
+        if cls is int and kind != YUAN and kind != TIME:
+            return str(v)
+        if cls is Fraction and kind != YUAN:
+            if whole and v.denominator == 1:
+                return str(v.numerator)
+            return rounded_text(v.numerator, v.denominator, places)
+        return "" if v is None else str(rounded(column, v))
+
+    return text
 
 
 def neutralise(text: str) -> str:
@@ -241,13 +287,7 @@ def write_csv(
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([neutralise(headers(c)) if headers else c.name for c in columns])
     cells = RowCells(columns)
-    for row in rows:
-        writer.writerow(
-            [
-                "" if value is None else neutralise(value) if c.kind == TEXT else str(value)
-                for c, value in zip(columns, cells(row), strict=True)
-            ]
-        )
+    writer.writerows(cells.texts(row) for row in rows)
 
 
 def to_csv(rows: Sequence[RankRow], headers: Callable[[Column], str] | None = None) -> str:

@@ -18,7 +18,7 @@ ROLES = ("rep", "engineer", "lead", "admin")
 RANKED_ROLES = ("rep", "engineer")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     code: str
     name: str
@@ -28,7 +28,7 @@ class Person:
     left_on: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TicketCounts:
     """A person's tickets by the timeliness bucket they fall in for the period.
 
@@ -49,7 +49,7 @@ class TicketCounts:
         return self.completed + self.open_over
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WorkloadMonth:
     """One rep's workload in one month, for the branch's annual maximum daily workload."""
 
@@ -65,7 +65,7 @@ class WorkloadMonth:
 Counts = Mapping[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonFigures:
     """Everything counted for one person in one period.
 
@@ -79,7 +79,7 @@ class PersonFigures:
     adjustments: Mapping[str, tuple[int, Fraction]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PoolFigures:
     """The facts for ranking one role of one branch in one period.
 

@@ -20,7 +20,7 @@ from fieldkpi.figures import TicketCounts
 from fieldkpi.i18n import N_
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Measured:
     """One person's measured value and the counts it was made from.
 

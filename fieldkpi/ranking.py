@@ -27,7 +27,7 @@ ZERO = Fraction(0)
 UNADJUSTED = (ZERO, ZERO, False)  # adjustment_points of a person without events
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KpiResult:
     """A person's line for one KPI: the measured value, the points, and why.
 
@@ -46,7 +46,7 @@ class KpiResult:
     pool: tuple[int, int] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RankRow:
     """One person's line of the ranking.
 

@@ -338,6 +338,16 @@ def test_competition_ranks():
     assert kpi.competition_ranks(values, best_first=False) == {"d": 1, "b": 2, "c": 2, "a": 4}
 
 
+def test_competition_ranks_part_values_a_float_cannot_tell_apart():
+    # 1/3 and (10²⁰+1)/(3·10²⁰) are the same float, 0.3333333333333333, but not equal:
+    # the larger ranks first, and only the true tie of the two 1/3s shares a rank
+    hair = F(10**20 + 1, 3 * 10**20)
+    assert float(hair) == float(F(1, 3))
+    values = {"a": F(1, 3), "b": hair, "c": F(1, 3), "d": F(1, 2)}
+    assert kpi.competition_ranks(values) == {"d": 1, "b": 2, "a": 3, "c": 3}
+    assert kpi.competition_ranks(values, best_first=False) == {"a": 1, "c": 1, "b": 3, "d": 4}
+
+
 @pytest.mark.parametrize(
     ("value", "rounded"),
     [
