@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from fieldkpi.export import SHOWN
+from fieldkpi.export import Column, columns_of_kpi
 from fieldkpi.i18n import N_, _
-from fieldkpi.measures import measure
 from fieldkpi.ranking import KpiResult, RankRow
 from fieldkpi.scheme import Kpi, Scheme, default_scheme
 
@@ -88,18 +87,6 @@ def facts_tab(kpi: Kpi) -> str:
     return FACTS.get(kpi.measure, "deductions")
 
 
-def _value(kpi_id: str) -> Callable[[RankRow], Any]:
-    return lambda row: None if (k := row.kpi(kpi_id)) is None else k.value
-
-
-def _points(kpi_id: str) -> Callable[[RankRow], Any]:
-    return lambda row: None if (k := row.kpi(kpi_id)) is None else k.points
-
-
-def _part(kpi_id: str, part: str) -> Callable[[RankRow], Any]:
-    return lambda row: None if (k := row.kpi(kpi_id)) is None else k.parts.get(part)
-
-
 def points_mark(result: KpiResult | None) -> str:
     """The mark beside a KPI's points; fixed first-month points are not "no data" points."""
     if result is None:
@@ -115,9 +102,8 @@ def _net(row: RankRow) -> Fraction:
     return row.bonuses - row.deductions
 
 
-def _format(kpi: Kpi) -> str:
-    shown = SHOWN[measure(kpi.measure).shown]
-    return {"rate": RATE, "whole": COUNT}.get(shown, POINTS)
+def _format(column: Column) -> str:
+    return {"rate": RATE, "whole": COUNT}.get(column.kind, POINTS)
 
 
 def kpi_columns(
@@ -131,27 +117,26 @@ def kpi_columns(
     columns: list[KpiColumn] = []
     for kpi in scheme.kpis_of(role):
         label, tab = str(kpi.label), facts_tab(kpi)
-        columns += [
-            KpiColumn(kpi.id, label, _(COUNT_PARTS[p]), p, COUNT, _part(kpi.id, p), facts=tab)
-            for p in measure(kpi.measure).columns
-        ]
-        part = VALUE_PARTS.get(kpi.measure, VALUE)
-        columns.append(
-            KpiColumn(kpi.id, label, _(part), kpi.column, _format(kpi), _value(kpi.id), facts=tab)
-        )
-        columns.append(
-            KpiColumn(
-                kpi.id,
-                label,
-                _("pts"),
-                f"{kpi.id}_points",
-                POINTS,
-                _points(kpi.id),
-                is_points=True,
-                mark=_marks(kpi.id),
-                facts=tab,
+        for column in columns_of_kpi(kpi):  # the export's columns, in the export's order
+            if column.part == "points":
+                part, points, mark = _("pts"), True, _marks(kpi.id)
+            else:
+                value = column.part == "value"
+                part = VALUE_PARTS.get(kpi.measure, VALUE) if value else COUNT_PARTS[column.part]
+                part, points, mark = _(part), False, None
+            columns.append(
+                KpiColumn(
+                    kpi.id,
+                    label,
+                    part,
+                    column.name,
+                    _format(column),
+                    column.get,
+                    is_points=points,
+                    mark=mark,
+                    facts=tab,
+                )
             )
-        )
     columns.append(
         KpiColumn(
             ADJUSTMENTS,
