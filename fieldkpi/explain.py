@@ -9,32 +9,12 @@ so the engineer's own figures and the lead's drill-down say the same thing.
 
 from __future__ import annotations
 
-from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from fieldkpi.i18n import _, ngettext
-from fieldkpi.measures import measure
-from fieldkpi.numbers import MINUS, percent, points
+from fieldkpi.numbers import MINUS, measured, number
 from fieldkpi.ranking import KpiResult, RankRow
 from fieldkpi.scheme import Kpi
-
-
-def number(value: Fraction | Decimal | int) -> str:
-    """A number as screens show it: a whole count as is, anything else to 2 places."""
-    return str(value) if isinstance(value, int) else points(value)
-
-
-def shown(kpi: Kpi, value: Fraction | Decimal | None) -> str:
-    """A measured value in the way its measure reads."""
-    if value is None:
-        return "—"
-    kind = measure(kpi.measure).shown
-    if kind == "rate":
-        return percent(value)
-    if kind == "count" and Fraction(value).denominator == 1:
-        return str(int(value))
-    return number(value)
 
 
 def _no_data(flag: str) -> str:
@@ -89,7 +69,7 @@ def kpi_line(row: RankRow, kpi_id: str) -> str:
         return _("{label}: {why} → 0 points, not ranked").format(
             label=label, why=_no_data(result.flag or "")
         )
-    value = f"{shown(kpi, result.value)} {_parts(kpi, result)}".strip()
+    value = f"{measured(kpi, result.value)} {_parts(kpi, result)}".strip()
     s = kpi.score
     if kpi.method == "weighted_days":
         if s["scale"] == 1:
@@ -127,7 +107,7 @@ def kpi_line(row: RankRow, kpi_id: str) -> str:
             )
         sign = "≥" if s["better"] == "higher" else "≤"
         return _("{label} {value}: band {sign} {threshold} → {points} points").format(
-            label=label, value=value, sign=sign, threshold=shown(kpi, reached), points=points
+            label=label, value=value, sign=sign, threshold=measured(kpi, reached), points=points
         )
     if kpi.method == "target":
         met = result.points == s["points"]
@@ -135,7 +115,7 @@ def kpi_line(row: RankRow, kpi_id: str) -> str:
         return _("{label} {value}: {target} → {points} points").format(
             label=label,
             value=value,
-            target=text.format(target=shown(kpi, s["target"])),
+            target=text.format(target=measured(kpi, s["target"])),
             points=points,
         )
     if kpi.method == "linear":

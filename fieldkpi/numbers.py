@@ -13,6 +13,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from fieldkpi.kpi import round_half_up
+from fieldkpi.measures import measure
+from fieldkpi.scheme import Kpi
 
 MINUS = "-"
 DASH = "—"  # nothing to show (no reward, no value)
@@ -30,6 +32,23 @@ def percent(value: Fraction | Decimal | int) -> str:
 
 def count(value: int) -> str:
     return str(value)
+
+
+def number(value: Fraction | Decimal | int) -> str:
+    """A number as screens show it: a whole count as is, anything else to 2 places."""
+    return str(value) if isinstance(value, int) else points(value)
+
+
+def measured(kpi: Kpi, value: Fraction | Decimal | None) -> str:
+    """A measured value in the way its measure reads."""
+    if value is None:
+        return "—"
+    kind = measure(kpi.measure).shown
+    if kind == "rate":
+        return percent(value)
+    if kind == "count" and Fraction(value).denominator == 1:
+        return str(int(value))
+    return number(value)
 
 
 def signed(value: Fraction | Decimal | int) -> str:

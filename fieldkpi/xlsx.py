@@ -24,7 +24,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from rich.cells import cell_len
 
-from fieldkpi.explain import shown
 from fieldkpi.export import (
     FLAG,
     POINTS,
@@ -40,6 +39,7 @@ from fieldkpi.export import (
 )
 from fieldkpi.i18n import N_, _
 from fieldkpi.kpi import round_half_up
+from fieldkpi.numbers import measured
 from fieldkpi.period import stamp
 from fieldkpi.ranking import RankRow
 
@@ -165,7 +165,7 @@ def _fill_breakdown(book: Workbook, rows: list[RankRow]) -> None:
         for result in row.kpis:
             spec = row.spec(result.id)
             sheet.append(
-                [*who, str(spec.label), shown(spec, result.value), round_half_up(result.points)]
+                [*who, str(spec.label), measured(spec, result.value), round_half_up(result.points)]
             )
         if row.deductions or row.bonuses:
             net = round_half_up(row.bonuses - row.deductions)
