@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from textual import events
 from tui_helpers import (
     SIZE,
@@ -49,8 +50,27 @@ def cancellation(store, code: str) -> tuple:
     return tuple(row[0])
 
 
+# "moved awya", Backspace Backspace "ay", Home, "Customer ", End, "!": editing keys run in
+# order with the letters around them, not after them
+EDITED = [
+    *keys_of("moved awya"),
+    "backspace",
+    "backspace",
+    *keys_of("ay"),
+    "home",
+    *keys_of("Customer "),
+    "end",
+    "!",
+]
+
+
+@pytest.mark.parametrize(
+    ("keys", "saved"),
+    [(keys_of(REASON), REASON), (EDITED, "Customer moved away!")],
+    ids=["text", "editing-keys"],
+)
 @async_test
-async def test_text_typed_just_before_ctrl_s_is_saved_whole(store):
+async def test_keys_typed_just_before_ctrl_s_are_saved_as_typed(store, keys, saved):
     desk = seed_desk(store)
     app = app_for(store, "wangfang")
     async with app.run_test(size=SIZE) as pilot:
@@ -58,10 +78,10 @@ async def test_text_typed_just_before_ctrl_s_is_saved_whole(store):
         await select_ticket(pilot, desk.received)
         await press(pilot, "x")
         assert isinstance(app.screen, CancelForm)
-        burst(app, *keys_of(REASON), "ctrl+s")
+        burst(app, *keys, "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
-    assert cancellation(store, desk.received) == ("cancelled", REASON)
+    assert cancellation(store, desk.received) == ("cancelled", saved)
 
 
 @async_test
@@ -165,20 +185,3 @@ async def test_a_save_typed_before_the_ticket_has_loaded_saves_once_it_has(store
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
     assert cancellation(store, desk.received) == ("cancelled", REASON)
-
-
-@async_test
-async def test_editing_keys_in_a_burst_act_where_they_were_typed(store):
-    """Backspace and the arrows run in order with the letters around them, not after them."""
-    desk = seed_desk(store)
-    app = app_for(store, "wangfang")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await select_ticket(pilot, desk.received)
-        await press(pilot, "x")
-        # "moved awya", Backspace Backspace "ay", Home, "Customer ", End, "!", then save.
-        burst(app, *keys_of("moved awya"), "backspace", "backspace", *keys_of("ay"))
-        burst(app, "home", *keys_of("Customer "), "end", "!", "ctrl+s")
-        await settle(pilot)
-        assert isinstance(app.screen, QueueScreen)
-    assert cancellation(store, desk.received) == ("cancelled", "Customer moved away!")
