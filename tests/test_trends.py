@@ -34,8 +34,8 @@ from fieldkpi.trends import (
 from screens.rankings import RankTable
 from screens.trend import TrendChart, TrendScreen
 from storage.closing import close_month
-from storage.standings import branch_ranking
-from storage.trends import branch_months, own_trend
+from storage.standings import branch_ranking, own_month
+from storage.trends import person_months
 
 NOVEMBER = Period(2026, 11)
 SEPTEMBER = Period(2026, 9)
@@ -68,8 +68,11 @@ def test_direction_is_the_last_month_against_the_three_before():
 
 def test_every_month_of_the_trend_is_that_months_ranking(month):
     lead = person(month, "L1")
-    months = branch_months(month, lead, "GZ", NOVEMBER, default_for, NOW)
+    november = branch_ranking(month, lead, "GZ", NOVEMBER, default_for, NOW)
+    months = november.months
     assert [m.period for m in months] == [NOVEMBER.shift(n) for n in range(-11, 1)]
+    assert months[-1].rows == november.rows
+    assert november.previous_ranks == {r.staff_code: r.rank for r in months[-2].rows}
     for m in months:
         shown = branch_ranking(month, lead, "GZ", m.period, default_for, NOW)
         assert m.rows == shown.rows, m.period
@@ -85,7 +88,7 @@ def test_every_month_of_the_trend_is_that_months_ranking(month):
 
 def test_a_reps_own_trend_holds_her_rows_and_no_average_of_three(month):
     r1 = person(month, "R1")
-    trend = own_trend(month, r1, NOVEMBER, default_for, NOW)
+    trend = own_month(month, r1, NOVEMBER, default_for, NOW).trend
     lead = person(month, "L1")
     for m in trend:
         rows = branch_ranking(month, lead, "GZ", m.period, default_for, NOW).rows
@@ -101,7 +104,7 @@ def test_a_reps_own_trend_holds_her_rows_and_no_average_of_three(month):
 
 def test_the_average_is_shown_from_four_ranked_and_always_to_a_lead(month):
     lead = person(month, "L1")
-    months = branch_months(month, lead, "GZ", NOVEMBER, default_for, NOW)
+    months = branch_ranking(month, lead, "GZ", NOVEMBER, default_for, NOW).months
     reps = kpi_columns("rep")
     for_rep = person_trend(months, "R1", "rep", reps, sees_everyone=False)
     for_lead = person_trend(months, "R1", "rep", reps, sees_everyone=True)
@@ -150,7 +153,7 @@ async def test_the_chart_a_lead_opens_shows_each_months_ranking(month):
 def test_the_chart_draws_a_schemes_kpi_label_as_text(month, monkeypatch):
     # A scheme file names its KPIs: "[/]" or "Response time [h]" is a name, not markup.
     r1 = person(month, "R1")
-    trend = own_trend(month, r1, NOVEMBER, default_for, NOW)
+    trend = own_month(month, r1, NOVEMBER, default_for, NOW).trend
     labelled = [
         replace(c, kpi_label=label)
         for c, label in zip(
