@@ -13,22 +13,13 @@ from datetime import datetime
 
 from fieldkpi import access
 from fieldkpi.figures import RANKED_ROLES, Person
-from fieldkpi.i18n import _
 from fieldkpi.period import Period
 from fieldkpi.ranking import RankRow
 from fieldkpi.scheme import Scheme
 from fieldkpi.standing import OwnStanding, standing_of
 from fieldkpi.trends import BranchMonth, TrendMonth
-from storage.closing import (
-    ClosedMonth,
-    MonthBasis,
-    changed_since_closing,
-    month_basis,
-    rankings_for,
-)
+from storage.closing import ClosedMonth, MonthBasis, changed_since_closing, month_basis
 from storage.db import Store
-from storage.errors import NotFound
-from storage.people import staff_by_code
 from storage.trends import judged_months, trend_of
 
 
@@ -80,32 +71,6 @@ def branch_ranking(
         scheme=basis.scheme,
         months=months,
     )
-
-
-def own_standing(
-    store: Store,
-    actor: Person,
-    period: Period,
-    scheme_for: Callable[[str], Scheme],
-    now: datetime,
-    staff: str | None = None,
-) -> OwnStanding | None:
-    """A person's own row and the number ranked; nothing of anybody else's.
-
-    ``staff`` defaults to the actor. ``None`` when the person is not ranked
-    that month (a lead or admin, or not employed then).
-    """
-    person = actor if staff is None or staff == actor.code else staff_by_code(store, staff)
-    if person is None:
-        raise NotFound(_("There is nobody with the code {code}.").format(code=staff))
-    access.check_see_figures(actor, person)
-    if person.role not in RANKED_ROLES:
-        return None
-    basis = month_basis(store, person.branch, period, scheme_for, now)
-    rows = rankings_for(
-        store, basis.judgement, scheme_for, branch=person.branch, roles=[person.role]
-    )
-    return standing_of(rows, person.code)
 
 
 @dataclass(frozen=True)
