@@ -77,7 +77,12 @@ class TicketSteps:
         raise NotImplementedError
 
     def refusal(self, action: str, step: str | None = None) -> str | None:
-        """Why ``action`` cannot be done now, or ``None`` when it can."""
+        """Why ``action`` cannot be done now, or ``None`` when it can.
+
+        Whether the branch's scheme takes problem reports is asked of the scheme
+        the app last read (in a worker); until it has one, the key is on and
+        the form, which reads the scheme itself, says why when it is not.
+        """
         user = self.app.user
         chosen = self.selected()
         if chosen is None and action != "deduction":

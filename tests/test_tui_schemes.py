@@ -39,6 +39,7 @@ from screens.queue import QueueTable
 from screens.rankings import RankingsScreen, RankTable
 from screens.scheme_choice import SchemeForm
 from screens.scores import ScoreForm, ScoresScreen
+from screens.step_forms import ProblemForm
 from storage.closing import frozen_rankings, month_state
 from storage.db import open_store
 from storage.people import staff_by_login
@@ -425,6 +426,11 @@ async def test_the_problem_key_follows_the_preset_another_session_switched_to(mo
             choose_preset(other, person(other, "L1"), "GZ", "generic-bands", NOW)
             await wait_until(pilot, lambda: not app.screen.check_action("report_problem", ()))
             await press(pilot, "e")
-            assert notices(app)[-1] == "This branch's scheme does not use engineer-problem reports."
+            refused = "This branch's scheme does not use engineer-problem reports."
+            assert notices(app)[-1] == refused
+            # Opened before the app had read the scheme, the form reads it and says so.
+            app.push_screen(ProblemForm(table.tickets[row].code))
+            await settle(pilot)
+            assert text_of(app, "#form-message") == refused
     finally:
         other.close()
