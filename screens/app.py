@@ -27,7 +27,7 @@ from fieldkpi.plain import plain
 from fieldkpi.scheme import Scheme, default_scheme
 from screens import actions, labels
 from screens.loading import failure_message
-from screens.messages import DataChanged, LoadFailed
+from screens.messages import DataChanged, LoadFailed, SchemeRead
 from screens.ticket_lists import CARDS_BELOW as PHONE_BELOW
 from storage.db import Store
 
@@ -142,6 +142,9 @@ class FieldKpiApp(App):
         self.keymap = dict(keymap or {})
         self.notice = notice
         self._data_version: int | None = None
+        # The scheme of the person's own branch, as last read in a worker (None: not yet, or
+        # its file has a mistake). Keys ask it on every press; each load reads its own.
+        self.own_scheme: Scheme | None = None
 
     def now(self) -> datetime:
         """The clock every step is stamped with (tests pass a fixed one)."""
@@ -155,6 +158,7 @@ class FieldKpiApp(App):
         if self.notice:
             self.notify(self.notice, markup=False, timeout=20)
         self.check_for_changes()
+        self._read_own_scheme()
         self.set_interval(self.REFRESH_SECONDS, self.check_for_changes)
 
     def on_resize(self) -> None:
@@ -194,9 +198,24 @@ class FieldKpiApp(App):
         Another session's save is seen in ``PRAGMA data_version``; a save made in
         this session, on the app's one connection, is not, so forms say so here.
         """
+        self._read_own_scheme()  # a lead may have switched the branch's preset
         for screen in self.screen_stack:
             if screen not in besides:
                 screen.post_message(DataChanged(data_version))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="own-scheme")
+    def _read_own_scheme(self) -> None:
+        """Read the own branch's scheme off the UI thread: a preset is a query, a file is read."""
+        try:
+            scheme = self.scheme_for(self.user.branch)
+        except Exception:  # a file with a mistake: the screens' loads say what it is
+            scheme = None
+        self.post_message(SchemeRead(scheme))
+
+    @on(SchemeRead)
+    def _own_scheme_read(self, message: SchemeRead) -> None:
+        self.own_scheme = message.scheme
+        self.refresh_bindings()  # a key the scheme decides may have come or gone
 
     def get_system_commands(self, screen: Screen) -> Iterator[SystemCommand]:
         """Textual's own palette commands, in the person's language."""

@@ -88,10 +88,10 @@ class Loaded(Message):
 
 @dataclass
 class TrendLoaded(Message):
-    """The last months of a branch (``fieldkpi.trends.BranchMonth``) for request ``request``."""
+    """One person's last months (``fieldkpi.trends.TrendMonth``), for their ranking row."""
 
-    request: int
-    months: list[Any]
+    row: Any  # fieldkpi.ranking.RankRow
+    trend: list[Any]
 
 
 @dataclass
@@ -100,3 +100,10 @@ class CallerLoaded(Message):
 
     phone: str
     tickets: list[Any]
+
+
+@dataclass
+class SchemeRead(Message):
+    """The signed-in person's branch's scheme, read in a worker (``None``: it has a mistake)."""
+
+    scheme: Any  # fieldkpi.scheme.Scheme | None

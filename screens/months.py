@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -68,6 +69,16 @@ def as_kind(period: Period, kind: str, now: date) -> Period:
     return Period.of(min(period.last_day, max(now, period.first_day)))
 
 
+def period_in_force(app: Any, branch: str, period: Period) -> Period:
+    """``period`` as one of the kind the branch's scheme has now (another branch, another preset).
+
+    Called by the screens' reading workers, never on the UI thread: the
+    scheme is the branch's preset, read from the database, under the config
+    folder's files. A scheme file that cannot be read fails the load, which says why.
+    """
+    return as_kind(period, app.scheme_for(branch).period, app.now().date())
+
+
 def next_tab(tabs: TabbedContent) -> None:
     """Show the tab after the active one (after the last: the first)."""
     panes = [pane.id for pane in tabs.query(TabPane) if not pane.disabled]
@@ -76,17 +87,21 @@ def next_tab(tabs: TabbedContent) -> None:
 
 
 class MonthScreen(actions.ScopedKeys, Screen):
-    """A screen of one month; subclasses load it in ``load()`` and say where focus rests."""
+    """A screen of one month; subclasses load it in ``load()`` and say where focus rests.
+
+    Their reading worker takes the period asked for as one of the kind the
+    branch's scheme has now (:func:`period_in_force`), and the screen shows
+    the one it read (:meth:`loaded_period`): the UI thread never reads a scheme.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.period: Period | None = None
         self.request = 0  # answers to older requests are dropped
         self.branch = self.app.user.branch  # the branch shown: its scheme says month or quarter
-        self.kind = "month"
+        self.kind = "month"  # until the first load says what the branch's scheme has
 
     def compose_month(self) -> ComposeResult:
-        self.kind = self.period_kind()
         box = BOXES[self.kind]
         yield Label(_(box.label), id="month-label", classes="bar-label")
         yield TextInput(
@@ -101,32 +116,26 @@ class MonthScreen(actions.ScopedKeys, Screen):
     def on_mount(self) -> None:
         self.show_month(self.first_period())
 
-    def period_kind(self) -> str:
-        """``month`` or ``quarter``: what the branch shown is appraised by.
-
-        A scheme file that cannot be read gives months here: the load that
-        follows fails on it and says why.
-        """
-        try:
-            return self.app.scheme_for(self.branch).period
-        except Exception:  # whatever the loader raises, the load reports it
-            return "month"
-
     def first_period(self) -> Period:
         """The period shown first: the running one."""
         return Period.of(self.app.now(), self.kind)
 
-    def follow_kind(self) -> bool:
-        """Take periods of the kind the branch's scheme has now (another branch, another preset)."""
-        kind = self.period_kind()
-        if kind == self.kind:
-            return False
-        box = BOXES[kind]
-        self.kind = kind
-        self.query_one("#month-label", Label).update(_(box.label))
-        month = self.query_one("#month", Input)
-        month.placeholder, month.restrict = box.placeholder, box.restrict
-        return True
+    def loaded_period(self, period: Period) -> None:
+        """What a load read is shown: a period of another kind changes the box to that kind.
+
+        The box is written only when the period changed, so that a reload
+        (someone saved) leaves a month being typed in it alone.
+        """
+        if period.kind != self.kind:
+            box = BOXES[period.kind]
+            self.kind = period.kind
+            self.query_one("#month-label", Label).update(_(box.label))
+            month = self.query_one("#month", Input)
+            month.placeholder, month.restrict = box.placeholder, box.restrict
+            self._note(_(box.hint))
+        if period != self.period:
+            self.period = period
+            self.query_one("#month", Input).value = str(period)
 
     def load(self) -> None:
         raise NotImplementedError
@@ -171,9 +180,7 @@ class MonthScreen(actions.ScopedKeys, Screen):
         note.set_class(refused, "-refused")
 
     def reload(self) -> None:
-        """Load the period again, as a period of the kind the branch has now."""
-        if self.follow_kind() and self.period is not None:
-            self._put(as_kind(self.period, self.kind, self.app.now().date()))
+        """Load the period again (the worker reads it as one of the kind the branch has now)."""
         self.request += 1
         self.load()
 

@@ -5,7 +5,7 @@ own: their row of the ranking (each KPI's points with the arithmetic behind
 them), how many are ranked, their tickets and callbacks — never another
 person's name, score or rank, nor a distance to the next rank up, which would
 tell that person's total (:mod:`fieldkpi.standing`).
-Storage answers only for the person signed in (:func:`storage.standings.own_standing`
+Storage answers only for the person signed in (:func:`storage.standings.own_month`
 and :mod:`storage.drilldown` check it).
 """
 
@@ -35,11 +35,11 @@ from screens.drilldown import LATE_DATA, callbacks_view, timeliness_view
 from screens.footer import KeyFooter
 from screens.loading import reader
 from screens.messages import Loaded, LoadFailed
-from screens.months import MonthScreen
+from screens.months import MonthScreen, period_in_force
 from screens.numbers import DASH, moment, points, signed, yuan
 from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus
 from screens.trend import TrendChart
-from storage.closing import MonthBasis, changed_since_closing, month_basis
+from storage.closing import MonthBasis, changed_since_closing
 from storage.drilldown import (
     SatisfactionFacts,
     TimelinessFacts,
@@ -47,8 +47,7 @@ from storage.drilldown import (
     satisfaction_facts,
     timeliness_facts,
 )
-from storage.standings import own_standing
-from storage.trends import own_trend
+from storage.standings import own_month
 
 
 @dataclass(frozen=True)
@@ -66,23 +65,27 @@ class OwnFigures:
 
 
 def read_own(app: Any, period: Period) -> OwnFigures:
-    """Everything this screen shows, for the person signed in (runs in a worker thread)."""
+    """Everything this screen shows, for the person signed in (runs in a worker thread).
+
+    ``period`` is taken as one of the kind the branch's scheme has now.
+    """
     store, user, now = app.store, app.user, app.now()
-    basis = month_basis(store, user.branch, period, app.scheme_for, now)
-    args = (store, user, user.code, basis.judgement, basis.scheme)
+    period = period_in_force(app, user.branch, period)
+    own = own_month(store, user, period, app.scheme_for, now)
+    args = (store, user, user.code, own.basis.judgement, own.basis.scheme)
     running = period == Period.of(now, period.kind)
-    closed = basis.closed is not None
+    closed = own.basis.closed is not None
     return OwnFigures(
         period=period,
-        basis=basis,
-        standing=own_standing(store, user, period, app.scheme_for, now),
+        basis=own.basis,
+        standing=own.standing,
         timeliness=timeliness_facts(*args),
         satisfaction=satisfaction_facts(*args),
         fix_first=fix_first_list(store, user, user.code, now, app.scheme_for(user.branch))
         if running
         else None,
         changed=closed and user.code in changed_since_closing(store, user.branch, period),
-        trend=own_trend(store, user, period, app.scheme_for, now),
+        trend=own.trend,
     )
 
 
@@ -192,6 +195,7 @@ class MyFiguresScreen(OpensTickets, MonthScreen):
             return
         figures: OwnFigures = message.data
         self.figures = figures
+        self.loaded_period(figures.period)
         head = plain(status_line(figures), style="bold")
         head.append("\n" + "\n".join(standing_lines(figures)), style="")
         self.query_one("#standing", Static).update(head)

@@ -32,30 +32,20 @@ from fieldkpi.kpi_columns import FIRST_MONTH, NO_DATA, KpiColumn, kpi_columns
 from fieldkpi.period import Period, stamp
 from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.ranking import RankRow
-from fieldkpi.trends import (
-    FALLING,
-    RISING,
-    STEADY,
-    BranchMonth,
-    direction,
-    person_trend,
-    sparkline,
-    totals_by_person,
-)
+from fieldkpi.trends import FALLING, RISING, STEADY, direction, sparkline, totals_by_person
 from screens import actions, tables
 from screens.branch_picker import BranchPicker
 from screens.drilldown import DrilldownScreen
 from screens.footer import KeyFooter
-from screens.loading import reader
+from screens.loading import failure_message, reader
 from screens.messages import Loaded, LoadFailed, TrendLoaded
-from screens.months import MonthScreen
+from screens.months import MonthScreen, period_in_force
 from screens.numbers import points, shown, yuan
 from screens.rank_forms import CloseMonthForm, ExportForm, ReopenMonthForm
 from screens.scheme_choice import SchemeForm, scheme_summary
-from screens.ticket_reads import REFUSALS
 from screens.trend import TrendScreen
 from storage.standings import BranchRanking, branch_ranking
-from storage.trends import branch_months
+from storage.trends import person_months
 
 TOP_STYLE, BOTTOM_STYLE = "bold green", "bold red"
 ZEROED = "ⓩ"
@@ -180,16 +170,15 @@ class RankTable(DataTable):
         self.columns_shown: list[Column] = []
 
     def on_mount(self) -> None:
-        self.show([], {})
+        self.show([], {}, {})
 
-    def show(self, rows: list[RankRow], previous: dict[str, int]) -> None:
-        """Replace the lines, keeping the cursor where it was (another month, a reload)."""
-        self.ranked, self.previous = rows, previous
-        self._fill()
+    def show(self, rows: list[RankRow], previous: dict[str, int], trends: dict[str, list]) -> None:
+        """Replace the lines, keeping the cursor where it was (another month, a reload).
 
-    def show_trends(self, trends: dict[str, list]) -> None:
-        """Each person's totals of the last months (``None`` where not ranked): the sparklines."""
-        self.trends = trends
+        ``trends``: each person's totals of the last months (``None`` where not
+        ranked), the sparklines.
+        """
+        self.ranked, self.previous, self.trends = rows, previous, trends
         self._fill()
 
     def _fill(self) -> None:
@@ -247,7 +236,6 @@ class RankingsScreen(MonthScreen):
         super().__init__()
         self.branch = self.app.user.branch
         self.ranking: BranchRanking | None = None
-        self.months: list[BranchMonth] = []  # the last twelve, for the sparklines and charts
 
     @property
     def is_admin(self) -> bool:
@@ -277,42 +265,22 @@ class RankingsScreen(MonthScreen):
 
     def clear(self) -> None:
         self.ranking = None
-        self.months = []
         for table in self.query(RankTable):
-            table.trends = {}
-            table.show([], {})
+            table.show([], {}, {})
         self._show_banner(_("Loading…"), "-open")
         self.query_one("#rank-scheme", Static).update("")
         self._show_status()
 
     def load(self) -> None:
         self._load(self.request, self.branch, self.period)
-        self._load_trends(self.request, self.branch, self.period)
 
     @reader("rankings")
     def _load(self, request: int, branch: str, period: Period) -> None:
+        """The month, its last twelve and last month's ranks: each month ranked once."""
         app = self.app
+        period = period_in_force(app, branch, period)
         ranking = branch_ranking(app.store, app.user, branch, period, app.scheme_for, app.now())
         self.post_message(Loaded(request, ranking))
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="rankings-trends")
-    def _load_trends(self, request: int, branch: str, period: Period) -> None:
-        """The last twelve months, as this screen would show each (after the month itself)."""
-        app = self.app
-        try:
-            months = branch_months(app.store, app.user, branch, period, app.scheme_for, app.now())
-        except REFUSALS:
-            return  # the ranking's own load says why
-        self.post_message(TrendLoaded(request, months))
-
-    @on(TrendLoaded)
-    def _trends_loaded(self, message: TrendLoaded) -> None:
-        if message.request != self.request:
-            return
-        self.months = message.months
-        for table in self.query(RankTable):
-            table.show_trends(totals_by_person(message.months, table.role))
-        self.refresh_bindings()
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -320,9 +288,11 @@ class RankingsScreen(MonthScreen):
             return
         ranking: BranchRanking = message.data
         self.ranking = ranking
+        self.loaded_period(ranking.period)
         for table in self.query(RankTable):
             rows = [row for row in ranking.rows if row.role == table.role]
-            table.show(rows, ranking.previous_ranks)
+            trends = totals_by_person(ranking.months, table.role)
+            table.show(rows, ranking.previous_ranks, trends)
         self._show_banner(*banner(ranking))
         scheme = _("Scheme: {scheme}").format(scheme=scheme_summary(ranking.scheme))
         self.query_one("#rank-scheme", Static).update(plain(scheme))
@@ -381,7 +351,7 @@ class RankingsScreen(MonthScreen):
         if action == "drill":
             return self.table.selected is not None
         if action == "trend":
-            return self.table.selected is not None and bool(self.months)
+            return self.table.selected is not None
         if action == "export":
             return ranking is not None
         if action == "close_month":
@@ -418,12 +388,35 @@ class RankingsScreen(MonthScreen):
     def action_trend(self) -> None:
         """The chart of the last twelve months of the person under the cursor, and the branch's."""
         chosen = self.table.selected
-        if chosen is None or not self.months:
+        if chosen is not None and self.ranking is not None:
+            row, _column = chosen
+            self._load_trend(row, self.ranking.period)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rankings-trend")
+    def _load_trend(self, row: RankRow, period: Period) -> None:
+        """Storage decides what of the person's months the lead may see.
+
+        A failure is a toast: the ranking on screen, and its banner, stay as they are.
+        """
+        app = self.app
+        try:
+            trend = person_months(
+                app.store, app.user, row.staff_code, period, app.scheme_for, app.now()
+            )
+        except Exception as exc:  # whatever it was, the person must be told
+            app.post_message(LoadFailed(failure_message(exc)))
             return
-        row, _column = chosen
-        columns = kpi_columns(row.role, [row])
-        trend = person_trend(self.months, row.staff_code, row.role, columns, sees_everyone=True)
-        self.app.push_screen(TrendScreen(row.name, row.staff_code, row.role, row.branch, trend))
+        self.post_message(TrendLoaded(row, trend))
+
+    @on(TrendLoaded)
+    def _trend_loaded(self, message: TrendLoaded) -> None:
+        """The chart, unless the lead has moved on to another screen meanwhile."""
+        if self.app.screen is not self:
+            return
+        row = message.row
+        self.app.push_screen(
+            TrendScreen(row.name, row.staff_code, row.role, row.branch, message.trend)
+        )
 
     def action_export(self) -> None:
         if self.ranking is not None:

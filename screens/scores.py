@@ -39,7 +39,7 @@ from screens.form import Field, FormScreen
 from screens.labels import N_
 from screens.loading import reader
 from screens.messages import Loaded, LoadFailed
-from screens.months import MonthScreen
+from screens.months import MonthScreen, period_in_force
 from screens.scheme_choice import scheme_summary
 from storage.closing import MonthBasis, month_basis
 from storage.scores import ScoreEntry, SheetLine, record_score, score_history, score_sheet
@@ -138,6 +138,7 @@ class ScoresScreen(MonthScreen):
 
     @reader("scores")
     def _load(self, request: int, branch: str, period: Period) -> None:
+        period = period_in_force(self.app, branch, period)
         self.post_message(Loaded(request, read_sheet(self.app, branch, period)))
 
     @on(Loaded)
@@ -145,6 +146,7 @@ class ScoresScreen(MonthScreen):
         if message.request != self.request:
             return
         sheet: Sheet = message.data
+        self.loaded_period(sheet.basis.judgement.period)
         table = self.query_one("#scores", DataTable)
         where = table.cursor_row
         self.sheet = sheet

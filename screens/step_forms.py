@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from fieldkpi.figures import Person
 from fieldkpi.i18n import _
 from fieldkpi.scheme import Adjustment
+from fieldkpi.tickets import StepRefused
 from screens import numbers
 from screens.form import Field, FormScreen
 from screens.labels import N_
 from storage import appraisal, tickets
 from storage.people import branch_staff, dispatch_candidates
 from storage.tickets import FieldErrors
+
+NO_PROBLEM_TABLE = N_("This branch's scheme does not use engineer-problem reports.")
 
 
 def when_field(name: str) -> Field:
@@ -139,7 +143,11 @@ class CallbackForm(FormScreen):
 
 
 class ProblemForm(FormScreen):
-    """An engineer-problem report: a level of the branch's scoring table, and what went wrong."""
+    """An engineer-problem report: a level of the branch's scoring table, and what went wrong.
+
+    The levels come from the branch's scheme, read with the form's choices
+    (in a worker); saved before they are in, the report takes the table's first.
+    """
 
     SAVE_LABEL = N_("Report")
 
@@ -147,14 +155,20 @@ class ProblemForm(FormScreen):
         return _("Report a problem with the engineer")
 
     def fields(self) -> list[Field]:
-        scheme = self.app.scheme_for(self.app.user.branch)
-        levels = tuple(
-            (f"{p.label} ({numbers.points(p.points)})", p.level) for p in scheme.problems
-        )
         return [
-            Field("level", N_("Level"), kind="select", options=levels, value=levels[0][1]),
+            Field("level", N_("Level"), kind="select"),
             Field("note", N_("Problem"), placeholder=N_("what went wrong")),
         ]
+
+    def load_choices(self) -> list[tuple[str, str]]:
+        """The levels of the table, each with its points; a scheme without one says so."""
+        scheme = self.app.scheme_for(self.app.user.branch)
+        if not scheme.problems:
+            raise StepRefused(_(NO_PROBLEM_TABLE))
+        return [(f"{p.label} ({numbers.points(p.points)})", p.level) for p in scheme.problems]
+
+    def fill_choices(self, choices: list[tuple[str, str]]) -> None:
+        self.set_select_options("level", choices, choices[0][1])
 
     def ready(self) -> bool:
         return True
@@ -182,16 +196,9 @@ class DeductionForm(FormScreen):
         return _("Deduction, bonus or complaint")
 
     def fields(self) -> list[Field]:
-        user = self.app.user
-        scheme = self.app.scheme_for(user.branch)
-        kinds = tuple(
-            (f"{a.label} ({adjustment_amount(a)})", a.kind)
-            for a in scheme.adjustments.values()
-            if user.role == "admin" or user.role in a.recorded_by
-        )
         return [
             Field("staff", N_("Person"), kind="select", placeholder=N_("whom it is about")),
-            Field("kind", N_("Kind"), kind="select", options=kinds),
+            Field("kind", N_("Kind"), kind="select"),
             Field("points", N_("Points"), placeholder=N_("only for kinds with entered points")),
             Field("note", N_("Note"), placeholder=N_("what happened")),
         ]
@@ -199,13 +206,22 @@ class DeductionForm(FormScreen):
     def ready(self) -> bool:
         return True
 
-    def load_choices(self) -> list[Any]:
-        app = self.app
-        return branch_staff(app.store, app.user.branch, on=app.now().date())
+    def load_choices(self) -> tuple[list[Person], list[tuple[str, str]]]:
+        """The branch's people, and the kinds of its scheme this person may record."""
+        app, user = self.app, self.app.user
+        scheme = app.scheme_for(user.branch)
+        kinds = [
+            (f"{a.label} ({adjustment_amount(a)})", a.kind)
+            for a in scheme.adjustments.values()
+            if user.role == "admin" or user.role in a.recorded_by
+        ]
+        return branch_staff(app.store, user.branch, on=app.now().date()), kinds
 
-    def fill_choices(self, choices: list[Any]) -> None:
-        others = [p for p in choices if p.code != self.app.user.code]
+    def fill_choices(self, choices: tuple[list[Person], list[tuple[str, str]]]) -> None:
+        people, kinds = choices
+        others = [p for p in people if p.code != self.app.user.code]
         self.set_select_options("staff", [(p.name, p.code) for p in others])
+        self.set_select_options("kind", kinds)
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app = self.app

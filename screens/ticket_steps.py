@@ -16,11 +16,12 @@ from textual.actions import parse
 
 from fieldkpi import access
 from fieldkpi.access import AccessDenied
-from fieldkpi.i18n import N_, _, ngettext
+from fieldkpi.i18n import _, ngettext
 from fieldkpi.tickets import StepRefused, next_status, status_label
 from screens import actions
 from screens.dispatch import DispatchScreen
 from screens.step_forms import (
+    NO_PROBLEM_TABLE,
     AwaitPartsForm,
     CallbackForm,
     CancelForm,
@@ -66,9 +67,6 @@ def selected_from_ticket(ticket: Ticket) -> Selected:
     )
 
 
-NO_PROBLEM_TABLE = N_("This branch's scheme does not use engineer-problem reports.")
-
-
 class TicketSteps:
     """Mixin for screens with a selected ticket; they provide ``selected`` and ``refresh_data``."""
 
@@ -79,7 +77,12 @@ class TicketSteps:
         raise NotImplementedError
 
     def refusal(self, action: str, step: str | None = None) -> str | None:
-        """Why ``action`` cannot be done now, or ``None`` when it can."""
+        """Why ``action`` cannot be done now, or ``None`` when it can.
+
+        Whether the branch's scheme takes problem reports is asked of the scheme
+        the app last read (in a worker); until it has one, the key is on and
+        the form, which reads the scheme itself, says why when it is not.
+        """
         user = self.app.user
         chosen = self.selected()
         if chosen is None and action != "deduction":
@@ -98,7 +101,8 @@ class TicketSteps:
             return str(exc)
         if action == "report_problem" and not chosen.has_engineer:
             return _("This ticket has no engineer to report.")
-        if action == "report_problem" and not self.app.scheme_for(user.branch).problems:
+        scheme = self.app.own_scheme  # never the loader: this runs on every key
+        if action == "report_problem" and scheme is not None and not scheme.problems:
             return _(NO_PROBLEM_TABLE)
         return None
 

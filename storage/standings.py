@@ -13,15 +13,14 @@ from datetime import datetime
 
 from fieldkpi import access
 from fieldkpi.figures import RANKED_ROLES, Person
-from fieldkpi.i18n import _
 from fieldkpi.period import Period
 from fieldkpi.ranking import RankRow
 from fieldkpi.scheme import Scheme
 from fieldkpi.standing import OwnStanding, standing_of
-from storage.closing import ClosedMonth, changed_since_closing, month_basis, rankings_for
+from fieldkpi.trends import BranchMonth, TrendMonth
+from storage.closing import ClosedMonth, MonthBasis, changed_since_closing, month_basis
 from storage.db import Store
-from storage.errors import NotFound
-from storage.people import staff_by_code
+from storage.trends import judged_months, trend_of
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,8 @@ class BranchRanking:
 
     ``changed`` names the people whose live figures now differ from the frozen
     ones (closed months only); ``previous_ranks`` maps staff code to last
-    month's rank, absent for someone new to the ranking.
+    month's rank, absent for someone new to the ranking. ``months`` are the
+    last twelve, this one last: the sparklines.
     """
 
     branch: str
@@ -41,6 +41,7 @@ class BranchRanking:
     changed: list[str]
     previous_ranks: dict[str, int]
     scheme: Scheme  # what the rows are judged by: a closed month's frozen scheme
+    months: list[BranchMonth]
 
 
 def branch_ranking(
@@ -51,12 +52,14 @@ def branch_ranking(
     scheme_for: Callable[[str], Scheme],
     now: datetime,
 ) -> BranchRanking:
-    """Both roles' rows of a branch's month, with last month's ranks to compare."""
+    """Both roles' rows of a branch's month, last month's ranks to compare, the last twelve.
+
+    Each month is ranked once: the month shown is the last of the twelve, the
+    one its ranks are compared with the one before.
+    """
     access.check_see_rankings(actor, branch)
-    basis = month_basis(store, branch, period, scheme_for, now)
-    rows = rankings_for(store, basis.judgement, scheme_for, branch=branch)
-    previous = month_basis(store, branch, period.shift(-1), scheme_for, now)
-    before = rankings_for(store, previous.judgement, scheme_for, branch=branch)
+    basis, months = judged_months(store, branch, period, scheme_for, now)
+    rows, before = months[-1].rows, months[-2].rows
     return BranchRanking(
         branch=branch,
         period=period,
@@ -66,30 +69,33 @@ def branch_ranking(
         changed=changed_since_closing(store, branch, period) if basis.closed else [],
         previous_ranks={row.staff_code: row.rank for row in before},
         scheme=basis.scheme,
+        months=months,
     )
 
 
-def own_standing(
+@dataclass(frozen=True)
+class OwnMonth:
+    """The signed-in person's period: what it is judged by, where they stand, their last twelve.
+
+    ``standing`` is ``None`` and ``trend`` empty for someone nobody ranks.
+    """
+
+    basis: MonthBasis
+    standing: OwnStanding | None
+    trend: list[TrendMonth]
+
+
+def own_month(
     store: Store,
     actor: Person,
     period: Period,
     scheme_for: Callable[[str], Scheme],
     now: datetime,
-    staff: str | None = None,
-) -> OwnStanding | None:
-    """A person's own row and the number ranked; nothing of anybody else's.
-
-    ``staff`` defaults to the actor. ``None`` when the person is not ranked
-    that month (a lead or admin, or not employed then).
-    """
-    person = actor if staff is None or staff == actor.code else staff_by_code(store, staff)
-    if person is None:
-        raise NotFound(_("There is nobody with the code {code}.").format(code=staff))
-    access.check_see_figures(actor, person)
-    if person.role not in RANKED_ROLES:
-        return None
-    basis = month_basis(store, person.branch, period, scheme_for, now)
-    rows = rankings_for(
-        store, basis.judgement, scheme_for, branch=person.branch, roles=[person.role]
-    )
-    return standing_of(rows, person.code)
+) -> OwnMonth:
+    """The actor's own period and trend, the period judged once (it is the trend's last)."""
+    access.check_see_figures(actor, actor)
+    if actor.role not in RANKED_ROLES:
+        return OwnMonth(month_basis(store, actor.branch, period, scheme_for, now), None, [])
+    basis, months = judged_months(store, actor.branch, period, scheme_for, now, roles=(actor.role,))
+    standing = standing_of(months[-1].rows, actor.code)
+    return OwnMonth(basis, standing, trend_of(months, actor, actor, scheme_for))

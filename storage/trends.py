@@ -3,9 +3,10 @@
 Each month is judged as :func:`storage.standings.branch_ranking` judges it:
 its basis (:func:`storage.closing.month_basis`: a closed month's frozen as-of
 and scheme) and :func:`storage.closing.rankings_for` (a closed month's frozen
-rows). Both functions check the person asking; a person's own trend returns
-their own rows and, as :mod:`fieldkpi.trends` explains, the role's average
-only where it gives nobody away.
+rows). :func:`person_months` checks the person asking: a person's own trend
+holds their own rows and, as :mod:`fieldkpi.trends` explains, the role's
+average only where it gives nobody away; the lead of their branch (or an
+admin) sees every average.
 """
 
 from __future__ import annotations
@@ -15,57 +16,78 @@ from datetime import datetime
 
 from fieldkpi import access
 from fieldkpi.figures import RANKED_ROLES, Person
+from fieldkpi.i18n import _
 from fieldkpi.kpi_columns import kpi_columns
 from fieldkpi.period import Period
 from fieldkpi.scheme import Scheme
 from fieldkpi.trends import MONTHS, BranchMonth, TrendMonth, months_to, person_trend
-from storage.closing import month_basis, rankings_for
+from storage.closing import MonthBasis, month_basis, rankings_for
 from storage.db import Store
+from storage.errors import NotFound
+from storage.people import staff_by_code
 
 
-def _branch_months(
+def judged_months(
     store: Store,
     branch: str,
     last: Period,
     scheme_for: Callable[[str], Scheme],
     now: datetime,
-    count: int,
+    count: int = MONTHS,
     roles: tuple[str, ...] = RANKED_ROLES,
-) -> list[BranchMonth]:
+) -> tuple[MonthBasis, list[BranchMonth]]:
+    """The ``count`` periods up to ``last``, oldest first, each ranked once; and ``last``'s basis.
+
+    The period shown is the last of them, so a screen that shows it with its
+    trend judges it once. Checks nobody: its callers check the person asking.
+    """
     months = []
     for period in months_to(last, count):
         basis = month_basis(store, branch, period, scheme_for, now)
         rows = rankings_for(store, basis.judgement, scheme_for, branch=branch, roles=roles)
         months.append(BranchMonth(period, rows))
-    return months
+    return basis, months
 
 
-def branch_months(
-    store: Store,
+def trend_of(
+    months: list[BranchMonth],
     actor: Person,
-    branch: str,
-    last: Period,
+    person: Person,
     scheme_for: Callable[[str], Scheme],
-    now: datetime,
-    count: int = MONTHS,
-) -> list[BranchMonth]:
-    """The branch's rankings of the ``count`` months up to ``last``, oldest first."""
-    access.check_see_rankings(actor, branch)
-    return _branch_months(store, branch, last, scheme_for, now, count)
+) -> list[TrendMonth]:
+    """``person``'s months of ``months`` with the averages ``actor`` may see.
+
+    The averages are of the KPIs the last period's rows are judged by (a
+    closed period's frozen scheme), as the chart draws them.
+    """
+    rows = [row for row in months[-1].rows if row.role == person.role]
+    columns = kpi_columns(person.role, rows, scheme=None if rows else scheme_for(person.branch))
+    sees_everyone = access.can_see_rankings(actor, person.branch)
+    return person_trend(months, person.code, person.role, columns, sees_everyone=sees_everyone)
 
 
-def own_trend(
+def person_months(
     store: Store,
     actor: Person,
+    staff: str,
     last: Period,
     scheme_for: Callable[[str], Scheme],
     now: datetime,
     count: int = MONTHS,
 ) -> list[TrendMonth]:
-    """The signed-in person's own months: their rows, and the role's average where allowed."""
-    access.check_see_figures(actor, actor)
-    if actor.role not in RANKED_ROLES:
+    """A person's last ``count`` periods up to ``last``, as ``actor`` may see them.
+
+    Their own, or anyone's of a branch whose rankings ``actor`` sees (its
+    lead, an admin), who also sees the role's average every month. Empty
+    for someone nobody ranks (a lead, an admin).
+    """
+    person = actor if staff == actor.code else staff_by_code(store, staff)
+    if person is None:
+        raise NotFound(_("There is nobody with the code {code}.").format(code=staff))
+    access.check_see_figures(actor, person)
+    if person.role not in RANKED_ROLES:
         return []
-    months = _branch_months(store, actor.branch, last, scheme_for, now, count, (actor.role,))
-    columns = kpi_columns(actor.role, scheme=scheme_for(actor.branch))
-    return person_trend(months, actor.code, actor.role, columns, sees_everyone=False)
+    _basis, months = judged_months(
+        store, person.branch, last, scheme_for, now, count, (person.role,)
+    )
+    return trend_of(months, actor, person, scheme_for)

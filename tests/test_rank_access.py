@@ -25,7 +25,7 @@ from storage.drilldown import (
     timeliness_facts,
     workload_facts,
 )
-from storage.standings import branch_ranking, own_standing
+from storage.standings import branch_ranking, own_month
 
 TICKETS = """code,branch,kind,received_at,completed_at,engineer,rep,callback_at,rating
 T1,GZ,onsite_repair,2026-10-03 09:00,2026-10-04 15:00,E1,R1,2026-10-05 10:00,5
@@ -98,25 +98,23 @@ def test_everyone_sees_their_own_figures_and_the_lead_those_of_the_branch(seeded
 
 
 def test_an_engineer_gets_only_their_own_row_and_how_many_are_ranked(seeded):
-    mine = own_standing(seeded, person(seeded, "E1"), OCTOBER, default_for, NOW)
+    own = own_month(seeded, person(seeded, "E1"), OCTOBER, default_for, NOW)
+    mine = own.standing
     assert (mine.row.staff_code, mine.row.rank, mine.row.total) == ("E1", 2, Decimal("92.50"))
     assert mine.ranked == 2
-    # Nothing in it names or scores anyone else: no gap to the next rank (E2's 100.00 − 92.50).
-    shown = repr(mine)
+    # Nothing in it names or scores anyone else: no gap to the next rank (E2's 100.00 − 92.50),
+    # and no month of the trend beside it.
+    shown = repr(own)
     assert "E2" not in shown and "刘洋" not in shown and "100.00" not in shown
     assert "7.50" not in shown
-    top = own_standing(seeded, person(seeded, "E2"), OCTOBER, default_for, NOW)
+    top = own_month(seeded, person(seeded, "E2"), OCTOBER, default_for, NOW).standing
     assert (top.row.rank, top.ranked) == (1, 2)
 
 
-def test_own_standing_of_someone_else_is_refused_but_the_lead_may_look(seeded):
-    with pytest.raises(AccessDenied):
-        own_standing(seeded, person(seeded, "E1"), OCTOBER, default_for, NOW, staff="E2")
-    with pytest.raises(AccessDenied):
-        own_standing(seeded, person(seeded, "L2"), OCTOBER, default_for, NOW, staff="E1")
-    seen = own_standing(seeded, person(seeded, "L1"), OCTOBER, default_for, NOW, staff="E1")
-    assert (seen.row.staff_code, seen.ranked) == ("E1", 2)
-    assert own_standing(seeded, person(seeded, "L1"), OCTOBER, default_for, NOW) is None
+def test_a_lead_has_no_standing_of_their_own(seeded):
+    own = own_month(seeded, person(seeded, "L1"), OCTOBER, default_for, NOW)
+    assert (own.standing, own.trend) == (None, [])
+    assert own.basis.judgement.period == OCTOBER
 
 
 def test_own_standing_of_a_closed_month_is_the_frozen_one(seeded):
@@ -124,8 +122,9 @@ def test_own_standing_of_a_closed_month_is_the_frozen_one(seeded):
     load(seeded, now=datetime(2026, 11, 10),
          tickets="code,branch,kind,received_at,completed_at,engineer\n"
                  "T9,GZ,onsite_repair,2026-10-30 09:00,2026-10-30 10:00,E1\n")  # fmt: skip
-    mine = own_standing(seeded, person(seeded, "E1"), OCTOBER, default_for, NOW)
-    assert (mine.row.total, mine.ranked) == (Decimal("92.50"), 2)
+    own = own_month(seeded, person(seeded, "E1"), OCTOBER, default_for, NOW)
+    assert (own.standing.row.total, own.standing.ranked) == (Decimal("92.50"), 2)
+    assert own.basis.closed is not None and own.trend[-1].row == own.standing.row
     ranking = branch_ranking(seeded, person(seeded, "L1"), "GZ", OCTOBER, default_for, NOW)
     assert ranking.closed is not None and ranking.changed == ["E1"]
 

@@ -15,8 +15,10 @@ import pytest
 from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, default_for, load, person
 from rankings_helpers import NOW, app_at, seed_month
 from rich.console import Console
-from tui_helpers import SIZE, async_test, press, screen_text, settle
+from tui_helpers import SIZE, async_test, notices, press, screen_text, settle, text_of
 
+import screens.rankings
+from fieldkpi.access import AccessDenied
 from fieldkpi.kpi_columns import kpi_columns, points_columns
 from fieldkpi.numbers import points
 from fieldkpi.period import Period
@@ -34,8 +36,9 @@ from fieldkpi.trends import (
 from screens.rankings import RankTable
 from screens.trend import TrendChart, TrendScreen
 from storage.closing import close_month
-from storage.standings import branch_ranking
-from storage.trends import branch_months, own_trend
+from storage.errors import NotFound
+from storage.standings import branch_ranking, own_month
+from storage.trends import person_months
 
 NOVEMBER = Period(2026, 11)
 SEPTEMBER = Period(2026, 9)
@@ -68,8 +71,11 @@ def test_direction_is_the_last_month_against_the_three_before():
 
 def test_every_month_of_the_trend_is_that_months_ranking(month):
     lead = person(month, "L1")
-    months = branch_months(month, lead, "GZ", NOVEMBER, default_for, NOW)
+    november = branch_ranking(month, lead, "GZ", NOVEMBER, default_for, NOW)
+    months = november.months
     assert [m.period for m in months] == [NOVEMBER.shift(n) for n in range(-11, 1)]
+    assert months[-1].rows == november.rows
+    assert november.previous_ranks == {r.staff_code: r.rank for r in months[-2].rows}
     for m in months:
         shown = branch_ranking(month, lead, "GZ", m.period, default_for, NOW)
         assert m.rows == shown.rows, m.period
@@ -85,7 +91,7 @@ def test_every_month_of_the_trend_is_that_months_ranking(month):
 
 def test_a_reps_own_trend_holds_her_rows_and_no_average_of_three(month):
     r1 = person(month, "R1")
-    trend = own_trend(month, r1, NOVEMBER, default_for, NOW)
+    trend = own_month(month, r1, NOVEMBER, default_for, NOW).trend
     lead = person(month, "L1")
     for m in trend:
         rows = branch_ranking(month, lead, "GZ", m.period, default_for, NOW).rows
@@ -101,7 +107,7 @@ def test_a_reps_own_trend_holds_her_rows_and_no_average_of_three(month):
 
 def test_the_average_is_shown_from_four_ranked_and_always_to_a_lead(month):
     lead = person(month, "L1")
-    months = branch_months(month, lead, "GZ", NOVEMBER, default_for, NOW)
+    months = branch_ranking(month, lead, "GZ", NOVEMBER, default_for, NOW).months
     reps = kpi_columns("rep")
     for_rep = person_trend(months, "R1", "rep", reps, sees_everyone=False)
     for_lead = person_trend(months, "R1", "rep", reps, sees_everyone=True)
@@ -118,6 +124,65 @@ def test_the_average_is_shown_from_four_ranked_and_always_to_a_lead(month):
     assert AVERAGE_MIN_RANKED == 4
     (shown,) = person_trend([BranchMonth(OCTOBER, four)], "R1", "rep", reps, sees_everyone=False)
     assert shown.averages is not None
+
+
+@pytest.mark.parametrize("who, whose", [("R1", "R2"), ("E1", "R1"), ("E2", "E1"), ("L2", "R1")])
+def test_a_persons_trend_is_theirs_and_their_branch_leads_only(month, who, whose):
+    with pytest.raises(AccessDenied):
+        person_months(month, person(month, who), whose, NOVEMBER, default_for, NOW)
+
+
+def test_the_lead_and_an_admin_see_a_reps_trend_with_the_average_she_does_not_see(month):
+    r1 = person(month, "R1")
+    own = person_months(month, r1, "R1", NOVEMBER, default_for, NOW)
+    assert own == own_month(month, r1, NOVEMBER, default_for, NOW).trend
+    assert all(m.averages is None for m in own)  # three reps: it would give the others away
+    for who in ("L1", "A1"):
+        seen = person_months(month, person(month, who), "R1", NOVEMBER, default_for, NOW)
+        assert [m.row for m in seen] == [m.row for m in own]
+        october = next(m for m in seen if m.period == OCTOBER)
+        assert october.averages[TOTAL] == Decimal("4.01")  # worked in the test above
+
+
+def test_nobody_ranked_has_a_trend_and_an_unknown_code_is_said(month):
+    lead = person(month, "L1")
+    assert person_months(month, lead, "L1", NOVEMBER, default_for, NOW) == []
+    with pytest.raises(NotFound):
+        person_months(month, lead, "R9", NOVEMBER, default_for, NOW)
+
+
+@async_test
+async def test_the_leads_chart_is_read_for_the_lead_and_a_refusal_is_told(month, monkeypatch):
+    asked = []
+    real = screens.rankings.person_months
+
+    def reading(store, actor, staff, *args):
+        asked.append((actor.code, staff))
+        return real(store, actor, staff, *args)
+
+    monkeypatch.setattr(screens.rankings, "person_months", reading)
+    app = app_at(month, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "left_square_bracket", "r")  # October, its first rep
+        assert isinstance(app.screen, TrendScreen)
+        first = app.screen.heading.split("(")[1].split(")")[0]
+        assert asked == [("L1", first)]
+        october = next(m for m in app.screen.trend if m.period == OCTOBER)
+        assert october.averages[TOTAL] == Decimal("4.01")  # the lead sees the three reps' average
+        await press(pilot, "escape")
+
+        refused = "You may see only your own figures."
+
+        def refusing(*_args):
+            raise AccessDenied(refused)
+
+        monkeypatch.setattr(screens.rankings, "person_months", refusing)
+        banner = text_of(app, "#banner")
+        await press(pilot, "r")
+        assert not isinstance(app.screen, TrendScreen)
+        assert notices(app)[-1] == refused
+        assert text_of(app, "#banner") == banner  # the month's ranking stays as it was
 
 
 @async_test
@@ -150,7 +215,7 @@ async def test_the_chart_a_lead_opens_shows_each_months_ranking(month):
 def test_the_chart_draws_a_schemes_kpi_label_as_text(month, monkeypatch):
     # A scheme file names its KPIs: "[/]" or "Response time [h]" is a name, not markup.
     r1 = person(month, "R1")
-    trend = own_trend(month, r1, NOVEMBER, default_for, NOW)
+    trend = own_month(month, r1, NOVEMBER, default_for, NOW).trend
     labelled = [
         replace(c, kpi_label=label)
         for c, label in zip(

@@ -14,20 +14,34 @@ of its KPIs but satisfaction is entered.
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 
 import pytest
 from month_helpers import load, person
 from rankings_helpers import NOW, seed_month
 from test_tui_zh import leftovers, seeded_text
-from tui_helpers import SIZE, async_test, notices, press, screen_text, settle, text_of, type_text
+from tui_helpers import (
+    SIZE,
+    async_test,
+    notices,
+    press,
+    screen_text,
+    settle,
+    text_of,
+    type_text,
+    wait_until,
+)
 
 from fieldkpi.period import Period
 from screens.app import FieldKpiApp, may_open
+from screens.queue import QueueTable
 from screens.rankings import RankingsScreen, RankTable
 from screens.scheme_choice import SchemeForm
 from screens.scores import ScoreForm, ScoresScreen
+from screens.step_forms import ProblemForm
 from storage.closing import frozen_rankings, month_state
+from storage.db import open_store
 from storage.people import staff_by_login
 from storage.schemes import branch_preset, choose_preset, scheme_loader
 from storage.scores import score_history
@@ -329,3 +343,94 @@ async def test_the_scheme_screens_in_chinese_line_up_and_say_nothing_in_english(
         shown.append(screen_text(pilot.app))
     for text in shown:
         assert leftovers(text, "zh", data) == set(), text
+
+
+def reading_off_the_ui_thread(store, *files):
+    """A scheme loader as the CLI's that notes every branch it was asked for on the UI thread."""
+    load = scheme_loader(store, lambda branch: [f for f in files if branch in f.name])
+    on_ui_thread: list[str] = []
+
+    def scheme_for(branch: str):
+        if threading.current_thread() is threading.main_thread():
+            on_ui_thread.append(branch)
+        return load(branch)
+
+    return scheme_for, on_ui_thread
+
+
+@async_test
+async def test_no_screen_reads_a_scheme_on_the_ui_thread(month):
+    scheme_for, on_ui_thread = reading_off_the_ui_thread(month)
+    lead = FieldKpiApp(month, person(month, "L1"), now=lambda: NOW, scheme_for=scheme_for)
+    async with lead.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "left_square_bracket", "r", "escape", "s", "escape", "f7", "f4")
+        await press(pilot, "f2", "k")  # the queue, the deduction form with the scheme's kinds
+        kinds = lead.screen.query_one("#field-kind")._options
+        assert "backfill" in [kind for _label, kind in kinds]
+    rep = FieldKpiApp(month, person(month, "R1"), now=lambda: NOW, scheme_for=scheme_for)
+    async with rep.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _row in range(4):  # every key asks whether a problem report is on
+            await press(pilot, "down")
+        await press(pilot, "f3", "right_square_bracket", "f2")
+    assert on_ui_thread == []
+
+
+@async_test
+async def test_a_lead_who_switches_to_a_quarterly_preset_sees_quarters(month):
+    app = app_for(month, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert text_of(app, "#month-label") == "Month"
+        await press(pilot, "s")
+        app.screen.query_one("#field-preset").value = "quarterly-bands"
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, RankingsScreen)
+        assert app.screen.query_one("#month").value == "2026-Q4"  # November's quarter
+        assert text_of(app, "#month-label") == "Quarter"
+        assert "g quarter" in text_of(app, "#month-note")
+        assert "preset quarterly-bands" in text_of(app, "#rank-scheme")
+        assert [name for _rank, name, _total in reps(app)] != []
+
+
+@async_test
+async def test_a_scheme_file_with_a_mistake_is_said_where_the_figures_would_be(month, tmp_path):
+    path = tmp_path / "scheme-GZ.toml"
+    path.write_text("[settings]\nno_such_setting = 1\n", encoding="utf-8")
+    app = app_for(month, "zhoujl", path)  # the CLI refuses to start on it: written meanwhile
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        said = f"{path}:2: unknown key settings.no_such_setting"
+        assert said in text_of(app, "#banner")
+        assert "Loading…" not in screen_text(app)
+        path.write_text('[settings]\nrep_satisfaction = "entered"\n', encoding="utf-8")
+        await press(pilot, "ctrl+r")
+        assert said not in text_of(app, "#banner")
+        assert [name for _rank, name, _total in reps(app)] != []
+
+
+@async_test
+async def test_the_problem_key_follows_the_preset_another_session_switched_to(month):
+    other = open_store(month.path)  # the lead, in a process of their own
+    try:
+        app = app_for(month, "zhangwei")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await press(pilot, "f2")
+            table = app.screen.query_one(QueueTable)
+            row = next(i for i, t in enumerate(table.tickets) if t.engineer_name)
+            table.move_cursor(row=row)
+            await settle(pilot)
+            assert app.screen.check_action("report_problem", ())
+            choose_preset(other, person(other, "L1"), "GZ", "generic-bands", NOW)
+            await wait_until(pilot, lambda: not app.screen.check_action("report_problem", ()))
+            await press(pilot, "e")
+            refused = "This branch's scheme does not use engineer-problem reports."
+            assert notices(app)[-1] == refused
+            # Opened before the app had read the scheme, the form reads it and says so.
+            app.push_screen(ProblemForm(table.tickets[row].code))
+            await settle(pilot)
+            assert text_of(app, "#form-message") == refused
+    finally:
+        other.close()
