@@ -59,6 +59,22 @@ class TrendMonth:
     averages: dict[str, Decimal] | None
 
 
+def said(rows: Sequence[RankRow]) -> list[RankRow]:
+    """The rows of a month that tell something: all of them, or none if nobody had any data.
+
+    In a month before a branch's first tickets everyone has no data for any
+    KPI, 0.00 and rank 1 (kpi-rules §6): drawn in a trend, that would be a
+    month at zero rather than a month nobody can be judged on.
+    """
+    return list(rows) if any(map(_has_data, rows)) else []
+
+
+def _has_data(row: RankRow) -> bool:
+    if row.deductions or row.bonuses or row.zeroed:
+        return True
+    return any(k.value is not None for k in row.kpis)
+
+
 def months_to(last: Period, count: int = MONTHS) -> list[Period]:
     """The ``count`` months ending with ``last``, oldest first."""
     return [last.shift(offset) for offset in range(1 - count, 1)]
@@ -89,7 +105,7 @@ def person_trend(
     """The person's row of each month and the role's average, as far as they may see it."""
     out = []
     for month in months:
-        rows = [r for r in month.rows if r.role == role]
+        rows = said([r for r in month.rows if r.role == role])
         own = next((r for r in rows if r.staff_code == staff_code), None)
         shown = rows and (sees_everyone or len(rows) >= AVERAGE_MIN_RANKED)
         out.append(
@@ -99,12 +115,11 @@ def person_trend(
 
 
 def totals_by_person(months: Sequence[BranchMonth], role: str) -> dict[str, list[Decimal | None]]:
-    """Each person's total month by month (``None``: not ranked), for the sparklines."""
+    """Each person's total month by month (``None``: not ranked, or nobody had data)."""
     people: dict[str, list[Decimal | None]] = {}
     for index, month in enumerate(months):
-        for row in month.rows:
-            if row.role == role:
-                people.setdefault(row.staff_code, [None] * len(months))[index] = row.total
+        for row in said([r for r in month.rows if r.role == role]):
+            people.setdefault(row.staff_code, [None] * len(months))[index] = row.total
     return people
 
 

@@ -31,7 +31,9 @@ from fieldkpi.trends import (
     BranchMonth,
     direction,
     person_trend,
+    said,
     sparkline,
+    totals_by_person,
 )
 from screens.rankings import RankTable
 from screens.trend import TrendChart, TrendScreen
@@ -89,16 +91,29 @@ def test_every_month_of_the_trend_is_that_months_ranking(month):
     assert (july.period, [str(r.total) for r in july.rows]) == (Period(2026, 7), ["0.00"] * 5)
 
 
+def test_a_month_nobody_had_data_in_is_drawn_as_not_ranked(month):
+    # July: nothing recorded for GZ, so its ranking is everyone at 0.00 sharing rank 1
+    # (kpi-rules §6); a trend shows it as a month nobody could be judged on, not as zero
+    lead = person(month, "L1")
+    months = branch_ranking(month, lead, "GZ", NOVEMBER, default_for, NOW).months
+    july = months.index(next(m for m in months if m.period == Period(2026, 7)))
+    assert {str(r.total) for r in months[july].rows} == {"0.00"}
+    sparks = totals_by_person(months, "rep")
+    assert sparks["R1"][july] is None and sparks["R1"][-2] is not None  # October counts
+    r1 = own_month(month, person(month, "R1"), NOVEMBER, default_for, NOW).trend
+    assert (r1[july].row, r1[july].ranked) == (None, 0)
+    assert r1[-2].row is not None
+
+
 def test_a_reps_own_trend_holds_her_rows_and_no_average_of_three(month):
     r1 = person(month, "R1")
     trend = own_month(month, r1, NOVEMBER, default_for, NOW).trend
     lead = person(month, "L1")
     for m in trend:
         rows = branch_ranking(month, lead, "GZ", m.period, default_for, NOW).rows
-        own = next((r for r in rows if r.staff_code == "R1"), None)
-        assert m.row == own
-        ranked = len([r for r in rows if r.role == "rep"])
-        assert m.ranked == ranked
+        reps = said([r for r in rows if r.role == "rep"])  # none in a month without data
+        assert m.row == next((r for r in reps if r.staff_code == "R1"), None)
+        assert m.ranked == len(reps)
         # three reps: her total and the average would give the sum of the other two, and
         # with the gap to the next rank up, each of them
         assert m.averages is None
@@ -200,14 +215,14 @@ async def test_the_chart_a_lead_opens_shows_each_months_ranking(month):
         for offset in range(-11, 1):  # every month is on screen at 80×24
             period = NOVEMBER.shift(offset)
             rows = branch_ranking(month, lead, "GZ", period, default_for, NOW).rows
-            own = next((r for r in rows if r.staff_code == code), None)
+            reps = said([r for r in rows if r.role == "rep"])  # none in a month without data
+            own = next((r for r in reps if r.staff_code == code), None)
             (line,) = [line for line in lines if line.strip().startswith(str(period))]
             cells = line.split()
             if own is None:
                 assert cells[1:3] == ["—", "—"]
             else:
-                reps = len([r for r in rows if r.role == "rep"])
-                assert cells[1:3] == [points(own.total), f"{own.rank}/{reps}"], period
+                assert cells[1:3] == [points(own.total), f"{own.rank}/{len(reps)}"], period
         await press(pilot, "escape")
         assert not isinstance(app.screen, TrendScreen)
 
