@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 
 from fieldkpi.i18n import _
-from storage.csvrows import DEFAULT_ADJUSTMENTS, shown
+from storage.csvrows import shown
 from storage.import_bad import CONFLICT, KEY, LOGIN, RECORD, REFERENCE, BadRows
 from storage.import_stage import Stage, quoted
 from storage.import_tickets import STEP_TIMES
@@ -34,11 +34,6 @@ HISTORY_FIELDS = {
 
 AdjustmentKinds = Callable[[str, str], Mapping[str, bool]]  # (branch, role) -> kind: entered?
 MetricKnown = Callable[[str, str, str, str], bool]  # (branch, role, period, metric)
-
-
-def default_adjustments(_branch: str, _role: str) -> Mapping[str, bool]:
-    """The deduction kinds of kpi-rules §5 (until the scheme engine gives each branch its own)."""
-    return DEFAULT_ADJUSTMENTS
 
 
 def role_phrase(role: str) -> str:
