@@ -37,7 +37,8 @@ from storage.closing import month_state
 from storage.db import Store
 from storage.errors import NotFound, StorageError
 from storage.measures import NOT_VOIDED, person_from_row, sql_points
-from storage.tickets import FieldErrors, free_text, read_ticket, write_history
+from storage.tickets import read_ticket, write_history
+from storage.typed import FieldErrors, free_text
 
 # Entered points are a few points at most; anything larger is a typing mistake (or worse).
 SUBJECTS = ("problem", "deduction")
