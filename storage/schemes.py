@@ -38,8 +38,12 @@ class PresetChoice:
     by_name: str
 
 
-def preset_history(store: Store, branch: str) -> list[PresetChoice]:
-    """Every preset the branch was switched to, oldest first."""
+def _preset_history(store: Store, branch: str) -> list[PresetChoice]:
+    """Every preset the branch was switched to, oldest first.
+
+    Private: it names who switched, so it is read only through :func:`branch_scheme`,
+    which checks that the reader sees the branch's rankings.
+    """
     rows = store.query(
         """
         SELECT p.branch, p.preset, p.at, p.by, coalesce(s.name, p.by) AS by_name
@@ -103,7 +107,7 @@ def branch_scheme(
 ) -> BranchScheme:
     """The scheme a branch runs now, for those who see its rankings."""
     access.check_see_rankings(actor, branch)
-    history = preset_history(store, branch)
+    history = _preset_history(store, branch)
     chosen = history[-1].preset if history else DEFAULT_PRESET
     scheme = scheme_for(branch)
     overridden_by = scheme.files[0] if scheme.preset != chosen and scheme.files else None
@@ -164,6 +168,5 @@ __all__ = [
     "branch_scheme",
     "choose_preset",
     "import_rules",
-    "preset_history",
     "scheme_loader",
 ]
