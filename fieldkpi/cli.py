@@ -316,13 +316,14 @@ def wrap(text: str, first: str = "", rest: str = "", width: int = 79) -> list[st
 
 def run_import(args: argparse.Namespace) -> int:
     from storage.importer import ImportFailed, ImportRejected, import_files
+    from storage.schemes import import_rules
 
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
         raise UserError(_("no such file: {files}").format(files=", ".join(missing)))
     store = open_db(args)
     try:
-        adjustment_kinds, metric_known = _scheme_rules(scheme_loader(store))
+        adjustment_kinds, metric_known = import_rules(scheme_loader(store))
         report = import_files(
             store,
             args.files,
@@ -357,28 +358,6 @@ def run_import(args: argparse.Namespace) -> int:
             )
         )
     return 0
-
-
-def _scheme_rules(scheme_for: Callable[[str], Scheme]):
-    """What an import checks against each person's scheme: its adjustment kinds, its metrics.
-
-    A deduction or bonus is one of the kinds the scheme lets be recorded
-    against the person's role (points only with a kind that takes them); a
-    score names a value the scheme takes from outside for that role, in a
-    period of the scheme's kind (schemes.md).
-    """
-
-    def adjustment_kinds(branch: str, role: str) -> dict[str, bool]:
-        kinds = scheme_for(branch).adjustments_for(role)
-        return {kind: adjustment.entered is not None for kind, adjustment in kinds.items()}
-
-    def metric_known(branch: str, role: str, period: str, metric: str) -> bool:
-        scheme = scheme_for(branch)
-        return metric in scheme.entered_metrics(role) and (
-            Period.parse(period).kind == scheme.period
-        )
-
-    return adjustment_kinds, metric_known
 
 
 def _progress():

@@ -36,8 +36,9 @@ from fieldkpi.tickets import StepRefused
 from storage.closing import month_state
 from storage.db import Store
 from storage.errors import NotFound, StorageError
-from storage.measures import NOT_VOIDED, person_from_row, sql_points
-from storage.tickets import FieldErrors, free_text, read_ticket, write_history
+from storage.measures import person_from_row, sql_points
+from storage.tickets import read_ticket, write_history
+from storage.typed import FieldErrors, free_text
 
 # Entered points are a few points at most; anything larger is a typing mistake (or worse).
 SUBJECTS = ("problem", "deduction")
@@ -253,7 +254,7 @@ def record_deduction(
 
 # ---------------------------------------------------------------- reading
 
-_EVENTS = f"""
+_EVENTS = """
     SELECT 'problem' AS subject, p.id, p.at, p.engineer AS concerns, p.level AS kind,
            p.points, p.ticket, p.note, p.rep AS recorded_by, c.branch,
            coalesce(x.state, 'standing') AS state
@@ -264,7 +265,6 @@ _EVENTS = f"""
            d.recorded_by, c.branch, coalesce(x.state, 'standing')
     FROM deductions d JOIN staff c ON c.code = d.staff
     LEFT JOIN appraisal_states x ON x.subject = 'deduction' AND x.subject_id = d.id
-    WHERE {NOT_VOIDED}
 """
 
 

@@ -21,11 +21,9 @@ from datetime import datetime
 import tomli_w
 
 from fieldkpi import access
-from fieldkpi.cleantext import clean_text
 from fieldkpi.export import export_values
 from fieldkpi.figures import RANKED_ROLES, Person
 from fieldkpi.i18n import _
-from fieldkpi.limits import too_long
 from fieldkpi.period import Judgement, Period, judge, stamp
 from fieldkpi.ranking import RankRow, export_order
 from fieldkpi.scheme import Scheme, scheme_from_dict
@@ -33,6 +31,7 @@ from storage.db import Store
 from storage.errors import NotFound, StorageError
 from storage.frozen import decode_row, encode_row, legacy_row
 from storage.rankings import compute_rankings
+from storage.typed import free_text
 
 
 class ClosingRefused(StorageError):
@@ -93,7 +92,7 @@ def close_month(
     exactly the ranking of the database as it stood when the month closed.
     """
     access.check_close_month(actor, branch)
-    note = _limited(note, "note")
+    note = free_text(note, "note")
     judgement = judge(period, now)
     if judgement.provisional:
         raise ClosingRefused(
@@ -142,7 +141,7 @@ def reopen_month(
 ) -> None:
     """Reopen a closed month (an admin, with a reason): live figures count again."""
     access.check_reopen_month(actor)
-    reason = _limited(reason, "reason")
+    reason = free_text(reason, "reason")
     if not reason:
         raise ClosingRefused(_("Say why the month is reopened: the reason is recorded."))
     with store.write() as db:
@@ -156,15 +155,6 @@ def reopen_month(
             "VALUES (?, ?, 'reopen', ?, ?, ?)",
             (branch, str(period), stamp(now), actor.code, reason),
         )
-
-
-def _limited(text: str, field: str) -> str:
-    """Typed text as kept (:mod:`fieldkpi.cleantext`), refused past its limit."""
-    text = clean_text(text).strip()
-    problem = too_long(field, text)
-    if problem:
-        raise ClosingRefused(problem)
-    return text
 
 
 def _check_branch(store: Store, branch: str) -> None:

@@ -572,8 +572,6 @@ KINDS: dict[str, Kind] = {
 
 # Staff first, so that every later row can name them; tickets next, for the rows naming tickets.
 LOAD_ORDER = {"staff": 0, "tickets": 1}
-# The deduction kinds of the default scheme, and whether each takes the points entered with it.
-DEFAULT_ADJUSTMENTS = {kind: kind == "branch_rule" for kind in DEDUCTION_KINDS}
 
 
 def detect_kind(header: Sequence[str]) -> str | None:

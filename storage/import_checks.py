@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 
 from fieldkpi.i18n import _
-from storage.csvrows import DEFAULT_ADJUSTMENTS, shown
+from storage.csvrows import shown
 from storage.import_bad import CONFLICT, KEY, LOGIN, RECORD, REFERENCE, BadRows
 from storage.import_stage import Stage, quoted
 from storage.import_tickets import STEP_TIMES
@@ -34,11 +34,6 @@ HISTORY_FIELDS = {
 
 AdjustmentKinds = Callable[[str, str], Mapping[str, bool]]  # (branch, role) -> kind: entered?
 MetricKnown = Callable[[str, str, str, str], bool]  # (branch, role, period, metric)
-
-
-def default_adjustments(_branch: str, _role: str) -> Mapping[str, bool]:
-    """The deduction kinds of kpi-rules §5 (until the scheme engine gives each branch its own)."""
-    return DEFAULT_ADJUSTMENTS
 
 
 def role_phrase(role: str) -> str:
@@ -390,9 +385,12 @@ def ticket_conflicts(stage: Stage, final: str, bad: BadRows) -> None:
     the status, which follows from them, never goes back either.
     """
     pos = stage.src.order
-    for column in stage.names:
-        if column == "code":
-            continue
+    columns = [column for column in stage.names if column != "code"]
+    if not columns:
+        return
+    differs = " OR ".join(f"f.{quoted(c)} IS NOT f.{quoted('old_' + c)}" for c in columns)
+    per_column = []
+    for column in columns:
         fields = ", ".join(f"'{name}'" for name in HISTORY_FIELDS.get(column, (column,)))
         new, now = f"f.{quoted(column)}", f"f.{quoted('old_' + column)}"
         if column in BACKWARD:
@@ -408,7 +406,7 @@ def ticket_conflicts(stage: Stage, final: str, bad: BadRows) -> None:
             backward = f"CASE WHEN {cleared} THEN 'cleared' WHEN {put_back} THEN 'put_back' END"
         else:
             backward = "NULL"
-        bad.add_found(
+        per_column.append(
             f"""
             SELECT {pos}, line, {_seq(stage, CONFLICT, column)}, '{column}',
                    json_array(CASE WHEN tui THEN 'tui' ELSE backward END, h.by, s.name, h.at,
@@ -418,18 +416,29 @@ def ticket_conflicts(stage: Stage, final: str, bad: BadRows) -> None:
                        latest > coalesce(imported, 0) AS tui
                 FROM (
                     SELECT f.*,
-                        (SELECT max(i.id) FROM main.ticket_history i
-                         WHERE i.ticket = f.code AND i.by = 'import') AS imported,
                         (SELECT max(l.id) FROM main.ticket_history l
                          WHERE l.ticket = f.code AND l.field IN ({fields})) AS latest
-                    FROM {final} f WHERE f.old_id IS NOT NULL AND {new} IS NOT {now}
+                    FROM changed f WHERE {new} IS NOT {now}
                 ) f
             ) x LEFT JOIN main.ticket_history h ON h.id = x.latest
             LEFT JOIN main.staff s ON s.code = h.by
             WHERE (tui AND h.by IS NOT 'import') OR backward IS NOT NULL
-            """,
-            words=_conflict_words,
+            """
         )
+    # The rows that change a stored ticket, each with its ticket's last import, read once for
+    # all the columns.
+    bad.add_found(
+        f"""
+        WITH changed AS MATERIALIZED (
+            SELECT f.*,
+                (SELECT max(i.id) FROM main.ticket_history i
+                 WHERE i.ticket = f.code AND i.by = 'import') AS imported
+            FROM {final} f WHERE f.old_id IS NOT NULL AND ({differs})
+        )
+        {" UNION ALL ".join(per_column)}
+        """,
+        words=_conflict_words,
+    )
 
 
 def _conflict_words(found: str, _b: object, _c: object) -> str:

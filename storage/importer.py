@@ -34,6 +34,7 @@ from datetime import datetime
 from pathlib import Path
 
 from fieldkpi.i18n import _
+from fieldkpi.scheme import default_scheme
 from storage import import_checks as checks
 from storage import import_write as write
 from storage.csvrows import KINDS, LOAD_ORDER, detect_kind
@@ -42,6 +43,7 @@ from storage.import_bad import BadRow, BadRows
 from storage.import_sources import CsvFile, FileProblem, Source, Table, read_header
 from storage.import_stage import STAGE, Stage
 from storage.import_tickets import final_select, find_existing
+from storage.schemes import import_rules
 
 __all__ = [
     "BadRow",
@@ -94,13 +96,19 @@ class ImportReport:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
+def default_adjustment_kinds() -> checks.AdjustmentKinds:
+    """The default scheme's adjustment kinds, for a caller that gives no scheme of its own."""
+    scheme = default_scheme()
+    return import_rules(lambda _branch: scheme)[0]
+
+
 @dataclass(frozen=True)
 class Options:
     """What the caller decides about an import (see :func:`import_files`)."""
 
     again: bool = False
     force: bool = False
-    adjustment_kinds: checks.AdjustmentKinds = checks.default_adjustments
+    adjustment_kinds: checks.AdjustmentKinds = field(default_factory=default_adjustment_kinds)
     metric_known: checks.MetricKnown | None = None
 
 
@@ -127,10 +135,10 @@ def import_files(
     The appraisal scheme is asked through two callables, so that each branch's
     own applies: ``adjustment_kinds(branch, role)`` gives the deduction and
     bonus kinds of that scheme, each with whether it takes the points entered
-    with it (default: kpi-rules §5's); ``metric_known(branch, role, period,
+    with it (default: the default scheme's); ``metric_known(branch, role, period,
     metric)`` whether a scheme uses an entered metric (default: any is taken).
     """
-    options = Options(again, force, adjustment_kinds or checks.default_adjustments, metric_known)
+    options = Options(again, force, adjustment_kinds or default_adjustment_kinds(), metric_known)
     sources = [CsvFile(Path(path), order, kind) for order, path in enumerate(paths)]
     return _run(store, sources, progress, now, options)
 

@@ -75,17 +75,13 @@ OPEN_PARTS = (
 # The moment a ticket crossed the open limit: the first second of date(received) + days + 1.
 CROSSED = "datetime(substr(t.received_at, 1, 10), '+' || (:open_days + 1) || ' days')"
 # Problem reports and deductions count once they stand (kpi-rules §5): not pending,
-# rejected, contested or withdrawn. A row naming another in ``corrects`` (m001's way of
-# voiding, before review and withdrawal) voids it and counts nowhere itself.
+# rejected, contested or withdrawn (m016 made m001's correcting rows withdrawals).
 STANDING = (
     "NOT EXISTS (SELECT 1 FROM appraisal_states x"
     " WHERE x.subject = '{subject}' AND x.subject_id = {alias}.id)"
 )
 PROBLEM_STANDS = STANDING.format(subject="problem", alias="p")
-NOT_VOIDED = (
-    "d.corrects IS NULL AND NOT EXISTS (SELECT 1 FROM deductions v WHERE v.corrects = d.id)"
-)
-DEDUCTION_COUNTS = f"{NOT_VOIDED} AND {STANDING.format(subject='deduction', alias='d')}"
+DEDUCTION_COUNTS = STANDING.format(subject="deduction", alias="d")
 PROBLEM_IN = "p.at >= :start AND p.at <= :end"
 DEDUCTION_IN = "d.at >= :start AND d.at <= :end"
 

@@ -67,9 +67,9 @@ def _script(db: Database, sql: str) -> None:
         raise ValueError(f"incomplete SQL statement in a migration: {statement.strip()[:60]}")
 
 
-def _append_only(db: Database, table: str) -> None:
+def _append_only(db: Database, table: str, verbs: tuple[str, ...] = ("UPDATE", "DELETE")) -> None:
     """History and deductions are evidence: SQL itself refuses to change them."""
-    for verb in ("UPDATE", "DELETE"):
+    for verb in verbs:
         db.execute(
             f"""
             CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table}
@@ -1156,3 +1156,42 @@ def m015_no_person_status_indexes(db: Database) -> None:
         DROP INDEX IF EXISTS tickets_rep;
         """,
     )
+
+
+@migration
+def m016_corrections_become_withdrawals(db: Database) -> None:
+    """m001's correcting deductions become the ``withdraw`` reviews that replaced them.
+
+    Until the review of m011, a deduction recorded by mistake was voided by a
+    second row naming it in ``corrects``: a copy of it (staff, kind, points,
+    ticket) with who voided it (``recorded_by``), when (``at``) and why
+    (``note``). Nothing has written one since a lead withdraws through the
+    review, so each is now what a withdrawal records: a ``withdraw`` review of
+    the row it corrected, by the same person, at the same time, with the note
+    as the reason (the trigger of m011 marks the row withdrawn). The
+    correcting row itself then holds nothing the review does not, and would
+    count as a deduction of its own once ``corrects`` is no longer read, so it
+    goes, in this one transaction whose guard against DELETE is put back as it
+    was. The live figures are those before (the corrected row counted nowhere,
+    nor did the correcting one); the frozen rows of closed periods are not
+    touched. A correction of a correction (which fieldkpi refused to write)
+    leaves no review: the row it names is a correction that goes too.
+
+    The column and its index stay, written by nothing and read by nothing
+    here: bench/analyst.py still reads it.
+    """
+    _script(
+        db,
+        """
+        INSERT INTO appraisal_reviews (subject, subject_id, action, at, by, reason)
+            SELECT 'deduction', c.corrects, 'withdraw', c.at, c.recorded_by, c.note
+            FROM deductions c JOIN deductions d ON d.id = c.corrects
+            WHERE d.corrects IS NULL
+            ORDER BY c.id;
+        DELETE FROM appraisal_states WHERE subject = 'deduction'
+            AND subject_id IN (SELECT id FROM deductions WHERE corrects IS NOT NULL);
+        DROP TRIGGER deductions_no_delete;
+        DELETE FROM deductions WHERE corrects IS NOT NULL;
+        """,
+    )
+    _append_only(db, "deductions", ("DELETE",))

@@ -90,10 +90,7 @@ def queue_page(
     now: datetime | None = None,
 ) -> list[QueueRow]:
     """The next ``limit`` tickets after ``after`` (the last row's updated_at, id), newest first."""
-    today = (now or datetime.now()).date()
-    open_days = default_scheme().open_days
-    sql, params = page_query(store, actor, filt, after, limit)
-    return [_row(row, today, open_days) for row in store.query(sql, params)]
+    return _rows(store, *page_query(store, actor, filt, after, limit), now)
 
 
 def count_open(store: Store, actor: Person) -> int:
@@ -114,14 +111,11 @@ def page_query(
 ) -> tuple[str, dict]:
     """The SQL and parameters of one queue page (tests check its plan uses indexes)."""
     scope = access.ticket_scope(actor)
-    params: dict[str, object] = {"branch": scope.branch, "limit": limit}
-    where = ["t.branch = :branch"]
+    where, params = _in_scope(scope)
+    params["limit"] = limit
     open_only = not filt.include_closed and filt.status is None
     if open_only:
         where.append(f"t.{OPEN_TICKET}")
-    if scope.engineer:
-        where.append("t.engineer = :own")
-        params["own"] = scope.engineer
     rep = actor.code if filt.mine and not scope.engineer else None
     equal = {"status": filt.status, "kind": filt.kind, "engineer": filt.engineer, "rep": rep}
     for column, value in equal.items():
@@ -161,6 +155,22 @@ def page_query(
         WHERE {conditions} {_ORDER}
     """
     return sql, params
+
+
+def _in_scope(scope: access.TicketScope) -> tuple[list[str], dict[str, object]]:
+    """The conditions on ``t`` (and their parameters) that keep a query to what ``scope`` sees."""
+    where, params = ["t.branch = :branch"], {"branch": scope.branch}
+    if scope.engineer:
+        where.append("t.engineer = :own")
+        params["own"] = scope.engineer
+    return where, params
+
+
+def _rows(store: Store, sql: str, params: dict, now: datetime | None) -> list[QueueRow]:
+    """The tickets a query finds, each aged as of ``now``'s day."""
+    today = (now or datetime.now()).date()
+    open_days = default_scheme().open_days
+    return [_row(row, today, open_days) for row in store.query(sql, params)]
 
 
 def _activity_index(*, engineer: bool, mine: bool, status: bool, open_only: bool) -> str:
@@ -249,16 +259,11 @@ def caller_tickets(
     phone = re.sub(r"\s+", "", phone)
     if not phone:
         return []
-    scope = access.ticket_scope(actor)
-    params: dict[str, object] = {"branch": scope.branch, "phone": phone, "limit": CALLER_TICKETS}
-    own = ""
-    if scope.engineer:
-        own, params["own"] = " AND t.engineer = :own", scope.engineer
+    where, params = _in_scope(access.ticket_scope(actor))
+    params |= {"phone": phone, "limit": CALLER_TICKETS}
     sql = f"""
         SELECT {_COLUMNS} FROM tickets AS t INDEXED BY tickets_branch_phone {_NAMES}
-        WHERE t.branch = :branch AND t.phone = :phone{own}
+        WHERE {" AND ".join(where)} AND t.phone = :phone
         ORDER BY t.received_at DESC, t.id DESC LIMIT :limit
     """
-    today = (now or datetime.now()).date()
-    open_days = default_scheme().open_days
-    return [_row(row, today, open_days) for row in store.query(sql, params)]
+    return _rows(store, sql, params, now)

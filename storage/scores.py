@@ -23,7 +23,7 @@ from storage.db import Store
 from storage.errors import NotFound
 from storage.measures import ranked_people
 from storage.people import staff_by_code
-from storage.tickets import FieldErrors, free_text
+from storage.typed import FieldErrors, free_text
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from storage.db import Store
 from storage.errors import NotFound
 from storage.measures import person_from_row
 from storage.migrations import ROLES
-from storage.tickets import FieldErrors
+from storage.typed import FieldErrors
 
 
 @dataclass(frozen=True)

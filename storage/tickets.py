@@ -23,7 +23,7 @@ from fieldkpi.access import AccessDenied
 from fieldkpi.cleantext import clean_name, clean_text
 from fieldkpi.figures import Person
 from fieldkpi.i18n import N_, _
-from fieldkpi.limits import length_errors, too_long
+from fieldkpi.limits import length_errors
 from fieldkpi.period import Period, stamp
 from fieldkpi.tickets import NEW, StepRefused, field_label, next_status, status_label
 from storage import csvrows
@@ -34,6 +34,7 @@ from storage.measures import person_from_row
 from storage.migrations import OPEN_TICKET, TICKET_KINDS
 from storage.people import is_current
 from storage.timeline import completion_columns, record_state
+from storage.typed import FieldErrors, free_text
 
 __all__ = [
     "AccessDenied",
@@ -115,14 +116,6 @@ class HistoryRow:
     old: str | None
     new: str | None
     version: int | None = None
-
-
-class FieldErrors(StorageError):
-    """Input that cannot be saved: one message per field; nothing was written."""
-
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        self.errors = dict(errors)
-        super().__init__("; ".join(f"{field_label(k)}: {v}" for k, v in self.errors.items()))
 
 
 class Conflict(StorageError):
@@ -353,18 +346,6 @@ def _describe(row: HistoryRow) -> str:
     if row.field == "status":
         old, new = status_label(old or ""), status_label(new or "")
     return f"{field_label(row.field or row.step)} {old or '—'} → {new or '—'}"
-
-
-def free_text(text: str | None, field: str | None = None) -> str:
-    """Typed text as it is kept: trimmed, with no control characters (:mod:`fieldkpi.cleantext`).
-
-    Refused when longer than ``field``'s limit (:mod:`fieldkpi.limits`).
-    """
-    cleaned = clean_text(text or "").strip()
-    problem = too_long(field, cleaned) if field else None
-    if problem:
-        raise FieldErrors({field: problem})
-    return cleaned
 
 
 # What a time entered after the fact may not come before, as the message names it.

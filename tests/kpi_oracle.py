@@ -16,8 +16,7 @@ Where the data lives (storage/migrations.py):
   on (``cancelled = 1`` without a time: from ``received_at``);
 * its first completion: ``first_completed_at`` (a reopen clears ``completed_at`` only);
 * problem reports and deductions that do not stand: ``appraisal_states`` (pending,
-  rejected, contested, withdrawn); a deduction voided by a correcting row
-  (``corrects``) counts no more, nor does the correcting row.
+  rejected, contested, withdrawn).
 
 Where the spec leaves a reading open, this one takes:
 
@@ -215,12 +214,8 @@ def _load(conn: sqlite3.Connection) -> Data:
                 PROBLEM_LEVEL_POINTS.get(r["level"], next(iter(PROBLEM_LEVEL_POINTS.values())))
             )
         problems.append((r["rep"], moment(r["at"]), points))
-    rows = conn.execute("SELECT * FROM deductions").fetchall()
-    voided = {r["corrects"] for r in rows if r["corrects"] is not None}
     deductions = []
-    for r in rows:
-        if r["corrects"] is not None or r["id"] in voided:
-            continue
+    for r in conn.execute("SELECT * FROM deductions"):
         if ("deduction", r["id"]) in not_standing:
             continue
         points = exact(r["points"]) if r["points"] is not None else None

@@ -8,7 +8,7 @@ import pytest
 from month_helpers import STAFF, load, person
 
 from fieldkpi.access import AccessDenied
-from storage.schemes import PresetRefused, choose_preset, preset_history, scheme_loader
+from storage.schemes import PresetRefused, branch_scheme, choose_preset, scheme_loader
 
 NOW = datetime(2026, 11, 3, 9, 0)
 
@@ -24,9 +24,8 @@ def test_the_lead_switches_the_branch_and_it_is_on_record(seeded, tmp_path):
     assert scheme_for("GZ").name == "skyworth"
     choose_preset(seeded, person(seeded, "L1"), "GZ", "generic-bands", NOW)
     assert (scheme_for("GZ").name, scheme_for("SZ").name) == ("generic-bands", "skyworth")
-    assert [(c.preset, c.by_name) for c in preset_history(seeded, "GZ")] == [
-        ("generic-bands", "周经理")
-    ]
+    history = branch_scheme(seeded, person(seeded, "L1"), "GZ", scheme_for).history
+    assert [(c.preset, c.by_name) for c in history] == [("generic-bands", "周经理")]
 
 
 def test_who_may_switch_and_what_is_refused(seeded):

@@ -40,6 +40,7 @@ from storage.closing import (
     reopen_month,
 )
 from storage.rankings import compute_rankings
+from storage.typed import FieldErrors
 
 TICKETS = """code,branch,kind,received_at,completed_at,engineer,rep,callback_at,rating
 T1,GZ,onsite_repair,2026-10-03 09:00,2026-10-03 15:00,E1,R1,2026-10-04 10:00,5
@@ -183,6 +184,19 @@ def test_reopening_takes_an_admin_and_is_logged(seeded):
     _close(seeded, now=datetime(2026, 11, 13))
     assert _totals(frozen_rankings(seeded, "GZ", OCTOBER))[1] == ("E2", Decimal("42.50"))
     assert [e.action for e in month_log(seeded, "GZ", OCTOBER)] == ["close", "reopen", "close"]
+
+
+def test_an_overlong_note_or_reason_is_refused_at_its_field_as_every_form_refuses_it(seeded):
+    """The close and reopen forms show it beside the field; nothing is written."""
+    with pytest.raises(FieldErrors) as refused:
+        close_month(seeded, person(seeded, "L1"), "GZ", OCTOBER, DEFAULT, AFTER_OCTOBER, "x" * 501)
+    assert refused.value.errors == {"note": "At most 500 characters (501 given)."}
+    assert month_state(seeded, "GZ", OCTOBER) is None
+    _close(seeded)
+    with pytest.raises(FieldErrors) as refused:
+        reopen_month(seeded, person(seeded, "A1"), "GZ", OCTOBER, "y" * 600, AFTER_OCTOBER)
+    assert refused.value.errors == {"reason": "At most 500 characters (600 given)."}
+    assert month_state(seeded, "GZ", OCTOBER) is not None
 
 
 def test_closing_a_running_month_is_refused(seeded):

@@ -98,14 +98,13 @@ def _actions() -> str:
     return "\n".join(rows) + "\n"
 
 
-# (id, staff, at, kind, points, ticket, note, recorded_by, corrects)
+# (id, staff, at, kind, points, ticket, note, recorded_by)
 DEDUCTIONS = [
-    (1, "E1", "2026-10-22 10:00:00", "violation", None, "T2", "迟到", "L1", None),
-    (2, "E1", "2026-10-20 10:00:00", "branch_rule", 1.5, None, "例会缺席", "L1", None),
-    (3, "E1", "2026-09-30 10:00:00", "backfill", None, None, None, "L1", None),
-    (4, "E1", "2026-10-25 10:00:00", "complaint_major", None, None, "误判", "L1", None),
-    (5, "E1", "2026-10-26 10:00:00", "complaint_major", None, None, "撤销", "L1", 4),
-    (6, "R1", "2026-10-15 10:00:00", "complaint_media", None, None, None, "import", None),
+    (1, "E1", "2026-10-22 10:00:00", "violation", None, "T2", "迟到", "L1"),
+    (2, "E1", "2026-10-20 10:00:00", "branch_rule", 1.5, None, "例会缺席", "L1"),
+    (3, "E1", "2026-09-30 10:00:00", "backfill", None, None, None, "L1"),
+    (4, "E1", "2026-10-25 10:00:00", "complaint_major", None, None, "误判", "L1"),
+    (6, "R1", "2026-10-15 10:00:00", "complaint_media", None, None, None, "import"),
 ]
 
 
@@ -115,9 +114,13 @@ def month(store):
          problems=PROBLEMS)  # fmt: skip
     with store.write() as db:
         db.conn.executemany(
-            "INSERT INTO deductions (id, staff, at, kind, points, ticket, note, recorded_by, "
-            "corrects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO deductions (id, staff, at, kind, points, ticket, note, recorded_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             DEDUCTIONS,
+        )
+        db.execute(  # 4 was a mistake: withdrawn, it counts nowhere
+            "INSERT INTO appraisal_reviews (subject, subject_id, action, at, by, reason)"
+            " VALUES ('deduction', 4, 'withdraw', '2026-10-26 10:00:00', 'L1', '撤销')"
         )
     return store
 

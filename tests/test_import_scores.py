@@ -197,3 +197,24 @@ def test_fieldkpi_import_checks_each_branchs_own_scheme(tmp_path, monkeypatch, c
 
     right = scores(tmp_path, "right.csv", "2026-10,R1,satisfaction,0.95,总部考评")
     assert cli.main(["import", "--db", str(db), str(right)]) == 0
+
+
+def test_without_a_scheme_the_kinds_are_the_default_schemes(staffed, tmp_path):
+    """No rules given: the default scheme's adjustments, for the roles it appraises."""
+    path = write(
+        tmp_path,
+        "d.csv",
+        "staff,at,kind,points\n"
+        "R1,2026-10-04,praise_call,\n"  # a kind of another scheme
+        "R1,2026-10-04,branch_rule,\n"  # takes the points entered with it
+        "E1,2026-10-04,backfill,1\n"  # has the scheme's own points
+        "L1,2026-10-04,violation,\n",  # leads are not appraised by it
+    )
+    bad = rejected(staffed, [path])
+    assert bad[:3] == [
+        f"{path}:2: kind: “praise_call” is not one of: backfill, violation, fake_completion,"
+        " complaint_general, complaint_major, complaint_internal, complaint_media, branch_rule",
+        f"{path}:3: points: required for branch_rule",
+        f"{path}:4: points: backfill has the points the scheme sets for it: leave points empty",
+    ]
+    assert bad[3].startswith(f"{path}:5: kind: “violation” is not one of:")

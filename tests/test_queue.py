@@ -6,7 +6,7 @@ import pytest
 from ticket_helpers import NOW, insert_ticket, seed_staff
 
 from storage import queue
-from storage.queue import QueueFilter, count_open, page_query, queue_page
+from storage.queue import QueueFilter, caller_tickets, count_open, page_query, queue_page
 
 # code: received, status, engineer, rep, updated, customer, phone, kind (+ completed/cancelled)
 TICKETS = {
@@ -115,6 +115,23 @@ def test_an_engineer_sees_only_his_own_tickets(store, crew):
 def test_another_branch_sees_only_its_own(store, crew):
     assert codes(store, crew.other_rep, include_closed=True) == [SZ]
     assert codes(store, crew.other_rep, text="张伟") == [SZ]
+
+
+def test_a_callers_tickets_are_only_those_the_person_may_see(store, crew):
+    """The new-ticket form's tickets of the caller: the branch's for a rep, their own for an
+    engineer, newest first, open or not."""
+    for code, received, engineer in [
+        ("GZ-20261010-0002", "2026-10-10 09:00:00", "E1"),
+        ("GZ-20261011-0002", "2026-10-11 09:00:00", "E2"),
+    ]:
+        insert_ticket(store, code, received_at=received, engineer=engineer, phone="13800138000")
+
+    def found(actor) -> list[str]:
+        return [row.code for row in caller_tickets(store, actor, "138 0013 8000", NOW)]
+
+    assert found(crew.rep) == [NEW, "GZ-20261011-0002", "GZ-20261010-0002"]
+    assert found(crew.eng) == ["GZ-20261010-0002"]
+    assert found(crew.other_rep) == [SZ]
 
 
 @pytest.mark.parametrize(

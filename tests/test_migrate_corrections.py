@@ -1,0 +1,95 @@
+"""m016: a deduction voided by m001's correcting row becomes a withdrawn one; no figure moves.
+
+Branch GZ, October 2026, default scheme. E1 has a violation (1 point) that
+stands, and a major complaint (10 points) the lead recorded by mistake on
+10-25 and voided on 10-26 with a correcting row ("投诉不属实"), as fieldkpi did
+before the review of m011. By m001's rule neither complaint row counts: E1's
+deductions are 1. October was closed with those figures.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlite_utils
+from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, STAFF, default_for, load, person
+
+from fieldkpi.period import judge
+from storage.appraisal import events_about
+from storage.closing import changed_since_closing, close_month
+from storage.db import Store, open_store
+from storage.maintenance import check
+from storage.migrations import known_versions, migrations
+from storage.rankings import compute_rankings
+
+M016 = "m016_corrections_become_withdrawals"
+TICKETS = """code,branch,kind,received_at,completed_at,engineer,rep,callback_at,rating
+T1,GZ,onsite_repair,2026-10-03 09:00,2026-10-03 15:00,E1,R1,2026-10-04 10:00,5
+T2,GZ,onsite_repair,2026-10-05 09:00,2026-10-07 11:00,E2,R2,2026-10-08 10:00,3
+"""
+DEDUCTION = (
+    "INSERT INTO deductions (id, staff, at, kind, points, ticket, note, recorded_by, corrects)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+EVIDENCE = ("month_closings", "frozen_rows", "frozen_rankings", "ticket_history")
+
+
+def _before_m016(path) -> Store:
+    """A database at the last schema before m016, opened without migrating it."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    db = sqlite_utils.Database(conn)
+    migrations.apply(db, stop_before=M016)
+    db.execute(f"PRAGMA user_version = {known_versions().index(M016)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return Store(db, str(path))
+
+
+def _evidence(store) -> dict[str, list[tuple]]:
+    return {
+        t: [tuple(r) for r in store.query(f"SELECT * FROM {t} ORDER BY 1, 2")] for t in EVIDENCE
+    }
+
+
+def _deductions(store) -> dict[str, object]:
+    rows = compute_rankings(store, judge(OCTOBER, AFTER_OCTOBER), default_for, branch="GZ")
+    return {row.staff_code: row.deductions for row in rows}
+
+
+def test_a_correcting_row_becomes_a_withdrawal_and_no_figure_changes(tmp_path):
+    path = tmp_path / "old.db"
+    old = _before_m016(path)
+    load(old, staff=STAFF, tickets=TICKETS)
+    with old.write() as db:
+        db.execute(DEDUCTION, (1, "E1", "2026-10-22 10:00:00", "violation", None, None,
+                               "迟到", "L1", None))  # fmt: skip
+    close_month(old, person(old, "L1"), "GZ", OCTOBER, DEFAULT, AFTER_OCTOBER)
+    with old.write() as db:
+        db.execute(DEDUCTION, (2, "E1", "2026-10-25 10:00:00", "complaint_major", None, None,
+                               "客户来电投诉", "L1", None))  # fmt: skip
+        db.execute(DEDUCTION, (3, "E1", "2026-10-26 16:30:00", "complaint_major", None, None,
+                               "投诉不属实", "L1", 2))  # fmt: skip
+    evidence = _evidence(old)
+    old.close()
+
+    store = open_store(path)
+    try:
+        assert store.scalar("PRAGMA user_version") == len(known_versions())
+        assert [tuple(r) for r in store.query("SELECT id, kind FROM deductions ORDER BY id")] == [
+            (1, "violation"),
+            (2, "complaint_major"),
+        ]
+        events = events_about(store, person(store, "L1"), person(store, "E1"), OCTOBER, DEFAULT)
+        complaint = next(e for e in events if e.id == 2)
+        assert complaint.state == "withdrawn"
+        assert [(r.action, r.at, r.by, r.by_name, r.reason) for r in complaint.reviews] == [
+            ("withdraw", "2026-10-26 16:30:00", "L1", "周经理", "投诉不属实")
+        ]
+        assert [e.id for e in events if e.state == "standing"] == [1]
+
+        assert _deductions(store)["E1"] == 1  # the withdrawn complaint counts nowhere
+        assert changed_since_closing(store, "GZ", OCTOBER) == []  # live = frozen = before
+        assert _evidence(store) == evidence
+    finally:
+        store.close()
+    assert check(path).problems == []  # the guard against DELETE is back on deductions
