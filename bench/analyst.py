@@ -114,8 +114,7 @@ def rank_month(conn: sqlite3.Connection, month: str, as_of: str) -> pd.DataFrame
     adjustments = _standing(
         sql(
             "SELECT d.id, d.staff, d.kind, d.points, d.needs_review FROM deductions d"
-            " WHERE d.at >= ? AND d.at <= ? AND d.corrects IS NULL"
-            " AND d.id NOT IN (SELECT c.corrects FROM deductions c WHERE c.corrects IS NOT NULL)",
+            " WHERE d.at >= ? AND d.at <= ?",
             start,
             end,
         ),

@@ -493,9 +493,7 @@ def deduction_checks(stage: Stage, bad: BadRows, kinds: AdjustmentKinds) -> None
     bad.add_found(
         f"SELECT {pos}, v.line, {_seq(stage, RECORD, 'kind')}, 'kind', v.kind,"
         f" json_array(s.branch, s.role), NULL {source} WHERE v.kind IS NOT NULL AND k.kind IS NULL",
-        words=lambda kind, person, _c: _("{value} is not one of: {choices}").format(
-            value=shown(kind), choices=", ".join(offered[tuple(json.loads(person))])
-        ),
+        words=lambda kind, person, _c: _kind_refused(kind, offered[tuple(json.loads(person))]),
     )
     points = _seq(stage, RECORD, "points")
     if stage.has("points"):
@@ -513,6 +511,17 @@ def deduction_checks(stage: Stage, bad: BadRows, kinds: AdjustmentKinds) -> None
         words=lambda kind, given, _c: (
             _("required for {kind}") if given is None else _("must be more than 0 for {kind}")
         ).format(kind=kind),
+    )
+
+
+def _kind_refused(kind: str, offered: dict[str, bool]) -> str:
+    """Why an adjustment kind is refused: not one the scheme takes for the role, or none is."""
+    if not offered:
+        return _(
+            "{value}: the branch's scheme records no deductions or bonuses for this role"
+        ).format(value=shown(kind))
+    return _("{value} is not one of: {choices}").format(
+        value=shown(kind), choices=", ".join(offered)
     )
 
 

@@ -1177,8 +1177,7 @@ def m016_corrections_become_withdrawals(db: Database) -> None:
     touched. A correction of a correction (which fieldkpi refused to write)
     leaves no review: the row it names is a correction that goes too.
 
-    The column and its index stay, written by nothing and read by nothing
-    here: bench/analyst.py still reads it.
+    Then the column and its index go: nothing writes or reads them.
     """
     _script(
         db,
@@ -1192,6 +1191,8 @@ def m016_corrections_become_withdrawals(db: Database) -> None:
             AND subject_id IN (SELECT id FROM deductions WHERE corrects IS NOT NULL);
         DROP TRIGGER deductions_no_delete;
         DELETE FROM deductions WHERE corrects IS NOT NULL;
+        DROP INDEX deductions_corrects;
+        ALTER TABLE deductions DROP COLUMN corrects;
         """,
     )
     _append_only(db, "deductions", ("DELETE",))

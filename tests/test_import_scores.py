@@ -217,4 +217,7 @@ def test_without_a_scheme_the_kinds_are_the_default_schemes(staffed, tmp_path):
         f"{path}:3: points: required for branch_rule",
         f"{path}:4: points: backfill has the points the scheme sets for it: leave points empty",
     ]
-    assert bad[3].startswith(f"{path}:5: kind: “violation” is not one of:")
+    assert bad[3] == (
+        f"{path}:5: kind: “violation”: the branch's scheme records no deductions or bonuses"
+        " for this role"
+    )

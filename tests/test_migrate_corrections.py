@@ -90,6 +90,7 @@ def test_a_correcting_row_becomes_a_withdrawal_and_no_figure_changes(tmp_path):
         assert _deductions(store)["E1"] == 1  # the withdrawn complaint counts nowhere
         assert changed_since_closing(store, "GZ", OCTOBER) == []  # live = frozen = before
         assert _evidence(store) == evidence
+        assert "corrects" not in store.db["deductions"].columns_dict  # nothing left to read
     finally:
         store.close()
     assert check(path).problems == []  # the guard against DELETE is back on deductions
