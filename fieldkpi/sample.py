@@ -18,11 +18,13 @@ days and the days with actions agree.
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from fieldkpi.period import Period
+from fieldkpi.scheme import Scheme, default_scheme, load_preset
 
 SAMPLE_NOW = datetime(2026, 11, 20, 18, 0, 0)
 DEFAULT_SEED = 20261130
@@ -74,6 +76,7 @@ class BranchPlan:
     engineers: int
     tickets_per_day: int
     roads: dict[str, tuple[str, ...]]  # district -> roads in it
+    preset: str | None = None  # the preset its lead switched to when it began; None: the default
 
 
 BRANCHES = (
@@ -119,6 +122,7 @@ BRANCHES = (
             "南海区": ("南海大道北", "海八路", "桂澜北路", "佛平路"),
             "顺德区": ("德胜东路", "容桂大道", "新宁路", "南国东路"),
         },
+        preset="generic-bands",  # the demo shows a second scheme: bands, grades, no ranking money
     ),
 )
 ADMIN_CODE = "GZ-A01"
@@ -127,13 +131,13 @@ NEW_REP = ("SZ-R05", date(2026, 9, 14))
 # The engineer who left in August (ranked in August, gone from September).
 LEAVER = ("GZ-E10", date(2026, 8, 19))
 # The one rep-month without an attendance record (days come from the actions).
-NO_ATTENDANCE = ("FS-R03", "2026-08")
+NO_ATTENDANCE = ("SZ-R03", "2026-08")
 # Deductions placed on purpose so every kind occurs, the media complaint once.
 PLACED_DEDUCTIONS = (
     ("GZ", "2026-07", "engineer", "complaint_major"),
-    ("FS", "2026-10", "rep", "complaint_major"),
+    ("SZ", "2026-10", "rep", "complaint_major"),
     ("SZ", "2026-10", "engineer", "complaint_media"),
-    ("FS", "2026-09", "engineer", "fake_completion"),
+    ("GZ", "2026-09", "engineer", "fake_completion"),
     ("SZ", "2026-08", "rep", "branch_rule"),
 )
 
@@ -677,17 +681,18 @@ class _Generator:
         if filed > SAMPLE_NOW:
             return
         note, points = rng.choice(PROBLEM_NOTES)
-        self.rows["problems"].append(
-            _row(
-                "problems",
-                rep=rep.code,
-                engineer=engineer.code,
-                at=filed,
-                points=points,
-                ticket=code,
-                note=note,
+        if _scheme_of(rep.branch).problems:  # drawn either way, as deductions are
+            self.rows["problems"].append(
+                _row(
+                    "problems",
+                    rep=rep.code,
+                    engineer=engineer.code,
+                    at=filed,
+                    points=points,
+                    ticket=code,
+                    note=note,
+                )
             )
-        )
 
     def _customer(self, plan: BranchPlan) -> tuple[str, str, str]:
         """A new customer, or now and then one who called before (same phone and address)."""
@@ -766,17 +771,25 @@ class _Generator:
         at = _clock(
             first + timedelta(days=rng.randint(0, (last - first).days)), time(9), time(18), rng
         )
-        self.rows["deductions"].append(
-            _row(
-                "deductions",
-                staff=person.code,
-                at=at,
-                kind=kind,
-                points=rng.choice(BRANCH_RULE_POINTS) if kind == "branch_rule" else None,
-                ticket=ticket,
-                note=rng.choice(DEDUCTION_NOTES[kind]),
-            )
+        row = _row(
+            "deductions",
+            staff=person.code,
+            at=at,
+            kind=kind,
+            points=rng.choice(BRANCH_RULE_POINTS) if kind == "branch_rule" else None,
+            ticket=ticket,
+            note=rng.choice(DEDUCTION_NOTES[kind]),
         )
+        # drawn either way, so that the other branches' data stays as it was
+        if kind in _scheme_of(branch).adjustments_for(role):
+            self.rows["deductions"].append(row)
+
+
+@functools.cache
+def _scheme_of(branch: str) -> Scheme:
+    """The scheme a branch of the demo runs: a branch records only the events it takes."""
+    preset = next(plan.preset for plan in BRANCHES if plan.code == branch)
+    return default_scheme() if preset is None else load_preset(preset)
 
 
 def _pick(rng: random.Random, weighted: tuple[tuple, ...]):

@@ -8,15 +8,16 @@ instead of the wall clock: the same code always builds the same database.
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from fieldkpi.sample import BRANCHES, DEFAULT_SEED, SAMPLE_NOW, generate
+from fieldkpi.sample import BRANCHES, DEFAULT_SEED, SAMPLE_NOW, generate, months
 from fieldkpi.scheme import default_scheme
 from storage import appraisal
 from storage.db import open_store
 from storage.importer import import_tables
 from storage.people import staff_by_code
+from storage.schemes import choose_preset
 
 
 def build_sample(path: str | os.PathLike, *, seed: int = DEFAULT_SEED) -> None:
@@ -31,6 +32,7 @@ def build_sample(path: str | os.PathLike, *, seed: int = DEFAULT_SEED) -> None:
     try:
         import_tables(store, generate(seed), source="sample", now=SAMPLE_NOW)
         _events_at_the_desk(store)
+        _presets_chosen(store)
         with store.write() as db:
             # The import files name branches by code only; the demo shows their names.
             for plan in BRANCHES:
@@ -39,6 +41,18 @@ def build_sample(path: str | os.PathLike, *, seed: int = DEFAULT_SEED) -> None:
             store.conn.execute("VACUUM")
     finally:
         store.close()
+
+
+def _presets_chosen(store) -> None:
+    """Each branch on another preset switched to it, by its lead, as its first month began."""
+    began = datetime.combine(months()[0].first_day, time(9))
+    for plan in BRANCHES:
+        if plan.preset is not None:
+            lead = store.scalar(
+                "SELECT code FROM staff WHERE branch = ? AND role = 'lead' ORDER BY code",
+                [plan.code],
+            )
+            choose_preset(store, staff_by_code(store, lead), plan.code, plan.preset, began)
 
 
 def _events_at_the_desk(store) -> None:
