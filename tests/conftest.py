@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from fieldkpi.i18n import current_language, set_language
@@ -31,3 +36,29 @@ def lang(request):
     before = current_language()
     yield set_language(request.param)
     set_language(before)
+
+
+@pytest.fixture(scope="session")
+def small_bench(tmp_path_factory) -> Path:
+    """``bench/generate.py --tickets 2000`` (4 branches, a year), built once: copy it to write."""
+    path = tmp_path_factory.mktemp("small-bench") / "bench.db"
+    built = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).parents[1] / "bench" / "generate.py"),
+            str(path),
+            "--tickets",
+            "2000",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert built.returncode == 0, built.stderr
+    return path
+
+
+@pytest.fixture
+def small_bench_copy(small_bench, tmp_path) -> Path:
+    """A copy of :func:`small_bench` of the test's own, to write to."""
+    return Path(shutil.copy(small_bench, tmp_path / "bench.db"))

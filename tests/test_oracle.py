@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -165,17 +163,9 @@ def test_the_sample_ranks_as_the_rules_say_every_month_and_the_running_one(sampl
 # ---------------------------------------------------------------- the benchmark database
 
 
-@pytest.fixture(scope="module")
-def bench(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("oracle-bench") / "bench.db"
-    built = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "generate.py"), str(path), "--tickets", "2000"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert built.returncode == 0, built.stderr
-    return path
+@pytest.fixture
+def bench(small_bench) -> Path:
+    return small_bench  # read only
 
 
 @pytest.mark.parametrize(
