@@ -24,7 +24,7 @@ from textual.widgets import Header, Static, TabbedContent, TabPane
 from fieldkpi.buckets import FixFirst
 from fieldkpi.explain import kpi_line, total_line
 from fieldkpi.i18n import N_, _
-from fieldkpi.period import Period, stamp
+from fieldkpi.period import Period, provisional_line, stamp
 from fieldkpi.plain import plain
 from fieldkpi.scheme import Scheme
 from fieldkpi.standing import OwnStanding
@@ -91,12 +91,13 @@ def read_own(app: Any, period: Period) -> OwnFigures:
 
 def status_line(figures: OwnFigures) -> str:
     """Whether the month can still change; a closed month names no closer (nobody is named here)."""
-    as_of = stamp(figures.basis.judgement.as_of)
+    judgement = figures.basis.judgement
+    as_of = stamp(judgement.as_of)
     if figures.basis.closed is not None:
         text = _("Closed: these figures are final (as of {as_of})").format(as_of=as_of)
         return text + "\n" + _(LATE_DATA) if figures.changed else text
-    if figures.basis.judgement.provisional:
-        return _("PROVISIONAL — as of {as_of}; figures can still change").format(as_of=as_of)
+    if judgement.provisional:
+        return provisional_line(judgement.as_of)
     return _("As of {as_of} · not closed yet").format(as_of=as_of)
 
 

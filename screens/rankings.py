@@ -29,7 +29,7 @@ from fieldkpi import access
 from fieldkpi.access import AccessDenied
 from fieldkpi.i18n import N_, _, ngettext
 from fieldkpi.kpi_columns import FIRST_MONTH, NO_DATA, KpiColumn, kpi_columns
-from fieldkpi.period import Period, stamp
+from fieldkpi.period import Period, provisional_line, stamp
 from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.ranking import RankRow
 from fieldkpi.trends import FALLING, RISING, STEADY, direction, sparkline, totals_by_person
@@ -221,8 +221,7 @@ def banner(ranking: BranchRanking) -> tuple[str, str]:
             return text, "-changed"
         return text, "-closed"
     if ranking.provisional:
-        text = _("PROVISIONAL — as of {as_of}; figures can still change")
-        return text.format(as_of=stamp(as_of) if as_of else "—"), "-provisional"
+        return provisional_line(as_of), "-provisional"
     when = stamp(as_of) if as_of else str(ranking.period)
     return _("As of {as_of} · not closed yet").format(as_of=when), "-open"
 
