@@ -155,3 +155,15 @@ def judge(period: Period, now: datetime, as_of: datetime | None = None) -> Judge
 
 def stamp(moment: datetime) -> str:
     return moment.strftime(STAMP)
+
+
+def provisional_line(as_of: datetime | None) -> str:
+    """Figures judged before their period ended can still change: said in one text everywhere.
+
+    The rankings, a person's own figures, ``fieldkpi rank`` and the workbook's
+    printed title say it alike, in either language. ``None``: nobody is ranked,
+    so no moment was read (a dash).
+    """
+    return _("PROVISIONAL — as of {as_of}; figures can still change").format(
+        as_of=stamp(as_of) if as_of else "—"
+    )

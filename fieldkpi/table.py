@@ -19,7 +19,7 @@ from rich.text import Text
 from fieldkpi.i18n import _
 from fieldkpi.kpi_columns import FIRST_MONTH, NO_DATA, points_mark
 from fieldkpi.numbers import DASH, points, yuan
-from fieldkpi.period import Judgement, stamp
+from fieldkpi.period import Judgement, provisional_line, stamp
 from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.ranking import RankRow
 
@@ -60,9 +60,7 @@ def render_table(
     out = io.StringIO()
     console = Console(file=out, width=width, force_terminal=color, no_color=not color)
     status = (
-        _("PROVISIONAL — as of {as_of}; figures can still change").format(
-            as_of=stamp(judgement.as_of)
-        )
+        provisional_line(judgement.as_of)
         if judgement.provisional
         else _("as of {as_of}").format(as_of=stamp(judgement.as_of))
     )

@@ -40,7 +40,7 @@ from fieldkpi.export import (
 from fieldkpi.i18n import N_, _
 from fieldkpi.kpi import round_half_up
 from fieldkpi.numbers import measured
-from fieldkpi.period import stamp
+from fieldkpi.period import provisional_line, stamp
 from fieldkpi.ranking import RankRow
 
 SHEETS = {"rep": N_("Reps"), "engineer": N_("Engineers")}
@@ -95,10 +95,10 @@ def page_title(rows: list[RankRow], label: str) -> str:
     periods = sorted({row.period for row in rows})
     as_of = max(row.as_of for row in rows)
     status = (
-        _("PROVISIONAL — as of {as_of}; figures can still change")
+        provisional_line(as_of)
         if any(row.provisional for row in rows)
-        else _("as of {as_of}")
-    ).format(as_of=stamp(as_of))
+        else _("as of {as_of}").format(as_of=stamp(as_of))
+    )
     return " · ".join((", ".join(branches), label, ", ".join(periods), status))
 
 

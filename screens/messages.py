@@ -78,11 +78,25 @@ class DataChanged(Message, bubble=False):
 class Loaded(Message):
     """What a screen asked for with request ``request`` (older requests are dropped).
 
-    The rankings, own figures, facts and staff screens each load one object
-    (a ``BranchRanking``, the person's figures, a person's facts, a staff list).
+    The facts and staff screens and some forms each load one object (a person's
+    facts, a staff list, a value's history).
     """
 
     request: int
+    data: Any
+
+
+@dataclass
+class PeriodLoaded(Message):
+    """What a screen of one period read for request ``request`` (older requests are dropped).
+
+    ``period`` is the one read: the one asked for, as of the kind the branch's
+    scheme has now. ``data``: a ``BranchRanking``, a person's own figures, a
+    branch's entered values.
+    """
+
+    request: int
+    period: Any  # fieldkpi.period.Period
     data: Any
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -29,7 +29,8 @@ from fieldkpi.period import Period
 from screens import actions
 from screens.branch_picker import BranchPicker
 from screens.labels import N_
-from screens.messages import DataChanged
+from screens.loading import reader
+from screens.messages import DataChanged, LoadFailed, PeriodLoaded
 from screens.text_input import TextInput
 
 HINT = N_("[ ] earlier / later · g month")
@@ -72,7 +73,7 @@ def as_kind(period: Period, kind: str, now: date) -> Period:
 def period_in_force(app: Any, branch: str, period: Period) -> Period:
     """``period`` as one of the kind the branch's scheme has now (another branch, another preset).
 
-    Called by the screens' reading workers, never on the UI thread: the
+    Called by :class:`MonthScreen`'s reading worker, never on the UI thread: the
     scheme is the branch's preset, read from the database, under the config
     folder's files. A scheme file that cannot be read fails the load, which says why.
     """
@@ -87,12 +88,17 @@ def next_tab(tabs: TabbedContent) -> None:
 
 
 class MonthScreen(actions.ScopedKeys, Screen):
-    """A screen of one month; subclasses load it in ``load()`` and say where focus rests.
+    """A screen of one month: subclasses say what to read, how to show it and where focus rests.
 
-    Their reading worker takes the period asked for as one of the kind the
-    branch's scheme has now (:func:`period_in_force`), and the screen shows
-    the one it read (:meth:`loaded_period`): the UI thread never reads a scheme.
+    The reading worker takes the period asked for as one of the kind the
+    branch's scheme has now (:func:`period_in_force`) and hands it to
+    :meth:`read`; the screen shows the period it read (:meth:`loaded_period`)
+    and what was read (:meth:`show_read`): the UI thread never reads a scheme.
+    Only the answer to the latest request is shown; a read that failed is said
+    by :meth:`show_failure` and in a toast.
     """
+
+    HEADING: ClassVar[str]  # the screen's title, a msgid
 
     def __init__(self) -> None:
         super().__init__()
@@ -113,8 +119,14 @@ class MonthScreen(actions.ScopedKeys, Screen):
         )
         yield Label(_(box.hint), id="month-note", classes="bar-hint")
 
+    def compose_branch(self) -> ComposeResult:
+        """The branch shown: an admin chooses another (storage refuses it to anyone else)."""
+        yield BranchPicker(self.branch, can_choose=self.app.user.role == "admin")
+
     def on_mount(self) -> None:
+        self.title = _(self.HEADING)
         self.show_month(self.first_period())
+        self.rest_focus()
 
     def first_period(self) -> Period:
         """The period shown first: the running one."""
@@ -137,7 +149,16 @@ class MonthScreen(actions.ScopedKeys, Screen):
             self.period = period
             self.query_one("#month", Input).value = str(period)
 
-    def load(self) -> None:
+    def read(self, branch: str, period: Period) -> Any:
+        """What the screen shows of ``branch``'s ``period`` (run in the reading worker)."""
+        raise NotImplementedError
+
+    async def show_read(self, data: Any) -> None:
+        """Show what :meth:`read` returned; the period it is of is in the box already."""
+        raise NotImplementedError
+
+    async def show_failure(self, text: str) -> None:
+        """Say why the read failed where its figures would be (Ctrl+R tries again)."""
         raise NotImplementedError
 
     def clear(self) -> None:
@@ -182,7 +203,29 @@ class MonthScreen(actions.ScopedKeys, Screen):
     def reload(self) -> None:
         """Load the period again (the worker reads it as one of the kind the branch has now)."""
         self.request += 1
-        self.load()
+        self._read(self.request, self.branch, self.period)
+
+    @reader("period")
+    def _read(self, request: int, branch: str, period: Period) -> None:
+        """The period in force first: :meth:`read` and the box both get that one."""
+        period = period_in_force(self.app, branch, period)
+        self.post_message(PeriodLoaded(request, period, self.read(branch, period)))
+
+    @on(PeriodLoaded)
+    async def _loaded(self, message: PeriodLoaded) -> None:
+        """The latest request's answer is shown; an older one's is dropped (it was asked over)."""
+        if message.request != self.request:
+            return
+        self.loaded_period(message.period)
+        await self.show_read(message.data)
+        self.refresh_bindings()
+
+    @on(LoadFailed)
+    async def _failed(self, message: LoadFailed) -> None:
+        """The read (or the branch picker's) failed: said on the screen, which stays usable."""
+        message.stop()
+        await self.show_failure(message.message)
+        self.notify(message.message, severity="error")
 
     def action_previous_month(self) -> None:
         if self.period is not None:
@@ -204,7 +247,12 @@ class MonthScreen(actions.ScopedKeys, Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_month":
             return self.focused is self.query_one("#month", Input)
+        if action == "choose_branch":
+            return any(picker.can_choose for picker in self.query(BranchPicker))
         return True
+
+    def action_choose_branch(self) -> None:
+        self.query_one(BranchPicker).open()
 
     def action_refresh(self) -> None:
         self.reload()

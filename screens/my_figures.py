@@ -24,7 +24,7 @@ from textual.widgets import Header, Static, TabbedContent, TabPane
 from fieldkpi.buckets import FixFirst
 from fieldkpi.explain import kpi_line, total_line
 from fieldkpi.i18n import N_, _
-from fieldkpi.period import Period, stamp
+from fieldkpi.period import Period, provisional_line, stamp
 from fieldkpi.plain import plain
 from fieldkpi.scheme import Scheme
 from fieldkpi.standing import OwnStanding
@@ -33,9 +33,7 @@ from screens import actions
 from screens.charts import bucket_label
 from screens.drilldown import LATE_DATA, callbacks_view, timeliness_view
 from screens.footer import KeyFooter
-from screens.loading import reader
-from screens.messages import Loaded, LoadFailed
-from screens.months import MonthScreen, period_in_force
+from screens.months import MonthScreen
 from screens.numbers import DASH, moment, points, signed, yuan
 from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus
 from screens.trend import TrendChart
@@ -67,10 +65,9 @@ class OwnFigures:
 def read_own(app: Any, period: Period) -> OwnFigures:
     """Everything this screen shows, for the person signed in (runs in a worker thread).
 
-    ``period`` is taken as one of the kind the branch's scheme has now.
+    ``period`` is of the kind the branch's scheme has now (:func:`screens.months.period_in_force`).
     """
     store, user, now = app.store, app.user, app.now()
-    period = period_in_force(app, user.branch, period)
     own = own_month(store, user, period, app.scheme_for, now)
     args = (store, user, user.code, own.basis.judgement, own.basis.scheme)
     running = period == Period.of(now, period.kind)
@@ -91,12 +88,13 @@ def read_own(app: Any, period: Period) -> OwnFigures:
 
 def status_line(figures: OwnFigures) -> str:
     """Whether the month can still change; a closed month names no closer (nobody is named here)."""
-    as_of = stamp(figures.basis.judgement.as_of)
+    judgement = figures.basis.judgement
+    as_of = stamp(judgement.as_of)
     if figures.basis.closed is not None:
         text = _("Closed: these figures are final (as of {as_of})").format(as_of=as_of)
         return text + "\n" + _(LATE_DATA) if figures.changed else text
-    if figures.basis.judgement.provisional:
-        return _("PROVISIONAL — as of {as_of}; figures can still change").format(as_of=as_of)
+    if judgement.provisional:
+        return provisional_line(judgement.as_of)
     return _("As of {as_of} · not closed yet").format(as_of=as_of)
 
 
@@ -149,6 +147,7 @@ class MyFiguresScreen(OpensTickets, MonthScreen):
     """The person's month; Enter on a ticket of a list opens it, ``t`` goes through the tabs."""
 
     ACTION_SCOPE = actions.FIGURES
+    HEADING = N_("My figures")
     CSS_PATH: ClassVar[list[str]] = ["months.tcss", "my_figures.tcss"]
     TABS = (
         ("timeliness", N_("Timeliness")),
@@ -172,30 +171,17 @@ class MyFiguresScreen(OpensTickets, MonthScreen):
                     yield Static(_("Loading…"))
         yield KeyFooter()
 
-    def on_mount(self) -> None:
-        self.title = _("My figures")
-        super().on_mount()
-        self.rest_focus()
-
     def clear(self) -> None:
         self.query_one("#standing", Static).update(_("Loading…"))
         for pane in self.query(FactsPane):
             pane.show_loading()
 
-    def load(self) -> None:
-        self._load(self.request, self.period)
+    def read(self, branch: str, period: Period) -> OwnFigures:
+        """The signed-in person's own: ``branch`` is theirs (they choose no other)."""
+        return read_own(self.app, period)
 
-    @reader("my-figures")
-    def _load(self, request: int, period: Period) -> None:
-        self.post_message(Loaded(request, read_own(self.app, period)))
-
-    @on(Loaded)
-    async def _loaded(self, message: Loaded) -> None:
-        if message.request != self.request:
-            return
-        figures: OwnFigures = message.data
+    async def show_read(self, figures: OwnFigures) -> None:
         self.figures = figures
-        self.loaded_period(figures.period)
         head = plain(status_line(figures), style="bold")
         head.append("\n" + "\n".join(standing_lines(figures)), style="")
         self.query_one("#standing", Static).update(head)
@@ -213,14 +199,11 @@ class MyFiguresScreen(OpensTickets, MonthScreen):
         if self.focused is None or isinstance(self.focused, FactsPane):
             self.rest_focus()
 
-    @on(LoadFailed)
-    async def _failed(self, message: LoadFailed) -> None:
-        """What could not be read is said where the figures would be (Ctrl+R tries again)."""
-        message.stop()
-        self.query_one("#standing", Static).update(plain(message.message))
+    async def show_failure(self, text: str) -> None:
+        """Above the tabs, which are left empty."""
+        self.query_one("#standing", Static).update(plain(text))
         for pane in self.query(FactsPane):
             await pane.show([])
-        self.notify(message.message, severity="error")
 
     def rest_widget(self) -> Widget:
         tabs = self.query_one(TabbedContent)

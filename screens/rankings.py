@@ -29,17 +29,16 @@ from fieldkpi import access
 from fieldkpi.access import AccessDenied
 from fieldkpi.i18n import N_, _, ngettext
 from fieldkpi.kpi_columns import FIRST_MONTH, NO_DATA, KpiColumn, kpi_columns
-from fieldkpi.period import Period, stamp
+from fieldkpi.period import Period, provisional_line, stamp
 from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.ranking import RankRow
 from fieldkpi.trends import FALLING, RISING, STEADY, direction, sparkline, totals_by_person
 from screens import actions, tables
-from screens.branch_picker import BranchPicker
 from screens.drilldown import DrilldownScreen
 from screens.footer import KeyFooter
-from screens.loading import failure_message, reader
-from screens.messages import Loaded, LoadFailed, TrendLoaded
-from screens.months import MonthScreen, period_in_force
+from screens.loading import failure_message
+from screens.messages import LoadFailed, TrendLoaded
+from screens.months import MonthScreen
 from screens.numbers import points, shown, yuan
 from screens.rank_forms import CloseMonthForm, ExportForm, ReopenMonthForm
 from screens.scheme_choice import SchemeForm, scheme_summary
@@ -221,30 +220,25 @@ def banner(ranking: BranchRanking) -> tuple[str, str]:
             return text, "-changed"
         return text, "-closed"
     if ranking.provisional:
-        text = _("PROVISIONAL — as of {as_of}; figures can still change")
-        return text.format(as_of=stamp(as_of) if as_of else "—"), "-provisional"
+        return provisional_line(as_of), "-provisional"
     when = stamp(as_of) if as_of else str(ranking.period)
     return _("As of {as_of} · not closed yet").format(as_of=when), "-open"
 
 
 class RankingsScreen(MonthScreen):
     ACTION_SCOPE = actions.RANKINGS
+    HEADING = N_("Rankings")
     CSS_PATH: ClassVar[list[str]] = ["months.tcss", "rankings.tcss"]
     BANNER_CLASSES = ("-changed", "-closed", "-provisional", "-open")
 
     def __init__(self) -> None:
         super().__init__()
-        self.branch = self.app.user.branch
         self.ranking: BranchRanking | None = None
-
-    @property
-    def is_admin(self) -> bool:
-        return self.app.user.role == "admin"
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="rank-bar"):
-            yield BranchPicker(self.branch, can_choose=self.is_admin)
+            yield from self.compose_branch()
             yield from self.compose_month()
         yield Static("", id="banner")
         yield Static("", id="rank-scheme")
@@ -256,11 +250,6 @@ class RankingsScreen(MonthScreen):
         yield Static("", id="rank-status")
         yield KeyFooter()
 
-    def on_mount(self) -> None:
-        self.title = _("Rankings")
-        super().on_mount()
-        self.rest_focus()
-
     # --- loading ------------------------------------------------------------------------
 
     def clear(self) -> None:
@@ -271,24 +260,13 @@ class RankingsScreen(MonthScreen):
         self.query_one("#rank-scheme", Static).update("")
         self._show_status()
 
-    def load(self) -> None:
-        self._load(self.request, self.branch, self.period)
-
-    @reader("rankings")
-    def _load(self, request: int, branch: str, period: Period) -> None:
+    def read(self, branch: str, period: Period) -> BranchRanking:
         """The month, its last twelve and last month's ranks: each month ranked once."""
         app = self.app
-        period = period_in_force(app, branch, period)
-        ranking = branch_ranking(app.store, app.user, branch, period, app.scheme_for, app.now())
-        self.post_message(Loaded(request, ranking))
+        return branch_ranking(app.store, app.user, branch, period, app.scheme_for, app.now())
 
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        if message.request != self.request:
-            return
-        ranking: BranchRanking = message.data
+    async def show_read(self, ranking: BranchRanking) -> None:
         self.ranking = ranking
-        self.loaded_period(ranking.period)
         for table in self.query(RankTable):
             rows = [row for row in ranking.rows if row.role == table.role]
             trends = totals_by_person(ranking.months, table.role)
@@ -297,7 +275,6 @@ class RankingsScreen(MonthScreen):
         scheme = _("Scheme: {scheme}").format(scheme=scheme_summary(ranking.scheme))
         self.query_one("#rank-scheme", Static).update(plain(scheme))
         self._show_status()
-        self.refresh_bindings()
 
     def _show_banner(self, text: str, kind: str) -> None:
         box = self.query_one("#banner", Static)
@@ -305,12 +282,9 @@ class RankingsScreen(MonthScreen):
         box.remove_class(*self.BANNER_CLASSES)
         box.add_class(kind)
 
-    @on(LoadFailed)
-    def _failed(self, message: LoadFailed) -> None:
-        """Said in the banner instead of "Loading…" (Ctrl+R tries again)."""
-        message.stop()
-        self._show_banner(message.message, "-changed")
-        self.notify(message.message, severity="error")
+    async def show_failure(self, text: str) -> None:
+        """In the banner instead of "Loading…"."""
+        self._show_banner(text, "-changed")
 
     @on(TabbedContent.TabActivated)
     def _tab_shown(self) -> None:
@@ -358,8 +332,6 @@ class RankingsScreen(MonthScreen):
             return ranking is not None and ranking.closed is None
         if action == "reopen_month":
             return ranking is not None and ranking.closed is not None and self._may_reopen()
-        if action == "choose_branch":
-            return self.is_admin
         return super().check_action(action, parameters)
 
     def _may_reopen(self) -> bool:
@@ -447,9 +419,6 @@ class RankingsScreen(MonthScreen):
         if result is not None:
             self.notify(result)
             self.reload()
-
-    def action_choose_branch(self) -> None:
-        self.query_one(BranchPicker).open()
 
     def action_choose_scheme(self) -> None:
         self.app.push_screen(SchemeForm(self.branch), callback=self._month_changed)

@@ -33,13 +33,12 @@ from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.scheme import Scheme
 from screens import actions, labels, tables
 from screens.app import SCREENS, showing
-from screens.branch_picker import BranchPicker
 from screens.footer import KeyFooter
 from screens.form import Field, FormScreen
 from screens.labels import N_
 from screens.loading import reader
-from screens.messages import Loaded, LoadFailed
-from screens.months import MonthScreen, period_in_force
+from screens.messages import Loaded
+from screens.months import MonthScreen
 from screens.scheme_choice import scheme_summary
 from storage.closing import MonthBasis, month_basis
 from storage.scores import ScoreEntry, SheetLine, record_score, score_history, score_sheet
@@ -90,6 +89,7 @@ class ScoresScreen(MonthScreen):
     """One line per ranked person and value; Enter types the value under the cursor."""
 
     ACTION_SCOPE = actions.SCORES
+    HEADING = N_("Entered values")
     CSS_PATH: ClassVar[list[str]] = ["months.tcss", "scores.tcss"]
 
     def __init__(self) -> None:
@@ -104,17 +104,12 @@ class ScoresScreen(MonthScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="month-bar"):
-            yield BranchPicker(self.branch, can_choose=self.app.user.role == "admin")
+            yield from self.compose_branch()
             yield from self.compose_month()
         yield Static("", id="scores-banner")
         yield DataTable(id="scores", cursor_type="row", zebra_stripes=True)
         yield Static("", id="scores-status")
         yield KeyFooter()
-
-    def on_mount(self) -> None:
-        self.title = _("Entered values")
-        super().on_mount()
-        self.rest_focus()
 
     def first_period(self) -> Period:
         if self.opened_from is not None and self.opened_from.period is not None:
@@ -133,20 +128,10 @@ class ScoresScreen(MonthScreen):
         self.query_one("#scores-status", Static).update("")
         self.refresh_bindings()
 
-    def load(self) -> None:
-        self._load(self.request, self.branch, self.period)
+    def read(self, branch: str, period: Period) -> Sheet:
+        return read_sheet(self.app, branch, period)
 
-    @reader("scores")
-    def _load(self, request: int, branch: str, period: Period) -> None:
-        period = period_in_force(self.app, branch, period)
-        self.post_message(Loaded(request, read_sheet(self.app, branch, period)))
-
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        if message.request != self.request:
-            return
-        sheet: Sheet = message.data
-        self.loaded_period(sheet.basis.judgement.period)
+    async def show_read(self, sheet: Sheet) -> None:
         table = self.query_one("#scores", DataTable)
         where = table.cursor_row
         self.sheet = sheet
@@ -156,7 +141,6 @@ class ScoresScreen(MonthScreen):
             table.move_cursor(row=min(where, len(rows) - 1), animate=False)
         self.query_one("#scores-banner", Static).update(plain(banner_text(sheet)))
         self.query_one("#scores-status", Static).update(plain(status_text(sheet)))
-        self.refresh_bindings()
 
     def cells(self, sheet: Sheet) -> tuple[list[str], list[tuple]]:
         """The headings and lines of the table; a role column only when both roles enter."""
@@ -182,12 +166,9 @@ class ScoresScreen(MonthScreen):
             rows.append(tuple(cells))
         return headings, rows
 
-    @on(LoadFailed)
-    def _failed(self, message: LoadFailed) -> None:
-        """Said where the values would be (Ctrl+R tries again)."""
-        message.stop()
-        self.query_one("#scores-banner", Static).update(plain(message.message))
-        self.notify(message.message, severity="error")
+    async def show_failure(self, text: str) -> None:
+        """Where the scheme is named, above the values."""
+        self.query_one("#scores-banner", Static).update(plain(text))
 
     # --- actions ------------------------------------------------------------------------
 
@@ -200,8 +181,6 @@ class ScoresScreen(MonthScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "enter_value":
             return self.selected is not None
-        if action == "choose_branch":
-            return self.app.user.role == "admin"
         return super().check_action(action, parameters)
 
     @on(DataTable.RowSelected)
@@ -222,9 +201,6 @@ class ScoresScreen(MonthScreen):
         what, entry = saved
         self.notify(_("Saved {what}: {value}").format(what=what, value=number(entry.value)))
         self.reload()
-
-    def action_choose_branch(self) -> None:
-        self.query_one(BranchPicker).open()
 
 
 def banner_text(sheet: Sheet) -> str:
