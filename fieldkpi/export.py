@@ -3,8 +3,9 @@
 The columns come from the schemes the rows were judged by (schemes.md,
 "Exports carry … each KPI's measured value and points under the KPI's id"):
 for the default scheme they are exactly interfaces.md's list. Both formats
-hold the same rows and the same rounded numbers, produced by
-:func:`export_values`: points half-up to 2 places, rates as fractions to 4.
+hold the same rows and the same rounded numbers, as :func:`rounded` makes
+them: points half-up to 2 places, rates as fractions to 4 (the CSV writes its
+cells straight from their values, :func:`cell_text`, to exactly that text).
 """
 
 from __future__ import annotations
@@ -264,7 +265,7 @@ def cell_text(column: Column) -> Callable[[Any], str]:
         cls = v.__class__
         if cls is int and kind != YUAN and kind != TIME:
             return str(v)
-        if cls is Fraction and kind != YUAN:
+        if cls is Fraction and kind != YUAN and kind != TIME:
             if whole and v.denominator == 1:
                 return str(v.numerator)
             return rounded_text(v.numerator, v.denominator, places)

@@ -42,7 +42,7 @@ def number(value: Fraction | Decimal | int) -> str:
 def measured(kpi: Kpi, value: Fraction | Decimal | None) -> str:
     """A measured value in the way its measure reads."""
     if value is None:
-        return "—"
+        return DASH
     kind = measure(kpi.measure).shown
     if kind == "rate":
         return percent(value)

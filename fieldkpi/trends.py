@@ -38,7 +38,7 @@ LOOK_BACK = 3  # the latest month is compared with the average of up to this man
 
 @dataclass(frozen=True)
 class BranchMonth:
-    """One month of a branch, as the rankings screen shows it: every ranked row of both roles."""
+    """One month of a branch, as the rankings screen shows it: the ranked rows of its roles."""
 
     period: Period
     rows: list[RankRow]
@@ -55,7 +55,7 @@ class TrendMonth:
 
     period: Period
     row: RankRow | None  # the person's row; None when they were not ranked that month
-    ranked: int  # how many of the role were ranked
+    ranked: int  # how many of the role were ranked (0 in a month nobody had data in: see said())
     averages: dict[str, Decimal] | None
 
 
@@ -70,9 +70,10 @@ def said(rows: Sequence[RankRow]) -> list[RankRow]:
 
 
 def _has_data(row: RankRow) -> bool:
+    """Anything measured, an event, or the fixed points of a first month (kpi-rules §3)."""
     if row.deductions or row.bonuses or row.zeroed:
         return True
-    return any(k.value is not None for k in row.kpis)
+    return any(k.value is not None or k.first_month for k in row.kpis)
 
 
 def months_to(last: Period, count: int = MONTHS) -> list[Period]:

@@ -102,8 +102,13 @@ class PeriodLoaded(Message):
 
 @dataclass
 class TrendLoaded(Message):
-    """One person's last months (``fieldkpi.trends.TrendMonth``), for their ranking row."""
+    """One person's last months (``fieldkpi.trends.TrendMonth``), for their ranking row.
 
+    ``request`` is the screen's load it was asked for from: a chart asked for
+    before another month or branch was shown is not opened.
+    """
+
+    request: int
     row: Any  # fieldkpi.ranking.RankRow
     trend: list[Any]
 

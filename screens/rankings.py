@@ -362,10 +362,10 @@ class RankingsScreen(MonthScreen):
         chosen = self.table.selected
         if chosen is not None and self.ranking is not None:
             row, _column = chosen
-            self._load_trend(row, self.ranking.period)
+            self._load_trend(self.request, row, self.ranking.period)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="rankings-trend")
-    def _load_trend(self, row: RankRow, period: Period) -> None:
+    def _load_trend(self, request: int, row: RankRow, period: Period) -> None:
         """Storage decides what of the person's months the lead may see.
 
         A failure is a toast: the ranking on screen, and its banner, stay as they are.
@@ -378,12 +378,12 @@ class RankingsScreen(MonthScreen):
         except Exception as exc:  # whatever it was, the person must be told
             app.post_message(LoadFailed(failure_message(exc)))
             return
-        self.post_message(TrendLoaded(row, trend))
+        self.post_message(TrendLoaded(request, row, trend))
 
     @on(TrendLoaded)
     def _trend_loaded(self, message: TrendLoaded) -> None:
-        """The chart, unless the lead has moved on to another screen meanwhile."""
-        if self.app.screen is not self:
+        """The chart, unless the lead has moved on to another screen, month or branch meanwhile."""
+        if self.app.screen is not self or message.request != self.request:
             return
         row = message.row
         self.app.push_screen(

@@ -11,7 +11,7 @@ from typing import Any
 
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
-from fieldkpi.scheme import Adjustment
+from fieldkpi.scheme import Adjustment, Scheme
 from fieldkpi.tickets import StepRefused
 from screens import numbers
 from screens.form import Field, FormScreen
@@ -21,6 +21,7 @@ from storage.people import branch_staff, dispatch_candidates
 from storage.tickets import FieldErrors
 
 NO_PROBLEM_TABLE = N_("This branch's scheme does not use engineer-problem reports.")
+NO_ADJUSTMENTS = N_("This branch's scheme has no deduction, bonus or complaint you may record.")
 
 
 def when_field(name: str) -> Field:
@@ -142,6 +143,13 @@ class CallbackForm(FormScreen):
         )
 
 
+def recordable(scheme: Scheme, user: Person) -> list[Adjustment]:
+    """The adjustment kinds of the scheme that ``user`` may record (an admin: every one)."""
+    return [
+        a for a in scheme.adjustments.values() if user.role == "admin" or user.role in a.recorded_by
+    ]
+
+
 class ProblemForm(FormScreen):
     """An engineer-problem report: a level of the branch's scoring table, and what went wrong.
 
@@ -209,12 +217,12 @@ class DeductionForm(FormScreen):
     def load_choices(self) -> tuple[list[Person], list[tuple[str, str]]]:
         """The branch's people, and the kinds of its scheme this person may record."""
         app, user = self.app, self.app.user
-        scheme = app.scheme_for(user.branch)
         kinds = [
             (f"{a.label} ({adjustment_amount(a)})", a.kind)
-            for a in scheme.adjustments.values()
-            if user.role == "admin" or user.role in a.recorded_by
+            for a in recordable(app.scheme_for(user.branch), user)
         ]
+        if not kinds:
+            raise StepRefused(_(NO_ADJUSTMENTS))
         return branch_staff(app.store, user.branch, on=app.now().date()), kinds
 
     def fill_choices(self, choices: tuple[list[Person], list[tuple[str, str]]]) -> None:

@@ -21,6 +21,7 @@ from fieldkpi.tickets import StepRefused, next_status, status_label
 from screens import actions
 from screens.dispatch import DispatchScreen
 from screens.step_forms import (
+    NO_ADJUSTMENTS,
     NO_PROBLEM_TABLE,
     AwaitPartsForm,
     CallbackForm,
@@ -30,6 +31,7 @@ from screens.step_forms import (
     ProblemForm,
     ReopenForm,
     VisitForm,
+    recordable,
 )
 from storage.tickets import Ticket
 
@@ -90,7 +92,8 @@ class TicketSteps:
         try:
             if action == "deduction":
                 access.check_may_record_deductions(user)
-                return None
+                scheme = self.app.own_scheme  # as for problems below: the app's copy
+                return None if scheme is None or recordable(scheme, user) else _(NO_ADJUSTMENTS)
             if action == "step":
                 called_back = chosen.ticket is not None and chosen.ticket.callback_at is not None
                 next_status(

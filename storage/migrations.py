@@ -1174,7 +1174,10 @@ def m016_corrections_become_withdrawals(db: Database) -> None:
     goes, in this one transaction whose guard against DELETE is put back as it
     was. The live figures are those before (the corrected row counted nowhere,
     nor did the correcting one); the frozen rows of closed periods are not
-    touched. A correction of a correction (which fieldkpi refused to write)
+    touched. A correcting row whose recorder is no staff code (fieldkpi always
+    wrote one) is withdrawn in the name of whoever recorded the row it
+    corrects, else of the lead of the person's branch.
+    A correction of a correction (which fieldkpi refused to write)
     leaves no review: the row it names is a correction that goes too.
 
     Then the column and its index go: nothing writes or reads them.
@@ -1183,7 +1186,14 @@ def m016_corrections_become_withdrawals(db: Database) -> None:
         db,
         """
         INSERT INTO appraisal_reviews (subject, subject_id, action, at, by, reason)
-            SELECT 'deduction', c.corrects, 'withdraw', c.at, c.recorded_by, c.note
+            SELECT 'deduction', c.corrects, 'withdraw', c.at,
+                coalesce(
+                    (SELECT code FROM staff WHERE code = c.recorded_by),
+                    (SELECT code FROM staff WHERE code = d.recorded_by),
+                    (SELECT l.code FROM staff s JOIN staff l ON l.branch = s.branch
+                     WHERE s.code = d.staff AND l.role = 'lead' ORDER BY l.code LIMIT 1)
+                ),
+                c.note
             FROM deductions c JOIN deductions d ON d.id = c.corrects
             WHERE d.corrects IS NULL
             ORDER BY c.id;

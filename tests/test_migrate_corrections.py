@@ -69,6 +69,11 @@ def test_a_correcting_row_becomes_a_withdrawal_and_no_figure_changes(tmp_path):
                                "客户来电投诉", "L1", None))  # fmt: skip
         db.execute(DEDUCTION, (3, "E1", "2026-10-26 16:30:00", "complaint_major", None, None,
                                "投诉不属实", "L1", 2))  # fmt: skip
+        # an imported event (recorded by nobody), voided by a row that names nobody either
+        db.execute(DEDUCTION, (4, "E2", "2026-10-27 09:00:00", "backfill", None, None,
+                               None, None, None))  # fmt: skip
+        db.execute(DEDUCTION, (5, "E2", "2026-10-27 11:00:00", "backfill", None, None,
+                               "导入有误", None, 4))  # fmt: skip
     evidence = _evidence(old)
     old.close()
 
@@ -78,6 +83,7 @@ def test_a_correcting_row_becomes_a_withdrawal_and_no_figure_changes(tmp_path):
         assert [tuple(r) for r in store.query("SELECT id, kind FROM deductions ORDER BY id")] == [
             (1, "violation"),
             (2, "complaint_major"),
+            (4, "backfill"),
         ]
         events = events_about(store, person(store, "L1"), person(store, "E1"), OCTOBER, DEFAULT)
         complaint = next(e for e in events if e.id == 2)
@@ -86,6 +92,10 @@ def test_a_correcting_row_becomes_a_withdrawal_and_no_figure_changes(tmp_path):
             ("withdraw", "2026-10-26 16:30:00", "L1", "周经理", "投诉不属实")
         ]
         assert [e.id for e in events if e.state == "standing"] == [1]
+        imported = events_about(store, person(store, "L1"), person(store, "E2"), OCTOBER, DEFAULT)
+        assert [(e.id, e.state, [(r.by, r.reason) for r in e.reviews]) for e in imported] == [
+            (4, "withdrawn", [("L1", "导入有误")])  # in the name of GZ's lead
+        ]
 
         assert _deductions(store)["E1"] == 1  # the withdrawn complaint counts nowhere
         assert changed_since_closing(store, "GZ", OCTOBER) == []  # live = frozen = before

@@ -8,6 +8,7 @@ rows, as the rankings do.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from decimal import Decimal
 
@@ -103,6 +104,10 @@ def test_a_month_nobody_had_data_in_is_drawn_as_not_ranked(month):
     r1 = own_month(month, person(month, "R1"), NOVEMBER, default_for, NOW).trend
     assert (r1[july].row, r1[july].ranked) == (None, 0)
     assert r1[-2].row is not None
+    # a rep hired that month with her fixed first-month points (kpi-rules §3) is data
+    rows = [r for r in months[july].rows if r.role == "rep"]
+    hired = replace(rows[0], kpis=(replace(rows[0].kpis[0], first_month=True), *rows[0].kpis[1:]))
+    assert said([hired, *rows[1:]]) == [hired, *rows[1:]]
 
 
 def test_a_reps_own_trend_holds_her_rows_and_no_average_of_three(month):
@@ -198,6 +203,27 @@ async def test_the_leads_chart_is_read_for_the_lead_and_a_refusal_is_told(month,
         assert not isinstance(app.screen, TrendScreen)
         assert notices(app)[-1] == refused
         assert text_of(app, "#banner") == banner  # the month's ranking stays as it was
+
+
+@async_test
+async def test_a_chart_asked_for_before_another_month_was_shown_is_not_opened(month, monkeypatch):
+    answer = threading.Event()
+    real = screens.rankings.person_months
+
+    def slow(*args):
+        answer.wait(10)
+        return real(*args)
+
+    monkeypatch.setattr(screens.rankings, "person_months", slow)
+    app = app_at(month, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")  # November's first rep; the chart is still being read
+        await press(pilot, "left_square_bracket")  # October is shown meanwhile
+        answer.set()
+        await settle(pilot)
+        assert not isinstance(app.screen, TrendScreen)  # November's chart would mislead
+        assert app.screen.period == OCTOBER
 
 
 @async_test

@@ -39,7 +39,7 @@ from screens.queue import QueueTable
 from screens.rankings import RankingsScreen, RankTable
 from screens.scheme_choice import SchemeForm
 from screens.scores import ScoreForm, ScoresScreen
-from screens.step_forms import ProblemForm
+from screens.step_forms import DeductionForm, ProblemForm
 from storage.closing import frozen_rankings, month_state
 from storage.db import open_store
 from storage.people import staff_by_login
@@ -423,6 +423,7 @@ async def test_the_problem_key_follows_the_preset_another_session_switched_to(mo
             table.move_cursor(row=row)
             await settle(pilot)
             assert app.screen.check_action("report_problem", ())
+            assert app.screen.check_action("deduction", ())
             choose_preset(other, person(other, "L1"), "GZ", "generic-bands", NOW)
             await wait_until(pilot, lambda: not app.screen.check_action("report_problem", ()))
             await press(pilot, "e")
@@ -432,5 +433,12 @@ async def test_the_problem_key_follows_the_preset_another_session_switched_to(mo
             app.push_screen(ProblemForm(table.tickets[row].code))
             await settle(pilot)
             assert text_of(app, "#form-message") == refused
+            await press(pilot, "escape")
+            # generic-bands records no deductions either: the key and the form say so
+            none = "This branch's scheme has no deduction, bonus or complaint you may record."
+            assert not app.screen.check_action("deduction", ())
+            app.push_screen(DeductionForm(table.tickets[row].code))
+            await settle(pilot)
+            assert text_of(app, "#form-message") == none
     finally:
         other.close()
