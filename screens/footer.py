@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Footer
 
 HELP_ACTION = "app.help"
@@ -52,16 +53,29 @@ class KeyFooter(Footer):
 
         Textual tells the footer each time a screen's bindings are looked at
         again (a focus moved, a list loaded, a key pressed): a dozen times on
-        opening a ticket, each composing the footer anew for about 5 ms.
+        opening a ticket, each composing the footer anew for about 5 ms. A
+        screen under another one (the queue under an open ticket) keeps its
+        footer as it is: its keys are looked at again when it is back on top.
         """
         self._bindings_ready = True
         if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
-        if self.keys_shown(screen) != self._composed_for:
+        if screen is screen.app.screen and self._wanted() != self._composed_for:
             self._compose_soon()
 
     def on_resize(self) -> None:
-        self._compose_soon()
+        if self._wanted() != self._composed_for:
+            self._compose_soon()
+
+    def _wanted(self) -> tuple | None:
+        """What a composing would draw now: the keys, and the width they are cut to.
+
+        ``None`` before the footer has a width: composing then would only be
+        done again once it has one.
+        """
+        if not self._bindings_ready or not self.size.width:
+            return None
+        return self.keys_shown(self.screen), self.size.width
 
     def _compose_soon(self) -> None:
         """After the next refresh, with the keys as they are then."""
@@ -71,11 +85,13 @@ class KeyFooter(Footer):
 
     async def _compose_now(self) -> None:
         self._compose_due = False
-        await self.recompose()
+        if self._wanted() != self._composed_for:
+            await self.recompose()
 
     def compose(self) -> ComposeResult:
-        if self._bindings_ready:
-            self._composed_for = self.keys_shown(self.screen)
+        self._composed_for = self._wanted()
+        if self._composed_for is None:
+            return
         widgets = list(super().compose())
         palette = [w for w in widgets if w.has_class("-command-palette")]
         keys = [w for w in widgets if w not in palette]
@@ -83,7 +99,13 @@ class KeyFooter(Footer):
         room = self.size.width - (PALETTE_WIDTH if palette else 0)
         for key in keys:
             room -= key_width(key)
-            if room < 0 and self.size.width:
+            if room < 0:
                 break
-            yield key
+            yield _compact(key)
         yield from palette
+
+
+def _compact(key: Widget) -> Widget:
+    """The key with the compact class it is about to be given: given once more, it changes
+    nothing, where each key would otherwise have its styles worked out twice as it mounts."""
+    return key.add_class("-compact", update=False)
