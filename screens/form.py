@@ -28,12 +28,13 @@ from fieldkpi.limits import too_long
 from fieldkpi.plain import plain
 from fieldkpi.tickets import status_label
 from screens import actions
+from screens.breakpoints import take_breakpoints
 from screens.discard import DiscardScreen
 from screens.footer import KeyFooter
 from screens.labels import N_
 from screens.loading import reader
 from screens.messages import ChoicesLoaded, LoadFailed, Refused, Saved, TicketLoaded
-from screens.text_input import TextInput
+from screens.text_input import TextInput, made_compact
 from screens.ticket_reads import REFUSALS, read_ticket
 from storage.tickets import Conflict, FieldErrors, Ticket
 
@@ -147,6 +148,7 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
     # --- shared machinery ---------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        take_breakpoints(self)
         with Vertical(id="form-box"):
             yield Static(plain(self.heading()), id="form-title")
             summary = Static(
@@ -308,12 +310,13 @@ class FormScreen(SavingModal):
     def _widget(self, spec: Field):
         wid = f"field-{spec.name}"
         if spec.kind == "select":
-            return Select(
-                shown_options(spec.options),
-                value=spec.value if spec.value != "" else Select.NULL,
-                prompt=_(spec.placeholder) if spec.placeholder else _("Choose…"),
-                id=wid,
-                compact=True,
+            return made_compact(
+                Select(
+                    shown_options(spec.options),
+                    value=spec.value if spec.value != "" else Select.NULL,
+                    prompt=_(spec.placeholder) if spec.placeholder else _("Choose…"),
+                    id=wid,
+                )
             )
         if spec.kind == "multi":
             return SelectionList(*shown_options(spec.options), id=wid)
@@ -328,13 +331,13 @@ class FormScreen(SavingModal):
 
     focus_first: str | None = None  # the field the focus starts in (default: the first)
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    @property
+    def AUTO_FOCUS(self) -> str:
+        """Where the focus starts: given to Textual, which would otherwise focus the
+        scrolling body first (styling every field twice over, ~30 ms) before it moved."""
         if self.focus_first:
-            self.query_one(f"#field-{self.focus_first}").focus()
-            return
-        inputs = self.query("#form-body Input, #form-body Select, #form-body SelectionList")
-        (inputs.first() if inputs else self.query_one("#save")).focus()
+            return f"#field-{self.focus_first}"
+        return "#form-body Input, #form-body Select, #form-body SelectionList, #save"
 
     def typed(self) -> list[str]:
         """Text fields whose content is not what the form opened with."""

@@ -18,6 +18,7 @@ from fieldkpi.i18n import _
 from fieldkpi.plain import CELL_WIDTH, PlainTable, plain
 from fieldkpi.tickets import field_label, status_label, step_label
 from screens import actions, labels, tables
+from screens.breakpoints import take_breakpoints
 from screens.footer import KeyFooter
 from screens.labels import N_
 from screens.loading import reader
@@ -106,6 +107,7 @@ def history_cells(row: HistoryRow, names: dict[str, str]) -> tuple:
 class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
     ACTION_SCOPE = actions.TICKET
     CSS_PATH = "ticket_detail.tcss"
+    AUTO_FOCUS = "#history"  # not the fields' scrolling box first, which would be styled twice
 
     def __init__(self, code: str) -> None:
         super().__init__()
@@ -113,6 +115,7 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
         self.ticket: Ticket | None = None
 
     def compose(self) -> ComposeResult:
+        take_breakpoints(self)
         yield Header()
         with Horizontal(id="detail-body"):
             with VerticalScroll(id="fields-box"):
@@ -124,7 +127,6 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
 
     def on_mount(self) -> None:
         self.title = clean_name(self.code)
-        self.query_one("#history", DataTable).focus()
         self.refresh_data()
 
     def refresh_data(self) -> None:
