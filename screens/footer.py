@@ -34,8 +34,17 @@ class KeyFooter(Footer):
     }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, early: bool = False) -> None:
+        """``early``: compose the keys as soon as the screen's bindings are known (its focus
+        is set), before the first layout, with the app's width.
+
+        Only for a screen whose ``check_action`` answers from its own attributes
+        (not from widgets that may still be mounting). Composed before its first
+        layout, the footer's first ``Resize`` changes nothing, where composing
+        it on that ``Resize`` made the screen lay itself out once more.
+        """
         super().__init__(compact=True)
+        self._early = early
         self._composed_for: tuple | None = None  # the keys the footer was last composed with
         self._compose_due = False  # a composing is asked for and not done yet
 
@@ -70,18 +79,22 @@ class KeyFooter(Footer):
     def _wanted(self) -> tuple | None:
         """What a composing would draw now: the keys, and the width they are cut to.
 
-        ``None`` before the footer has a width: composing then would only be
-        done again once it has one.
+        ``None`` before the footer can tell: before the screen's bindings are
+        ready, or before it has a width (unless composed early: it will be as
+        wide as the app, as it spans the bottom line of the screen).
         """
-        if not self._bindings_ready or not self.size.width:
+        width = self.size.width or (self._early and self.app.size.width)
+        if not self._bindings_ready or not width:
             return None
-        return self.keys_shown(self.screen), self.size.width
+        return self.keys_shown(self.screen), width
 
     def _compose_soon(self) -> None:
-        """After the next refresh, with the keys as they are then."""
+        """Once the messages already waiting are handled, with the keys as they are then:
+        before the screen is next laid out, so that one layout takes in the new keys
+        with whatever changed them (a ticket read, a focus moved)."""
         if not self._compose_due:
             self._compose_due = True
-            self.call_after_refresh(self._compose_now)
+            self.call_later(self._compose_now)
 
     async def _compose_now(self) -> None:
         self._compose_due = False
@@ -96,7 +109,7 @@ class KeyFooter(Footer):
         palette = [w for w in widgets if w.has_class("-command-palette")]
         keys = [w for w in widgets if w not in palette]
         keys.sort(key=lambda k: getattr(k, "action", None) != HELP_ACTION)  # F1 Help first
-        room = self.size.width - (PALETTE_WIDTH if palette else 0)
+        room = self._composed_for[1] - (PALETTE_WIDTH if palette else 0)
         for key in keys:
             room -= key_width(key)
             if room < 0:

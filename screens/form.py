@@ -162,7 +162,7 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
             with Horizontal(id="form-buttons"):
                 yield Button(_(self.SAVE_LABEL), id="save", variant="primary")
                 yield Button(_("Close"), id="close")
-        yield KeyFooter()
+        yield KeyFooter(early=True)
 
     def on_mount(self) -> None:
         if self.code is not None and self.ticket is None:

@@ -425,9 +425,9 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
         return super().check_action(action, parameters)
 
     def action_open_ticket(self) -> None:
-        row = self.table.selected
-        if row is not None:
-            self.app.push_screen(TicketDetailScreen(row.code))
+        chosen = self.selected()
+        if chosen is not None:
+            self.app.push_screen(TicketDetailScreen(chosen.code, chosen))
 
     def action_new_ticket(self) -> None:
         self.app.push_screen(NewTicketForm(), callback=self._created)

@@ -109,10 +109,13 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
     CSS_PATH = "ticket_detail.tcss"
     AUTO_FOCUS = "#history"  # not the fields' scrolling box first, which would be styled twice
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, known: Selected | None = None) -> None:
+        """``known``: what the opener shows of the ticket (the queue's line), which gives
+        the step keys until the ticket is read: the footer is composed once, not twice."""
         super().__init__()
         self.code = code
         self.ticket: Ticket | None = None
+        self._known = known
 
     def compose(self) -> ComposeResult:
         take_breakpoints(self)
@@ -123,7 +126,7 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
             with Vertical(id="history-box"):
                 yield Label(_("History"), id="history-title")
                 yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        yield KeyFooter()
+        yield KeyFooter(early=True)
 
     def on_mount(self) -> None:
         self.title = clean_name(self.code)
@@ -157,7 +160,7 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
         self.refresh_data()
 
     def selected(self) -> Selected | None:
-        return selected_from_ticket(self.ticket) if self.ticket else None
+        return selected_from_ticket(self.ticket) if self.ticket else self._known
 
     def action_back(self) -> None:
         self.dismiss()
