@@ -11,6 +11,7 @@ GZ-20261015-0005 张伟, received, no engineer
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from textual.widgets import Input, Select
@@ -323,6 +324,49 @@ async def test_ticket_screen_shows_every_field_and_the_whole_history(store, desk
     )
     assert len(history) == 9 + 3 + 2
     assert history[-1] == [STAMP, "李强", "record visit", "visited at", "—", STAMP]
+
+
+@async_test
+async def test_the_next_ticket_opened_shows_nothing_of_the_last_one(store, desk, monkeypatch):
+    """The queue keeps its ticket screen: opened on another ticket, nothing of the one shown
+    before is drawn, not even while the new one is being read, and its keys are the new one's."""
+    import screens.ticket_detail
+
+    release = threading.Event()
+    read = screens.ticket_detail.read_ticket
+
+    def slow_read(app, code, **kwargs):
+        release.wait(5)
+        return read(app, code, **kwargs)
+
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.visited)
+        await press(pilot, "enter")
+        first = app.screen
+        await pilot.press("pagedown")  # the history scrolled: the next ticket starts at its top
+        assert "王磊" in screen_text(app) and "c Complete" in screen_text(app)
+        await press(pilot, "escape")
+
+        monkeypatch.setattr(screens.ticket_detail, "read_ticket", slow_read)
+        await select_ticket(pilot, desk.received)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is first  # the same screen, turned to the other ticket
+        shown = screen_text(app)
+        assert desk.received in shown and desk.visited not in shown
+        assert "王磊" not in shown and "李强" not in shown and "Loading…" in shown
+        assert table_rows(app, "#history") == []
+        assert "d Dispatch" in shown and "Complete" not in shown  # the queue line's keys
+        release.set()
+        await settle(pilot)
+        assert re.search("customer +张伟", text_of(app, "#fields"))
+        history = table_rows(app, "#history")
+        assert len(history) == store.scalar(
+            "SELECT count(*) FROM ticket_history WHERE ticket = ?", (desk.received,)
+        )
+        assert all(row[1] == "王芳" for row in history) and "王磊" not in screen_text(app)
 
 
 @async_test
