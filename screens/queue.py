@@ -434,15 +434,15 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
         if chosen is not None:
             self.app.push_screen(self._ticket_screen(chosen))
 
-    @property
-    def _ticket_screen_name(self) -> str:
-        return f"queue-ticket-{id(self)}"
+    def _kept(self, what: str) -> str:
+        """The name the app keeps a screen of this queue's under (one per queue)."""
+        return f"queue-{what}-{id(self)}"
 
     def _ticket_screen(self, chosen: Selected) -> TicketDetailScreen:
         """The ticket screen, composed the first time and kept for as long as the queue is:
         composing, mounting and styling it anew took ~40 % of Enter. It is turned to the
         chosen ticket before it is shown (:meth:`TicketDetailScreen.open_on`)."""
-        app, name = self.app, self._ticket_screen_name
+        app, name = self.app, self._kept("ticket")
         if app.is_screen_installed(name):
             screen = app.get_screen(name)
             screen.open_on(chosen.code, chosen)
@@ -451,18 +451,35 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
             app.install_screen(screen, name)
         return screen
 
-    def on_unmount(self) -> None:
-        """The kept ticket screen goes with the queue (a queue opened again keeps its own);
-        when the app closes, it goes with the app."""
-        app, name = self.app, self._ticket_screen_name
-        if app.is_screen_installed(name) and app.get_screen(name) not in app.screen_stack:
-            screen = app.get_screen(name)
+    def _new_ticket_form(self) -> NewTicketForm:
+        """The new-ticket form, kept like the ticket screen (composing it was most of `n`),
+        emptied before it is shown (:meth:`NewTicketForm.open_again`). One closed while its
+        save was still on its way is not kept: a new one is made, as before."""
+        app, name = self.app, self._kept("new-ticket")
+        if app.is_screen_installed(name):
+            form = app.get_screen(name)
+            if not form.saving:
+                form.open_again()
+                return form
             app.uninstall_screen(name)
-            if screen.is_mounted:
-                app.call_later(screen.remove)
+            app.call_later(form.remove)
+        form = NewTicketForm()
+        app.install_screen(form, name)
+        return form
+
+    def on_unmount(self) -> None:
+        """The kept screens go with the queue (a queue opened again keeps its own);
+        when the app closes, they go with the app."""
+        app = self.app
+        for name in (self._kept("ticket"), self._kept("new-ticket")):
+            if app.is_screen_installed(name) and app.get_screen(name) not in app.screen_stack:
+                screen = app.get_screen(name)
+                app.uninstall_screen(name)
+                if screen.is_mounted:
+                    app.call_later(screen.remove)
 
     def action_new_ticket(self) -> None:
-        self.app.push_screen(NewTicketForm(), callback=self._created)
+        self.app.push_screen(self._new_ticket_form(), callback=self._created)
 
     def _created(self, ticket: Ticket | None) -> None:
         if ticket is None:

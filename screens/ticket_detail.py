@@ -189,7 +189,9 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
         self.query_one("#fields-box", VerticalScroll).scroll_home(animate=False, immediate=True)
         self.query_one("#history", DataTable).clear(columns=True)
         self.refresh_bindings()
-        self.refresh_data()
+        # Read once it is laid out empty, as a screen composed anew is: rows put in before
+        # that were scrolled to by the last ticket's scroll bars (the last row hidden).
+        self.call_after_refresh(self.refresh_data)
 
     def refresh_data(self) -> None:
         self._load(self.code)

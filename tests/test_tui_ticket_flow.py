@@ -133,6 +133,67 @@ async def test_new_ticket_shows_errors_next_to_fields_and_saves_only_when_valid(
 
 
 @async_test
+async def test_the_new_ticket_form_opens_empty_after_one_closed_or_saved(store, desk):
+    """The queue keeps its new-ticket form: each time it opens, nothing typed, found or
+    refused the last time is in it, and only what is typed now is saved."""
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        form = app.screen
+        await type_text(pilot, "黄蓉")
+        form.set_focus(form.query_one("#field-phone"))
+        await type_text(pilot, "13900000003")  # a known caller: the note, the address filled
+        await press(pilot, "tab")
+        form.query_one("#field-address").value = ""
+        await press(pilot, "ctrl+s")  # refused: no address, no kind
+        assert text_of(app, "#error-address") == "Enter the address."
+        assert "This caller has 1 open ticket:" in screen_text(app)
+        form.set_focus(form.query_one("#field-fault"))
+        await pilot.press("pagedown")
+        await press(pilot, "escape")  # something typed: asks first
+        await press(pilot, "y")
+        assert isinstance(app.screen, QueueScreen)
+
+        await press(pilot, "n")
+        assert app.screen is form  # the same form, emptied
+        assert all(
+            form.query_one(f"#field-{name}", Input).value == ""
+            for name in ("customer", "phone", "address", "product", "fault")
+        )
+        assert form.query_one("#field-received_at", Input).value == STAMP
+        assert form.query_one("#field-kind", Select).value is Select.NULL
+        assert text_of(app, "#error-address") == "" and text_of(app, "#caller") == ""
+        shown = screen_text(app)
+        assert "黄蓉" not in shown and "Enter the address." not in shown and "caller" not in shown
+        assert app.focused is form.query_one("#field-customer")
+        await press(pilot, "escape")  # nothing typed: closes at once
+        assert isinstance(app.screen, QueueScreen)
+
+        await press(pilot, "n")
+        await type_text(pilot, "郭靖")
+        await press(pilot, "tab")
+        await type_text(pilot, "13811112222")
+        await press(pilot, "tab")
+        await type_text(pilot, "中山路 9 号")
+        form.query_one("#field-kind").value = "onsite_repair"
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, QueueScreen)
+        assert "Ticket GZ-20261015-0006 saved" in notices(app)
+
+        await press(pilot, "n")  # after a save, empty again
+        assert app.screen is form and form.query_one("#field-customer", Input).value == ""
+        assert form.typed() == []
+    row = ticket(store, "GZ-20261015-0006")
+    assert (row["customer"], row["phone"], row["address"], row["fault"]) == (
+        "郭靖",
+        "13811112222",
+        "中山路 9 号",
+        None,
+    )
+
+
+@async_test
 async def test_dispatch_from_the_engineer_picker(store, desk):
     code = desk.received
     history_mark, action_mark = last_history_id(store), last_action_id(store)
