@@ -21,6 +21,7 @@ class DispatchScreen(SavingModal):
 
     ACTION_SCOPE = actions.PICKER
     SAVE_LABEL = N_("Dispatch")
+    AUTO_FOCUS = "#engineers"
 
     def __init__(self, ticket: tickets.Ticket | str) -> None:
         super().__init__(ticket)
@@ -31,10 +32,6 @@ class DispatchScreen(SavingModal):
 
     def compose_body(self) -> ComposeResult:
         yield DataTable(id="engineers", cursor_type="row", zebra_stripes=True)
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#engineers", DataTable).focus()
 
     def load_choices(self) -> list[Any]:
         app = self.app

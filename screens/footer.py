@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Footer
 
 HELP_ACTION = "app.help"
@@ -33,8 +34,17 @@ class KeyFooter(Footer):
     }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, early: bool = False) -> None:
+        """``early``: compose the keys as soon as the screen's bindings are known (its focus
+        is set), before the first layout, with the app's width.
+
+        Only for a screen whose ``check_action`` answers from its own attributes
+        (not from widgets that may still be mounting). Composed before its first
+        layout, the footer's first ``Resize`` changes nothing, where composing
+        it on that ``Resize`` made the screen lay itself out once more.
+        """
         super().__init__(compact=True)
+        self._early = early
         self._composed_for: tuple | None = None  # the keys the footer was last composed with
         self._compose_due = False  # a composing is asked for and not done yet
 
@@ -52,38 +62,63 @@ class KeyFooter(Footer):
 
         Textual tells the footer each time a screen's bindings are looked at
         again (a focus moved, a list loaded, a key pressed): a dozen times on
-        opening a ticket, each composing the footer anew for about 5 ms.
+        opening a ticket, each composing the footer anew for about 5 ms. A
+        screen under another one (the queue under an open ticket) keeps its
+        footer as it is: its keys are looked at again when it is back on top.
         """
         self._bindings_ready = True
         if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             return
-        if self.keys_shown(screen) != self._composed_for:
+        if screen is screen.app.screen and self._wanted() != self._composed_for:
             self._compose_soon()
 
     def on_resize(self) -> None:
-        self._compose_soon()
+        if self._wanted() != self._composed_for:
+            self._compose_soon()
+
+    def _wanted(self) -> tuple | None:
+        """What a composing would draw now: the keys, and the width they are cut to.
+
+        ``None`` before the footer can tell: before the screen's bindings are
+        ready, or before it has a width (unless composed early: it will be as
+        wide as the app, as it spans the bottom line of the screen).
+        """
+        width = self.size.width or (self._early and self.app.size.width)
+        if not self._bindings_ready or not width:
+            return None
+        return self.keys_shown(self.screen), width
 
     def _compose_soon(self) -> None:
-        """After the next refresh, with the keys as they are then."""
+        """Once the messages already waiting are handled, with the keys as they are then:
+        before the screen is next laid out, so that one layout takes in the new keys
+        with whatever changed them (a ticket read, a focus moved)."""
         if not self._compose_due:
             self._compose_due = True
-            self.call_after_refresh(self._compose_now)
+            self.call_later(self._compose_now)
 
     async def _compose_now(self) -> None:
         self._compose_due = False
-        await self.recompose()
+        if self._wanted() != self._composed_for:
+            await self.recompose()
 
     def compose(self) -> ComposeResult:
-        if self._bindings_ready:
-            self._composed_for = self.keys_shown(self.screen)
+        self._composed_for = self._wanted()
+        if self._composed_for is None:
+            return
         widgets = list(super().compose())
         palette = [w for w in widgets if w.has_class("-command-palette")]
         keys = [w for w in widgets if w not in palette]
         keys.sort(key=lambda k: getattr(k, "action", None) != HELP_ACTION)  # F1 Help first
-        room = self.size.width - (PALETTE_WIDTH if palette else 0)
+        room = self._composed_for[1] - (PALETTE_WIDTH if palette else 0)
         for key in keys:
             room -= key_width(key)
-            if room < 0 and self.size.width:
+            if room < 0:
                 break
-            yield key
+            yield _compact(key)
         yield from palette
+
+
+def _compact(key: Widget) -> Widget:
+    """The key with the compact class it is about to be given: given once more, it changes
+    nothing, where each key would otherwise have its styles worked out twice as it mounts."""
+    return key.add_class("-compact", update=False)

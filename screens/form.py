@@ -28,12 +28,13 @@ from fieldkpi.limits import too_long
 from fieldkpi.plain import plain
 from fieldkpi.tickets import status_label
 from screens import actions
+from screens.breakpoints import take_breakpoints
 from screens.discard import DiscardScreen
 from screens.footer import KeyFooter
 from screens.labels import N_
 from screens.loading import reader
 from screens.messages import ChoicesLoaded, LoadFailed, Refused, Saved, TicketLoaded
-from screens.text_input import TextInput
+from screens.text_input import TextInput, made_compact
 from screens.ticket_reads import REFUSALS, read_ticket
 from storage.tickets import Conflict, FieldErrors, Ticket
 
@@ -147,6 +148,7 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
     # --- shared machinery ---------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        take_breakpoints(self)
         with Vertical(id="form-box"):
             yield Static(plain(self.heading()), id="form-title")
             summary = Static(
@@ -160,7 +162,7 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
             with Horizontal(id="form-buttons"):
                 yield Button(_(self.SAVE_LABEL), id="save", variant="primary")
                 yield Button(_("Close"), id="close")
-        yield KeyFooter()
+        yield KeyFooter(early=True)
 
     def on_mount(self) -> None:
         if self.code is not None and self.ticket is None:
@@ -265,9 +267,21 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
         else:
             self.post_message(Saved(result))
 
+    @property
+    def saving(self) -> bool:
+        """A save is on its way (asked for, its answer not yet in)."""
+        return self._saving
+
+    def _gone(self) -> bool:
+        """Closed and kept for later (see :meth:`FormScreen.open_again`): what a save
+        started before it closed says now is about nothing shown."""
+        return self not in self.app.screen_stack
+
     @on(Refused)
     def _refused(self, message: Refused) -> None:
         message.stop()
+        if self._gone():
+            return
         self._saving = False
         self.show_message(message.message)
         self.show_errors(message.errors)
@@ -281,6 +295,9 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
     def _saved(self, message: Saved) -> None:
         """Closed with the result; the screens beneath the one it was opened over read again."""
         message.stop()
+        if self._gone():
+            return
+        self._saving = False  # its answer is in
         self.app.tell_screens(0, besides=self.app.screen_stack[-2:])  # the opener has its callback
         self.dismiss(message.result)
 
@@ -308,12 +325,13 @@ class FormScreen(SavingModal):
     def _widget(self, spec: Field):
         wid = f"field-{spec.name}"
         if spec.kind == "select":
-            return Select(
-                shown_options(spec.options),
-                value=spec.value if spec.value != "" else Select.NULL,
-                prompt=_(spec.placeholder) if spec.placeholder else _("Choose…"),
-                id=wid,
-                compact=True,
+            return made_compact(
+                Select(
+                    shown_options(spec.options),
+                    value=spec.value if spec.value != "" else Select.NULL,
+                    prompt=_(spec.placeholder) if spec.placeholder else _("Choose…"),
+                    id=wid,
+                )
             )
         if spec.kind == "multi":
             return SelectionList(*shown_options(spec.options), id=wid)
@@ -328,13 +346,41 @@ class FormScreen(SavingModal):
 
     focus_first: str | None = None  # the field the focus starts in (default: the first)
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    @property
+    def AUTO_FOCUS(self) -> str:
+        """Where the focus starts: given to Textual, which would otherwise focus the
+        scrolling body first (styling every field twice over, ~30 ms) before it moved."""
         if self.focus_first:
-            self.query_one(f"#field-{self.focus_first}").focus()
-            return
-        inputs = self.query("#form-body Input, #form-body Select, #form-body SelectionList")
-        (inputs.first() if inputs else self.query_one("#save")).focus()
+            return f"#field-{self.focus_first}"
+        return "#form-body Input, #form-body Select, #form-body SelectionList, #save"
+
+    def open_again(self) -> None:
+        """The form, composed once and kept (by the queue), as if composed anew.
+
+        Called before it is shown again: every field back to what it opens
+        with (the defaults worked out anew: a time received is the moment it
+        opens), no error, no message, the focus in the first field, scrolled
+        to the top. Changes made here are not "typed" (no ``Changed`` is sent).
+        """
+        self._saving = self._save_waiting = self._asking_to_close = False
+        self.show_message("")
+        self._fields = self.fields()
+        self._too_long.clear()
+        for spec in self._fields:
+            widget = self.query_one(f"#field-{spec.name}")
+            with widget.prevent(Input.Changed, Select.Changed, SelectionList.SelectedChanged):
+                if isinstance(widget, Select):
+                    widget.value = spec.value if spec.value != "" else Select.NULL
+                elif isinstance(widget, SelectionList):
+                    widget.deselect_all()
+                else:
+                    widget.value = spec.value
+            line = self.query_one(f"#error-{spec.name}", Static)
+            line.update("")
+            line.remove_class("-shown")
+        self.query_one("#form-body", VerticalScroll).scroll_home(animate=False, immediate=True)
+        first = next(w for w in self.query(self.AUTO_FOCUS) if w.focusable)
+        self.set_focus(first, scroll_visible=False)
 
     def typed(self) -> list[str]:
         """Text fields whose content is not what the form opened with."""

@@ -88,6 +88,15 @@ class NewTicketForm(FormScreen):
             Field("received_at", N_("Received"), value=stamp(self.app.now())),
         ]
 
+    def open_again(self) -> None:
+        """As composed anew: nothing said about the last caller, none being looked up."""
+        super().open_again()
+        if self._lookup_timer is not None:
+            self._lookup_timer.stop()
+            self._lookup_timer = None
+        self._looked_up = ""
+        self._show_caller(Text(""))
+
     def compose_body(self) -> ComposeResult:
         """The fields, with what is known of the caller right under the phone."""
         for widget in super().compose_body():

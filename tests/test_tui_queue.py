@@ -333,6 +333,28 @@ async def test_the_footer_follows_the_steps_of_the_selected_ticket(store, desk):
 
 
 @async_test
+async def test_back_from_a_ticket_the_footer_has_the_steps_of_what_was_done_there(store, desk):
+    """The queue's footer is left alone while a ticket is open over it, and is right on return."""
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+
+        def footer() -> str:
+            return screen_text(app).splitlines()[-1]
+
+        assert queue_codes(app)[0] == desk.received
+        assert "d Dispatch" in footer() and "Complete" not in footer()
+        await press(pilot, "enter")
+        assert isinstance(app.screen, TicketDetailScreen)
+        await press(pilot, "d")
+        await press(pilot, "enter")  # to the first engineer offered
+        await press(pilot, "escape")
+        assert isinstance(app.screen, QueueScreen)
+        assert table_rows(app, "#queue")[0][1] == "dispatched"
+        assert "c Complete" in footer()
+
+
+@async_test
 async def test_help_shown_again_is_the_same_text_from_the_top(store, desk):
     app = app_for(store, "wangfang")
     async with app.run_test(size=SIZE) as pilot:

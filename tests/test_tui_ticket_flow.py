@@ -11,6 +11,7 @@ GZ-20261015-0005 张伟, received, no engineer
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
 from textual.widgets import Input, Select
@@ -129,6 +130,67 @@ async def test_new_ticket_shows_errors_next_to_fields_and_saves_only_when_valid(
         ("create", "rep", None, "R1", "R1"),
     ]
     assert actions_since(store, 0)[-1] == ("R1", "intake", "GZ-20261015-0006", STAMP)
+
+
+@async_test
+async def test_the_new_ticket_form_opens_empty_after_one_closed_or_saved(store, desk):
+    """The queue keeps its new-ticket form: each time it opens, nothing typed, found or
+    refused the last time is in it, and only what is typed now is saved."""
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        form = app.screen
+        await type_text(pilot, "黄蓉")
+        form.set_focus(form.query_one("#field-phone"))
+        await type_text(pilot, "13900000003")  # a known caller: the note, the address filled
+        await press(pilot, "tab")
+        form.query_one("#field-address").value = ""
+        await press(pilot, "ctrl+s")  # refused: no address, no kind
+        assert text_of(app, "#error-address") == "Enter the address."
+        assert "This caller has 1 open ticket:" in screen_text(app)
+        form.set_focus(form.query_one("#field-fault"))
+        await pilot.press("pagedown")
+        await press(pilot, "escape")  # something typed: asks first
+        await press(pilot, "y")
+        assert isinstance(app.screen, QueueScreen)
+
+        await press(pilot, "n")
+        assert app.screen is form  # the same form, emptied
+        assert all(
+            form.query_one(f"#field-{name}", Input).value == ""
+            for name in ("customer", "phone", "address", "product", "fault")
+        )
+        assert form.query_one("#field-received_at", Input).value == STAMP
+        assert form.query_one("#field-kind", Select).value is Select.NULL
+        assert text_of(app, "#error-address") == "" and text_of(app, "#caller") == ""
+        shown = screen_text(app)
+        assert "黄蓉" not in shown and "Enter the address." not in shown and "caller" not in shown
+        assert app.focused is form.query_one("#field-customer")
+        await press(pilot, "escape")  # nothing typed: closes at once
+        assert isinstance(app.screen, QueueScreen)
+
+        await press(pilot, "n")
+        await type_text(pilot, "郭靖")
+        await press(pilot, "tab")
+        await type_text(pilot, "13811112222")
+        await press(pilot, "tab")
+        await type_text(pilot, "中山路 9 号")
+        form.query_one("#field-kind").value = "onsite_repair"
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, QueueScreen)
+        assert "Ticket GZ-20261015-0006 saved" in notices(app)
+
+        await press(pilot, "n")  # after a save, empty again
+        assert app.screen is form and form.query_one("#field-customer", Input).value == ""
+        assert form.typed() == []
+    row = ticket(store, "GZ-20261015-0006")
+    assert (row["customer"], row["phone"], row["address"], row["fault"]) == (
+        "郭靖",
+        "13811112222",
+        "中山路 9 号",
+        None,
+    )
 
 
 @async_test
@@ -323,6 +385,49 @@ async def test_ticket_screen_shows_every_field_and_the_whole_history(store, desk
     )
     assert len(history) == 9 + 3 + 2
     assert history[-1] == [STAMP, "李强", "record visit", "visited at", "—", STAMP]
+
+
+@async_test
+async def test_the_next_ticket_opened_shows_nothing_of_the_last_one(store, desk, monkeypatch):
+    """The queue keeps its ticket screen: opened on another ticket, nothing of the one shown
+    before is drawn, not even while the new one is being read, and its keys are the new one's."""
+    import screens.ticket_detail
+
+    release = threading.Event()
+    read = screens.ticket_detail.read_ticket
+
+    def slow_read(app, code, **kwargs):
+        release.wait(5)
+        return read(app, code, **kwargs)
+
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.visited)
+        await press(pilot, "enter")
+        first = app.screen
+        await pilot.press("pagedown")  # the history scrolled: the next ticket starts at its top
+        assert "王磊" in screen_text(app) and "c Complete" in screen_text(app)
+        await press(pilot, "escape")
+
+        monkeypatch.setattr(screens.ticket_detail, "read_ticket", slow_read)
+        await select_ticket(pilot, desk.received)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is first  # the same screen, turned to the other ticket
+        shown = screen_text(app)
+        assert desk.received in shown and desk.visited not in shown
+        assert "王磊" not in shown and "李强" not in shown and "Loading…" in shown
+        assert table_rows(app, "#history") == []
+        assert "d Dispatch" in shown and "Complete" not in shown  # the queue line's keys
+        release.set()
+        await settle(pilot)
+        assert re.search("customer +张伟", text_of(app, "#fields"))
+        history = table_rows(app, "#history")
+        assert len(history) == store.scalar(
+            "SELECT count(*) FROM ticket_history WHERE ticket = ?", (desk.received,)
+        )
+        assert all(row[1] == "王芳" for row in history) and "王磊" not in screen_text(app)
 
 
 @async_test
