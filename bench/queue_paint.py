@@ -15,7 +15,10 @@ on the same database, each key of the queue pressed many times, timed from
 the press until the app has handled everything the key caused: its messages,
 the storage reads it started in worker threads, and their answers on the
 screen (the app's own once-a-second change poll is not waited for). Keys
-that open a screen are followed by Escape, which is timed too.
+that open a screen are followed by Escape, which is timed too. After each
+key's presses the person pauses for 3 s, untimed: the session runs Python's
+full garbage collection in pauses (:mod:`screens.collector`), and the table
+says how many ran during keys and how many in the pauses.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import fcntl
+import gc
 import math
 import os
 import pty
@@ -39,6 +43,7 @@ from pathlib import Path
 from textual import events
 
 from fieldkpi.cli import scheme_loader
+from screens import collector
 from screens.app import FieldKpiApp
 from screens.queue import QueueScreen, QueueTable
 from storage.db import open_store
@@ -132,6 +137,7 @@ KEYS: list[tuple[str | tuple[str, ...], int]] = [
     (("d", "escape"), 5),  # the dispatch picker
     (("f1", "escape"), 5),  # help
 ]
+PAUSE = collector.IDLE + 2 * collector.TICK  # a person's pause after each key's presses
 POLL = "data-version"  # the app's change poll: a timer's worker, not a key's
 CHARS = {"slash": "/", "enter": "\r", "escape": "\x1b", "ctrl+r": "\x12"}
 
@@ -157,18 +163,44 @@ async def _answered(app, pilot) -> None:
             return
 
 
-async def _timed(app, pilot, key: str, times: dict[str, list[float]]) -> None:
+class FullCollections:
+    """Python's full garbage collections, counted by when they started: during a timed
+    key, or in a pause (where a session runs them: :mod:`screens.collector`)."""
+
+    def __init__(self) -> None:
+        self.timing = False
+        self.during_keys = self.in_pauses = 0
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start" and info["generation"] == 2:
+            if self.timing:
+                self.during_keys += 1
+            else:
+                self.in_pauses += 1
+
+
+async def _timed(
+    app, pilot, key: str, times: dict[str, list[float]], full: FullCollections
+) -> None:
     """One key as the terminal driver hands it over (``Pilot.press`` would add its own
     waits for the CPU to go idle, 20 ms at least)."""
     event = events.Key(key, CHARS.get(key, key if len(key) == 1 else None))
+    full.timing = True
     started = time.perf_counter()
     app._driver.send_message(event)
     await _answered(app, pilot)
     times.setdefault(key, []).append(time.perf_counter() - started)
+    full.timing = False
 
 
-async def key_latencies(db: str, login: str) -> dict[str, list[float]]:
-    """Seconds each key of :data:`KEYS` took to be answered, every press, by key."""
+async def key_latencies(db: str, login: str) -> tuple[dict[str, list[float]], FullCollections]:
+    """Seconds each key of :data:`KEYS` took to be answered, every press, by key; and the
+    full collections that ran.
+
+    Between one key's presses and the next key's, the person pauses for a
+    moment (:data:`PAUSE`, untimed), as people do between one task and the
+    next: the session's full collection runs then, as it would at a desk.
+    """
     store = open_store(db)
     user = staff_by_login(store, login)
     phone = store.scalar(
@@ -176,6 +208,8 @@ async def key_latencies(db: str, login: str) -> dict[str, list[float]]:
         [user.branch],
     )
     times: dict[str, list[float]] = {}
+    full = FullCollections()
+    gc.callbacks.append(full)
     app = FieldKpiApp(store, user, scheme_for=scheme_loader(store))  # as `fieldkpi` builds it
     try:
         async with app.run_test(size=SIZE) as pilot:
@@ -186,17 +220,19 @@ async def key_latencies(db: str, login: str) -> dict[str, list[float]]:
             for key, count in KEYS:
                 for _ in range(count):
                     for one in (key,) if isinstance(key, str) else key:
-                        await _timed(app, pilot, one, times)
+                        await _timed(app, pilot, one, times, full)
+                await pilot.pause(PAUSE)
             for _ in range(5):  # a search by the first 7 digits of a phone: every key, and Enter
                 for one in ("slash", *phone[:7], "enter"):
-                    await _timed(app, pilot, one, times)
+                    await _timed(app, pilot, one, times, full)
                 app.screen.query_one("#search").value = ""
                 await pilot.pause(QueueScreen.SEARCH_DELAY + 0.1)  # the search it waits for
                 await _answered(app, pilot)
                 table.focus()
     finally:
+        gc.callbacks.remove(full)
         store.close()
-    return times
+    return times, full
 
 
 def p99(values: list[float]) -> float:
@@ -211,7 +247,7 @@ def p99(values: list[float]) -> float:
 def queue_targets(db: str, login: str, repeat: int = 5, say=print) -> list[Target]:
     starts = [start_to_first_page(db, login) for _ in range(repeat + 1)][1:]  # after a warm-up
     say(f"  start to first page: {', '.join(f'{s:.2f} s' for s, _m in starts)}")
-    keys = asyncio.run(key_latencies(db, login))
+    keys, full = asyncio.run(key_latencies(db, login))
     every = [t for ts in keys.values() for t in ts]
     worst = max(keys, key=lambda k: p99(keys[k]))
     return [
@@ -226,7 +262,10 @@ def queue_targets(db: str, login: str, repeat: int = 5, say=print) -> list[Targe
             p99(keys[worst]) * 1000,
             unit="ms",
             limit=100,
-            note=f"{len(every):,} presses of {len(keys)} keys; slowest: {worst}",
+            note=(
+                f"{len(every):,} presses of {len(keys)} keys; slowest: {worst}; full collections:"
+                f" {full.during_keys} during keys, {full.in_pauses} in the pauses"
+            ),
         ),
         *(
             Target(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
@@ -25,7 +25,7 @@ from fieldkpi.figures import RANKED_ROLES, Person
 from fieldkpi.i18n import N_, _
 from fieldkpi.plain import plain
 from fieldkpi.scheme import Scheme, default_scheme
-from screens import actions, labels
+from screens import actions, collector, labels
 from screens.loading import failure_message
 from screens.messages import DataChanged, LoadFailed, SchemeRead
 from screens.ticket_lists import CARDS_BELOW as PHONE_BELOW
@@ -145,6 +145,7 @@ class FieldKpiApp(App):
         # The scheme of the person's own branch, as last read in a worker (None: not yet, or
         # its file has a mistake). Keys ask it on every press; each load reads its own.
         self.own_scheme: Scheme | None = None
+        self.collector = collector.IdleCollector()
 
     def now(self) -> datetime:
         """The clock every step is stamped with (tests pass a fixed one)."""
@@ -160,6 +161,17 @@ class FieldKpiApp(App):
         self.check_for_changes()
         self._read_own_scheme()
         self.set_interval(self.REFRESH_SECONDS, self.check_for_changes)
+        self.collector.start()
+        self.set_interval(collector.TICK, self.collector.tick)
+
+    def on_unmount(self) -> None:
+        self.collector.stop()
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key or a click puts off the next full collection (:mod:`screens.collector`)."""
+        if isinstance(event, events.Key | events.MouseDown) and not event.is_forwarded:
+            self.collector.touched()
+        await super().on_event(event)
 
     def on_resize(self) -> None:
         self._name_in_header()

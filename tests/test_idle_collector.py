@@ -1,0 +1,72 @@
+"""Full garbage collections wait for the person to pause (screens.collector).
+
+A full collection on a key made it the slowest of the queue's keys; the
+session runs one once nobody has typed or clicked for a while, once a pause.
+"""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+from tui_helpers import SIZE, app_for, async_test, press, seed_desk, settle
+
+from screens import collector
+from screens.collector import IDLE, NEVER, IdleCollector
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The collector's clock, moved by hand; and every full collection it asks for."""
+    now = [1000.0]
+    collected = []
+    monkeypatch.setattr(collector, "monotonic", lambda: now[0])
+    monkeypatch.setattr(collector.gc, "collect", lambda: collected.append(now[0]))
+    return now, collected
+
+
+def test_one_full_collection_per_pause_and_none_while_typing(clock):
+    now, collected = clock
+    session = IdleCollector()
+    session.touched()
+    for _ in range(10):  # typing: a key every half second
+        now[0] += 0.5
+        session.touched()
+        assert not session.tick()
+    now[0] += IDLE
+    assert session.tick() and collected == [now[0]]
+    now[0] += 60  # a long pause: one collection is enough
+    assert not session.tick() and len(collected) == 1
+    session.touched()  # a key, then another pause
+    now[0] += IDLE
+    assert session.tick() and len(collected) == 2
+
+
+def test_sessions_share_the_thresholds_and_the_last_to_stop_puts_them_back():
+    before = gc.get_threshold()
+    one, two = IdleCollector(), IdleCollector()
+    one.start()
+    two.start()
+    assert gc.get_threshold() == (*before[:2], NEVER)
+    one.stop()
+    assert gc.get_threshold()[2] == NEVER  # the other session still runs
+    two.stop()
+    assert gc.get_threshold() == before
+
+
+@async_test
+async def test_a_session_puts_off_full_collections_while_keys_come(store, clock):
+    now, collected = clock
+    before = gc.get_threshold()
+    seed_desk(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert gc.get_threshold()[2] == NEVER  # none start on their own
+        now[0] += IDLE
+        await press(pilot, "down")  # a key just now: not yet
+        assert not app.collector.tick()
+        done = len(collected)  # the app's own ticks may have collected before the key
+        now[0] += IDLE
+        assert app.collector.tick() and len(collected) == done + 1
+    assert gc.get_threshold() == before  # the app closed: as it was
