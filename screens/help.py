@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from importlib.resources import files
 
+from rich.markdown import Markdown
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Static
 
 from fieldkpi.i18n import _, current_language
 from screens import actions
@@ -73,7 +74,7 @@ class HelpScreen(actions.ScopedKeys, ModalScreen[None]):
         )
         self.text = text
         with VerticalScroll(id="help-box"):
-            yield Markdown(text, id="help")
+            yield Static(Markdown(text), id="help")
 
     def on_screen_resume(self) -> None:
         """From the top each time it is shown (the app keeps it for the session)."""
