@@ -68,6 +68,18 @@ class DispatchScreen(SavingModal):
         elif others:
             table.move_cursor(row=others[0])
 
+    def open_on(self, ticket: tickets.Ticket | str) -> None:
+        """The picker, composed once and kept (by the queue), about another ticket.
+
+        Called before it is shown again: as composed anew for ``ticket``, with
+        no engineer listed until they are read again, and nothing of the
+        ticket it was about last (a save waits for this one to be read).
+        """
+        self.about(ticket)
+        self.candidates = []
+        self.query_one("#engineers", DataTable).clear(columns=True)
+        self.on_mount()
+
     def action_choose(self) -> None:
         self.action_save()
 

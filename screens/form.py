@@ -107,12 +107,25 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
 
     def __init__(self, ticket: Ticket | str | None = None) -> None:
         super().__init__()
-        self.ticket: Ticket | None = ticket if isinstance(ticket, Ticket) else None
-        self.code: str | None = ticket.code if isinstance(ticket, Ticket) else ticket
-        self.version: int | None = self.ticket.version if self.ticket else None
+        self._take(ticket)
         self._saving = False
         self._save_waiting = False  # the save key came before the ticket: save once it is in
         self._asking_to_close = False
+
+    def _take(self, ticket: Ticket | str | None) -> None:
+        self.ticket: Ticket | None = ticket if isinstance(ticket, Ticket) else None
+        self.code: str | None = ticket.code if isinstance(ticket, Ticket) else ticket
+        self.version: int | None = self.ticket.version if self.ticket else None
+
+    def about(self, ticket: Ticket | str | None) -> None:
+        """A kept form turned to another ticket, as if made for it: nothing of the last one
+        is shown, saved or waited for (its summary is this one's, or none until it is read)."""
+        self._take(ticket)
+        self._saving = self._save_waiting = self._asking_to_close = False
+        self.show_message("")
+        summary = self.query_one("#form-summary", Static)
+        summary.update(plain(ticket_summary(self.ticket) if self.ticket else ""))
+        summary.display = self.code is not None
 
     # --- what a form provides -------------------------------------------------------------
 
@@ -186,6 +199,8 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
     @on(TicketLoaded)
     def _ticket_loaded(self, message: TicketLoaded) -> None:
         message.stop()
+        if message.ticket.code != self.code:
+            return  # read for the ticket a kept form was about before (see about())
         self.ticket = message.ticket
         self.version = message.ticket.version
         self.query_one("#form-summary", Static).update(plain(ticket_summary(message.ticket)))

@@ -11,7 +11,8 @@ of tickets no one else has on screen, and redrawing 50 rows costs ~0.1 s).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -28,7 +29,9 @@ from fieldkpi.i18n import _
 from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.tickets import status_label
 from screens import actions, labels, tables
+from screens.dispatch import DispatchScreen
 from screens.footer import KeyFooter
+from screens.form import SavingModal
 from screens.loading import reader
 from screens.messages import ChoicesLoaded, DataChanged, LoadFailed, QueueLoaded
 from screens.step_forms import BulkRedispatchForm
@@ -41,6 +44,8 @@ from storage.migrations import TICKET_STATUSES
 from storage.people import branch_staff
 from storage.queue import QueueFilter, QueueRow, count_open, queue_page
 from storage.tickets import Ticket
+
+F = TypeVar("F", bound=SavingModal)
 
 # How the age of an open ticket looks by the timeliness bucket it would land in today.
 BUCKET_STYLES = {
@@ -453,17 +458,31 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
 
     def _new_ticket_form(self) -> NewTicketForm:
         """The new-ticket form, kept like the ticket screen (composing it was most of `n`),
-        emptied before it is shown (:meth:`NewTicketForm.open_again`). One closed while its
-        save was still on its way is not kept: a new one is made, as before."""
-        app, name = self.app, self._kept("new-ticket")
+        emptied before it is shown (:meth:`NewTicketForm.open_again`)."""
+        return self._kept_form("new-ticket", NewTicketForm, NewTicketForm.open_again)
+
+    def step_form(self, step: str, ticket: Ticket | str) -> SavingModal:
+        """The dispatch picker is kept like the new-ticket form (composing it was most of
+        `d`), turned to the ticket before it is shown (:meth:`DispatchScreen.open_on`)."""
+        if step != "dispatch":
+            return super().step_form(step, ticket)
+        return self._kept_form(
+            "picker", lambda: DispatchScreen(ticket), lambda picker: picker.open_on(ticket)
+        )
+
+    def _kept_form(self, what: str, make: Callable[[], F], again: Callable[[F], None]) -> F:
+        """A form composed the first time and kept for as long as the queue is, made ready
+        by ``again`` each time after. One closed while its save was still on its way is
+        not kept: a new one is made, as before."""
+        app, name = self.app, self._kept(what)
         if app.is_screen_installed(name):
             form = app.get_screen(name)
             if not form.saving:
-                form.open_again()
+                again(form)
                 return form
             app.uninstall_screen(name)
             app.call_later(form.remove)
-        form = NewTicketForm()
+        form = make()
         app.install_screen(form, name)
         return form
 
@@ -471,7 +490,7 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
         """The kept screens go with the queue (a queue opened again keeps its own);
         when the app closes, they go with the app."""
         app = self.app
-        for name in (self._kept("ticket"), self._kept("new-ticket")):
+        for name in map(self._kept, ("ticket", "new-ticket", "picker")):
             if app.is_screen_installed(name) and app.get_screen(name) not in app.screen_stack:
                 screen = app.get_screen(name)
                 app.uninstall_screen(name)

@@ -20,6 +20,7 @@ from fieldkpi.i18n import _, ngettext
 from fieldkpi.tickets import StepRefused, next_status, status_label
 from screens import actions
 from screens.dispatch import DispatchScreen
+from screens.form import SavingModal
 from screens.step_forms import (
     NO_ADJUSTMENTS,
     NO_PROBLEM_TABLE,
@@ -129,8 +130,12 @@ class TicketSteps:
     def action_step(self, step: str) -> None:
         chosen = self.selected()
         if chosen is not None:
-            form = STEP_FORMS[step](chosen.ticket or chosen.code)
+            form = self.step_form(step, chosen.ticket or chosen.code)
             self.app.push_screen(form, callback=self._after_step)
+
+    def step_form(self, step: str, ticket: Ticket | str) -> SavingModal:
+        """The form of a step about ``ticket`` (a screen may keep some for reuse)."""
+        return STEP_FORMS[step](ticket)
 
     def action_report_problem(self) -> None:
         chosen = self.selected()

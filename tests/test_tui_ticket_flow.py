@@ -431,6 +431,46 @@ async def test_the_next_ticket_opened_shows_nothing_of_the_last_one(store, desk,
 
 
 @async_test
+async def test_the_dispatch_picker_opened_again_is_about_the_new_ticket_only(
+    store, desk, monkeypatch
+):
+    """The queue keeps its picker: opened on another ticket, nothing of the last one is shown,
+    and Enter pressed before the new ticket is read dispatches the new ticket, once it is."""
+    import screens.form
+
+    release = threading.Event()
+    read = screens.form.read_ticket
+
+    def slow_read(app, code, **kwargs):
+        release.wait(5)
+        return read(app, code, **kwargs)
+
+    before = ticket(store, desk.dispatched)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.dispatched)
+        await press(pilot, "d")
+        picker = app.screen
+        assert isinstance(picker, DispatchScreen) and "李娜" in screen_text(app)
+        await press(pilot, "escape")
+
+        monkeypatch.setattr(screens.form, "read_ticket", slow_read)
+        await select_ticket(pilot, desk.received)
+        await pilot.press("d")
+        await pilot.pause()
+        assert app.screen is picker  # the same picker, turned to the other ticket
+        assert "李娜" not in screen_text(app) and picker.code == desk.received
+        await pilot.press("enter")  # typed ahead of the ticket's read: waits for it
+        assert ticket(store, desk.received)["status"] == "received"
+        release.set()
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+    assert ticket(store, desk.received)["status"] == "dispatched"
+    assert ticket(store, desk.dispatched) == before  # the ticket it showed last: untouched
+
+
+@async_test
 async def test_engineer_problem_and_deduction_from_a_ticket(store, desk):
     app = app_for(store, "wangfang")
     async with app.run_test(size=SIZE) as pilot:
