@@ -9,14 +9,13 @@ real terminal.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from textual import events
 from tui_helpers import (
     SIZE,
     app_for,
     async_test,
+    hold_reads,
     press,
     screen_text,
     seed_desk,
@@ -164,18 +163,11 @@ async def test_a_search_typed_right_after_the_slash_key_lands_in_the_search_box(
 async def test_a_save_typed_before_the_ticket_has_loaded_saves_once_it_has(store, monkeypatch):
     """Over a slow link the form opens, the reason and Ctrl+S arrive, then the ticket."""
     desk = seed_desk(store)
-    arrived = threading.Event()
-    real = screens.form.read_ticket
-
-    def slow_read(app, code):
-        arrived.wait(10)
-        return real(app, code)
-
     app = app_for(store, "wangfang")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await select_ticket(pilot, desk.received)
-        monkeypatch.setattr(screens.form, "read_ticket", slow_read)
+        arrived = hold_reads(monkeypatch, screens.form)
         await pilot.press("x")  # not press(): that waits for the loading
         assert isinstance(app.screen, CancelForm), app.screen
         burst(app, *keys_of(REASON), "ctrl+s")

@@ -11,7 +11,6 @@ GZ-20261015-0005 张伟, received, no engineer
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 from textual.widgets import Input, Select
@@ -20,6 +19,7 @@ from tui_helpers import (
     SIZE,
     app_for,
     async_test,
+    hold_reads,
     notices,
     press,
     queue_codes,
@@ -393,13 +393,6 @@ async def test_the_next_ticket_opened_shows_nothing_of_the_last_one(store, desk,
     before is drawn, not even while the new one is being read, and its keys are the new one's."""
     import screens.ticket_detail
 
-    release = threading.Event()
-    read = screens.ticket_detail.read_ticket
-
-    def slow_read(app, code, **kwargs):
-        release.wait(5)
-        return read(app, code, **kwargs)
-
     app = app_for(store, "wangfang")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -410,7 +403,7 @@ async def test_the_next_ticket_opened_shows_nothing_of_the_last_one(store, desk,
         assert "王磊" in screen_text(app) and "c Complete" in screen_text(app)
         await press(pilot, "escape")
 
-        monkeypatch.setattr(screens.ticket_detail, "read_ticket", slow_read)
+        release = hold_reads(monkeypatch, screens.ticket_detail)
         await select_ticket(pilot, desk.received)
         await pilot.press("enter")
         await pilot.pause()
@@ -438,13 +431,6 @@ async def test_the_dispatch_picker_opened_again_is_about_the_new_ticket_only(
     and Enter pressed before the new ticket is read dispatches the new ticket, once it is."""
     import screens.form
 
-    release = threading.Event()
-    read = screens.form.read_ticket
-
-    def slow_read(app, code, **kwargs):
-        release.wait(5)
-        return read(app, code, **kwargs)
-
     before = ticket(store, desk.dispatched)
     app = app_for(store, "wangfang")
     async with app.run_test(size=SIZE) as pilot:
@@ -455,7 +441,7 @@ async def test_the_dispatch_picker_opened_again_is_about_the_new_ticket_only(
         assert isinstance(picker, DispatchScreen) and "李娜" in screen_text(app)
         await press(pilot, "escape")
 
-        monkeypatch.setattr(screens.form, "read_ticket", slow_read)
+        release = hold_reads(monkeypatch, screens.form)
         await select_ticket(pilot, desk.received)
         await pilot.press("d")
         await pilot.pause()

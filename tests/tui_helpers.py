@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import io
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -168,3 +169,17 @@ def async_test(scenario):
         return asyncio.run(scenario(*args, **kwargs))
 
     return test
+
+
+def hold_reads(monkeypatch, module) -> threading.Event:
+    """``module.read_ticket`` waits until the returned event is set: a ticket read over a
+    slow link, for what a screen shows and does meanwhile."""
+    release = threading.Event()
+    read = module.read_ticket
+
+    def slow(app, code, **kwargs):
+        release.wait(10)
+        return read(app, code, **kwargs)
+
+    monkeypatch.setattr(module, "read_ticket", slow)
+    return release
