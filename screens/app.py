@@ -7,6 +7,7 @@ and tells the screens when another connection has committed.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import sys
@@ -162,7 +163,19 @@ class FieldKpiApp(App):
         self._read_own_scheme()
         self.set_interval(self.REFRESH_SECONDS, self.check_for_changes)
         self.collector.start()
-        self.set_interval(collector.TICK, self.collector.tick)
+        self.set_interval(collector.TICK, self._paused)
+
+    def _paused(self) -> None:
+        """In the person's first pause, F1's module is imported, then the collector runs."""
+        if self.collector.tick() and HELP[0] not in sys.modules:
+            self._import_help()
+
+    @work(thread=True, exit_on_error=False, group="warm-up")
+    def _import_help(self) -> None:
+        """F1's help and its Markdown parser take ~80 ms to import: done in a pause, not on
+        the first F1. An import that fails fails again on F1, which reports it."""
+        with contextlib.suppress(Exception):
+            importlib.import_module(HELP[0])
 
     def on_unmount(self) -> None:
         self.collector.stop()

@@ -7,6 +7,8 @@ session runs one once nobody has typed or clicked for a while, once a pause.
 from __future__ import annotations
 
 import gc
+import importlib
+import sys
 
 import pytest
 from tui_helpers import SIZE, app_for, async_test, press, seed_desk, settle
@@ -55,11 +57,21 @@ def test_sessions_share_the_thresholds_and_the_last_to_stop_puts_them_back():
 
 
 @async_test
-async def test_a_session_puts_off_full_collections_while_keys_come(store, clock):
+async def test_a_session_puts_off_full_collections_while_keys_come(store, clock, monkeypatch):
     now, collected = clock
     before = gc.get_threshold()
     seed_desk(store)
     app = app_for(store, "wangfang")
+    # F1's module is imported in the first pause (the suite imported it long ago)
+    help_module = importlib.import_module("screens.help")
+    monkeypatch.delitem(sys.modules, "screens.help")
+    imported = []
+
+    def import_help():
+        imported.append(now[0])
+        sys.modules["screens.help"] = help_module
+
+    monkeypatch.setattr(app, "_import_help", import_help)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert gc.get_threshold()[2] == NEVER  # none start on their own
@@ -68,5 +80,10 @@ async def test_a_session_puts_off_full_collections_while_keys_come(store, clock)
         assert not app.collector.tick()
         done = len(collected)  # the app's own ticks may have collected before the key
         now[0] += IDLE
-        assert app.collector.tick() and len(collected) == done + 1
+        app._paused()  # what the app does every half second: now a pause
+        assert len(collected) == done + 1 and len(imported) == 1  # F1's module imported
+        app.collector.touched()
+        now[0] += IDLE
+        app._paused()  # the next pause: collected again, imported once only
+        assert len(collected) == done + 2 and len(imported) == 1
     assert gc.get_threshold() == before  # the app closed: as it was
