@@ -438,6 +438,11 @@ async def test_close_keeps_the_frozen_figures_after_a_late_import_until_an_admin
     ]
 
 
+def rep_totals(app) -> dict[str, Decimal]:
+    """Each rep's total as the rankings table shows it, by name."""
+    return {r[1]: Decimal(r[2]) for r in table_rows(app, "#rep-table")}
+
+
 @async_test
 async def test_a_save_in_another_session_moves_the_figures_on_screen(month):
     # A second session (another lead's SSH login, its own connection) records a fixed
@@ -446,7 +451,7 @@ async def test_a_save_in_another_session_moves_the_figures_on_screen(month):
     async with lead.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await october(pilot)
-        before = {r[1]: Decimal(r[2]) for r in table_rows(lead, "#rep-table")}
+        before = rep_totals(lead)
         other = open_store(month.path)
         try:
             record_deduction(
@@ -463,7 +468,7 @@ async def test_a_save_in_another_session_moves_the_figures_on_screen(month):
             other.close()
         lead.check_for_changes()  # what the app's timer does every few seconds
         await settle(pilot)
-        after = {r[1]: Decimal(r[2]) for r in table_rows(lead, "#rep-table")}
+        after = rep_totals(lead)
         assert month_shown(lead) == "2026-10"
         assert after["王芳"] == before["王芳"] - 2
         assert {k: v for k, v in after.items() if k != "王芳"} == {
@@ -509,7 +514,7 @@ async def test_a_withdrawal_on_the_events_screen_moves_the_rankings_beneath_it(m
     async with lead.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await october(pilot)
-        before = {r[1]: Decimal(r[2]) for r in table_rows(lead, "#rep-table")}
+        before = rep_totals(lead)
         await press(pilot, "f6", "v")
         await settle(pilot)
         events = lead.screen.events
@@ -521,5 +526,5 @@ async def test_a_withdrawal_on_the_events_screen_moves_the_rankings_beneath_it(m
         await press(pilot, "f4")
         await settle(pilot)
         assert isinstance(lead.screen, RankingsScreen) and month_shown(lead) == "2026-10"
-        after = {r[1]: Decimal(r[2]) for r in table_rows(lead, "#rep-table")}
+        after = rep_totals(lead)
         assert after["王芳"] == before["王芳"] + 2
