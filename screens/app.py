@@ -283,7 +283,7 @@ class FieldKpiApp(App):
             self.pop_screen()
 
     def action_help(self) -> None:
-        """The help of the screen's scope, composed once a session (Markdown takes ~0.3 s)."""
+        """The help of the screen's scope, composed once a session and kept."""
         if showing(self.screen, HELP):
             return
         scope = getattr(self.screen, "ACTION_SCOPE", actions.APP)

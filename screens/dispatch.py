@@ -78,7 +78,7 @@ class DispatchScreen(SavingModal):
         self.about(ticket)
         self.candidates = []
         self.query_one("#engineers", DataTable).clear(columns=True)
-        self.on_mount()
+        self.start_reads()
 
     def action_choose(self) -> None:
         self.action_save()

@@ -32,7 +32,7 @@ from screens.breakpoints import take_breakpoints
 from screens.discard import DiscardScreen
 from screens.footer import KeyFooter
 from screens.labels import N_
-from screens.loading import reader
+from screens.loading import answer, reader
 from screens.messages import ChoicesLoaded, LoadFailed, Refused, Saved, TicketLoaded
 from screens.text_input import TextInput, made_compact
 from screens.ticket_reads import REFUSALS, read_ticket
@@ -120,6 +120,8 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
     def about(self, ticket: Ticket | str | None) -> None:
         """A kept form turned to another ticket, as if made for it: nothing of the last one
         is shown, saved or waited for (its summary is this one's, or none until it is read)."""
+        for group in ("form-load", "form-choices"):  # what they find is about the last one
+            self.workers.cancel_group(self, group)
         self._take(ticket)
         self._saving = self._save_waiting = self._asking_to_close = False
         self.show_message("")
@@ -178,6 +180,10 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
         yield KeyFooter(early=True)
 
     def on_mount(self) -> None:
+        self.start_reads()
+
+    def start_reads(self) -> None:
+        """Read the ticket (when only its code is known) and the choices (if the form has any)."""
         if self.code is not None and self.ticket is None:
             self._load_ticket(self.code)
         if type(self).load_choices is not SavingModal.load_choices:
@@ -185,7 +191,7 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
 
     @reader("form-choices")
     def _load_choices(self) -> None:
-        self.post_message(ChoicesLoaded(self.load_choices() or []))
+        answer(self, ChoicesLoaded(self.load_choices() or []))
 
     @on(ChoicesLoaded)
     def _choices_loaded(self, message: ChoicesLoaded) -> None:
@@ -194,7 +200,7 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
 
     @reader("form-load")
     def _load_ticket(self, code: str) -> None:
-        self.post_message(read_ticket(self.app, code))
+        answer(self, read_ticket(self.app, code))
 
     @on(TicketLoaded)
     def _ticket_loaded(self, message: TicketLoaded) -> None:
@@ -377,8 +383,7 @@ class FormScreen(SavingModal):
         opens), no error, no message, the focus in the first field, scrolled
         to the top. Changes made here are not "typed" (no ``Changed`` is sent).
         """
-        self._saving = self._save_waiting = self._asking_to_close = False
-        self.show_message("")
+        self.about(self.ticket or self.code)
         self._fields = self.fields()
         self._too_long.clear()
         for spec in self._fields:

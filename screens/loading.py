@@ -15,6 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from textual import work
+from textual.message import Message
+from textual.worker import get_current_worker
 
 from fieldkpi.i18n import _
 from screens.messages import LoadFailed
@@ -37,8 +39,19 @@ def reader(group: str) -> Callable[[Callable[..., None]], Any]:
             try:
                 method(self, *args, **kwargs)
             except Exception as exc:  # whatever it was, the screen must say so
-                self.post_message(LoadFailed(failure_message(exc)))
+                answer(self, LoadFailed(failure_message(exc)))
 
         return work(thread=True, exclusive=True, exit_on_error=False, group=group)(run)
 
     return decorate
+
+
+def answer(node: Any, message: Message) -> None:
+    """Post a reading worker's answer, unless a newer read has replaced it.
+
+    A screen kept for reuse (the queue's ticket screen and forms) is turned to
+    another ticket while a read of the last one may still be on its way: it
+    cancels its reads, and what they find is then about nothing shown.
+    """
+    if not get_current_worker().is_cancelled:
+        node.post_message(message)

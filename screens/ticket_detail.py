@@ -24,7 +24,7 @@ from screens import actions, labels, tables
 from screens.breakpoints import take_breakpoints
 from screens.footer import KeyFooter
 from screens.labels import N_
-from screens.loading import reader
+from screens.loading import answer, reader
 from screens.messages import DataChanged, LoadFailed, TicketLoaded
 from screens.ticket_reads import PEOPLE_FIELDS, read_ticket
 from screens.ticket_steps import Selected, TicketSteps, selected_from_ticket
@@ -183,6 +183,7 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
         is left to be drawn (its fields, history, scroll, keys); the new one is
         read as on a screen composed anew, saying "Loading…" until it is in.
         """
+        self.workers.cancel_group(self, "ticket")  # the last ticket's read says nothing now
         self.code, self.ticket, self._known = code, None, known
         self.title = clean_name(code)
         self.query_one("#fields", FieldsView).update(_("Loading…"))
@@ -198,7 +199,7 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
 
     @reader("ticket")
     def _load(self, code: str) -> None:
-        self.post_message(read_ticket(self.app, code, history=True))
+        answer(self, read_ticket(self.app, code, history=True))
 
     @on(TicketLoaded)
     def _loaded(self, message: TicketLoaded) -> None:
@@ -216,7 +217,8 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
     def _failed(self, message: LoadFailed) -> None:
         message.stop()
         self.notify(message.message, severity="error")
-        self.dismiss()
+        if self.is_current:  # closed and kept meanwhile: dismiss() would close what is on top
+            self.dismiss()
 
     @on(DataChanged)
     def _someone_saved(self) -> None:

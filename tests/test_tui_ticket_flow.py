@@ -32,9 +32,13 @@ from tui_helpers import (
     type_text,
 )
 
+import screens.form
+import screens.ticket_detail
+import screens.ticket_reads
 from fieldkpi.scheme import load_scheme
 from screens.app import FieldKpiApp
 from screens.dispatch import DispatchScreen
+from screens.messages import LoadFailed
 from screens.queue import QueueScreen
 from screens.step_forms import CompleteForm
 from screens.ticket_detail import TicketDetailScreen
@@ -391,8 +395,6 @@ async def test_ticket_screen_shows_every_field_and_the_whole_history(store, desk
 async def test_the_next_ticket_opened_shows_nothing_of_the_last_one(store, desk, monkeypatch):
     """The queue keeps its ticket screen: opened on another ticket, nothing of the one shown
     before is drawn, not even while the new one is being read, and its keys are the new one's."""
-    import screens.ticket_detail
-
     app = app_for(store, "wangfang")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -424,13 +426,44 @@ async def test_the_next_ticket_opened_shows_nothing_of_the_last_one(store, desk,
 
 
 @async_test
+async def test_a_late_failed_read_of_the_last_ticket_closes_nothing(store, desk, monkeypatch):
+    """The kept ticket screen, closed and opened on another ticket while the last one's read
+    was on its way: that read's failure neither closes the queue nor the new ticket."""
+    release = hold_reads(monkeypatch, screens.ticket_detail)
+    real = screens.ticket_detail.read_ticket
+
+    def failing(app, code, **kwargs):
+        if code == desk.visited:
+            real(app, code, **kwargs)  # held back until released
+            return LoadFailed(f"{code}: the link dropped")
+        return read_now(app, code, **kwargs)
+
+    read_now = screens.ticket_reads.read_ticket
+    monkeypatch.setattr(screens.ticket_detail, "read_ticket", failing)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.visited)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("escape")  # closed (and kept) while its read is held back
+        await pilot.pause()
+        await select_ticket(pilot, desk.received)
+        await pilot.press("enter")
+        await pilot.pause()
+        kept = app.screen
+        release.set()
+        await settle(pilot)
+        assert app.screen is kept and isinstance(app.screen_stack[-2], QueueScreen)
+        assert re.search("customer +张伟", text_of(app, "#fields"))
+
+
+@async_test
 async def test_the_dispatch_picker_opened_again_is_about_the_new_ticket_only(
     store, desk, monkeypatch
 ):
     """The queue keeps its picker: opened on another ticket, nothing of the last one is shown,
     and Enter pressed before the new ticket is read dispatches the new ticket, once it is."""
-    import screens.form
-
     before = ticket(store, desk.dispatched)
     app = app_for(store, "wangfang")
     async with app.run_test(size=SIZE) as pilot:
