@@ -61,6 +61,8 @@ def step_label(step: str) -> str:
         "callback": _("callback"),
         "report_problem": _("report engineer problem"),
         "deduction": _("deduction"),
+        # written before m016 (nothing writes it now); ticket history keeps every step as it was
+        "correct_deduction": _("correct deduction"),
         "import": _("imported"),  # a change made by a CSV import
     }
     return labels.get(step, step)

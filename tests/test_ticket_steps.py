@@ -12,7 +12,14 @@ from datetime import datetime, timedelta
 import pytest
 from ticket_helpers import NOW, TICKET_FIELDS, actions, history, insert_ticket, seed_staff
 
-from fieldkpi.tickets import STEPS, StepRefused, age_bucket, allowed_steps, next_status
+from fieldkpi.tickets import (
+    STEPS,
+    StepRefused,
+    age_bucket,
+    allowed_steps,
+    next_status,
+    step_label,
+)
 from storage import tickets
 from storage.db import open_store
 from storage.errors import NotFound
@@ -605,3 +612,16 @@ def test_bulk_redispatch_refusals_move_nothing(store, crew, source, targets, err
 def test_an_engineer_cannot_bulk_redispatch(store, crew):
     with pytest.raises(AccessDenied):
         tickets.bulk_redispatch(store, crew.eng, "E1", ["E2"], now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("step", "zh"),
+    [("correct_deduction", "更正扣分"), ("report_problem", "反馈工程师问题"), ("import", None)],
+)
+def test_every_step_a_ticket_history_holds_reads_as_words(step, zh, lang):
+    # correct_deduction: written before m016 turned corrections into withdrawals; the
+    # history keeps such rows as they were, and they must not show as a code
+    label = step_label(step)
+    assert label != step and "_" not in label
+    if zh is not None and lang == "zh":
+        assert label == zh
