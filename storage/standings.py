@@ -17,7 +17,7 @@ from fieldkpi.period import Period
 from fieldkpi.ranking import RankRow
 from fieldkpi.scheme import Scheme
 from fieldkpi.standing import OwnStanding, standing_of
-from fieldkpi.trends import BranchMonth, TrendMonth
+from fieldkpi.trends import BranchMonth, TrendMonth, said
 from storage.closing import ClosedMonth, MonthBasis, changed_since_closing, month_basis
 from storage.db import Store
 from storage.trends import judged_months, trend_of
@@ -55,7 +55,8 @@ def branch_ranking(
     """Both roles' rows of a branch's month, last month's ranks to compare, the last twelve.
 
     Each month is ranked once: the month shown is the last of the twelve, the
-    one its ranks are compared with the one before.
+    one its ranks are compared with the one before (none, when nobody had data
+    in it: see :func:`fieldkpi.trends.said`).
     """
     access.check_see_rankings(actor, branch)
     basis, months = judged_months(store, branch, period, scheme_for, now)
@@ -67,7 +68,11 @@ def branch_ranking(
         provisional=basis.judgement.provisional,
         closed=basis.closed,
         changed=changed_since_closing(store, branch, period) if basis.closed else [],
-        previous_ranks={row.staff_code: row.rank for row in before},
+        previous_ranks={  # a month nobody had data in ranked nobody worth comparing with
+            row.staff_code: row.rank
+            for role in RANKED_ROLES
+            for row in said([r for r in before if r.role == role])
+        },
         scheme=basis.scheme,
         months=months,
     )

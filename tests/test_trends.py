@@ -101,6 +101,8 @@ def test_a_month_nobody_had_data_in_is_drawn_as_not_ranked(month):
     assert {str(r.total) for r in months[july].rows} == {"0.00"}
     sparks = totals_by_person(months, "rep")
     assert sparks["R1"][july] is None and sparks["R1"][-2] is not None  # October counts
+    august = branch_ranking(month, lead, "GZ", Period(2026, 8), default_for, NOW)
+    assert august.previous_ranks == {}  # nobody fell from a shared rank 1 in July
     r1 = own_month(month, person(month, "R1"), NOVEMBER, default_for, NOW).trend
     assert (r1[july].row, r1[july].ranked) == (None, 0)
     assert r1[-2].row is not None
