@@ -315,8 +315,7 @@ def wrap(text: str, first: str = "", rest: str = "", width: int = 79) -> list[st
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from storage.importer import ImportFailed, ImportRejected, import_files
-    from storage.schemes import import_rules
+    from storage.importer import ImportFailed, ImportRejected, import_files, import_rules
 
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:

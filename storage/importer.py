@@ -34,7 +34,8 @@ from datetime import datetime
 from pathlib import Path
 
 from fieldkpi.i18n import _
-from fieldkpi.scheme import default_scheme
+from fieldkpi.period import Period
+from fieldkpi.scheme import Scheme, default_scheme
 from storage import import_checks as checks
 from storage import import_write as write
 from storage.csvrows import KINDS, LOAD_ORDER, detect_kind
@@ -43,7 +44,6 @@ from storage.import_bad import BadRow, BadRows
 from storage.import_sources import CsvFile, FileProblem, Source, Table, read_header
 from storage.import_stage import STAGE, Stage
 from storage.import_tickets import final_select, find_existing
-from storage.schemes import import_rules
 
 __all__ = [
     "BadRow",
@@ -52,6 +52,7 @@ __all__ = [
     "ImportReport",
     "detect_kind",
     "import_files",
+    "import_rules",
     "import_tables",
 ]
 
@@ -94,6 +95,30 @@ class ImportReport:
     """Per kind: records ``added``, ``updated``, and ``unchanged`` (re-imported as they were)."""
 
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def import_rules(
+    scheme_for: Callable[[str], Scheme],
+) -> tuple[checks.AdjustmentKinds, checks.MetricKnown]:
+    """What an import checks against each person's scheme: its adjustment kinds, its metrics.
+
+    A deduction or bonus is one of the kinds the scheme lets be recorded
+    against the person's role (points only with a kind that takes them); a
+    score names a value the scheme takes from outside for that role, in a
+    period of the scheme's kind (schemes.md).
+    """
+
+    def adjustment_kinds(branch: str, role: str) -> dict[str, bool]:
+        kinds = scheme_for(branch).adjustments_for(role)
+        return {kind: adjustment.entered is not None for kind, adjustment in kinds.items()}
+
+    def metric_known(branch: str, role: str, period: str, metric: str) -> bool:
+        scheme = scheme_for(branch)
+        return metric in scheme.entered_metrics(role) and (
+            Period.parse(period).kind == scheme.period
+        )
+
+    return adjustment_kinds, metric_known
 
 
 def default_adjustment_kinds() -> checks.AdjustmentKinds:

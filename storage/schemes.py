@@ -18,11 +18,10 @@ from pathlib import Path
 from fieldkpi import access
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
-from fieldkpi.period import Period, stamp
+from fieldkpi.period import stamp
 from fieldkpi.scheme import DEFAULT_PRESET, Scheme, SchemeError, load_scheme, preset_names
 from storage.db import Store
 from storage.errors import StorageError
-from storage.import_checks import AdjustmentKinds, MetricKnown
 
 
 class PresetRefused(StorageError):
@@ -137,28 +136,6 @@ def scheme_loader(
     return scheme_for
 
 
-def import_rules(scheme_for: Callable[[str], Scheme]) -> tuple[AdjustmentKinds, MetricKnown]:
-    """What an import checks against each person's scheme: its adjustment kinds, its metrics.
-
-    A deduction or bonus is one of the kinds the scheme lets be recorded
-    against the person's role (points only with a kind that takes them); a
-    score names a value the scheme takes from outside for that role, in a
-    period of the scheme's kind (schemes.md).
-    """
-
-    def adjustment_kinds(branch: str, role: str) -> dict[str, bool]:
-        kinds = scheme_for(branch).adjustments_for(role)
-        return {kind: adjustment.entered is not None for kind, adjustment in kinds.items()}
-
-    def metric_known(branch: str, role: str, period: str, metric: str) -> bool:
-        scheme = scheme_for(branch)
-        return metric in scheme.entered_metrics(role) and (
-            Period.parse(period).kind == scheme.period
-        )
-
-    return adjustment_kinds, metric_known
-
-
 __all__ = [
     "BranchScheme",
     "PresetChoice",
@@ -167,6 +144,5 @@ __all__ = [
     "branch_preset",
     "branch_scheme",
     "choose_preset",
-    "import_rules",
     "scheme_loader",
 ]
