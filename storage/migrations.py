@@ -1176,7 +1176,7 @@ def m016_corrections_become_withdrawals(db: Database) -> None:
     nor did the correcting one); the frozen rows of closed periods are not
     touched. A correcting row whose recorder is no staff code (fieldkpi always
     wrote one) is withdrawn in the name of whoever recorded the row it
-    corrects, else of the lead of the person's branch.
+    corrects, else of the lead of the person's branch, else of an admin.
     A correction of a correction (which fieldkpi refused to write)
     leaves no review: the row it names is a correction that goes too.
 
@@ -1191,7 +1191,8 @@ def m016_corrections_become_withdrawals(db: Database) -> None:
                     (SELECT code FROM staff WHERE code = c.recorded_by),
                     (SELECT code FROM staff WHERE code = d.recorded_by),
                     (SELECT l.code FROM staff s JOIN staff l ON l.branch = s.branch
-                     WHERE s.code = d.staff AND l.role = 'lead' ORDER BY l.code LIMIT 1)
+                     WHERE s.code = d.staff AND l.role = 'lead' ORDER BY l.code LIMIT 1),
+                    (SELECT code FROM staff WHERE role = 'admin' ORDER BY code LIMIT 1)
                 ),
                 c.note
             FROM deductions c JOIN deductions d ON d.id = c.corrects
