@@ -115,7 +115,7 @@ def check_adjustment(user: Person, adjustment: Adjustment, target: Person) -> No
     """
     if user.role not in RECORDING_ROLES:
         raise AccessDenied(_no_deductions(user))
-    if user.role != "admin" and user.role not in adjustment.recorded_by:
+    if not may_record(user, adjustment):
         if user.role == "rep":
             raise AccessDenied(_("Only a lead may record this kind of event."))
         raise AccessDenied(_no_deductions(user))
@@ -126,6 +126,11 @@ def check_adjustment(user: Person, adjustment: Adjustment, target: Person) -> No
         raise AccessDenied(
             message.format(name=target.name, branch=target.branch, yours=user.branch)
         )
+
+
+def may_record(user: Person, adjustment: Adjustment) -> bool:
+    """Whether the scheme lets ``user``'s role record events of this kind (admins: every kind)."""
+    return user.role == "admin" or user.role in adjustment.recorded_by
 
 
 def needs_review(user: Person, adjustment: Adjustment | None = None) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fieldkpi import access
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
 from fieldkpi.scheme import Adjustment, Scheme
@@ -145,9 +146,7 @@ class CallbackForm(FormScreen):
 
 def recordable(scheme: Scheme, user: Person) -> list[Adjustment]:
     """The adjustment kinds of the scheme that ``user`` may record (an admin: every one)."""
-    return [
-        a for a in scheme.adjustments.values() if user.role == "admin" or user.role in a.recorded_by
-    ]
+    return [a for a in scheme.adjustments.values() if access.may_record(user, a)]
 
 
 class ProblemForm(FormScreen):
