@@ -63,7 +63,8 @@ def test_lead_and_admin_see_the_whole_branch_ranking(seeded):
         engineers = [(r.staff_code, r.rank, r.total) for r in ranking.rows if r.role == "engineer"]
         assert engineers == [("E2", 1, Decimal("100.00")), ("E1", 2, Decimal("92.50"))]
         assert not ranking.provisional and ranking.closed is None
-        assert ranking.previous_ranks["E1"] == 1  # September: nobody had tickets, all tied
+        # September: nobody had tickets (all tied at 0.00): nobody to compare with, so "new"
+        assert ranking.previous_ranks == {}
 
 
 DRILLDOWNS = [
