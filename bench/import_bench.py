@@ -257,12 +257,13 @@ def import_targets(db: str, repeat: int = 5, say=print) -> list[Target]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from targets import table
+    from targets import compile_installed, table
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("db", help="a database built by bench/generate.py (its CSV files are used)")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
+    compile_installed()
     print(table(import_targets(args.db, args.repeat, say=lambda s: print(s, file=sys.stderr))))
     return 0
 

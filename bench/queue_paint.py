@@ -51,7 +51,7 @@ from storage.people import staff_by_login
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from targets import FIELDKPI, Target  # noqa: E402
+from targets import FIELDKPI, Target, compile_installed  # noqa: E402
 
 TICKET_CODE = re.compile(rb"[A-Z0-9]+-\d{8}-\d{4}")
 SIZE = (80, 24)
@@ -294,6 +294,7 @@ def main() -> None:
     parser.add_argument("--as", dest="login", default="b001r01")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
+    compile_installed()
     targets = queue_targets(
         args.db, args.login, args.repeat, say=lambda s: print(s, file=sys.stderr)
     )

@@ -49,7 +49,7 @@ sys.path.insert(0, str(HERE))
 from generate import MEASURED, NOW  # noqa: E402
 from import_bench import import_targets  # noqa: E402
 from queue_paint import queue_targets  # noqa: E402
-from targets import FIELDKPI, Target, table  # noqa: E402
+from targets import FIELDKPI, Target, compile_installed, table  # noqa: E402
 
 MONTH = str(MEASURED)
 FINISHED = Judgement(MEASURED, MEASURED.end)
@@ -291,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-tui", action="store_true", help="skip the TUI's start and keys")
     args = parser.parse_args(argv)
     say = lambda line: print(line, file=sys.stderr)  # noqa: E731
+    compile_installed()
 
     store = open_store(args.db)
     tickets = store.scalar("SELECT count(*) FROM tickets")

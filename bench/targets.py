@@ -7,6 +7,7 @@ limits; ``met`` says whether the measurement keeps every limit it has.
 
 from __future__ import annotations
 
+import compileall
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,6 +16,22 @@ from pathlib import Path
 # `fieldkpi` as a branch server runs it: sqlite-utils would import pandas and numpy from the
 # bench extra into every process (0.4 s and 46 MB), which a server does not have.
 FIELDKPI = [sys.executable, str(Path(__file__).resolve().parent / "as_installed.py")]
+PACKAGES = ("fieldkpi", "storage", "screens")
+
+
+def compile_installed() -> None:
+    """Each module of fieldkpi compiled to bytecode, as ``pip install`` leaves it on a server.
+
+    The bench runs an editable checkout, whose modules Python compiles as it
+    imports them and caches only where it may write bytecode: on a machine
+    with ``PYTHONDONTWRITEBYTECODE`` set (ours), every timed process compiled
+    some 60 modules from source again, 50–60 ms of each command's time and of
+    the TUI's start (bench/README.md).
+    """
+    root = Path(__file__).resolve().parent.parent
+    for package in PACKAGES:
+        if not compileall.compile_dir(root / package, quiet=1):
+            raise SystemExit(f"{package}: a module does not compile")
 
 
 @dataclass(frozen=True)
