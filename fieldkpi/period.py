@@ -41,13 +41,6 @@ class Period:
         )
 
     @classmethod
-    def parse_month(cls, text: str) -> Period:
-        period = cls.parse(text)
-        if period.kind != "month":
-            raise ValueError(_("{text!r} is not a month like 2026-10").format(text=text))
-        return period
-
-    @classmethod
     def quarter(cls, year: int, number: int) -> Period:
         return cls(year, 3 * number - 2, 3)
 

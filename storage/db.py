@@ -187,10 +187,6 @@ def apply_migrations(store: Store) -> None:
         db.execute(f"PRAGMA user_version = {len(known)}")
 
 
-def schema_version(store: Store) -> int:
-    return store.scalar("PRAGMA user_version")
-
-
 def _check_header(target: Path) -> None:
     """Refuse a non-SQLite file before SQLite gets a chance to touch it."""
     try:

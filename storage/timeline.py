@@ -22,7 +22,7 @@ the drill-down, so both ask the same question the same way.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 _STATE_AT = (
     "(SELECT l.{column} FROM ticket_timeline l WHERE l.ticket = {t}.code AND l.since <= {at}"
@@ -122,8 +122,3 @@ def record_state(
         "INSERT INTO ticket_timeline (ticket, since, engineer, cancelled) VALUES (?, ?, ?, ?)",
         [(ticket["code"], *row) for row in rows],
     )
-
-
-def forget(conn: sqlite3.Connection, codes: Iterable[str]) -> None:
-    """Drop the timeline of tickets an import corrected: the file's values hold from receipt."""
-    conn.executemany("DELETE FROM ticket_timeline WHERE ticket = ?", [(c,) for c in codes])
