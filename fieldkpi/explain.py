@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from fieldkpi.i18n import _, ngettext
-from fieldkpi.numbers import MINUS, measured, number
+from fieldkpi.kpi_columns import measured
+from fieldkpi.numbers import MINUS, number
 from fieldkpi.ranking import KpiResult, RankRow
 from fieldkpi.scheme import Kpi
 

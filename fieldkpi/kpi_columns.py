@@ -20,6 +20,7 @@ from typing import Any
 
 from fieldkpi.export import Column, columns_of_kpi
 from fieldkpi.i18n import N_, _
+from fieldkpi.numbers import shown
 from fieldkpi.ranking import KpiResult, RankRow
 from fieldkpi.scheme import Kpi, Scheme, default_scheme
 
@@ -104,6 +105,16 @@ def _net(row: RankRow) -> Fraction:
 
 def _format(column: Column) -> str:
     return {"rate": RATE, "whole": COUNT}.get(column.kind, POINTS)
+
+
+def measured(kpi: Kpi, value: Any) -> str:
+    """A KPI's measured value as its column in the rankings shows it (a dash for none).
+
+    The explanations and the workbook's breakdown print it so: the same value
+    reads the same on the screen, in a drill-down and on paper.
+    """
+    column = next(c for c in columns_of_kpi(kpi) if c.part == "value")
+    return shown(_format(column), value)
 
 
 def kpi_columns(

@@ -13,8 +13,6 @@ from decimal import Decimal
 from fractions import Fraction
 
 from fieldkpi.kpi import round_half_up
-from fieldkpi.measures import measure
-from fieldkpi.scheme import Kpi
 
 MINUS = "-"
 DASH = "—"  # nothing to show (no reward, no value)
@@ -30,25 +28,14 @@ def percent(value: Fraction | Decimal | int) -> str:
     return f"{(round_half_up(value, 4) * 100).quantize(PERCENT_PLACES)}%"
 
 
-def count(value: int) -> str:
-    return str(value)
+def count(value: Fraction | Decimal | int) -> str:
+    """A count as the whole number it is; one that is not whole (a mean) to 2 places."""
+    return str(int(value)) if Fraction(value).denominator == 1 else points(value)
 
 
 def number(value: Fraction | Decimal | int) -> str:
     """A number as screens show it: a whole count as is, anything else to 2 places."""
     return str(value) if isinstance(value, int) else points(value)
-
-
-def measured(kpi: Kpi, value: Fraction | Decimal | None) -> str:
-    """A measured value in the way its measure reads."""
-    if value is None:
-        return DASH
-    kind = measure(kpi.measure).shown
-    if kind == "rate":
-        return percent(value)
-    if kind == "count" and Fraction(value).denominator == 1:
-        return str(int(value))
-    return number(value)
 
 
 def signed(value: Fraction | Decimal | int) -> str:
@@ -71,5 +58,10 @@ FORMATS = {"rate": percent, "points": points, "count": count}
 
 
 def shown(fmt: str, value) -> str:
-    """A KPI column's value in its format (:mod:`fieldkpi.kpi_columns`); empty for none."""
-    return "" if value is None else FORMATS[fmt](value)
+    """A KPI column's value in its format (:mod:`fieldkpi.kpi_columns`); a dash for none.
+
+    The rankings table, the explanations and the workbook's breakdown all print
+    a measured value through here (:func:`fieldkpi.kpi_columns.measured`), so a
+    value, or its absence, reads the same in each.
+    """
+    return DASH if value is None else FORMATS[fmt](value)

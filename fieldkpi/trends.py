@@ -22,9 +22,10 @@ from decimal import Decimal
 from fractions import Fraction
 
 from fieldkpi.kpi import round_half_up
-from fieldkpi.kpi_columns import KpiColumn, points_columns
+from fieldkpi.kpi_columns import KpiColumn, kpi_columns, points_columns
 from fieldkpi.period import Period
 from fieldkpi.ranking import RankRow
+from fieldkpi.scheme import Scheme
 
 MONTHS = 12  # how far back a trend looks, the month shown included
 AVERAGE_MIN_RANKED = 4
@@ -113,6 +114,25 @@ def person_trend(
             TrendMonth(month.period, own, len(rows), averages(rows, columns) if shown else None)
         )
     return out
+
+
+def trend_of(
+    months: Sequence[BranchMonth],
+    staff_code: str,
+    role: str,
+    scheme: Scheme,
+    *,
+    sees_everyone: bool,
+) -> list[TrendMonth]:
+    """A person's months of ``months`` with the averages of the KPIs the last one is judged by.
+
+    The chart draws the last period's KPIs: those of its rows of the role, or
+    ``scheme`` (what that period is judged by: a closed period's frozen one)
+    when nobody of the role is ranked in it. ``sees_everyone``: whether the
+    reader sees the whole ranking (:func:`fieldkpi.access.can_see_rankings`).
+    """
+    columns = kpi_columns(role, [row for row in months[-1].rows if row.role == role], scheme)
+    return person_trend(months, staff_code, role, columns, sees_everyone=sees_everyone)
 
 
 def totals_by_person(months: Sequence[BranchMonth], role: str) -> dict[str, list[Decimal | None]]:

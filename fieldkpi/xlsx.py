@@ -39,7 +39,7 @@ from fieldkpi.export import (
 )
 from fieldkpi.i18n import N_, _
 from fieldkpi.kpi import round_half_up
-from fieldkpi.numbers import measured
+from fieldkpi.kpi_columns import measured
 from fieldkpi.period import provisional_line, stamp
 from fieldkpi.ranking import RankRow
 

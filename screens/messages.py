@@ -101,19 +101,6 @@ class PeriodLoaded(Message):
 
 
 @dataclass
-class TrendLoaded(Message):
-    """One person's last months (``fieldkpi.trends.TrendMonth``), for their ranking row.
-
-    ``request`` is the screen's load it was asked for from: a chart asked for
-    before another month or branch was shown is not opened.
-    """
-
-    request: int
-    row: Any  # fieldkpi.ranking.RankRow
-    trend: list[Any]
-
-
-@dataclass
 class CallerLoaded(Message):
     """The latest tickets with the phone typed in a new-ticket form (``storage.queue.QueueRow``)."""
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
@@ -32,19 +32,24 @@ from fieldkpi.kpi_columns import FIRST_MONTH, NO_DATA, KpiColumn, kpi_columns
 from fieldkpi.period import Period, provisional_line, stamp
 from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.ranking import RankRow
-from fieldkpi.trends import FALLING, RISING, STEADY, direction, sparkline, totals_by_person
+from fieldkpi.trends import (
+    FALLING,
+    RISING,
+    STEADY,
+    direction,
+    sparkline,
+    totals_by_person,
+    trend_of,
+)
 from screens import actions, tables
 from screens.drilldown import DrilldownScreen
 from screens.footer import KeyFooter
-from screens.loading import failure_message
-from screens.messages import LoadFailed, TrendLoaded
 from screens.months import MonthScreen
 from screens.numbers import points, shown, yuan
 from screens.rank_forms import CloseMonthForm, ExportForm, ReopenMonthForm
 from screens.scheme_choice import SchemeForm, scheme_summary
 from screens.trend import TrendScreen
 from storage.standings import BranchRanking, branch_ranking
-from storage.trends import person_months
 
 TOP_STYLE, BOTTOM_STYLE = "bold green", "bold red"
 ZEROED = "ⓩ"
@@ -358,37 +363,25 @@ class RankingsScreen(MonthScreen):
         self.app.push_screen(DrilldownScreen(row, column.kpi or "timeliness", changed=changed))
 
     def action_trend(self) -> None:
-        """The chart of the last twelve months of the person under the cursor, and the branch's."""
-        chosen = self.table.selected
-        if chosen is not None and self.ranking is not None:
-            row, _column = chosen
-            self._load_trend(self.request, row, self.ranking.period)
+        """The chart of the last twelve months of the person under the cursor, and the branch's.
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="rankings-trend")
-    def _load_trend(self, request: int, row: RankRow, period: Period) -> None:
-        """Storage decides what of the person's months the lead may see.
-
-        A failure is a toast: the ranking on screen, and its banner, stay as they are.
+        Drawn from the months the ranking already holds: the reader passed
+        :func:`fieldkpi.access.check_see_rankings` for the branch when they were
+        read, and so sees every average.
         """
-        app = self.app
-        try:
-            trend = person_months(
-                app.store, app.user, row.staff_code, period, app.scheme_for, app.now()
-            )
-        except Exception as exc:  # whatever it was, the person must be told
-            app.post_message(LoadFailed(failure_message(exc)))
+        chosen = self.table.selected
+        ranking = self.ranking
+        if chosen is None or ranking is None:
             return
-        self.post_message(TrendLoaded(request, row, trend))
-
-    @on(TrendLoaded)
-    def _trend_loaded(self, message: TrendLoaded) -> None:
-        """The chart, unless the lead has moved on to another screen, month or branch meanwhile."""
-        if self.app.screen is not self or message.request != self.request:
-            return
-        row = message.row
-        self.app.push_screen(
-            TrendScreen(row.name, row.staff_code, row.role, row.branch, message.trend)
+        row, _column = chosen
+        trend = trend_of(
+            ranking.months,
+            row.staff_code,
+            row.role,
+            ranking.scheme,
+            sees_everyone=access.can_see_rankings(self.app.user, ranking.branch),
         )
+        self.app.push_screen(TrendScreen(row.name, row.staff_code, row.role, row.branch, trend))
 
     def action_export(self) -> None:
         if self.ranking is not None:

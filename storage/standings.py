@@ -17,10 +17,10 @@ from fieldkpi.period import Period
 from fieldkpi.ranking import RankRow
 from fieldkpi.scheme import Scheme
 from fieldkpi.standing import OwnStanding, standing_of
-from fieldkpi.trends import BranchMonth, TrendMonth, said
+from fieldkpi.trends import BranchMonth, TrendMonth, said, trend_of
 from storage.closing import ClosedMonth, MonthBasis, changed_since_closing, month_basis
 from storage.db import Store
-from storage.trends import judged_months, trend_of
+from storage.trends import judged_months
 
 
 @dataclass(frozen=True)
@@ -103,4 +103,6 @@ def own_month(
         return OwnMonth(month_basis(store, actor.branch, period, scheme_for, now), None, [])
     basis, months = judged_months(store, actor.branch, period, scheme_for, now, roles=(actor.role,))
     standing = standing_of(months[-1].rows, actor.code)
-    return OwnMonth(basis, standing, trend_of(months, actor, actor, scheme_for))
+    sees_everyone = access.can_see_rankings(actor, actor.branch)
+    trend = trend_of(months, actor.code, actor.role, basis.scheme, sees_everyone=sees_everyone)
+    return OwnMonth(basis, standing, trend)

@@ -17,10 +17,9 @@ from datetime import datetime
 from fieldkpi import access
 from fieldkpi.figures import RANKED_ROLES, Person
 from fieldkpi.i18n import _
-from fieldkpi.kpi_columns import kpi_columns
 from fieldkpi.period import Period
 from fieldkpi.scheme import Scheme
-from fieldkpi.trends import MONTHS, BranchMonth, TrendMonth, months_to, person_trend
+from fieldkpi.trends import MONTHS, BranchMonth, TrendMonth, months_to, trend_of
 from storage.closing import MonthBasis, month_basis, rankings_for
 from storage.db import Store
 from storage.errors import NotFound
@@ -49,23 +48,6 @@ def judged_months(
     return basis, months
 
 
-def trend_of(
-    months: list[BranchMonth],
-    actor: Person,
-    person: Person,
-    scheme_for: Callable[[str], Scheme],
-) -> list[TrendMonth]:
-    """``person``'s months of ``months`` with the averages ``actor`` may see.
-
-    The averages are of the KPIs the last period's rows are judged by (a
-    closed period's frozen scheme), as the chart draws them.
-    """
-    rows = [row for row in months[-1].rows if row.role == person.role]
-    columns = kpi_columns(person.role, rows, scheme=None if rows else scheme_for(person.branch))
-    sees_everyone = access.can_see_rankings(actor, person.branch)
-    return person_trend(months, person.code, person.role, columns, sees_everyone=sees_everyone)
-
-
 def person_months(
     store: Store,
     actor: Person,
@@ -87,7 +69,8 @@ def person_months(
     access.check_see_figures(actor, person)
     if person.role not in RANKED_ROLES:
         return []
-    _basis, months = judged_months(
+    basis, months = judged_months(
         store, person.branch, last, scheme_for, now, count, (person.role,)
     )
-    return trend_of(months, actor, person, scheme_for)
+    sees_everyone = access.can_see_rankings(actor, person.branch)
+    return trend_of(months, person.code, person.role, basis.scheme, sees_everyone=sees_everyone)

@@ -37,6 +37,8 @@ from tui_helpers import (
 )
 
 from fieldkpi import export
+from fieldkpi.explain import kpi_line
+from fieldkpi.numbers import DASH
 from fieldkpi.period import judge
 from fieldkpi.scheme import default_scheme
 from screens.drilldown import DrilldownScreen
@@ -56,8 +58,11 @@ def month(store):
 
 
 def as_exported(key: str, text: str) -> str:
-    """A cell as the export spells it: rates as fractions, deductions as positive points."""
+    """A cell as the export spells it: rates as fractions, deductions as positive points,
+    nothing measured as nothing."""
     text = text.split(" ")[0]
+    if text == DASH:
+        return ""
     if text.endswith("%"):
         return str((Decimal(text[:-1]) / 100).quantize(Decimal("0.0001")))
     if key == "deductions":
@@ -331,6 +336,42 @@ async def test_export_writes_the_rows_of_fieldkpi_rank_into_the_export_folder(
         book = openpyxl.load_workbook(folder / "fieldkpi-GZ-2026-10.xlsx")
         assert book.sheetnames == ["Reps", "Engineers", "KPI breakdown"]
         assert [c.value for c in book["Reps"][1]][5:8] == ["Rank", "Code", "Name"]
+
+
+@async_test
+async def test_a_measured_value_reads_the_same_in_the_table_the_facts_and_the_workbook(
+    month, tmp_path, monkeypatch
+):
+    # October: R3 had no rated callback, no order, no visit (nothing measured: a dash in
+    # every one of them, not an empty cell in one and a dash in the other).
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    app = app_at(month, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await october(pilot)
+        table = app.screen.query_one("#rep-table", RankTable)
+        keys = [c.key for c in table.columns_shown]
+        on_screen = {
+            (row.staff_code, str(kpi.label)): (row, kpi, line[keys.index(kpi.column)])
+            for row, line in zip(table.ranked, table_rows(app, "#rep-table"), strict=True)
+            for kpi in row.scheme.kpis_of("rep")
+        }
+        await export_as(pilot, "october", "xlsx")
+    book = openpyxl.load_workbook(tmp_path / "data/fieldkpi/exports/october.xlsx")
+    on_paper = {
+        (code, kpi): measured
+        for _branch, role, _rank, code, _name, kpi, measured, _points in book[
+            "KPI breakdown"
+        ].iter_rows(min_row=2, values_only=True)
+        if role == "Reps" and measured is not None
+    }
+    assert {key: cell for key, (_row, _kpi, cell) in on_screen.items()} == on_paper
+    cells = {(code, kpi.id): cell for (code, _label), (_row, kpi, cell) in on_screen.items()}
+    assert (cells["R1", "feedback"], cells["R1", "workload"]) == ("100.00%", "25.00%")
+    assert (cells["R1", "timeliness"], cells["R3", "satisfaction"]) == ("7.33", DASH)
+    for row, kpi, cell in on_screen.values():  # the facts screen's line of the KPI
+        if cell != DASH and not row.kpi(kpi.id).first_month:  # those lines say no value
+            assert f" {cell} " in kpi_line(row, kpi.id), (row.staff_code, kpi.id)
 
 
 @pytest.mark.parametrize(
