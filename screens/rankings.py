@@ -45,7 +45,7 @@ from screens import actions, tables
 from screens.drilldown import DrilldownScreen
 from screens.footer import KeyFooter
 from screens.months import MonthScreen
-from screens.numbers import points, shown, yuan
+from screens.numbers import DASH, points, shown, yuan
 from screens.rank_forms import CloseMonthForm, ExportForm, ReopenMonthForm
 from screens.scheme_choice import SchemeForm, scheme_summary
 from screens.trend import TrendScreen
@@ -130,7 +130,7 @@ def table_columns(
         Column("total", _("Total"), total_text),
     ]
     if any(grades.values()):
-        person.append(Column("grade", _("Grade"), lambda row: str(grades[row.staff_code] or "")))
+        person.append(Column("grade", _("Grade"), lambda row: str(grades[row.staff_code] or DASH)))
     person.append(Column("reward", _("Reward"), lambda row: yuan(row.reward)))
     return [
         *person,

@@ -200,7 +200,8 @@ async def test_a_ticket_an_engineer_may_not_see_is_refused_not_shown(month):
 
 
 def test_a_grade_column_joins_the_fixed_columns_only_when_someone_has_a_grade():
-    """The scheme engine adds grades to ranking rows; without any, there is no column."""
+    """The scheme engine adds grades to ranking rows; without any, there is no column.
+    Someone without a grade reads a dash, as someone without a reward does."""
     rows = [ROWS[0], ROWS[1]]
     plain = table_columns("rep", rows, {}, {})
     assert [c.key for c in plain[: fixed_count(plain)]] == ["rank", "name", "total", "reward"]
@@ -208,4 +209,4 @@ def test_a_grade_column_joins_the_fixed_columns_only_when_someone_has_a_grade():
     columns = table_columns("rep", rows, {}, {})
     fixed = columns[: fixed_count(columns)]
     assert [c.key for c in fixed] == ["rank", "name", "total", "grade", "reward"]
-    assert [fixed[3].cell(row) for row in rows] == ["A", ""]
+    assert [fixed[3].cell(row) for row in rows] == ["A", "—"]
