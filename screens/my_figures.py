@@ -37,7 +37,7 @@ from screens.months import MonthScreen
 from screens.numbers import DASH, moment, points, signed, yuan
 from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus
 from screens.trend import TrendChart
-from storage.closing import MonthBasis, changed_since_closing
+from storage.closing import MonthBasis
 from storage.drilldown import (
     SatisfactionFacts,
     TimelinessFacts,
@@ -71,7 +71,6 @@ def read_own(app: Any, period: Period) -> OwnFigures:
     own = own_month(store, user, period, app.scheme_for, now)
     args = (store, user, user.code, own.basis.judgement, own.basis.scheme)
     running = period == Period.of(now, period.kind)
-    closed = own.basis.closed is not None
     return OwnFigures(
         period=period,
         basis=own.basis,
@@ -81,7 +80,7 @@ def read_own(app: Any, period: Period) -> OwnFigures:
         fix_first=fix_first_list(store, user, user.code, now, app.scheme_for(user.branch))
         if running
         else None,
-        changed=closed and user.code in changed_since_closing(store, user.branch, period),
+        changed=own.changed,
         trend=own.trend,
     )
 
