@@ -11,6 +11,7 @@ and :mod:`storage.drilldown` check it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -62,13 +63,14 @@ class OwnFigures:
     trend: list[TrendMonth]  # the twelve months up to this one
 
 
-def read_own(app: Any, period: Period) -> OwnFigures:
+def read_own(app: Any, period: Period, scheme_for: Callable[[str], Scheme]) -> OwnFigures:
     """Everything this screen shows, for the person signed in (runs in a worker thread).
 
-    ``period`` is of the kind the branch's scheme has now (:func:`screens.months.period_in_force`).
+    ``period`` is of the kind the branch's scheme has now, which ``scheme_for``
+    has read for this load (:func:`screens.months.scheme_read_once`).
     """
     store, user, now = app.store, app.user, app.now()
-    own = own_month(store, user, period, app.scheme_for, now)
+    own = own_month(store, user, period, scheme_for, now)
     args = (store, user, user.code, own.basis.judgement, own.basis.scheme)
     running = period == Period.of(now, period.kind)
     return OwnFigures(
@@ -77,7 +79,7 @@ def read_own(app: Any, period: Period) -> OwnFigures:
         standing=own.standing,
         timeliness=timeliness_facts(*args),
         satisfaction=satisfaction_facts(*args),
-        fix_first=fix_first_list(store, user, user.code, now, app.scheme_for(user.branch))
+        fix_first=fix_first_list(store, user, user.code, now, scheme_for(user.branch))
         if running
         else None,
         changed=own.changed,
@@ -175,9 +177,9 @@ class MyFiguresScreen(OpensTickets, MonthScreen):
         for pane in self.query(FactsPane):
             pane.show_loading()
 
-    def read(self, branch: str, period: Period) -> OwnFigures:
+    def read(self, branch: str, period: Period, scheme_for: Callable[[str], Scheme]) -> OwnFigures:
         """The signed-in person's own: ``branch`` is theirs (they choose no other)."""
-        return read_own(self.app, period)
+        return read_own(self.app, period, scheme_for)
 
     async def show_read(self, figures: OwnFigures) -> None:
         self.figures = figures
