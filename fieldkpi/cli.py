@@ -474,19 +474,23 @@ def _run_rank(args: argparse.Namespace) -> int:
     try:
         codes = branches_to_rank(store, args.branch, scheme_for, period)
         viewer = viewer_of(store, args.login)
+        closings = closed_months(store, period, args.branch)  # each read (and parsed) once
         rows = rankings_for(  # a closed period shows its frozen rows
             store,
             judgement,
             scheme_for,
             branch=args.branch,
             roles=[args.role] if args.role else ("rep", "engineer"),
+            closings=closings,
         )
+        for code, closed in sorted(closings.items()):
+            if code in codes and closed.as_of == judgement.as_of:
+                # Its rows are all the frozen ones unless --role left some out: then read.
+                frozen = None if args.role else [row for row in rows if row.branch == code]
+                changed = changed_since_closing(store, code, period, closed=closed, frozen=frozen)
+                report_closed(closed, changed)
         wanted = set(codes)
         rows = [row for row in rows if row.branch in wanted and may_see(viewer, row)]
-        for code, closed in sorted(closed_months(store, period, args.branch).items()):
-            if code in codes and closed.as_of == judgement.as_of:
-                changed = changed_since_closing(store, code, period)
-                report_closed(closed, changed)
         report_missing_entries(store, rows, judgement)
         names = dict(store.query("SELECT code, coalesce(name, code) FROM branches"))
     finally:

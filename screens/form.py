@@ -36,7 +36,8 @@ from screens.loading import answer, reader
 from screens.messages import ChoicesLoaded, LoadFailed, Refused, Saved, TicketLoaded
 from screens.text_input import TextInput, made_compact
 from screens.ticket_reads import REFUSALS, read_ticket
-from storage.tickets import Conflict, FieldErrors, Ticket
+from storage.tickets import Conflict, Ticket
+from storage.typed import FieldErrors
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ go back to the figures, so the next key is not typed into the box.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
@@ -26,6 +27,7 @@ from textual.widgets import Input, Label, TabbedContent, TabPane
 
 from fieldkpi.i18n import _
 from fieldkpi.period import Period
+from fieldkpi.scheme import Scheme
 from screens import actions
 from screens.branch_picker import BranchPicker
 from screens.labels import N_
@@ -70,14 +72,17 @@ def as_kind(period: Period, kind: str, now: date) -> Period:
     return Period.of(min(period.last_day, max(now, period.first_day)))
 
 
-def period_in_force(app: Any, branch: str, period: Period) -> Period:
-    """``period`` as one of the kind the branch's scheme has now (another branch, another preset).
+def scheme_read_once(app: Any, branch: str) -> Callable[[str], Scheme]:
+    """``app.scheme_for`` with ``branch``'s scheme read now, and only now, for one load.
 
     Called by :class:`MonthScreen`'s reading worker, never on the UI thread: the
     scheme is the branch's preset, read from the database, under the config
-    folder's files. A scheme file that cannot be read fails the load, which says why.
+    folder's files. A load asks for it for each of its twelve months, and for the
+    kind of period in force; each ask would read the preset (and files) again.
+    A scheme file that cannot be read fails the load, which says why.
     """
-    return as_kind(period, app.scheme_for(branch).period, app.now().date())
+    scheme = app.scheme_for(branch)
+    return lambda code: scheme if code == branch else app.scheme_for(code)
 
 
 def next_tab(tabs: TabbedContent) -> None:
@@ -90,9 +95,9 @@ def next_tab(tabs: TabbedContent) -> None:
 class MonthScreen(actions.ScopedKeys, Screen):
     """A screen of one month: subclasses say what to read, how to show it and where focus rests.
 
-    The reading worker takes the period asked for as one of the kind the
-    branch's scheme has now (:func:`period_in_force`) and hands it to
-    :meth:`read`; the screen shows the period it read (:meth:`loaded_period`)
+    The reading worker reads the branch's scheme once (:func:`scheme_read_once`),
+    takes the period asked for as one of the kind that scheme has now and hands
+    both to :meth:`read`; the screen shows the period it read (:meth:`loaded_period`)
     and what was read (:meth:`show_read`): the UI thread never reads a scheme.
     Only the answer to the latest request is shown; a read that failed is said
     by :meth:`show_failure` and in a toast.
@@ -149,8 +154,11 @@ class MonthScreen(actions.ScopedKeys, Screen):
             self.period = period
             self.query_one("#month", Input).value = str(period)
 
-    def read(self, branch: str, period: Period) -> Any:
-        """What the screen shows of ``branch``'s ``period`` (run in the reading worker)."""
+    def read(self, branch: str, period: Period, scheme_for: Callable[[str], Scheme]) -> Any:
+        """What the screen shows of ``branch``'s ``period`` (run in the reading worker).
+
+        ``scheme_for`` is the app's, with ``branch``'s scheme read for this load.
+        """
         raise NotImplementedError
 
     async def show_read(self, data: Any) -> None:
@@ -207,9 +215,13 @@ class MonthScreen(actions.ScopedKeys, Screen):
 
     @reader("period")
     def _read(self, request: int, branch: str, period: Period) -> None:
-        """The period in force first: :meth:`read` and the box both get that one."""
-        period = period_in_force(self.app, branch, period)
-        self.post_message(PeriodLoaded(request, period, self.read(branch, period)))
+        """The period in force first: :meth:`read` and the box both get that one.
+
+        It is of the kind the branch's scheme has now (another branch, another preset).
+        """
+        scheme_for = scheme_read_once(self.app, branch)
+        period = as_kind(period, scheme_for(branch).period, self.app.now().date())
+        self.post_message(PeriodLoaded(request, period, self.read(branch, period, scheme_for)))
 
     @on(PeriodLoaded)
     async def _loaded(self, message: PeriodLoaded) -> None:

@@ -11,6 +11,7 @@ and :mod:`storage.drilldown` check it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -37,7 +38,7 @@ from screens.months import MonthScreen
 from screens.numbers import DASH, moment, points, signed, yuan
 from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus
 from screens.trend import TrendChart
-from storage.closing import MonthBasis, changed_since_closing
+from storage.closing import MonthBasis
 from storage.drilldown import (
     SatisfactionFacts,
     TimelinessFacts,
@@ -62,26 +63,26 @@ class OwnFigures:
     trend: list[TrendMonth]  # the twelve months up to this one
 
 
-def read_own(app: Any, period: Period) -> OwnFigures:
+def read_own(app: Any, period: Period, scheme_for: Callable[[str], Scheme]) -> OwnFigures:
     """Everything this screen shows, for the person signed in (runs in a worker thread).
 
-    ``period`` is of the kind the branch's scheme has now (:func:`screens.months.period_in_force`).
+    ``period`` is of the kind the branch's scheme has now, which ``scheme_for``
+    has read for this load (:func:`screens.months.scheme_read_once`).
     """
     store, user, now = app.store, app.user, app.now()
-    own = own_month(store, user, period, app.scheme_for, now)
+    own = own_month(store, user, period, scheme_for, now)
     args = (store, user, user.code, own.basis.judgement, own.basis.scheme)
     running = period == Period.of(now, period.kind)
-    closed = own.basis.closed is not None
     return OwnFigures(
         period=period,
         basis=own.basis,
         standing=own.standing,
         timeliness=timeliness_facts(*args),
         satisfaction=satisfaction_facts(*args),
-        fix_first=fix_first_list(store, user, user.code, now, app.scheme_for(user.branch))
+        fix_first=fix_first_list(store, user, user.code, now, scheme_for(user.branch))
         if running
         else None,
-        changed=closed and user.code in changed_since_closing(store, user.branch, period),
+        changed=own.changed,
         trend=own.trend,
     )
 
@@ -176,9 +177,9 @@ class MyFiguresScreen(OpensTickets, MonthScreen):
         for pane in self.query(FactsPane):
             pane.show_loading()
 
-    def read(self, branch: str, period: Period) -> OwnFigures:
+    def read(self, branch: str, period: Period, scheme_for: Callable[[str], Scheme]) -> OwnFigures:
         """The signed-in person's own: ``branch`` is theirs (they choose no other)."""
-        return read_own(self.app, period)
+        return read_own(self.app, period, scheme_for)
 
     async def show_read(self, figures: OwnFigures) -> None:
         self.figures = figures

@@ -33,7 +33,7 @@ from fieldkpi.ranking import RankRow
 from screens.form import Field, FormScreen
 from screens.labels import N_
 from storage.closing import close_month, reopen_month
-from storage.tickets import FieldErrors
+from storage.typed import FieldErrors
 
 FORMATS = (("CSV", "csv"), ("TOML", "toml"), ("Excel (XLSX)", "xlsx"))
 

@@ -32,6 +32,7 @@ from fieldkpi.kpi_columns import FIRST_MONTH, NO_DATA, KpiColumn, kpi_columns
 from fieldkpi.period import Period, provisional_line, stamp
 from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.ranking import RankRow
+from fieldkpi.scheme import Scheme
 from fieldkpi.trends import (
     FALLING,
     RISING,
@@ -265,10 +266,12 @@ class RankingsScreen(MonthScreen):
         self.query_one("#rank-scheme", Static).update("")
         self._show_status()
 
-    def read(self, branch: str, period: Period) -> BranchRanking:
+    def read(
+        self, branch: str, period: Period, scheme_for: Callable[[str], Scheme]
+    ) -> BranchRanking:
         """The month, its last twelve and last month's ranks: each month ranked once."""
         app = self.app
-        return branch_ranking(app.store, app.user, branch, period, app.scheme_for, app.now())
+        return branch_ranking(app.store, app.user, branch, period, scheme_for, app.now())
 
     async def show_read(self, ranking: BranchRanking) -> None:
         self.ranking = ranking

@@ -25,7 +25,7 @@ from screens.labels import N_
 from screens.loading import reader
 from screens.messages import Loaded
 from storage.schemes import BranchScheme, PresetRefused, branch_scheme, choose_preset
-from storage.tickets import FieldErrors
+from storage.typed import FieldErrors
 
 
 def scheme_summary(scheme: Scheme) -> str:

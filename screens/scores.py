@@ -15,6 +15,7 @@ Storage lets only the branch's lead or an admin read or enter these
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -57,9 +58,9 @@ class Sheet:
     lines: list[SheetLine]
 
 
-def read_sheet(app: Any, branch: str, period: Period) -> Sheet:
+def read_sheet(app: Any, branch: str, period: Period, scheme_for: Callable[[str], Scheme]) -> Sheet:
     """The values of the branch's period as its lead sees them (runs in a worker thread)."""
-    basis = month_basis(app.store, branch, period, app.scheme_for, app.now())
+    basis = month_basis(app.store, branch, period, scheme_for, app.now())
     return Sheet(basis, score_sheet(app.store, app.user, branch, period, basis.scheme))
 
 
@@ -128,8 +129,8 @@ class ScoresScreen(MonthScreen):
         self.query_one("#scores-status", Static).update("")
         self.refresh_bindings()
 
-    def read(self, branch: str, period: Period) -> Sheet:
-        return read_sheet(self.app, branch, period)
+    def read(self, branch: str, period: Period, scheme_for: Callable[[str], Scheme]) -> Sheet:
+        return read_sheet(self.app, branch, period, scheme_for)
 
     async def show_read(self, sheet: Sheet) -> None:
         table = self.query_one("#scores", DataTable)

@@ -19,7 +19,7 @@ from screens.form import Field, FormScreen
 from screens.labels import N_
 from storage import appraisal, tickets
 from storage.people import branch_staff, dispatch_candidates
-from storage.tickets import FieldErrors
+from storage.typed import FieldErrors
 
 NO_PROBLEM_TABLE = N_("This branch's scheme does not use engineer-problem reports.")
 NO_ADJUSTMENTS = N_("This branch's scheme has no deduction, bonus or complaint you may record.")

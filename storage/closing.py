@@ -14,7 +14,7 @@ whoever holds the database file) and the checked functions of
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -75,6 +75,11 @@ class MonthBasis:
     judgement: Judgement
     scheme: Scheme
     closed: ClosedMonth | None
+
+    @property
+    def closings(self) -> dict[str, ClosedMonth]:
+        """The closing in force as :func:`rankings_for` takes it, read already: none while open."""
+        return {} if self.closed is None else {self.closed.branch: self.closed}
 
 
 def close_month(
@@ -261,18 +266,20 @@ def rankings_for(
     *,
     branch: str | None = None,
     roles: Iterable[str] = RANKED_ROLES,
+    closings: Mapping[str, ClosedMonth] | None = None,
 ) -> list[RankRow]:
     """Like :func:`compute_rankings`, but a closed month gives its frozen rows.
 
     Frozen rows stand for the month judged as it was closed (at its end); a
-    judgement at another moment (``--as-of``) is computed live.
+    judgement at another moment (``--as-of``) is computed live. ``closings``
+    are the period's (:func:`closed_months` of ``branch``, or of every branch)
+    when the caller has read them already (:attr:`MonthBasis.closings`): a load
+    reads each closing, and parses its frozen scheme, once.
     """
     roles = tuple(roles)
-    frozen = {
-        code: closed
-        for code, closed in closed_months(store, judgement.period, branch).items()
-        if closed.as_of == judgement.as_of
-    }
+    if closings is None:
+        closings = closed_months(store, judgement.period, branch)
+    frozen = {code: closed for code, closed in closings.items() if closed.as_of == judgement.as_of}
     if branch is not None and branch in frozen:
         return _frozen_rows(store, frozen[branch], roles)
     rows = compute_rankings(store, judgement, scheme_for, branch=branch, roles=roles)
@@ -285,18 +292,34 @@ def rankings_for(
     return rows
 
 
-def changed_since_closing(store: Store, branch: str, period: Period) -> list[str]:
-    """Staff codes whose live row (same as-of and scheme) now differs from the frozen one.
+def changed_since_closing(
+    store: Store,
+    branch: str,
+    period: Period,
+    *,
+    closed: ClosedMonth | None = None,
+    frozen: Sequence[RankRow] | None = None,
+    roles: Iterable[str] = RANKED_ROLES,
+) -> list[str]:
+    """Staff codes of ``roles`` whose live row (same as-of, scheme) now differs from the frozen one.
 
     Compared as exported (rounded), so the list names exactly the people whose
     export would change if the month were reopened. Empty for an open month.
+    A caller that has read the closing (``closed``: :attr:`MonthBasis.closed`)
+    and its rows of ``roles`` (``frozen``) gives them: a load reads a closing once.
     """
-    closed = month_state(store, branch, period)
+    closed = closed or month_state(store, branch, period)
     if closed is None:
         return []
-    frozen = _frozen_rows(store, closed, None)
+    roles = tuple(roles)
+    if frozen is None:
+        frozen = _frozen_rows(store, closed, roles)
     live = compute_rankings(
-        store, Judgement(period, closed.as_of), lambda _branch: closed.scheme, branch=branch
+        store,
+        Judgement(period, closed.as_of),
+        lambda _branch: closed.scheme,
+        branch=branch,
+        roles=roles,
     )
     before = {row.staff_code: export_values(row) for row in frozen}
     after = {row.staff_code: export_values(row) for row in live}

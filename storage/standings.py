@@ -67,7 +67,9 @@ def branch_ranking(
         rows=rows,
         provisional=basis.judgement.provisional,
         closed=basis.closed,
-        changed=changed_since_closing(store, branch, period) if basis.closed else [],
+        changed=changed_since_closing(store, branch, period, closed=basis.closed, frozen=rows)
+        if basis.closed
+        else [],
         previous_ranks={  # a month nobody had data in ranked nobody worth comparing with
             row.staff_code: row.rank
             for role in RANKED_ROLES
@@ -83,11 +85,14 @@ class OwnMonth:
     """The signed-in person's period: what it is judged by, where they stand, their last twelve.
 
     ``standing`` is ``None`` and ``trend`` empty for someone nobody ranks.
+    ``changed``: the period is closed and the person's live row now differs
+    from their frozen one.
     """
 
     basis: MonthBasis
     standing: OwnStanding | None
     trend: list[TrendMonth]
+    changed: bool
 
 
 def own_month(
@@ -97,12 +102,22 @@ def own_month(
     scheme_for: Callable[[str], Scheme],
     now: datetime,
 ) -> OwnMonth:
-    """The actor's own period and trend, the period judged once (it is the trend's last)."""
+    """The actor's own period and trend, the period judged once (it is the trend's last).
+
+    Whether their figures changed since the closing is asked of the rows just
+    judged, their role's: a person's role never changes, so theirs is among them
+    (someone nobody ranks has no row to change).
+    """
     access.check_see_figures(actor, actor)
     if actor.role not in RANKED_ROLES:
-        return OwnMonth(month_basis(store, actor.branch, period, scheme_for, now), None, [])
-    basis, months = judged_months(store, actor.branch, period, scheme_for, now, roles=(actor.role,))
-    standing = standing_of(months[-1].rows, actor.code)
+        basis = month_basis(store, actor.branch, period, scheme_for, now)
+        return OwnMonth(basis, None, [], changed=False)
+    roles = (actor.role,)
+    basis, months = judged_months(store, actor.branch, period, scheme_for, now, roles=roles)
+    rows = months[-1].rows
+    changed = basis.closed is not None and actor.code in changed_since_closing(
+        store, actor.branch, period, closed=basis.closed, frozen=rows, roles=roles
+    )
     sees_everyone = access.can_see_rankings(actor, actor.branch)
     trend = trend_of(months, actor.code, actor.role, basis.scheme, sees_everyone=sees_everyone)
-    return OwnMonth(basis, standing, trend)
+    return OwnMonth(basis, standing_of(rows, actor.code), trend, changed)

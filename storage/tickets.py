@@ -39,7 +39,6 @@ from storage.typed import FieldErrors, free_text
 __all__ = [
     "AccessDenied",
     "Conflict",
-    "FieldErrors",
     "HistoryRow",
     "StepRefused",
     "Ticket",
@@ -48,7 +47,6 @@ __all__ = [
     "cancel",
     "complete",
     "dispatch",
-    "free_text",
     "get_ticket",
     "new_ticket",
     "read_ticket",

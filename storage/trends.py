@@ -43,7 +43,9 @@ def judged_months(
     months = []
     for period in months_to(last, count):
         basis = month_basis(store, branch, period, scheme_for, now)
-        rows = rankings_for(store, basis.judgement, scheme_for, branch=branch, roles=roles)
+        rows = rankings_for(
+            store, basis.judgement, scheme_for, branch=branch, roles=roles, closings=basis.closings
+        )
         months.append(BranchMonth(period, rows))
     return basis, months
 

@@ -49,3 +49,19 @@ def person(store, code: str) -> Person:
     found = staff_by_code(store, code)
     assert found is not None, code
     return found
+
+
+def calls_to(monkeypatch, owner, name: str) -> list[tuple]:
+    """The arguments of every call to ``owner.name`` from now on: to count reads a load makes.
+
+    ``owner`` is a module (whose own functions then call the counted one too) or an object.
+    """
+    calls: list[tuple] = []
+    real = getattr(owner, name)
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls

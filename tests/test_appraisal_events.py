@@ -21,7 +21,7 @@ from storage import appraisal, tickets
 from storage.appraisal import ReviewRefused
 from storage.closing import close_month
 from storage.rankings import compute_rankings
-from storage.tickets import FieldErrors
+from storage.typed import FieldErrors
 
 SCHEME = default_scheme()
 LATER = NOW + timedelta(hours=2)

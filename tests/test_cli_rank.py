@@ -15,14 +15,20 @@ from datetime import datetime
 from io import StringIO
 
 import pytest
-from month_helpers import DEFAULT, OCTOBER, STAFF, load, person
+from month_helpers import DEFAULT, OCTOBER, STAFF, calls_to, load, person
 
+from fieldkpi import cli
+from storage import closing
 from storage.closing import close_month
-from storage.db import open_store
+from storage.db import Store, open_store
 
 TICKETS = """code,branch,kind,received_at,completed_at,engineer,rep,callback_at,rating
 T1,GZ,onsite_repair,2026-10-03 09:00,2026-10-03 15:00,E1,R1,2026-10-04 10:00,5
 T2,GZ,onsite_repair,2026-10-05 09:00,2026-10-07 11:00,E2,R2,2026-10-08 10:00,3
+"""
+# E2's, with R2 as its rep, after October was closed: both their live figures change.
+LATE_TICKET = """code,branch,kind,received_at,completed_at,engineer,rep,callback_at,rating
+T3,GZ,onsite_repair,2026-10-20 09:00,2026-10-20 15:00,E2,R2,2026-10-21 10:00,5
 """
 
 
@@ -128,6 +134,33 @@ def test_a_closed_month_says_it_prints_frozen_figures_and_whether_live_ones_diff
     changed = fieldkpi("rank", "--db", str(db), "--month", "2026-10", "--format", "csv")
     assert "Live figures now differ for" in changed.stderr
     assert "E2" in changed.stderr.splitlines()[-1]
+
+
+def test_a_closed_month_is_read_once_and_its_changes_are_told_of_every_role(
+    db, monkeypatch, capsys
+):
+    """The closing is read and its scheme parsed once; its frozen rows once, unless ``--role``
+    left some of them out of the ranking: who changed since the closing is told of both roles."""
+    store = open_store(db)
+    try:
+        close_month(store, person(store, "L1"), "GZ", OCTOBER, DEFAULT, datetime(2026, 11, 2))
+        load(store, now=datetime(2026, 11, 10), tickets=LATE_TICKET)
+    finally:
+        store.close()
+    monkeypatch.setenv("FIELDKPI_CONFIG", "/nonexistent-config")
+    monkeypatch.delenv("LANGUAGE", raising=False)
+    closings = calls_to(monkeypatch, closing, "closed_months")
+    parses = calls_to(monkeypatch, closing, "scheme_from_dict")
+    queries = calls_to(monkeypatch, Store, "query")
+    for role, frozen_reads in (([], 1), (["--role", "engineer"], 2)):
+        rank = ["rank", "--lang", "en", "--db", str(db), "--month", "2026-10", "--format", "csv"]
+        assert cli.main([*rank, *role]) == 0
+        said = capsys.readouterr().err.splitlines()[-1]
+        assert said == "  Live figures now differ for 2 people: E2, R2.", role
+        frozen = sum("FROM frozen_rows" in sql for _store, sql, *_params in queries)
+        assert (len(closings), frozen, len(parses)) == (1, frozen_reads, 1), role
+        for calls in (closings, parses, queries):
+            calls.clear()
 
 
 def test_as_an_engineer_the_ranking_shows_only_their_own_row(db):

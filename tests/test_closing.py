@@ -22,12 +22,22 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, STAFF, default_for, load, person
+from month_helpers import (
+    AFTER_OCTOBER,
+    DEFAULT,
+    OCTOBER,
+    STAFF,
+    calls_to,
+    default_for,
+    load,
+    person,
+)
 
 from fieldkpi.access import AccessDenied
 from fieldkpi.export import columns_for, export_values
-from fieldkpi.period import Judgement, judge
+from fieldkpi.period import Judgement, Period, judge
 from fieldkpi.scheme import scheme_from_dict
+from storage import closing
 from storage.closing import (
     ClosingRefused,
     changed_since_closing,
@@ -40,6 +50,7 @@ from storage.closing import (
     reopen_month,
 )
 from storage.rankings import compute_rankings
+from storage.standings import branch_ranking, own_month
 from storage.typed import FieldErrors
 
 TICKETS = """code,branch,kind,received_at,completed_at,engineer,rep,callback_at,rating
@@ -117,6 +128,39 @@ def test_late_data_changes_live_figures_not_frozen_ones(seeded):
     assert [(r.staff_code, r.kpi("timeliness").value) for r in sz] == [("SE", Fraction(20 - 15, 2))]
     # The screen can say who would differ: E2's ticket, and R2 as its rep.
     assert changed_since_closing(seeded, "GZ", OCTOBER) == ["E2", "R2"]
+
+
+def test_a_load_reads_each_closed_month_once_and_parses_its_scheme_once(seeded, monkeypatch):
+    """The twelve months up to a closed October, August and September closed too.
+
+    Each month's closing is asked for once (twelve), each closed month's frozen
+    rows are read once and its scheme parsed once (three); October's rows are
+    compared with the live ones without reading them again. Before, each month
+    was asked for twice and October once more: 25 asks, 4 reads, 7 parses.
+    """
+    for month in (Period(2026, 8), Period(2026, 9), OCTOBER):
+        close_month(seeded, person(seeded, "L1"), "GZ", month, DEFAULT, AFTER_OCTOBER)
+    load(seeded, now=datetime(2026, 11, 10), tickets=LATE_TICKETS)
+    queries = calls_to(monkeypatch, seeded, "query")
+    parses = calls_to(monkeypatch, closing, "scheme_from_dict")
+
+    def reads() -> tuple[int, int, int]:
+        counts = (
+            sum("FROM month_closings" in sql for sql, *_params in queries),
+            sum("FROM frozen_rows" in sql for sql, *_params in queries),
+            len(parses),
+        )
+        queries.clear()
+        parses.clear()
+        return counts
+
+    lead = person(seeded, "L1")
+    ranking = branch_ranking(seeded, lead, "GZ", OCTOBER, default_for, AFTER_OCTOBER)
+    assert ranking.changed == ["E2", "R2"]
+    assert reads() == (12, 3, 3)
+    for code, changed in (("E2", True), ("E1", False), ("R2", True)):
+        own = own_month(seeded, person(seeded, code), OCTOBER, default_for, AFTER_OCTOBER)
+        assert (own.changed, reads()) == (changed, (12, 3, 3)), code
 
 
 def test_a_judgement_at_another_moment_is_computed_live(seeded):

@@ -5,12 +5,17 @@ stands, and a major complaint (10 points) the lead recorded by mistake on
 10-25 and voided on 10-26 with a correcting row ("投诉不属实"), as fieldkpi did
 before the review of m011. By m001's rule neither complaint row counts: E1's
 deductions are 1. October was closed with those figures.
+
+A correcting row that names nobody is withdrawn in the name of the branch's
+lead; in FS, which has none, of an admin; with no admin either, nobody can be
+named and the upgrade is refused, the file left at the schema before m016.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
+import pytest
 import sqlite_utils
 from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, STAFF, default_for, load, person
 
@@ -18,6 +23,7 @@ from fieldkpi.period import judge
 from storage.appraisal import events_about
 from storage.closing import changed_since_closing, close_month
 from storage.db import Store, open_store
+from storage.errors import DatabaseUnusable
 from storage.maintenance import check
 from storage.migrations import known_versions, migrations
 from storage.rankings import compute_rankings
@@ -104,3 +110,59 @@ def test_a_correcting_row_becomes_a_withdrawal_and_no_figure_changes(tmp_path):
     finally:
         store.close()
     assert check(path).problems == []  # the guard against DELETE is back on deductions
+
+
+# FS has an engineer and nobody to lead it.
+FS_ENGINEER = "FE,冯工,engineer,FS,2024-01-01,,\n"
+
+
+def _correction_by_nobody_in_fs(path, staff: str) -> None:
+    """An old database: FE's imported event voided by a row that names nobody, FS leaderless."""
+    old = _before_m016(path)
+    load(old, staff=staff)
+    with old.write() as db:
+        db.execute(DEDUCTION, (1, "FE", "2026-10-27 09:00:00", "backfill", None, None,
+                               None, None, None))  # fmt: skip
+        db.execute(DEDUCTION, (2, "FE", "2026-10-27 11:00:00", "backfill", None, None,
+                               "导入有误", None, 1))  # fmt: skip
+    old.close()
+
+
+def test_a_correction_nobody_recorded_in_a_branch_with_no_lead_is_withdrawn_by_an_admin(tmp_path):
+    path = tmp_path / "old.db"
+    _correction_by_nobody_in_fs(path, STAFF + FS_ENGINEER)
+    store = open_store(path)
+    try:
+        admin = person(store, "A1")
+        events = events_about(store, admin, person(store, "FE"), OCTOBER, DEFAULT)
+        assert [
+            (e.id, e.state, [(r.by, r.by_name, r.reason) for r in e.reviews]) for e in events
+        ] == [(1, "withdrawn", [("A1", "管理员", "导入有误")])]
+    finally:
+        store.close()
+
+
+def test_with_neither_a_lead_nor_an_admin_to_name_the_database_is_refused_as_it_was(tmp_path):
+    """Nobody can be named as who withdrew: the upgrade is refused whole, the file kept at the
+    schema before m016; once there is an admin (or FS has a lead) it goes through."""
+    path = tmp_path / "old.db"
+    no_admin = "".join(line for line in STAFF.splitlines(keepends=True) if ",admin," not in line)
+    _correction_by_nobody_in_fs(path, no_admin + FS_ENGINEER)
+    with pytest.raises(DatabaseUnusable, match="not a usable fieldkpi database") as refused:
+        open_store(path)
+    assert str(path) in str(refused.value)
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == known_versions().index(M016)
+        kept = conn.execute("SELECT id, corrects FROM deductions ORDER BY id").fetchall()
+        assert kept == [(1, None), (2, 1)]
+        assert conn.execute("SELECT count(*) FROM appraisal_reviews").fetchone()[0] == 0
+    finally:
+        conn.close()
+    old = _before_m016(path)
+    try:
+        load(old, staff="code,name,role,branch,hired_on,left_on,login\n"
+                        "A1,管理员,admin,HQ,2020-01-01,,admin\n")  # fmt: skip
+    finally:
+        old.close()
+    open_store(path).close()

@@ -33,6 +33,7 @@ from storage.db import open_store
 from storage.importer import ImportRejected, import_files
 from storage.migrations import ACTION_KINDS, DEDUCTION_KINDS, ROLES, TICKET_KINDS
 from storage.rankings import compute_rankings
+from storage.typed import FieldErrors
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 LINE_BREAK = re.compile(rb"\r\n|\r|\n")  # as editors count lines, and so the importer
@@ -310,7 +311,7 @@ def test_any_unicode_typed_round_trips_without_its_control_characters(desk, type
     kept = {name: clean_text(value).strip() or None for name, value in typed.items()}
     try:
         ticket = tickets.new_ticket(store, crew.rep, TICKET_FIELDS | typed, now=NOW)
-    except tickets.FieldErrors as refusal:
+    except FieldErrors as refusal:
         assert set(refusal.errors) == {n for n in ("customer", "address") if kept[n] is None}
         return
     for name, value in typed.items():

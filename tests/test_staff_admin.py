@@ -20,7 +20,7 @@ from screens.staff_admin import LeftOnForm, LoginForm, NewPersonForm, StaffAdmin
 from storage.people import staff_by_login
 from storage.rankings import compute_rankings
 from storage.staff import add_staff, list_staff, set_left_on, set_login
-from storage.tickets import FieldErrors
+from storage.typed import FieldErrors
 
 NOW = datetime(2026, 11, 5, 9, 0)
 

@@ -23,7 +23,8 @@ from fieldkpi.tickets import (
 from storage import tickets
 from storage.db import open_store
 from storage.errors import NotFound
-from storage.tickets import AccessDenied, Conflict, FieldErrors
+from storage.tickets import AccessDenied, Conflict
+from storage.typed import FieldErrors
 
 AT = "2026-10-15 09:30:00"
 LATER = NOW + timedelta(hours=2)

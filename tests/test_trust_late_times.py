@@ -32,6 +32,7 @@ from screens.ticket_detail import TicketDetailScreen
 from storage import tickets
 from storage.closing import close_month
 from storage.drilldown import timeliness_facts
+from storage.typed import FieldErrors
 
 MON_09 = datetime(2026, 10, 12, 9, 0)  # the call
 MON_10 = datetime(2026, 10, 12, 10, 0)  # the dispatch
@@ -94,7 +95,7 @@ def test_a_time_in_the_future_before_the_step_before_or_unreadable_is_refused(
     store, crew, entered, said
 ):
     ticket = dispatched(store, crew)
-    with pytest.raises(tickets.FieldErrors) as refused:
+    with pytest.raises(FieldErrors) as refused:
         tickets.complete(
             store, crew.rep, ticket.code, ticket.version, "修好", now=TUE_08, at=entered
         )
@@ -105,12 +106,12 @@ def test_a_time_in_the_future_before_the_step_before_or_unreadable_is_refused(
 def test_a_completion_before_the_visit_or_a_callback_before_it_is_refused(store, crew):
     ticket = dispatched(store, crew)
     ticket = tickets.record_visit(store, crew.eng, ticket.code, ticket.version, now=TUE_08)
-    with pytest.raises(tickets.FieldErrors, match="when the engineer visited"):
+    with pytest.raises(FieldErrors, match="when the engineer visited"):
         tickets.complete(
             store, crew.rep, ticket.code, ticket.version, "修好", TUE_08, "2026-10-12 18:00"
         )
     ticket = tickets.complete(store, crew.rep, ticket.code, ticket.version, "修好", now=TUE_08)
-    with pytest.raises(tickets.FieldErrors) as refused:
+    with pytest.raises(FieldErrors) as refused:
         tickets.record_callback(
             store, crew.rep, ticket.code, ticket.version, 4, at="2026-10-12 20:00", now=TUE_08
         )
@@ -123,7 +124,7 @@ def test_a_time_in_a_closed_month_is_refused(store, crew):
     ticket = dispatched(store, crew, datetime(2026, 9, 28, 9), datetime(2026, 9, 28, 10))
     now = datetime(2026, 10, 2, 8, 0)
     close_month(store, crew.lead, "GZ", Period.parse("2026-09"), default_scheme(), now)
-    with pytest.raises(tickets.FieldErrors) as refused:
+    with pytest.raises(FieldErrors) as refused:
         tickets.complete(
             store, crew.rep, ticket.code, ticket.version, "修好", now=now, at="2026-09-30 17:00"
         )

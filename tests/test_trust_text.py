@@ -39,6 +39,7 @@ from screens.ticket_form import NewTicketForm
 from storage import tickets
 from storage.db import open_store
 from storage.staff import add_staff
+from storage.typed import FieldErrors
 
 CLOSE_TAG = "[/]"
 LINK = "[@click=app.bell]x[/]"
@@ -180,10 +181,10 @@ async def test_a_new_ticket_is_refused_past_the_length_limits_next_to_the_field(
 def test_storage_refuses_free_text_past_its_limit(store, crew):
     ticket = take(store, crew.rep)
     ticket = tickets.dispatch(store, crew.rep, ticket.code, ticket.version, "E1", now=NOW)
-    with pytest.raises(tickets.FieldErrors) as refused:
+    with pytest.raises(FieldErrors) as refused:
         tickets.complete(store, crew.rep, ticket.code, ticket.version, "修" * 501, now=NOW)
     assert refused.value.errors == {"resolution": "At most 500 characters (501 given)."}
-    with pytest.raises(tickets.FieldErrors):
+    with pytest.raises(FieldErrors):
         take(store, crew.rep, customer="张" * 61)
     tickets.complete(store, crew.rep, ticket.code, ticket.version, "修" * 500, now=NOW)
 
@@ -196,7 +197,7 @@ def test_names_lose_bidi_overrides_and_zero_width_characters(store, crew):
         store, crew.admin, code="R5", name="\u202e李\ufeff四\u200d", role="rep", branch="GZ"
     )
     assert member.person.name == "李四"
-    with pytest.raises(tickets.FieldErrors) as refused:
+    with pytest.raises(FieldErrors) as refused:
         add_staff(store, crew.admin, code="R\u200b6", name="李五", role="rep", branch="GZ")
     assert set(refused.value.errors) == {"code"}
     assert clean_text("a\u202eb\x1b[31m") == "ab[31m" and clean_name("a\u200cb") == "ab"

@@ -35,6 +35,7 @@ from tui_helpers import (
 
 from fieldkpi.period import Period
 from screens.app import FieldKpiApp, may_open
+from screens.my_figures import MyFiguresScreen
 from screens.queue import QueueTable
 from screens.rankings import RankingsScreen, RankTable
 from screens.scheme_choice import SchemeForm
@@ -375,6 +376,36 @@ async def test_no_screen_reads_a_scheme_on_the_ui_thread(month):
             await press(pilot, "down")
         await press(pilot, "f3", "right_square_bracket", "f2")
     assert on_ui_thread == []
+
+
+@async_test
+async def test_a_load_of_a_period_screen_reads_the_branchs_scheme_once(month):
+    """The rankings, the entered values and one's own figures: each load reads the scheme once.
+
+    Not once for the kind of period in force, then again for each month of the
+    twelve it judges (twice for an open one), then for what to fix first.
+    """
+    load = scheme_loader(month, lambda _branch: [])
+    asked: list[str] = []
+
+    def scheme_for(branch: str):
+        asked.append(branch)
+        return load(branch)
+
+    earlier, later = "left_square_bracket", "right_square_bracket"
+    keys = {  # the lead starts on the rankings, the engineer on his own figures
+        "L1": [(k, RankingsScreen) for k in ("ctrl+r", earlier)]
+        + [(k, ScoresScreen) for k in ("f7", "ctrl+r", later)],
+        "E1": [(k, MyFiguresScreen) for k in ("ctrl+r", earlier, later)],
+    }
+    for code, presses in keys.items():
+        app = FieldKpiApp(month, person(month, code), now=lambda: NOW, scheme_for=scheme_for)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            for key, screen in presses:
+                asked.clear()
+                await press(pilot, key)
+                assert (type(app.screen), asked) == (screen, ["GZ"]), (code, key)
 
 
 @async_test
