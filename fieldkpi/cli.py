@@ -488,9 +488,13 @@ def _run_rank(args: argparse.Namespace) -> int:
                 # Its rows are all the frozen ones unless --role left some out: then read.
                 frozen = None if args.role else [row for row in rows if row.branch == code]
                 changed = changed_since_closing(store, code, period, closed=closed, frozen=frozen)
-                report_closed(closed, changed)
+                report_closed(closed, [c for c in changed if may_see(viewer, c, code)])
         wanted = set(codes)
-        rows = [row for row in rows if row.branch in wanted and may_see(viewer, row)]
+        rows = [
+            row
+            for row in rows
+            if row.branch in wanted and may_see(viewer, row.staff_code, row.branch)
+        ]
         report_missing_entries(store, rows, judgement)
         names = dict(store.query("SELECT code, coalesce(name, code) FROM branches"))
     finally:
@@ -538,14 +542,15 @@ def viewer_of(store, login: str | None):
     return person
 
 
-def may_see(viewer, row) -> bool:
+def may_see(viewer, staff_code: str, branch: str) -> bool:
+    """Whether ``--as`` may see this person's figures: their row, and whether their live
+    figures changed since the period was closed."""
     if viewer is None:
         return True
     from fieldkpi import access
     from fieldkpi.figures import Person
 
-    person = Person(row.staff_code, row.name, row.branch, row.role)
-    return access.can_see_figures(viewer, person)
+    return access.can_see_figures(viewer, Person(staff_code, "", branch, ""))
 
 
 def report_closed(closed, changed: list[str]) -> None:

@@ -122,13 +122,8 @@ def test_a_closed_month_says_it_prints_frozen_figures_and_whether_live_ones_diff
     )
     assert "Live figures are the same." in same.stderr
     store = open_store(db)
-    try:  # a late callback for T1 changes E1's and R1's live figures
-        load(
-            store,
-            now=datetime(2026, 11, 10),
-            tickets="code,branch,kind,received_at,completed_at,engineer,rep,callback_at,rating\n"
-            "T3,GZ,onsite_repair,2026-10-20 09:00,2026-10-20 15:00,E2,R2,2026-10-21 10:00,5\n",
-        )
+    try:
+        load(store, now=datetime(2026, 11, 10), tickets=LATE_TICKET)
     finally:
         store.close()
     changed = fieldkpi("rank", "--db", str(db), "--month", "2026-10", "--format", "csv")
@@ -182,6 +177,32 @@ def test_as_an_engineer_the_ranking_shows_only_their_own_row(db):
     rows = list(csv.DictReader(StringIO(lead.stdout.lstrip("\ufeff"))))
     assert {r["branch"] for r in rows} == {"GZ"}  # the lead's own branch only
     assert {r["staff_code"] for r in rows} == {"R1", "R2", "E1", "E2"}
+
+
+def test_who_changed_since_the_closing_is_told_only_of_people_the_viewer_may_see(
+    db, monkeypatch, capsys
+):
+    """An engineer is told whether their own figures changed, never a colleague's code."""
+    monkeypatch.setenv("FIELDKPI_CONFIG", "/nonexistent-config")
+    store = open_store(db)
+    try:
+        close_month(store, person(store, "L1"), "GZ", OCTOBER, DEFAULT, datetime(2026, 11, 2))
+        load(store, now=datetime(2026, 11, 10), tickets=LATE_TICKET)  # E2's and R2's change
+        with store.write() as write:
+            for code, login in (("E1", "chengong"), ("E2", "liuyang"), ("L1", "zhoujl")):
+                write.execute("UPDATE staff SET login = ? WHERE code = ?", [login, code])
+    finally:
+        store.close()
+    rank = ["rank", "--lang", "en", "--db", str(db), "--month", "2026-10", "--format", "csv"]
+    said = {}
+    for login in ("chengong", "liuyang", "zhoujl"):
+        assert cli.main([*rank, "--as", login]) == 0
+        said[login] = capsys.readouterr().err.splitlines()[-1]
+    assert said == {
+        "chengong": "  Live figures are the same.",  # E1's own are; R2's and E2's not said
+        "liuyang": "  Live figures now differ for 1 person: E2.",
+        "zhoujl": "  Live figures now differ for 2 people: E2, R2.",
+    }
 
 
 def test_missing_entered_values_are_listed(db, tmp_path):
