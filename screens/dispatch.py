@@ -34,8 +34,10 @@ class DispatchScreen(SavingModal):
         yield DataTable(id="engineers", cursor_type="row", zebra_stripes=True)
 
     def load_choices(self) -> list[Any]:
+        """Each engineer's timeliness as the branch's own scheme weighs it (its day buckets)."""
         app = self.app
-        return dispatch_candidates(app.store, app.user, app.now())
+        scheme = app.scheme_for(app.user.branch)
+        return dispatch_candidates(app.store, app.user, app.now(), scheme)
 
     def fill_choices(self, choices: list[Any]) -> None:
         self.candidates = choices

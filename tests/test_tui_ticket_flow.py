@@ -36,13 +36,14 @@ import screens.form
 import screens.ticket_detail
 import screens.ticket_reads
 from fieldkpi.scheme import load_scheme
+from screens import labels
 from screens.app import FieldKpiApp
 from screens.dispatch import DispatchScreen
 from screens.messages import LoadFailed
 from screens.queue import QueueScreen
 from screens.step_forms import CompleteForm
 from screens.ticket_detail import TicketDetailScreen
-from storage.people import staff_by_login
+from storage.people import dispatch_candidates, staff_by_login
 
 STAMP = "2026-10-15 09:30:00"
 
@@ -564,3 +565,25 @@ async def test_a_schemes_adjustment_label_is_offered_as_text(store, desk, tmp_pa
         assert "[/]迟到[bold] (-1)" in [str(label) for label, _value in kinds._options]
         await press(pilot, "tab", "enter")  # the kind list, open: drawn without a crash
         assert "[/]迟到[bold]" in screen_text(app)
+
+
+@async_test
+async def test_the_dispatch_picker_weighs_timeliness_by_the_branchs_own_scheme(
+    store, desk, tmp_path
+):
+    """A branch that pays other day buckets sees each engineer's timeliness as it pays it."""
+    path = tmp_path / "gz.toml"
+    path.write_text("[settings]\nbucket_points = [19, 16, 13, 10, 7, 4, 1]\n", encoding="utf-8")
+    scheme = load_scheme(path)
+    rep = staff_by_login(store, "wangfang")
+    theirs = {c.person.name: c.timeliness for c in dispatch_candidates(store, rep, NOW, scheme)}
+    default = {c.person.name: c.timeliness for c in dispatch_candidates(store, rep, NOW)}
+    name = next(n for n, t in theirs.items() if t is not None and t != default[n])
+    app = FieldKpiApp(store, rep, now=lambda: NOW, scheme_for=lambda _b: scheme)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.received)
+        await press(pilot, "d")
+        line = next(line for line in screen_text(app).splitlines() if name in line)
+        assert labels.timeliness(theirs[name]) in line
+        assert labels.timeliness(default[name]) not in line
