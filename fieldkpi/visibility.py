@@ -55,16 +55,23 @@ LIFE: dict[str, frozenset[str]] = {
 LIFE["import"] = frozenset().union(*LIFE.values()) - {"note"}
 # Steps that hand a ticket from one engineer to another (their ``engineer`` rows).
 _HANDOVER_STEPS = frozenset({"dispatch", "import"})
-# The ticket's fields an engineer may read; the callback's only when it was theirs.
+# The ticket's fields an engineer may read, whoever held it (see _THEIR_TIME for the rest).
 _TICKET_FIELDS = frozenset(
     {
-        "id", "code", "branch", "kind", "status", "received_at", "dispatched_at", "visited_at",
-        "completed_at", "cancelled", "cancel_reason", "engineer", "rep", "customer", "phone",
-        "address", "product", "fault", "resolution", "updated_at", "updated_by", "version",
-        "engineer_name", "rep_name",
+        "id", "code", "branch", "kind", "status", "received_at", "dispatched_at", "cancelled",
+        "cancel_reason", "engineer", "rep", "customer", "phone", "address", "product", "fault",
+        "updated_at", "updated_by", "version", "engineer_name", "rep_name",
     }
 )  # fmt: skip
-_CALLBACK_FIELDS = ("callback_at", "rating", "callback_note")
+# The ticket's fields an engineer's time with it sets, by the field its history records
+# them under: an engineer reads them only when they were set (last) while the ticket was
+# theirs — not the visit, completion, resolution or callback of whoever held it before.
+_THEIR_TIME = {
+    "visited_at": ("visited_at",),
+    "completed_at": ("completed_at",),
+    "resolution": ("resolution",),
+    "callback_at": ("callback_at", "rating", "callback_note"),
+}
 
 
 class HistoryFacts(Protocol):
@@ -117,9 +124,10 @@ def ticket_for(user: Person, ticket: T, rows: Sequence[HistoryFacts]) -> T:
         return ticket
     known = _known(user, ticket, rows)
     hidden = {f.name: None for f in dataclasses.fields(ticket) if f.name not in _TICKET_FIELDS}
-    if _callback_was_theirs(user, ticket, rows):
-        for name in _CALLBACK_FIELDS:
-            hidden.pop(name, None)
+    for field, names in _THEIR_TIME.items():
+        if _set_while_theirs(user, ticket, rows, field):
+            for name in names:
+                hidden.pop(name, None)
     if ticket.updated_by not in known:
         hidden["updated_by"] = SOMEONE_ELSE
     return dataclasses.replace(ticket, **hidden)
@@ -171,16 +179,17 @@ def _events(
         yield event, user.code in holders or holders == {None}
 
 
-def _callback_was_theirs(user: Person, ticket: TicketFacts, rows: Sequence[HistoryFacts]) -> bool:
-    """Whether the ticket's callback was recorded while the engineer held it."""
-    recorded = [mine for event, mine in _events(user, ticket, rows) if _sets_callback(event)]
+def _set_while_theirs(
+    user: Person, ticket: TicketFacts, rows: Sequence[HistoryFacts], field: str
+) -> bool:
+    """Whether the step that last set ``field`` of the ticket happened while the engineer
+    held it (or it came in with the ticket, imported while it was theirs)."""
+    recorded = [
+        mine for event, mine in _events(user, ticket, rows) if any(r.field == field for r in event)
+    ]
     if recorded:
         return recorded[-1]
-    return _first_holder(ticket, rows) == user.code  # imported with the ticket
-
-
-def _sets_callback(event: Sequence[HistoryFacts]) -> bool:
-    return any(row.field == "callback_at" for row in event)
+    return _first_holder(ticket, rows) == user.code
 
 
 def _named(row: Row, known: set[str]) -> Row:

@@ -52,7 +52,8 @@ NOTES = (
     "陈静的投诉",
     "订了零件",
     "没修好",
-)  # words of the appraisal events and notes
+    "换主板",
+)  # words of the appraisal events and notes, and 李强's resolution of B
 
 
 @pytest.fixture
@@ -192,6 +193,14 @@ def test_an_engineer_reads_only_the_life_of_his_own_time_with_a_ticket(store, ha
     b = tickets.get_ticket(store, crew.eng2, desk.dispatched)
     assert b.updated_by == "R1"  # 王芳 moved it: a contact
     assert all(row.by in ("R1", "R2") for row in tickets.ticket_history(store, crew.eng2, b.code))
+    # Nothing of 李强's time with them: his visit of A, his resolution of B.
+    assert (ticket.visited_at, b.resolution) == (None, None)
+    assert tickets.get_ticket(store, crew.lead, desk.dispatched).resolution == "换主板"
+    b = tickets.complete(store, crew.eng2, b.code, b.version, "重装系统", now=NOW)
+    assert (b.resolution, b.completed_at) == (
+        "重装系统",
+        tickets.get_ticket(store, crew.lead, b.code).completed_at,
+    )
 
     # The lead reads it all; a rep reads the ticket's life and what she recorded herself.
     everything = tickets.ticket_history(store, crew.lead, desk.visited)
