@@ -10,8 +10,11 @@ branch the other's exact score: average × 2 − own. With ``n`` ranked, one's
 own total and the average give the sum of the other ``n − 1``, and one's
 rank bounds each of them. So a person who may not see the others' figures
 sees the average only for months with at least :data:`AVERAGE_MIN_RANKED` (4)
-ranked in their role: what stays unknown is then a sum of at least three other
-people's scores. A lead or admin, who sees every row anyway, always sees it.
+people of their role with figures (:func:`_has_data`): what stays unknown is
+then a sum of at least three other people's scores. Someone ranked with no
+figures at all (away all month) scores 0 and hides nobody in that sum, so
+they do not count towards the four. A lead or admin, who sees every row
+anyway, always sees it.
 """
 
 from __future__ import annotations
@@ -109,7 +112,7 @@ def person_trend(
     for month in months:
         rows = said([r for r in month.rows if r.role == role])
         own = next((r for r in rows if r.staff_code == staff_code), None)
-        shown = rows and (sees_everyone or len(rows) >= AVERAGE_MIN_RANKED)
+        shown = rows and (sees_everyone or sum(map(_has_data, rows)) >= AVERAGE_MIN_RANKED)
         out.append(
             TrendMonth(month.period, own, len(rows), averages(rows, columns) if shown else None)
         )

@@ -116,7 +116,7 @@ class TrendChart:
         text = _("* still running · ┃ the average of the role in the branch")
         if any(m.averages is None and m.ranked for m in self.trend):
             text += "\n" + _(
-                "The average is left out of months with fewer than {n} ranked: "
+                "The average is left out of months in which fewer than {n} have figures: "
                 "with your own total it would give away a colleague's."
             ).format(n=AVERAGE_MIN_RANKED)
         return text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, default_for, load, person
@@ -146,6 +147,25 @@ def test_the_average_is_shown_from_four_ranked_and_always_to_a_lead(month):
     assert AVERAGE_MIN_RANKED == 4
     (shown,) = person_trend([BranchMonth(OCTOBER, four)], "R1", "rep", reps, sees_everyone=False)
     assert shown.averages is not None
+    # The fourth away all month (no figures, 0.00): R1's total and the average would give
+    # R3's and R2's sum, and R3's alone to whoever knew R2's; so a rep sees no average.
+    away = replace(
+        r2,
+        staff_code="R9",
+        kpis=tuple(replace(k, value=None, points=Fraction(0), parts={}) for k in r2.kpis),
+        deductions=Fraction(0),
+        bonuses=Fraction(0),
+        total=Decimal("0.00"),
+    )
+    three_and_away = [*october_rows, away]
+    (rep_sees,) = person_trend(
+        [BranchMonth(OCTOBER, three_and_away)], "R1", "rep", reps, sees_everyone=False
+    )
+    (lead_sees,) = person_trend(
+        [BranchMonth(OCTOBER, three_and_away)], "R1", "rep", reps, sees_everyone=True
+    )
+    assert (rep_sees.ranked, rep_sees.averages) == (4, None)
+    assert lead_sees.averages[TOTAL] == Decimal("3.01")  # (24.83 + 20 - 32.80 + 0) / 4
 
 
 def test_a_trend_takes_the_kpis_of_the_scheme_given_when_its_last_month_ranks_nobody(month):
