@@ -392,8 +392,11 @@ def deduction_facts(
 
     ``points`` > 0 takes points off, < 0 adds them (a bonus), as the scheme
     prices each kind; a kind the scheme does not apply to the person counts 0.
+    Who recorded an event is told to the person it is about only where the
+    scheme shows reporters (``review.show_reporter``), as their events list does.
     """
     person = _person(store, actor, staff)
+    shows_reporter = scheme.show_reporter or actor.code != person.code
     rows = store.query(
         f"""
         SELECT d.id, d.at, d.kind, d.points, d.ticket, d.note, d.recorded_by,
@@ -423,8 +426,8 @@ def deduction_facts(
                 zeroes=kind is not None and kind.forfeit,
                 ticket=row["ticket"],
                 note=row["note"],
-                recorded_by=row["recorded_by"],
-                recorded_by_name=row["recorded_by_name"],
+                recorded_by=row["recorded_by"] if shows_reporter else None,
+                recorded_by_name=row["recorded_by_name"] if shows_reporter else None,
             )
         )
     return DeductionFacts(

@@ -30,6 +30,7 @@ Fix first for E2 at 2026-10-20 10:00 (each open ticket's bucket if completed tod
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from fractions import Fraction
 
@@ -230,6 +231,20 @@ def test_deductions_each_event_with_who_recorded_it(month):
         ("complaint_media", 0, True, "import")
     ]
     assert media.zeroed and _row(month, "R1").zeroed
+
+
+def test_a_person_reads_who_recorded_their_deductions_only_where_the_scheme_shows_it(month):
+    hidden = replace(DEFAULT, show_reporter=False)
+    own = deduction_facts(month, person(month, "E1"), "E1", JUDGED, hidden)
+    assert [(e.kind, e.recorded_by, e.recorded_by_name) for e in own.events] == [
+        ("branch_rule", None, None),
+        ("violation", None, None),
+    ]
+    assert own.points == Fraction(5, 2)  # the same events, without the name
+    lead = deduction_facts(month, person(month, "L1"), "E1", JUDGED, hidden)
+    assert {e.recorded_by_name for e in lead.events} == {"周经理"}
+    shown = deduction_facts(month, person(month, "E1"), "E1", JUDGED, DEFAULT)
+    assert {e.recorded_by_name for e in shown.events} == {"周经理"}
 
 
 def test_fix_first_orders_open_tickets_by_the_next_drop_with_points_at_stake(month):
