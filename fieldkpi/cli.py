@@ -484,11 +484,12 @@ def _run_rank(args: argparse.Namespace) -> int:
             closings=closings,
         )
         for code, closed in sorted(closings.items()):
-            if code in codes and closed.as_of == judgement.as_of:
+            if code in codes and closed.as_of == judgement.as_of and sees_branch(viewer, code):
                 # Its rows are all the frozen ones unless --role left some out: then read.
                 frozen = None if args.role else [row for row in rows if row.branch == code]
                 changed = changed_since_closing(store, code, period, closed=closed, frozen=frozen)
-                report_closed(closed, [c for c in changed if may_see(viewer, c, code)])
+                changed = [c for c in changed if may_see(viewer, c, code)]
+                report_closed(closed, changed, own=not sees_branch(viewer, code, whole=True))
         wanted = set(codes)
         rows = [
             row
@@ -542,6 +543,15 @@ def viewer_of(store, login: str | None):
     return person
 
 
+def sees_branch(viewer, branch: str, *, whole: bool = False) -> bool:
+    """Whether ``--as`` sees anything of the branch (their own), or its ``whole`` ranking."""
+    if viewer is None:
+        return True
+    from fieldkpi import access
+
+    return access.can_see_rankings(viewer, branch) or (not whole and viewer.branch == branch)
+
+
 def may_see(viewer, staff_code: str, branch: str) -> bool:
     """Whether ``--as`` may see this person's figures: their row, and whether their live
     figures changed since the period was closed."""
@@ -553,8 +563,9 @@ def may_see(viewer, staff_code: str, branch: str) -> bool:
     return access.can_see_figures(viewer, Person(staff_code, "", branch, ""))
 
 
-def report_closed(closed, changed: list[str]) -> None:
-    """Say on standard error that a closed period's rows are its frozen ones, and if live differ."""
+def report_closed(closed, changed: list[str], own: bool = False) -> None:
+    """Say on standard error that a closed period's rows are its frozen ones, and if live differ
+    (``own``: of the viewer's own figures, the only ones they see)."""
     print(
         _("{branch} {period} was closed by {name} on {at}: these are its frozen figures.").format(
             branch=closed.branch,
@@ -564,7 +575,14 @@ def report_closed(closed, changed: list[str]) -> None:
         ),
         file=sys.stderr,
     )
-    if changed:
+    if own:
+        said = (
+            _("  Your live figures now differ.")
+            if changed
+            else _("  Your live figures are the same.")
+        )
+        print(said, file=sys.stderr)
+    elif changed:
         print(
             ngettext(
                 "  Live figures now differ for {n} person: {codes}.",

@@ -182,11 +182,13 @@ def test_as_an_engineer_the_ranking_shows_only_their_own_row(db):
 def test_who_changed_since_the_closing_is_told_only_of_people_the_viewer_may_see(
     db, monkeypatch, capsys
 ):
-    """An engineer is told whether their own figures changed, never a colleague's code."""
+    """An engineer is told whether their own figures changed, never a colleague's code, and
+    nothing of the closings of branches whose figures they do not see."""
     monkeypatch.setenv("FIELDKPI_CONFIG", "/nonexistent-config")
     store = open_store(db)
     try:
         close_month(store, person(store, "L1"), "GZ", OCTOBER, DEFAULT, datetime(2026, 11, 2))
+        close_month(store, person(store, "L2"), "SZ", OCTOBER, DEFAULT, datetime(2026, 11, 3))
         load(store, now=datetime(2026, 11, 10), tickets=LATE_TICKET)  # E2's and R2's change
         with store.write() as write:
             for code, login in (("E1", "chengong"), ("E2", "liuyang"), ("L1", "zhoujl")):
@@ -197,10 +199,14 @@ def test_who_changed_since_the_closing_is_told_only_of_people_the_viewer_may_see
     said = {}
     for login in ("chengong", "liuyang", "zhoujl"):
         assert cli.main([*rank, "--as", login]) == 0
-        said[login] = capsys.readouterr().err.splitlines()[-1]
+        told = capsys.readouterr().err
+        assert "SZ 2026-10 was closed" not in told and "GZ 2026-10 was closed" in told
+        said[login] = told.splitlines()[-1]
+    assert cli.main(rank) == 0  # the database's owner: every branch
+    assert "SZ 2026-10 was closed by 郑经理" in capsys.readouterr().err
     assert said == {
-        "chengong": "  Live figures are the same.",  # E1's own are; R2's and E2's not said
-        "liuyang": "  Live figures now differ for 1 person: E2.",
+        "chengong": "  Your live figures are the same.",  # nothing said of R2's and E2's
+        "liuyang": "  Your live figures now differ.",
         "zhoujl": "  Live figures now differ for 2 people: E2, R2.",
     }
 
