@@ -13,6 +13,7 @@ whoever holds the database file) and the checked functions of
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -197,14 +198,26 @@ def closed_months(
             closed_by=row["by"],
             closed_by_name=row["by_name"],
             as_of=datetime.fromisoformat(row["as_of"]),
-            scheme=scheme_from_dict(
-                tomllib.loads(row["scheme"]),
-                _("scheme frozen when {period} was closed").format(period=period),
+            scheme=frozen_scheme(
+                row["scheme"], _("scheme frozen when {period} was closed").format(period=period)
             ),
             note=row["note"],
         )
         for row in rows
     }
+
+
+@functools.lru_cache(maxsize=64)
+def frozen_scheme(text: str, name: str) -> Scheme:
+    """The scheme a closing froze, from its TOML text, parsed once a process.
+
+    What a closing froze never changes, and the branches that close a period
+    on the same scheme froze the same text: the whole country's closed month
+    is one parse, not one per branch (~2 ms each), and a lead's twelve months
+    are parsed once a session, not on every load. A scheme is never changed
+    once built, so one may serve every reader.
+    """
+    return scheme_from_dict(tomllib.loads(text), name)
 
 
 def month_state(store: Store, branch: str, period: Period) -> ClosedMonth | None:
