@@ -90,7 +90,9 @@ def event_story(event: AppraisalEvent, scheme) -> Text:
     for review in event.reviews:
         lines.append(
             _("{at} {decision} by {name}").format(
-                at=review.at[:16], decision=_(DECISIONS[review.action]), name=review.by_name
+                at=review.at[:16],
+                decision=_(DECISIONS[review.action]),
+                name=review.by_name or _("(not shown)"),
             )
             + (f": {review.reason}" if review.reason else "")
         )

@@ -19,7 +19,7 @@ score or lower a rival's without a lead's review:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -53,8 +53,8 @@ class Review:
     """One line of an event's review history: who did what, when, and why."""
 
     at: str
-    by: str
-    by_name: str
+    by: str | None  # None: the reader may not know who (the event's recorder, hidden)
+    by_name: str | None
     action: str
     reason: str | None
 
@@ -279,6 +279,12 @@ def _events(store: Store, where: str, params: dict, show_reporter: bool) -> list
         params,
     )
     reviews = _reviews(store, [(row["subject"], row["id"]) for row in rows])
+    if not show_reporter:  # nor named as one who decided on it: m016 withdrew in their name
+        recorders = {(row["subject"], row["id"]): row["recorded_by"] for row in rows}
+        reviews = {
+            key: tuple(_unnamed(v) if v.by == recorders[key] else v for v in found)
+            for key, found in reviews.items()
+        }
     return [
         AppraisalEvent(
             subject=row["subject"],
@@ -297,6 +303,10 @@ def _events(store: Store, where: str, params: dict, show_reporter: bool) -> list
         )
         for row in rows
     ]
+
+
+def _unnamed(review: Review) -> Review:
+    return replace(review, by=None, by_name=None)
 
 
 def _reviews(store: Store, keys: list[tuple[str, int]]) -> dict[tuple[str, int], tuple]:

@@ -17,6 +17,7 @@ from fieldkpi.access import AccessDenied
 from fieldkpi.period import Period, judge
 from fieldkpi.scheme import default_scheme, load_scheme
 from fieldkpi.tickets import StepRefused
+from screens.events import event_story
 from storage import appraisal, tickets
 from storage.appraisal import ReviewRefused
 from storage.closing import close_month
@@ -374,6 +375,32 @@ def test_the_person_sees_what_was_recorded_against_them(store, crew, tmp_path):
     # nobody else's events: E2 may not look at E1's
     with pytest.raises(AccessDenied):
         appraisal.events_about(store, crew.eng2, crew.eng, OCTOBER, SCHEME)
+
+
+def test_a_hidden_reporter_is_not_named_as_one_who_decided_either(store, crew, tmp_path):
+    """m016 made an old correction a withdrawal in the name of the rep who recorded the
+    event: where reporters are hidden, the person reads no name on that line either."""
+    event = appraisal.record_deduction(
+        store, crew.rep, "E1", "violation", None, "迟到", SCHEME, now=NOW
+    )
+    with store.write() as db:  # as m016 wrote it: withdrawn by the recorder herself
+        db.execute(
+            "INSERT INTO appraisal_reviews (subject, subject_id, action, at, by, reason)"
+            " VALUES ('deduction', ?, 'withdraw', ?, 'R1', '记错了')",
+            [event, "2026-10-15 10:00:00"],
+        )
+    path = tmp_path / "gz.toml"
+    path.write_text("[review]\nshow_reporter = false\n", encoding="utf-8")
+    hidden = load_scheme(path)
+    (seen,) = appraisal.events_about(store, crew.eng, crew.eng, OCTOBER, hidden)
+    assert [(r.action, r.by, r.by_name, r.reason) for r in seen.reviews] == [
+        ("withdraw", None, None, "记错了")
+    ]
+    assert "王芳" not in str(event_story(seen, hidden))
+    (seen,) = appraisal.events_about(store, crew.lead, crew.eng, OCTOBER, hidden)
+    assert [(r.by, r.by_name) for r in seen.reviews] == [("R1", "王芳")]
+    (seen,) = appraisal.events_about(store, crew.eng, crew.eng, OCTOBER, SCHEME)
+    assert [r.by_name for r in seen.reviews] == ["王芳"]  # shown where reporters are
 
 
 def test_the_lead_sees_what_waits(store, crew):
