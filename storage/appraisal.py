@@ -36,6 +36,7 @@ from fieldkpi.tickets import StepRefused
 from storage.closing import month_state
 from storage.db import Store
 from storage.errors import NotFound, StorageError
+from storage.event_rows import EVENTS
 from storage.measures import person_from_row, sql_points
 from storage.tickets import read_ticket, write_history
 from storage.typed import FieldErrors, free_text
@@ -254,25 +255,12 @@ def record_deduction(
 
 # ---------------------------------------------------------------- reading
 
-_EVENTS = """
-    SELECT 'problem' AS subject, p.id, p.at, p.engineer AS concerns, p.level AS kind,
-           p.points, p.ticket, p.note, p.rep AS recorded_by, c.branch,
-           coalesce(x.state, 'standing') AS state
-    FROM problems p JOIN staff c ON c.code = p.engineer
-    LEFT JOIN appraisal_states x ON x.subject = 'problem' AND x.subject_id = p.id
-    UNION ALL
-    SELECT 'deduction', d.id, d.at, d.staff, d.kind, d.points, d.ticket, d.note,
-           d.recorded_by, c.branch, coalesce(x.state, 'standing')
-    FROM deductions d JOIN staff c ON c.code = d.staff
-    LEFT JOIN appraisal_states x ON x.subject = 'deduction' AND x.subject_id = d.id
-"""
-
 
 def _events(store: Store, where: str, params: dict, show_reporter: bool) -> list[AppraisalEvent]:
     rows = store.query(
         f"""
         SELECT e.*, c.name AS concerns_name, coalesce(r.name, e.recorded_by) AS by_name
-        FROM ({_EVENTS}) e JOIN staff c ON c.code = e.concerns
+        FROM ({EVENTS}) e JOIN staff c ON c.code = e.concerns
         LEFT JOIN staff r ON r.code = e.recorded_by
         WHERE {where} ORDER BY e.at, e.subject, e.id
         """,

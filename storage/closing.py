@@ -24,12 +24,13 @@ import tomli_w
 from fieldkpi import access
 from fieldkpi.export import export_values
 from fieldkpi.figures import RANKED_ROLES, Person
-from fieldkpi.i18n import _
+from fieldkpi.i18n import _, ngettext
 from fieldkpi.period import Judgement, Period, judge, stamp
 from fieldkpi.ranking import RankRow, export_order
 from fieldkpi.scheme import Scheme, scheme_from_dict
 from storage.db import Store
 from storage.errors import NotFound, StorageError
+from storage.event_rows import undecided
 from storage.frozen import decode_row, encode_row, legacy_row
 from storage.rankings import compute_rankings
 from storage.typed import free_text
@@ -96,6 +97,8 @@ def close_month(
 
     The rows are computed and written in one write transaction, so they are
     exactly the ranking of the database as it stood when the month closed.
+    Refused while an event of the period waits for the lead's decision: a
+    pending or contested event never counts, so closing would settle it unheard.
     """
     access.check_close_month(actor, branch)
     note = free_text(note, "note")
@@ -117,6 +120,17 @@ def close_month(
                     name=closed.closed_by_name,
                     at=stamp(closed.closed_at),
                 )
+            )
+        waiting = undecided(store, branch, period)
+        if waiting:  # they would never count: a contest made on the last day would win by it
+            raise ClosingRefused(
+                ngettext(
+                    "{n} event of {period} still waits for your decision (recorded by a rep, "
+                    "or contested): decide it first, then close.",
+                    "{n} events of {period} still wait for your decision (recorded by a rep, "
+                    "or contested): decide them first, then close.",
+                    waiting,
+                ).format(n=waiting, period=period)
             )
         rows = compute_rankings(store, judgement, lambda _branch: scheme, branch=branch)
         closing = db.execute(

@@ -20,7 +20,7 @@ from fieldkpi.tickets import StepRefused
 from screens.events import event_story
 from storage import appraisal, tickets
 from storage.appraisal import ReviewRefused
-from storage.closing import close_month
+from storage.closing import ClosingRefused, close_month, frozen_rankings, month_state
 from storage.rankings import compute_rankings
 from storage.typed import FieldErrors
 
@@ -341,13 +341,25 @@ def test_who_may_decide_and_contest(store, crew):
     assert store.scalar("SELECT count(*) FROM appraisal_reviews") == 0
 
 
-def test_a_closed_month_takes_only_what_was_decided(store, crew):
+def test_a_month_closes_only_once_every_event_of_it_is_decided(store, crew):
+    """A pending or contested event never counts: closing would settle it unheard (a contest
+    made on the month's last day would win by it). The lead decides first, then closes."""
+    closing_day = datetime(2026, 11, 2)
     event = appraisal.record_deduction(
         store, crew.rep, "E1", "violation", None, "", SCHEME, now=NOW
     )
-    close_month(store, crew.lead, "GZ", OCTOBER, SCHEME, datetime(2026, 11, 2))
-    # October is paid from its frozen rows: the pending event counted for nothing, and it
-    # can no longer be contested
+    with pytest.raises(ClosingRefused, match="1 event of 2026-10 still waits for your decision"):
+        close_month(store, crew.lead, "GZ", OCTOBER, SCHEME, closing_day)
+    appraisal.review(store, crew.lead, "deduction", event, "approve", now=LATER)
+    appraisal.contest(store, crew.eng, "deduction", event, "不是我", now=LATER)
+    with pytest.raises(ClosingRefused, match="1 event of 2026-10"):
+        close_month(store, crew.lead, "GZ", OCTOBER, SCHEME, closing_day)
+    assert month_state(store, "GZ", OCTOBER) is None
+    appraisal.review(store, crew.lead, "deduction", event, "uphold", "有记录", now=LATER)
+    close_month(store, crew.lead, "GZ", OCTOBER, SCHEME, closing_day)
+    frozen = {r.staff_code: r for r in frozen_rankings(store, "GZ", OCTOBER)}
+    assert frozen["E1"].deductions == 1  # the upheld violation is paid
+    # October is paid from its frozen rows: its events can no longer be contested
     with pytest.raises(ReviewRefused, match="2026-10 is closed"):
         appraisal.contest(store, crew.eng, "deduction", event, "理由", now=datetime(2026, 11, 3))
 

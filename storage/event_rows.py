@@ -1,0 +1,38 @@
+"""The appraisal events as one set of rows, whatever table each lives in.
+
+Problem reports and deductions (with bonuses) are recorded in tables of
+their own; reviews give each a state (``standing`` unless one says
+otherwise). :data:`EVENTS` is them as one: what the review screens list,
+and what closing a period checks is decided.
+"""
+
+from __future__ import annotations
+
+from fieldkpi.period import Period, stamp
+from storage.db import Store
+
+EVENTS = """
+    SELECT 'problem' AS subject, p.id, p.at, p.engineer AS concerns, p.level AS kind,
+           p.points, p.ticket, p.note, p.rep AS recorded_by, c.branch,
+           coalesce(x.state, 'standing') AS state
+    FROM problems p JOIN staff c ON c.code = p.engineer
+    LEFT JOIN appraisal_states x ON x.subject = 'problem' AND x.subject_id = p.id
+    UNION ALL
+    SELECT 'deduction', d.id, d.at, d.staff, d.kind, d.points, d.ticket, d.note,
+           d.recorded_by, c.branch, coalesce(x.state, 'standing')
+    FROM deductions d JOIN staff c ON c.code = d.staff
+    LEFT JOIN appraisal_states x ON x.subject = 'deduction' AND x.subject_id = d.id
+"""
+UNDECIDED = ("pending", "contested")  # states that never count until the lead decides
+
+
+def undecided(store: Store, branch: str, period: Period) -> int:
+    """How many of the branch's events of ``period`` still wait for the lead's decision."""
+    return store.scalar(
+        f"""
+        SELECT count(*) FROM ({EVENTS}) e
+        WHERE e.branch = ? AND e.state IN ({", ".join("?" * len(UNDECIDED))})
+          AND e.at >= ? AND e.at <= ?
+        """,
+        (branch, *UNDECIDED, stamp(period.start), stamp(period.end)),
+    )
