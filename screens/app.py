@@ -27,6 +27,7 @@ from fieldkpi.i18n import N_, _
 from fieldkpi.plain import plain
 from fieldkpi.scheme import Scheme, default_scheme
 from screens import actions, collector, labels
+from screens.keygate import KeyGate
 from screens.loading import failure_message
 from screens.messages import DataChanged, LoadFailed, SchemeRead
 from screens.ticket_lists import CARDS_BELOW as PHONE_BELOW
@@ -147,6 +148,7 @@ class FieldKpiApp(App):
         # its file has a mistake). Keys ask it on every press; each load reads its own.
         self.own_scheme: Scheme | None = None
         self.collector = collector.IdleCollector()
+        self.keys = KeyGate(self, self._let_in)
 
     def now(self) -> datetime:
         """The clock every step is stamped with (tests pass a fixed one)."""
@@ -167,6 +169,7 @@ class FieldKpiApp(App):
 
     def _paused(self) -> None:
         """In the person's first pause, F1's module is imported, then the collector runs."""
+        self.keys.tick()
         if self.collector.tick() and HELP[0] not in sys.modules:
             self._import_help()
 
@@ -181,10 +184,21 @@ class FieldKpiApp(App):
         self.collector.stop()
 
     async def on_event(self, event: events.Event) -> None:
-        """A key or a click puts off the next full collection (:mod:`screens.collector`)."""
+        """A key or a click puts off the next full collection (:mod:`screens.collector`);
+        keys and pastes go in one at a time (:mod:`screens.keygate`)."""
         if isinstance(event, events.Key | events.MouseDown) and not event.is_forwarded:
             self.collector.touched()
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            if self.keys.admit(event):
+                await self._let_in(event)
+            return
         await super().on_event(event)
+
+    async def _let_in(self, event: events.Event) -> None:
+        """The key or paste as Textual hands it on: a priority key's action, or the focus."""
+        target = self.focused or self.screen
+        await super().on_event(event)
+        self.keys.passed(target)
 
     def on_resize(self) -> None:
         self._name_in_header()

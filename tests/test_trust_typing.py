@@ -83,6 +83,45 @@ async def test_keys_typed_just_before_ctrl_s_are_saved_as_typed(store, keys, sav
     assert cancellation(store, desk.received) == ("cancelled", saved)
 
 
+@pytest.mark.parametrize("opened", ["x", "enter"], ids=["from-the-queue", "through-the-ticket"])
+@async_test
+async def test_keys_typed_with_the_key_that_opens_a_form_go_into_the_form(store, opened):
+    """``x`` and the reason in one burst: the letters were handed to the queue before ``x``
+    opened the form (``m`` toggled "mine", ``d`` opened the dispatch picker); now they wait
+    for the form and land in its field. Through the ticket screen: Enter, ``x``, the reason."""
+    desk = seed_desk(store)
+    app = app_for(store, "wangfang")
+    keys = ["enter", "x"] if opened == "enter" else ["x"]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.received)
+        mine = app.screen.query_one("#mine").value
+        burst(app, *keys, *keys_of("moved, dm"), "ctrl+s")
+        await settle(pilot)
+        if opened == "enter":
+            await press(pilot, "escape")  # from the ticket screen back to the queue
+        assert isinstance(app.screen, QueueScreen)
+        assert app.screen.query_one("#mine").value == mine  # "m" was not the queue's
+    assert cancellation(store, desk.received) == ("cancelled", "moved, dm")
+
+
+@async_test
+async def test_a_name_typed_with_n_goes_into_the_new_tickets_first_field_each_time(store):
+    """The form is composed the first time and kept after: either way the name is kept."""
+    seed_desk(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for name in ("Zhang", "黄蓉"):
+            burst(app, "n", *keys_of(name))
+            await settle(pilot)
+            assert isinstance(app.screen, NewTicketForm)
+            assert app.screen.query_one("#field-customer").value == name
+            burst(app, "escape", "d")  # asked, and thrown away
+            await settle(pilot)
+            assert isinstance(app.screen, QueueScreen)
+
+
 @async_test
 async def test_two_fields_typed_ahead_with_tab_between_are_both_saved(store):
     desk = seed_desk(store)

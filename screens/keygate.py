@@ -1,0 +1,83 @@
+"""Keys let in one at a time, each to wherever the key before it left the focus.
+
+Textual hands a key, the moment it reads it, to the widget that has the focus
+then, into that widget's own queue. A key that opens a form (``x``, ``n``,
+Enter) runs its action only when that widget gets to it: by then a fast
+typist's next keys, or a second of typing over a slow SSH link, had been
+handed to the same widget — the queue — where the letters meant for the
+form's first field were lost, or ran as keys of the queue (``m`` toggled
+"mine", ``d`` opened the dispatch picker).
+
+So a session lets one key (or paste) in at a time. The next waits until the
+one before it has been handled by everything it may reach: the widget it was
+handed to, each node it may bubble up to, and then the screen that is current
+(a form it opened has composed and taken the focus). Only then is it handed
+on, to the focus of that moment. Each key takes the same time as before; a
+key typed ahead waits for the ones before it, as it would have in its
+widget's queue. Should a wait ever not end (a node closed under it), the
+session's tick lets the next key in after :data:`STUCK` seconds.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Awaitable, Callable
+from time import monotonic
+
+from textual import events
+from textual.dom import DOMNode
+
+STUCK = 1.0  # seconds a key may keep the next waiting before it is let in anyway
+
+
+class KeyGate:
+    """One session's keys: :meth:`admit` each as it is read, :meth:`passed` once it has been
+    handed to a node; :meth:`tick` with the session's timer."""
+
+    def __init__(self, app, let_in: Callable[[events.Event], Awaitable[None]]) -> None:
+        self.app = app
+        self._let_in = let_in  # hands a key on as Textual would, then calls passed()
+        self.held: deque[events.Event] = deque()
+        self._since: float | None = None  # when the key being handled was let in
+        self._turn = 0  # which key that is: a wait given up on (tick) says nothing after
+
+    def admit(self, event: events.Event) -> bool:
+        """Whether ``event`` goes on now; if not, it waits its turn."""
+        if self._since is not None:
+            self.held.append(event)
+            return False
+        self._start()
+        return True
+
+    def _start(self) -> None:
+        self._since = monotonic()
+        self._turn += 1
+
+    def passed(self, target: DOMNode) -> None:
+        """The key was handed to ``target``: the next goes once it, its ancestors, and the
+        screen current after them have worked through what they have now."""
+        self._after(self._turn, [*target.ancestors_with_self], 0)
+
+    def _after(self, turn: int, nodes: list[DOMNode], at: int) -> None:
+        for index in range(at, len(nodes)):
+            if nodes[index].call_later(self._after, turn, nodes, index + 1):
+                return  # on again from that node's queue, once it has got there
+        if not self.app.screen.call_later(self._done, turn):
+            self._done(turn)
+
+    def _done(self, turn: int) -> None:
+        if turn == self._turn:
+            self.app.call_later(self._next)
+
+    async def _next(self) -> None:
+        if not self.held:
+            self._since = None
+            return
+        self._start()
+        await self._let_in(self.held.popleft())
+
+    def tick(self) -> None:
+        """Let the next key in if the one before has kept it waiting :data:`STUCK` seconds."""
+        if self._since is not None and monotonic() - self._since > STUCK:
+            self._turn += 1  # what that key's wait says when it ends is old news
+            self.app.call_later(self._next)
