@@ -54,6 +54,9 @@ class Field:
     max_length: int = 0
 
 
+SLOW_SAVE = 1.0  # seconds after which a save still on its way says what it waits for
+
+
 def after_typed_keys(screen: Screen, then: Callable[[], None]) -> None:
     """Call ``then`` once every widget of ``screen`` has handled the keys already sent to it.
 
@@ -244,9 +247,24 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
             return
         self._saving = True
         after_typed_keys(self, lambda: self._save(self.values(), self.version))
+        self.set_timer(SLOW_SAVE, self._still_saving)
+
+    def _still_saving(self) -> None:
+        """A save waiting for the database's lock (an import holds it while it writes) says so."""
+        if self._saving and not self._gone():
+            self.show_message(
+                _("Saving… waiting for the database, which someone else is writing to.")
+            )
 
     def action_close(self) -> None:
-        """Close; when something was typed, only after asking (nothing typed is lost unasked)."""
+        """Close; when something was typed, only after asking (nothing typed is lost unasked).
+
+        Not while a save is on its way: it would still be saved, after the
+        person had been told it was thrown away.
+        """
+        if self._saving:
+            self.show_message(_("Still saving: the form closes by itself once it is saved."))
+            return
         if not self._asking_to_close:
             self._asking_to_close = True
             after_typed_keys(self, self._close_or_ask)

@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlite_utils
 
 from fieldkpi.i18n import _
-from storage.errors import DatabaseUnusable
+from storage.errors import Busy, DatabaseUnusable
 from storage.migrations import known_versions, migrations
 
 BUSY_TIMEOUT_S = 30.0
@@ -43,9 +43,23 @@ class Store:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:
-        """One write transaction: all of it commits, or none of it does."""
+        """One write transaction: all of it commits, or none of it does.
+
+        It waits up to :data:`BUSY_TIMEOUT_S` for another writer (a long import
+        holds the lock while it writes) and then says so in words, not SQLite's.
+        """
         with self.lock:
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if exc.sqlite_errorcode not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                    raise
+                raise Busy(
+                    _(
+                        "Not saved: someone else kept the database busy for {seconds:.0f} s "
+                        "(an import, perhaps). Try again in a moment."
+                    ).format(seconds=BUSY_TIMEOUT_S)
+                ) from exc
             try:
                 yield self.db
             except BaseException:

@@ -11,3 +11,7 @@ class DatabaseUnusable(StorageError):
 
 class NotFound(StorageError):
     """A code named by the user does not exist."""
+
+
+class Busy(StorageError):
+    """Someone else held the database's write lock for longer than a save waits."""

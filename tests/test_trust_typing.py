@@ -9,6 +9,8 @@ real terminal.
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from textual import events
 from tui_helpers import (
@@ -29,6 +31,7 @@ from screens.discard import DiscardScreen
 from screens.queue import QueueScreen
 from screens.step_forms import CallbackForm, CancelForm
 from screens.ticket_form import NewTicketForm
+from storage.errors import Busy
 
 REASON = "客户已搬家 moved away, asked to cancel"
 
@@ -216,3 +219,47 @@ async def test_a_save_typed_before_the_ticket_has_loaded_saves_once_it_has(store
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
     assert cancellation(store, desk.received) == ("cancelled", REASON)
+
+
+@async_test
+async def test_a_save_waiting_for_the_database_says_so_and_is_not_thrown_away(store):
+    """An import holds the write lock while it writes: a save waits for it. The form says
+    what it waits for, and Esc does not close it (the save would still land after the
+    person was told it was thrown away); once the lock is free it saves and closes."""
+    desk = seed_desk(store)
+    app = app_for(store, "wangfang")
+    other = sqlite3.connect(store.path, isolation_level=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.received)
+        await press(pilot, "x")
+        other.execute("BEGIN IMMEDIATE")  # someone else writing
+        try:
+            burst(app, *keys_of("moved"), "ctrl+s")
+            await pilot.pause(1.5)
+            assert "waiting for the database" in screen_text(app)
+            burst(app, "escape")
+            await pilot.pause(0.3)
+            assert isinstance(app.screen, CancelForm)
+            assert "Still saving" in screen_text(app)
+        finally:
+            other.execute("ROLLBACK")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+    other.close()
+    assert cancellation(store, desk.received) == ("cancelled", "moved")
+
+
+def test_a_write_that_waits_too_long_says_so_in_words(store):
+    other = sqlite3.connect(store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    store.conn.execute("PRAGMA busy_timeout = 50")  # not the 30 s a session waits
+    try:
+        with (
+            pytest.raises(Busy, match="someone else kept the database busy"),
+            store.write() as db,
+        ):
+            db.execute("UPDATE tickets SET note = 'x'")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
