@@ -177,10 +177,9 @@ class ProblemForm(FormScreen):
     def fill_choices(self, choices: list[tuple[str, str]]) -> None:
         self.set_select_options("level", choices, choices[0][1])
 
-    def ready(self) -> bool:
-        return True
-
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
+        """Against the engineer the form showed: a report saved as the ticket was handed to
+        another engineer is refused, never put on them."""
         app = self.app
         return appraisal.report_problem(
             app.store,
@@ -190,6 +189,7 @@ class ProblemForm(FormScreen):
             values["level"] or None,
             values["note"],
             now=app.now(),
+            engineer=self.ticket.engineer if self.ticket else None,
         )
 
 

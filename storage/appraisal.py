@@ -106,13 +106,16 @@ def report_problem(
     level: str | None = None,
     note: str = "",
     now: datetime | None = None,
+    engineer: str | None = None,
 ) -> int:
     """An engineer-problem report (kpi-rules §2) against the ticket's engineer; returns its id.
 
     The points are the scheme's for ``level`` (its first level when none is
     named). A rep reports a ticket's engineer once: a second report would
     count the same problem twice toward the rep's own feedback rate. The
-    ticket's history notes the report.
+    ticket's history notes the report. ``engineer``: the one the reporter saw
+    on the ticket; if it has been handed to another since, the report is
+    refused rather than put on someone it was not written about.
     """
     now = _now(now)
     at = stamp(now)
@@ -127,6 +130,13 @@ def report_problem(
         access.check_step(actor, "report_problem", ticket)
         if not ticket.engineer:
             raise StepRefused(_("This ticket has no engineer to report."))
+        if engineer is not None and ticket.engineer != engineer:
+            raise StepRefused(
+                _(
+                    "This ticket was handed to another engineer since you opened it: "
+                    "nothing was reported. Close this form and look at the ticket again."
+                )
+            )
         earlier = db.execute(
             """
             SELECT p.at FROM problems p WHERE p.ticket = ? AND p.rep = ? AND p.engineer = ?

@@ -110,6 +110,10 @@ def test_report_problem_refusals(store, crew):
         appraisal.report_problem(store, crew.eng, ticket.code, SCHEME, now=NOW)
     with pytest.raises(AccessDenied):
         appraisal.report_problem(store, crew.other_rep, ticket.code, SCHEME, now=NOW)
+    # written about E1, saved as the ticket went to E2: refused, not put on E2
+    tickets.dispatch(store, crew.rep, ticket.code, ticket.version, "E2", now=NOW)
+    with pytest.raises(StepRefused, match="handed to another engineer"):
+        appraisal.report_problem(store, crew.rep, ticket.code, SCHEME, engineer="E1", now=NOW)
     assert store.scalar("SELECT count(*) FROM problems") == 0
 
 

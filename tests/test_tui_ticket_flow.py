@@ -43,6 +43,7 @@ from screens.messages import LoadFailed
 from screens.queue import QueueScreen
 from screens.step_forms import CompleteForm
 from screens.ticket_detail import TicketDetailScreen
+from storage import tickets
 from storage.people import dispatch_candidates, staff_by_login
 
 STAMP = "2026-10-15 09:30:00"
@@ -587,3 +588,24 @@ async def test_the_dispatch_picker_weighs_timeliness_by_the_branchs_own_scheme(
         line = next(line for line in screen_text(app).splitlines() if name in line)
         assert labels.timeliness(theirs[name]) in line
         assert labels.timeliness(default[name]) not in line
+
+
+@async_test
+async def test_a_problem_report_is_never_put_on_an_engineer_it_was_not_written_about(store, desk):
+    """The rep writes about 李强; meanwhile the ticket is handed to 赵磊. The save is refused,
+    the text stays in the form, and nothing is recorded against either."""
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.dispatched)
+        await press(pilot, "e")
+        form = app.screen
+        await press(pilot, "tab")  # from the level to the note
+        await type_text(pilot, "李强迟到")
+        crew = desk.crew
+        sent = tickets.get_ticket(store, crew.rep, desk.dispatched)
+        tickets.dispatch(store, crew.rep, sent.code, sent.version, crew.eng2.code, now=NOW)
+        await press(pilot, "ctrl+s")
+        assert app.screen is form and "handed to another engineer" in screen_text(app)
+        assert form.query_one("#field-note").value == "李强迟到"
+    assert store.scalar("SELECT count(*) FROM problems") == 0
