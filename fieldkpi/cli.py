@@ -23,6 +23,7 @@ from pathlib import Path
 from rich.cells import cell_len
 
 from fieldkpi import paths
+from fieldkpi.cleantext import clean_name
 from fieldkpi.i18n import (
     LANGUAGES,
     _,
@@ -570,7 +571,7 @@ def report_closed(closed, changed: list[str], own: bool = False) -> None:
         _("{branch} {period} was closed by {name} on {at}: these are its frozen figures.").format(
             branch=closed.branch,
             period=closed.period,
-            name=closed.closed_by_name,
+            name=clean_name(closed.closed_by_name),  # stored text: no terminal escapes
             at=closed.closed_at.strftime("%Y-%m-%d %H:%M"),
         ),
         file=sys.stderr,

@@ -29,7 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from fieldkpi.cleantext import clean_name
+from fieldkpi.cleantext import clean_name, escape_controls
 from fieldkpi.i18n import N_, _, current_language
 from fieldkpi.measures import Measure, entered_metric, measure
 from fieldkpi.period import PERIOD_KINDS
@@ -437,7 +437,7 @@ def _unknown(layer: Layer, path: str, keys: Iterable[str], known: Iterable[str])
     return [
         _("{where}: unknown key {key}").format(
             where=layer.where(f"{path}.{key}" if path else key),
-            key=f"{path}.{key}" if path else key,
+            key=escape_controls(f"{path}.{key}" if path else key),  # as typed, never as ESC
         )
         for key in keys
         if key not in known
@@ -534,6 +534,8 @@ def locate(text: str, path: str) -> int | None:
     lines = text.splitlines()
     first, *rest = path.split(".")
     section, _bracket, index = first.partition("[")
+    if index and not index.rstrip("]").isdigit():  # a key with "[" in its name: no table's
+        section, index = first, ""
     if not index and not rest:  # a top-level key, or a section itself
         for i, line in enumerate(lines):
             if line.strip() in (f"[{section}]", f"[[{section}]]") or _key_of(line) == section:
@@ -557,7 +559,7 @@ def locate(text: str, path: str) -> int | None:
 
 def _key_of(line: str) -> str | None:
     key, equals, _value = line.partition("=")
-    return key.strip() if equals else None
+    return key.strip().strip("\"'") if equals else None  # a quoted key: what it quotes
 
 
 # ------------------------------------------------------------------------- checking

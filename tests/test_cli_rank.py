@@ -262,3 +262,20 @@ def test_scheme_check_lists_the_entered_values_a_period_lacks(db, tmp_path):
     path.write_text('[settings]\nrep_satisfaction = "entered"\n', encoding="utf-8")
     result = fieldkpi("scheme", "check", str(path), "--db", str(db), "--month", "2026-10")
     refused(result, "2026-10: no satisfaction entered for R1 张伟", "R2 王芳")
+
+
+def test_a_stored_name_reaches_the_terminal_without_its_escapes(db, monkeypatch, capsys):
+    """A lead's name stored with escape sequences (by an older version, another program)
+    is printed as text: ESC would let it retitle or recolour the reader's terminal."""
+    monkeypatch.setenv("FIELDKPI_CONFIG", "/nonexistent-config")
+    store = open_store(db)
+    try:
+        with store.write() as write:
+            write.execute("UPDATE staff SET name = '周\x1b]0;PWNED\x07经理' WHERE code = 'L1'")
+        close_month(store, person(store, "L1"), "GZ", OCTOBER, DEFAULT, datetime(2026, 11, 2))
+    finally:
+        store.close()
+    rank = ["rank", "--lang", "en", "--db", str(db), "--month", "2026-10", "--format", "csv"]
+    assert cli.main(rank) == 0
+    told = capsys.readouterr().err
+    assert "closed by 周]0;PWNED经理" in told and "\x1b" not in told and "\x07" not in told

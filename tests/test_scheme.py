@@ -184,6 +184,10 @@ def test_invalid_toml_is_a_scheme_error(tmp_path):
         ),
         ("[deductions]\nbranch_rule = 3\n", "branch_rule takes no points: it carries the points"),
         ("[deductions]\nbackfil = 1\n", "unknown setting deductions.backfil"),
+        # a quoted key with "[" in it is a key, not a table's index (it crashed the lookup)
+        ('"money[top]" = 1\n', r"gz\.toml:1: unknown key money\[top\]"),
+        # a key with terminal escapes in it is named with them written out, never sent
+        ('"\\u001b]0;PWNED\\u0007evil" = 1\n', r"unknown key \\x1b\]0;PWNED\\x07evil"),
     ],
 )
 def test_misspelt_keys_are_refused_by_name(tmp_path, text, named):
