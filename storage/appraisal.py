@@ -33,7 +33,7 @@ from fieldkpi.limits import MAX_POINTS
 from fieldkpi.period import Period, stamp
 from fieldkpi.scheme import Scheme
 from fieldkpi.tickets import StepRefused
-from storage.closing import month_state
+from storage.closing import closed_over
 from storage.db import Store
 from storage.errors import NotFound, StorageError
 from storage.event_rows import EVENTS
@@ -512,13 +512,13 @@ def contest(
     def check(event: dict) -> None:
         access.check_contest(actor, event["concerns"])
         day = datetime.fromisoformat(event["at"]).date()
-        for period in (Period.of(day), Period.of(day, "quarter")):
-            if month_state(store, event["branch"], period) is not None:
-                raise ReviewRefused(
-                    _("{period} is closed: its events can no longer be contested.").format(
-                        period=period
-                    )
+        closed = closed_over(store, event["branch"], day)
+        if closed is not None:
+            raise ReviewRefused(
+                _("{period} is closed: its events can no longer be contested.").format(
+                    period=closed.period
                 )
+            )
         if store.scalar(
             "SELECT 1 FROM appraisal_reviews WHERE subject = ? AND subject_id = ?"
             " AND action = 'contest'",

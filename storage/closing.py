@@ -17,7 +17,7 @@ import functools
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import tomli_w
 
@@ -237,6 +237,16 @@ def frozen_scheme(text: str, name: str) -> Scheme:
 def month_state(store: Store, branch: str, period: Period) -> ClosedMonth | None:
     """The closing in force for the branch's month, or ``None`` while it is open."""
     return closed_months(store, period, branch).get(branch)
+
+
+def closed_over(store: Store, branch: str, day: date) -> ClosedMonth | None:
+    """The closing in force over ``day``: of its month, or of its quarter (a branch that
+    appraises by quarters closes those); ``None`` while neither is closed."""
+    for period in (Period.of(day), Period.of(day, "quarter")):
+        closed = month_state(store, branch, period)
+        if closed is not None:
+            return closed
+    return None
 
 
 def month_log(store: Store, branch: str, period: Period) -> list[ClosingEvent]:

@@ -24,10 +24,10 @@ from fieldkpi.cleantext import clean_name, clean_text
 from fieldkpi.figures import Person
 from fieldkpi.i18n import N_, _
 from fieldkpi.limits import length_errors
-from fieldkpi.period import Period, stamp
+from fieldkpi.period import stamp
 from fieldkpi.tickets import NEW, StepRefused, field_label, next_status, status_label
 from storage import csvrows
-from storage.closing import month_state
+from storage.closing import closed_over
 from storage.db import Store
 from storage.errors import NotFound, StorageError
 from storage.measures import person_from_row
@@ -391,7 +391,7 @@ def _happened(
     if latest is not None and when < latest[0]:
         message = _("Not before {time}, {what}.")
         raise FieldErrors({field: message.format(time=latest[0], what=_(_BEFORE[latest[1]]))})
-    closed = month_state(store, ticket.branch, Period.of(datetime.fromisoformat(when)))
+    closed = closed_over(store, ticket.branch, datetime.fromisoformat(when).date())
     if closed is not None:
         message = _("{month} is closed: its figures were paid on. Ask an admin to reopen it.")
         raise FieldErrors({field: message.format(month=closed.period)})

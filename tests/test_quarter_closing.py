@@ -17,9 +17,11 @@ from decimal import Decimal
 
 import pytest
 from month_helpers import STAFF, load, person
+from ticket_helpers import TICKET_FIELDS
 
 from fieldkpi.period import Judgement, Period, judge
 from fieldkpi.scheme import load_preset
+from storage import tickets
 from storage.closing import (
     ClosingRefused,
     changed_since_closing,
@@ -33,6 +35,7 @@ from storage.closing import (
 )
 from storage.rankings import compute_rankings
 from storage.scores import record_score
+from storage.typed import FieldErrors
 
 Q4 = Period.quarter(2026, 4)
 NEW_YEAR = datetime(2027, 1, 5, 9, 0)
@@ -106,3 +109,22 @@ def test_a_running_quarter_cannot_be_closed_nor_closed_twice(quarter):
     close_month(store, lead, "GZ", Q4, SCHEME, NEW_YEAR)
     with pytest.raises(ClosingRefused, match="2026-Q4 of branch GZ was already closed by 周经理"):
         close_month(store, lead, "GZ", Q4, SCHEME, NEW_YEAR)
+
+
+def test_a_time_entered_into_a_closed_quarter_is_refused(quarter):
+    """A quarterly branch closes quarters, not months: a completion typed after the fact
+    into the closed fourth quarter (its December not closed as a month) is refused too."""
+    store, lead, rep = quarter, person(quarter, "L1"), person(quarter, "R1")
+    taken = datetime(2026, 12, 21, 9, 0)
+    ticket = tickets.new_ticket(store, rep, TICKET_FIELDS, now=taken)
+    ticket = tickets.dispatch(store, rep, ticket.code, ticket.version, "E1", now=taken)
+    close_month(store, lead, "GZ", Q4, SCHEME, NEW_YEAR)
+    with pytest.raises(FieldErrors) as refused:
+        tickets.complete(
+            store, rep, ticket.code, ticket.version, "换板", now=NEW_YEAR, at="2026-12-31 18:00"
+        )
+    assert refused.value.errors["completed_at"].startswith("2026-Q4 is closed")
+    done = tickets.complete(
+        store, rep, ticket.code, ticket.version, "换板", now=NEW_YEAR, at="2027-01-02 18:00"
+    )
+    assert done.status == "completed"
