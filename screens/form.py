@@ -356,6 +356,7 @@ class FormScreen(SavingModal):
     def compose_body(self) -> ComposeResult:
         self._fields = self.fields()
         self._too_long: set[str] = set()  # fields whose line says they are too long
+        self._offered = self._opened_with()
         for spec in self._fields:
             with Horizontal(classes="field-row"):
                 yield Label(_(spec.label), classes="field-label")
@@ -405,6 +406,7 @@ class FormScreen(SavingModal):
         self.about(self.ticket or self.code)
         self._fields = self.fields()
         self._too_long.clear()
+        self._offered = self._opened_with()
         for spec in self._fields:
             widget = self.query_one(f"#field-{spec.name}")
             with widget.prevent(Input.Changed, Select.Changed, SelectionList.SelectedChanged):
@@ -421,14 +423,26 @@ class FormScreen(SavingModal):
         first = next(w for w in self.query(self.AUTO_FOCUS) if w.focusable)
         self.set_focus(first, scroll_visible=False)
 
+    def _opened_with(self) -> dict[str, Any]:
+        """What each choice field holds before the person touches it (as :meth:`values`)."""
+        return {
+            spec.name: [] if spec.kind == "multi" else spec.value
+            for spec in self._fields
+            if spec.kind != "text"
+        }
+
     def typed(self) -> list[str]:
-        """Text fields whose content is not what the form opened with."""
+        """The fields whose content is not what the form opened with: text typed, or a
+        choice made (a person or a kind picked is input too, and asked about)."""
+        values = self.values()
         return [
             _(spec.label)
             for spec in self._fields
-            if spec.kind == "text"
-            and self.query_one(f"#field-{spec.name}", Input).value.strip()
-            != str(spec.value).strip()
+            if (
+                values[spec.name] != str(spec.value).strip()
+                if spec.kind == "text"
+                else values[spec.name] != self._offered[spec.name]
+            )
         ]
 
     @on(Input.Changed, "#form-body Input")
@@ -453,6 +467,7 @@ class FormScreen(SavingModal):
         select.set_options(shown_options(options))
         if value is not None and any(v == value for _label, v in options):
             select.value = value
+        self._offered[name] = self.values()[name]  # the form's choice, not the person's
 
     def set_selection_options(self, name: str, options: list[tuple[str, Any]]) -> None:
         selection = self.query_one(f"#field-{name}", SelectionList)

@@ -263,3 +263,26 @@ def test_a_write_that_waits_too_long_says_so_in_words(store):
     finally:
         other.execute("ROLLBACK")
         other.close()
+
+
+@async_test
+async def test_esc_on_a_form_where_only_a_choice_was_made_asks_first(store):
+    """A person picked in a list is input too: Esc asks before throwing it away; a form
+    opened and closed untouched just closes (its own default choices are not input)."""
+    desk = seed_desk(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.visited)
+        await press(pilot, "e")  # the problem form opens with the table's first level chosen
+        await press(pilot, "escape")
+        assert isinstance(app.screen, QueueScreen)
+
+        await press(pilot, "k")
+        form = app.screen
+        await press(pilot, "enter", "down", "enter")  # the first person of the list
+        assert form.values()["staff"]
+        await press(pilot, "escape")
+        assert isinstance(app.screen, DiscardScreen) and "Person" in screen_text(app)
+        await press(pilot, "escape")  # back to the form, the choice still made
+        assert app.screen is form and form.values()["staff"]
