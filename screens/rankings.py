@@ -33,15 +33,7 @@ from fieldkpi.period import Period, provisional_line, stamp
 from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.ranking import RankRow
 from fieldkpi.scheme import Scheme
-from fieldkpi.trends import (
-    FALLING,
-    RISING,
-    STEADY,
-    direction,
-    sparkline,
-    totals_by_person,
-    trend_of,
-)
+from fieldkpi.trends import FALLING, RISING, STEADY, direction, sparkline, totals_by_person
 from screens import actions, tables
 from screens.drilldown import DrilldownScreen
 from screens.footer import KeyFooter
@@ -366,25 +358,13 @@ class RankingsScreen(MonthScreen):
         self.app.push_screen(DrilldownScreen(row, column.kpi or "timeliness", changed=changed))
 
     def action_trend(self) -> None:
-        """The chart of the last twelve months of the person under the cursor, and the branch's.
-
-        Drawn from the months the ranking already holds: the reader passed
-        :func:`fieldkpi.access.check_see_rankings` for the branch when they were
-        read, and so sees every average.
-        """
+        """The chart of the last twelve months of the person under the cursor, and the branch's,
+        drawn from the months the ranking already holds (:meth:`BranchRanking.trend`)."""
         chosen = self.table.selected
-        ranking = self.ranking
-        if chosen is None or ranking is None:
-            return
-        row, _column = chosen
-        trend = trend_of(
-            ranking.months,
-            row.staff_code,
-            row.role,
-            ranking.scheme,
-            sees_everyone=access.can_see_rankings(self.app.user, ranking.branch),
-        )
-        self.app.push_screen(TrendScreen(row.name, row.staff_code, row.role, row.branch, trend))
+        if chosen is not None and self.ranking is not None:
+            row, _column = chosen
+            trend = self.ranking.trend(row)
+            self.app.push_screen(TrendScreen(row.name, row.staff_code, row.role, row.branch, trend))
 
     def action_export(self) -> None:
         if self.ranking is not None:

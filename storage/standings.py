@@ -43,6 +43,11 @@ class BranchRanking:
     scheme: Scheme  # what the rows are judged by: a closed month's frozen scheme
     months: list[BranchMonth]
 
+    def trend(self, row: RankRow) -> list[TrendMonth]:
+        """The person's last twelve months with the role's average every month: only who
+        sees the branch's whole ranking reads one (:func:`branch_ranking` checks)."""
+        return trend_of(self.months, row.staff_code, row.role, self.scheme, sees_everyone=True)
+
 
 def branch_ranking(
     store: Store,
@@ -118,6 +123,6 @@ def own_month(
     changed = basis.closed is not None and actor.code in changed_since_closing(
         store, actor.branch, period, closed=basis.closed, frozen=rows, roles=roles
     )
-    sees_everyone = access.can_see_rankings(actor, actor.branch)
-    trend = trend_of(months, actor.code, actor.role, basis.scheme, sees_everyone=sees_everyone)
+    # a ranked person sees their own rows only (a lead or an admin is ranked by nobody)
+    trend = trend_of(months, actor.code, actor.role, basis.scheme, sees_everyone=False)
     return OwnMonth(basis, standing_of(rows, actor.code), trend, changed)

@@ -3,10 +3,8 @@
 Each month is judged as :func:`storage.standings.branch_ranking` judges it:
 its basis (:func:`storage.closing.month_basis`: a closed month's frozen as-of
 and scheme) and :func:`storage.closing.rankings_for` (a closed month's frozen
-rows). :func:`person_months` checks the person asking: a person's own trend
-holds their own rows and, as :mod:`fieldkpi.trends` explains, the role's
-average only where it gives nobody away; the lead of their branch (or an
-admin) sees every average.
+rows). It checks nobody: its callers (:mod:`storage.standings`) check the
+person asking, and :mod:`fieldkpi.trends` draws a person's months from them.
 """
 
 from __future__ import annotations
@@ -14,16 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from fieldkpi import access
-from fieldkpi.figures import RANKED_ROLES, Person
-from fieldkpi.i18n import _
+from fieldkpi.figures import RANKED_ROLES
 from fieldkpi.period import Period
 from fieldkpi.scheme import Scheme
-from fieldkpi.trends import MONTHS, BranchMonth, TrendMonth, months_to, trend_of
+from fieldkpi.trends import MONTHS, BranchMonth, months_to
 from storage.closing import MonthBasis, month_basis, rankings_for
 from storage.db import Store
-from storage.errors import NotFound
-from storage.people import staff_by_code
 
 
 def judged_months(
@@ -48,31 +42,3 @@ def judged_months(
         )
         months.append(BranchMonth(period, rows))
     return basis, months
-
-
-def person_months(
-    store: Store,
-    actor: Person,
-    staff: str,
-    last: Period,
-    scheme_for: Callable[[str], Scheme],
-    now: datetime,
-    count: int = MONTHS,
-) -> list[TrendMonth]:
-    """A person's last ``count`` periods up to ``last``, as ``actor`` may see them.
-
-    Their own, or anyone's of a branch whose rankings ``actor`` sees (its
-    lead, an admin), who also sees the role's average every month. Empty
-    for someone nobody ranks (a lead, an admin).
-    """
-    person = actor if staff == actor.code else staff_by_code(store, staff)
-    if person is None:
-        raise NotFound(_("There is nobody with the code {code}.").format(code=staff))
-    access.check_see_figures(actor, person)
-    if person.role not in RANKED_ROLES:
-        return []
-    basis, months = judged_months(
-        store, person.branch, last, scheme_for, now, count, (person.role,)
-    )
-    sees_everyone = access.can_see_rankings(actor, person.branch)
-    return trend_of(months, person.code, person.role, basis.scheme, sees_everyone=sees_everyone)
