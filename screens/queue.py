@@ -149,8 +149,21 @@ class QueueTable(DataTable):
         row = self.cursor_row
         return self.tickets[row] if 0 <= row < len(self.tickets) else None
 
-    def show(self, rows: list[QueueRow], *, append: bool, more: bool, select: str | None) -> None:
+    def show(
+        self,
+        rows: list[QueueRow],
+        *,
+        append: bool,
+        more: bool,
+        select: str | None,
+        new_list: bool = False,
+    ) -> None:
         """Add a page below, or replace the rows, keeping the cursor on the same ticket.
+
+        Where that ticket is gone, a refresh keeps the cursor's place; a new
+        list (another filter, a search) starts at its first row, as a list
+        read anew does, rather than on whatever row sits where the old cursor
+        was (which also fetched the next page for nothing).
 
         Columns keep their widths while a page fits them; a wider cell (or a
         reload) lays the table out again.
@@ -181,17 +194,21 @@ class QueueTable(DataTable):
         else:
             self.tickets = list(rows)
         self._widths = widths
+        self.more = False  # the cursor and the view pass through stale places while refilled
         tables.fill(self, self.labels, cells, widths)
+        self.more = more  # asked about again once the view is back (_restore_view)
         if not self.tickets:
             return
         found = next((i for i, r in enumerate(self.tickets) if r.code == code), None)
-        index = min(index, len(self.tickets) - 1) if found is None else found
+        where_it_was = 0 if new_list else min(index, len(self.tickets) - 1)
+        index = where_it_was if found is None else found
         self.move_cursor(row=index, animate=False, scroll=False)
-        self.call_after_refresh(self._restore_view, index, 0 if select else scroll_y)
+        self.call_after_refresh(self._restore_view, index, 0 if select or new_list else scroll_y)
 
     def _restore_view(self, index: int, scroll_y: float) -> None:
         self.scroll_to(y=scroll_y, animate=False, immediate=True)
         self.move_cursor(row=index, animate=False)
+        self._check_near_end()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -224,6 +241,7 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
     def __init__(self) -> None:
         super().__init__()
         self._request = 0
+        self._new_list = True  # the answer awaited is a new list (not a refresh of this one)
         self._loading_more = False
         self._open_count: int | None = None
         self._select: str | None = None
@@ -291,6 +309,7 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
     def reload(self, *, keep: bool = True) -> None:
         """Load the first page again; ``keep`` reloads as many rows as are shown (up to a cap)."""
         self._request += 1
+        self._new_list = not keep
         self._loading_more = False
         self._filter = self.current_filter()
         shown = len(self.table.tickets) if keep else 0
@@ -332,7 +351,13 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
         if message.append:
             self._loading_more = False
         select, self._select = (None, self._select) if message.append else (self._select, None)
-        self.table.show(message.rows, append=message.append, more=message.more, select=select)
+        self.table.show(
+            message.rows,
+            append=message.append,
+            more=message.more,
+            select=select,
+            new_list=self._new_list,
+        )
         if message.open_count is not None:
             self._open_count = message.open_count
         self._show_status()

@@ -174,6 +174,33 @@ async def test_queue_pages_from_sql_as_the_cursor_nears_the_end(store, desk):
 
 
 @async_test
+async def test_another_filter_starts_at_its_first_ticket_and_keeps_a_ticket_in_both(store, desk):
+    crew = desk.crew
+
+    def take(rep, count: int) -> list[tickets.Ticket]:
+        fields = TICKET_FIELDS | {"customer": rep.name}
+        return [tickets.new_ticket(store, rep, fields, now=NOW) for _ in range(count)]
+
+    take(crew.rep, 10)
+    theirs = take(crew.rep2, 30)  # rows 25-54 of the queue, newest first
+    take(crew.rep, 25)
+    app = app_for(store, "chenjing")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(QueueTable)
+        await press(pilot, "ctrl+end")  # the next page comes
+        await press(pilot, "ctrl+end")
+        assert (table.cursor_row, table.row_count) == (68, 69)  # a seeded ticket of 王芳's
+        await press(pilot, "m")  # 陈静's own 30: from the newest, not from row 29
+        assert queue_codes(app) == [t.code for t in reversed(theirs)]
+        assert table.cursor_row == 0
+        await press(pilot, "down", "down", "down")
+        chosen = table.selected.code
+        await press(pilot, "m")  # everyone's again: still on the ticket chosen, row 28
+        assert (table.selected.code, table.cursor_row) == (chosen, 28)
+
+
+@async_test
 async def test_first_screen_and_keys_fit_the_role(store, desk):
     engineer = app_for(store, "liqiang")
     async with engineer.run_test(size=SIZE) as pilot:
