@@ -36,7 +36,8 @@ from screens.loading import answer, reader
 from screens.messages import ChoicesLoaded, LoadFailed, Refused, Saved, TicketLoaded
 from screens.text_input import TextInput, made_compact
 from screens.ticket_reads import REFUSALS, read_ticket
-from storage.tickets import Conflict, Ticket
+from storage.errors import Changed
+from storage.tickets import Ticket
 from storage.typed import FieldErrors
 
 
@@ -296,16 +297,21 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
             result = self.perform(values, version)
         except FieldErrors as exc:
             self.post_message(Refused(errors=dict(exc.errors)))
-        except Conflict as exc:
+        except Changed as exc:
+            self.read_again(exc)
             hint = _("Your input is kept: check it and save again to apply it.")
             self.post_message(Refused(f"{exc}\n{hint}"))
-            self.post_message(read_ticket(self.app, self.code))  # its current version
         except REFUSALS as exc:
             self.post_message(Refused(str(exc)))
         except Exception as exc:  # the form must stay usable whatever went wrong
             self.post_message(Refused(_("Not saved: {error}").format(error=exc)))
         else:
             self.post_message(Saved(result))
+
+    def read_again(self, changed: Changed) -> None:
+        """What the form's save is typed against, read anew after ``changed`` (in the save's
+        worker): a ticket form reads the ticket's current version."""
+        self.post_message(read_ticket(self.app, self.code))
 
     @property
     def saving(self) -> bool:

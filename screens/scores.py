@@ -42,6 +42,7 @@ from screens.messages import Loaded
 from screens.months import MonthScreen
 from screens.scheme_choice import scheme_summary
 from storage.closing import MonthBasis, month_basis
+from storage.errors import Changed
 from storage.scores import ScoreEntry, SheetLine, record_score, score_history, score_sheet
 
 MISSING_STYLE = "bold red"
@@ -240,6 +241,7 @@ class ScoreForm(FormScreen):
     def __init__(self, line: SheetLine, scheme: Scheme, period: Period) -> None:
         super().__init__()
         self.line, self.scheme, self.period = line, scheme, period
+        self._replacing = line.entry  # the value the lead sees; a later one is not overwritten
 
     def heading(self) -> str:
         person = self.line.person
@@ -278,8 +280,16 @@ class ScoreForm(FormScreen):
 
     @reader("score-history")
     def _load_history(self) -> None:
+        self.post_message(Loaded(0, self._history()))
+
+    def _history(self) -> list[ScoreEntry]:
         app, line = self.app, self.line
-        history = score_history(app.store, app.user, line.person.code, self.period, line.metric)
+        return score_history(app.store, app.user, line.person.code, self.period, line.metric)
+
+    def read_again(self, changed: Changed) -> None:
+        """The history read anew: its last entry, shown, is what a second save replaces."""
+        history = self._history()
+        self._replacing = history[-1] if history else None
         self.post_message(Loaded(0, history))
 
     @on(Loaded)
@@ -304,4 +314,5 @@ class ScoreForm(FormScreen):
             values["value"],
             values["note"],
             now=app.now(),
+            replacing=self._replacing,
         )

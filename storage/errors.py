@@ -15,3 +15,11 @@ class NotFound(StorageError):
 
 class Busy(StorageError):
     """Someone else held the database's write lock for longer than a save waits."""
+
+
+class Changed(StorageError):
+    """Someone saved it after the version the person's change was typed against.
+
+    Nothing is saved: two people saving the same thing never silently
+    overwrite each other. The form keeps what was typed and reads again.
+    """

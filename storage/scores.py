@@ -20,7 +20,7 @@ from fieldkpi.measures import entered_metric
 from fieldkpi.period import Judgement, Period, stamp
 from fieldkpi.scheme import Scheme
 from storage.db import Store
-from storage.errors import NotFound
+from storage.errors import Changed, NotFound
 from storage.measures import ranked_people
 from storage.people import staff_by_code
 from storage.typed import FieldErrors, free_text
@@ -38,6 +38,23 @@ class ScoreEntry:
     at: str
     by: str
     by_name: str
+    id: int  # the entry's row: what a change is typed against (see ValueChanged)
+
+
+class ValueChanged(Changed):
+    """Someone entered the value after the entry the person typed theirs against.
+
+    The form keeps what was typed and ``current`` becomes the entry it
+    replaces, so saving again replaces it knowingly.
+    """
+
+    def __init__(self, current: ScoreEntry) -> None:
+        self.current = current
+        super().__init__(
+            _("{name} entered {value} at {at} while you were typing.").format(
+                name=current.by_name, value=current.value, at=current.at
+            )
+        )
 
 
 def parse_value(text: str) -> Decimal:
@@ -63,8 +80,16 @@ def record_score(
     value: str,
     note: str = "",
     now: datetime | None = None,
+    *,
+    replacing: ScoreEntry | None,
 ) -> ScoreEntry:
-    """Enter (or change) a value of the person's scheme for a period; the lead's or an admin's."""
+    """Enter (or change) a value of the person's scheme for a period; the lead's or an admin's.
+
+    ``replacing`` is the entry the person saw as the value (``None``: none
+    yet). If another has been entered since, nothing is saved
+    (:class:`ValueChanged`): two leads typing the same value never silently
+    overwrite each other.
+    """
     person = staff_by_code(store, staff)
     if person is None:
         raise NotFound(_("There is nobody with the code {code}.").format(code=staff))
@@ -83,12 +108,17 @@ def record_score(
     at = stamp((now or datetime.now()).replace(microsecond=0))
     text = free_text(note, "note") or None
     with store.write() as db:
-        db.execute(
+        current = _latest(store, person.code, period, metric)
+        if (current and current.id) != (replacing and replacing.id):
+            raise ValueChanged(current)
+        row = db.execute(
             "INSERT INTO scores (period, staff, metric, value, note, at, by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             (str(period), person.code, metric, str(number), text, at, actor.code),
-        )
-    return ScoreEntry(str(period), person.code, metric, number, text, at, actor.code, actor.name)
+        ).lastrowid
+    return ScoreEntry(
+        str(period), person.code, metric, number, text, at, actor.code, actor.name, row
+    )
 
 
 def score_history(
@@ -99,15 +129,23 @@ def score_history(
     if person is None:
         raise NotFound(_("There is nobody with the code {code}.").format(code=staff))
     access.check_see_figures(actor, person)
-    rows = store.query(
-        """
+    return [_entry(row) for row in _entries(store, staff, period, metric)]
+
+
+def _latest(store: Store, staff: str, period: Period, metric: str) -> ScoreEntry | None:
+    rows = _entries(store, staff, period, metric, "DESC LIMIT 1")
+    return _entry(rows[0]) if rows else None
+
+
+def _entries(store: Store, staff: str, period: Period, metric: str, order: str = ""):
+    return store.query(
+        f"""
         SELECT sc.*, coalesce(s.name, sc.by) AS by_name FROM scores sc
         LEFT JOIN staff s ON s.code = sc.by
-        WHERE sc.period = ? AND sc.staff = ? AND sc.metric = ? ORDER BY sc.id
+        WHERE sc.period = ? AND sc.staff = ? AND sc.metric = ? ORDER BY sc.id {order}
         """,
         (str(period), staff, metric),
     )
-    return [_entry(row) for row in rows]
 
 
 def latest_scores(
@@ -192,4 +230,5 @@ def _entry(row) -> ScoreEntry:
         row["at"],
         row["by"],
         row["by_name"],
+        row["id"],
     )

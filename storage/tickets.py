@@ -29,7 +29,7 @@ from fieldkpi.tickets import NEW, StepRefused, field_label, next_status, status_
 from storage import csvrows
 from storage.closing import closed_over
 from storage.db import Store
-from storage.errors import NotFound, StorageError
+from storage.errors import Changed, NotFound
 from storage.measures import person_from_row
 from storage.migrations import OPEN_TICKET, TICKET_KINDS
 from storage.people import is_current
@@ -116,7 +116,7 @@ class HistoryRow:
     version: int | None = None
 
 
-class Conflict(StorageError):
+class Conflict(Changed):
     """Someone saved the ticket after the version this change was based on.
 
     ``changes`` are the history rows the person did not see, so the screen can

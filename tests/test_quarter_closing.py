@@ -34,7 +34,7 @@ from storage.closing import (
     reopen_month,
 )
 from storage.rankings import compute_rankings
-from storage.scores import record_score
+from storage.scores import latest_scores, record_score
 from storage.typed import FieldErrors
 
 Q4 = Period.quarter(2026, 4)
@@ -60,7 +60,7 @@ def quarter(store):
     lead = person(store, "L1")
     for code, values in ENTERED.items():
         for metric, value in values.items():
-            record_score(store, lead, SCHEME, code, Q4, metric, value, now=NEW_YEAR)
+            record_score(store, lead, SCHEME, code, Q4, metric, value, now=NEW_YEAR, replacing=None)
     return store
 
 
@@ -85,7 +85,10 @@ def test_a_closed_quarter_keeps_its_frozen_rows_until_an_admin_reopens_it(quarte
     # the quarter's months are not closed by it
     assert [month_state(store, "GZ", m) for m in Q4.months()] == [None, None, None]
 
-    record_score(store, lead, SCHEME, "R2", Q4, "plan_completion", "0.99", now=NEW_YEAR)
+    was = latest_scores(store, lead, "GZ", Q4)["R2", "plan_completion"]
+    record_score(
+        store, lead, SCHEME, "R2", Q4, "plan_completion", "0.99", now=NEW_YEAR, replacing=was
+    )
     live = compute_rankings(store, Judgement(Q4, Q4.end), scheme_for, branch="GZ")
     assert totals(live)[1] == ("R2", 2, Decimal("61.00"), "合格")
     shown = rankings_for(store, judge(Q4, NEW_YEAR), scheme_for, branch="GZ")

@@ -11,7 +11,7 @@ from fieldkpi.access import AccessDenied
 from fieldkpi.period import Period
 from fieldkpi.scheme import load_preset, preset_text
 from storage.schemes import branch_scheme, choose_preset, scheme_loader
-from storage.scores import missing_scores, record_score, score_sheet
+from storage.scores import ValueChanged, missing_scores, record_score, score_history, score_sheet
 
 NOW = datetime(2026, 11, 3, 9, 0)
 OCTOBER = Period(2026, 10)
@@ -27,8 +27,12 @@ def seeded(store):
 def test_the_sheet_lists_each_ranked_person_and_value_in_the_schemes_order(seeded):
     scheme = load_preset("quarterly-bands")
     lead = person(seeded, "L1")
-    record_score(seeded, lead, scheme, "R2", Q4, "payment_collection", "0.7", now=NOW)
-    record_score(seeded, lead, scheme, "R2", Q4, "payment_collection", "0.75", now=NOW)
+    first = record_score(
+        seeded, lead, scheme, "R2", Q4, "payment_collection", "0.7", now=NOW, replacing=None
+    )
+    record_score(
+        seeded, lead, scheme, "R2", Q4, "payment_collection", "0.75", now=NOW, replacing=first
+    )
 
     lines = score_sheet(seeded, lead, "GZ", Q4, scheme)
     # R1 and R2 are GZ's reps in the quarter (X1 left in September); the KPIs' order
@@ -46,6 +50,32 @@ def test_the_sheet_lists_each_ranked_person_and_value_in_the_schemes_order(seede
     ]
     missing = [(p.code, m) for p, m in missing_scores(seeded, scheme, Q4, "GZ")]
     assert missing == [(s.person.code, s.metric) for s in lines if s.entry is None]
+
+
+def test_a_value_entered_meanwhile_is_not_overwritten_by_one_typed_against_the_one_before(
+    seeded,
+):
+    scheme = load_preset("quarterly-bands")
+    lead, admin = person(seeded, "L1"), person(seeded, "A1")
+
+    def enter(who, value, replacing):
+        return record_score(
+            seeded, who, scheme, "R2", Q4, "plan_completion", value, now=NOW, replacing=replacing
+        )
+
+    seen = enter(lead, "0.8", None)
+    theirs = enter(admin, "0.9", seen)  # the admin saves first
+    with pytest.raises(ValueChanged) as refused:
+        enter(lead, "0.85", seen)
+    assert str(refused.value) == f"管理员 entered 0.9 at {theirs.at} while you were typing."
+    with pytest.raises(ValueChanged):
+        enter(lead, "0.85", None)  # "nothing entered yet" is out of date too
+    history = score_history(seeded, lead, "R2", Q4, "plan_completion")
+    assert [str(e.value) for e in history] == ["0.8", "0.9"]  # nothing saved by the refusals
+
+    enter(lead, "0.85", refused.value.current)  # typed against what is there now
+    history = score_history(seeded, lead, "R2", Q4, "plan_completion")
+    assert [str(e.value) for e in history] == ["0.8", "0.9", "0.85"]
 
 
 def test_only_the_lead_of_the_branch_or_an_admin_reads_the_sheet(seeded):

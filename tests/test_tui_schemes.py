@@ -45,7 +45,7 @@ from storage.closing import frozen_rankings, month_state
 from storage.db import open_store
 from storage.people import staff_by_login
 from storage.schemes import branch_preset, choose_preset, scheme_loader
-from storage.scores import score_history
+from storage.scores import record_score, score_history
 
 OCTOBER = Period(2026, 10)
 Q4 = Period.quarter(2026, 4)
@@ -171,6 +171,36 @@ async def test_a_value_typed_wrong_is_said_beside_it_and_a_change_keeps_the_one_
     lead = person(month, "L1")
     values = [str(e.value) for e in score_history(month, lead, "R1", OCTOBER, "satisfaction")]
     assert values == ["88", "91"]
+
+
+@async_test
+async def test_a_value_entered_by_another_while_the_lead_types_is_not_overwritten(month, entered):
+    app = app_for(month, "zhoujl", entered)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f7", "left_square_bracket")
+        await on_line(pilot, "R1", "satisfaction")
+        await type_text(pilot, "90")
+        admin, scheme = person(month, "A1"), app.scheme_for("GZ")
+        record_score(
+            month, admin, scheme, "R1", OCTOBER, "satisfaction", "80", now=NOW, replacing=None
+        )
+        await press(pilot, "ctrl+s")
+        form = app.screen
+        assert isinstance(form, ScoreForm)  # not saved, and the 90 typed is still there
+        assert form.query_one("#field-value").value == "90"
+        message = text_of(app, "#form-message")
+        assert "管理员 entered 80 at 2026-11-05 09:00:00 while you were typing." in message
+        assert "Your input is kept" in message
+        assert "管理员 · 80" in text_of(app, "#score-history")
+
+        await press(pilot, "ctrl+s")  # now knowingly replacing the 80
+        assert isinstance(app.screen, ScoresScreen)
+        assert sheet(app)[0] == ("张伟", "Satisfaction", "90")
+
+    lead = person(month, "L1")
+    values = [str(e.value) for e in score_history(month, lead, "R1", OCTOBER, "satisfaction")]
+    assert values == ["80", "90"]
 
 
 @async_test
