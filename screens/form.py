@@ -311,7 +311,8 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
     def read_again(self, changed: Changed) -> None:
         """What the form's save is typed against, read anew after ``changed`` (in the save's
         worker): a ticket form reads the ticket's current version."""
-        self.post_message(read_ticket(self.app, self.code))
+        if self.code is not None:
+            self.post_message(read_ticket(self.app, self.code))
 
     @property
     def saving(self) -> bool:

@@ -25,6 +25,7 @@ from screens.form import Field, FormScreen
 from screens.labels import N_
 from screens.loading import reader
 from screens.messages import DataChanged, Loaded, LoadFailed
+from storage.errors import Changed
 from storage.migrations import ROLES
 from storage.staff import StaffMember, add_staff, list_staff, set_left_on, set_login
 
@@ -202,12 +203,20 @@ class NewPersonForm(StaffForm):
         return add_staff(app.store, app.user, branch=self.branch, **values)
 
 
-class LoginForm(StaffForm):
-    SAVE_LABEL = N_("Save login")
+class MemberForm(StaffForm):
+    """A change to one person, saved only over what the admin saw of them."""
 
     def __init__(self, member: StaffMember) -> None:
         super().__init__()
         self.member = member
+
+    def read_again(self, changed: Changed) -> None:
+        """What another admin saved is what a second save replaces (the message says what)."""
+        self.member = changed.current
+
+
+class LoginForm(MemberForm):
+    SAVE_LABEL = N_("Save login")
 
     def heading(self) -> str:
         person = self.member.person
@@ -224,16 +233,12 @@ class LoginForm(StaffForm):
         ]
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
-        app = self.app
-        return set_login(app.store, app.user, self.member.person.code, values["login"])
+        app, member = self.app, self.member
+        return set_login(app.store, app.user, member.person.code, values["login"], was=member.login)
 
 
-class LeftOnForm(StaffForm):
+class LeftOnForm(MemberForm):
     SAVE_LABEL = N_("Save")
-
-    def __init__(self, member: StaffMember) -> None:
-        super().__init__()
-        self.member = member
 
     def heading(self) -> str:
         person = self.member.person
@@ -251,5 +256,7 @@ class LeftOnForm(StaffForm):
         ]
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
-        app = self.app
-        return set_left_on(app.store, app.user, self.member.person.code, values["left_on"])
+        app, member = self.app, self.member
+        return set_left_on(
+            app.store, app.user, member.person.code, values["left_on"], was=member.person.left_on
+        )

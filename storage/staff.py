@@ -24,7 +24,7 @@ from fieldkpi.i18n import _
 from fieldkpi.limits import too_long
 from storage.csvrows import CODE, LOGIN, CellError, calendar_date  # as the import takes them
 from storage.db import Store
-from storage.errors import NotFound
+from storage.errors import Changed, NotFound
 from storage.measures import person_from_row
 from storage.migrations import ROLES
 from storage.typed import FieldErrors
@@ -103,15 +103,33 @@ def add_staff(
     return _member(store, code)
 
 
-def set_login(store: Store, actor: Person, code: str, login: str) -> StaffMember:
-    """Give, change or (with an empty login) take away the login a person signs in with."""
+class StaffChanged(Changed):
+    """Another admin changed the person's login or leaving day while this one typed."""
+
+    def __init__(self, current: StaffMember, message: str) -> None:
+        self.current = current
+        super().__init__(message)
+
+
+def set_login(
+    store: Store, actor: Person, code: str, login: str, *, was: str | None
+) -> StaffMember:
+    """Give, change or (with an empty login) take away the login a person signs in with.
+
+    ``was`` is the login the admin saw; if it has changed since, nothing is
+    saved (:class:`StaffChanged`).
+    """
     access.check_manage_staff(actor)
     errors: dict[str, str] = {}
     login = _login(errors, login)
     if code == actor.code and login is None:
         errors["login"] = _("You would lock yourself out: ask another admin.")
     with store.write() as db:
-        _member(store, code)
+        member = _member(store, code)
+        if member.login != was:
+            message = _("The login of {name} was changed to {login} while you were typing.")
+            login_now = f"“{member.login}”" if member.login else _("none")
+            raise StaffChanged(member, message.format(name=member.person.name, login=login_now))
         _check_login_free(store, errors, login, code)
         if errors:
             raise FieldErrors(errors)
@@ -119,11 +137,14 @@ def set_login(store: Store, actor: Person, code: str, login: str) -> StaffMember
     return _member(store, code)
 
 
-def set_left_on(store: Store, actor: Person, code: str, left_on: str) -> StaffMember:
+def set_left_on(
+    store: Store, actor: Person, code: str, left_on: str, *, was: date | None
+) -> StaffMember:
     """Record the day a person left (empty: they work here again); never before they were hired.
 
     From that day they are no longer offered for dispatch or ranked; the
-    months they worked keep their figures.
+    months they worked keep their figures. ``was`` is the day the admin saw;
+    if it has changed since, nothing is saved (:class:`StaffChanged`).
     """
     access.check_manage_staff(actor)
     errors: dict[str, str] = {}
@@ -132,6 +153,10 @@ def set_left_on(store: Store, actor: Person, code: str, left_on: str) -> StaffMe
         errors["left_on"] = _("Your own leaving is recorded by another admin.")
     with store.write() as db:
         member = _member(store, code)
+        if member.person.left_on != was:
+            message = _("The leaving day of {name} was changed to {day} while you were typing.")
+            day = member.person.left_on or _("none")
+            raise StaffChanged(member, message.format(name=member.person.name, day=day))
         hired = member.person.hired_on
         if left is not None and hired is not None and date.fromisoformat(left) < hired:
             errors["left_on"] = _("{left} is before the day they were hired ({hired}).").format(

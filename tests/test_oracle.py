@@ -291,7 +291,7 @@ def worked_at_the_desk(path: Path) -> None:
         decide("problem", reports[2], "reject", "2026-10-30 11:00:00")
         # people: an engineer leaves mid-October; two reps join in November, one after its
         # clock; a rep worked 0 days in October by the attendance record
-        set_left_on(store, admin, "GZ-E03", "2026-10-15")
+        set_left_on(store, admin, "GZ-E03", "2026-10-15", was=None)
         new = {"role": "rep", "branch": "GZ"}
         import_tables(
             store,

@@ -9,7 +9,16 @@ from datetime import date, datetime
 
 import pytest
 from month_helpers import OCTOBER, STAFF, default_for, load, person
-from tui_helpers import SIZE, async_test, notices, press, screen_text, settle, table_rows
+from tui_helpers import (
+    SIZE,
+    async_test,
+    notices,
+    press,
+    screen_text,
+    settle,
+    table_rows,
+    text_of,
+)
 from tui_helpers import type_text as paste
 
 from fieldkpi.access import AccessDenied
@@ -19,7 +28,7 @@ from screens.app import FieldKpiApp
 from screens.staff_admin import LeftOnForm, LoginForm, NewPersonForm, StaffAdminScreen
 from storage.people import staff_by_login
 from storage.rankings import compute_rankings
-from storage.staff import add_staff, list_staff, set_left_on, set_login
+from storage.staff import StaffChanged, add_staff, list_staff, set_left_on, set_login
 from storage.typed import FieldErrors
 
 NOW = datetime(2026, 11, 5, 9, 0)
@@ -28,8 +37,8 @@ NOW = datetime(2026, 11, 5, 9, 0)
 @pytest.fixture
 def staff(store):
     load(store, staff=STAFF)
-    set_login(store, person(store, "A1"), "A1", "admin")
-    set_login(store, person(store, "A1"), "L1", "zhoujl")
+    set_login(store, person(store, "A1"), "A1", "admin", was=None)
+    set_login(store, person(store, "A1"), "L1", "zhoujl", was=None)
     return store
 
 
@@ -46,9 +55,9 @@ def test_only_an_admin_changes_staff(staff, who):
     with pytest.raises(AccessDenied):
         _add(staff, who)
     with pytest.raises(AccessDenied):
-        set_login(staff, actor, "E1", "chen")
+        set_login(staff, actor, "E1", "chen", was=None)
     with pytest.raises(AccessDenied):
-        set_left_on(staff, actor, "E1", "2026-11-01")
+        set_left_on(staff, actor, "E1", "2026-11-01", was=None)
     assert staff_by_login(staff, "chen") is None and person(staff, "E1").left_on is None
 
 
@@ -77,10 +86,10 @@ def test_an_added_login_signs_in_and_a_removed_one_no_longer_does(staff):
     added = _add(staff, login="qianduo", hired_on="2026/11/01")
     assert added.person.hired_on == date(2026, 11, 1) and added.login == "qianduo"
     assert staff_by_login(staff, "qianduo") == added.person
-    set_login(staff, person(staff, "A1"), "R7", "qdd")
+    set_login(staff, person(staff, "A1"), "R7", "qdd", was="qianduo")
     assert staff_by_login(staff, "qianduo") is None
     assert staff_by_login(staff, "qdd").code == "R7"
-    set_login(staff, person(staff, "A1"), "R7", "  ")
+    set_login(staff, person(staff, "A1"), "R7", "  ", was="qdd")
     assert staff_by_login(staff, "qdd") is None
 
 
@@ -111,25 +120,29 @@ def person_count(store) -> int:
 def test_logins_stay_unique_and_an_admin_keeps_their_own(staff):
     admin = person(staff, "A1")
     with pytest.raises(FieldErrors) as refused:
-        set_login(staff, admin, "R1", "zhoujl")
+        set_login(staff, admin, "R1", "zhoujl", was=None)
     assert refused.value.errors == {"login": "Login zhoujl belongs to L1."}
-    set_login(staff, admin, "L1", "zhoujl")  # giving someone their own login again is fine
+    set_login(
+        staff, admin, "L1", "zhoujl", was="zhoujl"
+    )  # giving someone their own login again is fine
     with pytest.raises(FieldErrors) as refused:
-        set_login(staff, admin, "A1", "")
+        set_login(staff, admin, "A1", "", was="admin")
     assert refused.value.errors == {"login": "You would lock yourself out: ask another admin."}
     with pytest.raises(FieldErrors):
-        set_left_on(staff, admin, "A1", "2026-11-01")
+        set_left_on(staff, admin, "A1", "2026-11-01", was=None)
     assert staff_by_login(staff, "admin").code == "A1"
 
 
 def test_leaving_keeps_the_months_worked_and_never_predates_hiring(staff):
     admin = person(staff, "A1")
     with pytest.raises(FieldErrors) as refused:
-        set_left_on(staff, admin, "R1", "2024-12-31")  # hired 2025-01-01
+        set_left_on(staff, admin, "R1", "2024-12-31", was=None)  # hired 2025-01-01
     assert refused.value.errors == {
         "left_on": "2024-12-31 is before the day they were hired (2025-01-01)."
     }
-    assert set_left_on(staff, admin, "R1", "2026-10-20").person.left_on == date(2026, 10, 20)
+    assert set_left_on(staff, admin, "R1", "2026-10-20", was=None).person.left_on == date(
+        2026, 10, 20
+    )
 
     def ranked(month):
         rows = compute_rankings(staff, judge(month, NOW), default_for, branch="GZ", roles=["rep"])
@@ -137,8 +150,29 @@ def test_leaving_keeps_the_months_worked_and_never_predates_hiring(staff):
 
     assert "R1" in ranked(OCTOBER)  # worked part of October: still ranked in it
     assert "R1" not in ranked(OCTOBER.shift(1))
-    assert set_left_on(staff, admin, "R1", "").person.left_on is None  # back again
+    assert (
+        set_left_on(staff, admin, "R1", "", was=date(2026, 10, 20)).person.left_on is None
+    )  # back again
     assert "R1" in ranked(OCTOBER.shift(1))
+
+
+def test_a_change_typed_against_what_another_admin_has_since_changed_is_refused(staff):
+    admin = person(staff, "A1")
+    set_login(staff, admin, "R1", "wangf", was=None)  # another admin, first
+    with pytest.raises(StaffChanged) as refused:
+        set_login(staff, admin, "R1", "fang", was=None)
+    assert str(refused.value) == "The login of 张伟 was changed to “wangf” while you were typing."
+    assert staff_by_login(staff, "wangf").code == "R1"  # theirs stands
+    set_login(staff, admin, "R1", "fang", was=refused.value.current.login)  # knowingly
+    assert staff_by_login(staff, "fang").code == "R1"
+
+    set_left_on(staff, admin, "R1", "2026-10-20", was=None)
+    with pytest.raises(StaffChanged) as refused:
+        set_left_on(staff, admin, "R1", "2026-10-31", was=None)
+    assert str(refused.value) == (
+        "The leaving day of 张伟 was changed to 2026-10-20 while you were typing."
+    )
+    assert person(staff, "R1").left_on == date(2026, 10, 20)
 
 
 @async_test
@@ -189,6 +223,35 @@ async def test_an_admin_adds_a_login_in_the_staff_screen_and_it_signs_in(staff):
         row = next(r for r in table_rows(app, "#staff") if r[0] == "R7")
         assert row == ["R7", "钱多多", "rep", "qdd", "2026-11-01", "2026-12-31"]
     assert staff_by_login(staff, "qdd").left_on == date(2026, 12, 31)
+
+
+@async_test
+async def test_a_login_another_admin_saved_meanwhile_is_not_overwritten_unseen(staff):
+    admin = person(staff, "A1")
+    app = FieldKpiApp(staff, admin, now=lambda: NOW, scheme_for=lambda _b: default_scheme())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f5")
+        app.screen.query_one("BranchPicker Select").value = "GZ"
+        await settle(pilot)
+        app.screen.query_one("#staff").move_cursor(row=1)  # R1, no login yet
+        await press(pilot, "l")
+        form = app.screen
+        assert isinstance(form, LoginForm)
+        await paste(pilot, "zhangw")
+        set_login(staff, admin, "R1", "weizhang", was=None)  # another admin's session
+        await press(pilot, "enter")
+        assert app.screen is form  # refused: what was typed is still there
+        assert form.query_one("#field-login").value == "zhangw"
+        assert "The login of 张伟 was changed to “weizhang” while you were typing." in (
+            text_of(app, "#form-message")
+        )
+        assert staff_by_login(staff, "weizhang").code == "R1"
+
+        await press(pilot, "enter")  # saved again, now knowing what it replaces
+        assert isinstance(app.screen, StaffAdminScreen)
+    assert staff_by_login(staff, "zhangw").code == "R1"
+    assert staff_by_login(staff, "weizhang") is None
 
 
 @async_test
