@@ -119,19 +119,22 @@ def write_tickets(stage: Stage, counts: dict[str, int], now: str, *, rebuild: bo
             (now,),
         )
         added = cursor.rowcount
+        # Each row carries the version the import made (a new ticket's first), so a person
+        # whose save it overtook is told what it changed (storage.tickets._conflict).
         history = [
-            f"SELECT line, -1 AS k, code, NULL AS field, NULL AS old, NULL AS new"
+            f"SELECT line, -1 AS k, code, NULL AS field, NULL AS old, NULL AS new, 1 AS version"
             f" FROM temp.{stage.view} WHERE line NOT IN (SELECT line FROM {old_table(stage)})"
         ] + [
             f"SELECT line, {k}, code, '{name}', CAST({quoted('old_' + name)} AS TEXT),"
-            f" CAST({quoted(name)} AS TEXT) FROM {changed}"
+            f" CAST({quoted(name)} AS TEXT),"
+            f" (SELECT version FROM main.tickets WHERE id = c.old_id) FROM {changed} c"
             f" WHERE {quoted(name)} IS NOT {quoted('old_' + name)}"
             for k, name in enumerate(fields)
             if name not in DERIVED and updated
         ]  # without updates, the new tickets' rows come in line order with no sort
         conn.execute(
-            "INSERT INTO main.ticket_history (ticket, at, by, step, field, old, new)"
-            f" SELECT code, ?, '{BY}', 'import', field, old, new FROM"
+            "INSERT INTO main.ticket_history (ticket, at, by, step, field, old, new, version)"
+            f" SELECT code, ?, '{BY}', 'import', field, old, new, version FROM"
             f" ({' UNION ALL '.join(history)}) ORDER BY line{', k' if updated else ''}",
             (now,),
         )

@@ -152,3 +152,16 @@ def test_a_ticket_created_in_the_tui_is_newer_than_any_file(store, crew, tmp_pat
         f"{other}:2: customer: 王芳 (R1) changed it in the TUI on 2026-10-15 12:00:00, after the "
         "ticket was last imported: it is 张伟, the file says 李四 (--force applies the file)"
     ]
+
+
+def test_a_save_an_import_overtook_is_told_what_the_import_changed(store, crew, tmp_path):
+    imported(store, tmp_path, "morning.csv", STALE)  # the rep opens T1 at version 1
+    renamed = STALE.replace("王先生", "王伟先生")
+    imported(store, tmp_path, "noon.csv", renamed, at=NOON)
+    with pytest.raises(tickets.Conflict) as refused:
+        tickets.dispatch(store, crew.rep, "T1", 1, "E2", now=NOON)
+    assert str(refused.value) == (
+        "Ticket T1 was changed by import at 12:00:00: customer 王先生 → 王伟先生."
+        " Your change was not saved."
+    )
+    assert [(row.field, row.new) for row in refused.value.changes] == [("customer", "王伟先生")]
