@@ -172,7 +172,12 @@ def check_see_rankings(user: Person, branch: str) -> None:
 
 def can_see_figures(user: Person, person: Person) -> bool:
     """A person's figures: their own, or anyone's in a ranking the user may see."""
-    return user.code == person.code or can_see_rankings(user, person.branch)
+    return can_see_figures_of(user, person.code, person.branch)
+
+
+def can_see_figures_of(user: Person, code: str, branch: str) -> bool:
+    """:func:`can_see_figures` for a row that names only the person's code and branch."""
+    return user.code == code or can_see_rankings(user, branch)
 
 
 def check_see_figures(user: Person, person: Person) -> None:

@@ -559,9 +559,8 @@ def may_see(viewer, staff_code: str, branch: str) -> bool:
     if viewer is None:
         return True
     from fieldkpi import access
-    from fieldkpi.figures import Person
 
-    return access.can_see_figures(viewer, Person(staff_code, "", branch, ""))
+    return access.can_see_figures_of(viewer, staff_code, branch)
 
 
 def report_closed(closed, changed: list[str], own: bool = False) -> None:
