@@ -21,6 +21,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 
 from fieldkpi.i18n import _
@@ -474,7 +475,7 @@ class FormScreen(SavingModal):
         select.set_options(shown_options(options))
         if value is not None and any(v == value for _label, v in options):
             select.value = value
-        self._offered[name] = self.values()[name]  # the form's choice, not the person's
+        self._offered[name] = self._value_of(name, select)  # the form's choice, not the person's
 
     def set_selection_options(self, name: str, options: list[tuple[str, Any]]) -> None:
         selection = self.query_one(f"#field-{name}", SelectionList)
@@ -482,16 +483,16 @@ class FormScreen(SavingModal):
         selection.add_options(shown_options(options))
 
     def values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for spec in self._fields:
-            widget = self.query_one(f"#field-{spec.name}")
-            if isinstance(widget, Select):
-                out[spec.name] = "" if widget.value is Select.NULL else widget.value
-            elif isinstance(widget, SelectionList):
-                out[spec.name] = list(widget.selected)
-            else:
-                out[spec.name] = widget.value.strip()
-        return out
+        return {spec.name: self._value_of(spec.name) for spec in self._fields}
+
+    def _value_of(self, name: str, widget: Widget | None = None) -> Any:
+        """One field's input as :meth:`values` gives it."""
+        widget = widget or self.query_one(f"#field-{name}")
+        if isinstance(widget, Select):
+            return "" if widget.value is Select.NULL else widget.value
+        if isinstance(widget, SelectionList):
+            return list(widget.selected)
+        return widget.value.strip()
 
     def show_errors(self, errors: dict[str, str]) -> None:
         names = {spec.name for spec in self._fields}
