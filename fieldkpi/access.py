@@ -41,6 +41,7 @@ class TicketFacts(Protocol):
     code: str
     branch: str
     engineer: str | None
+    rep: str | None
 
 
 @dataclass(frozen=True)
@@ -96,11 +97,20 @@ def check_may(user: Person, step: str) -> None:
 def check_step(user: Person, step: str, ticket: TicketFacts) -> None:
     """Refuse a step the person may not take on this ticket.
 
-    Nobody records the callback of a ticket they served themselves: the
-    callback is the customer's judgement of that engineer's work.
+    Nobody records the callback of their own ticket: the customer's rating
+    counts for the engineer who served it and the rep who took it in
+    (kpi-rules §4), and a rating one recorded for oneself would be a score
+    raised without review.
     """
     if step == "callback" and ticket.engineer == user.code:
         raise AccessDenied(_("You cannot record the callback of a ticket you served yourself."))
+    if step == "callback" and ticket.rep == user.code:
+        raise AccessDenied(
+            _(
+                "You cannot record the callback of a ticket you took in yourself:"
+                " another rep or the lead records it."
+            )
+        )
     check_see_ticket(user, ticket)
     check_may(user, step)
 

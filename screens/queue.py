@@ -430,7 +430,9 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
         user = self.app.user
         # The queue holds the person's own branch (an engineer's: only their own tickets).
         engineer = user.code if user.role == "engineer" else None
-        return Selected(row.code, user.branch, engineer, bool(row.engineer_name), row.status)
+        return Selected(
+            row.code, user.branch, engineer, bool(row.engineer_name), row.status, row.rep
+        )
 
     @on(DataTable.RowHighlighted)
     def _update_keys(self) -> None:

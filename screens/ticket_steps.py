@@ -61,12 +61,19 @@ class Selected:
     engineer: str | None
     has_engineer: bool
     status: str
+    rep: str | None
     ticket: Ticket | None = None
 
 
 def selected_from_ticket(ticket: Ticket) -> Selected:
     return Selected(
-        ticket.code, ticket.branch, ticket.engineer, bool(ticket.engineer), ticket.status, ticket
+        ticket.code,
+        ticket.branch,
+        ticket.engineer,
+        bool(ticket.engineer),
+        ticket.status,
+        ticket.rep,
+        ticket,
     )
 
 

@@ -24,16 +24,17 @@ export LC_ALL=C.UTF-8 LANG=C.UTF-8
 # shellcheck source=scripts/tmux_lib.sh
 . "$(dirname "$0")/tmux_lib.sh"
 
-# --- one rep, one engineer; five tickets to cancel, one completed to call back --------
+# --- two reps, one engineer; five tickets to cancel, one of R2's completed to call back ----
 cat >"$WORK/staff.csv" <<'CSV'
 code,name,role,branch,hired_on,login
 R1,王芳,rep,GZ,2024-01-01,wangfang
+R2,陈静,rep,GZ,2024-01-01,chenjing
 E1,李强,engineer,GZ,2023-03-01,liqiang
 CSV
 {
     echo "code,branch,kind,received_at,completed_at,engineer,rep,customer"
     for n in 1 2 3 4 5; do echo "T$n,GZ,onsite_repair,2026-01-0$n 09:00,,,R1,Customer $n"; done
-    echo "T9,GZ,onsite_repair,2025-12-01 09:00,2025-12-02 10:00,E1,R1,Customer 9"
+    echo "T9,GZ,onsite_repair,2025-12-01 09:00,2025-12-02 10:00,E1,R2,Customer 9"
 } >"$WORK/tickets.csv"
 $FIELDKPI import --db "$DB" "$WORK/staff.csv" "$WORK/tickets.csv" >/dev/null
 

@@ -42,7 +42,7 @@ _PHONE_TAIL = re.compile(rf"^[0-9]{{{PHONE_TAIL_DIGITS}}}$")
 _TOP = "\U0010ffff"  # sorts after every character: prefix ≤ text < prefix + _TOP
 _COLUMNS = """
     t.id, t.code, t.status, t.received_at, t.updated_at, t.completed_at, t.kind,
-    t.customer, t.phone, t.address, e.name AS engineer_name, r.name AS rep_name
+    t.customer, t.phone, t.address, e.name AS engineer_name, t.rep, r.name AS rep_name
 """
 _NAMES = """
     LEFT JOIN staff e ON e.code = t.engineer
@@ -73,6 +73,7 @@ class QueueRow:
     phone: str | None
     address: str | None
     engineer_name: str | None
+    rep: str | None  # the rep's code (access: nobody records their own ticket's callback)
     rep_name: str | None
     age_days: int  # counted as the timeliness day: received today is day 1
     bucket: str  # "d1".."d7", "late", "open30": where it lands if completed today

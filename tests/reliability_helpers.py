@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ticket_helpers import TICKET_FIELDS
 
+from fieldkpi.access import AccessDenied
 from storage import tickets
 from storage.db import Store, open_store
 from storage.people import staff_by_code
@@ -40,7 +41,7 @@ def attempt(log: list, op: str, code: str | None, version: int, call) -> object 
     except tickets.Conflict:
         log.append([op, code, "conflict", version, None])
         return None
-    except tickets.StepRefused:
+    except (tickets.StepRefused, AccessDenied):  # e.g. the callback of one's own ticket
         log.append([op, code, "refused", version, None])
         return None
     except Exception as exc:  # "database is locked" above all: it must never get here
@@ -73,7 +74,8 @@ def next_op(ticket, rng: random.Random, finish: float) -> str:
 
 
 def many_writers_worker(path: str, index: int, ops: int, shared: list[str], barrier, out: str):
-    """One dispatcher working as fast as it can: own tickets start to end, and shared ones.
+    """One dispatcher working as fast as it can: own tickets start to end (their callbacks
+    are refused: nobody rates a ticket they took in), and shared ones.
 
     Shared tickets are worked by every process at once, half the time from the
     version this process saw last (stale if another saved since). Every attempt
@@ -115,7 +117,8 @@ def many_writers_worker(path: str, index: int, ops: int, shared: list[str], barr
 
 
 def save_forever(path: str, actor_code: str) -> None:
-    """A dispatcher that never stops saving: new tickets taken through to their callback."""
+    """A dispatcher that never stops saving: new tickets taken through to their completion
+    (the callback of one's own ticket is refused)."""
     store = open_store(path)
     actor = staff_by_code(store, actor_code)
     rng = random.Random()

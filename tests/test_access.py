@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 
@@ -34,6 +34,7 @@ class T:
     code: str
     branch: str
     engineer: str | None
+    rep: str | None = "R2"  # taken in by another rep than the R1 below
 
 
 MINE = T("GZ-1", "GZ", "E1")
@@ -86,12 +87,19 @@ def test_an_engineer_does_not_dispatch_or_administer(step):
         check_step(ENG, step, MINE)
 
 
-def test_nobody_records_the_callback_of_a_ticket_they_served():
+def test_nobody_records_the_callback_of_a_ticket_they_served_or_took_in():
     with pytest.raises(AccessDenied, match="a ticket you served yourself"):
         check_step(ENG, "callback", MINE)
     with pytest.raises(AccessDenied, match="not assigned to you"):
         check_step(ENG2, "callback", MINE)
     check_step(REP, "callback", MINE)
+    with pytest.raises(AccessDenied) as refused:
+        check_step(REP, "callback", replace(MINE, rep="R1"))
+    assert str(refused.value) == (
+        "You cannot record the callback of a ticket you took in yourself:"
+        " another rep or the lead records it."
+    )
+    check_step(REP, "dispatch", replace(MINE, rep="R1"))  # every other step stays theirs
 
 
 @pytest.mark.parametrize("user", [REP, LEAD, ADMIN])

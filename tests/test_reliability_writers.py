@@ -1,7 +1,8 @@
 """Eight processes write one database file as fast as they can: nothing is lost, nothing twice.
 
 Each process is a dispatcher (one connection, as each person over SSH has)
-taking tickets from intake to callback, and all of them also work the same
+taking tickets from intake to completion (the callback of one's own ticket is
+refused), and all of them also work the same
 few shared tickets, sometimes from a version seen earlier. Every attempt is
 logged as done (with the version it made), a version conflict, or a refused
 step; the database must then hold exactly the done ones.

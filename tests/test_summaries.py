@@ -98,10 +98,11 @@ def test_imports_and_ticket_steps_keep_the_summaries_exact(store, crew):
         store, crew.eng, ticket.code, ticket.version, "换电源板", now=datetime(2026, 10, 4, 16)
     )
     record_callback(
-        store, crew.rep, ticket.code, ticket.version, 5, "", now=datetime(2026, 10, 31, 23, 59, 59)
-    )
+        store, crew.rep2, ticket.code, ticket.version, 5, "", now=datetime(2026, 10, 31, 23, 59, 59)
+    )  # another rep calls 王芳's customer back
     assert summaries(store) == recount(store)
-    assert ("R1", "2026-10", 7, 4) in summaries(store)[1]  # + 10-03 twice and 10-31
+    assert ("R1", "2026-10", 6, 3) in summaries(store)[1]  # + 10-03 twice
+    assert ("R2", "2026-10", 2, 2) in summaries(store)[1]  # + 10-31
     assert ("E1", "2026-10", 1, 1) in summaries(store)[1]  # the engineer's completion
 
 
@@ -347,7 +348,7 @@ def worked(store, crew):
         store, eng, ticket.code, ticket.version, "换主板", now=datetime(2026, 10, 14, 9)
     )
     ticket = record_callback(
-        store, rep, ticket.code, ticket.version, 3, "", now=datetime(2026, 10, 15, 9)
+        store, crew.rep2, ticket.code, ticket.version, 3, "", now=datetime(2026, 10, 15, 9)
     )
     other = new_ticket(store, rep, TICKET_FIELDS, now=at)
     other = dispatch(store, rep, other.code, other.version, "E2", now=at)

@@ -336,7 +336,7 @@ def test_callback_records_rating_comment_and_a_callback(store, crew):
 def test_callback_rating_is_1_to_5(store, crew, rating):
     ticket = completed(store, crew)
     with pytest.raises(FieldErrors) as refused:
-        tickets.record_callback(store, crew.rep, ticket.code, 3, rating, now=NOW)
+        tickets.record_callback(store, crew.rep2, ticket.code, 3, rating, now=NOW)
     assert refused.value.errors == {"rating": "Give a rating from 1 to 5."}
 
 
@@ -350,10 +350,21 @@ def test_an_engineer_cannot_rate_his_own_ticket(store, crew):
     assert tickets.get_ticket(store, crew.rep, ticket.code).status == "completed"
 
 
+def test_a_rep_cannot_rate_a_ticket_they_took_in(store, crew):
+    ticket = completed(store, crew)  # taken in by 王芳
+    before = counts(store)
+    with pytest.raises(AccessDenied) as refused:
+        tickets.record_callback(store, crew.rep, ticket.code, 3, 5, "", now=NOW)
+    assert "a ticket you took in yourself" in str(refused.value)
+    assert counts(store) == before
+    rated = tickets.record_callback(store, crew.lead, ticket.code, 3, 5, "", now=NOW)
+    assert (rated.status, rated.rating) == ("called_back", 5)  # the lead records it
+
+
 def test_callback_before_completion_is_refused(store, crew):
     ticket = dispatched(store, crew)
     with pytest.raises(StepRefused, match="only after the ticket is completed"):
-        tickets.record_callback(store, crew.rep, ticket.code, 2, 5, now=NOW)
+        tickets.record_callback(store, crew.rep2, ticket.code, 2, 5, now=NOW)
 
 
 # ------------------------------------------------------------ cancel and reopen

@@ -113,7 +113,7 @@ def test_a_completion_before_the_visit_or_a_callback_before_it_is_refused(store,
     ticket = tickets.complete(store, crew.rep, ticket.code, ticket.version, "修好", now=TUE_08)
     with pytest.raises(FieldErrors) as refused:
         tickets.record_callback(
-            store, crew.rep, ticket.code, ticket.version, 4, at="2026-10-12 20:00", now=TUE_08
+            store, crew.rep2, ticket.code, ticket.version, 4, at="2026-10-12 20:00", now=TUE_08
         )
     assert refused.value.errors == {
         "callback_at": "Not before 2026-10-13 08:00:00, when it was completed."

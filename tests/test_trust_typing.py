@@ -128,7 +128,7 @@ async def test_a_name_typed_with_n_goes_into_the_new_tickets_first_field_each_ti
 @async_test
 async def test_two_fields_typed_ahead_with_tab_between_are_both_saved(store):
     desk = seed_desk(store)
-    app = app_for(store, "wangfang")
+    app = app_for(store, "chenjing")  # the ticket is 王芳's: 陈静 calls back
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.screen.query_one("#status-filter").value = "all"  # completed tickets too

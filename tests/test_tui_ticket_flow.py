@@ -278,9 +278,9 @@ async def test_engineer_records_visit_and_completion_but_not_his_own_callback(st
 
 @async_test
 async def test_rep_records_the_callback_found_by_phone(store, desk):
-    code = desk.completed
+    code = desk.completed  # taken in by 王芳: 陈静 calls the customer back
     history_mark, action_mark = last_history_id(store), last_action_id(store)
-    app = app_for(store, "wangfang")
+    app = app_for(store, "chenjing")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "slash")
@@ -300,12 +300,30 @@ async def test_rep_records_the_callback_found_by_phone(store, desk):
     row = ticket(store, code)
     assert (row["status"], row["rating"], row["callback_note"]) == ("called_back", 4, "师傅很准时")
     assert history_since(store, code, history_mark) == [
-        ("callback", "status", "completed", "called_back", "R1"),
-        ("callback", "callback_at", None, STAMP, "R1"),
-        ("callback", "rating", None, "4", "R1"),
-        ("callback", "callback_note", None, "师傅很准时", "R1"),
+        ("callback", "status", "completed", "called_back", "R2"),
+        ("callback", "callback_at", None, STAMP, "R2"),
+        ("callback", "rating", None, "4", "R2"),
+        ("callback", "callback_note", None, "师傅很准时", "R2"),
     ]
-    assert actions_since(store, action_mark) == [("R1", "callback", code, STAMP)]
+    assert actions_since(store, action_mark) == [("R2", "callback", code, STAMP)]
+
+
+@async_test
+async def test_the_rep_who_took_a_ticket_in_does_not_record_its_callback(store, desk):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash")
+        await type_text(pilot, "刘敏")
+        await press(pilot, "enter")
+        assert queue_codes(app) == [desk.completed]
+        await press(pilot, "b")
+        assert isinstance(app.screen, QueueScreen)  # no form opens
+        assert notices(app)[-1] == (
+            "You cannot record the callback of a ticket you took in yourself:"
+            " another rep or the lead records it."
+        )
+    assert ticket(store, desk.completed)["rating"] is None
 
 
 @async_test
