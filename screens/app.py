@@ -168,10 +168,15 @@ class FieldKpiApp(App):
         self.set_interval(collector.TICK, self._paused)
 
     def _paused(self) -> None:
-        """In the person's first pause, F1's module is imported, then the collector runs."""
+        """In a pause the collector runs; in the first, F1's module is imported too; and the
+        screen shown composes, once, the screens its keys open (a queue's ``warm_up``)."""
         self.keys.tick()
-        if self.collector.tick() and HELP[0] not in sys.modules:
-            self._import_help()
+        if self.collector.tick():
+            if HELP[0] not in sys.modules:
+                self._import_help()
+            warm_up = getattr(self.screen, "warm_up", None)
+            if warm_up is not None:
+                self.call_later(warm_up)
 
     @work(thread=True, exit_on_error=False, group="warm-up")
     def _import_help(self) -> None:

@@ -26,12 +26,14 @@ from tui_helpers import (
 )
 
 from fieldkpi.scheme import default_scheme
+from screens import collector
 from screens.dispatch import DispatchScreen
 from screens.help import HelpScreen
 from screens.my_figures import MyFiguresScreen
 from screens.queue import BUCKET_STYLES, QueueScreen, QueueTable
 from screens.rankings import RankingsScreen
 from screens.ticket_detail import TicketDetailScreen
+from screens.ticket_form import NewTicketForm
 from storage import appraisal, tickets
 from storage.db import open_store
 
@@ -399,3 +401,61 @@ async def test_help_shown_again_is_the_same_text_from_the_top(store, desk):
         await press(pilot, "escape", "f6", "f1")  # another screen: its own help
         assert isinstance(app.screen, HelpScreen) and app.screen is not first
         assert "# Events" in app.screen.text
+
+
+@async_test
+async def test_the_first_pause_composes_the_screens_the_keys_open_and_a_key_waits(
+    store, desk, monkeypatch
+):
+    monkeypatch.setattr(collector, "IDLE", 0.0)  # the first pause comes at the first tick
+    app = app_for(store, "chenjing")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        names = {what: queue._kept(what) for what in ("new-ticket", "ticket", "picker")}
+
+        def composed() -> bool:
+            installed = [app.is_screen_installed(name) for name in names.values()]
+            return all(installed) and all(app.get_screen(n).is_mounted for n in names.values())
+
+        await wait_until(pilot, composed)
+        await settle(pilot)
+        assert app.screen is queue and app.screen_stack == [app.screen_stack[0], queue]
+        assert isinstance(app.focused, QueueTable)
+
+        # A key typed while they compose waits, and goes to the queue.
+        queue._warmed = False
+        app.call_later(queue.warm_up)
+        await pilot.press("down")
+        await settle(pilot)
+        assert app.screen is queue and queue.query_one(QueueTable).cursor_row == 1
+
+        # Each opens as if composed for it: the ticket and the form of the moment.
+        await press(pilot, "down")
+        chosen = queue_codes(app)[2]
+        await press(pilot, "enter")
+        assert isinstance(app.screen, TicketDetailScreen) and app.screen.code == chosen
+        await press(pilot, "escape", "d")
+        assert isinstance(app.screen, DispatchScreen)
+        assert chosen in text_of(app, "#form-summary")
+        await press(pilot, "escape", "n")
+        assert isinstance(app.screen, NewTicketForm)
+        assert app.screen.query_one("#field-customer").value == ""
+        await type_text(pilot, "黄蓉")
+        assert app.screen.query_one("#field-customer").value == "黄蓉"
+
+
+@async_test
+async def test_an_engineers_pause_composes_only_the_ticket_screen(store, desk, monkeypatch):
+    monkeypatch.setattr(collector, "IDLE", 0.0)
+    app = app_for(store, "liqiang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f2")  # from his figures to his tickets
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        await wait_until(pilot, lambda: app.is_screen_installed(queue._kept("ticket")))
+        await settle(pilot)
+        assert app.screen is queue
+        assert not app.is_screen_installed(queue._kept("new-ticket"))  # he takes no calls
+        assert not app.is_screen_installed(queue._kept("picker"))  # nor dispatches
