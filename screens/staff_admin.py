@@ -27,7 +27,14 @@ from screens.loading import reader
 from screens.messages import DataChanged, Loaded, LoadFailed
 from storage.errors import Changed
 from storage.migrations import ROLES
-from storage.staff import StaffMember, add_staff, list_staff, set_left_on, set_login
+from storage.staff import (
+    StaffChanged,
+    StaffMember,
+    add_staff,
+    list_staff,
+    set_left_on,
+    set_login,
+)
 
 LEFT_STYLE = "dim"
 
@@ -212,7 +219,8 @@ class MemberForm(StaffForm):
 
     def read_again(self, changed: Changed) -> None:
         """What another admin saved is what a second save replaces (the message says what)."""
-        self.member = changed.current
+        if isinstance(changed, StaffChanged):
+            self.member = changed.current
 
 
 class LoginForm(MemberForm):

@@ -23,5 +23,3 @@ class Changed(StorageError):
     Nothing is saved: two people saving the same thing never silently
     overwrite each other. The form keeps what was typed and reads again.
     """
-
-    current: object = None  # what is there now, where the error carries it
