@@ -129,23 +129,28 @@ def score_history(
     if person is None:
         raise NotFound(_("There is nobody with the code {code}.").format(code=staff))
     access.check_see_figures(actor, person)
-    return [_entry(row) for row in _entries(store, staff, period, metric)]
+    return _entries(store, staff, period, metric)
 
 
 def _latest(store: Store, staff: str, period: Period, metric: str) -> ScoreEntry | None:
-    rows = _entries(store, staff, period, metric, "DESC LIMIT 1")
-    return _entry(rows[0]) if rows else None
+    """The value in force: the last entry (the same rows as the history, from its end)."""
+    entries = _entries(store, staff, period, metric, latest=True)
+    return entries[0] if entries else None
 
 
-def _entries(store: Store, staff: str, period: Period, metric: str, order: str = ""):
-    return store.query(
+def _entries(
+    store: Store, staff: str, period: Period, metric: str, *, latest: bool = False
+) -> list[ScoreEntry]:
+    newest_first = "DESC LIMIT 1" if latest else ""
+    rows = store.query(
         f"""
         SELECT sc.*, coalesce(s.name, sc.by) AS by_name FROM scores sc
         LEFT JOIN staff s ON s.code = sc.by
-        WHERE sc.period = ? AND sc.staff = ? AND sc.metric = ? ORDER BY sc.id {order}
+        WHERE sc.period = ? AND sc.staff = ? AND sc.metric = ? ORDER BY sc.id {newest_first}
         """,
         (str(period), staff, metric),
     )
+    return [_entry(row) for row in rows]
 
 
 def latest_scores(
