@@ -9,6 +9,7 @@ whose message is written for the person refused.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 from fieldkpi.figures import Person
@@ -25,6 +26,10 @@ ROLE_STEPS: dict[str, frozenset[str]] = {
     "admin": _DISPATCHER_STEPS,
     "engineer": frozenset(("visit", "await_parts", "complete")),
 }
+
+# How many days back a rep or engineer may type when a step happened: today and yesterday
+# ("finished last night, phoned in this morning"). Earlier is the lead's to type.
+TYPED_DAYS_BACK = 1
 
 # Who records appraisal events (deductions, bonuses, problem reports) at all; which kinds
 # each may record is the scheme's (``Adjustment.recorded_by``).
@@ -113,6 +118,19 @@ def check_step(user: Person, step: str, ticket: TicketFacts) -> None:
         )
     check_see_ticket(user, ticket)
     check_may(user, step)
+
+
+def check_typed_day(user: Person, day: date, today: date) -> None:
+    """Refuse ``day`` as the day a ticket was visited, completed or called back, typed by a
+    rep or engineer further back than yesterday.
+
+    A typed time decides a ticket's day bucket and the month it counts in
+    (kpi-rules §1, §2, §4), for the rep or engineer who types it. Today's or
+    yesterday's (a visit phoned in the next morning) moves a ticket by a day
+    at most; one further back is the lead's to type, who sees why.
+    """
+    if user.role not in ("lead", "admin") and (today - day).days > TYPED_DAYS_BACK:
+        raise AccessDenied(_("Before yesterday: a time this far back is typed by the lead."))
 
 
 def check_adjustment(user: Person, adjustment: Adjustment, target: Person) -> None:

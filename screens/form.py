@@ -487,7 +487,8 @@ class FormScreen(SavingModal):
 
     def _value_of(self, name: str, widget: Widget | None = None) -> Any:
         """One field's input as :meth:`values` gives it."""
-        widget = widget or self.query_one(f"#field-{name}")
+        if widget is None:
+            widget = self.query_one(f"#field-{name}")
         if isinstance(widget, Select):
             return "" if widget.value is Select.NULL else widget.value
         if isinstance(widget, SelectionList):

@@ -358,6 +358,7 @@ _BEFORE = {
 
 def _happened(
     store: Store,
+    actor: Person,
     ticket: Ticket,
     field: str,
     entered: str | None,
@@ -369,9 +370,10 @@ def _happened(
     An engineer who phones in a completion the next morning must not lose a
     timeliness bucket to the delay, so the visit, completion and callback
     times may be typed. They are refused in the future, before the step
-    before (the latest of the ticket's times named in ``after``), and in a
-    month already closed for the ticket's branch (it was paid on). The
-    history row says who entered it and when (its ``by`` and ``at``).
+    before (the latest of the ticket's times named in ``after``), in a month
+    already closed for the ticket's branch (it was paid on), and further back
+    than yesterday unless a lead types them (:func:`access.check_typed_day`).
+    The history row says who entered it and when (its ``by`` and ``at``).
     """
     when = stamp(now)
     if (entered or "").strip():
@@ -395,6 +397,10 @@ def _happened(
     if closed is not None:
         message = _("{month} is closed: its figures were paid on. Ask an admin to reopen it.")
         raise FieldErrors({field: message.format(month=closed.period)})
+    try:
+        access.check_typed_day(actor, datetime.fromisoformat(when).date(), now.date())
+    except AccessDenied as exc:
+        raise FieldErrors({field: str(exc)}) from None
     return when
 
 
@@ -543,7 +549,7 @@ def record_visit(
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         status = next_status(ticket.status, "visit")
         after = ("received_at", "dispatched_at", "reopened")
-        when = _happened(store, ticket, "visited_at", at, now, after)
+        when = _happened(store, actor, ticket, "visited_at", at, now, after)
         return {"status": status, "visited_at": ticket.visited_at or when}
 
     return _step(store, actor, code, version, "visit", now, plan)
@@ -580,7 +586,7 @@ def complete(
         status = next_status(ticket.status, "complete", has_engineer=bool(ticket.engineer))
         text = _required(resolution, "resolution", _("Describe how the fault was resolved."))
         after = ("received_at", "dispatched_at", "visited_at", "reopened")
-        when = _happened(store, ticket, "completed_at", at, now, after)
+        when = _happened(store, actor, ticket, "completed_at", at, now, after)
         return {"status": status, "completed_at": when, "resolution": text}
 
     return _step(store, actor, code, version, "complete", now, plan, action="complete")
@@ -645,7 +651,9 @@ def record_callback(
             raise FieldErrors({"rating": _("Give a rating from 1 to 5.")})
         return {
             "status": status,
-            "callback_at": _happened(store, ticket, "callback_at", at, now, ("completed_at",)),
+            "callback_at": _happened(
+                store, actor, ticket, "callback_at", at, now, ("completed_at",)
+            ),
             "rating": rating,
             "callback_note": free_text(comment, "callback_note") or None,
         }

@@ -128,6 +128,6 @@ def test_a_time_entered_into_a_closed_quarter_is_refused(quarter):
         )
     assert refused.value.errors["completed_at"].startswith("2026-Q4 is closed")
     done = tickets.complete(
-        store, rep, ticket.code, ticket.version, "换板", now=NEW_YEAR, at="2027-01-02 18:00"
+        store, rep, ticket.code, ticket.version, "换板", now=NEW_YEAR, at="2027-01-04 18:00"
     )
     assert done.status == "completed"

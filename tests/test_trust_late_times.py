@@ -3,7 +3,9 @@
 An engineer phones in a completion the next morning: the completion time is
 the evening before, so the ticket stays in its day bucket. The time is typed
 in the step's form (empty: now); it may not be in the future, before the step
-before, or in a closed month; the history says who entered it and when.
+before, or in a closed month; the history says who entered it and when. A rep
+or engineer types today's or yesterday's; a time further back moves a ticket
+by more than a day, in its bucket or its month, and is the lead's to type.
 """
 
 from __future__ import annotations
@@ -137,6 +139,50 @@ def test_a_time_in_a_closed_month_is_refused(store, crew):
     assert done.completed_at == "2026-10-01 08:00:00"
 
 
+FAR_BACK = "Before yesterday: a time this far back is typed by the lead."
+SUN_2359 = "2026-10-11 23:59"  # two days before TUE_08: further back than yesterday
+MON_0000 = "2026-10-12 00:00"  # yesterday's first minute
+
+
+@pytest.mark.parametrize("who", ["rep", "eng"])
+def test_a_rep_or_engineer_types_yesterday_at_the_earliest(store, crew, who):
+    """Sunday's ticket, visited and completed on Sunday by what they type on Tuesday: a
+    day-1 ticket that was in truth a day 3 one. Monday is as far back as they go."""
+    actor = getattr(crew, who)
+    ticket = dispatched(store, crew, datetime(2026, 10, 11, 9), datetime(2026, 10, 11, 10))
+    before = history(store, ticket.code)
+    with pytest.raises(FieldErrors) as refused:
+        tickets.record_visit(store, actor, ticket.code, ticket.version, now=TUE_08, at=SUN_2359)
+    assert refused.value.errors == {"visited_at": FAR_BACK}
+    with pytest.raises(FieldErrors) as refused:
+        tickets.complete(store, actor, ticket.code, ticket.version, "修好", TUE_08, SUN_2359)
+    assert refused.value.errors == {"completed_at": FAR_BACK}
+    assert history(store, ticket.code) == before  # nothing written
+    ticket = tickets.record_visit(
+        store, actor, ticket.code, ticket.version, now=TUE_08, at=MON_0000
+    )
+    ticket = tickets.complete(store, actor, ticket.code, ticket.version, "修好", TUE_08, MON_0000)
+    assert (ticket.visited_at, ticket.completed_at) == (f"{MON_0000}:00", f"{MON_0000}:00")
+
+
+def test_a_callback_before_yesterday_is_the_leads(store, crew):
+    ticket = dispatched(store, crew, datetime(2026, 10, 11, 9), datetime(2026, 10, 11, 10))
+    ticket = tickets.complete(
+        store, crew.lead, ticket.code, ticket.version, "修好", TUE_08, "2026-10-11 12:00"
+    )
+    assert ticket.completed_at == "2026-10-11 12:00:00"  # the lead types it
+    with pytest.raises(FieldErrors) as refused:
+        tickets.record_callback(
+            store, crew.rep2, ticket.code, ticket.version, 1, "", TUE_08, SUN_2359
+        )
+    assert refused.value.errors == {"callback_at": FAR_BACK}
+    assert store.scalar("SELECT rating FROM tickets WHERE code = ?", (ticket.code,)) is None
+    rated = tickets.record_callback(
+        store, crew.lead, ticket.code, ticket.version, 1, "", TUE_08, SUN_2359
+    )
+    assert (rated.callback_at, rated.rating) == ("2026-10-11 23:59:00", 1)
+
+
 @async_test
 async def test_the_completion_form_takes_the_time_it_happened(store, crew):
     ticket = dispatched(store, crew)
@@ -152,7 +198,14 @@ async def test_the_completion_form_takes_the_time_it_happened(store, crew):
         await press(pilot, "ctrl+s")
         assert text_of(app, "#error-completed_at") == "The time cannot be in the future."
         app.focused.value = ""
-        await type_text(pilot, "2026-10-12 17:30")
+        await type_text(pilot, "2026-10-12 17:30")  # three days back, typed by a rep
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, CompleteForm)
+        assert text_of(app, "#error-completed_at") == FAR_BACK
+        assert app.focused.value == "2026-10-12 17:30"  # what was typed stays
+        assert store.scalar("SELECT status FROM tickets") == "dispatched"
+        app.focused.value = ""
+        await type_text(pilot, "2026-10-14 17:30")  # yesterday evening
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, QueueScreen)
         app.screen.query_one("#status-filter").value = "all"
@@ -167,6 +220,6 @@ async def test_the_completion_form_takes_the_time_it_happened(store, crew):
             "complete",
             "completed at",
             "—",
-            "2026-10-12 17:30:00",
+            "2026-10-14 17:30:00",
         ] in rows
-    assert store.scalar("SELECT completed_at FROM tickets") == "2026-10-12 17:30:00"
+    assert store.scalar("SELECT completed_at FROM tickets") == "2026-10-14 17:30:00"

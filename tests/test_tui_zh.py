@@ -35,7 +35,7 @@ from screens.rankings import RankTable
 from screens.ticket_lists import FactsPane
 
 # English that may stay on a Chinese screen: keys, formats, the program's name (and data).
-NOT_ENGLISH = {"Esc", "Tab", "Ctrl", "fieldkpi", "SVG", "CSV", "TOML", "KPI", "YYYY"}
+NOT_ENGLISH = {"Esc", "Tab", "Ctrl", "Home", "End", "fieldkpi", "SVG", "CSV", "TOML", "KPI", "YYYY"}
 NOT_ENGLISH |= {"MM", "DD", "HH", "SS"}
 WORD = re.compile(r"[A-Za-z]{2,}")
 PATH = re.compile(r"\S*/\S+")  # a file path shown in a form
