@@ -14,7 +14,8 @@ from typing import Protocol
 
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
-from fieldkpi.scheme import Adjustment
+from fieldkpi.period import Period
+from fieldkpi.scheme import Adjustment, Scheme
 from fieldkpi.tickets import STEPS
 
 # What each role may do to a ticket it can work on. "report_problem" files an
@@ -47,6 +48,13 @@ class TicketFacts(Protocol):
     branch: str
     engineer: str | None
     rep: str | None
+
+
+class LifecycleFacts(Protocol):
+    """When a ticket was received and cancelled (storage's ``Ticket`` has it)."""
+
+    received_at: str
+    cancelled_at: str | None
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,31 @@ def check_typed_day(user: Person, day: date, today: date) -> None:
     """
     if user.role not in ("lead", "admin") and (today - day).days > TYPED_DAYS_BACK:
         raise AccessDenied(_("Before yesterday: a time this far back is typed by the lead."))
+
+
+def check_lifecycle(
+    user: Person, step: str, ticket: LifecycleFacts, today: date, scheme: Scheme
+) -> None:
+    """The lead's part in cancelling and reopening: what keeps the −150 from being dodged.
+
+    A ticket open more than ``open_days`` counts −150 at each period's end for
+    its engineer and its rep (kpi-rules §1, O), and a cancel takes effect at
+    its time: cancelled on the last evening and reopened the next morning, it
+    would count nowhere that period. So a rep cancels a ticket only while it
+    is within the limit, and reopens a cancelled one only within the period it
+    was cancelled in; beyond either, the lead does it, and sees why.
+    """
+    if user.role in ("lead", "admin"):
+        return
+    if step == "cancel":
+        days = (today - date.fromisoformat(ticket.received_at[:10])).days
+        if days > scheme.open_days:
+            message = _("Open more than {days} days: the lead cancels it.")
+            raise AccessDenied(message.format(days=scheme.open_days))
+    if step == "reopen" and ticket.cancelled_at:
+        cancelled = date.fromisoformat(ticket.cancelled_at[:10])
+        if Period.of(cancelled, scheme.period) != Period.of(today, scheme.period):
+            raise AccessDenied(_("Cancelled before this period: the lead reopens it."))
 
 
 def check_adjustment(user: Person, adjustment: Adjustment, target: Person) -> None:

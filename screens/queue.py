@@ -440,14 +440,25 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
         # The queue holds the person's own branch (an engineer's: only their own tickets).
         engineer = user.code if user.role == "engineer" else None
         return Selected(
-            row.code, user.branch, engineer, bool(row.engineer_name), row.status, row.rep
+            row.code,
+            user.branch,
+            engineer,
+            bool(row.engineer_name),
+            row.status,
+            row.rep,
+            row.received_at,
+            row.cancelled_at,
         )
 
     @on(DataTable.RowHighlighted)
     def _update_keys(self) -> None:
         """Redraw the footer only when the keys change: most cursor moves keep them."""
         row = self.table.selected
-        keys = (row.status, bool(row.engineer_name)) if row else None
+        # Cancel and reopen are the lead's past the open limit or the period (access).
+        keys = None
+        if row is not None:
+            stale, cancelled = row.bucket == "open30", (row.cancelled_at or "")[:7]
+            keys = (row.status, bool(row.engineer_name), stale, cancelled)
         if keys != self._keys_for:
             self._keys_for = keys
             self.refresh_bindings()

@@ -80,9 +80,12 @@ class TextStepForm(FormScreen):
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app = self.app
         text = values[self.FIELD.name]
-        return self.step(
-            app.store, app.user, self.code, version, text, now=app.now(), **when(values, self.WHEN)
-        )
+        options = {**when(values, self.WHEN), **self.step_options()}
+        return self.step(app.store, app.user, self.code, version, text, now=app.now(), **options)
+
+    def step_options(self) -> dict[str, Any]:
+        """What else the step takes besides the text and ``at``."""
+        return {}
 
 
 class AwaitPartsForm(TextStepForm):
@@ -98,14 +101,21 @@ class CompleteForm(TextStepForm):
     step = staticmethod(tickets.complete)
 
 
-class CancelForm(TextStepForm):
+class LifecycleForm(TextStepForm):
+    """Cancel or reopen: the step asks the ticket's branch scheme whether it is the lead's."""
+
+    def step_options(self) -> dict[str, Any]:
+        return {"scheme_for": self.app.scheme_for}
+
+
+class CancelForm(LifecycleForm):
     SAVE_LABEL = N_("Cancel ticket")
     HEADING = N_("Cancel the ticket")
     FIELD = Field("cancel_reason", N_("Reason"), placeholder=N_("why it is cancelled"))
     step = staticmethod(tickets.cancel)
 
 
-class ReopenForm(TextStepForm):
+class ReopenForm(LifecycleForm):
     SAVE_LABEL = N_("Reopen")
     HEADING = N_("Reopen the ticket")
     FIELD = Field("note", N_("Reason"), placeholder=N_("why it is reopened"))

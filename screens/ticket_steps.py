@@ -62,6 +62,8 @@ class Selected:
     has_engineer: bool
     status: str
     rep: str | None
+    received_at: str
+    cancelled_at: str | None
     ticket: Ticket | None = None
 
 
@@ -73,6 +75,8 @@ def selected_from_ticket(ticket: Ticket) -> Selected:
         bool(ticket.engineer),
         ticket.status,
         ticket.rep,
+        ticket.received_at,
+        ticket.cancelled_at,
         ticket,
     )
 
@@ -89,18 +93,20 @@ class TicketSteps:
     def refusal(self, action: str, step: str | None = None) -> str | None:
         """Why ``action`` cannot be done now, or ``None`` when it can.
 
-        Whether the branch's scheme takes problem reports is asked of the scheme
-        the app last read (in a worker); until it has one, the key is on and
-        the form, which reads the scheme itself, says why when it is not.
+        What the branch's scheme decides (problem reports, the kinds of event, a
+        ticket past its open limit) is asked of the scheme the app last read (in
+        a worker), never of the loader, as this runs on every key; until it has
+        one, the key is on and the step, which reads the scheme itself, says why
+        when it is not.
         """
         user = self.app.user
         chosen = self.selected()
+        scheme = self.app.own_scheme
         if chosen is None and action != "deduction":
             return _("Select a ticket first.")
         try:
             if action == "deduction":
                 access.check_may_record_deductions(user)
-                scheme = self.app.own_scheme  # as for problems below: the app's copy
                 return None if scheme is None or recordable(scheme, user) else _(NO_ADJUSTMENTS)
             if action == "step":
                 called_back = chosen.ticket is not None and chosen.ticket.callback_at is not None
@@ -108,11 +114,12 @@ class TicketSteps:
                     chosen.status, step, has_engineer=chosen.has_engineer, called_back=called_back
                 )
             access.check_step(user, step or action, chosen)
+            if step in ("cancel", "reopen") and scheme is not None and chosen.branch == user.branch:
+                access.check_lifecycle(user, step, chosen, self.app.now().date(), scheme)
         except (StepRefused, AccessDenied) as exc:
             return str(exc)
         if action == "report_problem" and not chosen.has_engineer:
             return _("This ticket has no engineer to report.")
-        scheme = self.app.own_scheme  # never the loader: this runs on every key
         if action == "report_problem" and scheme is not None and not scheme.problems:
             return _(NO_PROBLEM_TABLE)
         return None

@@ -33,7 +33,10 @@ E1,李强,engineer,GZ,2023-03-01,liqiang
 CSV
 {
     echo "code,branch,kind,received_at,completed_at,engineer,rep,customer"
-    for n in 1 2 3 4 5; do echo "T$n,GZ,onsite_repair,2026-01-0$n 09:00,,,R1,Customer $n"; done
+    # received in the last days: a rep cancels a ticket only within its 30-day limit
+    for n in 1 2 3 4 5; do
+        echo "T$n,GZ,onsite_repair,$(date -d "-$n days" '+%Y-%m-%d') 09:00,,,R1,Customer $n"
+    done
     echo "T9,GZ,onsite_repair,2025-12-01 09:00,2025-12-02 10:00,E1,R2,Customer 9"
 } >"$WORK/tickets.csv"
 $FIELDKPI import --db "$DB" "$WORK/staff.csv" "$WORK/tickets.csv" >/dev/null

@@ -41,7 +41,7 @@ _PHONE_PREFIX = re.compile(r"^[0-9+\-]+$")
 _PHONE_TAIL = re.compile(rf"^[0-9]{{{PHONE_TAIL_DIGITS}}}$")
 _TOP = "\U0010ffff"  # sorts after every character: prefix ≤ text < prefix + _TOP
 _COLUMNS = """
-    t.id, t.code, t.status, t.received_at, t.updated_at, t.completed_at, t.kind,
+    t.id, t.code, t.status, t.received_at, t.updated_at, t.completed_at, t.cancelled_at, t.kind,
     t.customer, t.phone, t.address, e.name AS engineer_name, t.rep, r.name AS rep_name
 """
 _NAMES = """
@@ -68,6 +68,7 @@ class QueueRow:
     status: str
     received_at: str
     updated_at: str
+    cancelled_at: str | None  # access: a rep reopens only what was cancelled this period
     kind: str
     customer: str | None
     phone: str | None

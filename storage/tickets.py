@@ -25,6 +25,7 @@ from fieldkpi.figures import Person
 from fieldkpi.i18n import N_, _
 from fieldkpi.limits import length_errors
 from fieldkpi.period import stamp
+from fieldkpi.scheme import Scheme
 from fieldkpi.tickets import NEW, StepRefused, field_label, next_status, status_label
 from storage import csvrows
 from storage.closing import closed_over
@@ -593,10 +594,21 @@ def complete(
 
 
 def cancel(
-    store: Store, actor: Person, code: str, version: int, reason: str, now: datetime | None = None
+    store: Store,
+    actor: Person,
+    code: str,
+    version: int,
+    reason: str,
+    now: datetime | None = None,
+    *,
+    scheme_for: Callable[[str], Scheme],
 ) -> Ticket:
+    """Cancelled (the customer withdrew); a ticket past its branch's open limit
+    (``scheme_for(branch)``) is the lead's to cancel (:func:`access.check_lifecycle`)."""
+
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         status = next_status(ticket.status, "cancel")
+        access.check_lifecycle(actor, "cancel", ticket, now.date(), scheme_for(ticket.branch))
         text = _required(reason, "cancel_reason", _("Say why the ticket is cancelled."))
         return {
             "status": status,
@@ -610,9 +622,18 @@ def cancel(
 
 
 def reopen(
-    store: Store, actor: Person, code: str, version: int, reason: str, now: datetime | None = None
+    store: Store,
+    actor: Person,
+    code: str,
+    version: int,
+    reason: str,
+    now: datetime | None = None,
+    *,
+    scheme_for: Callable[[str], Scheme],
 ) -> Ticket:
-    """Back to its engineer (or to the queue if it has none); completion and cancellation undone."""
+    """Back to its engineer (or to the queue if it has none); completion and cancellation
+    undone. A ticket cancelled before its branch's current period (``scheme_for(branch)``)
+    is the lead's to reopen (:func:`access.check_lifecycle`)."""
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         status = next_status(
@@ -621,6 +642,7 @@ def reopen(
             has_engineer=bool(ticket.engineer),
             called_back=ticket.callback_at is not None,
         )
+        access.check_lifecycle(actor, "reopen", ticket, now.date(), scheme_for(ticket.branch))
         _required(reason, "note", _("Say why the ticket is reopened."))
         return {
             "status": status,

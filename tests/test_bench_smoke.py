@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from ticket_helpers import default_for
 
 from fieldkpi.period import Judgement, Period
 from fieldkpi.scheme import default_scheme
@@ -114,6 +115,7 @@ def revised_rules_cases(db: Path, analyst) -> dict[str, str]:
             cancelled["version"],
             "customer moved",
             now=at("2026-11-02 09:00:00"),
+            scheme_for=default_for,
         )
         # reopened after its completion: the first completion stays counted in October
         done = store.query(
@@ -127,6 +129,7 @@ def revised_rules_cases(db: Path, analyst) -> dict[str, str]:
             done["version"],
             "fault came back",
             now=at("2026-10-28 09:00:00"),
+            scheme_for=default_for,
         )
         # an engineer whose callbacks were corrected to no rating: no data, out of the pool
         with store.write() as conn:

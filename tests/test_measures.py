@@ -11,6 +11,7 @@ from fractions import Fraction as F
 
 import pytest
 from month_helpers import DEFAULT, OCTOBER, STAFF, load, person
+from ticket_helpers import default_for
 
 from fieldkpi.period import Judgement
 from fieldkpi.scheme import load_scheme
@@ -69,7 +70,15 @@ def test_every_measure_from_the_rows(store, scheme):
     # T2 is reopened on 10-04 (within 2 days of its completion on 10-03) and done again
     lead = person(store, "L1")
     t2 = tickets.get_ticket(store, lead, "T2")
-    t2 = tickets.reopen(store, lead, "T2", t2.version, "又坏了", now=datetime(2026, 10, 4, 9, 0))
+    t2 = tickets.reopen(
+        store,
+        lead,
+        "T2",
+        t2.version,
+        "又坏了",
+        now=datetime(2026, 10, 4, 9, 0),
+        scheme_for=default_for,
+    )
     tickets.complete(store, lead, "T2", t2.version, "再修", now=datetime(2026, 10, 4, 15, 0))
     with store.write() as db:
         db.execute(

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import kpi_oracle
 import pytest
+from ticket_helpers import default_for
 
 from fieldkpi import paths
 from fieldkpi.period import Judgement, Period, stamp
@@ -195,8 +196,9 @@ def worked_at_the_desk(path: Path) -> None:
 
         def step(name: str, code: str, *args, at: str) -> None:
             version = tickets.get_ticket(store, lead, code).version
+            options = {"scheme_for": default_for} if name in ("cancel", "reopen") else {}
             getattr(tickets, name)(
-                store, lead, code, version, *args, now=datetime.fromisoformat(at)
+                store, lead, code, version, *args, now=datetime.fromisoformat(at), **options
             )
 
         def another(code: str, *engineers: str) -> str:

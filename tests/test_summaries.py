@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from ticket_helpers import TICKET_FIELDS, seed_staff
+from ticket_helpers import TICKET_FIELDS, default_for, seed_staff
 
 from fieldkpi.period import Judgement, Period
 from fieldkpi.scheme import default_scheme
@@ -356,9 +356,23 @@ def worked(store, crew):
         store, crew.eng2, other.code, other.version, "调试", now=datetime(2026, 10, 12, 18)
     )
     other = reopen(
-        store, lead, other.code, other.version, "客户说没修好", now=datetime(2026, 10, 13, 9)
+        store,
+        lead,
+        other.code,
+        other.version,
+        "客户说没修好",
+        now=datetime(2026, 10, 13, 9),
+        scheme_for=default_for,
     )
-    cancel(store, lead, other.code, other.version, "客户取消", now=datetime(2026, 10, 13, 10))
+    cancel(
+        store,
+        lead,
+        other.code,
+        other.version,
+        "客户取消",
+        now=datetime(2026, 10, 13, 10),
+        scheme_for=default_for,
+    )
     return crew
 
 

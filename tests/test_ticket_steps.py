@@ -10,7 +10,15 @@ import threading
 from datetime import datetime, timedelta
 
 import pytest
-from ticket_helpers import NOW, TICKET_FIELDS, actions, history, insert_ticket, seed_staff
+from ticket_helpers import (
+    NOW,
+    TICKET_FIELDS,
+    actions,
+    default_for,
+    history,
+    insert_ticket,
+    seed_staff,
+)
 
 from fieldkpi.tickets import (
     STEPS,
@@ -306,7 +314,9 @@ def test_an_engineer_may_not_dispatch_or_cancel(store, crew):
     with pytest.raises(AccessDenied):
         tickets.dispatch(store, crew.eng, ticket.code, ticket.version, "E2", now=NOW)
     with pytest.raises(AccessDenied):
-        tickets.cancel(store, crew.eng, ticket.code, ticket.version, "不修了", now=NOW)
+        tickets.cancel(
+            store, crew.eng, ticket.code, ticket.version, "不修了", now=NOW, scheme_for=default_for
+        )
     assert counts(store) == before
 
 
@@ -373,16 +383,20 @@ def test_callback_before_completion_is_refused(store, crew):
 def test_cancel_needs_a_reason_then_reopen_returns_to_the_queue(store, crew):
     ticket = take(store, crew.rep)
     with pytest.raises(FieldErrors) as refused:
-        tickets.cancel(store, crew.rep, ticket.code, 1, "", now=NOW)
+        tickets.cancel(store, crew.rep, ticket.code, 1, "", now=NOW, scheme_for=default_for)
     assert refused.value.errors == {"cancel_reason": "Say why the ticket is cancelled."}
 
-    ticket = tickets.cancel(store, crew.rep, ticket.code, 1, "客户自行修好", now=NOW)
+    ticket = tickets.cancel(
+        store, crew.rep, ticket.code, 1, "客户自行修好", now=NOW, scheme_for=default_for
+    )
     assert (ticket.status, ticket.cancelled, ticket.cancel_reason) == (
         "cancelled",
         1,
         "客户自行修好",
     )
-    ticket = tickets.reopen(store, crew.rep2, ticket.code, 2, "客户又来电", now=LATER)
+    ticket = tickets.reopen(
+        store, crew.rep2, ticket.code, 2, "客户又来电", now=LATER, scheme_for=default_for
+    )
 
     assert (ticket.status, ticket.cancelled, ticket.cancel_reason) == ("received", 0, None)
     assert history(store, ticket.code)[-7:] == [
@@ -399,7 +413,9 @@ def test_cancel_needs_a_reason_then_reopen_returns_to_the_queue(store, crew):
 
 def test_reopening_a_completed_ticket_gives_it_back_to_its_engineer(store, crew):
     ticket = completed(store, crew)
-    ticket = tickets.reopen(store, crew.rep, ticket.code, 3, "故障复发", now=LATER)
+    ticket = tickets.reopen(
+        store, crew.rep, ticket.code, 3, "故障复发", now=LATER, scheme_for=default_for
+    )
 
     assert (ticket.status, ticket.engineer, ticket.completed_at) == ("dispatched", "E1", None)
     assert history(store, ticket.code)[-3:] == [
@@ -429,8 +445,12 @@ def test_an_impossible_step_is_refused_with_its_reason_and_nothing_saved(
     before = counts(store)
     call = {
         "complete": lambda: tickets.complete(store, crew.rep, ticket.code, ticket.version, "x"),
-        "cancel": lambda: tickets.cancel(store, crew.rep, ticket.code, ticket.version, "x"),
-        "reopen": lambda: tickets.reopen(store, crew.rep, ticket.code, ticket.version, "x"),
+        "cancel": lambda: tickets.cancel(
+            store, crew.rep, ticket.code, ticket.version, "x", scheme_for=default_for
+        ),
+        "reopen": lambda: tickets.reopen(
+            store, crew.rep, ticket.code, ticket.version, "x", scheme_for=default_for
+        ),
         "await_parts": lambda: tickets.await_parts(store, crew.rep, ticket.code, ticket.version),
     }[step]
     with pytest.raises(StepRefused) as refused:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import pytest
 from month_helpers import DEFAULT, OCTOBER, STAFF, load, person
+from ticket_helpers import default_for
 
 from fieldkpi.period import Judgement, Period
 from fieldkpi.tickets import StepRefused
@@ -36,8 +37,11 @@ def ticket(store, code):
 
 
 def step(store, name, code, *args, at):
+    """The lead takes the step (a rep's cancel or reopen has limits of its own: test_trust_cancel)."""
     current = ticket(store, code)
-    return getattr(tickets, name)(store, person(store, "L1"), code, current.version, *args, now=at)
+    options = {"scheme_for": default_for} if name in ("cancel", "reopen") else {}
+    lead = person(store, "L1")
+    return getattr(tickets, name)(store, lead, code, current.version, *args, now=at, **options)
 
 
 # ---------------------------------------------------------------- O tickets and their holder

@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.text import Text
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Static
-from ticket_helpers import NOW
+from ticket_helpers import NOW, default_for
 from tui_helpers import (
     SIZE,
     app_for,
@@ -74,7 +74,9 @@ def handed_over(store):
 
     b = tickets.get_ticket(store, crew.rep, desk.dispatched)  # 李强's, dispatched
     b = tickets.complete(store, crew.eng, b.code, b.version, "换主板", now=NOW)
-    b = tickets.reopen(store, crew.lead, b.code, b.version, "客户说李强没修好", now=NOW)
+    b = tickets.reopen(
+        store, crew.lead, b.code, b.version, "客户说李强没修好", now=NOW, scheme_for=default_for
+    )
     assert tickets.bulk_redispatch(store, crew.rep, "E1", ["E2"], now=NOW) == {b.code: "E2"}
     return desk
 

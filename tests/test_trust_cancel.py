@@ -1,0 +1,134 @@
+"""Cancel and reopen cannot dodge the −150 without the lead (stop note, design question b).
+
+A ticket open more than 30 days counts −150 at each month's end for its
+engineer and its rep (kpi-rules §1, O), and a cancel takes effect at its time.
+Cancelled on the last evening and reopened the next morning, it counted
+nowhere that month. A rep now cancels a ticket only within its open limit,
+and reopens a cancelled one only within the period it was cancelled in;
+beyond either, the lead does it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from ticket_helpers import TICKET_FIELDS, default_for, history, seed_staff
+from tui_helpers import (
+    SIZE,
+    app_for,
+    async_test,
+    notices,
+    press,
+    screen_text,
+    select_ticket,
+    settle,
+)
+
+from fieldkpi.access import AccessDenied
+from fieldkpi.period import Period, judge
+from fieldkpi.scheme import default_scheme, load_preset
+from screens.queue import QueueScreen
+from storage import tickets
+from storage.drilldown import timeliness_facts
+
+OCT_31_EVENING = datetime(2026, 10, 31, 18, 0)
+NOV_01_MORNING = datetime(2026, 11, 1, 9, 0)
+STALE = "Open more than 30 days: the lead cancels it."
+EARLIER = "Cancelled before this period: the lead reopens it."
+
+
+@pytest.fixture
+def crew(store):
+    return seed_staff(store)
+
+
+def taken(store, crew, received: datetime) -> tickets.Ticket:
+    """A ticket 王芳 (R1) took in at ``received`` and dispatched to 李强 (E1) then."""
+    ticket = tickets.new_ticket(store, crew.rep, TICKET_FIELDS, now=received)
+    return tickets.dispatch(store, crew.rep, ticket.code, ticket.version, "E1", now=received)
+
+
+def cancel(store, who, ticket, now):
+    return tickets.cancel(
+        store, who, ticket.code, ticket.version, "客户不修了", now, scheme_for=default_for
+    )
+
+
+def reopen(store, who, ticket, now, scheme_for=default_for):
+    return tickets.reopen(
+        store, who, ticket.code, ticket.version, "客户又来电", now, scheme_for=scheme_for
+    )
+
+
+def october_timeliness(store, crew):
+    october = judge(Period.parse("2026-10"), NOV_01_MORNING)
+    facts = timeliness_facts(store, crew.lead, "R1", october, default_scheme())
+    return facts.orders, facts.timeliness
+
+
+def test_a_rep_cannot_cancel_a_stale_ticket_on_the_last_evening(store, crew):
+    ticket = taken(store, crew, datetime(2026, 9, 20, 9))  # day 42 on Oct 31: open past 30 days
+    before = history(store, ticket.code)
+    with pytest.raises(AccessDenied, match=STALE):
+        cancel(store, crew.rep, ticket, OCT_31_EVENING)
+    assert history(store, ticket.code) == before
+    # October judged at its end: N = 1, O = 1 → (−150·1) / 1 = −150 for 王芳.
+    assert october_timeliness(store, crew) == (1, -150)
+    # The lead cancels it (the customer did withdraw): it counts nowhere in October.
+    cancel(store, crew.lead, ticket, OCT_31_EVENING)
+    assert october_timeliness(store, crew) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("received", "allowed"), [(datetime(2026, 10, 1, 9), True), (datetime(2026, 9, 30, 23), False)]
+)
+def test_the_open_limit_is_counted_in_days_as_o_counts_them(store, crew, received, allowed):
+    """On Oct 31: received Oct 1 is 30 days (not past the limit), Sep 30 is 31 days."""
+    ticket = taken(store, crew, received)
+    if allowed:
+        assert cancel(store, crew.rep, ticket, OCT_31_EVENING).status == "cancelled"
+    else:
+        with pytest.raises(AccessDenied, match=STALE):
+            cancel(store, crew.rep, ticket, OCT_31_EVENING)
+
+
+def test_a_ticket_cancelled_last_month_is_the_leads_to_reopen(store, crew):
+    ticket = taken(store, crew, datetime(2026, 10, 2, 9))
+    ticket = cancel(store, crew.rep, ticket, datetime(2026, 10, 29, 9))  # day 28: within
+    with pytest.raises(AccessDenied, match=EARLIER):
+        reopen(store, crew.rep, ticket, NOV_01_MORNING)
+    assert tickets.get_ticket(store, crew.rep, ticket.code).status == "cancelled"
+    assert reopen(store, crew.lead, ticket, NOV_01_MORNING).status == "dispatched"
+    # Cancelled and reopened within November: the rep's to do.
+    ticket = cancel(
+        store, crew.rep, tickets.get_ticket(store, crew.rep, ticket.code), NOV_01_MORNING
+    )
+    later = datetime(2026, 11, 1, 10)
+    assert reopen(store, crew.rep2, ticket, later).status == "dispatched"
+
+
+def test_a_quarterly_branch_lets_a_rep_reopen_within_the_quarter(store, crew):
+    quarterly = load_preset("quarterly-bands")
+    ticket = taken(store, crew, datetime(2026, 10, 2, 9))
+    ticket = cancel(store, crew.rep, ticket, datetime(2026, 10, 29, 9))
+    assert (
+        reopen(store, crew.rep, ticket, NOV_01_MORNING, lambda _b: quarterly).status == "dispatched"
+    )
+
+
+@async_test
+async def test_the_cancel_key_of_a_stale_ticket_says_it_is_the_leads(store, crew):
+    stale = taken(store, crew, datetime(2026, 9, 5, 10))  # the app's clock: Oct 15, day 41
+    fresh = taken(store, crew, datetime(2026, 10, 14, 10))
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, fresh.code)
+        assert "x Cancel" in screen_text(app).splitlines()[-1]
+        await select_ticket(pilot, stale.code)
+        assert "x Cancel" not in screen_text(app).splitlines()[-1]
+        await press(pilot, "x")
+        assert isinstance(app.screen, QueueScreen)  # no form to type a reason into in vain
+        assert notices(app)[-1] == STALE
+    assert tickets.get_ticket(store, crew.rep, stale.code).status == "dispatched"
