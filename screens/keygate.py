@@ -76,6 +76,18 @@ class KeyGate:
         self._start()
         await self._let_in(self.held.popleft())
 
+    def set_aside(self) -> int:
+        """Drop the keys waiting behind the one being handled, and say how many.
+
+        For a key that would have opened a form and was refused: what was typed
+        on behind it was the form's text, and let in as the screen's own keys
+        its letters would dispatch, cancel or open other forms ("reason" ends
+        in ``n``, a new ticket).
+        """
+        count = len(self.held)
+        self.held.clear()
+        return count
+
     def tick(self) -> None:
         """Let the next key in if the one before has kept it waiting :data:`STUCK` seconds."""
         if self._since is not None and monotonic() - self._since > STUCK:

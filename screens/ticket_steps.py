@@ -130,7 +130,8 @@ class TicketSteps:
         return True
 
     def on_key(self, event: events.Key) -> None:
-        """A key whose step is off says why instead of doing nothing."""
+        """A key whose step is off says why instead of doing nothing; what was typed on
+        behind it, meant for the form it would have opened, is not run as keys here."""
         bound = actions.step_for_key(self.ACTION_SCOPE, event.key, self.app.keymap)
         if bound is None:
             return
@@ -139,6 +140,14 @@ class TicketSteps:
         if reason:
             event.stop()
             event.prevent_default()
+            unused = self.app.keys.set_aside()
+            if unused:
+                said = ngettext(
+                    "{count} key typed after it was not used.",
+                    "{count} keys typed after it were not used.",
+                    unused,
+                )
+                reason = f"{reason} {said.format(count=unused)}"
             self.notify(reason, title=_(bound.label), severity="warning")
 
     def action_step(self, step: str) -> None:

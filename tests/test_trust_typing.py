@@ -18,6 +18,7 @@ from tui_helpers import (
     app_for,
     async_test,
     hold_reads,
+    notices,
     press,
     screen_text,
     seed_desk,
@@ -106,6 +107,30 @@ async def test_keys_typed_with_the_key_that_opens_a_form_go_into_the_form(store,
         assert isinstance(app.screen, QueueScreen)
         assert app.screen.query_one("#mine").value == mine  # "m" was not the queue's
     assert cancellation(store, desk.received) == ("cancelled", "moved, dm")
+
+
+@async_test
+async def test_keys_typed_behind_a_refused_key_are_not_run_as_the_queues_keys(store):
+    """``x`` on a ticket open past 30 days is the lead's (test_trust_cancel): the reason typed
+    behind it had been let in as the queue's keys, "m" toggling "mine", "d" opening the
+    dispatch picker, "n" a new ticket with the rest as its customer. They are set aside."""
+    desk = seed_desk(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.old_open)  # received 09-05: day 41 on the app's clock
+        mine = app.screen.query_one("#mine").value
+        burst(app, "x", *keys_of("moved, dm n"), "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert app.screen.query_one("#mine").value == mine
+        assert notices(app)[-1] == (
+            "Open more than 30 days: the lead cancels it. 12 keys typed after it were not used."
+        )
+        # A key typed once the refusal is shown is the queue's again.
+        await press(pilot, "m")
+        assert app.screen.query_one("#mine").value != mine
+    assert cancellation(store, desk.old_open) == ("dispatched", None)
 
 
 @async_test
