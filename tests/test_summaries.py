@@ -355,24 +355,10 @@ def worked(store, crew):
     other = complete(
         store, crew.eng2, other.code, other.version, "调试", now=datetime(2026, 10, 12, 18)
     )
-    other = reopen(
-        store,
-        lead,
-        other.code,
-        other.version,
-        "客户说没修好",
-        now=datetime(2026, 10, 13, 9),
-        scheme_for=default_for,
-    )
-    cancel(
-        store,
-        lead,
-        other.code,
-        other.version,
-        "客户取消",
-        now=datetime(2026, 10, 13, 10),
-        scheme_for=default_for,
-    )
+    options = {"scheme_for": default_for}
+    oct_13 = datetime(2026, 10, 13, 9)
+    other = reopen(store, lead, other.code, other.version, "客户说没修好", oct_13, **options)
+    cancel(store, lead, other.code, other.version, "客户取消", oct_13.replace(hour=10), **options)
     return crew
 
 
