@@ -132,3 +132,26 @@ async def test_the_cancel_key_of_a_stale_ticket_says_it_is_the_leads(store, crew
         assert isinstance(app.screen, QueueScreen)  # no form to type a reason into in vain
         assert notices(app)[-1] == STALE
     assert tickets.get_ticket(store, crew.rep, stale.code).status == "dispatched"
+
+
+@async_test
+async def test_the_reopen_key_of_a_ticket_cancelled_last_month_says_it_is_the_leads(store, crew):
+    last_month = cancel(
+        store, crew.rep, taken(store, crew, datetime(2026, 9, 28, 9)), datetime(2026, 9, 30, 9)
+    )
+    this_month = cancel(
+        store, crew.rep, taken(store, crew, datetime(2026, 10, 9, 9)), datetime(2026, 10, 10, 9)
+    )
+    app = app_for(store, "wangfang")  # the app's clock: Oct 15
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#status-filter").value = "all"
+        await settle(pilot)
+        await select_ticket(pilot, this_month.code)
+        assert "r Reopen" in screen_text(app).splitlines()[-1]
+        await select_ticket(pilot, last_month.code)
+        assert "r Reopen" not in screen_text(app).splitlines()[-1]
+        await press(pilot, "r")
+        assert isinstance(app.screen, QueueScreen)
+        assert notices(app)[-1] == EARLIER
+    assert tickets.get_ticket(store, crew.rep, last_month.code).status == "cancelled"
