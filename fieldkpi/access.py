@@ -129,13 +129,14 @@ def check_step(user: Person, step: str, ticket: TicketFacts) -> None:
 
 
 def check_typed_day(user: Person, day: date, today: date) -> None:
-    """Refuse ``day`` as the day a ticket was visited, completed or called back, typed by a
-    rep or engineer further back than yesterday.
+    """Refuse ``day`` as the day a ticket was received, visited, completed or called back,
+    typed by a rep or engineer further back than yesterday.
 
     A typed time decides a ticket's day bucket and the month it counts in
-    (kpi-rules §1, §2, §4), for the rep or engineer who types it. Today's or
-    yesterday's (a visit phoned in the next morning) moves a ticket by a day
-    at most; one further back is the lead's to type, who sees why.
+    (kpi-rules §1, §2, §4), for the person who types it and for the engineer
+    who serves the ticket. Today's or yesterday's (a visit phoned in the next
+    morning, a call taken in last night) moves a ticket by a day at most; one
+    further back is the lead's to type, who sees why.
     """
     if user.role not in ("lead", "admin") and (today - day).days > TYPED_DAYS_BACK:
         raise AccessDenied(_("Before yesterday: a time this far back is typed by the lead."))

@@ -398,11 +398,18 @@ def _happened(
     if closed is not None:
         message = _("{month} is closed: its figures were paid on. Ask an admin to reopen it.")
         raise FieldErrors({field: message.format(month=closed.period)})
+    if refused := _typed_day_refusal(actor, when, now):
+        raise FieldErrors({field: refused})
+    return when
+
+
+def _typed_day_refusal(actor: Person, when: str, now: datetime) -> str | None:
+    """Why ``actor`` may not type ``when`` as a ticket's time (:func:`access.check_typed_day`)."""
     try:
         access.check_typed_day(actor, datetime.fromisoformat(when).date(), now.date())
     except AccessDenied as exc:
-        raise FieldErrors({field: str(exc)}) from None
-    return when
+        return str(exc)
+    return None
 
 
 def _required(text: str, field: str, message: str) -> str:
@@ -415,7 +422,9 @@ def _required(text: str, field: str, message: str) -> str:
 # ---------------------------------------------------------------- new ticket
 
 
-def _validate_new(fields_: Mapping[str, str], now: datetime) -> dict[str, str | None]:
+def _validate_new(
+    actor: Person, fields_: Mapping[str, str], now: datetime
+) -> dict[str, str | None]:
     unknown = set(fields_) - set(NEW_TICKET_FIELDS)
     if unknown:
         raise ValueError(f"unknown ticket fields: {', '.join(sorted(unknown))}")
@@ -446,6 +455,8 @@ def _validate_new(fields_: Mapping[str, str], now: datetime) -> dict[str, str | 
         else:
             if received > stamp(now):
                 errors["received_at"] = _("The time received cannot be in the future.")
+            elif refused := _typed_day_refusal(actor, received, now):
+                errors["received_at"] = refused
     if errors:
         raise FieldErrors(errors)
     values["received_at"] = received
@@ -468,7 +479,7 @@ def new_ticket(
     """Take in a ticket (受理) for the actor's branch; the actor becomes its rep if a rep."""
     now = _now(now)
     access.check_may(actor, "create")
-    values = _validate_new(fields, now)
+    values = _validate_new(actor, fields, now)
     values["status"] = next_status(NEW, "create")
     values["rep"] = actor.code if actor.role == "rep" else None
     at = stamp(now)

@@ -4,8 +4,9 @@ An engineer phones in a completion the next morning: the completion time is
 the evening before, so the ticket stays in its day bucket. The time is typed
 in the step's form (empty: now); it may not be in the future, before the step
 before, or in a closed month; the history says who entered it and when. A rep
-or engineer types today's or yesterday's; a time further back moves a ticket
-by more than a day, in its bucket or its month, and is the lead's to type.
+or engineer types today's or yesterday's, and a rep a new ticket's time
+received so too; a time further back moves a ticket by more than a day, in
+its bucket or its month, and is the lead's to type.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from textual.widgets import Input
 from ticket_helpers import TICKET_FIELDS, history, seed_staff
 from tui_helpers import (
     SIZE,
@@ -31,6 +33,7 @@ from fieldkpi.scheme import default_scheme
 from screens.queue import QueueScreen
 from screens.step_forms import CompleteForm
 from screens.ticket_detail import TicketDetailScreen
+from screens.ticket_form import NewTicketForm
 from storage import tickets
 from storage.closing import close_month
 from storage.drilldown import timeliness_facts
@@ -181,6 +184,43 @@ def test_a_callback_before_yesterday_is_the_leads(store, crew):
         store, crew.lead, ticket.code, ticket.version, 1, "", TUE_08, SUN_2359
     )
     assert (rated.callback_at, rated.rating) == ("2026-10-11 23:59:00", 1)
+
+
+def test_a_time_received_before_yesterday_is_the_leads(store, crew):
+    """Typed back, a ticket is older than it is: each day more costs its engineer a bucket."""
+    fields = TICKET_FIELDS | {"received_at": SUN_2359}
+    with pytest.raises(FieldErrors) as refused:
+        tickets.new_ticket(store, crew.rep, fields, now=TUE_08)
+    assert refused.value.errors == {"received_at": FAR_BACK}
+    assert store.scalar("SELECT count(*) FROM tickets") == 0
+    assert tickets.new_ticket(store, crew.lead, fields, now=TUE_08).received_at == f"{SUN_2359}:00"
+    yesterday = TICKET_FIELDS | {"received_at": MON_0000}
+    assert tickets.new_ticket(store, crew.rep, yesterday, now=TUE_08).received_at == (
+        f"{MON_0000}:00"
+    )
+
+
+@async_test
+async def test_the_new_ticket_form_says_a_time_received_before_yesterday_is_the_leads(store, crew):
+    app = app_for(store, "wangfang")  # the app's clock: 2026-10-15 09:30
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        await type_text(pilot, "黄蓉")
+        await press(pilot, "tab")
+        await type_text(pilot, "02088886666")
+        await press(pilot, "tab")
+        await type_text(pilot, "中山路 8 号")
+        await press(pilot, "tab", "tab", "enter", "down", "enter", "tab", "tab")
+        received = app.screen.query_one("#field-received_at", Input)
+        assert app.focused is received
+        received.value = ""
+        await type_text(pilot, "2026-10-13 18:00")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, NewTicketForm)
+        assert text_of(app, "#error-received_at") == FAR_BACK
+        assert received.value == "2026-10-13 18:00"
+    assert store.scalar("SELECT count(*) FROM tickets") == 0
 
 
 @async_test

@@ -1,11 +1,11 @@
 """A ticket's life driven by keys at 80×24, checked in the database afterwards.
 
-Seeded desk (all stamped 2026-10-15 09:30:00 by 王芳/R1 unless said):
-GZ-20261015-0001 陈杰, with 赵磊 (E2), received 2026-09-05: open past 30 days
-GZ-20261015-0002 刘敏, completed by 李强 (E1)
-GZ-20261015-0003 王磊, with 李强, visited
-GZ-20261015-0004 李娜, with 李强, dispatched
-GZ-20261015-0005 张伟, received, no engineer
+Seeded desk (taken in by 王芳/R1 as the calls came, worked at 2026-10-15 09:30:00):
+GZ-20260905-0001 陈杰, with 赵磊 (E2), received 2026-09-05: open past 30 days
+GZ-20261010-0001 刘敏, completed by 李强 (E1)
+GZ-20261005-0001 王磊, with 李强, visited
+GZ-20261013-0001 李娜, with 李强, dispatched
+GZ-20261015-0001 张伟, received, no engineer
 """
 
 from __future__ import annotations
@@ -114,11 +114,11 @@ async def test_new_ticket_shows_errors_next_to_fields_and_saves_only_when_valid(
         await press(pilot, "ctrl+s")
 
         assert isinstance(app.screen, QueueScreen)
-        assert queue_codes(app)[0] == "GZ-20261015-0006"
-        assert app.screen.table.selected.code == "GZ-20261015-0006"
-        assert "Ticket GZ-20261015-0006 saved" in notices(app)
+        assert queue_codes(app)[0] == "GZ-20261015-0002"
+        assert app.screen.table.selected.code == "GZ-20261015-0002"
+        assert "Ticket GZ-20261015-0002 saved" in notices(app)
 
-    row = ticket(store, "GZ-20261015-0006")
+    row = ticket(store, "GZ-20261015-0002")
     assert (row["customer"], row["phone"], row["address"], row["kind"]) == (
         "黄蓉",
         "020-88886666",
@@ -126,7 +126,7 @@ async def test_new_ticket_shows_errors_next_to_fields_and_saves_only_when_valid(
         "installation",
     )
     assert (row["status"], row["rep"], row["received_at"]) == ("received", "R1", STAMP)
-    assert history_since(store, "GZ-20261015-0006", 0) == [
+    assert history_since(store, "GZ-20261015-0002", 0) == [
         ("create", "customer", None, "黄蓉", "R1"),
         ("create", "phone", None, "020-88886666", "R1"),
         ("create", "address", None, "中山路 8 号", "R1"),
@@ -135,7 +135,7 @@ async def test_new_ticket_shows_errors_next_to_fields_and_saves_only_when_valid(
         ("create", "status", None, "received", "R1"),
         ("create", "rep", None, "R1", "R1"),
     ]
-    assert actions_since(store, 0)[-1] == ("R1", "intake", "GZ-20261015-0006", STAMP)
+    assert actions_since(store, 0)[-1] == ("R1", "intake", "GZ-20261015-0002", STAMP)
 
 
 @async_test
@@ -185,12 +185,12 @@ async def test_the_new_ticket_form_opens_empty_after_one_closed_or_saved(store, 
         form.query_one("#field-kind").value = "onsite_repair"
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, QueueScreen)
-        assert "Ticket GZ-20261015-0006 saved" in notices(app)
+        assert "Ticket GZ-20261015-0002 saved" in notices(app)
 
         await press(pilot, "n")  # after a save, empty again
         assert app.screen is form and form.query_one("#field-customer", Input).value == ""
         assert form.typed() == []
-    row = ticket(store, "GZ-20261015-0006")
+    row = ticket(store, "GZ-20261015-0002")
     assert (row["customer"], row["phone"], row["address"], row["fault"]) == (
         "郭靖",
         "13811112222",
@@ -251,7 +251,7 @@ async def test_engineer_records_visit_and_completion_but_not_his_own_callback(st
         await press(pilot, "c")
         await type_text(pilot, "更换电源板")
         await press(pilot, "enter")
-        assert "GZ-20261015-0004 is completed" in notices(app)
+        assert f"{code} is completed" in notices(app)
 
         # his own completed ticket: the callback key says why it is off
         await press(pilot, "slash")

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from rich.console import Console
 from rich.text import Text
@@ -43,13 +44,15 @@ class Desk:
 
 
 def seed_desk(store: Store) -> Desk:
-    """Five tickets taken in by 王芳, then worked to their states, all at ``NOW``."""
+    """Five tickets taken in by 王芳 as the calls came (the last typed in at ``NOW``, with the
+    morning's time received), then worked to their states at ``NOW``."""
     crew = seed_staff(store)
     rep, eng, eng2 = crew.rep, crew.eng, crew.eng2
 
-    def take(customer: str, phone: str, received_at: str) -> tickets.Ticket:
+    def take(customer: str, phone: str, received_at: str, typed=None) -> tickets.Ticket:
         fields = TICKET_FIELDS | {"customer": customer, "phone": phone, "received_at": received_at}
-        return tickets.new_ticket(store, rep, fields, now=NOW)
+        typed = typed or datetime.fromisoformat(received_at)
+        return tickets.new_ticket(store, rep, fields, now=typed)
 
     old = take("陈杰", "13900000005", "2026-09-05 10:00")
     old = tickets.dispatch(store, rep, old.code, old.version, eng2.code, now=NOW)
@@ -61,7 +64,7 @@ def seed_desk(store: Store) -> Desk:
     seen = tickets.record_visit(store, eng, seen.code, seen.version, now=NOW)
     sent = take("李娜", "13900000002", "2026-10-13 14:00")
     sent = tickets.dispatch(store, rep, sent.code, sent.version, eng.code, now=NOW)
-    new = take("张伟", "13800138000", "2026-10-15 09:00")
+    new = take("张伟", "13800138000", "2026-10-15 09:00", typed=NOW)
     return Desk(crew, new.code, sent.code, seen.code, done.code, old.code)
 
 
