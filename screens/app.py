@@ -169,14 +169,14 @@ class FieldKpiApp(App):
 
     def _paused(self) -> None:
         """In a pause the collector runs; in the first, F1's module is imported too; and the
-        screen shown composes, once, the screens its keys open (a queue's ``warm_up``)."""
+        screen shown composes, once, the screens its keys open (a queue's ``warm_up``, asked
+        at each tick of a pause: its first page may come after the pause began)."""
         self.keys.tick()
-        if self.collector.tick():
-            if HELP[0] not in sys.modules:
-                self._import_help()
-            warm_up = getattr(self.screen, "warm_up", None)
-            if warm_up is not None:
-                self.call_later(warm_up)
+        if self.collector.tick() and HELP[0] not in sys.modules:
+            self._import_help()
+        warm_up = getattr(self.screen, "warm_up", None)
+        if warm_up is not None and self.collector.idle():
+            self.call_later(warm_up)
 
     @work(thread=True, exit_on_error=False, group="warm-up")
     def _import_help(self) -> None:

@@ -51,9 +51,13 @@ class IdleCollector:
         self._last = monotonic()
         self._due = True
 
+    def idle(self) -> bool:
+        """Whether the person has paused for :data:`IDLE` seconds, and still is."""
+        return monotonic() - self._last >= IDLE
+
     def tick(self) -> bool:
         """Collect if the person has paused long enough and nothing was collected since."""
-        if not self._due or monotonic() - self._last < IDLE:
+        if not self._due or not self.idle():
             return False
         self._due = False
         gc.collect()

@@ -487,7 +487,8 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
             self.app.push_screen(self._ticket_screen(chosen))
 
     async def warm_up(self) -> None:
-        """In the person's first pause here, the kept screens are composed, unseen.
+        """In the person's first pause here with a ticket on the list, the kept screens are
+        composed, unseen.
 
         Composing, styling and laying out a screen the first time made the
         first Enter, ``n`` or ``d`` of a session two to four times as slow as
@@ -499,8 +500,9 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
         """
         if self._warmed or not self.is_current:
             return
-        self._warmed = True
         app, chosen, user = self.app, self.selected(), self.app.user
+        # Before the first page has come there is no ticket to open: the next tick tries.
+        self._warmed = chosen is not None
         makers: dict[str, Callable[[], Screen]] = {}
         if access.may(user, "create"):
             makers["new-ticket"] = self._new_ticket_form
@@ -511,6 +513,8 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
         screens = [  # those not opened yet: one opened already is as the person left it
             make() for what, make in makers.items() if not app.is_screen_installed(self._kept(what))
         ]
+        if not screens:
+            return
         with app.batch_update():
             for screen in screens:
                 await app.push_screen(screen)

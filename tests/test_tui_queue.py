@@ -6,6 +6,8 @@ changed last at the same second, so the queue orders them by id, newest first.
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from rich.cells import cell_len
 from ticket_helpers import NOW, TICKET_FIELDS
@@ -25,6 +27,7 @@ from tui_helpers import (
     wait_until,
 )
 
+import screens.queue
 from fieldkpi.scheme import default_scheme
 from screens import collector
 from screens.dispatch import DispatchScreen
@@ -447,6 +450,32 @@ async def test_the_first_pause_composes_the_screens_the_keys_open_and_a_key_wait
         assert app.screen.query_one("#field-customer").value == ""
         await type_text(pilot, "黄蓉")
         assert app.screen.query_one("#field-customer").value == "黄蓉"
+
+
+@async_test
+async def test_a_pause_before_the_first_page_leaves_the_ticket_screen_to_the_next(
+    store, desk, monkeypatch
+):
+    """Under load the first pause may come before the first page: the ticket screen, which
+    needs a ticket, was then never composed for the session. Now it is, once the page is in."""
+    monkeypatch.setattr(collector, "IDLE", 0.0)
+    release, page = threading.Event(), screens.queue.queue_page
+
+    def slow_page(*args, **kwargs):
+        release.wait(10)
+        return page(*args, **kwargs)
+
+    monkeypatch.setattr(screens.queue, "queue_page", slow_page)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        await wait_until(pilot, lambda: app.is_screen_installed(queue._kept("new-ticket")))
+        assert not app.is_screen_installed(queue._kept("ticket"))  # no rows yet
+        release.set()  # still the same pause: no key since
+        await wait_until(pilot, lambda: app.is_screen_installed(queue._kept("ticket")))
+        await settle(pilot)
+        assert app.screen is queue
 
 
 @async_test
