@@ -16,7 +16,7 @@ from fieldkpi.figures import Person
 from fieldkpi.i18n import _
 from fieldkpi.period import Period
 from fieldkpi.scheme import Adjustment, Scheme
-from fieldkpi.tickets import STEPS
+from fieldkpi.tickets import STEPS, age_bucket
 
 # What each role may do to a ticket it can work on. "report_problem" files an
 # engineer-problem report (kpi-rules §2) from the ticket.
@@ -31,6 +31,10 @@ ROLE_STEPS: dict[str, frozenset[str]] = {
 # How many days back a rep or engineer may type when a step happened: today and yesterday
 # ("finished last night, phoned in this morning"). Earlier is the lead's to type.
 TYPED_DAYS_BACK = 1
+
+# Who oversees a branch's work: what would let a rep or engineer move a figure unreviewed
+# (a time typed far back, a stale ticket cancelled) is theirs to do.
+OVERSEEING_ROLES = frozenset(("lead", "admin"))
 
 # Who records appraisal events (deductions, bonuses, problem reports) at all; which kinds
 # each may record is the scheme's (``Adjustment.recorded_by``).
@@ -48,11 +52,6 @@ class TicketFacts(Protocol):
     branch: str
     engineer: str | None
     rep: str | None
-
-
-class LifecycleFacts(Protocol):
-    """When a ticket was received and cancelled (storage's ``Ticket`` has it)."""
-
     received_at: str
     cancelled_at: str | None
 
@@ -138,12 +137,12 @@ def check_typed_day(user: Person, day: date, today: date) -> None:
     morning, a call taken in last night) moves a ticket by a day at most; one
     further back is the lead's to type, who sees why.
     """
-    if user.role not in ("lead", "admin") and (today - day).days > TYPED_DAYS_BACK:
+    if user.role not in OVERSEEING_ROLES and (today - day).days > TYPED_DAYS_BACK:
         raise AccessDenied(_("Before yesterday: a time this far back is typed by the lead."))
 
 
 def check_lifecycle(
-    user: Person, step: str, ticket: LifecycleFacts, today: date, scheme: Scheme
+    user: Person, step: str, ticket: TicketFacts, today: date, scheme: Scheme
 ) -> None:
     """The lead's part in cancelling and reopening: what keeps the −150 from being dodged.
 
@@ -154,11 +153,11 @@ def check_lifecycle(
     is within the limit, and reopens a cancelled one only within the period it
     was cancelled in; beyond either, the lead does it, and sees why.
     """
-    if user.role in ("lead", "admin"):
+    if user.role in OVERSEEING_ROLES:
         return
     if step == "cancel":
-        days = (today - date.fromisoformat(ticket.received_at[:10])).days
-        if days > scheme.open_days:
+        age = (today - date.fromisoformat(ticket.received_at[:10])).days + 1
+        if age_bucket(age, scheme.open_days) == "open30":
             message = _("Open more than {days} days: the lead cancels it.")
             raise AccessDenied(message.format(days=scheme.open_days))
     if step == "reopen" and ticket.cancelled_at:
