@@ -256,7 +256,7 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
         self._select: str | None = None
         self._search_timer: Timer | None = None
         self._filter: QueueFilter | None = None
-        self._keys_for: tuple[str, bool] | None = None  # what the footer's keys were worked out for
+        self._keys_for: tuple[bool, ...] | None = None  # the footer's ticket keys, on or off
 
     def compose(self) -> ComposeResult:
         user = self.app.user
@@ -453,12 +453,7 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
     @on(DataTable.RowHighlighted)
     def _update_keys(self) -> None:
         """Redraw the footer only when the keys change: most cursor moves keep them."""
-        row = self.table.selected
-        # Cancel and reopen are the lead's past the open limit or the period (access).
-        keys = None
-        if row is not None:
-            stale, cancelled = row.bucket == "open30", (row.cancelled_at or "")[:7]
-            keys = (row.status, bool(row.engineer_name), stale, cancelled)
+        keys = self.keys_on()
         if keys != self._keys_for:
             self._keys_for = keys
             self.refresh_bindings()

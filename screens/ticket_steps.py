@@ -124,6 +124,12 @@ class TicketSteps:
             return _(NO_PROBLEM_TABLE)
         return None
 
+    def keys_on(self) -> tuple[bool, ...]:
+        """Which of the screen's ticket keys are on for the selected ticket: the footer's."""
+        scope = actions.for_scope(self.ACTION_SCOPE)
+        runs = [parse(a.run) for a in scope if a.scopes == actions.TICKET_SCREENS]
+        return tuple(self.refusal(name, *params) is None for _ns, name, params in runs)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in TICKET_ACTIONS:
             return self.refusal(action, *parameters) is None

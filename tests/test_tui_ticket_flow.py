@@ -14,7 +14,7 @@ import re
 
 import pytest
 from textual.widgets import Input, Select
-from ticket_helpers import NOW
+from ticket_helpers import NOW, TICKET_FIELDS
 from tui_helpers import (
     SIZE,
     app_for,
@@ -324,6 +324,29 @@ async def test_the_rep_who_took_a_ticket_in_does_not_record_its_callback(store, 
             " another rep or the lead records it."
         )
     assert ticket(store, desk.completed)["rating"] is None
+
+
+@async_test
+async def test_the_footer_follows_whose_ticket_it_is_between_two_of_one_status(store, desk):
+    """Two completed tickets with an engineer, one taken in by 王芳 and one by 陈静: for 王芳
+    the callback key is on for the second only. The footer had been redrawn only when the
+    status or the engineer changed, so it kept the first row's keys on the second."""
+    crew = desk.crew
+    theirs = tickets.new_ticket(store, crew.rep2, TICKET_FIELDS, now=NOW)
+    theirs = tickets.dispatch(store, crew.rep2, theirs.code, theirs.version, "E1", now=NOW)
+    theirs = tickets.complete(store, crew.rep2, theirs.code, theirs.version, "修好", now=NOW)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#status-filter").value = "completed"
+        await settle(pilot)
+        assert set(queue_codes(app)) == {desk.completed, theirs.code}
+        await select_ticket(pilot, desk.completed)
+        assert "b Callback" not in screen_text(app).splitlines()[-1]
+        await select_ticket(pilot, theirs.code)
+        assert "b Callback" in screen_text(app).splitlines()[-1]
+        await select_ticket(pilot, desk.completed)
+        assert "b Callback" not in screen_text(app).splitlines()[-1]
 
 
 @async_test
