@@ -18,6 +18,7 @@ its line (:class:`SchemeError`).
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -306,6 +307,17 @@ def _preset_layer(name: str) -> Layer:
 
 def default_scheme() -> Scheme:
     return build_scheme([_preset_layer(DEFAULT_PRESET)])
+
+
+@functools.cache
+def _default() -> Scheme:
+    return default_scheme()
+
+
+def default_for_every_branch(_branch: str) -> Scheme:
+    """A ``scheme_for`` without a loader (tests, embedding): the default scheme, built once,
+    for every branch."""
+    return _default()
 
 
 def load_preset(name: str) -> Scheme:

@@ -8,7 +8,6 @@ and tells the screens when another connection has committed.
 from __future__ import annotations
 
 import contextlib
-import functools
 import importlib
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -25,7 +24,7 @@ from textual.worker import Worker, WorkerState
 from fieldkpi.figures import RANKED_ROLES, Person
 from fieldkpi.i18n import N_, _
 from fieldkpi.plain import plain
-from fieldkpi.scheme import Scheme, default_scheme
+from fieldkpi.scheme import Scheme, default_for_every_branch
 from screens import actions, collector, labels
 from screens.keygate import KeyGate
 from screens.loading import failure_message
@@ -99,16 +98,6 @@ def first_screen(user: Person) -> Screen:
     if user.role == "engineer":
         return screen_class(SCREENS["figures"])()
     return screen_class(SCREENS["tickets"])()
-
-
-@functools.cache
-def _default() -> Scheme:
-    return default_scheme()
-
-
-def default_for_every_branch(_branch: str) -> Scheme:
-    """Without a loader (tests, embedding): the default scheme, built once, for every branch."""
-    return _default()
 
 
 class FieldKpiApp(App):

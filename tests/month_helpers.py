@@ -32,10 +32,6 @@ L2,郑经理,lead,SZ,2020-01-01,,
 """
 
 
-def default_for(_branch: str):
-    return DEFAULT
-
-
 def load(store, now: datetime = AFTER_OCTOBER, **tables: str) -> None:
     """Import CSV texts by kind (``staff=…, tickets=…``) as one ``fieldkpi import`` would."""
     import_tables(

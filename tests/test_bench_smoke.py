@@ -17,10 +17,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from ticket_helpers import default_for
 
 from fieldkpi.period import Judgement, Period
-from fieldkpi.scheme import default_scheme
+from fieldkpi.scheme import default_for_every_branch, default_scheme
 from storage.appraisal import record_deduction
 from storage.db import open_store
 from storage.people import staff_by_code
@@ -115,7 +114,7 @@ def revised_rules_cases(db: Path, analyst) -> dict[str, str]:
             cancelled["version"],
             "customer moved",
             now=at("2026-11-02 09:00:00"),
-            scheme_for=default_for,
+            scheme_for=default_for_every_branch,
         )
         # reopened after its completion: the first completion stays counted in October
         done = store.query(
@@ -129,7 +128,7 @@ def revised_rules_cases(db: Path, analyst) -> dict[str, str]:
             done["version"],
             "fault came back",
             now=at("2026-10-28 09:00:00"),
-            scheme_for=default_for,
+            scheme_for=default_for_every_branch,
         )
         # an engineer whose callbacks were corrected to no rating: no data, out of the pool
         with store.write() as conn:

@@ -28,7 +28,6 @@ from month_helpers import (
     OCTOBER,
     STAFF,
     calls_to,
-    default_for,
     load,
     person,
 )
@@ -36,7 +35,7 @@ from month_helpers import (
 from fieldkpi.access import AccessDenied
 from fieldkpi.export import columns_for, export_values
 from fieldkpi.period import Judgement, Period, judge
-from fieldkpi.scheme import scheme_from_dict
+from fieldkpi.scheme import default_for_every_branch, scheme_from_dict
 from storage import closing
 from storage.closing import (
     ClosingRefused,
@@ -82,7 +81,9 @@ def _close(store, who="L1", scheme=DEFAULT, now=AFTER_OCTOBER) -> int:
 
 
 def test_closing_freezes_exactly_the_live_ranking(seeded):
-    live = compute_rankings(seeded, judge(OCTOBER, AFTER_OCTOBER), default_for, branch="GZ")
+    live = compute_rankings(
+        seeded, judge(OCTOBER, AFTER_OCTOBER), default_for_every_branch, branch="GZ"
+    )
     assert _totals(live) == [("E1", Decimal("97.50")), ("E2", Decimal("35.00"))]
     _close(seeded)
     frozen = frozen_rankings(seeded, "GZ", OCTOBER)
@@ -106,7 +107,7 @@ def test_month_state_says_who_closed_when_with_which_as_of_and_scheme(seeded):
     # The frozen rows were judged by that scheme: E2 14 × 3 = 42.
     assert _totals(frozen_rankings(seeded, "GZ", OCTOBER))[1] == ("E2", Decimal("42.00"))
     # The month's basis (for drill-downs) is the frozen as-of and scheme, whatever the branch uses now.
-    basis = month_basis(seeded, "GZ", OCTOBER, default_for, datetime(2027, 1, 1))
+    basis = month_basis(seeded, "GZ", OCTOBER, default_for_every_branch, datetime(2027, 1, 1))
     assert basis.judgement == Judgement(OCTOBER, state.as_of)
     assert basis.scheme.kpi("engineer", "timeliness").score["scale"] == 3
     # Nothing changed in the data: live figures by the frozen scheme agree.
@@ -117,10 +118,12 @@ def test_late_data_changes_live_figures_not_frozen_ones(seeded):
     _close(seeded)
     frozen_before = frozen_rankings(seeded, "GZ", OCTOBER)
     load(seeded, now=datetime(2026, 11, 10), tickets=LATE_TICKETS)
-    live = compute_rankings(seeded, judge(OCTOBER, AFTER_OCTOBER), default_for, branch="GZ")
+    live = compute_rankings(
+        seeded, judge(OCTOBER, AFTER_OCTOBER), default_for_every_branch, branch="GZ"
+    )
     assert _totals(live) == [("E1", Decimal("97.50")), ("E2", Decimal("42.50"))]
     assert frozen_rankings(seeded, "GZ", OCTOBER) == frozen_before
-    shown = rankings_for(seeded, judge(OCTOBER, AFTER_OCTOBER), default_for)
+    shown = rankings_for(seeded, judge(OCTOBER, AFTER_OCTOBER), default_for_every_branch)
     gz = [r for r in shown if r.branch == "GZ"]
     assert gz == frozen_before
     # SZ is open: its late ticket (day 11, late: −15 → ×2.5) counts at once.
@@ -157,11 +160,13 @@ def test_a_load_reads_each_closed_month_once_and_parses_its_scheme_once(seeded, 
         return counts
 
     lead = person(seeded, "L1")
-    ranking = branch_ranking(seeded, lead, "GZ", OCTOBER, default_for, AFTER_OCTOBER)
+    ranking = branch_ranking(seeded, lead, "GZ", OCTOBER, default_for_every_branch, AFTER_OCTOBER)
     assert ranking.changed == ["E2", "R2"]
     assert reads() == (12, 3, 3)
     for code, changed in (("E2", True), ("E1", False), ("R2", True)):
-        own = own_month(seeded, person(seeded, code), OCTOBER, default_for, AFTER_OCTOBER)
+        own = own_month(
+            seeded, person(seeded, code), OCTOBER, default_for_every_branch, AFTER_OCTOBER
+        )
         assert (own.changed, reads()) == (changed, (12, 3, 0)), code
 
 
@@ -169,7 +174,9 @@ def test_a_judgement_at_another_moment_is_computed_live(seeded):
     _close(seeded)
     load(seeded, now=datetime(2026, 11, 10), tickets=LATE_TICKETS)
     mid_month = Judgement(OCTOBER, datetime(2026, 10, 25, 12, 0))
-    rows = rankings_for(seeded, mid_month, default_for, branch="GZ", roles=["engineer"])
+    rows = rankings_for(
+        seeded, mid_month, default_for_every_branch, branch="GZ", roles=["engineer"]
+    )
     assert _totals(rows) == [("E1", Decimal("97.50")), ("E2", Decimal("42.50"))]
     assert {r.provisional for r in rows} == {True}
 
@@ -217,7 +224,7 @@ def test_reopening_takes_an_admin_and_is_logged(seeded):
     reopen_month(seeded, person(seeded, "A1"), "GZ", OCTOBER, "T3 was filed late", reopened_at)
     assert month_state(seeded, "GZ", OCTOBER) is None
     assert frozen_rankings(seeded, "GZ", OCTOBER) is None
-    shown = rankings_for(seeded, judge(OCTOBER, reopened_at), default_for, branch="GZ")
+    shown = rankings_for(seeded, judge(OCTOBER, reopened_at), default_for_every_branch, branch="GZ")
     assert _totals(shown) == [("E1", Decimal("97.50")), ("E2", Decimal("42.50"))]
     log = month_log(seeded, "GZ", OCTOBER)
     assert [(e.action, e.by, e.by_name, e.at, e.note) for e in log] == [
@@ -290,7 +297,7 @@ def test_branches_closed_on_the_same_scheme_share_one_parse_of_it(seeded, monkey
         close_month(seeded, person(seeded, lead), branch, OCTOBER, DEFAULT, AFTER_OCTOBER)
     closing.frozen_scheme.cache_clear()  # as in a new process
     parses = calls_to(monkeypatch, closing, "scheme_from_dict")
-    rows = rankings_for(seeded, judge(OCTOBER, AFTER_OCTOBER), default_for)
+    rows = rankings_for(seeded, judge(OCTOBER, AFTER_OCTOBER), default_for_every_branch)
     assert {row.branch for row in rows} == {"GZ", "SZ"} and len(parses) == 1
-    assert rows == rankings_for(seeded, judge(OCTOBER, AFTER_OCTOBER), default_for)
+    assert rows == rankings_for(seeded, judge(OCTOBER, AFTER_OCTOBER), default_for_every_branch)
     assert len(parses) == 1  # nor again

@@ -35,10 +35,11 @@ from datetime import date, datetime
 from fractions import Fraction
 
 import pytest
-from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, STAFF, default_for, load, person
+from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, STAFF, load, person
 
 from fieldkpi.buckets import BUCKETS
 from fieldkpi.period import judge
+from fieldkpi.scheme import default_for_every_branch
 from storage.drilldown import (
     deduction_facts,
     feedback_facts,
@@ -130,7 +131,7 @@ JUDGED = judge(OCTOBER, AFTER_OCTOBER)
 
 
 def _row(store, code):
-    rows = compute_rankings(store, JUDGED, default_for, branch="GZ")
+    rows = compute_rankings(store, JUDGED, default_for_every_branch, branch="GZ")
     return next(r for r in rows if r.staff_code == code)
 
 

@@ -11,10 +11,9 @@ from fractions import Fraction as F
 
 import pytest
 from month_helpers import DEFAULT, OCTOBER, STAFF, load, person
-from ticket_helpers import default_for
 
 from fieldkpi.period import Judgement
-from fieldkpi.scheme import load_scheme
+from fieldkpi.scheme import default_for_every_branch, load_scheme
 from storage import tickets
 from storage.rankings import compute_rankings
 
@@ -77,7 +76,7 @@ def test_every_measure_from_the_rows(store, scheme):
         t2.version,
         "又坏了",
         now=datetime(2026, 10, 4, 9, 0),
-        scheme_for=default_for,
+        scheme_for=default_for_every_branch,
     )
     tickets.complete(store, lead, "T2", t2.version, "再修", now=datetime(2026, 10, 4, 15, 0))
     with store.write() as db:

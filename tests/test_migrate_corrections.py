@@ -17,9 +17,10 @@ import sqlite3
 
 import pytest
 import sqlite_utils
-from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, STAFF, default_for, load, person
+from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, STAFF, load, person
 
 from fieldkpi.period import judge
+from fieldkpi.scheme import default_for_every_branch
 from storage.appraisal import events_about
 from storage.closing import changed_since_closing, close_month
 from storage.db import Store, open_store
@@ -58,7 +59,9 @@ def _evidence(store) -> dict[str, list[tuple]]:
 
 
 def _deductions(store) -> dict[str, object]:
-    rows = compute_rankings(store, judge(OCTOBER, AFTER_OCTOBER), default_for, branch="GZ")
+    rows = compute_rankings(
+        store, judge(OCTOBER, AFTER_OCTOBER), default_for_every_branch, branch="GZ"
+    )
     return {row.staff_code: row.deductions for row in rows}
 
 

@@ -30,12 +30,11 @@ from pathlib import Path
 
 import kpi_oracle
 import pytest
-from ticket_helpers import default_for
 
 from fieldkpi import paths
 from fieldkpi.period import Judgement, Period, stamp
 from fieldkpi.sample import SAMPLE_NOW
-from fieldkpi.scheme import default_scheme
+from fieldkpi.scheme import default_for_every_branch, default_scheme
 from storage import appraisal, tickets
 from storage.db import open_store
 from storage.importer import import_files, import_tables
@@ -196,7 +195,9 @@ def worked_at_the_desk(path: Path) -> None:
 
         def step(name: str, code: str, *args, at: str) -> None:
             version = tickets.get_ticket(store, lead, code).version
-            options = {"scheme_for": default_for} if name in ("cancel", "reopen") else {}
+            options = (
+                {"scheme_for": default_for_every_branch} if name in ("cancel", "reopen") else {}
+            )
             getattr(tickets, name)(
                 store, lead, code, version, *args, now=datetime.fromisoformat(at), **options
             )

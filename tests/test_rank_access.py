@@ -12,10 +12,11 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
-from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, STAFF, default_for, load, person
+from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, STAFF, load, person
 
 from fieldkpi.access import AccessDenied
 from fieldkpi.period import judge
+from fieldkpi.scheme import default_for_every_branch
 from storage.closing import close_month, reopen_month
 from storage.drilldown import (
     deduction_facts,
@@ -54,12 +55,14 @@ OUTSIDERS = {
 @pytest.mark.parametrize("who", OUTSIDERS.values(), ids=OUTSIDERS.keys())
 def test_the_branch_ranking_is_refused_to_all_but_its_lead_and_admins(seeded, who):
     with pytest.raises(AccessDenied):
-        branch_ranking(seeded, person(seeded, who), "GZ", OCTOBER, default_for, NOW)
+        branch_ranking(seeded, person(seeded, who), "GZ", OCTOBER, default_for_every_branch, NOW)
 
 
 def test_lead_and_admin_see_the_whole_branch_ranking(seeded):
     for who in ("L1", "A1"):
-        ranking = branch_ranking(seeded, person(seeded, who), "GZ", OCTOBER, default_for, NOW)
+        ranking = branch_ranking(
+            seeded, person(seeded, who), "GZ", OCTOBER, default_for_every_branch, NOW
+        )
         engineers = [(r.staff_code, r.rank, r.total) for r in ranking.rows if r.role == "engineer"]
         assert engineers == [("E2", 1, Decimal("100.00")), ("E1", 2, Decimal("92.50"))]
         assert not ranking.provisional and ranking.closed is None
@@ -99,7 +102,7 @@ def test_everyone_sees_their_own_figures_and_the_lead_those_of_the_branch(seeded
 
 
 def test_an_engineer_gets_only_their_own_row_and_how_many_are_ranked(seeded):
-    own = own_month(seeded, person(seeded, "E1"), OCTOBER, default_for, NOW)
+    own = own_month(seeded, person(seeded, "E1"), OCTOBER, default_for_every_branch, NOW)
     mine = own.standing
     assert (mine.row.staff_code, mine.row.rank, mine.row.total) == ("E1", 2, Decimal("92.50"))
     assert mine.ranked == 2
@@ -108,12 +111,12 @@ def test_an_engineer_gets_only_their_own_row_and_how_many_are_ranked(seeded):
     shown = repr(own)
     assert "E2" not in shown and "刘洋" not in shown and "100.00" not in shown
     assert "7.50" not in shown
-    top = own_month(seeded, person(seeded, "E2"), OCTOBER, default_for, NOW).standing
+    top = own_month(seeded, person(seeded, "E2"), OCTOBER, default_for_every_branch, NOW).standing
     assert (top.row.rank, top.ranked) == (1, 2)
 
 
 def test_a_lead_has_no_standing_of_their_own(seeded):
-    own = own_month(seeded, person(seeded, "L1"), OCTOBER, default_for, NOW)
+    own = own_month(seeded, person(seeded, "L1"), OCTOBER, default_for_every_branch, NOW)
     assert (own.standing, own.trend) == (None, [])
     assert own.basis.judgement.period == OCTOBER
 
@@ -123,10 +126,12 @@ def test_own_standing_of_a_closed_month_is_the_frozen_one(seeded):
     load(seeded, now=datetime(2026, 11, 10),
          tickets="code,branch,kind,received_at,completed_at,engineer\n"
                  "T9,GZ,onsite_repair,2026-10-30 09:00,2026-10-30 10:00,E1\n")  # fmt: skip
-    own = own_month(seeded, person(seeded, "E1"), OCTOBER, default_for, NOW)
+    own = own_month(seeded, person(seeded, "E1"), OCTOBER, default_for_every_branch, NOW)
     assert (own.standing.row.total, own.standing.ranked) == (Decimal("92.50"), 2)
     assert own.basis.closed is not None and own.trend[-1].row == own.standing.row
-    ranking = branch_ranking(seeded, person(seeded, "L1"), "GZ", OCTOBER, default_for, NOW)
+    ranking = branch_ranking(
+        seeded, person(seeded, "L1"), "GZ", OCTOBER, default_for_every_branch, NOW
+    )
     assert ranking.closed is not None and ranking.changed == ["E1"]
 
 

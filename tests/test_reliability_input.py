@@ -21,12 +21,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from import_helpers import STAFF, TABLES, dump
-from month_helpers import OCTOBER, default_for
+from month_helpers import OCTOBER
 from ticket_helpers import TICKET_FIELDS, seed_staff
 
 from fieldkpi import cli
 from fieldkpi.cleantext import clean_text
 from fieldkpi.period import judge
+from fieldkpi.scheme import default_for_every_branch
 from storage import tickets
 from storage.csvrows import KINDS
 from storage.db import open_store
@@ -189,7 +190,9 @@ def test_generated_csv_is_imported_whole_or_refused_line_by_line(template, files
                 for kind, done in report.counts.items():
                     assert after[kind] - sizes[kind] == done["added"], kind
                 assert control_characters_stored(store) == []
-                compute_rankings(store, judge(OCTOBER, NOW), default_for)  # and it ranks
+                compute_rankings(
+                    store, judge(OCTOBER, NOW), default_for_every_branch
+                )  # and it ranks
         finally:
             store.close()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from month_helpers import OCTOBER, STAFF, default_for, load, person
+from month_helpers import OCTOBER, STAFF, load, person
 from tui_helpers import (
     SIZE,
     async_test,
@@ -23,7 +23,7 @@ from tui_helpers import type_text as paste
 
 from fieldkpi.access import AccessDenied
 from fieldkpi.period import judge
-from fieldkpi.scheme import default_scheme
+from fieldkpi.scheme import default_for_every_branch, default_scheme
 from screens.app import FieldKpiApp
 from screens.staff_admin import LeftOnForm, LoginForm, NewPersonForm, StaffAdminScreen
 from storage.people import staff_by_login
@@ -145,7 +145,9 @@ def test_leaving_keeps_the_months_worked_and_never_predates_hiring(staff):
     )
 
     def ranked(month):
-        rows = compute_rankings(staff, judge(month, NOW), default_for, branch="GZ", roles=["rep"])
+        rows = compute_rankings(
+            staff, judge(month, NOW), default_for_every_branch, branch="GZ", roles=["rep"]
+        )
         return [row.staff_code for row in rows]
 
     assert "R1" in ranked(OCTOBER)  # worked part of October: still ranked in it

@@ -13,10 +13,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from ticket_helpers import TICKET_FIELDS, default_for, seed_staff
+from ticket_helpers import TICKET_FIELDS, seed_staff
 
 from fieldkpi.period import Judgement, Period
-from fieldkpi.scheme import default_scheme
+from fieldkpi.scheme import default_for_every_branch, default_scheme
 from storage.db import open_store
 from storage.importer import ImportRejected, import_tables
 from storage.measures import Window, pool_figures, window, workload_months
@@ -355,7 +355,7 @@ def worked(store, crew):
     other = complete(
         store, crew.eng2, other.code, other.version, "调试", now=datetime(2026, 10, 12, 18)
     )
-    options = {"scheme_for": default_for}
+    options = {"scheme_for": default_for_every_branch}
     oct_13 = datetime(2026, 10, 13, 9)
     other = reopen(store, lead, other.code, other.version, "客户说没修好", oct_13, **options)
     cancel(store, lead, other.code, other.version, "客户取消", oct_13.replace(hour=10), **options)

@@ -14,12 +14,12 @@ from ticket_helpers import (
     NOW,
     TICKET_FIELDS,
     actions,
-    default_for,
     history,
     insert_ticket,
     seed_staff,
 )
 
+from fieldkpi.scheme import default_for_every_branch
 from fieldkpi.tickets import (
     STEPS,
     StepRefused,
@@ -315,7 +315,13 @@ def test_an_engineer_may_not_dispatch_or_cancel(store, crew):
         tickets.dispatch(store, crew.eng, ticket.code, ticket.version, "E2", now=NOW)
     with pytest.raises(AccessDenied):
         tickets.cancel(
-            store, crew.eng, ticket.code, ticket.version, "不修了", now=NOW, scheme_for=default_for
+            store,
+            crew.eng,
+            ticket.code,
+            ticket.version,
+            "不修了",
+            now=NOW,
+            scheme_for=default_for_every_branch,
         )
     assert counts(store) == before
 
@@ -383,11 +389,19 @@ def test_callback_before_completion_is_refused(store, crew):
 def test_cancel_needs_a_reason_then_reopen_returns_to_the_queue(store, crew):
     ticket = take(store, crew.rep)
     with pytest.raises(FieldErrors) as refused:
-        tickets.cancel(store, crew.rep, ticket.code, 1, "", now=NOW, scheme_for=default_for)
+        tickets.cancel(
+            store, crew.rep, ticket.code, 1, "", now=NOW, scheme_for=default_for_every_branch
+        )
     assert refused.value.errors == {"cancel_reason": "Say why the ticket is cancelled."}
 
     ticket = tickets.cancel(
-        store, crew.rep, ticket.code, 1, "客户自行修好", now=NOW, scheme_for=default_for
+        store,
+        crew.rep,
+        ticket.code,
+        1,
+        "客户自行修好",
+        now=NOW,
+        scheme_for=default_for_every_branch,
     )
     assert (ticket.status, ticket.cancelled, ticket.cancel_reason) == (
         "cancelled",
@@ -395,7 +409,13 @@ def test_cancel_needs_a_reason_then_reopen_returns_to_the_queue(store, crew):
         "客户自行修好",
     )
     ticket = tickets.reopen(
-        store, crew.rep2, ticket.code, 2, "客户又来电", now=LATER, scheme_for=default_for
+        store,
+        crew.rep2,
+        ticket.code,
+        2,
+        "客户又来电",
+        now=LATER,
+        scheme_for=default_for_every_branch,
     )
 
     assert (ticket.status, ticket.cancelled, ticket.cancel_reason) == ("received", 0, None)
@@ -414,7 +434,7 @@ def test_cancel_needs_a_reason_then_reopen_returns_to_the_queue(store, crew):
 def test_reopening_a_completed_ticket_gives_it_back_to_its_engineer(store, crew):
     ticket = completed(store, crew)
     ticket = tickets.reopen(
-        store, crew.rep, ticket.code, 3, "故障复发", now=LATER, scheme_for=default_for
+        store, crew.rep, ticket.code, 3, "故障复发", now=LATER, scheme_for=default_for_every_branch
     )
 
     assert (ticket.status, ticket.engineer, ticket.completed_at) == ("dispatched", "E1", None)
@@ -446,10 +466,10 @@ def test_an_impossible_step_is_refused_with_its_reason_and_nothing_saved(
     call = {
         "complete": lambda: tickets.complete(store, crew.rep, ticket.code, ticket.version, "x"),
         "cancel": lambda: tickets.cancel(
-            store, crew.rep, ticket.code, ticket.version, "x", scheme_for=default_for
+            store, crew.rep, ticket.code, ticket.version, "x", scheme_for=default_for_every_branch
         ),
         "reopen": lambda: tickets.reopen(
-            store, crew.rep, ticket.code, ticket.version, "x", scheme_for=default_for
+            store, crew.rep, ticket.code, ticket.version, "x", scheme_for=default_for_every_branch
         ),
         "await_parts": lambda: tickets.await_parts(store, crew.rep, ticket.code, ticket.version),
     }[step]

@@ -11,9 +11,9 @@ from datetime import datetime
 
 import pytest
 from month_helpers import DEFAULT, OCTOBER, STAFF, load, person
-from ticket_helpers import default_for
 
 from fieldkpi.period import Judgement, Period
+from fieldkpi.scheme import default_for_every_branch
 from fieldkpi.tickets import StepRefused
 from storage import tickets
 from storage.closing import close_month, frozen_rankings
@@ -39,7 +39,7 @@ def ticket(store, code):
 def step(store, name, code, *args, at):
     """The lead takes the step (a rep's cancel or reopen has limits of its own: test_trust_cancel)."""
     current = ticket(store, code)
-    options = {"scheme_for": default_for} if name in ("cancel", "reopen") else {}
+    options = {"scheme_for": default_for_every_branch} if name in ("cancel", "reopen") else {}
     lead = person(store, "L1")
     return getattr(tickets, name)(store, lead, code, current.version, *args, now=at, **options)
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, default_for, load, person
+from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, load, person
 from rankings_helpers import NOW, app_at, seed_month
 from rich.console import Console
 from tui_helpers import SIZE, async_test, press, screen_text, settle
@@ -22,7 +22,7 @@ from fieldkpi.access import AccessDenied
 from fieldkpi.kpi_columns import kpi_columns, points_columns
 from fieldkpi.numbers import points
 from fieldkpi.period import Period
-from fieldkpi.scheme import load_preset
+from fieldkpi.scheme import default_for_every_branch, load_preset
 from fieldkpi.trends import (
     AVERAGE_MIN_RANKED,
     FALLING,
@@ -73,13 +73,13 @@ def test_direction_is_the_last_month_against_the_three_before():
 
 def test_every_month_of_the_trend_is_that_months_ranking(month):
     lead = person(month, "L1")
-    november = branch_ranking(month, lead, "GZ", NOVEMBER, default_for, NOW)
+    november = branch_ranking(month, lead, "GZ", NOVEMBER, default_for_every_branch, NOW)
     months = november.months
     assert [m.period for m in months] == [NOVEMBER.shift(n) for n in range(-11, 1)]
     assert months[-1].rows == november.rows
     assert november.previous_ranks == {r.staff_code: r.rank for r in months[-2].rows}
     for m in months:
-        shown = branch_ranking(month, lead, "GZ", m.period, default_for, NOW)
+        shown = branch_ranking(month, lead, "GZ", m.period, default_for_every_branch, NOW)
         assert m.rows == shown.rows, m.period
     october = next(m for m in months if m.period == OCTOBER)
     e1 = next(r for r in october.rows if r.staff_code == "E1")
@@ -95,14 +95,14 @@ def test_a_month_nobody_had_data_in_is_drawn_as_not_ranked(month):
     # July: nothing recorded for GZ, so its ranking is everyone at 0.00 sharing rank 1
     # (kpi-rules §6); a trend shows it as a month nobody could be judged on, not as zero
     lead = person(month, "L1")
-    months = branch_ranking(month, lead, "GZ", NOVEMBER, default_for, NOW).months
+    months = branch_ranking(month, lead, "GZ", NOVEMBER, default_for_every_branch, NOW).months
     july = months.index(next(m for m in months if m.period == Period(2026, 7)))
     assert {str(r.total) for r in months[july].rows} == {"0.00"}
     sparks = totals_by_person(months, "rep")
     assert sparks["R1"][july] is None and sparks["R1"][-2] is not None  # October counts
-    august = branch_ranking(month, lead, "GZ", Period(2026, 8), default_for, NOW)
+    august = branch_ranking(month, lead, "GZ", Period(2026, 8), default_for_every_branch, NOW)
     assert august.previous_ranks == {}  # nobody fell from a shared rank 1 in July
-    r1 = own_month(month, person(month, "R1"), NOVEMBER, default_for, NOW).trend
+    r1 = own_month(month, person(month, "R1"), NOVEMBER, default_for_every_branch, NOW).trend
     assert (r1[july].row, r1[july].ranked) == (None, 0)
     assert r1[-2].row is not None
     # a rep hired that month with her fixed first-month points (kpi-rules §3) is data
@@ -113,10 +113,10 @@ def test_a_month_nobody_had_data_in_is_drawn_as_not_ranked(month):
 
 def test_a_reps_own_trend_holds_her_rows_and_no_average_of_three(month):
     r1 = person(month, "R1")
-    trend = own_month(month, r1, NOVEMBER, default_for, NOW).trend
+    trend = own_month(month, r1, NOVEMBER, default_for_every_branch, NOW).trend
     lead = person(month, "L1")
     for m in trend:
-        rows = branch_ranking(month, lead, "GZ", m.period, default_for, NOW).rows
+        rows = branch_ranking(month, lead, "GZ", m.period, default_for_every_branch, NOW).rows
         reps = said([r for r in rows if r.role == "rep"])  # none in a month without data
         assert m.row == next((r for r in reps if r.staff_code == "R1"), None)
         assert m.ranked == len(reps)
@@ -128,7 +128,7 @@ def test_a_reps_own_trend_holds_her_rows_and_no_average_of_three(month):
 
 def test_the_average_is_shown_from_four_ranked_and_always_to_a_lead(month):
     lead = person(month, "L1")
-    months = branch_ranking(month, lead, "GZ", NOVEMBER, default_for, NOW).months
+    months = branch_ranking(month, lead, "GZ", NOVEMBER, default_for_every_branch, NOW).months
     reps = kpi_columns("rep")
     for_rep = person_trend(months, "R1", "rep", reps, sees_everyone=False)
     for_lead = person_trend(months, "R1", "rep", reps, sees_everyone=True)
@@ -170,7 +170,7 @@ def test_a_trend_takes_the_kpis_of_the_scheme_given_when_its_last_month_ranks_no
     # Nobody of the role ranked in the last month (a new scheme without the role, say):
     # the averages are of the KPIs of what that month is judged by, given, not read again.
     lead = person(month, "L1")
-    months = branch_ranking(month, lead, "GZ", NOVEMBER, default_for, NOW).months
+    months = branch_ranking(month, lead, "GZ", NOVEMBER, default_for_every_branch, NOW).months
     last = months[-1]
     months = [*months[:-1], BranchMonth(last.period, [r for r in last.rows if r.role != "rep"])]
     skyworth = trend_of(months, "R1", "rep", DEFAULT, sees_everyone=True)
@@ -182,7 +182,7 @@ def test_a_trend_takes_the_kpis_of_the_scheme_given_when_its_last_month_ranks_no
 
 
 def own_trend(month, code: str):
-    return own_month(month, person(month, code), NOVEMBER, default_for, NOW).trend
+    return own_month(month, person(month, code), NOVEMBER, default_for_every_branch, NOW).trend
 
 
 @pytest.mark.parametrize("who, whose", [("R1", "R2"), ("E1", "R1"), ("E2", "E1"), ("L2", "R1")])
@@ -191,7 +191,7 @@ def test_a_persons_trend_is_theirs_and_their_branch_leads_only(month, who, whose
     # reads; everyone else's trend is their own (own_month, who they are signed in as).
     with pytest.raises(AccessDenied):
         branch = person(month, whose).branch
-        branch_ranking(month, person(month, who), branch, NOVEMBER, default_for, NOW)
+        branch_ranking(month, person(month, who), branch, NOVEMBER, default_for_every_branch, NOW)
     assert {m.row.staff_code for m in own_trend(month, who) if m.row} <= {who}
 
 
@@ -199,7 +199,9 @@ def test_the_lead_and_an_admin_see_a_reps_trend_with_the_average_she_does_not_se
     own = own_trend(month, "R1")
     assert all(m.averages is None for m in own)  # three reps: it would give the others away
     for who in ("L1", "A1"):
-        ranking = branch_ranking(month, person(month, who), "GZ", NOVEMBER, default_for, NOW)
+        ranking = branch_ranking(
+            month, person(month, who), "GZ", NOVEMBER, default_for_every_branch, NOW
+        )
         seen = ranking.trend(next(r for r in ranking.rows if r.staff_code == "R1"))
         assert [m.row for m in seen] == [m.row for m in own]
         october = next(m for m in seen if m.period == OCTOBER)
@@ -230,7 +232,9 @@ async def test_the_leads_chart_is_drawn_from_the_ranking_on_screen_without_a_rea
             month.conn.set_trace_callback(None)
         assert isinstance(app.screen, TrendScreen)
         assert read == []
-        ranking = branch_ranking(month, person(month, "L1"), "GZ", OCTOBER, default_for, NOW)
+        ranking = branch_ranking(
+            month, person(month, "L1"), "GZ", OCTOBER, default_for_every_branch, NOW
+        )
         assert app.screen.trend == ranking.trend(
             next(r for r in ranking.rows if r.staff_code == first)
         )
@@ -254,7 +258,7 @@ async def test_the_chart_a_lead_opens_shows_each_months_ranking(month):
         lead = person(month, "L1")
         for offset in range(-11, 1):  # every month is on screen at 80×24
             period = NOVEMBER.shift(offset)
-            rows = branch_ranking(month, lead, "GZ", period, default_for, NOW).rows
+            rows = branch_ranking(month, lead, "GZ", period, default_for_every_branch, NOW).rows
             reps = said([r for r in rows if r.role == "rep"])  # none in a month without data
             own = next((r for r in reps if r.staff_code == code), None)
             (line,) = [line for line in lines if line.strip().startswith(str(period))]
@@ -270,7 +274,7 @@ async def test_the_chart_a_lead_opens_shows_each_months_ranking(month):
 def test_the_chart_draws_a_schemes_kpi_label_as_text(month, monkeypatch):
     # A scheme file names its KPIs: "[/]" or "Response time [h]" is a name, not markup.
     r1 = person(month, "R1")
-    trend = own_month(month, r1, NOVEMBER, default_for, NOW).trend
+    trend = own_month(month, r1, NOVEMBER, default_for_every_branch, NOW).trend
     labelled = [
         replace(c, kpi_label=label)
         for c, label in zip(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from ticket_helpers import TICKET_FIELDS, default_for, history, seed_staff
+from ticket_helpers import TICKET_FIELDS, history, seed_staff
 from tui_helpers import (
     SIZE,
     app_for,
@@ -27,7 +27,7 @@ from tui_helpers import (
 
 from fieldkpi.access import AccessDenied
 from fieldkpi.period import Period, judge
-from fieldkpi.scheme import default_scheme, load_preset
+from fieldkpi.scheme import default_for_every_branch, default_scheme, load_preset
 from screens.queue import QueueScreen
 from storage import tickets
 from storage.drilldown import timeliness_facts
@@ -51,11 +51,17 @@ def taken(store, crew, received: datetime) -> tickets.Ticket:
 
 def cancel(store, who, ticket, now):
     return tickets.cancel(
-        store, who, ticket.code, ticket.version, "客户不修了", now, scheme_for=default_for
+        store,
+        who,
+        ticket.code,
+        ticket.version,
+        "客户不修了",
+        now,
+        scheme_for=default_for_every_branch,
     )
 
 
-def reopen(store, who, ticket, now, scheme_for=default_for):
+def reopen(store, who, ticket, now, scheme_for=default_for_every_branch):
     return tickets.reopen(
         store, who, ticket.code, ticket.version, "客户又来电", now, scheme_for=scheme_for
     )

@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.text import Text
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Static
-from ticket_helpers import NOW, default_for
+from ticket_helpers import NOW
 from tui_helpers import (
     SIZE,
     app_for,
@@ -38,6 +38,7 @@ from tui_helpers import (
     settle,
 )
 
+from fieldkpi.scheme import default_for_every_branch
 from fieldkpi.visibility import SOMEONE_ELSE
 from screens.help import HelpScreen
 from screens.my_figures import MyFiguresScreen
@@ -75,7 +76,13 @@ def handed_over(store):
     b = tickets.get_ticket(store, crew.rep, desk.dispatched)  # 李强's, dispatched
     b = tickets.complete(store, crew.eng, b.code, b.version, "换主板", now=NOW)
     b = tickets.reopen(
-        store, crew.lead, b.code, b.version, "客户说李强没修好", now=NOW, scheme_for=default_for
+        store,
+        crew.lead,
+        b.code,
+        b.version,
+        "客户说李强没修好",
+        now=NOW,
+        scheme_for=default_for_every_branch,
     )
     assert tickets.bulk_redispatch(store, crew.rep, "E1", ["E2"], now=NOW) == {b.code: "E2"}
     return desk

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from month_helpers import OCTOBER, default_for, load
+from month_helpers import OCTOBER, load
 from rankings_helpers import NOW, app_at, seed_month, ticket_lines
 from test_end_to_end import EXPECTED
 from tui_helpers import (
@@ -40,7 +40,7 @@ from fieldkpi import export
 from fieldkpi.explain import kpi_line
 from fieldkpi.numbers import DASH
 from fieldkpi.period import judge
-from fieldkpi.scheme import default_scheme
+from fieldkpi.scheme import default_for_every_branch, default_scheme
 from screens.drilldown import DrilldownScreen
 from screens.rank_forms import CloseMonthForm, ExportForm, ReopenMonthForm
 from screens.rankings import RankingsScreen, RankTable, rank_change
@@ -298,7 +298,7 @@ async def test_export_writes_the_rows_of_fieldkpi_rank_into_the_export_folder(
 ):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     folder = tmp_path / "data/fieldkpi/exports"
-    rows = rankings_for(month, judge(OCTOBER, NOW), default_for, branch="GZ")
+    rows = rankings_for(month, judge(OCTOBER, NOW), default_for_every_branch, branch="GZ")
     app = app_at(month, "zhoujl")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

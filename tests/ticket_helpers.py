@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fieldkpi.figures import Person
-from fieldkpi.scheme import Scheme, default_scheme
 from storage.db import Store
 from storage.people import staff_by_code
 from storage.timeline import completion_columns
@@ -102,8 +101,3 @@ def insert_ticket(store: Store, code: str, **values) -> None:
     marks = ", ".join("?" * len(row))
     with store.write() as db:
         db.execute(f"INSERT INTO tickets ({columns}) VALUES ({marks})", list(row.values()))
-
-
-def default_for(_branch: str) -> Scheme:
-    """Each branch's scheme where a test needs one: the default (months, a 30-day open limit)."""
-    return default_scheme()
