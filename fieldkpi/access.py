@@ -199,6 +199,17 @@ def needs_review(user: Person, adjustment: Adjustment | None = None) -> bool:
     return user.role == "rep" and (adjustment is None or adjustment.approval)
 
 
+def rating_needs_review(user: Person, rating: int, scheme: Scheme) -> bool:
+    """A rating that lowers someone's satisfaction, recorded by a rep, waits for the lead.
+
+    It would lower the satisfaction of the ticket's rep (a rival in the rep's
+    own ranking) and of its engineer, so it counts once the lead approves it;
+    a satisfied rating (:attr:`Scheme.satisfied_rating`), or one the lead
+    records, counts at once.
+    """
+    return rating < scheme.satisfied_rating and user.role not in OVERSEEING_ROLES
+
+
 def may_record_deductions(user: Person) -> bool:
     return user.role in RECORDING_ROLES
 

@@ -225,6 +225,21 @@ class Scheme:
         denominator = math.lcm(*(p.denominator for p in points))
         return tuple(int(p * denominator) for p in points), denominator
 
+    @cached_property
+    def satisfied_rating(self) -> int:
+        """The lowest callback rating that lowers nobody's satisfaction KPI.
+
+        A rate counts a rating below its ``threshold`` against the person; a
+        mean is lowered by anything below 5. With no KPI of ratings, the
+        settings' ``satisfied_min_rating``.
+        """
+        marks = [
+            5 if k.measure == "satisfaction_mean" else k.settings["threshold"]
+            for k in self.kpis
+            if k.measure in ("satisfaction_rate", "satisfaction_mean")
+        ]
+        return max(marks, default=self.settings["satisfied_min_rating"])
+
     def adjustments_for(self, role: str) -> dict[str, Adjustment]:
         return {k: a for k, a in self.adjustments.items() if role in a.roles}
 

@@ -1,7 +1,8 @@
 """Appraisal events at the desk: the lead's review (主管监督) and everyone's own appeals (申诉).
 
-A lead (or an admin) sees what waits for them in the branch: problem reports
-and adjustments a rep recorded, and events someone contested. ``a`` approves
+A lead (or an admin) sees what waits for them in the branch: problem reports,
+adjustments and low callback ratings a rep recorded, and events someone
+contested (a rating is only approved or rejected). ``a`` approves
 (or upholds a contested one), ``r`` rejects (or withdraws it), each decision
 with its reason kept; ``v`` shows every event of the branch these three
 months, where ``r`` withdraws one that stands but was recorded by mistake.
@@ -54,6 +55,8 @@ DECISIONS = {
 
 def kind_label(event: AppraisalEvent, scheme) -> str:
     """The event's kind as the branch's scheme names it (a problem report by its level)."""
+    if event.subject == "rating":
+        return _("callback rating {rating}").format(rating=event.kind)
     if event.subject == "problem":
         level = scheme.problem_level(event.kind or None)  # none named: the table's first
         if level is not None and len(scheme.problems) == 1:
@@ -206,12 +209,14 @@ class EventsScreen(actions.ScopedKeys, Screen):
                 self.reviewing
                 and event is not None
                 and event.state in offered
+                and (event.subject != "rating" or event.state == "pending")
                 and event.concerns != self.app.user.code
             )
         if action == "contest":
             return (
                 not self.reviewing
                 and event is not None
+                and event.subject != "rating"
                 and event.state in ("pending", "standing")
                 and not any(r.action == "contest" for r in event.reviews)
             )

@@ -66,7 +66,7 @@ def row_cells(row: QueueRow) -> tuple:
     """
     return (
         plain(row.code, CELL_WIDTH),
-        status_label(row.status),
+        _("rating held") if row.rating_held else status_label(row.status),
         Text(str(row.age_days), style=BUCKET_STYLES.get(row.bucket, ""), justify="right"),
         labels.label(labels.KIND, row.kind),
         plain(row.customer, CELL_WIDTH),
@@ -448,6 +448,7 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
             row.rep,
             row.received_at,
             row.cancelled_at,
+            rating_held=row.rating_held,
         )
 
     @on(DataTable.RowHighlighted)

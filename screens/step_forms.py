@@ -7,6 +7,7 @@ and makes one storage call; :mod:`screens.form` does the rest.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from fieldkpi import access
@@ -19,6 +20,7 @@ from screens.form import Field, FormScreen
 from screens.labels import N_
 from storage import appraisal, tickets
 from storage.people import branch_staff, dispatch_candidates
+from storage.tickets import Ticket
 from storage.typed import FieldErrors
 
 NO_PROBLEM_TABLE = N_("This branch's scheme does not use engineer-problem reports.")
@@ -142,16 +144,27 @@ class CallbackForm(FormScreen):
         app = self.app
         if not values["rating"]:
             raise FieldErrors({"rating": _("Give a rating from 1 to 5.")})
-        return tickets.record_callback(
+        rating = int(values["rating"])
+        ticket = tickets.record_callback(
             app.store,
             app.user,
             self.code,
             version,
-            int(values["rating"]),
+            rating,
             values["callback_note"],
             now=app.now(),
             **when(values, self.WHEN),
+            scheme_for=app.scheme_for,
         )
+        return ticket if ticket.status == "called_back" else HeldRating(ticket, rating)
+
+
+@dataclass(frozen=True)
+class HeldRating:
+    """A callback saved for the lead's review (:func:`tickets.record_callback`)."""
+
+    ticket: Ticket
+    rating: int
 
 
 def recordable(scheme: Scheme, user: Person) -> list[Adjustment]:

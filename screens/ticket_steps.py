@@ -29,12 +29,13 @@ from screens.step_forms import (
     CancelForm,
     CompleteForm,
     DeductionForm,
+    HeldRating,
     ProblemForm,
     ReopenForm,
     VisitForm,
     recordable,
 )
-from storage.tickets import Ticket
+from storage.tickets import RATING_HELD, Ticket
 
 STEP_FORMS = {
     "dispatch": DispatchScreen,
@@ -65,6 +66,7 @@ class Selected:
     received_at: str
     cancelled_at: str | None
     ticket: Ticket | None = None
+    rating_held: bool = False  # known from a queue row; a ticket's step refuses it when saved
 
 
 def selected_from_ticket(ticket: Ticket) -> Selected:
@@ -108,6 +110,8 @@ class TicketSteps:
             if action == "deduction":
                 access.check_may_record_deductions(user)
                 return None if scheme is None or recordable(scheme, user) else _(NO_ADJUSTMENTS)
+            if step == "callback" and chosen.rating_held:
+                return _(RATING_HELD)
             if action == "step":
                 called_back = chosen.ticket is not None and chosen.ticket.callback_at is not None
                 next_status(
@@ -190,6 +194,10 @@ def done_message(result: Any) -> str:
         if result.engineer_name and result.status == "dispatched":
             text += " · " + result.engineer_name
         return text
+    if isinstance(result, HeldRating):
+        return _(
+            "{code}: rating {rating} waits for the lead's review; it counts once approved."
+        ).format(code=result.ticket.code, rating=result.rating)
     if isinstance(result, dict):
         return ngettext("{n} ticket moved", "{n} tickets moved", len(result)).format(n=len(result))
     return _("Recorded")

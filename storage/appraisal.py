@@ -38,11 +38,10 @@ from storage.db import Store
 from storage.errors import NotFound, StorageError
 from storage.event_rows import EVENTS
 from storage.measures import person_from_row, sql_points
-from storage.tickets import read_ticket, write_history
+from storage.tickets import approve_held_rating, read_ticket, write_history
 from storage.typed import FieldErrors, free_text
 
-# Entered points are a few points at most; anything larger is a typing mistake (or worse).
-SUBJECTS = ("problem", "deduction")
+SUBJECTS = ("problem", "deduction", "rating")  # ratings: held by storage.tickets.record_callback
 
 
 class ReviewRefused(StorageError):
@@ -405,15 +404,9 @@ _FROM = {
 def _event(db: Database, subject: str, event_id: int) -> dict:
     if subject not in SUBJECTS:
         raise ValueError(f"unknown subject {subject!r}")
-    table, concerns = ("problems", "engineer") if subject == "problem" else ("deductions", "staff")
     row = db.execute(
-        f"""
-        SELECT e.id, e.at, e.{concerns} AS concerns, c.branch,
-               coalesce(x.state, 'standing') AS state
-        FROM {table} e JOIN staff c ON c.code = e.{concerns}
-        LEFT JOIN appraisal_states x ON x.subject = ? AND x.subject_id = e.id
-        WHERE e.id = ?
-        """,
+        f"SELECT e.subject, e.id, e.at, e.concerns, e.branch, e.state FROM ({EVENTS}) e"
+        " WHERE e.subject = ? AND e.id = ?",
         (subject, event_id),
     ).fetchone()
     if row is None:
@@ -441,11 +434,14 @@ def _decide(
     now: datetime | None,
     check,
 ) -> None:
-    at = stamp(_now(now))
+    now = _now(now)
+    at = stamp(now)
     text = free_text(reason, "reason")
     with store.write() as db:
         event = _event(db, subject, event_id)
         check(event)
+        if subject == "rating" and action not in ("approve", "reject"):
+            raise ReviewRefused(_("A rating held for review is approved or rejected, no more."))
         if event["state"] not in _FROM[action]:
             raise ReviewRefused(
                 _("This event {state}: it cannot be {action} now.").format(
@@ -459,6 +455,8 @@ def _decide(
             " VALUES (?, ?, ?, ?, ?, ?)",
             (subject, event_id, action, at, actor.code, text or None),
         )
+        if subject == "rating" and action == "approve":
+            approve_held_rating(db, actor, event_id, now)
 
 
 def _action_label(action: str) -> str:
@@ -484,7 +482,8 @@ def review(
 
     Withdrawing a standing event voids it (recorded by mistake, the lead's own
     included): it stops counting in the live figures; a closed period keeps
-    its frozen ones.
+    its frozen ones. A held rating is approved (it goes on its ticket, and
+    counts) or rejected (the ticket waits for a callback again).
 
     A lead does not decide on an event about themselves.
     """

@@ -1,7 +1,9 @@
 """The appraisal events as one set of rows, whatever table each lives in.
 
-Problem reports and deductions (with bonuses) are recorded in tables of
-their own; reviews give each a state (``standing`` unless one says
+Problem reports, deductions (with bonuses) and the low ratings a rep
+recorded (held until the lead decides, about the ticket's rep, or its
+engineer when it has none) are recorded in tables of their own; reviews
+give each a state (``standing`` unless one says
 otherwise). :data:`EVENTS` is them as one: what the review screens list,
 and what closing a period checks is decided.
 """
@@ -22,6 +24,18 @@ EVENTS = """
            d.recorded_by, c.branch, coalesce(x.state, 'standing')
     FROM deductions d JOIN staff c ON c.code = d.staff
     LEFT JOIN appraisal_states x ON x.subject = 'deduction' AND x.subject_id = d.id
+    UNION ALL
+    SELECT 'rating', h.id, h.at, coalesce(t.rep, t.engineer), CAST(h.rating AS TEXT), NULL,
+           h.ticket, h.note, h.recorded_by, t.branch, coalesce(x.state, 'standing')
+    FROM held_ratings h JOIN tickets t ON t.code = h.ticket
+    LEFT JOIN appraisal_states x ON x.subject = 'rating' AND x.subject_id = h.id
+"""
+# A ticket's rating that waits for the lead, by the SQL of its ticket code (at most one:
+# nobody records another callback of it meanwhile).
+PENDING_RATING = """
+    SELECT h.id FROM held_ratings h
+    JOIN appraisal_states x ON x.subject = 'rating' AND x.subject_id = h.id
+    WHERE h.ticket = {ticket} AND x.state = 'pending'
 """
 UNDECIDED = ("pending", "contested")  # states that never count until the lead decides
 

@@ -424,6 +424,7 @@ APPEND_ONLY = _APPEND_ONLY_BEFORE_M011 | {
     "scores": ("id",),
     "frozen_rows": ("closing", "position"),
     "branch_presets": ("id",),
+    "held_ratings": ("id",),
 }
 
 
@@ -1207,3 +1208,60 @@ def m016_corrections_become_withdrawals(db: Database) -> None:
         """,
     )
     _append_only(db, "deductions", ("DELETE",))
+
+
+@migration
+def m017_held_ratings(db: Database) -> None:
+    """A low rating a rep records waits for the lead's review, as the rep's events do.
+
+    ``held_ratings`` keeps each such callback (its time, rating and comment,
+    who recorded it and when) as append-only evidence; the ticket takes the
+    rating only when the lead approves (:func:`access.rating_needs_review`).
+    It is the review subject ``rating``: pending from its INSERT, decided in
+    ``appraisal_reviews``, whose subject CHECK is widened by a rebuild that
+    puts its index and triggers back as they were.
+    """
+    kept = [
+        sql
+        for (sql,) in db.execute(
+            "SELECT sql FROM sqlite_master WHERE tbl_name = 'appraisal_reviews'"
+            " AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name"
+        ).fetchall()
+    ]
+    _script(
+        db,
+        """
+        CREATE TABLE appraisal_reviews_rebuilt (
+            id INTEGER PRIMARY KEY,
+            subject TEXT NOT NULL CHECK (subject IN ('problem', 'deduction', 'rating')),
+            subject_id INTEGER NOT NULL,
+            action TEXT NOT NULL
+                CHECK (action IN ('approve', 'reject', 'contest', 'uphold', 'withdraw')),
+            at TEXT NOT NULL,
+            by TEXT NOT NULL REFERENCES staff(code),
+            reason TEXT
+        );
+        INSERT INTO appraisal_reviews_rebuilt SELECT * FROM appraisal_reviews ORDER BY id;
+        DROP TABLE appraisal_reviews;
+        ALTER TABLE appraisal_reviews_rebuilt RENAME TO appraisal_reviews;
+
+        CREATE TABLE held_ratings (
+            id INTEGER PRIMARY KEY,
+            ticket TEXT NOT NULL REFERENCES tickets(code),
+            at TEXT NOT NULL,
+            rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+            note TEXT,
+            recorded_by TEXT NOT NULL REFERENCES staff(code),
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX held_ratings_ticket ON held_ratings(ticket, id);
+        CREATE TRIGGER held_ratings_pending AFTER INSERT ON held_ratings
+        BEGIN
+            INSERT INTO appraisal_states VALUES ('rating', NEW.id, 'pending');
+        END;
+        """,
+    )
+    for sql in kept:
+        db.execute(sql)
+    _append_only(db, "held_ratings")
+    _no_replace(db, "held_ratings", ("id",))

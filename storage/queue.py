@@ -25,6 +25,7 @@ from fieldkpi.figures import Person
 from fieldkpi.scheme import default_scheme
 from fieldkpi.tickets import age_bucket
 from storage.db import Store
+from storage.event_rows import PENDING_RATING
 from storage.migrations import OPEN_TICKET, PHONE_TAIL_DIGITS
 
 # A search matching at most this many tickets of the branch is gathered by its
@@ -40,9 +41,10 @@ _SEARCH_INDEXES = {
 _PHONE_PREFIX = re.compile(r"^[0-9+\-]+$")
 _PHONE_TAIL = re.compile(rf"^[0-9]{{{PHONE_TAIL_DIGITS}}}$")
 _TOP = "\U0010ffff"  # sorts after every character: prefix ≤ text < prefix + _TOP
-_COLUMNS = """
+_COLUMNS = f"""
     t.id, t.code, t.status, t.received_at, t.updated_at, t.completed_at, t.cancelled_at, t.kind,
-    t.customer, t.phone, t.address, e.name AS engineer_name, t.rep, r.name AS rep_name
+    t.customer, t.phone, t.address, e.name AS engineer_name, t.rep, r.name AS rep_name,
+    t.status = 'completed' AND EXISTS ({PENDING_RATING.format(ticket="t.code")}) AS rating_held
 """
 _NAMES = """
     LEFT JOIN staff e ON e.code = t.engineer
@@ -76,6 +78,7 @@ class QueueRow:
     engineer_name: str | None
     rep: str | None  # the rep's code (access: nobody records their own ticket's callback)
     rep_name: str | None
+    rating_held: bool  # a rep's low rating waits for the lead: nobody calls the customer again
     age_days: int  # counted as the timeliness day: received today is day 1
     bucket: str  # "d1".."d7", "late", "open30": where it lands if completed today
 
@@ -239,7 +242,7 @@ def _row(row, today: date, open_days: int) -> QueueRow:
     else:
         end, still_open = today, True
     age = (end - received).days + 1
-    values = {name: row[name] for name in _ROW_COLUMNS}
+    values = {name: row[name] for name in _ROW_COLUMNS} | {"rating_held": bool(row["rating_held"])}
     return QueueRow(
         **values, age_days=age, bucket=age_bucket(age, open_days, still_open=still_open)
     )

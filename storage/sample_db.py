@@ -11,9 +11,10 @@ import os
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
+from fieldkpi.period import stamp
 from fieldkpi.sample import BRANCHES, DEFAULT_SEED, SAMPLE_NOW, generate, months
-from fieldkpi.scheme import default_scheme
-from storage import appraisal
+from fieldkpi.scheme import default_for_every_branch, default_scheme
+from storage import appraisal, tickets
 from storage.db import open_store
 from storage.importer import import_tables
 from storage.people import staff_by_code
@@ -59,8 +60,8 @@ def _events_at_the_desk(store) -> None:
     """A few appraisal events of the running month worked as people do in the TUI.
 
     Imported events stand; the review and appeal of the events screen (F6)
-    need some that a rep recorded and that wait for the lead, and one that an
-    engineer contested.
+    need some that a rep recorded and that wait for the lead (a low rating of
+    a callback among them), and one that an engineer contested.
     """
     scheme = default_scheme()
     rep, other_rep = staff_by_code(store, "GZ-R01"), staff_by_code(store, "GZ-R02")
@@ -90,4 +91,19 @@ def _events_at_the_desk(store) -> None:
     )
     appraisal.contest(
         store, engineer, "deduction", complaint, "当天客户不在家，改约后已完成", now=day
+    )
+    called = store.query(
+        "SELECT code, version FROM tickets WHERE branch = 'GZ' AND rep = 'GZ-R02'"
+        " AND status = 'completed' AND completed_at < ? ORDER BY completed_at DESC LIMIT 1",
+        [stamp(day)],
+    )[0]
+    tickets.record_callback(
+        store,
+        rep,
+        called["code"],
+        called["version"],
+        2,
+        "师傅迟到一小时",
+        now=day - timedelta(hours=1),
+        scheme_for=default_for_every_branch,
     )

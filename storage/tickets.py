@@ -31,6 +31,7 @@ from storage import csvrows
 from storage.closing import closed_over
 from storage.db import Store
 from storage.errors import Changed, NotFound
+from storage.event_rows import PENDING_RATING
 from storage.measures import person_from_row
 from storage.migrations import OPEN_TICKET, TICKET_KINDS
 from storage.people import is_current
@@ -43,12 +44,14 @@ __all__ = [
     "HistoryRow",
     "StepRefused",
     "Ticket",
+    "approve_held_rating",
     "await_parts",
     "bulk_redispatch",
     "cancel",
     "complete",
     "dispatch",
     "get_ticket",
+    "held_rating",
     "new_ticket",
     "read_ticket",
     "record_callback",
@@ -228,10 +231,10 @@ def write_history(
     )
 
 
-def _record_action(db: Database, actor: Person, action: str, code: str, at: str) -> None:
+def _record_action(db: Database, staff: str, action: str, code: str, at: str) -> None:
     db.execute(
         "INSERT INTO actions (staff, at, action, ticket) VALUES (?, ?, ?, ?)",
-        (actor.code, at, action, code),
+        (staff, at, action, code),
     )
 
 
@@ -274,8 +277,8 @@ def _update(
     if note:
         history.append(("note", None, note))
     write_history(db, ticket.code, at, actor.code, step, history, version + 1)
-    if action:
-        _record_action(db, actor, action, ticket.code, at)
+    if action and changed:  # a rating held for the lead changed nothing yet
+        _record_action(db, actor.code, action, ticket.code, at)
 
 
 Plan = Callable[[Database, Ticket, datetime], Mapping[str, object]]
@@ -496,7 +499,7 @@ def new_ticket(
         )
         history = [(name, None, value) for name, value in values.items() if value is not None]
         write_history(db, code, at, actor.code, "create", history, 1)
-        _record_action(db, actor, "intake", code, at)
+        _record_action(db, actor.code, "intake", code, at)
         return read_ticket(db, code)
 
 
@@ -675,14 +678,27 @@ def record_callback(
     comment: str = "",
     now: datetime | None = None,
     at: str | None = None,
+    *,
+    scheme_for: Callable[[str], Scheme],
 ) -> Ticket:
-    """The customer's callback (回访): a rating 1–5 and what they said, at ``at`` if not now."""
+    """The customer's callback (回访): a rating 1–5 and what they said, at ``at`` if not now.
+
+    A rating that lowers someone's satisfaction, recorded by a rep
+    (:func:`access.rating_needs_review` by ``scheme_for(branch)``), is held
+    for the lead: the ticket stays completed, only its version moves (so a
+    second callback saved meanwhile conflicts), and the rating counts, with
+    the recorder's workload action, when the lead approves it
+    (:func:`approve_held_rating`). Until the lead decides, nobody else
+    records a callback of the ticket.
+    """
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         status = next_status(ticket.status, "callback")
         if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
             raise FieldErrors({"rating": _("Give a rating from 1 to 5.")})
-        return {
+        if held_rating(db, ticket.code) is not None:
+            raise StepRefused(_(RATING_HELD))
+        changes = {
             "status": status,
             "callback_at": _happened(
                 store, actor, ticket, "callback_at", at, now, ("completed_at",)
@@ -690,8 +706,71 @@ def record_callback(
             "rating": rating,
             "callback_note": free_text(comment, "callback_note") or None,
         }
+        scheme = scheme_for(ticket.branch)
+        if (ticket.rep or ticket.engineer) and access.rating_needs_review(actor, rating, scheme):
+            _hold_rating(db, actor, ticket, changes, now)
+            return {}
+        return changes
 
     return _step(store, actor, code, version, "callback", now, plan, action="callback")
+
+
+RATING_HELD = N_("This ticket's callback was recorded and waits for the lead's review.")
+
+
+def held_rating(db: Database, code: str) -> int | None:
+    """The id of the ticket's rating that waits for the lead, if one does."""
+    row = db.execute(PENDING_RATING.format(ticket="?"), (code,)).fetchone()
+    return None if row is None else row[0]
+
+
+def _hold_rating(
+    db: Database, actor: Person, ticket: Ticket, changes: Mapping[str, object], now: datetime
+) -> None:
+    """The callback kept for the lead's review (m017), noted in the ticket's history."""
+    at = stamp(now)
+    db.execute(
+        "INSERT INTO held_ratings (ticket, at, rating, note, recorded_by, recorded_at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            ticket.code,
+            changes["callback_at"],
+            changes["rating"],
+            changes["callback_note"],
+            actor.code,
+            at,
+        ),
+    )
+    fields = ("callback_at", "rating", "callback_note")
+    rows = [(name, None, changes[name]) for name in fields if changes[name] is not None]
+    write_history(db, ticket.code, at, actor.code, "hold_rating", rows, ticket.version + 1)
+
+
+def approve_held_rating(db: Database, actor: Person, held: int, now: datetime) -> None:
+    """The lead's approval puts the held callback on its ticket, as recorded.
+
+    The ticket is called back at the time the rep gave, with their rating and
+    comment; the workload action of the call is the rep's, at that time. The
+    ticket must still be completed: reopened or called back since, the
+    rating is rejected instead. (Its month is open: a month is not closed
+    while a rating of it waits, :func:`storage.event_rows.undecided`.)
+    """
+    row = db.execute("SELECT * FROM held_ratings WHERE id = ?", (held,)).fetchone()
+    ticket = read_ticket(db, row["ticket"])
+    if ticket.status != "completed":
+        raise StepRefused(
+            _("Ticket {code} is {status} now: reject the rating instead.").format(
+                code=ticket.code, status=status_label(ticket.status)
+            )
+        )
+    changes = {
+        "status": next_status(ticket.status, "callback"),
+        "callback_at": row["at"],
+        "rating": row["rating"],
+        "callback_note": row["note"],
+    }
+    _update(db, actor, ticket, ticket.version, "callback", changes, now)
+    _record_action(db, row["recorded_by"], "callback", ticket.code, row["at"])
 
 
 def bulk_redispatch(

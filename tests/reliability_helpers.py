@@ -16,6 +16,7 @@ from pathlib import Path
 from ticket_helpers import TICKET_FIELDS
 
 from fieldkpi.access import AccessDenied
+from fieldkpi.scheme import default_for_every_branch
 from storage import tickets
 from storage.db import Store, open_store
 from storage.people import staff_by_code
@@ -59,7 +60,9 @@ def step(store: Store, actor, ticket, op: str, log: list):
             store, actor, ticket.code, version, other_engineer(ticket.engineer)
         ),
         "complete": lambda: tickets.complete(store, actor, ticket.code, version, "换主板"),
-        "callback": lambda: tickets.record_callback(store, actor, ticket.code, version, 4),
+        "callback": lambda: tickets.record_callback(
+            store, actor, ticket.code, version, 4, scheme_for=default_for_every_branch
+        ),
     }
     return attempt(log, op, ticket.code, version, calls[op])
 

@@ -196,7 +196,9 @@ def worked_at_the_desk(path: Path) -> None:
         def step(name: str, code: str, *args, at: str) -> None:
             version = tickets.get_ticket(store, lead, code).version
             options = (
-                {"scheme_for": default_for_every_branch} if name in ("cancel", "reopen") else {}
+                {"scheme_for": default_for_every_branch}
+                if name in ("cancel", "reopen", "record_callback")
+                else {}
             )
             getattr(tickets, name)(
                 store, lead, code, version, *args, now=datetime.fromisoformat(at), **options

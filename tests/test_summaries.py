@@ -17,6 +17,7 @@ from ticket_helpers import TICKET_FIELDS, seed_staff
 
 from fieldkpi.period import Judgement, Period
 from fieldkpi.scheme import default_for_every_branch, default_scheme
+from storage.appraisal import review
 from storage.db import open_store
 from storage.importer import ImportRejected, import_tables
 from storage.measures import Window, pool_figures, window, workload_months
@@ -98,7 +99,14 @@ def test_imports_and_ticket_steps_keep_the_summaries_exact(store, crew):
         store, crew.eng, ticket.code, ticket.version, "换电源板", now=datetime(2026, 10, 4, 16)
     )
     record_callback(
-        store, crew.rep2, ticket.code, ticket.version, 5, "", now=datetime(2026, 10, 31, 23, 59, 59)
+        store,
+        crew.rep2,
+        ticket.code,
+        ticket.version,
+        5,
+        "",
+        now=datetime(2026, 10, 31, 23, 59, 59),
+        scheme_for=default_for_every_branch,
     )  # another rep calls 王芳's customer back
     assert summaries(store) == recount(store)
     assert ("R1", "2026-10", 6, 3) in summaries(store)[1]  # + 10-03 twice
@@ -348,8 +356,17 @@ def worked(store, crew):
         store, eng, ticket.code, ticket.version, "换主板", now=datetime(2026, 10, 14, 9)
     )
     ticket = record_callback(
-        store, crew.rep2, ticket.code, ticket.version, 3, "", now=datetime(2026, 10, 15, 9)
-    )
+        store,
+        crew.rep2,
+        ticket.code,
+        ticket.version,
+        3,
+        "",
+        now=datetime(2026, 10, 15, 9),
+        scheme_for=default_for_every_branch,
+    )  # a low rating: it counts from the lead's approval, at the time it was given
+    held = store.scalar("SELECT id FROM held_ratings WHERE ticket = ?", (ticket.code,))
+    review(store, lead, "rating", held, "approve", now=datetime(2026, 10, 16, 9))
     other = new_ticket(store, rep, TICKET_FIELDS, now=at)
     other = dispatch(store, rep, other.code, other.version, "E2", now=at)
     other = complete(

@@ -331,7 +331,16 @@ def test_an_engineer_may_not_dispatch_or_cancel(store, crew):
 
 def test_callback_records_rating_comment_and_a_callback(store, crew):
     ticket = completed(store, crew)
-    ticket = tickets.record_callback(store, crew.rep2, ticket.code, 3, 4, " 很满意 ", now=LATER)
+    ticket = tickets.record_callback(
+        store,
+        crew.rep2,
+        ticket.code,
+        3,
+        4,
+        " 很满意 ",
+        now=LATER,
+        scheme_for=default_for_every_branch,
+    )
 
     assert (ticket.status, ticket.rating, ticket.callback_note, ticket.callback_at) == (
         "called_back",
@@ -352,7 +361,9 @@ def test_callback_records_rating_comment_and_a_callback(store, crew):
 def test_callback_rating_is_1_to_5(store, crew, rating):
     ticket = completed(store, crew)
     with pytest.raises(FieldErrors) as refused:
-        tickets.record_callback(store, crew.rep2, ticket.code, 3, rating, now=NOW)
+        tickets.record_callback(
+            store, crew.rep2, ticket.code, 3, rating, now=NOW, scheme_for=default_for_every_branch
+        )
     assert refused.value.errors == {"rating": "Give a rating from 1 to 5."}
 
 
@@ -360,7 +371,9 @@ def test_an_engineer_cannot_rate_his_own_ticket(store, crew):
     ticket = completed(store, crew)
     before = counts(store)
     with pytest.raises(AccessDenied) as refused:
-        tickets.record_callback(store, crew.eng, ticket.code, 3, 5, "", now=NOW)
+        tickets.record_callback(
+            store, crew.eng, ticket.code, 3, 5, "", now=NOW, scheme_for=default_for_every_branch
+        )
     assert str(refused.value) == "You cannot record the callback of a ticket you served yourself."
     assert counts(store) == before
     assert tickets.get_ticket(store, crew.rep, ticket.code).status == "completed"
@@ -370,17 +383,23 @@ def test_a_rep_cannot_rate_a_ticket_they_took_in(store, crew):
     ticket = completed(store, crew)  # taken in by 王芳
     before = counts(store)
     with pytest.raises(AccessDenied) as refused:
-        tickets.record_callback(store, crew.rep, ticket.code, 3, 5, "", now=NOW)
+        tickets.record_callback(
+            store, crew.rep, ticket.code, 3, 5, "", now=NOW, scheme_for=default_for_every_branch
+        )
     assert "a ticket you took in yourself" in str(refused.value)
     assert counts(store) == before
-    rated = tickets.record_callback(store, crew.lead, ticket.code, 3, 5, "", now=NOW)
+    rated = tickets.record_callback(
+        store, crew.lead, ticket.code, 3, 5, "", now=NOW, scheme_for=default_for_every_branch
+    )
     assert (rated.status, rated.rating) == ("called_back", 5)  # the lead records it
 
 
 def test_callback_before_completion_is_refused(store, crew):
     ticket = dispatched(store, crew)
     with pytest.raises(StepRefused, match="only after the ticket is completed"):
-        tickets.record_callback(store, crew.rep2, ticket.code, 2, 5, now=NOW)
+        tickets.record_callback(
+            store, crew.rep2, ticket.code, 2, 5, now=NOW, scheme_for=default_for_every_branch
+        )
 
 
 # ------------------------------------------------------------ cancel and reopen

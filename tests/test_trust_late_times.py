@@ -29,7 +29,7 @@ from tui_helpers import (
 )
 
 from fieldkpi.period import Period, judge
-from fieldkpi.scheme import default_scheme
+from fieldkpi.scheme import default_for_every_branch, default_scheme
 from screens.queue import QueueScreen
 from screens.step_forms import CompleteForm
 from screens.ticket_detail import TicketDetailScreen
@@ -83,7 +83,15 @@ def test_a_visit_and_a_completion_phoned_in_next_morning_keep_their_day(store, c
     )
     assert [row[0] for row in recorded] == ["2026-10-13 08:00:00"]
     ticket = tickets.record_callback(
-        store, crew.rep2, ticket.code, ticket.version, 5, "满意", now=TUE_08, at="2026-10-12 19:00"
+        store,
+        crew.rep2,
+        ticket.code,
+        ticket.version,
+        5,
+        "满意",
+        now=TUE_08,
+        at="2026-10-12 19:00",
+        scheme_for=default_for_every_branch,
     )
     assert ticket.callback_at == "2026-10-12 19:00:00"
 
@@ -118,7 +126,14 @@ def test_a_completion_before_the_visit_or_a_callback_before_it_is_refused(store,
     ticket = tickets.complete(store, crew.rep, ticket.code, ticket.version, "修好", now=TUE_08)
     with pytest.raises(FieldErrors) as refused:
         tickets.record_callback(
-            store, crew.rep2, ticket.code, ticket.version, 4, at="2026-10-12 20:00", now=TUE_08
+            store,
+            crew.rep2,
+            ticket.code,
+            ticket.version,
+            4,
+            at="2026-10-12 20:00",
+            now=TUE_08,
+            scheme_for=default_for_every_branch,
         )
     assert refused.value.errors == {
         "callback_at": "Not before 2026-10-13 08:00:00, when it was completed."
@@ -176,12 +191,28 @@ def test_a_callback_before_yesterday_is_the_leads(store, crew):
     assert ticket.completed_at == "2026-10-11 12:00:00"  # the lead types it
     with pytest.raises(FieldErrors) as refused:
         tickets.record_callback(
-            store, crew.rep2, ticket.code, ticket.version, 1, "", TUE_08, SUN_2359
+            store,
+            crew.rep2,
+            ticket.code,
+            ticket.version,
+            1,
+            "",
+            TUE_08,
+            SUN_2359,
+            scheme_for=default_for_every_branch,
         )
     assert refused.value.errors == {"callback_at": FAR_BACK}
     assert store.scalar("SELECT rating FROM tickets WHERE code = ?", (ticket.code,)) is None
     rated = tickets.record_callback(
-        store, crew.lead, ticket.code, ticket.version, 1, "", TUE_08, SUN_2359
+        store,
+        crew.lead,
+        ticket.code,
+        ticket.version,
+        1,
+        "",
+        TUE_08,
+        SUN_2359,
+        scheme_for=default_for_every_branch,
     )
     assert (rated.callback_at, rated.rating) == ("2026-10-11 23:59:00", 1)
 

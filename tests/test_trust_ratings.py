@@ -1,0 +1,217 @@
+"""A low rating a rep records on someone else's ticket waits for the lead (主管监督).
+
+A callback's rating counts for the ticket's rep (kpi-rules §4, ranked
+against the other reps) and its engineer. A rep could lower a rival's
+satisfaction by recording a low rating on the rival's ticket, so a rating
+below the scheme's satisfied mark, recorded by a rep, is held: the ticket
+stays completed until the lead approves it (then it counts, at the time the
+rep gave) or rejects it (then it counts nowhere and the ticket waits for a
+callback again). A satisfied rating, or one the lead records, counts at once.
+
+The crew of ticket_helpers on 2026-10-15: 王芳 (R1) takes tickets in, 李强 (E1)
+serves them, 陈静 (R2) calls the customers back, 刘洋 (L1) leads.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from fractions import Fraction as F
+
+import pytest
+from ticket_helpers import NOW, TICKET_FIELDS, actions, history, seed_staff
+
+from fieldkpi import access
+from fieldkpi.figures import Person
+from fieldkpi.period import Period, judge
+from fieldkpi.scheme import default_for_every_branch, default_scheme, load_scheme
+from fieldkpi.tickets import StepRefused
+from storage import appraisal, tickets
+from storage.appraisal import ReviewRefused
+from storage.closing import ClosingRefused, close_month
+from storage.errors import Changed
+from storage.rankings import compute_rankings
+
+OCTOBER = Period(2026, 10)
+CALLED = NOW + timedelta(hours=3)  # 12:30, when 陈静 reaches the customer
+CALLED_AT = "2026-10-15 12:30:00"
+LATER = NOW + timedelta(days=1)
+SCHEMES = {"scheme_for": default_for_every_branch}
+
+
+@pytest.fixture
+def crew(store):
+    return seed_staff(store)
+
+
+def completed(store, crew, at=NOW):
+    ticket = tickets.new_ticket(store, crew.rep, TICKET_FIELDS, now=at)
+    ticket = tickets.dispatch(store, crew.rep, ticket.code, ticket.version, "E1", now=at)
+    return tickets.complete(store, crew.eng, ticket.code, ticket.version, "换主板", now=at)
+
+
+def callback(store, actor, ticket, rating, at=CALLED):
+    return tickets.record_callback(
+        store, actor, ticket.code, ticket.version, rating, "不满意", now=at, **SCHEMES
+    )
+
+
+def satisfaction(store, role: str, code: str) -> F | None:
+    rows = compute_rankings(
+        store, judge(OCTOBER, datetime(2026, 11, 5)), default_for_every_branch, branch="GZ"
+    )
+    row = next(r for r in rows if r.staff_code == code and r.role == role)
+    return row.kpi("satisfaction").value
+
+
+def held_id(store, code: str) -> int:
+    return store.scalar("SELECT id FROM held_ratings WHERE ticket = ?", (code,))
+
+
+@pytest.fixture
+def rated_once(store, crew):
+    """One ticket of 王芳's and 李强's called back by the lead at 5: both at 1/1 satisfied."""
+    first = completed(store, crew)
+    tickets.record_callback(store, crew.lead, first.code, first.version, 5, now=CALLED, **SCHEMES)
+    assert satisfaction(store, "rep", "R1") == satisfaction(store, "engineer", "E1") == 1
+    return completed(store, crew)
+
+
+def test_a_reps_low_rating_waits_for_the_lead_and_counts_from_the_approval(store, crew, rated_once):
+    ticket = callback(store, crew.rep2, rated_once, 2)
+
+    assert (ticket.status, ticket.rating, ticket.callback_at) == ("completed", None, None)
+    assert ticket.version == rated_once.version + 1  # a callback saved meanwhile conflicts
+    assert history(store, ticket.code)[-3:] == [
+        ("hold_rating", "callback_at", None, CALLED_AT, "R2", ticket.version),
+        ("hold_rating", "rating", None, "2", "R2", ticket.version),
+        ("hold_rating", "callback_note", None, "不满意", "R2", ticket.version),
+    ]
+    assert ("R2", "callback", ticket.code, CALLED_AT) not in actions(store)
+    # held: 王芳 and 李强 still have 1 satisfied of 1 rated
+    assert satisfaction(store, "rep", "R1") == satisfaction(store, "engineer", "E1") == 1
+    [waiting] = appraisal.awaiting_review(store, crew.lead, "GZ")
+    assert (waiting.subject, waiting.kind, waiting.concerns, waiting.ticket) == (
+        "rating",
+        "2",
+        "R1",
+        ticket.code,
+    )
+    assert (waiting.at, waiting.recorded_by, waiting.state) == (CALLED_AT, "R2", "pending")
+
+    appraisal.review(store, crew.lead, "rating", waiting.id, "approve", now=LATER)
+
+    approved = tickets.get_ticket(store, crew.lead, ticket.code)
+    assert (approved.status, approved.rating, approved.callback_at) == (
+        "called_back",
+        2,
+        CALLED_AT,
+    )
+    assert approved.callback_note == "不满意"
+    assert actions(store)[-1] == ("R2", "callback", ticket.code, CALLED_AT)  # 陈静's call
+    # counted: 1 satisfied (the 5) of 2 rated, for the rep and for the engineer
+    assert satisfaction(store, "rep", "R1") == satisfaction(store, "engineer", "E1") == F(1, 2)
+    assert appraisal.awaiting_review(store, crew.lead, "GZ") == []
+
+
+def test_a_rejected_rating_counts_nowhere_and_the_ticket_waits_for_a_callback_again(
+    store, crew, rated_once
+):
+    ticket = callback(store, crew.rep2, rated_once, 1)
+    appraisal.review(
+        store, crew.lead, "rating", held_id(store, ticket.code), "reject", "客户说没接到电话"
+    )
+
+    assert tickets.get_ticket(store, crew.lead, ticket.code).status == "completed"
+    assert satisfaction(store, "rep", "R1") == satisfaction(store, "engineer", "E1") == 1
+    assert ("R2", "callback", ticket.code, CALLED_AT) not in actions(store)
+    again = tickets.get_ticket(store, crew.lead, ticket.code)
+    rated = callback(store, crew.lead, again, 4, at=LATER)
+    assert (rated.status, rated.rating) == ("called_back", 4)
+    assert satisfaction(store, "rep", "R1") == 1  # 2 satisfied of 2
+
+
+def test_while_a_rating_waits_nobody_records_another_callback(store, crew, rated_once):
+    seen = rated_once  # the version the lead's screen shows
+    ticket = callback(store, crew.rep2, rated_once, 3)
+
+    with pytest.raises(Changed):  # saved from the version before the hold
+        callback(store, crew.lead, seen, 5)
+    with pytest.raises(StepRefused) as refused:
+        callback(store, crew.lead, ticket, 5)
+    assert (
+        str(refused.value) == "This ticket's callback was recorded and waits for the lead's review."
+    )
+    assert tickets.get_ticket(store, crew.lead, ticket.code).status == "completed"
+
+
+@pytest.mark.parametrize(
+    ("who", "rating", "held"),
+    [("rep2", 3, True), ("rep2", 4, False), ("rep2", 5, False), ("lead", 1, False)],
+)
+def test_a_satisfied_rating_and_the_leads_count_at_once(store, crew, who, rating, held):
+    ticket = callback(store, getattr(crew, who), completed(store, crew), rating)
+    assert (ticket.status == "completed") is held
+    assert (held_id(store, ticket.code) is not None) is held
+
+
+def test_the_satisfied_mark_is_the_schemes():
+    rep = person("rep")
+    strict = load_scheme(preset="response-targets")  # averages ratings: anything below 5 lowers
+    assert (strict.satisfied_rating, access.rating_needs_review(rep, 4, strict)) == (5, True)
+    assert not access.rating_needs_review(rep, 5, strict)
+    assert default_scheme().satisfied_rating == 4
+    assert not access.rating_needs_review(person("lead"), 1, strict)
+
+
+def person(role: str) -> Person:
+    return Person("X1", "某人", "GZ", role, None, None)
+
+
+def test_a_month_is_not_closed_while_one_of_its_ratings_waits(store, crew, rated_once):
+    ticket = callback(store, crew.rep2, rated_once, 2)
+    after = datetime(2026, 11, 2, 9)
+    with pytest.raises(ClosingRefused, match="1"):
+        close_month(store, crew.lead, "GZ", OCTOBER, default_scheme(), after)
+    appraisal.review(store, crew.lead, "rating", held_id(store, ticket.code), "approve", now=after)
+    close_month(store, crew.lead, "GZ", OCTOBER, default_scheme(), after)
+
+
+def test_a_rating_is_only_approved_or_rejected(store, crew, rated_once):
+    ticket = callback(store, crew.rep2, rated_once, 2)
+    event = held_id(store, ticket.code)
+    with pytest.raises(ReviewRefused, match="approved or rejected"):
+        appraisal.contest(store, crew.rep, "rating", event, "我的客户很满意", now=LATER)
+    appraisal.review(store, crew.lead, "rating", event, "approve", now=LATER)
+    with pytest.raises(ReviewRefused, match="approved or rejected"):
+        appraisal.review(store, crew.lead, "rating", event, "withdraw", "弄错了", now=LATER)
+    assert tickets.get_ticket(store, crew.lead, ticket.code).rating == 2
+
+
+def test_a_rating_of_a_ticket_reopened_since_is_not_approved(store, crew, rated_once):
+    ticket = callback(store, crew.rep2, rated_once, 2)
+    tickets.reopen(store, crew.lead, ticket.code, ticket.version, "没修好", now=LATER, **SCHEMES)
+    with pytest.raises(StepRefused, match="reject the rating instead"):
+        appraisal.review(
+            store, crew.lead, "rating", held_id(store, ticket.code), "approve", now=LATER
+        )
+    appraisal.review(
+        store, crew.lead, "rating", held_id(store, ticket.code), "reject", "已返修", now=LATER
+    )
+
+
+def test_who_sees_a_held_rating(store, crew, rated_once):
+    """The lead, the rep who recorded it, and the rep it is about (as an event); not the
+    engineer, whose figures it does not touch until the lead approves it."""
+    ticket = callback(store, crew.rep2, rated_once, 2)
+
+    def steps(person):
+        return {row.step for row in tickets.ticket_history(store, person, ticket.code)}
+
+    assert "hold_rating" in steps(crew.lead) and "hold_rating" in steps(crew.rep2)
+    assert "hold_rating" not in steps(crew.eng) | steps(crew.rep)
+    about = appraisal.recent_events_about(store, crew.rep, crew.rep, LATER, default_scheme())
+    assert [(e.subject, e.kind, e.state) for e in about] == [("rating", "2", "pending")]
+    assert (
+        about[0].recorded_by_name == "陈静"
+    )  # the default scheme names who ([review] show_reporter)
+    assert appraisal.recent_events_about(store, crew.eng, crew.eng, LATER, default_scheme()) == []

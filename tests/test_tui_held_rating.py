@@ -1,0 +1,84 @@
+"""A rep's low rating through the Pilot: saved at the callback form and held, listed on the
+lead's events screen (F6), approved there with ``a`` — then on the ticket, and counted."""
+
+from __future__ import annotations
+
+from ticket_helpers import NOW
+from tui_helpers import (
+    SIZE,
+    app_for,
+    async_test,
+    notices,
+    press,
+    screen_text,
+    seed_desk,
+    select_ticket,
+    settle,
+    table_rows,
+    type_text,
+)
+
+from screens.events import EventsScreen
+from screens.queue import QueueScreen
+
+
+def ticket(store, code: str) -> dict:
+    return dict(store.query("SELECT * FROM tickets WHERE code = ?", (code,))[0])
+
+
+@async_test
+async def test_a_reps_low_rating_is_held_until_the_lead_approves_it(store):
+    desk = seed_desk(store)
+    code = desk.completed  # 王芳's ticket, served by 李强: 陈静 calls the customer back
+    rep = app_for(store, "chenjing")
+    async with rep.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash")
+        await type_text(pilot, "13900000004")  # the customer's phone
+        await press(pilot, "enter")
+        await select_ticket(pilot, code)
+        await press(pilot, "b")
+        await type_text(pilot, "2")
+        await press(pilot, "tab")
+        await type_text(pilot, "[bold]等了三天[/]")
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert isinstance(rep.screen, QueueScreen)
+        assert notices(rep)[-1] == (
+            f"{code}: rating 2 waits for the lead's review; it counts once approved."
+        )
+        [line] = [r for r in table_rows(rep, "#queue") if r[0] == code]
+        assert line[1] == "rating held"  # nobody calls this customer again meanwhile
+        await press(pilot, "b")
+        assert isinstance(rep.screen, QueueScreen)  # no form opens
+        assert notices(rep)[-1] == (
+            "This ticket's callback was recorded and waits for the lead's review."
+        )
+    assert (ticket(store, code)["status"], ticket(store, code)["rating"]) == ("completed", None)
+
+    lead = app_for(store, "liuyang")
+    async with lead.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f6")
+        await settle(pilot)
+        assert isinstance(lead.screen, EventsScreen)
+        [row] = table_rows(lead, "#events")
+        assert row[1:3] == ["王芳", "callback rating 2"]
+        assert (row[4], row[5], row[-1]) == (code, "陈静", "[bold]等了三天[/]")
+        await press(pilot, "a")
+        await press(pilot, "ctrl+s")
+        await settle(pilot)
+        assert table_rows(lead, "#events") == []
+        await press(pilot, "v")  # every event of the branch: the rating stands, no withdrawal
+        await settle(pilot)
+        [row] = table_rows(lead, "#events")
+        assert row[6] == "stands"
+        assert "r Withdraw" not in screen_text(lead).splitlines()[-1]
+
+    row = ticket(store, code)
+    assert (row["status"], row["rating"], row["callback_note"]) == (
+        "called_back",
+        2,
+        "[bold]等了三天[/]",
+    )
+    assert row["callback_at"] == NOW.strftime("%Y-%m-%d %H:%M:%S")
