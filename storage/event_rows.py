@@ -1,11 +1,11 @@
 """The appraisal events as one set of rows, whatever table each lives in.
 
 Problem reports, deductions (with bonuses) and the low ratings a rep
-recorded (held until the lead decides, about the ticket's rep, or its
-engineer when it has none) are recorded in tables of their own; reviews
-give each a state (``standing`` unless one says
-otherwise). :data:`EVENTS` is them as one: what the review screens list,
-and what closing a period checks is decided.
+recorded (held until the lead decides; about the ticket's rep, or its
+engineer when it has none) are recorded in tables of their own; reviews give
+each a state (``standing`` unless one says otherwise). :data:`EVENTS` is
+them as one: what the review screens list, and what closing a period checks
+is decided.
 """
 
 from __future__ import annotations

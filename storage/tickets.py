@@ -53,6 +53,7 @@ __all__ = [
     "get_ticket",
     "held_rating",
     "new_ticket",
+    "rating_waits",
     "read_ticket",
     "record_callback",
     "record_visit",
@@ -716,6 +717,13 @@ def record_callback(
 
 
 RATING_HELD = N_("This ticket's callback was recorded and waits for the lead's review.")
+
+
+def rating_waits(store: Store, actor: Person, code: str) -> bool:
+    """Whether a rating of the ticket waits for the lead (so nobody calls the customer again)."""
+    with store.read() as db:
+        access.check_see_ticket(actor, read_ticket(db, code))
+        return held_rating(db, code) is not None
 
 
 def held_rating(db: Database, code: str) -> int | None:

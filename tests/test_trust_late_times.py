@@ -189,31 +189,18 @@ def test_a_callback_before_yesterday_is_the_leads(store, crew):
         store, crew.lead, ticket.code, ticket.version, "修好", TUE_08, "2026-10-11 12:00"
     )
     assert ticket.completed_at == "2026-10-11 12:00:00"  # the lead types it
-    with pytest.raises(FieldErrors) as refused:
-        tickets.record_callback(
-            store,
-            crew.rep2,
-            ticket.code,
-            ticket.version,
-            1,
-            "",
-            TUE_08,
-            SUN_2359,
+
+    def rate(actor):
+        return tickets.record_callback(
+            store, actor, ticket.code, ticket.version, 1, "", TUE_08, SUN_2359,
             scheme_for=default_for_every_branch,
-        )
+        )  # fmt: skip
+
+    with pytest.raises(FieldErrors) as refused:
+        rate(crew.rep2)
     assert refused.value.errors == {"callback_at": FAR_BACK}
     assert store.scalar("SELECT rating FROM tickets WHERE code = ?", (ticket.code,)) is None
-    rated = tickets.record_callback(
-        store,
-        crew.lead,
-        ticket.code,
-        ticket.version,
-        1,
-        "",
-        TUE_08,
-        SUN_2359,
-        scheme_for=default_for_every_branch,
-    )
+    rated = rate(crew.lead)
     assert (rated.callback_at, rated.rating) == ("2026-10-11 23:59:00", 1)
 
 

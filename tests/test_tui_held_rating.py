@@ -54,6 +54,11 @@ async def test_a_reps_low_rating_is_held_until_the_lead_approves_it(store):
         assert notices(rep)[-1] == (
             "This ticket's callback was recorded and waits for the lead's review."
         )
+        await press(pilot, "enter")  # the ticket's own screen says so too
+        await settle(pilot)
+        assert "b Callback" not in screen_text(rep).splitlines()[-1]
+        await press(pilot, "b")
+        assert notices(rep)[-1].startswith("This ticket's callback was recorded")
     assert (ticket(store, code)["status"], ticket(store, code)["rating"]) == ("completed", None)
 
     lead = app_for(store, "liuyang")
