@@ -66,7 +66,7 @@ class Selected:
     received_at: str
     cancelled_at: str | None
     ticket: Ticket | None = None
-    rating_held: bool = False  # known from a queue row; a ticket's step refuses it when saved
+    rating_held: bool = False  # a rep's low rating of it waits for the lead: no callback now
 
 
 def selected_from_ticket(ticket: Ticket) -> Selected:
