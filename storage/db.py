@@ -25,21 +25,57 @@ from storage.migrations import known_versions, migrations
 BUSY_TIMEOUT_S = 30.0
 
 
-class Store:
-    """One connection to a fieldkpi database, shared by the threads of one process.
+class _Lock:
+    """A re-entrant lock that knows whether the calling thread holds it."""
 
-    Textual runs storage calls in worker threads, so the connection is opened
-    with ``check_same_thread=False`` and every use takes ``self.lock``.
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._held = threading.local()
+
+    def __enter__(self) -> _Lock:
+        self._lock.acquire()
+        self._held.depth = self.depth + 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._held.depth -= 1
+        self._lock.release()
+
+    @property
+    def depth(self) -> int:
+        return getattr(self._held, "depth", 0)
+
+
+class Store:
+    """The connections of one process to a fieldkpi database, shared by its threads.
+
+    Textual runs storage calls in worker threads, so connections are opened
+    with ``check_same_thread=False`` and every use takes a lock. Writes, and
+    whatever a thread reads while it holds ``self.lock`` (inside a write, or an
+    import's staging), go through ``conn``. Other reads go through a second
+    connection when there is one (``reader``): WAL lets it read while a save of
+    this session waits for another process's write lock, up to
+    :data:`BUSY_TIMEOUT_S`, so the person's screens keep answering meanwhile.
     """
 
-    def __init__(self, db: sqlite_utils.Database, path: str) -> None:
+    def __init__(
+        self, db: sqlite_utils.Database, path: str, reader: sqlite_utils.Database | None = None
+    ) -> None:
         self.db = db
         self.path = path
-        self.lock = threading.RLock()
+        self.lock = _Lock()
+        self._reader = reader
+        self._reader_lock = threading.RLock()
 
     @property
     def conn(self) -> sqlite3.Connection:
         return self.db.conn
+
+    def _reading(self) -> tuple[contextlib.AbstractContextManager, sqlite_utils.Database]:
+        """The lock and connection a read of this thread goes through (see the class)."""
+        if self._reader is None or self.lock.depth:
+            return self.lock, self.db
+        return self._reader_lock, self._reader
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:
@@ -76,31 +112,41 @@ class Store:
         Inside :meth:`write` the open transaction already is that snapshot (and
         sees its own writes), so reads done as part of a write join it.
         """
-        with self.lock:
-            if self.conn.in_transaction:
-                yield self.db
+        lock, db = self._reading()
+        with lock:
+            if db.conn.in_transaction:
+                yield db
                 return
-            self.conn.execute("BEGIN")
+            db.conn.execute("BEGIN")
             try:
-                yield self.db
+                yield db
             finally:
-                if self.conn.in_transaction:
-                    self.conn.execute("COMMIT")
+                if db.conn.in_transaction:
+                    db.conn.execute("COMMIT")
 
     def query(self, sql: str, params: tuple | list | dict = ()) -> list[sqlite3.Row]:
-        with self.lock:
-            return self.conn.execute(sql, params).fetchall()
+        lock, db = self._reading()
+        with lock:
+            return db.conn.execute(sql, params).fetchall()
 
     def scalar(self, sql: str, params: tuple | list | dict = ()):
-        with self.lock:
-            row = self.conn.execute(sql, params).fetchone()
+        lock, db = self._reading()
+        with lock:
+            row = db.conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
     def data_version(self) -> int:
-        """Changes whenever *another* connection commits: a cheap "refresh now"."""
-        return self.scalar("PRAGMA data_version")
+        """Changes whenever *another* connection commits: a cheap "refresh now".
+
+        Asked of the writing connection, which the reading one never changes.
+        """
+        with self.lock:
+            return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def close(self) -> None:
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.close()
         with self.lock:
             self.db.close()
 
@@ -116,16 +162,10 @@ def open_store(path: str | os.PathLike, *, create: bool = True) -> Store:
     target = Path(path)
     if not check_file(path, create=create) and not target.parent.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
-    except sqlite3.Error as exc:
-        raise DatabaseUnusable(
-            _("{path}: cannot open the database ({error})").format(path=path, error=exc)
-        ) from exc
-    conn.row_factory = sqlite3.Row
+    conn = _connect(path)
+    reader = None
     try:
         db = sqlite_utils.Database(conn)
-        conn.execute("PRAGMA foreign_keys = ON")
         store = Store(db, path)
         check_compatible(store)
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -135,15 +175,35 @@ def open_store(path: str | os.PathLike, *, create: bool = True) -> Store:
             )
         conn.execute("PRAGMA synchronous = NORMAL")
         apply_migrations(store)
+        reader = _connect(path)
+        reader.execute("PRAGMA query_only = ON")  # a write that strayed here fails loudly
+        return Store(db, path, sqlite_utils.Database(reader))
     except sqlite3.DatabaseError as exc:
-        conn.close()
+        _close(conn, reader)
         raise DatabaseUnusable(
             _("{path}: not a usable fieldkpi database ({error})").format(path=path, error=exc)
         ) from exc
     except BaseException:
-        conn.close()
+        _close(conn, reader)
         raise
-    return store
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise DatabaseUnusable(
+            _("{path}: cannot open the database ({error})").format(path=path, error=exc)
+        ) from exc
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _close(*conns: sqlite3.Connection | None) -> None:
+    for conn in conns:
+        if conn is not None:
+            conn.close()
 
 
 def check_file(path: str, *, create: bool = False) -> bool:
