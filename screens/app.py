@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from textual import events, on, work
-from textual.app import App, SystemCommand
+from textual.app import App, ScreenStackError, SystemCommand
 from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -163,8 +163,14 @@ class FieldKpiApp(App):
         self.keys.tick()
         if self.collector.tick() and HELP[0] not in sys.modules:
             self._import_help()
-        warm_up = getattr(self.screen, "warm_up", None)
-        if warm_up is not None and self.collector.idle():
+        if not self.collector.idle():
+            return
+        try:
+            screen = self.screen
+        except ScreenStackError:  # a tick as the app closes, its last screen gone
+            return
+        warm_up = getattr(screen, "warm_up", None)
+        if warm_up is not None:
             self.call_later(warm_up)
 
     @work(thread=True, exit_on_error=False, group="warm-up")

@@ -87,3 +87,17 @@ async def test_a_session_puts_off_full_collections_while_keys_come(store, clock,
         app._paused()  # the next pause: collected again, imported once only
         assert len(collected) == done + 2 and len(imported) == 1
     assert gc.get_threshold() == before  # the app closed: as it was
+
+
+@async_test
+async def test_a_tick_as_the_app_closes_does_nothing(store, clock):
+    """The half-second tick can come after the app's last screen has gone, as it closes:
+    it looked for the screen's warm-up and the app closed with ScreenStackError."""
+    now, _collected = clock
+    seed_desk(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    assert app.screen_stack == []  # closed
+    now[0] += IDLE
+    app._paused()  # a pause's tick: nothing to warm up, and no error
