@@ -28,7 +28,6 @@ class TicketLoaded(Message):
     ticket: Any  # storage.tickets.Ticket
     history: list[Any]  # storage.tickets.HistoryRow
     names: dict[str, str] = field(default_factory=dict)  # staff code -> name, for display
-    rating_held: bool = False  # a rep's low rating of it waits for the lead
 
 
 @dataclass

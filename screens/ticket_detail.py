@@ -6,8 +6,6 @@ here: if someone else saved it meanwhile, the form says who changed what.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -161,7 +159,6 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
         super().__init__()
         self.code = code
         self.ticket: Ticket | None = None
-        self.rating_held = False
         self._known = known
 
     def compose(self) -> ComposeResult:
@@ -208,7 +205,7 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
     def _loaded(self, message: TicketLoaded) -> None:
         if message.ticket.code != self.code:
             return  # a read for the ticket the screen showed before
-        self.ticket, self.rating_held = message.ticket, message.rating_held
+        self.ticket = message.ticket
         self.query_one("#fields", FieldsView).update(field_table(message.ticket, message.names))
         table = self.query_one("#history", DataTable)
         columns = [_("When"), _("Who"), _("Step"), _("Field"), _("From"), _("To")]
@@ -228,9 +225,7 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
         self.refresh_data()
 
     def selected(self) -> Selected | None:
-        if self.ticket is None:
-            return self._known
-        return replace(selected_from_ticket(self.ticket), rating_held=self.rating_held)
+        return selected_from_ticket(self.ticket) if self.ticket else self._known
 
     def action_back(self) -> None:
         self.dismiss()

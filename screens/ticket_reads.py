@@ -14,7 +14,7 @@ from fieldkpi.tickets import StepRefused
 from screens.messages import LoadFailed, TicketLoaded
 from storage.errors import StorageError
 from storage.people import staff_by_code
-from storage.tickets import HistoryRow, Ticket, get_ticket, rating_waits, ticket_history
+from storage.tickets import HistoryRow, Ticket, get_ticket, ticket_history
 
 # What storage may refuse with a message written for the person.
 REFUSALS = (StorageError, StepRefused, AccessDenied)
@@ -27,11 +27,9 @@ def read_ticket(app: Any, code: str, *, history: bool = False) -> Message:
     try:
         ticket = get_ticket(app.store, app.user, code)
         rows = ticket_history(app.store, app.user, code) if history else []
-        held = history and rating_waits(app.store, app.user, code)
     except REFUSALS as exc:
         return LoadFailed(str(exc))
-    names = staff_names(app.store, ticket, rows) if history else {}
-    return TicketLoaded(ticket, rows, names, rating_held=held)
+    return TicketLoaded(ticket, rows, staff_names(app.store, ticket, rows) if history else {})
 
 
 def staff_names(store: Any, ticket: Ticket, history: list[HistoryRow]) -> dict[str, str]:

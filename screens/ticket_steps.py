@@ -80,6 +80,7 @@ def selected_from_ticket(ticket: Ticket) -> Selected:
         ticket.received_at,
         ticket.cancelled_at,
         ticket,
+        bool(ticket.rating_held),
     )
 
 

@@ -30,12 +30,13 @@ EVENTS = """
     FROM held_ratings h JOIN tickets t ON t.code = h.ticket
     LEFT JOIN appraisal_states x ON x.subject = 'rating' AND x.subject_id = h.id
 """
-# A ticket's rating that waits for the lead, by the SQL of its ticket code (at most one:
-# nobody records another callback of it meanwhile).
-PENDING_RATING = """
-    SELECT h.id FROM held_ratings h
-    JOIN appraisal_states x ON x.subject = 'rating' AND x.subject_id = h.id
-    WHERE h.ticket = {ticket} AND x.state = 'pending'
+# Whether the ticket ``t`` has a rep's low rating waiting for the lead: a completed one
+# only, as nobody records another callback of it meanwhile.
+RATING_WAITS = """
+    t.status = 'completed' AND EXISTS (
+        SELECT 1 FROM held_ratings h
+        JOIN appraisal_states x ON x.subject = 'rating' AND x.subject_id = h.id
+        WHERE h.ticket = t.code AND x.state = 'pending')
 """
 UNDECIDED = ("pending", "contested")  # states that never count until the lead decides
 

@@ -25,7 +25,7 @@ from fieldkpi.figures import Person
 from fieldkpi.scheme import default_scheme
 from fieldkpi.tickets import age_bucket
 from storage.db import Store
-from storage.event_rows import PENDING_RATING
+from storage.event_rows import RATING_WAITS
 from storage.migrations import OPEN_TICKET, PHONE_TAIL_DIGITS
 
 # A search matching at most this many tickets of the branch is gathered by its
@@ -44,7 +44,7 @@ _TOP = "\U0010ffff"  # sorts after every character: prefix ≤ text < prefix + _
 _COLUMNS = f"""
     t.id, t.code, t.status, t.received_at, t.updated_at, t.completed_at, t.cancelled_at, t.kind,
     t.customer, t.phone, t.address, e.name AS engineer_name, t.rep, r.name AS rep_name,
-    t.status = 'completed' AND EXISTS ({PENDING_RATING.format(ticket="t.code")}) AS rating_held
+    {RATING_WAITS} AS rating_held
 """
 _NAMES = """
     LEFT JOIN staff e ON e.code = t.engineer

@@ -31,7 +31,7 @@ from storage import csvrows
 from storage.closing import closed_over
 from storage.db import Store
 from storage.errors import Changed, NotFound
-from storage.event_rows import PENDING_RATING
+from storage.event_rows import RATING_WAITS
 from storage.measures import person_from_row
 from storage.migrations import OPEN_TICKET, TICKET_KINDS
 from storage.people import is_current
@@ -51,9 +51,7 @@ __all__ = [
     "complete",
     "dispatch",
     "get_ticket",
-    "held_rating",
     "new_ticket",
-    "rating_waits",
     "read_ticket",
     "record_callback",
     "record_visit",
@@ -101,6 +99,7 @@ class Ticket:
     timeline: int = 0
     engineer_name: str | None = None
     rep_name: str | None = None
+    rating_held: int = 0  # 1: a rep's low rating of it waits for the lead (no callback now)
 
 
 @dataclass(frozen=True)
@@ -142,8 +141,8 @@ _TICKET_COLUMNS = tuple(f.name for f in fields(Ticket))
 # Columns that follow from the others (storage.timeline): kept up by every write, not
 # shown as changes of their own in the history.
 _DERIVED = ("first_completed_at", "completed_engineer", "cancelled_at", "cancel_seen", "timeline")
-_SELECT_TICKET = """
-    SELECT t.*, e.name AS engineer_name, r.name AS rep_name
+_SELECT_TICKET = f"""
+    SELECT t.*, e.name AS engineer_name, r.name AS rep_name, {RATING_WAITS} AS rating_held
     FROM tickets t
     LEFT JOIN staff e ON e.code = t.engineer
     LEFT JOIN staff r ON r.code = t.rep
@@ -697,7 +696,7 @@ def record_callback(
         status = next_status(ticket.status, "callback")
         if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
             raise FieldErrors({"rating": _("Give a rating from 1 to 5.")})
-        if held_rating(db, ticket.code) is not None:
+        if ticket.rating_held:
             raise StepRefused(_(RATING_HELD))
         changes = {
             "status": status,
@@ -717,19 +716,6 @@ def record_callback(
 
 
 RATING_HELD = N_("This ticket's callback was recorded and waits for the lead's review.")
-
-
-def rating_waits(store: Store, actor: Person, code: str) -> bool:
-    """Whether a rating of the ticket waits for the lead (so nobody calls the customer again)."""
-    with store.read() as db:
-        access.check_see_ticket(actor, read_ticket(db, code))
-        return held_rating(db, code) is not None
-
-
-def held_rating(db: Database, code: str) -> int | None:
-    """The id of the ticket's rating that waits for the lead, if one does."""
-    row = db.execute(PENDING_RATING.format(ticket="?"), (code,)).fetchone()
-    return None if row is None else row[0]
 
 
 def _hold_rating(
