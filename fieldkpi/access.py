@@ -16,7 +16,7 @@ from fieldkpi.figures import Person
 from fieldkpi.i18n import _
 from fieldkpi.period import Period
 from fieldkpi.scheme import Adjustment, Scheme
-from fieldkpi.tickets import STEPS, age_bucket
+from fieldkpi.tickets import STEPS, age_bucket, age_days
 
 # What each role may do to a ticket it can work on. "report_problem" files an
 # engineer-problem report (kpi-rules §2) from the ticket.
@@ -156,7 +156,7 @@ def check_lifecycle(
     if user.role in OVERSEEING_ROLES:
         return
     if step == "cancel":
-        age = (today - date.fromisoformat(ticket.received_at[:10])).days + 1
+        age = age_days(date.fromisoformat(ticket.received_at[:10]), today)
         if age_bucket(age, scheme.open_days) == "open30":
             message = _("Open more than {days} days: the lead cancels it.")
             raise AccessDenied(message.format(days=scheme.open_days))

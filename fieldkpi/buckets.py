@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from fieldkpi.figures import TicketCounts
 from fieldkpi.scheme import Scheme
-from fieldkpi.tickets import age_bucket
+from fieldkpi.tickets import age_bucket, age_days
 
 DAY_BUCKETS = tuple(f"d{day}" for day in range(1, 8))
 BUCKETS = (*DAY_BUCKETS, "late", "open30")
@@ -144,7 +144,7 @@ def fix_first(tickets: Iterable[OpenTicket], now: datetime, scheme: Scheme) -> l
 
 def _entry(ticket: OpenTicket, today: date, scheme: Scheme) -> FixFirst:
     received = ticket.received_at.date()
-    bucket = age_bucket((today - received).days + 1, scheme.open_days)
+    bucket = age_bucket(age_days(received, today), scheme.open_days)
     if bucket == "open30":
         drops_on, next_bucket = None, None
         at_stake = bucket_points("late", scheme) - bucket_points("open30", scheme)

@@ -8,6 +8,8 @@ keyboard.
 
 from __future__ import annotations
 
+from datetime import date
+
 from fieldkpi.i18n import _
 
 STEPS = ("create", "dispatch", "visit", "await_parts", "complete", "cancel", "reopen", "callback")
@@ -150,6 +152,11 @@ def _refusal(status: str, step: str) -> str:
     return _("A ticket that is {status} cannot go to “{step}”.").format(
         status=status_label(status), step=step_label(step)
     )
+
+
+def age_days(received: date, on: date) -> int:
+    """A ticket's age on ``on``, counted as the timeliness day: received that day is day 1."""
+    return (on - received).days + 1
 
 
 def age_bucket(age_days: int, open_days: int = 30, *, still_open: bool = True) -> str:

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from fieldkpi import access
 from fieldkpi.figures import Person
 from fieldkpi.scheme import default_scheme
-from fieldkpi.tickets import age_bucket
+from fieldkpi.tickets import age_bucket, age_days
 from storage.db import Store
 from storage.event_rows import RATING_WAITS
 from storage.migrations import OPEN_TICKET, PHONE_TAIL_DIGITS
@@ -241,7 +241,7 @@ def _row(row, today: date, open_days: int) -> QueueRow:
         end, still_open = date.fromisoformat(row["updated_at"][:10]), False
     else:
         end, still_open = today, True
-    age = (end - received).days + 1
+    age = age_days(received, end)
     values = {name: row[name] for name in _ROW_COLUMNS} | {"rating_held": bool(row["rating_held"])}
     return QueueRow(
         **values, age_days=age, bucket=age_bucket(age, open_days, still_open=still_open)
