@@ -209,15 +209,14 @@ class EventsScreen(actions.ScopedKeys, Screen):
                 self.reviewing
                 and event is not None
                 and event.state in offered
-                and (event.subject != "rating" or event.state == "pending")
+                and appraisal.may_decide(event.subject, event.state, offered[event.state])
                 and event.concerns != self.app.user.code
             )
         if action == "contest":
             return (
                 not self.reviewing
                 and event is not None
-                and event.subject != "rating"
-                and event.state in ("pending", "standing")
+                and appraisal.may_decide(event.subject, event.state, "contest")
                 and not any(r.action == "contest" for r in event.reviews)
             )
         return True

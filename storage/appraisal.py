@@ -399,6 +399,14 @@ _FROM = {
     "withdraw": ("contested", "standing"),  # a standing one: recorded by mistake
     "contest": ("pending", "standing"),
 }
+# A held rating is only approved (it goes on its ticket) or rejected; once on the ticket it
+# is a callback like any other, not an event to contest or withdraw.
+_FROM_BY_SUBJECT = {"rating": {"approve": ("pending",), "reject": ("pending",)}}
+
+
+def may_decide(subject: str, state: str, action: str) -> bool:
+    """Whether an event of ``subject`` in ``state`` takes the decision ``action`` now."""
+    return state in _FROM_BY_SUBJECT.get(subject, _FROM).get(action, ())
 
 
 def _event(db: Database, subject: str, event_id: int) -> dict:
@@ -440,9 +448,9 @@ def _decide(
     with store.write() as db:
         event = _event(db, subject, event_id)
         check(event)
-        if subject == "rating" and action not in ("approve", "reject"):
+        if action not in _FROM_BY_SUBJECT.get(subject, _FROM):
             raise ReviewRefused(_("A rating held for review is approved or rejected, no more."))
-        if event["state"] not in _FROM[action]:
+        if not may_decide(subject, event["state"], action):
             raise ReviewRefused(
                 _("This event {state}: it cannot be {action} now.").format(
                     state=_state_label(event["state"]), action=_action_label(action)
