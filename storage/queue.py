@@ -44,7 +44,7 @@ _TOP = "\U0010ffff"  # sorts after every character: prefix ≤ text < prefix + _
 _COLUMNS = f"""
     t.id, t.code, t.status, t.received_at, t.updated_at, t.completed_at, t.cancelled_at, t.kind,
     t.customer, t.phone, t.address, e.name AS engineer_name, t.rep, r.name AS rep_name,
-    {RATING_WAITS} AS rating_held
+    (:holds_shown AND {RATING_WAITS}) AS rating_held
 """
 _NAMES = """
     LEFT JOIN staff e ON e.code = t.engineer
@@ -163,11 +163,16 @@ def page_query(
 
 
 def _in_scope(scope: access.TicketScope) -> tuple[list[str], dict[str, object]]:
-    """The conditions on ``t`` (and their parameters) that keep a query to what ``scope`` sees."""
-    where, params = ["t.branch = :branch"], {"branch": scope.branch}
+    """The conditions on ``t`` (and their parameters) that keep a query to what ``scope`` sees.
+
+    An engineer is not told that a rep's rating of their ticket waits for the lead
+    (``holds_shown``): it is not theirs to know until it counts, as the ticket's own
+    flag is hidden from them (:func:`fieldkpi.visibility.ticket_for`).
+    """
+    where, params = ["t.branch = :branch"], {"branch": scope.branch, "holds_shown": 1}
     if scope.engineer:
         where.append("t.engineer = :own")
-        params["own"] = scope.engineer
+        params |= {"own": scope.engineer, "holds_shown": 0}
     return where, params
 
 

@@ -745,9 +745,10 @@ def approve_held_rating(db: Database, actor: Person, held: int, now: datetime) -
 
     The ticket is called back at the time the rep gave, with their rating and
     comment; the workload action of the call is the rep's, at that time. The
-    ticket must still be completed: reopened or called back since, the
-    rating is rejected instead. (Its month is open: a month is not closed
-    while a rating of it waits, :func:`storage.event_rows.undecided`.)
+    ticket must still be completed, and by the work the customer rated: reopened
+    since (even if completed again), the rating is of work that was redone and is
+    rejected instead. (Its month is open: a month is not closed while a rating of
+    it waits, :func:`storage.event_rows.undecided`.)
     """
     row = db.execute("SELECT * FROM held_ratings WHERE id = ?", (held,)).fetchone()
     ticket = read_ticket(db, row["ticket"])
@@ -756,6 +757,21 @@ def approve_held_rating(db: Database, actor: Person, held: int, now: datetime) -
             _("Ticket {code} is {status} now: reject the rating instead.").format(
                 code=ticket.code, status=status_label(ticket.status)
             )
+        )
+    redone = db.execute(
+        """
+        SELECT 1 FROM ticket_history WHERE ticket = :code AND id > (
+            SELECT max(id) FROM ticket_history WHERE ticket = :code AND step = 'hold_rating')
+          AND (step = 'reopen' OR field = 'completed_at') LIMIT 1
+        """,
+        {"code": ticket.code},
+    ).fetchone()
+    if redone:
+        raise StepRefused(
+            _(
+                "Ticket {code} was reopened after the rating was recorded: reject the rating"
+                " instead."
+            ).format(code=ticket.code)
         )
     changes = {
         "status": next_status(ticket.status, "callback"),

@@ -29,6 +29,7 @@ from storage import appraisal, tickets
 from storage.appraisal import ReviewRefused
 from storage.closing import ClosingRefused, close_month
 from storage.errors import Changed
+from storage.queue import QueueFilter, queue_page
 from storage.rankings import compute_rankings
 
 OCTOBER = Period(2026, 10)
@@ -199,6 +200,20 @@ def test_a_rating_of_a_ticket_reopened_since_is_not_approved(store, crew, rated_
     )
 
 
+def test_a_rating_of_work_redone_since_is_not_approved(store, crew, rated_once):
+    """Reopened and completed again, the ticket is completed, but not by the work rated."""
+    ticket = callback(store, crew.rep2, rated_once, 2)
+    ticket = tickets.reopen(
+        store, crew.lead, ticket.code, ticket.version, "没修好", now=LATER, **SCHEMES
+    )
+    tickets.complete(store, crew.eng, ticket.code, ticket.version, "换电源", now=LATER)
+    event = held_id(store, ticket.code)
+    with pytest.raises(StepRefused, match="reopened after the rating was recorded"):
+        appraisal.review(store, crew.lead, "rating", event, "approve", now=LATER)
+    assert tickets.get_ticket(store, crew.lead, ticket.code).rating is None
+    assert satisfaction(store, "rep", "R1") == 1  # still 1 of 1: the 2 counts nowhere
+
+
 def test_who_sees_a_held_rating(store, crew, rated_once):
     """The lead, the rep who recorded it, and the rep it is about (as an event); not the
     engineer, whose figures it does not touch until the lead approves it."""
@@ -215,3 +230,12 @@ def test_who_sees_a_held_rating(store, crew, rated_once):
         about[0].recorded_by_name == "陈静"
     )  # the default scheme names who ([review] show_reporter)
     assert appraisal.recent_events_about(store, crew.eng, crew.eng, LATER, default_scheme()) == []
+
+    def held_in_queue(person) -> bool:
+        filt = QueueFilter(include_closed=True)
+        rows = queue_page(store, person, filt, now=LATER)
+        return next(r for r in rows if r.code == ticket.code).rating_held
+
+    assert held_in_queue(crew.rep) and held_in_queue(crew.lead)
+    assert not held_in_queue(crew.eng)  # their queue says completed, as their ticket screen does
+    assert not tickets.get_ticket(store, crew.eng, ticket.code).rating_held
