@@ -16,6 +16,12 @@ on, to the focus of that moment. Each key takes the same time as before; a
 key typed ahead waits for the ones before it, as it would have in its
 widget's queue. Should a wait ever not end (a node closed under it), the
 session's tick lets the next key in after :data:`STUCK` seconds.
+
+A key that would have opened a form and was refused sets aside what was typed
+behind it, meant for the form: the keys waiting then, and those that arrive
+until the typing stops (:data:`SETTLE` seconds without a key). Over a slow
+link the rest of a burst comes a packet later, after the refusal was handled,
+and would otherwise run as the screen's own keys.
 """
 
 from __future__ import annotations
@@ -27,7 +33,10 @@ from time import monotonic
 from textual import events
 from textual.dom import DOMNode
 
+from fieldkpi.i18n import ngettext
+
 STUCK = 1.0  # seconds a key may keep the next waiting before it is let in anyway
+SETTLE = 1.0  # seconds without a key that end a burst being set aside
 
 
 class KeyGate:
@@ -40,9 +49,16 @@ class KeyGate:
         self.held: deque[events.Event] = deque()
         self._since: float | None = None  # when the key being handled was let in
         self._turn = 0  # which key that is: a wait given up on (tick) says nothing after
+        self._aside_until = 0.0  # keys before then are the refused form's: set aside
+        self._late = 0  # how many were, since the refusal was shown
 
     def admit(self, event: events.Event) -> bool:
-        """Whether ``event`` goes on now; if not, it waits its turn."""
+        """Whether ``event`` goes on now; if not, it waits its turn (or is set aside)."""
+        now = monotonic()
+        if now < self._aside_until:
+            self._aside_until = now + SETTLE
+            self._late += 1
+            return False
         if self._since is not None:
             self.held.append(event)
             return False
@@ -77,7 +93,8 @@ class KeyGate:
         await self._let_in(self.held.popleft())
 
     def set_aside(self) -> int:
-        """Drop the keys waiting behind the one being handled, and say how many.
+        """Drop the keys waiting behind the one being handled, and say how many; those that
+        arrive until the typing stops are dropped too, and :meth:`tick` says how many.
 
         For a key that would have opened a form and was refused: what was typed
         on behind it was the form's text, and let in as the screen's own keys
@@ -86,10 +103,21 @@ class KeyGate:
         """
         count = len(self.held)
         self.held.clear()
+        self._aside_until = monotonic() + SETTLE
         return count
 
     def tick(self) -> None:
-        """Let the next key in if the one before has kept it waiting :data:`STUCK` seconds."""
-        if self._since is not None and monotonic() - self._since > STUCK:
+        """Let the next key in if the one before has kept it waiting :data:`STUCK` seconds;
+        once a burst set aside has ended, say how many of its keys came after the refusal."""
+        now = monotonic()
+        if self._since is not None and now - self._since > STUCK:
             self._turn += 1  # what that key's wait says when it ends is old news
             self.app.call_later(self._next)
+        if self._late and now >= self._aside_until:
+            late, self._late = self._late, 0
+            said = ngettext(
+                "{count} more key typed after it was not used.",
+                "{count} more keys typed after it were not used.",
+                late,
+            )
+            self.app.notify(said.format(count=late), severity="warning")

@@ -25,9 +25,11 @@ from tui_helpers import (
     select_ticket,
     settle,
     type_text,
+    wait_until,
 )
 
 import screens.form
+from screens import keygate
 from screens.discard import DiscardScreen
 from screens.queue import QueueScreen
 from screens.step_forms import CallbackForm, CancelForm
@@ -127,7 +129,15 @@ async def test_keys_typed_behind_a_refused_key_are_not_run_as_the_queues_keys(st
         assert notices(app)[-1] == (
             "Open more than 30 days: the lead cancels it. 12 keys typed after it were not used."
         )
-        # A key typed once the refusal is shown is the queue's again.
+        # The rest of the burst, a packet later over a slow link: set aside as well.
+        burst(app, *keys_of(" ndm"), "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert app.screen.query_one("#mine").value == mine
+        await wait_until(pilot, lambda: "5 more keys" in notices(app)[-1])
+        assert notices(app)[-1] == "5 more keys typed after it were not used."
+        # A key typed once the typing has stopped is the queue's again.
+        await pilot.pause(keygate.SETTLE)
         await press(pilot, "m")
         assert app.screen.query_one("#mine").value != mine
     assert cancellation(store, desk.old_open) == ("dispatched", None)
