@@ -18,10 +18,12 @@ widget's queue. Should a wait ever not end (a node closed under it), the
 session's tick lets the next key in after :data:`STUCK` seconds.
 
 A key that would have opened a form and was refused sets aside what was typed
-behind it, meant for the form: the keys waiting then, and those that arrive
-until the typing stops (:data:`SETTLE` seconds without a key). Over a slow
-link the rest of a burst comes a packet later, after the refusal was handled,
-and would otherwise run as the screen's own keys.
+behind it, meant for the form: the keys waiting then, and the typing that
+follows until it stops (:data:`SETTLE` seconds without a typed key). Keys reach
+the session as they were typed, a tenth of a second apart, and the refusal is
+handled long before the next: the rest of a reason would otherwise run as the
+screen's own keys. What sets aside is typing (:func:`typing`); Esc, arrows,
+function keys and Ctrl keys are commands and go on.
 """
 
 from __future__ import annotations
@@ -36,7 +38,16 @@ from textual.dom import DOMNode
 from fieldkpi.i18n import ngettext
 
 STUCK = 1.0  # seconds a key may keep the next waiting before it is let in anyway
-SETTLE = 1.0  # seconds without a key that end a burst being set aside
+SETTLE = 0.6  # seconds without a typed key that end a burst being set aside
+# Keys that type into a form besides characters: they are set aside with the text.
+TYPING_KEYS = frozenset({"enter", "tab", "backspace", "delete"})
+
+
+def typing(event: events.Event) -> bool:
+    """Whether ``event`` is text typed (or pasted) into a form, not a command key."""
+    if isinstance(event, events.Paste):
+        return True
+    return isinstance(event, events.Key) and (event.is_printable or event.key in TYPING_KEYS)
 
 
 class KeyGate:
@@ -55,7 +66,7 @@ class KeyGate:
     def admit(self, event: events.Event) -> bool:
         """Whether ``event`` goes on now; if not, it waits its turn (or is set aside)."""
         now = monotonic()
-        if now < self._aside_until:
+        if now < self._aside_until and typing(event):
             self._aside_until = now + SETTLE
             self._late += 1
             return False

@@ -40,6 +40,7 @@ from tui_helpers import (
 
 from fieldkpi.scheme import default_for_every_branch
 from fieldkpi.visibility import SOMEONE_ELSE
+from screens import keygate
 from screens.help import HelpScreen
 from screens.my_figures import MyFiguresScreen
 from screens.queue import QueueScreen
@@ -163,6 +164,8 @@ async def test_an_engineer_walks_every_screen_and_sees_nobody_else(store, handed
                 if app.screen is not None and not isinstance(app.screen, TicketDetailScreen):
                     assert_nobody_else(app, seen)
                     await press(pilot, "escape")
+                else:  # refused: what is typed straight after is set aside (screens.keygate)
+                    await pilot.pause(keygate.SETTLE)
             await press(pilot, "escape")
 
         await press(pilot, "slash", "李")  # a search finds only his own tickets, by customer
