@@ -425,13 +425,16 @@ def period_of(args: argparse.Namespace) -> Period | None:
             if (option == "--quarter") != (period.kind == "quarter"):
                 raise UserError(
                     _("{option}: {text!r} is not a {kind}").format(
-                        option=option,
-                        text=text,
-                        kind=_("quarter") if option == "--quarter" else _("month"),
+                        option=option, text=text, kind=period_word(option.lstrip("-"))
                     )
                 )
             return period
     return None
+
+
+def period_word(kind: str) -> str:
+    """A kind of period (a scheme's ``period``: ``month``, ``quarter``) in the language."""
+    return _("quarter") if kind == "quarter" else _("month")
 
 
 @contextlib.contextmanager
@@ -524,9 +527,10 @@ def branches_to_rank(store, branch: str | None, scheme_for, period: Period) -> l
     codes = [branch] if branch else codes
     kinds = {code: scheme_for(code).period for code in codes}
     if codes and all(kind != period.kind for kind in kinds.values()):
+        kind = next(iter(kinds.values()))
         raise UserError(
-            _("{branches} appraise by {kind}: use --{kind} instead").format(
-                branches=", ".join(codes), kind=next(iter(kinds.values()))
+            _("{branches} appraise by {period}: use --{option} instead").format(
+                branches=", ".join(codes), period=period_word(kind), option=kind
             )
         )
     return [code for code in codes if kinds[code] == period.kind]
@@ -727,11 +731,16 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_scheme_list(args: argparse.Namespace) -> int:
     from fieldkpi.scheme import load_preset, preset_names
+    from fieldkpi.table import role_label
 
+    lines = []
     for name in preset_names():
         scheme = load_preset(name)
-        roles = ", ".join(scheme.roles)
-        print(f"{name:18} {scheme.period:8} {roles:15} {scheme.label}")
+        roles = ", ".join(role_label(role) for role in scheme.roles)
+        lines.append((name, period_word(scheme.period), roles, str(scheme.label)))
+    widths = [max(cell_len(line[i]) for line in lines) for i in range(3)]
+    for *cells, label in lines:  # padded by terminal cells: Chinese words line up
+        print(*(c + " " * (w - cell_len(c)) for c, w in zip(cells, widths, strict=True)), label)
     return 0
 
 

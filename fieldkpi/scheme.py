@@ -342,7 +342,7 @@ def load_preset(name: str) -> Scheme:
 def read_layer(path: str | Path) -> Layer:
     path = Path(path)
     try:
-        text = path.read_text("utf-8")
+        text = path.read_text("utf-8-sig")  # Notepad saves with a BOM
         data = tomllib.loads(text)
     except FileNotFoundError as exc:
         raise SchemeError([_("{path}: no such scheme file").format(path=path)]) from exc

@@ -11,7 +11,10 @@ import io
 import shutil
 from collections.abc import Mapping, Sequence
 from itertools import groupby
+from typing import Any
 
+from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -34,6 +37,15 @@ def _points(row: RankRow, kpi_id: str) -> Text:
     result = row.kpi(kpi_id)
     text, mark = points(result.points), points_mark(result)
     return Text(f"{text} {mark}" if mark else text, style="dim" if mark == NO_DATA else "")
+
+
+def _heading(label: str) -> dict[str, Any]:
+    """A column's heading and how its lines break: Chinese at any character, as it is set
+    in print; words whole, and a word too long for the column cut with "…"."""
+    return {
+        "header": Text(label),
+        "overflow": "fold" if cell_len(label) > len(label) else "ellipsis",
+    }
 
 
 def _legend(rows: Sequence[RankRow], status: str) -> str:
@@ -72,25 +84,31 @@ def render_table(
         group = list(group)
         kpis = group[0].scheme.kpis_of(role)
         graded = any(r.grade is not None for r in group)
+        title = plain(
+            f"{branch} {branch_names.get(branch) or ''} · {role_label(role)} · "
+            f"{judgement.period} · {group[0].scheme.label}"
+        ).plain  # cleaned; a Text of it ends its line, as a cell's plain() need not
         table = Table(
-            title=plain(
-                f"{branch} {branch_names.get(branch) or ''} · {role_label(role)} · "
-                f"{judgement.period} · {group[0].scheme.label}"
-            ),
+            title=Text(title),
             caption=Text(_legend(group, status)),
             title_justify="left",
             caption_justify="left",
+            # one space between columns and no frame: 80 columns hold a scheme's whole table
+            box=box.SIMPLE_HEAD,
+            show_edge=False,
+            padding=(0, 0),
         )
-        table.add_column(_("Rank"), justify="right")
-        table.add_column(_("Code"))
-        table.add_column(_("Name"))
+        # Who and the total are never cut; a long heading wraps onto the lines below it.
+        table.add_column(_("Rank"), justify="right", no_wrap=True)
+        table.add_column(_("Code"), no_wrap=True)
+        table.add_column(_("Name"), no_wrap=True)
         for kpi in kpis:
-            table.add_column(Text(str(kpi.label)), justify="right")
-        table.add_column(_("Adjustments"), justify="right")
-        table.add_column(_("Total"), justify="right")
+            table.add_column(**_heading(str(kpi.label)), justify="right")
+        table.add_column(**_heading(_("Adjustments")), justify="right")
+        table.add_column(_("Total"), justify="right", no_wrap=True)
         if graded:
-            table.add_column(_("Grade"))
-        table.add_column(_("Reward"), justify="right")
+            table.add_column(**_heading(_("Grade")))
+        table.add_column(**_heading(_("Reward")), justify="right")
         for row in group:
             net = row.bonuses - row.deductions
             total = Text(points(row.total))

@@ -16,6 +16,7 @@ from io import StringIO
 
 import pytest
 from month_helpers import DEFAULT, OCTOBER, STAFF, calls_to, load, person
+from rich.cells import cell_len
 
 from fieldkpi import cli
 from storage import closing
@@ -83,6 +84,10 @@ def test_bad_input_is_refused_and_changes_nothing(db, args, words):
     before = digest(db)
     refused(fieldkpi("rank", "--db", str(db), *args), *words)
     assert digest(db) == before
+
+
+def test_the_kind_of_period_is_worded_in_chinese(db):
+    refused(fieldkpi("--lang", "zh", "rank", "--db", str(db), "--quarter", "2026-Q4"), "按月份考核")
 
 
 @pytest.mark.parametrize("command", [("rank", "--month", "2026-10"), ("check",), ("backup", "x")])
@@ -233,6 +238,11 @@ def test_scheme_list_and_show():
     assert listed.returncode == 0
     assert listed.stdout.splitlines()[0].split()[0] in listed.stdout
     assert "skyworth" in listed.stdout and "month" in listed.stdout
+    chinese = fieldkpi("--lang", "zh", "scheme", "list").stdout.splitlines()
+    quarterly = next(line for line in chinese if line.startswith("quarterly-bands"))
+    assert "季度" in quarterly and "quarter" not in quarterly.replace("quarterly-bands", "")
+    assert "客服代表, 上门服务工程师" in chinese[1]  # roles by name, in the language
+    assert len({cell_len(line[: line.index("客服代表")]) for line in chinese}) == 1
     shown = fieldkpi("scheme", "show", "skyworth")
     assert shown.returncode == 0
     assert 'name = "skyworth"' in shown.stdout and "完单及时率" in shown.stdout

@@ -23,6 +23,7 @@ from fieldkpi import cli
 from fieldkpi.export import HEAD, columns_for, heading, to_csv
 from fieldkpi.figures import TicketCounts
 from fieldkpi.i18n import set_language
+from fieldkpi.numbers import points
 from fieldkpi.period import Judgement, Period
 from fieldkpi.scheme import load_scheme
 from fieldkpi.table import render_table
@@ -173,10 +174,25 @@ def test_chinese_table_lines_up_and_shows_yuan(zh):
     assert lines[0].startswith("GZ 广州 · 客服代表 · 2026-10")
     assert "完单及时率" in text and "截至 2026-10-31 23:59:59" in text
     assert "+¥200" in text and "-¥100" in text
-    table = [line for line in lines if line[:1] in "┏┃┡│└"]
-    rep_table = table[: len(table) // 2]
-    assert len({cell_len(line.rstrip()) for line in rep_table}) == 1  # Chinese names line up
-    assert len({line.rstrip().index("│", 2) for line in rep_table if line.startswith("│")}) == 1
+    rep_rows = [line for line in lines if " R1 " in line or " R2 " in line]
+    assert len({cell_len(line.rstrip()) for line in rep_rows}) == 1  # Chinese names line up
+    assert len({cell_len(line[: line.index(".") - 2]) for line in rep_rows}) == 1
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_at_80_columns_who_and_the_total_are_whole_and_the_title_has_its_line(language):
+    set_language(language)
+    try:
+        text = render_table(ROWS, {"GZ": "广州"}, Judgement(Period(2026, 10), AS_OF), width=80)
+        title_end = str(REPS[0].scheme.label)
+    finally:
+        set_language("en")
+    lines = text.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines)
+    assert lines[0].rstrip().endswith(title_end)  # the table starts on a line of its own
+    for row in ROWS:
+        line = next(line for line in lines if f" {row.staff_code} " in line)
+        assert row.name in line and f" {points(row.total)} " in line
 
 
 @pytest.fixture

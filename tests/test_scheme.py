@@ -164,6 +164,12 @@ def test_missing_file_is_a_scheme_error(tmp_path):
         load_scheme(path)
 
 
+def test_a_file_saved_by_notepad_with_a_bom_and_crlf_is_read(tmp_path):
+    path = tmp_path / "gz.toml"
+    path.write_bytes("\ufeff[timeliness]\r\nopen_days = 45\r\n".encode())
+    assert load_scheme(path).open_days == 45
+
+
 def test_invalid_toml_is_a_scheme_error(tmp_path):
     path = scheme_file(tmp_path, "[timeliness\nopen_days = 45\n")
     with pytest.raises(SchemeError, match=r"gz\.toml: not a valid TOML file"):
