@@ -185,11 +185,12 @@ def callbacks_view(facts: SatisfactionFacts, min_rating: int) -> list[Block]:
 
 
 def workload_view(facts: WorkloadFacts, first_month_points: Any) -> list[Block]:
-    days_from = (
-        _("attendance record")
-        if facts.attendance_days is not None
-        else _("days with actions: no attendance record")
-    )
+    if facts.running:  # kpi-rules §3: a whole month's attendance would divide half its work
+        days_from = _("days with actions: the month is still running")
+    elif facts.attendance_days is not None:
+        days_from = _("attendance record")
+    else:
+        days_from = _("days with actions: no attendance record")
     lines = [
         ngettext(
             "{workload} actions over {days} day ({days_from}) → {daily} a day",

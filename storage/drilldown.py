@@ -104,6 +104,7 @@ class WorkloadFacts:
     workload: int
     attendance_days: int | None
     active_days: int
+    running: bool  # the month still runs: days are the dates with actions, whatever attendance says
     days: int
     daily: Fraction
     annual_max: Fraction
@@ -325,6 +326,7 @@ def workload_facts(
         workload=measured.parts["workload"],
         attendance_days=attendance,
         active_days=len(per_day),
+        running=running is not None,
         days=measured.parts["days"],
         daily=measured.parts["daily"],
         annual_max=annual_max,

@@ -40,6 +40,7 @@ from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, STAFF, load, person
 from fieldkpi.buckets import BUCKETS
 from fieldkpi.period import judge
 from fieldkpi.scheme import default_for_every_branch
+from screens.drilldown import workload_view
 from storage.drilldown import (
     deduction_facts,
     feedback_facts,
@@ -194,6 +195,18 @@ def test_workload_per_kind_per_day_and_the_annual_maximum_and_whose(month):
         3,
         Fraction(2, 3),
     )
+
+
+def test_while_the_month_runs_its_days_are_the_dates_with_actions_and_say_so(month):
+    with month.write() as db:
+        db["attendance"].insert({"staff": "R1", "month": "2026-10", "days": 20})
+    running = judge(OCTOBER, datetime(2026, 10, 6, 12))
+    facts = workload_facts(month, person(month, "L1"), "R1", running, DEFAULT)
+    assert (facts.attendance_days, facts.days, facts.running) == (20, 3, True)
+    shown = str(workload_view(facts, None)[0].renderables[0])
+    assert "12 actions over 3 days (days with actions: the month is still running)" in shown
+    finished = workload_facts(month, person(month, "L1"), "R1", JUDGED, DEFAULT)
+    assert (finished.days, finished.running) == (20, False)  # by the attendance record
 
 
 def test_a_rep_sees_the_annual_maximum_but_not_whose_it_is(month):
