@@ -30,6 +30,7 @@ from tui_helpers import (
 
 from fieldkpi import paths
 from fieldkpi.scheme import preset_names
+from screens import keygate
 from screens.queue import QueueTable
 from screens.rankings import RankTable
 from screens.ticket_lists import FactsPane
@@ -121,6 +122,7 @@ async def test_ticket_steps_and_refusals_in_chinese(store, desk, zh):
         await select_ticket(pilot, desk.received)
         await press(pilot, "c")  # a received ticket cannot be completed yet
         assert notices(app) == ["请先把该工单派给工程师。"]
+        await pilot.pause(keygate.SETTLE)  # read: what is typed at once is set aside (keygate)
         await press(pilot, "d")
         text = screen_text(app)
         assert "派工给工程师" in text and "本月完单及时率" in text
