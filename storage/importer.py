@@ -33,9 +33,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from fieldkpi.i18n import _
+from fieldkpi.i18n import _, ngettext
 from fieldkpi.period import Period
 from fieldkpi.scheme import Scheme, default_scheme
+from storage import import_bad
 from storage import import_checks as checks
 from storage import import_write as write
 from storage.csvrows import KINDS, LOAD_ORDER, detect_kind
@@ -69,19 +70,25 @@ Progress = Callable[..., None]
 
 
 class ImportRejected(StorageError):
-    """Nothing was imported; ``bad_rows`` are the first places that need fixing.
+    """Nothing was imported; ``bad_rows`` are the problems of the first rows that need fixing.
 
-    ``count`` is how many there are in all (more than ``bad_rows`` holds when
-    there are more than :data:`storage.import_bad.LISTED`).
+    ``count`` is how many rows (lines of the files) are bad in all, however
+    many problems each has; ``more`` of them are not in ``bad_rows`` (when there
+    are more than :data:`storage.import_bad.LISTED`).
     """
 
-    def __init__(self, bad_rows: list[BadRow], count: int | None = None) -> None:
+    def __init__(self, bad_rows: list[BadRow], count: int, more: int) -> None:
         self.bad_rows = bad_rows
-        self.count = len(bad_rows) if count is None else count
+        self.count = count
+        self.more = more
         lines = [str(bad) for bad in bad_rows]
-        if self.count > len(bad_rows):
+        if more:
             lines.append(
-                _("… and {n:,} more bad rows, not listed").format(n=self.count - len(bad_rows))
+                ngettext(
+                    "… and {n:,} more bad row, not listed",
+                    "… and {n:,} more bad rows, not listed",
+                    more,
+                ).format(n=more)
             )
         super().__init__("\n".join(lines))
 
@@ -412,7 +419,7 @@ class _Call:
     def _refuse_if_bad(self) -> None:
         count = self.bad.count()
         if count:
-            raise ImportRejected(self.bad.first(), count)
+            raise ImportRejected(self.bad.first(), count, max(count - import_bad.LISTED, 0))
 
     # -- writing --------------------------------------------------------------------------------
 
