@@ -166,6 +166,29 @@ def test_attendance_given_twice_for_one_month(staffed):
     assert rejected(staffed, [path]) == ["a.csv:3: month: “R1 2026-10” is already on line 2"]
 
 
+def test_attendance_given_in_two_files_of_one_call(staffed):
+    """All or nothing: one call has no "later" file to replace an earlier one's days
+    (a later call does: test_import.test_attendance_is_one_record_per_person_and_month)."""
+    first = write(HERE, "a1.csv", "staff,month,days\nR1,2026-10,20\n")
+    second = write(HERE, "a2.csv", "staff,month,days\nR1,2026-10,21\n")
+    assert rejected(staffed, [first, second]) == [
+        "a2.csv:2: month: “R1 2026-10” is already in a1.csv line 2"
+    ]
+
+
+def test_a_row_whose_key_cell_is_bad_is_not_also_a_duplicate(staffed):
+    """Its key is unknown until the cell is put right; the bad cell is what to fix.
+    A row whose key is good but another cell bad is still a duplicate: fixing that
+    cell leaves the row twice in the file."""
+    text = "staff,month,days\nR1,2026-10,20\nR1,2026-13,21\nR1,2026-13,22\nR1,2026-10,x\n"
+    assert rejected(staffed, [write(HERE, "a.csv", text)]) == [
+        "a.csv:3: month: “2026-13” is not a month (YYYY-MM)",
+        "a.csv:4: month: “2026-13” is not a month (YYYY-MM)",
+        "a.csv:5: days: “x” is not a whole number",
+        "a.csv:5: month: “R1 2026-10” is already on line 2",
+    ]
+
+
 def test_file_saved_as_gbk(staffed):
     text = "code,name,role,branch\nR3,Zhao,rep,GZ\nR4,赵敏,rep,GZ\n"
     path = write(HERE, "s.csv", text, encoding="gbk")
