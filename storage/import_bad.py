@@ -2,9 +2,10 @@
 
 A file of a million bad rows must not take a million messages' worth of
 memory, nor print them all: each problem is a row of ``temp.import_bad``,
-the checks in SQL add theirs with one statement each, and only the first
-:data:`LISTED` are put into words when the import is refused (with the count
-of the rest).
+the checks in SQL add theirs with one statement each, and only the problems
+of the first :data:`LISTED` bad rows are put into words when the import is
+refused (with the count of the other rows). A row is counted once however
+many of its cells are wrong: people fix, and count, rows.
 
 A problem is filed under the source's order (the order the files were given
 in), its line, and a ``seq`` that orders the problems of one line as the
@@ -15,10 +16,11 @@ and the checks between its cells.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-LISTED = 1000  # problems put into words when an import is refused; the rest are counted
+LISTED = 1000  # bad rows put into words when an import is refused; the rest are counted
 
 # Where in a line's problems each check's come (plus the column's place in the file).
 SHAPE, CELL, KEY, REFERENCE, LOGIN, RECORD, CONFLICT = (0, 100, 200, 300, 400, 500, 600)
@@ -89,14 +91,22 @@ class BadRows:
         self.conn.execute("DELETE FROM temp.import_bad WHERE db")
 
     def count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM temp.import_bad").fetchone()[0]
+        """How many rows (lines of the files) are bad, not how many problems they have."""
+        return self.conn.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT pos, line FROM temp.import_bad)"
+        ).fetchone()[0]
 
     def first(self) -> list[BadRow]:
-        """The first :data:`LISTED` problems, in file and line order, in words."""
+        """Every problem of the first :data:`LISTED` bad rows, in file and line order, in
+        words."""
+        last = self.conn.execute(
+            "SELECT DISTINCT pos, line FROM temp.import_bad ORDER BY pos, line LIMIT 1 OFFSET ?",
+            (LISTED - 1,),
+        ).fetchone() or (sys.maxsize, 0)  # fewer bad rows than that: all of them
         rows = self.conn.execute(
             "SELECT pos, line, col, rule, a, b, c FROM temp.import_bad"
-            " ORDER BY pos, line, seq, id LIMIT ?",
-            (LISTED,),
+            " WHERE (pos, line) <= (?, ?) ORDER BY pos, line, seq, id",
+            last,
         ).fetchall()
         return [
             BadRow(

@@ -33,9 +33,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from fieldkpi.i18n import _
+from fieldkpi.i18n import _, ngettext
 from fieldkpi.period import Period
 from fieldkpi.scheme import Scheme, default_scheme
+from storage import import_bad
 from storage import import_checks as checks
 from storage import import_write as write
 from storage.csvrows import KINDS, LOAD_ORDER, detect_kind
@@ -69,19 +70,25 @@ Progress = Callable[..., None]
 
 
 class ImportRejected(StorageError):
-    """Nothing was imported; ``bad_rows`` are the first places that need fixing.
+    """Nothing was imported; ``bad_rows`` are the problems of the first rows that need fixing.
 
-    ``count`` is how many there are in all (more than ``bad_rows`` holds when
-    there are more than :data:`storage.import_bad.LISTED`).
+    ``count`` is how many rows (lines of the files) are bad in all, however
+    many problems each has; ``more`` of them are not in ``bad_rows`` (when there
+    are more than :data:`storage.import_bad.LISTED`).
     """
 
-    def __init__(self, bad_rows: list[BadRow], count: int | None = None) -> None:
+    def __init__(self, bad_rows: list[BadRow], count: int, more: int) -> None:
         self.bad_rows = bad_rows
-        self.count = len(bad_rows) if count is None else count
+        self.count = count
+        self.more = more
         lines = [str(bad) for bad in bad_rows]
-        if self.count > len(bad_rows):
+        if more:
             lines.append(
-                _("… and {n:,} more bad rows, not listed").format(n=self.count - len(bad_rows))
+                ngettext(
+                    "… and {n:,} more bad row, not listed",
+                    "… and {n:,} more bad rows, not listed",
+                    more,
+                ).format(n=more)
             )
         super().__init__("\n".join(lines))
 
@@ -249,9 +256,9 @@ class _Call:
         self.total = None if None in lines else sum(lines)
         imported = {src.order: self._imported_before(src) for src in opened}
         with self._temporary():
-            fresh = [src for src in opened if not self._seen_before(src, opened, imported)]
-            for src in sorted(fresh, key=lambda s: (LOAD_ORDER.get(s.kind.name, 2), s.order)):
-                self._stage(src)
+            for src in sorted(opened, key=lambda s: (LOAD_ORDER.get(s.kind.name, 2), s.order)):
+                if not self._seen_before(src, imported[src.order]):
+                    self._stage(src)
             self._check_files()
         self._tell("checking")
         with self.store.read():
@@ -303,24 +310,31 @@ class _Call:
         return True
 
     def _imported_before(self, src: Source) -> tuple[str, str] | None:
-        """(name, when) of the import that loaded a file with this content, if any."""
+        """(name, when) of the import that loaded rows from a file with this content, if any.
+
+        A file of no rows (its header alone: a nightly export of a day with no
+        actions) is recorded with none; the next such file has the same content
+        but no rows that could count twice, so it is not refused for it.
+        """
         if src.digest is None or self.options.again or not src.kind.appended:
             return None
         return self.conn.execute(
             "SELECT name, at FROM main.imported_files WHERE sha256 IN (?, ?) AND kind = ?"
-            " ORDER BY id LIMIT 1",
+            " AND rows > 0 ORDER BY id LIMIT 1",
             (src.digest, src.raw_digest, src.kind.name),
         ).fetchone()
 
-    def _seen_before(
-        self, src: Source, opened: list[Source], imported: dict[int, tuple[str, str] | None]
-    ) -> bool:
-        """Refuse a file of rows without codes that was imported before, or is given twice:
-        its rows would count twice."""
+    def _seen_before(self, src: Source, seen: tuple[str, str] | None) -> bool:
+        """Refuse a file of rows without codes that was imported before (``seen``), or is
+        given twice: its rows would count twice.
+
+        The file given before it, the same content and so the same kind, was staged
+        already (unless refused, as this one then is), so a copy of a file of no rows,
+        which has none to count twice, is let through.
+        """
         if src.digest is None or self.options.again or not src.kind.appended:
             return False
-        earlier = next((o for o in opened if o.order < src.order and o.digest == src.digest), None)
-        seen = imported[src.order]
+        earlier = next((s.src for s in self.stages if s.src.digest == src.digest and s.rows), None)
         if earlier is not None:
             reason = _(
                 "this file is the same as {name}, given before it; its rows would count twice. "
@@ -405,7 +419,7 @@ class _Call:
     def _refuse_if_bad(self) -> None:
         count = self.bad.count()
         if count:
-            raise ImportRejected(self.bad.first(), count)
+            raise ImportRejected(self.bad.first(), count, max(count - import_bad.LISTED, 0))
 
     # -- writing --------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import pytest
 from import_helpers import NOW, NOW_TEXT, STAFF, dump, load, rows, with_staff, write
 
 import storage.importer
+from fieldkpi import cli
 from storage.db import open_store
 from storage.importer import ImportRejected, detect_kind, import_files, import_tables
 
@@ -261,6 +262,31 @@ def test_a_header_only_file_imports_nothing(store, tmp_path):
 
     assert report.counts == {"staff": {"added": 0, "updated": 0, "unchanged": 0}}
     assert rows(store, "SELECT count(*) FROM staff") == [(0,)]
+
+
+def test_a_day_with_no_actions_is_imported_every_night_as_nothing(store, tmp_path, capsys):
+    """A nightly export of a day with no actions is its header alone, the same bytes every
+    such day: it has no rows that could count twice, so the second such day is not refused."""
+    store.close()
+    header = "staff,at,action,ticket\n"
+    for day in ("2026-10-03", "2026-10-04", "2026-10-05"):
+        path = write(tmp_path, f"actions-{day}.csv", header)
+        assert cli.main(["import", "--lang", "en", "--db", str(store.path), str(path)]) == 0
+        assert capsys.readouterr().out == "actions: 0 added, 0 updated\n"
+
+
+def test_files_with_no_rows_are_never_the_same_file_twice(store, tmp_path):
+    """Neither given twice in one call nor once more later, with blank lines or none."""
+    header = "staff,at,action\n"
+    paths = [write(tmp_path, f"{n}.csv", text) for n, text in enumerate([header, header + "\n"])]
+    paths += [
+        write(tmp_path, "again.csv", header),
+        write(tmp_path, "blank-again.csv", header + "\n"),
+    ]
+
+    for files in (paths, paths[:1], paths[1:2]):
+        report = import_files(store, files, now=NOW)
+        assert report.counts == {"actions": {"added": 0, "updated": 0, "unchanged": 0}}
 
 
 def test_progress_is_told_batch_by_batch_and_at_the_end(store, tmp_path, monkeypatch):

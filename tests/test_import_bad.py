@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from import_helpers import STAFF, dump, load, rejected, rows, with_staff, write
 
+from fieldkpi import cli
+from storage import import_bad
 from storage.importer import ImportRejected, import_tables
 
 HERE = Path()  # the tests run in their tmp_path, so that messages name files as people do
@@ -164,6 +166,29 @@ def test_attendance_given_twice_for_one_month(staffed):
     assert rejected(staffed, [path]) == ["a.csv:3: month: “R1 2026-10” is already on line 2"]
 
 
+def test_attendance_given_in_two_files_of_one_call(staffed):
+    """All or nothing: one call has no "later" file to replace an earlier one's days
+    (a later call does: test_import.test_attendance_is_one_record_per_person_and_month)."""
+    first = write(HERE, "a1.csv", "staff,month,days\nR1,2026-10,20\n")
+    second = write(HERE, "a2.csv", "staff,month,days\nR1,2026-10,21\n")
+    assert rejected(staffed, [first, second]) == [
+        "a2.csv:2: month: “R1 2026-10” is already in a1.csv line 2"
+    ]
+
+
+def test_a_row_whose_key_cell_is_bad_is_not_also_a_duplicate(staffed):
+    """Its key is unknown until the cell is put right; the bad cell is what to fix.
+    A row whose key is good but another cell bad is still a duplicate: fixing that
+    cell leaves the row twice in the file."""
+    text = "staff,month,days\nR1,2026-10,20\nR1,2026-13,21\nR1,2026-13,22\nR1,2026-10,x\n"
+    assert rejected(staffed, [write(HERE, "a.csv", text)]) == [
+        "a.csv:3: month: “2026-13” is not a month (YYYY-MM)",
+        "a.csv:4: month: “2026-13” is not a month (YYYY-MM)",
+        "a.csv:5: days: “x” is not a whole number",
+        "a.csv:5: month: “R1 2026-10” is already on line 2",
+    ]
+
+
 def test_file_saved_as_gbk(staffed):
     text = "code,name,role,branch\nR3,Zhao,rep,GZ\nR4,赵敏,rep,GZ\n"
     path = write(HERE, "s.csv", text, encoding="gbk")
@@ -211,6 +236,50 @@ def test_every_bad_row_of_a_file_is_reported_with_its_line(staffed):
         "t.csv:7: engineer: unknown staff code “E9”",
         "t.csv:8: -: 6 cells, but the header has 8 columns",
     ]
+
+
+# Three bad rows with six problems between them.
+THREE_BAD_ROWS = (
+    "staff,month,days,absent\n"
+    "R1,2026-13,40,\n"  # line 2: month and days
+    "R2,2026-10,20,40\n"  # line 3: absent
+    "R9,2026-10,x,x\n"  # line 4: days, absent and staff
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "summary"),
+    [("en", "3 bad rows: nothing was imported"), ("zh", "3 行有误：未导入任何数据")],
+    indirect=["lang"],
+)
+def test_the_summary_counts_the_bad_rows_not_their_problems(staffed, capsys, lang, summary):
+    path = write(HERE, "a.csv", THREE_BAD_ROWS)
+    assert len(rejected(staffed, [path])) == 6
+    staffed.close()
+    assert cli.main(["import", "--lang", lang, "--db", str(staffed.path), str(path)]) == 2
+    assert capsys.readouterr().err.splitlines()[-1] == summary
+
+
+@pytest.mark.parametrize(
+    ("lang", "end"),
+    [
+        ("en", ["… and 1 more bad row, not listed", "3 bad rows: nothing was imported"]),
+        ("zh", ["…… 另有 1 行有误，未列出", "3 行有误：未导入任何数据"]),
+    ],
+    indirect=["lang"],
+)
+def test_a_long_refusal_lists_the_first_rows_whole_and_counts_the_other_rows(
+    staffed, monkeypatch, capsys, lang, end
+):
+    """Of more bad rows than are listed, each listed row has all its problems, and the
+    rest are counted as rows, as the summary counts them."""
+    monkeypatch.setattr(import_bad, "LISTED", 2)
+    path = write(HERE, "a.csv", THREE_BAD_ROWS)
+    staffed.close()
+    assert cli.main(["import", "--lang", lang, "--db", str(staffed.path), str(path)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(":")[1] for line in lines[:-2]] == ["2", "2", "3"]
+    assert lines[-2:] == end
 
 
 def test_bad_row_in_the_second_file_keeps_the_good_first_file_out(store):

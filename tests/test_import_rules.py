@@ -48,7 +48,7 @@ def refused(db, capsys, *files: str, options: tuple[str, ...] = ()) -> list[str]
     err = capsys.readouterr().err.splitlines()
     assert status == 2, err
     assert state(db) == before
-    bad = len(err) - 1
+    bad = len({line.split(": ", 1)[0] for line in err[:-1]})  # rows, each FILE:LINE once
     assert err[-1] == f"{bad} bad {'row' if bad == 1 else 'rows'}: nothing was imported"
     return err[:-1]
 
