@@ -41,7 +41,7 @@ _INTAKE = frozenset(
     {"customer", "phone", "address", "product", "kind", "fault", "received_at", "status", "rep"}
 )
 # The steps of a ticket's life, each with the fields an engineer may read of it.
-LIFE: dict[str, frozenset[str]] = {
+LIFE: dict[str, frozenset[str | None]] = {
     "create": _INTAKE,
     "dispatch": frozenset({"status", "engineer", "dispatched_at"}),
     "visit": frozenset({"status", "visited_at"}),
@@ -52,7 +52,8 @@ LIFE: dict[str, frozenset[str]] = {
     "callback": frozenset({"status", "callback_at", "rating", "callback_note"}),
 }
 # A ticket row changed by an import is corrected field by field; the same fields may be read.
-LIFE["import"] = frozenset().union(*LIFE.values()) - {"note"}
+# A ticket that came in whole by an import has one row without a field: that it came so.
+LIFE["import"] = frozenset().union(*LIFE.values()) - {"note"} | {None}
 # Steps that hand a ticket from one engineer to another (their ``engineer`` rows).
 _HANDOVER_STEPS = frozenset({"dispatch", "import"})
 # The ticket's fields an engineer may read, whoever held it (see _THEIR_TIME for the rest).

@@ -9,8 +9,10 @@ from import_helpers import NOW, NOW_TEXT, STAFF, dump, load, rows, with_staff, w
 
 import storage.importer
 from fieldkpi import cli
+from storage import tickets
 from storage.db import open_store
 from storage.importer import ImportRejected, detect_kind, import_files, import_tables
+from storage.people import staff_by_code
 
 TICKETS = """\
 code,branch,kind,received_at,engineer,rep,visited_at,completed_at,callback_at,rating,cancelled,customer
@@ -60,6 +62,14 @@ def test_tickets_get_the_status_their_times_show_and_one_history_row_each(store,
         for code in ("T1", "T2", "T3", "T4", "T5", "T6")
     ]
     assert rows(store, "SELECT count(*) FROM actions") == [(0,)]  # no workload from imports
+
+
+def test_the_engineer_of_an_imported_ticket_reads_that_it_came_by_import(store, tmp_path):
+    with_staff(store, tmp_path)
+    load(store, tmp_path, tickets=TICKETS)
+    engineer = staff_by_code(store, "E1")
+    history = tickets.ticket_history(store, engineer, "T2")
+    assert [(row.step, row.by, row.field) for row in history] == [("import", "import", None)]
 
 
 def test_rows_of_every_other_kind_are_stored_as_given(store, tmp_path):
