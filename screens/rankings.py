@@ -42,6 +42,7 @@ from screens.numbers import DASH, points, shown, yuan
 from screens.rank_forms import CloseMonthForm, ExportForm, ReopenMonthForm
 from screens.scheme_choice import SchemeForm, scheme_summary
 from screens.trend import TrendScreen
+from storage.closing import still_running
 from storage.standings import BranchRanking, branch_ranking
 
 TOP_STYLE, BOTTOM_STYLE = "bold green", "bold red"
@@ -382,7 +383,9 @@ class RankingsScreen(MonthScreen):
         self.notify(text, markup=False)
 
     def action_close_month(self) -> None:
-        if self.ranking is not None:
+        if self.ranking is not None and self.ranking.provisional:  # said now, not after a form
+            self.notify(still_running(self.ranking.period), severity="warning", markup=False)
+        elif self.ranking is not None:
             form = CloseMonthForm(self.ranking.branch, self.ranking.period)
             self.app.push_screen(form, callback=self._month_changed)
 

@@ -84,6 +84,11 @@ class MonthBasis:
         return {} if self.closed is None else {self.closed.branch: self.closed}
 
 
+def still_running(period: Period) -> str:
+    """Why a period that has not ended is not closed (the rankings' ``c`` says it at once)."""
+    return _("{period} is still running: it can be closed once it has ended.").format(period=period)
+
+
 def close_month(
     store: Store,
     actor: Person,
@@ -104,11 +109,7 @@ def close_month(
     note = free_text(note, "note")
     judgement = judge(period, now)
     if judgement.provisional:
-        raise ClosingRefused(
-            _("{period} is still running: it can be closed once it has ended.").format(
-                period=period
-            )
-        )
+        raise ClosingRefused(still_running(period))
     with store.write() as db:
         _check_branch(store, branch)
         closed = month_state(store, branch, period)
