@@ -46,13 +46,14 @@ def branches(store: Store) -> list[tuple[str, str | None]]:
 
 
 def list_staff(store: Store, actor: Person, branch: str) -> list[StaffMember]:
-    """The branch's staff, those who left too, by role and then name."""
+    """The branch's staff, those who left too, by role and then staff code (Chinese names
+    sorted by their code points follow no order a person knows; the codes are the branch's)."""
     access.check_see_staff(actor, branch)
     rows = store.query(
         """
         SELECT code, name, branch, role, hired_on, left_on, login FROM staff WHERE branch = ?
         ORDER BY CASE role WHEN 'lead' THEN 0 WHEN 'rep' THEN 1 WHEN 'engineer' THEN 2 ELSE 3 END,
-                 left_on IS NOT NULL, name, code
+                 left_on IS NOT NULL, code
         """,
         (branch,),
     )
