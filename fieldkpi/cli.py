@@ -24,6 +24,7 @@ from rich.cells import cell_len
 
 from fieldkpi import paths
 from fieldkpi.cleantext import clean_name
+from fieldkpi.file_errors import file_problem
 from fieldkpi.i18n import (
     LANGUAGES,
     _,
@@ -248,16 +249,29 @@ def db_path(args: argparse.Namespace) -> Path:
 
 
 @contextlib.contextmanager
+def user_path(path: str | os.PathLike):
+    """Reading or writing a path the person gave (``-o``, a database, a sample's file).
+
+    Whatever the system refuses (a missing folder, a folder where a file was
+    meant, no permission) is bad input: one line naming the path and why, in
+    the person's language, exit status 2; never a traceback.
+    """
+    try:
+        yield
+    except OSError as exc:
+        raise UserError(file_problem(path, exc)) from exc
+
+
+@contextlib.contextmanager
 def unusable_is_bad_input(path: Path):
     """A database file that cannot be used is a one-line error (exit status 2)."""
     from storage.errors import DatabaseUnusable
 
     try:
-        yield
+        with user_path(path):
+            yield
     except DatabaseUnusable as exc:
         raise UserError(str(exc)) from exc
-    except OSError as exc:
-        raise UserError(f"{path}: {exc.strerror}") from exc
 
 
 def open_db(args: argparse.Namespace, *, must_exist: bool = False):
@@ -650,9 +664,10 @@ def write_rows(rows: list, args: argparse.Namespace, table: Callable[[], str]) -
         from fieldkpi.xlsx import write_xlsx
 
         roles = [args.role] if args.role else ("rep", "engineer")
-        write_xlsx(
-            rows, args.output, roles=roles, language=None if language == "names" else language
-        )
+        with user_path(args.output):
+            write_xlsx(
+                rows, args.output, roles=roles, language=None if language == "names" else language
+            )
         return 0
     if args.format == "csv":
         text = export.to_csv(rows, headers)
@@ -665,7 +680,8 @@ def write_rows(rows: list, args: argparse.Namespace, table: Callable[[], str]) -
 
 def write_out(text: str, output: str | None) -> int:
     if output:
-        Path(output).write_text(text, encoding="utf-8", newline="")
+        with user_path(output):
+            Path(output).write_text(text, encoding="utf-8", newline="")
     else:
         sys.stdout.write(text)
     return 0

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from fieldkpi.file_errors import os_reason
 from fieldkpi.i18n import _
 from storage.errors import Busy, DatabaseUnusable
 from storage.migrations import known_versions, migrations
@@ -268,7 +269,7 @@ def _check_header(target: Path) -> None:
             head = fh.read(16)
     except OSError as exc:
         raise DatabaseUnusable(
-            _("{path}: cannot read the file ({reason})").format(path=target, reason=exc.strerror)
+            _("{path}: cannot read the file ({reason})").format(path=target, reason=os_reason(exc))
         ) from exc
     if head and head != b"SQLite format 3\x00":
         raise DatabaseUnusable(_("{path}: not a SQLite database").format(path=target))
