@@ -205,9 +205,15 @@ def build_parser() -> argparse.ArgumentParser:
     rank.set_defaults(run=run_rank)
 
     sample = commands.add_parser(
-        "make-sample", parents=[common], help=_("regenerate the demo database deterministically")
+        "make-sample",
+        parents=[common],
+        help=_("regenerate the demo database deterministically"),
+        description=_(
+            "Build the demo database at PATH (or --db), else regenerate the project's "
+            "sample.db. A file that exists is replaced only if it is sample.db itself."
+        ),
     )
-    sample.add_argument("path", nargs="?", default=str(paths.sample_db()))
+    sample.add_argument("path", nargs="?", metavar="PATH")
     sample.set_defaults(run=run_make_sample)
 
     backup = commands.add_parser(
@@ -688,10 +694,31 @@ def write_out(text: str, output: str | None) -> int:
 
 
 def run_make_sample(args: argparse.Namespace) -> int:
+    """The demo database at PATH or ``--db``; without either, the project's sample.db.
+
+    Only sample.db itself is ever replaced. Every other command reads ``--db``
+    as the branch's database, so a ``--db`` (or PATH) naming a file that holds
+    work must not be wiped for a demo: a file given must be new. For the same
+    reason ``$FIELDKPI_DB`` is not a default here.
+    """
     from storage.sample_db import build_sample
 
-    build_sample(args.path)
-    print(_("wrote {path}").format(path=args.path))
+    if args.path and args.db and Path(args.path) != Path(args.db):
+        raise UserError(_("make-sample writes one file: give it as PATH or as --db, not both"))
+    given = args.path or args.db
+    target = Path(given) if given else paths.sample_db()
+    if not target.parent.is_dir():  # a typo in the folder makes no folders
+        raise UserError(_("{path}: {reason}").format(path=target, reason=_("no such folder")))
+    if (target.exists() or target.is_symlink()) and target.resolve() != paths.sample_db().resolve():
+        raise UserError(
+            _(
+                "{path} exists: make-sample replaces no file but sample.db itself; "
+                "remove it first, or name a new file"
+            ).format(path=target)
+        )
+    with user_path(target):
+        build_sample(target)
+    print(_("wrote {path}").format(path=target))
     return 0
 
 
