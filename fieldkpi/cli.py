@@ -723,8 +723,12 @@ def run_make_sample(args: argparse.Namespace) -> int:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    """A consistent copy while others keep working; a failed one leaves the old backup be."""
-    from storage.maintenance import BackupFailed, backup
+    """A consistent copy while others keep working; a failed one leaves the old backup be.
+
+    A destination that cannot take it (the database, a file that is no
+    database, one with another database's ``-wal`` beside it) is bad input.
+    """
+    from storage.maintenance import BackupFailed, BackupRefused, backup
 
     path = db_path(args)
     if not path.exists():
@@ -732,6 +736,8 @@ def run_backup(args: argparse.Namespace) -> int:
     try:
         with unusable_is_bad_input(path):
             written = backup(path, args.dest)
+    except BackupRefused as exc:
+        raise UserError(str(exc)) from exc
     except BackupFailed as exc:
         print(f"fieldkpi: {exc}", file=sys.stderr)
         return EXIT_FAILED
