@@ -481,6 +481,7 @@ def run_rank(args: argparse.Namespace) -> int:
 def _run_rank(args: argparse.Namespace) -> int:
     from storage.closing import changed_since_closing, closed_months, rankings_for
 
+    refuse_database_as_output(args)
     if args.merge:
         return run_merge(args)
     period = period_of(args)
@@ -528,6 +529,20 @@ def _run_rank(args: argparse.Namespace) -> int:
         return render_table(rows, names, judgement, color=not args.output and sys.stdout.isatty())
 
     return write_rows(rows, args, table)
+
+
+def refuse_database_as_output(args: argparse.Namespace) -> None:
+    """``-o`` never names the database or a companion of it: a ranking written there
+    destroyed the database (the TUI's exports are kept off them the same way)."""
+    from fieldkpi.export_files import protected_paths
+
+    if args.output and Path(args.output).resolve() in protected_paths(db_path(args)):
+        raise UserError(
+            _(
+                "{path}: that is the database (or its -wal, -shm or -journal): "
+                "-o names the file the ranking is written to"
+            ).format(path=args.output)
+        )
 
 
 def branches_to_rank(store, branch: str | None, scheme_for, period: Period) -> list[str]:

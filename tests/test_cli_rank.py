@@ -334,3 +334,18 @@ def test_a_path_that_cannot_be_opened_is_one_line_in_the_persons_language(
     said = f"fieldkpi: {path.format(**names)}{colon}{REASONS[lang][reason]}"
     assert capsys.readouterr().err.splitlines() == [said]
     assert list(folder.iterdir()) == [] and not names["missing"].exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_o_never_writes_over_the_database(db, capsys, monkeypatch, fmt):
+    """A ranking written to the database's own path destroyed the database."""
+    monkeypatch.setenv("FIELDKPI_CONFIG", "/nonexistent-config")
+    before = digest(db)
+    for target in (db, db.with_name(db.name + "-wal")):
+        args = ["rank", "--db", str(db), "--month", "2026-10", "--format", fmt, "-o", str(target)]
+        assert cli.main([*args, "--lang", "en"]) == 2
+        assert capsys.readouterr().err.splitlines() == [
+            f"fieldkpi: {target}: that is the database (or its -wal, -shm or -journal): "
+            "-o names the file the ranking is written to"
+        ]
+    assert digest(db) == before
