@@ -24,6 +24,7 @@ from rich.cells import cell_len
 
 from fieldkpi import paths
 from fieldkpi.cleantext import clean_name
+from fieldkpi.file_errors import file_problem
 from fieldkpi.i18n import (
     LANGUAGES,
     _,
@@ -204,9 +205,15 @@ def build_parser() -> argparse.ArgumentParser:
     rank.set_defaults(run=run_rank)
 
     sample = commands.add_parser(
-        "make-sample", parents=[common], help=_("regenerate the demo database deterministically")
+        "make-sample",
+        parents=[common],
+        help=_("regenerate the demo database deterministically"),
+        description=_(
+            "Build the demo database at PATH (or --db), else regenerate the project's "
+            "sample.db. A file that exists is replaced only if it is sample.db itself."
+        ),
     )
-    sample.add_argument("path", nargs="?", default=str(paths.sample_db()))
+    sample.add_argument("path", nargs="?", metavar="PATH")
     sample.set_defaults(run=run_make_sample)
 
     backup = commands.add_parser(
@@ -248,16 +255,29 @@ def db_path(args: argparse.Namespace) -> Path:
 
 
 @contextlib.contextmanager
+def user_path(path: str | os.PathLike):
+    """Reading or writing a path the person gave (``-o``, a database, a sample's file).
+
+    Whatever the system refuses (a missing folder, a folder where a file was
+    meant, no permission) is bad input: one line naming the path and why, in
+    the person's language, exit status 2; never a traceback.
+    """
+    try:
+        yield
+    except OSError as exc:
+        raise UserError(file_problem(path, exc)) from exc
+
+
+@contextlib.contextmanager
 def unusable_is_bad_input(path: Path):
     """A database file that cannot be used is a one-line error (exit status 2)."""
     from storage.errors import DatabaseUnusable
 
     try:
-        yield
+        with user_path(path):
+            yield
     except DatabaseUnusable as exc:
         raise UserError(str(exc)) from exc
-    except OSError as exc:
-        raise UserError(f"{path}: {exc.strerror}") from exc
 
 
 def open_db(args: argparse.Namespace, *, must_exist: bool = False):
@@ -464,6 +484,7 @@ def run_rank(args: argparse.Namespace) -> int:
 def _run_rank(args: argparse.Namespace) -> int:
     from storage.closing import changed_since_closing, closed_months, rankings_for
 
+    refuse_database_as_output(args)
     if args.merge:
         return run_merge(args)
     period = period_of(args)
@@ -511,6 +532,20 @@ def _run_rank(args: argparse.Namespace) -> int:
         return render_table(rows, names, judgement, color=not args.output and sys.stdout.isatty())
 
     return write_rows(rows, args, table)
+
+
+def refuse_database_as_output(args: argparse.Namespace) -> None:
+    """``-o`` never names the database or a companion of it: a ranking written there
+    destroyed the database (the TUI's exports are kept off them the same way)."""
+    from fieldkpi.export_files import protected_paths
+
+    if args.output and Path(args.output).resolve() in protected_paths(db_path(args)):
+        raise UserError(
+            _(
+                "{path}: that is the database (or its -wal, -shm or -journal): "
+                "-o names the file the ranking is written to"
+            ).format(path=args.output)
+        )
 
 
 def branches_to_rank(store, branch: str | None, scheme_for, period: Period) -> list[str]:
@@ -654,9 +689,10 @@ def write_rows(rows: list, args: argparse.Namespace, table: Callable[[], str]) -
         from fieldkpi.xlsx import write_xlsx
 
         roles = [args.role] if args.role else ("rep", "engineer")
-        write_xlsx(
-            rows, args.output, roles=roles, language=None if language == "names" else language
-        )
+        with user_path(args.output):
+            write_xlsx(
+                rows, args.output, roles=roles, language=None if language == "names" else language
+            )
         return 0
     if args.format == "csv":
         text = export.to_csv(rows, headers)
@@ -669,23 +705,49 @@ def write_rows(rows: list, args: argparse.Namespace, table: Callable[[], str]) -
 
 def write_out(text: str, output: str | None) -> int:
     if output:
-        Path(output).write_text(text, encoding="utf-8", newline="")
+        with user_path(output):
+            Path(output).write_text(text, encoding="utf-8", newline="")
     else:
         sys.stdout.write(text)
     return 0
 
 
 def run_make_sample(args: argparse.Namespace) -> int:
+    """The demo database at PATH or ``--db``; without either, the project's sample.db.
+
+    Only sample.db itself is ever replaced. Every other command reads ``--db``
+    as the branch's database, so a ``--db`` (or PATH) naming a file that holds
+    work must not be wiped for a demo: a file given must be new. For the same
+    reason ``$FIELDKPI_DB`` is not a default here.
+    """
     from storage.sample_db import build_sample
 
-    build_sample(args.path)
-    print(_("wrote {path}").format(path=args.path))
+    if args.path and args.db and Path(args.path) != Path(args.db):
+        raise UserError(_("make-sample writes one file: give it as PATH or as --db, not both"))
+    given = args.path or args.db
+    target = Path(given) if given else paths.sample_db()
+    if not target.parent.is_dir():  # a typo in the folder makes no folders
+        raise UserError(_("{path}: {reason}").format(path=target, reason=_("no such folder")))
+    if (target.exists() or target.is_symlink()) and target.resolve() != paths.sample_db().resolve():
+        raise UserError(
+            _(
+                "{path} exists: make-sample replaces no file but sample.db itself; "
+                "remove it first, or name a new file"
+            ).format(path=target)
+        )
+    with user_path(target):
+        build_sample(target)
+    print(_("wrote {path}").format(path=target))
     return 0
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    """A consistent copy while others keep working; a failed one leaves the old backup be."""
-    from storage.maintenance import BackupFailed, backup
+    """A consistent copy while others keep working; a failed one leaves the old backup be.
+
+    A destination that cannot take it (the database, a file that is no
+    database, one with another database's ``-wal`` beside it) is bad input.
+    """
+    from storage.maintenance import BackupFailed, BackupRefused, backup
 
     path = db_path(args)
     if not path.exists():
@@ -693,6 +755,8 @@ def run_backup(args: argparse.Namespace) -> int:
     try:
         with unusable_is_bad_input(path):
             written = backup(path, args.dest)
+    except BackupRefused as exc:
+        raise UserError(str(exc)) from exc
     except BackupFailed as exc:
         print(f"fieldkpi: {exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -62,7 +62,8 @@ def checked_name(typed: str, fmt: str, default: str) -> str:
     return f"{name}.{fmt}"
 
 
-def _candidates(name: str) -> Iterable[str]:
+def numbered_names(name: str) -> Iterable[str]:
+    """``name``, then ``stem-2.ext`` … ``stem-1000.ext``: where a file goes if its name is taken."""
     stem, _dot, extension = name.rpartition(".")
     yield name
     for n in range(2, MAX_TRIES + 1):
@@ -88,7 +89,7 @@ def write_new(
     """
     folder.mkdir(parents=True, exist_ok=True)
     refused = set(protected)
-    for candidate in _candidates(name):
+    for candidate in numbered_names(name):
         path = folder / candidate
         if path.resolve() in refused:
             continue

@@ -33,6 +33,7 @@ from rich.text import Text
 from fieldkpi.cleantext import clean_name
 from fieldkpi.export import FORMULA_START, HEAD, TEXT, neutralise
 from fieldkpi.figures import RANKED_ROLES
+from fieldkpi.file_errors import file_problem
 from fieldkpi.i18n import N_, _
 from fieldkpi.numbers import DASH, yuan
 from fieldkpi.period import STAMP, Period
@@ -89,7 +90,7 @@ def read_file(path: str | Path) -> list[MergedRow]:
     except UnicodeDecodeError:
         raise MergeError(f"{name}: " + _("not UTF-8 text: not a ranking file")) from None
     except OSError as exc:
-        raise MergeError(f"{name}: {exc.strerror or exc}") from None
+        raise MergeError(file_problem(name, exc)) from None
     toml = Path(path).suffix.lower() == ".toml" or (
         Path(path).suffix.lower() != ".csv" and re.match(r"\s*(\[\[rows\]\]|rows\s*=)", text)
     )

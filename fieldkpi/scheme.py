@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldkpi.cleantext import clean_name, escape_controls
+from fieldkpi.file_errors import file_problem
 from fieldkpi.i18n import N_, _, current_language
 from fieldkpi.measures import Measure, entered_metric, measure
 from fieldkpi.period import PERIOD_KINDS
@@ -346,6 +347,8 @@ def read_layer(path: str | Path) -> Layer:
         data = tomllib.loads(text)
     except FileNotFoundError as exc:
         raise SchemeError([_("{path}: no such scheme file").format(path=path)]) from exc
+    except OSError as exc:  # a folder, no permission …
+        raise SchemeError([file_problem(path, exc)]) from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SchemeError(
             [_("{path}: not a valid TOML file ({error})").format(path=path, error=exc)]

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from fieldkpi.file_errors import os_reason
 from fieldkpi.i18n import _
 from storage.errors import Busy, DatabaseUnusable
 from storage.migrations import known_versions, migrations
@@ -261,14 +262,23 @@ def apply_migrations(store: Store) -> None:
         db.execute(f"PRAGMA user_version = {len(known)}")
 
 
+def is_sqlite_file(target: Path) -> bool:
+    """Whether the file begins as every SQLite database does (an empty file SQLite would use).
+
+    Raises :class:`OSError` when it cannot be read.
+    """
+    with target.open("rb") as fh:
+        head = fh.read(16)
+    return not head or head == b"SQLite format 3\x00"
+
+
 def _check_header(target: Path) -> None:
     """Refuse a non-SQLite file before SQLite gets a chance to touch it."""
     try:
-        with target.open("rb") as fh:
-            head = fh.read(16)
+        sqlite = is_sqlite_file(target)
     except OSError as exc:
         raise DatabaseUnusable(
-            _("{path}: cannot read the file ({reason})").format(path=target, reason=exc.strerror)
+            _("{path}: cannot read the file ({reason})").format(path=target, reason=os_reason(exc))
         ) from exc
-    if head and head != b"SQLite format 3\x00":
+    if not sqlite:
         raise DatabaseUnusable(_("{path}: not a SQLite database").format(path=target))

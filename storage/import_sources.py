@@ -16,6 +16,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from pathlib import Path
 
+from fieldkpi.file_errors import os_reason
 from fieldkpi.i18n import _
 from storage.csvrows import KINDS, MAX_CELL, Column, Kind, column_name, detect_kind, shown
 
@@ -146,7 +147,7 @@ def _header_problem(line: int, reason: str) -> None:
 
 
 def _cannot_read(exc: OSError) -> str:
-    return _("cannot read the file: {reason}").format(reason=exc.strerror or exc)
+    return _("cannot read the file: {reason}").format(reason=os_reason(exc))
 
 
 def _csv_reason(exc: csv.Error) -> str:

@@ -7,6 +7,13 @@ others keep writing (in WAL mode a reader does not stop writers). It is written
 beside its destination and renamed into place only after the copy passed the
 integrity check, so a crash never leaves half a file under the backup's name
 and a damaged database never replaces the last good backup.
+
+A backup holds the database and nothing else: SQLite takes a ``-wal`` beside
+a file as that file's (and replays it when the file is next opened), so a
+destination with a ``-wal``, ``-shm`` or ``-journal`` beside it, left by a
+database that was there or one still open, is refused; so is a file that is
+not a database (someone's notes typed as the destination). In a folder every
+backup gets a name of its own.
 """
 
 from __future__ import annotations
@@ -19,8 +26,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from fieldkpi.export_files import numbered_names
+from fieldkpi.file_errors import file_problem, os_reason
 from fieldkpi.i18n import _
-from storage.db import BUSY_TIMEOUT_S, check_file
+from storage.db import BUSY_TIMEOUT_S, check_file, is_sqlite_file
 from storage.errors import StorageError
 from storage.migrations import APPEND_ONLY, known_versions
 
@@ -30,6 +39,10 @@ ROWIDS_SHOWN = 5  # rows named per broken foreign key
 
 class BackupFailed(StorageError):
     """No backup was written; whatever was at the destination is as it was."""
+
+
+class BackupRefused(BackupFailed):
+    """The destination given cannot take a backup (bad input); nothing was copied."""
 
 
 @dataclass(frozen=True)
@@ -44,35 +57,34 @@ class Health:
 def backup(source: str | os.PathLike, dest: str | os.PathLike, now: datetime | None = None) -> Path:
     """Copy the database at ``source`` to ``dest``; returns the path written.
 
-    ``dest`` is a file, or a folder to write ``<name>-YYYYMMDD-HHMMSS.db`` in
-    (names that sort by age). The copy is a single file (no ``-wal``), with
-    the permissions of the database.
+    ``dest`` is a file (an earlier backup there is replaced), or a
+    folder to write ``<name>-YYYYMMDD-HHMMSS.db`` in (names that sort by age;
+    a second backup of the same name in the same second is ``…-2.db``, never
+    over the first). The copy is a single file (no ``-wal``), with the
+    permissions of the database.
     """
     source = str(source)
     check_file(source)
-    final = _destination(Path(source), Path(dest), now or datetime.now())
-    if final.exists() and final.samefile(source):
-        raise BackupFailed(_("{dest}: that is the database itself").format(dest=final))
-    companion = _companion(Path(source), final)
-    if companion is not None:
-        raise BackupFailed(
-            _(
-                "{dest}: that is {companion}, part of the database while it is in use: "
-                "replacing it would damage the database"
-            ).format(dest=final, companion=companion)
-        )
+    dest = Path(dest)
+    into_folder = dest.is_dir()
+    if into_folder:
+        suffix = Path(source).suffix or ".db"
+        first = dest / f"{Path(source).stem}-{now or datetime.now():%Y%m%d-%H%M%S}{suffix}"
+    else:
+        _refuse(Path(source), dest)
+        first = dest
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".part", dir=final.parent)
+        handle, name = tempfile.mkstemp(prefix=f".{first.name}.", suffix=".part", dir=first.parent)
     except OSError as exc:
-        raise BackupFailed(
-            _("{dest}: cannot write there ({reason})").format(dest=final, reason=exc.strerror)
+        raise BackupRefused(
+            _("{dest}: cannot write there ({reason})").format(dest=first, reason=os_reason(exc))
         ) from exc
     os.close(handle)
     part = Path(name)
     try:
         _copy(source, part)
         part.chmod(Path(source).stat().st_mode & 0o666)
-        os.replace(part, final)
+        final = _claim(part, first) if into_folder else _replace(part, dest)
         _sync_folder(final.parent)
     except BaseException:
         part.unlink(missing_ok=True)
@@ -126,10 +138,71 @@ def _companion(source: Path, dest: Path) -> Path | None:
     return None
 
 
-def _destination(source: Path, dest: Path, now: datetime) -> Path:
-    if dest.is_dir():
-        return dest / f"{source.stem}-{now:%Y%m%d-%H%M%S}{source.suffix or '.db'}"
+def _leftovers(path: Path) -> list[Path]:
+    """The ``-wal``, ``-shm`` and ``-journal`` beside ``path``: SQLite takes them as its own."""
+    beside = (path.with_name(path.name + suffix) for suffix in COMPANIONS)
+    return [leftover for leftover in beside if leftover.exists() or leftover.is_symlink()]
+
+
+def _refuse(source: Path, dest: Path) -> None:
+    """Refuse a destination file that is not the place for a backup, before anything is copied."""
+    if dest.exists() and dest.samefile(source):
+        raise BackupRefused(_("{dest}: that is the database itself").format(dest=dest))
+    companion = _companion(source, dest)
+    if companion is not None:
+        raise BackupRefused(
+            _(
+                "{dest}: that is {companion}, part of the database while it is in use: "
+                "replacing it would damage the database"
+            ).format(dest=dest, companion=companion)
+        )
+    leftovers = _leftovers(dest)
+    if leftovers:
+        raise BackupRefused(
+            _(
+                "{dest}: {leftover} lies beside it, from a database that was there or is still "
+                "open, and SQLite would apply it to the backup: give another name, or move that "
+                "database and its -wal, -shm and -journal aside first"
+            ).format(dest=dest, leftover=leftovers[0])
+        )
+    try:
+        sqlite = not dest.exists() or is_sqlite_file(dest)
+    except OSError as exc:
+        raise BackupRefused(file_problem(dest, exc)) from exc
+    if not sqlite:
+        raise BackupRefused(
+            _(
+                "{dest}: not a SQLite database, so no backup replaces it: give another name, "
+                "or a folder"
+            ).format(dest=dest)
+        )
+
+
+def _replace(part: Path, dest: Path) -> Path:
+    os.replace(part, dest)
     return dest
+
+
+def _claim(part: Path, first: Path) -> Path:
+    """Give the finished copy ``first``'s name, or the next that is free (``…-2.db``): none
+    taken by an earlier backup (nor by one renamed into place this instant by another
+    process), none with leftovers beside it."""
+    for final in (first.with_name(name) for name in numbered_names(first.name)):
+        if _leftovers(final):
+            continue
+        try:
+            os.link(part, final)  # fails, atomically, when the name is taken
+        except FileExistsError:
+            continue
+        except OSError:  # a filesystem without hard links (FAT, some shares)
+            if final.exists() or final.is_symlink():
+                continue
+            return _replace(part, final)
+        part.unlink()
+        return final
+    raise BackupRefused(
+        _("{name} and its numbered variants exist already.").format(name=first.name)
+    )
 
 
 def _copy(source: str, part: Path) -> None:

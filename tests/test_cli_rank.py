@@ -289,3 +289,73 @@ def test_a_stored_name_reaches_the_terminal_without_its_escapes(db, monkeypatch,
     assert cli.main(rank) == 0
     told = capsys.readouterr().err
     assert "closed by 周]0;PWNED经理" in told and "\x1b" not in told and "\x07" not in told
+
+
+# ---------------------------------------------------------------- paths a person names
+
+OPENED = {  # where each command opens a path the person gave, and what is wrong with it
+    "csv to a missing folder": (
+        ("rank", "--month", "2026-10", "--format", "csv", "-o", "{missing}/a.csv"),
+        "{missing}/a.csv",
+        "missing",
+    ),
+    "xlsx to a missing folder": (
+        ("rank", "--month", "2026-10", "--format", "xlsx", "-o", "{missing}/a.xlsx"),
+        "{missing}/a.xlsx",
+        "missing",
+    ),
+    "csv onto a folder": (
+        ("rank", "--month", "2026-10", "--format", "csv", "-o", "{folder}"),
+        "{folder}",
+        "folder",
+    ),
+    "xlsx onto a folder": (
+        ("rank", "--month", "2026-10", "--format", "xlsx", "-o", "{folder}"),
+        "{folder}",
+        "folder",
+    ),
+    "a folder as --scheme": (
+        ("rank", "--month", "2026-10", "--scheme", "{folder}"),
+        "{folder}",
+        "folder",
+    ),
+    "a folder to scheme check": (("scheme", "check", "{folder}"), "{folder}", "folder"),
+    "a folder to merge": (("rank", "--merge", "{folder}"), "{folder}", "folder"),
+}
+REASONS = {
+    "en": {"missing": "no such folder", "folder": "it is a folder, not a file"},
+    "zh": {"missing": "没有此文件夹", "folder": "这是文件夹，不是文件"},
+}
+
+
+@pytest.mark.parametrize("case", OPENED)
+def test_a_path_that_cannot_be_opened_is_one_line_in_the_persons_language(
+    db, tmp_path, monkeypatch, capsys, lang, case
+):
+    """No traceback: the path and why, in the person's language, exit status 2."""
+    monkeypatch.setenv("FIELDKPI_CONFIG", "/nonexistent-config")
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    names = {"missing": tmp_path / "nowhere", "folder": folder}
+    args, path, reason = OPENED[case]
+    args = [a.format(**names) for a in args]
+    assert cli.main([*args, "--db", str(db), "--lang", lang]) == 2
+    colon = "：" if lang == "zh" else ": "
+    said = f"fieldkpi: {path.format(**names)}{colon}{REASONS[lang][reason]}"
+    assert capsys.readouterr().err.splitlines() == [said]
+    assert list(folder.iterdir()) == [] and not names["missing"].exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_o_never_writes_over_the_database(db, capsys, monkeypatch, fmt):
+    """A ranking written to the database's own path destroyed the database."""
+    monkeypatch.setenv("FIELDKPI_CONFIG", "/nonexistent-config")
+    before = digest(db)
+    for target in (db, db.with_name(db.name + "-wal")):
+        args = ["rank", "--db", str(db), "--month", "2026-10", "--format", fmt, "-o", str(target)]
+        assert cli.main([*args, "--lang", "en"]) == 2
+        assert capsys.readouterr().err.splitlines() == [
+            f"fieldkpi: {target}: that is the database (or its -wal, -shm or -journal): "
+            "-o names the file the ranking is written to"
+        ]
+    assert digest(db) == before

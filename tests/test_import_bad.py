@@ -213,7 +213,7 @@ def test_empty_file(staffed):
 
 def test_file_that_cannot_be_read(staffed):
     assert rejected(staffed, [HERE / "gone.csv"]) == [
-        "gone.csv:1: -: cannot read the file: No such file or directory"
+        "gone.csv:1: -: cannot read the file: no such file"
     ]
 
 

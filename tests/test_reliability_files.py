@@ -99,8 +99,11 @@ def test_a_damaged_database_gets_one_line_and_exit_1_from_every_command(damaged,
 
 
 def test_check_reports_the_damage_and_backup_refuses_to_copy_it(damaged, tmp_path, capsys):
-    last_good = tmp_path / "nightly.db"
-    last_good.write_bytes(b"yesterday's good backup")
+    last_good = tmp_path / "nightly.db"  # yesterday's good backup
+    yesterday = sqlite3.connect(last_good)
+    yesterday.execute("CREATE TABLE staff (code)")
+    yesterday.close()
+    good = last_good.read_bytes()
     with untouched(damaged):
         status, out, err = run(capsys, "check", "--db", str(damaged))
         assert (status, out) == (1, [])
@@ -114,7 +117,7 @@ def test_check_reports_the_damage_and_backup_refuses_to_copy_it(damaged, tmp_pat
         assert (status, out, len(err)) == (1, [], 1), err
         assert err[0].startswith(f"fieldkpi: {damaged}: the copy fails the integrity check (")
         assert err[0].endswith("), so no backup was written; run `fieldkpi check`")
-    assert last_good.read_bytes() == b"yesterday's good backup"
+    assert last_good.read_bytes() == good
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
 
@@ -243,9 +246,9 @@ def test_a_backup_is_refused_onto_the_database_or_into_a_missing_folder(store, t
         backup(store.path, store.path)
     missing = tmp_path / "nowhere" / "b.db"
     assert run(capsys, "backup", "--db", store.path, str(missing)) == (
-        1,
+        2,  # bad input, as interfaces.md has it
         [],
-        [f"fieldkpi: {missing}: cannot write there (No such file or directory)"],
+        [f"fieldkpi: {missing}: cannot write there (no such folder)"],
     )
     assert run(capsys, "backup", "--db", str(tmp_path / "none.db"), str(tmp_path / "b.db")) == (
         2,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from fieldkpi import cli, paths
 from fieldkpi.sample import COLUMNS, SAMPLE_NOW, generate
 from storage.csvrows import KINDS
 from storage.migrations import ACTION_KINDS, DEDUCTION_KINDS, TICKET_KINDS
@@ -311,3 +312,85 @@ def test_problems_and_deductions(db):
         db, "SELECT count(*) FROM deductions WHERE kind = 'branch_rule' AND NOT points > 0"
     )
     assert one(db, "SELECT count(DISTINCT substr(at, 1, 7)) FROM deductions") >= 6
+
+
+# -- fieldkpi make-sample --------------------------------------------------------------------
+
+
+@pytest.fixture
+def tracked(tmp_path, monkeypatch) -> Path:
+    """The project's sample.db, stood in for by a file of the test's own (never the real one)."""
+    path = tmp_path / "project" / "sample.db"
+    path.parent.mkdir()
+    path.write_bytes(b"the committed sample")
+    monkeypatch.setattr(paths, "sample_db", lambda: path)
+    return path
+
+
+def make_sample(capsys, *args: str) -> tuple[int, list[str], list[str]]:
+    status = cli.main([*args, "--lang", "en"])
+    out, err = capsys.readouterr()
+    return status, out.splitlines(), err.splitlines()
+
+
+@pytest.mark.parametrize("where", ["after", "before"])
+def test_make_sample_writes_where_db_says_and_leaves_the_tracked_file(
+    tracked, tmp_path, capsys, where
+):
+    target = tmp_path / "ms" / "x.db"
+    target.parent.mkdir()
+    args = ["make-sample", "--db", str(target)]
+    if where == "before":  # the global option, as every other command takes it
+        args = ["--db", str(target), "make-sample"]
+    assert make_sample(capsys, *args) == (0, [f"wrote {target}"], [])
+    assert tracked.read_bytes() == b"the committed sample"
+    assert tickets_in(target) == len(generate()["tickets"])
+
+
+def test_make_sample_alone_regenerates_sample_db_never_the_fieldkpi_db_one(
+    tracked, tmp_path, capsys, monkeypatch
+):
+    branch = tmp_path / "branch.db"
+    branch.write_bytes(b"a branch's work")
+    monkeypatch.setenv("FIELDKPI_DB", str(branch))
+    assert make_sample(capsys, "make-sample") == (0, [f"wrote {tracked}"], [])
+    assert tickets_in(tracked) == len(generate()["tickets"])
+    assert branch.read_bytes() == b"a branch's work"
+
+
+def tickets_in(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return one(conn, "SELECT count(*) FROM tickets")
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("{nowhere}/x.db",), "{nowhere}/x.db: no such folder"),
+        (("--db", "{nowhere}/x.db"), "{nowhere}/x.db: no such folder"),
+        (
+            ("{here}/a.db", "--db", "{here}/b.db"),
+            "make-sample writes one file: give it as PATH or as --db, not both",
+        ),
+        (
+            ("{here}/notes.txt",),
+            "{here}/notes.txt exists: make-sample replaces no file but sample.db itself; "
+            "remove it first, or name a new file",
+        ),
+    ],
+)
+def test_make_sample_refuses_a_missing_folder_two_files_or_an_existing_one(
+    tracked, tmp_path, capsys, args, said
+):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("a person's notes", encoding="utf-8")
+    names = {"nowhere": tmp_path / "nowhere", "here": tmp_path}
+    status, out, err = make_sample(capsys, "make-sample", *(a.format(**names) for a in args))
+    assert (status, out, err) == (2, [], [f"fieldkpi: {said.format(**names)}"])
+    assert not names["nowhere"].exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "project"]
+    assert notes.read_text(encoding="utf-8") == "a person's notes"
+    assert tracked.read_bytes() == b"the committed sample"
