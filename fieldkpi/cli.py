@@ -835,18 +835,36 @@ def run_scheme_check(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
     print(
         _("{file}: scheme {name} ({period}; {kpis} KPIs) is fine").format(
-            file=args.file, name=scheme.name, period=scheme.period, kpis=len(scheme.kpis)
+            file=args.file,
+            name=scheme.name,
+            period=period_word(scheme.period),
+            kpis=len(scheme.kpis),
         )
     )
     return 0
 
 
 def missing_entries(args: argparse.Namespace, scheme: Scheme, period: Period) -> list[str]:
-    """Each ranked person who lacks a value the scheme takes from outside for ``period``."""
+    """Each ranked person who lacks a value the scheme takes from outside for ``period``.
+
+    Asked of a period the scheme does not appraise, not begun yet, or of an unknown
+    branch, it refuses as the rank command would, instead of listing what nobody needs.
+    """
     from storage.scores import missing_scores
 
+    if period.kind != scheme.period:
+        raise UserError(
+            _("{file}: the scheme appraises by {period}: use --{option} instead").format(
+                file=args.file, period=period_word(scheme.period), option=scheme.period
+            )
+        )
+    try:
+        judge(period, datetime.now())
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
     store = open_db(args, must_exist=True)
     try:
+        branches_to_rank(store, args.branch, lambda _branch: scheme, period)
         return [
             _("{period}: no {metric} entered for {code} {name}").format(
                 period=period, metric=metric, code=person.code, name=person.name

@@ -274,6 +274,24 @@ def test_scheme_check_lists_the_entered_values_a_period_lacks(db, tmp_path):
     refused(result, "2026-10: no satisfaction entered for R1 张伟", "R2 王芳")
 
 
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("--quarter", "2026-Q3"), ("the scheme appraises by month: use --month instead",)),
+        (("--month", "2026-10", "--branch", "XX"), ("unknown branch XX",)),
+        (("--month", "2099-05"), ("2099-05 has not begun",)),
+    ],
+)
+def test_scheme_check_asked_of_a_period_or_branch_it_cannot_judge_says_so(
+    db, tmp_path, args, words
+):
+    path = tmp_path / "gz.toml"
+    path.write_text('[settings]\nrep_satisfaction = "entered"\n', encoding="utf-8")
+    result = fieldkpi("scheme", "check", str(path), "--db", str(db), *args)
+    refused(result, *words)
+    assert "no satisfaction entered" not in result.stderr
+
+
 def test_a_stored_name_reaches_the_terminal_without_its_escapes(db, monkeypatch, capsys):
     """A lead's name stored with escape sequences (by an older version, another program)
     is printed as text: ESC would let it retitle or recolour the reader's terminal."""
