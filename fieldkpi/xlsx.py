@@ -131,8 +131,11 @@ def _fill_sheet(book: Workbook, role: str, rows: list[RankRow], language: str | 
         cell.font = Font(bold=True)
     cells = RowCells(columns)
     for row in rows:
-        values = zip(columns, cells(row), strict=True)
-        sheet.append([row.as_of if c.name == "as_of" else v for c, v in values])
+        values = dict(zip((c.name for c in columns), cells(row), strict=True))
+        values["as_of"] = row.as_of
+        if language:  # a role in words, as the breakdown sheet has it (codes in the CSV)
+            values["role"] = sheet_label(row.role)
+        sheet.append(list(values.values()))
         _text_cells(sheet[sheet.max_row])
         for column, cell in zip(columns, sheet[sheet.max_row], strict=True):
             if not isinstance(cell.value, str) and number_format(column):

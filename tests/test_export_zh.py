@@ -163,6 +163,8 @@ def test_workbook_in_chinese_names_its_sheets_and_headings_in_chinese(zh):
         "姓名",
         "工程师问题反馈率",
     ]
+    roles = {r["岗位"].value for r in _sheet_rows(book["客服代表"])}
+    assert roles == {"客服代表"}  # in words, as the breakdown sheet says it; codes in the CSV
     only_reps = io.BytesIO()
     write_xlsx(REPS, only_reps, roles=("rep",))
     assert openpyxl.load_workbook(only_reps).sheetnames == ["客服代表", "指标明细"]
