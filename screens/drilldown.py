@@ -26,6 +26,7 @@ from textual.widgets import Header, Static, TabbedContent, TabPane
 from fieldkpi.explain import kpi_line, total_line
 from fieldkpi.i18n import _, ngettext
 from fieldkpi.kpi_columns import ADJUSTMENTS
+from fieldkpi.measures import Measured
 from fieldkpi.numbers import count
 from fieldkpi.period import Period, stamp
 from fieldkpi.plain import PlainTable, plain
@@ -408,7 +409,7 @@ def completed_view(facts: CompletedFacts) -> list[Block]:
     return [Text(summary), TicketLines(headings, lines, right=(3,))]
 
 
-def _rate(measured: Any) -> str:
+def _rate(measured: Measured) -> str:
     return percent(measured.value) if measured.value is not None else DASH
 
 

@@ -16,15 +16,19 @@ measure the default scheme does not have (the month of ``test_measures``):
 
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from fractions import Fraction as F
 
 import pytest
 from month_helpers import OCTOBER, STAFF, load, person
+from rich.console import Console
 
 from fieldkpi.access import AccessDenied
 from fieldkpi.period import Judgement
 from fieldkpi.scheme import default_for_every_branch, load_scheme
+from screens.drilldown import kpi_view
+from screens.ticket_lists import TicketLines
 from storage import tickets
 from storage.drilldown import (
     AbsenceFacts,
@@ -209,3 +213,57 @@ def test_every_kind_of_facts_is_refused_to_who_may_not_see_the_figures(
 def test_an_engineer_reads_the_facts_of_each_of_their_own_kpis(month, scheme, kpi):
     facts, _value = facts_and_row(month, scheme, "E1", kpi, who="E1")
     assert (facts.events if isinstance(facts, KindFacts) else facts).person.code == "E1"
+
+
+def shown(blocks) -> str:
+    """The text of a tab's blocks: each list's lines with their cells two spaces apart."""
+    console = Console(width=120, file=io.StringIO(), record=True)
+    for block in blocks:
+        if isinstance(block, TicketLines):
+            console.print("  ".join(block.headings))
+            for _ticket, cells in block.lines:
+                console.print("  ".join(str(c) for c in cells))
+        else:
+            console.print(block)
+    return console.export_text()
+
+
+@pytest.mark.parametrize(
+    ("kpi", "expected"),
+    [
+        ("cycle", ["3 tickets completed, 100.00 hours in all → 33.33 hours on average"]),
+        (
+            "within24",
+            [
+                "1 of 3 tickets completed within 24 hours of receipt → 33.33%",
+                "T1  2026-10-01 09:00  2026-10-01 12:00  3.00  ✓",
+                "T2  2026-10-02 09:00  2026-10-03 10:00  25.00  —",
+            ],
+        ),
+        (
+            "fix2",
+            [
+                "2 of 3 completed tickets not reopened within 2 days → 66.67%",
+                "T2  2026-10-02 09:00  2026-10-03 10:00  25.00  2026-10-04 09:00",
+            ],
+        ),
+        ("done", ["3 tickets completed"]),
+        (
+            "response",
+            [
+                "3 tickets dispatched, 210.00 minutes in all → 70.00 minutes on average",
+                "T3  2026-10-05 09:00  2026-10-05 11:00  120.00",
+            ],
+        ),
+        ("mean", ["2 rated callbacks → mean rating 3.50", "★★ 2"]),
+        ("violations", ["2 events of the kind Violation", "迟到"]),
+        ("typing", ["Entered: 85, by 周经理 at 2026-11-01 10:00", "72", "复测"]),
+        ("absent", ["Days absent: 2", "2026-10"]),
+    ],
+)
+def test_each_tab_says_what_it_counted_and_lists_it(month, scheme, kpi, expected):
+    facts, _value = facts_and_row(month, scheme, "E1", kpi)
+    spec = scheme.kpi("engineer", kpi)
+    text = shown(kpi_view(facts, spec, scheme))
+    for line in expected:
+        assert line in text, (line, text)
