@@ -56,6 +56,17 @@ def _parts(kpi: Kpi, result: KpiResult) -> str:
     return ""
 
 
+def with_unit(kpi: Kpi, value: Any) -> str:
+    """A measured value (or a band's threshold) as the KPI's column shows it, with its unit:
+    the column's heading says "hours", a line of text must say it beside the number."""
+    text = measured(kpi, value)
+    if kpi.spec.shown == "hours":
+        return _("{value} hours").format(value=text)
+    if kpi.spec.shown == "minutes":
+        return _("{value} minutes").format(value=text)
+    return text
+
+
 def kpi_line(row: RankRow, kpi_id: str) -> str:
     """One KPI's points, worked out: the value, the method's arithmetic, the points."""
     kpi = row.spec(kpi_id)
@@ -70,7 +81,7 @@ def kpi_line(row: RankRow, kpi_id: str) -> str:
         return _("{label}: {why} → 0 points, not ranked").format(
             label=label, why=_no_data(result.flag or "")
         )
-    value = f"{measured(kpi, result.value)} {_parts(kpi, result)}".strip()
+    value = f"{with_unit(kpi, result.value)} {_parts(kpi, result)}".strip()
     s = kpi.score
     if kpi.method == "weighted_days":
         if s["scale"] == 1:
@@ -102,13 +113,13 @@ def kpi_line(row: RankRow, kpi_id: str) -> str:
             ),
             None,
         )
-        if reached is None:
-            return _("{label} {value}: below every band → {points} points").format(
+        if reached is None:  # lower than every band, or higher where lower is better
+            return _("{label} {value}: reaches no band → {points} points").format(
                 label=label, value=value, points=points
             )
         sign = "≥" if s["better"] == "higher" else "≤"
         return _("{label} {value}: band {sign} {threshold} → {points} points").format(
-            label=label, value=value, sign=sign, threshold=measured(kpi, reached), points=points
+            label=label, value=value, sign=sign, threshold=with_unit(kpi, reached), points=points
         )
     if kpi.method == "target":
         met = result.points == s["points"]
@@ -116,7 +127,7 @@ def kpi_line(row: RankRow, kpi_id: str) -> str:
         return _("{label} {value}: {target} → {points} points").format(
             label=label,
             value=value,
-            target=text.format(target=measured(kpi, s["target"])),
+            target=text.format(target=with_unit(kpi, s["target"])),
             points=points,
         )
     if kpi.method == "linear":

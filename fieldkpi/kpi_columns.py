@@ -44,20 +44,6 @@ VALUE_PARTS = {
 }
 VALUE = N_("value")  # what the measured value of any other measure is called
 COUNT_PARTS = {"workload": N_("actions"), "days": N_("days")}
-# The facts tab that shows what each measure counted (the drill-down's tabs).
-FACTS = {
-    "timeliness": "timeliness",
-    "resolved_within": "timeliness",
-    "first_time_fix": "timeliness",
-    "cycle_hours": "timeliness",
-    "completed": "timeliness",
-    "dispatch_minutes": "timeliness",
-    "satisfaction_rate": "satisfaction",
-    "satisfaction_mean": "satisfaction",
-    "saturation": "workload",
-    "workload": "workload",
-    "feedback_rate": "feedback",
-}
 
 
 @dataclass(frozen=True)
@@ -76,16 +62,10 @@ class KpiColumn:
     read: Callable[[RankRow], Any]  # the exact value of a row; None where it does not apply
     is_points: bool = False  # the KPI's points: these add up to the total
     mark: Callable[[RankRow], str] | None = None  # a sign beside the value
-    facts: str = "timeliness"  # the facts tab Enter opens
 
     @property
     def heading(self) -> str:
         return f"{self.kpi_label}\n{self.part}"
-
-
-def facts_tab(kpi: Kpi) -> str:
-    """The facts tab that shows what a KPI counted (entered values: the events tab)."""
-    return FACTS.get(kpi.measure, "deductions")
 
 
 def points_mark(result: KpiResult | None) -> str:
@@ -127,7 +107,7 @@ def kpi_columns(
     scheme = rows[0].scheme if rows else scheme or default_scheme()
     columns: list[KpiColumn] = []
     for kpi in scheme.kpis_of(role):
-        label, tab = str(kpi.label), facts_tab(kpi)
+        label = str(kpi.label)
         for column in columns_of_kpi(kpi):  # the export's columns, in the export's order
             if column.part == "points":
                 part, points, mark = _("pts"), True, _marks(kpi.id)
@@ -145,7 +125,6 @@ def kpi_columns(
                     column.get,
                     is_points=points,
                     mark=mark,
-                    facts=tab,
                 )
             )
     columns.append(
@@ -157,7 +136,6 @@ def kpi_columns(
             POINTS,
             _net,
             is_points=True,
-            facts="deductions",
         )
     )
     return columns

@@ -11,6 +11,7 @@ row the person chose; the rankings underneath follow later changes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -24,11 +25,13 @@ from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from fieldkpi.explain import kpi_line, total_line
 from fieldkpi.i18n import _, ngettext
-from fieldkpi.kpi_columns import facts_tab
+from fieldkpi.kpi_columns import ADJUSTMENTS
+from fieldkpi.measures import Measured
+from fieldkpi.numbers import count
 from fieldkpi.period import Period, stamp
 from fieldkpi.plain import PlainTable, plain
 from fieldkpi.ranking import RankRow
-from fieldkpi.scheme import Scheme
+from fieldkpi.scheme import Kpi, Scheme
 from screens import actions, labels
 from screens.charts import bucket_chart, bucket_label
 from screens.footer import KeyFooter
@@ -40,30 +43,37 @@ from screens.numbers import DASH, moment, percent, points, signed, yuan
 from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus
 from storage.closing import MonthBasis, month_basis
 from storage.drilldown import (
+    AbsenceFacts,
+    CompletedFacts,
     DeductionFacts,
+    DispatchFacts,
+    EnteredFacts,
     FeedbackFacts,
+    KindFacts,
+    KpiFacts,
     SatisfactionFacts,
     TimelinessFacts,
     WorkloadFacts,
     deduction_facts,
-    feedback_facts,
-    satisfaction_facts,
-    timeliness_facts,
-    workload_facts,
+    kpi_facts,
 )
 
 LATE_DATA = N_(
     "Data has come in since the closing: these facts include it, the frozen figures do not."
 )
-# The tabs in order, and which of them a role has.
-TABS = {
+# A tab for each KPI of the scheme the row was judged by. The default scheme's KPIs keep the
+# order and the short names their tabs have always had; any other KPI's tab follows them in
+# the scheme's order, under the KPI's own label.
+KNOWN_TABS = {
     "timeliness": N_("Timeliness"),
     "satisfaction": N_("Satisfaction"),
     "workload": N_("Workload"),
     "feedback": N_("Feedback"),
-    "deductions": N_("Deductions"),
 }
-REP_ONLY = frozenset({"workload", "feedback"})
+EVENTS = "deductions"  # the tab of the events that adjust the total, where the scheme has any
+EVENTS_LABEL = N_("Deductions")
+# What Textual takes as a widget id; a KPI id may be 满意度 or 24h.
+WIDGET_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 ACTION_KINDS = {
     "intake": N_("intake"),
     "dispatch": N_("dispatch"),
@@ -73,37 +83,48 @@ ACTION_KINDS = {
 }
 
 
-def tabs_for(row: RankRow) -> list[str]:
-    """The tabs of the facts the row's KPIs counted, and the events (always)."""
-    used = {facts_tab(row.spec(k.id)) for k in row.kpis} | {"deductions"}
-    return [tab for tab in TABS if tab in used and (row.role == "rep" or tab not in REP_ONLY)]
+def tab_id(kpi: Kpi, place: int) -> str:
+    """A KPI's tab: its id where that makes a widget id and is not the events'; else its place."""
+    return kpi.id if WIDGET_ID.fullmatch(kpi.id) and kpi.id != EVENTS else f"kpi-{place}"
+
+
+def tabs_for(row: RankRow) -> dict[str, Kpi | None]:
+    """Each tab and the KPI it explains; ``None``: the events, when the role has adjustments."""
+    known = list(KNOWN_TABS)
+    kpis = sorted(
+        enumerate(row.spec(k.id) for k in row.kpis),
+        key=lambda placed: known.index(placed[1].id) if placed[1].id in KNOWN_TABS else len(known),
+    )  # a stable sort: the others keep the scheme's order
+    tabs: dict[str, Kpi | None] = {tab_id(kpi, place): kpi for place, kpi in kpis}
+    if row.scheme.adjustments_for(row.role):
+        tabs[EVENTS] = None
+    return tabs
+
+
+def tab_label(kpi: Kpi | None) -> str:
+    if kpi is None:
+        return _(EVENTS_LABEL)
+    return _(KNOWN_TABS[kpi.id]) if kpi.id in KNOWN_TABS else str(kpi.label)
 
 
 @dataclass(frozen=True)
 class PersonFacts:
-    """Everything behind one person's row; the rep-only facts are ``None`` for an engineer."""
+    """Everything behind one person's row: each KPI's facts by tab, and the events (if a tab)."""
 
     basis: MonthBasis
-    timeliness: TimelinessFacts
-    satisfaction: SatisfactionFacts
-    deductions: DeductionFacts
-    workload: WorkloadFacts | None
-    feedback: FeedbackFacts | None
+    kpis: dict[str, KpiFacts]
+    deductions: DeductionFacts | None
 
 
-def read_facts(app: Any, row: RankRow) -> PersonFacts:
-    """Every fact of the row's person and month (runs in a worker thread)."""
+def read_facts(app: Any, row: RankRow, tabs: dict[str, Kpi | None]) -> PersonFacts:
+    """The facts of every tab, for the row's person and period (runs in a worker thread)."""
     store, user = app.store, app.user
     basis = month_basis(store, row.branch, Period.parse(row.period), app.scheme_for, app.now())
     args = (store, user, row.staff_code, basis.judgement, basis.scheme)
-    rep = row.role == "rep"
     return PersonFacts(
         basis=basis,
-        timeliness=timeliness_facts(*args),
-        satisfaction=satisfaction_facts(*args),
-        deductions=deduction_facts(*args),
-        workload=workload_facts(*args) if rep else None,
-        feedback=feedback_facts(*args) if rep else None,
+        kpis={tab: kpi_facts(*args, kpi) for tab, kpi in tabs.items() if kpi is not None},
+        deductions=deduction_facts(*args) if EVENTS in tabs else None,
     )
 
 
@@ -163,6 +184,21 @@ def callbacks_view(facts: SatisfactionFacts, min_rating: int) -> list[Block]:
         min=min_rating,
         rate=percent(facts.satisfaction),
     )
+    return callback_lines(facts, summary)
+
+
+def mean_rating_view(facts: SatisfactionFacts) -> list[Block]:
+    """The callbacks of a mean rating (``satisfaction_mean``): every rating counts."""
+    summary = ngettext(
+        "{rated} rated callback → mean rating {mean}",
+        "{rated} rated callbacks → mean rating {mean}",
+        facts.rated,
+    ).format(rated=facts.rated, mean=points(facts.mean) if facts.mean is not None else DASH)
+    return callback_lines(facts, summary)
+
+
+def callback_lines(facts: SatisfactionFacts, summary: str) -> list[Block]:
+    """The summary, then each rated callback of the period."""
     if not facts.callbacks:
         return [Text(summary + "\n" + _("No callbacks this month."))]
     callbacks = TicketLines(
@@ -184,7 +220,11 @@ def callbacks_view(facts: SatisfactionFacts, min_rating: int) -> list[Block]:
     return [Text(summary), callbacks]
 
 
-def workload_view(facts: WorkloadFacts, first_month_points: Any) -> list[Block]:
+def workload_view(
+    facts: WorkloadFacts, first_month_points: Any, saturation: bool = True
+) -> list[Block]:
+    """Actions per kind and per day over the days they count; for ``saturation`` (not the
+    count of actions, ``workload``) the branch's highest daily workload of the year too."""
     if facts.running:  # kpi-rules §3: a whole month's attendance would divide half its work
         days_from = _("days with actions: the month is still running")
     elif facts.attendance_days is not None:
@@ -199,12 +239,17 @@ def workload_view(facts: WorkloadFacts, first_month_points: Any) -> list[Block]:
         ).format(
             workload=facts.workload, days=facts.days, days_from=days_from, daily=points(facts.daily)
         ),
-        _("The branch's highest this year: {max} a day{whose} → saturation {saturation}").format(
-            max=points(facts.annual_max),
-            whose=_whose(facts),
-            saturation=percent(facts.saturation),
-        ),
     ]
+    if saturation:
+        lines.append(
+            _(
+                "The branch's highest this year: {max} a day{whose} → saturation {saturation}"
+            ).format(
+                max=points(facts.annual_max),
+                whose=_whose(facts),
+                saturation=percent(facts.saturation),
+            )
+        )
     if facts.first_month:
         lines.append(
             _("First month: workload points are fixed at {points}.").format(
@@ -212,11 +257,11 @@ def workload_view(facts: WorkloadFacts, first_month_points: Any) -> list[Block]:
             )
         )
     kinds = facts_table(_("Action"), _("Count"), right=(1,))
-    for kind, count in facts.per_kind.items():
-        kinds.add_row(labels.label(ACTION_KINDS, kind), str(count))
+    for kind, n in facts.per_kind.items():
+        kinds.add_row(labels.label(ACTION_KINDS, kind), str(n))
     days = facts_table(_("Date"), _("Actions"), right=(1,))
-    for day, count in facts.per_day:
-        days.add_row(day.isoformat(), str(count))
+    for day, n in facts.per_day:
+        days.add_row(day.isoformat(), str(n))
     return [Group(plain("\n".join(lines)), Text(""), kinds, Text(""), days)]
 
 
@@ -271,18 +316,26 @@ def feedback_view(facts: FeedbackFacts) -> list[Block]:
     return blocks
 
 
-def first_month(scheme: Scheme) -> Any:
-    """The fixed workload points of a rep's first month (首月计20分), if the scheme has them."""
-    workload = scheme.kpi("rep", "workload")
-    return workload.first_month if workload else None
-
-
 def deductions_view(facts: DeductionFacts, scheme: Scheme) -> list[Block]:
     summary = ngettext(
         "{n} event, {points} points off", "{n} events, {points} points off", len(facts.events)
     ).format(n=len(facts.events), points=points(facts.points))
     if facts.zeroed:
         summary += " · " + _("a media complaint zeroes the month's total")
+    return event_lines(facts, scheme, summary)
+
+
+def kind_view(facts: KindFacts, scheme: Scheme) -> list[Block]:
+    """The events of the kind an ``adjustments.KIND`` KPI counts."""
+    n = len(facts.events.events)
+    summary = ngettext("{n} event of the kind {kind}", "{n} events of the kind {kind}", n).format(
+        n=n, kind=scheme.adjustment_label(facts.kind)
+    )
+    return event_lines(facts.events, scheme, summary)
+
+
+def event_lines(facts: DeductionFacts, scheme: Scheme, summary: str) -> list[Block]:
+    """The summary, then each event with its points and who recorded it (where shown)."""
     if not facts.events:
         return [Text(summary)]
     lines = []
@@ -303,6 +356,144 @@ def deductions_view(facts: DeductionFacts, scheme: Scheme) -> list[Block]:
     return [Text(summary), TicketLines(headings, lines, right=(2,))]
 
 
+def completed_view(facts: CompletedFacts) -> list[Block]:
+    """The tickets a completed-ticket KPI counted, each with what makes it count."""
+    kpi, measured, n = facts.kpi, facts.measured, len(facts.tickets)
+    parts = measured.parts
+    if kpi.measure == "cycle_hours":
+        summary = ngettext(
+            "{n} ticket completed, {hours} hours in all → {mean} hours on average",
+            "{n} tickets completed, {hours} hours in all → {mean} hours on average",
+            n,
+        ).format(
+            n=n,
+            hours=points(facts.hours),
+            mean=points(measured.value) if measured.value is not None else DASH,
+        )
+    elif kpi.measure == "resolved_within":
+        summary = ngettext(
+            "{within} of {n} ticket completed within {hours} hours of receipt → {rate}",
+            "{within} of {n} tickets completed within {hours} hours of receipt → {rate}",
+            n,
+        ).format(
+            within=parts["within"], n=n, hours=count(kpi.settings["hours"]), rate=_rate(measured)
+        )
+    elif kpi.measure == "first_time_fix":
+        summary = ngettext(
+            "{fixed} of {n} completed ticket not reopened within {days} days → {rate}",
+            "{fixed} of {n} completed tickets not reopened within {days} days → {rate}",
+            n,
+        ).format(fixed=parts["fixed"], n=n, days=count(kpi.settings["days"]), rate=_rate(measured))
+    else:
+        summary = ngettext("{n} ticket completed", "{n} tickets completed", n).format(n=n)
+    if not facts.tickets:
+        return [Text(summary + "\n" + _("No tickets completed in the period."))]
+    headings = [_("Ticket"), _("Received"), _("Completed"), _("Hours")]
+    if kpi.measure == "resolved_within":
+        headings.append(_("Within {hours} h").format(hours=count(kpi.settings["hours"])))
+    if kpi.measure == "first_time_fix":
+        headings.append(_("Reopened"))
+    lines = []
+    for ticket in facts.tickets:
+        cells = [
+            ticket.code,
+            moment(ticket.received_at),
+            moment(ticket.completed_at),
+            points(ticket.hours),
+        ]
+        if kpi.measure == "resolved_within":
+            cells.append("✓" if ticket.within else DASH)
+        if kpi.measure == "first_time_fix":
+            cells.append(moment(ticket.reopened_at))
+        lines.append((ticket.code, cells))
+    return [Text(summary), TicketLines(headings, lines, right=(3,))]
+
+
+def _rate(measured: Measured) -> str:
+    return percent(measured.value) if measured.value is not None else DASH
+
+
+def dispatch_view(facts: DispatchFacts) -> list[Block]:
+    """Each ticket first dispatched in the period, and the minutes it waited."""
+    n = len(facts.dispatches)
+    summary = ngettext(
+        "{n} ticket dispatched, {minutes} minutes in all → {mean} minutes on average",
+        "{n} tickets dispatched, {minutes} minutes in all → {mean} minutes on average",
+        n,
+    ).format(
+        n=n,
+        minutes=points(facts.minutes),
+        mean=points(facts.measured.value) if facts.measured.value is not None else DASH,
+    )
+    if not facts.dispatches:
+        return [Text(summary + "\n" + _("No tickets dispatched in the period."))]
+    lines = [
+        (
+            d.ticket,
+            (d.ticket, moment(d.received_at), moment(d.dispatched_at), points(d.minutes)),
+        )
+        for d in facts.dispatches
+    ]
+    headings = (_("Ticket"), _("Received"), _("Dispatched"), _("Minutes"))
+    return [Text(summary), TicketLines(headings, lines, right=(3,))]
+
+
+def entered_view(facts: EnteredFacts) -> list[Block]:
+    """The value entered for the period, who entered it and when, and the entries before it."""
+    if not facts.entries:
+        return [Text(_("Nothing entered for this period yet: it counts 0 until it is."))]
+    latest = facts.entries[-1]
+    summary = _("Entered: {value}, by {name} at {at}").format(
+        value=latest.value, name=latest.by_name, at=latest.at
+    )
+    table = facts_table(_("Entered at"), _("Value"), _("By"), _("Note"), right=(1,))
+    for entry in reversed(facts.entries):
+        table.add_row(entry.at, str(entry.value), plain(entry.by_name), plain(entry.note))
+    return [Group(plain(summary), Text(""), table)]
+
+
+def absence_view(facts: AbsenceFacts) -> list[Block]:
+    """The attendance record of each month of the period, and the days absent it gives."""
+    if facts.measured.value is None:
+        summary = _("No attendance record says days absent in this period.")
+    else:
+        summary = _("Days absent: {days}").format(days=count(facts.measured.value))
+    table = facts_table(_("Month"), _("Days at work"), _("Days absent"), right=(1, 2))
+    for month in facts.months:
+        table.add_row(
+            month.month,
+            DASH if month.days is None else str(month.days),
+            DASH if month.absent is None else str(month.absent),
+        )
+    return [Group(Text(summary), Text(""), table)] if facts.months else [Text(summary)]
+
+
+def kpi_view(facts: KpiFacts, kpi: Kpi, scheme: Scheme) -> list[Block]:
+    """The facts behind one KPI, as its measure counted them."""
+    match facts:
+        case TimelinessFacts():
+            return timeliness_view(facts)
+        case SatisfactionFacts() if kpi.measure == "satisfaction_mean":
+            return mean_rating_view(facts)
+        case SatisfactionFacts():
+            return callbacks_view(facts, facts.threshold)
+        case WorkloadFacts():
+            return workload_view(facts, kpi.first_month, kpi.measure == "saturation")
+        case FeedbackFacts():
+            return feedback_view(facts)
+        case CompletedFacts():
+            return completed_view(facts)
+        case DispatchFacts():
+            return dispatch_view(facts)
+        case EnteredFacts():
+            return entered_view(facts)
+        case AbsenceFacts():
+            return absence_view(facts)
+        case KindFacts():
+            return kind_view(facts, scheme)
+    raise AssertionError(facts)
+
+
 def basis_text(basis: MonthBasis, changed: bool) -> str:
     """When the facts were judged; for a closed month whether they still match its frozen row.
 
@@ -316,15 +507,10 @@ def basis_text(basis: MonthBasis, changed: bool) -> str:
     return text + "\n" + _(LATE_DATA) if changed else text
 
 
-def ranking_lines(tab: str, row: RankRow) -> str:
-    """The row's own arithmetic for the KPIs this tab shows the facts of, to check them against.
-
-    The adjustments tab ends with the total, the sum of every point.
-    """
-    lines = [kpi_line(row, k.id) for k in row.kpis if facts_tab(row.spec(k.id)) == tab]
-    if tab == "deductions":
-        lines.append(total_line(row))
-    return "\n".join(lines)
+def ranking_line(kpi: Kpi | None, row: RankRow) -> str:
+    """The row's own arithmetic for the KPI of a tab, to check its facts against; on the
+    events tab, the total, the sum of every point."""
+    return kpi_line(row, kpi.id) if kpi is not None else total_line(row)
 
 
 class DrilldownScreen(OpensTickets, actions.ScopedKeys, Screen):
@@ -333,20 +519,27 @@ class DrilldownScreen(OpensTickets, actions.ScopedKeys, Screen):
     ACTION_SCOPE = actions.FACTS
     CSS_PATH: ClassVar[list[str]] = ["months.tcss", "drilldown.tcss"]
 
-    def __init__(self, row: RankRow, tab: str = "timeliness", *, changed: bool = False) -> None:
-        """``changed``: the month is closed and this person's live figures differ since."""
+    def __init__(self, row: RankRow, kpi: str | None = None, *, changed: bool = False) -> None:
+        """``kpi``: the id of the KPI to open on (``ADJUSTMENTS``: the events), else the first.
+
+        ``changed``: the month is closed and this person's live figures differ since.
+        """
         super().__init__()
         self.row = row
         self.changed = changed
-        self.tabs = tabs_for(row)
-        self.first_tab = tab if tab in self.tabs else self.tabs[0]
+        self.kpis = tabs_for(row)
+        self.tabs = list(self.kpis)
+        self.first_tab = next(
+            (tab for tab, spec in self.kpis.items() if (spec.id if spec else ADJUSTMENTS) == kpi),
+            self.tabs[0],
+        )
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self._heading(), id="facts-head")
         with TabbedContent(initial=self.first_tab):
-            for tab in self.tabs:
-                with TabPane(_(TABS[tab]), id=tab), FactsPane(id=f"{tab}-facts"):
+            for tab, kpi in self.kpis.items():
+                with TabPane(tab_label(kpi), id=tab), FactsPane(id=f"{tab}-facts"):
                     yield Static(_("Loading…"))
         yield KeyFooter()
 
@@ -380,25 +573,21 @@ class DrilldownScreen(OpensTickets, actions.ScopedKeys, Screen):
 
     @reader("facts")
     def _load(self) -> None:
-        self.post_message(Loaded(0, read_facts(self.app, self.row)))
+        self.post_message(Loaded(0, read_facts(self.app, self.row, self.kpis)))
 
     @on(Loaded)
     async def _loaded(self, message: Loaded) -> None:
         facts: PersonFacts = message.data
         row, scheme = self.row, facts.basis.scheme
-        views = {
-            "timeliness": lambda: timeliness_view(facts.timeliness),
-            "satisfaction": lambda: callbacks_view(
-                facts.satisfaction, scheme.settings["satisfied_min_rating"]
-            ),
-            "workload": lambda: workload_view(facts.workload, first_month(scheme)),
-            "feedback": lambda: feedback_view(facts.feedback),
-            "deductions": lambda: deductions_view(facts.deductions, scheme),
-        }
         basis_line = basis_text(facts.basis, self.changed)
-        for tab in self.tabs:
-            head = plain(f"{ranking_lines(tab, row)}\n{basis_line}\n", style="bold")
-            await self.query_one(f"#{tab}-facts", FactsPane).show([head, *views[tab]()])
+        for tab, kpi in self.kpis.items():
+            head = plain(f"{ranking_line(kpi, row)}\n{basis_line}\n", style="bold")
+            if kpi is None:
+                assert facts.deductions is not None  # read whenever the tab is there
+                view = deductions_view(facts.deductions, scheme)
+            else:
+                view = kpi_view(facts.kpis[tab], kpi, scheme)
+            await self.query_one(f"#{tab}-facts", FactsPane).show([head, *view])
         self._focus_tab()
 
     @on(LoadFailed)

@@ -56,7 +56,8 @@ TREND = "trend"  # the sparkline column: Enter on it opens the chart
 class Column:
     """One column of a ranking table: its key, its two-line heading and how a row fills it.
 
-    ``kpi`` is the facts tab Enter opens on it; ``None`` for the person's columns.
+    ``kpi`` is the KPI whose facts Enter opens (``ADJUSTMENTS``: the events); ``None`` for
+    the person's columns.
     ``cell`` gives the text shown (the trend column: the months' totals to draw).
     """
 
@@ -133,7 +134,7 @@ def table_columns(
             "change", _("Change"), lambda row: rank_change(row.rank, previous.get(row.staff_code))
         ),
         Column("staff_code", _("Code"), lambda row: row.staff_code, left=True),
-        *(Column(c.field, c.heading, kpi_cell(c), kpi=c.facts) for c in kpi_columns(role, rows)),
+        *(Column(c.field, c.heading, kpi_cell(c), kpi=c.kpi) for c in kpi_columns(role, rows)),
     ]
 
 
@@ -356,7 +357,7 @@ class RankingsScreen(MonthScreen):
             self.action_trend()
             return
         changed = self.ranking is not None and row.staff_code in self.ranking.changed
-        self.app.push_screen(DrilldownScreen(row, column.kpi or "timeliness", changed=changed))
+        self.app.push_screen(DrilldownScreen(row, column.kpi, changed=changed))
 
     def action_trend(self) -> None:
         """The chart of the last twelve months of the person under the cursor, and the branch's,

@@ -29,14 +29,15 @@ from fieldkpi.buckets import (
 )
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
-from fieldkpi.measures import MEASURES
+from fieldkpi.measures import ADJUSTMENT_COUNT, ENTERED, MEASURES, Measured, entered_metric
 from fieldkpi.period import Judgement, Period
-from fieldkpi.scheme import Scheme
+from fieldkpi.scheme import Kpi, Scheme
 from storage.db import Store
 from storage.errors import NotFound
 from storage.measures import (
     COMPLETED_BY,
     COMPLETED_IN,
+    COMPLETED_WINDOW,
     DAY,
     DEDUCTION_COUNTS,
     DEDUCTION_IN,
@@ -44,17 +45,23 @@ from storage.measures import (
     PROBLEM_IN,
     PROBLEM_STANDS,
     RATED_IN,
+    REOPENINGS,
+    RESOLVED_WITHIN,
+    SECONDS_TO_COMPLETE,
     SERVED_BY,
     VISIT,
     VISITED_IN,
     Window,
+    first_dispatches_sql,
     open_holder,
     open_tickets_sql,
     sql_points,
+    ticket_settings,
     workload_months,
 )
 from storage.migrations import OPEN_TICKET
 from storage.people import staff_by_code
+from storage.scores import ScoreEntry, score_history
 
 
 @dataclass(frozen=True)
@@ -80,13 +87,18 @@ class Callback:
 
 @dataclass(frozen=True)
 class SatisfactionFacts:
-    """§4: the rated callbacks of the period; ``satisfied`` / ``rated`` = ``satisfaction``."""
+    """§4: the rated callbacks of the period; ``satisfied`` / ``rated`` = ``satisfaction``.
+
+    ``mean`` is their mean rating (``satisfaction_mean``), None without any.
+    """
 
     person: Person
     callbacks: list[Callback]
     satisfied: int
     rated: int
     satisfaction: Fraction
+    threshold: int
+    mean: Fraction | None
 
 
 @dataclass(frozen=True)
@@ -244,12 +256,22 @@ def timeliness_facts(
 
 
 def satisfaction_facts(
-    store: Store, actor: Person, staff: str, judgement: Judgement, scheme: Scheme
+    store: Store,
+    actor: Person,
+    staff: str,
+    judgement: Judgement,
+    scheme: Scheme,
+    threshold: int | None = None,
 ) -> SatisfactionFacts:
-    """The rated callbacks of the period on the person's tickets, oldest first."""
+    """The rated callbacks of the period on the person's tickets, oldest first.
+
+    A callback is satisfied when rated ``threshold`` or more: a KPI's own, else the
+    scheme's ``satisfied_min_rating``.
+    """
     person = _person(store, actor, staff)
     _check_ranked(person)
-    threshold = scheme.settings["satisfied_min_rating"]
+    if threshold is None:
+        threshold = scheme.settings["satisfied_min_rating"]
     rows = store.query(
         f"""
         SELECT t.code, t.callback_at, t.rating, t.callback_note FROM tickets t
@@ -269,12 +291,15 @@ def satisfaction_facts(
         for row in rows
     ]
     satisfied = sum(c.satisfied for c in callbacks)
+    ratings = tuple(sum(c.rating == stars for c in callbacks) for stars in range(1, 6))
     return SatisfactionFacts(
         person=person,
         callbacks=callbacks,
         satisfied=satisfied,
         rated=len(callbacks),
         satisfaction=kpi.ratio(satisfied, len(callbacks)),
+        threshold=threshold,
+        mean=MEASURES["satisfaction_mean"].value({"ratings": ratings}, {}).value,
     )
 
 
@@ -308,7 +333,8 @@ def workload_facts(
             params,
         )
         window = _window(person, judgement, scheme)
-        history = [m for _b, m in workload_months(store, window, window.params["year_start"])]
+        since = window.params["year_start"]
+        history = [m for _b, m in workload_months(store, window, since, person.role)]
     period = judgement.period
     running = str(Period.of(judgement.as_of.date())) if judgement.provisional else None
     annual_max, whose = kpi.annual_max_daily(history, running, period.span)
@@ -388,7 +414,12 @@ def feedback_facts(
 
 
 def deduction_facts(
-    store: Store, actor: Person, staff: str, judgement: Judgement, scheme: Scheme
+    store: Store,
+    actor: Person,
+    staff: str,
+    judgement: Judgement,
+    scheme: Scheme,
+    kind: str | None = None,
 ) -> DeductionFacts:
     """The events that stand in the period, each with its points and who recorded it.
 
@@ -396,17 +427,20 @@ def deduction_facts(
     prices each kind; a kind the scheme does not apply to the person counts 0.
     Who recorded an event is told to the person it is about only where the
     scheme shows reporters (``review.show_reporter``), as their events list does.
+    ``kind``: only the events of that kind (what ``adjustments.KIND`` counts).
     """
     person = _person(store, actor, staff)
     shows_reporter = scheme.show_reporter or actor.code != person.code
+    of_kind = "" if kind is None else " AND d.kind = :kind"
     rows = store.query(
         f"""
         SELECT d.id, d.at, d.kind, d.points, d.ticket, d.note, d.recorded_by,
                coalesce(s.name, d.recorded_by) AS recorded_by_name
         FROM deductions d LEFT JOIN staff s ON s.code = d.recorded_by
-        WHERE d.staff = :staff AND {DEDUCTION_IN} AND {DEDUCTION_COUNTS} ORDER BY d.at, d.id
+        WHERE d.staff = :staff AND {DEDUCTION_IN} AND {DEDUCTION_COUNTS}{of_kind}
+        ORDER BY d.at, d.id
         """,
-        _params(person, judgement, scheme),
+        _params(person, judgement, scheme) | {"kind": kind},
     )
     kinds = scheme.adjustments_for(person.role)
     events = []
@@ -438,6 +472,227 @@ def deduction_facts(
         points=sum((e.points for e in events), Fraction(0)),
         zeroed=any(e.zeroes for e in events),
     )
+
+
+@dataclass(frozen=True)
+class CompletedTicket:
+    """A ticket the person first completed in the period, as the completed-ticket measures read it.
+
+    ``within``: completed within the KPI's hours (``resolved_within``, else None);
+    ``reopened_at``: the first reopening within the KPI's days, which makes it no
+    first-time fix (``first_time_fix``; None when it was not reopened so).
+    """
+
+    code: str
+    received_at: datetime
+    completed_at: datetime
+    hours: Fraction
+    within: bool | None
+    reopened_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CompletedFacts:
+    """The tickets behind ``cycle_hours``, ``resolved_within``, ``first_time_fix`` or ``completed``:
+    ``measured`` is the KPI's value worked out from them, as the ranking works it out."""
+
+    person: Person
+    kpi: Kpi
+    tickets: list[CompletedTicket]
+    hours: Fraction  # from receipt to completion, all the tickets' together
+    measured: Measured
+
+
+def completed_facts(
+    store: Store, actor: Person, staff: str, judgement: Judgement, scheme: Scheme, spec: Kpi
+) -> CompletedFacts:
+    """The tickets the person first completed in the period (as the holder then), oldest first."""
+    person = _person(store, actor, staff)
+    _check_ranked(person)
+    within = RESOLVED_WITHIN if spec.measure == "resolved_within" else "NULL"
+    reopened = f"(SELECT min(h.at) {REOPENINGS})" if spec.measure == "first_time_fix" else "NULL"
+    rows = store.query(
+        f"""
+        SELECT t.code, t.received_at, t.first_completed_at,
+               {SECONDS_TO_COMPLETE} AS seconds, {within} AS within, {reopened} AS reopened
+        FROM tickets t WHERE {COMPLETED_BY[person.role]} = :staff AND {COMPLETED_WINDOW}
+        ORDER BY t.first_completed_at, t.code
+        """,
+        _params(person, judgement, scheme) | ticket_settings(spec),
+    )
+    tickets = [
+        CompletedTicket(
+            code=row["code"],
+            received_at=datetime.fromisoformat(row["received_at"]),
+            completed_at=datetime.fromisoformat(row["first_completed_at"]),
+            hours=Fraction(row["seconds"], 3600),
+            within=None if row["within"] is None else bool(row["within"]),
+            reopened_at=_moment(row["reopened"]),
+        )
+        for row in rows
+    ]
+    counts = {
+        "completed": len(tickets),
+        "within": sum(bool(t.within) for t in tickets),
+        "fixed": sum(t.reopened_at is None for t in tickets),
+        "seconds": sum(row["seconds"] for row in rows),
+    }
+    hours = Fraction(counts["seconds"], 3600)
+    return CompletedFacts(person, spec, tickets, hours, spec.spec.value(counts, spec.settings))
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    ticket: str
+    received_at: datetime
+    dispatched_at: datetime  # the first dispatch
+    minutes: Fraction
+
+
+@dataclass(frozen=True)
+class DispatchFacts:
+    """The tickets first dispatched in the period (``dispatch_minutes``), and their mean."""
+
+    person: Person
+    dispatches: list[Dispatch]
+    minutes: Fraction  # from receipt to the first dispatch, all the tickets' together
+    measured: Measured
+
+
+def dispatch_facts(
+    store: Store, actor: Person, staff: str, judgement: Judgement, scheme: Scheme
+) -> DispatchFacts:
+    """The person's tickets first dispatched in the period: an engineer's as the first one
+    dispatched, a rep's as the ticket's rep; oldest first."""
+    person = _person(store, actor, staff)
+    _check_ranked(person)
+    window = _window(person, judgement, scheme)
+    rows = store.query(
+        f"SELECT code, received_at, first, seconds"
+        f" FROM ({first_dispatches_sql(window, person.role)})"
+        " WHERE person = :staff ORDER BY first, code",
+        _params(person, judgement, scheme),
+    )
+    dispatches = [
+        Dispatch(
+            ticket=row["code"],
+            received_at=datetime.fromisoformat(row["received_at"]),
+            dispatched_at=datetime.fromisoformat(row["first"]),
+            minutes=Fraction(row["seconds"], 60),
+        )
+        for row in rows
+    ]
+    counts = {"dispatched": len(rows), "seconds": sum(row["seconds"] for row in rows)}
+    minutes = Fraction(counts["seconds"], 60)
+    return DispatchFacts(
+        person, dispatches, minutes, MEASURES["dispatch_minutes"].value(counts, {})
+    )
+
+
+@dataclass(frozen=True)
+class EnteredFacts:
+    """A value entered from outside (``entered.NAME``): every entry of the period, oldest first;
+    the last is the value that counts."""
+
+    person: Person
+    metric: str
+    entries: list[ScoreEntry]
+    measured: Measured
+
+
+def entered_facts(
+    store: Store, actor: Person, staff: str, judgement: Judgement, metric: str
+) -> EnteredFacts:
+    person = _person(store, actor, staff)
+    entries = score_history(store, actor, staff, judgement.period, metric)
+    given = {"value": entries[-1].value} if entries else {}
+    return EnteredFacts(person, metric, entries, ENTERED.value(given, {}))
+
+
+@dataclass(frozen=True)
+class AttendanceMonth:
+    month: str
+    days: int | None  # days at work
+    absent: int | None  # days absent, where the record says
+
+
+@dataclass(frozen=True)
+class AbsenceFacts:
+    """The attendance records of the period's months (``attendance.absent``)."""
+
+    person: Person
+    months: list[AttendanceMonth]
+    measured: Measured
+
+
+def absence_facts(
+    store: Store, actor: Person, staff: str, judgement: Judgement, scheme: Scheme
+) -> AbsenceFacts:
+    person = _person(store, actor, staff)
+    rows = store.query(
+        "SELECT month, days, absent FROM attendance"
+        " WHERE staff = :staff AND month >= :first_month AND month <= :last_month ORDER BY month",
+        _params(person, judgement, scheme),
+    )
+    months = [AttendanceMonth(row["month"], row["days"], row["absent"]) for row in rows]
+    said = [m.absent for m in months if m.absent is not None]
+    counts = {"absent": sum(said)} if said else {}
+    return AbsenceFacts(person, months, MEASURES["attendance.absent"].value(counts, {}))
+
+
+@dataclass(frozen=True)
+class KindFacts:
+    """The events of one adjustment kind (``adjustments.KIND``): their number is the value."""
+
+    events: DeductionFacts
+    kind: str
+    measured: Measured
+
+
+KpiFacts = (
+    TimelinessFacts
+    | SatisfactionFacts
+    | WorkloadFacts
+    | FeedbackFacts
+    | CompletedFacts
+    | DispatchFacts
+    | EnteredFacts
+    | AbsenceFacts
+    | KindFacts
+)
+
+
+def kpi_facts(
+    store: Store, actor: Person, staff: str, judgement: Judgement, scheme: Scheme, spec: Kpi
+) -> KpiFacts:
+    """The facts behind one KPI of the person's row: what its measure counted.
+
+    ``scheme`` gives the period's window (open limit, day basis); ``spec`` is
+    the KPI as the row was judged by it (its settings: hours, days, threshold).
+    """
+    args = (store, actor, staff, judgement, scheme)
+    m = spec.measure
+    if m == "timeliness":
+        return timeliness_facts(*args)
+    if m in ("satisfaction_rate", "satisfaction_mean"):
+        return satisfaction_facts(*args, spec.settings.get("threshold"))
+    if m in ("saturation", "workload"):
+        return workload_facts(*args)
+    if m == "feedback_rate":
+        return feedback_facts(*args)
+    if m in ("resolved_within", "first_time_fix", "cycle_hours", "completed"):
+        return completed_facts(*args, spec)
+    if m == "dispatch_minutes":
+        return dispatch_facts(*args)
+    if m == "attendance.absent":
+        return absence_facts(*args)
+    family, _dot, name = m.partition(".")
+    if family == "adjustments":
+        events = deduction_facts(*args, kind=name)
+        return KindFacts(events, name, ADJUSTMENT_COUNT.value({"events": len(events.events)}, {}))
+    metric = entered_metric(m)
+    assert metric is not None  # every other measure is entered (checked when the scheme was read)
+    return entered_facts(store, actor, staff, judgement, metric)
 
 
 def fix_first_list(

@@ -451,34 +451,47 @@ def attendance_counts(store: Store, w: Window, role: str) -> dict[str, dict[str,
 # ------------------------------------------------------------------ tickets as schemes count them
 
 
+# The completed tickets the measures of schemes.md read: first completed in the window, and
+# what makes each count for its measure (the drill-down lists them with these very terms).
+COMPLETED_WINDOW = (
+    f"t.first_completed_at >= :start AND t.first_completed_at <= :end AND {NOT_CANCELLED}"
+)
+RESOLVED_WITHIN = f"{SECONDS_TO_COMPLETE} <= :limit"
+# A reopening within the KPI's days of the first completion, known by as-of.
+REOPENINGS = (
+    "FROM ticket_history h WHERE h.ticket = t.code AND h.step = 'reopen'"
+    " AND h.at > t.first_completed_at AND h.at <= :as_of"
+    " AND h.at <= datetime(t.first_completed_at, '+' || :days || ' days')"
+)
+
+
+def ticket_settings(kpi: Kpi) -> dict[str, int]:
+    """A completed-tickets KPI's settings as SQL parameters: the hours in seconds, the days."""
+    if kpi.measure == "resolved_within":
+        return {"limit": int(kpi.settings["hours"] * 3600)}
+    if kpi.measure == "first_time_fix":
+        return {"days": int(kpi.settings["days"])}
+    return {}
+
+
 def ticket_counts(store: Store, w: Window, role: str, kpi: Kpi) -> dict[str, dict[str, Any]]:
     """The completed tickets of the window for the measures of schemes.md that read them."""
     owner = COMPLETED_BY[role]
-    seconds = SECONDS_TO_COMPLETE
     if kpi.measure == "resolved_within":
-        value = f"sum({seconds} <= :limit)"
-        params = {"limit": int(kpi.settings["hours"] * 3600)}
-        name = "within"
+        value, name = f"sum({RESOLVED_WITHIN})", "within"
     elif kpi.measure == "first_time_fix":
-        reopened = (
-            "EXISTS (SELECT 1 FROM ticket_history h WHERE h.ticket = t.code AND h.step = 'reopen'"
-            " AND h.at > t.first_completed_at AND h.at <= :as_of"
-            " AND h.at <= datetime(t.first_completed_at, '+' || :days || ' days'))"
-        )
-        value = f"sum(NOT {reopened})"
-        params = {"days": int(kpi.settings["days"])}
-        name = "fixed"
+        value, name = f"sum(NOT EXISTS (SELECT 1 {REOPENINGS}))", "fixed"
     elif kpi.measure == "cycle_hours":
-        value, params, name = f"sum({seconds})", {}, "seconds"
+        value, name = f"sum({SECONDS_TO_COMPLETE})", "seconds"
     else:  # completed
-        value, params, name = "count(*)", {}, "completed"
+        value, name = "count(*)", "completed"
     rows = store.query(
         f"""
         SELECT {owner}, count(*), {value} FROM tickets t {w.narrowing(owner, role)}
-        WHERE t.first_completed_at >= :start AND t.first_completed_at <= :end AND {NOT_CANCELLED}
+        WHERE {COMPLETED_WINDOW}
         GROUP BY 1
         """,
-        w.params | params,
+        w.params | ticket_settings(kpi),
     )
     return {person: {"completed": n, name: v or 0} for person, n, v in rows}
 
@@ -494,22 +507,28 @@ FIRST_ENGINEER = (
 )
 
 
-def dispatch_counts(store: Store, w: Window, role: str) -> dict[str, dict[str, Any]]:
-    """Tickets first dispatched in the window: how many, and the seconds from receipt."""
+def first_dispatches_sql(w: Window, role: str) -> str:
+    """The tickets first dispatched in the window: whose (``person``), when (``first``), and the
+    seconds from receipt; the drill-down lists the rows that ``dispatch_counts`` counts."""
     owner = FIRST_ENGINEER if role == "engineer" else "t.rep"
     branch = " AND t.branch = :branch" if w.branch is not None else ""
-    rows = store.query(
-        f"""
-        SELECT person, count(*), sum(seconds) FROM (
-            SELECT {owner} AS person, {FIRST_DISPATCH} AS first,
+    return f"""
+        SELECT * FROM (
+            SELECT {owner} AS person, t.code, t.received_at, {FIRST_DISPATCH} AS first,
                    CAST(strftime('%s', {FIRST_DISPATCH}) AS INTEGER)
                    - CAST(strftime('%s', t.received_at) AS INTEGER) AS seconds
             FROM tickets t
             WHERE t.dispatched_at >= :start AND t.received_at <= :end AND {NOT_CANCELLED}{branch}
         )
         WHERE first >= :start AND first <= :end AND person IS NOT NULL
-        GROUP BY person
-        """,
+    """
+
+
+def dispatch_counts(store: Store, w: Window, role: str) -> dict[str, dict[str, Any]]:
+    """Tickets first dispatched in the window: how many, and the seconds from receipt."""
+    rows = store.query(
+        f"SELECT person, count(*), sum(seconds) FROM ({first_dispatches_sql(w, role)})"
+        " GROUP BY person",
         w.params,
     )
     return {person: {"dispatched": n, "seconds": s or 0} for person, n, s in rows}
