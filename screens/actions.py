@@ -319,21 +319,42 @@ ACTIONS: tuple[UiAction, ...] = (
         frozenset({STAFF}),
         action="set_left_on",
     ),
+    # One key, two decisions: the selected event's state offers one of them, and the
+    # footer names the one it is.
     UiAction(
         "events.approve",
         "a",
         N_("Approve"),
-        N_("Approve the event (or uphold a contested one): it counts"),
+        N_("Approve an event that waits for you: it counts"),
         frozenset({EVENTS}),
         action="approve",
+    ),
+    UiAction(
+        "events.uphold",
+        "a",
+        N_("Uphold"),
+        N_("Uphold a contested event: it counts again"),
+        frozenset({EVENTS}),
+        action="uphold",
     ),
     UiAction(
         "events.reject",
         "r",
         N_("Reject"),
-        N_("Reject the event (or withdraw a contested or standing one), with the reason"),
+        N_("Reject an event that waits for you, with the reason: it never counts"),
         frozenset({EVENTS}),
         action="reject",
+    ),
+    UiAction(
+        "events.withdraw",
+        "r",
+        N_("Withdraw"),
+        N_(
+            "Withdraw a contested event, or one that stands but was recorded by mistake, "
+            "with the reason: it stops counting"
+        ),
+        frozenset({EVENTS}),
+        action="withdraw",
     ),
     UiAction(
         "events.all",
