@@ -145,6 +145,18 @@ class Adjustment:
     recorded_by: tuple[str, ...] = ("lead",)
     approval: bool = True
 
+    def points_of(self, entered: Fraction = Fraction(0)) -> Fraction:
+        """What one event of this kind adds to a total (< 0 takes off), as kpi-rules §5 counts it.
+
+        The kind's own points, or ``entered`` (the points typed with the event) off for a
+        deduction and on for a bonus. A forfeit adds none: it caps the total instead.
+        """
+        if self.forfeit:
+            return Fraction(0)
+        if self.entered is not None:
+            return entered if self.entered == "bonus" else -entered
+        return self.points
+
 
 @dataclass(frozen=True)
 class ProblemLevel:

@@ -47,6 +47,9 @@ class UiAction:
     show: bool = True
     key_display: str | None = None
     priority: bool = False
+    # Scopes whose footer shows it first (after F1): before the screen's own keys, which
+    # may fill an 80-column footer, as the key most wanted there.
+    first_in: frozenset[str] = frozenset()
 
     @property
     def run(self) -> str:
@@ -235,7 +238,10 @@ ACTIONS: tuple[UiAction, ...] = (
         "rankings.export",
         "x",
         N_("Export"),
-        N_("Export the month's rankings to CSV or TOML (the files of `fieldkpi rank`)"),
+        N_(
+            "Export the month's rankings to CSV, TOML or an Excel workbook (XLSX), as "
+            "`fieldkpi rank` writes them"
+        ),
         frozenset({RANKINGS}),
         action="export",
     ),
@@ -319,21 +325,42 @@ ACTIONS: tuple[UiAction, ...] = (
         frozenset({STAFF}),
         action="set_left_on",
     ),
+    # One key, two decisions: the selected event's state offers one of them, and the
+    # footer names the one it is.
     UiAction(
         "events.approve",
         "a",
         N_("Approve"),
-        N_("Approve the event (or uphold a contested one): it counts"),
+        N_("Approve an event that waits for you: it counts"),
         frozenset({EVENTS}),
         action="approve",
+    ),
+    UiAction(
+        "events.uphold",
+        "a",
+        N_("Uphold"),
+        N_("Uphold a contested event: it counts again"),
+        frozenset({EVENTS}),
+        action="uphold",
     ),
     UiAction(
         "events.reject",
         "r",
         N_("Reject"),
-        N_("Reject the event (or withdraw a contested or standing one), with the reason"),
+        N_("Reject an event that waits for you, with the reason: it never counts"),
         frozenset({EVENTS}),
         action="reject",
+    ),
+    UiAction(
+        "events.withdraw",
+        "r",
+        N_("Withdraw"),
+        N_(
+            "Withdraw a contested event, or one that stands but was recorded by mistake, "
+            "with the reason: it stops counting"
+        ),
+        frozenset({EVENTS}),
+        action="withdraw",
     ),
     UiAction(
         "events.all",
@@ -390,6 +417,7 @@ ACTIONS: tuple[UiAction, ...] = (
         N_("Go to the appraisal events: what waits for review, or what was recorded about you"),
         NAV_SCREENS,
         action="app.go('events')",
+        first_in=frozenset({RANKINGS}),  # a lead's approvals, wanted before closing a month
     ),
     UiAction(
         "nav.scores",
@@ -516,12 +544,14 @@ def for_scope(*scopes: str) -> list[UiAction]:
 
 
 def bindings(*scopes: str) -> list[Binding]:
-    """The ``BINDINGS`` of a screen of these scopes (labels in the current language).
+    """The ``BINDINGS`` of a screen of these scopes (labels in the current language), in the
+    footer's order: the registry's, but a key ``first_in`` one of the scopes first.
 
     A modal screen hides the app's bindings from Textual, so modals list the
     ``APP`` scope as well to keep F1 and the rest working.
     """
-    return [a.binding() for a in for_scope(*scopes)]
+    ordered = sorted(for_scope(*scopes), key=lambda a: not a.first_in.intersection(scopes))
+    return [a.binding() for a in ordered]
 
 
 class ScopedKeys:
@@ -575,6 +605,21 @@ def step_for_key(scope: str, key: str, keymap: Mapping[str, str]) -> UiAction | 
 def _target(action: UiAction, screen: DOMNode) -> tuple[DOMNode, str, tuple]:
     namespace, name, params = parse(action.run)
     return (screen.app if namespace == "app" else screen), name, params
+
+
+def offered(action: UiAction, screen: DOMNode) -> bool:
+    """Whether the person on ``screen`` can ever use ``action`` there, whatever is selected.
+
+    A key to another screen is offered as its footer offers it (the app's
+    ``check_action``: a screen their role may open, not the one they are on);
+    a screen's own key, as the screen's ``offers`` says (every key, if it has
+    none): the lead's decisions are not a rep's, nor an appeal a lead's.
+    """
+    node, name, params = _target(action, screen)
+    if node is screen:
+        offers = getattr(screen, "offers", None)
+        return offers is None or offers(name)
+    return bool(node.check_action(name, params))
 
 
 def available(screen: DOMNode) -> Iterator[UiAction]:

@@ -8,7 +8,12 @@ with its reason kept; ``v`` shows every event of the branch these three
 months, where ``r`` withdraws one that stands but was recorded by mistake.
 Anyone ranked sees the events recorded against them these three months, in
 whatever state, and contests one with ``c`` while its month is open. Storage
-decides who may do what (:mod:`storage.appraisal`); the keys only follow it.
+decides who may do what (:mod:`storage.appraisal`); the keys only follow it,
+and the footer names the decision a key takes on the selected event.
+
+The columns fit 80 columns in either language: who recorded an event and its
+state come before its points and ticket, a long kind is cut (the line under
+the list names it whole), and the person's own list has no "About" column.
 """
 
 from __future__ import annotations
@@ -22,10 +27,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from fieldkpi import access
-from fieldkpi.i18n import _
-from fieldkpi.plain import plain
+from fieldkpi.i18n import _, ngettext
+from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.scheme import Scheme
-from screens import actions, numbers, tables
+from screens import actions, labels, numbers, tables
 from screens.footer import KeyFooter
 from screens.form import Field, FormScreen
 from screens.labels import N_
@@ -36,14 +41,15 @@ from storage.appraisal import AppraisalEvent
 
 STATES = {
     "standing": N_("stands"),
-    "pending": N_("waits for the lead"),
+    "pending": N_("waiting"),
     "rejected": N_("rejected"),
     "contested": N_("contested"),
     "withdrawn": N_("withdrawn"),
 }
-# The lead's decision behind a key, by the state of the selected event.
-APPROVING = {"pending": "approve", "contested": "uphold"}
-REJECTING = {"pending": "reject", "contested": "withdraw", "standing": "withdraw"}
+# What the lead decides, each by a key of its own (two share a key: the event's state
+# allows one of them); the appeal is the person's own.
+LEAD_DECISIONS = frozenset({"approve", "uphold", "reject", "withdraw"})
+KIND_WIDTH = 24  # cells of the kind in the list: "General complaint (head…"
 DECISIONS = {
     "approve": N_("approved"),
     "reject": N_("rejected"),
@@ -54,39 +60,65 @@ DECISIONS = {
 
 
 def kind_label(event: AppraisalEvent, scheme) -> str:
-    """The event's kind as the branch's scheme names it (a problem report by its level)."""
+    """The event's kind as the branch's scheme names it (a problem report by its level).
+
+    In sentence case, as the scheme's own kinds are named.
+    """
     if event.subject == "rating":
-        return _("callback rating {rating}").format(rating=event.kind)
+        return _("Callback rating {rating}").format(rating=event.kind)
     if event.subject == "problem":
         level = scheme.problem_level(event.kind or None)  # none named: the table's first
         if level is not None and len(scheme.problems) == 1:
-            return _("engineer problem")  # a table of one level has nothing to tell apart
+            return _("Engineer problem")  # a table of one level has nothing to tell apart
         name = str(level.label) if level else event.kind
-        return _("engineer problem: {level}").format(level=name)
+        return _("Engineer problem: {level}").format(level=name)
     return scheme.adjustment_label(event.kind)
 
 
-def event_cells(event: AppraisalEvent, scheme) -> tuple[str, ...]:
-    """The event's line; the table shows each cell as plain text (:func:`tables.add_rows`)."""
-    points = "" if event.points is None else numbers.points(event.points)
+def points_cell(event: AppraisalEvent) -> str:
+    """What the event does to its person's total: signed points, a forfeit, or a dash for
+    an event that counts in a rate instead (a problem report, a callback rating)."""
+    if event.forfeits:
+        return _("zeroes total")
+    return numbers.DASH if event.change is None else numbers.signed(event.change)
+
+
+def recorder(event: AppraisalEvent) -> str | None:
+    """Who recorded the event as the ticket history names them (the importer too); ``None``
+    where the branch keeps the reporter from the person it is about."""
+    return labels.label(labels.RECORDER, event.recorded_by_name) or None
+
+
+def headings(about: bool) -> list[str]:
+    """The list's headings; ``about``: with whom each event is about (the lead's lists)."""
+    who = [_("About")] if about else []
+    rest = [_("Kind"), _("State"), _("Recorded by"), _("Points"), _("Ticket"), _("Note")]
+    return [_("When"), *who, *rest]
+
+
+def event_cells(event: AppraisalEvent, scheme, about: bool) -> tuple[str | Text, ...]:
+    """The event's line under :func:`headings`; each cell plain text (:func:`tables.add_rows`)."""
+    who = (event.concerns_name,) if about else ()
     return (
         event.at[:16],
-        event.concerns_name,
-        kind_label(event, scheme),
-        points,
-        event.ticket or "",
-        event.recorded_by_name or "—",
+        *who,
+        plain(kind_label(event, scheme), KIND_WIDTH),
         _(STATES[event.state]),
-        event.note or "",
+        recorder(event) or numbers.DASH,
+        points_cell(event),
+        event.ticket or "",
+        plain(event.note, CELL_WIDTH),
     )
 
 
 def event_story(event: AppraisalEvent, scheme) -> Text:
     """The event and every decision on it, one line each, oldest first."""
-    recorder = event.recorded_by_name or _("(not shown)")
     lines = [
         _("{at} {kind} about {name}, recorded by {by}").format(
-            at=event.at[:16], kind=kind_label(event, scheme), name=event.concerns_name, by=recorder
+            at=event.at[:16],
+            kind=kind_label(event, scheme),
+            name=event.concerns_name,
+            by=recorder(event) or _("(not shown)"),
         )
         + (f": {event.note}" if event.note else "")
     ]
@@ -105,7 +137,7 @@ def event_story(event: AppraisalEvent, scheme) -> Text:
 
 class EventsScreen(actions.ScopedKeys, Screen):
     ACTION_SCOPE = actions.EVENTS
-    CSS_PATH: ClassVar[list[str]] = ["months.tcss", "staff_admin.tcss"]
+    CSS_PATH: ClassVar[list[str]] = ["events.tcss"]
 
     def __init__(self) -> None:
         super().__init__()
@@ -143,39 +175,42 @@ class EventsScreen(actions.ScopedKeys, Screen):
     @reader("events")
     def _load(self, request: int, showing_all: bool) -> None:
         app, user = self.app, self.app.user
-        scheme = app.scheme_for(user.branch)  # its kinds name the events
+        scheme = app.scheme_for(user.branch)  # its kinds name the events and count them
         if self.reviewing and showing_all:
-            events = appraisal.branch_events(app.store, user, user.branch, app.now())
+            events = appraisal.branch_events(app.store, user, user.branch, app.now(), scheme)
         elif self.reviewing:
-            events = appraisal.awaiting_review(app.store, user, user.branch)
+            events = appraisal.awaiting_review(app.store, user, user.branch, scheme)
         else:
             events = appraisal.recent_events_about(app.store, user, user, app.now(), scheme)
         self.post_message(Loaded(request, (events, scheme)))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
+        """The list anew, the cursor on the event it was on (one decided and gone from the
+        list: the one after it, now in its row)."""
         if message.request != self.request:
             return
+        was, row = self.selected, self.query_one("#events", DataTable).cursor_row
         self.events, self.scheme = message.data
-        headings = [
-            _("When"),
-            _("About"),
-            _("Kind"),
-            _("Points"),
-            _("Ticket"),
-            _("Recorded by"),
-            _("State"),
-            _("Note"),
-        ]
+        about = self.reviewing
         table = self.query_one("#events", DataTable)
-        tables.fill(table, headings, [event_cells(e, self.scheme) for e in self.events])
+        tables.fill(
+            table, headings(about), [event_cells(e, self.scheme, about) for e in self.events]
+        )
+        keys = [(e.subject, e.id) for e in self.events]
+        if was is not None and (was.subject, was.id) in keys:
+            row = keys.index((was.subject, was.id))
+        if keys:
+            table.move_cursor(row=min(row, len(keys) - 1), animate=False)
+        n = len(self.events)
         if self.reviewing and not self.showing_all:
-            status = _("{n} waiting for your decision").format(n=len(self.events))
+            status = _("{n} waiting for your decision").format(n=n)
         else:
-            status = _("{n} events these three months").format(n=len(self.events))
+            status = ngettext(
+                "{n} event these three months", "{n} events these three months", n
+            ).format(n=n)
         self.query_one("#events-status", Static).update(Text(status))
         self._show_story()
-        self.refresh_bindings()
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
@@ -190,51 +225,58 @@ class EventsScreen(actions.ScopedKeys, Screen):
 
     @on(DataTable.RowHighlighted, "#events")
     def _show_story(self) -> None:
+        """The selected event's story, and the keys its state allows in the footer."""
         event = self.selected
         story = Text() if event is None else event_story(event, self.scheme)
         self.query_one("#event-story", Static).update(story)
+        self.refresh_bindings()
 
     @property
     def selected(self) -> AppraisalEvent | None:
         row = self.query_one("#events", DataTable).cursor_row
         return self.events[row] if 0 <= row < len(self.events) else None
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        event = self.selected
-        if action == "show_all":
+    def offers(self, action: str) -> bool:
+        """Whether this person ever takes ``action`` here: a lead's decisions and the
+        list of every event are for who reviews the branch, an appeal for everyone else."""
+        if action in LEAD_DECISIONS or action == "show_all":
             return self.reviewing
-        if action in ("approve", "reject"):
-            offered = APPROVING if action == "approve" else REJECTING
+        return action != "contest" or not self.reviewing
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.offers(action):
+            return False
+        event = self.selected
+        if action in LEAD_DECISIONS:
             return (
-                self.reviewing
-                and event is not None
-                and event.state in offered
-                and appraisal.may_decide(event.subject, event.state, offered[event.state])
+                event is not None
+                and appraisal.may_decide(event.subject, event.state, action)
                 and event.concerns != self.app.user.code
             )
         if action == "contest":
             return (
-                not self.reviewing
-                and event is not None
+                event is not None
                 and appraisal.may_decide(event.subject, event.state, "contest")
                 and not any(r.action == "contest" for r in event.reviews)
             )
         return True
 
-    def _decide(self, lead_action: str) -> None:
+    def _decide(self, decision: str) -> None:
         event = self.selected
         if event is not None:
-            self.app.push_screen(DecisionForm(event, lead_action), callback=self._decided)
+            self.app.push_screen(DecisionForm(event, decision), callback=self._decided)
 
     def action_approve(self) -> None:
-        event = self.selected
-        if event is not None and event.state in APPROVING:
-            self._decide(APPROVING[event.state])
+        self._decide("approve")
+
+    def action_uphold(self) -> None:
+        self._decide("uphold")
 
     def action_reject(self) -> None:
-        event = self.selected
-        if event is not None and event.state in REJECTING:
-            self._decide(REJECTING[event.state])
+        self._decide("reject")
+
+    def action_withdraw(self) -> None:
+        self._decide("withdraw")
 
     def action_show_all(self) -> None:
         """Between what waits for the lead and every event of the branch these three months."""
@@ -244,10 +286,17 @@ class EventsScreen(actions.ScopedKeys, Screen):
     def action_contest(self) -> None:
         self._decide("contest")
 
-    def _decided(self, result: Any) -> None:
-        if result is not None:
+    def _decided(self, decision: str | None) -> None:
+        """Said as it is: a lead's decision is made; an appeal only goes to the lead."""
+        if decision is None:
+            return
+        if decision == "contest":
+            self.notify(
+                _("Sent to your lead, who decides on it; until then the event does not count.")
+            )
+        else:
             self.notify(_("Decision recorded."))
-            self.reload()
+        self.reload()
 
     def action_refresh(self) -> None:
         self.reload()
@@ -288,13 +337,14 @@ class DecisionForm(FormScreen):
     def ready(self) -> bool:
         return True
 
-    def perform(self, values: dict[str, Any], version: int | None) -> Any:
+    def perform(self, values: dict[str, Any], version: int | None) -> str:
+        """The decision taken, for the list to say what came of it."""
         app, event = self.app, self.event
         if self.decision == "contest":
             appraisal.contest(
                 app.store, app.user, event.subject, event.id, values["reason"], now=app.now()
             )
-            return True
+            return self.decision
         appraisal.review(
             app.store,
             app.user,
@@ -304,4 +354,4 @@ class DecisionForm(FormScreen):
             values["reason"],
             now=app.now(),
         )
-        return True
+        return self.decision

@@ -4,19 +4,23 @@ Each language has its own file (``help.zh.md`` for Chinese) with the same
 sections; ``help.md`` is the English one and the fallback.
 
 The key table comes from the action registry (with the person's own key
-map), so the help can never list a key that does not exist.
+map), so the help can never list a key that does not exist, and lists only
+the keys the person can use on that screen (:func:`screens.actions.offered`).
+Its descriptions wrap in their column, in Chinese too (no spaces to wrap at).
 """
 
 from __future__ import annotations
 
 import re
 from importlib.resources import files
+from typing import ClassVar
 
-from rich.markdown import Markdown
-from textual.app import App, ComposeResult
+from rich.console import JustifyMethod
+from rich.markdown import Markdown, MarkdownElement, TableDataElement
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from fieldkpi.i18n import _, current_language
@@ -38,16 +42,37 @@ def help_sections(lang: str | None = None) -> dict[str, str]:
     return {parts[i]: parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
 
 
-def key_table(app: App, scope: str, keymap: dict[str, str]) -> str:
-    """A Markdown table of the keys of ``scope`` and the app's."""
+def key_table(screen: Screen, scope: str, keymap: dict[str, str]) -> str:
+    """A Markdown table of the keys of ``scope`` and the app's that the person on ``screen``
+    can use there."""
+    app = screen.app
     lines = [f"| {_('Key')} | {_('What it does')} |", "|---|---|"]
     for action in actions.ACTIONS:
         if scope in action.scopes or actions.APP in action.scopes:
+            if not actions.offered(action, screen):
+                continue
             keys = ", ".join(
                 app.get_key_display(Binding(k, "")) for k in actions.keys_of(action, keymap)
             )
             lines.append(f"| `{keys}` | {_(action.help)} |")
     return "\n".join(lines)
+
+
+class FoldingCell(TableDataElement):
+    """A table cell whose words too long for its column go on to the next line, as a
+    paragraph's do: Rich cuts them with "…", and a Chinese sentence is one such word."""
+
+    def __init__(self, justify: JustifyMethod) -> None:
+        super().__init__(justify)
+        self.content.overflow = "fold"
+
+
+class HelpMarkdown(Markdown):
+    elements: ClassVar[dict[str, type[MarkdownElement]]] = {
+        **Markdown.elements,
+        "td_open": FoldingCell,
+        "th_open": FoldingCell,
+    }
 
 
 class HelpScreen(actions.ScopedKeys, ModalScreen[None]):
@@ -58,6 +83,7 @@ class HelpScreen(actions.ScopedKeys, ModalScreen[None]):
     def __init__(self, scope: str) -> None:
         super().__init__()
         self.scope = scope  # the keys and section of the screen it was opened over
+        self.keys = key_table(self.app.screen, scope, self.app.keymap)  # that screen's: made now
 
     def compose(self) -> ComposeResult:
         scope = self.scope
@@ -67,14 +93,14 @@ class HelpScreen(actions.ScopedKeys, ModalScreen[None]):
             for part in (
                 sections.get(scope, ""),
                 f"## {_('Keys')}",
-                key_table(self.app, scope, self.app.keymap),
+                self.keys,
                 sections.get(actions.APP, ""),
             )
             if part
         )
         self.text = text
         with VerticalScroll(id="help-box"):
-            yield Static(Markdown(text), id="help")
+            yield Static(HelpMarkdown(text), id="help")
 
     def on_screen_resume(self) -> None:
         """From the top each time it is shown (the app keeps it for the session)."""

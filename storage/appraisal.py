@@ -66,6 +66,11 @@ class AppraisalEvent:
     ``concerns`` is the person it is about (the reported engineer, or the
     person adjusted); ``recorded_by`` is ``None`` where the branch keeps the
     reporter from the person concerned (``[review] show_reporter``).
+    ``points`` are those recorded with it (a problem report's, or a deduction's
+    entered ones); ``change`` is what it adds to the total of the person it is
+    about once it stands (< 0 takes off), by the branch's scheme: ``None`` for a
+    problem report or a held rating, which count in a rate, not as points of
+    that total, and for a kind that forfeits the month (``forfeits``).
     """
 
     subject: str
@@ -81,6 +86,8 @@ class AppraisalEvent:
     recorded_by_name: str | None
     state: str
     reviews: tuple[Review, ...] = ()
+    change: Fraction | None = None
+    forfeits: bool = False
 
 
 def _now(now: datetime | None) -> datetime:
@@ -265,10 +272,25 @@ def record_deduction(
 # ---------------------------------------------------------------- reading
 
 
-def _events(store: Store, where: str, params: dict, show_reporter: bool) -> list[AppraisalEvent]:
+def _counted(row, scheme: Scheme) -> dict:
+    """An event's ``change`` and ``forfeits`` (:class:`AppraisalEvent`), by the scheme's kinds."""
+    if row["subject"] != "deduction":
+        return {"change": None, "forfeits": False}
+    kind = scheme.adjustments_for(row["concerns_role"]).get(row["kind"])
+    if kind is None:  # a kind the scheme does not apply to them counts for nothing
+        return {"change": Fraction(0), "forfeits": False}
+    if kind.forfeit:
+        return {"change": None, "forfeits": True}
+    return {"change": kind.points_of(sql_points(row["points"] or 0)), "forfeits": False}
+
+
+def _events(
+    store: Store, where: str, params: dict, show_reporter: bool, scheme: Scheme
+) -> list[AppraisalEvent]:
     rows = store.query(
         f"""
-        SELECT e.*, c.name AS concerns_name, coalesce(r.name, e.recorded_by) AS by_name
+        SELECT e.*, c.name AS concerns_name, c.role AS concerns_role,
+               coalesce(r.name, e.recorded_by) AS by_name
         FROM ({EVENTS}) e JOIN staff c ON c.code = e.concerns
         LEFT JOIN staff r ON r.code = e.recorded_by
         WHERE {where} ORDER BY e.at, e.subject, e.id
@@ -297,6 +319,7 @@ def _events(store: Store, where: str, params: dict, show_reporter: bool) -> list
             recorded_by_name=row["by_name"] if show_reporter else None,
             state=row["state"],
             reviews=reviews.get((row["subject"], row["id"]), ()),
+            **_counted(row, scheme),
         )
         for row in rows
     ]
@@ -358,10 +381,13 @@ def _about(
         "e.concerns = :person AND e.at >= :start AND e.at <= :end",
         {"person": person.code, "start": stamp(start), "end": stamp(end)},
         show,
+        scheme,
     )
 
 
-def awaiting_review(store: Store, actor: Person, branch: str) -> list[AppraisalEvent]:
+def awaiting_review(
+    store: Store, actor: Person, branch: str, scheme: Scheme
+) -> list[AppraisalEvent]:
     """What waits for the lead of a branch: pending events and contested ones, oldest first."""
     access.check_review(actor, branch)
     return _events(
@@ -369,10 +395,13 @@ def awaiting_review(store: Store, actor: Person, branch: str) -> list[AppraisalE
         "e.branch = :branch AND e.state IN ('pending', 'contested')",
         {"branch": branch},
         True,
+        scheme,
     )
 
 
-def branch_events(store: Store, actor: Person, branch: str, now: datetime) -> list[AppraisalEvent]:
+def branch_events(
+    store: Store, actor: Person, branch: str, now: datetime, scheme: Scheme
+) -> list[AppraisalEvent]:
     """Every event of a branch this month and the two before, in any state, newest first.
 
     What the lead looks through to withdraw a standing event recorded by
@@ -385,6 +414,7 @@ def branch_events(store: Store, actor: Person, branch: str, now: datetime) -> li
         "e.branch = :branch AND e.at >= :start AND e.at <= :end",
         {"branch": branch, "start": stamp(this.shift(-2).start), "end": stamp(this.end)},
         True,
+        scheme,
     )
     return sorted(events, key=lambda e: (e.at, e.id), reverse=True)
 

@@ -446,13 +446,7 @@ def deduction_facts(
     events = []
     for row in rows:
         kind = kinds.get(row["kind"])
-        if kind is None or kind.forfeit:
-            points = Fraction(0)
-        elif kind.entered is not None:
-            entered = sql_points(row["points"] or 0)
-            points = entered if kind.entered == "deduction" else -entered
-        else:
-            points = -kind.points
+        points = -kind.points_of(sql_points(row["points"] or 0)) if kind else Fraction(0)
         events.append(
             DeductionEvent(
                 id=row["id"],

@@ -101,6 +101,40 @@ def test_problem_levels_come_from_the_branch_table(store, crew, tmp_path):
         appraisal.report_problem(store, crew.rep, ticket.code, scheme, "1e308", now=NOW)
 
 
+def test_each_event_says_what_it_does_to_its_persons_total_by_the_scheme(store, crew, tmp_path):
+    # kpi-rules §5: fixed points, points entered off (or on, for a bonus), a forfeit;
+    # a problem report counts in its reporter's rate, nothing off the engineer's total.
+    path = tmp_path / "gz.toml"
+    path.write_text(
+        '[[adjustment]]\nkind = "praise"\nlabel = "Praise"\nentered_points = "bonus"\n',
+        encoding="utf-8",
+    )
+    scheme = load_scheme(path)
+    for kind, points in [
+        ("complaint_general", None),
+        ("branch_rule", "1.5"),
+        ("praise", "2"),
+        ("complaint_media", None),
+    ]:
+        appraisal.record_deduction(store, crew.lead, "E1", kind, points, "", scheme, now=NOW)
+    appraisal.report_problem(store, crew.lead, dispatched(store, crew).code, scheme, now=NOW)
+    events = appraisal.events_about(store, crew.lead, crew.eng, OCTOBER, scheme)
+    assert [(e.kind, e.change, e.forfeits) for e in events] == [
+        ("complaint_general", F(-5), False),
+        ("branch_rule", F(-3, 2), False),
+        ("praise", F(2), False),
+        ("complaint_media", None, True),
+        ("standard", None, False),
+    ]
+    # read by a scheme that no longer has the kind (or not for engineers): it counts nothing
+    (praise,) = [
+        e
+        for e in appraisal.events_about(store, crew.lead, crew.eng, OCTOBER, SCHEME)
+        if e.kind == "praise"
+    ]
+    assert (praise.change, praise.forfeits) == (0, False)
+
+
 def test_report_problem_refusals(store, crew):
     waiting = tickets.new_ticket(store, crew.rep, TICKET_FIELDS, now=NOW)
     ticket = dispatched(store, crew)
@@ -282,7 +316,7 @@ def test_the_lead_lists_every_event_of_the_branch_these_three_months(store, crew
     pending = appraisal.record_deduction(
         store, crew.rep, "R2", "violation", None, "", SCHEME, now=LATER
     )
-    events = appraisal.branch_events(store, crew.lead, "GZ", LATER)
+    events = appraisal.branch_events(store, crew.lead, "GZ", LATER, SCHEME)
     # newest first, every state, who recorded each
     assert [(e.id, e.state, e.recorded_by) for e in events] == [
         (pending, "pending", "R1"),
@@ -291,7 +325,7 @@ def test_the_lead_lists_every_event_of_the_branch_these_three_months(store, crew
     assert old not in [e.id for e in events]
     for outsider in (crew.rep, crew.eng):
         with pytest.raises(AccessDenied):
-            appraisal.branch_events(store, outsider, "GZ", LATER)
+            appraisal.branch_events(store, outsider, "GZ", LATER, SCHEME)
 
 
 def test_a_problem_report_counts_for_the_rep_once_approved(store, crew):
@@ -426,7 +460,7 @@ def test_the_lead_sees_what_waits(store, crew):
         store, crew.lead, "E2", "violation", None, "", SCHEME, now=NOW
     )
     appraisal.contest(store, crew.eng2, "deduction", event, "不是我", now=LATER)
-    waiting = appraisal.awaiting_review(store, crew.lead, "GZ")
+    waiting = appraisal.awaiting_review(store, crew.lead, "GZ", SCHEME)
     # oldest first (both at 09:30: deductions before problem reports)
     assert [(e.subject, e.id, e.state) for e in waiting] == [
         ("deduction", event, "contested"),
@@ -434,4 +468,4 @@ def test_the_lead_sees_what_waits(store, crew):
     ]
     assert [r.action for r in waiting[0].reviews] == ["contest"]
     with pytest.raises(AccessDenied):
-        appraisal.awaiting_review(store, crew.rep, "GZ")
+        appraisal.awaiting_review(store, crew.rep, "GZ", SCHEME)

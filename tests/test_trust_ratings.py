@@ -90,7 +90,7 @@ def test_a_reps_low_rating_waits_for_the_lead_and_counts_from_the_approval(store
     assert ("R2", "callback", ticket.code, CALLED_AT) not in actions(store)
     # held: 王芳 and 李强 still have 1 satisfied of 1 rated
     assert satisfaction(store, "rep", "R1") == satisfaction(store, "engineer", "E1") == 1
-    [waiting] = appraisal.awaiting_review(store, crew.lead, "GZ")
+    [waiting] = appraisal.awaiting_review(store, crew.lead, "GZ", default_scheme())
     assert (waiting.subject, waiting.kind, waiting.concerns, waiting.ticket) == (
         "rating",
         "2",
@@ -111,7 +111,7 @@ def test_a_reps_low_rating_waits_for_the_lead_and_counts_from_the_approval(store
     assert actions(store)[-1] == ("R2", "callback", ticket.code, CALLED_AT)  # 陈静's call
     # counted: 1 satisfied (the 5) of 2 rated, for the rep and for the engineer
     assert satisfaction(store, "rep", "R1") == satisfaction(store, "engineer", "E1") == F(1, 2)
-    assert appraisal.awaiting_review(store, crew.lead, "GZ") == []
+    assert appraisal.awaiting_review(store, crew.lead, "GZ", default_scheme()) == []
 
 
 def test_a_rejected_rating_counts_nowhere_and_the_ticket_waits_for_a_callback_again(

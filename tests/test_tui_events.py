@@ -3,11 +3,13 @@ engineer contests it and the lead withdraws it — each step on screen and in th
 
 from __future__ import annotations
 
+from month_helpers import load
 from ticket_helpers import NOW
 from tui_helpers import (
     SIZE,
     app_for,
     async_test,
+    notices,
     press,
     screen_text,
     seed_desk,
@@ -26,6 +28,22 @@ def states(store) -> dict:
     return {r[1]: r[2] for r in store.query("SELECT * FROM appraisal_states")}
 
 
+def column(app, heading: str) -> list[str]:
+    """The cells of the events list under ``heading``, top to bottom."""
+    table = app.screen.query_one("#events")
+    labels = [str(c.label) for c in table.columns.values()]
+    return [row[labels.index(heading)] for row in table_rows(app, "#events")]
+
+
+def footer(app) -> str:
+    return screen_text(app).splitlines()[-1]
+
+
+def imported(store, *rows: str) -> None:
+    """Deductions as a branch's file brings them (``staff,at,kind,points,note``): they stand."""
+    load(store, now=NOW, deductions="staff,at,kind,points,note\n" + "\n".join(rows) + "\n")
+
+
 @async_test
 async def test_a_deduction_goes_from_pending_to_approved_to_contested_to_withdrawn(store):
     desk = seed_desk(store)
@@ -42,7 +60,7 @@ async def test_a_deduction_goes_from_pending_to_approved_to_contested_to_withdra
         assert isinstance(lead.screen, EventsScreen)
         rows = table_rows(lead, "#events")
         assert len(rows) == 1 and rows[0][1] == "李强" and rows[0][-1] == "[bold]未穿工服[/]"
-        assert "waits for the lead" in rows[0]
+        assert "waiting" in rows[0]
         await press(pilot, "a")
         await press(pilot, "ctrl+s")
         assert states(store) == {}  # approved: it stands
@@ -53,7 +71,7 @@ async def test_a_deduction_goes_from_pending_to_approved_to_contested_to_withdra
         await settle(pilot)
         await press(pilot, "f6")
         rows = table_rows(engineer, "#events")
-        assert [r[6] for r in rows] == ["stands"]
+        assert column(engineer, "State") == ["stands"]
         assert "王芳" in rows[0]  # the branch shows who recorded it
         await press(pilot, "c")
         await press(pilot, "ctrl+s")  # no reason: refused, nothing saved
@@ -61,7 +79,7 @@ async def test_a_deduction_goes_from_pending_to_approved_to_contested_to_withdra
         await type_text(pilot, "当天我在另一个客户家")
         await press(pilot, "ctrl+s")
         assert states(store) == {event: "contested"}
-        assert [r[6] for r in table_rows(engineer, "#events")] == ["contested"]
+        assert column(engineer, "State") == ["contested"]
 
     lead = app_for(store, "liuyang")
     async with lead.run_test(size=SIZE) as pilot:
@@ -111,7 +129,7 @@ async def test_the_lead_withdraws_a_standing_deduction_recorded_by_mistake(store
         assert table_rows(lead, "#events") == []
         await press(pilot, "v")  # every event of the branch these three months
         rows = table_rows(lead, "#events")
-        assert len(rows) == 1 and rows[0][1] == "李强" and rows[0][6] == "stands"
+        assert len(rows) == 1 and rows[0][1] == "李强" and column(lead, "State") == ["stands"]
         assert "Events of the branch" in screen_text(lead)
         await press(pilot, "a")  # standing: nothing to approve, no form
         assert isinstance(lead.screen, EventsScreen)
@@ -122,7 +140,7 @@ async def test_the_lead_withdraws_a_standing_deduction_recorded_by_mistake(store
         await type_text(pilot, "记错了人")
         await press(pilot, "ctrl+s")
         assert states(store) == {event: "withdrawn"}
-        assert [r[6] for r in table_rows(lead, "#events")] == ["withdrawn"]
+        assert column(lead, "State") == ["withdrawn"]
         await press(pilot, "v")  # back to what waits
         assert table_rows(lead, "#events") == []
     reviews = store.query("SELECT action, by, reason FROM appraisal_reviews")
@@ -150,7 +168,7 @@ def test_a_problem_report_is_named_by_its_level_only_where_the_table_has_several
         )
 
     one = default_scheme()
-    assert [kind_label(event(k), one) for k in ("", "standard")] == ["engineer problem"] * 2
+    assert [kind_label(event(k), one) for k in ("", "standard")] == ["Engineer problem"] * 2
     path = tmp_path / "gz.toml"
     path.write_text(
         '[[problem]]\nlevel = "serious"\nlabel = { zh = "严重问题", en = "Serious" }\npoints = 3\n',
@@ -158,7 +176,143 @@ def test_a_problem_report_is_named_by_its_level_only_where_the_table_has_several
     )
     two = load_scheme(path)
     assert [kind_label(event(k), two) for k in ("", "serious", "gone")] == [
-        "engineer problem: Engineer problem",
-        "engineer problem: Serious",
-        "engineer problem: gone",
+        "Engineer problem: Engineer problem",
+        "Engineer problem: Serious",
+        "Engineer problem: gone",
     ]
+
+
+@async_test
+async def test_under_a_full_list_the_selected_events_story_and_the_count_still_show(store):
+    # 30 events fill more than the screen: the list scrolls, what is under it stays in view.
+    seed_desk(store)
+    imported(
+        store, *(f"E1,2026-10-{day:02d} 10:00,violation,,迟到 {day} 次" for day in range(1, 31))
+    )
+    lead = app_for(store, "liuyang")
+    async with lead.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f6", "v")
+        shown = screen_text(lead)
+        assert "30 events these three months" in shown
+        assert "2026-10-30 10:00 Violation about 李强, recorded by CSV import: 迟到 30 次" in shown
+        await press(pilot, "down")
+        assert "recorded by CSV import: 迟到 29 次" in screen_text(lead)
+
+
+@async_test
+async def test_an_imported_event_is_recorded_by_the_csv_import_as_the_ticket_history_says(store):
+    seed_desk(store)
+    imported(store, "E1,2026-10-14 10:00,violation,,未穿工服")
+    engineer = app_for(store, "liqiang")
+    async with engineer.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f6")
+        assert column(engineer, "Recorded by") == ["CSV import"]
+        assert "recorded by CSV import: 未穿工服" in screen_text(engineer)
+        assert "import" not in screen_text(engineer).replace("CSV import", "")
+
+
+@async_test
+async def test_in_english_at_80_columns_the_lead_sees_who_recorded_each_event_and_its_state(store):
+    desk = seed_desk(store)
+    crew = desk.crew
+    scheme = default_scheme()
+    appraisal.record_deduction(store, crew.rep, "E1", "backfill", None, "", scheme, now=NOW)
+    appraisal.record_deduction(store, crew.rep, "E2", "violation", None, "", scheme, now=NOW)
+    lead = app_for(store, "liuyang")
+    async with lead.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f6")
+        lines = screen_text(lead).splitlines()
+        assert "State" in lines[1] and "Recorded by" in lines[1]
+        # kinds in sentence case, the long one cut in the list (the line below names it whole)
+        assert "Ticket opened after the…  waiting  王芳" in lines[2]
+        assert "Violation" in lines[3] and "waiting  王芳" in lines[3]
+        assert "Ticket opened after the visit about 李强, recorded by 王芳" in screen_text(lead)
+
+
+@async_test
+async def test_a_person_sees_what_each_event_costs_them_signed_and_a_forfeit_as_such(store):
+    seed_desk(store)
+    imported(
+        store,
+        "E1,2026-10-10 10:00,complaint_general,,",
+        "E1,2026-10-11 10:00,violation,,",
+        "E1,2026-10-12 10:00,branch_rule,0.5,",
+        "E1,2026-10-13 10:00,complaint_media,,",
+    )
+    engineer = app_for(store, "liqiang")
+    async with engineer.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f6")
+        assert column(engineer, "Points") == ["zeroes total", "-0.50", "-1", "-5"]
+        assert "About" not in screen_text(engineer).splitlines()[1]  # all about them
+        assert "4 events these three months" in screen_text(engineer)
+
+
+@async_test
+async def test_one_event_is_counted_as_one_event(store):
+    seed_desk(store)
+    imported(store, "E1,2026-10-11 10:00,violation,,")
+    engineer = app_for(store, "liqiang")
+    async with engineer.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f6")
+        assert "1 event these three months" in screen_text(engineer)
+
+
+@async_test
+async def test_a_contest_is_said_to_go_to_the_lead_and_the_cursor_and_keys_stay_with_the_rows(
+    store,
+):
+    seed_desk(store)
+    imported(
+        store,
+        "E1,2026-10-10 10:00,violation,,第一",
+        "E1,2026-10-11 10:00,violation,,第二",
+        "E1,2026-10-12 10:00,violation,,第三",
+    )
+    engineer = app_for(store, "liqiang")
+    async with engineer.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f6", "down")  # the second newest: 第二
+        await press(pilot, "c")
+        await type_text(pilot, "那天我休假")
+        await press(pilot, "ctrl+s")
+        assert notices(engineer)[-1].startswith("Sent to your lead")
+        assert "Decision recorded" not in " ".join(notices(engineer))
+        assert column(engineer, "State") == ["stands", "contested", "stands"]
+        assert engineer.screen.selected.note == "第二"  # still on the event contested
+        assert "c Contest" not in footer(engineer)  # contested once: no second appeal
+        await press(pilot, "down")
+        assert engineer.screen.selected.note == "第一"
+        assert "c Contest" in footer(engineer)
+
+
+@async_test
+async def test_the_footer_names_what_a_and_r_do_to_the_selected_event(store):
+    desk = seed_desk(store)
+    crew = desk.crew
+    scheme = default_scheme()
+    standing = appraisal.record_deduction(
+        store, crew.lead, "E1", "violation", None, "", scheme, now=NOW
+    )
+    appraisal.record_deduction(store, crew.rep, "E2", "violation", None, "", scheme, now=NOW)
+    appraisal.contest(store, crew.eng, "deduction", standing, "不是我", now=NOW)
+    lead = app_for(store, "liuyang")
+    async with lead.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f6")
+        assert column(lead, "State") == ["contested", "waiting"]
+        assert "a Uphold" in footer(lead) and "r Withdraw" in footer(lead)
+        await press(pilot, "down")
+        assert "a Approve" in footer(lead) and "r Reject" in footer(lead)
+        await press(pilot, "a")
+        await press(pilot, "ctrl+s")
+        await press(pilot, "v")  # every event, newest first: the one approved now stands
+        assert column(lead, "State") == ["stands", "contested"]
+        assert lead.screen.selected.state == "contested"  # the cursor stayed on it
+        await press(pilot, "up")
+        assert "r Withdraw" in footer(lead)
+        assert not {"Reject", "Approve", "Uphold"} & set(footer(lead).split())

@@ -68,8 +68,8 @@ async def test_a_reps_low_rating_is_held_until_the_lead_approves_it(store):
         await settle(pilot)
         assert isinstance(lead.screen, EventsScreen)
         [row] = table_rows(lead, "#events")
-        assert row[1:3] == ["王芳", "callback rating 2"]
-        assert (row[4], row[5], row[-1]) == (code, "陈静", "[bold]等了三天[/]")
+        assert row[1:5] == ["王芳", "Callback rating 2", "waiting", "陈静"]
+        assert (row[6], row[-1]) == (code, "[bold]等了三天[/]")
         await press(pilot, "a")
         await press(pilot, "ctrl+s")
         await settle(pilot)
@@ -77,7 +77,7 @@ async def test_a_reps_low_rating_is_held_until_the_lead_approves_it(store):
         await press(pilot, "v")  # every event of the branch: the rating stands, no withdrawal
         await settle(pilot)
         [row] = table_rows(lead, "#events")
-        assert row[6] == "stands"
+        assert row[3] == "stands"
         assert "r Withdraw" not in screen_text(lead).splitlines()[-1]
 
     row = ticket(store, code)

@@ -1,0 +1,92 @@
+"""F1 help and the footer as each role sees them at 80×24: only keys the person can use,
+descriptions whole in either language, and the lead's way to what waits for approval."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from rich.console import Console
+from tui_helpers import SIZE, app_for, async_test, press, screen_text, seed_desk, settle
+
+from fieldkpi.i18n import _
+from screens.help import HelpScreen
+from screens.rankings import RankingsScreen
+
+CLOSE_HELP = (
+    "Close the month (or quarter): its ranking is frozen for payment"
+    " (the branch's lead, or an admin)"
+)
+
+
+def keys_listed(app) -> set[str]:
+    """The keys of the help's key table (its rows' first cells)."""
+    return set(re.findall(r"^\| `([^`]+)` \|", app.screen.text, re.MULTILINE))
+
+
+def drawn(app) -> str:
+    """The help as drawn in its box, every line of it (also those scrolled out of view)."""
+    help_text = app.screen.query_one("#help")
+    console = Console(width=help_text.size.width, file=io.StringIO(), record=True)
+    console.print(help_text.content)
+    return console.export_text()
+
+
+@async_test
+async def test_a_leads_help_lists_no_key_of_their_own_figures_and_their_events_no_appeal(store):
+    seed_desk(store)
+    lead = app_for(store, "liuyang")
+    async with lead.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(lead.screen, RankingsScreen)
+        await press(pilot, "f1")
+        assert isinstance(lead.screen, HelpScreen)
+        keys = keys_listed(lead)
+        assert {"f2", "f5", "f6", "f7", "x"} <= keys and "f3" not in keys
+        assert "f4" not in keys  # the rankings it is over
+        assert "CSV, TOML or an Excel workbook (XLSX)" in lead.screen.text
+        await press(pilot, "escape", "f6", "f1")
+        text = lead.screen.text
+        assert "Uphold a contested event" in text and "Withdraw a contested event" in text
+        assert "Contest" not in text and "f3" not in keys_listed(lead)
+
+
+@async_test
+async def test_a_reps_help_lists_only_the_screens_a_rep_may_open_and_no_lead_decision(store):
+    seed_desk(store)
+    rep = app_for(store, "wangfang")
+    async with rep.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f1")
+        keys = keys_listed(rep)
+        assert {"f3", "f6"} <= keys and not {"f4", "f5", "f7"} & keys
+        await press(pilot, "escape", "f6", "f1")
+        text = rep.screen.text
+        assert "Contest an event recorded against you" in text
+        assert not {"Approve", "Uphold", "Reject", "Withdraw"} & set(re.findall(r"\w+", text))
+        assert not {"a", "r", "v"} & keys_listed(rep)
+
+
+@async_test
+async def test_help_descriptions_wrap_whole_in_chinese_as_in_english(store, lang):
+    seed_desk(store)
+    lead = app_for(store, "liuyang")
+    async with lead.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f1")
+        shown = drawn(lead)
+        table = shown[shown.index(_("Keys")) :]
+        assert "…" not in table
+        assert re.sub(r"\s", "", _(CLOSE_HELP)) in re.sub(r"\s", "", table)
+
+
+@async_test
+async def test_a_leads_rankings_footer_shows_the_events_key_at_80_columns(store, lang):
+    seed_desk(store)
+    lead = app_for(store, "liuyang")
+    async with lead.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(lead.screen, RankingsScreen)
+        footer = screen_text(lead).splitlines()[-1]
+        assert f"f6 {_('Events')}" in footer
+        assert footer.startswith(f"F1 {_('Help')}")
