@@ -139,6 +139,41 @@ def logins_given_twice(stages: Sequence[Stage], bad: BadRows) -> None:
     )
 
 
+def future_times(stage: Stage, bad: BadRows, today: str) -> None:
+    """A time later than the import's own day is refused, in every column that names one.
+
+    The TUI takes no time still to come; in a file it is a typo (a year typed
+    wrong lands in a far month and counts there). The end of ``today`` is the
+    limit, so that the clock of whoever exported the file may run ahead of
+    ours within the day. Which columns name a time, their readers say
+    (:meth:`storage.csvrows.Reader.starts`: a month or a quarter from its first
+    day), except the days a staff file may agree ahead (``Column.planned``).
+    """
+    limit = f"'{today} 23:59:59'"
+    times = []
+    for column in stage.columns:
+        starts = None if column.planned else column.read.starts(f"v.{quoted(column.name)}")
+        if starts is not None:
+            times.append((column.name, f"{starts} > {limit}"))
+    if not times:
+        return
+    cells = ", ".join(f"v.{quoted(name)}" for name, _later in times)
+    per_column = [
+        f"SELECT {stage.src.order}, line, {_seq(stage, RECORD, name)}, '{name}', v.{quoted(name)},"
+        f" NULL, NULL FROM late v WHERE {later}"
+        for name, later in times
+    ]
+    bad.add_found(
+        f"WITH late AS MATERIALIZED (SELECT v.line, {cells} FROM temp.{stage.view} v"
+        f" WHERE {' OR '.join(later for _name, later in times)})"
+        f" {' UNION ALL '.join(per_column)}",
+        words=lambda value, *_v: _("{value} is after today ({today})").format(
+            value=value, today=today
+        ),
+        db=False,
+    )
+
+
 # -- the people, branches and tickets as the import would leave them ------------------------
 
 

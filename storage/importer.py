@@ -371,6 +371,8 @@ class _Call:
             if kind.key and stages:
                 checks.duplicates(stages, kind.key, self.bad)
         checks.logins_given_twice(self._of("staff"), self.bad)
+        for stage in self.stages:
+            checks.future_times(stage, self.bad, self.now[:10])
 
     def _of(self, kind: str) -> list[Stage]:
         return [stage for stage in self.stages if stage.src.kind.name == kind]
