@@ -395,6 +395,7 @@ class _Call:
             conn.execute(f"DROP VIEW IF EXISTS {final}")
             conn.execute(f"CREATE TEMP VIEW import_f{stage.src.order} AS {final_select(stage)}")
             checks.references(stage, bad, self.unreadable)
+            checks.same_branch(stage, bad)
             checks.ticket_checks(stage, final, bad)
             if not options.force:
                 checks.ticket_conflicts(stage, final, bad)
@@ -406,6 +407,7 @@ class _Call:
             if kind in ("staff", "tickets"):
                 continue  # checked above
             checks.references(stage, bad, self.unreadable)
+            checks.same_branch(stage, bad)
             if kind == "deductions":
                 checks.deduction_checks(stage, bad, options.adjustment_kinds)
             elif kind == "scores" and options.metric_known is not None:

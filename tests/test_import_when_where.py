@@ -165,8 +165,105 @@ def test_hiring_and_leaving_may_be_agreed_ahead(staffed):
     ]
 
 
+# -- people and tickets of two branches ------------------------------------------------------
+
+
+def test_a_ticket_of_one_branch_with_another_branchs_engineer_and_rep(staffed):
+    text = "code,branch,kind,received_at,engineer,rep\nT1,SZ,onsite_repair,2026-10-05 09:00,E1,R1\n"
+    assert refused(staffed, "t.csv", text) == [
+        "t.csv:2: engineer: E1 works for branch GZ, but the ticket is of branch SZ",
+        "t.csv:2: rep: R1 works for branch GZ, but the ticket is of branch SZ",
+    ]
+
+
+def test_a_problem_report_against_another_branchs_engineer(staffed):
+    text = "rep,engineer,at\nR1,E1,2026-10-05 09:00\nR1,E2,2026-10-05 09:00\n"
+    assert refused(staffed, "p.csv", text) == [
+        "p.csv:3: engineer: E2 works for branch SZ, but R1 (rep) works for branch GZ"
+    ]
+
+
+def test_a_problem_report_on_another_branchs_ticket(staffed):
+    text = "rep,engineer,at,ticket\nR3,E2,2026-10-05 09:00,S0\nR3,E2,2026-10-05 09:00,G0\n"
+    assert refused(staffed, "p.csv", text) == [
+        "p.csv:3: ticket: ticket G0 is of branch GZ, but R3 (rep) works for branch SZ"
+    ]
+
+
+def test_a_deduction_naming_another_branchs_ticket(staffed):
+    text = "staff,at,kind,ticket\nE1,2026-10-05 09:00,violation,S0\n"
+    assert refused(staffed, "d.csv", text) == [
+        "d.csv:2: ticket: ticket S0 is of branch SZ, but E1 (staff) works for branch GZ"
+    ]
+
+
+def test_a_ticket_of_the_same_import_counts_with_its_branch(staffed):
+    """The branch of a ticket given in the same call is the file's."""
+    tickets = write(HERE, "t.csv", "code,branch,kind,received_at\nS1,SZ,onsite_repair,2026-10-05\n")
+    deductions = write(HERE, "d.csv", "staff,at,kind,ticket\nE1,2026-10-06 09:00,violation,S1\n")
+    assert rejected(staffed, [deductions, tickets]) == [
+        "d.csv:2: ticket: ticket S1 is of branch SZ, but E1 (staff) works for branch GZ"
+    ]
+
+
+def test_an_action_on_another_branchs_ticket_unless_by_an_admin(staffed):
+    """An admin works every branch's tickets (fieldkpi/access.py); a rep only their own."""
+    text = "staff,at,action,ticket\nR1,2026-10-05 09:00,intake,G0\nR1,2026-10-05 09:00,intake,S0\n"
+    assert refused(staffed, "a.csv", text) == [
+        "a.csv:3: ticket: ticket S0 is of branch SZ, but R1 (staff) works for branch GZ"
+    ]
+    imported(staffed, "b.csv", "staff,at,action,ticket\nA1,2026-10-05 09:00,dispatch,S0\n")
+
+
+# -- someone who moved branch ----------------------------------------------------------------
+
+OLD_TICKETS = "code,branch,kind,received_at,engineer\nT1,GZ,onsite_repair,2026-10-05 09:00,E1\n"
+MOVED = "code,name,role,branch\nE1,张伟,engineer,SZ\n"
+
+
+def test_rows_of_before_and_after_a_move_in_the_same_import(staffed):
+    """A staff file moving E1 to SZ: the call's rows may name E1 in GZ (before the move, as the
+    database has them) or in SZ (after it, as the file has them)."""
+    staff = write(HERE, "s.csv", MOVED)
+    tickets = write(
+        HERE,
+        "t.csv",
+        "code,branch,kind,received_at,engineer\n"
+        "T1,GZ,onsite_repair,2026-10-05 09:00,E1\nT2,SZ,onsite_repair,2026-11-02 09:00,E1\n",
+    )
+    import_files(staffed, [tickets, staff], now=NOW)
+    assert rows(staffed, "SELECT code, branch FROM tickets WHERE engineer = 'E1'") == [
+        ("T1", "GZ"),
+        ("T2", "SZ"),
+    ]
+
+
+def test_old_rows_of_someone_who_moved_import_again(staffed):
+    """History made before a move stays valid: the same ticket file again, the same ticket
+    completed later, and the problem reports imported again (with --again) are taken."""
+    problems = "rep,engineer,at,ticket\nR1,E1,2026-10-06 09:00,T1\n"
+    imported(staffed, "t.csv", OLD_TICKETS)
+    imported(staffed, "p.csv", problems)
+    imported(staffed, "s.csv", MOVED)
+    imported(staffed, "t.csv", OLD_TICKETS)
+    imported(staffed, "p.csv", problems, again=True)
+    imported(
+        staffed,
+        "t2.csv",
+        "code,branch,kind,received_at,engineer,completed_at\n"
+        "T1,GZ,onsite_repair,2026-10-05 09:00,E1,2026-10-07 09:00\n",
+    )
+    assert rows(staffed, "SELECT count(*) FROM problems") == [(2,)]
+    # … but E1 is of SZ now: a new ticket of GZ is not theirs.
+    new = "code,branch,kind,received_at,engineer\nT5,GZ,onsite_repair,2026-11-04 09:00,E1\n"
+    assert refused(staffed, "n.csv", new) == [
+        "n.csv:2: engineer: E1 works for branch SZ, but the ticket is of branch GZ"
+    ]
+
+
 def test_the_reasons_in_chinese(staffed, zh):
-    text = "code,branch,kind,received_at\nT1,GZ,onsite_repair,2030-10-05 09:00\n"
+    text = "code,branch,kind,received_at,engineer\nT1,SZ,onsite_repair,2030-10-05 09:00,E1\n"
     assert refused(staffed, "t.csv", text) == [
         "t.csv:2: received_at: 2030-10-05 09:00:00 晚于今天（2026-11-05）",
+        "t.csv:2: engineer: E1 属于分公司 GZ，但工单属于分公司 SZ",
     ]
