@@ -146,6 +146,12 @@ class Reader:
         holds only when this reader reads it, and the value it then reads."""
         raise NotImplementedError
 
+    def starts(self, x: str) -> str | None:
+        """SQL for the first moment the value ``x`` (as read) names, as text that sorts with a
+        stored time (``YYYY-MM-DD HH:MM:SS``), or None when its cells name no time: the
+        importer refuses a time later than its own day."""
+        return None
+
 
 @dataclass(frozen=True)
 class Text(Reader):
@@ -334,6 +340,9 @@ class Timestamp(Reader):
             f"CASE length({x}) WHEN 16 THEN {x} || ':00' ELSE {x} END",
         )
 
+    def starts(self, x: str) -> str:
+        return x
+
 
 class CalendarDate(Reader):
     hint = "YYYY-MM-DD"
@@ -344,6 +353,9 @@ class CalendarDate(Reader):
     def fast(self, x: str) -> tuple[str, str]:
         return f"date({x}, '+0 days') IS {x} AND {x} >= '0001'", x  # as Timestamp.fast
 
+    def starts(self, x: str) -> str:
+        return x  # "2026-10-05" sorts before every time of that day
+
 
 class YearMonth(Reader):
     hint = "YYYY-MM"
@@ -353,6 +365,9 @@ class YearMonth(Reader):
 
     def fast(self, x: str) -> tuple[str, str]:
         return f"{x} GLOB '{_YEAR_MONTH}' AND substr({x}, 6) BETWEEN '01' AND '12'", x
+
+    def starts(self, x: str) -> str:
+        return x  # "2026-10" sorts before every day of that month
 
 
 class Period(Reader):
@@ -376,6 +391,10 @@ class Period(Reader):
     def fast(self, x: str) -> tuple[str, str]:
         month, _value = YearMonth().fast(x)
         return f"(({month}) OR {x} GLOB '{_D * 4}-Q[1-4]')", x
+
+    def starts(self, x: str) -> str:
+        first_month = f"printf('%02d', substr({x}, 7) * 3 - 2)"  # "2026-Q4" starts as "2026-10"
+        return f"CASE WHEN {x} GLOB '*Q*' THEN substr({x}, 1, 5) || {first_month} ELSE {x} END"
 
 
 def _sql_text(value: str) -> str:
@@ -425,6 +444,9 @@ class Column:
     refers: str | None = None  # "staff", "ticket" or "branch": must name an existing one
     role: str | None = None  # for staff references: the role the person must have
     note: str = ""  # what the cells hold, when the reader's hint does not say it (N_-marked)
+    # The cells may name a day still to come (a hiring or a leaving agreed ahead, as the staff
+    # screen takes them); any other time later than the import's day is refused.
+    planned: bool = False
 
     @property
     def hint(self) -> str:
@@ -486,8 +508,8 @@ KINDS: dict[str, Kind] = {
                 Column("name", Name(MAX_NAME), required=True),
                 Column("role", OneOf(ROLES), required=True),
                 Column("branch", STAFF_CODE, required=True, note=N_("branch code")),
-                Column("hired_on", CalendarDate()),
-                Column("left_on", CalendarDate()),
+                Column("hired_on", CalendarDate(), planned=True),
+                Column("left_on", CalendarDate(), planned=True),
                 Column("login", LOGIN_NAME),
             ),
             key=("code",),

@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 
 from fieldkpi.i18n import _
-from storage.csvrows import shown
+from storage.csvrows import Column, shown
 from storage.import_bad import CONFLICT, KEY, LOGIN, RECORD, REFERENCE, BadRows
 from storage.import_stage import Stage, quoted
 from storage.import_tickets import STEP_TIMES
@@ -139,6 +139,41 @@ def logins_given_twice(stages: Sequence[Stage], bad: BadRows) -> None:
     )
 
 
+def future_times(stage: Stage, bad: BadRows, today: str) -> None:
+    """A time later than the import's own day is refused, in every column that names one.
+
+    The TUI takes no time still to come; in a file it is a typo (a year typed
+    wrong lands in a far month and counts there). The end of ``today`` is the
+    limit, so that the clock of whoever exported the file may run ahead of
+    ours within the day. Which columns name a time, their readers say
+    (:meth:`storage.csvrows.Reader.starts`: a month or a quarter from its first
+    day), except the days a staff file may agree ahead (``Column.planned``).
+    """
+    limit = f"'{today} 23:59:59'"
+    times = []
+    for column in stage.columns:
+        starts = None if column.planned else column.read.starts(f"v.{quoted(column.name)}")
+        if starts is not None:
+            times.append((column.name, f"{starts} > {limit}"))
+    if not times:
+        return
+    cells = ", ".join(f"v.{quoted(name)}" for name, _later in times)
+    per_column = [
+        f"SELECT {stage.src.order}, line, {_seq(stage, RECORD, name)}, '{name}', v.{quoted(name)},"
+        f" NULL, NULL FROM late v WHERE {later}"
+        for name, later in times
+    ]
+    bad.add_found(
+        f"WITH late AS MATERIALIZED (SELECT v.line, {cells} FROM temp.{stage.view} v"
+        f" WHERE {' OR '.join(later for _name, later in times)})"
+        f" {' UNION ALL '.join(per_column)}",
+        words=lambda value, *_v: _("{value} is after today ({today})").format(
+            value=value, today=today
+        ),
+        db=False,
+    )
+
+
 # -- the people, branches and tickets as the import would leave them ------------------------
 
 
@@ -167,13 +202,15 @@ def known_staff(conn, stages: Sequence[Stage]) -> None:
 
 
 def known_tickets(conn, stages: Sequence[Stage]) -> None:
-    """``temp.import_tickets``: the codes of the import's good ticket rows."""
+    """``temp.import_tickets``: the codes and branches of the import's good ticket rows."""
     conn.execute("DROP TABLE IF EXISTS temp.import_tickets")
-    conn.execute("CREATE TEMP TABLE import_tickets (code TEXT PRIMARY KEY) WITHOUT ROWID")
+    conn.execute(
+        "CREATE TEMP TABLE import_tickets (code TEXT PRIMARY KEY, branch TEXT) WITHOUT ROWID"
+    )
     for stage in stages:
         conn.execute(
-            "INSERT OR IGNORE INTO temp.import_tickets"
-            f" SELECT code FROM temp.{stage.view} v WHERE NOT {_in_bad(stage)} AND code IS NOT NULL"
+            "INSERT OR IGNORE INTO temp.import_tickets SELECT code, branch"
+            f" FROM temp.{stage.view} v WHERE NOT {_in_bad(stage)} AND code IS NOT NULL"
         )
 
 
@@ -254,6 +291,118 @@ def references(stage: Stage, bad: BadRows, unreadable: Mapping[str, list[str]]) 
                 f" AND {cell} NOT IN {excused}",
                 words=unknown(_("unknown ticket {code}"), "tickets"),
             )
+
+
+def same_branch(stage: Stage, bad: BadRows) -> None:
+    """What a row ties together is of one branch, as the TUI keeps it.
+
+    A rep takes in and dispatches their branch's tickets, to their branch's
+    engineers, and reports and records on their branch's people and tickets
+    (fieldkpi/access.py, storage/tickets.py; an admin works every branch). So
+    each reference of a row must be of the branch of its kind's first one: a
+    ticket's engineer and rep of the ticket's branch, a problem report's
+    engineer and ticket of the rep's, an action's or a deduction's ticket of
+    its person's.
+
+    Someone may have moved branch (a staff file may change it) and what was
+    true before stays true: a person is of their branch in the database now
+    or of the one this import gives them (a file moving them may come with
+    rows of before and of after the move), and a row that repeats what the
+    database holds (a ticket with the engineer it has; an event of the same
+    time naming the same people and ticket, imported again) is never refused
+    for a later move. One pass reads each reference's branch as the import
+    leaves it; only the few rows where they differ are looked at further.
+    """
+    refs = [column for column in stage.src.kind.columns if column.refers]
+    if not refs or not stage.has(refs[0].name):
+        return
+    anchor, others = refs[0], [column for column in refs[1:] if stage.has(column.name)]
+    if not others:
+        return
+    sides = {column.name: _branch(column) for column in (anchor, *others)}
+    first, key = anchor.name, stage.src.kind.key or ("at",)  # a ticket's code; an event's time
+    cells = ", ".join(f"v.{quoted(name)}" for name in dict.fromkeys([*sides, *key]))
+    odd = (
+        f"SELECT v.line, {cells}, "
+        + ", ".join(f"{now} AS n_{name}" for name, (_join, now, _before) in sides.items())
+        + f" FROM temp.{stage.view} v{''.join(join for join, _now, _before in sides.values())}"
+        + f" WHERE {' OR '.join(f'n_{column.name} != n_{first}' for column in others)}"
+    )
+    per_column = []
+    for column in others:
+        name, before, first_before = column.name, sides[column.name][2], sides[first][2]
+        cell, first_cell = quoted(name), quoted(first)
+        held = " AND ".join(
+            [f"x.{quoted(k)} = v.{quoted(k)}" for k in key]
+            + [f"x.{cell} IS v.{cell}", f"x.{first_cell} IS v.{first_cell}"]
+        )
+        per_column.append(
+            f"SELECT {stage.src.order}, line, {_seq(stage, RECORD, name)}, '{name}', v.{cell},"
+            f" n_{name}, json_array(v.{first_cell}, n_{first}, '{column.refers}') FROM odd v"
+            f" WHERE n_{name} != n_{first} AND NOT coalesce({before} = n_{first}"
+            f" OR n_{name} = {first_before} OR {before} = {first_before}, 0)"
+            f" AND NOT EXISTS (SELECT 1 FROM main.{stage.src.kind.name} x WHERE {held})"
+        )
+    bad.add_found(
+        f"WITH odd AS MATERIALIZED ({odd}) {' UNION ALL '.join(per_column)}",
+        words=_other_branch(anchor),
+    )
+
+
+def _branch(column: Column) -> tuple[str, str, str]:
+    """How a reference of a staged row ``v`` finds its branch: (the joins it needs, its
+    branch as the import leaves it, its branch in the database now).
+
+    It is NULL, and the row not refused for it, for an admin (who works every
+    branch), and for a code that is unknown or a person of the wrong role
+    (:func:`references` tells those).
+    """
+    cell, alias = f"v.{quoted(column.name)}", f"b_{column.name}"
+    if column.refers == "branch":
+        join = f" LEFT JOIN temp.import_branches {alias} ON {alias}.code = {cell}"
+        return join, f"{alias}.code", cell
+    if column.refers == "staff":
+        role = f"= '{column.role}'" if column.role else "IS NOT 'admin'"
+        return (
+            f" LEFT JOIN temp.import_staff {alias} ON {alias}.code = {cell}",
+            f"CASE WHEN {alias}.role {role} THEN {alias}.branch END",
+            f"(SELECT branch FROM main.staff WHERE code = {cell})",
+        )
+    stored = f"(SELECT branch FROM main.tickets WHERE code = {cell})"
+    return (
+        f" LEFT JOIN temp.import_tickets {alias} ON {alias}.code = {cell}",
+        f"coalesce({alias}.branch, {stored})",
+        stored,
+    )
+
+
+def _other_branch(anchor: Column) -> Callable[[str, str, str], str]:
+    """Why a reference (``code``, of ``branch``) is refused, when the row's first one
+    (``anchor``) is of another (``other``: its code, its branch, what the reference names)."""
+
+    def words(code: str, branch: str, other: str) -> str:
+        other_code, other_branch, refers = json.loads(other)
+        if anchor.refers == "branch":
+            text = _("{code} works for branch {branch}, but the ticket is of branch {other_branch}")
+        elif refers == "ticket":
+            text = _(
+                "ticket {code} is of branch {branch}, but {other_code} ({column}) works for"
+                " branch {other_branch}"
+            )
+        else:
+            text = _(
+                "{code} works for branch {branch}, but {other_code} ({column}) works for"
+                " branch {other_branch}"
+            )
+        return text.format(
+            code=code,
+            branch=branch,
+            other_code=other_code,
+            column=anchor.name,
+            other_branch=other_branch,
+        )
+
+    return words
 
 
 # -- staff --------------------------------------------------------------------------------

@@ -371,6 +371,8 @@ class _Call:
             if kind.key and stages:
                 checks.duplicates(stages, kind.key, self.bad)
         checks.logins_given_twice(self._of("staff"), self.bad)
+        for stage in self.stages:
+            checks.future_times(stage, self.bad, self.now[:10])
 
     def _of(self, kind: str) -> list[Stage]:
         return [stage for stage in self.stages if stage.src.kind.name == kind]
@@ -393,6 +395,7 @@ class _Call:
             conn.execute(f"DROP VIEW IF EXISTS {final}")
             conn.execute(f"CREATE TEMP VIEW import_f{stage.src.order} AS {final_select(stage)}")
             checks.references(stage, bad, self.unreadable)
+            checks.same_branch(stage, bad)
             checks.ticket_checks(stage, final, bad)
             if not options.force:
                 checks.ticket_conflicts(stage, final, bad)
@@ -404,6 +407,7 @@ class _Call:
             if kind in ("staff", "tickets"):
                 continue  # checked above
             checks.references(stage, bad, self.unreadable)
+            checks.same_branch(stage, bad)
             if kind == "deductions":
                 checks.deduction_checks(stage, bad, options.adjustment_kinds)
             elif kind == "scores" and options.metric_known is not None:
