@@ -12,6 +12,7 @@ row the person chose; the rankings underneath follow later changes.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -83,19 +84,25 @@ ACTION_KINDS = {
 }
 
 
-def tab_id(kpi: Kpi, place: int) -> str:
-    """A KPI's tab: its id where that makes a widget id and is not the events'; else its place."""
-    return kpi.id if WIDGET_ID.fullmatch(kpi.id) and kpi.id != EVENTS else f"kpi-{place}"
+def tab_id(kpi: Kpi, place: int, taken: Collection[str] = (EVENTS,)) -> str:
+    """A KPI's tab: its id where that makes a widget id and is not one of the screen's own
+    (``taken``: the events'); else its place."""
+    return kpi.id if WIDGET_ID.fullmatch(kpi.id) and kpi.id not in taken else f"kpi-{place}"
+
+
+def kpi_tabs(kpis: Sequence[Kpi], taken: Collection[str] = (EVENTS,)) -> dict[str, Kpi]:
+    """Each KPI by its tab, in the order of the tabs: the drill-down's, and one's own figures'."""
+    known = list(KNOWN_TABS)
+    placed = sorted(
+        enumerate(kpis),
+        key=lambda placed: known.index(placed[1].id) if placed[1].id in KNOWN_TABS else len(known),
+    )  # a stable sort: the others keep the scheme's order
+    return {tab_id(kpi, place, taken): kpi for place, kpi in placed}
 
 
 def tabs_for(row: RankRow) -> dict[str, Kpi | None]:
     """Each tab and the KPI it explains; ``None``: the events, when the role has adjustments."""
-    known = list(KNOWN_TABS)
-    kpis = sorted(
-        enumerate(row.spec(k.id) for k in row.kpis),
-        key=lambda placed: known.index(placed[1].id) if placed[1].id in KNOWN_TABS else len(known),
-    )  # a stable sort: the others keep the scheme's order
-    tabs: dict[str, Kpi | None] = {tab_id(kpi, place): kpi for place, kpi in kpis}
+    tabs: dict[str, Kpi | None] = dict(kpi_tabs([row.spec(k.id) for k in row.kpis]))
     if row.scheme.adjustments_for(row.role):
         tabs[EVENTS] = None
     return tabs

@@ -1,10 +1,13 @@
-"""A person's own month: timeliness as it stands, the buckets, what to fix first, their rank.
+"""A person's own month: their rank, each KPI of their scheme with its facts, what to fix first.
 
 Engineers start here, reps reach it by key. Everything on it is the person's
 own: their row of the ranking (each KPI's points with the arithmetic behind
-them), how many are ranked, their tickets and callbacks — never another
-person's name, score or rank, nor a distance to the next rank up, which would
-tell that person's total (:mod:`fieldkpi.standing`).
+them), how many are ranked, and a tab per KPI their branch's scheme appraises
+them by, with the facts behind it as the lead's drill-down shows them (the
+same reads and views, :mod:`screens.drilldown`) — never another person's
+score or rank, nor a distance to the next rank up, which would tell that
+person's total (:mod:`fieldkpi.standing`). The events that adjust the total
+are not a tab here: F6 lists them, where they can be contested.
 Storage answers only for the person signed in (:func:`storage.standings.own_month`
 and :mod:`storage.drilldown` check it).
 """
@@ -20,44 +23,79 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
-from textual.widgets import Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Input, Static, TabbedContent, TabPane
 
 from fieldkpi.buckets import FixFirst
 from fieldkpi.explain import kpi_line, total_line
 from fieldkpi.i18n import N_, _
 from fieldkpi.period import Period, provisional_line, stamp
 from fieldkpi.plain import plain
-from fieldkpi.scheme import Scheme
+from fieldkpi.scheme import Kpi, Scheme
 from fieldkpi.standing import OwnStanding
 from fieldkpi.trends import TrendMonth
 from screens import actions
 from screens.charts import bucket_label
-from screens.drilldown import LATE_DATA, callbacks_view, timeliness_view
+from screens.drilldown import LATE_DATA, kpi_tabs, kpi_view, tab_label
 from screens.footer import KeyFooter
 from screens.months import MonthScreen
 from screens.numbers import DASH, moment, points, signed, yuan
 from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus
 from screens.trend import TrendChart
 from storage.closing import MonthBasis
-from storage.drilldown import (
-    SatisfactionFacts,
-    TimelinessFacts,
-    fix_first_list,
-    satisfaction_facts,
-    timeliness_facts,
-)
+from storage.drilldown import KpiFacts, fix_first_list, kpi_facts
 from storage.standings import own_month
+
+CALLBACKS, FIX_FIRST, TREND = "callbacks", "fix-first", "trend"
+# The tabs that are this screen's own (the callbacks are the satisfaction KPI's, under the
+# name their tab has always had here), and the ids of its other widgets: a KPI with one of
+# these ids has its tab by its place instead (screens.drilldown.tab_id).
+OWN_TABS = {CALLBACKS: N_("Callbacks"), FIX_FIRST: N_("Fix first"), TREND: N_("Trend")}
+TAKEN = (*OWN_TABS, "standing", "month")
+RATINGS = ("satisfaction_rate", "satisfaction_mean")  # the measures whose facts are callbacks
+# The measures whose facts tell of someone else: a rep's problem reports name the engineers
+# and what each was reported for (appraisal events about them), and saturation's the month of
+# a colleague's highest daily workload of the year. Their KPIs keep their line of arithmetic
+# above the tabs, without a tab of facts (the lead's drill-down has it).
+SOMEONE_ELSES = frozenset({"feedback_rate", "saturation"})
+
+
+def own_tabs(scheme: Scheme, role: str) -> dict[str, Kpi | None]:
+    """Each tab and the KPI it explains (``None``: fix first, the trend), for a role's period.
+
+    A tab per KPI the scheme appraises the role by whose facts are the person's
+    own, in the drill-down's order. Fix first follows timeliness, and only
+    where the scheme scores it: its points at stake are the day buckets'
+    (kpi-rules §1), and no other measure gives a ticket points of its own to
+    lose — one more day open moves a mean of hours or a rate only with every
+    other ticket of the period. The trend is last.
+    """
+    tabs: dict[str, Kpi | None] = {}
+    for tab, kpi in kpi_tabs(scheme.kpis_of(role), TAKEN).items():
+        if kpi.measure in SOMEONE_ELSES:
+            continue
+        tabs[CALLBACKS if tab == "satisfaction" and kpi.measure in RATINGS else tab] = kpi
+        if kpi.measure == "timeliness":
+            tabs[FIX_FIRST] = None
+    tabs[TREND] = None
+    return tabs
+
+
+def own_label(tab: str, kpi: Kpi | None) -> str:
+    return _(OWN_TABS[tab]) if tab in OWN_TABS else tab_label(kpi)
 
 
 @dataclass(frozen=True)
 class OwnFigures:
-    """The signed-in person's month; ``fix_first`` only for the running month."""
+    """The signed-in person's period, by the scheme it is judged by (a closed one's: frozen).
+
+    ``fix_first`` only for the running period, where the scheme scores timeliness.
+    """
 
     period: Period
     basis: MonthBasis
     standing: OwnStanding | None
-    timeliness: TimelinessFacts
-    satisfaction: SatisfactionFacts
+    tabs: dict[str, Kpi | None]  # own_tabs of the period's scheme
+    facts: dict[str, KpiFacts]  # each KPI's, by its tab
     fix_first: list[FixFirst] | None
     changed: bool  # closed, and the person's live figures differ from the frozen ones
     trend: list[TrendMonth]  # the twelve months up to this one
@@ -71,16 +109,18 @@ def read_own(app: Any, period: Period, scheme_for: Callable[[str], Scheme]) -> O
     """
     store, user, now = app.store, app.user, app.now()
     own = own_month(store, user, period, scheme_for, now)
-    args = (store, user, user.code, own.basis.judgement, own.basis.scheme)
+    scheme = own.basis.scheme
+    tabs = own_tabs(scheme, user.role)
+    args = (store, user, user.code, own.basis.judgement, scheme)
     running = period == Period.of(now, period.kind)
     return OwnFigures(
         period=period,
         basis=own.basis,
         standing=own.standing,
-        timeliness=timeliness_facts(*args),
-        satisfaction=satisfaction_facts(*args),
-        fix_first=fix_first_list(store, user, user.code, now, scheme_for(user.branch))
-        if running
+        tabs=tabs,
+        facts={tab: kpi_facts(*args, kpi) for tab, kpi in tabs.items() if kpi is not None},
+        fix_first=fix_first_list(store, user, user.code, now, scheme)
+        if running and FIX_FIRST in tabs
         else None,
         changed=own.changed,
         trend=own.trend,
@@ -144,33 +184,47 @@ def fix_first_view(entries: list[FixFirst] | None, scheme: Scheme) -> list[Block
     return [Text(note + "\n"), tickets]
 
 
+def own_view(figures: OwnFigures, tab: str, role: str) -> list[Block]:
+    """What a tab shows: a KPI's facts as the drill-down shows them, fix first, the trend."""
+    kpi, scheme = figures.tabs[tab], figures.basis.scheme
+    if kpi is not None:
+        return kpi_view(figures.facts[tab], kpi, scheme)
+    if tab == FIX_FIRST:
+        return fix_first_view(figures.fix_first, scheme)
+    return [TrendChart(figures.trend, role)] if figures.trend else []
+
+
 class MyFiguresScreen(OpensTickets, MonthScreen):
-    """The person's month; Enter on a ticket of a list opens it, ``t`` goes through the tabs."""
+    """The person's month; Enter on a ticket of a list opens it, ``t`` goes through the tabs.
+
+    The tabs are those of the scheme the period shown is judged by, so they are
+    known once it is read: until then the trend's alone, and another scheme's
+    period (a branch that changed its preset) brings its own.
+    """
 
     ACTION_SCOPE = actions.FIGURES
     HEADING = N_("My figures")
     CSS_PATH: ClassVar[list[str]] = ["months.tcss", "my_figures.tcss"]
-    TABS = (
-        ("timeliness", N_("Timeliness")),
-        ("fix-first", N_("Fix first")),
-        ("callbacks", N_("Callbacks")),
-        ("trend", N_("Trend")),
-    )
 
     def __init__(self) -> None:
         super().__init__()
         self.figures: OwnFigures | None = None  # the month shown, once loaded
+        self.tabs: list[tuple[str, str]] = []  # the tabs of the period shown, with their labels
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="month-bar"):
             yield from self.compose_month()
         yield Static("", id="standing")
-        with TabbedContent(initial="timeliness"):
-            for tab, title in self.TABS:
-                with TabPane(_(title), id=tab), FactsPane(id=f"{tab}-facts"):
-                    yield Static(_("Loading…"))
+        with TabbedContent(initial=TREND):
+            yield self._pane(TREND, None)
         yield KeyFooter()
+
+    @staticmethod
+    def _pane(tab: str, kpi: Kpi | None) -> TabPane:
+        return TabPane(
+            own_label(tab, kpi), FactsPane(Static(_("Loading…")), id=f"{tab}-facts"), id=tab
+        )
 
     def clear(self) -> None:
         self.query_one("#standing", Static).update(_("Loading…"))
@@ -186,19 +240,32 @@ class MyFiguresScreen(OpensTickets, MonthScreen):
         head = plain(status_line(figures), style="bold")
         head.append("\n" + "\n".join(standing_lines(figures)), style="")
         self.query_one("#standing", Static).update(head)
-        scheme = figures.basis.scheme
-        views = {
-            "timeliness": timeliness_view(figures.timeliness),
-            "fix-first": fix_first_view(figures.fix_first, scheme),
-            "callbacks": callbacks_view(
-                figures.satisfaction, scheme.settings["satisfied_min_rating"]
-            ),
-            "trend": [TrendChart(figures.trend, self.app.user.role)] if figures.trend else [],
-        }
-        for tab, view in views.items():
+        typing = self.focused is self.query_one("#month", Input)
+        changed = await self._put_tabs(figures.tabs)
+        for tab in figures.tabs:
+            view = own_view(figures, tab, self.app.user.role)
             await self.query_one(f"#{tab}-facts", FactsPane).show(view)
-        if self.focused is None or isinstance(self.focused, FactsPane):
+        if (changed and not typing) or self.focused is None or isinstance(self.focused, FactsPane):
             self.rest_focus()
+
+    async def _put_tabs(self, tabs: dict[str, Kpi | None]) -> bool:
+        """The tabs of the period read, put in place of those shown if they are others.
+
+        Only another scheme (or another wording of its KPIs) changes them, so a
+        reload keeps the tab shown and each list's cursor. The tab shown stays
+        when the new period has it; otherwise, and at first, the first is shown.
+        """
+        wanted = [(tab, own_label(tab, kpi)) for tab, kpi in tabs.items()]
+        if wanted == self.tabs:
+            return False
+        content = self.query_one(TabbedContent)
+        active = content.active if self.tabs else None
+        await content.clear_panes()
+        for tab, kpi in tabs.items():
+            await content.add_pane(self._pane(tab, kpi))
+        self.tabs = wanted
+        content.active = active if active in tabs else next(iter(tabs))
+        return True
 
     async def show_failure(self, text: str) -> None:
         """Above the tabs, which are left empty."""
@@ -208,7 +275,7 @@ class MyFiguresScreen(OpensTickets, MonthScreen):
 
     def rest_widget(self) -> Widget:
         tabs = self.query_one(TabbedContent)
-        return facts_focus(tabs.query_one(f"#{tabs.active or 'timeliness'}-facts", FactsPane))
+        return facts_focus(tabs.query_one(f"#{tabs.active or TREND}-facts", FactsPane))
 
     @on(TabbedContent.TabActivated)
     def _tab_shown(self) -> None:

@@ -1,0 +1,232 @@
+"""One's own figures on a branch whose scheme is not the default: its KPIs, each with its facts.
+
+The month is ``test_end_to_end``'s (``test_tui_my_figures``), ranked by the
+``generic-bands`` preset as FS is ranked; the clock at 2026-11-05 09:00. It scores
+no timeliness, so nothing of the day buckets or of what to fix first counts there.
+陈工 (E1)'s October, worked in ``test_tui_facts_schemes``: T1 6 h, T2 26 h, T5 78 h
+→ 36.67 h, band ≤ 72 h, 15 points; within 72 h T1, T2 → 66.67%, no band; none
+reopened → 100%, band ≥ 90%, 25 points; callbacks T7 ★1, T1 ★5, T2 ★3, T5 ★5 →
+2 of 4, 50%, no band  ⇒  40.00, 2nd of 2. 刘洋 (E2)'s are T3 (224.5 h) and T10.
+In November 陈工 has completed nothing; T9, open past 30 days, costs him nothing here.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, person
+from rankings_helpers import GZ_NAMES, NOW, seed_month, ticket_lines
+from test_demo import app_as
+from test_tui_rankings import open_facts
+from tui_helpers import SIZE, async_test, press, screen_text, settle, text_of
+
+from fieldkpi import paths
+from fieldkpi.access import AccessDenied
+from fieldkpi.period import Period, judge
+from fieldkpi.sample import SAMPLE_NOW
+from fieldkpi.scheme import default_scheme, load_preset, load_scheme
+from screens.app import FieldKpiApp
+from screens.my_figures import MyFiguresScreen, own_tabs
+from screens.ticket_detail import TicketDetailScreen
+from screens.ticket_lists import FactsPane, TicketList
+from storage.closing import close_month
+from storage.db import open_store
+from storage.drilldown import kpi_facts
+from storage.people import staff_by_login
+
+GENERIC = load_preset("generic-bands")
+GENERIC_TABS = ["callbacks", "speed", "resolution", "repeat", "trend"]
+
+
+@pytest.fixture
+def month(store):
+    seed_month(store)
+    return store
+
+
+def engineer_app(store, scheme_for) -> FieldKpiApp:
+    """陈工 (E1), an engineer: his own figures are his first screen."""
+    return FieldKpiApp(
+        store, staff_by_login(store, "chengong"), now=lambda: NOW, scheme_for=scheme_for
+    )
+
+
+def tabs_shown(app) -> list[tuple[str, str]]:
+    """Each tab as the tab bar shows it, left to right: its id and its label."""
+    content = app.screen.query_one("TabbedContent")
+    return [(tab.id.removeprefix("--content-tab-"), tab.label_text) for tab in content.query("Tab")]
+
+
+def everything_shown(app) -> str:
+    """The screen, the standing and the whole of every tab (the parts out of view too)."""
+    panes = [text_of(app, f"#{pane.id}") for pane in app.screen.query(FactsPane)]
+    return "\n".join([screen_text(app), text_of(app, "#standing"), *panes])
+
+
+@async_test
+async def test_an_engineer_on_generic_bands_sees_its_kpis_each_with_his_facts(month):
+    app = engineer_app(month, lambda _b: GENERIC)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MyFiguresScreen)
+        assert tabs_shown(app) == [
+            ("callbacks", "Callbacks"),
+            ("speed", "Problem handling speed"),
+            ("resolution", "Resolution rate"),
+            ("repeat", "Repeat problems (first-time fix rate)"),
+            ("trend", "Trend"),
+        ]
+        shown = everything_shown(app)
+        for timeliness in ("Timeliness", "timeliness", "Fix first", "bucket", "T9", "-150"):
+            assert timeliness not in shown, timeliness
+        assert "0 tickets completed, 0.00 hours in all" in text_of(app, "#speed-facts")
+
+        await press(pilot, "left_square_bracket")
+        assert text_of(app, "#standing").splitlines()[1:] == [
+            "Rank 2 of 2 · total 40.00 · reward —",
+            "Customer satisfaction 50.00% (2 of 4 rated ≥ 4): reaches no band → 0.00 points",
+            "Problem handling speed 36.67 hours: band ≤ 72.00 hours → 15.00 points",
+            "Resolution rate 66.67%: reaches no band → 0.00 points",
+            "Repeat problems (first-time fix rate) 100.00%: band ≥ 90.00% → 25.00 points",
+            "total = 0.00 + 15.00 + 0.00 + 25.00 = 40.00",
+        ]
+        callbacks = text_of(app, "#callbacks-facts")
+        assert "2 of 4 callbacks satisfied (rated 4 or more) → satisfaction 50.00%" in callbacks
+        assert [line[1] for line in ticket_lines(callbacks)] == ["T7", "T1", "T2", "T5"]
+        speed = text_of(app, "#speed-facts")
+        assert "3 tickets completed, 110.00 hours in all → 36.67 hours on average" in speed
+        assert ticket_lines(speed) == [
+            ["T1", "2026-10-03 09:00", "2026-10-03 15:00", "6.00"],
+            ["T2", "2026-10-05 09:00", "2026-10-06 11:00", "26.00"],
+            ["T5", "2026-10-20 10:00", "2026-10-23 16:00", "78.00"],
+        ]
+        resolution = text_of(app, "#resolution-facts")
+        assert "2 of 3 tickets completed within 72 hours of receipt → 66.67%" in resolution
+        assert [line[-1] for line in ticket_lines(resolution)] == ["✓", "✓", "—"]
+        repeat = text_of(app, "#repeat-facts")
+        assert "3 of 3 completed tickets not reopened within 30 days → 100.00%" in repeat
+
+        shown = everything_shown(app)  # nobody else, none of 刘洋's tickets or hours
+        assert [name for name in GZ_NAMES if name != "陈工" and name in shown] == []
+        for theirs in ("T3", "T10", "224.50", "232.25", "Timeliness", "Fix first"):
+            assert theirs not in shown, theirs
+
+        await press(pilot, "t")  # the next tab takes the keys: Enter opens its ticket
+        assert app.screen.query_one("TabbedContent").active == "speed"
+        assert isinstance(app.focused, TicketList) and app.focused.codes == ["T1", "T2", "T5"]
+        await press(pilot, "down", "enter")
+        assert isinstance(app.screen, TicketDetailScreen) and app.screen.code == "T2"
+
+
+@async_test
+async def test_each_month_has_the_tabs_of_the_scheme_it_is_judged_by(month):
+    """October was closed under the default scheme, then the branch went over to
+    generic-bands: October keeps its timeliness and fix first, November has neither."""
+    close_month(month, person(month, "L1"), "GZ", OCTOBER, DEFAULT, AFTER_OCTOBER)
+    app = engineer_app(month, lambda _b: GENERIC)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert [tab for tab, _label in tabs_shown(app)] == GENERIC_TABS
+        await press(pilot, "left_square_bracket")
+        assert tabs_shown(app) == [
+            ("timeliness", "Timeliness"),
+            ("fix-first", "Fix first"),
+            ("callbacks", "Callbacks"),
+            ("trend", "Trend"),
+        ]
+        assert [line[1] for line in ticket_lines(text_of(app, "#timeliness-facts"))] == [
+            "T1",
+            "T2",
+            "T5",
+            "T9",
+        ]
+        assert "Fix first is about the running month" in text_of(app, "#fix-first-facts")
+        # the tab shown stays, where the month has it; its list takes the keys
+        assert app.screen.query_one("TabbedContent").active == "callbacks"
+        assert isinstance(app.focused, TicketList) and app.focused.codes[0] == "T7"
+
+        await press(pilot, "t")
+        assert app.screen.query_one("TabbedContent").active == "trend"
+        await press(pilot, "right_square_bracket")
+        assert [tab for tab, _label in tabs_shown(app)] == GENERIC_TABS
+        assert app.screen.query_one("TabbedContent").active == "trend"
+        assert "Timeliness" not in everything_shown(app)
+        await press(pilot, "t")  # and from the last tab to the first
+        assert app.screen.query_one("TabbedContent").active == "callbacks"
+
+
+@async_test
+async def test_a_chinese_fs_engineer_sees_only_his_own_facts_of_his_schemes_kpis(tmp_path, zh):
+    """The sample's FS, on generic-bands: 杜强 (FS-E04) in his running month, as the demo opens.
+
+    No 完单及时率, no 优先处理, nobody else's name; each tab the very facts his
+    lead's drill-down shows of his row (one code path); another's facts refused.
+    """
+    copy = tmp_path / "sample.db"
+    shutil.copyfile(paths.sample_db(), copy)
+    store = open_store(copy)
+    try:
+        names = {row[0] for row in store.query("SELECT name FROM staff WHERE code != 'FS-E04'")}
+        own: dict[str, str] = {}
+        app = app_as(store, "duqiang")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, MyFiguresScreen)
+            assert tabs_shown(app) == [
+                ("callbacks", "回访"),
+                ("speed", "问题处理速度"),
+                ("resolution", "问题解决率"),
+                ("repeat", "问题重复率（以首次解决率计）"),
+                ("trend", "趋势"),
+            ]
+            shown = everything_shown(app)
+            assert "杜强" in shown
+            assert sorted(name for name in names if name in shown) == []
+            for timeliness in ("完单及时率", "优先处理", "天档"):
+                assert timeliness not in shown, timeliness
+            own = {tab: text_of(app, f"#{tab}-facts") for tab in GENERIC_TABS[:-1]}
+            assert re.search(r"^FS\d{9} ", own["speed"], re.M)  # he has completed tickets
+
+        lead = app_as(store, "liaona")
+        async with lead.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await press(pilot, "t")
+            await open_facts(pilot, "engineer-table", "FS-E04", "speed")
+            await settle(pilot)
+            for tab, text in own.items():  # the callbacks are the satisfaction KPI's
+                theirs = "satisfaction" if tab == "callbacks" else tab
+                assert text in text_of(lead, f"#{theirs}-facts"), tab
+
+        duqiang = staff_by_login(store, "duqiang")
+        spec = GENERIC.kpi("engineer", "speed")
+        judged = judge(Period.of(SAMPLE_NOW), SAMPLE_NOW)
+        with pytest.raises(AccessDenied):
+            kpi_facts(store, duqiang, "FS-E01", judged, GENERIC, spec)
+    finally:
+        store.close()
+
+
+SCHEME_OWN = """
+[[kpi]]
+id = "trend"
+role = "engineer"
+label = { zh = "打字速度", en = "Typing speed" }
+measure = "entered.typing"
+score = { method = "direct", max = 10 }
+"""
+
+
+def test_the_tabs_are_the_kpis_of_the_role_whose_facts_are_the_persons_own(tmp_path):
+    default = default_scheme()
+    looks_as_ever = {"timeliness": "timeliness", "fix-first": None, "callbacks": "satisfaction"}
+    for role in ("engineer", "rep"):  # a rep's feedback and saturation tell of colleagues
+        tabs = own_tabs(default, role)
+        assert {tab: kpi and kpi.id for tab, kpi in tabs.items()} == looks_as_ever | {"trend": None}
+    assert list(own_tabs(GENERIC, "rep")) == GENERIC_TABS
+    path = tmp_path / "scheme-GZ.toml"
+    path.write_text(SCHEME_OWN, encoding="utf-8")
+    tabs = own_tabs(load_scheme(path, preset="generic-bands"), "engineer")
+    assert list(tabs) == [*GENERIC_TABS[:-1], "kpi-4", "trend"]  # the KPI "trend" by its place
+    assert tabs["kpi-4"].id == "trend" and tabs["trend"] is None
