@@ -98,7 +98,9 @@ async def test_new_ticket_shows_errors_next_to_fields_and_saves_only_when_valid(
         await type_text(pilot, "12ab")
         await press(pilot, "ctrl+s")
 
-        assert text_of(app, "#error-phone") == "A phone number is 5 to 20 digits, “+” or “-”."
+        assert text_of(app, "#error-phone") == (
+            "5 to 20 characters: digits, “+” or “-”, at least 5 digits."
+        )
         assert text_of(app, "#error-address") == "Enter the address."
         assert text_of(app, "#error-kind") == "Choose the kind."
         assert text_of(app, "#error-customer") == ""
