@@ -31,6 +31,7 @@ from fieldkpi.tickets import status_label
 from screens import actions
 from screens.breakpoints import take_breakpoints
 from screens.discard import DiscardScreen
+from screens.dropdown import Dropdown
 from screens.footer import KeyFooter
 from screens.labels import N_
 from screens.loading import answer, reader
@@ -374,7 +375,7 @@ class FormScreen(SavingModal):
         wid = f"field-{spec.name}"
         if spec.kind == "select":
             return made_compact(
-                Select(
+                Dropdown(
                     shown_options(spec.options),
                     value=spec.value if spec.value != "" else Select.NULL,
                     prompt=_(spec.placeholder) if spec.placeholder else _("Choose…"),
