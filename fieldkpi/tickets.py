@@ -8,9 +8,12 @@ keyboard.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 
 from fieldkpi.i18n import _
+from fieldkpi.limits import MAX_CHARS
 
 STEPS = ("create", "dispatch", "visit", "await_parts", "complete", "cancel", "reopen", "callback")
 
@@ -96,8 +99,54 @@ def field_label(field: str) -> str:
         "note": _("note"),
         "points": _("points"),
         "staff": _("person"),
+        "level": _("level"),
     }
     return labels.get(field, field)
+
+
+# A phone number: digits, "+" and "-", at least MIN_PHONE_DIGITS of them digits.
+MIN_PHONE_DIGITS = 5
+_PHONE = re.compile(r"[0-9+\-]+")
+_RATING = re.compile(r"[1-5]")
+
+
+def _halfwidth(text: str) -> str:
+    """``text`` with the full-width digits and signs of a Chinese input method (１３８, ＋)
+    as the ASCII ones they are (NFKC)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def normal_phone(text: str) -> str:
+    """A phone as it is kept and looked up: full-width digits as ASCII, no spaces
+    (``138 0000 1111`` and ``１３８００００１１１１`` are ``13800001111``)."""
+    return re.sub(r"\s+", "", _halfwidth(text))
+
+
+def phone_problem(phone: str) -> str | None:
+    """Why ``phone`` (:func:`normal_phone`) is not a phone number, or None if it is.
+
+    Its length is the limit of :mod:`fieldkpi.limits`, refused (and said as it
+    is typed) as any text too long is."""
+    digits = sum(c in "0123456789" for c in phone)
+    if _PHONE.fullmatch(phone) and digits >= MIN_PHONE_DIGITS:
+        return None
+    return _("{least} to {most} characters: digits, “+” or “-”, at least {least} digits.").format(
+        least=MIN_PHONE_DIGITS, most=MAX_CHARS["phone"]
+    )
+
+
+def typed_rating(text: str) -> int:
+    """A callback rating as typed: one digit from 1 to 5 (a full-width one too).
+
+    Anything else is refused (:class:`ValueError`, with the message), never
+    cut down to a digit: ``2.5`` or ``45`` is not a 2 or a 4.
+    """
+    typed = _halfwidth(text).strip()
+    if not typed:
+        raise ValueError(_("Give a rating from 1 to 5."))
+    if not _RATING.fullmatch(typed):
+        raise ValueError(_("A rating is one digit from 1 to 5, not “{typed}”.").format(typed=typed))
+    return int(typed)
 
 
 def next_status(

@@ -16,6 +16,7 @@ from textual.widgets import Label, Select
 
 from fieldkpi.i18n import _
 from fieldkpi.plain import plain
+from screens.dropdown import Dropdown
 from screens.loading import reader
 from screens.messages import ChoicesLoaded
 from storage.staff import branches
@@ -47,7 +48,7 @@ class BranchPicker(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label(_("Branch") + " ", classes="bar-label")
         if self.can_choose:
-            yield Select(
+            yield Dropdown(
                 [(plain(self.branch), self.branch)],
                 value=self.branch,
                 allow_blank=False,

@@ -31,6 +31,7 @@ from fieldkpi.tickets import status_label
 from screens import actions
 from screens.breakpoints import take_breakpoints
 from screens.discard import DiscardScreen
+from screens.dropdown import Dropdown
 from screens.footer import KeyFooter
 from screens.labels import N_
 from screens.loading import answer, reader
@@ -363,7 +364,6 @@ class FormScreen(SavingModal):
 
     def compose_body(self) -> ComposeResult:
         self._fields = self.fields()
-        self._too_long: set[str] = set()  # fields whose line says they are too long
         self._offered = self._opened_with()
         for spec in self._fields:
             with Horizontal(classes="field-row"):
@@ -375,7 +375,7 @@ class FormScreen(SavingModal):
         wid = f"field-{spec.name}"
         if spec.kind == "select":
             return made_compact(
-                Select(
+                Dropdown(
                     shown_options(spec.options),
                     value=spec.value if spec.value != "" else Select.NULL,
                     prompt=_(spec.placeholder) if spec.placeholder else _("Choose…"),
@@ -413,7 +413,6 @@ class FormScreen(SavingModal):
         """
         self.about(self.ticket or self.code)
         self._fields = self.fields()
-        self._too_long.clear()
         self._offered = self._opened_with()
         for spec in self._fields:
             widget = self.query_one(f"#field-{spec.name}")
@@ -424,9 +423,7 @@ class FormScreen(SavingModal):
                     widget.deselect_all()
                 else:
                     widget.value = spec.value
-            line = self.query_one(f"#error-{spec.name}", Static)
-            line.update("")
-            line.remove_class("-shown")
+            self.say_under(spec.name, None)
         self.query_one("#form-body", VerticalScroll).scroll_home(animate=False, immediate=True)
         first = next(w for w in self.query(self.AUTO_FOCUS) if w.focusable)
         self.set_focus(first, scroll_visible=False)
@@ -454,19 +451,26 @@ class FormScreen(SavingModal):
         ]
 
     @on(Input.Changed, "#form-body Input")
-    def _check_length(self, event: Input.Changed) -> None:
-        """Too long a text is said under its field as it is typed, not only when saving."""
-        name = (event.input.id or "").removeprefix("field-")
+    @on(Select.Changed, "#form-body Select")
+    @on(SelectionList.SelectedChanged, "#form-body SelectionList")
+    def _field_changed(
+        self, event: Input.Changed | Select.Changed | SelectionList.SelectedChanged
+    ) -> None:
+        """The line under a field speaks of what the field holds now.
+
+        What a save refused goes once the field is changed: it was about input
+        no longer there (a phone corrected still read "a phone number is …"
+        until the next save). Too long a text is said as it is typed.
+        """
+        name = (event.control.id or "").removeprefix("field-")
+        problem = too_long(name, event.value.strip()) if isinstance(event, Input.Changed) else None
+        self.say_under(name, problem)
+
+    def say_under(self, name: str, text: str | None) -> None:
+        """Put ``text`` on the line under the field ``name``; with none, the line goes."""
         line = self.query_one(f"#error-{name}", Static)
-        problem = too_long(name, event.value.strip())
-        if problem:
-            self._too_long.add(name)
-        elif name in self._too_long:
-            self._too_long.discard(name)
-        else:
-            return  # the line may hold what storage said: it stays until the next save
-        line.update(plain(problem or ""))
-        line.set_class(bool(problem), "-shown")
+        line.update(plain(text or ""))
+        line.set_class(bool(text), "-shown")
 
     def set_select_options(
         self, name: str, options: list[tuple[str, Any]], value: Any = None
@@ -498,10 +502,7 @@ class FormScreen(SavingModal):
     def show_errors(self, errors: dict[str, str]) -> None:
         names = {spec.name for spec in self._fields}
         for spec in self._fields:
-            line = self.query_one(f"#error-{spec.name}", Static)
-            text = errors.get(spec.name, "")
-            line.update(plain(text))
-            line.set_class(bool(text), "-shown")
+            self.say_under(spec.name, errors.get(spec.name))
         others = [text for name, text in errors.items() if name not in names]
         if others:
             self.show_message("\n".join(others))

@@ -28,6 +28,7 @@ class TicketLoaded(Message):
     ticket: Any  # storage.tickets.Ticket
     history: list[Any]  # storage.tickets.HistoryRow
     names: dict[str, str] = field(default_factory=dict)  # staff code -> name, for display
+    scheme: Any = None  # the ticket's branch's Scheme, with the history: it names event kinds
 
 
 @dataclass

@@ -30,6 +30,7 @@ from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.tickets import status_label
 from screens import actions, labels, tables
 from screens.dispatch import DispatchScreen
+from screens.dropdown import Dropdown
 from screens.footer import KeyFooter
 from screens.form import SavingModal
 from screens.loading import reader
@@ -264,18 +265,18 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
         with Horizontal(id="filters"):
             yield TextInput(placeholder=_("/ code, phone, last 4, name"), id="search", compact=True)
             statuses = [(status_label(s), s) for s in TICKET_STATUSES]
-            yield Select(
+            yield Dropdown(
                 [(_("open"), OPEN), *statuses, (_("all"), ALL)],
                 value=OPEN,
                 allow_blank=False,
                 id="status-filter",
                 compact=True,
             )
-            yield Select(
+            yield Dropdown(
                 labels.options(labels.KIND), prompt=_("any kind"), id="kind-filter", compact=True
             )
             if user.role != "engineer":
-                yield Select([], prompt=_("any engineer"), id="engineer-filter", compact=True)
+                yield Dropdown([], prompt=_("any engineer"), id="engineer-filter", compact=True)
             if user.role == "rep":
                 yield Checkbox(_("Mine"), id="mine", compact=True)
         yield QueueTable(id="queue")

@@ -10,13 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from textual import on
+from textual.widgets import Select, Static
+
 from fieldkpi import access
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
+from fieldkpi.plain import plain
 from fieldkpi.scheme import Adjustment, Scheme
-from fieldkpi.tickets import StepRefused
-from screens import numbers
-from screens.form import Field, FormScreen
+from fieldkpi.tickets import StepRefused, typed_rating
+from screens import labels, numbers
+from screens.form import Field, FormScreen, shown_options
 from screens.labels import N_
 from storage import appraisal, tickets
 from storage.people import branch_staff, dispatch_candidates
@@ -134,17 +138,20 @@ class CallbackForm(FormScreen):
     def fields(self) -> list[Field]:
         return [
             self.WHEN,
-            Field("rating", N_("Rating"), placeholder="1–5", restrict="[1-5]", max_length=1),
+            Field("rating", N_("Rating"), placeholder="1–5"),
             Field(
                 "callback_note", N_("Comment"), placeholder=N_("what the customer said (optional)")
             ),
         ]
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
+        """The rating typed, or what is wrong with it (the field takes any text: a key it
+        refused would leave ``2.5`` as 2 or ``45`` as 4, unseen)."""
         app = self.app
-        if not values["rating"]:
-            raise FieldErrors({"rating": _("Give a rating from 1 to 5.")})
-        rating = int(values["rating"])
+        try:
+            rating = typed_rating(values["rating"])
+        except ValueError as exc:
+            raise FieldErrors({"rating": str(exc)}) from None
         ticket = tickets.record_callback(
             app.store,
             app.user,
@@ -172,6 +179,15 @@ def recordable(scheme: Scheme, user: Person) -> list[Adjustment]:
     return [a for a in scheme.adjustments.values() if access.may_record(user, a)]
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """An appraisal event saved, and what the person who recorded it is told: whether it
+    waits for the lead's review before it counts (:func:`access.needs_review`, as storage
+    decided) or counts at once."""
+
+    notice: str
+
+
 class ProblemForm(FormScreen):
     """An engineer-problem report: a level of the branch's scoring table, and what went wrong.
 
@@ -195,7 +211,13 @@ class ProblemForm(FormScreen):
         scheme = self.app.scheme_for(self.app.user.branch)
         if not scheme.problems:
             raise StepRefused(_(NO_PROBLEM_TABLE))
-        return [(f"{p.label} ({numbers.points(p.points)})", p.level) for p in scheme.problems]
+        return [
+            (
+                f"{labels.scheme_label(scheme, 'level', p.level)} ({numbers.points(p.points)})",
+                p.level,
+            )
+            for p in scheme.problems
+        ]
 
     def fill_choices(self, choices: list[tuple[str, str]]) -> None:
         self.set_select_options("level", choices, choices[0][1])
@@ -204,7 +226,7 @@ class ProblemForm(FormScreen):
         """Against the engineer the form showed: a report saved as the ticket was handed to
         another engineer is refused, never put on them."""
         app = self.app
-        return appraisal.report_problem(
+        appraisal.report_problem(
             app.store,
             app.user,
             self.code,
@@ -214,21 +236,62 @@ class ProblemForm(FormScreen):
             now=app.now(),
             engineer=self.ticket.engineer if self.ticket else None,
         )
+        if access.needs_review(app.user):
+            notice = _(
+                "{code}: problem report recorded; it waits for the lead's review and counts"
+                " once approved."
+            )
+        else:
+            notice = _("{code}: problem report recorded; it counts at once.")
+        return Recorded(notice.format(code=self.code))
+
+
+# What the deduction form records, by whether the kinds offered add points or take them.
+_RECORDS = {
+    (False,): N_("Deduction"),
+    (True,): N_("Bonus"),
+    (False, True): N_("Deduction or bonus"),
+}
+
+
+def adds_points(adjustment: Adjustment) -> bool:
+    """A bonus (points added), not a deduction or a month forfeited."""
+    if adjustment.entered:
+        return adjustment.entered == "bonus"
+    return not adjustment.forfeit and adjustment.points is not None and adjustment.points > 0
 
 
 class DeductionForm(FormScreen):
-    """An appraisal event against a person (a deduction, bonus or complaint of the scheme),
-    tied to the selected ticket if there is one. What a rep records waits for the lead."""
+    """An appraisal event against a person (a deduction or bonus of the scheme), tied to the
+    selected ticket if there is one. What a rep records waits for the lead.
+
+    The kind comes first: the people offered are those it may be about (the
+    scheme's roles for it), by role and then staff code, never the person
+    recording it.
+    """
+
+    def __init__(self, ticket: Ticket | str | None = None) -> None:
+        super().__init__(ticket)
+        self._kinds: dict[str, Adjustment] = {}  # the kinds offered
+        self._people: list[Person] = []  # whom any of them may be about, in the list's order
 
     def heading(self) -> str:
+        """Named by what this person may record (a rep is not offered a bonus): from the
+        scheme the app has read, until the form's own read of it is in."""
+        scheme = self.app.own_scheme
+        return self._title(recordable(scheme, self.app.user) if scheme else [])
+
+    def _title(self, kinds: list[Adjustment]) -> str:
+        records = _RECORDS.get(tuple(sorted({adds_points(a) for a in kinds})))
+        what = _(records) if records else _("Deduction, bonus or complaint")
         if self.code:
-            return _("Deduction, bonus or complaint (ticket {code})").format(code=self.code)
-        return _("Deduction, bonus or complaint")
+            return _("{what} (ticket {code})").format(what=what, code=self.code)
+        return what
 
     def fields(self) -> list[Field]:
         return [
-            Field("staff", N_("Person"), kind="select", placeholder=N_("whom it is about")),
             Field("kind", N_("Kind"), kind="select"),
+            Field("staff", N_("Person"), kind="select", placeholder=N_("whom it is about")),
             Field("points", N_("Points"), placeholder=N_("only for kinds with entered points")),
             Field("note", N_("Note"), placeholder=N_("what happened")),
         ]
@@ -236,40 +299,91 @@ class DeductionForm(FormScreen):
     def ready(self) -> bool:
         return True
 
-    def load_choices(self) -> tuple[list[Person], list[tuple[str, str]]]:
-        """The branch's people, and the kinds of its scheme this person may record."""
+    def load_choices(self) -> tuple[list[Adjustment], list[Person], Scheme]:
+        """The kinds of the branch's scheme this person may record, and the branch's people
+        any of them may be about, by role and then code."""
         app, user = self.app, self.app.user
-        kinds = [
-            (f"{a.label} ({adjustment_amount(a)})", a.kind)
-            for a in recordable(app.scheme_for(user.branch), user)
-        ]
+        scheme = app.scheme_for(user.branch)
+        kinds = recordable(scheme, user)
         if not kinds:
             raise StepRefused(_(NO_ADJUSTMENTS))
-        return branch_staff(app.store, user.branch, on=app.now().date()), kinds
+        roles = {role for a in kinds for role in a.roles}
+        people = [
+            p
+            for p in branch_staff(app.store, user.branch, on=app.now().date())
+            if p.role in roles and p.code != user.code
+        ]
+        order = list(labels.ROLE)
+        people.sort(key=lambda p: (order.index(p.role) if p.role in order else len(order), p.code))
+        return kinds, people, scheme
 
-    def fill_choices(self, choices: tuple[list[Person], list[tuple[str, str]]]) -> None:
-        people, kinds = choices
-        others = [p for p in people if p.code != self.app.user.code]
-        self.set_select_options("staff", [(p.name, p.code) for p in others])
-        self.set_select_options("kind", kinds)
+    def fill_choices(self, choices: tuple[list[Adjustment], list[Person], Scheme]) -> None:
+        kinds, self._people, scheme = choices
+        self._kinds = {a.kind: a for a in kinds}
+        self.query_one("#form-title", Static).update(plain(self._title(kinds)))
+        options = [
+            (f"{labels.scheme_label(scheme, 'kind', a.kind)} ({adjustment_amount(a)})", a.kind)
+            for a in kinds
+        ]
+        self.set_select_options("kind", options)
+        self.set_select_options("staff", self._people_of(None))
+
+    def _people_of(self, kind: Adjustment | None) -> list[tuple[str, str]]:
+        """The people ``kind`` may be about (no kind chosen: any kind offered), as options."""
+        return [
+            (f"{p.name} · {labels.label(labels.ROLE, p.role)}", p.code)
+            for p in self._people
+            if kind is None or p.role in kind.roles
+        ]
+
+    @on(Select.Changed, "#field-kind")
+    def _kind_chosen(self) -> None:
+        """Only the people the kind may be about; one chosen before whom it may not be about
+        is taken off the list, and the line under the field says so."""
+        kind = self._kinds.get(self._value_of("kind"))
+        offered = self._people_of(kind)
+        chosen = self._value_of("staff")
+        select = self.query_one("#field-staff", Select)
+        with select.prevent(Select.Changed):
+            select.set_options(shown_options(offered))
+            if any(code == chosen for _label, code in offered):
+                select.value = chosen
+        if chosen and select.value != chosen and kind is not None:
+            name = next(p.name for p in self._people if p.code == chosen)
+            refused = _("{kind} does not apply to {name} in this scheme.")
+            self.say_under("staff", refused.format(kind=kind.label, name=name))
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
+        """Saved by storage, which refuses all that is missing at once: a kind or a person
+        not chosen is said as such (storage names a kind it does not know, or a code)."""
         app = self.app
-        if not values["staff"] or not values["kind"]:
-            errors = {"staff": _("Choose the person.")} if not values["staff"] else {}
-            errors |= {"kind": _("Choose the kind.")} if not values["kind"] else {}
-            raise FieldErrors(errors)
-        return appraisal.record_deduction(
-            app.store,
-            app.user,
-            values["staff"],
-            values["kind"],
-            values["points"] or None,
-            values["note"],
-            app.scheme_for(app.user.branch),
-            ticket=self.code,
-            now=app.now(),
-        )
+        unchosen = {"kind": _("Choose the kind.")} if not values["kind"] else {}
+        unchosen |= {"staff": _("Choose the person.")} if not values["staff"] else {}
+        scheme = app.scheme_for(app.user.branch)
+        try:
+            appraisal.record_deduction(
+                app.store,
+                app.user,
+                values["staff"],
+                values["kind"],
+                values["points"] or None,
+                values["note"],
+                scheme,
+                ticket=self.code,
+                now=app.now(),
+            )
+        except FieldErrors as exc:
+            raise FieldErrors(exc.errors | unchosen) from None
+        if access.needs_review(app.user, scheme.adjustments.get(values["kind"])):
+            notice = _(
+                "{kind} for {name} recorded; it waits for the lead's review and counts once"
+                " approved."
+            )
+        else:
+            notice = _("{kind} for {name} recorded; it counts at once.")
+        name = next((p.name for p in self._people if p.code == values["staff"]), values["staff"])
+        kind = labels.scheme_label(scheme, "kind", values["kind"])
+        return Recorded(notice.format(kind=kind, name=name))
 
 
 def adjustment_amount(adjustment: Adjustment) -> str:

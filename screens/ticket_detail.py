@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Header, Label, Static
 from fieldkpi.cleantext import clean_name
 from fieldkpi.i18n import _
 from fieldkpi.plain import CELL_WIDTH, PlainTable, plain
+from fieldkpi.scheme import Scheme
 from fieldkpi.tickets import field_label, status_label, step_label
 from screens import actions, labels, tables
 from screens.breakpoints import take_breakpoints
@@ -96,14 +97,26 @@ def field_table(ticket: Ticket, names: dict[str, str]) -> Table:
     return grid
 
 
-def history_cells(row: HistoryRow, names: dict[str, str]) -> tuple:
+# The steps that record an appraisal event on the ticket: their ``kind`` and ``level`` are
+# the scheme's codes (an adjustment's kind, a problem's level), not the ticket's kind.
+_EVENT_STEPS = ("report_problem", "deduction", "correct_deduction")
+
+
+def history_cells(row: HistoryRow, names: dict[str, str], scheme: Scheme | None) -> tuple:
+    """A history row's cells; an event's kind or level named by the branch's ``scheme``."""
+
+    def shown(value: str | None) -> str:
+        if row.step in _EVENT_STEPS and row.field in ("kind", "level") and value:
+            return labels.scheme_label(scheme, row.field, value)
+        return shown_value(row.field, value, names)
+
     return (
         row.at,
         plain(labels.label(labels.RECORDER, row.by_name), CELL_WIDTH),
         step_label(row.step),
         label_of(row.field) if row.field else "",
-        plain(shown_value(row.field, row.old, names), CELL_WIDTH),
-        plain(shown_value(row.field, row.new, names), CELL_WIDTH),
+        plain(shown(row.old), CELL_WIDTH),
+        plain(shown(row.new), CELL_WIDTH),
     )
 
 
@@ -209,7 +222,8 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
         self.query_one("#fields", FieldsView).update(field_table(message.ticket, message.names))
         table = self.query_one("#history", DataTable)
         columns = [_("When"), _("Who"), _("Step"), _("Field"), _("From"), _("To")]
-        tables.fill(table, columns, [history_cells(r, message.names) for r in message.history])
+        rows = [history_cells(r, message.names, message.scheme) for r in message.history]
+        tables.fill(table, columns, rows)
         table.move_cursor(row=len(message.history) - 1, animate=False)
         self.refresh_bindings()
 

@@ -18,7 +18,7 @@ from textual.widgets import Input, Static
 
 from fieldkpi.i18n import _, ngettext
 from fieldkpi.period import stamp
-from fieldkpi.tickets import OPEN_STATUSES, status_label
+from fieldkpi.tickets import MIN_PHONE_DIGITS, OPEN_STATUSES, normal_phone, status_label
 from screens import labels
 from screens.form import Field, FormScreen
 from screens.labels import N_
@@ -27,7 +27,6 @@ from storage.queue import QueueRow, caller_tickets
 from storage.tickets import new_ticket
 
 LOOKUP_DELAY = 0.3  # seconds of no typing in the phone field before the caller is looked up
-MIN_PHONE = 5  # digits a phone has at least (storage refuses fewer)
 
 
 def caller_note(tickets: list[QueueRow]) -> Text:
@@ -123,11 +122,11 @@ class NewTicketForm(FormScreen):
         self._look_up()
 
     def _look_up(self) -> None:
-        phone = self.query_one("#field-phone", Input).value.strip()
+        phone = normal_phone(self.query_one("#field-phone", Input).value)
         if phone == self._looked_up:
             return
         self._looked_up = phone
-        if sum(c.isdigit() for c in phone) >= MIN_PHONE:
+        if sum(c.isdigit() for c in phone) >= MIN_PHONE_DIGITS:
             self._find_caller(phone)
         else:
             self._show_caller(Text(""))
@@ -142,7 +141,7 @@ class NewTicketForm(FormScreen):
     @on(CallerLoaded)
     def _caller_found(self, message: CallerLoaded) -> None:
         message.stop()
-        if message.phone != self.query_one("#field-phone", Input).value.strip():
+        if message.phone != normal_phone(self.query_one("#field-phone", Input).value):
             return  # typed on since
         note = caller_note(message.tickets)
         known = next((t for t in message.tickets if t.address), None)

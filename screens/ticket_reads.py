@@ -10,6 +10,7 @@ from typing import Any
 from textual.message import Message
 
 from fieldkpi.access import AccessDenied
+from fieldkpi.scheme import Scheme, SchemeError
 from fieldkpi.tickets import StepRefused
 from screens.messages import LoadFailed, TicketLoaded
 from storage.errors import StorageError
@@ -23,13 +24,26 @@ PEOPLE_FIELDS = ("engineer", "rep", "staff", "updated_by")
 
 
 def read_ticket(app: Any, code: str, *, history: bool = False) -> Message:
-    """``TicketLoaded`` (with history and staff names if asked), or ``LoadFailed`` saying why."""
+    """``TicketLoaded`` (with history, staff names and the branch's scheme if asked), or
+    ``LoadFailed`` saying why."""
     try:
         ticket = get_ticket(app.store, app.user, code)
         rows = ticket_history(app.store, app.user, code) if history else []
     except REFUSALS as exc:
         return LoadFailed(str(exc))
-    return TicketLoaded(ticket, rows, staff_names(app.store, ticket, rows) if history else {})
+    if not history:
+        return TicketLoaded(ticket, rows)
+    names = staff_names(app.store, ticket, rows)
+    return TicketLoaded(ticket, rows, names, branch_scheme(app, ticket))
+
+
+def branch_scheme(app: Any, ticket: Ticket) -> Scheme | None:
+    """The scheme of the ticket's branch, which names the kinds of its events; ``None`` when
+    its file has a mistake (the history shows the codes, the screens that rank say what)."""
+    try:
+        return app.scheme_for(ticket.branch)
+    except (SchemeError, OSError):
+        return None
 
 
 def staff_names(store: Any, ticket: Ticket, history: list[HistoryRow]) -> dict[str, str]:

@@ -31,6 +31,7 @@ from screens.step_forms import (
     DeductionForm,
     HeldRating,
     ProblemForm,
+    Recorded,
     ReopenForm,
     VisitForm,
     recordable,
@@ -199,6 +200,8 @@ def done_message(result: Any) -> str:
         return _(
             "{code}: rating {rating} waits for the lead's review; it counts once approved."
         ).format(code=result.ticket.code, rating=result.rating)
+    if isinstance(result, Recorded):
+        return result.notice
     if isinstance(result, dict):
         return ngettext("{n} ticket moved", "{n} tickets moved", len(result)).format(n=len(result))
     return _("Recorded")

@@ -118,8 +118,9 @@ def report_problem(
 
     The points are the scheme's for ``level`` (its first level when none is
     named). A rep reports a ticket's engineer once: a second report would
-    count the same problem twice toward the rep's own feedback rate. The
-    ticket's history notes the report. ``engineer``: the one the reporter saw
+    count the same problem twice toward the rep's own feedback rate. ``note``
+    says what went wrong, and is required (:func:`_reason`). The ticket's
+    history notes the report. ``engineer``: the one the reporter saw
     on the ticket; if it has been handed to another since, the report is
     refused rather than put on someone it was not written about.
     """
@@ -127,10 +128,14 @@ def report_problem(
     at = stamp(now)
     if not scheme.problems:
         raise StepRefused(_("This branch's scheme does not use engineer-problem reports."))
+    errors: dict[str, str] = {}
     chosen = scheme.problem_level(level)
     if chosen is None:
         levels = ", ".join(p.level for p in scheme.problems)
-        raise FieldErrors({"level": _("Choose one of: {levels}.").format(levels=levels)})
+        errors["level"] = _("Choose one of: {levels}.").format(levels=levels)
+    text = _reason(note, errors, _("Say what the engineer did wrong: it is kept with the report."))
+    if errors:
+        raise FieldErrors(errors)
     with store.write() as db:
         ticket = read_ticket(db, code)
         access.check_step(actor, "report_problem", ticket)
@@ -159,7 +164,6 @@ def report_problem(
                     )
                 }
             )
-        text = free_text(note, "note")
         cursor = db.execute(
             "INSERT INTO problems (rep, engineer, at, points, level, ticket, note, recorded_by,"
             " needs_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -170,15 +174,28 @@ def report_problem(
                 float(chosen.points),
                 chosen.level,
                 code,
-                text or None,
+                text,
                 actor.code,
                 int(access.needs_review(actor)),
             ),
         )
-        history = [("engineer", None, ticket.engineer), ("level", None, chosen.level)]
-        history += [("note", None, text)] if text else []
+        history = [
+            ("engineer", None, ticket.engineer),
+            ("level", None, chosen.level),
+            ("note", None, text),
+        ]
         write_history(db, code, at, actor.code, "report_problem", history, None)
         return cursor.lastrowid
+
+
+def _reason(note: str | None, errors: dict[str, str], missing: str) -> str:
+    """The note an event is recorded with, which says why: the person it is about and the
+    lead decide on it by that, so an event with none is refused (``missing`` under the note).
+    A note too long is refused at once (:func:`free_text`)."""
+    text = free_text(note, "note")
+    if not text:
+        errors["note"] = missing
+    return text
 
 
 def entered_points(text: str | None) -> Decimal:
@@ -207,8 +224,9 @@ def record_deduction(
     """An adjustment (kpi-rules §5; schemes.md): a deduction, bonus or forfeit; returns its id.
 
     The kinds are the scheme's; only a kind that takes entered points takes
-    typed points. Events are append-only evidence: one recorded by mistake is
-    withdrawn by the lead, a disputed one contested (:func:`review`, :func:`contest`).
+    typed points. ``note`` says what happened, and is required (:func:`_reason`).
+    Events are append-only evidence: one recorded by mistake is withdrawn by
+    the lead, a disputed one contested (:func:`review`, :func:`contest`).
     """
     now = _now(now)
     at = stamp(now)
@@ -230,13 +248,14 @@ def record_deduction(
             value = float(entered_points(text))
         except ValueError as exc:
             errors["points"] = str(exc)
+    reason = _reason(note, errors, _("Say what happened: it is kept with the event."))
     with store.write() as db:
         target = _person(db, staff)
         if target is None:
             errors["staff"] = _("There is nobody with the code {code}.").format(code=staff)
         elif adjustment is not None and target.role not in adjustment.roles:
             errors["kind"] = _("{kind} does not apply to {name} in this scheme.").format(
-                kind=kind, name=target.name
+                kind=scheme.adjustment_label(kind), name=target.name
             )
         if ticket:
             try:
@@ -246,7 +265,6 @@ def record_deduction(
         if errors:
             raise FieldErrors(errors)
         access.check_adjustment(actor, adjustment, target)
-        text = free_text(note, "note")
         cursor = db.execute(
             "INSERT INTO deductions (staff, at, kind, points, ticket, note, recorded_by,"
             " needs_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -256,7 +274,7 @@ def record_deduction(
                 kind,
                 value,
                 ticket or None,
-                text or None,
+                reason,
                 actor.code,
                 int(access.needs_review(actor, adjustment)),
             ),
@@ -264,7 +282,7 @@ def record_deduction(
         if ticket:
             history = [("staff", None, target.code), ("kind", None, kind)]
             history += [("points", None, value)] if value is not None else []
-            history += [("note", None, text)] if text else []
+            history.append(("note", None, reason))
             write_history(db, ticket, at, actor.code, "deduction", history, None)
         return cursor.lastrowid
 

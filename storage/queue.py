@@ -23,7 +23,7 @@ from datetime import date, datetime
 from fieldkpi import access
 from fieldkpi.figures import Person
 from fieldkpi.scheme import default_scheme
-from fieldkpi.tickets import age_bucket, age_days
+from fieldkpi.tickets import age_bucket, age_days, normal_phone
 from storage.db import Store
 from storage.event_rows import RATING_WAITS
 from storage.migrations import OPEN_TICKET, PHONE_TAIL_DIGITS
@@ -204,7 +204,7 @@ def _text_ranges(text: str) -> list[tuple[str, str]]:
     ranges = [("code", text)]
     if text.upper() != text:
         ranges.append(("code", text.upper()))
-    phone = re.sub(r"\s+", "", text)
+    phone = normal_phone(text)
     if _PHONE_PREFIX.match(phone):
         ranges.append(("phone", phone))
     if _PHONE_TAIL.match(phone):
@@ -266,7 +266,7 @@ def caller_tickets(
     typed again. Read through the (branch, phone) index, within what the
     person may see.
     """
-    phone = re.sub(r"\s+", "", phone)
+    phone = normal_phone(phone)
     if not phone:
         return []
     where, params = _in_scope(access.ticket_scope(actor))

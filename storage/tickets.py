@@ -11,7 +11,6 @@ all of it back.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
@@ -26,7 +25,15 @@ from fieldkpi.i18n import N_, _
 from fieldkpi.limits import length_errors
 from fieldkpi.period import stamp
 from fieldkpi.scheme import Scheme
-from fieldkpi.tickets import NEW, StepRefused, field_label, next_status, status_label
+from fieldkpi.tickets import (
+    NEW,
+    StepRefused,
+    field_label,
+    next_status,
+    normal_phone,
+    phone_problem,
+    status_label,
+)
 from storage import csvrows
 from storage.closing import closed_over
 from storage.db import Store
@@ -147,7 +154,6 @@ _SELECT_TICKET = f"""
     LEFT JOIN staff e ON e.code = t.engineer
     LEFT JOIN staff r ON r.code = t.rep
 """
-_PHONE = re.compile(r"^[0-9+\-]{5,20}$")
 
 
 def _now(now: datetime | None) -> datetime:
@@ -433,6 +439,7 @@ def _validate_new(
         raise ValueError(f"unknown ticket fields: {', '.join(sorted(unknown))}")
     values = {name: clean_text(fields_.get(name) or "").strip() for name in NEW_TICKET_FIELDS}
     values["customer"] = clean_name(values["customer"])  # a name that looks alike is alike
+    values["phone"] = normal_phone(values["phone"])
     errors = length_errors(values)
     required = {
         "customer": _("Enter the customer's name."),
@@ -442,9 +449,8 @@ def _validate_new(
     for name, message in required.items():
         if not values[name]:
             errors[name] = message
-    values["phone"] = re.sub(r"\s+", "", values["phone"])
-    if values["phone"] and not _PHONE.match(values["phone"]):
-        errors["phone"] = _("A phone number is 5 to 20 digits, “+” or “-”.")
+    if values["phone"] and "phone" not in errors and (problem := phone_problem(values["phone"])):
+        errors["phone"] = problem
     if not values["kind"]:
         errors["kind"] = _("Choose the kind.")
     elif values["kind"] not in TICKET_KINDS:

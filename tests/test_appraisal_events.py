@@ -78,12 +78,12 @@ def test_a_report_takes_its_points_from_the_table_and_notes_the_ticket(store, cr
 
 def test_a_rep_reports_a_tickets_engineer_once(store, crew):
     ticket = dispatched(store, crew)
-    appraisal.report_problem(store, crew.rep, ticket.code, SCHEME, now=NOW)
+    appraisal.report_problem(store, crew.rep, ticket.code, SCHEME, note="迟到", now=NOW)
     # 17 reports on one ticket would count 17 times toward the rep's own feedback rate
     with pytest.raises(FieldErrors, match="already reported this ticket's engineer"):
-        appraisal.report_problem(store, crew.rep, ticket.code, SCHEME, now=LATER)
+        appraisal.report_problem(store, crew.rep, ticket.code, SCHEME, note="迟到", now=LATER)
     # another rep may report it; and a rejected report can be filed again
-    appraisal.report_problem(store, crew.rep2, ticket.code, SCHEME, now=LATER)
+    appraisal.report_problem(store, crew.rep2, ticket.code, SCHEME, note="迟到", now=LATER)
     assert store.scalar("SELECT count(*) FROM problems") == 2
 
 
@@ -95,10 +95,12 @@ def test_problem_levels_come_from_the_branch_table(store, crew, tmp_path):
     )
     scheme = load_scheme(path)
     ticket = dispatched(store, crew)
-    appraisal.report_problem(store, crew.lead, ticket.code, scheme, "serious", now=NOW)
+    appraisal.report_problem(store, crew.lead, ticket.code, scheme, "serious", note="迟到", now=NOW)
     assert store.scalar("SELECT points FROM problems") == 3.0
     with pytest.raises(FieldErrors, match="Choose one of: standard, serious"):
-        appraisal.report_problem(store, crew.rep, ticket.code, scheme, "1e308", now=NOW)
+        appraisal.report_problem(
+            store, crew.rep, ticket.code, scheme, "1e308", note="迟到", now=NOW
+        )
 
 
 def test_each_event_says_what_it_does_to_its_persons_total_by_the_scheme(store, crew, tmp_path):
@@ -139,15 +141,17 @@ def test_report_problem_refusals(store, crew):
     waiting = tickets.new_ticket(store, crew.rep, TICKET_FIELDS, now=NOW)
     ticket = dispatched(store, crew)
     with pytest.raises(StepRefused, match="no engineer"):
-        appraisal.report_problem(store, crew.rep, waiting.code, SCHEME, now=NOW)
+        appraisal.report_problem(store, crew.rep, waiting.code, SCHEME, note="迟到", now=NOW)
     with pytest.raises(AccessDenied):
-        appraisal.report_problem(store, crew.eng, ticket.code, SCHEME, now=NOW)
+        appraisal.report_problem(store, crew.eng, ticket.code, SCHEME, note="迟到", now=NOW)
     with pytest.raises(AccessDenied):
-        appraisal.report_problem(store, crew.other_rep, ticket.code, SCHEME, now=NOW)
+        appraisal.report_problem(store, crew.other_rep, ticket.code, SCHEME, note="迟到", now=NOW)
     # written about E1, saved as the ticket went to E2: refused, not put on E2
     tickets.dispatch(store, crew.rep, ticket.code, ticket.version, "E2", now=NOW)
     with pytest.raises(StepRefused, match="handed to another engineer"):
-        appraisal.report_problem(store, crew.rep, ticket.code, SCHEME, engineer="E1", now=NOW)
+        appraisal.report_problem(
+            store, crew.rep, ticket.code, SCHEME, note="迟到", engineer="E1", now=NOW
+        )
     assert store.scalar("SELECT count(*) FROM problems") == 0
 
 
@@ -232,13 +236,44 @@ def test_adjustment_refusals_save_nothing(store, crew, who, staff, kind, points,
     actor = {"rep": crew.rep, "eng": crew.eng, "lead": crew.lead}[who]
     if isinstance(refusal, str):
         with pytest.raises(AccessDenied, match=refusal):
-            appraisal.record_deduction(store, actor, staff, kind, points, "", SCHEME, now=NOW)
+            appraisal.record_deduction(store, actor, staff, kind, points, "违规", SCHEME, now=NOW)
     else:
         with pytest.raises(FieldErrors) as refused:
-            appraisal.record_deduction(store, actor, staff, kind, points, "", SCHEME, now=NOW)
+            appraisal.record_deduction(store, actor, staff, kind, points, "违规", SCHEME, now=NOW)
         errors = refused.value.errors
         assert errors == refusal if isinstance(refusal, dict) else set(errors) == refusal
     assert store.scalar("SELECT count(*) FROM deductions") == 0
+
+
+def test_an_event_without_a_reason_is_refused_whoever_records_it(store, crew):
+    """The engineer it is about and the lead decide on an event by what it says happened:
+    a report or an adjustment with nothing in its note (or spaces) saves nothing, a lead's
+    own included, and the message is next to the note."""
+    ticket = dispatched(store, crew)
+    for note in ("", "   "):
+        with pytest.raises(FieldErrors) as refused:
+            appraisal.report_problem(store, crew.rep, ticket.code, SCHEME, note=note, now=NOW)
+        assert refused.value.errors == {
+            "note": "Say what the engineer did wrong: it is kept with the report."
+        }
+        for actor in (crew.rep, crew.lead):
+            with pytest.raises(FieldErrors) as refused:
+                appraisal.record_deduction(
+                    store, actor, "E1", "violation", None, note, SCHEME, ticket.code, NOW
+                )
+            assert refused.value.errors == {"note": "Say what happened: it is kept with the event."}
+    assert store.scalar("SELECT count(*) FROM problems") == 0
+    assert store.scalar("SELECT count(*) FROM deductions") == 0
+    assert {row[0] for row in history(store, ticket.code)} == {"create", "dispatch"}
+
+
+def test_a_kind_refused_for_a_person_is_named_as_the_scheme_names_it(store, crew):
+    """Not its code: the lead is appraised by no kind of the default scheme."""
+    with pytest.raises(FieldErrors) as refused:
+        appraisal.record_deduction(
+            store, crew.rep, "L1", "violation", None, "违规", SCHEME, now=NOW
+        )
+    assert refused.value.errors == {"kind": "Violation does not apply to 刘洋 in this scheme."}
 
 
 # ---------------------------------------------------------------- review and appeal
@@ -247,7 +282,7 @@ def test_adjustment_refusals_save_nothing(store, crew, who, staff, kind, points,
 def test_only_what_stands_counts(store, crew):
     # R1 records a violation against R2, who competes with R1 for the prize
     event = appraisal.record_deduction(
-        store, crew.rep, "R2", "violation", None, "", SCHEME, now=NOW
+        store, crew.rep, "R2", "violation", None, "违规", SCHEME, now=NOW
     )
     assert ranked(store, "rep", "R2").deductions == 0  # pending: not counted
     # the lead rejects it: it never counts, and stays on record
@@ -256,7 +291,7 @@ def test_only_what_stands_counts(store, crew):
     assert store.scalar("SELECT count(*) FROM deductions") == 1
 
     second = appraisal.record_deduction(
-        store, crew.rep, "E1", "backfill", None, "", SCHEME, now=NOW
+        store, crew.rep, "E1", "backfill", None, "违规", SCHEME, now=NOW
     )
     appraisal.review(store, crew.lead, "deduction", second, "approve", now=LATER)
     assert ranked(store, "engineer", "E1").deductions == F(1, 2)  # approved: counted
@@ -279,7 +314,7 @@ def test_only_what_stands_counts(store, crew):
 
 def test_a_withdrawn_event_counts_for_nothing(store, crew):
     event = appraisal.record_deduction(
-        store, crew.lead, "E1", "complaint_general", None, "", SCHEME, now=NOW
+        store, crew.lead, "E1", "complaint_general", None, "违规", SCHEME, now=NOW
     )
     assert ranked(store, "engineer", "E1").deductions == 5
     appraisal.contest(store, crew.eng, "deduction", event, "客户投诉对象是别人", now=LATER)
@@ -292,7 +327,7 @@ def test_the_lead_withdraws_a_standing_event_recorded_by_mistake(store, crew):
     # The lead's own complaint against E1 (5 points) stands at once; typed against the wrong
     # engineer, the lead withdraws it with the reason: E1's 5 points go, and it stays on record.
     event = appraisal.record_deduction(
-        store, crew.lead, "E1", "complaint_general", None, "", SCHEME, now=NOW
+        store, crew.lead, "E1", "complaint_general", None, "违规", SCHEME, now=NOW
     )
     assert ranked(store, "engineer", "E1").deductions == 5
     with pytest.raises(FieldErrors, match="Give the reason"):
@@ -308,13 +343,13 @@ def test_the_lead_withdraws_a_standing_event_recorded_by_mistake(store, crew):
 
 def test_the_lead_lists_every_event_of_the_branch_these_three_months(store, crew):
     old = appraisal.record_deduction(  # July: before the three months of an October clock
-        store, crew.lead, "E1", "violation", None, "", SCHEME, now=NOW - timedelta(days=90)
+        store, crew.lead, "E1", "violation", None, "违规", SCHEME, now=NOW - timedelta(days=90)
     )
     standing = appraisal.record_deduction(
-        store, crew.lead, "E1", "violation", None, "", SCHEME, now=NOW
+        store, crew.lead, "E1", "violation", None, "违规", SCHEME, now=NOW
     )
     pending = appraisal.record_deduction(
-        store, crew.rep, "R2", "violation", None, "", SCHEME, now=LATER
+        store, crew.rep, "R2", "violation", None, "违规", SCHEME, now=LATER
     )
     events = appraisal.branch_events(store, crew.lead, "GZ", LATER, SCHEME)
     # newest first, every state, who recorded each
@@ -334,7 +369,7 @@ def test_a_problem_report_counts_for_the_rep_once_approved(store, crew):
         db.execute(
             "UPDATE tickets SET visited_at = ? WHERE code = ?", ("2026-10-15 10:00:00", ticket.code)
         )
-    report = appraisal.report_problem(store, crew.rep, ticket.code, SCHEME, now=LATER)
+    report = appraisal.report_problem(store, crew.rep, ticket.code, SCHEME, note="迟到", now=LATER)
     assert ranked(store, "rep", "R1").kpi("feedback").parts["problem_points"] == 0
     appraisal.review(store, crew.lead, "problem", report, "approve", now=LATER)
     assert ranked(store, "rep", "R1").kpi("feedback").value == 1  # 1 point / 1 visit
@@ -351,7 +386,7 @@ def test_a_problem_report_counts_for_the_rep_once_approved(store, crew):
 )
 def test_decisions_follow_the_events_state(store, crew, steps, then, refusal):
     event = appraisal.record_deduction(
-        store, crew.rep, "E1", "violation", None, "", SCHEME, now=NOW
+        store, crew.rep, "E1", "violation", None, "违规", SCHEME, now=NOW
     )
     people = {"L1": crew.lead, "E1": crew.eng}
     for action, who in steps:
@@ -368,7 +403,7 @@ def test_decisions_follow_the_events_state(store, crew, steps, then, refusal):
 
 def test_who_may_decide_and_contest(store, crew):
     event = appraisal.record_deduction(
-        store, crew.rep, "E1", "violation", None, "", SCHEME, now=NOW
+        store, crew.rep, "E1", "violation", None, "违规", SCHEME, now=NOW
     )
     with pytest.raises(AccessDenied):  # a rep does not approve, not even their own record
         appraisal.review(store, crew.rep, "deduction", event, "approve", now=NOW)
@@ -384,7 +419,7 @@ def test_a_month_closes_only_once_every_event_of_it_is_decided(store, crew):
     made on the month's last day would win by it). The lead decides first, then closes."""
     closing_day = datetime(2026, 11, 2)
     event = appraisal.record_deduction(
-        store, crew.rep, "E1", "violation", None, "", SCHEME, now=NOW
+        store, crew.rep, "E1", "violation", None, "违规", SCHEME, now=NOW
     )
     with pytest.raises(ClosingRefused, match="1 event of 2026-10 still waits for your decision"):
         close_month(store, crew.lead, "GZ", OCTOBER, SCHEME, closing_day)
@@ -455,9 +490,9 @@ def test_a_hidden_reporter_is_not_named_as_one_who_decided_either(store, crew, t
 
 def test_the_lead_sees_what_waits(store, crew):
     ticket = dispatched(store, crew)
-    report = appraisal.report_problem(store, crew.rep, ticket.code, SCHEME, now=NOW)
+    report = appraisal.report_problem(store, crew.rep, ticket.code, SCHEME, note="迟到", now=NOW)
     event = appraisal.record_deduction(
-        store, crew.lead, "E2", "violation", None, "", SCHEME, now=NOW
+        store, crew.lead, "E2", "violation", None, "违规", SCHEME, now=NOW
     )
     appraisal.contest(store, crew.eng2, "deduction", event, "不是我", now=LATER)
     waiting = appraisal.awaiting_review(store, crew.lead, "GZ", SCHEME)

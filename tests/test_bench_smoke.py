@@ -83,7 +83,14 @@ def revised_rules_cases(db: Path, analyst) -> dict[str, str]:
         # total is min(total, 0) (it was: set to 0)
         for kind in ["complaint_major"] * (int(worst.total) // 10 + 1) + ["complaint_media"]:
             record_deduction(
-                store, lead, worst.staff_code, kind, None, "", SCHEME, now=at("2026-10-16 10:00:00")
+                store,
+                lead,
+                worst.staff_code,
+                kind,
+                None,
+                "投诉",
+                SCHEME,
+                now=at("2026-10-16 10:00:00"),
             )
         # recorded by a rep: pending until the lead approves it, so it counts for nothing
         record_deduction(
@@ -92,7 +99,7 @@ def revised_rules_cases(db: Path, analyst) -> dict[str, str]:
             "B001-E03",
             "complaint_internal",
             None,
-            "",
+            "内部投诉",
             SCHEME,
             now=at("2026-10-15 10:00:00"),
         )

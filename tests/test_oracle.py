@@ -289,7 +289,9 @@ def worked_at_the_desk(path: Path) -> None:
         )
         assert len(reported) >= 3
         reports = [
-            appraisal.report_problem(store, filer, ticket, SCHEME, now=datetime(2026, 10, 29, h))
+            appraisal.report_problem(
+                store, filer, ticket, SCHEME, note="oracle", now=datetime(2026, 10, 29, h)
+            )
             for h, ticket in zip((10, 11, 12), reported, strict=False)
         ]
         decide("problem", reports[1], "approve", "2026-10-30 10:00:00")

@@ -6,6 +6,7 @@ second branch (SZ) next door; the expected rows are written out by hand.
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import datetime, timedelta
 
@@ -27,6 +28,7 @@ from fieldkpi.tickets import (
     allowed_steps,
     next_status,
     step_label,
+    typed_rating,
 )
 from storage import tickets
 from storage.db import open_store
@@ -185,7 +187,34 @@ def test_new_ticket_lists_every_bad_field_and_saves_nothing(store, crew):
             now=NOW,
         )
     assert set(refused.value.errors) == {"customer", "phone", "address", "kind"}
-    assert refused.value.errors["phone"] == "A phone number is 5 to 20 digits, “+” or “-”."
+    assert (
+        refused.value.errors["phone"]
+        == "5 to 20 characters: digits, “+” or “-”, at least 5 digits."
+    )
+    assert counts(store) == (0, 0, 0)
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("１３８００００１１１１", "13800001111"),  # the digits of a Chinese input method
+        ("138 0000 1111", "13800001111"),
+        ("＋86 138-0000-1111", "+86138-0000-1111"),
+    ],
+)
+def test_a_phone_is_kept_in_ascii_digits_without_spaces(store, crew, typed, kept):
+    """As typed with a Chinese input method (full-width digits) or in groups: saved as the
+    digits the queue's search and the caller lookup find."""
+    assert take(store, crew.rep, phone=typed).phone == kept
+
+
+@pytest.mark.parametrize("phone", ["-----", "+-+-1234", "1234", "138.0000.1111"])
+def test_a_phone_has_at_least_5_digits_as_its_rule_says(store, crew, phone):
+    with pytest.raises(FieldErrors) as refused:
+        take(store, crew.rep, phone=phone)
+    assert refused.value.errors == {
+        "phone": "5 to 20 characters: digits, “+” or “-”, at least 5 digits."
+    }
     assert counts(store) == (0, 0, 0)
 
 
@@ -365,6 +394,25 @@ def test_callback_rating_is_1_to_5(store, crew, rating):
             store, crew.rep2, ticket.code, 3, rating, now=NOW, scheme_for=default_for_every_branch
         )
     assert refused.value.errors == {"rating": "Give a rating from 1 to 5."}
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("2.5", "A rating is one digit from 1 to 5, not “2.5”."),
+        ("45", "A rating is one digit from 1 to 5, not “45”."),
+        ("0", "A rating is one digit from 1 to 5, not “0”."),
+        ("五", "A rating is one digit from 1 to 5, not “五”."),
+        (" ", "Give a rating from 1 to 5."),
+    ],
+)
+def test_a_typed_rating_is_one_digit_never_cut_to_one(typed, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        typed_rating(typed)
+
+
+def test_a_typed_rating_may_be_a_full_width_digit():
+    assert [typed_rating(t) for t in ("1", " 5 ", "４")] == [1, 5, 4]
 
 
 def test_an_engineer_cannot_rate_his_own_ticket(store, crew):

@@ -318,7 +318,7 @@ async def test_esc_on_a_form_where_only_a_choice_was_made_asks_first(store):
 
         await press(pilot, "k")
         form = app.screen
-        await press(pilot, "enter", "down", "enter")  # the first person of the list
+        await press(pilot, "tab", "enter", "down", "enter")  # the first person of the list
         assert form.values()["staff"]
         await press(pilot, "escape")
         assert isinstance(app.screen, DiscardScreen) and "Person" in screen_text(app)

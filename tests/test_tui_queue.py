@@ -334,7 +334,7 @@ async def test_a_save_elsewhere_redraws_the_queue_only_when_its_rows_changed(sto
         try:
             # The lead records a deduction: the database changed, no row of the queue did.
             appraisal.record_deduction(
-                other, crew.lead, "E1", "violation", None, "", default_scheme(), now=NOW
+                other, crew.lead, "E1", "violation", None, "违规", default_scheme(), now=NOW
             )
             app.check_for_changes()
             await settle(pilot)

@@ -98,7 +98,9 @@ async def test_new_ticket_shows_errors_next_to_fields_and_saves_only_when_valid(
         await type_text(pilot, "12ab")
         await press(pilot, "ctrl+s")
 
-        assert text_of(app, "#error-phone") == "A phone number is 5 to 20 digits, “+” or “-”."
+        assert text_of(app, "#error-phone") == (
+            "5 to 20 characters: digits, “+” or “-”, at least 5 digits."
+        )
         assert text_of(app, "#error-address") == "Enter the address."
         assert text_of(app, "#error-kind") == "Choose the kind."
         assert text_of(app, "#error-customer") == ""
@@ -535,6 +537,8 @@ async def test_the_dispatch_picker_opened_again_is_about_the_new_ticket_only(
 
 @async_test
 async def test_engineer_problem_and_deduction_from_a_ticket(store, desk):
+    """Each recorded by the rep: the notice says it waits for the lead before it counts."""
+    waits = "it waits for the lead's review and counts once approved."
     app = app_for(store, "wangfang")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -543,16 +547,18 @@ async def test_engineer_problem_and_deduction_from_a_ticket(store, desk):
         await press(pilot, "tab")  # points left empty: the branch's default, 1
         await type_text(pilot, "未带配件")
         await press(pilot, "enter")
-        assert notices(app)[-1] == "Recorded"
+        assert notices(app)[-1] == f"{desk.dispatched}: problem report recorded; {waits}"
 
         await press(pilot, "k")
-        # staff by name: 刘洋, 李强, …; the kinds a rep may record: backfill, violation, …
+        # the kinds a rep may record: backfill, violation, …; then whom they may be about,
+        # reps and then engineers: 陈静, 李强, 赵磊
         await press(pilot, "enter", "down", "down", "enter")
         await press(pilot, "tab", "enter", "down", "down", "enter")
         await press(pilot, "tab", "tab")
         await type_text(pilot, "未穿工服")
         await press(pilot, "enter")
         assert isinstance(app.screen, QueueScreen)
+        assert notices(app)[-1] == f"Violation for 李强 recorded; {waits}"
 
     problems = store.query("SELECT rep, engineer, points, ticket, note FROM problems")
     assert [tuple(r) for r in problems] == [("R1", "E1", 1.0, desk.dispatched, "未带配件")]
@@ -606,7 +612,7 @@ async def test_a_schemes_adjustment_label_is_offered_as_text(store, desk, tmp_pa
         await press(pilot, "k")
         kinds = app.screen.query_one("#field-kind", Select)
         assert "[/]迟到[bold] (-1)" in [str(label) for label, _value in kinds._options]
-        await press(pilot, "tab", "enter")  # the kind list, open: drawn without a crash
+        await press(pilot, "enter")  # the kind list, open: drawn without a crash
         assert "[/]迟到[bold]" in screen_text(app)
 
 

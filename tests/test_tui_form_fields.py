@@ -1,0 +1,120 @@
+"""What a form's fields take and say at 80×24: nothing typed is changed unseen, a rule says what
+it checks, and the line under a field speaks of what the field holds now.
+
+Seeded desk (tui_helpers): 王芳 (R1) took every ticket in; 陈静 (R2) records callbacks.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+from tui_helpers import (
+    SIZE,
+    app_for,
+    async_test,
+    notices,
+    press,
+    seed_desk,
+    select_ticket,
+    settle,
+    text_of,
+    type_text,
+)
+
+from screens.queue import QueueScreen
+from screens.step_forms import CallbackForm
+from screens.ticket_form import NewTicketForm
+
+PHONE_RULE = "5 to 20 characters: digits, “+” or “-”, at least 5 digits."
+
+
+@pytest.fixture
+def desk(store):
+    return seed_desk(store)
+
+
+def ticket(store, code: str) -> dict:
+    return dict(store.query("SELECT * FROM tickets WHERE code = ?", (code,))[0])
+
+
+async def clear(pilot) -> None:
+    pilot.app.focused.value = ""
+    await settle(pilot)
+
+
+@async_test
+async def test_a_rating_is_one_digit_and_nothing_else_is_cut_down_to_one(store, desk):
+    """``2.5`` is not a 2 and ``45`` not a 4: each keeps all that was typed, says why it is
+    not a rating, and saves nothing; ``5`` saves."""
+    app = app_for(store, "chenjing")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash")
+        await type_text(pilot, "13900000004")  # the customer's phone: the completed ticket
+        await press(pilot, "enter")
+        await select_ticket(pilot, desk.completed)
+        await press(pilot, "b")
+        assert isinstance(app.screen, CallbackForm)
+        for keys in (("2", "full_stop", "5"), ("4", "5")):
+            await clear(pilot)
+            await press(pilot, *keys)
+            typed = app.screen.query_one("#field-rating", Input).value
+            assert typed == "".join("." if k == "full_stop" else k for k in keys)
+            await press(pilot, "ctrl+s")
+            assert isinstance(app.screen, CallbackForm)
+            assert text_of(app, "#error-rating") == (
+                f"A rating is one digit from 1 to 5, not “{typed}”."
+            )
+        assert ticket(store, desk.completed)["rating"] is None
+        assert store.scalar("SELECT count(*) FROM held_ratings") == 0
+
+        await clear(pilot)
+        await press(pilot, "5", "ctrl+s")
+        assert isinstance(app.screen, QueueScreen)
+    assert ticket(store, desk.completed)["rating"] == 5
+
+
+@async_test
+async def test_a_phone_from_a_chinese_input_method_is_saved_as_its_digits(store, desk):
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        await type_text(pilot, "黄蓉")
+        await press(pilot, "tab")
+        await type_text(pilot, "１３８ ００００ １１１１")
+        await press(pilot, "tab")
+        await type_text(pilot, "中山路 8 号")
+        await press(pilot, "tab", "tab", "enter", "down", "enter")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, QueueScreen), text_of(app, "#error-phone")
+        assert any("saved" in n for n in notices(app))
+    phones = [row[0] for row in store.query("SELECT phone FROM tickets WHERE customer = '黄蓉'")]
+    assert phones == ["13800001111"]
+
+
+@async_test
+async def test_a_fields_message_goes_once_the_field_is_changed(store, desk):
+    """The phone's rule stays under the phone until the phone is changed, not until the
+    next save; the other fields' messages stay, as their fields were not touched. ``-----``
+    has no digit, as the rule says."""
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        form = app.screen
+        assert isinstance(form, NewTicketForm)
+        await press(pilot, "tab")
+        await type_text(pilot, "-----")
+        await press(pilot, "ctrl+s")
+        assert text_of(app, "#error-phone") == PHONE_RULE
+        assert text_of(app, "#error-customer") == "Enter the customer's name."
+        assert app.focused.id == "field-customer"
+        await press(pilot, "tab")
+        await type_text(pilot, "138")
+        assert text_of(app, "#error-phone") == ""
+        assert text_of(app, "#error-customer") == "Enter the customer's name."
+        assert text_of(app, "#error-kind") == "Choose the kind."
+        await press(pilot, "tab", "tab", "tab", "enter", "down", "enter")  # a kind chosen
+        assert form.values()["kind"]
+        assert text_of(app, "#error-kind") == ""
