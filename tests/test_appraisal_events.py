@@ -118,8 +118,10 @@ def test_each_event_says_what_it_does_to_its_persons_total_by_the_scheme(store, 
         ("praise", "2"),
         ("complaint_media", None),
     ]:
-        appraisal.record_deduction(store, crew.lead, "E1", kind, points, "", scheme, now=NOW)
-    appraisal.report_problem(store, crew.lead, dispatched(store, crew).code, scheme, now=NOW)
+        appraisal.record_deduction(store, crew.lead, "E1", kind, points, "记录", scheme, now=NOW)
+    appraisal.report_problem(
+        store, crew.lead, dispatched(store, crew).code, scheme, note="迟到", now=NOW
+    )
     events = appraisal.events_about(store, crew.lead, crew.eng, OCTOBER, scheme)
     assert [(e.kind, e.change, e.forfeits) for e in events] == [
         ("complaint_general", F(-5), False),

@@ -187,7 +187,7 @@ async def test_under_a_full_list_the_selected_events_story_and_the_count_still_s
     # 30 events fill more than the screen: the list scrolls, what is under it stays in view.
     seed_desk(store)
     imported(
-        store, *(f"E1,2026-10-{day:02d} 10:00,violation,,迟到 {day} 次" for day in range(1, 31))
+        store, *(f"E1,2026-09-{day:02d} 10:00,violation,,迟到 {day} 次" for day in range(1, 31))
     )
     lead = app_for(store, "liuyang")
     async with lead.run_test(size=SIZE) as pilot:
@@ -195,7 +195,7 @@ async def test_under_a_full_list_the_selected_events_story_and_the_count_still_s
         await press(pilot, "f6", "v")
         shown = screen_text(lead)
         assert "30 events these three months" in shown
-        assert "2026-10-30 10:00 Violation about 李强, recorded by CSV import: 迟到 30 次" in shown
+        assert "2026-09-30 10:00 Violation about 李强, recorded by CSV import: 迟到 30 次" in shown
         await press(pilot, "down")
         assert "recorded by CSV import: 迟到 29 次" in screen_text(lead)
 
@@ -218,8 +218,10 @@ async def test_in_english_at_80_columns_the_lead_sees_who_recorded_each_event_an
     desk = seed_desk(store)
     crew = desk.crew
     scheme = default_scheme()
-    appraisal.record_deduction(store, crew.rep, "E1", "backfill", None, "", scheme, now=NOW)
-    appraisal.record_deduction(store, crew.rep, "E2", "violation", None, "", scheme, now=NOW)
+    appraisal.record_deduction(store, crew.rep, "E1", "backfill", None, "补单", scheme, now=NOW)
+    appraisal.record_deduction(
+        store, crew.rep, "E2", "violation", None, "未穿工服", scheme, now=NOW
+    )
     lead = app_for(store, "liuyang")
     async with lead.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -296,9 +298,11 @@ async def test_the_footer_names_what_a_and_r_do_to_the_selected_event(store):
     crew = desk.crew
     scheme = default_scheme()
     standing = appraisal.record_deduction(
-        store, crew.lead, "E1", "violation", None, "", scheme, now=NOW
+        store, crew.lead, "E1", "violation", None, "未穿工服", scheme, now=NOW
     )
-    appraisal.record_deduction(store, crew.rep, "E2", "violation", None, "", scheme, now=NOW)
+    appraisal.record_deduction(
+        store, crew.rep, "E2", "violation", None, "未穿工服", scheme, now=NOW
+    )
     appraisal.contest(store, crew.eng, "deduction", standing, "不是我", now=NOW)
     lead = app_for(store, "liuyang")
     async with lead.run_test(size=SIZE) as pilot:
