@@ -45,13 +45,15 @@ def is_current(person: Person, on: date) -> bool:
 def branch_staff(
     store: Store, branch: str, role: str | None = None, *, on: date | None = None
 ) -> list[Person]:
-    """The branch's current staff (of one role) by name: hired by ``on`` and not yet left."""
+    """The branch's current staff (of one role) by staff code: hired by ``on`` and not yet
+    left. By code, as every list of people is: Chinese names in code-point order follow
+    no order a person knows."""
     on = on or date.today()
     sql = f"""
         SELECT {_PERSON_COLUMNS} FROM staff
         WHERE branch = ? AND (? IS NULL OR role = ?)
           AND (hired_on IS NULL OR hired_on <= ?) AND (left_on IS NULL OR left_on > ?)
-        ORDER BY name, code
+        ORDER BY code
     """
     day = on.isoformat()
     return [person_from_row(r) for r in store.query(sql, (branch, role, role, day, day))]

@@ -32,9 +32,20 @@ def test_staff_by_login_and_code(store, crew):
 
 
 def test_branch_staff_are_those_employed_on_the_day(store, crew):
+    with store.write() as db:  # 丁一 comes first by the code points of names: by code, last
+        db["staff"].insert(
+            {
+                "code": "E5",
+                "name": "丁一",
+                "role": "engineer",
+                "branch": "GZ",
+                "hired_on": "2026-10-01",
+            }
+        )
     assert [p.code for p in branch_staff(store, "GZ", "engineer", on=date(2026, 10, 15))] == [
         "E1",  # 李强
         "E2",  # 赵磊
+        "E5",
     ]  # 孙涛 left on 2026-09-30
     assert {p.code for p in branch_staff(store, "GZ", "engineer", on=date(2026, 9, 29))} == {
         "E1",
