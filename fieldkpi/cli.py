@@ -292,6 +292,8 @@ def open_db(args: argparse.Namespace, *, must_exist: bool = False):
     path = db_path(args)
     if must_exist and not path.exists():
         raise UserError(_("{path}: no such database").format(path=path))
+    if args.db and not path.parent.is_dir():  # a typo'd folder is not made (the default's is)
+        raise UserError(_("{path}: no such folder").format(path=path.parent))
     with unusable_is_bad_input(path):
         return open_store(path)
 

@@ -99,6 +99,14 @@ def test_a_database_that_does_not_exist_is_not_made(tmp_path, command):
     assert not missing.exists()
 
 
+def test_a_database_in_a_folder_that_does_not_exist_makes_no_folder(tmp_path):
+    typo = tmp_path / "srv" / "branch.db"  # an import into a new database, its folder mistyped
+    staff = tmp_path / "staff.csv"
+    staff.write_text("code,name,role,branch\nR1,王芳,rep,GZ\n", encoding="utf-8")
+    refused(fieldkpi("import", "--db", str(typo), str(staff)), "srv: no such folder")
+    assert not typo.parent.exists()
+
+
 def test_a_misspelt_scheme_key_is_refused_even_for_a_closed_month(db, tmp_path):
     store = open_store(db)
     try:
