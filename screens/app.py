@@ -254,7 +254,8 @@ class FieldKpiApp(App):
     @on(SchemeRead)
     def _own_scheme_read(self, message: SchemeRead) -> None:
         self.own_scheme = message.scheme
-        self.refresh_bindings()  # a key the scheme decides may have come or gone
+        if self.screen_stack:  # not when the read ends as the app closes, its screens gone
+            self.refresh_bindings()  # a key the scheme decides may have come or gone
 
     def get_system_commands(self, screen: Screen) -> Iterator[SystemCommand]:
         """Textual's own palette commands, in the person's language."""

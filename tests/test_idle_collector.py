@@ -15,6 +15,7 @@ from tui_helpers import SIZE, app_for, async_test, press, seed_desk, settle
 
 from screens import collector
 from screens.collector import IDLE, NEVER, IdleCollector
+from screens.messages import SchemeRead
 
 
 @pytest.fixture
@@ -101,3 +102,15 @@ async def test_a_tick_as_the_app_closes_does_nothing(store, clock):
     assert app.screen_stack == []  # closed
     now[0] += IDLE
     app._paused()  # a pause's tick: nothing to warm up, and no error
+
+
+@async_test
+async def test_the_schemes_read_ending_as_the_app_closes_does_nothing(store):
+    """The own scheme is read in a thread; its answer can come after the last screen has
+    gone, and asking that screen for its keys raised ScreenStackError (a full run, once)."""
+    seed_desk(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+    assert app.screen_stack == []
+    app._own_scheme_read(SchemeRead(None))
