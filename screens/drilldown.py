@@ -27,7 +27,6 @@ from textual.widgets import Header, Static, TabbedContent, TabPane
 from fieldkpi.explain import kpi_line, total_line
 from fieldkpi.i18n import _, ngettext
 from fieldkpi.kpi_columns import ADJUSTMENTS
-from fieldkpi.measures import Measured
 from fieldkpi.numbers import count
 from fieldkpi.period import Period, stamp
 from fieldkpi.plain import PlainTable, plain
@@ -40,7 +39,7 @@ from screens.labels import N_
 from screens.loading import reader
 from screens.messages import Loaded, LoadFailed
 from screens.months import next_tab
-from screens.numbers import DASH, moment, percent, points, signed, yuan
+from screens.numbers import DASH, moment, percent, points, shown, signed, yuan
 from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus
 from storage.closing import MonthBasis, month_basis
 from storage.drilldown import (
@@ -200,7 +199,7 @@ def mean_rating_view(facts: SatisfactionFacts) -> list[Block]:
         "{rated} rated callback → mean rating {mean}",
         "{rated} rated callbacks → mean rating {mean}",
         facts.rated,
-    ).format(rated=facts.rated, mean=points(facts.mean) if facts.mean is not None else DASH)
+    ).format(rated=facts.rated, mean=shown("points", facts.mean))
     return callback_lines(facts, summary)
 
 
@@ -375,7 +374,7 @@ def completed_view(facts: CompletedFacts) -> list[Block]:
         ).format(
             n=n,
             hours=points(facts.hours),
-            mean=points(measured.value) if measured.value is not None else DASH,
+            mean=shown("points", measured.value),
         )
     elif kpi.measure == "resolved_within":
         summary = ngettext(
@@ -383,14 +382,22 @@ def completed_view(facts: CompletedFacts) -> list[Block]:
             "{within} of {n} tickets completed within {hours} hours of receipt → {rate}",
             n,
         ).format(
-            within=parts["within"], n=n, hours=count(kpi.settings["hours"]), rate=_rate(measured)
+            within=parts["within"],
+            n=n,
+            hours=count(kpi.settings["hours"]),
+            rate=shown("rate", measured.value),
         )
     elif kpi.measure == "first_time_fix":
         summary = ngettext(
             "{fixed} of {n} completed ticket not reopened within {days} days → {rate}",
             "{fixed} of {n} completed tickets not reopened within {days} days → {rate}",
             n,
-        ).format(fixed=parts["fixed"], n=n, days=count(kpi.settings["days"]), rate=_rate(measured))
+        ).format(
+            fixed=parts["fixed"],
+            n=n,
+            days=count(kpi.settings["days"]),
+            rate=shown("rate", measured.value),
+        )
     else:
         summary = ngettext("{n} ticket completed", "{n} tickets completed", n).format(n=n)
     if not facts.tickets:
@@ -416,10 +423,6 @@ def completed_view(facts: CompletedFacts) -> list[Block]:
     return [Text(summary), TicketLines(headings, lines, right=(3,))]
 
 
-def _rate(measured: Measured) -> str:
-    return percent(measured.value) if measured.value is not None else DASH
-
-
 def dispatch_view(facts: DispatchFacts) -> list[Block]:
     """Each ticket first dispatched in the period, and the minutes it waited."""
     n = len(facts.dispatches)
@@ -430,7 +433,7 @@ def dispatch_view(facts: DispatchFacts) -> list[Block]:
     ).format(
         n=n,
         minutes=points(facts.minutes),
-        mean=points(facts.measured.value) if facts.measured.value is not None else DASH,
+        mean=shown("points", facts.measured.value),
     )
     if not facts.dispatches:
         return [Text(summary + "\n" + _("No tickets dispatched in the period."))]

@@ -131,8 +131,7 @@ def event_story(event: AppraisalEvent, scheme) -> Text:
             )
             + (f": {review.reason}" if review.reason else "")
         )
-    story = plain("\n".join(lines))
-    return story
+    return plain("\n".join(lines))
 
 
 class EventsScreen(actions.ScopedKeys, Screen):
