@@ -205,9 +205,9 @@ def rating_needs_review(user: Person, rating: int, scheme: Scheme) -> bool:
     It would lower the satisfaction of the ticket's rep (a rival in the rep's
     own ranking) and of its engineer, so it counts once the lead approves it;
     a satisfied rating (:attr:`Scheme.satisfied_rating`), or one the lead
-    records, counts at once.
+    records, counts at once: whose entries wait is :func:`needs_review`'s one rule.
     """
-    return rating < scheme.satisfied_rating and user.role not in OVERSEEING_ROLES
+    return rating < scheme.satisfied_rating and needs_review(user)
 
 
 def may_record_deductions(user: Person) -> bool:
