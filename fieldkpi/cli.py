@@ -293,7 +293,7 @@ def open_db(args: argparse.Namespace, *, must_exist: bool = False):
     if must_exist and not path.exists():
         raise UserError(_("{path}: no such database").format(path=path))
     if args.db and not path.parent.is_dir():  # a typo'd folder is not made (the default's is)
-        raise UserError(_("{path}: no such folder").format(path=path.parent))
+        raise UserError(_("{path}: {reason}").format(path=path.parent, reason=_("no such folder")))
     with unusable_is_bad_input(path):
         return open_store(path)
 
