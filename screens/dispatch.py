@@ -31,7 +31,7 @@ class DispatchScreen(SavingModal):
         return _("Dispatch to an engineer")
 
     def compose_body(self) -> ComposeResult:
-        yield DataTable(id="engineers", cursor_type="row", zebra_stripes=True)
+        yield tables.SizedTable(id="engineers", cursor_type="row", zebra_stripes=True)
 
     def load_choices(self) -> list[Any]:
         """Each engineer's timeliness as the branch's own scheme weighs it (its day buckets)."""
@@ -64,6 +64,7 @@ class DispatchScreen(SavingModal):
             for c in self.candidates
         ]
         tables.fill(table, [_("Engineer"), _("Open now"), _("Timeliness this month")], rows)
+        table.styles.min_height = None  # held while the list was read again (open_on)
         others = [i for i, c in enumerate(self.candidates) if c.person.code != current]
         if chosen is not None:
             table.move_cursor(row=chosen)
@@ -79,7 +80,11 @@ class DispatchScreen(SavingModal):
         """
         self.about(ticket)
         self.candidates = []
-        self.query_one("#engineers", DataTable).clear(columns=True)
+        table = self.query_one("#engineers", DataTable)
+        # As tall as it was until the list comes: the form does not shrink and grow back,
+        # laid out three times more (a branch's engineers are about as many as last time).
+        table.styles.min_height = table.outer_size.height
+        table.clear(columns=True)
         self.start_reads()
 
     def action_choose(self) -> None:

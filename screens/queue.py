@@ -83,7 +83,7 @@ def card_cells(row: QueueRow) -> tuple:
     return (code, status, age, kind, customer, row.phone or "", engineer, rep, address)
 
 
-class QueueTable(DataTable):
+class QueueTable(tables.SizedTable):
     """The loaded part of the queue: ``tickets[i]`` is the ticket on line ``i``.
 
     Narrower than :data:`screens.ticket_lists.CARDS_BELOW` (a phone held
@@ -244,7 +244,9 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
     # every screen open anew for them (~40 ms more on that key).
     CSS_PATH: ClassVar[list[str]] = ["queue.tcss", "ticket_detail.tcss", "form.tcss"]
     PAGE_SIZE = 50
-    RELOAD_LIMIT = 500  # a refresh reloads at most this many of the rows already loaded
+    # A refresh reads again as many rows as are loaded, up to this many: fewer would cut
+    # the list back and throw the cursor up from a ticket further down (one query, ~10 ms).
+    RELOAD_LIMIT = 2000
     SEARCH_DELAY = 0.3  # seconds of no typing before the search runs
 
     def __init__(self) -> None:

@@ -97,6 +97,13 @@ def field_table(ticket: Ticket, names: dict[str, str]) -> Table:
     return grid
 
 
+def loading() -> str:
+    """What the fields say until the ticket is read, as many lines tall as they will be: the
+    screen is then laid out once more when they come, not three times (a box that grows
+    from one line to more than the screen shows its scroll bar, narrower, and again)."""
+    return _("Loading…") + "\n" * (len(_ORDER) - 1)
+
+
 # The steps that record an appraisal event on the ticket: their ``kind`` and ``level`` are
 # the scheme's codes (an adjustment's kind, a problem's level), not the ticket's kind.
 _EVENT_STEPS = ("report_problem", "deduction", "correct_deduction")
@@ -179,10 +186,10 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
         yield Header()
         with Horizontal(id="detail-body"):
             with VerticalScroll(id="fields-box"):
-                yield FieldsView(_("Loading…"), id="fields")
+                yield FieldsView(loading(), id="fields")
             with Vertical(id="history-box"):
                 yield Label(_("History"), id="history-title")
-                yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+                yield tables.SizedTable(id="history", cursor_type="row", zebra_stripes=True)
         yield KeyFooter(early=True)
 
     def on_mount(self) -> None:
@@ -199,7 +206,7 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
         self.workers.cancel_group(self, "ticket")  # the last ticket's read says nothing now
         self.code, self.ticket, self._known = code, None, known
         self.title = clean_name(code)
-        self.query_one("#fields", FieldsView).update(_("Loading…"))
+        self.query_one("#fields", FieldsView).update(loading())
         self.query_one("#fields-box", VerticalScroll).scroll_home(animate=False, immediate=True)
         self.query_one("#history", DataTable).clear(columns=True)
         self.refresh_bindings()

@@ -492,3 +492,32 @@ async def test_an_engineers_pause_composes_only_the_ticket_screen(store, desk, m
         assert app.screen is queue
         assert not app.is_screen_installed(queue._kept("new-ticket"))  # he takes no calls
         assert not app.is_screen_installed(queue._kept("picker"))  # nor dispatches
+
+
+@async_test
+async def test_a_refresh_far_down_a_long_list_keeps_its_rows_and_the_cursor(
+    store, desk, monkeypatch
+):
+    """Ctrl+R (or someone's save) with 650 tickets loaded reads them all again: the list
+    is not cut back to its first few hundred, with the cursor thrown up to the last of them."""
+    monkeypatch.setattr(QueueScreen, "PAGE_SIZE", 200)
+    rep = desk.crew.rep
+    for i in range(650):
+        fields = TICKET_FIELDS | {"customer": f"客户{i:03d}", "phone": f"1370000{i:04d}"}
+        tickets.new_ticket(store, rep, fields, now=NOW)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(QueueTable)
+        while table.row_count < 654:
+            await press(pilot, "end")
+        await press(pilot, "end")
+        chosen = table.selected.code
+        assert table.cursor_row == 653
+        redrawn = []
+        clear = table.clear
+        table.clear = lambda *a, **k: redrawn.append(1) or clear(*a, **k)
+        await press(pilot, "ctrl+r")
+        await settle(pilot)
+        assert (table.row_count, table.selected.code, redrawn) == (654, chosen, [])
+        assert text_of(app, "#queue-status") == "654 open · 654 shown"
