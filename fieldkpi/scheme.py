@@ -384,6 +384,12 @@ def build_scheme(layers: list[Layer]) -> Scheme:
 
     A layer that names a ``preset`` starts again from that preset: the layers
     before it are of another scheme and do not apply.
+
+    Every problem is told at once: an unknown key is ignored while the values
+    are read, and a section of the wrong shape (``[settings]`` that is no
+    table) is left out of its layer, so the values of the rest are still read
+    and told. Only the values of a layer whose ``preset`` is unknown are not:
+    nothing says what they would change.
     """
     from fieldkpi.scheme_legacy import LEGACY_SECTIONS, translate
 
@@ -407,25 +413,26 @@ def build_scheme(layers: list[Layer]) -> Scheme:
         else:
             used.append(layer)
     merged: dict[str, Any] = {}
+    read: list[Layer] = []  # the layers as read: without their sections of the wrong shape
     for layer in used:
-        data = layer.data
+        data, shape_problems = _shaped(layer, layer.data)
+        problems += shape_problems
+        read.append(Layer(layer.name, data, layer.text))
         if any(section in data for section in LEGACY_SECTIONS):
-            data, legacy_problems = translate(layer, merged)
+            data, legacy_problems = translate(read[-1], merged)
             problems += legacy_problems
-        problems += _check_shape(layer, data)
+        problems += _unknown_keys(layer, data)
         _merge(merged, data)
-    if problems:
-        raise SchemeError(problems)
     base = used[0].name
     preset = base.removeprefix("preset ") if base.startswith("preset ") else ""
     where = " + ".join(_layer_name(layer.name) for layer in used)
-    return _Reader(merged, where, used).scheme(preset)
+    return _Reader(merged, where, read, problems).scheme(preset)
 
 
 def _complete(data: Mapping[str, Any]) -> bool:
     """A whole scheme (a copied preset, a frozen one): it names itself and has KPIs."""
-    head = data.get("scheme")
-    return isinstance(head, dict) and "name" in head and bool(data.get("kpi"))
+    head, kpis = data.get("scheme"), data.get("kpi")
+    return isinstance(head, dict) and "name" in head and isinstance(kpis, list) and bool(kpis)
 
 
 def _layer_name(name: str) -> str:
@@ -486,32 +493,34 @@ def _unknown(layer: Layer, path: str, keys: Iterable[str], known: Iterable[str])
     ]
 
 
-def _check_shape(layer: Layer, data: Mapping[str, Any]) -> list[str]:
-    """Unknown keys of one layer, named by key and line: a misspelt key would change nothing."""
-    problems = _unknown(layer, "", data, TOP_KEYS)
-    tables = {
-        "scheme": SCHEME_KEYS,
-        "settings": SETTINGS_KEYS,
-        "money": MONEY_KEYS,
-        "review": REVIEW_KEYS,
-    }
-    for section, known in tables.items():
-        if section in data:
-            if not isinstance(data[section], dict):
-                problems.append(
-                    _("{where}: [{section}] must be a table").format(
-                        where=layer.where(section), section=section
-                    )
+# The sections that hold one table, and those that hold a list of tables, with their keys.
+TABLES = {
+    "scheme": SCHEME_KEYS,
+    "settings": SETTINGS_KEYS,
+    "money": MONEY_KEYS,
+    "review": REVIEW_KEYS,
+}
+LISTS = {
+    "kpi": KPI_KEYS,
+    "adjustment": ADJUSTMENT_KEYS,
+    "problem": PROBLEM_KEYS,
+    "grade": GRADE_KEYS,
+}
+
+
+def _shaped(layer: Layer, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The layer's data without its sections of the wrong shape, each told: their values
+    cannot be read, and the other sections' still are."""
+    readable, problems = dict(data), []
+    for section in TABLES:
+        if section in data and not isinstance(data[section], dict):
+            problems.append(
+                _("{where}: [{section}] must be a table").format(
+                    where=layer.where(section), section=section
                 )
-                continue
-            problems += _unknown(layer, section, data[section], known)
-    lists = {
-        "kpi": None,
-        "adjustment": ADJUSTMENT_KEYS,
-        "problem": PROBLEM_KEYS,
-        "grade": GRADE_KEYS,
-    }
-    for section, known in lists.items():
+            )
+            del readable[section]
+    for section in LISTS:
         entries = data.get(section, [])
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
             problems.append(
@@ -519,14 +528,23 @@ def _check_shape(layer: Layer, data: Mapping[str, Any]) -> list[str]:
                     where=layer.where(section), section=section
                 )
             )
-            continue
-        for n, entry in enumerate(entries):
-            path = f"{section}[{n}]"
-            allowed = set(known or KPI_KEYS)
-            if section == "kpi":
+            del readable[section]
+    return readable, problems
+
+
+def _unknown_keys(layer: Layer, data: Mapping[str, Any]) -> list[str]:
+    """Unknown keys of one layer (:func:`_shaped`), named by key and line: a misspelt key
+    would change nothing."""
+    problems = _unknown(layer, "", data, TOP_KEYS)
+    for section, known in TABLES.items():
+        problems += _unknown(layer, section, data.get(section, {}), known)
+    for section, known in LISTS.items():
+        for n, entry in enumerate(data.get(section, [])):
+            allowed = set(known)
+            if section == "kpi":  # a KPI takes the settings of its measure too
                 spec = measure(str(entry.get("measure", "")))
                 allowed |= set(spec.settings) if spec else set()
-            problems += _unknown(layer, path, entry, allowed)
+            problems += _unknown(layer, f"{section}[{n}]", entry, allowed)
     return problems
 
 
@@ -608,13 +626,18 @@ def _key_of(line: str) -> str | None:
 
 
 class _Reader:
-    """Reads the merged data into a :class:`Scheme`, collecting every problem with its key."""
+    """Reads the merged data into a :class:`Scheme`, collecting every problem with its key.
 
-    def __init__(self, data: dict[str, Any], where: str, layers: list[Layer]) -> None:
+    ``problems`` are those already found in the layers (unknown keys, shapes), told first.
+    """
+
+    def __init__(
+        self, data: dict[str, Any], where: str, layers: list[Layer], problems: Iterable[str]
+    ) -> None:
         self.data = data
         self.where = where
         self.layers = layers
-        self.problems: list[str] = []
+        self.problems: list[str] = list(problems)
 
     def problem(self, path: str, text: str) -> None:
         """Record a problem at ``path`` of the merged scheme, placed in the file that set it."""
@@ -693,7 +716,8 @@ class _Reader:
             return allowed
         for role in value:
             self.choice(path, role, allowed)
-        return tuple(r for r in value if r in allowed)
+        # With none of them a role (told above), the rest is checked as if all were.
+        return tuple(r for r in value if r in allowed) or allowed
 
     def flag(self, path: str, value: Any) -> bool:
         if not isinstance(value, bool):

@@ -275,6 +275,30 @@ def test_scheme_check_lists_every_problem_with_key_and_line(tmp_path):
     assert "scheme skyworth (month; 6 KPIs) is fine" in result.stdout
 
 
+SAID = {
+    "en": (
+        "fieldkpi: {path}:4: unknown key money.topp",
+        "fieldkpi: {path}:2: settings.open_days must be a whole number 1 … 3660, not 0",
+    ),
+    "zh": (
+        "fieldkpi: {path}:4：未知的键 money.topp",
+        "fieldkpi: {path}:2：settings.open_days 必须是 1 … 3660 之间的整数，而不是 0",
+    ),
+}
+
+
+def test_scheme_check_lists_an_unknown_key_and_a_bad_value_in_one_run(
+    tmp_path, monkeypatch, capsys, lang
+):
+    """The bad value was told only once the misspelt key had been fixed."""
+    monkeypatch.setenv("FIELDKPI_CONFIG", "/nonexistent-config")
+    path = tmp_path / "gz.toml"
+    path.write_text("[settings]\nopen_days = 0\n[money]\ntopp = [300]\n", encoding="utf-8")
+    assert cli.main(["scheme", "check", str(path), "--lang", lang]) == 2
+    said = [line.format(path=path) for line in SAID[lang]]
+    assert capsys.readouterr().err.splitlines() == said
+
+
 def test_scheme_check_lists_the_entered_values_a_period_lacks(db, tmp_path):
     path = tmp_path / "gz.toml"
     path.write_text('[settings]\nrep_satisfaction = "entered"\n', encoding="utf-8")

@@ -69,6 +69,8 @@ def test_what_sql_reads_python_reads_the_same(conn, name, cell):
         ("tickets.rating", "5"),
         ("tickets.kind", "onsite_repair"),
         ("tickets.address", "3号楼 502"),
+        ("tickets.phone", "13800138000"),
+        ("tickets.phone", "+86-20-8888-1234"),
         ("staff.code", "B001-R01"),
         ("staff.login", "wang.fang"),
         ("staff.hired_on", "2026-10-01"),

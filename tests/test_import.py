@@ -13,6 +13,7 @@ from storage import tickets
 from storage.db import open_store
 from storage.importer import ImportRejected, detect_kind, import_files, import_tables
 from storage.people import staff_by_code
+from storage.queue import QueueFilter, caller_tickets, queue_page
 
 TICKETS = """\
 code,branch,kind,received_at,engineer,rep,visited_at,completed_at,callback_at,rating,cancelled,customer
@@ -222,6 +223,30 @@ def test_a_staff_update_keeps_the_columns_the_file_leaves_out(store, tmp_path):
         ("王芳芳", "FS", "wangfang")
     ]
     assert rows(store, "SELECT code FROM branches ORDER BY code") == [("FS",), ("GZ",), ("SZ",)]
+
+
+@pytest.mark.parametrize(
+    "typed", ["１３８００１３８０００", "138 0013 8000"], ids=["full-width", "spaces"]
+)
+def test_an_imported_phone_is_kept_as_the_form_keeps_it_and_found_by_its_digits(
+    store, tmp_path, typed
+):
+    """A phone typed with a Chinese input method or in groups, in a file as in the form."""
+    with_staff(store, tmp_path)
+
+    load(
+        store,
+        tmp_path,
+        tickets="code,branch,kind,received_at,rep,phone\n"
+        f"T1,GZ,onsite_repair,2026-10-01,R1,{typed}\n",
+    )
+
+    assert rows(store, "SELECT phone FROM tickets") == [("13800138000",)]
+    rep = staff_by_code(store, "R1")
+    for search in ("13800138000", "1380013", "8000"):  # the whole phone, its start, its tail
+        found = queue_page(store, rep, QueueFilter(text=search), now=NOW)
+        assert [row.code for row in found] == ["T1"], search
+    assert [row.code for row in caller_tickets(store, rep, "13800138000", NOW)] == ["T1"]
 
 
 @pytest.mark.parametrize("bom", [True, False], ids=["bom", "no-bom"])

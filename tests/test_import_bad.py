@@ -109,6 +109,19 @@ def test_numbers_that_are_not_numbers(staffed):
     ]
 
 
+@pytest.mark.parametrize("phone", ["-----", "1234", "138-0013-800x"])
+def test_a_phone_the_new_ticket_form_would_refuse(staffed, phone):
+    text = (
+        "code,branch,kind,received_at,phone\n"
+        "T1,GZ,onsite_repair,2026-10-01 09:00,13800138000\n"
+        f"T2,GZ,onsite_repair,2026-10-01 09:00,{phone}\n"
+    )
+    assert rejected(staffed, [write(HERE, "t.csv", text)]) == [
+        f"t.csv:3: phone: “{phone}” is not a phone number: 5 to 20 characters: digits, “+” or"
+        " “-”, at least 5 digits."
+    ]
+
+
 def test_unknown_column(staffed):
     path = write(HERE, "s.csv", "code,name,role,branch,colour\nR3,赵敏,rep,GZ,red\n")
     assert rejected(staffed, [path]) == [

@@ -325,6 +325,10 @@ def test_a_preset_key_starts_from_that_preset(tmp_path):
         ),
         ('[scheme]\nperiod = "week"\n', "scheme.period must be one of month, quarter"),
         ('preset = "nope"\n', r"preset 'nope' is none of"),
+        (  # no role left to appraise: the adjustment's roles were checked against none (crashed)
+            '[scheme]\nroles = ["x"]\n[[adjustment]]\nkind = "backfill"\nroles = ["rep"]\n',
+            r"gz\.toml:2: scheme\.roles must be one of rep, engineer, not 'x'",
+        ),
     ],
 )
 def test_schemes_that_mean_nothing_are_refused_with_key_and_reason(tmp_path, text, message):
@@ -338,6 +342,52 @@ def test_every_problem_is_listed_at_once(tmp_path):
     with pytest.raises(SchemeError) as caught:
         load_scheme(path)
     assert len(caught.value.problems) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            '[settings]\nopen_days = 0\nopen_dayz = 30\n[[kpi]]\nid = "x"\nrole = "rep"\n'
+            'measure = "nope"\n',
+            [
+                "gz.toml:3: unknown key settings.open_dayz",
+                "gz.toml:2: settings.open_days must be a whole number 1 … 3660, not 0",
+                "gz.toml:7: kpi[0].measure 'nope' is no measure",
+            ],
+        ),
+        (  # a section that is no table cannot be read; the others still are
+            "review = 5\n[money]\ntop = [true]\n",
+            [
+                "gz.toml:1: [review] must be a table",
+                "gz.toml:3: money.top[0] must be a number, not True",
+            ],
+        ),
+        (
+            "kpi = 5\n[money]\ntop = [true]\n",
+            [
+                "gz.toml:1: [[kpi]] must be a list of tables",
+                "gz.toml:3: money.top[0] must be a number, not True",
+            ],
+        ),
+    ],
+    ids=["unknown-key", "not-a-table", "not-a-list"],
+)
+def test_unknown_keys_and_bad_values_are_listed_together(tmp_path, text, said):
+    """A misspelt key hid every bad value until it was fixed."""
+    path = scheme_file(tmp_path, text)
+    with pytest.raises(SchemeError) as caught:
+        load_scheme(path)
+    assert [p.removeprefix(f"{path.parent}/") for p in caught.value.problems] == said
+
+
+def test_a_first_version_file_lists_an_unknown_setting_and_a_bad_value_together(tmp_path):
+    path = scheme_file(tmp_path, "[timeliness]\nopen_days = 0\nopen_day = 45\n")
+    with pytest.raises(SchemeError) as caught:
+        load_scheme(path)
+    unknown, bad = caught.value.problems
+    assert unknown == f"{path}:3: unknown setting timeliness.open_day"
+    assert bad.endswith("settings.open_days must be a whole number 1 … 3660, not 0")
 
 
 def test_every_preset_reads(tmp_path):
