@@ -312,10 +312,20 @@ def check_contest(user: Person, concerned: str) -> None:
         raise AccessDenied(_("Only the person it is about may contest an event."))
 
 
-def check_reopen_month(user: Person) -> None:
+def may_reopen_month(user: Person) -> bool:
     """Reopening changes what was paid on: an admin's decision, and it is recorded."""
-    if user.role != "admin":
+    return user.role == "admin"
+
+
+def check_reopen_month(user: Person) -> None:
+    if not may_reopen_month(user):
         raise AccessDenied(_("Only an admin reopens a closed month."))
+
+
+def may_choose_branch(user: Person) -> bool:
+    """Whether the person may look at another branch than their own: an admin sees every
+    branch's rankings, staff and values; a lead only their own (:func:`can_see_rankings`)."""
+    return user.role == "admin"
 
 
 # Staff and logins (issue 4). Logins decide who a person is, so only admins change them;
