@@ -212,7 +212,7 @@ ACTIONS: tuple[UiAction, ...] = (
     UiAction(
         "view.tab",
         "t",
-        N_("Next tab"),
+        N_("Tab"),  # short: the rankings footer holds s Scheme at 80 columns after it
         N_("The next tab: reps or engineers, or the next kind of facts"),
         frozenset({RANKINGS, FIGURES, FACTS}),
         action="next_tab",

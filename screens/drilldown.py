@@ -352,7 +352,7 @@ def event_lines(facts: DeductionFacts, scheme: Scheme, summary: str) -> list[Blo
         cells = (
             moment(event.at),
             scheme.adjustment_label(event.kind),
-            _("zeroes total") if event.zeroes else signed(-event.points),
+            _("forfeit") if event.zeroes else signed(-event.points),
             event.ticket or DASH,
             plain(event.note),
             plain(by),

@@ -92,7 +92,7 @@ async def test_help_descriptions_wrap_whole_in_chinese_as_in_english(store, lang
 
 
 @async_test
-async def test_a_leads_rankings_footer_shows_the_events_key_at_80_columns(store, lang):
+async def test_a_leads_rankings_footer_shows_the_events_and_scheme_keys_at_80_columns(store, lang):
     seed_desk(store)
     lead = app_for(store, "liuyang")
     async with lead.run_test(size=SIZE) as pilot:
@@ -101,6 +101,7 @@ async def test_a_leads_rankings_footer_shows_the_events_key_at_80_columns(store,
         footer = screen_text(lead).splitlines()[-1]
         assert f"f6 {_('Events')}" in footer
         assert footer.startswith(f"F1 {_('Help')}")
+        assert f"c {_('Close period')}" in footer and f"s {_('Scheme')}" in footer
 
 
 # The keys only an admin ever uses, by the screen that has them (and the action each runs):
