@@ -252,6 +252,13 @@ def can_see_figures_of(user: Person, code: str, branch: str) -> bool:
     return user.code == code or can_see_rankings(user, branch)
 
 
+def sees_reporter(user: Person, concerned: str, scheme: Scheme) -> bool:
+    """Whether ``user`` is told who recorded an event, or entered a value, that counts for the
+    person ``concerned``: the scheme may keep it from that person (``[review] show_reporter``);
+    their lead and admins are always told."""
+    return scheme.show_reporter or user.code != concerned
+
+
 def check_see_figures(user: Person, person: Person) -> None:
     if not can_see_figures(user, person):
         raise AccessDenied(_("You may see only your own figures."))
