@@ -8,7 +8,16 @@ import re
 from datetime import datetime
 
 from rich.console import Console
-from tui_helpers import SIZE, app_for, async_test, press, screen_text, seed_desk, settle
+from tui_helpers import (
+    SIZE,
+    app_for,
+    async_test,
+    press,
+    screen_text,
+    seed_desk,
+    select_ticket,
+    settle,
+)
 
 from fieldkpi.i18n import _
 from fieldkpi.period import Period
@@ -148,3 +157,30 @@ async def test_keys_only_an_admin_uses_are_in_an_admins_footer_and_help_and_not_
         assert await admin_keys_offered(admin, pilot) == {
             screen: (set(keys), set(keys)) for screen, keys in ADMINS_ONLY.items()
         }
+
+
+# The ticket keys only some roles ever use: the steps an engineer never takes (dispatch,
+# callback, cancel, reopen), a problem report, a deduction, a new ticket, moving all of an
+# engineer's tickets; and "only mine", a rep's.
+NOT_AN_ENGINEERS = {"d", "b", "x", "r", "e", "k", "n", "t", "m"}
+
+
+@async_test
+async def test_ticket_help_lists_only_the_keys_the_persons_role_ever_uses(store):
+    desk = seed_desk(store)
+    listed = {}
+    for login in ("liqiang", "wangfang", "liuyang"):  # an engineer, a rep, the lead
+        app = app_for(store, login)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await press(pilot, "f2")
+            await select_ticket(pilot, desk.dispatched)
+            await press(pilot, "f1")
+            in_queue = keys_listed(app)
+            await press(pilot, "escape", "enter", "f1")  # the open ticket's help
+            listed[login] = (in_queue, keys_listed(app))
+    engineer, rep, lead = listed["liqiang"], listed["wangfang"], listed["liuyang"]
+    assert {"v", "p", "c"} <= engineer[0] and not NOT_AN_ENGINEERS & engineer[0]
+    assert {"v", "p", "c"} <= engineer[1] and not NOT_AN_ENGINEERS & engineer[1]
+    assert rep[0] >= NOT_AN_ENGINEERS and NOT_AN_ENGINEERS - {"n", "t", "m"} <= rep[1]
+    assert NOT_AN_ENGINEERS - {"m"} <= lead[0] and "m" not in lead[0]  # "only mine": a rep's
