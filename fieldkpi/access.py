@@ -252,6 +252,13 @@ def can_see_figures_of(user: Person, code: str, branch: str) -> bool:
     return user.code == code or can_see_rankings(user, branch)
 
 
+def sees_reporter(user: Person, concerned: str, scheme: Scheme) -> bool:
+    """Whether ``user`` is told who recorded an event, or entered a value, that counts for the
+    person ``concerned``: the scheme may keep it from that person (``[review] show_reporter``);
+    their lead and admins are always told."""
+    return scheme.show_reporter or user.code != concerned
+
+
 def check_see_figures(user: Person, person: Person) -> None:
     if not can_see_figures(user, person):
         raise AccessDenied(_("You may see only your own figures."))
@@ -312,10 +319,20 @@ def check_contest(user: Person, concerned: str) -> None:
         raise AccessDenied(_("Only the person it is about may contest an event."))
 
 
-def check_reopen_month(user: Person) -> None:
+def may_reopen_month(user: Person) -> bool:
     """Reopening changes what was paid on: an admin's decision, and it is recorded."""
-    if user.role != "admin":
+    return user.role == "admin"
+
+
+def check_reopen_month(user: Person) -> None:
+    if not may_reopen_month(user):
         raise AccessDenied(_("Only an admin reopens a closed month."))
+
+
+def may_choose_branch(user: Person) -> bool:
+    """Whether the person may look at another branch than their own: an admin sees every
+    branch's rankings, staff and values; a lead only their own (:func:`can_see_rankings`)."""
+    return user.role == "admin"
 
 
 # Staff and logins (issue 4). Logins decide who a person is, so only admins change them;

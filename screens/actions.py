@@ -212,7 +212,7 @@ ACTIONS: tuple[UiAction, ...] = (
     UiAction(
         "view.tab",
         "t",
-        N_("Next tab"),
+        N_("Tab"),  # short: the rankings footer holds s Scheme at 80 columns after it
         N_("The next tab: reps or engineers, or the next kind of facts"),
         frozenset({RANKINGS, FIGURES, FACTS}),
         action="next_tab",
@@ -612,13 +612,14 @@ def offered(action: UiAction, screen: DOMNode) -> bool:
 
     A key to another screen is offered as its footer offers it (the app's
     ``check_action``: a screen their role may open, not the one they are on);
-    a screen's own key, as the screen's ``offers`` says (every key, if it has
-    none): the lead's decisions are not a rep's, nor an appeal a lead's.
+    a screen's own key, as the screen's ``offers`` says, given the action's
+    parameters (every key, if it has none): the lead's decisions are not a
+    rep's, nor an appeal a lead's, nor dispatching an engineer's.
     """
     node, name, params = _target(action, screen)
     if node is screen:
         offers = getattr(screen, "offers", None)
-        return offers is None or offers(name)
+        return offers is None or offers(name, *params)
     return bool(node.check_action(name, params))
 
 

@@ -14,6 +14,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Label, Select
 
+from fieldkpi import access
 from fieldkpi.i18n import _
 from fieldkpi.plain import plain
 from screens.dropdown import Dropdown
@@ -40,10 +41,10 @@ class BranchPicker(Horizontal):
 
         branch: str
 
-    def __init__(self, branch: str, *, can_choose: bool) -> None:
+    def __init__(self, branch: str) -> None:
         super().__init__()
         self.branch = branch
-        self.can_choose = can_choose
+        self.can_choose = access.may_choose_branch(self.app.user)
 
     def compose(self) -> ComposeResult:
         yield Label(_("Branch") + " ", classes="bar-label")

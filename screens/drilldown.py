@@ -352,7 +352,7 @@ def event_lines(facts: DeductionFacts, scheme: Scheme, summary: str) -> list[Blo
         cells = (
             moment(event.at),
             scheme.adjustment_label(event.kind),
-            _("zeroes total") if event.zeroes else signed(-event.points),
+            _("forfeit") if event.zeroes else signed(-event.points),
             event.ticket or DASH,
             plain(event.note),
             plain(by),
@@ -449,16 +449,19 @@ def dispatch_view(facts: DispatchFacts) -> list[Block]:
 
 
 def entered_view(facts: EnteredFacts) -> list[Block]:
-    """The value entered for the period, who entered it and when, and the entries before it."""
+    """The value entered for the period, who entered it (where shown) and when, and the
+    entries before it."""
     if not facts.entries:
         return [Text(_("Nothing entered for this period yet: it counts 0 until it is."))]
     latest = facts.entries[-1]
-    summary = _("Entered: {value}, by {name} at {at}").format(
-        value=latest.value, name=latest.by_name, at=latest.at
-    )
+    by = labels.label(labels.RECORDER, latest.by_name)
+    summary = (
+        _("Entered: {value}, by {name} at {at}") if by else _("Entered: {value} at {at}")
+    ).format(value=latest.value, name=by, at=latest.at)
     table = facts_table(_("Entered at"), _("Value"), _("By"), _("Note"), right=(1,))
     for entry in reversed(facts.entries):
-        table.add_row(entry.at, str(entry.value), plain(entry.by_name), plain(entry.note))
+        by = labels.label(labels.RECORDER, entry.by_name) or DASH
+        table.add_row(entry.at, str(entry.value), plain(by), plain(entry.note))
     return [Group(plain(summary), Text(""), table)]
 
 

@@ -11,9 +11,10 @@ whatever state, and contests one with ``c`` while its month is open. Storage
 decides who may do what (:mod:`storage.appraisal`); the keys only follow it,
 and the footer names the decision a key takes on the selected event.
 
-The columns fit 80 columns in either language: who recorded an event and its
-state come before its points and ticket, a long kind is cut (the line under
-the list names it whole), and the person's own list has no "About" column.
+Every column fits 80 columns in either language: an event's day, whom it is
+about (the lead's lists; one's own list has no such column), its kind (a long
+one cut), its state, who recorded it and its points. The line under the list
+tells the selected event whole: its time, kind, ticket and note.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from textual.widgets import DataTable, Header, Static
 
 from fieldkpi import access
 from fieldkpi.i18n import _, ngettext
-from fieldkpi.plain import CELL_WIDTH, plain
+from fieldkpi.plain import plain
 from fieldkpi.scheme import Scheme
 from screens import actions, labels, numbers, tables
 from screens.footer import KeyFooter
@@ -49,7 +50,7 @@ STATES = {
 # What the lead decides, each by a key of its own (two share a key: the event's state
 # allows one of them); the appeal is the person's own.
 LEAD_DECISIONS = frozenset({"approve", "uphold", "reject", "withdraw"})
-KIND_WIDTH = 24  # cells of the kind in the list: "General complaint (head…"
+KIND_WIDTH = 22  # cells of the kind in the list: "General complaint (he…"
 DECISIONS = {
     "approve": N_("approved"),
     "reject": N_("rejected"),
@@ -79,7 +80,7 @@ def points_cell(event: AppraisalEvent) -> str:
     """What the event does to its person's total: signed points, a forfeit, or a dash for
     an event that counts in a rate instead (a problem report, a callback rating)."""
     if event.forfeits:
-        return _("zeroes total")
+        return _("forfeit")
     return numbers.DASH if event.change is None else numbers.signed(event.change)
 
 
@@ -92,36 +93,36 @@ def recorder(event: AppraisalEvent) -> str | None:
 def headings(about: bool) -> list[str]:
     """The list's headings; ``about``: with whom each event is about (the lead's lists)."""
     who = [_("About")] if about else []
-    rest = [_("Kind"), _("State"), _("Recorded by"), _("Points"), _("Ticket"), _("Note")]
-    return [_("When"), *who, *rest]
+    return [_("Date"), *who, _("Kind"), _("State"), _("Recorded by"), _("Points")]
 
 
 def event_cells(event: AppraisalEvent, scheme, about: bool) -> tuple[str | Text, ...]:
     """The event's line under :func:`headings`; each cell plain text (:func:`tables.add_rows`)."""
     who = (event.concerns_name,) if about else ()
     return (
-        event.at[:16],
+        event.at[:10],
         *who,
         plain(kind_label(event, scheme), KIND_WIDTH),
         _(STATES[event.state]),
         recorder(event) or numbers.DASH,
         points_cell(event),
-        event.ticket or "",
-        plain(event.note, CELL_WIDTH),
     )
 
 
 def event_story(event: AppraisalEvent, scheme) -> Text:
     """The event and every decision on it, one line each, oldest first."""
-    lines = [
-        _("{at} {kind} about {name}, recorded by {by}").format(
-            at=event.at[:16],
-            kind=kind_label(event, scheme),
-            name=event.concerns_name,
-            by=recorder(event) or _("(not shown)"),
-        )
-        + (f": {event.note}" if event.note else "")
-    ]
+    head = (
+        _("{at} {kind} about {name}, recorded by {by} (ticket {ticket})")
+        if event.ticket
+        else _("{at} {kind} about {name}, recorded by {by}")
+    ).format(
+        at=event.at[:16],
+        kind=kind_label(event, scheme),
+        name=event.concerns_name,
+        by=recorder(event) or _("(not shown)"),
+        ticket=event.ticket,
+    )
+    lines = [head + (f": {event.note}" if event.note else "")]
     for review in event.reviews:
         lines.append(
             _("{at} {decision} by {name}").format(

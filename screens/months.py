@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Label, TabbedContent, TabPane
 
+from fieldkpi import access
 from fieldkpi.i18n import _
 from fieldkpi.period import Period
 from fieldkpi.scheme import Scheme
@@ -126,7 +127,7 @@ class MonthScreen(actions.ScopedKeys, Screen):
 
     def compose_branch(self) -> ComposeResult:
         """The branch shown: an admin chooses another (storage refuses it to anyone else)."""
-        yield BranchPicker(self.branch, can_choose=self.app.user.role == "admin")
+        yield BranchPicker(self.branch)
 
     def on_mount(self) -> None:
         self.title = _(self.HEADING)
@@ -256,11 +257,16 @@ class MonthScreen(actions.ScopedKeys, Screen):
     def action_leave_month(self) -> None:
         self.rest_focus()
 
+    def offers(self, action: str) -> bool:
+        """Whether this person ever uses ``action`` here: what the footer and F1 help offer
+        (:func:`screens.actions.offered`). Another branch is only an admin's to choose."""
+        return action != "choose_branch" or access.may_choose_branch(self.app.user)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.offers(action):
+            return False
         if action == "leave_month":
             return self.focused is self.query_one("#month", Input)
-        if action == "choose_branch":
-            return any(picker.can_choose for picker in self.query(BranchPicker))
         return True
 
     def action_choose_branch(self) -> None:

@@ -468,7 +468,9 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
 
     # --- actions ------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def offers(self, action: str, step: str | None = None) -> bool:
+        """Taking tickets in and moving an engineer's tickets are for whom the role lets
+        create and dispatch; only mine, a rep's (the tickets they took in)."""
         user = self.app.user
         if action == "new_ticket":
             return access.may(user, "create")
@@ -476,6 +478,11 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
             return access.may(user, "dispatch")
         if action == "toggle_mine":
             return user.role == "rep"
+        return super().offers(action, step)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("new_ticket", "bulk_redispatch", "toggle_mine"):
+            return self.offers(action)
         if action == "open_ticket":
             return self.table.selected is not None
         return super().check_action(action, parameters)

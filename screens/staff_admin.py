@@ -37,6 +37,7 @@ from storage.staff import (
 )
 
 LEFT_STYLE = "dim"
+MANAGING = frozenset({"new_person", "set_login", "set_left_on"})  # the keys that change staff
 
 
 def staff_cells(member: StaffMember) -> tuple:
@@ -73,7 +74,7 @@ class StaffAdminScreen(actions.ScopedKeys, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="staff-bar"):
-            yield BranchPicker(self.branch, can_choose=self.is_admin)
+            yield BranchPicker(self.branch)
             if not self.is_admin:
                 yield Label(_("read only: an admin changes staff"), classes="bar-hint")
         yield DataTable(id="staff", cursor_type="row", zebra_stripes=True)
@@ -144,11 +145,19 @@ class StaffAdminScreen(actions.ScopedKeys, Screen):
         row = self.query_one("#staff", DataTable).cursor_row
         return self.members[row] if 0 <= row < len(self.members) else None
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("new_person", "choose_branch"):
+    def offers(self, action: str) -> bool:
+        """Whether this person ever uses ``action`` here (the footer's and F1 help's rule,
+        :func:`screens.actions.offered`): a lead reads the list; adding people, logins,
+        leaving dates and other branches are an admin's."""
+        if action in MANAGING:
             return self.is_admin
+        return action != "choose_branch" or access.may_choose_branch(self.app.user)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.offers(action):
+            return False
         if action in ("set_login", "set_left_on"):
-            return self.is_admin and self.selected is not None
+            return self.selected is not None
         return True
 
     def action_new_person(self) -> None:

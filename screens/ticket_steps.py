@@ -94,6 +94,20 @@ class TicketSteps:
     def refresh_data(self) -> None:
         raise NotImplementedError
 
+    def offers(self, action: str, step: str | None = None) -> bool:
+        """Whether the person's role ever takes ``action`` (``step``) on a ticket: what F1
+        help lists (:func:`screens.actions.offered`). A rep cancels a ticket within its
+        open limit and the lead any: both are offered the key, on when :meth:`refusal`
+        has nothing to say."""
+        user = self.app.user
+        if action == "step":
+            return access.may(user, step)
+        if action == "report_problem":
+            return access.may(user, action)
+        if action == "deduction":
+            return access.may_record_deductions(user)
+        return True
+
     def refusal(self, action: str, step: str | None = None) -> str | None:
         """Why ``action`` cannot be done now, or ``None`` when it can.
 

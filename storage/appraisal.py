@@ -393,7 +393,7 @@ def _about(
     store: Store, actor: Person, person: Person, start: datetime, end: datetime, scheme: Scheme
 ) -> list[AppraisalEvent]:
     access.check_see_figures(actor, person)
-    show = scheme.show_reporter or actor.code != person.code
+    show = access.sees_reporter(actor, person.code, scheme)
     return _events(
         store,
         "e.concerns = :person AND e.at >= :start AND e.at <= :end",

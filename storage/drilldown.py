@@ -13,7 +13,7 @@ the judgement and scheme of :func:`storage.closing.month_basis`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from fractions import Fraction
 
@@ -430,7 +430,7 @@ def deduction_facts(
     ``kind``: only the events of that kind (what ``adjustments.KIND`` counts).
     """
     person = _person(store, actor, staff)
-    shows_reporter = scheme.show_reporter or actor.code != person.code
+    shows_reporter = access.sees_reporter(actor, person.code, scheme)
     of_kind = "" if kind is None else " AND d.kind = :kind"
     rows = store.query(
         f"""
@@ -595,10 +595,14 @@ class EnteredFacts:
 
 
 def entered_facts(
-    store: Store, actor: Person, staff: str, judgement: Judgement, metric: str
+    store: Store, actor: Person, staff: str, judgement: Judgement, scheme: Scheme, metric: str
 ) -> EnteredFacts:
+    """Who entered each value is told to the person it counts for only where the scheme
+    shows reporters (``review.show_reporter``), as who recorded their events is."""
     person = _person(store, actor, staff)
     entries = score_history(store, actor, staff, judgement.period, metric)
+    if not access.sees_reporter(actor, person.code, scheme):
+        entries = [replace(entry, by=None, by_name=None) for entry in entries]
     given = {"value": entries[-1].value} if entries else {}
     return EnteredFacts(person, metric, entries, ENTERED.value(given, {}))
 
@@ -686,7 +690,7 @@ def kpi_facts(
         return KindFacts(events, name, ADJUSTMENT_COUNT.value({"events": len(events.events)}, {}))
     metric = entered_metric(m)
     assert metric is not None  # every other measure is entered (checked when the scheme was read)
-    return entered_facts(store, actor, staff, judgement, metric)
+    return entered_facts(*args, metric)
 
 
 def fix_first_list(

@@ -36,8 +36,8 @@ class ScoreEntry:
     value: Decimal
     note: str | None
     at: str
-    by: str
-    by_name: str
+    by: str | None  # None: kept from the person it counts for (see storage.drilldown)
+    by_name: str | None
     id: int  # the entry's row: what a change is typed against (see ValueChanged)
 
 

@@ -15,9 +15,11 @@ from tui_helpers import (
     seed_desk,
     settle,
     table_rows,
+    text_of,
     type_text,
 )
 
+from fieldkpi.i18n import _
 from fieldkpi.scheme import default_scheme, load_scheme
 from screens.events import EventsScreen, kind_label
 from storage import appraisal
@@ -59,7 +61,8 @@ async def test_a_deduction_goes_from_pending_to_approved_to_contested_to_withdra
         await press(pilot, "f6")
         assert isinstance(lead.screen, EventsScreen)
         rows = table_rows(lead, "#events")
-        assert len(rows) == 1 and rows[0][1] == "李强" and rows[0][-1] == "[bold]未穿工服[/]"
+        assert len(rows) == 1 and rows[0][1] == "李强"
+        assert text_of(lead, "#event-story").endswith(": [bold]未穿工服[/]")  # the note, as typed
         assert "waiting" in rows[0]
         await press(pilot, "a")
         await press(pilot, "ctrl+s")
@@ -229,9 +232,55 @@ async def test_in_english_at_80_columns_the_lead_sees_who_recorded_each_event_an
         lines = screen_text(lead).splitlines()
         assert "State" in lines[1] and "Recorded by" in lines[1]
         # kinds in sentence case, the long one cut in the list (the line below names it whole)
-        assert "Ticket opened after the…  waiting  王芳" in lines[2]
+        assert "Ticket opened after t…  waiting  王芳" in lines[2]
         assert "Violation" in lines[3] and "waiting  王芳" in lines[3]
         assert "Ticket opened after the visit about 李强, recorded by 王芳" in screen_text(lead)
+
+
+def cells_drawn(app) -> list[tuple[list[str], str]]:
+    """Each line of the events list drawn on the screen, beside the cells it holds."""
+    table = app.screen.query_one("#events")
+    lines = screen_text(app).splitlines()[table.region.y + 1 : table.region.bottom]
+    return list(zip(table_rows(app, "#events"), lines, strict=False))
+
+
+@async_test
+async def test_at_80_columns_every_column_of_the_leads_events_shows_whole(store, lang):
+    # The widest of each column: a kind cut, contested, the CSV import, a forfeit; more
+    # events than the screen holds, so the list's scroll bar takes its two columns too.
+    desk = seed_desk(store)
+    crew = desk.crew
+    scheme = default_scheme()
+    imported(
+        store,
+        "E2,2026-10-10 10:00,complaint_media,,",
+        *(f"E1,2026-09-{day:02d} 10:00,violation,,迟到" for day in range(1, 21)),
+    )
+    standing = appraisal.record_deduction(
+        store, crew.lead, "E2", "complaint_general", None, "客户投诉", scheme, now=NOW
+    )
+    appraisal.contest(store, crew.eng2, "deduction", standing, "不是我", now=NOW)
+    appraisal.record_deduction(
+        store, crew.rep, "E1", "backfill", None, "补单", scheme, ticket=desk.completed, now=NOW
+    )
+    lead = app_for(store, "liuyang")
+    async with lead.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for keys in ("f6", "v"):  # what waits for the lead, then every event of the branch
+            await press(pilot, keys)
+            table = lead.screen.query_one("#events")
+            heading = screen_text(lead).splitlines()[table.region.y]
+            assert all(str(c.label) in heading for c in table.columns.values()), heading
+            drawn = cells_drawn(lead)
+            assert len(drawn) >= 2
+            for cells, line in drawn:
+                assert all(cell in line for cell in cells), line
+        points = [cells[-1] for cells, _line in cells_drawn(lead)]
+        assert points[:4] == ["-0.50", "-5", _("forfeit"), "-1"]
+        await press(pilot, "up")
+        assert lead.screen.selected.kind == "backfill"  # its ticket and note under the list
+        story = text_of(lead, "#event-story")
+        assert f"{desk.completed}" in story and "补单" in story
 
 
 @async_test
@@ -248,7 +297,7 @@ async def test_a_person_sees_what_each_event_costs_them_signed_and_a_forfeit_as_
     async with engineer.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "f6")
-        assert column(engineer, "Points") == ["zeroes total", "-0.50", "-1", "-5"]
+        assert column(engineer, "Points") == ["forfeit", "-0.50", "-1", "-5"]
         assert "About" not in screen_text(engineer).splitlines()[1]  # all about them
         assert "4 events these three months" in screen_text(engineer)
 

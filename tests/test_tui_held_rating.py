@@ -15,6 +15,7 @@ from tui_helpers import (
     select_ticket,
     settle,
     table_rows,
+    text_of,
     type_text,
 )
 
@@ -69,7 +70,8 @@ async def test_a_reps_low_rating_is_held_until_the_lead_approves_it(store):
         assert isinstance(lead.screen, EventsScreen)
         [row] = table_rows(lead, "#events")
         assert row[1:5] == ["王芳", "Callback rating 2", "waiting", "陈静"]
-        assert (row[6], row[-1]) == (code, "[bold]等了三天[/]")
+        story = text_of(lead, "#event-story")  # its ticket and note, under the list
+        assert f"(ticket {code}): [bold]等了三天[/]" in story
         await press(pilot, "a")
         await press(pilot, "ctrl+s")
         await settle(pilot)

@@ -5,13 +5,27 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
 
 from rich.console import Console
-from tui_helpers import SIZE, app_for, async_test, press, screen_text, seed_desk, settle
+from tui_helpers import (
+    SIZE,
+    app_for,
+    async_test,
+    press,
+    screen_text,
+    seed_desk,
+    select_ticket,
+    settle,
+)
 
 from fieldkpi.i18n import _
+from fieldkpi.period import Period
+from fieldkpi.scheme import default_scheme
+from screens.footer import KeyFooter
 from screens.help import HelpScreen
 from screens.rankings import RankingsScreen
+from storage.closing import close_month
 
 CLOSE_HELP = (
     "Close the month (or quarter): its ranking is frozen for payment"
@@ -22,6 +36,12 @@ CLOSE_HELP = (
 def keys_listed(app) -> set[str]:
     """The keys of the help's key table (its rows' first cells)."""
     return set(re.findall(r"^\| `([^`]+)` \|", app.screen.text, re.MULTILINE))
+
+
+def footer_actions(app) -> set[str]:
+    """The actions the footer has keys for on the screen shown (before cutting them to the
+    terminal's width: an admin's may be more than 80 columns hold)."""
+    return {action for _key, action, *_rest in KeyFooter.keys_shown(app.screen)}
 
 
 def drawn(app) -> str:
@@ -81,7 +101,7 @@ async def test_help_descriptions_wrap_whole_in_chinese_as_in_english(store, lang
 
 
 @async_test
-async def test_a_leads_rankings_footer_shows_the_events_key_at_80_columns(store, lang):
+async def test_a_leads_rankings_footer_shows_the_events_and_scheme_keys_at_80_columns(store, lang):
     seed_desk(store)
     lead = app_for(store, "liuyang")
     async with lead.run_test(size=SIZE) as pilot:
@@ -90,3 +110,77 @@ async def test_a_leads_rankings_footer_shows_the_events_key_at_80_columns(store,
         footer = screen_text(lead).splitlines()[-1]
         assert f"f6 {_('Events')}" in footer
         assert footer.startswith(f"F1 {_('Help')}")
+        assert f"c {_('Close period')}" in footer and f"s {_('Scheme')}" in footer
+
+
+# The keys only an admin ever uses, by the screen that has them (and the action each runs):
+# reopening a closed month, another branch, and changing staff.
+ADMINS_ONLY = {
+    "f4": {"o": "reopen_month", "b": "choose_branch"},
+    "f5": {"n": "new_person", "l": "set_login", "x": "set_left_on", "b": "choose_branch"},
+    "f7": {"b": "choose_branch"},
+}
+
+
+async def admin_keys_offered(app, pilot) -> dict[str, tuple[set[str], set[str]]]:
+    """On each screen with admin-only keys, those of them in its footer and in its F1 help."""
+    offered = {}
+    for screen_key, keys in ADMINS_ONLY.items():
+        await press(pilot, screen_key)
+        if screen_key == "f4":
+            await press(pilot, "left_square_bracket")  # September: closed, so o could apply
+        with_row = app.screen.query("DataTable").first()
+        with_row.focus()  # a person selected: l and x could apply
+        await settle(pilot)
+        in_footer = {key for key, action in keys.items() if action in footer_actions(app)}
+        await press(pilot, "f1")
+        in_help = set(keys) & keys_listed(app)
+        await press(pilot, "escape")
+        offered[screen_key] = (in_footer, in_help)
+    return offered
+
+
+@async_test
+async def test_keys_only_an_admin_uses_are_in_an_admins_footer_and_help_and_not_a_leads(store):
+    seed_desk(store)
+    lead = app_for(store, "liuyang")
+    admin = app_for(store, "admin")
+    september = Period.parse("2026-09")
+    close_month(store, lead.user, "GZ", september, default_scheme(), datetime(2026, 10, 1, 9, 0))
+    async with lead.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert await admin_keys_offered(lead, pilot) == {
+            screen: (set(), set()) for screen in ADMINS_ONLY
+        }
+    async with admin.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert await admin_keys_offered(admin, pilot) == {
+            screen: (set(keys), set(keys)) for screen, keys in ADMINS_ONLY.items()
+        }
+
+
+# The ticket keys only some roles ever use: the steps an engineer never takes (dispatch,
+# callback, cancel, reopen), a problem report, a deduction, a new ticket, moving all of an
+# engineer's tickets; and "only mine", a rep's.
+NOT_AN_ENGINEERS = {"d", "b", "x", "r", "e", "k", "n", "t", "m"}
+
+
+@async_test
+async def test_ticket_help_lists_only_the_keys_the_persons_role_ever_uses(store):
+    desk = seed_desk(store)
+    listed = {}
+    for login in ("liqiang", "wangfang", "liuyang"):  # an engineer, a rep, the lead
+        app = app_for(store, login)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await press(pilot, "f2")
+            await select_ticket(pilot, desk.dispatched)
+            await press(pilot, "f1")
+            in_queue = keys_listed(app)
+            await press(pilot, "escape", "enter", "f1")  # the open ticket's help
+            listed[login] = (in_queue, keys_listed(app))
+    engineer, rep, lead = listed["liqiang"], listed["wangfang"], listed["liuyang"]
+    assert {"v", "p", "c"} <= engineer[0] and not NOT_AN_ENGINEERS & engineer[0]
+    assert {"v", "p", "c"} <= engineer[1] and not NOT_AN_ENGINEERS & engineer[1]
+    assert rep[0] >= NOT_AN_ENGINEERS and NOT_AN_ENGINEERS - {"n", "t", "m"} <= rep[1]
+    assert NOT_AN_ENGINEERS - {"m"} <= lead[0] and "m" not in lead[0]  # "only mine": a rep's

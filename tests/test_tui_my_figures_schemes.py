@@ -230,3 +230,53 @@ def test_the_tabs_are_the_kpis_of_the_role_whose_facts_are_the_persons_own(tmp_p
     tabs = own_tabs(load_scheme(path, preset="generic-bands"), "engineer")
     assert list(tabs) == [*GENERIC_TABS[:-1], "kpi-4", "trend"]  # the KPI "trend" by its place
     assert tabs["kpi-4"].id == "trend" and tabs["trend"] is None
+
+
+TYPING = """
+[[kpi]]
+id = "typing"
+role = "engineer"
+label = { zh = "打字速度", en = "Typing speed" }
+measure = "entered.typing"
+score = { method = "direct", max = 10 }
+"""
+HIDES_REPORTER = "\n[review]\nshow_reporter = false\n"
+
+
+@pytest.mark.parametrize("shows", [False, True])
+@async_test
+async def test_who_entered_a_value_is_kept_from_its_person_where_the_scheme_hides_reporters(
+    month, tmp_path, shows
+):
+    """周经理 (L1) entered 陈工's typing speed for November: under ``show_reporter = false``
+    his own figures give the value and when, not who; his lead's drill-down names her."""
+    path = tmp_path / "scheme-GZ.toml"
+    path.write_text(TYPING + ("" if shows else HIDES_REPORTER), encoding="utf-8")
+    scheme = load_scheme(path, preset="generic-bands")
+    assert scheme.show_reporter is shows
+    with month.write() as db:
+        db.execute(
+            "INSERT INTO scores (period, staff, metric, value, note, at, by)"
+            " VALUES ('2026-11', 'E1', 'typing', '8.5', '复测', '2026-11-01 10:00', 'L1')"
+        )
+    app = engineer_app(month, lambda _b: scheme)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert ("typing", "Typing speed") in tabs_shown(app)
+        typing = text_of(app, "#typing-facts")
+        assert "复测" in typing  # the entry is there, with its note
+        if shows:
+            assert "Entered: 8.5, by 周经理 at 2026-11-01 10:00" in typing
+        else:
+            assert "Entered: 8.5 at 2026-11-01 10:00" in typing
+            assert "周经理" not in everything_shown(app) and "L1" not in typing
+
+    lead = FieldKpiApp(
+        month, staff_by_login(month, "zhoujl"), now=lambda: NOW, scheme_for=lambda _b: scheme
+    )
+    async with lead.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        await open_facts(pilot, "engineer-table", "E1", "typing_points")
+        await settle(pilot)
+        assert "Entered: 8.5, by 周经理 at 2026-11-01 10:00" in text_of(lead, "#typing-facts")
