@@ -33,7 +33,14 @@ from typing import Any
 from fieldkpi.cleantext import clean_name, escape_controls
 from fieldkpi.file_errors import file_problem
 from fieldkpi.i18n import N_, _, current_language
-from fieldkpi.measures import Measure, entered_metric, measure
+from fieldkpi.measures import (
+    ADJUSTMENT_COUNT,
+    ENTERED,
+    MEASURES,
+    Measure,
+    entered_metric,
+    measure,
+)
 from fieldkpi.period import PERIOD_KINDS
 from fieldkpi.scoring import METHODS, REQUIRED
 
@@ -457,6 +464,16 @@ SETTINGS_KEYS = frozenset(
         "rep_satisfaction",
     }
 )
+# The columns every ranking export has besides the KPIs' (fieldkpi.export's HEAD, TOTALS
+# and EXTRA, and the measures' "no data" flags): a KPI column of one of these names would
+# stand twice in a CSV and, in a TOML row, hide one of the two.
+RANKING_COLUMNS = frozenset(
+    {
+        *("period", "as_of", "provisional", "branch", "role", "rank", "staff_code", "name"),
+        *("deductions", "zeroed", "total", "reward", "first_month", "bonuses", "grade", "scheme"),
+        *(m.flag for m in (*MEASURES.values(), ENTERED, ADJUSTMENT_COUNT) if m.flag),
+    }
+)
 KPI_KEYS = frozenset({"id", "role", "label", "measure", "score", "first_month", "column", "drop"})
 ADJUSTMENT_KEYS = frozenset(
     {
@@ -776,7 +793,14 @@ class _Reader:
                 )
             seen.add((kpi.id, kpi.role))
             for column in (kpi.column, f"{kpi.id}_points", *kpi.spec.columns):
-                if columns.setdefault((kpi.role, column), kpi.id) != kpi.id:
+                if column in RANKING_COLUMNS:
+                    self.problem(
+                        f"kpi[{n}].column",
+                        _("export column {column!r} is one every ranking has").format(
+                            column=column
+                        ),
+                    )
+                elif columns.setdefault((kpi.role, column), kpi.id) != kpi.id:
                     self.problem(
                         f"kpi[{n}].column",
                         _("export column {column!r} is used by {other!r} too").format(

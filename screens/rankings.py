@@ -66,6 +66,11 @@ class Column:
     left: bool = False
     kpi: str | None = None
 
+    @property
+    def is_trend(self) -> bool:
+        """The sparkline column, not a KPI's of the same key (a scheme's KPI ``trend``)."""
+        return self.kpi is None and self.key == TREND
+
 
 def rank_change(rank: int, before: int | None) -> str:
     """Against last month: ``↑2`` (up two places), ``↓1``, ``=``, or ``new``."""
@@ -151,7 +156,7 @@ def heading(column: Column) -> Text:
 def cell(column: Column, row: RankRow, style: str) -> Text:
     """One cell as plain text (names and codes come from files too), cut to a cell's width."""
     value = column.cell(row)
-    if column.key == TREND:
+    if column.is_trend:
         return trend_text(value)
     return plain(value, CELL_WIDTH, style=style, justify="left" if column.left else "right")
 
@@ -352,7 +357,7 @@ class RankingsScreen(MonthScreen):
         if chosen is None:
             return
         row, column = chosen
-        if column.key == TREND:
+        if column.is_trend:
             self.action_trend()
             return
         changed = self.ranking is not None and row.staff_code in self.ranking.changed

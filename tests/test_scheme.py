@@ -15,8 +15,10 @@ from fractions import Fraction as F
 import pytest
 import tomli_w
 
+from fieldkpi import export
 from fieldkpi.ranking import rewards
 from fieldkpi.scheme import (
+    RANKING_COLUMNS,
     SchemeError,
     default_scheme,
     load_scheme,
@@ -325,6 +327,16 @@ def test_a_preset_key_starts_from_that_preset(tmp_path):
         ),
         ('[scheme]\nperiod = "week"\n', "scheme.period must be one of month, quarter"),
         ('preset = "nope"\n', r"preset 'nope' is none of"),
+        (  # a KPI "total" beside the total: two "total" columns in a CSV, one value in a TOML row
+            '[[kpi]]\nid = "total"\nrole = "rep"\nmeasure = "completed"\n'
+            'score = { method = "rank", max = 5 }\n',
+            r"kpi\[0\]\.column export column 'total' is one every ranking has",
+        ),
+        (
+            '[[kpi]]\nid = "x"\ncolumn = "no_orders"\nrole = "rep"\nmeasure = "completed"\n'
+            'score = { method = "rank", max = 5 }\n',
+            r"export column 'no_orders' is one every ranking has",
+        ),
         (  # no role left to appraise: the adjustment's roles were checked against none (crashed)
             '[scheme]\nroles = ["x"]\n[[adjustment]]\nkind = "backfill"\nroles = ["rep"]\n',
             r"gz\.toml:2: scheme\.roles must be one of rep, engineer, not 'x'",
@@ -335,6 +347,12 @@ def test_schemes_that_mean_nothing_are_refused_with_key_and_reason(tmp_path, tex
     path = scheme_file(tmp_path, text)
     with pytest.raises(SchemeError, match=message):
         load_scheme(path)
+
+
+def test_the_columns_kpis_may_not_take_are_every_column_an_export_has_besides_theirs():
+    fixed = {column.name for column in (*export.HEAD, *export.TOTALS, *export.EXTRA)}
+    assert fixed <= RANKING_COLUMNS
+    assert {"no_orders", "no_visits", "no_entry"} <= RANKING_COLUMNS
 
 
 def test_every_problem_is_listed_at_once(tmp_path):

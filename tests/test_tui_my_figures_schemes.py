@@ -28,6 +28,7 @@ from fieldkpi.period import Period, judge
 from fieldkpi.sample import SAMPLE_NOW
 from fieldkpi.scheme import default_scheme, load_preset, load_scheme
 from screens.app import FieldKpiApp
+from screens.drilldown import DrilldownScreen
 from screens.my_figures import MyFiguresScreen, own_tabs
 from screens.ticket_detail import TicketDetailScreen
 from screens.ticket_lists import FactsPane, TicketList
@@ -280,3 +281,33 @@ async def test_who_entered_a_value_is_kept_from_its_person_where_the_scheme_hide
         await open_facts(pilot, "engineer-table", "E1", "typing_points")
         await settle(pilot)
         assert "Entered: 8.5, by 周经理 at 2026-11-01 10:00" in text_of(lead, "#typing-facts")
+
+
+@async_test
+async def test_a_kpi_with_the_id_trend_is_a_column_of_the_rankings_like_any_other(month, tmp_path):
+    """The rankings have a column of their own keyed "trend" (the sparkline): a scheme's KPI
+    "trend" was drawn as one (a crash, its "8.50" not being months) and Enter on it opened
+    the chart. Its column now reads as a KPI's, and Enter opens its facts."""
+    path = tmp_path / "scheme-GZ.toml"
+    path.write_text(SCHEME_OWN, encoding="utf-8")
+    scheme = load_scheme(path, preset="generic-bands")
+    with month.write() as db:
+        db.execute(
+            "INSERT INTO scores (period, staff, metric, value, note, at, by)"
+            " VALUES ('2026-11', 'E1', 'typing', '8.5', '复测', '2026-11-01 10:00', 'L1')"
+        )
+    lead = FieldKpiApp(
+        month, staff_by_login(month, "zhoujl"), now=lambda: NOW, scheme_for=lambda _b: scheme
+    )
+    async with lead.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        table = lead.screen.query_one("#engineer-table")
+        keys = [(c.key, c.kpi) for c in table.columns_shown]
+        assert ("trend", None) in keys and ("trend", "trend") in keys  # the sparkline, the KPI
+        row = [r.staff_code for r in table.ranked].index("E1")
+        table.move_cursor(row=row, column=keys.index(("trend", "trend")))
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert isinstance(lead.screen, DrilldownScreen)
+        assert "复测" in screen_text(lead)
