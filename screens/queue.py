@@ -422,9 +422,11 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
+        """Enter searches now if the typing has not paused long enough to have searched yet;
+        either way the list takes the focus (a search already run is not run again)."""
         if self._search_timer is not None:
             self._search_timer.stop()
-        self._search_now()
+            self._search_now()
         self.set_focus(self.table)
 
     @on(Select.Changed)

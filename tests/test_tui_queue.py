@@ -521,3 +521,25 @@ async def test_a_refresh_far_down_a_long_list_keeps_its_rows_and_the_cursor(
         await settle(pilot)
         assert (table.row_count, table.selected.code, redrawn) == (654, chosen, [])
         assert text_of(app, "#queue-status") == "654 open · 654 shown"
+
+
+@async_test
+async def test_enter_after_the_search_has_run_only_moves_to_the_list(store, desk, monkeypatch):
+    """Typing that pauses has searched already: Enter takes the found list as it is, where it
+    read the same tickets again (and drew the list twice) on every search ended by Enter."""
+    reads = []
+    page = screens.queue.queue_page
+    monkeypatch.setattr(
+        screens.queue, "queue_page", lambda *a, **k: reads.append(1) or page(*a, **k)
+    )
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash")
+        await type_text(pilot, "0005")
+        await wait_until(pilot, lambda: queue_codes(app) == [desk.old_open])
+        before = len(reads)
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert app.focused is app.screen.query_one(QueueTable) and len(reads) == before
+        assert queue_codes(app) == [desk.old_open]
