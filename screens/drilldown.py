@@ -108,6 +108,8 @@ def tabs_for(row: RankRow) -> dict[str, Kpi | None]:
 
 
 def tab_label(kpi: Kpi | None) -> str:
+    """A KPI's tab by its short name, or the scheme's label for it (text from a file: a tab
+    takes it through :func:`~fieldkpi.plain.plain`, never as markup)."""
     if kpi is None:
         return _(EVENTS_LABEL)
     return _(KNOWN_TABS[kpi.id]) if kpi.id in KNOWN_TABS else str(kpi.label)
@@ -552,7 +554,7 @@ class DrilldownScreen(OpensTickets, actions.ScopedKeys, Screen):
         yield Static(self._heading(), id="facts-head")
         with TabbedContent(initial=self.first_tab):
             for tab, kpi in self.kpis.items():
-                with TabPane(tab_label(kpi), id=tab), FactsPane(id=f"{tab}-facts"):
+                with TabPane(labels.literal(tab_label(kpi)), id=tab), FactsPane(id=f"{tab}-facts"):
                     yield Static(_("Loading…"))
         yield KeyFooter()
 

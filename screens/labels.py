@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from textual.content import Content
+
 from fieldkpi.i18n import N_, _
+from fieldkpi.plain import plain
 from fieldkpi.scheme import Scheme
 from fieldkpi.visibility import SOMEONE_ELSE
 from screens import numbers
@@ -71,3 +74,9 @@ def timeliness(value: Fraction | None) -> str:
     by a float format (which would print 2.675 as 2.67).
     """
     return "—" if value is None else numbers.points(value)
+
+
+def literal(value: object) -> Content:
+    """Text from a person or a file for a widget that reads a ``str`` as markup (a tab's
+    title): cleaned as :func:`~fieldkpi.plain.plain` cleans it, and drawn letter for letter."""
+    return Content.from_rich_text(plain(value))

@@ -33,7 +33,7 @@ from fieldkpi.plain import plain
 from fieldkpi.scheme import Kpi, Scheme
 from fieldkpi.standing import OwnStanding
 from fieldkpi.trends import TrendMonth
-from screens import actions
+from screens import actions, labels
 from screens.charts import bucket_label
 from screens.drilldown import LATE_DATA, kpi_tabs, kpi_view, tab_label
 from screens.footer import KeyFooter
@@ -222,9 +222,8 @@ class MyFiguresScreen(OpensTickets, MonthScreen):
 
     @staticmethod
     def _pane(tab: str, kpi: Kpi | None) -> TabPane:
-        return TabPane(
-            own_label(tab, kpi), FactsPane(Static(_("Loading…")), id=f"{tab}-facts"), id=tab
-        )
+        facts = FactsPane(Static(_("Loading…")), id=f"{tab}-facts")
+        return TabPane(labels.literal(own_label(tab, kpi)), facts, id=tab)
 
     def clear(self) -> None:
         self.query_one("#standing", Static).update(_("Loading…"))

@@ -148,9 +148,14 @@ def fixed_count(columns: list[Column]) -> int:
 
 
 def heading(column: Column) -> Text:
-    """Two lines: a KPI's name over what the column holds; a single heading on the lower line."""
+    """Two lines: a KPI's name over what the column holds; a single heading on the lower line.
+
+    Each line is cut to a cell's width: a scheme may name a KPI at any length, and a
+    column as wide as its name left its numbers nowhere in view at 80 columns.
+    """
     text = column.heading if "\n" in column.heading else f"\n{column.heading}"
-    return Text(text, justify="left" if column.left else "right")
+    lines = (plain(line, CELL_WIDTH).plain for line in text.split("\n"))
+    return Text("\n".join(lines), justify="left" if column.left else "right")
 
 
 def cell(column: Column, row: RankRow, style: str) -> Text:

@@ -23,7 +23,7 @@ from textual.widgets import Header, Static
 
 from fieldkpi.i18n import _
 from fieldkpi.kpi_columns import kpi_columns, points_columns
-from fieldkpi.plain import PlainTable, plain
+from fieldkpi.plain import CELL_WIDTH, PlainTable, plain
 from fieldkpi.trends import AVERAGE_MIN_RANKED, TOTAL, TrendMonth, sparkline
 from screens import actions, labels
 from screens.footer import KeyFooter
@@ -105,7 +105,7 @@ class TrendChart:
             own = [None if m.row is None else column.read(m.row) for m in self.trend]
             average = (last.averages or {}).get(column.field)
             grid.add_row(
-                column.kpi_label,
+                plain(column.kpi_label, CELL_WIDTH),  # a long name would push the values off
                 sparkline(own),
                 DASH if own[-1] is None else points(own[-1]),
                 DASH if average is None else points(average),
