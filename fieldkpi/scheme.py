@@ -784,7 +784,6 @@ class _Reader:
             if (kpi := self.kpi(f"kpi[{n}]", entry, roles, settings)) is not None
         )
         seen: set[tuple[str, str]] = set()
-        columns: dict[tuple[str, str], str] = {}
         for n, kpi in enumerate(kpis):
             if (kpi.id, kpi.role) in seen:
                 self.problem(
@@ -792,21 +791,7 @@ class _Reader:
                     _("{id!r} is given twice for {role}").format(id=kpi.id, role=kpi.role),
                 )
             seen.add((kpi.id, kpi.role))
-            for column in (kpi.column, f"{kpi.id}_points", *kpi.spec.columns):
-                if column in RANKING_COLUMNS:
-                    self.problem(
-                        f"kpi[{n}].column",
-                        _("export column {column!r} is one every ranking has").format(
-                            column=column
-                        ),
-                    )
-                elif columns.setdefault((kpi.role, column), kpi.id) != kpi.id:
-                    self.problem(
-                        f"kpi[{n}].column",
-                        _("export column {column!r} is used by {other!r} too").format(
-                            column=column, other=columns[(kpi.role, column)]
-                        ),
-                    )
+        self.export_columns(kpis)
         for role in roles:
             if not any(k.role == role for k in kpis):
                 self.problem(
@@ -868,6 +853,44 @@ class _Reader:
                 "settings.rep_satisfaction", value("rep_satisfaction"), REP_SATISFACTION
             ),
         }
+
+    def export_columns(self, kpis: tuple[Kpi, ...]) -> None:
+        """Each column of an export holds one thing for the whole scheme, in both roles' rows.
+
+        An export has one column per KPI value, points and count, filled in each
+        row from that row's KPI of the column's id (:mod:`fieldkpi.export`). So
+        a column may not be one every ranking has, nor hold two things (the
+        engineers' ``days`` where the reps count theirs), and a KPI of both roles
+        keeps one name for each of its columns (an engineer's value went under
+        the reps' heading, and their own stayed empty).
+        """
+        holder: dict[str, tuple[str, str]] = {}  # column → (KPI id, what it holds)
+        named: dict[tuple[str, str], str] = {}  # (KPI id, what) → its column
+        for n, kpi in enumerate(kpis):
+            held = [(kpi.column, "value"), (f"{kpi.id}_points", "points")]
+            for column, holds in [*held, *((part, part) for part in kpi.spec.columns)]:
+                path = f"kpi[{n}].column"
+                if column in RANKING_COLUMNS:
+                    self.problem(
+                        path,
+                        _("export column {column!r} is one every ranking has").format(
+                            column=column
+                        ),
+                    )
+                elif holder.setdefault(column, (kpi.id, holds)) != (kpi.id, holds):
+                    self.problem(
+                        path,
+                        _("export column {column!r} is used by {other!r} too").format(
+                            column=column, other=holder[column][0]
+                        ),
+                    )
+                elif named.setdefault((kpi.id, holds), column) != column:
+                    self.problem(
+                        path,
+                        _(
+                            "{id!r} is exported as {other!r} for its other role, not {column!r}"
+                        ).format(id=kpi.id, other=named[(kpi.id, holds)], column=column),
+                    )
 
     def kpi(
         self, path: str, entry: Mapping[str, Any], roles: tuple[str, ...], settings: Mapping
