@@ -878,12 +878,13 @@ class _Reader:
                         ),
                     )
                 elif holder.setdefault(column, (kpi.id, holds)) != (kpi.id, holds):
-                    self.problem(
-                        path,
-                        _("export column {column!r} is used by {other!r} too").format(
-                            column=column, other=holder[column][0]
-                        ),
+                    other = holder[column][0]
+                    said = (
+                        _("export column {column!r} holds another figure of {other!r} too")
+                        if other == kpi.id
+                        else _("export column {column!r} is used by {other!r} too")
                     )
+                    self.problem(path, said.format(column=column, other=other))
                 elif named.setdefault((kpi.id, holds), column) != column:
                     self.problem(
                         path,

@@ -337,6 +337,21 @@ def test_a_preset_key_starts_from_that_preset(tmp_path):
             'score = { method = "rank", max = 5 }\n',
             r"export column 'no_orders' is one every ranking has",
         ),
+        (  # the engineers' value under a column the reps' workload counts days in
+            '[[kpi]]\nid = "days_done"\ncolumn = "days"\nrole = "engineer"\n'
+            'measure = "completed"\nscore = { method = "rank", max = 5 }\n',
+            r"export column 'days' is used by 'workload' too",
+        ),
+        (  # one KPI of both roles, under two names: each role's value went under the reps'
+            '[[kpi]]\nid = "workload"\ncolumn = "load"\nrole = "engineer"\n'
+            'measure = "cycle_hours"\nscore = { method = "rank", max = 5 }\n',
+            r"'workload' is exported as 'saturation' for its other role, not 'load'",
+        ),
+        (
+            '[[kpi]]\nid = "workload"\nrole = "engineer"\nmeasure = "cycle_hours"\n'
+            'score = { method = "rank", max = 5 }\n',
+            r"export column 'workload' holds another figure of 'workload' too",
+        ),
         (  # no role left to appraise: the adjustment's roles were checked against none (crashed)
             '[scheme]\nroles = ["x"]\n[[adjustment]]\nkind = "backfill"\nroles = ["rep"]\n',
             r"gz\.toml:2: scheme\.roles must be one of rep, engineer, not 'x'",
