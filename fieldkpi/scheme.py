@@ -403,7 +403,8 @@ def build_scheme(layers: list[Layer]) -> Scheme:
     problems: list[str] = []
     used: list[Layer] = []
     for layer in layers:
-        if used and _complete(layer.data):  # a whole scheme: nothing before it applies
+        # A whole scheme: nothing before it applies (one naming a preset is laid over it).
+        if used and _complete(layer.data) and "preset" not in layer.data:
             used = [layer]
             continue
         if used and "preset" in layer.data:

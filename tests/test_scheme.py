@@ -21,6 +21,7 @@ from fieldkpi.scheme import (
     RANKING_COLUMNS,
     SchemeError,
     default_scheme,
+    load_preset,
     load_scheme,
     preset_names,
     scheme_from_dict,
@@ -368,6 +369,23 @@ def test_the_columns_kpis_may_not_take_are_every_column_an_export_has_besides_th
     fixed = {column.name for column in (*export.HEAD, *export.TOTALS, *export.EXTRA)}
     assert fixed <= RANKING_COLUMNS
     assert {"no_orders", "no_visits", "no_entry"} <= RANKING_COLUMNS
+
+
+def test_a_file_naming_a_preset_is_laid_over_it_though_it_names_itself_and_kpis(tmp_path):
+    """A branch's copy that renames the scheme and changes one KPI is a layer over the preset
+    it names, not a whole scheme with one KPI: "unknown key preset" pointed the wrong way."""
+    path = scheme_file(
+        tmp_path,
+        'preset = "quarterly-bands"\n[scheme]\nname = "gz-q"\n'
+        '[[kpi]]\nid = "satisfaction"\nrole = "rep"\n'
+        'score = { method = "bands", bands = [[0.9, 30], [0.7, 20]], below = 0 }\n',
+    )
+    scheme = load_scheme(path)
+    base = load_preset("quarterly-bands")
+    assert (scheme.name, scheme.preset, scheme.period) == ("gz-q", "quarterly-bands", "quarter")
+    assert [(k.id, k.role) for k in scheme.kpis] == [(k.id, k.role) for k in base.kpis]
+    changed = next(k for k in scheme.kpis if (k.id, k.role) == ("satisfaction", "rep"))
+    assert changed.score["bands"] == ((F("0.9"), F(30)), (F("0.7"), F(20)))
 
 
 def test_every_problem_is_listed_at_once(tmp_path):
