@@ -500,7 +500,7 @@ def _decide(
             raise ReviewRefused(_("A rating held for review is approved or rejected, no more."))
         if not may_decide(subject, event["state"], action):
             raise ReviewRefused(
-                _("This event {state}: it cannot be {action} now.").format(
+                _("This event {state}: {action} is not possible now.").format(
                     state=_state_label(event["state"]), action=_action_label(action)
                 )
             )
@@ -516,12 +516,13 @@ def _decide(
 
 
 def _action_label(action: str) -> str:
+    """The decision refused, as a noun: "approval" (each language says it in its own way)."""
     return {
-        "approve": _("approved"),
-        "reject": _("rejected"),
-        "uphold": _("upheld"),
-        "withdraw": _("withdrawn"),
-        "contest": _("contested"),
+        "approve": _("approval"),
+        "reject": _("rejection"),
+        "uphold": _("upholding it"),
+        "withdraw": _("withdrawal"),
+        "contest": _("a contest"),
     }[action]
 
 

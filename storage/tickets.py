@@ -332,7 +332,11 @@ def _conflict(db: Database, actor: Person, code: str, version: int, now: datetim
             ).fetchone()[0]
         at = ticket.updated_at
     when = at[11:] if at[:10] == stamp(now)[:10] else at
-    what = "; ".join(_describe(row) for row in missed)
+    people = {
+        v for row in missed if row.field in visibility.PEOPLE_FIELDS for v in (row.old, row.new)
+    }
+    names = _names(db, people - {None, visibility.SOMEONE_ELSE})
+    what = "; ".join(_describe(row, names) for row in missed)
     if what:
         message = _(
             "Ticket {code} was changed by {name} at {when}: {what}. Your change was not saved."
@@ -344,11 +348,21 @@ def _conflict(db: Database, actor: Person, code: str, version: int, now: datetim
     )
 
 
-def _describe(row: HistoryRow) -> str:
+def _names(db: Database, codes: set[str]) -> dict[str, str]:
+    marks = ", ".join("?" * len(codes))
+    return dict(db.execute(f"SELECT code, name FROM staff WHERE code IN ({marks})", [*codes]))
+
+
+def _describe(row: HistoryRow, names: dict[str, str]) -> str:
+    """One change as the ticket screen tells it: people by name and code, not a bare code."""
     if row.field == "note":
         return f"{field_label('note')}: {row.new}"
     old, new = (
-        visibility.someone_else() if value == visibility.SOMEONE_ELSE else value
+        visibility.someone_else()
+        if value == visibility.SOMEONE_ELSE
+        else f"{names[value]} ({value})"
+        if value in names
+        else value
         for value in (row.old, row.new)
     )
     if row.field == "status":

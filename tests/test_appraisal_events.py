@@ -339,7 +339,7 @@ def test_the_lead_withdraws_a_standing_event_recorded_by_mistake(store, crew):
     assert states(store) == {("deduction", event): "withdrawn"}
     assert store.scalar("SELECT count(*) FROM deductions") == 1
     # withdrawn is final: it is not withdrawn twice nor approved back
-    with pytest.raises(ReviewRefused, match="was withdrawn: it cannot be withdrawn now"):
+    with pytest.raises(ReviewRefused, match="was withdrawn: withdrawal is not possible now"):
         appraisal.review(store, crew.lead, "deduction", event, "withdraw", "再撤", now=LATER)
 
 
@@ -380,9 +380,9 @@ def test_a_problem_report_counts_for_the_rep_once_approved(store, crew):
 @pytest.mark.parametrize(
     ("steps", "then", "refusal"),
     [
-        ([], "uphold", "waits for review: it cannot be upheld now"),
-        ([("approve", "L1")], "approve", "stands: it cannot be approved now"),
-        ([("reject", "L1")], "contest", "was rejected: it cannot be contested now"),
+        ([], "uphold", "waits for review: upholding it is not possible now"),
+        ([("approve", "L1")], "approve", "stands: approval is not possible now"),
+        ([("reject", "L1")], "contest", "was rejected: a contest is not possible now"),
         ([("approve", "L1"), ("contest", "E1"), ("uphold", "L1")], "contest", "contested before"),
     ],
 )

@@ -60,7 +60,7 @@ async def test_stale_save_is_refused_with_who_changed_what_and_the_input_kept(
         await press(a, "enter")
         assert isinstance(wang.screen, CompleteForm)
         assert text_of(wang, "#form-message") == (
-            f"Ticket {code} was changed by 陈静 at 09:30:00: engineer E1 → E2."
+            f"Ticket {code} was changed by 陈静 at 09:30:00: engineer 李强 (E1) → 赵磊 (E2)."
             " Your change was not saved.\n"
             "Your input is kept: check it and save again to apply it."
         )
