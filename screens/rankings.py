@@ -111,6 +111,10 @@ def kpi_cell(column: KpiColumn) -> Callable[[RankRow], str]:
 
 
 LAST_12 = {"month": N_("Last 12 months"), "quarter": N_("Last 12 quarters")}
+NOT_APPRAISED = {  # a role's tab, where the branch's scheme leaves the role out
+    "rep": N_("The branch's scheme does not appraise reps"),
+    "engineer": N_("The branch's scheme does not appraise engineers"),
+}
 
 
 def table_columns(
@@ -311,6 +315,8 @@ class RankingsScreen(MonthScreen):
         parts = [
             _("{n} ranked").format(n=len(table.ranked)) if table.ranked else _("Nobody to rank")
         ]
+        if table.role not in self.ranking.scheme.roles:  # a scheme of reps only, say
+            parts = [_(NOT_APPRAISED[table.role])]
         if any(row.zeroed for row in table.ranked):
             parts.append(_("ⓩ media complaint: month forfeited"))
         if any(k.first_month for row in table.ranked for k in row.kpis):

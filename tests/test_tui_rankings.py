@@ -40,7 +40,8 @@ from fieldkpi import export
 from fieldkpi.explain import kpi_line
 from fieldkpi.numbers import DASH
 from fieldkpi.period import judge
-from fieldkpi.scheme import default_for_every_branch, default_scheme
+from fieldkpi.scheme import default_for_every_branch, default_scheme, load_preset
+from screens.app import FieldKpiApp
 from screens.drilldown import DrilldownScreen
 from screens.rank_forms import ExportForm, ReopenMonthForm
 from screens.rankings import RankingsScreen, RankTable, rank_change
@@ -570,3 +571,17 @@ async def test_a_withdrawal_on_the_events_screen_moves_the_rankings_beneath_it(m
         assert isinstance(lead.screen, RankingsScreen) and month_shown(lead) == "2026-10"
         after = rep_totals(lead)
         assert after["王芳"] == before["王芳"] + 2
+
+
+@async_test
+async def test_a_role_the_branchs_scheme_leaves_out_is_said_to_be_so(month):
+    """quarterly-bands appraises reps only: the engineers' tab said "Nobody to rank", over the
+    default scheme's columns, as if the branch had no engineers with figures."""
+    lead = staff_by_login(month, "zhoujl")
+    scheme = load_preset("quarterly-bands")
+    app = FieldKpiApp(month, lead, now=lambda: NOW, scheme_for=lambda _b: scheme)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert text_of(app, "#rank-status").startswith("3 ranked")
+        await press(pilot, "t")
+        assert text_of(app, "#rank-status") == "The branch's scheme does not appraise engineers"
