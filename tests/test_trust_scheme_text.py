@@ -42,20 +42,26 @@ KPI = "[/]typing [bold]speed"
 KIND = "[/]rule [bold]broken"
 
 
-@pytest.fixture
-def branch(store, tmp_path):
-    """GZ's November on a scheme whose labels read as markup: 陈工 (E1) has a typing speed
-    entered and a deduction of the scheme's own kind recorded by a rep."""
+def seeded(store, tmp_path, text: str):
+    """GZ's November on the scheme ``text`` lays over skyworth, with 陈工's (E1) typing speed
+    entered; the scheme."""
     seed_month(store)
     path = tmp_path / "scheme-GZ.toml"
-    path.write_text(MARKUP, encoding="utf-8")
-    scheme = load_scheme(path, preset="skyworth")
+    path.write_text(text, encoding="utf-8")
     with store.write() as db:
         db.execute(
             "INSERT INTO scores (period, staff, metric, value, note, at, by)"
             " VALUES ('2026-11', 'E1', 'typing', '8.5', '复测', '2026-11-01 10:00', 'L1')"
         )
-    rep = staff_by_code(store, "R1")  # a rep's: it waits for the lead
+    return load_scheme(path, preset="skyworth")
+
+
+@pytest.fixture
+def branch(store, tmp_path):
+    """The scheme whose labels read as markup, and a deduction of its own kind recorded
+    against 陈工 by a rep (it waits for the lead)."""
+    scheme = seeded(store, tmp_path, MARKUP)
+    rep = staff_by_code(store, "R1")
     appraisal.record_deduction(store, rep, "E1", "violation", None, "迟到", scheme, now=NOW)
     return store, scheme
 
@@ -107,15 +113,7 @@ LONG = "Typing speed as measured by the branch's own quarterly typing test"
 async def test_a_long_kpi_name_is_cut_and_its_numbers_stay_in_view(store, tmp_path):
     """A KPI named at length made its ranking column as wide as the name: at 80 columns its
     numbers were never in view, and the trend chart cut every KPI's numbers for it."""
-    seed_month(store)
-    path = tmp_path / "scheme-GZ.toml"
-    path.write_text(MARKUP.replace("[/]typing [bold]speed", LONG), encoding="utf-8")
-    scheme = load_scheme(path, preset="skyworth")
-    with store.write() as db:
-        db.execute(
-            "INSERT INTO scores (period, staff, metric, value, note, at, by)"
-            " VALUES ('2026-11', 'E1', 'typing', '8.5', '复测', '2026-11-01 10:00', 'L1')"
-        )
+    scheme = seeded(store, tmp_path, MARKUP.replace("[/]typing [bold]speed", LONG))
     app = app_as(store, scheme, "zhoujl")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
