@@ -54,6 +54,7 @@ class TicketFacts(Protocol):
     rep: str | None
     received_at: str
     cancelled_at: str | None
+    first_completed_at: str | None
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,7 @@ def check_typed_day(user: Person, day: date, today: date) -> None:
 def check_lifecycle(
     user: Person, step: str, ticket: TicketFacts, today: date, scheme: Scheme
 ) -> None:
-    """The lead's part in cancelling and reopening: what keeps the −150 from being dodged.
+    """The lead's part in cancelling and reopening: what keeps a figure from being dodged.
 
     A ticket open more than ``open_days`` counts −150 at each period's end for
     its engineer and its rep (kpi-rules §1, O), and a cancel takes effect at
@@ -152,9 +153,16 @@ def check_lifecycle(
     would count nowhere that period. So a rep cancels a ticket only while it
     is within the limit, and reopens a cancelled one only within the period it
     was cancelled in; beyond either, the lead does it, and sees why.
+
+    A cancelled ticket counts nowhere in §1, §2 and §4, its first completion
+    included: a late completion reopened and cancelled would leave the
+    timeliness of its rep and its engineer unreviewed. So a ticket once
+    completed is the lead's to cancel too.
     """
     if user.role in OVERSEEING_ROLES:
         return
+    if step == "cancel" and ticket.first_completed_at:
+        raise AccessDenied(_("Completed before: the lead cancels a ticket once it is completed."))
     if step == "cancel":
         age = age_days(date.fromisoformat(ticket.received_at[:10]), today)
         if age_bucket(age, scheme.open_days) == "open30":

@@ -453,6 +453,7 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
             row.rep,
             row.received_at,
             row.cancelled_at,
+            row.first_completed_at,
             rating_held=row.rating_held,
         )
 

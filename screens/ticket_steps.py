@@ -66,6 +66,7 @@ class Selected:
     rep: str | None
     received_at: str
     cancelled_at: str | None
+    first_completed_at: str | None
     ticket: Ticket | None = None
     rating_held: bool = False  # a rep's low rating of it waits for the lead: no callback now
 
@@ -80,6 +81,7 @@ def selected_from_ticket(ticket: Ticket) -> Selected:
         ticket.rep,
         ticket.received_at,
         ticket.cancelled_at,
+        ticket.first_completed_at,
         ticket,
         bool(ticket.rating_held),
     )
@@ -97,8 +99,8 @@ class TicketSteps:
     def offers(self, action: str, step: str | None = None) -> bool:
         """Whether the person's role ever takes ``action`` (``step``) on a ticket: what F1
         help lists (:func:`screens.actions.offered`). A rep cancels a ticket within its
-        open limit and the lead any: both are offered the key, on when :meth:`refusal`
-        has nothing to say."""
+        open limit and never completed, and the lead any: both are offered the key, on
+        when :meth:`refusal` has nothing to say."""
         user = self.app.user
         if action == "step":
             return access.may(user, step)

@@ -42,9 +42,10 @@ _PHONE_PREFIX = re.compile(r"^[0-9+\-]+$")
 _PHONE_TAIL = re.compile(rf"^[0-9]{{{PHONE_TAIL_DIGITS}}}$")
 _TOP = "\U0010ffff"  # sorts after every character: prefix ≤ text < prefix + _TOP
 _COLUMNS = f"""
-    t.id, t.code, t.status, t.received_at, t.updated_at, t.completed_at, t.cancelled_at, t.kind,
+    t.id, t.code, t.status, t.received_at, t.updated_at, t.completed_at, t.cancelled_at,
+    CASE WHEN :whole_shown THEN t.first_completed_at END AS first_completed_at, t.kind,
     t.customer, t.phone, t.address, e.name AS engineer_name, t.rep, r.name AS rep_name,
-    (:holds_shown AND {RATING_WAITS}) AS rating_held
+    (:whole_shown AND {RATING_WAITS}) AS rating_held
 """
 _NAMES = """
     LEFT JOIN staff e ON e.code = t.engineer
@@ -71,6 +72,7 @@ class QueueRow:
     received_at: str
     updated_at: str
     cancelled_at: str | None  # access: a rep reopens only what was cancelled this period
+    first_completed_at: str | None  # access: a ticket once completed is the lead's to cancel
     kind: str
     customer: str | None
     phone: str | None
@@ -165,14 +167,15 @@ def page_query(
 def _in_scope(scope: access.TicketScope) -> tuple[list[str], dict[str, object]]:
     """The conditions on ``t`` (and their parameters) that keep a query to what ``scope`` sees.
 
-    An engineer is not told that a rep's rating of their ticket waits for the lead
-    (``holds_shown``): it is not theirs to know until it counts, as the ticket's own
-    flag is hidden from them (:func:`fieldkpi.visibility.ticket_for`).
+    An engineer is not told (``whole_shown``) that a rep's rating of their ticket
+    waits for the lead, not theirs to know until it counts, nor when the ticket was
+    first completed, perhaps by whoever held it before: the ticket's own fields are
+    hidden from them alike (:func:`fieldkpi.visibility.ticket_for`).
     """
-    where, params = ["t.branch = :branch"], {"branch": scope.branch, "holds_shown": 1}
+    where, params = ["t.branch = :branch"], {"branch": scope.branch, "whole_shown": 1}
     if scope.engineer:
         where.append("t.engineer = :own")
-        params |= {"own": scope.engineer, "holds_shown": 0}
+        params |= {"own": scope.engineer, "whole_shown": 0}
     return where, params
 
 

@@ -638,7 +638,8 @@ def cancel(
     scheme_for: Callable[[str], Scheme],
 ) -> Ticket:
     """Cancelled (the customer withdrew); a ticket past its branch's open limit
-    (``scheme_for(branch)``) is the lead's to cancel (:func:`access.check_lifecycle`)."""
+    (``scheme_for(branch)``), or one completed before and reopened since, is the lead's
+    to cancel (:func:`access.check_lifecycle`)."""
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         status = next_status(ticket.status, "cancel")

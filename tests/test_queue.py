@@ -104,6 +104,19 @@ def test_filters(store, crew, filters, expected):
     assert codes(store, crew.rep, **filters) == expected
 
 
+def test_a_rep_is_told_a_ticket_was_completed_and_an_engineer_is_not(store, crew):
+    """A rep's cancel key is off on a ticket once completed (the lead cancels it); an
+    engineer, who cancels nothing, is not told when it was first completed, as the ticket
+    itself does not tell them (perhaps another engineer's completion)."""
+
+    def first_completion(person):
+        rows = queue_page(store, person, QueueFilter(include_closed=True), now=NOW)
+        return next(row.first_completed_at for row in rows if row.code == DONE)
+
+    assert first_completion(crew.rep) == "2026-09-03 09:00:00"
+    assert first_completion(crew.eng) is None
+
+
 def test_an_engineer_sees_only_his_own_tickets(store, crew):
     assert codes(store, crew.eng) == [SENT, SEEN]
     assert codes(store, crew.eng, include_closed=True) == [SENT, SEEN, DONE]

@@ -6,6 +6,10 @@ Cancelled on the last evening and reopened the next morning, it counted
 nowhere that month. A rep now cancels a ticket only within its open limit,
 and reopens a cancelled one only within the period it was cancelled in;
 beyond either, the lead does it.
+
+A cancelled ticket counts nowhere, its first completion included: a late
+completion reopened and cancelled by a rep left the timeliness of the rep
+and the engineer unreviewed. A ticket once completed is the lead's to cancel.
 """
 
 from __future__ import annotations
@@ -23,12 +27,14 @@ from tui_helpers import (
     screen_text,
     select_ticket,
     settle,
+    type_text,
 )
 
 from fieldkpi.access import AccessDenied
 from fieldkpi.period import Period, judge
 from fieldkpi.scheme import default_for_every_branch, default_scheme, load_preset
 from screens.queue import QueueScreen
+from screens.ticket_detail import TicketDetailScreen
 from storage import tickets
 from storage.drilldown import timeliness_facts
 
@@ -36,6 +42,7 @@ OCT_31_EVENING = datetime(2026, 10, 31, 18, 0)
 NOV_01_MORNING = datetime(2026, 11, 1, 9, 0)
 STALE = "Open more than 30 days: the lead cancels it."
 EARLIER = "Cancelled before this period: the lead reopens it."
+COMPLETED = "Completed before: the lead cancels a ticket once it is completed."
 
 
 @pytest.fixture
@@ -67,10 +74,19 @@ def reopen(store, who, ticket, now, scheme_for=default_for_every_branch):
     )
 
 
-def october_timeliness(store, crew):
+def october_timeliness(store, crew, staff="R1"):
     october = judge(Period.parse("2026-10"), NOV_01_MORNING)
-    facts = timeliness_facts(store, crew.lead, "R1", october, default_scheme())
+    facts = timeliness_facts(store, crew.lead, staff, october, default_scheme())
     return facts.orders, facts.timeliness
+
+
+def completed_late_and_reopened(store, crew) -> tickets.Ticket:
+    """Received Oct 2, completed on day 20 (−15 for 王芳 and 李强), reopened Oct 25."""
+    ticket = taken(store, crew, datetime(2026, 10, 2, 9))
+    ticket = tickets.complete(
+        store, crew.rep, ticket.code, ticket.version, "换电源板", now=datetime(2026, 10, 21, 9)
+    )
+    return reopen(store, crew.rep, ticket, datetime(2026, 10, 25, 9))
 
 
 def test_a_rep_cannot_cancel_a_stale_ticket_on_the_last_evening(store, crew):
@@ -121,6 +137,64 @@ def test_a_quarterly_branch_lets_a_rep_reopen_within_the_quarter(store, crew):
     assert (
         reopen(store, crew.rep, ticket, NOV_01_MORNING, lambda _b: quarterly).status == "dispatched"
     )
+
+
+def test_a_rep_cannot_cancel_a_late_completion_away(store, crew):
+    ticket = completed_late_and_reopened(store, crew)
+    before = history(store, ticket.code)
+    late = {"R1": (1, -15), "E1": (1, -15)}
+    assert {who: october_timeliness(store, crew, who) for who in late} == late
+    with pytest.raises(AccessDenied, match=COMPLETED):
+        cancel(store, crew.rep, ticket, datetime(2026, 10, 25, 10))
+    assert history(store, ticket.code) == before
+    assert tickets.get_ticket(store, crew.rep, ticket.code).status == "dispatched"
+    assert {who: october_timeliness(store, crew, who) for who in late} == late
+    # The lead cancels it (the customer did withdraw): as any cancel, it counts nowhere.
+    cancelled = cancel(store, crew.lead, ticket, datetime(2026, 10, 25, 10))
+    assert cancelled.status == "cancelled"
+    assert {who: october_timeliness(store, crew, who) for who in late} == {
+        "R1": (0, 0),
+        "E1": (0, 0),
+    }
+
+
+def test_a_rep_still_cancels_a_ticket_never_completed(store, crew):
+    ticket = taken(store, crew, datetime(2026, 10, 20, 9))
+    ticket = tickets.record_visit(
+        store, crew.eng, ticket.code, ticket.version, now=datetime(2026, 10, 21, 9)
+    )
+    assert cancel(store, crew.rep, ticket, datetime(2026, 10, 22, 9)).status == "cancelled"
+
+
+@async_test
+async def test_the_cancel_key_of_a_reopened_completion_says_it_is_the_leads(store, crew):
+    """The tester's steps: on the ticket screen, reopen a completed ticket, then cancel it."""
+    ticket = taken(store, crew, datetime(2026, 10, 10, 9))
+    ticket = tickets.complete(
+        store, crew.rep, ticket.code, ticket.version, "换电源板", now=datetime(2026, 10, 14, 9)
+    )
+    app = app_for(store, "wangfang")  # the app's clock: Oct 15
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#status-filter").value = "all"
+        await settle(pilot)
+        await select_ticket(pilot, ticket.code)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, TicketDetailScreen)
+        await press(pilot, "r")
+        await type_text(pilot, "客户又来电")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, TicketDetailScreen)
+        assert "x Cancel" not in screen_text(app).splitlines()[-1]
+        await press(pilot, "x")
+        assert isinstance(app.screen, TicketDetailScreen)  # no form to type a reason into
+        assert notices(app)[-1] == COMPLETED
+        await press(pilot, "escape")
+        await select_ticket(pilot, ticket.code)
+        assert isinstance(app.screen, QueueScreen)
+        assert "x Cancel" not in screen_text(app).splitlines()[-1]
+    row = tickets.get_ticket(store, crew.lead, ticket.code)
+    assert (row.status, row.cancelled, row.completed_at) == ("dispatched", 0, None)
 
 
 @async_test
