@@ -232,7 +232,11 @@ def workload_view(
     facts: WorkloadFacts, first_month_points: Any, saturation: bool = True
 ) -> list[Block]:
     """Actions per kind and per day over the days they count; for ``saturation`` (not the
-    count of actions, ``workload``) the branch's highest daily workload of the year too."""
+    count of actions, ``workload``) the branch's highest daily workload of the year too.
+
+    Then the tickets with the same action more than once, each of which counted: told at
+    the top, where the lead reviewing the month sees it, and listed last to open each.
+    """
     if facts.running:  # kpi-rules §3: a whole month's attendance would divide half its work
         days_from = _("days with actions: the month is still running")
     elif facts.attendance_days is not None:
@@ -264,13 +268,51 @@ def workload_view(
                 points=points(first_month_points)
             )
         )
+    if facts.repeated_tickets:
+        lines.append(
+            ngettext(
+                "The same action more than once on {n} ticket: listed below",
+                "The same action more than once on {n} tickets: listed below",
+                facts.repeated_tickets,
+            ).format(n=facts.repeated_tickets)
+        )
     kinds = facts_table(_("Action"), _("Count"), right=(1,))
     for kind, n in facts.per_kind.items():
         kinds.add_row(labels.label(ACTION_KINDS, kind), str(n))
     days = facts_table(_("Date"), _("Actions"), right=(1,))
     for day, n in facts.per_day:
         days.add_row(day.isoformat(), str(n))
-    return [Group(plain("\n".join(lines)), Text(""), kinds, Text(""), days)]
+    blocks: list[Block] = [Group(plain("\n".join(lines)), Text(""), kinds, Text(""), days)]
+    if facts.repeated:
+        blocks += repeats_view(facts)
+    return blocks
+
+
+def repeats_view(facts: WorkloadFacts) -> list[Block]:
+    """The tickets with the same action more than once, the most first; whether the list is cut."""
+    heading = _("Tickets with the same action more than once")
+    if facts.repeated_lines > len(facts.repeated):
+        heading += " · " + _("{shown} of {all}, the most first").format(
+            shown=len(facts.repeated), all=facts.repeated_lines
+        )
+    repeats = TicketLines(
+        (_("Ticket"), _("Action"), _("Times"), _("First"), _("Last")),
+        [
+            (
+                repeat.ticket,
+                (
+                    repeat.ticket,
+                    labels.label(ACTION_KINDS, repeat.action),
+                    f"×{repeat.times}",
+                    moment(repeat.first),
+                    moment(repeat.last),
+                ),
+            )
+            for repeat in facts.repeated
+        ],
+        right=(2,),
+    )
+    return [Text("\n" + heading, style="bold"), repeats]
 
 
 def _whose(facts: WorkloadFacts) -> str:

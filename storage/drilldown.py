@@ -101,6 +101,20 @@ class SatisfactionFacts:
     mean: Fraction | None
 
 
+REPEATED_SHOWN = 10  # the lines of repeated actions a workload's facts list, the most first
+
+
+@dataclass(frozen=True)
+class RepeatedAction:
+    """A ticket on which the person recorded one kind of action more than once in the period."""
+
+    ticket: str
+    action: str
+    times: int
+    first: datetime
+    last: datetime
+
+
 @dataclass(frozen=True)
 class WorkloadFacts:
     """§3 for a rep: actions per kind and per date, days worked, and the branch's annual maximum.
@@ -108,6 +122,13 @@ class WorkloadFacts:
     ``annual_max_by`` / ``annual_max_name`` say whose month set the maximum
     (``annual_max_month``); they are ``None`` unless the asker sees the
     branch's rankings, since they are another person's figure.
+
+    ``repeated``: the tickets on which the person recorded the same kind of
+    action more than once, the most first (at most :data:`REPEATED_SHOWN` of
+    ``repeated_lines``, on ``repeated_tickets`` tickets in all). Each
+    re-dispatch and each completion after a reopen counts as an action (§3),
+    so one ticket worked over and over raises the workload; the lead reviews
+    these before closing the month. They are counted as before: this only shows them.
     """
 
     person: Person
@@ -125,6 +146,9 @@ class WorkloadFacts:
     annual_max_name: str | None
     saturation: Fraction
     first_month: bool
+    repeated: list[RepeatedAction]
+    repeated_lines: int
+    repeated_tickets: int
 
 
 @dataclass(frozen=True)
@@ -327,6 +351,20 @@ def workload_facts(
                 params,
             )
         ]
+        repeated_rows = store.query(
+            f"""
+            WITH repeated AS MATERIALIZED (
+                SELECT a.ticket, a.action, count(*) AS times,
+                       min(a.at) AS first, max(a.at) AS last
+                FROM actions a WHERE {actions} AND a.ticket IS NOT NULL
+                GROUP BY a.ticket, a.action HAVING count(*) > 1
+            )
+            SELECT r.*, (SELECT count(*) FROM repeated) AS lines,
+                   (SELECT count(DISTINCT ticket) FROM repeated) AS tickets
+            FROM repeated r ORDER BY r.times DESC, r.ticket, r.action LIMIT :shown
+            """,
+            params | {"shown": REPEATED_SHOWN},
+        )
         attendance = store.scalar(
             "SELECT sum(days) FROM attendance"
             " WHERE staff = :staff AND month >= :first_month AND month <= :last_month",
@@ -361,6 +399,18 @@ def workload_facts(
         annual_max_name=holder.name if holder else None,
         saturation=measured.value or Fraction(0),
         first_month=person.hired_on is not None and period.contains(person.hired_on),
+        repeated=[
+            RepeatedAction(
+                ticket=row["ticket"],
+                action=row["action"],
+                times=row["times"],
+                first=datetime.fromisoformat(row["first"]),
+                last=datetime.fromisoformat(row["last"]),
+            )
+            for row in repeated_rows
+        ],
+        repeated_lines=repeated_rows[0]["lines"] if repeated_rows else 0,
+        repeated_tickets=repeated_rows[0]["tickets"] if repeated_rows else 0,
     )
 
 

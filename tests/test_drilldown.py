@@ -277,3 +277,69 @@ def test_fix_first_orders_open_tickets_by_the_next_drop_with_points_at_stake(mon
         ("FA", "d1", 20, midnight, "d2", 3),
         ("FC", "late", -15, datetime(2026, 11, 1), "open30", 135),
     ]
+
+
+REPEATS = """staff,at,action,ticket
+R1,2026-10-10 10:00:00,dispatch,T1
+R1,2026-10-10 10:00:06,dispatch,T1
+R1,2026-10-10 10:00:13,dispatch,T1
+R1,2026-10-06 11:00:00,complete,T2
+R1,2026-10-20 16:00:00,complete,T2
+R1,2026-10-01 08:40:00,dispatch,T3
+R1,2026-10-30 09:00:00,dispatch,T9
+R1,2026-11-01 09:00:00,dispatch,T9
+R2,2026-10-11 09:00:00,dispatch,T1
+R2,2026-10-12 09:00:00,dispatch,T4
+R2,2026-10-12 09:01:00,dispatch,T4
+"""
+
+
+def test_workload_lists_the_tickets_with_the_same_action_more_than_once(month):
+    """R1 re-dispatched T1 three times in 13 seconds and completed T2 twice (after a reopen):
+    both are listed, the most first. T3 (dispatched once) is not; T9's second dispatch is in
+    November; R2's dispatches of T1 and T4 are hers, not R1's. Every one still counts."""
+    load(month, actions=REPEATS)
+    facts = workload_facts(month, person(month, "L1"), "R1", JUDGED, DEFAULT)
+    assert [(r.ticket, r.action, r.times, r.first, r.last) for r in facts.repeated] == [
+        ("T1", "dispatch", 3, datetime(2026, 10, 10, 10, 0), datetime(2026, 10, 10, 10, 0, 13)),
+        ("T2", "complete", 2, datetime(2026, 10, 6, 11, 0), datetime(2026, 10, 20, 16, 0)),
+    ]
+    assert (facts.repeated_lines, facts.repeated_tickets) == (2, 2)
+    # Shown, not discounted: 12 actions before, and the 7 of R1's in October above.
+    assert facts.per_kind == {"callback": 2, "complete": 2, "dispatch": 9, "intake": 6}
+    assert facts.workload == 19 == _row(month, "R1").kpi("workload").parts["workload"]
+    r2 = workload_facts(month, person(month, "L1"), "R2", JUDGED, DEFAULT)
+    assert [(r.ticket, r.times) for r in r2.repeated] == [("T4", 2)]
+
+
+def test_the_repeated_actions_listed_are_the_most_and_say_how_many_in_all(month):
+    """13 tickets dispatched twice, FA four times, T1 also completed twice: 14 lines on 13
+    tickets; the 10 most are listed, FA first, and the view tells the rest."""
+    codes = [f"T{n}" for n in range(1, 11)] + ["FA", "FB", "FC"]
+    rows = [f"R1,2026-10-{day:02d} 10:00:00,dispatch,{code}" for code in codes for day in (8, 9)]
+    rows += ["R1,2026-10-10 10:00:00,dispatch,FA", "R1,2026-10-11 10:00:00,dispatch,FA"]
+    rows += ["R1,2026-10-12 10:00:00,complete,T1", "R1,2026-10-13 10:00:00,complete,T1"]
+    load(month, actions="staff,at,action,ticket\n" + "\n".join(rows) + "\n")
+    facts = workload_facts(month, person(month, "L1"), "R1", JUDGED, DEFAULT)
+    assert (facts.repeated_lines, facts.repeated_tickets) == (14, 13)
+    assert [(r.ticket, r.action, r.times) for r in facts.repeated][:3] == [
+        ("FA", "dispatch", 4),
+        ("FB", "dispatch", 2),
+        ("FC", "dispatch", 2),
+    ]
+    assert len(facts.repeated) == 10
+    summary, heading, repeats = workload_view(facts, None)
+    assert "The same action more than once on 13 tickets: listed below" in str(
+        summary.renderables[0]
+    )
+    assert str(heading).strip() == (
+        "Tickets with the same action more than once · 10 of 14, the most first"
+    )
+    assert repeats.lines[0][1] == ("FA", "dispatch", "×4", "2026-10-08 10:00", "2026-10-11 10:00")
+
+
+def test_a_month_without_repeated_actions_lists_none(month):
+    facts = workload_facts(month, person(month, "L1"), "R1", JUDGED, DEFAULT)
+    assert (facts.repeated, facts.repeated_lines, facts.repeated_tickets) == ([], 0, 0)
+    (summary,) = workload_view(facts, None)
+    assert "more than once" not in str(summary.renderables[0])

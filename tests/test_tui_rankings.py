@@ -283,6 +283,38 @@ async def test_a_reps_facts_tab_by_tab(month):
         assert app.screen.query_one("TabbedContent").active == "workload"
 
 
+@async_test
+async def test_the_lead_sees_a_ticket_a_rep_dispatched_again_and_again_and_opens_it(month):
+    """R1 dispatched T2 three times in 13 seconds: each counts (30 + 3 actions), and the
+    Workload tab says so at the top and lists it under the days; Enter opens T2."""
+    load(
+        month,
+        now=NOW,
+        actions="staff,at,action,ticket\n"
+        + "".join(f"R1,2026-10-06 11:00:{s:02d},dispatch,T2\n" for s in (0, 6, 13)),
+    )
+    app = app_at(month, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await october(pilot)
+        facts = await open_facts(pilot, "rep-table", "R1", "workload")
+        await settle(pilot)
+        assert app.screen.query_one("TabbedContent").active == "workload"
+        shown = screen_text(app)
+        assert "33 actions over 20 days (attendance record)" in shown
+        assert "The same action more than once on 1 ticket: listed below" in shown
+        line = ["T2", "dispatch", "×3", "2026-10-06 11:00", "2026-10-06 11:00"]
+        assert line not in [cells[:5] for cells in ticket_lines(shown)]  # under 15 days of actions
+        await press(pilot, "down")  # the keys are the list's: its line comes into view
+        shown = screen_text(app)
+        assert "Tickets with the same action more than once" in shown
+        assert line in [cells[:5] for cells in ticket_lines(shown)]  # (a scrollbar may follow)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, TicketDetailScreen) and app.screen.code == "T2"
+        await press(pilot, "escape")
+        assert app.screen is facts
+
+
 async def export_as(pilot, name: str, fmt: str = "csv") -> None:
     """``x``, a file name and a format, and Ctrl+S."""
     await press(pilot, "x")
