@@ -45,11 +45,10 @@ def _parts(kpi: Kpi, result: KpiResult) -> str:
             points=number(p["problem_points"]), visits=p["visits"]
         )
     if m == "saturation":
-        return _(
-            "({workload} actions / {days} days = {daily} a day; annual maximum {best})"
-        ).format(
-            workload=p["workload"],
-            days=p["days"],
+        workload, days = p["workload"], p["days"]
+        return _("({actions} / {days} = {daily} a day; annual maximum {best})").format(
+            actions=ngettext("{n} action", "{n} actions", workload).format(n=workload),
+            days=ngettext("{n} day", "{n} days", days).format(n=days),
             daily=number(p["daily"]),
             best=number(p["annual_max"]),
         )

@@ -71,3 +71,14 @@ def test_lines_are_in_chinese_for_a_chinese_session():
     (row,) = rank("engineer", person("E1", "engineer", tickets=TicketCounts(by_day=days(1))))
     assert kpi_line(row, "timeliness").startswith("完单及时率 20.00")
     assert "满意度" in kpi_line(row, "satisfaction")
+
+
+def test_a_workload_of_one_action_on_one_day_is_said_in_the_singular():
+    rows = rank(
+        "rep",
+        person("R1", workload=1, attendance_days=1),
+        person("R2", workload=6, attendance_days=3),
+    )
+    r1, r2 = sorted(rows, key=lambda r: r.staff_code)
+    assert "(1 action / 1 day = 1.00 a day; annual maximum 2.00)" in kpi_line(r1, "workload")
+    assert "(6 actions / 3 days = 2.00 a day; annual maximum 2.00)" in kpi_line(r2, "workload")
