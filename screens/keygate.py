@@ -9,13 +9,18 @@ form's first field were lost, or ran as keys of the queue (``m`` toggled
 "mine", ``d`` opened the dispatch picker).
 
 So a session lets one key (or paste) in at a time. The next waits until the
-one before it has been handled by everything it may reach: the widget it was
-handed to, each node it may bubble up to, and then the screen that is current
-(a form it opened has composed and taken the focus). Only then is it handed
-on, to the focus of that moment. Each key takes the same time as before; a
-key typed ahead waits for the ones before it, as it would have in its
-widget's queue. Should a wait ever not end (a node closed under it), the
-session's tick lets the next key in after :data:`STUCK` seconds.
+one before it has been handled by everything it may reach, and until what it
+set off has settled: no node of the screen then current, nor the app, nor one
+the key passed on its way up, has a message still waiting. A key's work does
+not end with its own handlers: Enter in a drop-down's open menu only posts the
+choice, which the menu hands to its field, which takes the focus back a message
+later — a Tab typed with it went to the closing menu (and was lost), its text to
+the field. A form a key opened has likewise composed and taken the focus. Only
+then is the next key handed on, to the focus of that moment. Each key takes the
+same time as before; a key typed ahead waits for the ones before it, as it
+would have in its widget's queue. Should a wait ever not end (a node closed
+under it, a screen never quiet), the session's tick lets the next key in after
+:data:`STUCK` seconds.
 
 A key that would have opened a form and was refused sets aside what was typed
 behind it, meant for the form: the keys waiting then, and the typing that
@@ -28,6 +33,7 @@ function keys and Ctrl keys are commands and go on.
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable
 from time import monotonic
@@ -81,19 +87,40 @@ class KeyGate:
         self._turn += 1
 
     def passed(self, target: DOMNode) -> None:
-        """The key was handed to ``target``: the next goes once it, its ancestors, and the
-        screen current after them have worked through what they have now."""
-        self._after(self._turn, [*target.ancestors_with_self], 0)
+        """The key was handed to ``target``: the next goes once the key, and what it set off,
+        has been handled (:meth:`_settle`)."""
+        self._look(self._turn, [*target.ancestors_with_self])
 
-    def _after(self, turn: int, nodes: list[DOMNode], at: int) -> None:
-        for index in range(at, len(nodes)):
-            if nodes[index].call_later(self._after, turn, nodes, index + 1):
-                return  # on again from that node's queue, once it has got there
-        if not self.app.screen.call_later(self._done, turn):
-            self._done(turn)
+    def _look(self, turn: int, path: list[DOMNode]) -> None:
+        """:meth:`_settle` between the nodes' turns (``call_soon``), not from a node's queue:
+        a node holds the message after the one it is handling out of its queue (Textual
+        8.2 peeks at it to merge the two), so a look from there missed the choice a
+        drop-down's menu was about to hand to its field. Between turns a node holds one only
+        while a handler of its own awaits something."""
+        asyncio.get_running_loop().call_soon(self._settle, turn, path)
 
-    def _done(self, turn: int) -> None:
-        if turn == self._turn:
+    def _settle(self, turn: int, path: list[DOMNode]) -> None:
+        """Let the next key in once no node of the current screen, nor the app, nor one of the
+        key's ``path`` has a message waiting; else look again once each that had one has
+        worked through it.
+
+        Reads Textual's ``message_queue_size`` (public in textual 8.2). A node
+        that takes no more messages (being removed) is not waited for.
+        """
+        if turn != self._turn:
+            return  # given up on (tick): the next key went in already
+        waiting = 0
+
+        def one_done() -> None:
+            nonlocal waiting
+            waiting -= 1
+            if waiting == 0:
+                self._look(turn, path)
+
+        for node in {*path, *self.app.screen.walk_children(with_self=True)}:
+            if node.message_queue_size and node.call_later(one_done):
+                waiting += 1
+        if not waiting:
             self.app.call_later(self._next)
 
     async def _next(self) -> None:

@@ -239,6 +239,75 @@ async def test_a_search_typed_right_after_the_slash_key_lands_in_the_search_box(
         assert app.focused is app.screen.table  # Enter hands the focus to the list
 
 
+# Enter opens a drop-down's menu, Down moves, Enter chooses: the menu hands the choice to
+# its field, which takes the focus back a message later. The Tab typed with them went to
+# the closing menu and was lost, and the text after it to the field, where it was lost too.
+CHOOSE_SECOND = ["enter", "down", "enter"]  # the second line of the menu
+
+
+@async_test
+async def test_a_fault_typed_right_after_choosing_the_kind_is_saved(store):
+    seed_desk(store)
+    app = app_for(store, "wangfang")
+    fault = "不开机，指示灯闪"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        burst(
+            app,
+            *keys_of("黄蓉"),
+            "tab",
+            *keys_of("13800000001"),
+            "tab",
+            *keys_of("天河路1号"),
+            "tab",
+            "tab",  # no product: to the kind
+            *CHOOSE_SECOND,  # the menu's first line is "Choose…"; the second, onsite repair
+            "tab",
+            *keys_of(fault),
+            "ctrl+s",
+        )
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+    saved = store.query("SELECT kind, fault FROM tickets WHERE customer = '黄蓉'")
+    assert [tuple(row) for row in saved] == [("onsite_repair", fault)]
+
+
+@async_test
+async def test_a_note_typed_right_after_choosing_a_kind_and_a_person_is_saved(store):
+    """The deduction form: the kind's choice also narrows the person's list (a message to the
+    form) before the Tab and the person's menu come."""
+    desk = seed_desk(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.dispatched)
+        await press(pilot, "k")
+        # the first kind (backfill), the first person it is about (陈静), no points, the note
+        burst(app, *CHOOSE_SECOND, "tab", *CHOOSE_SECOND, "tab", "tab", *keys_of("late"), "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+    saved = store.query("SELECT kind, staff, note FROM deductions")
+    assert [tuple(row) for row in saved] == [("backfill", "R2", "late")]
+
+
+@async_test
+async def test_a_search_typed_right_after_choosing_a_status_lands_in_the_search_box(store):
+    """``/`` went to the closing menu: it put the focus in the box, and the status filter
+    took it back as the menu closed, with the code typed after it."""
+    desk = seed_desk(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f")  # the status filter: open, received, …
+        burst(app, *CHOOSE_SECOND, "slash", *keys_of(desk.received))
+        await settle(pilot)
+        assert app.screen.query_one("#status-filter").value == "received"
+        assert app.focused is app.screen.query_one("#search")
+        assert app.screen.query_one("#search").value == desk.received
+        assert [t.code for t in app.screen.table.tickets] == [desk.received]
+
+
 @async_test
 async def test_a_save_typed_before_the_ticket_has_loaded_saves_once_it_has(store, monkeypatch):
     """Over a slow link the form opens, the reason and Ctrl+S arrive, then the ticket."""
