@@ -8,9 +8,11 @@ its history, with who entered each and when.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from fieldkpi import access
 from fieldkpi.figures import Person
@@ -57,17 +59,25 @@ class ValueChanged(Changed):
         )
 
 
+# A typed value as people write one: digits, a point and at most six decimals, a share in %.
+_VALUE = re.compile(r"[+-]?[0-9]+(\.[0-9]{1,6})?%?")
+
+
 def parse_value(text: str) -> Decimal:
-    """A typed value: a finite decimal, ``12.5`` or ``93%`` (a share)."""
-    text = text.strip().replace(",", "")
+    """A typed value: a decimal, ``12.5`` or ``93%`` (a share), as a Chinese input method
+    may type it too (full-width ``９３％``).
+
+    Only the way people write numbers: ``1e-400`` (which ``Decimal`` takes, and
+    printed as 400 digits) is refused, and ``-0`` is 0.
+    """
+    text = unicodedata.normalize("NFKC", text).strip().replace(",", "")
+    if not _VALUE.fullmatch(text):
+        raise ValueError(_("Enter a number, like 85 or 0.93 or 93%."))
     share = text.endswith("%")
-    try:
-        value = Decimal(text.removesuffix("%"))
-    except InvalidOperation as exc:
-        raise ValueError(_("Enter a number, like 85 or 0.93 or 93%.")) from exc
-    if not value.is_finite() or abs(value) > MAX_ENTERED:
+    value = Decimal(text.removesuffix("%"))
+    if abs(value) > MAX_ENTERED:
         raise ValueError(_("Enter a number between −1,000,000 and 1,000,000."))
-    return value / 100 if share else value
+    return (value / 100 if share else value) + 0  # + 0: no -0
 
 
 def record_score(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 from month_helpers import STAFF, load, person
@@ -11,7 +12,14 @@ from fieldkpi.access import AccessDenied
 from fieldkpi.period import Period
 from fieldkpi.scheme import load_preset, preset_text
 from storage.schemes import branch_scheme, choose_preset, scheme_loader
-from storage.scores import ValueChanged, missing_scores, record_score, score_history, score_sheet
+from storage.scores import (
+    ValueChanged,
+    missing_scores,
+    parse_value,
+    record_score,
+    score_history,
+    score_sheet,
+)
 
 NOW = datetime(2026, 11, 3, 9, 0)
 OCTOBER = Period(2026, 10)
@@ -136,3 +144,18 @@ def test_which_scheme_a_branch_runs_and_whether_a_file_overrides_the_leads_choic
 
     with pytest.raises(AccessDenied):
         branch_scheme(seeded, person(seeded, "L2"), "GZ", scheme_loader(seeded, lambda _b: []))
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("93%", "0.93"), ("９３％", "0.93"), ("９３", "93"), ("1,000", "1000"), ("-0", "0")],
+)
+def test_a_value_is_read_as_people_write_numbers_a_chinese_input_method_too(typed, value):
+    assert parse_value(typed) == Decimal(value) and str(parse_value(typed)) != "-0"
+
+
+@pytest.mark.parametrize("typed", ["1e-400", "12.1234567", "abc", "1/2", "NaN"])
+def test_a_value_no_one_writes_so_is_refused(typed):
+    """``Decimal`` takes ``1e-400``: it was saved, and printed as 400 digits."""
+    with pytest.raises(ValueError, match="Enter a number"):
+        parse_value(typed)
