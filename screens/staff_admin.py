@@ -175,9 +175,10 @@ class StaffAdminScreen(actions.ScopedKeys, Screen):
         if member is None:
             return
         person = member.person
-        self.notify(
-            _("Saved {name} ({code}): login {login}").format(
-                name=person.name, code=person.code, login=member.login or "—"
+        left = person.left_on.isoformat() if person.left_on else "—"
+        self.notify(  # what each form changes: a login, a leaving date (a new person: both)
+            _("Saved {name} ({code}): login {login}, leaves {left}").format(
+                name=person.name, code=person.code, login=member.login or "—", left=left
             )
         )
         self.reload(select=person.code)

@@ -207,7 +207,7 @@ async def test_an_admin_adds_a_login_in_the_staff_screen_and_it_signs_in(staff):
         await paste(pilot, "2026-11-01")
         await press(pilot, "enter")
         assert isinstance(app.screen, StaffAdminScreen)
-        assert notices(app)[-1] == "Saved 钱多多 (R7): login qianduo"
+        assert notices(app)[-1] == "Saved 钱多多 (R7): login qianduo, leaves —"
         row = next(r for r in table_rows(app, "#staff") if r[0] == "R7")
         assert row == ["R7", "钱多多", "rep", "qianduo", "2026-11-01", ""]
         assert staff_by_login(staff, "qianduo").code == "R7"
@@ -222,6 +222,7 @@ async def test_an_admin_adds_a_login_in_the_staff_screen_and_it_signs_in(staff):
         assert isinstance(app.screen, LeftOnForm)
         await paste(pilot, "2026-12-31")
         await press(pilot, "enter")
+        assert notices(app)[-1] == "Saved 钱多多 (R7): login qdd, leaves 2026-12-31"
         row = next(r for r in table_rows(app, "#staff") if r[0] == "R7")
         assert row == ["R7", "钱多多", "rep", "qdd", "2026-11-01", "2026-12-31"]
     assert staff_by_login(staff, "qdd").left_on == date(2026, 12, 31)
