@@ -172,8 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--force",
         action="store_true",
         help=_(
-            "apply ticket rows that would undo work done in the TUI since the last import, "
-            "and changes of a staff member's role (both are refused without it)"
+            "apply ticket rows that would undo work done in the TUI since the last import "
+            "(refused without it)"
         ),
     )
     load.set_defaults(run=run_import)

@@ -304,14 +304,13 @@ def same_branch(stage: Stage, bad: BadRows) -> None:
     engineer and ticket of the rep's, an action's or a deduction's ticket of
     its person's.
 
-    Someone may have moved branch (a staff file may change it) and what was
-    true before stays true: a person is of their branch in the database now
-    or of the one this import gives them (a file moving them may come with
-    rows of before and of after the move), and a row that repeats what the
-    database holds (a ticket with the engineer it has; an event of the same
-    time naming the same people and ticket, imported again) is never refused
-    for a later move. One pass reads each reference's branch as the import
-    leaves it; only the few rows where they differ are looked at further.
+    Each reference is of its branch as the import leaves it (a person's never
+    changes: :func:`staff_checks`). A row that repeats what the database holds
+    (a ticket with the engineer it has; an event of the same time naming the
+    same people and ticket, imported again) is never refused: it was taken
+    when it came, and a ticket file may have changed the ticket's branch
+    since. One pass reads each reference's branch; only the few rows where
+    they differ are looked at further.
     """
     refs = [column for column in stage.src.kind.columns if column.refers]
     if not refs or not stage.has(refs[0].name):
@@ -324,13 +323,13 @@ def same_branch(stage: Stage, bad: BadRows) -> None:
     cells = ", ".join(f"v.{quoted(name)}" for name in dict.fromkeys([*sides, *key]))
     odd = (
         f"SELECT v.line, {cells}, "
-        + ", ".join(f"{now} AS n_{name}" for name, (_join, now, _before) in sides.items())
-        + f" FROM temp.{stage.view} v{''.join(join for join, _now, _before in sides.values())}"
+        + ", ".join(f"{now} AS n_{name}" for name, (_join, now) in sides.items())
+        + f" FROM temp.{stage.view} v{''.join(join for join, _now in sides.values())}"
         + f" WHERE {' OR '.join(f'n_{column.name} != n_{first}' for column in others)}"
     )
     per_column = []
     for column in others:
-        name, before, first_before = column.name, sides[column.name][2], sides[first][2]
+        name = column.name
         cell, first_cell = quoted(name), quoted(first)
         held = " AND ".join(
             [f"x.{quoted(k)} = v.{quoted(k)}" for k in key]
@@ -339,8 +338,7 @@ def same_branch(stage: Stage, bad: BadRows) -> None:
         per_column.append(
             f"SELECT {stage.src.order}, line, {_seq(stage, RECORD, name)}, '{name}', v.{cell},"
             f" n_{name}, json_array(v.{first_cell}, n_{first}, '{column.refers}') FROM odd v"
-            f" WHERE n_{name} != n_{first} AND NOT coalesce({before} = n_{first}"
-            f" OR n_{name} = {first_before} OR {before} = {first_before}, 0)"
+            f" WHERE n_{name} != n_{first}"
             f" AND NOT EXISTS (SELECT 1 FROM main.{stage.src.kind.name} x WHERE {held})"
         )
     bad.add_found(
@@ -349,9 +347,9 @@ def same_branch(stage: Stage, bad: BadRows) -> None:
     )
 
 
-def _branch(column: Column) -> tuple[str, str, str]:
-    """How a reference of a staged row ``v`` finds its branch: (the joins it needs, its
-    branch as the import leaves it, its branch in the database now).
+def _branch(column: Column) -> tuple[str, str]:
+    """How a reference of a staged row ``v`` finds its branch as the import leaves it:
+    (the joins it needs, its branch).
 
     It is NULL, and the row not refused for it, for an admin (who works every
     branch), and for a code that is unknown or a person of the wrong role
@@ -360,19 +358,16 @@ def _branch(column: Column) -> tuple[str, str, str]:
     cell, alias = f"v.{quoted(column.name)}", f"b_{column.name}"
     if column.refers == "branch":
         join = f" LEFT JOIN temp.import_branches {alias} ON {alias}.code = {cell}"
-        return join, f"{alias}.code", cell
+        return join, f"{alias}.code"
     if column.refers == "staff":
         role = f"= '{column.role}'" if column.role else "IS NOT 'admin'"
         return (
             f" LEFT JOIN temp.import_staff {alias} ON {alias}.code = {cell}",
             f"CASE WHEN {alias}.role {role} THEN {alias}.branch END",
-            f"(SELECT branch FROM main.staff WHERE code = {cell})",
         )
-    stored = f"(SELECT branch FROM main.tickets WHERE code = {cell})"
     return (
         f" LEFT JOIN temp.import_tickets {alias} ON {alias}.code = {cell}",
-        f"coalesce({alias}.branch, {stored})",
-        stored,
+        f"coalesce({alias}.branch, (SELECT branch FROM main.tickets WHERE code = {cell}))",
     )
 
 
@@ -408,8 +403,16 @@ def _other_branch(anchor: Column) -> Callable[[str, str, str], str]:
 # -- staff --------------------------------------------------------------------------------
 
 
-def staff_checks(stage: Stage, bad: BadRows, *, force: bool) -> None:
-    """Logins are one person's; leaving comes after hiring; a role never changes quietly."""
+def staff_checks(stage: Stage, bad: BadRows) -> None:
+    """Logins are one person's; leaving comes after hiring; a role or branch never changes.
+
+    Rankings count a person in their role and branch for every month they
+    worked (storage/staff.py): a file giving an existing person another would
+    move them, their figures and money out of months already worked. Someone
+    who moves leaves and is added again under a new code, as on the staff
+    screen. A branch typed in another letter case is told by
+    :func:`branch_spellings` instead.
+    """
     pos, view = stage.src.order, f"temp.{stage.view}"
     if stage.has("login"):
         bad.add_found(
@@ -428,17 +431,73 @@ def staff_checks(stage: Stage, bad: BadRows, *, force: bool) -> None:
             f" WHERE {left} < {hired}",
             words=_before("hired_on"),
         )
-    if not force:
-        bad.add_found(
-            f"SELECT {pos}, v.line, {_seq(stage, CONFLICT, 'role')}, 'role', v.code, s.role, v.role"
-            f" FROM {view} v JOIN main.staff s ON s.code = v.code WHERE s.role IS NOT v.role"
-            " AND v.role IS NOT NULL",
-            words=lambda code, actual, wanted: _(
-                "{code} is {actual}: the file makes them {wanted}, and a role does not change"
-                " (someone who changes role leaves and is added again under a new code;"
-                " --force changes it)"
-            ).format(code=code, actual=role_phrase(actual), wanted=role_phrase(wanted)),
+    changed = {
+        "role": "v.role IS NOT s.role",
+        "branch": "v.branch IS NOT s.branch AND NOT (lower(v.branch) = lower(s.branch)"
+        " AND v.branch NOT IN (SELECT code FROM main.branches))",
+    }
+    bad.add_found(
+        " UNION ALL ".join(
+            f"SELECT {pos}, v.line, {_seq(stage, RECORD, column)}, '{column}', v.code,"
+            f" json_array('{column}', s.{column}), v.{column} FROM {view} v"
+            f" JOIN main.staff s ON s.code = v.code WHERE v.{column} IS NOT NULL AND {rule}"
+            for column, rule in changed.items()
+        ),
+        words=_moved,
+    )
+
+
+def _moved(code: str, stored: str, given: str) -> str:
+    """Why a row giving an existing person another role or branch is refused, and what to do."""
+    column, now = json.loads(stored)
+    if column == "role":
+        return _(
+            "{code} is {actual}, not {wanted}: someone who changes role leaves (left_on) and is"
+            " added again under a new code"
+        ).format(code=code, actual=role_phrase(now), wanted=role_phrase(given))
+    return _(
+        "{code} is in {branch}, not {wanted}: someone who moves branch leaves (left_on) and is"
+        " added again under a new code"
+    ).format(code=code, branch=now, wanted=given)
+
+
+def branch_spellings(stages: Sequence[Stage], bad: BadRows) -> None:
+    """A branch code that differs from a known one only in letter case is a typo.
+
+    Codes are case-sensitive, so ``gz`` where ``GZ`` exists would make a new,
+    nameless branch (and, for an existing person, move them there). The known
+    spelling is the database's, else the first one the staff files give.
+    """
+    if not stages:
+        return
+    given = " UNION ALL ".join(
+        f"SELECT {stage.src.order} AS pos, {rank} AS rank, line,"
+        f" {_seq(stage, RECORD, 'branch')} AS seq, branch FROM temp.{stage.view}"
+        " WHERE branch IS NOT NULL"
+        for rank, stage in enumerate(stages)
+    )
+    bad.add_found(
+        f"""
+        WITH given AS MATERIALIZED ({given}),
+        spelled AS (
+            SELECT lower(code) AS folded, code, -1 AS rank, 0 AS line FROM main.branches
+            UNION ALL SELECT lower(branch), branch, rank, line FROM given
+        ),
+        known AS (
+            SELECT folded, code FROM (
+                SELECT folded, code,
+                       row_number() OVER (PARTITION BY folded ORDER BY rank, line, code) AS n
+                FROM spelled
+            ) WHERE n = 1
         )
+        SELECT g.pos, g.line, g.seq, 'branch', g.branch, k.code, NULL
+        FROM given g JOIN known k ON k.folded = lower(g.branch)
+        WHERE g.branch != k.code AND g.branch NOT IN (SELECT code FROM main.branches)
+        """,
+        words=lambda given, known, _c: _(
+            "{value}: the branch is {code} (codes are case-sensitive)"
+        ).format(value=given, code=known),
+    )
 
 
 def _before(earlier: str) -> Callable[[str, str, object], str]:

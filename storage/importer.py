@@ -160,9 +160,8 @@ def import_files(
 
     A file of actions, problems, deductions or scores whose content was
     imported before (or is given twice) is refused, as its rows would count
-    twice, unless ``again`` is set. A ticket row that would undo newer work,
-    and a staff row that changes a person's role, are conflicts unless
-    ``force`` is set.
+    twice, unless ``again`` is set. A ticket row that would undo newer work
+    is a conflict unless ``force`` is set.
 
     The appraisal scheme is asked through two callables, so that each branch's
     own applies: ``adjustment_kinds(branch, role)`` gives the deduction and
@@ -384,8 +383,9 @@ class _Call:
         conn, bad, options = self.conn, self.bad, self.options
         self._imported_meanwhile()
         checks.forget_rejected(conn)
+        checks.branch_spellings(self._of("staff"), bad)
         for stage in self._of("staff"):
-            checks.staff_checks(stage, bad, force=options.force)
+            checks.staff_checks(stage, bad)
         checks.known_staff(conn, self.stages)
         for stage in self._of("staff"):
             checks.reject_codes(stage)

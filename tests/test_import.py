@@ -216,11 +216,13 @@ def test_a_ticket_imported_again_unchanged_keeps_its_version(store, tmp_path):
 def test_a_staff_update_keeps_the_columns_the_file_leaves_out(store, tmp_path):
     with_staff(store, tmp_path)
 
-    report = load(store, tmp_path, staff="code,name,role,branch\nR1,王芳芳,rep,FS\n")
+    report = load(
+        store, tmp_path, staff="code,name,role,branch\nR1,王芳芳,rep,GZ\nR9,周敏,rep,FS\n"
+    )
 
-    assert report.counts == {"staff": {"added": 0, "updated": 1, "unchanged": 0}}
+    assert report.counts == {"staff": {"added": 1, "updated": 1, "unchanged": 0}}
     assert rows(store, "SELECT name, branch, login FROM staff WHERE code = 'R1'") == [
-        ("王芳芳", "FS", "wangfang")
+        ("王芳芳", "GZ", "wangfang")
     ]
     assert rows(store, "SELECT code FROM branches ORDER BY code") == [("FS",), ("GZ",), ("SZ",)]
 

@@ -210,18 +210,90 @@ def test_the_staff_file_is_checked_like_the_staff_screen(db, capsys, cells, line
     assert refused(db, capsys, f"s.csv=code,name,role,branch,login\n{cells}\n") == [line]
 
 
-def test_a_role_change_is_refused_unless_forced(db, capsys):
-    """Issue 11: the staff import silently turned a rep into an admin."""
-    assert refused(db, capsys, "s.csv=code,name,role,branch\nR1,王芳,admin,GZ\n") == [
-        "s.csv:2: role: R1 is a rep: the file makes them an admin, and a role does not change "
-        "(someone who changes role leaves and is added again under a new code; --force changes it)"
-    ]
-    imported(db, capsys, "s.csv=code,name,role,branch\nR1,王芳,admin,GZ\n", options=("--force",))
+# -- a person's role and branch never change (storage/staff.py) ------------------------------
+
+STAFF_HEADER = "s.csv=code,name,role,branch\n"
+MOVES = "someone who moves branch leaves (left_on) and is added again under a new code"
+
+
+def stored(db, sql: str) -> list[tuple]:
     store = open_store(db)
     try:
-        assert rows(store, "SELECT role FROM staff WHERE code = 'R1'") == [("admin",)]
+        return rows(store, sql)
     finally:
         store.close()
+
+
+def ranking(db, capsys) -> str:
+    capsys.readouterr()
+    rank = ["rank", "--lang", "en", "--db", str(db), "--month", "2026-10", "--format", "csv"]
+    assert cli.main(rank) == 0
+    return capsys.readouterr().out
+
+
+def test_a_staff_file_moving_someone_to_another_branch_is_refused(db, capsys):
+    """A tester's file moved E1 from GZ to SZ: GZ's unclosed October lost them and SZ's gained
+    someone who never worked there. The row is refused; GZ still ranks E1 as before."""
+    imported(
+        db,
+        capsys,
+        "t.csv=code,branch,kind,received_at,engineer,completed_at\n"
+        "T1,GZ,onsite_repair,2026-10-05 09:00,E1,2026-10-06 09:00\n",
+    )
+    before = ranking(db, capsys)
+    assert ",GZ,engineer,1,E1," in before
+    assert refused(db, capsys, STAFF_HEADER + "R2,李娜,rep,GZ\nE1,张伟,engineer,SZ\n") == [
+        f"s.csv:3: branch: E1 is in GZ, not SZ: {MOVES}"
+    ]
+    assert stored(db, "SELECT branch FROM staff WHERE code = 'E1'") == [("GZ",)]
+    assert ranking(db, capsys) == before
+
+
+@pytest.mark.parametrize("options", [(), ("--force",)])
+def test_a_role_change_is_refused_even_forced(db, capsys, options):
+    """Issue 11: the staff import silently turned a rep into an admin; --force, too, would
+    take R1 out of the reps' rankings of months already worked."""
+    assert refused(db, capsys, STAFF_HEADER + "R1,王芳,admin,GZ\n", options=options) == [
+        "s.csv:2: role: R1 is a rep, not an admin: someone who changes role leaves (left_on)"
+        " and is added again under a new code"
+    ]
+
+
+def test_a_branch_code_in_another_letter_case_is_refused(db, capsys):
+    """``gz`` would make a new nameless branch (and move E1 there); ``hz`` after ``HZ`` of the
+    same file would make two."""
+    assert refused(
+        db, capsys, STAFF_HEADER + "E1,张伟,engineer,gz\nR3,赵敏,rep,HZ\nR4,孙丽,rep,hz\n"
+    ) == [
+        "s.csv:2: branch: gz: the branch is GZ (codes are case-sensitive)",
+        "s.csv:4: branch: hz: the branch is HZ (codes are case-sensitive)",
+    ]
+
+
+def test_a_new_branch_is_made_and_other_changes_of_a_person_are_taken(db, capsys):
+    imported(
+        db,
+        capsys,
+        "s.csv=code,name,role,branch,left_on,login\n"
+        "R3,赵敏,rep,HZ,,\nE1,张伟强,engineer,GZ,2026-12-31,zw\n",
+    )
+    assert stored(db, "SELECT code, name FROM branches WHERE code = 'HZ'") == [("HZ", None)]
+    assert stored(
+        db,
+        "SELECT code, name, role, branch, left_on, login FROM staff WHERE code IN ('R3', 'E1')"
+        " ORDER BY code",
+    ) == [
+        ("E1", "张伟强", "engineer", "GZ", "2026-12-31", "zw"),
+        ("R3", "赵敏", "rep", "HZ", None, None),
+    ]
+
+
+def test_a_move_is_refused_in_chinese(db, capsys):
+    path = write(db.parent, "s.csv", "code,name,role,branch\nE1,张伟,engineer,SZ\n")
+    capsys.readouterr()
+    assert cli.main(["import", "--lang", "zh", "--db", str(db), str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "branch: E1 属于 GZ，不是 SZ：调动分公司的人先离职（left_on），再以新工号重新添加" in err
 
 
 def test_import_help_lists_every_kind_with_its_columns_in_chinese(capsys):

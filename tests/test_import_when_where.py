@@ -215,15 +215,15 @@ def test_an_action_on_another_branchs_ticket_unless_by_an_admin(staffed):
     imported(staffed, "b.csv", "staff,at,action,ticket\nA1,2026-10-05 09:00,dispatch,S0\n")
 
 
-# -- someone who moved branch ----------------------------------------------------------------
+# -- someone who would move branch, a ticket that did ----------------------------------------
 
 OLD_TICKETS = "code,branch,kind,received_at,engineer\nT1,GZ,onsite_repair,2026-10-05 09:00,E1\n"
 MOVED = "code,name,role,branch\nE1,张伟,engineer,SZ\n"
 
 
-def test_rows_of_before_and_after_a_move_in_the_same_import(staffed):
-    """A staff file moving E1 to SZ: the call's rows may name E1 in GZ (before the move, as the
-    database has them) or in SZ (after it, as the file has them)."""
+def test_a_move_is_refused_and_rows_of_after_it_too(staffed):
+    """A staff file may not move E1 to SZ (storage/staff.py: a branch never changes), so a
+    ticket of SZ for E1 in the same call is of two branches: both are refused."""
     staff = write(HERE, "s.csv", MOVED)
     tickets = write(
         HERE,
@@ -231,33 +231,31 @@ def test_rows_of_before_and_after_a_move_in_the_same_import(staffed):
         "code,branch,kind,received_at,engineer\n"
         "T1,GZ,onsite_repair,2026-10-05 09:00,E1\nT2,SZ,onsite_repair,2026-11-02 09:00,E1\n",
     )
-    import_files(staffed, [tickets, staff], now=NOW)
-    assert rows(staffed, "SELECT code, branch FROM tickets WHERE engineer = 'E1'") == [
-        ("T1", "GZ"),
-        ("T2", "SZ"),
+    assert rejected(staffed, [tickets, staff]) == [
+        "t.csv:3: engineer: E1 works for branch GZ, but the ticket is of branch SZ",
+        "s.csv:2: branch: E1 is in GZ, not SZ: someone who moves branch leaves (left_on) and is"
+        " added again under a new code",
     ]
 
 
-def test_old_rows_of_someone_who_moved_import_again(staffed):
-    """History made before a move stays valid: the same ticket file again, the same ticket
-    completed later, and the problem reports imported again (with --again) are taken."""
+def test_rows_the_database_holds_import_again_after_their_ticket_changed_branch(staffed):
+    """A ticket file moved T1 to SZ: its problem report imported again (with --again) and the
+    ticket itself again, with its GZ engineer, are taken as they were; a new report is not."""
     problems = "rep,engineer,at,ticket\nR1,E1,2026-10-06 09:00,T1\n"
     imported(staffed, "t.csv", OLD_TICKETS)
     imported(staffed, "p.csv", problems)
-    imported(staffed, "s.csv", MOVED)
-    imported(staffed, "t.csv", OLD_TICKETS)
+    imported(staffed, "m.csv", "code,branch,kind,received_at\nT1,SZ,onsite_repair,2026-10-05\n")
     imported(staffed, "p.csv", problems, again=True)
     imported(
         staffed,
         "t2.csv",
         "code,branch,kind,received_at,engineer,completed_at\n"
-        "T1,GZ,onsite_repair,2026-10-05 09:00,E1,2026-10-07 09:00\n",
+        "T1,SZ,onsite_repair,2026-10-05 09:00,E1,2026-10-07 09:00\n",
     )
     assert rows(staffed, "SELECT count(*) FROM problems") == [(2,)]
-    # … but E1 is of SZ now: a new ticket of GZ is not theirs.
-    new = "code,branch,kind,received_at,engineer\nT5,GZ,onsite_repair,2026-11-04 09:00,E1\n"
+    new = "rep,engineer,at,ticket\nR1,E1,2026-10-08 09:00,T1\n"
     assert refused(staffed, "n.csv", new) == [
-        "n.csv:2: engineer: E1 works for branch SZ, but the ticket is of branch GZ"
+        "n.csv:2: ticket: ticket T1 is of branch SZ, but R1 (rep) works for branch GZ"
     ]
 
 
