@@ -42,7 +42,7 @@ from screens.ticket_form import NewTicketForm
 from screens.ticket_lists import CARDS_BELOW, card
 from screens.ticket_steps import Selected, TicketSteps
 from storage.migrations import TICKET_STATUSES
-from storage.people import branch_staff
+from storage.people import engineers_holding_work
 from storage.queue import QueueFilter, QueueRow, count_open, queue_page
 from storage.tickets import Ticket
 
@@ -396,7 +396,7 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
     @reader("queue-engineers")
     def _load_engineers(self) -> None:
         app = self.app
-        people = branch_staff(app.store, app.user.branch, "engineer", on=app.now().date())
+        people = engineers_holding_work(app.store, app.user.branch, on=app.now().date())
         self.post_message(ChoicesLoaded(people))
 
     @on(ChoicesLoaded)

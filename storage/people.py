@@ -59,6 +59,20 @@ def branch_staff(
     return [person_from_row(r) for r in store.query(sql, (branch, role, role, day, day))]
 
 
+def engineers_holding_work(store: Store, branch: str, *, on: date) -> list[Person]:
+    """The engineers a queue's filter offers: the branch's current ones, and anyone who has
+    left with tickets still open in their name, whose tickets the lead must hand on."""
+    day = on.isoformat()
+    sql = f"""
+        SELECT {_PERSON_COLUMNS} FROM staff
+        WHERE branch = :branch AND role = 'engineer'
+          AND ((hired_on IS NULL OR hired_on <= :day) AND (left_on IS NULL OR left_on > :day)
+               OR code IN (SELECT engineer FROM tickets WHERE branch = :branch AND {OPEN_TICKET}))
+        ORDER BY code
+    """
+    return [person_from_row(r) for r in store.query(sql, {"branch": branch, "day": day})]
+
+
 def dispatch_candidates(
     store: Store, actor: Person, now: datetime, scheme: Scheme | None = None
 ) -> list[EngineerLoad]:

@@ -9,7 +9,13 @@ import pytest
 from ticket_helpers import NOW, insert_ticket, seed_staff
 
 from fieldkpi.access import AccessDenied
-from storage.people import branch_staff, dispatch_candidates, staff_by_code, staff_by_login
+from storage.people import (
+    branch_staff,
+    dispatch_candidates,
+    engineers_holding_work,
+    staff_by_code,
+    staff_by_login,
+)
 
 
 @pytest.fixture
@@ -57,6 +63,18 @@ def test_branch_staff_are_those_employed_on_the_day(store, crew):
         "E3",
     }  # 赵磊 was hired in June 2025
     assert {p.code for p in branch_staff(store, "SZ", on=date(2026, 10, 15))} == {"R9", "E9"}
+
+
+def test_the_queues_engineers_include_one_who_left_with_tickets_still_open(store, crew):
+    """孙涛 (E3) left on 2026-09-30 with a ticket still open in his name: the lead filters the
+    queue to it to hand it on. Once it is completed, he is no longer offered."""
+    insert_ticket(store, "D1", engineer="E3", status="dispatched")
+    on = date(2026, 10, 15)
+    assert [p.code for p in engineers_holding_work(store, "GZ", on=on)] == ["E1", "E2", "E3"]
+    with store.write() as db:
+        db.execute("UPDATE tickets SET status = 'completed' WHERE code = 'D1'")
+    assert [p.code for p in engineers_holding_work(store, "GZ", on=on)] == ["E1", "E2"]
+    assert [p.code for p in engineers_holding_work(store, "SZ", on=on)] == ["E9"]
 
 
 def test_dispatch_candidates_show_open_tickets_and_this_months_timeliness(store, crew):
