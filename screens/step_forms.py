@@ -16,6 +16,7 @@ from textual.widgets import Select, Static
 from fieldkpi import access
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
+from fieldkpi.period import Period
 from fieldkpi.plain import plain
 from fieldkpi.scheme import Adjustment, Scheme
 from fieldkpi.tickets import StepRefused, typed_rating
@@ -308,9 +309,11 @@ class DeductionForm(FormScreen):
         if not kinds:
             raise StepRefused(_(NO_ADJUSTMENTS))
         roles = {role for a in kinds for role in a.roles}
+        today = app.now().date()
+        since = Period.of(today, scheme.period).first_day  # who left since is ranked in it still
         people = [
             p
-            for p in branch_staff(app.store, user.branch, on=app.now().date())
+            for p in branch_staff(app.store, user.branch, on=today, since=since)
             if p.role in roles and p.code != user.code
         ]
         order = list(labels.ROLE)

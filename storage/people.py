@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 
 from fieldkpi import access, kpi
@@ -43,20 +43,30 @@ def is_current(person: Person, on: date) -> bool:
 
 
 def branch_staff(
-    store: Store, branch: str, role: str | None = None, *, on: date | None = None
+    store: Store,
+    branch: str,
+    role: str | None = None,
+    *,
+    on: date | None = None,
+    since: date | None = None,
 ) -> list[Person]:
     """The branch's current staff (of one role) by staff code: hired by ``on`` and not yet
     left. By code, as every list of people is: Chinese names in code-point order follow
-    no order a person knows."""
+    no order a person knows.
+
+    ``since``: those who left on or after that day too, as a period's first day: they are
+    still ranked in it, for what they did before they left (kpi-rules §6).
+    """
     on = on or date.today()
+    left_from = min(on + timedelta(days=1), since or on + timedelta(days=1))
     sql = f"""
         SELECT {_PERSON_COLUMNS} FROM staff
         WHERE branch = ? AND (? IS NULL OR role = ?)
-          AND (hired_on IS NULL OR hired_on <= ?) AND (left_on IS NULL OR left_on > ?)
+          AND (hired_on IS NULL OR hired_on <= ?) AND (left_on IS NULL OR left_on >= ?)
         ORDER BY code
     """
-    day = on.isoformat()
-    return [person_from_row(r) for r in store.query(sql, (branch, role, role, day, day))]
+    params = (branch, role, role, on.isoformat(), left_from.isoformat())
+    return [person_from_row(r) for r in store.query(sql, params)]
 
 
 def engineers_holding_work(store: Store, branch: str, *, on: date) -> list[Person]:

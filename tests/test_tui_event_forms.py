@@ -9,6 +9,8 @@ Seeded desk (tui_helpers): reps 王芳 (R1, signed in) and 陈静 (R2), engineer
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from textual.widgets import Select
 from ticket_helpers import NOW
@@ -153,6 +155,21 @@ async def test_the_deduction_form_offers_whom_the_kind_applies_to_by_role_then_c
         await press(pilot, "tab", "enter", "down", "enter")
         assert app.screen.values()["staff"] == "R2"
         assert text_of(app, "#error-staff") == ""  # the person chosen again: the line goes
+
+
+@async_test
+async def test_the_deduction_form_offers_one_who_left_this_month_for_what_they_did(store, desk):
+    """赵磊 (E2) left two days ago: he is still ranked this month, so a deduction for his work
+    this month is his; 孙涛 (E3), who left last month, is not offered."""
+    with store.write() as db:
+        left = (NOW.date() - timedelta(days=2)).isoformat()
+        db.execute("UPDATE staff SET left_on = ? WHERE code = 'E2'", [left])
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.dispatched)
+        await press(pilot, "k")
+        assert "E2" in offered(app, "staff") and "E3" not in offered(app, "staff")
 
 
 @async_test
