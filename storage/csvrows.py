@@ -344,18 +344,22 @@ class Number(Reader):
 
 @dataclass(frozen=True)
 class DecimalText(Reader):
-    """A decimal kept as its text, exactly (an entered score): ``95``, ``0.875``, ``-2.5``."""
+    """A decimal kept as its text, exactly (an entered score): ``95``, ``0.875``, ``-2.5``,
+    and a share as the lead's entry screen takes one: ``93%`` is ``0.93``; full-width digits
+    of a Chinese input method are digits."""
 
     hint = N_("number")
 
     def __call__(self, value: str) -> str:
-        if not _DECIMAL_RE.fullmatch(value) or len(value) > 30:
+        text = unicodedata.normalize("NFKC", value)
+        number = text.removesuffix("%")
+        if not _DECIMAL_RE.fullmatch(number) or len(number) > 30:
             raise CellError(_("{value} is not a number").format(value=shown(value)))
-        if abs(Decimal(value)) > MAX_ENTERED:
+        if abs(Decimal(number)) > MAX_ENTERED:
             raise CellError(
                 _("{value} is too large (at most {n:,})").format(value=shown(value), n=MAX_ENTERED)
             )
-        return format(Decimal(value), "f")
+        return format(Decimal(number) / (100 if text.endswith("%") else 1), "f")
 
     def fast(self, x: str) -> tuple[str, str]:  # already as kept: no sign, no leading 0 or "."
         canonical = f"{x} NOT GLOB '0[0-9]*' AND {x} NOT GLOB '.*' AND {x} NOT GLOB '*.'"

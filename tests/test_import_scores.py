@@ -46,6 +46,19 @@ def test_scores_are_added_with_when_and_who(staffed, tmp_path):
     ]
 
 
+def test_a_share_is_read_as_the_leads_entry_screen_reads_it(staffed, tmp_path):
+    """``93%`` (and a Chinese input method's ``９３％``) is 0.93 in a file as on the screen,
+    where the file refused it as "not a number"."""
+    path = scores(
+        tmp_path, "s.csv", "2026-10,R1,plan_completion,93%,", "2026-10,R2,plan_completion,９３％,"
+    )
+    import_files(staffed, [path], now=NOW)
+    assert rows(staffed, "SELECT staff, value FROM scores ORDER BY staff") == [
+        ("R1", "0.93"),
+        ("R2", "0.93"),
+    ]
+
+
 def test_a_score_imported_again_adds_a_newer_row_and_keeps_the_old(staffed, tmp_path):
     import_files(staffed, [scores(tmp_path, "s1.csv", "2026-10,R1,plan_completion,0.92,")], now=NOW)
     later = datetime(2026, 11, 6, 9, 0)
