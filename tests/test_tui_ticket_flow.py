@@ -475,7 +475,7 @@ async def test_the_next_ticket_opened_shows_nothing_of_the_last_one(store, desk,
 async def test_a_late_failed_read_of_the_last_ticket_closes_nothing(store, desk, monkeypatch):
     """The kept ticket screen, closed while its read was on its way: that read's failure,
     coming while the queue is on top, closes nothing (dismiss() would have closed the queue),
-    and the next ticket opens on it as usual. (It waited 10 s for the read to time out.)"""
+    and the next ticket opens on it as usual."""
     release = hold_reads(monkeypatch, screens.ticket_detail)
     real = screens.ticket_detail.read_ticket
 
