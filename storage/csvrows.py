@@ -64,6 +64,10 @@ class CellError(ValueError):
     """A cell that cannot be read; the message says why, for the person who wrote it."""
 
 
+class TooLarge(CellError):
+    """A number past what may be entered (:data:`~fieldkpi.limits.MAX_ENTERED`)."""
+
+
 def shown(value: str) -> str:
     """A cell quoted in a message, cut short so that a huge cell does not flood the report.
 
@@ -356,10 +360,10 @@ class DecimalText(Reader):
         if not _DECIMAL_RE.fullmatch(number) or len(number) > 30:
             raise CellError(_("{value} is not a number").format(value=shown(value)))
         if abs(Decimal(number)) > MAX_ENTERED:
-            raise CellError(
+            raise TooLarge(
                 _("{value} is too large (at most {n:,})").format(value=shown(value), n=MAX_ENTERED)
             )
-        return format(Decimal(number) / (100 if text.endswith("%") else 1), "f")
+        return format(Decimal(number) / (100 if text.endswith("%") else 1) + 0, "f")  # no -0
 
     def fast(self, x: str) -> tuple[str, str]:  # already as kept: no sign, no leading 0 or "."
         canonical = f"{x} NOT GLOB '0[0-9]*' AND {x} NOT GLOB '.*' AND {x} NOT GLOB '*.'"

@@ -8,8 +8,6 @@ its history, with who entered each and when.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -17,10 +15,10 @@ from decimal import Decimal
 from fieldkpi import access
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
-from fieldkpi.limits import MAX_ENTERED
 from fieldkpi.measures import entered_metric
 from fieldkpi.period import Judgement, Period, stamp
 from fieldkpi.scheme import Scheme
+from storage.csvrows import CellError, DecimalText, TooLarge
 from storage.db import Store
 from storage.errors import Changed, NotFound
 from storage.measures import ranked_people
@@ -59,25 +57,21 @@ class ValueChanged(Changed):
         )
 
 
-# A typed value as people write one: digits, a point and at most six decimals, a share in %.
-_VALUE = re.compile(r"[+-]?[0-9]+(\.[0-9]{1,6})?%?")
-
-
 def parse_value(text: str) -> Decimal:
-    """A typed value: a decimal, ``12.5`` or ``93%`` (a share), as a Chinese input method
-    may type it too (full-width ``９３％``).
-
-    Only the way people write numbers: ``1e-400`` (which ``Decimal`` takes, and
-    printed as 400 digits) is refused, and ``-0`` is 0.
+    """A typed value, read as a scores file's cell is (:class:`storage.csvrows.DecimalText`:
+    ``12.5``, ``93%`` a share, a Chinese input method's full-width ``９３％``), thousands
+    separated by commas, and at most six decimals: more is a slip of the keyboard, not a
+    value anyone enters. ``1e-400`` (which ``Decimal`` takes) is no number here either.
     """
-    text = unicodedata.normalize("NFKC", text).strip().replace(",", "")
-    if not _VALUE.fullmatch(text):
+    try:
+        value = Decimal(DecimalText()(text.strip().replace(",", "")))
+    except TooLarge as exc:
+        raise ValueError(_("Enter a number between −1,000,000 and 1,000,000.")) from exc
+    except CellError as exc:
+        raise ValueError(_("Enter a number, like 85 or 0.93 or 93%.")) from exc
+    if value.as_tuple().exponent < -6:
         raise ValueError(_("Enter a number, like 85 or 0.93 or 93%."))
-    share = text.endswith("%")
-    value = Decimal(text.removesuffix("%"))
-    if abs(value) > MAX_ENTERED:
-        raise ValueError(_("Enter a number between −1,000,000 and 1,000,000."))
-    return (value / 100 if share else value) + 0  # + 0: no -0
+    return value
 
 
 def record_score(
