@@ -77,10 +77,10 @@ class ImportRejected(StorageError):
     are more than :data:`storage.import_bad.LISTED`).
     """
 
-    def __init__(self, bad_rows: list[BadRow], count: int, more: int) -> None:
+    def __init__(self, bad_rows: list[BadRow], count: int) -> None:
         self.bad_rows = bad_rows
         self.count = count
-        self.more = more
+        self.more = more = max(count - import_bad.LISTED, 0)
         lines = [str(bad) for bad in bad_rows]
         if more:
             lines.append(
@@ -423,7 +423,7 @@ class _Call:
     def _refuse_if_bad(self) -> None:
         count = self.bad.count()
         if count:
-            raise ImportRejected(self.bad.first(), count, max(count - import_bad.LISTED, 0))
+            raise ImportRejected(self.bad.first(), count)
 
     # -- writing --------------------------------------------------------------------------------
 

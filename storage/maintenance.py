@@ -84,7 +84,11 @@ def backup(source: str | os.PathLike, dest: str | os.PathLike, now: datetime | N
     try:
         _copy(source, part)
         part.chmod(Path(source).stat().st_mode & 0o666)
-        final = _claim(part, first) if into_folder else _replace(part, dest)
+        if into_folder:
+            final = _claim(part, first)
+        else:
+            os.replace(part, dest)
+            final = dest
         _sync_folder(final.parent)
     except BaseException:
         part.unlink(missing_ok=True)
@@ -178,11 +182,6 @@ def _refuse(source: Path, dest: Path) -> None:
         )
 
 
-def _replace(part: Path, dest: Path) -> Path:
-    os.replace(part, dest)
-    return dest
-
-
 def _claim(part: Path, first: Path) -> Path:
     """Give the finished copy ``first``'s name, or the next that is free (``…-2.db``): none
     taken by an earlier backup (nor by one renamed into place this instant by another
@@ -197,7 +196,8 @@ def _claim(part: Path, first: Path) -> Path:
         except OSError:  # a filesystem without hard links (FAT, some shares)
             if final.exists() or final.is_symlink():
                 continue
-            return _replace(part, final)
+            os.replace(part, final)
+            return final
         part.unlink()
         return final
     raise BackupRefused(

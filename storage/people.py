@@ -58,7 +58,8 @@ def branch_staff(
     still ranked in it, for what they did before they left (kpi-rules §6).
     """
     on = on or date.today()
-    left_from = min(on + timedelta(days=1), since or on + timedelta(days=1))
+    tomorrow = on + timedelta(days=1)  # left after today: still here
+    left_from = min(since, tomorrow) if since else tomorrow
     sql = f"""
         SELECT {_PERSON_COLUMNS} FROM staff
         WHERE branch = ? AND (? IS NULL OR role = ?)
