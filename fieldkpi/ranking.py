@@ -233,13 +233,8 @@ def adjustment_points(
         adjustment = kinds.get(kind)
         if adjustment is None or not count:
             continue
-        if adjustment.forfeit:
-            forfeited = True
-            continue
-        if adjustment.entered is not None:
-            points = entered if adjustment.entered == "bonus" else -entered
-        else:
-            points = count * adjustment.points
+        forfeited = forfeited or adjustment.forfeit
+        points = adjustment.points_of(entered, count)
         if points < 0:
             deducted -= points
         else:

@@ -152,17 +152,19 @@ class Adjustment:
     recorded_by: tuple[str, ...] = ("lead",)
     approval: bool = True
 
-    def points_of(self, entered: Fraction = Fraction(0)) -> Fraction:
-        """What one event of this kind adds to a total (< 0 takes off), as kpi-rules §5 counts it.
+    def points_of(self, entered: Fraction = Fraction(0), count: int = 1) -> Fraction:
+        """What ``count`` events of this kind add to a total (< 0 takes off), as kpi-rules §5
+        counts them: the month's ranking, an event's line and its drill-down alike.
 
-        The kind's own points, or ``entered`` (the points typed with the event) off for a
-        deduction and on for a bonus. A forfeit adds none: it caps the total instead.
+        The kind's own points each, or ``entered`` (the points typed with the events, in
+        all) off for a deduction and on for a bonus. A forfeit adds none: it caps the
+        total instead.
         """
         if self.forfeit:
             return Fraction(0)
         if self.entered is not None:
             return entered if self.entered == "bonus" else -entered
-        return self.points
+        return count * self.points
 
 
 @dataclass(frozen=True)
