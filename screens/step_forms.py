@@ -8,6 +8,7 @@ and makes one storage call; :mod:`screens.form` does the rest.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from textual import on
@@ -255,13 +256,6 @@ _RECORDS = {
 }
 
 
-def adds_points(adjustment: Adjustment) -> bool:
-    """A bonus (points added), not a deduction or a month forfeited."""
-    if adjustment.entered:
-        return adjustment.entered == "bonus"
-    return not adjustment.forfeit and adjustment.points is not None and adjustment.points > 0
-
-
 class DeductionForm(FormScreen):
     """An appraisal event against a person (a deduction or bonus of the scheme), tied to the
     selected ticket if there is one. What a rep records waits for the lead.
@@ -283,7 +277,8 @@ class DeductionForm(FormScreen):
         return self._title(recordable(scheme, self.app.user) if scheme else [])
 
     def _title(self, kinds: list[Adjustment]) -> str:
-        records = _RECORDS.get(tuple(sorted({adds_points(a) for a in kinds})))
+        bonuses = {a.points_of(Fraction(1)) > 0 for a in kinds}  # does each kind add points?
+        records = _RECORDS.get(tuple(sorted(bonuses)))
         what = _(records) if records else _("Deduction, bonus or complaint")
         if self.code:
             return _("{what} (ticket {code})").format(what=what, code=self.code)

@@ -59,13 +59,14 @@ class SizedTable(DataTable):
             new_rows = [key for key in new_rows if key in rows and rows[key].auto_height]
         super()._update_dimensions(new_rows)
 
-    def size_now(self) -> None:
-        """Take the new lines' space at once, not when the table is next idle: the screen
-        is then laid out once with them, not once without them and again after."""
-        if self._require_update_dimensions:
-            self._require_update_dimensions = False
-            new_rows, self._new_rows = self._new_rows, set()
-            self._update_dimensions(new_rows)
+    def add_rows(self, rows: Iterable[Iterable]) -> list:
+        """The new lines take their space at once, not when the table is next idle: the
+        screen is then laid out once with them, not once without them and again after."""
+        keys = super().add_rows(rows)
+        self._require_update_dimensions = False
+        new_rows, self._new_rows = self._new_rows, set()
+        self._update_dimensions(new_rows)
+        return keys
 
 
 def add_rows(table: DataTable, rows: Sequence[Sequence[object]]) -> None:
@@ -73,8 +74,6 @@ def add_rows(table: DataTable, rows: Sequence[Sequence[object]]) -> None:
     table.add_rows(
         [[plain(cell) if isinstance(cell, str) else cell for cell in cells] for cells in rows]
     )
-    if isinstance(table, SizedTable):
-        table.size_now()
 
 
 def fill(

@@ -18,7 +18,7 @@ from textual.widgets import Input, Static
 
 from fieldkpi.i18n import _, ngettext
 from fieldkpi.period import stamp
-from fieldkpi.tickets import MIN_PHONE_DIGITS, OPEN_STATUSES, normal_phone, status_label
+from fieldkpi.tickets import OPEN_STATUSES, normal_phone, phone_problem, status_label
 from screens import labels
 from screens.form import Field, FormScreen
 from screens.labels import N_
@@ -126,7 +126,7 @@ class NewTicketForm(FormScreen):
         if phone == self._looked_up:
             return
         self._looked_up = phone
-        if sum(c.isdigit() for c in phone) >= MIN_PHONE_DIGITS:
+        if phone_problem(phone) is None:  # a whole phone: worth looking up
             self._find_caller(phone)
         else:
             self._show_caller(Text(""))
