@@ -130,12 +130,14 @@ def _fill_sheet(book: Workbook, role: str, rows: list[RankRow], language: str | 
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     cells = RowCells(columns)
+    names = [c.name for c in columns]
+    as_of_at, role_at = names.index("as_of"), names.index("role")
     for row in rows:
-        values = dict(zip((c.name for c in columns), cells(row), strict=True))
-        values["as_of"] = row.as_of
+        values = cells(row)
+        values[as_of_at] = row.as_of
         if language:  # a role in words, as the breakdown sheet has it (codes in the CSV)
-            values["role"] = sheet_label(row.role)
-        sheet.append(list(values.values()))
+            values[role_at] = sheet_label(row.role)
+        sheet.append(values)
         _text_cells(sheet[sheet.max_row])
         for column, cell in zip(columns, sheet[sheet.max_row], strict=True):
             if not isinstance(cell.value, str) and number_format(column):
