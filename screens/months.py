@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widget import Widget
@@ -47,18 +47,25 @@ class PeriodBox:
     placeholder: str
     restrict: str
     hint: str
+    typing: str  # the hint while the box has the keys: they go into it, not to the figures
     refused: str  # a text that is no period of this kind
 
 
 BOXES = {
     "month": PeriodBox(
-        N_("Month"), "YYYY-MM", r"[0-9-]*", HINT, N_("{text} is not a month like 2026-10.")
+        N_("Month"),
+        "YYYY-MM",
+        r"[0-9-]*",
+        HINT,
+        N_("type a month, ⏎ · Esc back"),
+        N_("{text} is not a month like 2026-10."),
     ),
     "quarter": PeriodBox(
         N_("Quarter"),
         "YYYY-Qn",
         r"[0-9qQ-]*",
         N_("[ ] earlier / later · g quarter"),
+        N_("type a quarter, ⏎ · Esc back"),
         N_("{text} is not a quarter like 2026-Q4."),
     ),
 }
@@ -306,9 +313,19 @@ class MonthScreen(actions.ScopedKeys, Screen):
             self.show_month(period)
         self.rest_focus()
 
+    @on(events.DescendantFocus, "#month")
+    def _month_entered(self) -> None:
+        """The keys go into the box now: the hint says so, or ``[`` and ``t`` seem dead."""
+        self._note(_(BOXES[self.kind].typing))
+
     @on(Input.Blurred, "#month")
     def _month_left(self, event: Input.Blurred) -> None:
-        """Left without Enter: the box names the month shown again."""
+        """Left without Enter: the box names the month shown again, and the hint is back.
+
+        A refusal said beside the box stays until the next month is shown.
+        """
         event.stop()
         if self.period is not None:
             event.input.value = str(self.period)
+        if not self.query_one("#month-note", Label).has_class("-refused"):
+            self._note(_(BOXES[self.kind].hint))

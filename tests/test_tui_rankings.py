@@ -152,6 +152,12 @@ async def test_a_lead_starts_on_the_running_month_and_steps_through_months(month
         assert text_of(app, "#month-note") == "2026-12 has not begun yet."
 
         await press(pilot, "g")
+        # The keys are in the box now, and the hint says so: [ and t would go nowhere.
+        assert text_of(app, "#month-note") == "type a month, ⏎ · Esc back"
+        await press(pilot, "escape")
+        assert text_of(app, "#month-note") == "[ ] earlier / later · g month"
+        assert isinstance(app.focused, RankTable)
+        await press(pilot, "g")
         await type_text(pilot, "2026-07")
         await press(pilot, "enter")
         assert month_shown(app) == "2026-07"
