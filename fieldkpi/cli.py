@@ -285,15 +285,19 @@ def open_db(args: argparse.Namespace, *, must_exist: bool = False):
 
     A command that only reads (``must_exist``) refuses a file that is not
     there: a mistyped path would otherwise make an empty database and
-    report on nothing.
+    report on nothing. A new database is made only in a folder that exists
+    (``open_store`` refuses one that does not: a typo in ``--db`` or
+    ``$FIELDKPI_DB`` makes no folders), except the per-user default's, which
+    is fieldkpi's own to make on first use.
     """
     from storage.db import open_store
 
     path = db_path(args)
     if must_exist and not path.exists():
         raise UserError(_("{path}: no such database").format(path=path))
-    if args.db and not path.parent.is_dir():  # a typo'd folder is not made (the default's is)
-        raise UserError(_("{path}: {reason}").format(path=path.parent, reason=_("no such folder")))
+    if path == paths.user_db():
+        with user_path(path.parent):
+            path.parent.mkdir(parents=True, exist_ok=True)
     with unusable_is_bad_input(path):
         return open_store(path)
 

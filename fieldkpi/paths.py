@@ -24,10 +24,15 @@ def config_dir() -> Path:
     return Path(value) if value else _xdg("XDG_CONFIG_HOME", ".config") / "fieldkpi"
 
 
+def user_db() -> Path:
+    """The per-user database, in the XDG data folder (made on first use)."""
+    return data_dir() / "fieldkpi.db"
+
+
 def default_db() -> Path:
-    """``$FIELDKPI_DB``, else the per-user database under the XDG data folder."""
+    """``$FIELDKPI_DB``, else :func:`user_db`."""
     value = os.environ.get("FIELDKPI_DB")
-    return Path(value) if value else data_dir() / "fieldkpi.db"
+    return Path(value) if value else user_db()
 
 
 def export_dir() -> Path:

@@ -21,13 +21,14 @@ from fieldkpi.i18n import _
 from fieldkpi.plain import CELL_WIDTH, PlainTable, plain
 from fieldkpi.scheme import Scheme
 from fieldkpi.tickets import field_label, status_label, step_label
+from fieldkpi.visibility import PEOPLE_FIELDS
 from screens import actions, labels, tables
 from screens.breakpoints import take_breakpoints
 from screens.footer import KeyFooter
 from screens.labels import N_
 from screens.loading import answer, reader
 from screens.messages import DataChanged, LoadFailed, TicketLoaded
-from screens.ticket_reads import PEOPLE_FIELDS, read_ticket
+from screens.ticket_reads import read_ticket
 from screens.ticket_steps import Selected, TicketSteps, selected_from_ticket
 from storage.tickets import HistoryRow, Ticket
 

@@ -14,13 +14,10 @@ from fieldkpi.scheme import Scheme, SchemeError
 from fieldkpi.tickets import StepRefused
 from screens.messages import LoadFailed, TicketLoaded
 from storage.errors import StorageError
-from storage.people import staff_by_code
-from storage.tickets import HistoryRow, Ticket, get_ticket, ticket_history
+from storage.tickets import Ticket, get_ticket, people_names, ticket_history
 
 # What storage may refuse with a message written for the person.
 REFUSALS = (StorageError, StepRefused, AccessDenied)
-# Fields whose values are staff codes: shown with the person's name.
-PEOPLE_FIELDS = ("engineer", "rep", "staff", "updated_by")
 
 
 def read_ticket(app: Any, code: str, *, history: bool = False) -> Message:
@@ -33,7 +30,7 @@ def read_ticket(app: Any, code: str, *, history: bool = False) -> Message:
         return LoadFailed(str(exc))
     if not history:
         return TicketLoaded(ticket, rows)
-    names = staff_names(app.store, ticket, rows)
+    names = people_names(app.store, ticket, rows)
     return TicketLoaded(ticket, rows, names, branch_scheme(app, ticket))
 
 
@@ -44,11 +41,3 @@ def branch_scheme(app: Any, ticket: Ticket) -> Scheme | None:
         return app.scheme_for(ticket.branch)
     except (SchemeError, OSError):
         return None
-
-
-def staff_names(store: Any, ticket: Ticket, history: list[HistoryRow]) -> dict[str, str]:
-    """The names of the people the ticket and its history name by code."""
-    codes = {ticket.updated_by, ticket.engineer, ticket.rep}
-    codes |= {v for r in history if r.field in PEOPLE_FIELDS for v in (r.old, r.new)}
-    people = (staff_by_code(store, code) for code in sorted(c for c in codes if c))
-    return {p.code: p.name for p in people if p is not None}

@@ -156,13 +156,12 @@ def open_store(path: str | os.PathLike, *, create: bool = True) -> Store:
     """Open (or create) a database, check it is ours, and bring its schema up to date.
 
     Raises :class:`DatabaseUnusable` with a one-line reason for a directory, a
-    file that is not SQLite, a read-only file, a corrupt file or a database
-    written by a newer fieldkpi; the file is left as it was.
+    file that is not SQLite, a read-only file, a corrupt file, a database
+    written by a newer fieldkpi or a new one in a folder that does not exist
+    (a typo in a path makes no folders); the file is left as it was.
     """
     path = str(path)
-    target = Path(path)
-    if not check_file(path, create=create) and not target.parent.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
+    check_file(path, create=create)
     conn = _connect(path)
     reader = None
     try:
@@ -210,8 +209,9 @@ def _close(*conns: sqlite3.Connection | None) -> None:
 def check_file(path: str, *, create: bool = False) -> bool:
     """Refuse what cannot be a database file before SQLite touches it; whether it exists.
 
-    A directory, a missing file (unless it is to be created), a file that is
-    not SQLite and a read-only file raise :class:`DatabaseUnusable`.
+    A directory, a missing file (unless it is to be created), a file to be
+    created in a folder that does not exist, a file that is not SQLite and a
+    read-only file raise :class:`DatabaseUnusable`.
     """
     target = Path(path)
     if target.is_dir():
@@ -219,6 +219,10 @@ def check_file(path: str, *, create: bool = False) -> bool:
     exists = target.exists()
     if not exists and not create:
         raise DatabaseUnusable(_("{path}: no such database").format(path=path))
+    if not exists and not target.parent.is_dir():
+        raise DatabaseUnusable(
+            _("{path}: {reason}").format(path=target.parent, reason=_("no such folder"))
+        )
     if exists:
         _check_header(target)
         if not os.access(path, os.W_OK) or not target.stat().st_mode & 0o222:

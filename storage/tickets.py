@@ -214,6 +214,13 @@ def ticket_history(store: Store, actor: Person, code: str) -> list[HistoryRow]:
         return visibility.history_for(actor, ticket, _whole_history(db, code))
 
 
+def people_names(store: Store, ticket: Ticket, history: list[HistoryRow]) -> dict[str, str]:
+    """The names of the staff the ticket and its history (as the reader was given them) name
+    by code, for the ticket screen to show people by name."""
+    with store.read() as db:
+        return _names(db, {ticket.updated_by, ticket.engineer, ticket.rep} | _people_in(history))
+
+
 # ---------------------------------------------------------------- writing
 
 
@@ -332,10 +339,7 @@ def _conflict(db: Database, actor: Person, code: str, version: int, now: datetim
             ).fetchone()[0]
         at = ticket.updated_at
     when = at[11:] if at[:10] == stamp(now)[:10] else at
-    people = {
-        v for row in missed if row.field in visibility.PEOPLE_FIELDS for v in (row.old, row.new)
-    }
-    names = _names(db, people - {None, visibility.SOMEONE_ELSE})
+    names = _names(db, _people_in(missed))
     what = "; ".join(_describe(row, names) for row in missed)
     if what:
         message = _(
@@ -348,7 +352,15 @@ def _conflict(db: Database, actor: Person, code: str, version: int, now: datetim
     )
 
 
-def _names(db: Database, codes: set[str]) -> dict[str, str]:
+def _people_in(history: list[HistoryRow]) -> set[str | None]:
+    """The values of the history's fields that hold a staff code."""
+    return {v for r in history if r.field in visibility.PEOPLE_FIELDS for v in (r.old, r.new)}
+
+
+def _names(db: Database, codes: set[str | None]) -> dict[str, str]:
+    """The name of each staff member ``codes`` names, in one query (no code, the importer or
+    someone the reader may not see names nobody)."""
+    codes = codes - {None, visibility.SOMEONE_ELSE}
     marks = ", ".join("?" * len(codes))
     return dict(db.execute(f"SELECT code, name FROM staff WHERE code IN ({marks})", [*codes]))
 

@@ -33,8 +33,11 @@ T3,GZ,onsite_repair,2026-10-20 09:00,2026-10-20 15:00,E2,R2,2026-10-21 10:00,5
 """
 
 
-def fieldkpi(*args: str, config=None) -> subprocess.CompletedProcess:
-    env = os.environ | {"FIELDKPI_CONFIG": str(config or "/nonexistent-config"), "LANG": "C"}
+def fieldkpi(*args: str, config=None, env=None) -> subprocess.CompletedProcess:
+    """``fieldkpi ARGS`` in a process of its own; ``env`` adds to (or, as None, removes from)
+    the environment."""
+    given = {"FIELDKPI_CONFIG": str(config or "/nonexistent-config"), "LANG": "C"} | (env or {})
+    env = {name: value for name, value in (os.environ | given).items() if value is not None}
     return subprocess.run(
         [sys.executable, "-m", "fieldkpi", *args],
         capture_output=True,
@@ -105,6 +108,36 @@ def test_a_database_in_a_folder_that_does_not_exist_makes_no_folder(tmp_path):
     staff.write_text("code,name,role,branch\nR1,王芳,rep,GZ\n", encoding="utf-8")
     refused(fieldkpi("import", "--db", str(typo), str(staff)), "srv: no such folder")
     assert not typo.parent.exists()
+
+
+def _staff_file(tmp_path):
+    staff = tmp_path / "staff.csv"
+    staff.write_text("code,name,role,branch\nR1,王芳,rep,GZ\n", encoding="utf-8")
+    return staff
+
+
+def test_the_shared_database_in_a_folder_that_does_not_exist_makes_no_folder(tmp_path):
+    typo = tmp_path / "srv" / "fieldkpl" / "branch.db"  # the profile's FIELDKPI_DB, mistyped
+    staff = _staff_file(tmp_path)
+
+    done = fieldkpi("import", str(staff), env={"FIELDKPI_DB": str(typo)})
+
+    refused(done, "fieldkpl: no such folder")
+    assert not (tmp_path / "srv").exists()
+
+
+def test_the_per_user_database_makes_its_own_folder_on_first_use(tmp_path):
+    data = tmp_path / "data"  # a new login: no XDG data folder yet
+    staff = _staff_file(tmp_path)
+
+    done = fieldkpi("import", str(staff), env={"FIELDKPI_DB": None, "XDG_DATA_HOME": str(data)})
+
+    assert done.returncode == 0, done.stderr
+    store = open_store(data / "fieldkpi" / "fieldkpi.db")
+    try:
+        assert store.scalar("SELECT name FROM staff WHERE code = 'R1'") == "王芳"
+    finally:
+        store.close()
 
 
 def test_a_misspelt_scheme_key_is_refused_even_for_a_closed_month(db, tmp_path):

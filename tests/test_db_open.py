@@ -99,6 +99,11 @@ def test_a_database_from_a_newer_fieldkpi_is_refused(tmp_path):
     _untouched(path, lambda: _refused(path, "newer fieldkpi"))
 
 
+def test_a_new_database_in_a_folder_that_does_not_exist_is_refused_and_no_folder_made(tmp_path):
+    _refused(tmp_path / "srv" / "branch.db", "srv: no such folder")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_directory_and_a_read_only_file_are_refused(tmp_path):
     _refused(tmp_path, "is a directory")
     path = tmp_path / "ro.db"

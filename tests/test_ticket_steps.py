@@ -586,6 +586,22 @@ def test_ticket_history_names_who_did_each_step(store, crew):
     ]
 
 
+def test_the_ticket_screen_names_everyone_the_ticket_and_its_history_name_in_one_read(store, crew):
+    ticket = dispatched(store, crew)  # by the rep (R1) to 李强 (E1) …
+    ticket = tickets.dispatch(store, crew.lead, ticket.code, ticket.version, "E2", now=LATER)
+    rows = tickets.ticket_history(store, crew.lead, ticket.code)  # … then by the lead to 赵磊
+
+    read: list[str] = []
+    store.conn.set_trace_callback(read.append)
+    try:
+        with store.lock:  # this thread's reads then go through the traced connection
+            names = tickets.people_names(store, ticket, rows)
+    finally:
+        store.conn.set_trace_callback(None)
+    assert names == {"R1": "王芳", "E1": "李强", "E2": "赵磊", "L1": "刘洋"}
+    assert len([sql for sql in read if "FROM staff" in sql]) == 1
+
+
 # ------------------------------------------------------------ many dispatchers at once
 
 
