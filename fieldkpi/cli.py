@@ -165,7 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=_(
             "import files of actions, problems, deductions or scores even if they were "
-            "imported before (their rows then count twice)"
+            "imported before (their rows then count twice; scores are entered again as the "
+            "newest)"
         ),
     )
     load.add_argument(
@@ -345,7 +346,7 @@ def run_import(args: argparse.Namespace) -> int:
         raise UserError(_("no such file: {files}").format(files=", ".join(missing)))
     store = open_db(args)
     try:
-        adjustment_kinds, metric_known = import_rules(scheme_loader(store))
+        adjustment_kinds, entered_metrics = import_rules(scheme_loader(store))
         report = import_files(
             store,
             args.files,
@@ -354,7 +355,7 @@ def run_import(args: argparse.Namespace) -> int:
             again=args.again,
             force=args.force,
             adjustment_kinds=adjustment_kinds,
-            metric_known=metric_known,
+            entered_metrics=entered_metrics,
         )
     except ImportRejected as exc:
         _end_progress()
