@@ -33,7 +33,7 @@ from fieldkpi.i18n import (
     route_stdlib_messages,
     set_language,
 )
-from fieldkpi.period import Period, judge
+from fieldkpi.period import Judgement, Period, judge
 from fieldkpi.scheme import Scheme, SchemeError, load_scheme
 
 EXIT_BAD_INPUT = 2
@@ -165,7 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=_(
             "import files of actions, problems, deductions or scores even if they were "
-            "imported before (their rows then count twice)"
+            "imported before (their rows then count twice; scores are entered again as the "
+            "newest)"
         ),
     )
     load.add_argument(
@@ -349,7 +350,7 @@ def run_import(args: argparse.Namespace) -> int:
         raise UserError(_("no such file: {files}").format(files=", ".join(missing)))
     store = open_db(args)
     try:
-        adjustment_kinds, metric_known = import_rules(scheme_loader(store))
+        adjustment_kinds, entered_metrics = import_rules(scheme_loader(store))
         report = import_files(
             store,
             args.files,
@@ -358,7 +359,7 @@ def run_import(args: argparse.Namespace) -> int:
             again=args.again,
             force=args.force,
             adjustment_kinds=adjustment_kinds,
-            metric_known=metric_known,
+            entered_metrics=entered_metrics,
         )
     except ImportRejected as exc:
         _end_progress()
@@ -458,6 +459,15 @@ def period_of(args: argparse.Namespace) -> Period | None:
     return None
 
 
+def judged(period: Period, as_of: datetime | None = None) -> Judgement:
+    """The period judged now (or at ``--as-of``), for every command that reads one: a period
+    not begun yet, or an as-of outside it, is bad input, refused in the same words."""
+    try:
+        return judge(period, datetime.now(), as_of)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+
+
 def period_word(kind: str) -> str:
     """A kind of period (a scheme's ``period``: ``month``, ``quarter``) in the language."""
     return _("quarter") if kind == "quarter" else _("month")
@@ -496,10 +506,7 @@ def _run_rank(args: argparse.Namespace) -> int:
     period = period_of(args)
     if period is None:
         raise UserError(_("--month YYYY-MM or --quarter YYYY-Qn is required (or --merge FILE…)"))
-    try:
-        judgement = judge(period, datetime.now(), parse_as_of(args.as_of))
-    except ValueError as exc:
-        raise UserError(str(exc)) from exc
+    judgement = judged(period, parse_as_of(args.as_of))
     store = open_db(args, must_exist=True)
     scheme_for = scheme_loader(store, args.scheme)
     try:
@@ -864,10 +871,7 @@ def missing_entries(args: argparse.Namespace, scheme: Scheme, period: Period) ->
                 file=args.file, period=period_word(scheme.period), option=scheme.period
             )
         )
-    try:
-        judge(period, datetime.now())
-    except ValueError as exc:
-        raise UserError(str(exc)) from exc
+    judged(period)
     store = open_db(args, must_exist=True)
     try:
         branches_to_rank(store, args.branch, lambda _branch: scheme, period)

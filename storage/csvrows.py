@@ -523,7 +523,9 @@ class Kind:
 
     ``key``: rows with the same key update one record, and a key given twice in
     one import is a mistake. ``appended``: rows are added, never merged, so a
-    file imported twice would count twice (the importer refuses that).
+    file imported twice would count twice (the importer refuses that); with a
+    key too (scores), each row is a new entry of its key's value, the last one
+    in force.
     """
 
     name: str

@@ -16,7 +16,6 @@ and the checks between its cells.
 from __future__ import annotations
 
 import sqlite3
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -99,14 +98,11 @@ class BadRows:
     def first(self) -> list[BadRow]:
         """Every problem of the first :data:`LISTED` bad rows, in file and line order, in
         words."""
-        last = self.conn.execute(
-            "SELECT DISTINCT pos, line FROM temp.import_bad ORDER BY pos, line LIMIT 1 OFFSET ?",
-            (LISTED - 1,),
-        ).fetchone() or (sys.maxsize, 0)  # fewer bad rows than that: all of them
         rows = self.conn.execute(
             "SELECT pos, line, col, rule, a, b, c FROM temp.import_bad"
-            " WHERE (pos, line) <= (?, ?) ORDER BY pos, line, seq, id",
-            last,
+            " WHERE (pos, line) IN (SELECT DISTINCT pos, line FROM temp.import_bad"
+            " ORDER BY pos, line LIMIT ?) ORDER BY pos, line, seq, id",
+            (LISTED,),
         ).fetchall()
         return [
             BadRow(

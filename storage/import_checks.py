@@ -18,6 +18,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 
 from fieldkpi.i18n import _
+from fieldkpi.period import Period
 from storage.csvrows import Column, shown
 from storage.import_bad import CONFLICT, KEY, LOGIN, RECORD, REFERENCE, BadRows
 from storage.import_stage import Stage, quoted
@@ -33,7 +34,8 @@ HISTORY_FIELDS = {
 }
 
 AdjustmentKinds = Callable[[str, str], Mapping[str, bool]]  # (branch, role) -> kind: entered?
-MetricKnown = Callable[[str, str, str, str], bool]  # (branch, role, period, metric)
+# (branch, role) -> the kind of period of that branch's scheme, and the metrics it enters
+EnteredMetrics = Callable[[str, str], tuple[str, Sequence[str]]]
 
 
 def role_phrase(role: str) -> str:
@@ -179,20 +181,27 @@ def future_times(stage: Stage, bad: BadRows, today: str) -> None:
 
 def known_staff(conn, stages: Sequence[Stage]) -> None:
     """``temp.import_staff`` and ``temp.import_branches``: the database's, and the good
-    rows of the import's staff files over them."""
+    rows of the import's staff files over them (a column a file does not give keeps what
+    the database holds, as the import writes it)."""
     for table in ("import_staff", "import_branches"):
         conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
     conn.execute(
-        "CREATE TEMP TABLE import_staff (code TEXT PRIMARY KEY, role TEXT, branch TEXT)"
-        " WITHOUT ROWID"
+        "CREATE TEMP TABLE import_staff (code TEXT PRIMARY KEY, role TEXT, branch TEXT,"
+        " hired_on TEXT, left_on TEXT) WITHOUT ROWID"
     )
-    conn.execute("INSERT INTO temp.import_staff SELECT code, role, branch FROM main.staff")
+    conn.execute(
+        "INSERT INTO temp.import_staff SELECT code, role, branch, hired_on, left_on FROM main.staff"
+    )
     for stage in stages:
         if stage.src.kind.name == "staff":
+            days = ", ".join(
+                f"{'v' if stage.has(name) else 's'}.{name}" for name in ("hired_on", "left_on")
+            )
             conn.execute(
                 "INSERT OR REPLACE INTO temp.import_staff"
-                f" SELECT code, role, branch FROM temp.{stage.view} v WHERE NOT {_in_bad(stage)}"
-                " AND code IS NOT NULL"
+                f" SELECT v.code, v.role, v.branch, {days} FROM temp.{stage.view} v"
+                f" LEFT JOIN main.staff s ON s.code = v.code WHERE NOT {_in_bad(stage)}"
+                " AND v.code IS NOT NULL"
             )
     conn.execute("CREATE TEMP TABLE import_branches (code TEXT PRIMARY KEY) WITHOUT ROWID")
     conn.execute(
@@ -733,26 +742,116 @@ def _kind_refused(kind: str, offered: dict[str, bool]) -> str:
     )
 
 
-def score_checks(stage: Stage, bad: BadRows, metric_known: MetricKnown) -> None:
-    """A metric the scheme of the person does not use is an error (schemes.md)."""
-    conn, view = stage.conn, f"temp.{stage.view}"
-    asked = conn.execute(
-        f"SELECT DISTINCT s.branch, s.role, v.period, v.metric FROM {view} v"
-        " JOIN temp.import_staff s ON s.code = v.staff WHERE v.metric IS NOT NULL"
-        " AND v.period IS NOT NULL"
-    ).fetchall()
-    conn.execute("DROP TABLE IF EXISTS temp.import_unused")
-    conn.execute("CREATE TEMP TABLE import_unused (branch, role, period, metric)")
+def score_checks(stage: Stage, bad: BadRows, entered_metrics: EnteredMetrics | None) -> None:
+    """A value is for someone appraised in the period, of a metric their scheme enters.
+
+    The lead's entry screen offers the people employed at some time in the
+    period (:func:`storage.measures.ranked_people`): someone who left during it
+    is appraised in it, someone who left before it or joins after it is not, and
+    a value for them would count nowhere. A metric the person's scheme does not
+    take, or a period of the other kind, is an error (schemes.md); the refusal
+    lists the metrics the scheme does take, so that a typo is fixed from it.
+    """
+    conn, view, pos = stage.conn, f"temp.{stage.view}", stage.src.order
+    periods = [row[0] for row in conn.execute(f"SELECT DISTINCT period FROM {view}")]
+    conn.execute("DROP TABLE IF EXISTS temp.import_periods")
+    conn.execute("CREATE TEMP TABLE import_periods (period TEXT PRIMARY KEY, first, last)")
     conn.executemany(
-        "INSERT INTO temp.import_unused VALUES (?, ?, ?, ?)",
-        [tuple(row) for row in asked if not metric_known(*row)],
+        "INSERT INTO temp.import_periods VALUES (?, ?, ?)",
+        [
+            (text, p.first_day.isoformat(), p.last_day.isoformat())
+            for text in periods
+            if text is not None
+            for p in [Period.parse(text)]
+        ],
     )
     bad.add_found(
-        f"SELECT {stage.src.order}, v.line, {_seq(stage, RECORD, 'metric')}, 'metric', v.metric,"
-        f" v.staff, v.period FROM {view} v JOIN temp.import_staff s ON s.code = v.staff"
-        " JOIN temp.import_unused u ON u.branch = s.branch AND u.role = s.role"
-        " AND u.period = v.period AND u.metric = v.metric",
-        words=lambda metric, staff, period: _(
-            "{metric} is not a metric of the scheme {staff} is appraised by in {period}"
-        ).format(metric=shown(metric), staff=staff, period=period),
+        f"SELECT {pos}, v.line, {_seq(stage, RECORD, 'staff')}, 'staff', v.staff, v.period,"
+        " json_array(s.left_on, s.hired_on) FROM"
+        f" {view} v JOIN temp.import_staff s ON s.code = v.staff"
+        " JOIN temp.import_periods p ON p.period = v.period"
+        " WHERE s.left_on < p.first OR s.hired_on > p.last",
+        words=_not_appraised,
+    )
+    if entered_metrics is None:
+        return
+    people = conn.execute(
+        f"SELECT DISTINCT s.branch, s.role FROM {view} v JOIN temp.import_staff s"
+        " ON s.code = v.staff"
+    ).fetchall()
+    offered = {(branch, role): entered_metrics(branch, role) for branch, role in people}
+    conn.execute("DROP TABLE IF EXISTS temp.import_metrics")
+    conn.execute("CREATE TEMP TABLE import_metrics (branch, role, period_kind, metric)")
+    conn.executemany(
+        "INSERT INTO temp.import_metrics VALUES (?, ?, ?, ?)",
+        [
+            (branch, role, kind, metric)
+            for (branch, role), (kind, metrics) in offered.items()
+            for metric in [*metrics, None]  # None: the kind of period, for a scheme of none
+        ],
+    )
+    person = (
+        f"FROM {view} v JOIN temp.import_staff s ON s.code = v.staff"
+        " JOIN temp.import_metrics k ON k.branch = s.branch AND k.role = s.role"
+        " AND k.metric IS NULL"
+    )
+    period_kind = "CASE WHEN v.period GLOB '*Q*' THEN 'quarter' ELSE 'month' END"
+    bad.add_found(
+        f"SELECT {pos}, v.line, {_seq(stage, RECORD, 'period')}, 'period', v.period, v.staff,"
+        f" k.period_kind {person} WHERE v.period IS NOT NULL AND {period_kind} != k.period_kind",
+        words=_other_kind_of_period,
+    )
+    bad.add_found(
+        f"SELECT {pos}, v.line, {_seq(stage, RECORD, 'metric')}, 'metric', v.metric,"
+        " v.period, json_array(v.staff, s.branch, s.role)"
+        f" {person} WHERE v.period IS NOT NULL AND {period_kind} = k.period_kind"
+        " AND v.metric IS NOT NULL AND NOT EXISTS (SELECT 1 FROM temp.import_metrics m"
+        " WHERE m.branch = s.branch AND m.role = s.role AND m.metric = v.metric)",
+        words=lambda metric, period, who: _metric_refused(metric, period, who, offered),
+    )
+
+
+def _not_appraised(staff: str, period: str, days: str) -> str:
+    left_on, hired_on = json.loads(days)
+    first = Period.parse(period).first_day.isoformat()
+    if left_on is not None and left_on < first:
+        text = _("{staff} left on {day}, before {period}: they are not appraised in it")
+        day = left_on
+    else:
+        text = _("{staff} joins on {day}, after {period}: they are not appraised in it")
+        day = hired_on
+    return text.format(staff=staff, day=day, period=period)
+
+
+def _other_kind_of_period(period: str, staff: str, kind: str) -> str:
+    if kind == "month":
+        text = _("{period} is a quarter, but the scheme {staff} is appraised by goes by the month")
+    else:
+        text = _("{period} is a month, but the scheme {staff} is appraised by goes by the quarter")
+    return text.format(period=shown(period), staff=staff)
+
+
+def _metric_refused(
+    metric: str, period: str, who: str, offered: Mapping[tuple[str, str], tuple[str, Sequence[str]]]
+) -> str:
+    """Why a metric is refused, with the metrics the person's scheme takes (or that it takes
+    none for their role)."""
+    staff, branch, role = json.loads(who)
+    metrics = offered[(branch, role)][1]
+    if metrics:
+        text = _(
+            "{metric} is not a metric of the scheme {staff} is appraised by in {period};"
+            " its metrics are: {metrics}"
+        )
+    else:
+        text = _(
+            "{metric} is not a metric of the scheme {staff} is appraised by in {period}:"
+            " it takes no value from outside for {role}"
+        )
+    return text.format(
+        metric=shown(metric),
+        staff=staff,
+        period=period,
+        metrics=", ".join(metrics),
+        role=role_phrase(role),
     )

@@ -231,6 +231,7 @@ def read_header(source: Source, line: int, header: list[str]) -> None:
                 kind=shown(source.forced), kinds=", ".join(KINDS)
             ),
         )
+    _names_no_column(line, names, source.forced)
     name = source.forced or detect_kind(names)
     if name is None:
         raise FileProblem(
@@ -262,3 +263,28 @@ def read_header(source: Source, line: int, header: list[str]) -> None:
             ),
         )
     source.columns = [kind.column(name) for name in names]
+
+
+def _names_no_column(line: int, names: list[str], forced: str | None) -> None:
+    """Refuse a first row that names no column at all (of the kind the caller gave, else of
+    any kind): column names translated (期间, 员工 …), or a file with no header.
+
+    interfaces.md names the columns in English and makes any other an error, so translated
+    names are not taken as synonyms; the refusal says which names the header must give,
+    instead of guessing at the file's kind or reading the next rows as data.
+    """
+    kinds = [KINDS[forced]] if forced else list(KINDS.values())
+    if not names or any(set(names) & set(kind.names) for kind in kinds):
+        return  # an empty header is told by detect_kind; a known name, by the checks below
+    if forced:
+        reason = _(
+            "the first row names none of the columns of {kind}: the header gives them "
+            "in English: {names}"
+        ).format(kind=forced, names=", ".join(KINDS[forced].names))
+    else:
+        required = "; ".join(f"{kind.name}: {', '.join(kind.required)}" for kind in kinds)
+        reason = _(
+            "the first row names no column: the header gives the column names in English, "
+            "as fieldkpi import --help lists them (required: {columns})"
+        ).format(columns=required)
+    raise FileProblem(line, reason)

@@ -34,12 +34,11 @@ from datetime import datetime
 from pathlib import Path
 
 from fieldkpi.i18n import _, ngettext
-from fieldkpi.period import Period
 from fieldkpi.scheme import Scheme, default_scheme
 from storage import import_bad
 from storage import import_checks as checks
 from storage import import_write as write
-from storage.csvrows import KINDS, LOAD_ORDER, detect_kind
+from storage.csvrows import KINDS, LOAD_ORDER, Kind, detect_kind
 from storage.errors import StorageError
 from storage.import_bad import BadRow, BadRows
 from storage.import_sources import CsvFile, FileProblem, Source, Table, read_header
@@ -106,26 +105,25 @@ class ImportReport:
 
 def import_rules(
     scheme_for: Callable[[str], Scheme],
-) -> tuple[checks.AdjustmentKinds, checks.MetricKnown]:
+) -> tuple[checks.AdjustmentKinds, checks.EnteredMetrics]:
     """What an import checks against each person's scheme: its adjustment kinds, its metrics.
 
     A deduction or bonus is one of the kinds the scheme lets be recorded
     against the person's role (points only with a kind that takes them); a
     score names a value the scheme takes from outside for that role, in a
-    period of the scheme's kind (schemes.md).
+    period of the scheme's kind (schemes.md). The metrics are given whole, so
+    that a refusal can list them.
     """
 
     def adjustment_kinds(branch: str, role: str) -> dict[str, bool]:
         kinds = scheme_for(branch).adjustments_for(role)
         return {kind: adjustment.entered is not None for kind, adjustment in kinds.items()}
 
-    def metric_known(branch: str, role: str, period: str, metric: str) -> bool:
+    def entered_metrics(branch: str, role: str) -> tuple[str, tuple[str, ...]]:
         scheme = scheme_for(branch)
-        return metric in scheme.entered_metrics(role) and (
-            Period.parse(period).kind == scheme.period
-        )
+        return scheme.period, tuple(sorted(scheme.entered_metrics(role)))
 
-    return adjustment_kinds, metric_known
+    return adjustment_kinds, entered_metrics
 
 
 def default_adjustment_kinds() -> checks.AdjustmentKinds:
@@ -141,7 +139,7 @@ class Options:
     again: bool = False
     force: bool = False
     adjustment_kinds: checks.AdjustmentKinds = field(default_factory=default_adjustment_kinds)
-    metric_known: checks.MetricKnown | None = None
+    entered_metrics: checks.EnteredMetrics | None = None
 
 
 def import_files(
@@ -154,22 +152,22 @@ def import_files(
     again: bool = False,
     force: bool = False,
     adjustment_kinds: checks.AdjustmentKinds | None = None,
-    metric_known: checks.MetricKnown | None = None,
+    entered_metrics: checks.EnteredMetrics | None = None,
 ) -> ImportReport:
     """Import CSV files, each of the kind its header shows (or ``kind`` for all of them).
 
     A file of actions, problems, deductions or scores whose content was
     imported before (or is given twice) is refused, as its rows would count
-    twice, unless ``again`` is set. A ticket row that would undo newer work
-    is a conflict unless ``force`` is set.
+    twice (its scores replace any entered since), unless ``again`` is set. A
+    ticket row that would undo newer work is a conflict unless ``force`` is set.
 
     The appraisal scheme is asked through two callables, so that each branch's
     own applies: ``adjustment_kinds(branch, role)`` gives the deduction and
     bonus kinds of that scheme, each with whether it takes the points entered
-    with it (default: the default scheme's); ``metric_known(branch, role, period,
-    metric)`` whether a scheme uses an entered metric (default: any is taken).
+    with it (default: the default scheme's); ``entered_metrics(branch, role)`` the kind
+    of period of that scheme and the metrics it takes from outside (default: any is taken).
     """
-    options = Options(again, force, adjustment_kinds or default_adjustment_kinds(), metric_known)
+    options = Options(again, force, adjustment_kinds or default_adjustment_kinds(), entered_metrics)
     sources = [CsvFile(Path(path), order, kind) for order, path in enumerate(paths)]
     return _run(store, sources, progress, now, options)
 
@@ -325,7 +323,8 @@ class _Call:
 
     def _seen_before(self, src: Source, seen: tuple[str, str] | None) -> bool:
         """Refuse a file of rows without codes that was imported before (``seen``), or is
-        given twice: its rows would count twice.
+        given twice: its rows would count twice, or its scores be entered again over newer
+        entries (:func:`_already_imported`).
 
         The file given before it, the same content and so the same kind, was staged
         already (unless refused, as this one then is), so a copy of a file of no rows,
@@ -334,13 +333,18 @@ class _Call:
         if src.digest is None or self.options.again or not src.kind.appended:
             return False
         earlier = next((s.src for s in self.stages if s.src.digest == src.digest and s.rows), None)
-        if earlier is not None:
+        if earlier is not None and src.kind.key:  # --again would not help: each key twice
+            reason = _(
+                "this file is the same as {name}, given before it, and would enter each of its "
+                "values a second time: give it once"
+            ).format(name=earlier.name)
+        elif earlier is not None:
             reason = _(
                 "this file is the same as {name}, given before it; its rows would count twice. "
                 "Give it twice with --again only if that is what you mean"
             ).format(name=earlier.name)
         elif seen is not None:
-            reason = _already_imported(seen)
+            reason = _already_imported(src.kind, seen)
         else:
             return False
         self._file_problem(src, FileProblem(1, reason))
@@ -410,15 +414,16 @@ class _Call:
             checks.same_branch(stage, bad)
             if kind == "deductions":
                 checks.deduction_checks(stage, bad, options.adjustment_kinds)
-            elif kind == "scores" and options.metric_known is not None:
-                checks.score_checks(stage, bad, options.metric_known)
+            elif kind == "scores":
+                checks.score_checks(stage, bad, options.entered_metrics)
 
     def _imported_meanwhile(self) -> None:
         """A file imported by someone else since this import looked (two imports at once)."""
         for stage in self.stages:
             seen = self._imported_before(stage.src)
             if seen is not None:
-                self.bad.add(stage.src.order, 1, 0, "-", _already_imported(seen), db=True)
+                reason = _already_imported(stage.src.kind, seen)
+                self.bad.add(stage.src.order, 1, 0, "-", reason, db=True)
 
     def _refuse_if_bad(self) -> None:
         count = self.bad.count()
@@ -462,9 +467,25 @@ class _Call:
             self.conn.execute(f"DROP {kind.upper()} IF EXISTS temp.{name}")
 
 
-def _already_imported(seen: tuple[str, str]) -> str:
+def _already_imported(kind: Kind, seen: tuple[str, str]) -> str:
+    """Why a file imported before is refused again, as its kind keeps its rows.
+
+    Rows of actions, problems and deductions add up: they would count twice. A
+    kind with a key (entered scores) keeps each value's entries as a history
+    whose last is in force (the lead's entry screen shows it): nothing adds up,
+    but the file's values would become the newest entries again, over any
+    entered since.
+    """
     name, at = seen
-    return _(
-        "this file was already imported on {at} (as {name}); its rows would count twice. "
-        "Import it again with --again only if that is what you mean"
-    ).format(at=at, name=name)
+    if kind.key:
+        text = _(
+            "this file was already imported on {at} (as {name}); imported again, its values "
+            "would be entered anew and replace any entered since (the last entry is the one in "
+            "force). Import it again with --again only if that is what you mean"
+        )
+    else:
+        text = _(
+            "this file was already imported on {at} (as {name}); its rows would count twice. "
+            "Import it again with --again only if that is what you mean"
+        )
+    return text.format(at=at, name=name)

@@ -148,6 +148,34 @@ def test_header_of_no_kind(staffed):
     ]
 
 
+REQUIRED = (
+    "staff: code, name, role, branch; tickets: code, branch, kind, received_at; "
+    "actions: staff, at, action; attendance: staff, month, days; problems: rep, engineer, at; "
+    "scores: period, staff, metric, value; deductions: staff, at, kind"
+)
+
+
+def test_a_header_in_chinese_is_refused_at_line_1_with_the_columns_it_must_name(staffed):
+    """Column names translated (期间, 员工 …) are no columns: the file is refused at its
+    header, with the English names, not read as a kind nobody can tell."""
+    path = write(HERE, "s.csv", "期间,员工,指标,数值,备注\n2026-10,R1,plan,1,\n")
+    assert rejected(staffed, [path]) == [
+        "s.csv:1: -: the first row names no column: the header gives the column names in "
+        f"English, as fieldkpi import --help lists them (required: {REQUIRED})"
+    ]
+    assert rejected(staffed, [path], kind="scores") == [
+        "s.csv:1: -: the first row names none of the columns of scores: the header gives them "
+        "in English: period, staff, metric, value, note"
+    ]
+
+
+def test_a_header_in_chinese_is_refused_in_chinese(staffed, zh):
+    path = write(HERE, "s.csv", "期间,员工,指标,数值,备注\n2026-10,R1,plan,1,\n")
+    assert rejected(staffed, [path], kind="scores") == [
+        "s.csv:1: -: 第一行没有 scores 的任何列名：表头须用英文列名：period, staff, metric, value, note"
+    ]
+
+
 def test_kind_named_by_the_caller_must_fit_the_header(staffed):
     path = write(HERE, "x.csv", "staff,at,kind\nR1,2026-10-01,backfill\n")
     assert rejected(staffed, [path], kind="actions") == [

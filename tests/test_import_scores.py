@@ -73,12 +73,68 @@ def test_a_score_imported_again_adds_a_newer_row_and_keeps_the_old(staffed, tmp_
     ]
 
 
-def test_the_same_scores_file_again_is_refused(staffed, tmp_path):
+AGAIN = {
+    "en": "this file was already imported on {at} (as {name}); imported again, its values "
+    "would be entered anew and replace any entered since (the last entry is the one in force). "
+    "Import it again with --again only if that is what you mean",
+    "zh": "此文件已于 {at} 导入（文件名 {name}）；再次导入会把其中的数值重新录入为最新一条，"
+    "取代此后录入的数值（以最后一条为准）。确需再次导入时请加 --again",
+}
+
+
+def test_the_same_scores_file_again_is_refused_as_replacing_newer_entries(staffed, tmp_path, lang):
+    """A score is not added up: its last entry is in force (the F7 screen's history). A file
+    imported again would not count twice; it would put its values back over any entered
+    since, and that is what the refusal says."""
     path = scores(tmp_path, "s.csv", "2026-10,R1,plan_completion,0.92,")
     import_files(staffed, [path], now=NOW)
     assert rejected(staffed, [path]) == [
-        f"{path}:1: -: this file was already imported on {NOW_TEXT} (as {path}); its rows would "
-        "count twice. Import it again with --again only if that is what you mean"
+        f"{path}:1: -: " + AGAIN[lang].format(at=NOW_TEXT, name=path)
+    ]
+
+
+def test_a_scores_file_given_twice_is_refused_without_offering_again(staffed, tmp_path):
+    """--again would not help: the second copy gives every value a second time in one call."""
+    first = scores(tmp_path, "s.csv", "2026-10,R1,plan_completion,0.92,")
+    copy = scores(tmp_path, "copy.csv", "2026-10,R1,plan_completion,0.92,")
+    assert rejected(staffed, [first, copy]) == [
+        f"{copy}:1: -: this file is the same as {first}, given before it, and would enter each"
+        " of its values a second time: give it once"
+    ]
+
+
+def test_a_value_for_someone_not_employed_in_the_period_is_refused(staffed, tmp_path):
+    """The lead's entry screen offers those employed at some time in the period: someone who
+    left during it is still appraised in it, someone who left before it or joins after it
+    is not, and a value for them would count nowhere."""
+    staff = write(
+        tmp_path,
+        "staff.csv",
+        "code,name,role,branch,hired_on,left_on\n"
+        "R3,赵敏,rep,GZ,,2026-09-30\n"  # left before October
+        "R4,孙丽,rep,GZ,,2026-10-01\n"  # left on its first day: still appraised
+        "R5,周杰,rep,GZ,2026-11-01,\n",  # joins after October
+    )
+    path = scores(
+        tmp_path,
+        "s.csv",
+        "2026-10,R3,plan,1,",
+        "2026-10,R4,plan,1,",
+        "2026-10,R5,plan,1,",
+        "2026-Q3,R3,plan,1,",
+        "2026-Q4,R3,plan,1,",
+    )
+    assert rejected(staffed, [staff, path]) == [
+        f"{path}:2: staff: R3 left on 2026-09-30, before 2026-10: they are not appraised in it",
+        f"{path}:4: staff: R5 joins on 2026-11-01, after 2026-10: they are not appraised in it",
+        f"{path}:6: staff: R3 left on 2026-09-30, before 2026-Q4: they are not appraised in it",
+    ]
+    import_files(staffed, [staff], now=NOW)
+    ok = scores(tmp_path, "ok.csv", "2026-10,R4,plan,1,", "2026-Q3,R3,plan,1,")
+    import_files(staffed, [ok], now=NOW)
+    assert rows(staffed, "SELECT staff, period FROM scores ORDER BY id") == [
+        ("R4", "2026-10"),
+        ("R3", "2026-Q3"),
     ]
 
 
@@ -115,22 +171,32 @@ def test_bad_scores(staffed, tmp_path):
     ]
 
 
-def test_a_metric_the_scheme_does_not_use_is_an_error(staffed, tmp_path):
+def test_a_metric_the_scheme_does_not_use_is_refused_with_the_metrics_it_has(staffed, tmp_path):
+    """The refusal lists the values the person's scheme takes, so that a typo is fixed from
+    the message; a period of the wrong kind is told on its own column."""
     asked = []
 
-    def metric_known(branch, role, period, metric):
-        asked.append((branch, role, period, metric))
-        return metric != "typing_speed"
+    def entered_metrics(branch, role):
+        asked.append((branch, role))
+        return ("month", ("hq_satisfaction", "plan")) if role == "rep" else ("month", ())
 
-    path = scores(tmp_path, "s.csv", "2026-10,R1,typing_speed,88,", "2026-10,R2,plan,0.9,")
-    assert rejected(staffed, [path], metric_known=metric_known) == [
+    path = scores(
+        tmp_path,
+        "s.csv",
+        "2026-10,R1,typing_speed,88,",
+        "2026-10,R2,plan,0.9,",
+        "2026-10,E1,plan,0.9,",
+        "2026-Q4,R2,plan,0.9,",
+    )
+    assert rejected(staffed, [path], entered_metrics=entered_metrics) == [
         f"{path}:2: metric: “typing_speed” is not a metric of the scheme R1 is appraised by in "
-        "2026-10"
+        "2026-10; its metrics are: hq_satisfaction, plan",
+        f"{path}:4: metric: “plan” is not a metric of the scheme E1 is appraised by in 2026-10:"
+        " it takes no value from outside for an engineer",
+        f"{path}:5: period: “2026-Q4” is a quarter, but the scheme R2 is appraised by goes by"
+        " the month",
     ]
-    assert sorted(asked) == [
-        ("GZ", "rep", "2026-10", "plan"),
-        ("GZ", "rep", "2026-10", "typing_speed"),
-    ]
+    assert sorted(set(asked)) == [("GZ", "engineer"), ("GZ", "rep")]
 
 
 def test_deduction_kinds_are_the_schemes(staffed, tmp_path):
@@ -199,11 +265,11 @@ def test_fieldkpi_import_checks_each_branchs_own_scheme(tmp_path, monkeypatch, c
     err = capsys.readouterr().err.splitlines()
     assert err[:4] == [
         f"{wrong}:2: metric: “satisfaction” is not a metric of the scheme R9 is appraised by in"
-        " 2026-10",
-        f"{wrong}:3: metric: “satisfaction” is not a metric of the scheme R1 is appraised by in"
-        " 2026-Q4",
+        " 2026-10: it takes no value from outside for a rep",
+        f"{wrong}:3: period: “2026-Q4” is a quarter, but the scheme R1 is appraised by goes by"
+        " the month",
         f"{wrong}:4: metric: “satisfaction” is not a metric of the scheme E1 is appraised by in"
-        " 2026-10",
+        " 2026-10: it takes no value from outside for an engineer",
         f"{deduction}:2: points: violation has the points the scheme sets for it: leave points"
         " empty",
     ]
