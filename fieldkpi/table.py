@@ -8,13 +8,12 @@ and codes come from files: every cell and title is plain text
 from __future__ import annotations
 
 import io
-import shutil
+import os
 from collections.abc import Mapping, Sequence
 from itertools import groupby
 from typing import Any
 
 from rich import box
-from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -40,12 +39,26 @@ def _points(row: RankRow, kpi_id: str) -> Text:
 
 
 def _heading(label: str) -> dict[str, Any]:
-    """A column's heading and how its lines break: Chinese at any character, as it is set
-    in print; words whole, and a word too long for the column cut with "…"."""
-    return {
-        "header": Text(label),
-        "overflow": "fold" if cell_len(label) > len(label) else "ellipsis",
-    }
+    """A column's heading and how its lines break: at spaces, and a word too long for the
+    column folded onto the next line (Chinese at any character, as it is set in print).
+    Every letter stays: a heading cut to "Satisfac…" at 80 columns named no KPI."""
+    return {"header": Text(label), "overflow": "fold"}
+
+
+def output_width() -> int:
+    """The width to draw in: ``COLUMNS`` if set, else that of the terminal the command runs
+    in — also when its output is piped (``| less``), read from standard error or input —
+    and 120 with no terminal at all (cron writing a file)."""
+    try:
+        return max(int(os.environ["COLUMNS"]), 20)
+    except (KeyError, ValueError):
+        pass
+    for stream in (1, 2, 0):
+        try:
+            return os.get_terminal_size(stream).columns
+        except OSError:
+            continue
+    return 120
 
 
 def _legend(rows: Sequence[RankRow], status: str) -> str:
@@ -68,7 +81,9 @@ def render_table(
     color: bool = False,
     width: int | None = None,
 ) -> str:
-    width = width or (shutil.get_terminal_size((120, 24)).columns if color else 120)
+    """The tables, ``width`` cells wide at most (:func:`output_width` if not given); no line
+    is padded with spaces to it (a pager or a file would keep them)."""
+    width = width or output_width()
     out = io.StringIO()
     console = Console(file=out, width=width, force_terminal=color, no_color=not color)
     status = (
@@ -128,4 +143,4 @@ def render_table(
             cells.append(Text(yuan(row.reward), style=style))
             table.add_row(*cells)
         console.print(table)
-    return out.getvalue()
+    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())

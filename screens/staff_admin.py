@@ -38,20 +38,23 @@ from storage.staff import (
 
 LEFT_STYLE = "dim"
 MANAGING = frozenset({"new_person", "set_login", "set_left_on"})  # the keys that change staff
+# Cells of a name in the list: a 40-letter name (the longest allowed) would push the dates
+# off an 80-column terminal; cut with "…", it is whole in the person's forms (l, x).
+NAME_WIDTH = 16
 
 
 def staff_cells(member: StaffMember) -> tuple:
     person = member.person
     style = LEFT_STYLE if person.left_on else ""
     return tuple(
-        plain(text, CELL_WIDTH, style=style)
-        for text in (
-            person.code,
-            person.name,
-            labels.label(labels.ROLE, person.role),
-            member.login or "—",
-            person.hired_on.isoformat() if person.hired_on else "—",
-            person.left_on.isoformat() if person.left_on else "",
+        plain(text, width, style=style)
+        for text, width in (
+            (person.code, CELL_WIDTH),
+            (person.name, NAME_WIDTH),
+            (labels.label(labels.ROLE, person.role), CELL_WIDTH),
+            (member.login or "—", CELL_WIDTH),
+            (person.hired_on.isoformat() if person.hired_on else "—", CELL_WIDTH),
+            (person.left_on.isoformat() if person.left_on else "", CELL_WIDTH),
         )
     )
 

@@ -42,6 +42,20 @@ def column_widths(
     return widths
 
 
+def fit_widths(widths: Sequence[int], room: int, keep: int = 0) -> list[int]:
+    """``widths`` narrowed to fit ``room`` cells together: the widest are cut down first, to
+    one width, as little as needed (their cells then wrap), the narrow ones left whole.
+    The first ``keep`` columns stay whole while the others can keep 8 cells (a word)."""
+    fixed = sum(widths[:keep])
+    rest = widths[keep:]
+    cap = max(rest, default=0)
+    while cap > 1 and fixed + sum(min(w, cap) for w in rest) > room:
+        cap -= 1
+    if keep and cap < 8:
+        return fit_widths(widths, room)
+    return [*widths[:keep], *(min(w, cap) for w in rest)]
+
+
 class SizedTable(DataTable):
     """A table whose columns :func:`fill` gives their widths: new lines are not measured again.
 

@@ -14,7 +14,7 @@ from textual.app import ComposeResult, RenderResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from fieldkpi.cleantext import clean_name
 from fieldkpi.i18n import _
@@ -169,6 +169,45 @@ class FieldsView(Static):
         return self._draw(width)[1]
 
 
+class HistoryTable(tables.SizedTable):
+    """The history, as wide as the screen: who a ticket went from and to is read whole.
+
+    At 80 columns its six columns want ~100 cells (a time is 19, a name with its code 15).
+    The widest are narrowed to fit (:func:`screens.tables.fit_widths`) and their cells wrap
+    at their spaces — a time into date over hour, a person into name over code — so a row
+    takes two lines where it must, and nothing is cut or scrolled to sideways. Codes stay:
+    two people of a branch may share a name. Drawn again when the width changes.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._shown: tuple[list[str], list[tuple]] = ([], [])
+        self._width = 0
+
+    def show(self, labels: list[str], rows: list[tuple]) -> None:
+        """Columns ``labels`` and lines ``rows`` (cells of :func:`history_cells`)."""
+        self._shown = (labels, rows)
+        widths = tables.column_widths(labels, rows)
+        room = self.size.width - self.styles.scrollbar_size_vertical - 2 * len(labels)
+        if self.size.width and sum(widths) > room:
+            widths = tables.fit_widths(widths, room, keep=1)  # a time on one line
+        self.clear(columns=True)
+        for label, width in zip(labels, widths, strict=True):
+            self.add_column(plain(label), width=width)
+        for cells in rows:
+            wraps = any(tables.cell_width(c) > w for c, w in zip(cells, widths, strict=True))
+            self.add_row(
+                *(plain(c) if isinstance(c, str) else c for c in cells), height=None if wraps else 1
+            )
+        self._width = self.size.width
+
+    def on_resize(self) -> None:
+        if self._shown[1] and self.size.width != self._width:
+            row = self.cursor_row
+            self.show(*self._shown)
+            self.move_cursor(row=row, animate=False)
+
+
 class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
     ACTION_SCOPE = actions.TICKET
     CSS_PATH = "ticket_detail.tcss"
@@ -190,7 +229,7 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
                 yield FieldsView(loading(), id="fields")
             with Vertical(id="history-box"):
                 yield Label(_("History"), id="history-title")
-                yield tables.SizedTable(id="history", cursor_type="row", zebra_stripes=True)
+                yield HistoryTable(id="history", cursor_type="row", zebra_stripes=True)
         yield KeyFooter(early=True)
 
     def on_mount(self) -> None:
@@ -209,7 +248,7 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
         self.title = clean_name(code)
         self.query_one("#fields", FieldsView).update(loading())
         self.query_one("#fields-box", VerticalScroll).scroll_home(animate=False, immediate=True)
-        self.query_one("#history", DataTable).clear(columns=True)
+        self.query_one("#history", HistoryTable).show([], [])
         self.refresh_bindings()
         # Read once it is laid out empty, as a screen composed anew is: rows put in before
         # that were scrolled to by the last ticket's scroll bars (the last row hidden).
@@ -228,10 +267,11 @@ class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
             return  # a read for the ticket the screen showed before
         self.ticket = message.ticket
         self.query_one("#fields", FieldsView).update(field_table(message.ticket, message.names))
-        table = self.query_one("#history", DataTable)
+        table = self.query_one("#history", HistoryTable)
         columns = [_("When"), _("Who"), _("Step"), _("Field"), _("From"), _("To")]
-        rows = [history_cells(r, message.names, message.scheme) for r in message.history]
-        tables.fill(table, columns, rows)
+        table.show(
+            columns, [history_cells(r, message.names, message.scheme) for r in message.history]
+        )
         table.move_cursor(row=len(message.history) - 1, animate=False)
         self.refresh_bindings()
 

@@ -442,3 +442,35 @@ def test_o_never_writes_over_the_database(db, capsys, monkeypatch, fmt):
             "-o names the file the ranking is written to"
         ]
     assert digest(db) == before
+
+
+# ---------------------------------------------------------------- the table at 80 columns
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_piped_at_80_columns_the_table_keeps_every_heading_letter_within_the_width(db, language):
+    """``COLUMNS=80 fieldkpi rank | less``: no line is wider than 80 nor padded with spaces,
+    and a heading too long for its column wraps whole (as Chinese does), never cut to "…"."""
+    env = os.environ | {"FIELDKPI_CONFIG": "/nonexistent-config", "LANG": "C", "COLUMNS": "80"}
+    rank = ["rank", "--db", str(db), "--month", "2026-10", "--role", "rep", "--format", "table"]
+    result = subprocess.run(
+        [sys.executable, "-m", "fieldkpi", *rank, "--lang", language],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines)
+    assert not [line for line in lines if line != line.rstrip()]
+    assert "…" not in result.stdout
+    heading = lines[1 : next(i for i, line in enumerate(lines) if "───" in line)]
+    if language == "zh":
+        assert "满意度" in heading[-1] and "加扣分" in heading[-1]
+        return
+    for label in ("Satisfaction", "Adjustments"):  # read down its column, line by line
+        line = next(line for line in heading if label[:4] in line)
+        start = line.index(label[:4])
+        end = line.find(" ", start) if " " in line[start:] else len(line)
+        assert "".join(line[start:end].strip() for line in heading) == label

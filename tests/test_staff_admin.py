@@ -272,3 +272,30 @@ async def test_a_lead_reads_the_staff_of_the_branch_and_changes_nothing(staff):
         assert "New person" not in footer and "Login" not in footer
         await press(pilot, "n", "l", "x")
         assert isinstance(app.screen, StaffAdminScreen)
+
+
+LONG_NAME = "Maximilian Alexander Konstantin Rodrigue"  # 40 letters, the longest a name may be
+
+
+@async_test
+async def test_at_80_columns_a_long_name_is_cut_and_the_dates_stay_in_view(staff):
+    """The list cuts a 40-letter name with "…" so that hired and left stay on screen; the
+    person's forms say the whole name."""
+    _add(staff, name=LONG_NAME, hired_on="2026-11-01", login="maxr")
+    set_left_on(staff, person(staff, "A1"), "R7", "2026-12-31", was=None)
+    app = FieldKpiApp(
+        staff, person(staff, "A1"), now=lambda: NOW, scheme_for=lambda _b: default_scheme()
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f5")
+        app.screen.query_one("BranchPicker Select").value = "GZ"
+        await settle(pilot)
+        line = next(line for line in screen_text(app).splitlines() if " R7 " in line)
+        assert "Maximilian" in line and "…" in line and LONG_NAME not in line
+        assert "2026-11-01" in line and "2026-12-31" in line
+        table = app.screen.query_one("#staff")
+        table.move_cursor(row=[r[0] for r in table_rows(app, "#staff")].index("R7"))
+        await press(pilot, "l")
+        assert isinstance(app.screen, LoginForm)
+        assert f"Login of {LONG_NAME} (R7)" in screen_text(app)

@@ -659,3 +659,24 @@ async def test_a_problem_report_is_never_put_on_an_engineer_it_was_not_written_a
         assert app.screen is form and "handed to another engineer" in screen_text(app)
         assert form.query_one("#field-note").value == "李强迟到"
     assert store.scalar("SELECT count(*) FROM problems") == 0
+
+
+@async_test
+async def test_at_80_columns_the_history_shows_whom_a_ticket_went_to_without_scrolling(store, desk):
+    """Every column of the history is on screen at 80×24: a row too wide wraps (a person into
+    name over code, a time into date over hour), nothing is left off to the right."""
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.dispatched)
+        await press(pilot, "enter")
+        table = app.screen.query_one("#history")
+        assert table.virtual_size.width <= table.size.width
+        table.move_cursor(row=table.row_count - 1, animate=False)
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "To" in shown.split("History")[1].splitlines()[1]  # the last heading is in view
+        lines = shown.split("History")[1].splitlines()
+        engineer = next(i for i, line in enumerate(lines) if " engineer " in line)
+        assert "李强" in lines[engineer] and "(E1)" in lines[engineer] + lines[engineer + 1]
+        assert re.search(r"dispatched at .*2026-10-15", shown)
