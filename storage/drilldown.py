@@ -13,7 +13,7 @@ the judgement and scheme of :func:`storage.closing.month_basis`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
 
@@ -648,11 +648,9 @@ def entered_facts(
     store: Store, actor: Person, staff: str, judgement: Judgement, scheme: Scheme, metric: str
 ) -> EnteredFacts:
     """Who entered each value is told to the person it counts for only where the scheme
-    shows reporters (``review.show_reporter``), as who recorded their events is."""
+    shows reporters (:func:`storage.scores.score_history` keeps it from them)."""
     person = _person(store, actor, staff)
-    entries = score_history(store, actor, staff, judgement.period, metric)
-    if not access.sees_reporter(actor, person.code, scheme):
-        entries = [replace(entry, by=None, by_name=None) for entry in entries]
+    entries = score_history(store, actor, scheme, staff, judgement.period, metric)
     given = {"value": entries[-1].value} if entries else {}
     return EnteredFacts(person, metric, entries, ENTERED.value(given, {}))
 
