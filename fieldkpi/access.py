@@ -272,6 +272,31 @@ def check_see_figures(user: Person, person: Person) -> None:
         raise AccessDenied(_("You may see only your own figures."))
 
 
+# The measures whose facts tell of someone else: a rep's problem reports (``feedback_rate``)
+# name the engineers and what each was reported for, appraisal events about them; saturation's
+# give the month (and the person) of the branch's highest daily workload of the year, a
+# colleague's figure. The person concerned is told their line of arithmetic (their ranking
+# row); the facts are for those who see the branch's ranking.
+OTHERS_FACTS = frozenset({"feedback_rate", "saturation"})
+
+
+def can_see_facts(user: Person, person: Person, measure: str) -> bool:
+    """The facts behind one KPI of ``person``'s figures (what ``measure`` counted):
+    :func:`can_see_figures`, except that those of :data:`OTHERS_FACTS` are for the
+    branch's lead and admins only."""
+    if measure in OTHERS_FACTS:
+        return can_see_rankings(user, person.branch)
+    return can_see_figures(user, person)
+
+
+def check_see_facts(user: Person, person: Person, measure: str) -> None:
+    check_see_figures(user, person)
+    if not can_see_facts(user, person, measure):
+        raise AccessDenied(
+            _("These facts tell of other people: your lead sees them; you see their arithmetic.")
+        )
+
+
 def check_close_month(user: Person, branch: str) -> None:
     """Those who see a branch's ranking close its months: its lead, or an admin."""
     _check_branch_lead(

@@ -25,8 +25,10 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Header, Input, Static, TabbedContent, TabPane
 
+from fieldkpi import access
 from fieldkpi.buckets import FixFirst
 from fieldkpi.explain import kpi_line, total_line
+from fieldkpi.figures import Person
 from fieldkpi.i18n import N_, _
 from fieldkpi.period import Period, provisional_line, stamp
 from fieldkpi.plain import plain
@@ -52,26 +54,23 @@ CALLBACKS, FIX_FIRST, TREND = "callbacks", "fix-first", "trend"
 OWN_TABS = {CALLBACKS: N_("Callbacks"), FIX_FIRST: N_("Fix first"), TREND: N_("Trend")}
 TAKEN = (*OWN_TABS, "standing", "month")
 RATINGS = ("satisfaction_rate", "satisfaction_mean")  # the measures whose facts are callbacks
-# The measures whose facts tell of someone else: a rep's problem reports name the engineers
-# and what each was reported for (appraisal events about them), and saturation's the month of
-# a colleague's highest daily workload of the year. Their KPIs keep their line of arithmetic
-# above the tabs, without a tab of facts (the lead's drill-down has it).
-SOMEONE_ELSES = frozenset({"feedback_rate", "saturation"})
 
 
-def own_tabs(scheme: Scheme, role: str) -> dict[str, Kpi | None]:
-    """Each tab and the KPI it explains (``None``: fix first, the trend), for a role's period.
+def own_tabs(scheme: Scheme, user: Person) -> dict[str, Kpi | None]:
+    """Each tab and the KPI it explains (``None``: fix first, the trend), for the person's period.
 
-    A tab per KPI the scheme appraises the role by whose facts are the person's
-    own, in the drill-down's order. Fix first follows timeliness, and only
+    A tab per KPI the scheme appraises their role by whose facts they may read
+    (:func:`fieldkpi.access.can_see_facts`, which storage applies: those that tell of
+    someone else are their lead's), in the drill-down's order; the others keep their
+    line of arithmetic above the tabs. Fix first follows timeliness, and only
     where the scheme scores it: its points at stake are the day buckets'
     (kpi-rules §1), and no other measure gives a ticket points of its own to
     lose — one more day open moves a mean of hours or a rate only with every
     other ticket of the period. The trend is last.
     """
     tabs: dict[str, Kpi | None] = {}
-    for tab, kpi in kpi_tabs(scheme.kpis_of(role), TAKEN).items():
-        if kpi.measure in SOMEONE_ELSES:
+    for tab, kpi in kpi_tabs(scheme.kpis_of(user.role), TAKEN).items():
+        if not access.can_see_facts(user, user, kpi.measure):
             continue
         tabs[CALLBACKS if tab == "satisfaction" and kpi.measure in RATINGS else tab] = kpi
         if kpi.measure == "timeliness":
@@ -110,7 +109,7 @@ def read_own(app: Any, period: Period, scheme_for: Callable[[str], Scheme]) -> O
     store, user, now = app.store, app.user, app.now()
     own = own_month(store, user, period, scheme_for, now)
     scheme = own.basis.scheme
-    tabs = own_tabs(scheme, user.role)
+    tabs = own_tabs(scheme, user)
     args = (store, user, user.code, own.basis.judgement, scheme)
     running = period == Period.of(now, period.kind)
     return OwnFigures(

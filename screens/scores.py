@@ -284,7 +284,9 @@ class ScoreForm(FormScreen):
 
     def _history(self) -> list[ScoreEntry]:
         app, line = self.app, self.line
-        return score_history(app.store, app.user, line.person.code, self.period, line.metric)
+        return score_history(
+            app.store, app.user, self.scheme, line.person.code, self.period, line.metric
+        )
 
     def read_again(self, changed: Changed) -> None:
         """The history read anew: its last entry, shown, is what a second save replaces."""

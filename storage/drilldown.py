@@ -13,7 +13,7 @@ the judgement and scheme of :func:`storage.closing.month_basis`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
 
@@ -119,9 +119,9 @@ class RepeatedAction:
 class WorkloadFacts:
     """§3 for a rep: actions per kind and per date, days worked, and the branch's annual maximum.
 
-    ``annual_max_by`` / ``annual_max_name`` say whose month set the maximum
-    (``annual_max_month``); they are ``None`` unless the asker sees the
-    branch's rankings, since they are another person's figure.
+    ``annual_max_month`` / ``annual_max_by`` / ``annual_max_name`` say which month set the
+    maximum and whose it was; they are ``None`` unless the asker sees the branch's rankings,
+    since they are another person's figure (the maximum itself is in the person's arithmetic).
 
     ``repeated``: the tickets on which the person recorded the same kind of
     action more than once, the most first (at most :data:`REPEATED_SHOWN` of
@@ -202,11 +202,17 @@ class DeductionFacts:
     zeroed: bool
 
 
-def _person(store: Store, actor: Person, staff: str) -> Person:
+def _person(store: Store, actor: Person, staff: str, measure: str | None = None) -> Person:
+    """The person whose figures are read, once ``actor`` may see them; given the ``measure``
+    whose facts are read, once ``actor`` may see those (:func:`fieldkpi.access.check_see_facts`:
+    some tell of other people)."""
     person = staff_by_code(store, staff)
     if person is None:
         raise NotFound(_("There is nobody with the code {code}.").format(code=staff))
-    access.check_see_figures(actor, person)
+    if measure is None:
+        access.check_see_figures(actor, person)
+    else:
+        access.check_see_facts(actor, person, measure)
     return person
 
 
@@ -328,10 +334,21 @@ def satisfaction_facts(
 
 
 def workload_facts(
-    store: Store, actor: Person, staff: str, judgement: Judgement, scheme: Scheme
+    store: Store,
+    actor: Person,
+    staff: str,
+    judgement: Judgement,
+    scheme: Scheme,
+    measure: str = "saturation",
 ) -> WorkloadFacts:
-    """A rep's actions of the period, the days they count over, and the annual maximum."""
-    person = _person(store, actor, staff)
+    """A rep's actions of the period, the days they count over, and the annual maximum.
+
+    ``measure``: the KPI they are read for. Saturation's facts are a colleague's month
+    beside the person's own (:data:`fieldkpi.access.OTHERS_FACTS`), so they are refused
+    to the person themself, as the branch's ranking is; their saturation's arithmetic is
+    their ranking row's. The count of actions (``workload``) is theirs to read.
+    """
+    person = _person(store, actor, staff, measure)
     params = _params(person, judgement, scheme)
     actions = "a.staff = :staff AND a.at >= :start AND a.at <= :end"
     with store.read():
@@ -394,7 +411,7 @@ def workload_facts(
         days=measured.parts["days"],
         daily=measured.parts["daily"],
         annual_max=annual_max,
-        annual_max_month=whose[1] if whose else None,
+        annual_max_month=whose[1] if shown else None,
         annual_max_by=whose[0] if shown else None,
         annual_max_name=holder.name if holder else None,
         saturation=measured.value or Fraction(0),
@@ -417,8 +434,15 @@ def workload_facts(
 def feedback_facts(
     store: Store, actor: Person, staff: str, judgement: Judgement, scheme: Scheme
 ) -> FeedbackFacts:
-    """A rep's engineer-problem reports of the period, and the on-site visits they are per."""
-    person = _person(store, actor, staff)
+    """A rep's engineer-problem reports of the period, and the on-site visits they are per.
+
+    The reports are appraisal events about the engineers they name
+    (:data:`fieldkpi.access.OTHERS_FACTS`), so they are the lead's and admins' to read: the
+    rep themself is refused, as for another person's figures, rather than handed the
+    visits without them, which would read as a rate with no reports behind it. Their
+    rate's arithmetic (points over visits) is their ranking row's.
+    """
+    person = _person(store, actor, staff, "feedback_rate")
     params = _params(person, judgement, scheme)
     with store.read():
         problem_rows = store.query(
@@ -648,11 +672,9 @@ def entered_facts(
     store: Store, actor: Person, staff: str, judgement: Judgement, scheme: Scheme, metric: str
 ) -> EnteredFacts:
     """Who entered each value is told to the person it counts for only where the scheme
-    shows reporters (``review.show_reporter``), as who recorded their events is."""
+    shows reporters (:func:`storage.scores.score_history` keeps it from them)."""
     person = _person(store, actor, staff)
-    entries = score_history(store, actor, staff, judgement.period, metric)
-    if not access.sees_reporter(actor, person.code, scheme):
-        entries = [replace(entry, by=None, by_name=None) for entry in entries]
+    entries = score_history(store, actor, scheme, staff, judgement.period, metric)
     given = {"value": entries[-1].value} if entries else {}
     return EnteredFacts(person, metric, entries, ENTERED.value(given, {}))
 
@@ -717,6 +739,8 @@ def kpi_facts(
 
     ``scheme`` gives the period's window (open limit, day basis); ``spec`` is
     the KPI as the row was judged by it (its settings: hours, days, threshold).
+    The facts of a KPI that tell of other people are refused to the person themself
+    (:func:`fieldkpi.access.can_see_facts` says which, for a screen to leave out).
     """
     args = (store, actor, staff, judgement, scheme)
     m = spec.measure
@@ -725,7 +749,7 @@ def kpi_facts(
     if m in ("satisfaction_rate", "satisfaction_mean"):
         return satisfaction_facts(*args, spec.settings.get("threshold"))
     if m in ("saturation", "workload"):
-        return workload_facts(*args)
+        return workload_facts(*args, m)
     if m == "feedback_rate":
         return feedback_facts(*args)
     if m in ("resolved_within", "first_time_fix", "cycle_hours", "completed"):

@@ -8,7 +8,7 @@ its history, with who entered each and when.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -36,7 +36,7 @@ class ScoreEntry:
     value: Decimal
     note: str | None
     at: str
-    by: str | None  # None: kept from the person it counts for (see storage.drilldown)
+    by: str | None  # None: kept from the person it counts for (see score_history)
     by_name: str | None
     id: int  # the entry's row: what a change is typed against (see ValueChanged)
 
@@ -126,14 +126,22 @@ def record_score(
 
 
 def score_history(
-    store: Store, actor: Person, staff: str, period: Period, metric: str
+    store: Store, actor: Person, scheme: Scheme, staff: str, period: Period, metric: str
 ) -> list[ScoreEntry]:
-    """Every entry of one value, oldest first."""
+    """Every entry of one value, oldest first.
+
+    Who entered each is told to the person the value counts for only where ``scheme`` (the
+    one the period is judged by) shows reporters (:func:`fieldkpi.access.sees_reporter`), as
+    who recorded their events is; their lead and admins are always told.
+    """
     person = staff_by_code(store, staff)
     if person is None:
         raise NotFound(_("There is nobody with the code {code}.").format(code=staff))
     access.check_see_figures(actor, person)
-    return _entries(store, staff, period, metric)
+    entries = _entries(store, staff, period, metric)
+    if access.sees_reporter(actor, person.code, scheme):
+        return entries
+    return [replace(entry, by=None, by_name=None) for entry in entries]
 
 
 def _latest(store: Store, staff: str, period: Period, metric: str) -> ScoreEntry | None:

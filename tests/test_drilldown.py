@@ -37,6 +37,7 @@ from fractions import Fraction
 import pytest
 from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, STAFF, load, person
 
+from fieldkpi.access import AccessDenied
 from fieldkpi.buckets import BUCKETS
 from fieldkpi.period import judge
 from fieldkpi.scheme import default_for_every_branch
@@ -45,6 +46,7 @@ from storage.drilldown import (
     deduction_facts,
     feedback_facts,
     fix_first_list,
+    kpi_facts,
     satisfaction_facts,
     timeliness_facts,
     workload_facts,
@@ -209,11 +211,39 @@ def test_while_the_month_runs_its_days_are_the_dates_with_actions_and_say_so(mon
     assert (finished.days, finished.running) == (20, False)  # by the attendance record
 
 
-def test_a_rep_sees_the_annual_maximum_but_not_whose_it_is(month):
-    facts = workload_facts(month, person(month, "R1"), "R1", JUDGED, DEFAULT)
-    assert facts.annual_max == 6 and facts.saturation == Fraction(2, 3)
-    assert (facts.annual_max_by, facts.annual_max_name) == (None, None)
-    assert facts.annual_max_month == "2026-06"
+def test_a_rep_reads_their_workload_but_not_which_month_nor_whose_the_annual_maximum_is(month):
+    """R1's own actions, and the maximum their saturation is worked out from (their row
+    says it too); that it was 赵敏's June is a colleague's figure, told to the lead."""
+    own = workload_facts(month, person(month, "R1"), "R1", JUDGED, DEFAULT, "workload")
+    assert (own.workload, own.per_kind) == (12, {"callback": 2, "dispatch": 4, "intake": 6})
+    assert own.annual_max == 6 and own.saturation == Fraction(2, 3)
+    assert (own.annual_max_month, own.annual_max_by, own.annual_max_name) == (None, None, None)
+    lead = workload_facts(month, person(month, "L1"), "R1", JUDGED, DEFAULT, "workload")
+    assert (lead.annual_max_month, lead.annual_max_name) == ("2026-06", "赵敏")
+
+
+def test_the_facts_that_tell_of_colleagues_are_refused_to_the_rep_and_read_by_the_lead(month):
+    """R1's problem reports name 陈工 and 刘洋 and what each was reported for, and the annual
+    maximum of their saturation is 赵敏's June: R1 is refused both, by ``kpi_facts`` as by
+    each read; their lead and an admin read them. R1's other facts are theirs."""
+    rep = person(month, "R1")
+    feedback, saturation = DEFAULT.kpi("rep", "feedback"), DEFAULT.kpi("rep", "workload")
+    for refused in (
+        lambda: kpi_facts(month, rep, "R1", JUDGED, DEFAULT, feedback),
+        lambda: kpi_facts(month, rep, "R1", JUDGED, DEFAULT, saturation),
+        lambda: feedback_facts(month, rep, "R1", JUDGED, DEFAULT),
+        lambda: workload_facts(month, rep, "R1", JUDGED, DEFAULT),
+    ):
+        with pytest.raises(AccessDenied, match="your lead sees them"):
+            refused()
+    for who in ("L1", "A1"):
+        reports = kpi_facts(month, person(month, who), "R1", JUDGED, DEFAULT, feedback)
+        assert [p.engineer_name for p in reports.problems] == ["陈工", "刘洋"]
+        highest = kpi_facts(month, person(month, who), "R1", JUDGED, DEFAULT, saturation)
+        assert (highest.annual_max_month, highest.annual_max_name) == ("2026-06", "赵敏")
+    for kpi_id in ("satisfaction", "timeliness"):
+        spec = DEFAULT.kpi("rep", kpi_id)
+        assert kpi_facts(month, rep, "R1", JUDGED, DEFAULT, spec).person.code == "R1"
 
 
 def test_feedback_lists_problem_reports_and_visits(month):

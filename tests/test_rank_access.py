@@ -70,13 +70,9 @@ def test_lead_and_admin_see_the_whole_branch_ranking(seeded):
         assert ranking.previous_ranks == {}
 
 
-DRILLDOWNS = [
-    timeliness_facts,
-    satisfaction_facts,
-    workload_facts,
-    feedback_facts,
-    deduction_facts,
-]
+OWN_FACTS = [timeliness_facts, satisfaction_facts, deduction_facts]
+OTHERS_FACTS = [workload_facts, feedback_facts]  # saturation's and feedback's tell of colleagues
+DRILLDOWNS = OWN_FACTS + OTHERS_FACTS
 
 
 @pytest.mark.parametrize(
@@ -95,10 +91,19 @@ def test_another_persons_fix_first_list_is_refused(seeded, who, whose):
         fix_first_list(seeded, person(seeded, who), whose, NOW, DEFAULT)
 
 
-@pytest.mark.parametrize("facts", DRILLDOWNS, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("facts", OWN_FACTS, ids=lambda f: f.__name__)
 def test_everyone_sees_their_own_figures_and_the_lead_those_of_the_branch(seeded, facts):
     for who, whose in (("E1", "E1"), ("R1", "R1"), ("L1", "E1"), ("L1", "R1"), ("A1", "E1")):
         assert facts(seeded, person(seeded, who), whose, JUDGED, DEFAULT).person.code == whose
+
+
+@pytest.mark.parametrize("facts", OTHERS_FACTS, ids=lambda f: f.__name__)
+def test_facts_that_tell_of_colleagues_are_the_leads_not_the_persons_own(seeded, facts):
+    for who in ("R1", "E1"):
+        with pytest.raises(AccessDenied):
+            facts(seeded, person(seeded, who), who, JUDGED, DEFAULT)
+    for who in ("L1", "A1"):
+        assert facts(seeded, person(seeded, who), "R1", JUDGED, DEFAULT).person.code == "R1"
 
 
 def test_an_engineer_gets_only_their_own_row_and_how_many_are_ranked(seeded):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -78,12 +79,29 @@ def test_a_value_entered_meanwhile_is_not_overwritten_by_one_typed_against_the_o
     assert str(refused.value) == f"管理员 entered 0.9 at {theirs.at} while you were typing."
     with pytest.raises(ValueChanged):
         enter(lead, "0.85", None)  # "nothing entered yet" is out of date too
-    history = score_history(seeded, lead, "R2", Q4, "plan_completion")
+    history = score_history(seeded, lead, scheme, "R2", Q4, "plan_completion")
     assert [str(e.value) for e in history] == ["0.8", "0.9"]  # nothing saved by the refusals
 
     enter(lead, "0.85", refused.value.current)  # typed against what is there now
-    history = score_history(seeded, lead, "R2", Q4, "plan_completion")
+    history = score_history(seeded, lead, scheme, "R2", Q4, "plan_completion")
     assert [str(e.value) for e in history] == ["0.8", "0.9", "0.85"]
+
+
+def test_who_entered_a_value_is_kept_from_its_person_where_the_scheme_hides_reporters(seeded):
+    """周经理 (L1) entered 王芳 (R2)'s plan completion: under ``show_reporter = false`` her own
+    read of its history gives the value and when, not who; her lead's names him."""
+    scheme = load_preset("quarterly-bands")
+    hidden = replace(scheme, show_reporter=False)
+    lead, rep = person(seeded, "L1"), person(seeded, "R2")
+    entered = record_score(
+        seeded, lead, scheme, "R2", Q4, "plan_completion", "0.8", now=NOW, replacing=None
+    )
+    (own,) = score_history(seeded, rep, hidden, "R2", Q4, "plan_completion")
+    assert (str(own.value), own.at, own.by, own.by_name) == ("0.8", entered.at, None, None)
+    (theirs,) = score_history(seeded, lead, hidden, "R2", Q4, "plan_completion")
+    assert (theirs.by, theirs.by_name) == ("L1", "周经理")
+    (shown,) = score_history(seeded, rep, scheme, "R2", Q4, "plan_completion")
+    assert (shown.by, shown.by_name) == ("L1", "周经理")
 
 
 def test_only_the_lead_of_the_branch_or_an_admin_reads_the_sheet(seeded):

@@ -24,6 +24,7 @@ from tui_helpers import SIZE, async_test, press, screen_text, settle, text_of
 
 from fieldkpi import paths
 from fieldkpi.access import AccessDenied
+from fieldkpi.figures import Person
 from fieldkpi.period import Period, judge
 from fieldkpi.sample import SAMPLE_NOW
 from fieldkpi.scheme import default_scheme, load_preset, load_scheme
@@ -222,13 +223,14 @@ score = { method = "direct", max = 10 }
 def test_the_tabs_are_the_kpis_of_the_role_whose_facts_are_the_persons_own(tmp_path):
     default = default_scheme()
     looks_as_ever = {"timeliness": "timeliness", "fix-first": None, "callbacks": "satisfaction"}
-    for role in ("engineer", "rep"):  # a rep's feedback and saturation tell of colleagues
-        tabs = own_tabs(default, role)
+    engineer, rep = (Person(role, role, "GZ", role) for role in ("engineer", "rep"))
+    for who in (engineer, rep):  # a rep's feedback and saturation tell of colleagues
+        tabs = own_tabs(default, who)
         assert {tab: kpi and kpi.id for tab, kpi in tabs.items()} == looks_as_ever | {"trend": None}
-    assert list(own_tabs(GENERIC, "rep")) == GENERIC_TABS
+    assert list(own_tabs(GENERIC, rep)) == GENERIC_TABS
     path = tmp_path / "scheme-GZ.toml"
     path.write_text(SCHEME_OWN, encoding="utf-8")
-    tabs = own_tabs(load_scheme(path, preset="generic-bands"), "engineer")
+    tabs = own_tabs(load_scheme(path, preset="generic-bands"), engineer)
     assert list(tabs) == [*GENERIC_TABS[:-1], "kpi-4", "trend"]  # the KPI "trend" by its place
     assert tabs["kpi-4"].id == "trend" and tabs["trend"] is None
 

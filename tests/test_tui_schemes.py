@@ -136,7 +136,8 @@ async def test_a_lead_types_an_entered_score_and_sees_the_ranking_change(month, 
             ("3", "王芳", "-52.80"),
         ]
 
-    (entry,) = score_history(month, person(month, "L1"), "R3", OCTOBER, "satisfaction")
+    lead, scheme = person(month, "L1"), app.scheme_for("GZ")
+    (entry,) = score_history(month, lead, scheme, "R3", OCTOBER, "satisfaction")
     assert (str(entry.value), entry.note, entry.by) == ("95", "head office survey", "L1")
 
 
@@ -168,8 +169,9 @@ async def test_a_value_typed_wrong_is_said_beside_it_and_a_change_keeps_the_one_
         await press(pilot, "escape")
         assert sheet(app)[0] == ("张伟", "Satisfaction", "91")
 
-    lead = person(month, "L1")
-    values = [str(e.value) for e in score_history(month, lead, "R1", OCTOBER, "satisfaction")]
+    lead, scheme = person(month, "L1"), app.scheme_for("GZ")
+    history = score_history(month, lead, scheme, "R1", OCTOBER, "satisfaction")
+    values = [str(e.value) for e in history]
     assert values == ["88", "91"]
 
 
@@ -198,8 +200,9 @@ async def test_a_value_entered_by_another_while_the_lead_types_is_not_overwritte
         assert isinstance(app.screen, ScoresScreen)
         assert sheet(app)[0] == ("张伟", "Satisfaction", "90")
 
-    lead = person(month, "L1")
-    values = [str(e.value) for e in score_history(month, lead, "R1", OCTOBER, "satisfaction")]
+    lead, scheme = person(month, "L1"), app.scheme_for("GZ")
+    history = score_history(month, lead, scheme, "R1", OCTOBER, "satisfaction")
+    values = [str(e.value) for e in history]
     assert values == ["80", "90"]
 
 
