@@ -168,7 +168,7 @@ class FieldsView(Static):
         return self._draw(width)[1]
 
 
-class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
+class TicketDetailScreen(TicketSteps, Screen):
     ACTION_SCOPE = actions.TICKET
     CSS_PATH = "ticket_detail.tcss"
     AUTO_FOCUS = "#history"  # not the fields' scrolling box first, which would be styled twice
