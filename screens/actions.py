@@ -212,7 +212,7 @@ ACTIONS: tuple[UiAction, ...] = (
     UiAction(
         "view.tab",
         "t",
-        N_("Tab"),  # short: the rankings footer holds s Scheme at 80 columns after it
+        N_("Tab"),  # short, in Chinese too: the rankings footer holds s Scheme at 80 columns
         N_("The next tab: reps or engineers, or the next kind of facts"),
         frozenset({RANKINGS, FIGURES, FACTS}),
         action="next_tab",
@@ -264,14 +264,8 @@ ACTIONS: tuple[UiAction, ...] = (
         frozenset({RANKINGS}),
         action="reopen_month",
     ),
-    UiAction(
-        "branch.choose",
-        "b",
-        N_("Branch"),
-        N_("Choose another branch (an admin)"),
-        frozenset({RANKINGS, STAFF, SCORES}),
-        action="choose_branch",
-    ),
+    # Before the branch: an admin's rankings footer at 80 columns holds one of the two, and
+    # the branch has its drop-down at the top of the screen, the scheme only this key.
     UiAction(
         "rankings.scheme",
         "s",
@@ -282,6 +276,14 @@ ACTIONS: tuple[UiAction, ...] = (
         ),
         frozenset({RANKINGS}),
         action="choose_scheme",
+    ),
+    UiAction(
+        "branch.choose",
+        "b",
+        N_("Branch"),
+        N_("Choose another branch (an admin)"),
+        frozenset({RANKINGS, STAFF, SCORES}),
+        action="choose_branch",
     ),
     UiAction(
         "scores.enter",
