@@ -212,7 +212,7 @@ ACTIONS: tuple[UiAction, ...] = (
     UiAction(
         "view.tab",
         "t",
-        N_("Tab"),  # short: the rankings footer holds s Scheme at 80 columns after it
+        N_("Tab"),  # short, in Chinese too: the rankings footer holds s Scheme at 80 columns
         N_("The next tab: reps or engineers, or the next kind of facts"),
         frozenset({RANKINGS, FIGURES, FACTS}),
         action="next_tab",
@@ -264,14 +264,8 @@ ACTIONS: tuple[UiAction, ...] = (
         frozenset({RANKINGS}),
         action="reopen_month",
     ),
-    UiAction(
-        "branch.choose",
-        "b",
-        N_("Branch"),
-        N_("Choose another branch (an admin)"),
-        frozenset({RANKINGS, STAFF, SCORES}),
-        action="choose_branch",
-    ),
+    # Before the branch: an admin's rankings footer at 80 columns holds one of the two, and
+    # the branch has its drop-down at the top of the screen, the scheme only this key.
     UiAction(
         "rankings.scheme",
         "s",
@@ -282,6 +276,14 @@ ACTIONS: tuple[UiAction, ...] = (
         ),
         frozenset({RANKINGS}),
         action="choose_scheme",
+    ),
+    UiAction(
+        "branch.choose",
+        "b",
+        N_("Branch"),
+        N_("Choose another branch (an admin)"),
+        frozenset({RANKINGS, STAFF, SCORES}),
+        action="choose_branch",
     ),
     UiAction(
         "scores.enter",
@@ -561,6 +563,10 @@ class ScopedKeys:
     the app's keys on a modal); its ``BINDINGS`` are made from the registry
     when the class is created, and made again in the active language each
     time a screen is constructed (see :func:`translate_bindings`).
+
+    Which of those keys are on is asked here too (:meth:`check_action`): a
+    screen says which it offers the person (:meth:`offers`, by role) and which
+    are on now (:meth:`allows_now`, by what is selected or shown).
     """
 
     ACTION_SCOPE: ClassVar[str]
@@ -574,6 +580,24 @@ class ScopedKeys:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         translate_bindings(self, self.ACTION_SCOPE, *self.EXTRA_SCOPES)
+
+    def offers(self, action: str, *params: object) -> bool:
+        """Whether the person on this screen ever uses ``action`` here, whatever is selected:
+        what its footer, F1 help (:func:`offered`) and palette offer them. Every key, unless
+        the screen keeps some to a role."""
+        return True
+
+    def allows_now(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Whether a key the person uses here is on now (``None``: shown, but off), as the
+        screen's state has it: a row selected, a month closed."""
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Textual's question, answered in one place for every screen: a key the person never
+        uses here is off and hidden, so no screen can show an admin's key to a lead by
+        forgetting to ask :meth:`offers` first; one they use is on as :meth:`allows_now`
+        says."""
+        return self.offers(action, *parameters) and self.allows_now(action, parameters)
 
 
 def translate_bindings(node: DOMNode, *scopes: str) -> None:

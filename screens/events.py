@@ -243,9 +243,7 @@ class EventsScreen(actions.ScopedKeys, Screen):
             return self.reviewing
         return action != "contest" or not self.reviewing
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if not self.offers(action):
-            return False
+    def allows_now(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         event = self.selected
         if action in LEAD_DECISIONS:
             return (

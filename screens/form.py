@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
@@ -394,6 +394,7 @@ class FormScreen(SavingModal):
         )
 
     focus_first: str | None = None  # the field the focus starts in (default: the first)
+    _told_on: Widget | None = None  # the button or drop-down typed on that was said about
 
     @property
     def AUTO_FOCUS(self) -> str:
@@ -509,6 +510,38 @@ class FormScreen(SavingModal):
         first = next((spec.name for spec in self._fields if spec.name in errors), None)
         if first:
             self.query_one(f"#field-{first}").focus()
+
+    @on(events.Key)
+    @on(events.Paste)
+    def _typed_nowhere(self, event: events.Key | events.Paste) -> None:
+        """Text typed (or pasted) on a button or a closed drop-down went nowhere, without a
+        word: say so, once while the focus stays there, and how to reach a field.
+
+        Only a word: the text is not moved into a field, which from the Save button
+        would be the first one, nor are the keys after it held back, so each still
+        goes to the focus of its moment (:mod:`screens.keygate`): a Tab typed on
+        after it, and the text after that, reach the next field as before. A key
+        with a binding here (Space opening the list, ``?`` the help) runs as it did.
+        """
+        if isinstance(event, events.Key) and (
+            not event.is_printable or event.key in self.active_bindings
+        ):
+            return
+        focused = self.focused
+        if isinstance(focused, Button):
+            said = _("A button takes no typing: Tab moves on to the next field.")
+        elif isinstance(focused, Select) and not focused.expanded:
+            said = _("A drop-down takes no typing: Enter opens its list; Tab moves on.")
+        else:
+            return
+        if focused is not self._told_on:
+            self._told_on = focused
+            self.notify(said, severity="warning")
+
+    @on(events.DescendantFocus)
+    def _focus_moved(self) -> None:
+        """Typing on the next button or drop-down the focus reaches is said about again."""
+        self._told_on = None
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:

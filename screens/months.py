@@ -269,9 +269,7 @@ class MonthScreen(actions.ScopedKeys, Screen):
         (:func:`screens.actions.offered`). Another branch is only an admin's to choose."""
         return action != "choose_branch" or access.may_choose_branch(self.app.user)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if not self.offers(action):
-            return False
+    def allows_now(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "leave_month":
             return self.focused is self.query_one("#month", Input)
         return True

@@ -235,7 +235,7 @@ class QueueTable(tables.SizedTable):
             self.post_message(self.NearEnd())
 
 
-class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
+class QueueScreen(TicketSteps, Screen):
     """Where reps spend the day: filter, search, select a ticket, take the next step by key."""
 
     ACTION_SCOPE = actions.QUEUE
@@ -483,12 +483,10 @@ class QueueScreen(actions.ScopedKeys, TicketSteps, Screen):
             return user.role == "rep"
         return super().offers(action, step)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("new_ticket", "bulk_redispatch", "toggle_mine"):
-            return self.offers(action)
+    def allows_now(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_ticket":
             return self.table.selected is not None
-        return super().check_action(action, parameters)
+        return super().allows_now(action, parameters)
 
     def action_open_ticket(self) -> None:
         chosen = self.selected()

@@ -337,7 +337,7 @@ class RankingsScreen(MonthScreen):
 
     # --- actions ------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def allows_now(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         ranking = self.ranking
         if action == "drill":
             return self.table.selected is not None
@@ -348,8 +348,8 @@ class RankingsScreen(MonthScreen):
         if action == "close_month":
             return ranking is not None and ranking.closed is None
         if action == "reopen_month":
-            return self.offers(action) and ranking is not None and ranking.closed is not None
-        return super().check_action(action, parameters)
+            return ranking is not None and ranking.closed is not None
+        return super().allows_now(action, parameters)
 
     def offers(self, action: str) -> bool:
         """Reopening a closed month is an admin's alone (besides what every month screen

@@ -180,10 +180,10 @@ class ScoresScreen(MonthScreen):
         lines = self.sheet.lines if self.sheet else []
         return lines[row] if 0 <= row < len(lines) else None
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def allows_now(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "enter_value":
             return self.selected is not None
-        return super().check_action(action, parameters)
+        return super().allows_now(action, parameters)
 
     @on(DataTable.RowSelected)
     def _row_chosen(self, event: DataTable.RowSelected) -> None:

@@ -156,9 +156,7 @@ class StaffAdminScreen(actions.ScopedKeys, Screen):
             return self.is_admin
         return action != "choose_branch" or access.may_choose_branch(self.app.user)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if not self.offers(action):
-            return False
+    def allows_now(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("set_login", "set_left_on"):
             return self.selected is not None
         return True

@@ -208,7 +208,7 @@ class HistoryTable(tables.SizedTable):
             self.move_cursor(row=row, animate=False)
 
 
-class TicketDetailScreen(actions.ScopedKeys, TicketSteps, Screen):
+class TicketDetailScreen(TicketSteps, Screen):
     ACTION_SCOPE = actions.TICKET
     CSS_PATH = "ticket_detail.tcss"
     AUTO_FOCUS = "#history"  # not the fields' scrolling box first, which would be styled twice

@@ -2,7 +2,7 @@
 
 One place decides whether a step's key is on: the ticket's status must allow
 it (``fieldkpi.tickets``) and the person must be allowed (``fieldkpi.access``).
-``check_action`` hides a key that is off, so the footer shows only what can be
+``allows_now`` hides a key that is off, so the footer shows only what can be
 done now; pressing a hidden key anyway tells the person why it is off.
 """
 
@@ -87,8 +87,9 @@ def selected_from_ticket(ticket: Ticket) -> Selected:
     )
 
 
-class TicketSteps:
-    """Mixin for screens with a selected ticket; they provide ``selected`` and ``refresh_data``."""
+class TicketSteps(actions.ScopedKeys):
+    """The keys of screens with a selected ticket; they provide ``selected`` and
+    ``refresh_data``."""
 
     def selected(self) -> Selected | None:
         raise NotImplementedError
@@ -152,7 +153,7 @@ class TicketSteps:
         runs = [parse(a.run) for a in scope if a.scopes == actions.TICKET_SCREENS]
         return tuple(self.refusal(name, *params) is None for _ns, name, params in runs)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def allows_now(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in TICKET_ACTIONS:
             return self.refusal(action, *parameters) is None
         return True

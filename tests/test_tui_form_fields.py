@@ -7,7 +7,7 @@ Seeded desk (tui_helpers): 王芳 (R1) took every ticket in; 陈静 (R2) records
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, Select
 from tui_helpers import (
     SIZE,
     app_for,
@@ -21,6 +21,7 @@ from tui_helpers import (
     type_text,
 )
 
+from screens.help import HelpScreen
 from screens.queue import QueueScreen
 from screens.step_forms import CallbackForm
 from screens.ticket_form import NewTicketForm
@@ -118,3 +119,36 @@ async def test_a_fields_message_goes_once_the_field_is_changed(store, desk):
         await press(pilot, "tab", "tab", "tab", "enter", "down", "enter")  # a kind chosen
         assert form.values()["kind"]
         assert text_of(app, "#error-kind") == ""
+
+
+@async_test
+async def test_typing_on_a_drop_down_or_a_button_says_so_once_and_what_follows_a_tab_goes_on(
+    store, desk
+):
+    """Digits typed on the closed Kind list, then Tab and the fault: the list says once that it
+    takes no typing, chooses nothing, and the fault field gets what followed the Tab. On the
+    Save button likewise; ``?`` still opens the help."""
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        form = app.screen
+        assert isinstance(form, NewTicketForm)
+        before = len(notices(app))
+        form.query_one("#field-kind").focus()
+        await press(pilot, "1", "3", "8", "tab", "5", "6")
+        assert notices(app)[before:] == [
+            "A drop-down takes no typing: Enter opens its list; Tab moves on."
+        ]
+        assert form.query_one("#field-kind", Select).value is Select.NULL
+        assert form.query_one("#field-fault", Input).value == "56"
+
+        form.query_one("#save").focus()
+        await press(pilot, "o", "k", "space")
+        assert notices(app)[before + 1 :] == [
+            "A button takes no typing: Tab moves on to the next field."
+        ]
+        assert app.screen is form  # nothing pressed, nothing saved
+        await press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert len(notices(app)) == before + 2

@@ -113,6 +113,29 @@ async def test_a_leads_rankings_footer_shows_the_events_and_scheme_keys_at_80_co
         assert f"c {_('Close period')}" in footer and f"s {_('Scheme')}" in footer
 
 
+@async_test
+async def test_an_admins_rankings_footer_keeps_the_scheme_key_at_80_columns(store, lang):
+    """An admin has a key a lead has not, ``b`` for another branch: placed before ``s``, it
+    took the room ``s Scheme`` had at 80 columns, in the running month as in a closed one
+    (``o`` to reopen, in place of ``c``)."""
+    seed_desk(store)
+    lead = app_for(store, "liuyang")
+    september = Period.parse("2026-09")
+    close_month(store, lead.user, "GZ", september, default_scheme(), datetime(2026, 10, 1, 9, 0))
+    admin = app_for(store, "admin")
+    async with admin.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f4")
+        assert isinstance(admin.screen, RankingsScreen)
+        running = screen_text(admin).splitlines()[-1]
+        await press(pilot, "left_square_bracket")  # September, closed
+        closed = screen_text(admin).splitlines()[-1]
+    assert f"c {_('Close period')}" in running and f"o {_('Reopen month')}" in closed
+    for footer in (running, closed):
+        assert footer.startswith(f"F1 {_('Help')} f6 {_('Events')}")
+        assert f"s {_('Scheme')}" in footer
+
+
 # The keys only an admin ever uses, by the screen that has them (and the action each runs):
 # reopening a closed month, another branch, and changing staff.
 ADMINS_ONLY = {

@@ -215,7 +215,7 @@ async def test_rankings_in_chinese(store, zh):
         assert "3 人参加排名 · * 首月：固定分值 · ○ 无数据：0 分，不参与排名" in text_of(
             app, "#rank-status"
         )
-        assert "F1 帮助 f6 考核事件 t 下一页签 r 趋势 x 导出 c 结算" in lines[-1]
+        assert "F1 帮助 f6 考核事件 t 页签 r 趋势 x 导出 c 结算 s 考核方案" in lines[-1]
         await press(pilot, "t")
         assert "2 人参加排名 · ⓩ 媒体曝光投诉：本月考核作废" in text_of(app, "#rank-status")
 
