@@ -22,7 +22,7 @@ from fieldkpi.plain import plain
 from fieldkpi.scheme import Adjustment, Scheme
 from fieldkpi.tickets import StepRefused, typed_rating
 from screens import labels, numbers
-from screens.form import Field, FormScreen, shown_options
+from screens.form import Field, FormScreen
 from screens.labels import N_
 from storage import appraisal, tickets
 from storage.people import branch_staff, dispatch_candidates
@@ -339,17 +339,12 @@ class DeductionForm(FormScreen):
         """Only the people the kind may be about; one chosen before whom it may not be about
         is taken off the list, and the line under the field says so."""
         kind = self._kinds.get(self._value_of("kind"))
-        offered = self._people_of(kind)
         chosen = self._value_of("staff")
-        select = self.query_one("#field-staff", Select)
-        with select.prevent(Select.Changed):
-            select.set_options(shown_options(offered))
-            if any(code == chosen for _label, code in offered):
-                select.value = chosen
-        if chosen and select.value != chosen and kind is not None:
-            name = next(p.name for p in self._people if p.code == chosen)
-            refused = _("{kind} does not apply to {name} in this scheme.")
-            self.say_under("staff", refused.format(kind=kind.label, name=name))
+        with self.prevent(Select.Changed):  # not the person's change: the line below stays
+            self.offer("staff", self._people_of(kind), chosen)
+        if chosen and self._value_of("staff") != chosen and kind is not None:
+            person = next(p for p in self._people if p.code == chosen)
+            self.say_under("staff", access.not_about(kind, person))
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         """Saved by storage, which refuses all that is missing at once: a kind or a person

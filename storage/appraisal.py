@@ -253,10 +253,8 @@ def record_deduction(
         target = _person(db, staff)
         if target is None:
             errors["staff"] = _("There is nobody with the code {code}.").format(code=staff)
-        elif adjustment is not None and target.role not in adjustment.roles:
-            errors["kind"] = _("{kind} does not apply to {name} in this scheme.").format(
-                kind=scheme.adjustment_label(kind), name=target.name
-            )
+        elif adjustment is not None and (refused := access.not_about(adjustment, target)):
+            errors["kind"] = refused
         if ticket:
             try:
                 access.check_see_ticket(actor, read_ticket(db, ticket))
