@@ -184,8 +184,8 @@ def recordable(scheme: Scheme, user: Person) -> list[Adjustment]:
 @dataclass(frozen=True)
 class Recorded:
     """An appraisal event saved, and what the person who recorded it is told: whether it
-    waits for the lead's review before it counts (:func:`access.needs_review`, as storage
-    decided) or counts at once."""
+    waits for the lead's review before it counts (:attr:`appraisal.Entered.pending`, as
+    storage decided and wrote it) or counts at once."""
 
     notice: str
 
@@ -228,7 +228,7 @@ class ProblemForm(FormScreen):
         """Against the engineer the form showed: a report saved as the ticket was handed to
         another engineer is refused, never put on them."""
         app = self.app
-        appraisal.report_problem(
+        entered = appraisal.report_problem(
             app.store,
             app.user,
             self.code,
@@ -238,7 +238,7 @@ class ProblemForm(FormScreen):
             now=app.now(),
             engineer=self.ticket.engineer if self.ticket else None,
         )
-        if access.needs_review(app.user):
+        if entered.pending:
             notice = _(
                 "{code}: problem report recorded; it waits for the lead's review and counts"
                 " once approved."
@@ -354,7 +354,7 @@ class DeductionForm(FormScreen):
         unchosen |= {"staff": _("Choose the person.")} if not values["staff"] else {}
         scheme = app.scheme_for(app.user.branch)
         try:
-            appraisal.record_deduction(
+            entered = appraisal.record_deduction(
                 app.store,
                 app.user,
                 values["staff"],
@@ -367,7 +367,7 @@ class DeductionForm(FormScreen):
             )
         except FieldErrors as exc:
             raise FieldErrors(exc.errors | unchosen) from None
-        if access.needs_review(app.user, scheme.adjustments.get(values["kind"])):
+        if entered.pending:
             notice = _(
                 "{kind} for {name} recorded; it waits for the lead's review and counts once"
                 " approved."
