@@ -215,7 +215,7 @@ class ProblemForm(FormScreen):
             raise StepRefused(_(NO_PROBLEM_TABLE))
         return [
             (
-                f"{labels.scheme_label(scheme, 'level', p.level)} ({numbers.points(p.points)})",
+                f"{scheme.event_label('level', p.level)} ({numbers.points(p.points)})",
                 p.level,
             )
             for p in scheme.problems
@@ -320,7 +320,7 @@ class DeductionForm(FormScreen):
         self._kinds = {a.kind: a for a in kinds}
         self.query_one("#form-title", Static).update(plain(self._title(kinds)))
         options = [
-            (f"{labels.scheme_label(scheme, 'kind', a.kind)} ({adjustment_amount(a)})", a.kind)
+            (f"{scheme.event_label('kind', a.kind)} ({adjustment_amount(a)})", a.kind)
             for a in kinds
         ]
         self.set_select_options("kind", options)
@@ -375,7 +375,7 @@ class DeductionForm(FormScreen):
         else:
             notice = _("{kind} for {name} recorded; it counts at once.")
         name = next((p.name for p in self._people if p.code == values["staff"]), values["staff"])
-        kind = labels.scheme_label(scheme, "kind", values["kind"])
+        kind = scheme.event_label("kind", values["kind"])
         return Recorded(notice.format(kind=kind, name=name))
 
 
