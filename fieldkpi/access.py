@@ -197,6 +197,16 @@ def check_adjustment(user: Person, adjustment: Adjustment, target: Person) -> No
         )
 
 
+def not_about(adjustment: Adjustment, target: Person) -> str | None:
+    """Why an event of this kind may not be about ``target`` (the scheme's roles for the kind
+    leave theirs out), in the words storage refuses it with and the form says it in
+    before; ``None`` when it may."""
+    if target.role in adjustment.roles:
+        return None
+    refused = _("{kind} does not apply to {name} in this scheme.")
+    return refused.format(kind=adjustment.label, name=target.name)
+
+
 def may_record(user: Person, adjustment: Adjustment) -> bool:
     """Whether the scheme lets ``user``'s role record events of this kind (admins: every kind)."""
     return user.role == "admin" or user.role in adjustment.recorded_by

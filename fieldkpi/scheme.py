@@ -265,10 +265,17 @@ class Scheme:
     def adjustments_for(self, role: str) -> dict[str, Adjustment]:
         return {k: a for k, a in self.adjustments.items() if role in a.roles}
 
-    def adjustment_label(self, kind: str) -> str:
-        """An adjustment kind as this scheme names it (its code, for a kind it no longer has)."""
-        adjustment = self.adjustments.get(kind)
-        return str(adjustment.label) if adjustment else kind
+    def event_label(self, field: str, code: str | None) -> str:
+        """An appraisal event's code as this scheme names it, by the field that holds it: a
+        problem report's ``level`` (none named: the table's first, which the report takes)
+        or an adjustment's ``kind``.
+
+        The one naming of both, for every list, form, history and drill-down; the
+        code itself for a level or kind the scheme does not have (any more). Plain
+        text from the scheme's file: whoever draws it draws it as text.
+        """
+        found = self.problem_level(code) if field == "level" else self.adjustments.get(code or "")
+        return str(found.label) if found else code or ""
 
     def problem_level(self, level: str | None) -> ProblemLevel | None:
         """The table's line for ``level``; its first line when none is named."""

@@ -379,7 +379,7 @@ def kind_view(facts: KindFacts, scheme: Scheme) -> list[Block]:
     """The events of the kind an ``adjustments.KIND`` KPI counts."""
     n = len(facts.events.events)
     summary = ngettext("{n} event of the kind {kind}", "{n} events of the kind {kind}", n).format(
-        n=n, kind=scheme.adjustment_label(facts.kind)
+        n=n, kind=scheme.event_label("kind", facts.kind)
     )
     return event_lines(facts.events, scheme, summary)
 
@@ -395,7 +395,7 @@ def event_lines(facts: DeductionFacts, scheme: Scheme, summary: str) -> list[Blo
             by = f"{event.recorded_by_name} ({event.recorded_by})"
         cells = (
             moment(event.at),
-            scheme.adjustment_label(event.kind),
+            scheme.event_label("kind", event.kind),
             _("forfeit") if event.zeroes else signed(-event.points),
             event.ticket or DASH,
             plain(event.note),

@@ -68,12 +68,11 @@ def kind_label(event: AppraisalEvent, scheme) -> str:
     if event.subject == "rating":
         return _("Callback rating {rating}").format(rating=event.kind)
     if event.subject == "problem":
-        level = scheme.problem_level(event.kind or None)  # none named: the table's first
-        if level is not None and len(scheme.problems) == 1:
+        level = event.kind or None  # none named: the table's first
+        if len(scheme.problems) == 1 and scheme.problem_level(level) is not None:
             return _("Engineer problem")  # a table of one level has nothing to tell apart
-        name = str(level.label) if level else event.kind
-        return _("Engineer problem: {level}").format(level=name)
-    return scheme.adjustment_label(event.kind)
+        return _("Engineer problem: {level}").format(level=scheme.event_label("level", level))
+    return scheme.event_label("kind", event.kind)
 
 
 def points_cell(event: AppraisalEvent) -> str:

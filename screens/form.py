@@ -476,11 +476,18 @@ class FormScreen(SavingModal):
     def set_select_options(
         self, name: str, options: list[tuple[str, Any]], value: Any = None
     ) -> None:
+        """The list ``name`` offers ``options``, ``value`` chosen if among them: what the
+        form opens with, which leaving it as it is is not input (:meth:`typed`)."""
+        self.offer(name, options, value)
+        self._offered[name] = self._value_of(name)  # the form's choice, not the person's
+
+    def offer(self, name: str, options: list[tuple[str, Any]], keep: Any = None) -> None:
+        """The list ``name`` offers ``options`` instead, ``keep`` still chosen if it is among
+        them (else nothing is): what the field held stays the person's, or goes."""
         select = self.query_one(f"#field-{name}", Select)
         select.set_options(shown_options(options))
-        if value is not None and any(v == value for _label, v in options):
-            select.value = value
-        self._offered[name] = self._value_of(name, select)  # the form's choice, not the person's
+        if keep is not None and any(v == keep for _label, v in options):
+            select.value = keep
 
     def set_selection_options(self, name: str, options: list[tuple[str, Any]]) -> None:
         selection = self.query_one(f"#field-{name}", SelectionList)

@@ -2,7 +2,7 @@
 
 Statuses, steps and ticket fields are labelled by ``fieldkpi.tickets``; the
 kinds of adjustment and the levels of problem report by the branch's scheme
-(:func:`scheme_label`).
+(:meth:`fieldkpi.scheme.Scheme.event_label`).
 
 The database keeps stable English codes; the screens show these labels, each
 through ``_()`` at the moment it is shown, so the language picked at start-up
@@ -18,7 +18,6 @@ from textual.content import Content
 
 from fieldkpi.i18n import N_, _
 from fieldkpi.plain import plain
-from fieldkpi.scheme import Scheme
 from fieldkpi.visibility import SOMEONE_ELSE
 from screens import numbers
 
@@ -50,21 +49,6 @@ def label(table: dict[str, str], code: str | None) -> str:
 def options(table: dict[str, str]) -> list[tuple[str, str]]:
     """``(label, code)`` pairs for a Select, in the table's order."""
     return [(_(text), code) for code, text in table.items()]
-
-
-def scheme_label(scheme: Scheme | None, field: str, code: str) -> str:
-    """An appraisal event's ``code`` as the branch's scheme names it, by the field that
-    holds it: a problem report's ``level`` or an adjustment's ``kind``.
-
-    The one naming of both, for the forms' lists and the ticket's history; the
-    code itself when the scheme is not known or has no such level or kind (any more).
-    """
-    if scheme is not None and field == "level":
-        level = scheme.problem_level(code)
-        return str(level.label) if level else code
-    if scheme is not None and field == "kind":
-        return scheme.adjustment_label(code)
-    return code
 
 
 def timeliness(value: Fraction | None) -> str:

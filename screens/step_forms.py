@@ -22,7 +22,7 @@ from fieldkpi.plain import plain
 from fieldkpi.scheme import Adjustment, Scheme
 from fieldkpi.tickets import StepRefused, typed_rating
 from screens import labels, numbers
-from screens.form import Field, FormScreen, shown_options
+from screens.form import Field, FormScreen
 from screens.labels import N_
 from storage import appraisal, tickets
 from storage.people import branch_staff, dispatch_candidates
@@ -184,8 +184,8 @@ def recordable(scheme: Scheme, user: Person) -> list[Adjustment]:
 @dataclass(frozen=True)
 class Recorded:
     """An appraisal event saved, and what the person who recorded it is told: whether it
-    waits for the lead's review before it counts (:func:`access.needs_review`, as storage
-    decided) or counts at once."""
+    waits for the lead's review before it counts (:attr:`appraisal.Entered.pending`, as
+    storage decided and wrote it) or counts at once."""
 
     notice: str
 
@@ -215,7 +215,7 @@ class ProblemForm(FormScreen):
             raise StepRefused(_(NO_PROBLEM_TABLE))
         return [
             (
-                f"{labels.scheme_label(scheme, 'level', p.level)} ({numbers.points(p.points)})",
+                f"{scheme.event_label('level', p.level)} ({numbers.points(p.points)})",
                 p.level,
             )
             for p in scheme.problems
@@ -228,7 +228,7 @@ class ProblemForm(FormScreen):
         """Against the engineer the form showed: a report saved as the ticket was handed to
         another engineer is refused, never put on them."""
         app = self.app
-        appraisal.report_problem(
+        entered = appraisal.report_problem(
             app.store,
             app.user,
             self.code,
@@ -238,7 +238,7 @@ class ProblemForm(FormScreen):
             now=app.now(),
             engineer=self.ticket.engineer if self.ticket else None,
         )
-        if access.needs_review(app.user):
+        if entered.pending:
             notice = _(
                 "{code}: problem report recorded; it waits for the lead's review and counts"
                 " once approved."
@@ -320,7 +320,7 @@ class DeductionForm(FormScreen):
         self._kinds = {a.kind: a for a in kinds}
         self.query_one("#form-title", Static).update(plain(self._title(kinds)))
         options = [
-            (f"{labels.scheme_label(scheme, 'kind', a.kind)} ({adjustment_amount(a)})", a.kind)
+            (f"{scheme.event_label('kind', a.kind)} ({adjustment_amount(a)})", a.kind)
             for a in kinds
         ]
         self.set_select_options("kind", options)
@@ -339,17 +339,12 @@ class DeductionForm(FormScreen):
         """Only the people the kind may be about; one chosen before whom it may not be about
         is taken off the list, and the line under the field says so."""
         kind = self._kinds.get(self._value_of("kind"))
-        offered = self._people_of(kind)
         chosen = self._value_of("staff")
-        select = self.query_one("#field-staff", Select)
-        with select.prevent(Select.Changed):
-            select.set_options(shown_options(offered))
-            if any(code == chosen for _label, code in offered):
-                select.value = chosen
-        if chosen and select.value != chosen and kind is not None:
-            name = next(p.name for p in self._people if p.code == chosen)
-            refused = _("{kind} does not apply to {name} in this scheme.")
-            self.say_under("staff", refused.format(kind=kind.label, name=name))
+        with self.prevent(Select.Changed):  # not the person's change: the line below stays
+            self.offer("staff", self._people_of(kind), chosen)
+        if chosen and self._value_of("staff") != chosen and kind is not None:
+            person = next(p for p in self._people if p.code == chosen)
+            self.say_under("staff", access.not_about(kind, person))
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         """Saved by storage, which refuses all that is missing at once: a kind or a person
@@ -359,7 +354,7 @@ class DeductionForm(FormScreen):
         unchosen |= {"staff": _("Choose the person.")} if not values["staff"] else {}
         scheme = app.scheme_for(app.user.branch)
         try:
-            appraisal.record_deduction(
+            entered = appraisal.record_deduction(
                 app.store,
                 app.user,
                 values["staff"],
@@ -372,7 +367,7 @@ class DeductionForm(FormScreen):
             )
         except FieldErrors as exc:
             raise FieldErrors(exc.errors | unchosen) from None
-        if access.needs_review(app.user, scheme.adjustments.get(values["kind"])):
+        if entered.pending:
             notice = _(
                 "{kind} for {name} recorded; it waits for the lead's review and counts once"
                 " approved."
@@ -380,7 +375,7 @@ class DeductionForm(FormScreen):
         else:
             notice = _("{kind} for {name} recorded; it counts at once.")
         name = next((p.name for p in self._people if p.code == values["staff"]), values["staff"])
-        kind = labels.scheme_label(scheme, "kind", values["kind"])
+        kind = scheme.event_label("kind", values["kind"])
         return Recorded(notice.format(kind=kind, name=name))
 
 

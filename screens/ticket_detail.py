@@ -115,7 +115,7 @@ def history_cells(row: HistoryRow, names: dict[str, str], scheme: Scheme | None)
 
     def shown(value: str | None) -> str:
         if row.step in _EVENT_STEPS and row.field in ("kind", "level") and value:
-            return labels.scheme_label(scheme, row.field, value)
+            return scheme.event_label(row.field, value) if scheme else value
         return shown_value(row.field, value, names)
 
     return (

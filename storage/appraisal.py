@@ -44,6 +44,16 @@ from storage.typed import FieldErrors, free_text
 SUBJECTS = ("problem", "deduction", "rating")  # ratings: held by storage.tickets.record_callback
 
 
+@dataclass(frozen=True)
+class Entered:
+    """An event just recorded: its id, and whether it waits for the lead's review before it
+    counts (``needs_review``, decided by :func:`access.needs_review` as it was written, the
+    one asking: the person who recorded it is told what was written)."""
+
+    id: int
+    pending: bool
+
+
 class ReviewRefused(StorageError):
     """The event is not in a state that allows this decision; the message says why."""
 
@@ -113,8 +123,9 @@ def report_problem(
     note: str = "",
     now: datetime | None = None,
     engineer: str | None = None,
-) -> int:
-    """An engineer-problem report (kpi-rules §2) against the ticket's engineer; returns its id.
+) -> Entered:
+    """An engineer-problem report (kpi-rules §2) against the ticket's engineer: its id, and
+    whether it waits for the lead.
 
     The points are the scheme's for ``level`` (its first level when none is
     named). A rep reports a ticket's engineer once: a second report would
@@ -164,6 +175,7 @@ def report_problem(
                     )
                 }
             )
+        pending = access.needs_review(actor)
         cursor = db.execute(
             "INSERT INTO problems (rep, engineer, at, points, level, ticket, note, recorded_by,"
             " needs_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -176,7 +188,7 @@ def report_problem(
                 code,
                 text,
                 actor.code,
-                int(access.needs_review(actor)),
+                int(pending),
             ),
         )
         history = [
@@ -185,7 +197,7 @@ def report_problem(
             ("note", None, text),
         ]
         write_history(db, code, at, actor.code, "report_problem", history, None)
-        return cursor.lastrowid
+        return Entered(cursor.lastrowid, pending)
 
 
 def _reason(note: str | None, errors: dict[str, str], missing: str) -> str:
@@ -220,8 +232,9 @@ def record_deduction(
     scheme: Scheme,
     ticket: str | None = None,
     now: datetime | None = None,
-) -> int:
-    """An adjustment (kpi-rules §5; schemes.md): a deduction, bonus or forfeit; returns its id.
+) -> Entered:
+    """An adjustment (kpi-rules §5; schemes.md): a deduction, bonus or forfeit: its id, and
+    whether it waits for the lead.
 
     The kinds are the scheme's; only a kind that takes entered points takes
     typed points. ``note`` says what happened, and is required (:func:`_reason`).
@@ -253,10 +266,8 @@ def record_deduction(
         target = _person(db, staff)
         if target is None:
             errors["staff"] = _("There is nobody with the code {code}.").format(code=staff)
-        elif adjustment is not None and target.role not in adjustment.roles:
-            errors["kind"] = _("{kind} does not apply to {name} in this scheme.").format(
-                kind=scheme.adjustment_label(kind), name=target.name
-            )
+        elif adjustment is not None and (refused := access.not_about(adjustment, target)):
+            errors["kind"] = refused
         if ticket:
             try:
                 access.check_see_ticket(actor, read_ticket(db, ticket))
@@ -265,6 +276,7 @@ def record_deduction(
         if errors:
             raise FieldErrors(errors)
         access.check_adjustment(actor, adjustment, target)
+        pending = access.needs_review(actor, adjustment)
         cursor = db.execute(
             "INSERT INTO deductions (staff, at, kind, points, ticket, note, recorded_by,"
             " needs_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -276,7 +288,7 @@ def record_deduction(
                 ticket or None,
                 reason,
                 actor.code,
-                int(access.needs_review(actor, adjustment)),
+                int(pending),
             ),
         )
         if ticket:
@@ -284,7 +296,7 @@ def record_deduction(
             history += [("points", None, value)] if value is not None else []
             history.append(("note", None, reason))
             write_history(db, ticket, at, actor.code, "deduction", history, None)
-        return cursor.lastrowid
+        return Entered(cursor.lastrowid, pending)
 
 
 # ---------------------------------------------------------------- reading

@@ -88,7 +88,7 @@ def _events_at_the_desk(store) -> None:
         "客户投诉服务态度",
         scheme,
         now=day - timedelta(days=3),
-    )
+    ).id
     appraisal.contest(
         store, engineer, "deduction", complaint, "当天客户不在家，改约后已完成", now=day
     )

@@ -15,6 +15,7 @@ from fieldkpi.access import (
     check_may_record_deductions,
     check_step,
     needs_review,
+    not_about,
     ticket_scope,
 )
 from fieldkpi.figures import Person
@@ -148,6 +149,11 @@ def test_engineers_record_no_deductions():
 def test_nobody_records_an_event_about_themselves():
     with pytest.raises(AccessDenied, match="about themselves"):
         check_adjustment(LEAD, KINDS["complaint_major"], LEAD)
+
+
+def test_a_kind_is_about_the_roles_the_scheme_names_for_it():
+    assert not_about(KINDS["violation"], ENG) is None
+    assert not_about(KINDS["violation"], LEAD) == "Violation does not apply to 刘洋 in this scheme."
 
 
 def test_what_a_rep_records_waits_for_the_lead():

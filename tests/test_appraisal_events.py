@@ -56,9 +56,10 @@ def ranked(store, role: str, code: str):
 
 def test_a_report_takes_its_points_from_the_table_and_notes_the_ticket(store, crew):
     ticket = dispatched(store, crew)
-    first = appraisal.report_problem(
+    report = appraisal.report_problem(
         store, crew.rep, ticket.code, SCHEME, note="迟到两小时", now=LATER
     )
+    first = report.id
     rows = store.query(
         "SELECT id, rep, engineer, at, points, level, ticket, note, recorded_by, needs_review"
         " FROM problems"
@@ -72,8 +73,8 @@ def test_a_report_takes_its_points_from_the_table_and_notes_the_ticket(store, cr
         ("report_problem", "level", None, "standard", "R1", None),
         ("report_problem", "note", None, "迟到两小时", "R1", None),
     ]
-    # a rep's report waits for the lead
-    assert states(store) == {("problem", first): "pending"}
+    # a rep's report waits for the lead, and storage says so (the form's notice tells the rep)
+    assert states(store) == {("problem", first): "pending"} and report.pending
 
 
 def test_a_rep_reports_a_tickets_engineer_once(store, crew):
@@ -95,8 +96,11 @@ def test_problem_levels_come_from_the_branch_table(store, crew, tmp_path):
     )
     scheme = load_scheme(path)
     ticket = dispatched(store, crew)
-    appraisal.report_problem(store, crew.lead, ticket.code, scheme, "serious", note="迟到", now=NOW)
+    report = appraisal.report_problem(
+        store, crew.lead, ticket.code, scheme, "serious", note="迟到", now=NOW
+    )
     assert store.scalar("SELECT points FROM problems") == 3.0
+    assert not report.pending  # the lead's report stands at once
     with pytest.raises(FieldErrors, match="Choose one of: standard, serious"):
         appraisal.report_problem(
             store, crew.rep, ticket.code, scheme, "1e308", note="迟到", now=NOW
@@ -162,7 +166,7 @@ def test_report_problem_refusals(store, crew):
 
 def test_a_rep_records_a_backfill_against_an_engineer_of_the_ticket(store, crew):
     ticket = dispatched(store, crew)
-    row = appraisal.record_deduction(
+    entered = appraisal.record_deduction(
         store,
         crew.rep,
         "E1",
@@ -173,7 +177,8 @@ def test_a_rep_records_a_backfill_against_an_engineer_of_the_ticket(store, crew)
         ticket=ticket.code,
         now=LATER,
     )
-    saved = store.query("SELECT * FROM deductions WHERE id = ?", (row,))[0]
+    assert entered.pending  # as written: the form tells the rep it waits by this
+    saved = store.query("SELECT * FROM deductions WHERE id = ?", (entered.id,))[0]
     assert (saved["staff"], saved["kind"], saved["points"], saved["ticket"]) == (
         "E1",
         "backfill",
@@ -194,11 +199,11 @@ def test_a_rep_records_a_backfill_against_an_engineer_of_the_ticket(store, crew)
 
 
 def test_branch_rule_deductions_carry_their_points(store, crew):
-    row = appraisal.record_deduction(
+    entered = appraisal.record_deduction(
         store, crew.lead, "R2", "branch_rule", "1.5", "迟交日报", SCHEME, now=NOW
     )
-    assert store.scalar("SELECT points FROM deductions WHERE id = ?", (row,)) == 1.5
-    assert states(store) == {}  # recorded by the lead: it stands
+    assert store.scalar("SELECT points FROM deductions WHERE id = ?", (entered.id,)) == 1.5
+    assert states(store) == {} and not entered.pending  # recorded by the lead: it stands
 
 
 @pytest.mark.parametrize(
@@ -285,7 +290,7 @@ def test_only_what_stands_counts(store, crew):
     # R1 records a violation against R2, who competes with R1 for the prize
     event = appraisal.record_deduction(
         store, crew.rep, "R2", "violation", None, "违规", SCHEME, now=NOW
-    )
+    ).id
     assert ranked(store, "rep", "R2").deductions == 0  # pending: not counted
     # the lead rejects it: it never counts, and stays on record
     appraisal.review(store, crew.lead, "deduction", event, "reject", "不实", now=LATER)
@@ -294,7 +299,7 @@ def test_only_what_stands_counts(store, crew):
 
     second = appraisal.record_deduction(
         store, crew.rep, "E1", "backfill", None, "违规", SCHEME, now=NOW
-    )
+    ).id
     appraisal.review(store, crew.lead, "deduction", second, "approve", now=LATER)
     assert ranked(store, "engineer", "E1").deductions == F(1, 2)  # approved: counted
     # E1 contests it: not counted while the lead decides
@@ -317,7 +322,7 @@ def test_only_what_stands_counts(store, crew):
 def test_a_withdrawn_event_counts_for_nothing(store, crew):
     event = appraisal.record_deduction(
         store, crew.lead, "E1", "complaint_general", None, "违规", SCHEME, now=NOW
-    )
+    ).id
     assert ranked(store, "engineer", "E1").deductions == 5
     appraisal.contest(store, crew.eng, "deduction", event, "客户投诉对象是别人", now=LATER)
     appraisal.review(store, crew.lead, "deduction", event, "withdraw", "核实属实", now=LATER)
@@ -330,7 +335,7 @@ def test_the_lead_withdraws_a_standing_event_recorded_by_mistake(store, crew):
     # engineer, the lead withdraws it with the reason: E1's 5 points go, and it stays on record.
     event = appraisal.record_deduction(
         store, crew.lead, "E1", "complaint_general", None, "违规", SCHEME, now=NOW
-    )
+    ).id
     assert ranked(store, "engineer", "E1").deductions == 5
     with pytest.raises(FieldErrors, match="Give the reason"):
         appraisal.review(store, crew.lead, "deduction", event, "withdraw", "", now=LATER)
@@ -346,13 +351,13 @@ def test_the_lead_withdraws_a_standing_event_recorded_by_mistake(store, crew):
 def test_the_lead_lists_every_event_of_the_branch_these_three_months(store, crew):
     old = appraisal.record_deduction(  # July: before the three months of an October clock
         store, crew.lead, "E1", "violation", None, "违规", SCHEME, now=NOW - timedelta(days=90)
-    )
+    ).id
     standing = appraisal.record_deduction(
         store, crew.lead, "E1", "violation", None, "违规", SCHEME, now=NOW
-    )
+    ).id
     pending = appraisal.record_deduction(
         store, crew.rep, "R2", "violation", None, "违规", SCHEME, now=LATER
-    )
+    ).id
     events = appraisal.branch_events(store, crew.lead, "GZ", LATER, SCHEME)
     # newest first, every state, who recorded each
     assert [(e.id, e.state, e.recorded_by) for e in events] == [
@@ -371,7 +376,9 @@ def test_a_problem_report_counts_for_the_rep_once_approved(store, crew):
         db.execute(
             "UPDATE tickets SET visited_at = ? WHERE code = ?", ("2026-10-15 10:00:00", ticket.code)
         )
-    report = appraisal.report_problem(store, crew.rep, ticket.code, SCHEME, note="迟到", now=LATER)
+    report = appraisal.report_problem(
+        store, crew.rep, ticket.code, SCHEME, note="迟到", now=LATER
+    ).id
     assert ranked(store, "rep", "R1").kpi("feedback").parts["problem_points"] == 0
     appraisal.review(store, crew.lead, "problem", report, "approve", now=LATER)
     assert ranked(store, "rep", "R1").kpi("feedback").value == 1  # 1 point / 1 visit
@@ -389,7 +396,7 @@ def test_a_problem_report_counts_for_the_rep_once_approved(store, crew):
 def test_decisions_follow_the_events_state(store, crew, steps, then, refusal):
     event = appraisal.record_deduction(
         store, crew.rep, "E1", "violation", None, "违规", SCHEME, now=NOW
-    )
+    ).id
     people = {"L1": crew.lead, "E1": crew.eng}
     for action, who in steps:
         if action == "contest":
@@ -406,7 +413,7 @@ def test_decisions_follow_the_events_state(store, crew, steps, then, refusal):
 def test_who_may_decide_and_contest(store, crew):
     event = appraisal.record_deduction(
         store, crew.rep, "E1", "violation", None, "违规", SCHEME, now=NOW
-    )
+    ).id
     with pytest.raises(AccessDenied):  # a rep does not approve, not even their own record
         appraisal.review(store, crew.rep, "deduction", event, "approve", now=NOW)
     with pytest.raises(AccessDenied):  # nor does someone else contest it for E1
@@ -422,7 +429,7 @@ def test_a_month_closes_only_once_every_event_of_it_is_decided(store, crew):
     closing_day = datetime(2026, 11, 2)
     event = appraisal.record_deduction(
         store, crew.rep, "E1", "violation", None, "违规", SCHEME, now=NOW
-    )
+    ).id
     with pytest.raises(ClosingRefused, match="1 event of 2026-10 still waits for your decision"):
         close_month(store, crew.lead, "GZ", OCTOBER, SCHEME, closing_day)
     appraisal.review(store, crew.lead, "deduction", event, "approve", now=LATER)
@@ -442,7 +449,7 @@ def test_a_month_closes_only_once_every_event_of_it_is_decided(store, crew):
 def test_the_person_sees_what_was_recorded_against_them(store, crew, tmp_path):
     event = appraisal.record_deduction(
         store, crew.rep, "E1", "violation", None, "迟到", SCHEME, now=NOW
-    )
+    ).id
     (seen,) = appraisal.events_about(store, crew.eng, crew.eng, OCTOBER, SCHEME)
     assert (seen.id, seen.kind, seen.state, seen.note, seen.recorded_by_name) == (
         event,
@@ -469,7 +476,7 @@ def test_a_hidden_reporter_is_not_named_as_one_who_decided_either(store, crew, t
     event: where reporters are hidden, the person reads no name on that line either."""
     event = appraisal.record_deduction(
         store, crew.rep, "E1", "violation", None, "迟到", SCHEME, now=NOW
-    )
+    ).id
     with store.write() as db:  # as m016 wrote it: withdrawn by the recorder herself
         db.execute(
             "INSERT INTO appraisal_reviews (subject, subject_id, action, at, by, reason)"
@@ -492,10 +499,10 @@ def test_a_hidden_reporter_is_not_named_as_one_who_decided_either(store, crew, t
 
 def test_the_lead_sees_what_waits(store, crew):
     ticket = dispatched(store, crew)
-    report = appraisal.report_problem(store, crew.rep, ticket.code, SCHEME, note="迟到", now=NOW)
+    report = appraisal.report_problem(store, crew.rep, ticket.code, SCHEME, note="迟到", now=NOW).id
     event = appraisal.record_deduction(
         store, crew.lead, "E2", "violation", None, "违规", SCHEME, now=NOW
-    )
+    ).id
     appraisal.contest(store, crew.eng2, "deduction", event, "不是我", now=LATER)
     waiting = appraisal.awaiting_review(store, crew.lead, "GZ", SCHEME)
     # oldest first (both at 09:30: deductions before problem reports)

@@ -213,7 +213,7 @@ def worked_at_the_desk(path: Path) -> None:
             moment = datetime.fromisoformat(at)
             return appraisal.record_deduction(
                 store, actor, staff, kind, points, "oracle", SCHEME, now=moment
-            )
+            ).id
 
         def decide(subject: str, event: int, action: str, at: str) -> None:
             moment = datetime.fromisoformat(at)
@@ -291,7 +291,7 @@ def worked_at_the_desk(path: Path) -> None:
         reports = [
             appraisal.report_problem(
                 store, filer, ticket, SCHEME, note="oracle", now=datetime(2026, 10, 29, h)
-            )
+            ).id
             for h, ticket in zip((10, 11, 12), reported, strict=False)
         ]
         decide("problem", reports[1], "approve", "2026-10-30 10:00:00")

@@ -528,3 +528,22 @@ def test_the_lowest_grade_may_have_no_minimum(tmp_path):
 def test_settings_default_to_the_spec_numbers(tmp_path):
     path = scheme_file(tmp_path, "[settings]\nopen_days = 45\n")
     assert load_scheme(path).settings == {**DEFAULT.settings, "open_days": 45}
+
+
+def test_an_events_code_is_named_by_the_scheme_or_shown_as_it_is(tmp_path):
+    """A report's level and an adjustment's kind, as every screen names them: a report with no
+    level is the table's first, a code the scheme no longer has is shown as it was stored."""
+    path = scheme_file(
+        tmp_path,
+        '[[problem]]\nlevel = "serious"\nlabel = { zh = "严重问题", en = "Serious" }\npoints = 3\n',
+    )
+    scheme = load_scheme(path)
+    assert [scheme.event_label("level", c) for c in ("serious", None, "gone")] == [
+        "Serious",
+        "Engineer problem",
+        "gone",
+    ]
+    assert [scheme.event_label("kind", c) for c in ("complaint_general", "gone")] == [
+        "General complaint (head office)",
+        "gone",
+    ]

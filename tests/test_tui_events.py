@@ -52,7 +52,7 @@ async def test_a_deduction_goes_from_pending_to_approved_to_contested_to_withdra
     crew = desk.crew
     event = appraisal.record_deduction(
         store, crew.rep, "E1", "violation", None, "[bold]未穿工服[/]", default_scheme(), now=NOW
-    )
+    ).id
     assert states(store) == {event: "pending"}
 
     lead = app_for(store, "liuyang")
@@ -124,7 +124,7 @@ async def test_the_lead_withdraws_a_standing_deduction_recorded_by_mistake(store
     # The lead's own deduction stands at once: nothing waits for review.
     event = appraisal.record_deduction(
         store, crew.lead, "E1", "violation", None, "未穿工服", default_scheme(), now=NOW
-    )
+    ).id
     lead = app_for(store, "liuyang")
     async with lead.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -258,7 +258,7 @@ async def test_at_80_columns_every_column_of_the_leads_events_shows_whole(store,
     )
     standing = appraisal.record_deduction(
         store, crew.lead, "E2", "complaint_general", None, "客户投诉", scheme, now=NOW
-    )
+    ).id
     appraisal.contest(store, crew.eng2, "deduction", standing, "不是我", now=NOW)
     appraisal.record_deduction(
         store, crew.rep, "E1", "backfill", None, "补单", scheme, ticket=desk.completed, now=NOW
@@ -348,7 +348,7 @@ async def test_the_footer_names_what_a_and_r_do_to_the_selected_event(store):
     scheme = default_scheme()
     standing = appraisal.record_deduction(
         store, crew.lead, "E1", "violation", None, "未穿工服", scheme, now=NOW
-    )
+    ).id
     appraisal.record_deduction(
         store, crew.rep, "E2", "violation", None, "未穿工服", scheme, now=NOW
     )
