@@ -34,8 +34,9 @@ NO_ADJUSTMENTS = N_("This branch's scheme has no deduction, bonus or complaint y
 
 
 def when_field(name: str) -> Field:
-    """When a step happened, for one recorded after the fact: empty means now."""
-    return Field(name, N_("When"), placeholder=N_("now, or when: YYYY-MM-DD HH:MM"))
+    """When a step happened, for one recorded after the fact: empty means now (reached
+    by Tab: Enter in the field above it saves)."""
+    return Field(name, N_("When"), placeholder=N_("now, or when: YYYY-MM-DD HH:MM"), by_tab=True)
 
 
 def when(values: dict[str, Any], field: Field | None) -> dict[str, Any]:
@@ -63,8 +64,12 @@ class VisitForm(FormScreen):
 class TextStepForm(FormScreen):
     """A step that takes one line of text: ``step(store, user, code, version, text, now=…)``.
 
-    ``WHEN``, if set, is the time the step happened (``at=…``): it comes first,
-    and the focus starts on the text, so Enter there still saves at once.
+    ``WHEN``, if set, is the time the step happened (``at=…``). It comes after
+    the text, where the focus starts, so Enter there still saves at once and
+    the fields are filled in the order they are read: a time typed into the
+    first field, taken for the time, would otherwise be saved as the text and
+    the step dated now (a tester's late completion went into the wrong month
+    so). A text typed after it into the time is refused beside it.
     """
 
     HEADING = ""
@@ -79,11 +84,7 @@ class TextStepForm(FormScreen):
         return _(self.HEADING)
 
     def fields(self) -> list[Field]:
-        return [self.WHEN, self.FIELD] if self.WHEN else [self.FIELD]
-
-    @property
-    def focus_first(self) -> str:
-        return self.FIELD.name
+        return [self.FIELD, self.WHEN] if self.WHEN else [self.FIELD]
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app = self.app
@@ -131,19 +132,21 @@ class ReopenForm(LifecycleForm):
 
 
 class CallbackForm(FormScreen):
+    """The rating first, where the focus starts, and the time it was given last (as
+    :class:`TextStepForm`'s)."""
+
     WHEN = when_field("callback_at")
-    focus_first = "rating"
 
     def heading(self) -> str:
         return _("Customer callback")
 
     def fields(self) -> list[Field]:
         return [
-            self.WHEN,
             Field("rating", N_("Rating"), placeholder="1–5"),
             Field(
                 "callback_note", N_("Comment"), placeholder=N_("what the customer said (optional)")
             ),
+            self.WHEN,
         ]
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:

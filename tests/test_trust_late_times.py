@@ -250,8 +250,8 @@ async def test_the_completion_form_takes_the_time_it_happened(store, crew):
         await select_ticket(pilot, ticket.code)
         await press(pilot, "c")
         assert isinstance(app.screen, CompleteForm)
-        await type_text(pilot, "换电源板")  # the focus starts on the resolution
-        await press(pilot, "shift+tab")
+        await type_text(pilot, "换电源板")  # the focus starts on the resolution, the time below
+        await press(pilot, "tab")
         await type_text(pilot, "2026-10-16 08:00")
         await press(pilot, "ctrl+s")
         assert text_of(app, "#error-completed_at") == "The time cannot be in the future."
@@ -281,3 +281,25 @@ async def test_the_completion_form_takes_the_time_it_happened(store, crew):
             "2026-10-14 17:30:00",
         ] in rows
     assert store.scalar("SELECT completed_at FROM tickets") == "2026-10-14 17:30:00"
+
+
+@async_test
+async def test_a_completion_typed_time_first_is_refused_not_dated_now(store, crew):
+    """The fields are filled in the order they are read: typed as "the time, Tab, the
+    resolution", the time lands in the resolution and the resolution in the time, which
+    refuses it beside itself; nothing is saved, and both stay as typed."""
+    ticket = dispatched(store, crew)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, ticket.code)
+        await press(pilot, "c")
+        await type_text(pilot, "2026-10-14 17:30")
+        await press(pilot, "tab")
+        await type_text(pilot, "换电源板")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, CompleteForm)
+        assert text_of(app, "#error-completed_at")
+        assert app.screen.query_one("#field-completed_at", Input).value == "换电源板"
+        assert app.screen.query_one("#field-resolution", Input).value == "2026-10-14 17:30"
+    assert store.scalar("SELECT status FROM tickets") == "dispatched"
