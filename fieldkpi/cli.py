@@ -384,7 +384,39 @@ def run_import(args: argparse.Namespace) -> int:
                 kind=kind, added=counts.get("added", 0), updated=counts.get("updated", 0)
             )
         )
+    if report.closed is not None:
+        report_closed_rows(report.closed)
     return 0
+
+
+def report_closed_rows(closed) -> None:
+    """Say on standard error which rows were dated in a closed period, and whose.
+
+    They are taken (a closed period's frozen figures stand, and its lead sees
+    the difference from them: kpi-rules.md's time principle), but whoever
+    imports them should know, as the TUI says it to a lead typing such a time.
+    """
+    periods = ", ".join(
+        _("{period} for {branch}").format(period=period, branch=branch)
+        for branch, period in closed.periods
+    )
+    print(
+        ngettext(
+            "{n} row is dated in a closed period ({periods}): its frozen figures stand, "
+            "and the lead sees the difference from them.",
+            "{n} rows are dated in closed periods ({periods}): their frozen figures stand, "
+            "and the lead sees the difference from them.",
+            closed.count,
+        ).format(n=closed.count, periods=periods),
+        file=sys.stderr,
+    )
+    rows = closed.first
+    if closed.more:
+        rows = [
+            *rows,
+            ngettext("… and {n:,} more", "… and {n:,} more", closed.more).format(n=closed.more),
+        ]
+    print("  " + ", ".join(rows), file=sys.stderr)
 
 
 def _progress():

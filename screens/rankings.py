@@ -224,8 +224,7 @@ def banner(ranking: BranchRanking) -> tuple[str, str]:
         if closed.note:
             text += f" · {closed.note}"
         if ranking.changed:
-            names = {row.staff_code: row.name for row in ranking.rows}
-            who = ", ".join(names.get(code, code) for code in ranking.changed)
+            who = ", ".join(ranking.changed.values())
             text += "\n" + _(
                 "Live figures now differ for {who}: these frozen figures stay until an admin "
                 "reopens the month."

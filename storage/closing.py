@@ -18,6 +18,7 @@ import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import tomli_w
 
@@ -346,9 +347,27 @@ def changed_since_closing(
     A caller that has read the closing (``closed``: :attr:`MonthBasis.closed`)
     and its rows of ``roles`` (``frozen``) gives them: a load reads a closing once.
     """
+    return list(changed_people(store, branch, period, closed=closed, frozen=frozen, roles=roles))
+
+
+def changed_people(
+    store: Store,
+    branch: str,
+    period: Period,
+    *,
+    closed: ClosedMonth | None = None,
+    frozen: Sequence[RankRow] | None = None,
+    roles: Iterable[str] = RANKED_ROLES,
+) -> dict[str, str]:
+    """:func:`changed_since_closing`'s people, by code, each with their name for a lead to read.
+
+    The name is the live row's, else the frozen one's: someone added after the
+    closing has no frozen row, and is named all the same (a banner of bare codes
+    among names reads as a fault).
+    """
     closed = closed or month_state(store, branch, period)
     if closed is None:
-        return []
+        return {}
     roles = tuple(roles)
     if frozen is None:
         frozen = _frozen_rows(store, closed, roles)
@@ -359,11 +378,17 @@ def changed_since_closing(
         branch=branch,
         roles=roles,
     )
-    before = {row.staff_code: export_values(row) for row in frozen}
-    after = {row.staff_code: export_values(row) for row in live}
-    return sorted(
-        code for code in before.keys() | after.keys() if before.get(code) != after.get(code)
-    )
+    before = {row.staff_code: row for row in frozen}
+    after = {row.staff_code: row for row in live}
+    return {
+        code: (after.get(code) or before[code]).name
+        for code in sorted(before.keys() | after.keys())
+        if _exported(before.get(code)) != _exported(after.get(code))
+    }
+
+
+def _exported(row: RankRow | None) -> dict[str, Any] | None:
+    return None if row is None else export_values(row)
 
 
 def month_basis(

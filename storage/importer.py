@@ -35,7 +35,7 @@ from pathlib import Path
 
 from fieldkpi.i18n import _, ngettext
 from fieldkpi.scheme import Scheme, default_scheme
-from storage import import_bad
+from storage import import_bad, import_closed
 from storage import import_checks as checks
 from storage import import_write as write
 from storage.csvrows import KINDS, LOAD_ORDER, Kind, detect_kind
@@ -98,9 +98,11 @@ class ImportFailed(StorageError):
 
 @dataclass
 class ImportReport:
-    """Per kind: records ``added``, ``updated``, and ``unchanged`` (re-imported as they were)."""
+    """Per kind: records ``added``, ``updated``, and ``unchanged`` (re-imported as they were);
+    ``closed``: the rows dated in a closed period (taken: their lead sees the difference)."""
 
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    closed: import_closed.ClosedRows | None = None
 
 
 def import_rules(
@@ -268,10 +270,11 @@ class _Call:
                 self.bad.forget_database_checks()  # someone saved: check again, now locked
                 self._check_database()
                 self._refuse_if_bad()
+            closed = import_closed.closed_rows(self.conn, self.stages)  # as stored before writing
             self._write()
         if self.progress is not None:
             self.progress(self.done, self.done)
-        return ImportReport(self.counts)
+        return ImportReport(self.counts, closed)
 
     @contextlib.contextmanager
     def _temporary(self) -> Iterator[None]:

@@ -18,7 +18,13 @@ from fieldkpi.ranking import RankRow
 from fieldkpi.scheme import Scheme
 from fieldkpi.standing import OwnStanding, standing_of
 from fieldkpi.trends import BranchMonth, TrendMonth, said, trend_of
-from storage.closing import ClosedMonth, MonthBasis, changed_since_closing, month_basis
+from storage.closing import (
+    ClosedMonth,
+    MonthBasis,
+    changed_people,
+    changed_since_closing,
+    month_basis,
+)
 from storage.db import Store
 from storage.trends import judged_months
 
@@ -28,8 +34,9 @@ class BranchRanking:
     """A branch's month as its lead sees it.
 
     ``changed`` names the people whose live figures now differ from the frozen
-    ones (closed months only); ``previous_ranks`` maps staff code to last
-    month's rank, absent for someone new to the ranking. ``months`` are the
+    ones (closed months only), code to name, someone added since the closing
+    too; ``previous_ranks`` maps staff code to last month's rank, absent for
+    someone new to the ranking. ``months`` are the
     last twelve, this one last: the sparklines.
     """
 
@@ -38,7 +45,7 @@ class BranchRanking:
     rows: list[RankRow]
     provisional: bool
     closed: ClosedMonth | None
-    changed: list[str]
+    changed: dict[str, str]
     previous_ranks: dict[str, int]
     scheme: Scheme  # what the rows are judged by: a closed month's frozen scheme
     months: list[BranchMonth]
@@ -72,9 +79,9 @@ def branch_ranking(
         rows=rows,
         provisional=basis.judgement.provisional,
         closed=basis.closed,
-        changed=changed_since_closing(store, branch, period, closed=basis.closed, frozen=rows)
+        changed=changed_people(store, branch, period, closed=basis.closed, frozen=rows)
         if basis.closed
-        else [],
+        else {},
         previous_ranks={  # a month nobody had data in ranked nobody worth comparing with
             row.staff_code: row.rank
             for role in RANKED_ROLES

@@ -161,7 +161,7 @@ def test_a_load_reads_each_closed_month_once_and_parses_its_scheme_once(seeded, 
 
     lead = person(seeded, "L1")
     ranking = branch_ranking(seeded, lead, "GZ", OCTOBER, default_for_every_branch, AFTER_OCTOBER)
-    assert ranking.changed == ["E2", "R2"]
+    assert list(ranking.changed) == ["E2", "R2"]
     assert reads() == (12, 3, 3)
     for code, changed in (("E2", True), ("E1", False), ("R2", True)):
         own = own_month(

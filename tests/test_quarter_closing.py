@@ -33,6 +33,8 @@ from storage.closing import (
     rankings_for,
     reopen_month,
 )
+from storage.import_closed import ClosedRows
+from storage.importer import import_files
 from storage.rankings import compute_rankings
 from storage.scores import latest_scores, record_score
 from storage.typed import FieldErrors
@@ -131,3 +133,16 @@ def test_a_time_entered_into_a_closed_quarter_is_refused(quarter):
         store, rep, ticket.code, ticket.version, "换板", now=NEW_YEAR, at="2027-01-04 18:00"
     )
     assert done.status == "completed"
+
+
+def test_an_import_into_a_closed_quarter_is_taken_and_told(quarter, tmp_path):
+    """Its December is not closed as a month: the rows are told by the quarter's closing."""
+    close_month(quarter, person(quarter, "L1"), "GZ", Q4, SCHEME, NEW_YEAR)
+    actions = tmp_path / "a.csv"
+    actions.write_text(
+        "staff,at,action\nR1,2026-12-21 09:00,intake\nR1,2027-01-04 09:00,intake\n"
+        "S1,2026-12-21 09:00,intake\n"  # SZ's fourth quarter is open
+    )
+    report = import_files(quarter, [actions], now=NEW_YEAR)
+    assert report.counts["actions"]["added"] == 3
+    assert report.closed == ClosedRows(count=1, periods=[("GZ", "2026-Q4")], first=[f"{actions}:2"])

@@ -137,7 +137,7 @@ def test_own_standing_of_a_closed_month_is_the_frozen_one(seeded):
     ranking = branch_ranking(
         seeded, person(seeded, "L1"), "GZ", OCTOBER, default_for_every_branch, NOW
     )
-    assert ranking.closed is not None and ranking.changed == ["E1"]
+    assert ranking.closed is not None and list(ranking.changed) == ["E1"]
 
 
 @pytest.mark.parametrize("who", ["E1", "R1", "L2", "S1"])

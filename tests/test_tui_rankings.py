@@ -21,7 +21,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from month_helpers import OCTOBER, load
+from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, load, person
 from rankings_helpers import NOW, app_at, seed_month, ticket_lines
 from test_end_to_end import EXPECTED
 from tui_helpers import (
@@ -47,7 +47,7 @@ from screens.rank_forms import ExportForm, ReopenMonthForm
 from screens.rankings import RankingsScreen, RankTable, rank_change
 from screens.ticket_detail import TicketDetailScreen
 from storage.appraisal import record_deduction
-from storage.closing import month_log, month_state, rankings_for
+from storage.closing import close_month, month_log, month_state, rankings_for
 from storage.db import open_store
 from storage.people import staff_by_login
 
@@ -451,6 +451,28 @@ async def test_export_never_writes_through_a_link_onto_the_database(month, tmp_p
         assert notices(app)[-1].startswith(f"Exported 5 rows to {folder}/fieldkpi-GZ-2026-11-2.csv")
     assert Path(database).read_bytes() == before
     assert month.scalar("SELECT count(*) FROM staff") > 0
+
+
+@async_test
+async def test_the_banner_names_people_added_after_the_closing(month):
+    """An engineer hired into October after it was closed has no frozen row to take a name
+    from: the lead reads who it is all the same, never a bare staff code."""
+    close_month(month, person(month, "L1"), "GZ", OCTOBER, DEFAULT, AFTER_OCTOBER)
+    load(
+        month,
+        now=NOW,
+        staff="code,name,role,branch,hired_on\nE3,黄工,engineer,GZ,2026-10-01\n",
+        tickets="code,branch,kind,received_at,completed_at,engineer,rep\n"
+        "T12,GZ,onsite_repair,2026-10-21 10:00,2026-10-21 15:00,E3,R2\n",
+    )
+    lead = app_at(month, "zhoujl")
+    async with lead.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await october(pilot)
+        banner = text_of(lead, "#banner")
+        assert "Live figures now differ for " in banner
+        who = banner.split("Live figures now differ for ")[1].split(":")[0].split(", ")
+        assert who == ["陈工", "刘洋", "黄工", "王芳"]  # E1, E2, E3 (new), R2
 
 
 @async_test
