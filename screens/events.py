@@ -227,6 +227,8 @@ class EventsScreen(actions.ScopedKeys, Screen):
         """The selected event's story, and the keys its state allows in the footer."""
         event = self.selected
         story = Text() if event is None else event_story(event, self.scheme)
+        if event is not None and event.closed and not self.reviewing:  # why there is no c
+            story.append("\n" + appraisal.no_contest(event.closed))
         self.query_one("#event-story", Static).update(story)
         self.refresh_bindings()
 
@@ -253,6 +255,7 @@ class EventsScreen(actions.ScopedKeys, Screen):
         if action == "contest":
             return (
                 event is not None
+                and event.closed is None
                 and appraisal.may_decide(event.subject, event.state, "contest")
                 and not any(r.action == "contest" for r in event.reviews)
             )

@@ -98,6 +98,12 @@ class AppraisalEvent:
     reviews: tuple[Review, ...] = ()
     change: Fraction | None = None
     forfeits: bool = False
+    closed: Period | None = None  # the closed period it falls in: no longer contested
+
+
+def no_contest(period: Period) -> str:
+    """Why an event of a closed period is not contested: its figures were paid on."""
+    return _("{period} is closed: its events can no longer be contested.").format(period=period)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -328,6 +334,7 @@ def _events(
         params,
     )
     reviews = _reviews(store, [(row["subject"], row["id"]) for row in rows])
+    closed = _closed_periods(store, rows)
     if not show_reporter:  # nor named as one who decided on it: m016 withdrew in their name
         recorders = {(row["subject"], row["id"]): row["recorded_by"] for row in rows}
         reviews = {
@@ -350,9 +357,19 @@ def _events(
             state=row["state"],
             reviews=reviews.get((row["subject"], row["id"]), ()),
             **_counted(row, scheme),
+            closed=closed[row["branch"], row["at"][:7]],
         )
         for row in rows
     ]
+
+
+def _closed_periods(store: Store, rows) -> dict[tuple[str, str], Period | None]:
+    """The closed period over each (branch, month) of ``rows``' events, asked once each."""
+    found: dict[tuple[str, str], Period | None] = {}
+    for branch, month in {(row["branch"], row["at"][:7]) for row in rows}:
+        closing = closed_over(store, branch, Period.parse(month).first_day)
+        found[branch, month] = closing.period if closing else None
+    return found
 
 
 def _unnamed(review: Review) -> Review:
@@ -582,11 +599,7 @@ def contest(
         day = datetime.fromisoformat(event["at"]).date()
         closed = closed_over(store, event["branch"], day)
         if closed is not None:
-            raise ReviewRefused(
-                _("{period} is closed: its events can no longer be contested.").format(
-                    period=closed.period
-                )
-            )
+            raise ReviewRefused(no_contest(closed.period))
         if store.scalar(
             "SELECT 1 FROM appraisal_reviews WHERE subject = ? AND subject_id = ?"
             " AND action = 'contest'",

@@ -20,10 +20,12 @@ from tui_helpers import (
 )
 
 from fieldkpi.i18n import _
+from fieldkpi.period import Period
 from fieldkpi.scheme import default_scheme, load_scheme
 from screens.events import EventsScreen, kind_label
 from storage import appraisal
 from storage.appraisal import AppraisalEvent
+from storage.closing import close_month
 
 
 def states(store) -> dict:
@@ -339,6 +341,28 @@ async def test_a_contest_is_said_to_go_to_the_lead_and_the_cursor_and_keys_stay_
         await press(pilot, "down")
         assert engineer.screen.selected.note == "第一"
         assert "c Contest" in footer(engineer)
+
+
+@async_test
+async def test_an_event_of_a_closed_month_offers_no_contest_and_says_why(store):
+    desk = seed_desk(store)
+    imported(store, "E1,2026-09-20 10:00,violation,,九月", "E1,2026-10-10 10:00,violation,,十月")
+    close_month(store, desk.crew.lead, "GZ", Period.parse("2026-09"), default_scheme(), NOW)
+    engineer = app_for(store, "liqiang")
+    async with engineer.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f6")
+        assert engineer.screen.selected.note == "十月"
+        assert "c Contest" in footer(engineer)
+        assert "closed" not in text_of(engineer, "#event-story")
+        await press(pilot, "down")
+        assert engineer.screen.selected.note == "九月"
+        assert "c Contest" not in footer(engineer)  # not offered, to be refused after typing
+        assert text_of(engineer, "#event-story").endswith(
+            "2026-09 is closed: its events can no longer be contested."
+        )
+        await press(pilot, "c")
+        assert isinstance(engineer.screen, EventsScreen)  # no form opens
 
 
 @async_test
