@@ -530,7 +530,7 @@ def run_rank(args: argparse.Namespace) -> int:
 
 
 def _run_rank(args: argparse.Namespace) -> int:
-    from storage.closing import changed_since_closing, closed_months, rankings_for
+    from storage.closing import changed_people, closed_months, rankings_for
 
     refuse_database_as_output(args)
     if args.merge:
@@ -557,8 +557,8 @@ def _run_rank(args: argparse.Namespace) -> int:
             if code in codes and closed.as_of == judgement.as_of and sees_branch(viewer, code):
                 # Its rows are all the frozen ones unless --role left some out: then read.
                 frozen = None if args.role else [row for row in rows if row.branch == code]
-                changed = changed_since_closing(store, code, period, closed=closed, frozen=frozen)
-                changed = [c for c in changed if may_see(viewer, c, code)]
+                changed = changed_people(store, code, period, closed=closed, frozen=frozen)
+                changed = {c: n for c, n in changed.items() if may_see(viewer, c, code)}
                 report_closed(closed, changed, own=not sees_branch(viewer, code, whole=True))
         wanted = set(codes)
         rows = [
@@ -647,9 +647,9 @@ def may_see(viewer, staff_code: str, branch: str) -> bool:
     return access.can_see_figures_of(viewer, staff_code, branch)
 
 
-def report_closed(closed, changed: list[str], own: bool = False) -> None:
+def report_closed(closed, changed: dict[str, str], own: bool = False) -> None:
     """Say on standard error that a closed period's rows are its frozen ones, and if live differ
-    (``own``: of the viewer's own figures, the only ones they see)."""
+    (``changed``: code → name; ``own``: of the viewer's own figures, the only ones they see)."""
     print(
         _("{branch} {period} was closed by {name} on {at}: these are its frozen figures.").format(
             branch=closed.branch,
@@ -669,10 +669,13 @@ def report_closed(closed, changed: list[str], own: bool = False) -> None:
     elif changed:
         print(
             ngettext(
-                "  Live figures now differ for {n} person: {codes}.",
-                "  Live figures now differ for {n} people: {codes}.",
+                "  Live figures now differ for {n} person: {people}.",
+                "  Live figures now differ for {n} people: {people}.",
                 len(changed),
-            ).format(n=len(changed), codes=", ".join(changed)),
+            ).format(
+                n=len(changed),
+                people=", ".join(f"{clean_name(name)} ({code})" for code, name in changed.items()),
+            ),
             file=sys.stderr,
         )
     else:

@@ -199,7 +199,7 @@ def test_a_closed_month_is_read_once_and_its_changes_are_told_of_every_role(
         rank = ["rank", "--lang", "en", "--db", str(db), "--month", "2026-10", "--format", "csv"]
         assert cli.main([*rank, *role]) == 0
         said = capsys.readouterr().err.splitlines()[-1]
-        assert said == "  Live figures now differ for 2 people: E2, R2.", role
+        assert said == "  Live figures now differ for 2 people: 刘洋 (E2), 王芳 (R2).", role
         frozen = sum("FROM frozen_rows" in sql for _store, sql, *_params in queries)
         assert (len(closings), frozen, len(parses)) == (1, frozen_reads, parsed), role
         for calls in (closings, parses, queries):
@@ -255,7 +255,7 @@ def test_who_changed_since_the_closing_is_told_only_of_people_the_viewer_may_see
     assert said == {
         "chengong": "  Your live figures are the same.",  # nothing said of R2's and E2's
         "liuyang": "  Your live figures now differ.",
-        "zhoujl": "  Live figures now differ for 2 people: E2, R2.",
+        "zhoujl": "  Live figures now differ for 2 people: 刘洋 (E2), 王芳 (R2).",
     }
 
 
