@@ -6,7 +6,7 @@ closing and the reopening are rows of an append-only log (``month_closings``),
 so who did what and when stays on record.
 
 :func:`month_state`, :func:`frozen_rankings`, :func:`rankings_for` and
-:func:`changed_since_closing` check nobody: they serve ``fieldkpi rank`` (run by
+:func:`changed_people` check nobody: they serve ``fieldkpi rank`` (run by
 whoever holds the database file) and the checked functions of
 :mod:`storage.standings`, which screens call.
 """
@@ -331,25 +331,6 @@ def rankings_for(
     return rows
 
 
-def changed_since_closing(
-    store: Store,
-    branch: str,
-    period: Period,
-    *,
-    closed: ClosedMonth | None = None,
-    frozen: Sequence[RankRow] | None = None,
-    roles: Iterable[str] = RANKED_ROLES,
-) -> list[str]:
-    """Staff codes of ``roles`` whose live row (same as-of, scheme) now differs from the frozen one.
-
-    Compared as exported (rounded), so the list names exactly the people whose
-    export would change if the month were reopened. Empty for an open month.
-    A caller that has read the closing (``closed``: :attr:`MonthBasis.closed`)
-    and its rows of ``roles`` (``frozen``) gives them: a load reads a closing once.
-    """
-    return list(changed_people(store, branch, period, closed=closed, frozen=frozen, roles=roles))
-
-
 def changed_people(
     store: Store,
     branch: str,
@@ -359,7 +340,13 @@ def changed_people(
     frozen: Sequence[RankRow] | None = None,
     roles: Iterable[str] = RANKED_ROLES,
 ) -> dict[str, str]:
-    """:func:`changed_since_closing`'s people, by code, each with their name for a lead to read.
+    """The people of ``roles`` whose live row (same as-of, scheme) now differs from the frozen
+    one, by code, each with their name for a lead to read.
+
+    Compared as exported (rounded), so it names exactly the people whose export
+    would change if the month were reopened. Empty for an open month. A caller
+    that has read the closing (``closed``: :attr:`MonthBasis.closed`) and its
+    rows of ``roles`` (``frozen``) gives them: a load reads a closing once.
 
     The name is the live row's, else the frozen one's: someone added after the
     closing has no frozen row, and is named all the same (a banner of bare codes

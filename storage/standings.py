@@ -22,7 +22,6 @@ from storage.closing import (
     ClosedMonth,
     MonthBasis,
     changed_people,
-    changed_since_closing,
     month_basis,
 )
 from storage.db import Store
@@ -127,7 +126,7 @@ def own_month(
     roles = (actor.role,)
     basis, months = judged_months(store, actor.branch, period, scheme_for, now, roles=roles)
     rows = months[-1].rows
-    changed = basis.closed is not None and actor.code in changed_since_closing(
+    changed = basis.closed is not None and actor.code in changed_people(
         store, actor.branch, period, closed=basis.closed, frozen=rows, roles=roles
     )
     # a ranked person sees their own rows only (a lead or an admin is ranked by nobody)

@@ -39,7 +39,7 @@ from fieldkpi.scheme import default_for_every_branch, scheme_from_dict
 from storage import closing
 from storage.closing import (
     ClosingRefused,
-    changed_since_closing,
+    changed_people,
     close_month,
     frozen_rankings,
     month_basis,
@@ -111,7 +111,7 @@ def test_month_state_says_who_closed_when_with_which_as_of_and_scheme(seeded):
     assert basis.judgement == Judgement(OCTOBER, state.as_of)
     assert basis.scheme.kpi("engineer", "timeliness").score["scale"] == 3
     # Nothing changed in the data: live figures by the frozen scheme agree.
-    assert changed_since_closing(seeded, "GZ", OCTOBER) == []
+    assert list(changed_people(seeded, "GZ", OCTOBER)) == []
 
 
 def test_late_data_changes_live_figures_not_frozen_ones(seeded):
@@ -130,7 +130,7 @@ def test_late_data_changes_live_figures_not_frozen_ones(seeded):
     sz = [r for r in shown if r.branch == "SZ" and r.role == "engineer"]
     assert [(r.staff_code, r.kpi("timeliness").value) for r in sz] == [("SE", Fraction(20 - 15, 2))]
     # The screen can say who would differ: E2's ticket, and R2 as its rep.
-    assert changed_since_closing(seeded, "GZ", OCTOBER) == ["E2", "R2"]
+    assert list(changed_people(seeded, "GZ", OCTOBER)) == ["E2", "R2"]
 
 
 def test_a_load_reads_each_closed_month_once_and_parses_its_scheme_once(seeded, monkeypatch):

@@ -22,7 +22,7 @@ from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, STAFF, load, person
 from fieldkpi.period import judge
 from fieldkpi.scheme import default_for_every_branch
 from storage.appraisal import events_about
-from storage.closing import changed_since_closing, close_month
+from storage.closing import changed_people, close_month
 from storage.db import Store, open_store
 from storage.errors import DatabaseUnusable
 from storage.maintenance import check
@@ -105,7 +105,7 @@ def test_a_correcting_row_becomes_a_withdrawal_and_no_figure_changes(tmp_path):
         ]
 
         assert _deductions(store)["E1"] == 1  # the withdrawn complaint counts nowhere
-        assert changed_since_closing(store, "GZ", OCTOBER) == []  # live = frozen = before
+        assert list(changed_people(store, "GZ", OCTOBER)) == []  # live = frozen = before
         assert _evidence(store) == evidence
         assert "corrects" not in store.db["deductions"].columns_dict  # nothing left to read
     finally:

@@ -24,7 +24,7 @@ from fieldkpi.scheme import load_preset
 from storage import tickets
 from storage.closing import (
     ClosingRefused,
-    changed_since_closing,
+    changed_people,
     close_month,
     frozen_rankings,
     month_basis,
@@ -95,7 +95,7 @@ def test_a_closed_quarter_keeps_its_frozen_rows_until_an_admin_reopens_it(quarte
     assert totals(live)[1] == ("R2", 2, Decimal("61.00"), "合格")
     shown = rankings_for(store, judge(Q4, NEW_YEAR), scheme_for, branch="GZ")
     assert totals(shown) == totals(frozen)
-    assert changed_since_closing(store, "GZ", Q4) == ["R2"]
+    assert list(changed_people(store, "GZ", Q4)) == ["R2"]
 
     reopen_month(store, person(store, "A1"), "GZ", Q4, "R2's plan came in late", NEW_YEAR)
     assert month_state(store, "GZ", Q4) is None
