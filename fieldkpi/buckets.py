@@ -121,6 +121,12 @@ class FixFirst:
     next_bucket: str | None
     at_stake: Fraction
 
+    @property
+    def change(self) -> Fraction:
+        """What the step a person is shown does to the points: the drop to ``next_bucket``
+        loses ``at_stake`` (negative); past the limit, completing wins it back (positive)."""
+        return self.at_stake if self.drops_at is None else -self.at_stake
+
 
 def fix_first(tickets: Iterable[OpenTicket], now: datetime, scheme: Scheme) -> list[FixFirst]:
     """Open tickets, most urgent first.

@@ -9,8 +9,10 @@ so the engineer's own figures and the lead's drill-down say the same thing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from fieldkpi.export import HEADINGS
 from fieldkpi.i18n import _, ngettext
 from fieldkpi.kpi_columns import measured
 from fieldkpi.numbers import MINUS, number
@@ -150,13 +152,18 @@ def kpi_line(row: RankRow, kpi_id: str) -> str:
     )
 
 
-def total_line(row: RankRow) -> str:
-    """The total: the KPIs' points added, adjustments taken off or added, and a forfeit."""
-    terms = " + ".join(number(k.points) for k in row.kpis).replace("+ " + MINUS, MINUS + " ")
+def total_line(row: RankRow, name: Callable[[Kpi], str]) -> str:
+    """The total: each KPI's points added, adjustments taken off or added, and a forfeit.
+
+    Every term is named, a KPI by ``name`` (the screens pass the names of its
+    tabs), an adjustment as its export column is headed: a bare "- 5.00"
+    after the KPIs read as one more KPI's points.
+    """
+    terms = " + ".join(f"{name(row.spec(k.id))} {number(k.points)}" for k in row.kpis)
     if row.deductions:
-        terms += f" {MINUS} {number(row.deductions)}"
+        terms += f" {MINUS} {HEADINGS['deductions']} {number(row.deductions)}"
     if row.bonuses:
-        terms += f" + {number(row.bonuses)}"
+        terms += f" + {HEADINGS['bonuses']} {number(row.bonuses)}"
     if row.zeroed:
         return _(
             "total = min({terms}, 0) = {total}: the month is forfeited (media complaint)"

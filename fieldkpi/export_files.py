@@ -35,6 +35,22 @@ def export_name(branch: str, period: Period, fmt: str) -> str:
     return f"fieldkpi-{branch}-{period}.{fmt}"
 
 
+def named_format(typed: str) -> str | None:
+    """The export format a typed name's extension names (``qa10-nov.xlsx``: ``xlsx``), if any."""
+    stem, dot, extension = typed.strip().rpartition(".")
+    return extension.lower() if dot and stem and extension.lower() in FORMATS else None
+
+
+def chosen_format(typed: str, chosen: str) -> str | None:
+    """The format to write: the one chosen, else the one the typed name ends in.
+
+    With no format chosen, a name ending in ``.xlsx`` says plainly which is
+    wanted; writing it as CSV (or refusing it as "not a CSV name") would
+    answer a question nobody asked. With neither, ``None``: the person is asked.
+    """
+    return chosen or named_format(typed)
+
+
 def checked_name(typed: str, fmt: str, default: str) -> str:
     """The file name to write: the one typed (or the default), with the format's extension.
 
@@ -50,16 +66,16 @@ def checked_name(typed: str, fmt: str, default: str) -> str:
         )
     if name.startswith("."):
         raise ExportRefused(_("A file name may not start with a dot."))
-    stem, dot, extension = name.rpartition(".")
-    if dot and stem and extension.lower() in FORMATS:
-        if extension.lower() != fmt:
-            raise ExportRefused(
-                _("{name} is a {extension} name, but the format is {fmt}.").format(
-                    name=name, extension=extension.upper(), fmt=fmt.upper()
-                )
+    extension = named_format(name)
+    if extension is None:
+        return f"{name}.{fmt}"
+    if extension != fmt:
+        raise ExportRefused(
+            _("{name} is a {extension} name, but the format is {fmt}.").format(
+                name=name, extension=extension.upper(), fmt=fmt.upper()
             )
-        return name
-    return f"{name}.{fmt}"
+        )
+    return name
 
 
 def numbered_names(name: str) -> Iterable[str]:

@@ -567,7 +567,7 @@ def basis_text(basis: MonthBasis, changed: bool) -> str:
 def ranking_line(kpi: Kpi | None, row: RankRow) -> str:
     """The row's own arithmetic for the KPI of a tab, to check its facts against; on the
     events tab, the total, the sum of every point."""
-    return kpi_line(row, kpi.id) if kpi is not None else total_line(row)
+    return kpi_line(row, kpi.id) if kpi is not None else total_line(row, tab_label)
 
 
 class DrilldownScreen(OpensTickets, actions.ScopedKeys, Screen):

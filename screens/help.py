@@ -7,6 +7,9 @@ The key table comes from the action registry (with the person's own key
 map), so the help can never list a key that does not exist, and lists only
 the keys the person can use on that screen (:func:`screens.actions.offered`).
 Its descriptions wrap in their column, in Chinese too (no spaces to wrap at).
+Its paragraphs wrap as each language does: English at its spaces, Chinese
+between any two characters but never with a closing mark first on a line
+(:func:`line_starts`).
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ import re
 from importlib.resources import files
 from typing import ClassVar
 
-from rich.console import JustifyMethod
-from rich.markdown import Markdown, MarkdownElement, TableDataElement
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
+from rich.markdown import Markdown, MarkdownElement, Paragraph, TableDataElement
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -58,6 +63,54 @@ def key_table(screen: Screen, scope: str, keymap: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+CLOSING = frozenset("，。、；：？！）」』】》〉”’…%")  # never first on a line
+OPENING = frozenset("（「『【《〈“‘")  # never last on a line
+
+
+def may_break(before: str, after: str) -> bool:
+    """Whether a line may end between two characters: after a space, or beside a wide
+    (Chinese) character, where neither mark would stand alone at the wrong end."""
+    if after.isspace() or after in CLOSING or before in OPENING:
+        return False
+    return before.isspace() or cell_len(before) == 2 or cell_len(after) == 2
+
+
+def line_starts(text: str, width: int) -> list[int]:
+    """Where each line after the first starts when ``text`` is wrapped to ``width`` cells.
+
+    Rich wraps at spaces only, so a run of Chinese between two spaces is one
+    word to it: moved whole to the next line (leaving half a line empty
+    after "每项 KPI"), then cut at the width wherever that falls, "：" first
+    on a line. Here a line ends at the last place it may break before it is
+    full (:func:`may_break`); spaces at its end do not count, as in Rich.
+    """
+    starts: list[int] = []
+    start, cells, last = 0, 0, None
+    for at, char in enumerate(text):
+        if at > start and may_break(text[at - 1], char):
+            last = at
+        cells += cell_len(char)
+        if cells > width and not char.isspace():
+            start = last if last is not None and last > start else at
+            starts.append(start)
+            cells, last = cell_len(text[start : at + 1]), None
+    return starts
+
+
+class WrappingParagraph(Paragraph):
+    """A paragraph broken into lines by :func:`line_starts`, for the width it is drawn at."""
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines: list[Text] = []
+        for line in self.text.split("\n", allow_blank=True):
+            for part in line.divide(line_starts(line.plain, options.max_width)):
+                part.rstrip()  # the spaces it broke at
+                lines.append(part)
+        wrapped = self.text.blank_copy("\n").join(lines)
+        wrapped.justify = self.justify
+        yield wrapped
+
+
 class FoldingCell(TableDataElement):
     """A table cell whose words too long for its column go on to the next line, as a
     paragraph's do: Rich cuts them with "…", and a Chinese sentence is one such word."""
@@ -70,6 +123,7 @@ class FoldingCell(TableDataElement):
 class HelpMarkdown(Markdown):
     elements: ClassVar[dict[str, type[MarkdownElement]]] = {
         **Markdown.elements,
+        "paragraph_open": WrappingParagraph,
         "td_open": FoldingCell,
         "th_open": FoldingCell,
     }

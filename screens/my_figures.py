@@ -147,7 +147,7 @@ def standing_lines(figures: OwnFigures) -> list[str]:
     place = _("Rank {rank} of {ranked} · total {total} · reward {reward}").format(
         rank=row.rank, ranked=standing.ranked, total=points(row.total), reward=yuan(row.reward)
     )
-    return [place, *(kpi_line(row, k.id) for k in row.kpis), total_line(row)]
+    return [place, *(kpi_line(row, k.id) for k in row.kpis), total_line(row, tab_label)]
 
 
 def fix_first_view(entries: list[FixFirst] | None, scheme: Scheme) -> list[Block]:
@@ -157,13 +157,13 @@ def fix_first_view(entries: list[FixFirst] | None, scheme: Scheme) -> list[Block
     if not entries:
         return [Text(_("No open tickets: nothing is losing points."))]
     tickets = TicketLines(
-        (_("Ticket"), _("At stake"), _("Now"), _("Drops on"), _("To"), _("Received")),
+        (_("Ticket"), _("Points change"), _("Now"), _("Drops on"), _("To"), _("Received")),
         [
             (
                 entry.ticket.code,
                 (
                     entry.ticket.code,
-                    signed(entry.at_stake),
+                    signed(entry.change),
                     f"{bucket_label(entry.bucket)} ({signed(entry.points)})",
                     entry.drops_at.date().isoformat() if entry.drops_at else DASH,
                     bucket_label(entry.next_bucket)

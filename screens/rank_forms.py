@@ -23,6 +23,7 @@ from fieldkpi import export, paths
 from fieldkpi.export_files import (
     ExportRefused,
     checked_name,
+    chosen_format,
     export_name,
     protected_paths,
     write_new,
@@ -92,7 +93,9 @@ class ExportForm(FormScreen):
         return True
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
-        fmt = values["format"] or "csv"
+        fmt = chosen_format(values["name"], values["format"])
+        if fmt is None:
+            raise FieldErrors({"format": _("Choose a format: CSV, TOML or Excel (XLSX).")})
         try:
             name = checked_name(values["name"], fmt, self.default_name(fmt))
             path = write_new(

@@ -101,3 +101,29 @@ def fill(
     for label, width in zip(labels, widths or column_widths(labels, rows), strict=True):
         table.add_column(plain(label), width=width)
     add_rows(table, rows)
+
+
+def fill_fitted(
+    table: DataTable,
+    labels: Sequence[str | Text],
+    rows: Sequence[Sequence[object]],
+    room: int,
+    keep: int = 0,
+) -> None:
+    """:func:`fill`, the columns together no wider than ``room`` cells (when it is known).
+
+    Columns that would not fit are narrowed (:func:`fit_widths`, ``keep`` as there) and a
+    line with a cell wider than its column is as tall as that cell wrapped at its spaces
+    (a time into date over hour): all of it on screen, none of it cut or scrolled to.
+    """
+    widths = column_widths(labels, rows)
+    if room > 0 and sum(widths) > room:
+        widths = fit_widths(widths, room, keep)
+    table.clear(columns=True)
+    for label, width in zip(labels, widths, strict=True):
+        table.add_column(plain(label), width=width)
+    for cells in rows:
+        wraps = any(cell_width(c) > w for c, w in zip(cells, widths, strict=True))
+        table.add_row(
+            *(plain(c) if isinstance(c, str) else c for c in cells), height=None if wraps else 1
+        )

@@ -187,18 +187,9 @@ class HistoryTable(tables.SizedTable):
     def show(self, labels: list[str], rows: list[tuple]) -> None:
         """Columns ``labels`` and lines ``rows`` (cells of :func:`history_cells`)."""
         self._shown = (labels, rows)
-        widths = tables.column_widths(labels, rows)
         room = self.size.width - self.styles.scrollbar_size_vertical - 2 * len(labels)
-        if self.size.width and sum(widths) > room:
-            widths = tables.fit_widths(widths, room, keep=1)  # a time on one line
-        self.clear(columns=True)
-        for label, width in zip(labels, widths, strict=True):
-            self.add_column(plain(label), width=width)
-        for cells in rows:
-            wraps = any(tables.cell_width(c) > w for c, w in zip(cells, widths, strict=True))
-            self.add_row(
-                *(plain(c) if isinstance(c, str) else c for c in cells), height=None if wraps else 1
-            )
+        # A time on one line (keep=1); no width yet, no room to fit.
+        tables.fill_fitted(self, labels, rows, room if self.size.width else 0, keep=1)
         self._width = self.size.width
 
     def on_resize(self) -> None:

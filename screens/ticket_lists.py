@@ -83,6 +83,7 @@ class TicketList(DataTable):
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
         self.spec = TicketLines((), ())
         self.cards: bool | None = None  # how it was last laid out
+        self._width = 0  # … and for which width
         self._laying_out = False
 
     @property
@@ -102,9 +103,12 @@ class TicketList(DataTable):
         return codes[row] if 0 <= row < len(codes) else None
 
     def on_resize(self) -> None:
-        """Cards or columns for the new width (cards wrap to it anew)."""
-        if self.cards or self.cards != self._narrow:
+        """Cards or columns for the new width: cards wrap to it anew, columns fit it (a list
+        is first filled before it has a width, and loses two cells to its pane's scroll bar)."""
+        if 0 < self.size.width != self._width:  # not while its tab is hidden
+            self._laying_out = True  # the same lines, as wide as it now is: the pane stays put
             self._lay_out(self.selected_code)
+            self._laying_out = False
 
     @property
     def _narrow(self) -> bool:
@@ -129,7 +133,9 @@ class TicketList(DataTable):
             for line in cells:
                 for index in spec.right:
                     line[index].justify = "right"
-            tables.fill(self, list(spec.headings), cells)
+            room = width - 2 * self.cell_padding * len(spec.headings) if width else 0
+            tables.fill_fitted(self, list(spec.headings), cells, room)
+        self._width = width
         codes = self.codes
         if keep in codes:
             self._laying_out = True  # the cursor kept in place: no reason to scroll the pane

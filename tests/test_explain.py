@@ -13,6 +13,10 @@ from fieldkpi.figures import TicketCounts
 from fieldkpi.i18n import set_language
 
 
+def own_label(kpi) -> str:
+    return str(kpi.label)
+
+
 @pytest.fixture(autouse=True)
 def english():
     set_language("en")
@@ -29,7 +33,9 @@ def test_the_spec_example_of_an_engineer():
         "Service satisfaction: no rated callbacks → 0 points, not ranked",
         "Completion timeliness -21.60 (5 orders) × 2.5 = -54.00 points",
     ]
-    assert total_line(row) == "total = 0.00 - 54.00 = -54.00"
+    assert total_line(row, own_label) == (
+        "total = Service satisfaction 0.00 + Completion timeliness -54.00 = -54.00"
+    )
 
 
 def test_rank_points_first_month_and_forfeits():
@@ -60,9 +66,9 @@ def test_rank_points_first_month_and_forfeits():
         == "Workload saturation: first month → 20.00 points, fixed, not ranked"
     )
     # R2: 0 + 0 + 20 + 0 − 0.5 = 19.5, forfeited → min(19.5, 0) = 0
-    assert total_line(r2) == (
-        "total = min(0.00 + 0.00 + 20.00 + 0.00 - 0.50, 0) = 0.00: "
-        "the month is forfeited (media complaint)"
+    assert total_line(r2, lambda kpi: kpi.id) == (
+        "total = min(feedback 0.00 + workload 0.00 + satisfaction 20.00 + timeliness 0.00"
+        " - Deductions 0.50, 0) = 0.00: the month is forfeited (media complaint)"
     )
 
 
@@ -71,6 +77,9 @@ def test_lines_are_in_chinese_for_a_chinese_session():
     (row,) = rank("engineer", person("E1", "engineer", tickets=TicketCounts(by_day=days(1))))
     assert kpi_line(row, "timeliness").startswith("完单及时率 20.00")
     assert "满意度" in kpi_line(row, "satisfaction")
+    assert total_line(row, own_label).startswith("总分 = 服务满意度 ")
+    (rep,) = rank("rep", person("R1", deductions={"backfill": 1}))
+    assert " - 扣分 0.50 = " in total_line(rep, own_label)
 
 
 def test_a_workload_of_one_action_on_one_day_is_said_in_the_singular():

@@ -176,7 +176,7 @@ async def test_an_engineer_on_a_phone_sees_his_place_his_points_and_what_to_fix(
         (card,) = [i for i, line in enumerate(lines) if f"{_('Ticket')} T9" in line]
         # The card of T9: nothing of it cut, its lines stacked instead.
         shown = squeezed("".join(lines[card : card + 4]))
-        assert squeezed(f"{_('At stake')} +135") in shown
+        assert squeezed(f"{_('Points change')} +135") in shown
         assert squeezed(_("completed: past 7 days")) in shown
         assert "2026-08-0110:00" in shown
         await press(pilot, "enter")

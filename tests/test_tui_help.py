@@ -6,8 +6,11 @@ from __future__ import annotations
 import io
 import re
 from datetime import datetime
+from itertools import pairwise
 
+from rich.cells import cell_len
 from rich.console import Console
+from rich.markdown import Markdown
 from tui_helpers import (
     SIZE,
     app_for,
@@ -207,3 +210,35 @@ async def test_ticket_help_lists_only_the_keys_the_persons_role_ever_uses(store)
     assert {"v", "p", "c"} <= engineer[1] and not NOT_AN_ENGINEERS & engineer[1]
     assert rep[0] >= NOT_AN_ENGINEERS and NOT_AN_ENGINEERS - {"n", "t", "m"} <= rep[1]
     assert NOT_AN_ENGINEERS - {"m"} <= lead[0] and "m" not in lead[0]  # "only mine": a rep's
+
+
+CLOSING = "，。、；：？！）」』】》”’…"  # punctuation a Chinese line never starts with
+
+
+@async_test
+async def test_help_prose_wraps_at_the_width_in_chinese_and_as_before_in_english(store, lang):
+    """My figures' help at 80 columns. In Chinese a line broke after "每项 KPI" with half a
+    line free, as if the text after the space were one word, and "：" began a line; a
+    Chinese line now breaks where it is full (between any two characters, never before a
+    closing mark). English keeps Rich's own wrapping at its spaces."""
+    seed_desk(store)
+    rep = app_for(store, "wangfang")
+    async with rep.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f3", "f1")
+        assert isinstance(rep.screen, HelpScreen)
+        shown = drawn(rep)
+        width = rep.screen.query_one("#help").size.width
+        prose = shown[: shown.index(_("Keys"))].splitlines()
+        assert not [line for line in prose if line.strip() and line.strip()[0] in CLOSING]
+        if lang == "zh":
+            continued = [
+                line.rstrip()
+                for line, after in pairwise(prose)
+                if after.strip() and not after.lstrip().startswith("•") and line.strip()
+            ]
+            assert continued and all(cell_len(line) >= width - 4 for line in continued)
+        else:
+            console = Console(width=width, file=io.StringIO(), record=True)
+            console.print(Markdown(rep.screen.text))
+            assert prose == console.export_text().splitlines()[: len(prose)]

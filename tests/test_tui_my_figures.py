@@ -16,6 +16,9 @@ leaves him at −156.25), +¥200.
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 import pytest
 from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, load, person
 from rankings_helpers import GZ_NAMES, app_at, seed_month, ticket_lines
@@ -59,7 +62,7 @@ async def test_an_engineer_starts_on_his_running_month_with_what_to_fix_first(mo
             "Rank 2 of 2 · total -375.00 · reward -¥100",
             "Service satisfaction: no rated callbacks → 0 points, not ranked",
             "Completion timeliness -150.00 (1 order) × 2.5 = -375.00 points",
-            "total = 0.00 - 375.00 = -375.00",
+            "total = Satisfaction 0.00 + Timeliness -375.00 = -375.00",
         ]
         assert "1 order, -150.00 points → timeliness -150.00" in text_of(app, "#timeliness-facts")
         fix = text_of(app, "#fix-first-facts")
@@ -71,6 +74,7 @@ async def test_an_engineer_starts_on_his_running_month_with_what_to_fix_first(mo
         await press(pilot, "t")
         assert app.screen.query_one("TabbedContent").active == "fix-first"
         assert "T9" in screen_text(app)
+        assert re.search(r"Ticket +Points change +Now ", screen_text(app))  # T9's +135: a gain
 
         footer = screen_text(app).splitlines()[-1]
         assert "Tickets" in footer and "Rankings" not in footer and "Staff" not in footer
@@ -96,7 +100,7 @@ async def test_an_engineers_past_month_closed_names_nobody(month):
             "Service satisfaction 50.00% (2 of 4 rated ≥ 4): rank 2 of 2"
             " → 50.00 × (2 - 2) / (2 - 1) = 0.00 points",
             "Completion timeliness -25.50 (4 orders) × 2.5 = -63.75 points",
-            "total = 0.00 - 63.75 - 1.00 = -64.75",
+            "total = Satisfaction 0.00 + Timeliness -63.75 - Deductions 1.00 = -64.75",
         ]
         assert [c[1] for c in ticket_lines(text_of(app, "#timeliness-facts"))] == [
             "T1",
@@ -132,7 +136,8 @@ async def test_a_rep_reaches_her_own_figures_from_the_queue(month):
             "Satisfaction 50.00% (2 of 4 rated ≥ 4): rank 2 of 2"
             " → 20.00 × (2 - 2) / (2 - 1) = 0.00 points",
             "Completion timeliness 7.33 (3 orders) = 7.33 points",
-            "total = 20.00 + 0.00 + 0.00 + 7.33 - 2.50 = 24.83",
+            "total = Feedback 20.00 + Workload 0.00 + Satisfaction 0.00 + Timeliness 7.33"
+            " - Deductions 2.50 = 24.83",
         ]
         assert "3 orders, 22.00 points → timeliness 7.33" in text_of(app, "#timeliness-facts")
         assert_names_nobody_else(app, "张伟")
@@ -165,3 +170,16 @@ async def test_late_data_after_the_closing_is_told_and_the_frozen_rank_stays(mon
             "Rank 1 of 2 · total -64.75 · reward +¥200",
         ]
         assert "5 orders" in text_of(app, "#timeliness-facts")
+
+
+@async_test
+async def test_fix_first_shows_the_drop_to_come_as_points_lost(month):
+    """On 08-20 T9 (received 08-01) is past 7 days and drops into the open zone on 09-01:
+    -15 becomes -150, a loss of 135, shown as one (it read "At stake +135", 可能失分 +135).
+    Past the limit (the first test) the same column says what completing wins back: +135."""
+    app = app_at(month, "chengong", datetime(2026, 8, 20, 10, 0))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert ticket_lines(text_of(app, "#fix-first-facts")) == [
+            ["T9", "-135", "past 7 days (-15)", "2026-09-01", "open past 30", "2026-08-01 10:00"]
+        ]

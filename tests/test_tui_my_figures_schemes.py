@@ -92,7 +92,8 @@ async def test_an_engineer_on_generic_bands_sees_its_kpis_each_with_his_facts(mo
             "Problem handling speed 36.67 hours: band ≤ 72.00 hours → 15.00 points",
             "Resolution rate 66.67%: reaches no band → 0.00 points",
             "Repeat problems (first-time fix rate) 100.00%: band ≥ 90.00% → 25.00 points",
-            "total = 0.00 + 15.00 + 0.00 + 25.00 = 40.00",
+            "total = Satisfaction 0.00 + Problem handling speed 15.00 + Resolution rate 0.00"
+            " + Repeat problems (first-time fix rate) 25.00 = 40.00",
         ]
         callbacks = text_of(app, "#callbacks-facts")
         assert "2 of 4 callbacks satisfied (rated 4 or more) → satisfaction 50.00%" in callbacks
@@ -313,3 +314,28 @@ async def test_a_kpi_with_the_id_trend_is_a_column_of_the_rankings_like_any_othe
         await settle(pilot)
         assert isinstance(lead.screen, DrilldownScreen)
         assert "复测" in screen_text(lead)
+
+
+@async_test
+async def test_an_engineers_timeliness_tickets_fit_80_columns(tmp_path, lang):
+    """The sample's 邓艳 in October: her ticket list (a bucket "past 7 days: day 10", codes of
+    11, two times) wanted a few cells more than 80 columns: the last column was cut at the
+    right ("2026-11-05 17:0") and scrolling to it cut the first. Now it fits, a line
+    too wide for it wrapping instead, and every cell is on screen whole."""
+    copy = tmp_path / "sample.db"
+    shutil.copyfile(paths.sample_db(), copy)
+    store = open_store(copy)
+    try:
+        app = app_as(store, "dengyan")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await press(pilot, "left_square_bracket")
+            await settle(pilot)
+            assert app.screen.query_one("TabbedContent").active == "timeliness"
+            (tickets,) = app.screen.query_one("#timeliness-facts", FactsPane).lists
+            assert tickets.virtual_size.width <= tickets.size.width
+            shown = "\n".join(line.rstrip() for line in screen_text(app).splitlines())
+            completed = tickets.spec.headings[-1]
+            assert re.search(rf"{completed}$", shown, re.M)  # the last heading, whole
+    finally:
+        store.close()

@@ -436,6 +436,33 @@ async def test_export_takes_a_file_name_never_a_path(month, tmp_path, monkeypatc
 
 
 @async_test
+async def test_export_with_no_format_chosen_takes_the_names_or_asks_for_one(
+    month, tmp_path, monkeypatch
+):
+    """The format's blank choice ("Choose…"): a name ending in .xlsx says which format is
+    wanted and is written so; a name that says none is not guessed to be CSV, the person is
+    asked beside the format (it was "qa10-nov.xlsx is a XLSX name, but the format is CSV")."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    folder = tmp_path / "data/fieldkpi/exports"
+    app = app_at(month, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for name in ("qa10-nov.xlsx", "qa10-nov"):
+            await press(pilot, "x")
+            app.screen.query_one("#field-format").clear()
+            app.screen.query_one("#field-name").focus()
+            await type_text(pilot, name)
+            await press(pilot, "ctrl+s")
+            if name.endswith(".xlsx"):
+                assert notices(app)[-1] == f"Exported 5 rows to {folder / name}"
+        assert isinstance(app.screen, ExportForm)
+        assert text_of(app, "#error-format") == "Choose a format: CSV, TOML or Excel (XLSX)."
+        assert text_of(app, "#error-name") == ""
+    assert sorted(p.name for p in folder.iterdir()) == ["qa10-nov.xlsx"]
+    assert openpyxl.load_workbook(folder / "qa10-nov.xlsx").sheetnames[0] == "Reps"
+
+
+@async_test
 async def test_export_never_writes_through_a_link_onto_the_database(month, tmp_path, monkeypatch):
     """A link in the export folder named like the export, pointing at the shared database."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
