@@ -28,7 +28,7 @@ from fieldkpi.i18n import _
 from fieldkpi.limits import too_long
 from fieldkpi.plain import plain
 from fieldkpi.tickets import status_label
-from screens import actions
+from screens import actions, keygate
 from screens.breakpoints import take_breakpoints
 from screens.discard import DiscardScreen
 from screens.dropdown import Dropdown
@@ -55,9 +55,6 @@ class Field:
     placeholder: str = ""
     restrict: str | None = None
     max_length: int = 0
-    # Reached by Tab only: Enter in the field before it saves. A step's time, empty for
-    # now, sits below what the step says, and Enter there saves at once as before.
-    by_tab: bool = False
 
 
 SLOW_SAVE = 1.0  # seconds after which a save still on its way says what it waits for
@@ -232,7 +229,9 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
         message.stop()
-        self._save_waiting = False  # nothing to save against; the input stays in the fields
+        if self._save_waiting:  # nothing to save against; the input stays in the fields
+            self._save_waiting = False
+            self._drop_typed_ahead()
         self.show_message(message.message)
 
     def show_message(self, text: str) -> None:
@@ -248,6 +247,7 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
         """
         if self._saving:
             return
+        self.app.keys.pause()  # what is typed behind the save key waits for its answer
         if not self.ready():
             self._save_waiting = True
             return
@@ -331,12 +331,23 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
+        """Said on the form; keys typed behind the save key were meant for what would come
+        after it, and are not typed into the field the refusal points at."""
         message.stop()
         if self._gone():
+            self.app.keys.resume(drop=True)
             return
         self._saving = False
         self.show_message(message.message)
         self.show_errors(message.errors)
+        self._drop_typed_ahead()
+
+    def _drop_typed_ahead(self) -> None:
+        """The save was refused: what was typed behind its key, meant for what would come
+        after it, is dropped and counted (:meth:`screens.keygate.KeyGate.resume`)."""
+        unused = self.app.keys.resume(drop=True)
+        if unused:
+            self.notify(keygate.not_used(unused), severity="warning")
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Hook: forms with fields put each message next to its field."""
@@ -348,10 +359,12 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
         """Closed with the result; the screens beneath the one it was opened over read again."""
         message.stop()
         if self._gone():
+            self.app.keys.resume(drop=False)
             return
         self._saving = False  # its answer is in
         self.app.tell_screens(0, besides=self.app.screen_stack[-2:])  # the opener has its callback
         self.dismiss(message.result)
+        self.app.keys.resume(drop=False)  # typed ahead for the screen beneath: theirs now
 
 
 def shown_options(options: Sequence[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
@@ -555,11 +568,10 @@ class FormScreen(SavingModal):
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
-        """Enter moves to the next field; in the last one Enter goes to it saves."""
+        """Enter moves to the next field; in the last one it saves."""
         event.stop()
-        by_tab = {f"field-{spec.name}" for spec in self._fields if spec.by_tab}
-        inputs = [i for i in self.query("#form-body Input") if i.id not in by_tab]
-        if event.input.id in by_tab or event.input is inputs[-1]:
+        inputs = list(self.query("#form-body Input"))
+        if event.input is inputs[-1]:
             self.action_save()
         else:
             self.focus_next()

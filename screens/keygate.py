@@ -22,6 +22,11 @@ would have in its widget's queue. Should a wait ever not end (a node closed
 under it, a screen never quiet), the session's tick lets the next key in after
 :data:`STUCK` seconds.
 
+A form's save holds the keys typed behind it (:meth:`KeyGate.pause`) until its
+answer is in: saved, they go on to the screen the form closes onto, as typed
+ahead for it; refused, they are dropped and counted, not typed into the field
+the refusal points at.
+
 A key that would have opened a form and was refused sets aside what was typed
 behind it, meant for the form: the keys waiting then, and the typing that
 follows until it stops (:data:`SETTLE` seconds without a typed key). Keys reach
@@ -42,11 +47,23 @@ from textual import events
 from textual.dom import DOMNode
 
 from fieldkpi.i18n import ngettext
+from storage.db import BUSY_TIMEOUT_S
 
 STUCK = 1.0  # seconds a key may keep the next waiting before it is let in anyway
+# Seconds a pause may hold the keys: longer than a save may wait for the database's lock.
+PAUSE_LIMIT = BUSY_TIMEOUT_S + 5
 SETTLE = 0.6  # seconds without a typed key that end a burst being set aside
 # Keys that type into a form besides characters: they are set aside with the text.
 TYPING_KEYS = frozenset({"enter", "tab", "backspace", "delete"})
+
+
+def not_used(count: int) -> str:
+    """What a refusal adds about the ``count`` keys typed behind it that were set aside."""
+    return ngettext(
+        "{count} key typed after it was not used.",
+        "{count} keys typed after it were not used.",
+        count,
+    ).format(count=count)
 
 
 def typing(event: events.Event) -> bool:
@@ -68,6 +85,7 @@ class KeyGate:
         self._turn = 0  # which key that is: a wait given up on (tick) says nothing after
         self._aside_until = 0.0  # keys before then are the refused form's: set aside
         self._late = 0  # how many were, since the refusal was shown
+        self._paused: float | None = None  # since when a save holds the keys (pause)
 
     def admit(self, event: events.Event) -> bool:
         """Whether ``event`` goes on now; if not, it waits its turn (or is set aside)."""
@@ -76,11 +94,33 @@ class KeyGate:
             self._aside_until = now + SETTLE
             self._late += 1
             return False
-        if self._since is not None:
+        if self._since is not None or self._paused is not None:
             self.held.append(event)
             return False
         self._start()
         return True
+
+    def pause(self) -> None:
+        """Hold every key from the next on until :meth:`resume`: a save on its way decides
+        where what was typed behind it goes."""
+        self._paused = monotonic()
+
+    def resume(self, *, drop: bool) -> int:
+        """Let the held keys go on (the save was made), or drop them (it was refused); how
+        many were dropped.
+
+        Only those held: a key typed once the refusal is on screen is the person's
+        answer to it, however soon (a test types it at once), and goes on.
+        """
+        if self._paused is None:
+            return 0
+        self._paused = None
+        dropped = len(self.held) if drop else 0
+        if drop:
+            self.held.clear()
+        if self._since is None:
+            self.app.call_later(self._next)
+        return dropped
 
     def _start(self) -> None:
         self._since = monotonic()
@@ -124,7 +164,7 @@ class KeyGate:
             self.app.call_later(self._next)
 
     async def _next(self) -> None:
-        if not self.held:
+        if not self.held or self._paused is not None:
             self._since = None
             return
         self._start()
@@ -148,6 +188,8 @@ class KeyGate:
         """Let the next key in if the one before has kept it waiting :data:`STUCK` seconds;
         once a burst set aside has ended, say how many of its keys came after the refusal."""
         now = monotonic()
+        if self._paused is not None and now - self._paused > PAUSE_LIMIT:
+            self.resume(drop=False)  # a save that never answered: the keys are not its
         if self._since is not None and now - self._since > STUCK:
             self._turn += 1  # what that key's wait says when it ends is old news
             self.app.call_later(self._next)

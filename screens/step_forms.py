@@ -34,9 +34,8 @@ NO_ADJUSTMENTS = N_("This branch's scheme has no deduction, bonus or complaint y
 
 
 def when_field(name: str) -> Field:
-    """When a step happened, for one recorded after the fact: empty means now (reached
-    by Tab: Enter in the field above it saves)."""
-    return Field(name, N_("When"), placeholder=N_("now, or when: YYYY-MM-DD HH:MM"), by_tab=True)
+    """When a step happened, for one recorded after the fact: empty means now."""
+    return Field(name, N_("When"), placeholder=N_("now, or HH:MM today, or YYYY-MM-DD HH:MM"))
 
 
 def when(values: dict[str, Any], field: Field | None) -> dict[str, Any]:
@@ -65,11 +64,12 @@ class TextStepForm(FormScreen):
     """A step that takes one line of text: ``step(store, user, code, version, text, now=…)``.
 
     ``WHEN``, if set, is the time the step happened (``at=…``). It comes after
-    the text, where the focus starts, so Enter there still saves at once and
-    the fields are filled in the order they are read: a time typed into the
-    first field, taken for the time, would otherwise be saved as the text and
-    the step dated now (a tester's late completion went into the wrong month
-    so). A text typed after it into the time is refused beside it.
+    the text, where the focus starts, so the fields are filled in the order
+    they are read, Enter moving from one to the next as in every form: "text,
+    Enter, time, Enter" saves at that time, and "text, Enter, Enter" now. With
+    the time first and the focus on the text, a time typed first was saved as
+    the text, the step dated now (a tester's late completion went into the
+    wrong month so); a text typed into the time is refused beside it.
     """
 
     HEADING = ""

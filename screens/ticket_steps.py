@@ -18,7 +18,7 @@ from fieldkpi import access
 from fieldkpi.access import AccessDenied
 from fieldkpi.i18n import _, ngettext
 from fieldkpi.tickets import StepRefused, next_status, status_label
-from screens import actions
+from screens import actions, keygate
 from screens.dispatch import DispatchScreen
 from screens.form import SavingModal
 from screens.step_forms import (
@@ -171,12 +171,7 @@ class TicketSteps(actions.ScopedKeys):
             event.prevent_default()
             unused = self.app.keys.set_aside()
             if unused:
-                said = ngettext(
-                    "{count} key typed after it was not used.",
-                    "{count} keys typed after it were not used.",
-                    unused,
-                )
-                reason = f"{reason} {said.format(count=unused)}"
+                reason = f"{reason} {keygate.not_used(unused)}"
             self.notify(reason, title=_(bound.label), severity="warning")
 
     def action_step(self, step: str) -> None:

@@ -99,7 +99,7 @@ wait_for "$CODE  $DISPATCHED"
 keys c
 wait_for "$COMPLETE_FORM"
 paste "更换电源板"
-keys Enter
+keys Enter Enter  # the resolution, then the time: left empty, now
 wait_for "$NONE"
 
 quit e2e

@@ -11,6 +11,8 @@ all of it back.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime
@@ -392,6 +394,19 @@ _BEFORE = {
 }
 
 
+_CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+def typed_time(text: str, now: datetime) -> str:
+    """A time typed into a form, as stored: a date and time, or ``HH:MM`` alone for today,
+    as a call phoned in earlier today is told; digits and colon as any input method types
+    them (``１５：３０``). :class:`csvrows.CellError` when it is neither."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    if clock := _CLOCK.fullmatch(text):
+        text = f"{now:%Y-%m-%d} {int(clock[1]):02d}:{clock[2]}"
+    return csvrows.timestamp(text)
+
+
 def _happened(
     store: Store,
     actor: Person,
@@ -414,9 +429,10 @@ def _happened(
     when = stamp(now)
     if (entered or "").strip():
         try:
-            when = csvrows.timestamp(entered.strip())
+            when = typed_time(entered, now)
         except csvrows.CellError:
-            raise FieldErrors({field: _("Enter the time as YYYY-MM-DD HH:MM.")}) from None
+            message = _("Enter the time as HH:MM (today) or YYYY-MM-DD HH:MM.")
+            raise FieldErrors({field: message}) from None
     if when > stamp(now):
         raise FieldErrors({field: _("The time cannot be in the future.")})
     times = {name: getattr(ticket, name, None) for name in after if name != "reopened"}
@@ -484,9 +500,11 @@ def _validate_new(
     received = stamp(now)
     if values["received_at"]:
         try:
-            received = csvrows.timestamp(values["received_at"])
+            received = typed_time(values["received_at"], now)
         except csvrows.CellError:
-            errors["received_at"] = _("Enter the time received as YYYY-MM-DD HH:MM.")
+            errors["received_at"] = _(
+                "Enter the time received as HH:MM (today) or YYYY-MM-DD HH:MM."
+            )
         else:
             if received > stamp(now):
                 errors["received_at"] = _("The time received cannot be in the future.")

@@ -222,8 +222,8 @@ def test_a_phone_has_at_least_5_digits_as_its_rule_says(store, crew, phone):
     ("received_at", "message"),
     [
         ("2026-10-15 09:31", "The time received cannot be in the future."),
-        ("15/10/2026", "Enter the time received as YYYY-MM-DD HH:MM."),
-        ("2026-02-30 10:00", "Enter the time received as YYYY-MM-DD HH:MM."),
+        ("15/10/2026", "Enter the time received as HH:MM (today) or YYYY-MM-DD HH:MM."),
+        ("2026-02-30 10:00", "Enter the time received as HH:MM (today) or YYYY-MM-DD HH:MM."),
     ],
 )
 def test_received_time_must_be_a_real_moment_not_in_the_future(store, crew, received_at, message):

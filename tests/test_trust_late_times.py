@@ -101,7 +101,7 @@ def test_a_visit_and_a_completion_phoned_in_next_morning_keep_their_day(store, c
     [
         ("2026-10-13 08:01", "The time cannot be in the future."),
         ("2026-10-12 09:59", "Not before 2026-10-12 10:00:00, when it was dispatched."),
-        ("yesterday", "Enter the time as YYYY-MM-DD HH:MM."),
+        ("yesterday", "Enter the time as HH:MM (today) or YYYY-MM-DD HH:MM."),
     ],
 )
 def test_a_time_in_the_future_before_the_step_before_or_unreadable_is_refused(
@@ -114,6 +114,25 @@ def test_a_time_in_the_future_before_the_step_before_or_unreadable_is_refused(
         )
     assert refused.value.errors == {"completed_at": said}
     assert store.scalar("SELECT status FROM tickets WHERE code = ?", (ticket.code,)) == "dispatched"
+
+
+@pytest.mark.parametrize("entered", ["7:30", "07:30", "７：３０"])
+def test_a_time_of_day_alone_is_today(store, crew, entered):
+    """A call phoned in earlier today is typed as its time alone, as an input method types it."""
+    ticket = dispatched(store, crew)
+    done = tickets.complete(
+        store, crew.rep, ticket.code, ticket.version, "修好", now=TUE_08, at=entered
+    )
+    assert done.completed_at == TUE_08.strftime("%Y-%m-%d") + " 07:30:00"
+
+
+def test_a_time_of_day_that_is_none_is_refused(store, crew):
+    ticket = dispatched(store, crew)
+    with pytest.raises(FieldErrors) as refused:
+        tickets.complete(store, crew.rep, ticket.code, ticket.version, "修好", TUE_08, "25:00")
+    assert refused.value.errors == {
+        "completed_at": "Enter the time as HH:MM (today) or YYYY-MM-DD HH:MM."
+    }
 
 
 def test_a_completion_before_the_visit_or_a_callback_before_it_is_refused(store, crew):

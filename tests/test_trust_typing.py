@@ -10,9 +10,11 @@ real terminal.
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 
 import pytest
 from textual import events
+from ticket_helpers import NOW
 from tui_helpers import (
     SIZE,
     app_for,
@@ -30,12 +32,15 @@ from tui_helpers import (
 
 import screens.form
 from screens import keygate
+from screens.app import FieldKpiApp
 from screens.discard import DiscardScreen
 from screens.queue import QueueScreen
-from screens.step_forms import CallbackForm, CancelForm
+from screens.step_forms import CallbackForm, CancelForm, CompleteForm
 from screens.ticket_form import NewTicketForm
 from storage.errors import Busy
+from storage.people import staff_by_login
 
+NOON = timedelta(hours=3)
 REASON = "客户已搬家 moved away, asked to cancel"
 
 
@@ -332,7 +337,8 @@ async def test_a_save_typed_before_the_ticket_has_loaded_saves_once_it_has(store
 async def test_a_save_waiting_for_the_database_says_so_and_is_not_thrown_away(store):
     """An import holds the write lock while it writes: a save waits for it. The form says
     what it waits for, and Esc does not close it (the save would still land after the
-    person was told it was thrown away); once the lock is free it saves and closes."""
+    person was told it was thrown away): it waits behind the save key, like every key typed
+    after it; once the lock is free the form saves and closes."""
     desk = seed_desk(store)
     app = app_for(store, "wangfang")
     other = sqlite3.connect(store.path, isolation_level=None)
@@ -348,7 +354,7 @@ async def test_a_save_waiting_for_the_database_says_so_and_is_not_thrown_away(st
             burst(app, "escape")
             await pilot.pause(0.3)
             assert isinstance(app.screen, CancelForm)
-            assert "Still saving" in screen_text(app)
+            assert "waiting for the database" in screen_text(app)
         finally:
             other.execute("ROLLBACK")
         await settle(pilot)
@@ -393,3 +399,48 @@ async def test_esc_on_a_form_where_only_a_choice_was_made_asks_first(store):
         assert isinstance(app.screen, DiscardScreen) and "Person" in screen_text(app)
         await press(pilot, "escape")  # back to the form, the choice still made
         assert app.screen is form and form.values()["staff"]
+
+
+def at_noon(store):
+    """A rep's session at 12:30 the day the desk's tickets were dispatched (09:30)."""
+    return FieldKpiApp(store, staff_by_login(store, "wangfang"), now=lambda: NOW + NOON)
+
+
+@async_test
+async def test_a_completion_and_its_time_typed_in_one_burst_is_saved_at_that_time(store):
+    """Enter moves from the resolution to the time, as in every form, and saves from the
+    last field: ``c``, the resolution, Enter, ``10:00`` (today), Enter."""
+    desk = seed_desk(store)
+    app = at_noon(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.dispatched)
+        burst(app, "c", *keys_of("修好"), "enter", *keys_of("10:00"), "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+    row = store.query("SELECT status, completed_at FROM tickets WHERE code = ?", (desk.dispatched,))
+    assert tuple(row[0]) == ("completed", "2026-10-15 10:00:00")
+
+
+@async_test
+async def test_keys_typed_behind_a_refused_save_are_not_typed_into_its_field(store):
+    """Typed on as if the save would go through (the next step's key and its text), they
+    waited for the save's answer; refused, they are dropped and counted, and the field the
+    refusal points at keeps what was typed into it."""
+    desk = seed_desk(store)
+    app = at_noon(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.dispatched)
+        burst(app, "c", *keys_of("修好"), "enter", *keys_of("13:00"), "enter", "p", "a", "b")
+        await settle(pilot)
+        assert isinstance(app.screen, CompleteForm)
+        assert app.screen.query_one("#field-completed_at").value == "13:00"
+        assert "The time cannot be in the future." in screen_text(app)
+        assert notices(app)[-1] == "3 keys typed after it were not used."
+        await press(pilot, *["backspace"] * 5)
+        await type_text(pilot, "11:00")  # typed after the refusal: the person's answer to it
+        await press(pilot, "enter")
+        assert isinstance(app.screen, QueueScreen)
+    row = store.query("SELECT completed_at FROM tickets WHERE code = ?", (desk.dispatched,))
+    assert row[0][0] == "2026-10-15 11:00:00"

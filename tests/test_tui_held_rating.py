@@ -42,7 +42,7 @@ async def test_a_reps_low_rating_is_held_until_the_lead_approves_it(store):
         await type_text(pilot, "2")
         await press(pilot, "tab")
         await type_text(pilot, "[bold]等了三天[/]")
-        await press(pilot, "enter")
+        await press(pilot, "enter", "enter")  # past the time, left empty: now
         await settle(pilot)
         assert isinstance(rep.screen, QueueScreen)
         assert notices(rep)[-1] == (

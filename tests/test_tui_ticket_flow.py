@@ -252,7 +252,7 @@ async def test_engineer_records_visit_and_completion_but_not_his_own_callback(st
         await select_ticket(pilot, code)
         await press(pilot, "c")
         await type_text(pilot, "更换电源板")
-        await press(pilot, "enter")
+        await press(pilot, "enter", "enter")  # the resolution, then the time: empty, now
         assert f"{code} is completed" in notices(app)
 
         # his own completed ticket: the callback key says why it is off
@@ -296,7 +296,7 @@ async def test_rep_records_the_callback_found_by_phone(store, desk):
         await type_text(pilot, "4")
         await press(pilot, "tab")
         await type_text(pilot, "师傅很准时")
-        await press(pilot, "enter")
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, QueueScreen)
 
     row = ticket(store, code)

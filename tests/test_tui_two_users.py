@@ -57,7 +57,7 @@ async def test_stale_save_is_refused_with_who_changed_what_and_the_input_kept(
         await select_ticket(b, code)
         await press(b, "d", "enter")
 
-        await press(a, "enter")
+        await press(a, "ctrl+s")
         assert isinstance(wang.screen, CompleteForm)
         assert text_of(wang, "#form-message") == (
             f"Ticket {code} was changed by 陈静 at 09:30:00: engineer 李强 (E1) → 赵磊 (E2)."
@@ -69,7 +69,7 @@ async def test_stale_save_is_refused_with_who_changed_what_and_the_input_kept(
             "dispatched"
         )
 
-        await press(a, "enter")  # re-apply to the ticket as it is now
+        await press(a, "ctrl+s")  # re-apply to the ticket as it is now
         assert isinstance(wang.screen, QueueScreen)
 
     row = store.query("SELECT status, engineer, resolution FROM tickets WHERE code = ?", (code,))
