@@ -231,6 +231,11 @@ class Scheme:
     def kpi(self, role: str, kpi_id: str) -> Kpi | None:
         return next((k for k in self.kpis if k.role == role and k.id == kpi_id), None)
 
+    def measures(self, role: str, measure: str) -> bool:
+        """Whether a KPI of ``role`` is measured by ``measure``: a screen shows a figure (the
+        dispatch picker an engineer's timeliness) only where the scheme scores it."""
+        return any(k.measure == measure for k in self.kpis_of(role))
+
     @property
     def open_days(self) -> int:
         return self.settings["open_days"]

@@ -13,6 +13,7 @@ from screens import actions, labels, tables
 from screens.form import SavingModal
 from screens.labels import N_
 from storage import tickets
+from storage.errors import Changed
 from storage.people import EngineerLoad, dispatch_candidates
 
 
@@ -26,6 +27,7 @@ class DispatchScreen(SavingModal):
     def __init__(self, ticket: tickets.Ticket | str) -> None:
         super().__init__(ticket)
         self.candidates: list[EngineerLoad] = []
+        self.timely = True  # the branch's scheme scores engineers' timeliness: its column shows
 
     def heading(self) -> str:
         return _("Dispatch to an engineer")
@@ -33,41 +35,56 @@ class DispatchScreen(SavingModal):
     def compose_body(self) -> ComposeResult:
         yield tables.SizedTable(id="engineers", cursor_type="row", zebra_stripes=True)
 
-    def load_choices(self) -> list[Any]:
-        """Each engineer's timeliness as the branch's own scheme weighs it (its day buckets)."""
+    def load_choices(self) -> tuple[list[EngineerLoad], bool]:
+        """Each engineer's timeliness as the branch's own scheme weighs it (its day buckets),
+        and whether that scheme scores it at all (generic-bands does not)."""
         app = self.app
         scheme = app.scheme_for(app.user.branch)
-        return dispatch_candidates(app.store, app.user, app.now(), scheme)
+        candidates = dispatch_candidates(app.store, app.user, app.now(), scheme)
+        return candidates, scheme.measures("engineer", "timeliness")
 
-    def fill_choices(self, choices: list[Any]) -> None:
-        self.candidates = choices
-        self._show()
+    def fill_choices(self, choices: tuple[list[EngineerLoad], bool]) -> None:
+        chosen = self._chosen()
+        self.candidates, self.timely = choices
+        self._show(chosen)
+
+    def read_again(self, changed: Changed) -> None:
+        """The list too: whoever dispatched it first changed the open counts it shows."""
+        super().read_again(changed)
+        self.call_later(self._load_choices)  # from the save's thread: the reader starts here
 
     def ticket_ready(self, ticket: tickets.Ticket) -> None:
-        self._show()
+        self._show(self._chosen())
 
-    def _show(self) -> None:
+    def _chosen(self) -> str | None:
+        """The engineer the cursor is on, if the list is shown."""
+        return self.values()["engineer"] or None
+
+    def _show(self, chosen: str | None) -> None:
         """Fill the table; the ticket's current engineer is marked and not pre-selected.
 
-        Filled again when the ticket is read again (after a conflict): the
-        person's choice stays where it was.
+        Filled again when the ticket and the list are read again (after a
+        conflict): the cursor stays on the engineer ``chosen`` (None: none yet).
         """
         table = self.query_one("#engineers", DataTable)
-        chosen = table.cursor_row if table.row_count else None
         current = self.ticket.engineer if self.ticket else None
         rows = [
             (
                 plain(c.person.name + (" ←" if c.person.code == current else ""), CELL_WIDTH),
                 plain(c.open_tickets, justify="right"),
-                plain(labels.timeliness(c.timeliness), justify="right"),
+                *([plain(labels.timeliness(c.timeliness), justify="right")] if self.timely else []),
             )
             for c in self.candidates
         ]
-        tables.fill(table, [_("Engineer"), _("Open now"), _("Timeliness this month")], rows)
+        columns = [_("Engineer"), _("Open now")] + (
+            [_("Timeliness this month")] if self.timely else []
+        )
+        tables.fill(table, columns, rows)
         table.styles.min_height = None  # held while the list was read again (open_on)
-        others = [i for i, c in enumerate(self.candidates) if c.person.code != current]
-        if chosen is not None:
-            table.move_cursor(row=chosen)
+        codes = [c.person.code for c in self.candidates]
+        others = [i for i, code in enumerate(codes) if code != current]
+        if chosen in codes:
+            table.move_cursor(row=codes.index(chosen))
         elif others:
             table.move_cursor(row=others[0])
 

@@ -35,11 +35,18 @@ from screens.dropdown import Dropdown
 from screens.footer import KeyFooter
 from screens.labels import N_
 from screens.loading import answer, reader
-from screens.messages import ChoicesLoaded, LoadFailed, Refused, Saved, TicketLoaded
+from screens.messages import (
+    ChoicesLoaded,
+    DataChanged,
+    LoadFailed,
+    Refused,
+    Saved,
+    TicketLoaded,
+)
 from screens.text_input import TextInput, made_compact
 from screens.ticket_reads import REFUSALS, read_ticket
 from storage.errors import Changed
-from storage.tickets import Ticket
+from storage.tickets import HandedAway, Ticket, get_ticket
 from storage.typed import FieldErrors
 
 
@@ -88,6 +95,13 @@ def after_typed_keys(screen: Screen, then: Callable[[], None]) -> None:
             one_done()
 
 
+def handed_away(exc: HandedAway) -> str:
+    """What a form says once its ticket went to another engineer: who took it, and that the
+    text typed is not lost unasked, nor can it be saved."""
+    kept = _("What you typed stays here until you close the form; it can no longer be saved.")
+    return f"{exc}\n{kept}"
+
+
 def ticket_summary(ticket: Ticket) -> str:
     """One line that tells the person which ticket the form acts on."""
     parts = [
@@ -127,7 +141,7 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
     def about(self, ticket: Ticket | str | None) -> None:
         """A kept form turned to another ticket, as if made for it: nothing of the last one
         is shown, saved or waited for (its summary is this one's, or none until it is read)."""
-        for group in ("form-load", "form-choices"):  # what they find is about the last one
+        for group in ("form-load", "form-choices", "form-check"):  # about the last one
             self.workers.cancel_group(self, group)
         self._take(ticket)
         self._saving = self._save_waiting = self._asking_to_close = False
@@ -226,6 +240,23 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
     def ticket_ready(self, ticket: Ticket) -> None:
         """Hook for forms that fill defaults from the ticket."""
 
+    @on(DataChanged)
+    def _someone_saved(self) -> None:
+        """Another session saved: a ticket handed to another engineer since the form read it
+        is said now, above what was typed (which stays, and is asked about before the form
+        closes), not found out by the save. Any other change is left for the save to tell:
+        the form keeps the version the person saw."""
+        if self.code is not None and self.version is not None and not self._gone():
+            self._check_ticket(self.code, self.version)
+
+    @reader("form-check")
+    def _check_ticket(self, code: str, version: int) -> None:
+        app = self.app
+        try:
+            get_ticket(app.store, app.user, code, seen=version, now=app.now())
+        except HandedAway as exc:
+            answer(self, LoadFailed(handed_away(exc)))
+
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
         message.stop()
@@ -302,6 +333,8 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
             result = self.perform(values, version)
         except FieldErrors as exc:
             self.post_message(Refused(errors=dict(exc.errors)))
+        except HandedAway as exc:  # nothing to read again: it is not theirs to read
+            self.post_message(Refused(handed_away(exc)))
         except Changed as exc:
             self.read_again(exc)
             hint = _("Your input is kept: check it and save again to apply it.")

@@ -211,6 +211,7 @@ class TicketDetailScreen(TicketSteps, Screen):
         self.code = code
         self.ticket: Ticket | None = None
         self._known = known
+        self._closes_with: str | None = None  # why it closes once the screen over it is gone
 
     def compose(self) -> ComposeResult:
         take_breakpoints(self)
@@ -235,7 +236,7 @@ class TicketDetailScreen(TicketSteps, Screen):
         read as on a screen composed anew, saying "Loading…" until it is in.
         """
         self.workers.cancel_group(self, "ticket")  # the last ticket's read says nothing now
-        self.code, self.ticket, self._known = code, None, known
+        self.code, self.ticket, self._known, self._closes_with = code, None, known, None
         self.title = clean_name(code)
         self.query_one("#fields", FieldsView).update(loading())
         self.query_one("#fields-box", VerticalScroll).scroll_home(animate=False, immediate=True)
@@ -246,17 +247,18 @@ class TicketDetailScreen(TicketSteps, Screen):
         self.call_after_refresh(self.refresh_data)
 
     def refresh_data(self) -> None:
-        self._load(self.code)
+        """Read the ticket again; one handed to another engineer since says who took it."""
+        self._load(self.code, self.ticket.version if self.ticket else None)
 
     @reader("ticket")
-    def _load(self, code: str) -> None:
-        answer(self, read_ticket(self.app, code, history=True))
+    def _load(self, code: str, seen: int | None) -> None:
+        answer(self, read_ticket(self.app, code, history=True, seen=seen))
 
     @on(TicketLoaded)
     def _loaded(self, message: TicketLoaded) -> None:
         if message.ticket.code != self.code:
             return  # a read for the ticket the screen showed before
-        self.ticket = message.ticket
+        self.ticket, self._closes_with = message.ticket, None  # readable again: it stays
         self.query_one("#fields", FieldsView).update(field_table(message.ticket, message.names))
         table = self.query_one("#history", HistoryTable)
         columns = [_("When"), _("Who"), _("Step"), _("Field"), _("From"), _("To")]
@@ -268,9 +270,27 @@ class TicketDetailScreen(TicketSteps, Screen):
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
+        """The ticket can no longer be read here (handed to another engineer): the screen
+        closes, saying why — at once if it is on top, else once what is over it is gone.
+
+        ``dismiss()`` pops whatever screen is on top and answers this one's opener:
+        called under a form, it closed the form (and what was typed in it) and
+        answered the queue, which the screen's own Esc then answered a second time
+        (an ``InvalidStateError`` that ended the session). Closed and kept by the
+        queue meanwhile, it is about nothing shown.
+        """
         message.stop()
-        self.notify(message.message, severity="error")
-        if self.is_current:  # closed and kept meanwhile: dismiss() would close what is on top
+        if self.app.screen is self:
+            self.notify(message.message, severity="error")
+            self.dismiss()
+        elif self in self.app.screen_stack:
+            self._closes_with = message.message
+
+    def on_screen_resume(self) -> None:
+        """On top again, after a ticket read failed beneath a form: close now."""
+        if self._closes_with is not None:
+            said, self._closes_with = self._closes_with, None
+            self.notify(said, severity="error")
             self.dismiss()
 
     @on(DataChanged)
@@ -281,7 +301,8 @@ class TicketDetailScreen(TicketSteps, Screen):
         return selected_from_ticket(self.ticket) if self.ticket else self._known
 
     def action_back(self) -> None:
-        self.dismiss()
+        if self.app.screen is self:  # dismiss() closes whatever is on top (see _failed)
+            self.dismiss()
 
     def action_refresh(self) -> None:
         self.refresh_data()

@@ -20,11 +20,12 @@ from storage.tickets import Ticket, get_ticket, people_names, ticket_history
 REFUSALS = (StorageError, StepRefused, AccessDenied)
 
 
-def read_ticket(app: Any, code: str, *, history: bool = False) -> Message:
+def read_ticket(app: Any, code: str, *, history: bool = False, seen: int | None = None) -> Message:
     """``TicketLoaded`` (with history, staff names and the branch's scheme if asked), or
-    ``LoadFailed`` saying why."""
+    ``LoadFailed`` saying why; ``seen``: the version shown, so a ticket handed to another
+    engineer since says who took it (:class:`storage.tickets.HandedAway`)."""
     try:
-        ticket = get_ticket(app.store, app.user, code)
+        ticket = get_ticket(app.store, app.user, code, seen=seen, now=app.now())
         rows = ticket_history(app.store, app.user, code) if history else []
     except REFUSALS as exc:
         return LoadFailed(str(exc))

@@ -146,6 +146,12 @@ class Conflict(Changed):
         super().__init__(message)
 
 
+class HandedAway(Conflict):
+    """The ticket was handed from the engineer to another after the version they were shown:
+    the change that took it, told as they may read it, instead of a bare "not assigned to
+    you" — they learn who took it and when, and what they typed is theirs to keep."""
+
+
 _TICKET_COLUMNS = tuple(f.name for f in fields(Ticket))
 # Columns that follow from the others (storage.timeline): kept up by every write, not
 # shown as changes of their own in the history.
@@ -201,11 +207,41 @@ def _as_seen(db: Database, actor: Person, ticket: Ticket) -> Ticket:
     return visibility.ticket_for(actor, ticket, _whole_history(db, ticket.code))
 
 
-def get_ticket(store: Store, actor: Person, code: str) -> Ticket:
+def get_ticket(
+    store: Store,
+    actor: Person,
+    code: str,
+    *,
+    seen: int | None = None,
+    now: datetime | None = None,
+) -> Ticket:
+    """The ticket as ``actor`` may read it; ``seen``: the version a screen showed them, so a
+    ticket handed away since is refused as :class:`HandedAway` (who, when; ``now`` says
+    whether that was today)."""
     with store.read() as db:
         ticket = read_ticket(db, code)
-        access.check_see_ticket(actor, ticket)
+        _check_sees(db, actor, ticket, seen, _now(now))
         return _as_seen(db, actor, ticket)
+
+
+def _check_sees(
+    db: Database, actor: Person, ticket: Ticket, seen: int | None, now: datetime
+) -> None:
+    """:func:`access.check_see_ticket`, but a ticket handed from the engineer to another since
+    the version ``seen`` they were shown is refused with that change (:class:`HandedAway`).
+
+    Only a hand-over away from them says more than "not assigned to you": a
+    version typed for a ticket they never held tells nothing of it.
+    """
+    if seen is not None and not access.can_see_ticket(actor, ticket):
+        handed = db.execute(
+            "SELECT 1 FROM ticket_history WHERE ticket = ? AND field = 'engineer' AND old = ?"
+            " AND version > ? LIMIT 1",
+            (ticket.code, actor.code, seen),
+        ).fetchone()
+        if handed:
+            raise _conflict(db, actor, ticket.code, seen, now, handed_away=True)
+    access.check_see_ticket(actor, ticket)
 
 
 def ticket_history(store: Store, actor: Person, code: str) -> list[HistoryRow]:
@@ -315,7 +351,7 @@ def _step(
     now = _now(now)
     with store.write() as db:
         ticket = read_ticket(db, code)
-        access.check_see_ticket(actor, ticket)
+        _check_sees(db, actor, ticket, version, now)
         if ticket.version != version:
             raise _conflict(db, actor, code, version, now)
         access.check_step(actor, step, ticket)
@@ -324,8 +360,11 @@ def _step(
         return _as_seen(db, actor, read_ticket(db, code))
 
 
-def _conflict(db: Database, actor: Person, code: str, version: int, now: datetime) -> Conflict:
-    """What happened to the ticket since ``version``, told as ``actor`` may read it."""
+def _conflict(
+    db: Database, actor: Person, code: str, version: int, now: datetime, *, handed_away=False
+) -> Conflict:
+    """What happened to the ticket since ``version``, told as ``actor`` may read it;
+    ``handed_away``: it went to another engineer (:class:`HandedAway`)."""
     ticket, every = read_ticket(db, code), _whole_history(db, code)
     seen = visibility.history_for(actor, ticket, every)
     missed = [row for row in seen if row.version is not None and row.version > version]
@@ -343,13 +382,19 @@ def _conflict(db: Database, actor: Person, code: str, version: int, now: datetim
     when = at[11:] if at[:10] == stamp(now)[:10] else at
     names = _names(db, _people_in(missed))
     what = "; ".join(_describe(row, names) for row in missed)
-    if what:
+    if handed_away:  # a hand-over away from them is among what they may read
+        message = _(
+            "Ticket {code} was changed by {name} at {when}: {what}. It is no longer assigned"
+            " to you."
+        )
+    elif what:
         message = _(
             "Ticket {code} was changed by {name} at {when}: {what}. Your change was not saved."
         )
     else:
         message = _("Ticket {code} was changed by {name} at {when}. Your change was not saved.")
-    return Conflict(
+    kind = HandedAway if handed_away else Conflict
+    return kind(
         code, by_name, at, missed, message.format(code=code, name=by_name, when=when, what=what)
     )
 

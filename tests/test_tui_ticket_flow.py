@@ -35,7 +35,7 @@ from tui_helpers import (
 import screens.form
 import screens.ticket_detail
 import screens.ticket_reads
-from fieldkpi.scheme import load_scheme
+from fieldkpi.scheme import load_preset, load_scheme
 from screens import keygate, labels
 from screens.app import FieldKpiApp
 from screens.dispatch import DispatchScreen
@@ -638,6 +638,24 @@ async def test_the_dispatch_picker_weighs_timeliness_by_the_branchs_own_scheme(
         line = next(line for line in screen_text(app).splitlines() if name in line)
         assert labels.timeliness(theirs[name]) in line
         assert labels.timeliness(default[name]) not in line
+
+
+@pytest.mark.parametrize("preset, shown", [("skyworth", True), ("generic-bands", False)])
+@async_test
+async def test_the_dispatch_picker_shows_timeliness_only_where_the_scheme_scores_it(
+    store, desk, preset, shown
+):
+    """FS's generic-bands scores no completion timeliness: its picker has no such column."""
+    scheme = load_preset(preset)
+    rep = staff_by_login(store, "wangfang")
+    app = FieldKpiApp(store, rep, now=lambda: NOW, scheme_for=lambda _b: scheme)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.received)
+        await press(pilot, "d")
+        assert isinstance(app.screen, DispatchScreen)
+        assert ("Timeliness this month" in screen_text(app)) is shown
+        assert [r[:2] for r in table_rows(app, "#engineers")] == [["李强", "2"], ["赵磊", "1"]]
 
 
 @async_test

@@ -8,6 +8,7 @@ from tui_helpers import (
     SIZE,
     app_for,
     async_test,
+    notices,
     press,
     seed_desk,
     select_ticket,
@@ -18,6 +19,7 @@ from tui_helpers import (
     wait_until,
 )
 
+from screens.discard import DiscardScreen
 from screens.queue import QueueScreen
 from screens.step_forms import CompleteForm
 from screens.ticket_detail import TicketDetailScreen
@@ -119,3 +121,87 @@ async def test_queue_and_ticket_screen_refresh_by_themselves_when_the_other_save
         await wait_until(a, lambda: "dispatched" in str(queue.table.get_row_at(0)[1]))
         assert [str(c) for c in queue.table.get_row_at(0)[:2]] == [desk.received, "dispatched"]
         assert str(queue.table.get_row_at(0)[5]) == "赵磊"
+
+
+HANDED_AWAY = (
+    "Ticket {code} was changed by 陈静 at 09:30:00: engineer 李强 (E1) → someone else."
+    " It is no longer assigned to you.\n"
+    "What you typed stays here until you close the form; it can no longer be saved."
+)
+
+
+@pytest.mark.parametrize("size", [SIZE, (46, 30)])
+@async_test
+async def test_an_engineers_form_stays_with_its_text_when_the_ticket_is_handed_away(
+    store, other_store, desk, size
+):
+    """李强 is typing the completion of his ticket when 陈静 hands it to 赵磊. The form stays,
+    with his text and who took the ticket; closing it asks first; the ticket screen beneath
+    it closes after it, once, and nothing crashes (it was dismissed twice: an InvalidStateError)."""
+    code = desk.dispatched
+    li = app_for(store, "liqiang")
+    li.REFRESH_SECONDS = 0.2
+    chen = app_for(other_store, "chenjing")
+    async with li.run_test(size=size) as a, chen.run_test(size=SIZE) as b:
+        await settle(a)
+        await settle(b)
+        await press(a, "f2")
+        await select_ticket(a, code)
+        await press(a, "enter")
+        assert isinstance(li.screen, TicketDetailScreen)
+        await press(a, "c")
+        await type_text(a, "Replaced T-con board")
+        form = li.screen
+        assert isinstance(form, CompleteForm)
+
+        await select_ticket(b, code)
+        await press(b, "d", "enter")  # to 赵磊
+
+        expected = HANDED_AWAY.format(code=code)
+        await wait_until(a, lambda: li.screen is form and text_of(li, "#form-message") == expected)
+        await settle(a)
+        assert li.screen is form
+        assert form.query_one("#field-resolution", Input).value == "Replaced T-con board"
+
+        await press(a, "ctrl+s")  # saved anyway: refused with the same words, the text kept
+        assert li.screen is form and text_of(li, "#form-message") == expected
+        assert form.query_one("#field-resolution", Input).value == "Replaced T-con board"
+
+        await press(a, "escape")
+        assert isinstance(li.screen, DiscardScreen)
+        await press(a, "d")
+        assert isinstance(li.screen, QueueScreen)
+        assert not any(isinstance(s, TicketDetailScreen) for s in li.screen_stack)
+        assert any(f"Ticket {code} was changed by 陈静" in n for n in notices(li))
+        await press(a, "escape")  # on the queue: nothing left to dismiss a second time
+        assert isinstance(li.screen, QueueScreen)
+
+    row = store.query("SELECT status, engineer, resolution FROM tickets WHERE code = ?", (code,))
+    assert tuple(row[0]) == ("dispatched", "E2", None)
+
+
+@async_test
+async def test_the_dispatch_picker_reads_the_open_counts_again_after_a_clash(
+    store, other_store, desk
+):
+    """王芳 and 陈静 both open the picker on the new ticket; 王芳 gives it to 李强 first. 陈静's
+    picker, refused, marks 李强 as its engineer and counts his tickets as they are now."""
+    wang = app_for(store, "wangfang")
+    chen = app_for(other_store, "chenjing")
+    async with wang.run_test(size=SIZE) as a, chen.run_test(size=SIZE) as b:
+        await settle(a)
+        await settle(b)
+        await select_ticket(a, desk.received)
+        await select_ticket(b, desk.received)
+        await press(a, "d")
+        await press(b, "d")
+        counts = {r[0]: r[1] for r in table_rows(chen, "#engineers")}
+        assert counts == {"李强": "2", "赵磊": "1"}
+
+        await press(a, "enter")  # 李强
+        await press(b, "down", "enter")  # 赵磊: refused
+
+        assert "was changed by 王芳" in text_of(chen, "#form-message")
+        counts = {r[0]: r[1] for r in table_rows(chen, "#engineers")}
+        assert counts == {"李强 ←": "3", "赵磊": "1"}
+        assert chen.screen.query_one("#engineers").cursor_row == 1  # 赵磊, as chosen
