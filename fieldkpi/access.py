@@ -65,6 +65,22 @@ class TicketScope:
     engineer: str | None = None
 
 
+def check_still_here(user: Person, left_on: date | None, today: date) -> None:
+    """Refuse a write by someone whose leaving day is past, as signing in is refused.
+
+    ``left_on`` is read with the write, not taken from ``user``: an admin may
+    record the leaving day while the person's session is still open, and
+    from the day after it nothing more is saved in their name (their
+    tickets, ratings and decisions would count for others unreviewed).
+    """
+    if left_on is not None and left_on < today:
+        raise AccessDenied(
+            _("You left on {day}: nothing more is saved in your name.").format(
+                day=left_on.isoformat()
+            )
+        )
+
+
 def ticket_scope(user: Person) -> TicketScope:
     """An engineer sees only their own tickets; everyone else their branch's."""
     if user.role == "engineer":

@@ -153,7 +153,7 @@ def report_problem(
     text = _reason(note, errors, _("Say what the engineer did wrong: it is kept with the report."))
     if errors:
         raise FieldErrors(errors)
-    with store.write() as db:
+    with store.write_as(actor, now) as db:
         ticket = read_ticket(db, code)
         access.check_step(actor, "report_problem", ticket)
         if not ticket.engineer:
@@ -268,7 +268,7 @@ def record_deduction(
         except ValueError as exc:
             errors["points"] = str(exc)
     reason = _reason(note, errors, _("Say what happened: it is kept with the event."))
-    with store.write() as db:
+    with store.write_as(actor, now) as db:
         target = _person(db, staff)
         if target is None:
             errors["staff"] = _("There is nobody with the code {code}.").format(code=staff)
@@ -522,7 +522,7 @@ def _decide(
     now = _now(now)
     at = stamp(now)
     text = free_text(reason, "reason")
-    with store.write() as db:
+    with store.write_as(actor, now) as db:
         event = _event(db, subject, event_id)
         check(event)
         if action not in _FROM_BY_SUBJECT.get(subject, _FROM):

@@ -1,9 +1,9 @@
 """Working tickets: every step one transaction, checked, recorded and version-guarded.
 
-Each step opens one ``store.write()`` (BEGIN IMMEDIATE, so a second writer
-waits instead of failing) and inside it: reads the ticket, checks who may do
-it (:mod:`fieldkpi.access`) and whether the status allows it
-(:mod:`fieldkpi.tickets`), validates the input, updates the row only if its
+Each step opens one ``store.write_as()`` (BEGIN IMMEDIATE, so a second writer
+waits instead of failing; refused to someone who has left) and inside it: reads
+the ticket, checks who may do it (:mod:`fieldkpi.access`) and whether the status
+allows it (:mod:`fieldkpi.tickets`), validates the input, updates the row only if its
 version is still the one the person was looking at, writes one history row per
 changed field and the workload action of kpi-rules §3. A refusal anywhere rolls
 all of it back.
@@ -313,7 +313,7 @@ def _step(
 ) -> Ticket:
     """One step on one ticket: see → same version → may → plan (status, input) → write."""
     now = _now(now)
-    with store.write() as db:
+    with store.write_as(actor, now) as db:
         ticket = read_ticket(db, code)
         access.check_see_ticket(actor, ticket)
         if ticket.version != version:
@@ -536,7 +536,7 @@ def new_ticket(
     values["status"] = next_status(NEW, "create")
     values["rep"] = actor.code if actor.role == "rep" else None
     at = stamp(now)
-    with store.write() as db:
+    with store.write_as(actor, now) as db:
         code = _next_code(db, actor.branch, now)
         db.execute(
             """
@@ -849,7 +849,7 @@ def bulk_redispatch(
     """
     now = _now(now)
     access.check_may(actor, "dispatch")
-    with store.write() as db:
+    with store.write_as(actor, now) as db:
         errors: dict[str, str] = {}
         source = db.execute(
             "SELECT branch, role FROM staff WHERE code = ?", (from_engineer,)
