@@ -672,8 +672,8 @@ def cancel(
     to cancel (:func:`access.check_lifecycle`)."""
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
-        status = next_status(ticket.status, "cancel")
         access.check_lifecycle(actor, "cancel", ticket, now.date(), scheme_for(ticket.branch))
+        status = next_status(ticket.status, "cancel")
         text = _required(reason, "cancel_reason", _("Say why the ticket is cancelled."))
         return {
             "status": status,
@@ -697,8 +697,9 @@ def reopen(
     scheme_for: Callable[[str], Scheme],
 ) -> Ticket:
     """Back to its engineer (or to the queue if it has none); completion and cancellation
-    undone. A ticket cancelled before its branch's current period (``scheme_for(branch)``)
-    is the lead's to reopen (:func:`access.check_lifecycle`)."""
+    undone. A ticket cancelled before its branch's current period (``scheme_for(branch)``),
+    or one whose low rating waits for the lead, is the lead's to reopen
+    (:func:`access.check_lifecycle`)."""
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         status = next_status(
