@@ -421,9 +421,11 @@ def _happened(
     An engineer who phones in a completion the next morning must not lose a
     timeliness bucket to the delay, so the visit, completion and callback
     times may be typed. They are refused in the future, before the step
-    before (the latest of the ticket's times named in ``after``), in a month
-    already closed for the ticket's branch (it was paid on), and further back
-    than yesterday unless a lead types them (:func:`access.check_typed_day`).
+    before (the latest of the ticket's times named in ``after``), further back
+    than yesterday unless a lead types them (:func:`access.check_typed_day`),
+    and in a month already closed for the ticket's branch (it was paid on; an
+    admin is told to reopen it, others to ask one). A rep who may not type the
+    day at all is told that, not to have its month reopened.
     The history row says who entered it and when (its ``by`` and ``at``).
     """
     when = stamp(now)
@@ -445,12 +447,18 @@ def _happened(
     if latest is not None and when < latest[0]:
         message = _("Not before {time}, {what}.")
         raise FieldErrors({field: message.format(time=latest[0], what=_(_BEFORE[latest[1]]))})
+    if refused := _typed_day_refusal(actor, when, now):  # before the month: it applies anyway
+        raise FieldErrors({field: refused})
     closed = closed_over(store, ticket.branch, datetime.fromisoformat(when).date())
     if closed is not None:
-        message = _("{month} is closed: its figures were paid on. Ask an admin to reopen it.")
+        if access.may_reopen_month(actor):
+            message = _(
+                "{month} is closed: its figures were paid on."
+                " Reopen it first: Reopen month (o) on the rankings."
+            )
+        else:
+            message = _("{month} is closed: its figures were paid on. Ask an admin to reopen it.")
         raise FieldErrors({field: message.format(month=closed.period)})
-    if refused := _typed_day_refusal(actor, when, now):
-        raise FieldErrors({field: refused})
     return when
 
 
