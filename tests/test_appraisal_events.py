@@ -348,7 +348,9 @@ def test_the_lead_withdraws_a_standing_event_recorded_by_mistake(store, crew):
     assert states(store) == {("deduction", event): "withdrawn"}
     assert store.scalar("SELECT count(*) FROM deductions") == 1
     # withdrawn is final: it is not withdrawn twice nor approved back
-    with pytest.raises(ReviewRefused, match="was withdrawn by 刘洋 at 11:30: withdrawal is not possible now"):
+    with pytest.raises(
+        ReviewRefused, match="was withdrawn by 刘洋 at 11:30: withdrawal is not possible now"
+    ):
         appraisal.review(store, crew.lead, "deduction", event, "withdraw", "再撤", now=LATER)
 
 
