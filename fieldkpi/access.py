@@ -50,11 +50,13 @@ class TicketFacts(Protocol):
 
     code: str
     branch: str
+    status: str
     engineer: str | None
     rep: str | None
     received_at: str
     cancelled_at: str | None
     first_completed_at: str | None
+    rating_held: int  # a rep's low rating of it waits for the lead's review
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,22 @@ class TicketScope:
 
     branch: str
     engineer: str | None = None
+
+
+def check_still_here(user: Person, left_on: date | None, today: date) -> None:
+    """Refuse a write by someone whose leaving day is past, as signing in is refused.
+
+    ``left_on`` is read with the write, not taken from ``user``: an admin may
+    record the leaving day while the person's session is still open, and
+    from the day after it nothing more is saved in their name (their
+    tickets, ratings and decisions would count for others unreviewed).
+    """
+    if left_on is not None and left_on < today:
+        raise AccessDenied(
+            _("You left on {day}: nothing more is saved in your name.").format(
+                day=left_on.isoformat()
+            )
+        )
 
 
 def ticket_scope(user: Person) -> TicketScope:
@@ -157,13 +175,23 @@ def check_lifecycle(
     A cancelled ticket counts nowhere in §1, §2 and §4, its first completion
     included: a late completion reopened and cancelled would leave the
     timeliness of its rep and its engineer unreviewed. So a ticket once
-    completed is the lead's to cancel too.
+    completed is the lead's to cancel too. This is asked before the ticket's
+    status for a cancel: a rep told to reopen a completed ticket first would
+    reopen it only to learn that the lead cancels it.
+
+    A low rating a rep recorded waits for the lead (:func:`rating_needs_review`);
+    reopened, its ticket's rating can only be rejected (the work rated is being
+    redone). A rep reopening it would discard a colleague's rating unreviewed, so
+    the lead decides the rating first, or reopens the ticket: the lead sees the
+    rating waiting, and a customer who calls again with the fault is not kept
+    waiting for the review.
     """
-    if user.role in OVERSEEING_ROLES:
+    if user.role in OVERSEEING_ROLES or not may(user, step):
         return
-    if step == "cancel" and ticket.first_completed_at:
+    cancellable = ticket.status not in ("cancelled", "called_back")
+    if step == "cancel" and cancellable and ticket.first_completed_at:
         raise AccessDenied(_("Completed before: the lead cancels a ticket once it is completed."))
-    if step == "cancel":
+    if step == "cancel" and cancellable:
         age = age_days(date.fromisoformat(ticket.received_at[:10]), today)
         if age_bucket(age, scheme.open_days) == "open30":
             message = _("Open more than {days} days: the lead cancels it.")
@@ -172,6 +200,13 @@ def check_lifecycle(
         cancelled = date.fromisoformat(ticket.cancelled_at[:10])
         if Period.of(cancelled, scheme.period) != Period.of(today, scheme.period):
             raise AccessDenied(_("Cancelled before this period: the lead reopens it."))
+    if step == "reopen" and ticket.rating_held:
+        raise AccessDenied(
+            _(
+                "A low rating of this ticket waits for the lead's review:"
+                " the lead decides it first, or reopens the ticket."
+            )
+        )
 
 
 def check_adjustment(user: Person, adjustment: Adjustment, target: Person) -> None:

@@ -38,7 +38,7 @@ from screens.labels import N_
 from screens.loading import reader
 from screens.messages import DataChanged, Loaded, LoadFailed
 from storage import appraisal
-from storage.appraisal import AppraisalEvent
+from storage.appraisal import DECISIONS, AppraisalEvent
 
 STATES = {
     "standing": N_("stands"),
@@ -51,13 +51,6 @@ STATES = {
 # allows one of them); the appeal is the person's own.
 LEAD_DECISIONS = frozenset({"approve", "uphold", "reject", "withdraw"})
 KIND_WIDTH = 22  # cells of the kind in the list: "General complaint (he…"
-DECISIONS = {
-    "approve": N_("approved"),
-    "reject": N_("rejected"),
-    "contest": N_("contested"),
-    "uphold": N_("upheld"),
-    "withdraw": N_("withdrawn"),
-}
 
 
 def kind_label(event: AppraisalEvent, scheme) -> str:
@@ -342,7 +335,13 @@ class DecisionForm(FormScreen):
         app, event = self.app, self.event
         if self.decision == "contest":
             appraisal.contest(
-                app.store, app.user, event.subject, event.id, values["reason"], now=app.now()
+                app.store,
+                app.user,
+                event.subject,
+                event.id,
+                values["reason"],
+                now=app.now(),
+                scheme=app.scheme_for(app.user.branch),  # whether they are told who decided
             )
             return self.decision
         appraisal.review(

@@ -218,7 +218,7 @@ class NewPersonForm(StaffForm):
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app = self.app
-        return add_staff(app.store, app.user, branch=self.branch, **values)
+        return add_staff(app.store, app.user, branch=self.branch, now=app.now(), **values)
 
 
 class MemberForm(StaffForm):
@@ -253,7 +253,14 @@ class LoginForm(MemberForm):
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app, member = self.app, self.member
-        return set_login(app.store, app.user, member.person.code, values["login"], was=member.login)
+        return set_login(
+            app.store,
+            app.user,
+            member.person.code,
+            values["login"],
+            was=member.login,
+            now=app.now(),
+        )
 
 
 class LeftOnForm(MemberForm):
@@ -277,5 +284,10 @@ class LeftOnForm(MemberForm):
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app, member = self.app, self.member
         return set_left_on(
-            app.store, app.user, member.person.code, values["left_on"], was=member.person.left_on
+            app.store,
+            app.user,
+            member.person.code,
+            values["left_on"],
+            was=member.person.left_on,
+            now=app.now(),
         )

@@ -131,13 +131,16 @@ class TicketSteps(actions.ScopedKeys):
                 return None if scheme is None or recordable(scheme, user) else _(NO_ADJUSTMENTS)
             if step == "callback" and chosen.rating_held:
                 return _(RATING_HELD)
+            lifecycle = scheme is not None and chosen.branch == user.branch
+            if step == "cancel" and lifecycle:  # before the status, as storage asks it
+                access.check_lifecycle(user, step, chosen, self.app.now().date(), scheme)
             if action == "step":
                 called_back = chosen.ticket is not None and chosen.ticket.callback_at is not None
                 next_status(
                     chosen.status, step, has_engineer=chosen.has_engineer, called_back=called_back
                 )
             access.check_step(user, step or action, chosen)
-            if step in ("cancel", "reopen") and scheme is not None and chosen.branch == user.branch:
+            if step == "reopen" and lifecycle:
                 access.check_lifecycle(user, step, chosen, self.app.now().date(), scheme)
         except (StepRefused, AccessDenied) as exc:
             return str(exc)

@@ -28,7 +28,7 @@ from sqlite_utils import Database
 
 from fieldkpi import access
 from fieldkpi.figures import Person
-from fieldkpi.i18n import _
+from fieldkpi.i18n import N_, _
 from fieldkpi.limits import MAX_POINTS
 from fieldkpi.period import Period, stamp
 from fieldkpi.scheme import Scheme
@@ -153,7 +153,7 @@ def report_problem(
     text = _reason(note, errors, _("Say what the engineer did wrong: it is kept with the report."))
     if errors:
         raise FieldErrors(errors)
-    with store.write() as db:
+    with store.write_as(actor, now) as db:
         ticket = read_ticket(db, code)
         access.check_step(actor, "report_problem", ticket)
         if not ticket.engineer:
@@ -268,7 +268,7 @@ def record_deduction(
         except ValueError as exc:
             errors["points"] = str(exc)
     reason = _reason(note, errors, _("Say what happened: it is kept with the event."))
-    with store.write() as db:
+    with store.write_as(actor, now) as db:
         target = _person(db, staff)
         if target is None:
             errors["staff"] = _("There is nobody with the code {code}.").format(code=staff)
@@ -476,6 +476,14 @@ _FROM = {
     "withdraw": ("contested", "standing"),  # a standing one: recorded by mistake
     "contest": ("pending", "standing"),
 }
+# Each decision as the event's story tells it: "withdrawn by 刘洋".
+DECISIONS = {
+    "approve": N_("approved"),
+    "reject": N_("rejected"),
+    "contest": N_("contested"),
+    "uphold": N_("upheld"),
+    "withdraw": N_("withdrawn"),
+}
 # A held rating is only approved (it goes on its ticket) or rejected; once on the ticket it
 # is a callback like any other, not an event to contest or withdraw.
 _FROM_BY_SUBJECT = {"rating": {"approve": ("pending",), "reject": ("pending",)}}
@@ -490,7 +498,8 @@ def _event(db: Database, subject: str, event_id: int) -> dict:
     if subject not in SUBJECTS:
         raise ValueError(f"unknown subject {subject!r}")
     row = db.execute(
-        f"SELECT e.subject, e.id, e.at, e.concerns, e.branch, e.state FROM ({EVENTS}) e"
+        "SELECT e.subject, e.id, e.at, e.concerns, e.recorded_by, e.branch, e.state"
+        f" FROM ({EVENTS}) e"
         " WHERE e.subject = ? AND e.id = ?",
         (subject, event_id),
     ).fetchone()
@@ -518,21 +527,20 @@ def _decide(
     reason: str,
     now: datetime | None,
     check,
+    sees_reporter: bool,
 ) -> None:
+    """One decision on an event, after ``check``; ``sees_reporter``: whether the actor is
+    told who recorded it (:func:`access.sees_reporter`), and so who decided it if the same."""
     now = _now(now)
     at = stamp(now)
     text = free_text(reason, "reason")
-    with store.write() as db:
+    with store.write_as(actor, now) as db:
         event = _event(db, subject, event_id)
         check(event)
         if action not in _FROM_BY_SUBJECT.get(subject, _FROM):
             raise ReviewRefused(_("A rating held for review is approved or rejected, no more."))
         if not may_decide(subject, event["state"], action):
-            raise ReviewRefused(
-                _("This event {state}: {action} is not possible now.").format(
-                    state=_state_label(event["state"]), action=_action_label(action)
-                )
-            )
+            raise ReviewRefused(_decided_before(db, event, action, now, sees_reporter))
         if action in ("reject", "contest", "withdraw") and not text:
             raise FieldErrors({"reason": _("Give the reason: it is kept with the event.")})
         db.execute(
@@ -542,6 +550,34 @@ def _decide(
         )
         if subject == "rating" and action == "approve":
             approve_held_rating(db, actor, event_id, now)
+
+
+def _decided_before(
+    db: Database, event: dict, action: str, now: datetime, sees_reporter: bool
+) -> str:
+    """Why ``action`` is refused: the event's state, and the decision that put it there — who
+    took it and when, as a ticket's conflict names who saved it — when it was decided.
+
+    The decider is named as far as the person sees reviewers (:func:`_events`): one who
+    also recorded the event is not named to someone not told its reporter.
+    """
+    last = db.execute(
+        "SELECT v.action, v.at, v.by, coalesce(s.name, v.by) AS by_name"
+        " FROM appraisal_reviews v LEFT JOIN staff s ON s.code = v.by"
+        " WHERE v.subject = ? AND v.subject_id = ? ORDER BY v.id DESC LIMIT 1",
+        (event["subject"], event["id"]),
+    ).fetchone()
+    refused = _action_label(action)
+    if last is None:
+        message = _("This event {state}: {action} is not possible now.")
+        return message.format(state=_state_label(event["state"]), action=refused)
+    when = last["at"][11:16] if last["at"][:10] == stamp(now)[:10] else last["at"][:16]
+    decided = _(DECISIONS[last["action"]])
+    if not sees_reporter and last["by"] == event["recorded_by"]:
+        message = _("This event was {decided} at {when}: {action} is not possible now.")
+        return message.format(decided=decided, when=when, action=refused)
+    message = _("This event was {decided} by {name} at {when}: {action} is not possible now.")
+    return message.format(decided=decided, name=last["by_name"], when=when, action=refused)
 
 
 def _action_label(action: str) -> str:
@@ -581,7 +617,8 @@ def review(
         if event["concerns"] == actor.code:
             raise access.AccessDenied(_("Nobody decides on an event about themselves."))
 
-    _decide(store, actor, subject, event_id, action, reason, now, check)
+    # The reviewer is never the person concerned: told every reporter (access.sees_reporter).
+    _decide(store, actor, subject, event_id, action, reason, now, check, True)
 
 
 def contest(
@@ -591,8 +628,12 @@ def contest(
     event_id: int,
     reason: str,
     now: datetime | None = None,
+    *,
+    scheme: Scheme,
 ) -> None:
-    """The person concerned contests an event (申诉) while its period is not closed."""
+    """The person concerned contests an event (申诉) while its period is not closed; the
+    branch's ``scheme`` says whether they are told who recorded it (and so who decided on it,
+    if that was the recorder)."""
 
     def check(event: dict) -> None:
         access.check_contest(actor, event["concerns"])
@@ -607,4 +648,5 @@ def contest(
         ):
             raise ReviewRefused(_("This event was contested before and the lead decided."))
 
-    _decide(store, actor, subject, event_id, "contest", reason, now, check)
+    shown = access.sees_reporter(actor, actor.code, scheme)  # they are the one concerned
+    _decide(store, actor, subject, event_id, "contest", reason, now, check, shown)

@@ -111,7 +111,7 @@ def close_month(
     judgement = judge(period, now)
     if judgement.provisional:
         raise ClosingRefused(still_running(period))
-    with store.write() as db:
+    with store.write_as(actor, now) as db:
         _check_branch(store, branch)
         closed = month_state(store, branch, period)
         if closed is not None:
@@ -166,7 +166,7 @@ def reopen_month(
     reason = free_text(reason, "reason")
     if not reason:
         raise ClosingRefused(_("Say why the month is reopened: the reason is recorded."))
-    with store.write() as db:
+    with store.write_as(actor, now) as db:
         _check_branch(store, branch)
         if month_state(store, branch, period) is None:
             raise ClosingRefused(

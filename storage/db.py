@@ -14,10 +14,13 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import sqlite_utils
 
+from fieldkpi import access
+from fieldkpi.figures import Person
 from fieldkpi.file_errors import os_reason
 from fieldkpi.i18n import _
 from storage.errors import Busy, DatabaseUnusable
@@ -105,6 +108,20 @@ class Store:
                 raise
             else:
                 self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def write_as(self, actor: Person, now: datetime) -> Iterator[sqlite_utils.Database]:
+        """:meth:`write` for a person: the one place every write in someone's name checks
+        that they still work here (:func:`fieldkpi.access.check_still_here`).
+
+        Their leaving day is read inside the transaction, so one an admin saved
+        while their session was open counts from their next save.
+        """
+        with self.write() as db:
+            left = db.execute("SELECT left_on FROM staff WHERE code = ?", (actor.code,)).fetchone()
+            left_on = date.fromisoformat(left[0]) if left and left[0] else None
+            access.check_still_here(actor, left_on, now.date())
+            yield db
 
     @contextlib.contextmanager
     def read(self) -> Iterator[sqlite_utils.Database]:

@@ -90,7 +90,13 @@ def _events_at_the_desk(store) -> None:
         now=day - timedelta(days=3),
     ).id
     appraisal.contest(
-        store, engineer, "deduction", complaint, "当天客户不在家，改约后已完成", now=day
+        store,
+        engineer,
+        "deduction",
+        complaint,
+        "当天客户不在家，改约后已完成",
+        now=day,
+        scheme=scheme,
     )
     called = store.query(
         "SELECT code, version FROM tickets WHERE branch = 'GZ' AND rep = 'GZ-R02'"

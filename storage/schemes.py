@@ -73,7 +73,7 @@ def choose_preset(
                 name=preset, names=", ".join(preset_names())
             )
         )
-    with store.write() as db:
+    with store.write_as(actor, now) as db:
         if branch_preset(store, branch) == preset:
             raise PresetRefused(
                 _("Branch {branch} already runs {name}.").format(branch=branch, name=preset)

@@ -109,9 +109,10 @@ def record_score(
         errors["value"] = str(exc)
     if errors:
         raise FieldErrors(errors)
-    at = stamp((now or datetime.now()).replace(microsecond=0))
+    now = (now or datetime.now()).replace(microsecond=0)
+    at = stamp(now)
     text = free_text(note, "note") or None
-    with store.write() as db:
+    with store.write_as(actor, now) as db:
         current = _latest(store, person.code, period, metric)
         if (current and current.id) != (replacing and replacing.id):
             raise ValueChanged(current)

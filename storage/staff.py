@@ -15,7 +15,7 @@ it can be given, changed or taken away at any time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from fieldkpi import access
 from fieldkpi.cleantext import clean_name
@@ -70,6 +70,7 @@ def add_staff(
     branch: str,
     login: str = "",
     hired_on: str = "",
+    now: datetime | None = None,
 ) -> StaffMember:
     """A new person of an existing branch, with a login if given; refused field by field."""
     access.check_manage_staff(actor)
@@ -88,7 +89,7 @@ def add_staff(
     hired = _date(errors, "hired_on", hired_on)
     # Checked inside the write transaction (BEGIN IMMEDIATE): no other writer can take
     # the code or the login between the check and the insert.
-    with store.write() as db:
+    with store.write_as(actor, now or datetime.now()) as db:
         if not store.scalar("SELECT 1 FROM branches WHERE code = ?", (branch,)):
             errors["branch"] = _("There is no branch {code}.").format(code=branch)
         if code and store.scalar("SELECT 1 FROM staff WHERE code = ?", (code,)):
@@ -113,7 +114,13 @@ class StaffChanged(Changed):
 
 
 def set_login(
-    store: Store, actor: Person, code: str, login: str, *, was: str | None
+    store: Store,
+    actor: Person,
+    code: str,
+    login: str,
+    *,
+    was: str | None,
+    now: datetime | None = None,
 ) -> StaffMember:
     """Give, change or (with an empty login) take away the login a person signs in with.
 
@@ -125,7 +132,7 @@ def set_login(
     login = _login(errors, login)
     if code == actor.code and login is None:
         errors["login"] = _("You would lock yourself out: ask another admin.")
-    with store.write() as db:
+    with store.write_as(actor, now or datetime.now()) as db:
         member = _member(store, code)
         if member.login != was:
             message = _("The login of {name} was changed to {login} while you were typing.")
@@ -139,7 +146,13 @@ def set_login(
 
 
 def set_left_on(
-    store: Store, actor: Person, code: str, left_on: str, *, was: date | None
+    store: Store,
+    actor: Person,
+    code: str,
+    left_on: str,
+    *,
+    was: date | None,
+    now: datetime | None = None,
 ) -> StaffMember:
     """Record the day a person left (empty: they work here again); never before they were hired.
 
@@ -152,7 +165,7 @@ def set_left_on(
     left = _date(errors, "left_on", left_on)
     if code == actor.code and left is not None:
         errors["left_on"] = _("Your own leaving is recorded by another admin.")
-    with store.write() as db:
+    with store.write_as(actor, now or datetime.now()) as db:
         member = _member(store, code)
         if member.person.left_on != was:
             message = _("The leaving day of {name} was changed to {day} while you were typing.")

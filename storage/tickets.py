@@ -1,9 +1,9 @@
 """Working tickets: every step one transaction, checked, recorded and version-guarded.
 
-Each step opens one ``store.write()`` (BEGIN IMMEDIATE, so a second writer
-waits instead of failing) and inside it: reads the ticket, checks who may do
-it (:mod:`fieldkpi.access`) and whether the status allows it
-(:mod:`fieldkpi.tickets`), validates the input, updates the row only if its
+Each step opens one ``store.write_as()`` (BEGIN IMMEDIATE, so a second writer
+waits instead of failing; refused to someone who has left) and inside it: reads
+the ticket, checks who may do it (:mod:`fieldkpi.access`) and whether the status
+allows it (:mod:`fieldkpi.tickets`), validates the input, updates the row only if its
 version is still the one the person was looking at, writes one history row per
 changed field and the workload action of kpi-rules §3. A refusal anywhere rolls
 all of it back.
@@ -349,7 +349,7 @@ def _step(
 ) -> Ticket:
     """One step on one ticket: see → same version → may → plan (status, input) → write."""
     now = _now(now)
-    with store.write() as db:
+    with store.write_as(actor, now) as db:
         ticket = read_ticket(db, code)
         _check_sees(db, actor, ticket, version, now)
         if ticket.version != version:
@@ -466,9 +466,11 @@ def _happened(
     An engineer who phones in a completion the next morning must not lose a
     timeliness bucket to the delay, so the visit, completion and callback
     times may be typed. They are refused in the future, before the step
-    before (the latest of the ticket's times named in ``after``), in a month
-    already closed for the ticket's branch (it was paid on), and further back
-    than yesterday unless a lead types them (:func:`access.check_typed_day`).
+    before (the latest of the ticket's times named in ``after``), further back
+    than yesterday unless a lead types them (:func:`access.check_typed_day`),
+    and in a month already closed for the ticket's branch (it was paid on; an
+    admin is told to reopen it, others to ask one). A rep who may not type the
+    day at all is told that, not to have its month reopened.
     The history row says who entered it and when (its ``by`` and ``at``).
     """
     when = stamp(now)
@@ -490,12 +492,18 @@ def _happened(
     if latest is not None and when < latest[0]:
         message = _("Not before {time}, {what}.")
         raise FieldErrors({field: message.format(time=latest[0], what=_(_BEFORE[latest[1]]))})
+    if refused := _typed_day_refusal(actor, when, now):  # before the month: it applies anyway
+        raise FieldErrors({field: refused})
     closed = closed_over(store, ticket.branch, datetime.fromisoformat(when).date())
     if closed is not None:
-        message = _("{month} is closed: its figures were paid on. Ask an admin to reopen it.")
+        if access.may_reopen_month(actor):
+            message = _(
+                "{month} is closed: its figures were paid on."
+                " Reopen it first: Reopen month (o) on the rankings."
+            )
+        else:
+            message = _("{month} is closed: its figures were paid on. Ask an admin to reopen it.")
         raise FieldErrors({field: message.format(month=closed.period)})
-    if refused := _typed_day_refusal(actor, when, now):
-        raise FieldErrors({field: refused})
     return when
 
 
@@ -581,7 +589,7 @@ def new_ticket(
     values["status"] = next_status(NEW, "create")
     values["rep"] = actor.code if actor.role == "rep" else None
     at = stamp(now)
-    with store.write() as db:
+    with store.write_as(actor, now) as db:
         code = _next_code(db, actor.branch, now)
         db.execute(
             """
@@ -717,8 +725,8 @@ def cancel(
     to cancel (:func:`access.check_lifecycle`)."""
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
-        status = next_status(ticket.status, "cancel")
         access.check_lifecycle(actor, "cancel", ticket, now.date(), scheme_for(ticket.branch))
+        status = next_status(ticket.status, "cancel")
         text = _required(reason, "cancel_reason", _("Say why the ticket is cancelled."))
         return {
             "status": status,
@@ -742,8 +750,9 @@ def reopen(
     scheme_for: Callable[[str], Scheme],
 ) -> Ticket:
     """Back to its engineer (or to the queue if it has none); completion and cancellation
-    undone. A ticket cancelled before its branch's current period (``scheme_for(branch)``)
-    is the lead's to reopen (:func:`access.check_lifecycle`)."""
+    undone. A ticket cancelled before its branch's current period (``scheme_for(branch)``),
+    or one whose low rating waits for the lead, is the lead's to reopen
+    (:func:`access.check_lifecycle`)."""
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         status = next_status(
@@ -894,7 +903,7 @@ def bulk_redispatch(
     """
     now = _now(now)
     access.check_may(actor, "dispatch")
-    with store.write() as db:
+    with store.write_as(actor, now) as db:
         errors: dict[str, str] = {}
         source = db.execute(
             "SELECT branch, role FROM staff WHERE code = ?", (from_engineer,)

@@ -303,7 +303,9 @@ def test_only_what_stands_counts(store, crew):
     appraisal.review(store, crew.lead, "deduction", second, "approve", now=LATER)
     assert ranked(store, "engineer", "E1").deductions == F(1, 2)  # approved: counted
     # E1 contests it: not counted while the lead decides
-    appraisal.contest(store, crew.eng, "deduction", second, "当天我不在岗", now=LATER)
+    appraisal.contest(
+        store, crew.eng, "deduction", second, "当天我不在岗", now=LATER, scheme=SCHEME
+    )
     assert ranked(store, "engineer", "E1").deductions == 0
     appraisal.review(store, crew.lead, "deduction", second, "uphold", "有记录为证", now=LATER)
     assert ranked(store, "engineer", "E1").deductions == F(1, 2)
@@ -324,7 +326,9 @@ def test_a_withdrawn_event_counts_for_nothing(store, crew):
         store, crew.lead, "E1", "complaint_general", None, "违规", SCHEME, now=NOW
     ).id
     assert ranked(store, "engineer", "E1").deductions == 5
-    appraisal.contest(store, crew.eng, "deduction", event, "客户投诉对象是别人", now=LATER)
+    appraisal.contest(
+        store, crew.eng, "deduction", event, "客户投诉对象是别人", now=LATER, scheme=SCHEME
+    )
     appraisal.review(store, crew.lead, "deduction", event, "withdraw", "核实属实", now=LATER)
     assert ranked(store, "engineer", "E1").deductions == 0
     assert states(store) == {("deduction", event): "withdrawn"}
@@ -344,7 +348,9 @@ def test_the_lead_withdraws_a_standing_event_recorded_by_mistake(store, crew):
     assert states(store) == {("deduction", event): "withdrawn"}
     assert store.scalar("SELECT count(*) FROM deductions") == 1
     # withdrawn is final: it is not withdrawn twice nor approved back
-    with pytest.raises(ReviewRefused, match="was withdrawn: withdrawal is not possible now"):
+    with pytest.raises(
+        ReviewRefused, match="was withdrawn by 刘洋 at 11:30: withdrawal is not possible now"
+    ):
         appraisal.review(store, crew.lead, "deduction", event, "withdraw", "再撤", now=LATER)
 
 
@@ -387,9 +393,9 @@ def test_a_problem_report_counts_for_the_rep_once_approved(store, crew):
 @pytest.mark.parametrize(
     ("steps", "then", "refusal"),
     [
-        ([], "uphold", "waits for review: upholding it is not possible now"),
-        ([("approve", "L1")], "approve", "stands: approval is not possible now"),
-        ([("reject", "L1")], "contest", "was rejected: a contest is not possible now"),
+        ([], "uphold", "This event waits for review: upholding it is not possible now"),
+        ([("approve", "L1")], "approve", "approved by 刘洋 at 09:30: approval is not possible"),
+        ([("reject", "L1")], "contest", "rejected by 刘洋 at 09:30: a contest is not possible"),
         ([("approve", "L1"), ("contest", "E1"), ("uphold", "L1")], "contest", "contested before"),
     ],
 )
@@ -400,14 +406,47 @@ def test_decisions_follow_the_events_state(store, crew, steps, then, refusal):
     people = {"L1": crew.lead, "E1": crew.eng}
     for action, who in steps:
         if action == "contest":
-            appraisal.contest(store, people[who], "deduction", event, "理由", now=NOW)
+            appraisal.contest(
+                store, people[who], "deduction", event, "理由", now=NOW, scheme=SCHEME
+            )
         else:
             appraisal.review(store, people[who], "deduction", event, action, "理由", now=NOW)
     with pytest.raises(ReviewRefused, match=refusal):
         if then == "contest":
-            appraisal.contest(store, crew.eng, "deduction", event, "理由", now=NOW)
+            appraisal.contest(store, crew.eng, "deduction", event, "理由", now=NOW, scheme=SCHEME)
         else:
             appraisal.review(store, crew.lead, "deduction", event, then, "理由", now=NOW)
+
+
+def test_a_second_decision_names_the_first_as_far_as_the_person_may_see_it(store, crew, tmp_path):
+    """Two decisions on one event at once (the lead withdraws in the review list while the
+    admin upholds in F6): the second is told who decided, and when, as a ticket's conflict
+    says who saved it. The person contesting their own event is told no name the branch
+    keeps from them: the lead who withdrew it is the one who recorded it."""
+    event = appraisal.record_deduction(
+        store, crew.lead, "E1", "violation", None, "违规", SCHEME, now=NOW
+    ).id
+    appraisal.review(store, crew.lead, "deduction", event, "withdraw", "记错了", now=LATER)
+    with pytest.raises(ReviewRefused) as refused:
+        appraisal.review(store, crew.admin, "deduction", event, "uphold", now=LATER)
+    assert str(refused.value) == (
+        "This event was withdrawn by 刘洋 at 11:30: upholding it is not possible now."
+    )
+    with pytest.raises(ReviewRefused) as refused:  # another day: the day too
+        appraisal.contest(
+            store, crew.eng, "deduction", event, "理由", now=LATER + timedelta(days=1),
+            scheme=SCHEME,
+        )  # fmt: skip
+    assert str(refused.value) == (
+        "This event was withdrawn by 刘洋 at 2026-10-15 11:30: a contest is not possible now."
+    )
+    path = tmp_path / "gz.toml"
+    path.write_text("[review]\nshow_reporter = false\n", encoding="utf-8")
+    with pytest.raises(ReviewRefused) as refused:
+        appraisal.contest(
+            store, crew.eng, "deduction", event, "理由", now=LATER, scheme=load_scheme(path)
+        )
+    assert str(refused.value) == "This event was withdrawn at 11:30: a contest is not possible now."
 
 
 def test_who_may_decide_and_contest(store, crew):
@@ -417,9 +456,9 @@ def test_who_may_decide_and_contest(store, crew):
     with pytest.raises(AccessDenied):  # a rep does not approve, not even their own record
         appraisal.review(store, crew.rep, "deduction", event, "approve", now=NOW)
     with pytest.raises(AccessDenied):  # nor does someone else contest it for E1
-        appraisal.contest(store, crew.eng2, "deduction", event, "理由", now=NOW)
+        appraisal.contest(store, crew.eng2, "deduction", event, "理由", now=NOW, scheme=SCHEME)
     with pytest.raises(FieldErrors, match="Give the reason"):
-        appraisal.contest(store, crew.eng, "deduction", event, "  ", now=NOW)
+        appraisal.contest(store, crew.eng, "deduction", event, "  ", now=NOW, scheme=SCHEME)
     assert store.scalar("SELECT count(*) FROM appraisal_reviews") == 0
 
 
@@ -433,7 +472,7 @@ def test_a_month_closes_only_once_every_event_of_it_is_decided(store, crew):
     with pytest.raises(ClosingRefused, match="1 event of 2026-10 still waits for your decision"):
         close_month(store, crew.lead, "GZ", OCTOBER, SCHEME, closing_day)
     appraisal.review(store, crew.lead, "deduction", event, "approve", now=LATER)
-    appraisal.contest(store, crew.eng, "deduction", event, "不是我", now=LATER)
+    appraisal.contest(store, crew.eng, "deduction", event, "不是我", now=LATER, scheme=SCHEME)
     with pytest.raises(ClosingRefused, match="1 event of 2026-10"):
         close_month(store, crew.lead, "GZ", OCTOBER, SCHEME, closing_day)
     assert month_state(store, "GZ", OCTOBER) is None
@@ -443,7 +482,9 @@ def test_a_month_closes_only_once_every_event_of_it_is_decided(store, crew):
     assert frozen["E1"].deductions == 1  # the upheld violation is paid
     # October is paid from its frozen rows: its events can no longer be contested
     with pytest.raises(ReviewRefused, match="2026-10 is closed"):
-        appraisal.contest(store, crew.eng, "deduction", event, "理由", now=datetime(2026, 11, 3))
+        appraisal.contest(
+            store, crew.eng, "deduction", event, "理由", now=datetime(2026, 11, 3), scheme=SCHEME
+        )
 
 
 def test_the_person_sees_what_was_recorded_against_them(store, crew, tmp_path):
@@ -503,7 +544,7 @@ def test_the_lead_sees_what_waits(store, crew):
     event = appraisal.record_deduction(
         store, crew.lead, "E2", "violation", None, "违规", SCHEME, now=NOW
     ).id
-    appraisal.contest(store, crew.eng2, "deduction", event, "不是我", now=LATER)
+    appraisal.contest(store, crew.eng2, "deduction", event, "不是我", now=LATER, scheme=SCHEME)
     waiting = appraisal.awaiting_review(store, crew.lead, "GZ", SCHEME)
     # oldest first (both at 09:30: deductions before problem reports)
     assert [(e.subject, e.id, e.state) for e in waiting] == [

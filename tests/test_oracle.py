@@ -222,8 +222,9 @@ def worked_at_the_desk(path: Path) -> None:
         def appeal(code: str, event: int, at: str) -> None:
             moment = datetime.fromisoformat(at)
             appraisal.contest(
-                store, staff_by_code(store, code), "deduction", event, "oracle", now=moment
-            )
+                store, staff_by_code(store, code), "deduction", event, "oracle", now=moment,
+                scheme=SCHEME,
+            )  # fmt: skip
 
         stale = codes(
             "branch = 'GZ' AND first_completed_at IS NULL AND cancelled = 0"

@@ -33,9 +33,10 @@ from tui_helpers import (
 from fieldkpi.access import AccessDenied
 from fieldkpi.period import Period, judge
 from fieldkpi.scheme import default_for_every_branch, default_scheme, load_preset
+from fieldkpi.tickets import StepRefused
 from screens.queue import QueueScreen
 from screens.ticket_detail import TicketDetailScreen
-from storage import tickets
+from storage import appraisal, tickets
 from storage.drilldown import timeliness_facts
 
 OCT_31_EVENING = datetime(2026, 10, 31, 18, 0)
@@ -235,3 +236,103 @@ async def test_the_reopen_key_of_a_ticket_cancelled_last_month_says_it_is_the_le
         assert isinstance(app.screen, QueueScreen)
         assert notices(app)[-1] == EARLIER
     assert tickets.get_ticket(store, crew.rep, last_month.code).status == "cancelled"
+
+
+# A low rating a rep records waits for the lead (test_trust_ratings); reopened meanwhile, the
+# ticket's rating can no longer be approved (the work rated is being redone), only rejected.
+HELD = (
+    "A low rating of this ticket waits for the lead's review:"
+    " the lead decides it first, or reopens the ticket."
+)
+
+
+def rated_low(store, crew) -> tickets.Ticket:
+    """Completed by 李强 for 王芳, called back by 陈静 (R2) at 2: held for the lead."""
+    ticket = taken(store, crew, datetime(2026, 10, 10, 9))
+    ticket = tickets.complete(
+        store, crew.eng, ticket.code, ticket.version, "换电源板", now=datetime(2026, 10, 14, 9)
+    )
+    return tickets.record_callback(
+        store, crew.rep2, ticket.code, ticket.version, 2, "不满意",
+        now=datetime(2026, 10, 14, 12), scheme_for=default_for_every_branch,
+    )  # fmt: skip
+
+
+def held_state(store, code: str) -> str:
+    return store.scalar(
+        "SELECT x.state FROM held_ratings h JOIN appraisal_states x"
+        " ON x.subject = 'rating' AND x.subject_id = h.id WHERE h.ticket = ?",
+        (code,),
+    )
+
+
+def test_a_rep_cannot_reopen_away_a_low_rating_waiting_for_the_lead(store, crew):
+    """The tester's steps: 王芳 reopens the ticket 陈静 rated 2, and the lead could then only
+    reject the rating. The lead decides it first, or reopens the ticket themselves."""
+    ticket = rated_low(store, crew)
+    before = history(store, ticket.code)
+    for rep in (crew.rep, crew.rep2):
+        with pytest.raises(AccessDenied, match=HELD):
+            reopen(store, rep, ticket, datetime(2026, 10, 15, 9))
+    assert history(store, ticket.code) == before
+    assert tickets.get_ticket(store, crew.lead, ticket.code).status == "completed"
+    assert held_state(store, ticket.code) == "pending"
+    # The lead may: they see the rating waiting, and reject it once the work is redone.
+    assert reopen(store, crew.lead, ticket, datetime(2026, 10, 15, 9)).status == "dispatched"
+
+
+def test_a_rep_reopens_once_the_lead_has_rejected_the_rating(store, crew):
+    ticket = rated_low(store, crew)
+    held = store.scalar("SELECT id FROM held_ratings WHERE ticket = ?", (ticket.code,))
+    appraisal.review(
+        store, crew.lead, "rating", held, "reject", "客户打错分", now=datetime(2026, 10, 15, 9)
+    )
+    ticket = tickets.get_ticket(store, crew.rep, ticket.code)
+    assert reopen(store, crew.rep, ticket, datetime(2026, 10, 15, 10)).status == "dispatched"
+
+
+@async_test
+async def test_the_reopen_key_of_a_ticket_whose_rating_waits_says_why(store, crew):
+    ticket = rated_low(store, crew)
+    app = app_for(store, "wangfang")  # the app's clock: Oct 15
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#status-filter").value = "all"
+        await settle(pilot)
+        await select_ticket(pilot, ticket.code)
+        assert "r Reopen" not in screen_text(app).splitlines()[-1]
+        await press(pilot, "r")
+        assert isinstance(app.screen, QueueScreen)  # no form to type a reason into in vain
+        assert notices(app)[-1] == HELD
+    assert held_state(store, ticket.code) == "pending"
+
+
+def test_a_rep_is_told_at_once_that_the_lead_cancels_a_completed_ticket(store, crew):
+    """Before, `x` on a completed ticket said "reopen it first", and reopened, the rep was
+    told it is the lead's to cancel: a reopen for nothing."""
+    ticket = taken(store, crew, datetime(2026, 10, 10, 9))
+    ticket = tickets.complete(
+        store, crew.rep, ticket.code, ticket.version, "换电源板", now=datetime(2026, 10, 14, 9)
+    )
+    with pytest.raises(AccessDenied, match=COMPLETED):
+        cancel(store, crew.rep, ticket, datetime(2026, 10, 15, 9))
+    # The lead reopens it first, as the ticket's status says, and then cancels it.
+    with pytest.raises(StepRefused, match="reopen it first"):
+        cancel(store, crew.lead, ticket, datetime(2026, 10, 15, 9))
+
+
+@async_test
+async def test_the_cancel_key_of_a_completed_ticket_says_it_is_the_leads(store, crew):
+    ticket = taken(store, crew, datetime(2026, 10, 10, 9))
+    ticket = tickets.complete(
+        store, crew.rep, ticket.code, ticket.version, "换电源板", now=datetime(2026, 10, 14, 9)
+    )
+    app = app_for(store, "wangfang")  # the app's clock: Oct 15
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#status-filter").value = "all"
+        await settle(pilot)
+        await select_ticket(pilot, ticket.code)
+        await press(pilot, "x")
+        assert isinstance(app.screen, QueueScreen)
+        assert notices(app)[-1] == COMPLETED

@@ -159,24 +159,39 @@ def test_a_completion_before_the_visit_or_a_callback_before_it_is_refused(store,
     }
 
 
-def test_a_time_in_a_closed_month_is_refused(store, crew):
+FAR_BACK = "Before yesterday: a time this far back is typed by the lead."
+CLOSED = "2026-09 is closed: its figures were paid on. Ask an admin to reopen it."
+CLOSED_FOR_ADMIN = (
+    "2026-09 is closed: its figures were paid on. Reopen it first: Reopen month (o) on the"
+    " rankings."
+)
+
+
+@pytest.mark.parametrize(
+    ("who", "now", "refusal"),
+    [
+        ("lead", datetime(2026, 10, 2, 8, 0), CLOSED),
+        ("admin", datetime(2026, 10, 2, 8, 0), CLOSED_FOR_ADMIN),  # who reopens it
+        ("rep", datetime(2026, 10, 1, 8, 0), CLOSED),  # yesterday: a rep's to type
+        # Two days back, a rep may not type it closed or not: told that, not to ask an admin.
+        ("rep", datetime(2026, 10, 2, 8, 0), FAR_BACK),
+    ],
+)
+def test_a_time_in_a_closed_month_is_refused(store, crew, who, now, refusal):
     ticket = dispatched(store, crew, datetime(2026, 9, 28, 9), datetime(2026, 9, 28, 10))
-    now = datetime(2026, 10, 2, 8, 0)
     close_month(store, crew.lead, "GZ", Period.parse("2026-09"), default_scheme(), now)
+    actor = getattr(crew, who)
     with pytest.raises(FieldErrors) as refused:
         tickets.complete(
-            store, crew.rep, ticket.code, ticket.version, "修好", now=now, at="2026-09-30 17:00"
+            store, actor, ticket.code, ticket.version, "修好", now=now, at="2026-09-30 17:00"
         )
-    assert refused.value.errors == {
-        "completed_at": "2026-09 is closed: its figures were paid on. Ask an admin to reopen it."
-    }
+    assert refused.value.errors == {"completed_at": refusal}
     done = tickets.complete(
-        store, crew.rep, ticket.code, ticket.version, "修好", now=now, at="2026-10-01 08:00"
+        store, actor, ticket.code, ticket.version, "修好", now=now, at="2026-10-01 08:00"
     )
     assert done.completed_at == "2026-10-01 08:00:00"
 
 
-FAR_BACK = "Before yesterday: a time this far back is typed by the lead."
 SUN_2359 = "2026-10-11 23:59"  # two days before TUE_08: further back than yesterday
 MON_0000 = "2026-10-12 00:00"  # yesterday's first minute
 

@@ -181,7 +181,9 @@ def test_a_rating_is_only_approved_or_rejected(store, crew, rated_once):
     ticket = callback(store, crew.rep2, rated_once, 2)
     event = held_id(store, ticket.code)
     with pytest.raises(ReviewRefused, match="approved or rejected"):
-        appraisal.contest(store, crew.rep, "rating", event, "我的客户很满意", now=LATER)
+        appraisal.contest(
+            store, crew.rep, "rating", event, "我的客户很满意", now=LATER, scheme=default_scheme()
+        )
     appraisal.review(store, crew.lead, "rating", event, "approve", now=LATER)
     with pytest.raises(ReviewRefused, match="approved or rejected"):
         appraisal.review(store, crew.lead, "rating", event, "withdraw", "弄错了", now=LATER)

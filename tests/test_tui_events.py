@@ -261,7 +261,7 @@ async def test_at_80_columns_every_column_of_the_leads_events_shows_whole(store,
     standing = appraisal.record_deduction(
         store, crew.lead, "E2", "complaint_general", None, "客户投诉", scheme, now=NOW
     ).id
-    appraisal.contest(store, crew.eng2, "deduction", standing, "不是我", now=NOW)
+    appraisal.contest(store, crew.eng2, "deduction", standing, "不是我", now=NOW, scheme=scheme)
     appraisal.record_deduction(
         store, crew.rep, "E1", "backfill", None, "补单", scheme, ticket=desk.completed, now=NOW
     )
@@ -376,7 +376,7 @@ async def test_the_footer_names_what_a_and_r_do_to_the_selected_event(store):
     appraisal.record_deduction(
         store, crew.rep, "E2", "violation", None, "未穿工服", scheme, now=NOW
     )
-    appraisal.contest(store, crew.eng, "deduction", standing, "不是我", now=NOW)
+    appraisal.contest(store, crew.eng, "deduction", standing, "不是我", now=NOW, scheme=scheme)
     lead = app_for(store, "liuyang")
     async with lead.run_test(size=SIZE) as pilot:
         await settle(pilot)
