@@ -9,7 +9,8 @@ the keys the person can use on that screen (:func:`screens.actions.offered`).
 Its descriptions wrap in their column, in Chinese too (no spaces to wrap at).
 Its paragraphs wrap as each language does: English at its spaces, Chinese
 between any two characters but never with a closing mark first on a line
-(:func:`line_starts`).
+(:func:`screens.linebreaks.line_starts`); a key (`a`) stays on the line of
+the words about it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import re
 from importlib.resources import files
 from typing import ClassVar
 
-from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
 from rich.markdown import Markdown, MarkdownElement, Paragraph, TableDataElement
 from rich.text import Text
@@ -30,6 +30,7 @@ from textual.widgets import Static
 
 from fieldkpi.i18n import _, current_language
 from screens import actions
+from screens.linebreaks import line_starts
 
 _SECTION = re.compile(r"^<!-- scope: (\w+) -->\s*$", re.MULTILINE)
 
@@ -61,40 +62,6 @@ def key_table(screen: Screen, scope: str, keymap: dict[str, str]) -> str:
             )
             lines.append(f"| `{keys}` | {_(action.help)} |")
     return "\n".join(lines)
-
-
-CLOSING = frozenset("，。、；：？！）」』】》〉”’…%")  # never first on a line
-OPENING = frozenset("（「『【《〈“‘")  # never last on a line
-
-
-def may_break(before: str, after: str) -> bool:
-    """Whether a line may end between two characters: after a space, or beside a wide
-    (Chinese) character, where neither mark would stand alone at the wrong end."""
-    if after.isspace() or after in CLOSING or before in OPENING:
-        return False
-    return before.isspace() or cell_len(before) == 2 or cell_len(after) == 2
-
-
-def line_starts(text: str, width: int) -> list[int]:
-    """Where each line after the first starts when ``text`` is wrapped to ``width`` cells.
-
-    Rich wraps at spaces only, so a run of Chinese between two spaces is one
-    word to it: moved whole to the next line (leaving half a line empty
-    after "每项 KPI"), then cut at the width wherever that falls, "：" first
-    on a line. Here a line ends at the last place it may break before it is
-    full (:func:`may_break`); spaces at its end do not count, as in Rich.
-    """
-    starts: list[int] = []
-    start, cells, last = 0, 0, None
-    for at, char in enumerate(text):
-        if at > start and may_break(text[at - 1], char):
-            last = at
-        cells += cell_len(char)
-        if cells > width and not char.isspace():
-            start = last if last is not None and last > start else at
-            starts.append(start)
-            cells, last = cell_len(text[start : at + 1]), None
-    return starts
 
 
 class WrappingParagraph(Paragraph):
