@@ -7,13 +7,20 @@ Run on a copy of the sample, as ``fieldkpi demo --as LOGIN`` shows it: its names
 
 from __future__ import annotations
 
+import io
+import re
 import shutil
 from datetime import datetime
 
 import pytest
-from tui_helpers import async_test, press, screen_text, settle
+from rich.console import Console
+from rich.text import Text
+from tui_helpers import async_test, notices, press, screen_text, settle, type_text
 
 from fieldkpi import cli, paths
+from fieldkpi.i18n import _
+from fieldkpi.numbers import signed
+from screens.linebreaks import CLOSING
 from screens.queue import QueueTable
 from screens.ticket_detail import TicketDetailScreen
 from storage.db import open_store
@@ -102,3 +109,110 @@ async def test_on_a_phone_the_history_is_cards_and_nothing_is_cut(demo):
         assert {"2026-11-20", "dispatched", "visited"} <= words
         assert sorted(w for w in words if w not in shown) == []
         assert "Step record visit" in shown and "From dispatched" in shown
+
+
+@pytest.mark.parametrize("login", ["liujiayi", "dengyan"])
+@async_test
+async def test_the_ticket_screens_footer_keeps_back_at_80_columns(demo, lang, login):
+    """The way out of a ticket is on its footer in both languages, for a rep (the most step
+    keys) and an engineer: in English it fell off after 'k Deduct'."""
+    app = demo_app(demo, login)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        if login == "dengyan":
+            await press(pilot, "f2")
+        await open_visited(pilot)
+        await press(pilot, "up")  # the history's first line: the footer as it opened
+        footer = screen_text(app).splitlines()[-1]
+        assert footer.startswith(f"F1 {_('Help')} ")
+        assert f"Esc {_('Back')}" in footer, footer
+
+
+def help_lines(app, width: int) -> list[str]:
+    """The help as drawn ``width`` cells wide, every line (also those scrolled out of view),
+    stripped: the box's content, drawn as it is at every width a terminal gives it."""
+    console = Console(width=width, file=io.StringIO(), record=True)
+    console.print(app.screen.query_one("#help").content)
+    return [line.strip() for line in console.export_text().splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize(("login", "keys"), [("qiuping", ("f6",)), ("dengyan", ("f6",))])
+@async_test
+async def test_chinese_help_keeps_a_key_on_the_line_of_its_words(demo, zh, login, keys):
+    """F6's help in Chinese: 'a' was left at the end of a line, '批准' on the next, and '按 v'
+    over '显示本分公司…'."""
+    app = demo_app(demo, login)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, *keys, "f1")
+        lines = [line for width in range(36, 81) for line in help_lines(app, width)]
+        assert any("批准" in line for line in lines)
+        alone = [line for line in lines if re.search(r"(^|[^\x00-\x7f])\s*[a-z]$", line)]
+        assert alone == []
+        assert [line for line in lines if line[0] in CLOSING] == []
+
+
+@pytest.mark.parametrize("login", ["liujiayi", "dengyan"])
+@async_test
+async def test_chinese_ticket_help_starts_no_line_with_a_closing_mark(demo, zh, login):
+    app = demo_app(demo, login)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        if login == "dengyan":
+            await press(pilot, "f2")
+        await open_visited(pilot)
+        await press(pilot, "f1")
+        lines = [line for width in range(36, 81) for line in help_lines(app, width)]
+        assert any("工单详情" in line for line in lines)
+        starts = [line for line in lines for part in line.split("  ") if part[:1] in CLOSING]
+        assert starts == []
+
+
+@async_test
+async def test_the_demos_chinese_notice_breaks_no_command_mid_word(demo, zh):
+    """The first notice, wrapped as its box wraps it (Rich, at its spaces) at any width it
+    has on a phone or at 80 columns: 'fieldkp' over 'i demo --as rep' is gone."""
+    app = demo_app(demo, "liujiayi")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        notice = notices(app)[0]
+    for width in range(20, 41):
+        console = Console(width=width, file=io.StringIO(), record=True)
+        console.print(Text(notice))
+        lines = console.export_text().splitlines()
+        assert any("fieldkpi" in line for line in lines), lines
+        assert any("sample.db" in line for line in lines), lines
+
+
+@async_test
+async def test_the_chinese_discard_prompt_lists_fields_with_the_chinese_comma(demo, zh):
+    app = demo_app(demo, "liujiayi")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.clear_notifications()
+        await press(pilot, "n")
+        await type_text(pilot, "张先生")
+        await press(pilot, "tab")
+        await type_text(pilot, "13800138000")
+        await press(pilot, "escape")
+        question = str(app.screen.query_one("#discard-question").content)
+        assert "、" in question and "," not in question, question
+
+
+@pytest.mark.parametrize("size", [SIZE, PHONE])
+@async_test
+async def test_fix_first_names_its_points_and_their_sign_alike_at_80_and_46(demo, size):
+    """An engineer's fix first: the heading whole ('Points cha' at 80 columns) and the points
+    a ticket loses shown as a loss, as on a phone."""
+    app = demo_app(demo, "dengyan")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.clear_notifications()
+        await press(pilot, "t")  # Timeliness → Fix first
+        first = app.screen.figures.fix_first[0]
+        assert first.change < 0
+        shown = screen_text(app)
+        assert "Points change" in shown
+        code_line = next(line for line in shown.splitlines() if first.ticket.code in line)
+        row = shown.splitlines().index(code_line)
+        assert signed(first.change) in " ".join(shown.splitlines()[row : row + 2]), shown
