@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gettext
 import os
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -97,3 +97,12 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
+
+
+# Between the items of a list a person reads: Chinese lists with "、", not an ASCII comma.
+LIST_SEPARATOR = N_(", ")
+
+
+def join_list(items: Iterable[str]) -> str:
+    """``items`` listed as the current language lists them: "类别、人员、备注", "kind, note"."""
+    return _(LIST_SEPARATOR).join(items)

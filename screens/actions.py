@@ -169,6 +169,9 @@ ACTIONS: tuple[UiAction, ...] = (
         frozenset({TICKET}),
         action="back",
         key_display="Esc",
+        # The way out, before a rep's seven step keys, which fill an 80-column footer in
+        # English: one of those left off is still in F1 help and the palette.
+        first_in=frozenset({TICKET}),
     ),
     UiAction(
         "month.previous",

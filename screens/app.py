@@ -29,7 +29,7 @@ from screens import actions, collector, labels
 from screens.keygate import KeyGate
 from screens.loading import failure_message
 from screens.messages import DataChanged, LoadFailed, SchemeRead
-from screens.ticket_lists import CARDS_BELOW as PHONE_BELOW
+from screens.tables import CARDS_BELOW as PHONE_BELOW
 from storage.db import Store
 
 # Textual's own command-palette entries (App.get_system_commands), translated when shown.

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
-from fieldkpi.i18n import _
+from fieldkpi.i18n import _, join_list
 from fieldkpi.plain import plain
 from screens import actions
 
@@ -53,7 +53,7 @@ class DiscardScreen(actions.ScopedKeys, ModalScreen[bool]):
             yield Static(
                 plain(
                     _("Close the form and throw away what you typed in: {fields}?").format(
-                        fields=", ".join(self.typed)
+                        fields=join_list(self.typed)
                     )
                 ),
                 id="discard-question",

@@ -9,7 +9,8 @@ the keys the person can use on that screen (:func:`screens.actions.offered`).
 Its descriptions wrap in their column, in Chinese too (no spaces to wrap at).
 Its paragraphs wrap as each language does: English at its spaces, Chinese
 between any two characters but never with a closing mark first on a line
-(:func:`line_starts`).
+(:func:`screens.linebreaks.line_starts`); a key (`a`) stays on the line of
+the words about it.
 """
 
 from __future__ import annotations
@@ -20,8 +21,15 @@ from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
-from rich.markdown import Markdown, MarkdownElement, Paragraph, TableDataElement
-from rich.text import Text
+from rich.markdown import (
+    Markdown,
+    MarkdownContext,
+    MarkdownElement,
+    Paragraph,
+    TableDataElement,
+)
+from rich.measure import Measurement
+from rich.text import Text, TextType
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -30,6 +38,7 @@ from textual.widgets import Static
 
 from fieldkpi.i18n import _, current_language
 from screens import actions
+from screens.linebreaks import line_starts, longest_word
 
 _SECTION = re.compile(r"^<!-- scope: (\w+) -->\s*$", re.MULTILINE)
 
@@ -63,57 +72,83 @@ def key_table(screen: Screen, scope: str, keymap: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-CLOSING = frozenset("，。、；：？！）」』】》〉”’…%")  # never first on a line
-OPENING = frozenset("（「『【《〈“‘")  # never last on a line
+class Wrapped:
+    """Text broken into lines by :func:`screens.linebreaks.line_starts` for the width it is
+    drawn at, none at a ``glued`` index; as narrow as its longest unbreakable part."""
 
-
-def may_break(before: str, after: str) -> bool:
-    """Whether a line may end between two characters: after a space, or beside a wide
-    (Chinese) character, where neither mark would stand alone at the wrong end."""
-    if after.isspace() or after in CLOSING or before in OPENING:
-        return False
-    return before.isspace() or cell_len(before) == 2 or cell_len(after) == 2
-
-
-def line_starts(text: str, width: int) -> list[int]:
-    """Where each line after the first starts when ``text`` is wrapped to ``width`` cells.
-
-    Rich wraps at spaces only, so a run of Chinese between two spaces is one
-    word to it: moved whole to the next line (leaving half a line empty
-    after "每项 KPI"), then cut at the width wherever that falls, "：" first
-    on a line. Here a line ends at the last place it may break before it is
-    full (:func:`may_break`); spaces at its end do not count, as in Rich.
-    """
-    starts: list[int] = []
-    start, cells, last = 0, 0, None
-    for at, char in enumerate(text):
-        if at > start and may_break(text[at - 1], char):
-            last = at
-        cells += cell_len(char)
-        if cells > width and not char.isspace():
-            start = last if last is not None and last > start else at
-            starts.append(start)
-            cells, last = cell_len(text[start : at + 1]), None
-    return starts
-
-
-class WrappingParagraph(Paragraph):
-    """A paragraph broken into lines by :func:`line_starts`, for the width it is drawn at."""
+    def __init__(self, text: Text, glued: frozenset[int] = frozenset()) -> None:
+        self.text = text
+        self.glued = glued
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         lines: list[Text] = []
+        offset = 0
         for line in self.text.split("\n", allow_blank=True):
-            for part in line.divide(line_starts(line.plain, options.max_width)):
+            glued = {at - offset for at in self.glued}
+            for part in line.divide(line_starts(line.plain, options.max_width, glued)):
                 part.rstrip()  # the spaces it broke at
                 lines.append(part)
+            offset += len(line) + 1
         wrapped = self.text.blank_copy("\n").join(lines)
-        wrapped.justify = self.justify
+        wrapped.justify = self.text.justify
         yield wrapped
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        lines = self.text.plain.split("\n")
+        return Measurement(
+            max(longest_word(line) for line in lines), max(cell_len(line) for line in lines)
+        )
+
+
+def key_glue(text: str, start: int, end: int) -> set[int]:
+    """Where no line may start around a key ``text[start:end]`` in Chinese: on the key, or
+    on the Chinese words on either side of it beyond a space ('按 v 显示' stays whole).
+    English breaks beside a key as Rich does."""
+    glued = set(range(start + 1, end))
+    before = start
+    while before > 0 and text[before - 1] == " ":
+        before -= 1
+    if before < start and before > 0 and cell_len(text[before - 1]) == 2:
+        glued.add(start)
+    after = end
+    while after < len(text) and text[after] == " ":
+        after += 1
+    if after > end and after < len(text) and cell_len(text[after]) == 2:
+        glued.add(after)
+    return glued
+
+
+class WrappingParagraph(Paragraph):
+    """A paragraph drawn :class:`Wrapped`, each key (inline code) kept with its words."""
+
+    def on_enter(self, context: MarkdownContext) -> None:
+        super().on_enter(context)
+        self.keys: list[tuple[int, int]] = []
+
+    def on_text(self, context: MarkdownContext, text: TextType) -> None:
+        start = len(self.text)
+        super().on_text(context, text)
+        code = context.console.get_style("markdown.code", default="none")
+        if isinstance(text, str) and context.current_style == self.style + code:
+            self.keys.append((start, len(self.text)))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        plain = self.text.plain
+        glued = frozenset(at for start, end in self.keys for at in key_glue(plain, start, end))
+        self.text.justify = self.justify
+        yield from Wrapped(self.text, glued).__rich_console__(console, options)
+
+
+class WrappingCell(TableDataElement):
+    """A table cell wrapped as a paragraph is: Rich cuts a word too long for its column with
+    "…", or folds it, a closing mark first on a line, and a Chinese sentence is one word."""
+
+    def on_leave(self, context: MarkdownContext) -> None:
+        self.content = Wrapped(self.content)
 
 
 class FoldingCell(TableDataElement):
-    """A table cell whose words too long for its column go on to the next line, as a
-    paragraph's do: Rich cuts them with "…", and a Chinese sentence is one such word."""
+    """A heading cell whose words too long for its column go on to the next line."""
 
     def __init__(self, justify: JustifyMethod) -> None:
         super().__init__(justify)
@@ -124,7 +159,7 @@ class HelpMarkdown(Markdown):
     elements: ClassVar[dict[str, type[MarkdownElement]]] = {
         **Markdown.elements,
         "paragraph_open": WrappingParagraph,
-        "td_open": FoldingCell,
+        "td_open": WrappingCell,
         "th_open": FoldingCell,
     }
 

@@ -36,10 +36,10 @@ from screens.form import SavingModal
 from screens.loading import reader
 from screens.messages import ChoicesLoaded, DataChanged, LoadFailed, QueueLoaded
 from screens.step_forms import BulkRedispatchForm
+from screens.tables import CARDS_BELOW
 from screens.text_input import TextInput
 from screens.ticket_detail import TicketDetailScreen
 from screens.ticket_form import NewTicketForm
-from screens.ticket_lists import CARDS_BELOW, card
 from screens.ticket_steps import Selected, TicketSteps
 from storage.migrations import TICKET_STATUSES
 from storage.people import engineers_holding_work
@@ -86,7 +86,7 @@ def card_cells(row: QueueRow) -> tuple:
 class QueueTable(tables.SizedTable):
     """The loaded part of the queue: ``tickets[i]`` is the ticket on line ``i``.
 
-    Narrower than :data:`screens.ticket_lists.CARDS_BELOW` (a phone held
+    Narrower than :data:`screens.tables.CARDS_BELOW` (a phone held
     upright), each ticket is a card of its fields wrapped to the width, the
     customer's phone and the whole address included.
     """
@@ -132,11 +132,8 @@ class QueueTable(tables.SizedTable):
         self.cards = self._narrow
         self.show_header = not self.cards
         if self.cards:
-            self.clear(columns=True)
             inner = max(1, self.size.width - 2 * self.cell_padding - self.scrollbar_size_vertical)
-            self.add_column("", width=inner)
-            for row in self.tickets:
-                self.add_row(card(self.card_labels, card_cells(row), inner), height=None)
+            tables.fill_cards(self, self.card_labels, [card_cells(r) for r in self.tickets], inner)
         else:
             cells = [row_cells(r) for r in self.tickets]
             self._widths = tables.column_widths(self.labels, cells)

@@ -20,6 +20,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from fieldkpi.plain import plain
+from screens.linebreaks import longest_word
 
 
 def cell_width(cell: object) -> int:
@@ -42,18 +43,88 @@ def column_widths(
     return widths
 
 
-def fit_widths(widths: Sequence[int], room: int, keep: int = 0) -> list[int]:
+def word_widths(labels: Sequence[str | Text], rows: Sequence[Sequence[object]]) -> list[int]:
+    """The narrowest each column can be with nothing in it broken mid-word: its heading (one
+    line), and the longest word of its cells (:func:`screens.linebreaks.longest_word`)."""
+    least = [label_width(label) for label in labels]
+    for cells in rows:
+        for i, cell in enumerate(cells):
+            least[i] = max(least[i], longest_word(str(cell)))
+    return least
+
+
+def _capped(widths: Sequence[int], room: int, keep: int, least: Sequence[int]) -> list[int] | None:
+    """The columns after the first ``keep`` cut down to one width, as little as needed to fit
+    ``room``, none below its ``least``; ``None`` if they cannot fit so."""
+    floors = [min(w, floor) for w, floor in zip(widths[keep:], least[keep:], strict=True)]
+    cap = max(widths[keep:], default=0)
+
+    def fitted(cap: int) -> list[int]:
+        rest = zip(widths[keep:], floors, strict=True)
+        return [*widths[:keep], *(max(min(w, cap), floor) for w, floor in rest)]
+
+    while cap > 1 and sum(fitted(cap)) > room:
+        cap -= 1
+    return fitted(cap) if sum(fitted(cap)) <= room else None
+
+
+def fit_widths(
+    widths: Sequence[int], room: int, keep: int = 0, least: Sequence[int] = ()
+) -> list[int]:
     """``widths`` narrowed to fit ``room`` cells together: the widest are cut down first, to
     one width, as little as needed (their cells then wrap), the narrow ones left whole.
-    The first ``keep`` columns stay whole while the others can keep 8 cells (a word)."""
-    fixed = sum(widths[:keep])
-    rest = widths[keep:]
-    cap = max(rest, default=0)
-    while cap > 1 and fixed + sum(min(w, cap) for w in rest) > room:
-        cap -= 1
-    if keep and cap < 8:
-        return fit_widths(widths, room)
-    return [*widths[:keep], *(min(w, cap) for w in rest)]
+
+    No column goes below its ``least`` (its longest word, :func:`word_widths`) while that
+    fits: a date or a status wraps at its spaces, whole. The first ``keep`` columns stay
+    whole too while the others fit so, else while the others can keep 8 cells (a word).
+    Only when nothing else fits is a word cut.
+    """
+    floors = list(least) or [1] * len(widths)
+    for kept, floor in ((keep, floors), (0, floors), (keep, [min(8, f) for f in floors])):
+        fitted = _capped(widths, room, kept, floor)
+        if fitted is not None:
+            return fitted
+    return _capped(widths, room, 0, [1] * len(widths)) or [1] * len(widths)
+
+
+CARDS_BELOW = 60  # a table narrower than this shows each line as a card
+
+
+def card(headings: Sequence[str], cells: Sequence[str | Text], width: int) -> Text:
+    """One line of a list as "heading value" pairs, lines broken between pairs to fit ``width``.
+
+    A pair longer than the width (a long address) has a line of its own and
+    wraps there; empty values are left out.
+    """
+    pairs = []
+    for heading, value in zip(headings, cells, strict=True):
+        if str(value):
+            pair = Text(f"{heading} ", style="dim")
+            pair.append_text(value if isinstance(value, Text) else Text(str(value)))
+            pairs.append(pair)
+    text, line = Text(), 0
+    for pair in pairs:
+        if line and line + 2 + pair.cell_len > width:
+            text.append("\n")
+            line = 0
+        elif line:
+            text.append("  ")
+            line += 2
+        text.append_text(pair)
+        line += pair.cell_len
+    return text
+
+
+def fill_cards(
+    table: DataTable, headings: Sequence[str], rows: Iterable[Sequence[str | Text]], width: int
+) -> None:
+    """Replace the table's lines with one card each (:func:`card`), ``width`` cells wide, as a
+    phone held upright shows a list: no headings, each card as tall as its pairs wrap."""
+    table.clear(columns=True)
+    table.show_header = False
+    table.add_column("", width=width)
+    for cells in rows:
+        table.add_row(card(headings, cells, width), height=None)
 
 
 class SizedTable(DataTable):
@@ -112,13 +183,14 @@ def fill_fitted(
 ) -> None:
     """:func:`fill`, the columns together no wider than ``room`` cells (when it is known).
 
-    Columns that would not fit are narrowed (:func:`fit_widths`, ``keep`` as there) and a
-    line with a cell wider than its column is as tall as that cell wrapped at its spaces
-    (a time into date over hour): all of it on screen, none of it cut or scrolled to.
+    Columns that would not fit are narrowed (:func:`fit_widths`, ``keep`` as there), not
+    below their longest word while that fits, and a line with a cell wider than its column
+    is as tall as that cell wrapped at its spaces (a time into date over hour): all of it on
+    screen, none of it cut or scrolled to.
     """
     widths = column_widths(labels, rows)
     if room > 0 and sum(widths) > room:
-        widths = fit_widths(widths, room, keep)
+        widths = fit_widths(widths, room, keep, word_widths(labels, rows))
     table.clear(columns=True)
     for label, width in zip(labels, widths, strict=True):
         table.add_column(plain(label), width=width)

@@ -173,10 +173,13 @@ class HistoryTable(tables.SizedTable):
     """The history, as wide as the screen: who a ticket went from and to is read whole.
 
     At 80 columns its six columns want ~100 cells (a time is 19, a name with its code 15).
-    The widest are narrowed to fit (:func:`screens.tables.fit_widths`) and their cells wrap
-    at their spaces — a time into date over hour, a person into name over code — so a row
-    takes two lines where it must, and nothing is cut or scrolled to sideways. Codes stay:
-    two people of a branch may share a name. Drawn again when the width changes.
+    The widest are narrowed to fit (:func:`screens.tables.fit_widths`), never below their
+    longest word while that fits, and their cells wrap at their spaces — a time into date
+    over hour, a person into name over code — so a row takes two lines where it must, and
+    nothing is cut or scrolled to sideways. Codes stay: two people of a branch may share a
+    name. Narrower than :data:`screens.tables.CARDS_BELOW` (a phone held upright) each row
+    is a card of "heading value" pairs, as the queue's are. Drawn again when the width
+    changes.
     """
 
     def __init__(self, **kwargs) -> None:
@@ -187,10 +190,16 @@ class HistoryTable(tables.SizedTable):
     def show(self, labels: list[str], rows: list[tuple]) -> None:
         """Columns ``labels`` and lines ``rows`` (cells of :func:`history_cells`)."""
         self._shown = (labels, rows)
-        room = self.size.width - self.styles.scrollbar_size_vertical - 2 * len(labels)
-        # A time on one line (keep=1); no width yet, no room to fit.
-        tables.fill_fitted(self, labels, rows, room if self.size.width else 0, keep=1)
-        self._width = self.size.width
+        width = self.size.width
+        inner = width - self.styles.scrollbar_size_vertical
+        if 0 < width < tables.CARDS_BELOW:
+            tables.fill_cards(self, labels, rows, max(1, inner - 2 * self.cell_padding))
+        else:
+            self.show_header = True
+            room = inner - 2 * self.cell_padding * len(labels)
+            # A time on one line (keep=1); no width yet, no room to fit.
+            tables.fill_fitted(self, labels, rows, room if width else 0, keep=1)
+        self._width = width
 
     def on_resize(self) -> None:
         if self._shown[1] and self.size.width != self._width:

@@ -1,7 +1,7 @@
 """Lists whose lines name a ticket: Enter opens it, and a narrow terminal stacks each line.
 
 The facts behind a number, "fix first" and the callbacks are such lists. On
-a terminal narrower than :data:`CARDS_BELOW` columns — a phone held upright —
+a terminal narrower than :data:`screens.tables.CARDS_BELOW` columns — a phone held upright —
 a line would be cut at the right edge; there each line becomes a card of
 "heading value" pairs wrapped to the width, so nothing is cut.
 
@@ -26,9 +26,8 @@ from textual.widgets import DataTable, Static
 
 from fieldkpi.i18n import _
 from screens import tables
+from screens.tables import CARDS_BELOW
 from screens.ticket_detail import TicketDetailScreen
-
-CARDS_BELOW = 60  # a table narrower than this shows each line as a card
 
 
 @dataclass(frozen=True)
@@ -38,31 +37,6 @@ class TicketLines:
     headings: Sequence[str]
     lines: Sequence[tuple[str | None, Sequence[str | Text]]]
     right: tuple[int, ...] = ()  # columns aligned right (numbers)
-
-
-def card(headings: Sequence[str], cells: Sequence[str | Text], width: int) -> Text:
-    """One line of a list as "heading value" pairs, lines broken between pairs to fit ``width``.
-
-    A pair longer than the width (a long address) has a line of its own and
-    wraps there; empty values are left out.
-    """
-    pairs = []
-    for heading, value in zip(headings, cells, strict=True):
-        if str(value):
-            pair = Text(f"{heading} ", style="dim")
-            pair.append_text(value if isinstance(value, Text) else Text(str(value)))
-            pairs.append(pair)
-    text, line = Text(), 0
-    for pair in pairs:
-        if line and line + 2 + pair.cell_len > width:
-            text.append("\n")
-            line = 0
-        elif line:
-            text.append("  ")
-            line += 2
-        text.append_text(pair)
-        line += pair.cell_len
-    return text
 
 
 class TicketList(DataTable):
@@ -118,12 +92,8 @@ class TicketList(DataTable):
         spec, width = self.spec, self.size.width
         self.cards = self._narrow
         if self.cards:
-            self.clear(columns=True)
-            self.show_header = False
             inner = max(1, width - 2 * self.cell_padding)
-            self.add_column("", width=inner)
-            for _code, cells in spec.lines:
-                self.add_row(card(spec.headings, cells, inner), height=None)
+            tables.fill_cards(self, spec.headings, [cells for _code, cells in spec.lines], inner)
         else:
             self.show_header = True
             cells = [

@@ -1,0 +1,55 @@
+"""Where a line of text may end, in English and in Chinese: one rule for help and tables.
+
+English breaks at its spaces. Chinese may break between any two characters,
+but a closing mark (，。）…) never starts a line and an opening one never ends
+it. Rich knows only the spaces, so a run of Chinese is one long "word" to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+
+from rich.cells import cell_len
+
+CLOSING = frozenset("，。、；：？！）」』】》〉”’…%")  # never first on a line
+OPENING = frozenset("（「『【《〈“‘")  # never last on a line
+
+
+def may_break(before: str, after: str) -> bool:
+    """Whether a line may end between two characters: after a space, or beside a wide
+    (Chinese) character, where neither mark would stand alone at the wrong end."""
+    if after.isspace() or after in CLOSING or before in OPENING:
+        return False
+    return before.isspace() or cell_len(before) == 2 or cell_len(after) == 2
+
+
+def line_starts(text: str, width: int, glued: Container[int] = ()) -> list[int]:
+    """Where each line after the first starts when ``text`` is wrapped to ``width`` cells.
+
+    A line ends at the last place it may break before it is full
+    (:func:`may_break`), never before a character at a ``glued`` index (a key
+    kept with its words); spaces at its end do not count, as in Rich. Where
+    there is no such place the line is cut at the width.
+    """
+    starts: list[int] = []
+    start, cells, last = 0, 0, None
+    for at, char in enumerate(text):
+        if at > start and at not in glued and may_break(text[at - 1], char):
+            last = at
+        cells += cell_len(char)
+        if cells > width and not char.isspace():
+            start = last if last is not None and last > start else at
+            starts.append(start)
+            cells, last = cell_len(text[start : at + 1]), None
+    return starts
+
+
+def longest_word(text: str) -> int:
+    """The cells of the widest part of ``text`` that no line may break: its longest English
+    word, date or time; in Chinese, a character with the marks that go with it."""
+    widest, start = 0, 0
+    for at in range(1, len(text) + 1):
+        if at == len(text) or may_break(text[at - 1], text[at]):
+            widest = max(widest, cell_len(text[start:at].strip()))
+            start = at
+    return widest

@@ -1,0 +1,218 @@
+"""What a person reads at 80×24 and on a phone (46×30) is whole: no date, time or word
+broken mid-way, no key left off the footer, nothing a phone user must scroll sideways to.
+
+Run on a copy of the sample, as ``fieldkpi demo --as LOGIN`` shows it: its names and codes
+(谢建华 (GZ-E09), "CSV import") are as wide as a branch's are.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from datetime import datetime
+
+import pytest
+from rich.console import Console
+from rich.text import Text
+from tui_helpers import async_test, notices, press, screen_text, settle, type_text
+
+from fieldkpi import cli, paths
+from fieldkpi.i18n import _
+from fieldkpi.numbers import signed
+from screens.linebreaks import CLOSING
+from screens.queue import QueueTable
+from screens.ticket_detail import TicketDetailScreen
+from storage.db import open_store
+
+SIZE = (80, 24)
+PHONE = (46, 30)
+A_YEAR_LATER = datetime(2027, 11, 25, 9, 30)
+
+
+@pytest.fixture
+def demo(tmp_path):
+    copy = tmp_path / "demo.db"
+    shutil.copyfile(paths.sample_db(), copy)
+    store = open_store(copy)
+    yield store
+    store.close()
+
+
+def demo_app(store, login):
+    return cli.demo_app(store, login, real_now=lambda: A_YEAR_LATER)
+
+
+def history_part(app) -> str:
+    """The screen's lines from the history's title down."""
+    return screen_text(app).split("\n History")[-1]
+
+
+async def open_visited(pilot) -> TicketDetailScreen:
+    """The queue's first dispatched ticket opened, and its visit recorded now."""
+    app = pilot.app
+    await settle(pilot)
+    app.clear_notifications()
+    queue = app.screen.query_one(QueueTable)
+    queue.focus()
+    queue.move_cursor(row=[t.status for t in queue.tickets].index("dispatched"))
+    await press(pilot, "enter")
+    await press(pilot, "v")
+    await press(pilot, "ctrl+s")
+    assert isinstance(app.screen, TicketDetailScreen)
+    assert app.screen.ticket.status == "visited"
+    return app.screen
+
+
+async def history_shown(pilot) -> tuple[set[str], str]:
+    """Every word of the history's lines, and all the screen showed of them, each line in
+    turn scrolled into view."""
+    table = pilot.app.screen.query_one("#history")
+    words = {
+        word
+        for i in range(table.row_count)
+        for cell in table.get_row_at(i)
+        for word in str(cell).split()
+    }
+    shown = ""
+    for row in range(table.row_count):
+        table.move_cursor(row=row, animate=False)
+        await settle(pilot)
+        shown += history_part(pilot.app)
+    return words, shown
+
+
+@async_test
+async def test_at_80_columns_no_word_of_the_history_is_broken(demo):
+    """A date, a time, a status or a name in the history wraps at its spaces, whole: the
+    tester's '2026-11-2' over '0' and 'dispatche' over 'd' are gone."""
+    app = demo_app(demo, "liujiayi")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_visited(pilot)
+        words, shown = await history_shown(pilot)
+        assert {"2026-11-20", "dispatched", "visited"} <= words
+        assert sorted(w for w in words if w not in shown) == []
+
+
+@async_test
+async def test_on_a_phone_the_history_is_cards_and_nothing_is_cut(demo):
+    """At 46 columns each line of the history is a card of "heading value" pairs, as the
+    queue's and fix first's are, not six columns squeezed into 46 cells."""
+    app = demo_app(demo, "dengyan")
+    async with app.run_test(size=PHONE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f2")
+        await open_visited(pilot)
+        table = app.screen.query_one("#history")
+        assert table.virtual_size.width <= table.size.width
+        words, shown = await history_shown(pilot)
+        assert {"2026-11-20", "dispatched", "visited"} <= words
+        assert sorted(w for w in words if w not in shown) == []
+        assert "Step record visit" in shown and "From dispatched" in shown
+
+
+@pytest.mark.parametrize("login", ["liujiayi", "dengyan"])
+@async_test
+async def test_the_ticket_screens_footer_keeps_back_at_80_columns(demo, lang, login):
+    """The way out of a ticket is on its footer in both languages, for a rep (the most step
+    keys) and an engineer: in English it fell off after 'k Deduct'."""
+    app = demo_app(demo, login)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        if login == "dengyan":
+            await press(pilot, "f2")
+        await open_visited(pilot)
+        await press(pilot, "up")  # the history's first line: the footer as it opened
+        footer = screen_text(app).splitlines()[-1]
+        assert footer.startswith(f"F1 {_('Help')} ")
+        assert f"Esc {_('Back')}" in footer, footer
+
+
+def help_lines(app, width: int) -> list[str]:
+    """The help as drawn ``width`` cells wide, every line (also those scrolled out of view),
+    stripped: the box's content, drawn as it is at every width a terminal gives it."""
+    console = Console(width=width, file=io.StringIO(), record=True)
+    console.print(app.screen.query_one("#help").content)
+    return [line.strip() for line in console.export_text().splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize(("login", "keys"), [("qiuping", ("f6",)), ("dengyan", ("f6",))])
+@async_test
+async def test_chinese_help_keeps_a_key_on_the_line_of_its_words(demo, zh, login, keys):
+    """F6's help in Chinese: 'a' was left at the end of a line, '批准' on the next, and '按 v'
+    over '显示本分公司…'."""
+    app = demo_app(demo, login)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, *keys, "f1")
+        lines = [line for width in range(36, 81) for line in help_lines(app, width)]
+        assert any("批准" in line for line in lines)
+        alone = [line for line in lines if re.search(r"(^|[^\x00-\x7f])\s*[a-z]$", line)]
+        assert alone == []
+        assert [line for line in lines if line[0] in CLOSING] == []
+
+
+@pytest.mark.parametrize("login", ["liujiayi", "dengyan"])
+@async_test
+async def test_chinese_ticket_help_starts_no_line_with_a_closing_mark(demo, zh, login):
+    app = demo_app(demo, login)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        if login == "dengyan":
+            await press(pilot, "f2")
+        await open_visited(pilot)
+        await press(pilot, "f1")
+        lines = [line for width in range(36, 81) for line in help_lines(app, width)]
+        assert any("工单详情" in line for line in lines)
+        starts = [line for line in lines for part in line.split("  ") if part[:1] in CLOSING]
+        assert starts == []
+
+
+@async_test
+async def test_the_demos_chinese_notice_breaks_no_command_mid_word(demo, zh):
+    """The first notice, wrapped as its box wraps it (Rich, at its spaces) at any width it
+    has on a phone or at 80 columns: 'fieldkp' over 'i demo --as rep' is gone."""
+    app = demo_app(demo, "liujiayi")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        notice = notices(app)[0]
+    for width in range(20, 41):
+        console = Console(width=width, file=io.StringIO(), record=True)
+        console.print(Text(notice))
+        lines = console.export_text().splitlines()
+        assert any("fieldkpi" in line for line in lines), lines
+        assert any("sample.db" in line for line in lines), lines
+
+
+@async_test
+async def test_the_chinese_discard_prompt_lists_fields_with_the_chinese_comma(demo, zh):
+    app = demo_app(demo, "liujiayi")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.clear_notifications()
+        await press(pilot, "n")
+        await type_text(pilot, "张先生")
+        await press(pilot, "tab")
+        await type_text(pilot, "13800138000")
+        await press(pilot, "escape")
+        question = str(app.screen.query_one("#discard-question").content)
+        assert "、" in question and "," not in question, question
+
+
+@pytest.mark.parametrize("size", [SIZE, PHONE])
+@async_test
+async def test_fix_first_names_its_points_and_their_sign_alike_at_80_and_46(demo, size):
+    """An engineer's fix first: the heading whole ('Points cha' at 80 columns) and the points
+    a ticket loses shown as a loss, as on a phone."""
+    app = demo_app(demo, "dengyan")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.clear_notifications()
+        await press(pilot, "t")  # Timeliness → Fix first
+        first = app.screen.figures.fix_first[0]
+        assert first.change < 0
+        shown = screen_text(app)
+        assert "Points change" in shown
+        code_line = next(line for line in shown.splitlines() if first.ticket.code in line)
+        row = shown.splitlines().index(code_line)
+        assert signed(first.change) in " ".join(shown.splitlines()[row : row + 2]), shown
