@@ -24,7 +24,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Header, Static, TabbedContent, TabPane
 
-from fieldkpi.explain import kpi_line, total_line
+from fieldkpi.explain import kpi_line, outcome, total_line
 from fieldkpi.i18n import _, ngettext
 from fieldkpi.kpi_columns import ADJUSTMENTS
 from fieldkpi.numbers import count
@@ -39,7 +39,7 @@ from screens.labels import N_
 from screens.loading import reader
 from screens.messages import Loaded, LoadFailed
 from screens.months import next_tab
-from screens.numbers import DASH, moment, percent, points, shown, signed, yuan
+from screens.numbers import DASH, moment, percent, points, shown, signed
 from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus
 from storage.closing import MonthBasis, month_basis
 from storage.drilldown import (
@@ -611,7 +611,7 @@ class DrilldownScreen(OpensTickets, actions.ScopedKeys, Screen):
                     row.period,
                     _("rank {rank}").format(rank=row.rank),
                     _("total {total}").format(total=points(row.total)),
-                    yuan(row.reward),
+                    *outcome(row),
                 )
             )
         )

@@ -261,7 +261,10 @@ async def test_a_reps_facts_tab_by_tab(month):
         await october(pilot)
         await open_facts(pilot, "rep-table", "R1", "satisfaction")
         assert app.screen.query_one("TabbedContent").active == "satisfaction"
-        assert "张伟 (R1) · rep · GZ · 2026-10 · rank 1 · total 24.83 · +¥200" in screen_text(app)
+        assert (
+            "张伟 (R1) · rep · GZ · 2026-10 · rank 1 · total 24.83 · reward +¥200"
+            in screen_text(app)
+        )
 
         text = text_of(app, "#timeliness-facts")  # T1 day 1, T2 day 2, T3 day 10
         assert "3 orders, 22.00 points → timeliness 7.33" in text
