@@ -372,8 +372,7 @@ class RankingsScreen(MonthScreen):
         if column.is_trend:
             self.action_trend()
             return
-        changed = self.ranking is not None and row.staff_code in self.ranking.changed
-        self.app.push_screen(DrilldownScreen(row, column.kpi, changed=changed))
+        self.app.push_screen(DrilldownScreen(row, column.kpi))
 
     def action_trend(self) -> None:
         """The chart of the last twelve months of the person under the cursor, and the branch's,

@@ -610,6 +610,44 @@ async def test_a_save_in_another_session_moves_the_figures_on_screen(month):
 
 
 @async_test
+async def test_the_facts_open_follow_a_save_in_another_session_on_their_tab_and_line(month):
+    """The facts read again as the rankings beneath them do: a deduction recorded meanwhile
+    is in the heading's total and on its tab; the tab shown and the list's cursor stay.
+    They kept the total of when they were opened until Esc."""
+    lead = app_at(month, "zhoujl")
+    async with lead.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await october(pilot)
+        facts = await open_facts(pilot, "rep-table", "R2", "timeliness")
+        await press(pilot, "down")
+        tickets_of, line = lead.focused, lead.focused.cursor_row
+        assert line == 1
+        head = text_of(lead, "#facts-head")
+        total = Decimal(re.search(r"total (-?[\d.]+)", head)[1])
+        other = open_store(month.path)
+        try:
+            record_deduction(
+                other,
+                staff_by_login(other, "zhoujl"),
+                "R2",
+                "branch_rule",
+                "2",
+                "例会缺席",
+                default_scheme(),
+                now=datetime(2026, 10, 25, 10, 0),
+            )
+        finally:
+            other.close()
+        lead.check_for_changes()
+        await settle(pilot)
+        assert lead.screen is facts
+        assert f"total {total - 2:.2f}" in text_of(lead, "#facts-head")
+        assert "例会缺席" in text_of(lead, "#deductions-facts")
+        assert lead.screen.query_one("TabbedContent").active == "timeliness"
+        assert lead.focused is tickets_of and tickets_of.cursor_row == line
+
+
+@async_test
 async def test_a_lead_sees_only_their_branch_and_an_admin_chooses(month):
     lead = app_at(month, "zhengjl")  # SZ's lead
     async with lead.run_test(size=SIZE) as pilot:
