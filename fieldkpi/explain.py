@@ -15,7 +15,7 @@ from typing import Any
 from fieldkpi.export import HEADINGS
 from fieldkpi.i18n import _, ngettext
 from fieldkpi.kpi_columns import measured
-from fieldkpi.numbers import MINUS, number
+from fieldkpi.numbers import DASH, MINUS, number, yuan
 from fieldkpi.ranking import KpiResult, RankRow
 from fieldkpi.scheme import Kpi
 
@@ -169,3 +169,18 @@ def total_line(row: RankRow, name: Callable[[Kpi], str]) -> str:
             "total = min({terms}, 0) = {total}: the month is forfeited (media complaint)"
         ).format(terms=terms, total=number(row.total))
     return _("total = {terms} = {total}").format(terms=terms, total=number(row.total))
+
+
+def outcome(row: RankRow) -> list[str]:
+    """What the total brings, as far as the row's scheme gives anything: the grade where it
+    grades, the reward where it pays for the role.
+
+    A scheme of grades and no money (generic-bands) showed "reward —" and no grade:
+    the one result it gives was missing, and the dash read as nothing earned.
+    """
+    parts = []
+    if row.scheme.grades:
+        parts.append(_("grade {grade}").format(grade=row.grade or DASH))
+    if row.scheme.money.pays(row.role):
+        parts.append(_("reward {reward}").format(reward=yuan(row.reward)))
+    return parts

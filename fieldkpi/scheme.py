@@ -205,6 +205,12 @@ class Money:
     grade_bonus: bool = False
     roles: tuple[str, ...] = APPRAISED_ROLES
 
+    def pays(self, role: str) -> bool:
+        """Whether the role's ranking carries any amount: a scheme of no money (generic-bands)
+        has no reward to show, where a reward of — beside everyone would read as none earned."""
+        paid = self.top or self.bottom or self.ladder or self.grade_bonus
+        return role in self.roles and bool(paid)
+
 
 @dataclass(frozen=True)
 class Scheme:

@@ -376,6 +376,17 @@ ACTIONS: tuple[UiAction, ...] = (
         action="show_all",
     ),
     UiAction(
+        "events.recorded",
+        "v",
+        N_("About me / by me"),
+        N_(
+            "Show the events you recorded these three months, each with its state and the "
+            "lead's decision, or those recorded about you"
+        ),
+        frozenset({EVENTS}),
+        action="show_recorded",
+    ),
+    UiAction(
         "events.contest",
         "c",
         N_("Contest"),

@@ -5,8 +5,10 @@ month is explained by the as-of and scheme it was frozen with
 (:func:`storage.closing.month_basis`), so the facts add up to the frozen row.
 Storage checks that the person asking may see them; this screen only shows.
 
-The facts are read once, when the screen opens, so that they explain the very
-row the person chose; the rankings underneath follow later changes.
+The person's row is read again with the facts, when the screen opens and
+whenever someone saves (as the rankings underneath are), so that the facts
+always explain the total and rank in the heading; a reload keeps the tab shown
+and each list's cursor.
 """
 
 from __future__ import annotations
@@ -24,11 +26,11 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Header, Static, TabbedContent, TabPane
 
-from fieldkpi.explain import kpi_line, total_line
+from fieldkpi.explain import kpi_line, outcome, total_line
 from fieldkpi.i18n import _, ngettext
 from fieldkpi.kpi_columns import ADJUSTMENTS
 from fieldkpi.numbers import count
-from fieldkpi.period import Period, stamp
+from fieldkpi.period import stamp
 from fieldkpi.plain import PlainTable, plain
 from fieldkpi.ranking import RankRow
 from fieldkpi.scheme import Kpi, Scheme
@@ -37,11 +39,11 @@ from screens.charts import bucket_chart, bucket_label
 from screens.footer import KeyFooter
 from screens.labels import N_
 from screens.loading import reader
-from screens.messages import Loaded, LoadFailed
+from screens.messages import DataChanged, Loaded, LoadFailed
 from screens.months import next_tab
-from screens.numbers import DASH, moment, percent, points, shown, signed, yuan
+from screens.numbers import DASH, moment, percent, points, shown, signed
 from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus
-from storage.closing import MonthBasis, month_basis
+from storage.closing import MonthBasis
 from storage.drilldown import (
     AbsenceFacts,
     CompletedFacts,
@@ -57,6 +59,7 @@ from storage.drilldown import (
     deduction_facts,
     kpi_facts,
 )
+from storage.standings import person_row
 
 LATE_DATA = N_(
     "Data has come in since the closing: these facts include it, the frozen figures do not."
@@ -117,20 +120,33 @@ def tab_label(kpi: Kpi | None) -> str:
 
 @dataclass(frozen=True)
 class PersonFacts:
-    """Everything behind one person's row: each KPI's facts by tab, and the events (if a tab)."""
+    """One person's row as it stands, its tabs, each KPI's facts by tab and the events (if a
+    tab); ``changed``: the period is closed and their live figures differ since."""
 
     basis: MonthBasis
+    row: RankRow
+    changed: bool
+    tabs: dict[str, Kpi | None]  # tabs_for(row)
     kpis: dict[str, KpiFacts]
     deductions: DeductionFacts | None
 
 
-def read_facts(app: Any, row: RankRow, tabs: dict[str, Kpi | None]) -> PersonFacts:
-    """The facts of every tab, for the row's person and period (runs in a worker thread)."""
+def read_facts(app: Any, row: RankRow) -> PersonFacts:
+    """The row's person read again, and the facts of each of their tabs (in a worker thread).
+
+    ``row`` as the rankings showed it stands for itself should its person no
+    longer be ranked.
+    """
     store, user = app.store, app.user
-    basis = month_basis(store, row.branch, Period.parse(row.period), app.scheme_for, app.now())
+    now = person_row(store, user, row, app.scheme_for, app.now())
+    basis, row = now.basis, now.row or row
+    tabs = tabs_for(row)
     args = (store, user, row.staff_code, basis.judgement, basis.scheme)
     return PersonFacts(
         basis=basis,
+        row=row,
+        changed=now.changed,
+        tabs=tabs,
         kpis={tab: kpi_facts(*args, kpi) for tab, kpi in tabs.items() if kpi is not None},
         deductions=deduction_facts(*args) if EVENTS in tabs else None,
     )
@@ -576,29 +592,31 @@ class DrilldownScreen(OpensTickets, actions.ScopedKeys, Screen):
     ACTION_SCOPE = actions.FACTS
     CSS_PATH: ClassVar[list[str]] = ["months.tcss", "drilldown.tcss"]
 
-    def __init__(self, row: RankRow, kpi: str | None = None, *, changed: bool = False) -> None:
-        """``kpi``: the id of the KPI to open on (``ADJUSTMENTS``: the events), else the first.
-
-        ``changed``: the month is closed and this person's live figures differ since.
-        """
+    def __init__(self, row: RankRow, kpi: str | None = None) -> None:
+        """``kpi``: the id of the KPI to open on (``ADJUSTMENTS``: the events), else the first."""
         super().__init__()
         self.row = row
-        self.changed = changed
         self.kpis = tabs_for(row)
         self.tabs = list(self.kpis)
         self.first_tab = next(
             (tab for tab, spec in self.kpis.items() if (spec.id if spec else ADJUSTMENTS) == kpi),
             self.tabs[0],
         )
+        self.request = 0  # answers to older reads are dropped
+        self.loaded = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(self._heading(), id="facts-head")
         with TabbedContent(initial=self.first_tab):
             for tab, kpi in self.kpis.items():
-                with TabPane(labels.literal(tab_label(kpi)), id=tab), FactsPane(id=f"{tab}-facts"):
-                    yield Static(_("Loading…"))
+                yield self._pane(tab, kpi)
         yield KeyFooter()
+
+    @staticmethod
+    def _pane(tab: str, kpi: Kpi | None) -> TabPane:
+        facts = FactsPane(Static(_("Loading…")), id=f"{tab}-facts")
+        return TabPane(labels.literal(tab_label(kpi)), facts, id=tab)
 
     def _heading(self) -> Text:
         row = self.row
@@ -611,7 +629,7 @@ class DrilldownScreen(OpensTickets, actions.ScopedKeys, Screen):
                     row.period,
                     _("rank {rank}").format(rank=row.rank),
                     _("total {total}").format(total=points(row.total)),
-                    yuan(row.reward),
+                    *outcome(row),
                 )
             )
         )
@@ -619,7 +637,7 @@ class DrilldownScreen(OpensTickets, actions.ScopedKeys, Screen):
     def on_mount(self) -> None:
         self.title = _("Facts")
         self._focus_tab()
-        self._load()
+        self.reload()
 
     @on(TabbedContent.TabActivated)
     def _focus_tab(self) -> None:
@@ -628,30 +646,64 @@ class DrilldownScreen(OpensTickets, actions.ScopedKeys, Screen):
         pane = tabs.query_one(f"#{tabs.active}-facts", FactsPane)
         self.set_focus(facts_focus(pane), scroll_visible=False)  # the pane opens at its top
 
+    def reload(self) -> None:
+        self.request += 1
+        self._load(self.request, self.row)
+
     @reader("facts")
-    def _load(self) -> None:
-        self.post_message(Loaded(0, read_facts(self.app, self.row, self.kpis)))
+    def _load(self, request: int, row: RankRow) -> None:
+        self.post_message(Loaded(request, read_facts(self.app, row)))
+
+    @on(DataChanged)
+    def _someone_saved(self) -> None:
+        """Someone saved: the row and its facts are read again, as the rankings beneath are;
+        the facts kept the total they were opened with until Esc."""
+        self.reload()
 
     @on(Loaded)
     async def _loaded(self, message: Loaded) -> None:
+        """The heading and every tab anew; the tab shown and each list's cursor stay (a list
+        that went or came with the facts gives the keys to the first list of the tab)."""
+        if message.request != self.request:
+            return
         facts: PersonFacts = message.data
-        row, scheme = self.row, facts.basis.scheme
-        basis_line = basis_text(facts.basis, self.changed)
+        self.row, scheme = facts.row, facts.basis.scheme
+        self.query_one("#facts-head", Static).update(self._heading())
+        rebuilt = await self._put_tabs(facts.tabs)
+        basis_line = basis_text(facts.basis, facts.changed)
         for tab, kpi in self.kpis.items():
-            head = plain(f"{ranking_line(kpi, row)}\n{basis_line}\n", style="bold")
+            head = plain(f"{ranking_line(kpi, self.row)}\n{basis_line}\n", style="bold")
             if kpi is None:
                 assert facts.deductions is not None  # read whenever the tab is there
                 view = deductions_view(facts.deductions, scheme)
             else:
                 view = kpi_view(facts.kpis[tab], kpi, scheme)
             await self.query_one(f"#{tab}-facts", FactsPane).show([head, *view])
-        self._focus_tab()
+        if not self.loaded or rebuilt or self.focused is None:
+            self._focus_tab()
+        self.loaded = True
+
+    async def _put_tabs(self, tabs: dict[str, Kpi | None]) -> bool:
+        """The tabs of the row read, in place of those shown if they are others (the branch's
+        scheme was changed meanwhile); the tab shown stays if the new ones have it."""
+        if tabs == self.kpis:
+            return False
+        content = self.query_one(TabbedContent)
+        active = content.active
+        await content.clear_panes()
+        for tab, kpi in tabs.items():
+            await content.add_pane(self._pane(tab, kpi))
+        self.kpis, self.tabs = tabs, list(tabs)
+        content.active = active if active in tabs else self.tabs[0]
+        return True
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
+        """Said; the facts first asked for go back to the rankings, those shown stay."""
         message.stop()
         self.notify(message.message, severity="error")
-        self.dismiss()
+        if not self.loaded:
+            self.dismiss()
 
     def action_next_tab(self) -> None:
         next_tab(self.query_one(TabbedContent))

@@ -7,14 +7,17 @@ contested (a rating is only approved or rejected). ``a`` approves
 with its reason kept; ``v`` shows every event of the branch these three
 months, where ``r`` withdraws one that stands but was recorded by mistake.
 Anyone ranked sees the events recorded against them these three months, in
-whatever state, and contests one with ``c`` while its month is open. Storage
+whatever state, and contests one with ``c`` while its month is open; ``v``
+shows, to a rep, the events they recorded about others, with the lead's
+decisions, so they can follow what came of a report. Storage
 decides who may do what (:mod:`storage.appraisal`); the keys only follow it,
 and the footer names the decision a key takes on the selected event.
 
 Every column fits 80 columns in either language: an event's day, whom it is
-about (the lead's lists; one's own list has no such column), its kind (a long
-one cut), its state, who recorded it and its points. The line under the list
-tells the selected event whole: its time, kind, ticket and note.
+about (the lead's lists and what a rep recorded; the list about oneself has no
+such column), its kind (a long one cut), its state, who recorded it and its
+points. The line under the list tells the selected event whole: its time, kind,
+ticket and note.
 """
 
 from __future__ import annotations
@@ -137,6 +140,7 @@ class EventsScreen(actions.ScopedKeys, Screen):
         self.scheme: Scheme | None = None  # the branch's, read with the events
         self.request = 0
         self.showing_all = False  # a lead: every event of the branch, not only what waits
+        self.showing_recorded = False  # a rep: what they recorded, not what is about them
 
     @property
     def reviewing(self) -> bool:
@@ -156,22 +160,24 @@ class EventsScreen(actions.ScopedKeys, Screen):
 
     def _title(self) -> str:
         if not self.reviewing:
-            return _("Recorded about me")
+            return _("Recorded by me") if self.showing_recorded else _("Recorded about me")
         return _("Events of the branch") if self.showing_all else _("Waiting for review")
 
     def reload(self) -> None:
         self.title = self._title()
         self.request += 1
-        self._load(self.request, self.showing_all)
+        self._load(self.request, self.showing_all, self.showing_recorded)
 
     @reader("events")
-    def _load(self, request: int, showing_all: bool) -> None:
+    def _load(self, request: int, showing_all: bool, showing_recorded: bool) -> None:
         app, user = self.app, self.app.user
         scheme = app.scheme_for(user.branch)  # its kinds name the events and count them
         if self.reviewing and showing_all:
             events = appraisal.branch_events(app.store, user, user.branch, app.now(), scheme)
         elif self.reviewing:
             events = appraisal.awaiting_review(app.store, user, user.branch, scheme)
+        elif showing_recorded:
+            events = appraisal.recent_events_recorded(app.store, user, app.now(), scheme)
         else:
             events = appraisal.recent_events_about(app.store, user, user, app.now(), scheme)
         self.post_message(Loaded(request, (events, scheme)))
@@ -184,7 +190,7 @@ class EventsScreen(actions.ScopedKeys, Screen):
             return
         was, row = self.selected, self.query_one("#events", DataTable).cursor_row
         self.events, self.scheme = message.data
-        about = self.reviewing
+        about = self.about_others
         table = self.query_one("#events", DataTable)
         tables.fill(
             table, headings(about), [event_cells(e, self.scheme, about) for e in self.events]
@@ -204,6 +210,11 @@ class EventsScreen(actions.ScopedKeys, Screen):
         self.query_one("#events-status", Static).update(Text(status))
         self._show_story()
 
+    @property
+    def about_others(self) -> bool:
+        """The list is of events about other people: each line names whom it is about."""
+        return self.reviewing or self.showing_recorded
+
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
         """Said under the list, which stays as it was (Ctrl+R tries again)."""
@@ -220,7 +231,7 @@ class EventsScreen(actions.ScopedKeys, Screen):
         """The selected event's story, and the keys its state allows in the footer."""
         event = self.selected
         story = Text() if event is None else event_story(event, self.scheme)
-        if event is not None and event.closed and not self.reviewing:  # why there is no c
+        if event is not None and event.closed and not self.about_others:  # why there is no c
             story.append("\n" + appraisal.no_contest(event.closed))
         self.query_one("#event-story", Static).update(story)
         self.refresh_bindings()
@@ -235,6 +246,8 @@ class EventsScreen(actions.ScopedKeys, Screen):
         list of every event are for who reviews the branch, an appeal for everyone else."""
         if action in LEAD_DECISIONS or action == "show_all":
             return self.reviewing
+        if action == "show_recorded":  # whoever records events, but reviews none
+            return not self.reviewing and access.may_record_deductions(self.app.user)
         return action != "contest" or not self.reviewing
 
     def allows_now(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -248,6 +261,7 @@ class EventsScreen(actions.ScopedKeys, Screen):
         if action == "contest":
             return (
                 event is not None
+                and event.concerns == self.app.user.code
                 and event.closed is None
                 and appraisal.may_decide(event.subject, event.state, "contest")
                 and not any(r.action == "contest" for r in event.reviews)
@@ -274,6 +288,11 @@ class EventsScreen(actions.ScopedKeys, Screen):
     def action_show_all(self) -> None:
         """Between what waits for the lead and every event of the branch these three months."""
         self.showing_all = not self.showing_all
+        self.reload()
+
+    def action_show_recorded(self) -> None:
+        """Between the events about the person and those they recorded these three months."""
+        self.showing_recorded = not self.showing_recorded
         self.reload()
 
     def action_contest(self) -> None:

@@ -27,7 +27,7 @@ from textual.widgets import Header, Input, Static, TabbedContent, TabPane
 
 from fieldkpi import access
 from fieldkpi.buckets import FixFirst
-from fieldkpi.explain import kpi_line, total_line
+from fieldkpi.explain import kpi_line, outcome, total_line
 from fieldkpi.figures import Person
 from fieldkpi.i18n import N_, _
 from fieldkpi.period import Period, provisional_line, stamp
@@ -40,7 +40,7 @@ from screens.charts import bucket_label
 from screens.drilldown import LATE_DATA, kpi_tabs, kpi_view, tab_label
 from screens.footer import KeyFooter
 from screens.months import MonthScreen
-from screens.numbers import DASH, moment, points, signed, yuan
+from screens.numbers import DASH, moment, points, signed
 from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus
 from screens.trend import TrendChart
 from storage.closing import MonthBasis
@@ -144,9 +144,10 @@ def standing_lines(figures: OwnFigures) -> list[str]:
     if standing is None:
         return [_("You are not ranked in {month}.").format(month=figures.period)]
     row = standing.row
-    place = _("Rank {rank} of {ranked} · total {total} · reward {reward}").format(
-        rank=row.rank, ranked=standing.ranked, total=points(row.total), reward=yuan(row.reward)
+    place = _("Rank {rank} of {ranked} · total {total}").format(
+        rank=row.rank, ranked=standing.ranked, total=points(row.total)
     )
+    place = " · ".join([place, *outcome(row)])
     return [place, *(kpi_line(row, k.id) for k in row.kpis), total_line(row, tab_label)]
 
 

@@ -414,8 +414,11 @@ class QueueScreen(TicketSteps, Screen):
         self._search_timer = self.set_timer(self.SEARCH_DELAY, self._search_now)
 
     def _search_now(self) -> None:
+        """The list for the box as it is now; none if it is already that one's (the box
+        emptied as a new ticket was shown, typing that came back to the search shown)."""
         self._search_timer = None
-        self.reload(keep=False)
+        if self.current_filter() != self._filter:
+            self.reload(keep=False)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
@@ -586,11 +589,37 @@ class QueueScreen(TicketSteps, Screen):
         self.app.push_screen(self._new_ticket_form(), callback=self._created)
 
     def _created(self, ticket: Ticket | None) -> None:
+        """The new ticket on the list, the cursor on it: first, as the newest activity."""
         if ticket is None:
             return
         self.notify(_("Ticket {code} saved").format(code=ticket.code))
         self._select = ticket.code
-        self.reload(keep=True)
+        self.reload(keep=not self._let_through(ticket))
+
+    def _let_through(self, ticket: Ticket) -> bool:
+        """Clear the search, and any filter ``ticket`` does not pass; whether any was.
+
+        A search was for a caller's tickets, or a ticket asked after; with the
+        call taken, the one to work next is the new ticket. Saved over a list
+        still of the search (or of another status, kind or engineer) it was nowhere
+        to be seen, and read as lost. A filter it passes stays as chosen (only
+        mine: a rep's new ticket is theirs).
+        """
+        cleared = False
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""
+            cleared = True
+        status = self.query_one("#status-filter", Select)
+        if status.value not in (OPEN, ALL, ticket.status):
+            status.value = OPEN
+            cleared = True
+        wanted = {"#kind-filter": ticket.kind, "#engineer-filter": ticket.engineer}
+        for selector, value in wanted.items():
+            if self._value(selector) not in (None, value):
+                self.query_one(selector, Select).clear()
+                cleared = True
+        return cleared
 
     def action_bulk_redispatch(self) -> None:
         self.app.push_screen(BulkRedispatchForm(), callback=self._after_step)

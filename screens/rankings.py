@@ -122,8 +122,9 @@ def table_columns(
 ) -> list[Column]:
     """Left to right: who and what they get (these stay put), then the trend and every KPI.
 
-    Rank, name, total, grade (when the scheme grades anyone) and reward fit
-    80 columns in either language; the rest scrolls sideways beside them.
+    Rank, name, total, grade (when the scheme grades anyone) and reward (when it
+    pays the role: a column of dashes told nothing) fit 80 columns in either
+    language; the rest scrolls sideways beside them.
     """
     grades = {row.staff_code: row.grade for row in rows}
     kind = rows[0].scheme.period if rows else "month"
@@ -134,7 +135,8 @@ def table_columns(
     ]
     if any(grades.values()):
         person.append(Column("grade", _("Grade"), lambda row: str(grades[row.staff_code] or DASH)))
-    person.append(Column("reward", _("Reward"), lambda row: yuan(row.reward)))
+    if rows and rows[0].scheme.money.pays(role):  # one branch and role: one scheme
+        person.append(Column("reward", _("Reward"), lambda row: yuan(row.reward)))
     return [
         *person,
         Column(TREND, _(LAST_12[kind]), lambda row: trends.get(row.staff_code), left=True),
@@ -147,8 +149,8 @@ def table_columns(
 
 
 def fixed_count(columns: list[Column]) -> int:
-    """The columns that stay in view while the table scrolls sideways: up to the reward."""
-    return [c.key for c in columns].index("reward") + 1
+    """The columns that stay in view while the table scrolls sideways: up to the trend."""
+    return [c.key for c in columns].index(TREND)
 
 
 def heading(column: Column) -> Text:
@@ -370,8 +372,7 @@ class RankingsScreen(MonthScreen):
         if column.is_trend:
             self.action_trend()
             return
-        changed = self.ranking is not None and row.staff_code in self.ranking.changed
-        self.app.push_screen(DrilldownScreen(row, column.kpi, changed=changed))
+        self.app.push_screen(DrilldownScreen(row, column.kpi))
 
     def action_trend(self) -> None:
         """The chart of the last twelve months of the person under the cursor, and the branch's,

@@ -466,6 +466,37 @@ def branch_events(
     return sorted(events, key=lambda e: (e.at, e.id), reverse=True)
 
 
+def recent_events_recorded(
+    store: Store, actor: Person, now: datetime, scheme: Scheme
+) -> list[AppraisalEvent]:
+    """The events the actor recorded themselves this month and the two before, in any state,
+    newest first: how a rep follows whether the lead approved, rejected or withdrew their
+    report, deduction or low rating.
+
+    Only their own records, about whomever; an appeal against one shows as made,
+    without its reason: that is the person's case to their lead, not an answer to
+    the one who recorded the event.
+    """
+    access.check_may_record_deductions(actor)  # whoever records none has none to list
+    this = Period.of(now.date())
+    events = _events(
+        store,
+        "e.recorded_by = :actor AND e.at >= :start AND e.at <= :end",
+        {"actor": actor.code, "start": stamp(this.shift(-2).start), "end": stamp(this.end)},
+        True,
+        scheme,
+    )
+    events = [
+        replace(e, reviews=tuple(_unsaid(r) if r.action == "contest" else r for r in e.reviews))
+        for e in events
+    ]
+    return sorted(events, key=lambda e: (e.at, e.id), reverse=True)
+
+
+def _unsaid(review: Review) -> Review:
+    return replace(review, reason=None)
+
+
 # ---------------------------------------------------------------- deciding
 
 # What each decision needs the event to be now, and who takes it.

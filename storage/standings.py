@@ -23,6 +23,7 @@ from storage.closing import (
     MonthBasis,
     changed_people,
     month_basis,
+    rankings_for,
 )
 from storage.db import Store
 from storage.trends import judged_months
@@ -132,3 +133,36 @@ def own_month(
     # a ranked person sees their own rows only (a lead or an admin is ranked by nobody)
     trend = trend_of(months, actor.code, actor.role, basis.scheme, sees_everyone=False)
     return OwnMonth(basis, standing_of(rows, actor.code), trend, changed)
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One person's row of a branch's period as it stands now (``None``: no longer ranked),
+    with what the period is judged by; ``changed``: closed, and their live row now differs
+    from the frozen one."""
+
+    basis: MonthBasis
+    row: RankRow | None
+    changed: bool
+
+
+def person_row(
+    store: Store,
+    actor: Person,
+    row: RankRow,
+    scheme_for: Callable[[str], Scheme],
+    now: datetime,
+) -> PersonRow:
+    """``row``'s person in its branch, role and period, read again: what the lead's facts of
+    them explain, kept up with saves as the rankings beneath are (only their role is ranked)."""
+    access.check_see_rankings(actor, row.branch)
+    period, roles = Period.parse(row.period), (row.role,)
+    basis = month_basis(store, row.branch, period, scheme_for, now)
+    rows = rankings_for(
+        store, basis.judgement, scheme_for, branch=row.branch, roles=roles, closings=basis.closings
+    )
+    changed = basis.closed is not None and row.staff_code in changed_people(
+        store, row.branch, period, closed=basis.closed, frozen=rows, roles=roles
+    )
+    found = next((r for r in rows if r.staff_code == row.staff_code), None)
+    return PersonRow(basis, found, changed)

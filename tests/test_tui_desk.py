@@ -155,11 +155,13 @@ async def test_an_engineer_on_a_phone_sees_his_place_his_points_and_what_to_fix(
         figures = app.screen.figures
         row = figures.standing.row
         screen = squeezed(screen_text(app))
-        place = _("Rank {rank} of {ranked} · total {total} · reward {reward}").format(
-            rank=row.rank,
-            ranked=figures.standing.ranked,
-            total=points(row.total),
-            reward=yuan(row.reward),
+        place = " · ".join(
+            (
+                _("Rank {rank} of {ranked} · total {total}").format(
+                    rank=row.rank, ranked=figures.standing.ranked, total=points(row.total)
+                ),
+                _("reward {reward}").format(reward=yuan(row.reward)),
+            )
         )
         assert squeezed(place) in screen
         for line in standing_lines(figures):  # one per KPI, wrapped, never cut

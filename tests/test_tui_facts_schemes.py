@@ -23,6 +23,7 @@ from fieldkpi.period import judge
 from fieldkpi.scheme import load_preset, load_scheme
 from screens.app import FieldKpiApp
 from screens.drilldown import DrilldownScreen, tabs_for
+from screens.rankings import RankTable
 from screens.ticket_detail import TicketDetailScreen
 from storage.people import staff_by_login
 from storage.rankings import compute_rankings
@@ -112,6 +113,27 @@ async def test_a_lower_is_better_kpi_past_every_band_reads_so_in_chinese(month, 
         assert "问题处理速度 232.25 小时：未达任何档位 → 0.00 分" in text
         assert "完单 2 单，共 464.50 小时 → 平均 232.25 小时" in text
         assert "完单及时率" not in screen_text(app) and "扣分" not in screen_text(app)
+
+
+@async_test
+async def test_a_scheme_of_grades_and_no_money_shows_each_grade_and_no_reward(month):
+    """generic-bands grades and pays nothing: a column of "—" rewards (and "· —" on the facts)
+    told the lead nothing, where the grade a person got was left out of the facts."""
+    app = lead_app(month, GENERIC)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await october(pilot)
+        await press(pilot, "t")
+        table = app.screen.query_one("#engineer-table", RankTable)
+        keys = [column.key for column in table.columns_shown]
+        assert keys[:5] == ["rank", "name", "total", "grade", "trend"] and "reward" not in keys
+        assert table.fixed_columns == 4  # who and their grade stay in view
+        assert "Reward" not in screen_text(app)
+        await open_facts(pilot, "engineer-table", "E1", "speed")
+        await settle(pilot)
+        assert text_of(app, "#facts-head") == (
+            "陈工 (E1) · engineer · GZ · 2026-10 · rank 2 · total 40.00 · grade Needs improvement"
+        )
 
 
 SCHEME_OWN = """

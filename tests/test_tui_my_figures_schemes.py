@@ -87,7 +87,7 @@ async def test_an_engineer_on_generic_bands_sees_its_kpis_each_with_his_facts(mo
 
         await press(pilot, "left_square_bracket")
         assert text_of(app, "#standing").splitlines()[1:] == [
-            "Rank 2 of 2 · total 40.00 · reward —",
+            "Rank 2 of 2 · total 40.00 · grade Needs improvement",  # graded; no money
             "Customer satisfaction 50.00% (2 of 4 rated ≥ 4): reaches no band → 0.00 points",
             "Problem handling speed 36.67 hours: band ≤ 72.00 hours → 15.00 points",
             "Resolution rate 66.67%: reaches no band → 0.00 points",

@@ -301,6 +301,63 @@ async def test_a_new_ticket_shows_the_callers_open_ticket_and_fills_in_the_known
 
 
 @async_test
+async def test_a_ticket_taken_in_while_a_search_shows_is_on_the_list_with_the_cursor_on_it(
+    store, desk
+):
+    """The search is cleared, with any filter the new ticket does not pass: "saved" over a
+    list still of the search, the new ticket nowhere in it, read as lost. A filter it
+    passes stays, as the person chose it."""
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#kind-filter").value = "onsite_repair"  # every seeded ticket's
+        await press(pilot, "slash")
+        await type_text(pilot, "8000")
+        await press(pilot, "enter")
+        assert queue_codes(app) == [desk.received]
+        await press(pilot, "n")
+        form = app.screen
+        typed = {"customer": "赵六", "phone": "13700000000", "address": "体育西路 2 号"}
+        for name, value in {**typed, "fault": "不制冷"}.items():
+            form.query_one(f"#field-{name}").value = value
+        form.query_one("#field-kind").value = "onsite_repair"
+        await press(pilot, "ctrl+s")
+        assert app.screen is screen
+        await pilot.pause(2 * QueueScreen.SEARCH_DELAY)  # the cleared box's own search, if any
+        await settle(pilot)
+        (code,) = [n.split()[1] for n in notices(app) if n.endswith("saved")]
+        assert screen.query_one("#search").value == ""
+        assert screen.query_one("#kind-filter").value == "onsite_repair"
+        table = screen.query_one(QueueTable)
+        assert (table.cursor_row, table.selected.code) == (0, code)
+        assert queue_codes(app) == [
+            code,
+            desk.received,
+            desk.dispatched,
+            desk.visited,
+            desk.old_open,
+        ]
+
+        await press(pilot, "slash")  # a status or kind the new ticket is not of: undone
+        await type_text(pilot, "赵六")
+        await press(pilot, "enter")
+        screen.query_one("#status-filter").value = "dispatched"
+        await settle(pilot)
+        assert queue_codes(app) == []
+        await press(pilot, "n")
+        for name, value in {**typed, "fault": "漏水", "kind": "installation"}.items():
+            app.screen.query_one(f"#field-{name}").value = value
+        await press(pilot, "ctrl+s")
+        await pilot.pause(2 * QueueScreen.SEARCH_DELAY)
+        await settle(pilot)
+        assert screen.query_one("#status-filter").value == "open"
+        assert screen.query_one("#kind-filter").is_blank()  # an installation: any kind
+        assert table.selected.code == queue_codes(app)[0] != code
+        assert queue_codes(app)[1] == code
+
+
+@async_test
 async def test_a_new_callers_typed_name_is_kept(store, desk):
     app = app_for(store, "wangfang")
     async with app.run_test(size=SIZE) as pilot:

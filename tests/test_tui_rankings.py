@@ -261,7 +261,10 @@ async def test_a_reps_facts_tab_by_tab(month):
         await october(pilot)
         await open_facts(pilot, "rep-table", "R1", "satisfaction")
         assert app.screen.query_one("TabbedContent").active == "satisfaction"
-        assert "张伟 (R1) · rep · GZ · 2026-10 · rank 1 · total 24.83 · +¥200" in screen_text(app)
+        assert (
+            "张伟 (R1) · rep · GZ · 2026-10 · rank 1 · total 24.83 · reward +¥200"
+            in screen_text(app)
+        )
 
         text = text_of(app, "#timeliness-facts")  # T1 day 1, T2 day 2, T3 day 10
         assert "3 orders, 22.00 points → timeliness 7.33" in text
@@ -604,6 +607,44 @@ async def test_a_save_in_another_session_moves_the_figures_on_screen(month):
         assert {k: v for k, v in after.items() if k != "王芳"} == {
             k: v for k, v in before.items() if k != "王芳"
         }
+
+
+@async_test
+async def test_the_facts_open_follow_a_save_in_another_session_on_their_tab_and_line(month):
+    """The facts read again as the rankings beneath them do: a deduction recorded meanwhile
+    is in the heading's total and on its tab; the tab shown and the list's cursor stay.
+    They kept the total of when they were opened until Esc."""
+    lead = app_at(month, "zhoujl")
+    async with lead.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await october(pilot)
+        facts = await open_facts(pilot, "rep-table", "R2", "timeliness")
+        await press(pilot, "down")
+        tickets_of, line = lead.focused, lead.focused.cursor_row
+        assert line == 1
+        head = text_of(lead, "#facts-head")
+        total = Decimal(re.search(r"total (-?[\d.]+)", head)[1])
+        other = open_store(month.path)
+        try:
+            record_deduction(
+                other,
+                staff_by_login(other, "zhoujl"),
+                "R2",
+                "branch_rule",
+                "2",
+                "例会缺席",
+                default_scheme(),
+                now=datetime(2026, 10, 25, 10, 0),
+            )
+        finally:
+            other.close()
+        lead.check_for_changes()
+        await settle(pilot)
+        assert lead.screen is facts
+        assert f"total {total - 2:.2f}" in text_of(lead, "#facts-head")
+        assert "例会缺席" in text_of(lead, "#deductions-facts")
+        assert lead.screen.query_one("TabbedContent").active == "timeliness"
+        assert lead.focused is tickets_of and tickets_of.cursor_row == line
 
 
 @async_test
