@@ -47,7 +47,9 @@ def recorded(store):
     appraisal.review(
         store, crew.lead, "problem", problem, "reject", "配件缺货，不是他的错", now=NOW
     )
-    appraisal.contest(store, crew.eng, "deduction", deduction, "那天穿了工服", now=NOW)
+    appraisal.contest(
+        store, crew.eng, "deduction", deduction, "那天穿了工服", now=NOW, scheme=SCHEME
+    )
     appraisal.record_deduction(store, crew.rep2, "E2", "violation", None, "迟到", SCHEME, now=NOW)
     appraisal.record_deduction(store, crew.lead, "R1", "violation", None, "态度差", SCHEME, now=NOW)
     return desk, deduction, problem
