@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from fieldkpi import paths
 from fieldkpi.i18n import current_language, set_language
 from storage.db import open_store
 
@@ -17,6 +18,16 @@ from storage.db import open_store
 def store(tmp_path):
     """A new, empty fieldkpi database with the current schema."""
     opened = open_store(tmp_path / "fieldkpi.db")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def demo(tmp_path):
+    """A private copy of the sample database, opened, as ``fieldkpi demo`` makes one."""
+    copy = tmp_path / "demo.db"
+    shutil.copyfile(paths.sample_db(), copy)
+    opened = open_store(copy)
     yield opened
     opened.close()
 

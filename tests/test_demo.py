@@ -9,38 +9,20 @@ month with work in progress.
 from __future__ import annotations
 
 import re
-import shutil
-from datetime import datetime
 
 import pytest
-from tui_helpers import async_test, notices, settle, text_of
+from tui_helpers import async_test, demo_app, notices, settle, text_of
 
-from fieldkpi import cli, paths
+from fieldkpi import cli
 from fieldkpi.sample import SAMPLE_NOW
 from screens.my_figures import MyFiguresScreen
 from screens.queue import QueueScreen, QueueTable
 from screens.rankings import RankingsScreen, RankTable
-from storage.db import open_store
-
-A_YEAR_LATER = datetime(2027, 11, 25, 9, 30)
-
-
-@pytest.fixture
-def demo(tmp_path):
-    copy = tmp_path / "demo.db"
-    shutil.copyfile(paths.sample_db(), copy)
-    store = open_store(copy)
-    yield store
-    store.close()
-
-
-def app_as(store, login):
-    return cli.demo_app(store, login, real_now=lambda: A_YEAR_LATER)
 
 
 @async_test
 async def test_a_year_later_the_demo_still_opens_on_a_month_with_work_in_progress(demo):
-    app = app_as(demo, None)
+    app = demo_app(demo, None)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, RankingsScreen)
@@ -66,7 +48,7 @@ async def test_a_year_later_the_demo_still_opens_on_a_month_with_work_in_progres
 )
 @async_test
 async def test_demo_as_a_role_opens_that_persons_screens(demo, role, first_screen):
-    app = app_as(demo, role)
+    app = demo_app(demo, role)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.user.role == role and app.user.code.startswith("GZ-")

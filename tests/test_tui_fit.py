@@ -9,38 +9,20 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
-from datetime import datetime
 
 import pytest
 from rich.console import Console
 from rich.text import Text
-from tui_helpers import async_test, notices, press, screen_text, settle, type_text
+from tui_helpers import async_test, demo_app, notices, press, screen_text, settle, type_text
 
-from fieldkpi import cli, paths
 from fieldkpi.i18n import _
 from fieldkpi.numbers import signed
 from screens.linebreaks import CLOSING
 from screens.queue import QueueTable
 from screens.ticket_detail import TicketDetailScreen
-from storage.db import open_store
 
 SIZE = (80, 24)
 PHONE = (46, 30)
-A_YEAR_LATER = datetime(2027, 11, 25, 9, 30)
-
-
-@pytest.fixture
-def demo(tmp_path):
-    copy = tmp_path / "demo.db"
-    shutil.copyfile(paths.sample_db(), copy)
-    store = open_store(copy)
-    yield store
-    store.close()
-
-
-def demo_app(store, login):
-    return cli.demo_app(store, login, real_now=lambda: A_YEAR_LATER)
 
 
 def history_part(app) -> str:

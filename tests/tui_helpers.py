@@ -22,6 +22,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 from ticket_helpers import NOW, TICKET_FIELDS, Crew, seed_staff
 
+from fieldkpi import cli
 from screens.app import FieldKpiApp
 from screens.queue import QueueTable
 from storage import tickets
@@ -186,3 +187,12 @@ def hold_reads(monkeypatch, module) -> threading.Event:
 
     monkeypatch.setattr(module, "read_ticket", slow)
     return release
+
+
+# A day long after the sample was made: the demo still runs on the sample's own clock.
+A_YEAR_LATER = datetime(2027, 11, 25, 9, 30)
+
+
+def demo_app(store: Store, login: str | None) -> FieldKpiApp:
+    """The app as ``fieldkpi demo --as LOGIN`` builds it, on a copy of the sample (``demo``)."""
+    return cli.demo_app(store, login, real_now=lambda: A_YEAR_LATER)
