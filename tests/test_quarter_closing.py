@@ -124,9 +124,9 @@ def test_a_time_entered_into_a_closed_quarter_is_refused(quarter):
     ticket = tickets.new_ticket(store, rep, TICKET_FIELDS, now=taken)
     ticket = tickets.dispatch(store, rep, ticket.code, ticket.version, "E1", now=taken)
     close_month(store, lead, "GZ", Q4, SCHEME, NEW_YEAR)
-    with pytest.raises(FieldErrors) as refused:
+    with pytest.raises(FieldErrors) as refused:  # the lead: a rep may not type it so far back
         tickets.complete(
-            store, rep, ticket.code, ticket.version, "换板", now=NEW_YEAR, at="2026-12-31 18:00"
+            store, lead, ticket.code, ticket.version, "换板", now=NEW_YEAR, at="2026-12-31 18:00"
         )
     assert refused.value.errors["completed_at"].startswith("2026-Q4 is closed")
     done = tickets.complete(

@@ -249,7 +249,7 @@ async def test_a_lead_switches_to_generic_bands_enters_nothing_and_sees_grades(m
             "name",
             "total",
             "grade",
-            "reward",
+            "trend",  # no reward: the scheme pays none
         ]
         grades = {r.name: str(r.grade) for r in table.ranked}
         assert set(grades) == {"张伟", "王芳", "李娜"} and all(grades.values())
