@@ -144,7 +144,8 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
         for group in ("form-load", "form-choices", "form-check"):  # about the last one
             self.workers.cancel_group(self, group)
         self._take(ticket)
-        self._saving = self._save_waiting = self._asking_to_close = False
+        self._let_go()  # a save of the last one's that never answered holds no key
+        self._asking_to_close = False
         self.show_message("")
         summary = self.query_one("#form-summary", Static)
         summary.update(plain(ticket_summary(self.ticket) if self.ticket else ""))
@@ -233,9 +234,7 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
         self.query_one("#form-summary", Static).update(plain(ticket_summary(message.ticket)))
         self.query_one("#form-summary").display = True
         self.ticket_ready(message.ticket)
-        if self._save_waiting:
-            self._save_waiting = False
-            self.action_save()
+        self.now_ready()
 
     def ticket_ready(self, ticket: Ticket) -> None:
         """Hook for forms that fill defaults from the ticket."""
@@ -257,12 +256,29 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
         except HandedAway as exc:
             answer(self, LoadFailed(handed_away(exc)))
 
+    def now_ready(self) -> None:
+        """What :meth:`ready` waited for is in: a save key typed before it is acted on now."""
+        if self._save_waiting:
+            self._save_waiting = False
+            self.action_save()
+
+    def _let_go(self) -> None:
+        """No save of this form is on its way or waiting any more, without an answer: the
+        typing it held is dropped (:meth:`screens.keygate.KeyGate.resume`)."""
+        if self._saving or self._save_waiting:
+            self._saving = self._save_waiting = False
+            self._drop_typed_ahead()
+
+    def dismiss(self, result: Any = None) -> Any:
+        """Closed: a save that will not be made holds no key (one made is answered first)."""
+        self._let_go()
+        return super().dismiss(result)
+
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:
         message.stop()
         if self._save_waiting:  # nothing to save against; the input stays in the fields
-            self._save_waiting = False
-            self._drop_typed_ahead()
+            self._let_go()
         self.show_message(message.message)
 
     def show_message(self, text: str) -> None:

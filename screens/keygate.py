@@ -22,10 +22,11 @@ would have in its widget's queue. Should a wait ever not end (a node closed
 under it, a screen never quiet), the session's tick lets the next key in after
 :data:`STUCK` seconds.
 
-A form's save holds the keys typed behind it (:meth:`KeyGate.pause`) until its
-answer is in: saved, they go on to the screen the form closes onto, as typed
-ahead for it; refused, they are dropped and counted, not typed into the field
-the refusal points at.
+A form's save holds the typing behind it (:meth:`KeyGate.pause`) until its
+answer is in: saved, it goes on to the screen the form closes onto, as typed
+ahead for it; refused (or never answered), it is dropped and counted, not
+typed into the field the refusal points at. Commands go on to the form (Esc
+says it is still saving; Ctrl+Q quits), unless typing waits before them.
 
 A key that would have opened a form and was refused sets aside what was typed
 behind it, meant for the form: the keys waiting then, and the typing that
@@ -94,20 +95,25 @@ class KeyGate:
             self._aside_until = now + SETTLE
             self._late += 1
             return False
-        if self._since is not None or self._paused is not None:
+        if self._since is not None or self._held_by_pause(event):
             self.held.append(event)
             return False
         self._start()
         return True
 
+    def _held_by_pause(self, event: events.Event) -> bool:
+        """Typing waits out a pause; a command (Esc, Ctrl+Q, an arrow) goes to the form whose
+        save it is, unless typing waits before it."""
+        return self._paused is not None and (typing(event) or bool(self.held))
+
     def pause(self) -> None:
-        """Hold every key from the next on until :meth:`resume`: a save on its way decides
-        where what was typed behind it goes."""
+        """Hold the typing from the next key on until :meth:`resume`: a save on its way
+        decides where what was typed behind it goes."""
         self._paused = monotonic()
 
     def resume(self, *, drop: bool) -> int:
-        """Let the held keys go on (the save was made), or drop them (it was refused); how
-        many were dropped.
+        """Let the held keys go on (the save was made), or drop the typing among them (it was
+        refused, or never answered); how many were dropped.
 
         Only those held: a key typed once the refusal is on screen is the person's
         answer to it, however soon (a test types it at once), and goes on.
@@ -115,9 +121,11 @@ class KeyGate:
         if self._paused is None:
             return 0
         self._paused = None
-        dropped = len(self.held) if drop else 0
+        dropped = 0
         if drop:
-            self.held.clear()
+            kept = deque(event for event in self.held if not typing(event))
+            dropped = len(self.held) - len(kept)
+            self.held = kept
         if self._since is None:
             self.app.call_later(self._next)
         return dropped
@@ -164,8 +172,8 @@ class KeyGate:
             self.app.call_later(self._next)
 
     async def _next(self) -> None:
-        if not self.held or self._paused is not None:
-            self._since = None
+        if not self.held or (self._paused is not None and typing(self.held[0])):
+            self._since = None  # nothing waits, or typing waits out the pause
             return
         self._start()
         await self._let_in(self.held.popleft())
@@ -188,8 +196,10 @@ class KeyGate:
         """Let the next key in if the one before has kept it waiting :data:`STUCK` seconds;
         once a burst set aside has ended, say how many of its keys came after the refusal."""
         now = monotonic()
-        if self._paused is not None and now - self._paused > PAUSE_LIMIT:
-            self.resume(drop=False)  # a save that never answered: the keys are not its
+        stale = self._paused is not None and now - self._paused > PAUSE_LIMIT
+        # a save that never answered: what was typed behind it was not for this screen
+        if stale and (dropped := self.resume(drop=True)):
+            self.app.notify(not_used(dropped), severity="warning")
         if self._since is not None and now - self._since > STUCK:
             self._turn += 1  # what that key's wait says when it ends is old news
             self.app.call_later(self._next)

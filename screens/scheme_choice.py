@@ -94,6 +94,7 @@ class SchemeForm(FormScreen):
         if state.overridden_by:
             override.update(plain(overridden_text(state)))
         self.query_one("#scheme-history", Static).update(history_text(state))
+        self.now_ready()
 
     def ready(self) -> bool:
         return self.state is not None

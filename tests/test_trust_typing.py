@@ -10,6 +10,7 @@ real terminal.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from datetime import timedelta
 
 import pytest
@@ -31,7 +32,7 @@ from tui_helpers import (
 )
 
 import screens.form
-from screens import keygate
+from screens import keygate, scheme_choice
 from screens.app import FieldKpiApp
 from screens.discard import DiscardScreen
 from screens.queue import QueueScreen
@@ -337,8 +338,7 @@ async def test_a_save_typed_before_the_ticket_has_loaded_saves_once_it_has(store
 async def test_a_save_waiting_for_the_database_says_so_and_is_not_thrown_away(store):
     """An import holds the write lock while it writes: a save waits for it. The form says
     what it waits for, and Esc does not close it (the save would still land after the
-    person was told it was thrown away): it waits behind the save key, like every key typed
-    after it; once the lock is free the form saves and closes."""
+    person was told it was thrown away); once the lock is free it saves and closes."""
     desk = seed_desk(store)
     app = app_for(store, "wangfang")
     other = sqlite3.connect(store.path, isolation_level=None)
@@ -354,7 +354,7 @@ async def test_a_save_waiting_for_the_database_says_so_and_is_not_thrown_away(st
             burst(app, "escape")
             await pilot.pause(0.3)
             assert isinstance(app.screen, CancelForm)
-            assert "waiting for the database" in screen_text(app)
+            assert "Still saving" in screen_text(app)
         finally:
             other.execute("ROLLBACK")
         await settle(pilot)
@@ -444,3 +444,33 @@ async def test_keys_typed_behind_a_refused_save_are_not_typed_into_its_field(sto
         assert isinstance(app.screen, QueueScreen)
     row = store.query("SELECT completed_at FROM tickets WHERE code = ?", (desk.dispatched,))
     assert row[0][0] == "2026-10-15 11:00:00"
+
+
+@async_test
+async def test_a_save_typed_before_the_scheme_form_has_read_saves_once_it_has(store, monkeypatch):
+    """The scheme form reads the branch's scheme, not a ticket: a Ctrl+S typed before that
+    read is in waited for it and was never acted on, and the keys typed behind it were held
+    half a minute. It is acted on once the read is in (here refused: the preset is the one in force), and
+    the next key is the form's at once."""
+    seed_desk(store)
+    arrived = threading.Event()
+    read = scheme_choice.branch_scheme
+
+    def slow(*args, **kwargs):
+        arrived.wait(10)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(scheme_choice, "branch_scheme", slow)
+    app = app_for(store, "liuyang")  # the lead
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        assert isinstance(app.screen, scheme_choice.SchemeForm)
+        burst(app, "ctrl+s", "x")
+        await pilot.pause()
+        arrived.set()
+        await settle(pilot)
+        assert "already runs skyworth" in screen_text(app)  # the save was acted on
+        assert notices(app)[-1] == "1 key typed after it was not used."
+        await press(pilot, "escape")
+        assert not isinstance(app.screen, scheme_choice.SchemeForm)
