@@ -185,6 +185,9 @@ def check_lifecycle(
     the lead decides the rating first, or reopens the ticket: the lead sees the
     rating waiting, and a customer who calls again with the fault is not kept
     waiting for the review.
+
+    A lead or an admin, and anyone the step is not for at all (refused by
+    :func:`check_step` already), pass here.
     """
     if user.role in OVERSEEING_ROLES or not may(user, step):
         return
@@ -335,6 +338,8 @@ def can_see_facts(user: Person, person: Person, measure: str) -> bool:
 
 
 def check_see_facts(user: Person, person: Person, measure: str) -> None:
+    """Refuse the facts behind ``person``'s ``measure`` to whoever :func:`can_see_facts`
+    does not let see them (storage asks before reading them)."""
     check_see_figures(user, person)
     if not can_see_facts(user, person, measure):
         raise AccessDenied(

@@ -699,14 +699,19 @@ class DrilldownScreen(OpensTickets, actions.ScopedKeys, Screen):
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
-        """Said; the facts first asked for go back to the rankings, those shown stay."""
+        """Said; the facts first asked for go back to the rankings, those shown stay.
+
+        Only from the top: ``dismiss()`` closes whatever screen is on top (F1's
+        help, opened while the facts load), and answers this one's opener.
+        """
         message.stop()
         self.notify(message.message, severity="error")
         if not self.loaded:
-            self.dismiss()
+            self.action_back()
 
     def action_next_tab(self) -> None:
         next_tab(self.query_one(TabbedContent))
 
     def action_back(self) -> None:
-        self.dismiss()
+        if self.app.screen is self:
+            self.dismiss()

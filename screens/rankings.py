@@ -26,7 +26,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from fieldkpi import access
-from fieldkpi.i18n import N_, _, ngettext
+from fieldkpi.i18n import N_, _, join_list, ngettext
 from fieldkpi.kpi_columns import FIRST_MONTH, NO_DATA, KpiColumn, kpi_columns
 from fieldkpi.period import Period, provisional_line, stamp
 from fieldkpi.plain import CELL_WIDTH, plain
@@ -226,7 +226,7 @@ def banner(ranking: BranchRanking) -> tuple[str, str]:
         if closed.note:
             text += f" · {closed.note}"
         if ranking.changed:
-            who = ", ".join(ranking.changed.values())
+            who = join_list(ranking.changed.values())
             text += "\n" + _(
                 "Live figures now differ for {who}: these frozen figures stay until an admin "
                 "reopens the month."

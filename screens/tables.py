@@ -75,9 +75,10 @@ def fit_widths(
     one width, as little as needed (their cells then wrap), the narrow ones left whole.
 
     No column goes below its ``least`` (its longest word, :func:`word_widths`) while that
-    fits: a date or a status wraps at its spaces, whole. The first ``keep`` columns stay
-    whole too while the others fit so, else while the others can keep 8 cells (a word).
-    Only when nothing else fits is a word cut.
+    fits: a date or a status wraps at its spaces, whole. In that order: the first ``keep``
+    columns whole and every word whole; every word whole, the first columns wrapped too;
+    the first columns whole, the others down to 8 cells (a word). Only when none of these
+    fits is a word cut.
     """
     floors = list(least) or [1] * len(widths)
     for kept, floor in ((keep, floors), (0, floors), (keep, [min(8, f) for f in floors])):

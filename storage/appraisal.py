@@ -413,8 +413,16 @@ def recent_events_about(
     store: Store, actor: Person, person: Person, now: datetime, scheme: Scheme
 ) -> list[AppraisalEvent]:
     """The events about a person in this month and the two before, newest first."""
+    return _newest_first(_about(store, actor, person, *_three_months(now), scheme))
+
+
+def _three_months(now: datetime) -> tuple[datetime, datetime]:
+    """This month and the two before: the span the events lists show."""
     this = Period.of(now.date())
-    events = _about(store, actor, person, this.shift(-2).start, this.end, scheme)
+    return this.shift(-2).start, this.end
+
+
+def _newest_first(events: list[AppraisalEvent]) -> list[AppraisalEvent]:
     return sorted(events, key=lambda e: (e.at, e.id), reverse=True)
 
 
@@ -455,15 +463,15 @@ def branch_events(
     mistake (their own included), with its reporter.
     """
     access.check_review(actor, branch)
-    this = Period.of(now.date())
+    start, end = _three_months(now)
     events = _events(
         store,
         "e.branch = :branch AND e.at >= :start AND e.at <= :end",
-        {"branch": branch, "start": stamp(this.shift(-2).start), "end": stamp(this.end)},
+        {"branch": branch, "start": stamp(start), "end": stamp(end)},
         True,
         scheme,
     )
-    return sorted(events, key=lambda e: (e.at, e.id), reverse=True)
+    return _newest_first(events)
 
 
 def recent_events_recorded(
@@ -478,19 +486,20 @@ def recent_events_recorded(
     the one who recorded the event.
     """
     access.check_may_record_deductions(actor)  # whoever records none has none to list
-    this = Period.of(now.date())
+    start, end = _three_months(now)
     events = _events(
         store,
         "e.recorded_by = :actor AND e.at >= :start AND e.at <= :end",
-        {"actor": actor.code, "start": stamp(this.shift(-2).start), "end": stamp(this.end)},
+        {"actor": actor.code, "start": stamp(start), "end": stamp(end)},
         True,
         scheme,
     )
-    events = [
-        replace(e, reviews=tuple(_unsaid(r) if r.action == "contest" else r for r in e.reviews))
-        for e in events
-    ]
-    return sorted(events, key=lambda e: (e.at, e.id), reverse=True)
+    return _newest_first(
+        [
+            replace(e, reviews=tuple(_unsaid(r) if r.action == "contest" else r for r in e.reviews))
+            for e in events
+        ]
+    )
 
 
 def _unsaid(review: Review) -> Review:

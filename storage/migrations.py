@@ -13,10 +13,6 @@ import sqlite3
 from sqlite_utils.db import Database
 from sqlite_utils.migrations import Migrations
 
-from fieldkpi.cleantext import clean_text
-from fieldkpi.limits import MAX_CHARS
-from fieldkpi.tickets import normal_phone, phone_problem
-
 migrations = Migrations("fieldkpi")
 _names: list[str] = []
 
@@ -1317,9 +1313,11 @@ def m018_normal_phones(db: Database) -> None:
 
 
 def _kept_phone(phone: str) -> str | None:
-    """``phone`` as the import keeps it (:class:`storage.csvrows.Phone`), or None when the
-    import would refuse it."""
-    kept = normal_phone(clean_text(phone)).strip()
-    if len(kept) > MAX_CHARS["phone"] or phone_problem(kept) is not None:
+    """``phone`` as the import keeps it, or None when the import would refuse it: the
+    import's own reader (imported here, as :mod:`storage.csvrows` imports this module)."""
+    from storage.csvrows import CellError, Phone
+
+    try:
+        return Phone()(phone)
+    except CellError:
         return None
-    return kept

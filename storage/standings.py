@@ -137,9 +137,9 @@ def own_month(
 
 @dataclass(frozen=True)
 class PersonRow:
-    """One person's row of a branch's period as it stands now (``None``: no longer ranked),
-    with what the period is judged by; ``changed``: closed, and their live row now differs
-    from the frozen one."""
+    """One person's row of a branch's period as the rankings show it now — a closed
+    period's frozen row — (``None``: no longer ranked), with what the period is judged by;
+    ``changed``: closed, and their live row now differs from the frozen one."""
 
     basis: MonthBasis
     row: RankRow | None
