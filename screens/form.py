@@ -248,13 +248,18 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
         if self.code is not None and self.version is not None and not self._gone():
             self._check_ticket(self.code, self.version)
 
-    @reader("form-check")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="form-check")
     def _check_ticket(self, code: str, version: int) -> None:
+        """Only a hand-over is said: any other refusal of this look (a busy database, a
+        ticket gone) would put a message of no use over the form's own, and stop a save
+        waiting for the ticket; the save, if made, says it in its place."""
         app = self.app
         try:
             get_ticket(app.store, app.user, code, seen=version, now=app.now())
         except HandedAway as exc:
             answer(self, LoadFailed(handed_away(exc)))
+        except REFUSALS:
+            return
 
     def now_ready(self) -> None:
         """What :meth:`ready` waited for is in: a save key typed before it is acted on now."""
