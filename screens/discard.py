@@ -16,6 +16,7 @@ from textual.widgets import Button, Footer, Static
 from fieldkpi.i18n import _, join_list
 from fieldkpi.plain import plain
 from screens import actions
+from screens.breakpoints import take_breakpoints
 
 
 class DiscardScreen(actions.ScopedKeys, ModalScreen[bool]):
@@ -29,7 +30,9 @@ class DiscardScreen(actions.ScopedKeys, ModalScreen[bool]):
     }
     DiscardScreen #discard-box {
         width: 60;
+        max-width: 100%;
         height: auto;
+        max-height: 100%;
         border: round $warning;
         padding: 1 2;
         background: $surface;
@@ -42,6 +45,17 @@ class DiscardScreen(actions.ScopedKeys, ModalScreen[bool]):
     DiscardScreen Button {
         margin-left: 1;
     }
+    /* A phone: the box as wide as the screen, the buttons one over the other, whole. */
+    DiscardScreen.-phone #discard-box {
+        padding: 1 1;
+    }
+    DiscardScreen.-phone #discard-buttons {
+        layout: vertical;
+    }
+    DiscardScreen.-phone Button {
+        width: 100%;
+        margin-left: 0;
+    }
     """
 
     def __init__(self, typed: list[str]) -> None:
@@ -49,6 +63,7 @@ class DiscardScreen(actions.ScopedKeys, ModalScreen[bool]):
         self.typed = typed
 
     def compose(self) -> ComposeResult:
+        take_breakpoints(self)
         with Vertical(id="discard-box"):
             yield Static(
                 plain(

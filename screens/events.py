@@ -16,8 +16,8 @@ and the footer names the decision a key takes on the selected event.
 Every column fits 80 columns in either language: an event's day, whom it is
 about (the lead's lists and what a rep recorded; the list about oneself has no
 such column), its kind (a long one cut), its state, who recorded it and its
-points. The line under the list tells the selected event whole: its time, kind,
-ticket and note.
+points; on a phone each event is a card of them (:class:`screens.tables.CardsOrColumns`).
+The line under the list tells the selected event whole: its time, kind, ticket and note.
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ class EventsScreen(actions.ScopedKeys, Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+        yield tables.CardsOrColumns(id="events", cursor_type="row", zebra_stripes=True)
         yield Static("", id="event-story")
         yield Static("", id="events-status")
         yield KeyFooter()
@@ -191,10 +191,8 @@ class EventsScreen(actions.ScopedKeys, Screen):
         was, row = self.selected, self.query_one("#events", DataTable).cursor_row
         self.events, self.scheme = message.data
         about = self.about_others
-        table = self.query_one("#events", DataTable)
-        tables.fill(
-            table, headings(about), [event_cells(e, self.scheme, about) for e in self.events]
-        )
+        table = self.query_one("#events", tables.CardsOrColumns)
+        table.show(headings(about), [event_cells(e, self.scheme, about) for e in self.events])
         keys = [(e.subject, e.id) for e in self.events]
         if was is not None and (was.subject, was.id) in keys:
             row = keys.index((was.subject, was.id))

@@ -117,15 +117,27 @@ def card(headings: Sequence[str], cells: Sequence[str | Text], width: int) -> Te
 
 
 def fill_cards(
-    table: DataTable, headings: Sequence[str], rows: Iterable[Sequence[str | Text]], width: int
+    table: DataTable,
+    headings: Sequence[str],
+    rows: Iterable[Sequence[str | Text]],
+    width: int,
+    ruled: bool = False,
 ) -> None:
     """Replace the table's lines with one card each (:func:`card`), ``width`` cells wide, as a
-    phone held upright shows a list: no headings, each card as tall as its pairs wrap."""
+    phone held upright shows a list: no headings, each card as tall as its pairs wrap.
+
+    ``ruled``: each card but the last ends in a dim rule. Cards of two or three lines alike
+    (a ticket's history, the events) run together under the zebra shade alone.
+    """
     table.clear(columns=True)
     table.show_header = False
     table.add_column("", width=width)
-    for cells in rows:
-        table.add_row(card(headings, cells, width), height=None)
+    rows = list(rows)
+    for i, cells in enumerate(rows):
+        text = card(headings, cells, width)
+        if ruled and i < len(rows) - 1:
+            text.append("\n" + "─" * width, style="dim")
+        table.add_row(text, height=None)
 
 
 class SizedTable(DataTable):
@@ -153,6 +165,47 @@ class SizedTable(DataTable):
         new_rows, self._new_rows = self._new_rows, set()
         self._update_dimensions(new_rows)
         return keys
+
+
+class CardsOrColumns(SizedTable):
+    """A list as wide as the screen: columns fitted to it, or narrower than
+    :data:`CARDS_BELOW` (a phone held upright) a ruled card of "heading value" pairs for each
+    line, nothing cut or scrolled to sideways. Drawn again when the width changes, the
+    cursor on the line it was on.
+
+    Columns too wide are narrowed (:func:`fill_fitted`, the first ``KEEP`` of them whole).
+    """
+
+    KEEP = 0
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._shown: tuple[Sequence[str], Sequence[Sequence[str | Text]]] = ([], [])
+        self._width = 0
+
+    @property
+    def cards(self) -> bool:
+        return 0 < self.size.width < CARDS_BELOW
+
+    def show(self, labels: Sequence[str], rows: Sequence[Sequence[str | Text]]) -> None:
+        """Columns ``labels`` and lines ``rows``."""
+        self._shown = (labels, rows)
+        width = self.size.width
+        inner = width - self.styles.scrollbar_size_vertical
+        if self.cards:
+            fill_cards(self, labels, rows, max(1, inner - 2 * self.cell_padding), ruled=True)
+        else:
+            self.show_header = True
+            room = inner - 2 * self.cell_padding * len(labels)
+            # No width yet: no room to fit.
+            fill_fitted(self, labels, rows, room if width else 0, keep=self.KEEP)
+        self._width = width
+
+    def on_resize(self) -> None:
+        if self._shown[1] and self.size.width != self._width:
+            row = self.cursor_row
+            self.show(*self._shown)
+            self.move_cursor(row=row, animate=False)
 
 
 def add_rows(table: DataTable, rows: Sequence[Sequence[object]]) -> None:

@@ -169,43 +169,18 @@ class FieldsView(Static):
         return self._draw(width)[1]
 
 
-class HistoryTable(tables.SizedTable):
+class HistoryTable(tables.CardsOrColumns):
     """The history, as wide as the screen: who a ticket went from and to is read whole.
 
     At 80 columns its six columns want ~100 cells (a time is 19, a name with its code 15).
     The widest are narrowed to fit (:func:`screens.tables.fit_widths`), never below their
     longest word while that fits, and their cells wrap at their spaces — a time into date
     over hour, a person into name over code — so a row takes two lines where it must, and
-    nothing is cut or scrolled to sideways. Codes stay: two people of a branch may share a
-    name. Narrower than :data:`screens.tables.CARDS_BELOW` (a phone held upright) each row
-    is a card of "heading value" pairs, as the queue's are. Drawn again when the width
-    changes.
+    nothing is cut or scrolled to sideways; the time stays on one line. Codes stay: two
+    people of a branch may share a name. On a phone each row is a card, as the queue's are.
     """
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self._shown: tuple[list[str], list[tuple]] = ([], [])
-        self._width = 0
-
-    def show(self, labels: list[str], rows: list[tuple]) -> None:
-        """Columns ``labels`` and lines ``rows`` (cells of :func:`history_cells`)."""
-        self._shown = (labels, rows)
-        width = self.size.width
-        inner = width - self.styles.scrollbar_size_vertical
-        if 0 < width < tables.CARDS_BELOW:
-            tables.fill_cards(self, labels, rows, max(1, inner - 2 * self.cell_padding))
-        else:
-            self.show_header = True
-            room = inner - 2 * self.cell_padding * len(labels)
-            # A time on one line (keep=1); no width yet, no room to fit.
-            tables.fill_fitted(self, labels, rows, room if width else 0, keep=1)
-        self._width = width
-
-    def on_resize(self) -> None:
-        if self._shown[1] and self.size.width != self._width:
-            row = self.cursor_row
-            self.show(*self._shown)
-            self.move_cursor(row=row, animate=False)
+    KEEP = 1
 
 
 class TicketDetailScreen(TicketSteps, Screen):
@@ -267,14 +242,17 @@ class TicketDetailScreen(TicketSteps, Screen):
     def _loaded(self, message: TicketLoaded) -> None:
         if message.ticket.code != self.code:
             return  # a read for the ticket the screen showed before
+        table = self.query_one("#history", HistoryTable)
+        # Opened: at the history's first line, whole (at its last, a phone's top card had
+        # lost its time); read again after a step: where the person was.
+        row = table.cursor_row if self.ticket is not None else 0
         self.ticket, self._closes_with = message.ticket, None  # readable again: it stays
         self.query_one("#fields", FieldsView).update(field_table(message.ticket, message.names))
-        table = self.query_one("#history", HistoryTable)
         columns = [_("When"), _("Who"), _("Step"), _("Field"), _("From"), _("To")]
         table.show(
             columns, [history_cells(r, message.names, message.scheme) for r in message.history]
         )
-        table.move_cursor(row=len(message.history) - 1, animate=False)
+        table.move_cursor(row=row, animate=False)
         self.refresh_bindings()
 
     @on(LoadFailed)

@@ -13,10 +13,22 @@ import re
 import pytest
 from rich.console import Console
 from rich.text import Text
-from tui_helpers import async_test, demo_app, notices, press, screen_text, settle, type_text
+from tui_helpers import (
+    app_for,
+    async_test,
+    demo_app,
+    notices,
+    press,
+    screen_text,
+    seed_desk,
+    select_ticket,
+    settle,
+    type_text,
+)
 
 from fieldkpi.i18n import _
 from fieldkpi.numbers import signed
+from screens.events import STATES
 from screens.linebreaks import CLOSING
 from screens.queue import QueueTable
 from screens.ticket_detail import TicketDetailScreen
@@ -198,3 +210,76 @@ async def test_fix_first_names_its_points_and_their_sign_alike_at_80_and_46(demo
         code_line = next(line for line in shown.splitlines() if first.ticket.code in line)
         row = shown.splitlines().index(code_line)
         assert signed(first.change) in " ".join(shown.splitlines()[row : row + 2]), shown
+
+
+@async_test
+async def test_on_a_phone_an_engineers_events_are_cards_with_every_column(demo):
+    """F6 at 46 columns: each event a card with its date, kind, state, who recorded it and
+    its points, not a table cut after 'Recorde' with the points off the screen."""
+    app = demo_app(demo, "dengyan")
+    async with app.run_test(size=PHONE) as pilot:
+        await settle(pilot)
+        app.clear_notifications()
+        await press(pilot, "f6")
+        table = app.screen.query_one("#events")
+        assert table.virtual_size.width <= table.size.width
+        shown = screen_text(app)
+        assert app.screen.events
+        for event in app.screen.events:
+            recorder = event.recorded_by_name
+            by = "CSV import" if recorder == "import" else recorder
+            for pair in (f"Date {event.at[:10]}", f"Recorded by {by}", "Points "):
+                assert pair in shown, (pair, shown)
+            assert f"State {_(STATES[event.state])}" in shown
+        assert "Kind Engineer problem" in shown
+
+
+@async_test
+async def test_on_a_phone_the_discard_question_fits_whole(demo):
+    """A form with much typed in it, Esc: the question, its box and both buttons all on a
+    46-column screen (the right border and Discard were off it)."""
+    app = demo_app(demo, "liujiayi")
+    async with app.run_test(size=PHONE) as pilot:
+        await settle(pilot)
+        app.clear_notifications()
+        await press(pilot, "n")
+        await type_text(pilot, "张先生")
+        await press(pilot, "tab")
+        await type_text(pilot, "13800138000")
+        await press(pilot, "escape")
+        box = app.screen.query_one("#discard-box")
+        assert box.region.right <= PHONE[0]
+        for button in app.screen.query("Button"):
+            assert button.region.right <= box.region.right - 1, button
+        shown = screen_text(app)
+        assert "Keep editing" in shown and "Discard" in shown.split("Keep editing")[1]
+        question = str(app.screen.query_one("#discard-question").content)
+        assert " ".join(question.split()) in " ".join(
+            line.strip(" │╭╮╰╯─") for line in shown.splitlines()
+        ).replace("  ", " ")
+
+
+@async_test
+async def test_on_a_phone_a_long_history_opens_at_its_first_card(store):
+    """A ticket of 14 history lines on a phone: its first card whole under the title (it
+    opened scrolled to the last, the top card without its time), cards told apart by a rule,
+    and Up and PageUp move in the history at once."""
+    desk = seed_desk(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=PHONE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.visited)
+        await press(pilot, "enter")
+        table = app.screen.query_one("#history")
+        assert table.row_count == 14 and app.focused is table
+        assert table.cursor_row == 0 and table.scroll_y == 0
+        lines = history_part(app).splitlines()
+        assert lines[1].strip().startswith("When "), lines
+        assert any("─" * 40 in line for line in lines[2:6]), lines
+        await press(pilot, "pagedown", "pagedown")
+        row = table.cursor_row
+        assert row > 0
+        await press(pilot, "pageup")
+        assert table.cursor_row < row
+        await press(pilot, "up")
+        assert table.cursor_row < row
