@@ -11,6 +11,7 @@ with :class:`Dropdown` (``tests/test_tui_dropdown.py`` checks that none makes a
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 from textual.binding import Binding, BindingsMap
 from textual.message import Message
@@ -62,7 +63,7 @@ class FieldDropdown(Dropdown):
     arrows open it to change a choice, as on every drop-down.
     """
 
-    BINDINGS = [Binding("enter", "enter", show=False)]
+    BINDINGS: ClassVar = [Binding("enter", "enter", show=False)]  # Select bound it to its list
 
     @dataclass
     class Submitted(Message):

@@ -73,4 +73,3 @@ def tab_title(label: str) -> Content:
     from a file, and a tab reads a ``str`` as markup: cleaned as :func:`~fieldkpi.plain.plain`
     cleans it, and drawn letter for letter."""
     return Content.from_rich_text(plain(BRACKETED.sub("", label) or label, TAB_WIDTH))
-
