@@ -71,7 +71,7 @@ def checked_name(typed: str, fmt: str, default: str) -> str:
         return f"{name}.{fmt}"
     if extension != fmt:
         raise ExportRefused(
-            _("{name} is a {extension} name, but the format is {fmt}.").format(
+            _("The name {name} says {extension}, but the format is {fmt}.").format(
                 name=name, extension=extension.upper(), fmt=fmt.upper()
             )
         )

@@ -103,6 +103,15 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 LIST_SEPARATOR = N_(", ")
 
 
+# Between clauses of one sentence: Chinese with the full-width "；", not an ASCII ";".
+CLAUSE_SEPARATOR = N_("; ")
+
+
 def join_list(items: Iterable[str]) -> str:
     """``items`` listed as the current language lists them: "类别、人员、备注", "kind, note"."""
     return _(LIST_SEPARATOR).join(items)
+
+
+def join_clauses(clauses: Iterable[str]) -> str:
+    """``clauses`` in one sentence as the current language parts them: "A → B；C", "A → B; C"."""
+    return _(CLAUSE_SEPARATOR).join(clauses)

@@ -616,7 +616,7 @@ class DrilldownScreen(OpensTickets, actions.ScopedKeys, Screen):
     @staticmethod
     def _pane(tab: str, kpi: Kpi | None) -> TabPane:
         facts = FactsPane(Static(_("Loading…")), id=f"{tab}-facts")
-        return TabPane(labels.literal(tab_label(kpi)), facts, id=tab)
+        return TabPane(labels.tab_title(tab_label(kpi)), facts, id=tab)
 
     def _heading(self) -> Text:
         row = self.row

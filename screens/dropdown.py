@@ -10,9 +10,11 @@ with :class:`Dropdown` (``tests/test_tui_dropdown.py`` checks that none makes a
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import ClassVar
 
-from textual.binding import BindingsMap
+from textual.binding import Binding, BindingsMap
+from textual.message import Message
 from textual.widgets import Footer, Select
 
 from fieldkpi.i18n import N_, _
@@ -49,3 +51,28 @@ class Dropdown(Select):
         footers = [f.region.y for f in self.screen.query(Footer) if f.region.height]
         room = min(footers, default=self.screen.size.height) - below
         return min(MENU_LINES, room) if room >= FEWEST_LINES else MENU_LINES
+
+
+class FieldDropdown(Dropdown):
+    """A form's drop-down: once it holds a choice, Enter moves on from it as from a text field.
+
+    Enter opened the list again instead: after Enter, Down, Enter had chosen the
+    kind of a new ticket, the next Enter (meant to reach the fault) reopened it,
+    and the fault typed after it went nowhere, or a letter of it chose another
+    line. With nothing chosen yet Enter still opens the list; Space and the
+    arrows open it to change a choice, as on every drop-down.
+    """
+
+    BINDINGS: ClassVar = [Binding("enter", "enter", show=False)]  # Select bound it to its list
+
+    @dataclass
+    class Submitted(Message):
+        """Enter on the closed list holding a choice: the form moves to its next field."""
+
+        dropdown: FieldDropdown
+
+    def action_enter(self) -> None:
+        if self.is_blank():
+            self.action_show_overlay()
+        else:
+            self.post_message(self.Submitted(self))

@@ -31,7 +31,7 @@ from fieldkpi.tickets import status_label
 from screens import actions, keygate
 from screens.breakpoints import take_breakpoints
 from screens.discard import DiscardScreen
-from screens.dropdown import Dropdown
+from screens.dropdown import FieldDropdown
 from screens.footer import KeyFooter
 from screens.labels import N_
 from screens.loading import answer, reader
@@ -445,7 +445,7 @@ class FormScreen(SavingModal):
         wid = f"field-{spec.name}"
         if spec.kind == "select":
             return made_compact(
-                Dropdown(
+                FieldDropdown(
                     shown_options(spec.options),
                     value=spec.value if spec.value != "" else Select.NULL,
                     prompt=_(spec.placeholder) if spec.placeholder else _("Choose…"),
@@ -608,7 +608,7 @@ class FormScreen(SavingModal):
         if isinstance(focused, Button):
             said = _("A button takes no typing: Tab moves on to the next field.")
         elif isinstance(focused, Select) and not focused.expanded:
-            said = _("A drop-down takes no typing: Enter opens its list; Tab moves on.")
+            said = _("A drop-down takes no typing: Space opens its list; Tab moves on.")
         else:
             return
         if focused is not self._told_on:
@@ -629,3 +629,9 @@ class FormScreen(SavingModal):
             self.action_save()
         else:
             self.focus_next()
+
+    @on(FieldDropdown.Submitted)
+    def _enter_on_choice(self, event: FieldDropdown.Submitted) -> None:
+        """Enter on a drop-down holding a choice moves to the next field, as in a text field."""
+        event.stop()
+        self.focus_next()

@@ -12,6 +12,7 @@ marks a string for extraction (``scripts/extract_messages.py``).
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 from textual.content import Content
@@ -60,7 +61,15 @@ def timeliness(value: Fraction | None) -> str:
     return "—" if value is None else numbers.points(value)
 
 
-def literal(value: object) -> Content:
-    """Text from a person or a file for a widget that reads a ``str`` as markup (a tab's
-    title): cleaned as :func:`~fieldkpi.plain.plain` cleans it, and drawn letter for letter."""
-    return Content.from_rich_text(plain(value))
+# Cells of a tab's title. A tab bar does not wrap: generic-bands' five tabs under their full
+# labels ran off an 80-column screen ("Repeat problems (first-time", and no Trend).
+TAB_WIDTH = 24
+BRACKETED = re.compile(r"\s*[(（].*$")  # what a label adds in brackets, to its end
+
+
+def tab_title(label: str) -> Content:
+    """A tab's title: a label without what its brackets add (the line above the tabs gives the
+    KPI whole), cut with "…" where it is still wider than a tab. A scheme's label is text
+    from a file, and a tab reads a ``str`` as markup: cleaned as :func:`~fieldkpi.plain.plain`
+    cleans it, and drawn letter for letter."""
+    return Content.from_rich_text(plain(BRACKETED.sub("", label) or label, TAB_WIDTH))

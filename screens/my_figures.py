@@ -223,7 +223,7 @@ class MyFiguresScreen(OpensTickets, MonthScreen):
     @staticmethod
     def _pane(tab: str, kpi: Kpi | None) -> TabPane:
         facts = FactsPane(Static(_("Loading…")), id=f"{tab}-facts")
-        return TabPane(labels.literal(own_label(tab, kpi)), facts, id=tab)
+        return TabPane(labels.tab_title(own_label(tab, kpi)), facts, id=tab)
 
     def clear(self) -> None:
         self.query_one("#standing", Static).update(_("Loading…"))

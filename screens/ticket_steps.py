@@ -17,7 +17,7 @@ from textual.actions import parse
 from fieldkpi import access
 from fieldkpi.access import AccessDenied
 from fieldkpi.i18n import _, ngettext
-from fieldkpi.tickets import StepRefused, next_status, status_label
+from fieldkpi.tickets import OPEN_STATUSES, StepRefused, next_status, status_label
 from screens import actions, keygate
 from screens.dispatch import DispatchScreen
 from screens.form import SavingModal
@@ -205,10 +205,11 @@ class TicketSteps(actions.ScopedKeys):
 
 
 def done_message(result: Any) -> str:
-    """What a form's storage call did, in one line."""
+    """What a form's storage call did, in one line: of a ticket still being worked, who has it
+    (a re-dispatch keeps a visited ticket visited, and named nobody)."""
     if isinstance(result, Ticket):
         text = _("{code} is {status}").format(code=result.code, status=status_label(result.status))
-        if result.engineer_name and result.status == "dispatched":
+        if result.engineer_name and result.status in OPEN_STATUSES:
             text += " · " + result.engineer_name
         return text
     if isinstance(result, HeldRating):

@@ -23,7 +23,7 @@ from fieldkpi import access, visibility
 from fieldkpi.access import AccessDenied
 from fieldkpi.cleantext import clean_name, clean_text
 from fieldkpi.figures import Person
-from fieldkpi.i18n import N_, _
+from fieldkpi.i18n import N_, _, join_clauses, join_list
 from fieldkpi.limits import length_errors
 from fieldkpi.period import stamp
 from fieldkpi.scheme import Scheme
@@ -370,7 +370,7 @@ def _conflict(
     missed = [row for row in seen if row.version is not None and row.version > version]
     if missed:
         names = list(dict.fromkeys(row.by_name for row in missed))
-        by_name, at = ", ".join(names), missed[-1].at
+        by_name, at = join_list(names), missed[-1].at
     else:  # changed by something that wrote no history, or nothing the actor may read
         by = visibility.ticket_for(actor, ticket, every).updated_by
         by_name = visibility.someone_else() if by == visibility.SOMEONE_ELSE else by or ""
@@ -381,7 +381,7 @@ def _conflict(
         at = ticket.updated_at
     when = at[11:] if at[:10] == stamp(now)[:10] else at
     names = _names(db, _people_in(missed))
-    what = "; ".join(_describe(row, names) for row in missed)
+    what = join_clauses(_describe(row, names) for row in missed)
     if handed_away:  # a hand-over away from them is among what they may read
         message = _(
             "Ticket {code} was changed by {name} at {when}: {what}. It is no longer assigned"

@@ -606,6 +606,20 @@ def test_the_ticket_screen_names_everyone_the_ticket_and_its_history_name_in_one
 # ------------------------------------------------------------ many dispatchers at once
 
 
+def test_a_stale_save_in_chinese_parts_the_changes_with_full_width_marks(store, crew, zh):
+    """Its clauses were parted with an ASCII ";" in the middle of a Chinese sentence."""
+    ticket = dispatched(store, crew)
+    other = open_store(store.path)
+    try:
+        tickets.record_visit(other, crew.eng, ticket.code, 2, now=datetime(2026, 10, 15, 10, 42, 5))
+        with pytest.raises(Conflict) as refused:
+            tickets.dispatch(store, crew.rep, ticket.code, 2, "E2", now=LATER)
+    finally:
+        other.close()
+    said = str(refused.value)
+    assert "已上门；" in said and ";" not in said
+
+
 def test_a_stale_save_is_refused_naming_who_changed_what(store, crew, tmp_path):
     ticket = dispatched(store, crew)  # both dispatchers look at version 2
     other = open_store(store.path)

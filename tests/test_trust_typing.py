@@ -280,6 +280,35 @@ async def test_a_fault_typed_right_after_choosing_the_kind_is_saved(store):
 
 
 @async_test
+async def test_a_new_ticket_typed_with_enter_between_its_fields_keeps_its_kind_and_fault(store):
+    """Enter moves on from every field, a drop-down too once it holds a choice: the Enter
+    after choosing the kind reopened its list, and the fault typed on went nowhere."""
+    seed_desk(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(
+            app,
+            "n",
+            *keys_of("测试"),
+            "enter",
+            *keys_of("13800001111"),
+            "enter",
+            *keys_of("地址"),
+            "enter",
+            "enter",  # no product: to the kind
+            *CHOOSE_SECOND,  # onsite repair
+            "enter",
+            *keys_of("屏幕碎了"),
+            "ctrl+s",
+        )
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+    saved = store.query("SELECT kind, fault FROM tickets WHERE customer = '测试'")
+    assert [tuple(row) for row in saved] == [("onsite_repair", "屏幕碎了")]
+
+
+@async_test
 async def test_a_note_typed_right_after_choosing_a_kind_and_a_person_is_saved(store):
     """The deduction form: the kind's choice also narrows the person's list (a message to the
     form) before the Tab and the person's menu come."""

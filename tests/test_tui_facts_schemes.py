@@ -62,7 +62,7 @@ async def test_the_facts_have_a_tab_per_kpi_of_the_branchs_scheme_and_no_other(m
             "Satisfaction",
             "Problem handling speed",
             "Resolution rate",
-            "Repeat problems (first-time fix rate)",
+            "Repeat problems",
         ]
         assert app.screen.query_one("TabbedContent").active == "speed"
         assert "Timeliness" not in screen_text(app) and "Deductions" not in screen_text(app)

@@ -138,7 +138,7 @@ async def test_typing_on_a_drop_down_or_a_button_says_so_once_and_what_follows_a
         form.query_one("#field-kind").focus()
         await press(pilot, "1", "3", "8", "tab", "5", "6")
         assert notices(app)[before:] == [
-            "A drop-down takes no typing: Enter opens its list; Tab moves on."
+            "A drop-down takes no typing: Space opens its list; Tab moves on."
         ]
         assert form.query_one("#field-kind", Select).value is Select.NULL
         assert form.query_one("#field-fault", Input).value == "56"

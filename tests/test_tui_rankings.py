@@ -423,7 +423,8 @@ async def test_a_measured_value_reads_the_same_in_the_table_the_facts_and_the_wo
         ("/tmp/october.csv", "csv", "Give a file name only, without a folder"),
         ("..", "csv", "A file name may not start with a dot."),
         ("oct\u202evsc.exe", "csv", "Give a file name only, without a folder"),  # reads "exe.csv"
-        ("october.toml", "csv", "october.toml is a TOML name, but the format is CSV."),
+        ("october.toml", "csv", "The name october.toml says TOML, but the format is CSV."),
+        ("october.xlsx", "csv", "The name october.xlsx says XLSX, but the format is CSV."),
     ],
 )
 @async_test

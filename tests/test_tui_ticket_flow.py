@@ -233,6 +233,20 @@ async def test_dispatch_from_the_engineer_picker(store, desk):
 
 
 @async_test
+async def test_a_redispatch_says_who_has_the_ticket_now_whatever_its_status(store, desk):
+    """Re-dispatching a visited ticket keeps its status: the notice named 赵磊 only for a
+    ticket that was dispatched, and for the visited one said just that it is visited."""
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for code, status in ((desk.dispatched, "dispatched"), (desk.visited, "visited")):
+            await select_ticket(pilot, code)
+            await press(pilot, "d", "down", "enter")  # 赵磊, the second of the picker
+            assert notices(app)[-1] == f"{code} is {status} · 赵磊"
+    assert ticket(store, desk.visited)["engineer"] == "E2"
+
+
+@async_test
 async def test_engineer_records_visit_and_completion_but_not_his_own_callback(store, desk):
     code = desk.dispatched
     history_mark, action_mark = last_history_id(store), last_action_id(store)
