@@ -117,17 +117,20 @@ def event_story(event: AppraisalEvent, scheme) -> Text:
         by=recorder(event) or _("(not shown)"),
         ticket=event.ticket,
     )
-    lines = [head + (f": {event.note}" if event.note else "")]
+    lines = [with_note(head, event.note)]
     for review in event.reviews:
-        lines.append(
-            _("{at} {decision} by {name}").format(
-                at=review.at[:16],
-                decision=_(DECISIONS[review.action]),
-                name=review.by_name or _("(not shown)"),
-            )
-            + (f": {review.reason}" if review.reason else "")
+        said = _("{at} {decision} by {name}").format(
+            at=review.at[:16],
+            decision=_(DECISIONS[review.action]),
+            name=review.by_name or _("(not shown)"),
         )
+        lines.append(with_note(said, review.reason))
     return plain("\n".join(lines))
+
+
+def with_note(text: str, note: str | None) -> str:
+    """``text``, then what was written with it, as the language puts a colon."""
+    return _("{text}: {note}").format(text=text, note=note) if note else text
 
 
 class EventsScreen(actions.ScopedKeys, Screen):

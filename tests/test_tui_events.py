@@ -22,7 +22,7 @@ from tui_helpers import (
 from fieldkpi.i18n import _
 from fieldkpi.period import Period
 from fieldkpi.scheme import default_scheme, load_scheme
-from screens.events import EventsScreen, kind_label
+from screens.events import EventsScreen, kind_label, with_note
 from storage import appraisal
 from storage.appraisal import AppraisalEvent
 from storage.closing import close_month
@@ -393,3 +393,10 @@ async def test_the_footer_names_what_a_and_r_do_to_the_selected_event(store):
         await press(pilot, "up")
         assert "r Withdraw" in footer(lead)
         assert not {"Reject", "Approve", "Uphold"} & set(footer(lead).split())
+
+
+def test_a_note_follows_its_line_with_the_languages_colon(zh):
+    """Chinese puts a full-width colon after a line ending in a full-width bracket."""
+    line = "2026-11-13 10:00 违规 关于 邓艳（工单 GZ261113004）"
+    assert with_note(line, "未穿工服 {x}") == line + "：未穿工服 {x}"
+    assert with_note(line, None) == line
