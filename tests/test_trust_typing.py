@@ -10,7 +10,6 @@ real terminal.
 from __future__ import annotations
 
 import sqlite3
-import threading
 from datetime import timedelta
 
 import pytest
@@ -32,7 +31,7 @@ from tui_helpers import (
 )
 
 import screens.form
-from screens import keygate, scheme_choice
+from screens import keygate
 from screens.app import FieldKpiApp
 from screens.discard import DiscardScreen
 from screens.queue import QueueScreen
@@ -473,34 +472,3 @@ async def test_keys_typed_behind_a_refused_save_are_not_typed_into_its_field(sto
         assert isinstance(app.screen, QueueScreen)
     row = store.query("SELECT completed_at FROM tickets WHERE code = ?", (desk.dispatched,))
     assert row[0][0] == "2026-10-15 11:00:00"
-
-
-@async_test
-async def test_a_save_typed_before_the_scheme_form_has_read_saves_once_it_has(store, monkeypatch):
-    """The scheme form reads the branch's scheme, not a ticket: a Ctrl+S typed before that
-    read is in waited for it and was never acted on, and the keys typed behind it were held
-    half a minute. It is acted on once the read is in (here refused: the preset is the one in force), and
-    the next key is the form's at once."""
-    seed_desk(store)
-    arrived = threading.Event()
-    read = scheme_choice.branch_scheme
-
-    def slow(*args, **kwargs):
-        arrived.wait(10)
-        return read(*args, **kwargs)
-
-    monkeypatch.setattr(scheme_choice, "branch_scheme", slow)
-    app = app_for(store, "liuyang")  # the lead
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("s")
-        assert isinstance(app.screen, scheme_choice.SchemeForm)
-        burst(app, "ctrl+s", "x")
-        await pilot.pause()
-        arrived.set()
-        await settle(pilot)
-        # the save was acted on (its worker may still be writing the answer on a busy machine)
-        await wait_until(pilot, lambda: "already runs skyworth" in screen_text(app))
-        assert notices(app)[-1] == "1 key typed after it was not used."
-        await press(pilot, "escape")
-        assert not isinstance(app.screen, scheme_choice.SchemeForm)
