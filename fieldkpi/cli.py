@@ -29,6 +29,7 @@ from fieldkpi.i18n import (
     LANGUAGES,
     _,
     current_language,
+    join_list,
     ngettext,
     route_stdlib_messages,
     set_language,
@@ -396,7 +397,7 @@ def report_closed_rows(closed) -> None:
     the difference from them: kpi-rules.md's time principle), but whoever
     imports them should know, as the TUI says it to a lead typing such a time.
     """
-    periods = ", ".join(
+    periods = join_list(
         _("{period} for {branch}").format(period=period, branch=branch)
         for branch, period in closed.periods
     )
@@ -674,7 +675,7 @@ def report_closed(closed, changed: dict[str, str], own: bool = False) -> None:
                 len(changed),
             ).format(
                 n=len(changed),
-                people=", ".join(f"{clean_name(name)} ({code})" for code, name in changed.items()),
+                people=join_list(f"{clean_name(name)} ({code})" for code, name in changed.items()),
             ),
             file=sys.stderr,
         )
