@@ -555,8 +555,17 @@ class FormScreen(SavingModal):
         self, name: str, options: list[tuple[str, Any]], value: Any = None
     ) -> None:
         """The list ``name`` offers ``options``, ``value`` chosen if among them: what the
-        form opens with, which leaving it as it is is not input (:meth:`typed`)."""
-        self.offer(name, options, value)
+        form opens with, which leaving it as it is is not input (:meth:`typed`).
+
+        Filled without a ``Changed``: the fill comes from a read, and a save typed before
+        that read is acted on the moment it is in (:meth:`now_ready`). The message
+        reached the form only after climbing through the field's containers, on a busy
+        machine after that save's refusal, whose line under the field ("already runs
+        …") :meth:`_field_changed` then wiped as if the person had changed the field
+        since: the save looked as if it had never been typed.
+        """
+        with self.prevent(Select.Changed):
+            self.offer(name, options, value)
         self._offered[name] = self._value_of(name)  # the form's choice, not the person's
 
     def offer(self, name: str, options: list[tuple[str, Any]], keep: Any = None) -> None:
