@@ -283,7 +283,7 @@ def test_scheme_list_and_show():
     chinese = fieldkpi("--lang", "zh", "scheme", "list").stdout.splitlines()
     quarterly = next(line for line in chinese if line.startswith("quarterly-bands"))
     assert "季度" in quarterly and "quarter" not in quarterly.replace("quarterly-bands", "")
-    assert "客服代表, 上门服务工程师" in chinese[1]  # roles by name, in the language
+    assert "客服代表、上门服务工程师" in chinese[1]  # roles by name, in the language
     assert len({cell_len(line[: line.index("客服代表")]) for line in chinese}) == 1
     shown = fieldkpi("scheme", "show", "skyworth")
     assert shown.returncode == 0
