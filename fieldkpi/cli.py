@@ -348,7 +348,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
-        raise UserError(_("no such file: {files}").format(files=", ".join(missing)))
+        raise UserError(_("no such file: {files}").format(files=join_list(missing)))
     store = open_db(args)
     try:
         adjustment_kinds, entered_metrics = import_rules(scheme_loader(store))
@@ -611,7 +611,7 @@ def branches_to_rank(store, branch: str | None, scheme_for, period: Period) -> l
         kind = next(iter(kinds.values()))
         raise UserError(
             _("{branches} appraise by {period}: use --{option} instead").format(
-                branches=", ".join(codes), period=period_word(kind), option=kind
+                branches=join_list(codes), period=period_word(kind), option=kind
             )
         )
     return [code for code in codes if kinds[code] == period.kind]
@@ -708,7 +708,7 @@ def run_merge(args: argparse.Namespace) -> int:
     given = [f"--{name.replace('_', '-')}" for name in options if getattr(args, name)]
     if given:
         raise UserError(
-            _("--merge takes the rows as exported: drop {flags}").format(flags=", ".join(given))
+            _("--merge takes the rows as exported: drop {flags}").format(flags=join_list(given))
         )
     period = period_of(args)
     try:
@@ -838,7 +838,7 @@ def run_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
-    print(_("{path}: ok ({checked})").format(path=path, checked=", ".join(health.checked)))
+    print(_("{path}: ok ({checked})").format(path=path, checked=join_list(health.checked)))
     return 0
 
 
@@ -849,7 +849,7 @@ def run_scheme_list(args: argparse.Namespace) -> int:
     lines = []
     for name in preset_names():
         scheme = load_preset(name)
-        roles = ", ".join(role_label(role) for role in scheme.roles)
+        roles = join_list(role_label(role) for role in scheme.roles)
         lines.append((name, period_word(scheme.period), roles, str(scheme.label)))
     widths = [max(cell_len(line[i]) for line in lines) for i in range(3)]
     for *cells, label in lines:  # padded by terminal cells: Chinese words line up

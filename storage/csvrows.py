@@ -27,7 +27,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from fieldkpi.cleantext import clean_name, clean_text, escape_controls
-from fieldkpi.i18n import N_, _
+from fieldkpi.i18n import N_, _, join_list
 from fieldkpi.limits import MAX_CHARS, MAX_ENTERED, MAX_POINTS
 from fieldkpi.tickets import MIN_PHONE_DIGITS, normal_phone, phone_problem
 from storage.migrations import ACTION_KINDS, DEDUCTION_KINDS, ROLES, TICKET_KINDS
@@ -281,7 +281,7 @@ class OneOf(Reader):
         if value not in self.choices:
             raise CellError(
                 _("{value} is not one of: {choices}").format(
-                    value=shown(value), choices=", ".join(self.choices)
+                    value=shown(value), choices=join_list(self.choices)
                 )
             )
         return value

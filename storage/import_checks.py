@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 
-from fieldkpi.i18n import _
+from fieldkpi.i18n import _, join_list
 from fieldkpi.period import Period
 from storage.csvrows import Column, shown
 from storage.import_bad import CONFLICT, KEY, LOGIN, RECORD, REFERENCE, BadRows
@@ -253,7 +253,7 @@ def references(stage: Stage, bad: BadRows, unreadable: Mapping[str, list[str]]) 
         def words(code: str, *_values: object) -> str:
             text = message.format(code=shown(code))
             if files:
-                text += " " + _("({files} could not be read)").format(files=", ".join(files))
+                text += " " + _("({files} could not be read)").format(files=join_list(files))
             return text
 
         return words
@@ -738,7 +738,7 @@ def _kind_refused(kind: str, offered: dict[str, bool]) -> str:
             "{value}: the branch's scheme records no deductions or bonuses for this role"
         ).format(value=shown(kind))
     return _("{value} is not one of: {choices}").format(
-        value=shown(kind), choices=", ".join(offered)
+        value=shown(kind), choices=join_list(offered)
     )
 
 
@@ -852,6 +852,6 @@ def _metric_refused(
         metric=shown(metric),
         staff=staff,
         period=period,
-        metrics=", ".join(metrics),
+        metrics=join_list(metrics),
         role=role_phrase(role),
     )

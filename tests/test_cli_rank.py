@@ -22,6 +22,7 @@ from fieldkpi import cli
 from storage import closing
 from storage.closing import close_month
 from storage.db import Store, open_store
+from storage.schemes import choose_preset
 
 TICKETS = """code,branch,kind,received_at,completed_at,engineer,rep,callback_at,rating
 T1,GZ,onsite_repair,2026-10-03 09:00,2026-10-03 15:00,E1,R1,2026-10-04 10:00,5
@@ -282,7 +283,7 @@ def test_scheme_list_and_show():
     chinese = fieldkpi("--lang", "zh", "scheme", "list").stdout.splitlines()
     quarterly = next(line for line in chinese if line.startswith("quarterly-bands"))
     assert "季度" in quarterly and "quarter" not in quarterly.replace("quarterly-bands", "")
-    assert "客服代表, 上门服务工程师" in chinese[1]  # roles by name, in the language
+    assert "客服代表、上门服务工程师" in chinese[1]  # roles by name, in the language
     assert len({cell_len(line[: line.index("客服代表")]) for line in chinese}) == 1
     shown = fieldkpi("scheme", "show", "skyworth")
     assert shown.returncode == 0
@@ -474,3 +475,31 @@ def test_piped_at_80_columns_the_table_keeps_every_heading_letter_within_the_wid
         start = line.index(label[:4])
         end = line.find(" ", start) if " " in line[start:] else len(line)
         assert "".join(line[start:end].strip() for line in heading) == label
+
+
+def test_the_table_has_no_reward_column_for_a_branch_whose_scheme_pays_none(
+    db, monkeypatch, capsys, lang
+):
+    """SZ runs generic-bands (grades, no money): a Reward column of dashes beside every
+    name read as "nothing earned". GZ's skyworth pays the top and bottom ranks: its stays.
+    The CSV keeps its columns for scripts (interfaces.md), reward 0 for SZ."""
+    monkeypatch.setenv("FIELDKPI_CONFIG", "/nonexistent-config")
+    monkeypatch.setenv("COLUMNS", "160")
+    store = open_store(db)
+    try:
+        choose_preset(store, person(store, "L2"), "SZ", "generic-bands", datetime(2026, 11, 2))
+    finally:
+        store.close()
+    reward = "奖励/罚款" if lang == "zh" else "Reward"
+    rank = ["rank", "--db", str(db), "--month", "2026-10", "--role", "rep", "--lang", lang]
+
+    def heading(branch: str) -> str:
+        assert cli.main([*rank, "--branch", branch, "--format", "table"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        return "\n".join(lines[1 : next(i for i, line in enumerate(lines) if "───" in line)])
+
+    assert reward not in heading("SZ")
+    assert reward in heading("GZ")
+    assert cli.main([*rank, "--branch", "SZ", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(StringIO(capsys.readouterr().out.lstrip("\ufeff"))))
+    assert [(row["staff_code"], row["reward"]) for row in rows] == [("S1", "0")]
