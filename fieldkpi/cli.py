@@ -148,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
                 _(
                     "Load CSV files in one transaction: if any row of any file is bad, nothing is "
                     "written and every bad row is listed as FILE:LINE: column: reason "
-                    "(exit status 2)."
+                    "(FILE:LINE: reason for a whole row or file) (exit status 2)."
                 )
             )
         ),

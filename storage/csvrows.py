@@ -92,7 +92,11 @@ def column_name(cell: str) -> str:
 
 
 def timestamp(value: str) -> str:
-    """``YYYY-MM-DD HH:MM[:SS]`` (``/`` or ``-``, space or ``T``; date alone = midnight)."""
+    """``YYYY-MM-DD HH:MM[:SS]`` (``/`` or ``-``, space or ``T``).
+
+    A date alone is refused, not read as midnight: a deduction or a step dated
+    00:00 would count on a day and in an order nobody meant, without a word.
+    """
     if _STORED_RE.fullmatch(value):  # already as stored: only the calendar is left to check
         try:
             datetime.fromisoformat(value)
@@ -106,7 +110,11 @@ def timestamp(value: str) -> str:
             _("{value} is not a date and time (YYYY-MM-DD HH:MM:SS)").format(value=shown(value))
         )
     year, _sep, mon, dd, hour, minute, second = match.groups()
-    parts = (int(year), int(mon), int(dd), int(hour or 0), int(minute or 0), int(second or 0))
+    if hour is None:
+        raise CellError(
+            _("{value} has no time; write {day} HH:MM").format(value=shown(value), day=value)
+        )
+    parts = (int(year), int(mon), int(dd), int(hour), int(minute), int(second or 0))
     try:
         datetime(*parts)
     except ValueError:
