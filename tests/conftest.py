@@ -32,6 +32,15 @@ def demo(tmp_path):
     opened.close()
 
 
+@pytest.fixture(autouse=True)
+def english_unless_asked():
+    """Every test starts in English, whatever a test before it in the same process left
+    (the CLI and the app set the process-wide language from ``--lang``; tests are spread
+    over processes in no fixed order). ``zh`` and ``lang`` choose another."""
+    set_language("en")
+    yield
+
+
 @pytest.fixture
 def zh():
     """Chinese for one test, and the language before it afterwards (the choice is process-wide)."""
