@@ -1,4 +1,5 @@
-"""The engineer picker for dispatch (派工): who is busy now and how timely they are this month."""
+"""The engineer picker for dispatch (派工): who is busy now and how timely they are this month,
+and, below the list, when it was dispatched (a call of last night recorded this morning)."""
 
 from __future__ import annotations
 
@@ -10,19 +11,26 @@ from textual.widgets import DataTable
 from fieldkpi.i18n import _
 from fieldkpi.plain import CELL_WIDTH, plain
 from screens import actions, labels, tables
-from screens.form import SavingModal
+from screens.form import Field, FormScreen
 from screens.labels import N_
+from screens.step_forms import when, when_field
 from storage import tickets
 from storage.errors import Changed
 from storage.people import EngineerLoad, dispatch_candidates
 
 
-class DispatchScreen(SavingModal):
-    """Pick an engineer of the branch; Enter dispatches the ticket to them."""
+class DispatchScreen(FormScreen):
+    """Pick an engineer of the branch; Enter dispatches the ticket to them.
+
+    The time it was dispatched is the field under the list, the last as in
+    every step form (empty: now): the focus starts on the list, so ``d``,
+    Enter dispatches now as it always did.
+    """
 
     ACTION_SCOPE = actions.PICKER
     SAVE_LABEL = N_("Dispatch")
     AUTO_FOCUS = "#engineers"
+    WHEN = when_field("dispatched_at")
 
     def __init__(self, ticket: tickets.Ticket | str) -> None:
         super().__init__(ticket)
@@ -32,8 +40,12 @@ class DispatchScreen(SavingModal):
     def heading(self) -> str:
         return _("Dispatch to an engineer")
 
+    def fields(self) -> list[Field]:
+        return [self.WHEN]
+
     def compose_body(self) -> ComposeResult:
         yield tables.SizedTable(id="engineers", cursor_type="row", zebra_stripes=True)
+        yield from super().compose_body()
 
     def load_choices(self) -> tuple[list[EngineerLoad], bool]:
         """Each engineer's timeliness as the branch's own scheme weighs it (its day buckets),
@@ -96,12 +108,14 @@ class DispatchScreen(SavingModal):
         ticket it was about last (a save waits for this one to be read).
         """
         self.about(ticket)
+        self.reset_fields()
         self.candidates = []
         table = self.query_one("#engineers", DataTable)
         # As tall as it was until the list comes: the form does not shrink and grow back,
         # laid out three times more (a branch's engineers are about as many as last time).
         table.styles.min_height = table.outer_size.height
         table.clear(columns=True)
+        self.set_focus(table, scroll_visible=False)
         self.start_reads()
 
     def action_choose(self) -> None:
@@ -109,12 +123,18 @@ class DispatchScreen(SavingModal):
 
     def values(self) -> dict[str, Any]:
         row = self.query_one("#engineers", DataTable).cursor_row
-        if not self.candidates or not 0 <= row < len(self.candidates):
-            return {"engineer": ""}
-        return {"engineer": self.candidates[row].person.code}
+        chosen = self.candidates and 0 <= row < len(self.candidates)
+        engineer = self.candidates[row].person.code if chosen else ""
+        return super().values() | {"engineer": engineer}
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app = self.app
         return tickets.dispatch(
-            app.store, app.user, self.code, version, values["engineer"], now=app.now()
+            app.store,
+            app.user,
+            self.code,
+            version,
+            values["engineer"],
+            now=app.now(),
+            **when(values, self.WHEN),
         )

@@ -7,7 +7,9 @@ contested (a rating is only approved or rejected). ``a`` approves
 with its reason kept; ``v`` shows every event of the branch these three
 months, where ``r`` withdraws one that stands but was recorded by mistake.
 Anyone ranked sees the events recorded against them these three months, in
-whatever state, and contests one with ``c`` while its month is open; ``v``
+whatever state (an engineer also the low ratings of their tickets held for the
+lead, which the lead decides on anyway: no ``c``), and contests one with ``c``
+while its month is open; ``v``
 shows, to a rep, the events they recorded about others, with the lead's
 decisions, so they can follow what came of a report. Storage
 decides who may do what (:mod:`storage.appraisal`); the keys only follow it,
@@ -54,6 +56,8 @@ STATES = {
 # allows one of them); the appeal is the person's own.
 LEAD_DECISIONS = frozenset({"approve", "uphold", "reject", "withdraw"})
 KIND_WIDTH = 22  # cells of the kind in the list: "General complaint (he…"
+# Why a low rating held for the lead has no ``c``: the lead decides on it anyway.
+RATING_WAITS = N_("Waiting for the lead, who approves or rejects it: a rating is not contested.")
 
 
 def kind_label(event: AppraisalEvent, scheme) -> str:
@@ -232,8 +236,11 @@ class EventsScreen(actions.ScopedKeys, Screen):
         """The selected event's story, and the keys its state allows in the footer."""
         event = self.selected
         story = Text() if event is None else event_story(event, self.scheme)
-        if event is not None and event.closed and not self.about_others:  # why there is no c
-            story.append("\n" + appraisal.no_contest(event.closed))
+        if event is not None and not self.about_others:  # why there is no c
+            if event.closed:
+                story.append("\n" + appraisal.no_contest(event.closed))
+            elif event.subject == "rating" and event.state == "pending":
+                story.append("\n" + _(RATING_WAITS))
         self.query_one("#event-story", Static).update(story)
         self.refresh_bindings()
 

@@ -491,6 +491,14 @@ class FormScreen(SavingModal):
         to the top. Changes made here are not "typed" (no ``Changed`` is sent).
         """
         self.about(self.ticket or self.code)
+        self.reset_fields()
+        self.query_one("#form-body", VerticalScroll).scroll_home(animate=False, immediate=True)
+        first = next(w for w in self.query(self.AUTO_FOCUS) if w.focusable)
+        self.set_focus(first, scroll_visible=False)
+
+    def reset_fields(self) -> None:
+        """Every field back to what it opens with, nothing said under it (no ``Changed``):
+        a kept form shown again (:meth:`open_again`, the dispatch picker's ``open_on``)."""
         self._fields = self.fields()
         self._offered = self._opened_with()
         for spec in self._fields:
@@ -503,9 +511,6 @@ class FormScreen(SavingModal):
                 else:
                     widget.value = spec.value
             self.say_under(spec.name, None)
-        self.query_one("#form-body", VerticalScroll).scroll_home(animate=False, immediate=True)
-        first = next(w for w in self.query(self.AUTO_FOCUS) if w.focusable)
-        self.set_focus(first, scroll_visible=False)
 
     def _opened_with(self) -> dict[str, Any]:
         """What each choice field holds before the person touches it (as :meth:`values`)."""

@@ -429,15 +429,20 @@ def _newest_first(events: list[AppraisalEvent]) -> list[AppraisalEvent]:
 def _about(
     store: Store, actor: Person, person: Person, start: datetime, end: datetime, scheme: Scheme
 ) -> list[AppraisalEvent]:
+    """The events about ``person``: those recorded against them, and the low ratings held for
+    the lead on a ticket they served (about its rep, but lowering their satisfaction too,
+    :data:`storage.event_rows.EVENTS`), shown as about them."""
     access.check_see_figures(actor, person)
     show = access.sees_reporter(actor, person.code, scheme)
-    return _events(
+    events = _events(
         store,
-        "e.concerns = :person AND e.at >= :start AND e.at <= :end",
+        "(e.concerns = :person OR e.also = :person) AND e.at >= :start AND e.at <= :end",
         {"person": person.code, "start": stamp(start), "end": stamp(end)},
         show,
         scheme,
     )
+    mine = {"concerns": person.code, "concerns_name": person.name}
+    return [e if e.concerns == person.code else replace(e, **mine) for e in events]
 
 
 def awaiting_review(

@@ -6,27 +6,35 @@ engineer when it has none) are recorded in tables of their own; reviews give
 each a state (``standing`` unless one says otherwise). :data:`EVENTS` is
 them as one: what the review screens list, and what closing a period checks
 is decided.
+
+A held rating lowers the satisfaction of the ticket's engineer too, once
+approved (kpi-rules §4): ``also`` names that engineer (who held the ticket
+when the rating was recorded, :func:`storage.timeline.engineer_at`) where the
+rating is about the rep, so that it is among the events they see about
+themselves, and nobody else's.
 """
 
 from __future__ import annotations
 
 from fieldkpi.period import Period, stamp
 from storage.db import Store
+from storage.timeline import engineer_at
 
-EVENTS = """
+EVENTS = f"""
     SELECT 'problem' AS subject, p.id, p.at, p.engineer AS concerns, p.level AS kind,
            p.points, p.ticket, p.note, p.rep AS recorded_by, c.branch,
-           coalesce(x.state, 'standing') AS state
+           coalesce(x.state, 'standing') AS state, NULL AS also
     FROM problems p JOIN staff c ON c.code = p.engineer
     LEFT JOIN appraisal_states x ON x.subject = 'problem' AND x.subject_id = p.id
     UNION ALL
     SELECT 'deduction', d.id, d.at, d.staff, d.kind, d.points, d.ticket, d.note,
-           d.recorded_by, c.branch, coalesce(x.state, 'standing')
+           d.recorded_by, c.branch, coalesce(x.state, 'standing'), NULL
     FROM deductions d JOIN staff c ON c.code = d.staff
     LEFT JOIN appraisal_states x ON x.subject = 'deduction' AND x.subject_id = d.id
     UNION ALL
     SELECT 'rating', h.id, h.at, coalesce(t.rep, t.engineer), CAST(h.rating AS TEXT), NULL,
-           h.ticket, h.note, h.recorded_by, t.branch, coalesce(x.state, 'standing')
+           h.ticket, h.note, h.recorded_by, t.branch, coalesce(x.state, 'standing'),
+           CASE WHEN t.rep IS NOT NULL THEN {engineer_at("h.recorded_at")} END
     FROM held_ratings h JOIN tickets t ON t.code = h.ticket
     LEFT JOIN appraisal_states x ON x.subject = 'rating' AND x.subject_id = h.id
 """

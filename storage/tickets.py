@@ -304,14 +304,17 @@ def _update(
     """The guarded UPDATE with its history rows and workload action.
 
     A step that changes the holder or the cancellation adds the ticket's state
-    from now on to its timeline; the first completion is kept through reopens
-    (:mod:`storage.timeline`).
+    from its own time on to its timeline (now, or the dispatch's time typed
+    after the fact: the engineer held the ticket from then, and the first
+    dispatch's time is the timeline's); the first completion is kept through
+    reopens (:mod:`storage.timeline`).
     """
     at = stamp(now)
     before = asdict(ticket)
     after = before | dict(changes)
     if (after["engineer"], after["cancelled"]) != (ticket.engineer, ticket.cancelled):
-        record_state(db.conn, before, at, after["engineer"], bool(after["cancelled"]))
+        since = str(changes.get("dispatched_at") or at)
+        record_state(db.conn, before, since, after["engineer"], bool(after["cancelled"]))
         after["timeline"] = 1
     after |= completion_columns(before, after)
     changed = {col: after[col] for col in (*changes, *_DERIVED) if after[col] != before[col]}
@@ -624,12 +627,8 @@ def _engineer_problem(db: Database, branch: str, code: str, now: datetime) -> st
     return None
 
 
-def _dispatch_changes(ticket: Ticket, engineer: str, now: datetime) -> dict[str, object]:
-    return {
-        "status": next_status(ticket.status, "dispatch"),
-        "engineer": engineer,
-        "dispatched_at": stamp(now),
-    }
+def _dispatch_changes(status: str, engineer: str, when: str) -> dict[str, object]:
+    return {"status": status, "engineer": engineer, "dispatched_at": when}
 
 
 def dispatch(
@@ -639,17 +638,34 @@ def dispatch(
     version: int,
     engineer: str,
     now: datetime | None = None,
+    at: str | None = None,
 ) -> Ticket:
-    """Dispatch (派工) or re-dispatch to another engineer of the branch."""
+    """Dispatch (派工) or re-dispatch to another engineer of the branch, at ``at`` if not now.
+
+    A call taken last night and dispatched then, but recorded this morning,
+    is dated when it was dispatched, as a visit or completion phoned in later
+    is (:func:`_happened`): the engineer's visit of last night comes after it.
+    A re-dispatch comes after every step the ticket had (the engineer holds it
+    from then on: :func:`_update`). Both problems, the engineer's and the
+    time's, are said at once.
+    """
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
-        changes = _dispatch_changes(ticket, engineer, now)
+        status = next_status(ticket.status, "dispatch")
+        errors: dict[str, str] = {}
         problem = _engineer_problem(db, ticket.branch, engineer, now)
         if problem is None and engineer == ticket.engineer:
             problem = _("This ticket is already with {name}.").format(name=ticket.engineer_name)
         if problem:
-            raise FieldErrors({"engineer": problem})
-        return changes
+            errors["engineer"] = problem
+        after = ("received_at", "dispatched_at", "visited_at", "reopened")
+        try:
+            when = _happened(store, actor, ticket, "dispatched_at", at, now, after)
+        except FieldErrors as exc:
+            errors |= exc.errors
+        if errors:
+            raise FieldErrors(errors)
+        return _dispatch_changes(status, engineer, when)
 
     return _step(store, actor, code, version, "dispatch", now, plan, action="dispatch")
 
@@ -935,7 +951,8 @@ def bulk_redispatch(
             ticket = Ticket(**{name: row[name] for name in _TICKET_COLUMNS})
             access.check_step(actor, "dispatch", ticket)
             to = min(targets, key=lambda code: load[code])
-            changes = _dispatch_changes(ticket, to, now)
+            status = next_status(ticket.status, "dispatch")
+            changes = _dispatch_changes(status, to, stamp(now))
             _update(db, actor, ticket, ticket.version, "dispatch", changes, now, action="dispatch")
             load[to] += 1
             moved[ticket.code] = to

@@ -30,8 +30,9 @@ from tui_helpers import (
 
 from fieldkpi.period import Period, judge
 from fieldkpi.scheme import default_for_every_branch, default_scheme
+from screens.dispatch import DispatchScreen
 from screens.queue import QueueScreen
-from screens.step_forms import CompleteForm
+from screens.step_forms import CompleteForm, VisitForm
 from screens.ticket_detail import TicketDetailScreen
 from screens.ticket_form import NewTicketForm
 from storage import tickets
@@ -338,3 +339,145 @@ async def test_a_completion_typed_time_first_is_refused_not_dated_now(store, cre
         assert app.screen.query_one("#field-completed_at", Input).value == "换电源板"
         assert app.screen.query_one("#field-resolution", Input).value == "2026-10-14 17:30"
     assert store.scalar("SELECT status FROM tickets") == "dispatched"
+
+
+LAST_NIGHT = datetime(2026, 10, 14, 22, 0)  # the call, the evening before the app's clock
+
+
+def test_a_dispatch_phoned_in_next_morning_keeps_its_time_and_the_visit_follows_it(store, crew):
+    """The tester's night call: dispatched at 22:05 but recorded at 08:00, the visit of 23:00
+    comes after it and the ticket is a day-1 one. The engineer held it from 22:05 (the
+    first dispatch the response time counts), and the rep's workload action is the
+    morning's, when the dispatch was recorded, as a late completion's is."""
+    fields = TICKET_FIELDS | {"received_at": f"{LAST_NIGHT:%Y-%m-%d %H:%M}"}
+    ticket = tickets.new_ticket(store, crew.rep, fields, now=LAST_NIGHT)
+    morning = datetime(2026, 10, 15, 8, 0)
+    ticket = tickets.dispatch(
+        store, crew.rep, ticket.code, ticket.version, "E1", now=morning, at="2026-10-14 22:05"
+    )
+    assert ticket.dispatched_at == "2026-10-14 22:05:00"
+    ticket = tickets.record_visit(
+        store, crew.eng, ticket.code, ticket.version, now=morning, at="2026-10-14 23:00"
+    )
+    ticket = tickets.complete(
+        store, crew.eng, ticket.code, ticket.version, "修好", now=morning, at="2026-10-14 23:30"
+    )
+    october = judge(Period.parse("2026-10"), morning)
+    facts = timeliness_facts(store, crew.eng, "E1", october, default_scheme())
+    assert [(t.code, t.day) for b in facts.buckets for t in b.tickets] == [(ticket.code, 1)]
+    timeline = store.query(
+        "SELECT since, engineer FROM ticket_timeline WHERE ticket = ? ORDER BY id", (ticket.code,)
+    )
+    assert [tuple(row) for row in timeline] == [
+        ("2026-10-14 22:00:00", None),
+        ("2026-10-14 22:05:00", "E1"),
+    ]
+    assert store.scalar(
+        "SELECT at FROM actions WHERE action = 'dispatch' AND ticket = ?", (ticket.code,)
+    ) == ("2026-10-15 08:00:00")
+    assert ("dispatch", "dispatched_at", "2026-10-14 22:05:00", "R1") in [
+        (step, field, new, by) for step, field, _old, new, by, _v in history(store, ticket.code)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("entered", "said"),
+    [
+        ("2026-10-13 08:01", "The time cannot be in the future."),
+        ("2026-10-12 08:59", "Not before 2026-10-12 09:00:00, when it was received."),
+        ("2026-10-12 24:00", "Enter the time as HH:MM (today) or YYYY-MM-DD HH:MM."),
+    ],
+)
+def test_a_dispatch_time_is_refused_as_a_visits_is(store, crew, entered, said):
+    fields = TICKET_FIELDS | {"received_at": f"{MON_09:%Y-%m-%d %H:%M}"}
+    ticket = tickets.new_ticket(store, crew.rep, fields, now=MON_09)
+    with pytest.raises(FieldErrors) as refused:
+        tickets.dispatch(store, crew.rep, ticket.code, ticket.version, "E1", TUE_08, entered)
+    assert refused.value.errors == {"dispatched_at": said}
+    assert store.scalar("SELECT status FROM tickets") == "received"
+
+
+def test_a_redispatch_comes_after_the_last_step_and_says_every_problem_at_once(store, crew):
+    ticket = dispatched(store, crew)  # to E1 at MON_10
+    ticket = tickets.record_visit(
+        store, crew.eng, ticket.code, ticket.version, now=TUE_08, at="2026-10-12 15:00"
+    )
+    with pytest.raises(FieldErrors) as refused:
+        tickets.dispatch(
+            store, crew.rep, ticket.code, ticket.version, "E3", TUE_08, "2026-10-12 14:00"
+        )
+    assert refused.value.errors == {
+        "engineer": "孙涛 does not work here now.",
+        "dispatched_at": "Not before 2026-10-12 15:00:00, when the engineer visited.",
+    }
+    moved = tickets.dispatch(
+        store, crew.rep, ticket.code, ticket.version, "E2", TUE_08, "2026-10-12 16:00"
+    )
+    assert (moved.engineer, moved.dispatched_at) == ("E2", "2026-10-12 16:00:00")
+
+
+@pytest.mark.parametrize(("who", "saved"), [("rep", False), ("lead", True)])
+def test_a_dispatch_before_yesterday_is_the_leads(store, crew, who, saved):
+    fields = TICKET_FIELDS | {"received_at": "2026-10-11 09:00"}
+    ticket = tickets.new_ticket(store, crew.lead, fields, now=TUE_08)
+
+    def send():
+        return tickets.dispatch(
+            store, getattr(crew, who), ticket.code, ticket.version, "E1", TUE_08, SUN_2359
+        )
+
+    if saved:
+        assert send().dispatched_at == f"{SUN_2359}:00"
+    else:
+        with pytest.raises(FieldErrors) as refused:
+            send()
+        assert refused.value.errors == {"dispatched_at": FAR_BACK}
+
+
+@async_test
+async def test_the_night_call_is_dispatched_and_visited_at_its_time(store, crew):
+    """The tester's scenario in the TUI: the picker takes the dispatch's time under its list
+    (refused before the call, as a visit's is), and the engineer's visit of 23:00 last night
+    then saves; the picker, opened again, starts on the list with its time empty."""
+    fields = TICKET_FIELDS | {"received_at": f"{LAST_NIGHT:%Y-%m-%d %H:%M}"}
+    code = tickets.new_ticket(store, crew.rep, fields, now=LAST_NIGHT).code
+    app = app_for(store, "wangfang")  # the app's clock: 2026-10-15 09:30
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, code)
+        await press(pilot, "d")
+        picker = app.screen
+        assert isinstance(picker, DispatchScreen)
+        assert table_rows(app, "#engineers")[0][0] == "李强"  # the cursor's row
+        await press(pilot, "tab")
+        when = picker.query_one("#field-dispatched_at", Input)
+        assert app.focused is when
+        await type_text(pilot, "2026-10-14 21:00")
+        await press(pilot, "enter")
+        assert app.screen is picker
+        assert text_of(app, "#error-dispatched_at") == (
+            "Not before 2026-10-14 22:00:00, when it was received."
+        )
+        when.value = ""
+        await type_text(pilot, "2026-10-14 22:05")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, QueueScreen)
+        assert store.scalar("SELECT dispatched_at FROM tickets") == "2026-10-14 22:05:00"
+        await select_ticket(pilot, code)
+        await press(pilot, "d")  # a re-dispatch: the kept picker, as if new
+        assert app.screen is picker and when.value == ""
+        assert not text_of(app, "#error-dispatched_at")
+        assert app.focused is picker.query_one("#engineers")
+        await press(pilot, "escape")
+
+    app = app_for(store, "liqiang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f2")  # from his own figures to his tickets
+        await select_ticket(pilot, code)
+        await press(pilot, "v")
+        assert isinstance(app.screen, VisitForm)
+        await type_text(pilot, "2026-10-14 23:00")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, QueueScreen)
+    assert store.scalar("SELECT visited_at FROM tickets") == "2026-10-14 23:00:00"

@@ -14,6 +14,7 @@ serves them, 陈静 (R2) calls the customers back, 刘洋 (L1) leads.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from fractions import Fraction as F
 
@@ -217,8 +218,9 @@ def test_a_rating_of_work_redone_since_is_not_approved(store, crew, rated_once):
 
 
 def test_who_sees_a_held_rating(store, crew, rated_once):
-    """The lead, the rep who recorded it, and the rep it is about (as an event); not the
-    engineer, whose figures it does not touch until the lead approves it."""
+    """The lead, the rep who recorded it, and the rep it is about (as an event); the
+    engineer too, among the events about him (approved, it lowers his satisfaction as
+    well), but not on his ticket, whose figures it does not touch until then."""
     ticket = callback(store, crew.rep2, rated_once, 2)
 
     def steps(person):
@@ -231,7 +233,9 @@ def test_who_sees_a_held_rating(store, crew, rated_once):
     assert (
         about[0].recorded_by_name == "陈静"
     )  # the default scheme names who ([review] show_reporter)
-    assert appraisal.recent_events_about(store, crew.eng, crew.eng, LATER, default_scheme()) == []
+    [his] = appraisal.recent_events_about(store, crew.eng, crew.eng, LATER, default_scheme())
+    assert (his.subject, his.kind, his.state, his.ticket) == ("rating", "2", "pending", ticket.code)
+    assert (his.concerns, his.concerns_name, his.recorded_by_name) == ("E1", "李强", "陈静")
 
     def held_in_queue(person) -> bool:
         filt = QueueFilter(include_closed=True)
@@ -241,3 +245,24 @@ def test_who_sees_a_held_rating(store, crew, rated_once):
     assert held_in_queue(crew.rep) and held_in_queue(crew.lead)
     assert not held_in_queue(crew.eng)  # their queue says completed, as their ticket screen does
     assert not tickets.get_ticket(store, crew.eng, ticket.code).rating_held
+
+
+def test_a_held_rating_is_shown_to_its_engineer_alone_and_its_reporter_as_the_scheme_says(
+    store, crew, rated_once
+):
+    """Another engineer never sees it, not even the one the ticket went to after the lead
+    reopened it: it rated the work of whoever held it then. Under ``show_reporter = false``
+    the engineer is not told who recorded it, nor can he (or the rep) contest it: the lead
+    decides on it anyway."""
+    ticket = callback(store, crew.rep2, rated_once, 1)
+    hidden = replace(default_scheme(), show_reporter=False)
+    [his] = appraisal.recent_events_about(store, crew.eng, crew.eng, LATER, hidden)
+    assert (his.kind, his.recorded_by, his.recorded_by_name) == ("1", None, None)
+    ticket = tickets.reopen(store, crew.lead, ticket.code, ticket.version, "返修", LATER, **SCHEMES)
+    tickets.dispatch(store, crew.lead, ticket.code, ticket.version, "E2", now=LATER)
+    assert appraisal.recent_events_about(store, crew.eng2, crew.eng2, LATER, hidden) == []
+    assert len(appraisal.recent_events_about(store, crew.eng, crew.eng, LATER, hidden)) == 1
+    for person in (crew.eng, crew.rep):
+        with pytest.raises((ReviewRefused, access.AccessDenied)):
+            appraisal.contest(store, person, "rating", his.id, "不是我的问题", LATER, scheme=hidden)
+    assert store.scalar("SELECT count(*) FROM appraisal_reviews WHERE action = 'contest'") == 0

@@ -1,5 +1,6 @@
-"""A rep's low rating through the Pilot: saved at the callback form and held, listed on the
-lead's events screen (F6), approved there with ``a`` — then on the ticket, and counted."""
+"""A rep's low rating through the Pilot: saved at the callback form and held, listed among
+the events about the ticket's engineer (F6: waiting, no ``c``) and on the lead's events screen,
+approved there with ``a`` — then on the ticket, and counted."""
 
 from __future__ import annotations
 
@@ -61,6 +62,27 @@ async def test_a_reps_low_rating_is_held_until_the_lead_approves_it(store):
         await press(pilot, "b")
         assert notices(rep)[-1].startswith("This ticket's callback was recorded")
     assert (ticket(store, code)["status"], ticket(store, code)["rating"]) == ("completed", None)
+
+    # 李强 served it: approved, the 2 lowers his satisfaction too. He sees it as about him, and
+    # that the lead decides on it (no appeal of his own); 赵磊, who did not serve it, sees nothing.
+    for login, sees in (("liqiang", True), ("zhaolei", False)):
+        engineer = app_for(store, login)
+        async with engineer.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await press(pilot, "f6")
+            rows = table_rows(engineer, "#events")
+            if not sees:
+                assert rows == [] and "等了三天" not in screen_text(engineer)
+                continue
+            assert [r[1:4] for r in rows] == [["Callback rating 2", "waiting", "陈静"]]
+            story = text_of(engineer, "#event-story")
+            assert f"about 李强, recorded by 陈静 (ticket {code})" in story
+            assert story.endswith(
+                "Waiting for the lead, who approves or rejects it: a rating is not contested."
+            )
+            assert "c Contest" not in screen_text(engineer).splitlines()[-1]
+            await press(pilot, "c")
+            assert isinstance(engineer.screen, EventsScreen)  # no form opens
 
     lead = app_for(store, "liuyang")
     async with lead.run_test(size=SIZE) as pilot:
