@@ -274,7 +274,7 @@ class SavingModal(actions.ScopedKeys, ClosesItself, ModalScreen[Any]):
 
     def _let_go(self) -> None:
         """No save of this form is on its way or waiting any more, without an answer: the
-        typing it held is dropped (:meth:`screens.keygate.KeyGate.resume`)."""
+        keys it held are dropped (:meth:`screens.keygate.KeyGate.resume`)."""
         if self._saving or self._save_waiting:
             self._saving = self._save_waiting = False
             self._drop_typed_ahead()
@@ -402,8 +402,9 @@ class SavingModal(actions.ScopedKeys, ClosesItself, ModalScreen[Any]):
         self._drop_typed_ahead()
 
     def _drop_typed_ahead(self) -> None:
-        """The save was refused: what was typed behind its key, meant for what would come
-        after it, is dropped and counted (:meth:`screens.keygate.KeyGate.resume`)."""
+        """The save was refused: every key typed behind its key, meant for what would come
+        after it, is dropped and counted (:meth:`screens.keygate.KeyGate.resume`), editing
+        keys with the text: the fields keep what was refused."""
         unused = self.app.keys.resume(drop=True)
         if unused:
             self.notify(keygate.not_used(unused), severity="warning")

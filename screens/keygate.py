@@ -22,11 +22,19 @@ would have in its widget's queue. Should a wait ever not end (a node closed
 under it, a screen never quiet), the session's tick lets the next key in after
 :data:`STUCK` seconds.
 
-A form's save holds the typing behind it (:meth:`KeyGate.pause`) until its
-answer is in: saved, it goes on to the screen the form closes onto, as typed
-ahead for it; refused (or never answered), it is dropped and counted, not
-typed into the field the refusal points at. Commands go on to the form (Esc
-says it is still saving; Ctrl+Q quits), unless typing waits before them.
+A form's save holds every key behind it (:meth:`KeyGate.pause`) until its
+answer is in: saved, they go on to the screen the form closes onto, as typed
+ahead for it; refused (or never answered), they are all dropped and counted,
+so that the form shows what it refused, under its error. Editing keys are
+held with the text: Ctrl+A Ctrl+K let through had emptied the refused field
+while the time typed after them was dropped, and the next Enter saved an
+empty time ("now"). Only the keys that keep the person in control of a save
+that waits (for the database's lock, up to :data:`PAUSE_LIMIT` seconds) go
+on, ahead of any held (:data:`IN_CONTROL`): Esc says it is still saving;
+Ctrl+Q quits; F1 opens the help over the form (which closes once the help
+has, if saved), and the keys held after it, typed with the help open, go to
+the help. The screens' own function keys (F2–F7 go to other screens) and
+Ctrl+P's commands wait: they act on what the save has yet to decide.
 
 A key that would have opened a form and was refused sets aside what was typed
 behind it, meant for the form: the keys waiting then, and the typing that
@@ -48,6 +56,7 @@ from textual import events
 from textual.dom import DOMNode
 
 from fieldkpi.i18n import ngettext
+from screens import actions
 from storage.db import BUSY_TIMEOUT_S
 
 STUCK = 1.0  # seconds a key may keep the next waiting before it is let in anyway
@@ -56,6 +65,9 @@ PAUSE_LIMIT = BUSY_TIMEOUT_S + 5
 SETTLE = 0.6  # seconds without a typed key that end a burst being set aside
 # Keys that type into a form besides characters: they are set aside with the text.
 TYPING_KEYS = frozenset({"enter", "tab", "backspace", "delete"})
+# Actions whose keys (after the person's keymap; a character is typing) reach a form while
+# its save is on its way.
+IN_CONTROL = ("form.close", "app.quit", "app.help")
 
 
 def not_used(count: int) -> str:
@@ -87,6 +99,12 @@ class KeyGate:
         self._aside_until = 0.0  # keys before then are the refused form's: set aside
         self._late = 0  # how many were, since the refusal was shown
         self._paused: float | None = None  # since when a save holds the keys (pause)
+        self._in_control = frozenset(
+            key
+            for action in actions.ACTIONS
+            if action.id in IN_CONTROL
+            for key in actions.keys_of(action, app.keymap)
+        )
 
     def admit(self, event: events.Event) -> bool:
         """Whether ``event`` goes on now; if not, it waits its turn (or is set aside)."""
@@ -102,28 +120,41 @@ class KeyGate:
         return True
 
     def _held_by_pause(self, event: events.Event) -> bool:
-        """Typing waits out a pause; a command (Esc, Ctrl+Q, an arrow) goes to the form whose
-        save it is, unless typing waits before it."""
-        return self._paused is not None and (typing(event) or bool(self.held))
+        """Every key waits out a pause but those that keep the person in control: Esc, Ctrl+Q,
+        F1 go to the form whose save it is, ahead of the keys held."""
+        return self._paused is not None and not self.in_control(event)
+
+    def in_control(self, event: events.Event) -> bool:
+        """Whether ``event`` is a key of :data:`IN_CONTROL`, as the person's keymap binds it,
+        not a character: ``?`` (help elsewhere) types a question mark into a form's field."""
+        return (
+            isinstance(event, events.Key)
+            and not event.is_printable
+            and event.key in self._in_control
+        )
 
     def pause(self) -> None:
-        """Hold the typing from the next key on until :meth:`resume`: a save on its way
-        decides where what was typed behind it goes."""
+        """Hold every key from the next on until :meth:`resume`, but Esc, Ctrl+Q and F1: a
+        save on its way decides where what was typed behind it goes."""
         self._paused = monotonic()
 
     def resume(self, *, drop: bool) -> int:
-        """Let the held keys go on (the save was made), or drop the typing among them (it was
-        refused, or never answered); how many were dropped.
+        """Let the held keys go on (the save was made), or drop them all (it was refused, or
+        never answered); how many were dropped.
 
-        Only those held: a key typed once the refusal is on screen is the person's
-        answer to it, however soon (a test types it at once), and goes on.
+        All of them: a burst's editing keys applied without its text would leave
+        the field showing neither what was refused nor what was typed after it.
+        Only those held: a key typed once the refusal is on screen is the
+        person's answer to it, however soon (a test types it at once), and goes
+        on. (An Esc, Ctrl+Q or F1 held only while the key before it was handled
+        is not dropped: it would have gone on.)
         """
         if self._paused is None:
             return 0
         self._paused = None
         dropped = 0
         if drop:
-            kept = deque(event for event in self.held if not typing(event))
+            kept = deque(event for event in self.held if self.in_control(event))
             dropped = len(self.held) - len(kept)
             self.held = kept
         if self._since is None:
@@ -172,11 +203,23 @@ class KeyGate:
             self.app.call_later(self._next)
 
     async def _next(self) -> None:
-        if not self.held or (self._paused is not None and typing(self.held[0])):
-            self._since = None  # nothing waits, or typing waits out the pause
+        event = self._take_next()
+        if event is None:
+            self._since = None  # nothing waits, or what waits waits out the pause
             return
         self._start()
-        await self._let_in(self.held.popleft())
+        await self._let_in(event)
+
+    def _take_next(self) -> events.Event | None:
+        """The held key whose turn it is: the first; in a pause, the first that keeps the
+        person in control (:meth:`in_control`), the rest waiting for the save's answer."""
+        if self._paused is None:
+            return self.held.popleft() if self.held else None
+        for index, event in enumerate(self.held):
+            if self.in_control(event):
+                del self.held[index]
+                return event
+        return None
 
     def set_aside(self) -> int:
         """Drop the keys waiting behind the one being handled, and say how many; those that

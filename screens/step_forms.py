@@ -7,6 +7,8 @@ and makes one storage call; :mod:`screens.form` does the rest.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -31,6 +33,19 @@ from storage.typed import FieldErrors
 
 NO_PROBLEM_TABLE = N_("This branch's scheme does not use engineer-problem reports.")
 NO_ADJUSTMENTS = N_("This branch's scheme has no deduction, bonus or complaint you may record.")
+
+
+@contextmanager
+def said_with(unchosen: dict[str, str]) -> Iterator[None]:
+    """Storage's refusal, field by field, with the form's own word for a choice not made
+    (storage, given none, names a code it does not know): every field's problem at once.
+
+    Storage refuses an empty choice itself, so nothing is saved without one.
+    """
+    try:
+        yield
+    except FieldErrors as exc:
+        raise FieldErrors(exc.errors | unchosen) from None
 
 
 def when_field(name: str) -> Field:
@@ -150,25 +165,24 @@ class CallbackForm(FormScreen):
         ]
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
-        """The rating typed, or what is wrong with it (the field takes any text: a key it
-        refused would leave ``2.5`` as 2 or ``45`` as 4, unseen)."""
+        """The rating as typed (the field takes any text: a key it refused would leave ``2.5``
+        as 2 or ``45`` as 4, unseen): storage says what is wrong with it together with the
+        time's and the comment's problems, each under its field."""
         app = self.app
-        try:
-            rating = typed_rating(values["rating"])
-        except ValueError as exc:
-            raise FieldErrors({"rating": str(exc)}) from None
         ticket = tickets.record_callback(
             app.store,
             app.user,
             self.code,
             version,
-            rating,
+            values["rating"],
             values["callback_note"],
             now=app.now(),
             **when(values, self.WHEN),
             scheme_for=app.scheme_for,
         )
-        return ticket if ticket.status == "called_back" else HeldRating(ticket, rating)
+        if ticket.status == "called_back":
+            return ticket
+        return HeldRating(ticket, typed_rating(values["rating"]))  # storage took it: a digit
 
 
 @dataclass(frozen=True)
@@ -356,7 +370,7 @@ class DeductionForm(FormScreen):
         unchosen = {"kind": _("Choose the kind.")} if not values["kind"] else {}
         unchosen |= {"staff": _("Choose the person.")} if not values["staff"] else {}
         scheme = app.scheme_for(app.user.branch)
-        try:
+        with said_with(unchosen):
             entered = appraisal.record_deduction(
                 app.store,
                 app.user,
@@ -368,8 +382,6 @@ class DeductionForm(FormScreen):
                 ticket=self.code,
                 now=app.now(),
             )
-        except FieldErrors as exc:
-            raise FieldErrors(exc.errors | unchosen) from None
         if entered.pending:
             notice = _(
                 "{kind} for {name} recorded; it waits for the lead's review and counts once"
@@ -430,9 +442,11 @@ class BulkRedispatchForm(FormScreen):
         )
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
+        """Refused by storage with every field's problem: nobody to move from and nobody
+        ticked to take the tickets are said at once."""
         app = self.app
-        if not values["from_engineer"]:
-            raise FieldErrors({"from_engineer": _("Choose whose tickets to move.")})
-        return tickets.bulk_redispatch(
-            app.store, app.user, values["from_engineer"], values["to_engineers"], now=app.now()
-        )
+        unchosen = {"from_engineer": _("Choose whose tickets to move.")}
+        with said_with(unchosen if not values["from_engineer"] else {}):
+            return tickets.bulk_redispatch(
+                app.store, app.user, values["from_engineer"], values["to_engineers"], now=app.now()
+            )

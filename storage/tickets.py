@@ -35,6 +35,7 @@ from fieldkpi.tickets import (
     normal_phone,
     phone_problem,
     status_label,
+    typed_rating,
 )
 from storage import csvrows
 from storage.closing import closed_over
@@ -45,7 +46,7 @@ from storage.measures import person_from_row
 from storage.migrations import OPEN_TICKET, TICKET_KINDS
 from storage.people import is_current
 from storage.timeline import completion_columns, record_state
-from storage.typed import FieldErrors, free_text
+from storage.typed import FieldErrors, each_field, free_text
 
 __all__ = [
     "AccessDenied",
@@ -718,10 +719,13 @@ def complete(
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         status = next_status(ticket.status, "complete", has_engineer=bool(ticket.engineer))
-        text = _required(resolution, "resolution", _("Describe how the fault was resolved."))
         after = ("received_at", "dispatched_at", "visited_at", "reopened")
-        when = _happened(store, actor, ticket, "completed_at", at, now, after)
-        return {"status": status, "completed_at": when, "resolution": text}
+        return {"status": status} | each_field(
+            completed_at=lambda: _happened(store, actor, ticket, "completed_at", at, now, after),
+            resolution=lambda: _required(
+                resolution, "resolution", _("Describe how the fault was resolved.")
+            ),
+        )
 
     return _step(store, actor, code, version, "complete", now, plan, action="complete")
 
@@ -795,7 +799,7 @@ def record_callback(
     actor: Person,
     code: str,
     version: int,
-    rating: int,
+    rating: int | str,
     comment: str = "",
     now: datetime | None = None,
     at: str | None = None,
@@ -803,6 +807,9 @@ def record_callback(
     scheme_for: Callable[[str], Scheme],
 ) -> Ticket:
     """The customer's callback (回访): a rating 1–5 and what they said, at ``at`` if not now.
+
+    The rating is a number, or the text typed into a form (:func:`_rating`), so
+    that a rating refused is said with the time's and the comment's problems.
 
     A rating that lowers someone's satisfaction, recorded by a rep
     (:func:`access.rating_needs_review` by ``scheme_for(branch)``), is held
@@ -815,25 +822,37 @@ def record_callback(
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         status = next_status(ticket.status, "callback")
-        if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
-            raise FieldErrors({"rating": _("Give a rating from 1 to 5.")})
         if ticket.rating_held:
             raise StepRefused(_(RATING_HELD))
-        changes = {
-            "status": status,
-            "callback_at": _happened(
+        changes = {"status": status} | each_field(
+            callback_at=lambda: _happened(
                 store, actor, ticket, "callback_at", at, now, ("completed_at",)
             ),
-            "rating": rating,
-            "callback_note": free_text(comment, "callback_note") or None,
-        }
+            rating=lambda: _rating(rating),
+            callback_note=lambda: free_text(comment, "callback_note") or None,
+        )
         scheme = scheme_for(ticket.branch)
-        if (ticket.rep or ticket.engineer) and access.rating_needs_review(actor, rating, scheme):
+        if (ticket.rep or ticket.engineer) and access.rating_needs_review(
+            actor, changes["rating"], scheme
+        ):
             _hold_rating(db, actor, ticket, changes, now)
             return {}
         return changes
 
     return _step(store, actor, code, version, "callback", now, plan, action="callback")
+
+
+def _rating(rating: int | str) -> int:
+    """A callback's rating, 1 to 5: a number, or as typed (:func:`typed_rating`: ``2.5`` or
+    ``45`` is refused, never cut down to a digit)."""
+    if isinstance(rating, str):
+        try:
+            return typed_rating(rating)
+        except ValueError as exc:
+            raise FieldErrors({"rating": str(exc)}) from None
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise FieldErrors({"rating": _("Give a rating from 1 to 5.")})
+    return rating
 
 
 RATING_HELD = N_("This ticket's callback was recorded and waits for the lead's review.")

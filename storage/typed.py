@@ -7,7 +7,8 @@ wherever it is typed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from fieldkpi.cleantext import clean_text
 from fieldkpi.limits import too_long
@@ -33,3 +34,23 @@ def free_text(text: str | None, field: str | None = None) -> str:
     if problem:
         raise FieldErrors({field: problem})
     return cleaned
+
+
+def each_field(**checks: Callable[[], Any]) -> dict[str, Any]:
+    """Every field's value as its check gives it, by the field's name; if any is refused,
+    one :class:`FieldErrors` with every field's problem.
+
+    Each check runs, the others' refusals notwithstanding: a form shows every
+    problem under its field at once, not the next one only once the first is
+    put right (a rating of 6 and a time before the completion).
+    """
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, check in checks.items():
+        try:
+            values[name] = check()
+        except FieldErrors as exc:
+            errors |= exc.errors
+    if errors:
+        raise FieldErrors(errors)
+    return values

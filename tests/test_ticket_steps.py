@@ -39,6 +39,7 @@ from storage.typed import FieldErrors
 AT = "2026-10-15 09:30:00"
 LATER = NOW + timedelta(hours=2)
 LATER_AT = "2026-10-15 11:30:00"
+SCHEMES = {"scheme_for": default_for_every_branch}
 
 
 @pytest.fixture
@@ -327,6 +328,20 @@ def test_completion_needs_a_resolution_and_records_a_complete(store, crew):
     assert actions(store)[-1] == ("R1", "complete", ticket.code, LATER_AT)
 
 
+def test_a_completion_refused_says_every_fields_problem_at_once(store, crew):
+    """No resolution and a time in the future: both said, each under its field, not the
+    time only once the resolution is put right."""
+    ticket = dispatched(store, crew)
+    before = counts(store)
+    with pytest.raises(FieldErrors) as refused:
+        tickets.complete(store, crew.rep, ticket.code, 2, " ", now=LATER, at="12:00")
+    assert refused.value.errors == {
+        "resolution": "Describe how the fault was resolved.",
+        "completed_at": "The time cannot be in the future.",
+    }
+    assert counts(store) == before
+
+
 def test_an_engineer_completes_his_own_ticket_but_not_anothers(store, crew):
     mine = dispatched(store, crew, "E1")
     theirs = dispatched(store, crew, "E2")
@@ -413,6 +428,24 @@ def test_a_typed_rating_is_one_digit_never_cut_to_one(typed, message):
 
 def test_a_typed_rating_may_be_a_full_width_digit():
     assert [typed_rating(t) for t in ("1", " 5 ", "４")] == [1, 5, 4]
+
+
+def test_a_callback_refused_says_every_fields_problem_at_once(store, crew):
+    """A rating typed as ``6`` and a time before the completion (09:30): both said, not the
+    time only once the rating is put right. The rating is taken as typed in a form too."""
+    ticket = completed(store, crew)
+    before = counts(store)
+    with pytest.raises(FieldErrors) as refused:
+        tickets.record_callback(
+            store, crew.rep2, ticket.code, 3, "6", now=LATER, at="09:00", **SCHEMES
+        )
+    assert refused.value.errors == {
+        "rating": "A rating is one digit from 1 to 5, not “6”.",
+        "callback_at": "Not before 2026-10-15 09:30:00, when it was completed.",
+    }
+    assert counts(store) == before
+    rated = tickets.record_callback(store, crew.rep2, ticket.code, 3, "４", now=LATER, **SCHEMES)
+    assert rated.rating == 4
 
 
 def test_an_engineer_cannot_rate_his_own_ticket(store, crew):

@@ -13,6 +13,7 @@ import asyncio
 import sqlite3
 import threading
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from textual import events
@@ -28,6 +29,7 @@ from tui_helpers import (
     seed_desk,
     select_ticket,
     settle,
+    text_of,
     type_text,
     wait_until,
 )
@@ -368,17 +370,21 @@ async def test_a_save_typed_before_the_ticket_has_loaded_saves_once_it_has(store
 async def test_a_save_waiting_for_the_database_says_so_and_is_not_thrown_away(store):
     """An import holds the write lock while it writes: a save waits for it. The form says
     what it waits for, and Esc does not close it (the save would still land after the
-    person was told it was thrown away); once the lock is free it saves and closes."""
+    person was told it was thrown away); once the lock is free it saves and closes.
+
+    Esc is answered at once, ahead of a key typed on while the save waits: that key is
+    held for the save's answer, and goes on to the queue once it is saved."""
     desk = seed_desk(store)
     app = app_for(store, "wangfang")
     other = sqlite3.connect(store.path, isolation_level=None)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await select_ticket(pilot, desk.received)
+        mine = app.screen.query_one("#mine").value
         await press(pilot, "x")
         other.execute("BEGIN IMMEDIATE")  # someone else writing
         try:
-            burst(app, *keys_of("moved"), "ctrl+s")
+            burst(app, *keys_of("moved"), "ctrl+s", "m")
             await pilot.pause(1.5)
             assert "waiting for the database" in screen_text(app)
             burst(app, "escape")
@@ -389,6 +395,7 @@ async def test_a_save_waiting_for_the_database_says_so_and_is_not_thrown_away(st
             other.execute("ROLLBACK")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
+        assert app.screen.query_one("#mine").value != mine
     other.close()
     assert cancellation(store, desk.received) == ("cancelled", "moved")
 
@@ -520,3 +527,57 @@ async def test_a_save_typed_before_the_scheme_form_has_read_saves_once_it_has(st
         assert notices(app)[-1] == "1 key typed after it was not used."
         await press(pilot, "escape")
         assert not isinstance(app.screen, scheme_choice.SchemeForm)
+
+
+# Ctrl+A Ctrl+K (to the start, clear to the end), a time, Enter: a time typed anew
+RETYPED = ["ctrl+a", "ctrl+k"]
+BAD_TIME = "Enter the time received as HH:MM (today) or YYYY-MM-DD HH:MM."
+
+
+@async_test
+async def test_a_burst_behind_a_refused_save_leaves_the_refused_time_and_its_error(store):
+    """The tester's burst: a time refused, then a second one typed on behind it. Its editing
+    keys (Ctrl+A Ctrl+K) had gone on to the field while its text was dropped: the field was
+    left empty under the first time's error, and the next Enter saved "now". Every key
+    behind the refused save is dropped and counted; the field shows what was refused."""
+    seed_desk(store)
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        form = app.screen
+        for text in ("测试", "13800001111", "地址"):
+            await type_text(pilot, text)
+            await press(pilot, "enter")
+        await press(pilot, "enter", *CHOOSE_SECOND, "enter")  # no product; the kind
+        await type_text(pilot, "屏幕碎了")
+        await press(pilot, "enter")  # on to the time received
+        received = form.query_one("#field-received_at")
+        assert app.focused is received
+        again = [*RETYPED, *keys_of("08:00"), "enter"]
+        burst(app, *RETYPED, *keys_of("25:00"), "enter", *again)
+        await settle(pilot)
+        assert app.screen is form and received.value == "25:00"
+        assert text_of(app, "#error-received_at") == BAD_TIME
+        assert notices(app)[-1] == "8 keys typed after it were not used."
+        await press(pilot, "enter")  # what the field shows is what is saved: refused again
+        assert app.screen is form and received.value == "25:00"
+        assert text_of(app, "#error-received_at") == BAD_TIME
+        assert store.scalar("SELECT count(*) FROM tickets WHERE customer = '测试'") == 0
+        # Saved: the keys typed behind it, a command among them, go on to the queue.
+        mine = app.screen_stack[-2].query_one("#mine").value
+        burst(app, *again, "ctrl+a", "m")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert app.screen.query_one("#mine").value != mine
+    row = store.query("SELECT received_at FROM tickets WHERE customer = '测试'")
+    assert [r[0] for r in row] == ["2026-10-15 08:00:00"]
+
+
+def test_a_save_lets_on_the_keys_close_and_quit_have_in_the_persons_keymap():
+    """Esc, Ctrl+Q and F1 as the keymap moves them; editing keys, the screens' function keys
+    and ``?`` (a character in a field) wait."""
+    gate = keygate.KeyGate(SimpleNamespace(keymap={"app.quit": "ctrl+x"}), let_in=None)
+    keys = ("escape", "ctrl+x", "ctrl+q", "f1", "f2", "ctrl+a", "up", "question_mark")
+    let_on = [k for k in keys if gate.in_control(events.Key(k, "?" if k[0] == "q" else None))]
+    assert let_on == ["escape", "ctrl+x", "f1"]

@@ -76,6 +76,40 @@ async def test_a_rating_is_one_digit_and_nothing_else_is_cut_down_to_one(store, 
 
 
 @async_test
+async def test_a_step_form_says_every_fields_problem_at_once(store, desk):
+    """A rating of 6 and a time before the completion (09:30): both said under their fields
+    at once, not the time only once the rating is put right; the focus on the first.
+    Moving tickets with nobody to move from and nobody to take them: both said too."""
+    app = app_for(store, "chenjing")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash")
+        await type_text(pilot, "13900000004")  # the customer's phone: the completed ticket
+        await press(pilot, "enter")
+        await select_ticket(pilot, desk.completed)
+        await press(pilot, "b")
+        form = app.screen
+        assert isinstance(form, CallbackForm)
+        await press(pilot, "6", "tab", "tab")
+        await type_text(pilot, "09:00")
+        await press(pilot, "ctrl+s")
+        assert app.screen is form
+        assert text_of(app, "#error-rating") == "A rating is one digit from 1 to 5, not “6”."
+        assert text_of(app, "#error-callback_at") == (
+            "Not before 2026-10-15 09:30:00, when it was completed."
+        )
+        assert app.focused.id == "field-rating"
+        assert ticket(store, desk.completed)["rating"] is None
+        await press(pilot, "escape", "d")  # thrown away
+
+        await press(pilot, "t", "ctrl+s")
+        assert text_of(app, "#error-from_engineer") == "Choose whose tickets to move."
+        assert text_of(app, "#error-to_engineers") == (
+            "Pick at least one other engineer to take the tickets."
+        )
+
+
+@async_test
 async def test_a_phone_from_a_chinese_input_method_is_saved_as_its_digits(store, desk):
     app = app_for(store, "wangfang")
     async with app.run_test(size=SIZE) as pilot:
