@@ -107,6 +107,10 @@ def field_label(field: str) -> str:
 # A phone number: digits, "+" and "-", at least MIN_PHONE_DIGITS of them digits.
 MIN_PHONE_DIGITS = 5
 _PHONE = re.compile(r"[0-9+\-]+")
+_NOT_DIGIT = re.compile(r"[^0-9]")
+# China's country code, as dialled from abroad (+86) or from China (0086), before a mobile
+# number (11 digits from 1): the very number a caller gives as 159…, so it is kept as that.
+_CHINESE_MOBILE = re.compile(r"(?:\+|00)86(1[0-9]{10})")
 _RATING = re.compile(r"[1-5]")
 
 
@@ -117,9 +121,25 @@ def _halfwidth(text: str) -> str:
 
 
 def normal_phone(text: str) -> str:
-    """A phone as it is kept and looked up: full-width digits as ASCII, no spaces
-    (``138 0000 1111`` and ``１３８００００１１１１`` are ``13800001111``)."""
-    return re.sub(r"\s+", "", _halfwidth(text))
+    """A phone as it is kept and looked up: its digits, so that one number is one text
+    whichever way it was typed, and the queue's search and the caller lookup find it.
+
+    Full-width digits count as ASCII ones; spaces and "-" go (``138 0000 1111``,
+    ``138-0000-1111`` and ``１３８００００１１１１`` are ``13800001111``). A leading
+    "+" stays: ``+852…`` (Hong Kong) is another number than ``852…``. ``+86``
+    or ``0086`` before a mobile number goes, as a Chinese mobile number is the
+    same with or without it; before anything else it stays (a landline's area
+    code loses its 0 after +86, and 400 numbers do not, so no rule restores it).
+    Text that is no phone's shape (a letter, no digit at all) is returned with
+    only its spaces gone, for :func:`phone_problem` to refuse as typed.
+    """
+    phone = re.sub(r"\s+", "", _halfwidth(text))
+    digits = _NOT_DIGIT.sub("", phone)
+    if not digits or not _PHONE.fullmatch(phone):
+        return phone
+    kept = "+" + digits if phone.startswith("+") else digits
+    mobile = _CHINESE_MOBILE.fullmatch(kept)
+    return mobile.group(1) if mobile else kept
 
 
 def phone_problem(phone: str) -> str | None:

@@ -3,7 +3,10 @@
 As soon as the phone is typed, the form looks the caller up: a caller with a
 ticket still open is shown (they are probably calling about it), and a known
 caller's name and address are filled in where still empty, to be changed if
-they moved. Nothing is refused for it: the rep decides.
+they moved. What the lookup filled follows the phone while nobody edits it (a
+phone corrected to another caller's brings that caller's name, an unknown one
+takes it away); what the rep typed is never replaced. Nothing is refused for
+it: the rep decides.
 """
 
 from __future__ import annotations
@@ -71,7 +74,8 @@ class NewTicketForm(FormScreen):
     def __init__(self) -> None:
         super().__init__()
         self._lookup_timer: Timer | None = None
-        self._looked_up = ""  # the phone the caller note is about
+        self._looked_up: str | None = ""  # the phone the caller note is about; None: typed since
+        self._filled: dict[str, str] = {}  # field -> what the lookup put there, if still there
 
     def heading(self) -> str:
         return _("New ticket")
@@ -93,7 +97,7 @@ class NewTicketForm(FormScreen):
         if self._lookup_timer is not None:
             self._lookup_timer.stop()
             self._lookup_timer = None
-        self._looked_up = ""
+        self._looked_up, self._filled = "", {}
         self._show_caller(Text(""))
 
     def compose_body(self) -> ComposeResult:
@@ -111,6 +115,7 @@ class NewTicketForm(FormScreen):
 
     @on(Input.Changed, "#field-phone")
     def _phone_typed(self) -> None:
+        self._looked_up = None  # looked up again, even as the same number: it fills again
         if self._lookup_timer is not None:
             self._lookup_timer.stop()
         self._lookup_timer = self.set_timer(LOOKUP_DELAY, self._look_up)
@@ -122,6 +127,8 @@ class NewTicketForm(FormScreen):
         self._look_up()
 
     def _look_up(self) -> None:
+        """The caller of the phone typed, unless it was looked up and not typed in since:
+        passing through the phone does not put back an address the rep has just emptied."""
         phone = normal_phone(self.query_one("#field-phone", Input).value)
         if phone == self._looked_up:
             return
@@ -129,7 +136,7 @@ class NewTicketForm(FormScreen):
         if phone_problem(phone) is None:  # a whole phone: worth looking up
             self._find_caller(phone)
         else:
-            self._show_caller(Text(""))
+            self._caller_is([])
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="caller")
     def _find_caller(self, phone: str) -> None:
@@ -141,14 +148,18 @@ class NewTicketForm(FormScreen):
     @on(CallerLoaded)
     def _caller_found(self, message: CallerLoaded) -> None:
         message.stop()
-        if message.phone != normal_phone(self.query_one("#field-phone", Input).value):
-            return  # typed on since
-        note = caller_note(message.tickets)
-        known = next((t for t in message.tickets if t.address), None)
-        filled = known is not None and any(
-            [self._fill(name, getattr(known, name)) for name in ("customer", "address")]
-        )
-        if filled:
+        if message.phone == self._looked_up:  # else typed in since: looked up anew
+            self._caller_is(message.tickets)
+
+    def _caller_is(self, tickets: list[QueueRow]) -> None:
+        """Say what is known of the caller, and let the name and address follow them."""
+        note = caller_note(tickets)
+        known = next((t for t in tickets if t.address), None)
+        filled = [
+            self._follow(name, getattr(known, name) if known else None)
+            for name in ("customer", "address")
+        ]
+        if known is not None and any(filled):
             note.append("\n" if note else "")
             note.append(
                 _(
@@ -158,14 +169,20 @@ class NewTicketForm(FormScreen):
             )
         self._show_caller(note)
 
-    def _fill(self, name: str, value: str | None) -> bool:
-        """Put a known value into a field the rep left empty; ``False`` if nothing was put."""
+    def _follow(self, name: str, value: str | None) -> bool:
+        """Put the caller's ``value`` into a field that is empty or still holds what the
+        lookup put there (emptied when the caller has none); a field the rep typed in is
+        theirs. ``True`` if the field now holds the caller's value."""
         field = self.query_one(f"#field-{name}", Input)
-        if not value or field.value.strip():
+        ours = self._filled.pop(name, None)
+        if field.value.strip() and field.value != ours:
             return False
-        field.value = value
-        field.cursor_position = 0  # its beginning in view (city, district), not its end
-        return True
+        if field.value != (value or ""):
+            field.value = value or ""
+            field.cursor_position = 0  # its beginning in view (city, district), not its end
+        if value:
+            self._filled[name] = value
+        return bool(value)
 
     def _show_caller(self, note: Text) -> None:
         box = self.query_one("#caller", Static)

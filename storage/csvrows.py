@@ -216,18 +216,33 @@ class Phone(Text):
         return phone
 
     def fast(self, x: str) -> tuple[str, str]:
-        # ASCII digits, "+" and "-" are as normal_phone leaves them: phone_problem's rule in SQL.
-        # Digits alone, nearly every phone, are told by one GLOB; counting the digits among
-        # signs costs as much again, so only a cell with signs does it. CASE, because the
-        # importer's check is a value, where SQLite works out both sides of an OR.
+        # phone_problem's rule and normal_phone's digits in SQL. Digits alone, nearly every
+        # phone, are told by one GLOB and kept as they are; counting the digits among signs
+        # costs as much again, so only a cell with signs does it, and loses its "-" (a "+"
+        # other than the first goes the slow way, so what is left of the signs is a leading
+        # "+"). A country code before a mobile number (0086…, +86…) goes the slow way too.
+        # CASE, because the importer's check is a value, where SQLite works out both sides of
+        # an OR.
         least, most = MIN_PHONE_DIGITS, self.limit
-        digits = f"length(replace(replace({x}, '+', ''), '-', ''))"
+        kept = f"replace({x}, '-', '')"
+        digits = f"length(replace({kept}, '+', ''))"
         return (
-            f"CASE WHEN {x} NOT GLOB '*[^0-9]*' THEN length({x}) BETWEEN {least} AND {most}"
-            f" ELSE {x} NOT GLOB '*[^0-9+-]*' AND {digits} >= {least} AND length({x}) <= {most}"
+            f"CASE WHEN {x} NOT GLOB '*[^0-9]*'"
+            f" THEN length({x}) BETWEEN {least} AND {most} AND {_no_mobile_code(x)}"
+            f" ELSE {x} NOT GLOB '*[^0-9+-]*' AND {x} NOT GLOB '?*+*' AND {digits} >= {least}"
+            f" AND length({kept}) <= {most} AND {_no_mobile_code(kept)}"
             " END",
-            x,
+            kept,
         )
+
+
+def _no_mobile_code(phone: str) -> str:
+    """SQL: the digits (after at most a leading "+") ``phone`` are not a country code that
+    :func:`~fieldkpi.tickets.normal_phone` drops before a mobile number."""
+    return (
+        f"NOT ({phone} GLOB '+861*' AND length({phone}) = 14"
+        f" OR {phone} GLOB '00861*' AND length({phone}) = 15)"
+    )
 
 
 def _trick(value: str) -> str | None:

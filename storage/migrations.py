@@ -1293,21 +1293,32 @@ def m018_normal_phones(db: Database) -> None:
     upgrade took 1.3 s. Neither ``updated_at``, ``version`` nor the history
     changes: the number is the one it was, spelt as it is searched.
     """
+    _rewrite_phones(db, "phone GLOB ?", (_ODD_PHONE,))
+
+
+def _rewrite_phones(db: Database, where: str, params: tuple = ()) -> None:
+    """The phones ``where`` picks written as the import keeps them (:func:`_kept_phone`),
+    read a batch at a time along the (branch, phone) index; a phone that cannot be read
+    as one, or already is as kept, is left alone."""
     after = ("", "", 0)  # (branch, phone, id): where the last batch ended in the index
     while True:
         rows = db.execute(
-            """
+            f"""
             SELECT branch, phone, id FROM tickets INDEXED BY tickets_branch_phone
-            WHERE phone GLOB ? AND (branch, phone, id) > (?, ?, ?)
+            WHERE ({where}) AND (branch, phone, id) > (?, ?, ?)
             ORDER BY branch, phone, id LIMIT ?
             """,
-            (_ODD_PHONE, *after, PHONE_BATCH),
+            (*params, *after, PHONE_BATCH),
         ).fetchall()
         if not rows:
             return
         db.conn.executemany(
             "UPDATE tickets SET phone = ? WHERE id = ?",
-            [(kept, id_) for _branch, phone, id_ in rows if (kept := _kept_phone(phone))],
+            [
+                (kept, id_)
+                for _branch, phone, id_ in rows
+                if (kept := _kept_phone(phone)) and kept != phone
+            ],
         )
         after = tuple(rows[-1])
 
@@ -1340,3 +1351,21 @@ def m019_customer_search_nocase(db: Database) -> None:
         CREATE INDEX tickets_branch_customer ON tickets(branch, customer COLLATE NOCASE);
         """,
     )
+
+
+@migration
+def m020_phone_digits(db: Database) -> None:
+    """Phones kept as their digits: ``159-8888-1234`` is found by ``15988881234``.
+
+    Until the form and the import kept a phone as its digits
+    (:func:`~fieldkpi.tickets.normal_phone`), a phone typed with dashes was
+    kept with them, and the queue's search, its last four digits and the
+    caller lookup found the number only as it had been typed: one caller,
+    two numbers, duplicate tickets. Each phone that is not digits alone
+    (dashes, a "+") or begins with 0086 is now written as the form keeps it;
+    as in m018, one the form would refuse stays as the customer gave it, and
+    neither ``updated_at``, ``version`` nor the history changes. The phones
+    read are those of the (branch, phone) index that are not digits alone,
+    plus those from 0086: a scan of that index, not of the tickets.
+    """
+    _rewrite_phones(db, "phone GLOB '*[^0-9]*' OR phone GLOB '0086*'")

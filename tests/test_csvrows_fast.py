@@ -30,6 +30,14 @@ NEAR = st.one_of(
     st.builds("{}-Q{}".format, DIGITS, DIGITS),
     st.builds("{}.{}".format, DIGITS, DIGITS),
     st.text("0123456789.-+eQ: T/", min_size=1, max_size=20),
+    # phones with a country code, which normal_phone drops before a mobile number only
+    st.builds(
+        "{}1{}{}{}".format,
+        st.sampled_from(["+86", "0086", "+86-", "+-86", "-0086", "86", "+852-", "+0086", ""]),
+        st.text("0123456789", min_size=3, max_size=4),
+        st.sampled_from(["", "-", "--"]),
+        st.text("0123456789", min_size=6, max_size=7),
+    ),
     st.sampled_from(
         ["onsite_repair", "rep", "intake", "backfill", "R1", "wang.fang", "-E1", "0000-01-01"]
     ),
@@ -71,6 +79,8 @@ def test_what_sql_reads_python_reads_the_same(conn, name, cell):
         ("tickets.address", "3号楼 502"),
         ("tickets.phone", "13800138000"),
         ("tickets.phone", "+86-20-8888-1234"),
+        ("tickets.phone", "138-0013-8000"),
+        ("tickets.phone", "020-88886666"),
         ("staff.code", "B001-R01"),
         ("staff.login", "wang.fang"),
         ("staff.hired_on", "2026-10-01"),

@@ -228,12 +228,21 @@ def test_a_staff_update_keeps_the_columns_the_file_leaves_out(store, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "typed", ["１３８００１３８０００", "138 0013 8000"], ids=["full-width", "spaces"]
+    "typed",
+    [
+        "１３８００１３８０００",
+        "138 0013 8000",
+        "138-0013-8000",
+        "+86-138-0013-8000",
+        "0086 13800138000",
+    ],
+    ids=["full-width", "spaces", "dashes", "+86", "0086"],
 )
 def test_an_imported_phone_is_kept_as_the_form_keeps_it_and_found_by_its_digits(
     store, tmp_path, typed
 ):
-    """A phone typed with a Chinese input method or in groups, in a file as in the form."""
+    """A phone typed with a Chinese input method, in groups or dashes, with China's code
+    before it: in a file as in the form (dashes are read by SQL, the others in Python)."""
     with_staff(store, tmp_path)
 
     load(

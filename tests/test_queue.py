@@ -139,10 +139,12 @@ def test_a_callers_tickets_are_only_those_the_person_may_see(store, crew):
     ]:
         insert_ticket(store, code, received_at=received, engineer=engineer, phone="13800138000")
 
-    def found(actor) -> list[str]:
-        return [row.code for row in caller_tickets(store, actor, "138 0013 8000", NOW)]
+    def found(actor, phone="138 0013 8000") -> list[str]:
+        return [row.code for row in caller_tickets(store, actor, phone, NOW)]
 
     assert found(crew.rep) == [NEW, "GZ-20261011-0002", "GZ-20261010-0002"]
+    for phone in ("138-0013-8000", "+86 138 0013 8000", "0086-13800138000"):
+        assert found(crew.rep, phone) == found(crew.rep), phone
     assert found(crew.eng) == ["GZ-20261010-0002"]
     assert found(crew.other_rep) == [SZ]
 
@@ -155,6 +157,12 @@ def test_a_callers_tickets_are_only_those_the_person_may_see(store, crew):
         ("gz-20261015", False, [NEW]),  # codes are found whatever the case typed
         ("139", False, [SENT]),
         ("138 0013", False, [NEW]),  # a phone as people say it, in groups
+        ("139-0000-0002", False, [SENT]),  # or in dashes, or with China's code
+        ("139-0000", False, [SENT]),
+        ("+86 139 0000 0002", False, [SENT]),
+        ("0086-139-0000-0002", False, [SENT]),
+        ("１３９－００００－０００２", False, [SENT]),
+        ("-0002", False, [SENT]),
         ("135", True, [DONE]),
         ("张", False, [NEW, SEEN]),
         ("  李娜 ", False, [SENT]),

@@ -200,12 +200,17 @@ def test_new_ticket_lists_every_bad_field_and_saves_nothing(store, crew):
     [
         ("１３８００００１１１１", "13800001111"),  # the digits of a Chinese input method
         ("138 0000 1111", "13800001111"),
-        ("＋86 138-0000-1111", "+86138-0000-1111"),
+        ("159-8888-1234", "15988881234"),  # in dashes, as the form's hint invites
+        ("020-8888 6666", "02088886666"),
+        ("＋86 138-0000-1111", "13800001111"),  # China's code before a mobile: the same number
+        ("0086 138 0000 1111", "13800001111"),
+        ("+86 20 8888 6666", "+862088886666"),  # before a landline: kept, "+" and all
+        ("+852 9123-4567", "+85291234567"),
     ],
 )
-def test_a_phone_is_kept_in_ascii_digits_without_spaces(store, crew, typed, kept):
-    """As typed with a Chinese input method (full-width digits) or in groups: saved as the
-    digits the queue's search and the caller lookup find."""
+def test_a_phone_is_kept_as_its_digits(store, crew, typed, kept):
+    """As typed with a Chinese input method (full-width digits), in groups or dashes: saved as
+    the digits the queue's search and the caller lookup find."""
     assert take(store, crew.rep, phone=typed).phone == kept
 
 

@@ -377,6 +377,61 @@ async def test_a_new_callers_typed_name_is_kept(store, desk):
 
 
 @async_test
+async def test_what_the_caller_lookup_filled_follows_the_phone_and_what_was_typed_stays(
+    store, desk
+):
+    """The tester's keys: a phone typed in dashes finds 王磊 (kept as digits); corrected to
+    黄蓉's phone, her name and address replace his; emptied, they are filled again by the
+    same phone; a name the rep typed stays whatever the phone, and is what is saved."""
+    huang = TICKET_FIELDS | {"customer": "黄蓉", "phone": "13900000009", "address": "中山路 8 号"}
+    huang = tickets.new_ticket(store, desk.crew.rep, huang, now=NOW)
+    app = app_for(store, "wangfang")
+
+    async def phone(typed: str) -> None:  # into the phone, from the field after it
+        await press(pilot, "shift+tab", "home", "ctrl+k")
+        await type_text(pilot, typed)
+        await press(pilot, "tab")
+
+    def shown() -> tuple[str, str]:
+        return tuple(form.query_one(f"#field-{n}").value for n in ("customer", "address"))
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n", "tab")
+        form = app.screen
+        await type_text(pilot, "139-0000-0003")  # 王磊's, as the hint invites
+        await press(pilot, "tab")
+        assert text_of(app, "#caller").startswith("This caller has 1 open ticket:")
+        assert shown() == ("王磊", TICKET_FIELDS["address"])
+
+        await phone("139 0000 0009")
+        assert f"Name and address filled in from {huang.code}" in text_of(app, "#caller")
+        assert shown() == ("黄蓉", "中山路 8 号")
+
+        await press(pilot, "home", "ctrl+k", "shift+tab", "shift+tab", "home", "ctrl+k")
+        await press(pilot, "tab", "tab")  # through the phone, not typed in: nothing put back
+        assert shown() == ("", "")
+        await phone("13900000009")  # typed again: filled again, as a fresh form would
+        assert shown() == ("黄蓉", "中山路 8 号")
+
+        await press(pilot, "shift+tab", "shift+tab", "home", "ctrl+k")
+        await type_text(pilot, "黄女士")  # typed: the rep's, never replaced
+        await press(pilot, "tab", "tab")
+        await phone("13700000000")  # nobody known: the address the lookup put goes
+        assert text_of(app, "#caller") == "" and shown() == ("黄女士", "")
+        await phone("13900000003")
+        assert shown() == ("黄女士", TICKET_FIELDS["address"])
+
+        form.query_one("#field-kind").value = "onsite_repair"
+        form.set_focus(form.query_one("#field-fault"))
+        await type_text(pilot, "漏水")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, QueueScreen)
+    saved = store.query("SELECT customer, phone, address FROM tickets WHERE fault = '漏水'")
+    assert [tuple(row) for row in saved] == [("黄女士", "13900000003", TICKET_FIELDS["address"])]
+
+
+@async_test
 async def test_a_save_elsewhere_redraws_the_queue_only_when_its_rows_changed(store, desk):
     app = app_for(store, "wangfang")
     async with app.run_test(size=SIZE) as pilot:
