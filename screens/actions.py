@@ -136,6 +136,16 @@ ACTIONS: tuple[UiAction, ...] = (
         priority=True,  # the keys typed after it go into the box, however fast
     ),
     UiAction(
+        "queue.leave_search",
+        "escape",
+        N_("Leave the search"),
+        N_("Leave the search box: the search is cleared and the keys go to the list again"),
+        frozenset({QUEUE}),
+        action="leave_search",
+        key_display="Esc",
+        show=False,
+    ),
+    UiAction(
         "queue.mine",
         "m",
         N_("Mine"),

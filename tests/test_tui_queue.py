@@ -600,3 +600,22 @@ async def test_enter_after_the_search_has_run_only_moves_to_the_list(store, desk
         await settle(pilot)
         assert app.focused is app.screen.query_one(QueueTable) and len(reads) == before
         assert queue_codes(app) == [desk.old_open]
+
+
+@async_test
+async def test_esc_in_the_search_box_clears_the_search_and_gives_the_keys_to_the_list(store, desk):
+    """`/ abc Esc n` left "abcn" in the box: Esc did nothing there. It cancels the search, as
+    it cancels a form, and the key typed next is the list's (`n`: a new ticket); F1 says so."""
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash", "0", "0", "0", "5")
+        await wait_until(pilot, lambda: queue_codes(app) == [desk.old_open])
+        await press(pilot, "escape", "n")
+        assert isinstance(app.screen, NewTicketForm)
+        await press(pilot, "escape")
+        queue = app.screen
+        assert queue.query_one("#search").value == ""
+        assert len(queue_codes(app)) == 4 and app.focused is queue.query_one(QueueTable)
+        await press(pilot, "f1")
+        assert "Esc clears the search" in screen_text(app)
