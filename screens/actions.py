@@ -579,6 +579,10 @@ ACTIONS: tuple[UiAction, ...] = (
 )
 
 
+def by_id(action_id: str) -> UiAction:
+    return next(a for a in ACTIONS if a.id == action_id)
+
+
 def for_scope(*scopes: str) -> list[UiAction]:
     return [a for a in ACTIONS if a.scopes.intersection(scopes)]
 

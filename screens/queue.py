@@ -216,14 +216,6 @@ class QueueTable(tables.SizedTable):
         super().watch_cursor_coordinate(old_coordinate, new_coordinate)
         self._check_near_end()
 
-    def action_scroll_home(self) -> None:
-        """Home: the first ticket (a table's Home goes to its first column)."""
-        self.action_scroll_top()
-
-    def action_scroll_end(self) -> None:
-        """End: the last ticket loaded, which loads the next page if there is one."""
-        self.action_scroll_bottom()
-
     def _check_near_end(self) -> None:
         if not self.more:
             return
