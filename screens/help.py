@@ -58,7 +58,8 @@ def help_sections(lang: str | None = None) -> dict[str, str]:
 
 def key_table(screen: Screen, scope: str, keymap: dict[str, str]) -> str:
     """A Markdown table of the keys of ``scope`` and the app's that the person on ``screen``
-    can use there."""
+    can use there, each named first as the footer names it ("Move all", 整体转派): a key
+    read in the footer is found in the help by its name."""
     app = screen.app
     lines = [f"| {_('Key')} | {_('What it does')} |", "|---|---|"]
     for action in actions.ACTIONS:
@@ -68,7 +69,8 @@ def key_table(screen: Screen, scope: str, keymap: dict[str, str]) -> str:
             keys = ", ".join(
                 app.get_key_display(Binding(k, "")) for k in actions.keys_of(action, keymap)
             )
-            lines.append(f"| `{keys}` | {_(action.help)} |")
+            said = _("{label}: {help}").format(label=f"**{_(action.label)}**", help=_(action.help))
+            lines.append(f"| `{keys}` | {said} |")
     return "\n".join(lines)
 
 

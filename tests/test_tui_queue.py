@@ -241,7 +241,9 @@ async def test_help_and_command_palette_follow_the_screen(store, desk):
         assert isinstance(app.screen, HelpScreen)
         help_text = app.screen.text
         assert "# Tickets" in help_text
-        assert "| `d` | Dispatch or re-dispatch the ticket to an engineer |" in help_text
+        assert (
+            "| `d` | **Dispatch**: Dispatch or re-dispatch the ticket to an engineer |" in help_text
+        )
         await press(pilot, "escape")
         await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
