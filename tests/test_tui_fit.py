@@ -283,3 +283,18 @@ async def test_on_a_phone_a_long_history_opens_at_its_first_card(store):
         assert table.cursor_row < row
         await press(pilot, "up")
         assert table.cursor_row < row
+
+
+@async_test
+async def test_on_a_phone_an_engineers_footers_show_the_keys_they_need(demo):
+    """At 46 columns the palette's key took 14 of the footer's cells: My figures had no F6,
+    and an open ticket showed `p Parts` but not `c Complete`. Ctrl+P still opens it."""
+    app = demo_app(demo, "engineer")
+    async with app.run_test(size=PHONE) as pilot:
+        await settle(pilot)
+        assert "f6 Events" in screen_text(app).splitlines()[-1]
+        await press(pilot, "f2", "enter")
+        assert isinstance(app.screen, TicketDetailScreen)
+        assert "c Complete" in screen_text(app).splitlines()[-1]
+        await press(pilot, "ctrl+p")
+        assert type(app.screen).__name__ == "CommandPalette"
