@@ -62,7 +62,7 @@ SCREENS: dict[str, tuple[str, str]] = {
     "events": ("screens.events", "EventsScreen"),
     "scores": ("screens.scores", "ScoresScreen"),
 }
-NOTICE_SECONDS = 12  # the opening notice: long enough to read, gone before it is in the way
+NOTICE_SECONDS = 20  # the opening notice over the first screen (it goes with that screen)
 
 HELP = ("screens.help", "HelpScreen")
 
