@@ -74,6 +74,15 @@ def step_label(step: str) -> str:
     return labels.get(step, step)
 
 
+# Fields stored as 0 or 1: told as yes or no, never as the digits.
+FLAGS = frozenset({"cancelled"})
+
+
+def flag_label(value: object) -> str:
+    """A yes/no field's stored 0 or 1 in words."""
+    return _("yes") if str(value) == "1" else _("no")
+
+
 def field_label(field: str) -> str:
     """The name of a ticket field (or a history row's field) as a person reads it."""
     labels = {

@@ -136,6 +136,16 @@ ACTIONS: tuple[UiAction, ...] = (
         priority=True,  # the keys typed after it go into the box, however fast
     ),
     UiAction(
+        "queue.leave_search",
+        "escape",
+        N_("Leave the search"),
+        N_("Leave the search box: the search is cleared and the keys go to the list again"),
+        frozenset({QUEUE}),
+        action="leave_search",
+        key_display="Esc",
+        show=False,
+    ),
+    UiAction(
         "queue.mine",
         "m",
         N_("Mine"),
@@ -567,6 +577,10 @@ ACTIONS: tuple[UiAction, ...] = (
         priority=True,
     ),
 )
+
+
+def by_id(action_id: str) -> UiAction:
+    return next(a for a in ACTIONS if a.id == action_id)
 
 
 def for_scope(*scopes: str) -> list[UiAction]:

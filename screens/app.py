@@ -17,7 +17,7 @@ from typing import ClassVar
 from textual import events, on, work
 from textual.app import App, ScreenStackError, SystemCommand
 from textual.command import CommandPalette
-from textual.notifications import SeverityLevel
+from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -62,6 +62,8 @@ SCREENS: dict[str, tuple[str, str]] = {
     "events": ("screens.events", "EventsScreen"),
     "scores": ("screens.scores", "ScoresScreen"),
 }
+NOTICE_SECONDS = 20  # the opening notice over the first screen (it goes with that screen)
+
 HELP = ("screens.help", "HelpScreen")
 
 
@@ -147,14 +149,30 @@ class FieldKpiApp(App):
         self._name_in_header()
         if self.keymap:
             self.set_keymap(self.keymap)
-        self.push_screen(first_screen(self.user))
+        first = first_screen(self.user)
+        self.push_screen(first)
         if self.notice:
-            self.notify(self.notice, markup=False, timeout=20)
+            self._tell_notice(first)
         self.check_for_changes()
         self._read_own_scheme()
         self.set_interval(self.REFRESH_SECONDS, self.check_for_changes)
         self.collector.start()
         self.set_interval(collector.TICK, self._paused)
+
+    def _tell_notice(self, first: Screen) -> None:
+        """The opening notice, over the first screen only: it goes as the person opens
+        another, where it covered a form's fields and its Save button for 20 s."""
+        notice = Notification(self.notice, "", "information", NOTICE_SECONDS, markup=False)
+        self.post_message(Notify(notice))
+
+        def left(screen: Screen) -> None:
+            if screen is first or self._batch_count:  # the queue's warm-up, unseen
+                return
+            self.screen_change_signal.unsubscribe(self)
+            if notice in self._notifications:
+                self._unnotify(notice)
+
+        self.screen_change_signal.subscribe(self, left)
 
     def _paused(self) -> None:
         """In a pause the collector runs; in the first, F1's module is imported too; and the

@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import events as textual_events
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -36,7 +37,7 @@ from fieldkpi import access
 from fieldkpi.i18n import _, ngettext
 from fieldkpi.plain import plain
 from fieldkpi.scheme import Scheme
-from screens import actions, labels, numbers, tables
+from screens import actions, keygate, labels, numbers, tables
 from screens.footer import KeyFooter
 from screens.form import Field, FormScreen
 from screens.labels import N_
@@ -56,8 +57,7 @@ STATES = {
 # allows one of them); the appeal is the person's own.
 LEAD_DECISIONS = frozenset({"approve", "uphold", "reject", "withdraw"})
 KIND_WIDTH = 22  # cells of the kind in the list: "General complaint (he…"
-# Why a low rating held for the lead has no ``c``: the lead decides on it anyway.
-RATING_WAITS = N_("Waiting for the lead, who approves or rejects it: a rating is not contested.")
+CONTEST = actions.by_id("events.contest")
 
 
 def kind_label(event: AppraisalEvent, scheme) -> str:
@@ -135,6 +135,21 @@ def event_story(event: AppraisalEvent, scheme) -> Text:
 def with_note(text: str, note: str | None) -> str:
     """``text``, then what was written with it, as the language puts a colon."""
     return _("{text}: {note}").format(text=text, note=note) if note else text
+
+
+def contest_refusal(event: AppraisalEvent) -> str | None:
+    """Why the person ``event`` is about cannot contest it now; ``None`` if they can."""
+    if event.closed:
+        return appraisal.no_contest(event.closed)
+    if event.state == "contested":
+        return _("Already contested: it waits for your lead's decision.")
+    if event.state in ("rejected", "withdrawn"):
+        return _("It no longer counts: there is nothing to contest.")
+    if any(review.action == "contest" for review in event.reviews):
+        return _("Contested once already: your lead's decision on it stands.")
+    if not appraisal.may_decide(event.subject, event.state, "contest"):
+        return _("A callback rating is not contested: your lead approves or rejects it.")
+    return None
 
 
 class EventsScreen(actions.ScopedKeys, Screen):
@@ -236,11 +251,9 @@ class EventsScreen(actions.ScopedKeys, Screen):
         """The selected event's story, and the keys its state allows in the footer."""
         event = self.selected
         story = Text() if event is None else event_story(event, self.scheme)
-        if event is not None and not self.about_others:  # why there is no c
-            if event.closed:
-                story.append("\n" + appraisal.no_contest(event.closed))
-            elif event.subject == "rating" and event.state == "pending":
-                story.append("\n" + _(RATING_WAITS))
+        why = None if event is None or self.about_others else contest_refusal(event)
+        if why:  # why there is no c
+            story.append("\n" + why)
         self.query_one("#event-story", Static).update(story)
         self.refresh_bindings()
 
@@ -270,11 +283,21 @@ class EventsScreen(actions.ScopedKeys, Screen):
             return (
                 event is not None
                 and event.concerns == self.app.user.code
-                and event.closed is None
-                and appraisal.may_decide(event.subject, event.state, "contest")
-                and not any(r.action == "contest" for r in event.reviews)
+                and contest_refusal(event) is None
             )
         return True
+
+    def on_key(self, event: textual_events.Key) -> None:
+        """`c` on an event of one's own that cannot be contested says why, where it did
+        nothing (an event already contested looked like a key that did not work)."""
+        if self.about_others or not self.offers("contest"):
+            return
+        if event.key not in actions.keys_of(CONTEST, self.app.keymap):
+            return
+        chosen = self.selected
+        reason = None if chosen is None else contest_refusal(chosen)
+        if reason:
+            keygate.refuse_key(self, event, reason, _(CONTEST.label))
 
     def _decide(self, decision: str) -> None:
         event = self.selected

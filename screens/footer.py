@@ -5,9 +5,10 @@ terminal's edge, so on a screen with many keys at 80 columns (or 46, a phone)
 the last ones — the app's, F1 Help among them — fell off, and one key was
 shown cut in half. Here F1 Help comes first and a key that does not fit whole
 is left out (every key stays in F1 help and in the command palette). The
-palette's key is docked at the right edge; in the compact footer Textual gives
-it a right margin, which left the last cell uncovered, so a letter of a key
-cut off beneath it stayed there.
+palette's key is docked at the right edge (on a phone it gives its cells to
+the screen's keys: ``Ctrl+P`` still opens it, and F1 help says so); in the
+compact footer Textual gives it a right margin, which left the last cell
+uncovered, so a letter of a key cut off beneath it stayed there.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Footer
+
+from screens.tables import CARDS_BELOW
 
 HELP_ACTION = "app.help"
 PALETTE_WIDTH = 14  # "▏^p Commands " and its border, a little more in Chinese ("▏^p 命令 ")
@@ -109,7 +112,10 @@ class KeyFooter(Footer):
         palette = [w for w in widgets if w.has_class("-command-palette")]
         keys = [w for w in widgets if w not in palette]
         keys.sort(key=lambda k: getattr(k, "action", None) != HELP_ACTION)  # F1 Help first
-        room = self._composed_for[1] - (PALETTE_WIDTH if palette else 0)
+        width = self._composed_for[1]
+        if width < CARDS_BELOW:
+            palette = []  # on a phone its cells go to the screen's keys; ^p is in F1 help
+        room = width - (PALETTE_WIDTH if palette else 0)
         for key in keys:
             room -= key_width(key)
             if room < 0:

@@ -79,6 +79,17 @@ def not_used(count: int) -> str:
     ).format(count=count)
 
 
+def refuse_key(screen, event: events.Key, reason: str, title: str) -> None:
+    """A key that would have opened a form, refused: ``reason`` said, and what was typed
+    behind it (the form's text) set aside, not run as ``screen``'s keys."""
+    event.stop()
+    event.prevent_default()
+    unused = screen.app.keys.set_aside()
+    if unused:
+        reason = f"{reason} {not_used(unused)}"
+    screen.notify(reason, title=title, severity="warning")
+
+
 def typing(event: events.Event) -> bool:
     """Whether ``event`` is text typed (or pasted) into a form, not a command key."""
     if isinstance(event, events.Paste):

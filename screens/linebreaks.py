@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Container
 
 from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
+from rich.text import Text
 
 CLOSING = frozenset("，。、；：？！）」』】》〉”’…%")  # never first on a line
 OPENING = frozenset("（「『【《〈“‘")  # never last on a line
@@ -53,3 +56,31 @@ def longest_word(text: str) -> int:
             widest = max(widest, cell_len(text[start:at].strip()))
             start = at
     return widest
+
+
+class Wrapped:
+    """Text broken into lines by :func:`screens.linebreaks.line_starts` for the width it is
+    drawn at, none at a ``glued`` index; as narrow as its longest unbreakable part."""
+
+    def __init__(self, text: Text, glued: frozenset[int] = frozenset()) -> None:
+        self.text = text
+        self.glued = glued
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines: list[Text] = []
+        offset = 0
+        for line in self.text.split("\n", allow_blank=True):
+            glued = {at - offset for at in self.glued}
+            for part in line.divide(line_starts(line.plain, options.max_width, glued)):
+                part.rstrip()  # the spaces it broke at
+                lines.append(part)
+            offset += len(line) + 1
+        wrapped = self.text.blank_copy("\n").join(lines)
+        wrapped.justify = self.text.justify
+        yield wrapped
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        lines = self.text.plain.split("\n")
+        return Measurement(
+            max(longest_word(line) for line in lines), max(cell_len(line) for line in lines)
+        )

@@ -155,8 +155,9 @@ class MonthScreen(actions.ScopedKeys, Screen):
             box = BOXES[period.kind]
             self.kind = period.kind
             self.query_one("#month-label", Label).update(_(box.label))
-            month = self.query_one("#month", Input)
-            month.placeholder, month.restrict = box.placeholder, box.restrict
+            month = self.query_one("#month", TextInput)
+            month.set_hint(box.placeholder)
+            month.restrict = box.restrict
             self._note(_(box.hint))
         if period != self.period:
             self.period = period

@@ -216,14 +216,6 @@ class QueueTable(tables.SizedTable):
         super().watch_cursor_coordinate(old_coordinate, new_coordinate)
         self._check_near_end()
 
-    def action_scroll_home(self) -> None:
-        """Home: the first ticket (a table's Home goes to its first column)."""
-        self.action_scroll_top()
-
-    def action_scroll_end(self) -> None:
-        """End: the last ticket loaded, which loads the next page if there is one."""
-        self.action_scroll_bottom()
-
     def _check_near_end(self) -> None:
         if not self.more:
             return
@@ -486,6 +478,8 @@ class QueueScreen(TicketSteps, Screen):
     def allows_now(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_ticket":
             return self.table.selected is not None
+        if action == "leave_search":
+            return self.focused is self.query_one("#search", Input)
         return super().allows_now(action, parameters)
 
     def action_open_ticket(self) -> None:
@@ -632,6 +626,17 @@ class QueueScreen(TicketSteps, Screen):
         if self.focused is search:
             raise SkipAction  # a slash typed into the box is a slash
         self.set_focus(search)
+
+    def action_leave_search(self) -> None:
+        """Esc in the box cancels the search, as it cancels a form: the whole list again (at
+        once, not after the typing pause), and the keys typed next are the list's."""
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""
+            if self._search_timer is not None:
+                self._search_timer.stop()
+            self._search_now()
+        self.set_focus(self.table)
 
     def action_focus_filters(self) -> None:
         self.set_focus(self.query_one("#status-filter", Select))

@@ -157,6 +157,21 @@ class SizedTable(DataTable):
             new_rows = [key for key in new_rows if key in rows and rows[key].auto_height]
         super()._update_dimensions(new_rows)
 
+    def action_scroll_home(self) -> None:
+        """Home: the first line of a list chosen by line (a table's Home goes to its first
+        column, where a list of lines has nowhere to go)."""
+        if self.cursor_type == "row":
+            self.action_scroll_top()
+        else:
+            super().action_scroll_home()
+
+    def action_scroll_end(self) -> None:
+        """End: the last line of a list chosen by line (see :meth:`action_scroll_home`)."""
+        if self.cursor_type == "row":
+            self.action_scroll_bottom()
+        else:
+            super().action_scroll_end()
+
     def add_rows(self, rows: Iterable[Iterable]) -> list:
         """The new lines take their space at once, not when the table is next idle: the
         screen is then laid out once with them, not once without them and again after."""

@@ -16,6 +16,10 @@ from textual import events
 from textual.widget import Widget
 from textual.widgets import Input
 
+from screens.linebreaks import line_starts
+
+CLAUSE_ENDS = ",;、，；"
+
 W = TypeVar("W", bound=Widget)
 
 # Input's own editing keys and the action each runs (its BINDINGS, one key per entry).
@@ -39,13 +43,41 @@ def made_compact(widget: W) -> W:
     return widget.add_class("-textual-compact", update=False)
 
 
-class TextInput(Input):
-    """``compact=True`` is :func:`made_compact`."""
+def fitted_hint(hint: str, width: int) -> str:
+    """As much of ``hint`` as ``width`` cells hold, cut where a line may break
+    (:func:`screens.linebreaks.line_starts`), at the end of a clause where it can be.
 
-    def __init__(self, *args, compact: bool = False, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    Textual draws a placeholder as Rich wraps it, keeping the first line: Rich
+    breaks only at spaces, so "/ 工单号、电话、尾号、姓名" in a box of 20 cells
+    showed only "/".
+    """
+    starts = line_starts(hint, width) if width > 0 else []
+    if not starts:
+        return hint
+    shown = hint[: starts[0]]
+    # at the end of its last whole clause, if it has one: "/ 工单号、电话", not "…、电话、尾"
+    clause = max(shown.rfind(mark) for mark in CLAUSE_ENDS)
+    if clause > 0:
+        shown = shown[:clause]
+    return shown.rstrip().rstrip("".join(CLAUSE_ENDS)).rstrip()
+
+
+class TextInput(Input):
+    """``compact=True`` is :func:`made_compact`; the placeholder (its ``hint``) shown as
+    much as the box holds, cut between clauses (:func:`fitted_hint`)."""
+
+    def __init__(self, *args, compact: bool = False, placeholder: str = "", **kwargs) -> None:
+        super().__init__(*args, placeholder=placeholder, **kwargs)
+        self.hint = placeholder
         if compact:
             made_compact(self)
+
+    def set_hint(self, hint: str) -> None:
+        self.hint = hint
+        self.on_resize()
+
+    def on_resize(self) -> None:
+        self.placeholder = fitted_hint(self.hint, self.scrollable_content_region.width)
 
     async def _on_key(self, event: events.Key) -> None:
         action = None if event.is_printable else EDITING_KEYS.get(event.key)

@@ -19,7 +19,7 @@ from fieldkpi.cleantext import clean_name
 from fieldkpi.i18n import _
 from fieldkpi.plain import CELL_WIDTH, PlainTable, plain
 from fieldkpi.scheme import Scheme
-from fieldkpi.tickets import field_label, status_label, step_label
+from fieldkpi.tickets import FLAGS, field_label, flag_label, status_label, step_label
 from fieldkpi.visibility import PEOPLE_FIELDS
 from screens import actions, labels, tables
 from screens.breakpoints import take_breakpoints
@@ -83,8 +83,8 @@ def shown_value(field: str | None, value: object, names: dict[str, str]) -> str:
         return status_label(str(value))
     if field == "kind":
         return labels.label(labels.KIND, str(value))
-    if field == "cancelled":
-        return _("yes") if str(value) == "1" else _("no")
+    if field in FLAGS:
+        return flag_label(value)
     return str(value)
 
 

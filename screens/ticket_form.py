@@ -25,6 +25,7 @@ from fieldkpi.tickets import OPEN_STATUSES, normal_phone, phone_problem, status_
 from screens import labels
 from screens.form import Field, FormScreen
 from screens.labels import N_
+from screens.linebreaks import Wrapped
 from screens.messages import CallerLoaded
 from storage.queue import QueueRow, caller_tickets
 from storage.tickets import new_ticket
@@ -185,6 +186,8 @@ class NewTicketForm(FormScreen):
         return bool(value)
 
     def _show_caller(self, note: Text) -> None:
+        """The note wrapped as its language breaks lines: Rich breaks only at spaces and cut
+        a Chinese sentence anywhere, a "。" first on a line."""
         box = self.query_one("#caller", Static)
-        box.update(note)
+        box.update(Wrapped(note) if note else note)
         box.set_class(bool(note), "-shown")

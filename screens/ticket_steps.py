@@ -170,12 +170,7 @@ class TicketSteps(actions.ScopedKeys):
         _namespace, name, params = parse(bound.run)
         reason = self.refusal(name, *params)
         if reason:
-            event.stop()
-            event.prevent_default()
-            unused = self.app.keys.set_aside()
-            if unused:
-                reason = f"{reason} {keygate.not_used(unused)}"
-            self.notify(reason, title=_(bound.label), severity="warning")
+            keygate.refuse_key(self, event, reason, _(bound.label))
 
     def action_step(self, step: str) -> None:
         chosen = self.selected()

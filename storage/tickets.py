@@ -28,9 +28,11 @@ from fieldkpi.limits import length_errors
 from fieldkpi.period import stamp
 from fieldkpi.scheme import Scheme
 from fieldkpi.tickets import (
+    FLAGS,
     NEW,
     StepRefused,
     field_label,
+    flag_label,
     next_status,
     normal_phone,
     phone_problem,
@@ -385,7 +387,7 @@ def _conflict(
         at = ticket.updated_at
     when = at[11:] if at[:10] == stamp(now)[:10] else at
     names = _names(db, _people_in(missed))
-    what = join_clauses(_describe(row, names) for row in missed)
+    what = join_clauses(_describe(row, names) for row in _worth_telling(missed))
     if handed_away:  # a hand-over away from them is among what they may read
         message = _(
             "Ticket {code} was changed by {name} at {when}: {what}. It is no longer assigned"
@@ -416,10 +418,27 @@ def _names(db: Database, codes: set[str | None]) -> dict[str, str]:
     return dict(db.execute(f"SELECT code, name FROM staff WHERE code IN ({marks})", [*codes]))
 
 
+def _worth_telling(history: list[HistoryRow]) -> list[HistoryRow]:
+    """The changes a person needs told: a yes/no field set with the status that says as
+    much ("cancelled" beside "status dispatched → cancelled") is left out, and so is a
+    cancel reason emptied as the ticket was reopened."""
+    with_status = {row.version for row in history if row.field == "status"}
+    return [
+        row
+        for row in history
+        if not (row.field in FLAGS and row.version in with_status)
+        and not (row.field == "cancel_reason" and not row.new)
+    ]
+
+
 def _describe(row: HistoryRow, names: dict[str, str]) -> str:
-    """One change as the ticket screen tells it: people by name and code, not a bare code."""
+    """One change as the ticket screen tells it: people by name and code, not a bare code; a
+    status and a yes/no field in words; a value given where there was none as "field: value"
+    (not "field — → value")."""
     if row.field == "note":
-        return f"{field_label('note')}: {row.new}"
+        return _("{field}: {value}").format(field=field_label("note"), value=row.new)
+    if row.field in FLAGS:
+        return _("{field}: {value}").format(field=field_label(row.field), value=flag_label(row.new))
     old, new = (
         visibility.someone_else()
         if value == visibility.SOMEONE_ELSE
@@ -430,7 +449,10 @@ def _describe(row: HistoryRow, names: dict[str, str]) -> str:
     )
     if row.field == "status":
         old, new = status_label(old or ""), status_label(new or "")
-    return f"{field_label(row.field or row.step)} {old or '—'} → {new or '—'}"
+    label = field_label(row.field or row.step)
+    if not old and new:
+        return _("{field}: {value}").format(field=label, value=new)
+    return f"{label} {old or '—'} → {new or '—'}"
 
 
 # What a time entered after the fact may not come before, as the message names it.

@@ -672,7 +672,7 @@ def test_a_stale_save_is_refused_naming_who_changed_what(store, crew, tmp_path):
     conflict = refused.value
     assert str(conflict) == (
         f"Ticket {ticket.code} was changed by 李强 at 10:42:05: status dispatched → visited;"
-        " visited at — → 2026-10-15 10:42:05. Your change was not saved."
+        " visited at: 2026-10-15 10:42:05. Your change was not saved."
     )
     assert (conflict.ticket, conflict.by_name, conflict.at) == (
         ticket.code,

@@ -338,9 +338,17 @@ async def test_a_contest_is_said_to_go_to_the_lead_and_the_cursor_and_keys_stay_
         assert column(engineer, "State") == ["stands", "contested", "stands"]
         assert engineer.screen.selected.note == "第二"  # still on the event contested
         assert "c Contest" not in footer(engineer)  # contested once: no second appeal
+        waits = "Already contested: it waits for your lead's decision."
+        assert text_of(engineer, "#event-story").endswith(waits)
+        await press(pilot, "c")  # said why, where it did nothing
+        assert isinstance(engineer.screen, EventsScreen) and notices(engineer)[-1] == waits
         await press(pilot, "down")
         assert engineer.screen.selected.note == "第一"
         assert "c Contest" in footer(engineer)
+        await press(pilot, "home")  # Home and End: the first and the last event
+        assert engineer.screen.selected.note == "第三"
+        await press(pilot, "end")
+        assert engineer.screen.selected.note == "第一"
 
 
 @async_test
@@ -362,7 +370,8 @@ async def test_an_event_of_a_closed_month_offers_no_contest_and_says_why(store):
             "2026-09 is closed: its events can no longer be contested."
         )
         await press(pilot, "c")
-        assert isinstance(engineer.screen, EventsScreen)  # no form opens
+        assert isinstance(engineer.screen, EventsScreen)  # no form opens: it says why
+        assert notices(engineer)[-1] == "2026-09 is closed: its events can no longer be contested."
 
 
 @async_test

@@ -283,3 +283,40 @@ async def test_on_a_phone_a_long_history_opens_at_its_first_card(store):
         assert table.cursor_row < row
         await press(pilot, "up")
         assert table.cursor_row < row
+
+
+@async_test
+async def test_on_a_phone_an_engineers_footers_show_the_keys_they_need(demo):
+    """At 46 columns the palette's key took 14 of the footer's cells: My figures had no F6,
+    and an open ticket showed `p Parts` but not `c Complete`. Ctrl+P still opens it."""
+    app = demo_app(demo, "engineer")
+    async with app.run_test(size=PHONE) as pilot:
+        await settle(pilot)
+        assert "f6 Events" in screen_text(app).splitlines()[-1]
+        await press(pilot, "f2", "enter")
+        assert isinstance(app.screen, TicketDetailScreen)
+        assert "c Complete" in screen_text(app).splitlines()[-1]
+        await press(pilot, "ctrl+p")
+        assert type(app.screen).__name__ == "CommandPalette"
+
+
+@async_test
+async def test_on_a_chinese_phone_the_demos_notice_leaves_the_form_and_its_hint_wraps(demo, zh):
+    """The opening notice stayed 20 s over the new-ticket form (its characters lost where
+    they met the form's); and the caller's note broke anywhere, a line starting "。"."""
+    app = demo_app(demo, "liujiayi")
+    async with app.run_test(size=PHONE) as pilot:
+        await settle(pilot)
+        assert notices(app)  # over the queue, where it is read
+        phone = app.screen.query_one(QueueTable).tickets[0].phone
+        await press(pilot, "n")
+        assert not notices(app)
+        app.screen.set_focus(app.screen.query_one("#field-phone"))
+        await type_text(pilot, phone)
+        await press(pilot, "tab")  # leaving the phone looks the caller up
+        caller = app.screen.query_one("#caller")
+        console = Console(width=caller.content_region.width, file=io.StringIO(), record=True)
+        console.print(caller.content)
+        lines = console.export_text().splitlines()
+        assert "姓名和地址取自" in "".join(lines), lines
+        assert not any(line.strip()[:1] in CLOSING for line in lines if line.strip()), lines

@@ -78,7 +78,7 @@ async def test_a_reps_low_rating_is_held_until_the_lead_approves_it(store):
             story = text_of(engineer, "#event-story")
             assert f"about 李强, recorded by 陈静 (ticket {code})" in story
             assert story.endswith(
-                "Waiting for the lead, who approves or rejects it: a rating is not contested."
+                "A callback rating is not contested: your lead approves or rejects it."
             )
             assert "c Contest" not in screen_text(engineer).splitlines()[-1]
             await press(pilot, "c")

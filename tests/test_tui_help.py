@@ -243,3 +243,19 @@ async def test_help_prose_wraps_at_the_width_in_chinese_and_as_before_in_english
             console = Console(width=width, file=io.StringIO(), record=True)
             console.print(Markdown(rep.screen.text))
             assert prose == console.export_text().splitlines()[: len(prose)]
+
+
+@async_test
+async def test_each_key_in_the_queues_footer_is_found_in_its_help_by_the_footers_name(store, lang):
+    """The footer's `t 整体转派` was nowhere in F1 help (its line said 批量改派): each key's
+    line now starts with the name the footer gives it."""
+    desk = seed_desk(store)
+    rep = app_for(store, "wangfang")
+    async with rep.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await select_ticket(pilot, desk.dispatched)
+        labels = {label for _k, action, label, *_r in KeyFooter.keys_shown(rep.screen)}
+        assert _("Move all") in labels
+        await press(pilot, "f1")
+        for label in labels:
+            assert f"**{label}**" in rep.screen.text

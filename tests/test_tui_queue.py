@@ -241,7 +241,9 @@ async def test_help_and_command_palette_follow_the_screen(store, desk):
         assert isinstance(app.screen, HelpScreen)
         help_text = app.screen.text
         assert "# Tickets" in help_text
-        assert "| `d` | Dispatch or re-dispatch the ticket to an engineer |" in help_text
+        assert (
+            "| `d` | **Dispatch**: Dispatch or re-dispatch the ticket to an engineer |" in help_text
+        )
         await press(pilot, "escape")
         await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -655,3 +657,22 @@ async def test_enter_after_the_search_has_run_only_moves_to_the_list(store, desk
         await settle(pilot)
         assert app.focused is app.screen.query_one(QueueTable) and len(reads) == before
         assert queue_codes(app) == [desk.old_open]
+
+
+@async_test
+async def test_esc_in_the_search_box_clears_the_search_and_gives_the_keys_to_the_list(store, desk):
+    """`/ abc Esc n` left "abcn" in the box: Esc did nothing there. It cancels the search, as
+    it cancels a form, and the key typed next is the list's (`n`: a new ticket); F1 says so."""
+    app = app_for(store, "wangfang")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash", "0", "0", "0", "5")
+        await wait_until(pilot, lambda: queue_codes(app) == [desk.old_open])
+        await press(pilot, "escape", "n")
+        assert isinstance(app.screen, NewTicketForm)
+        await press(pilot, "escape")
+        queue = app.screen
+        assert queue.query_one("#search").value == ""
+        assert len(queue_codes(app)) == 4 and app.focused is queue.query_one(QueueTable)
+        await press(pilot, "f1")
+        assert "Esc clears the search" in screen_text(app)

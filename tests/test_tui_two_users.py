@@ -205,3 +205,25 @@ async def test_the_dispatch_picker_reads_the_open_counts_again_after_a_clash(
         counts = {r[0]: r[1] for r in table_rows(chen, "#engineers")}
         assert counts == {"李强 ←": "3", "赵磊": "1"}
         assert chen.screen.query_one("#engineers").cursor_row == 1  # 赵磊, as chosen
+
+
+@async_test
+async def test_a_ticket_cancelled_under_the_picker_is_told_in_words(store, other_store, desk, zh):
+    """陈静 dispatches the new ticket 王芳 has just cancelled: the clash said
+    "已取消 0 → 1；取消原因 — → 客户不修了", the flag's digits and a dash for nothing."""
+    wang = app_for(store, "wangfang")
+    chen = app_for(other_store, "chenjing")
+    async with wang.run_test(size=SIZE) as a, chen.run_test(size=SIZE) as b:
+        await settle(a)
+        await settle(b)
+        await select_ticket(a, desk.received)
+        await select_ticket(b, desk.received)
+        await press(b, "d")
+        await press(a, "x")
+        await type_text(a, "客户不修了")
+        await press(a, "ctrl+s")
+        await press(b, "enter")  # 李强: refused
+        assert text_of(chen, "#form-message").startswith(
+            f"工单 {desk.received} 已被 王芳 于 09:30:00 修改：状态 已受理 → 已取消；"
+            "取消原因：客户不修了。你的修改没有保存。"
+        )

@@ -95,6 +95,8 @@ async def test_queue_in_chinese(store, desk, zh):
             assert key in footer
         assert "4 单未完成 · 显示 4 单" in text_of(app, "#queue-status")
         assert leftovers("\n".join(lines), "zh", seeded_text(store)) == set()
+        # the search box's hint as far as it holds, by whole clauses (it was "/" alone)
+        assert lines[1].startswith("/ 工单号、电话 ")
 
 
 @async_test
