@@ -28,8 +28,7 @@ from rich.markdown import (
     Paragraph,
     TableDataElement,
 )
-from rich.measure import Measurement
-from rich.text import Text, TextType
+from rich.text import TextType
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -38,7 +37,7 @@ from textual.widgets import Static
 
 from fieldkpi.i18n import _, current_language
 from screens import actions
-from screens.linebreaks import line_starts, longest_word
+from screens.linebreaks import Wrapped
 
 _SECTION = re.compile(r"^<!-- scope: (\w+) -->\s*$", re.MULTILINE)
 
@@ -70,34 +69,6 @@ def key_table(screen: Screen, scope: str, keymap: dict[str, str]) -> str:
             )
             lines.append(f"| `{keys}` | {_(action.help)} |")
     return "\n".join(lines)
-
-
-class Wrapped:
-    """Text broken into lines by :func:`screens.linebreaks.line_starts` for the width it is
-    drawn at, none at a ``glued`` index; as narrow as its longest unbreakable part."""
-
-    def __init__(self, text: Text, glued: frozenset[int] = frozenset()) -> None:
-        self.text = text
-        self.glued = glued
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        lines: list[Text] = []
-        offset = 0
-        for line in self.text.split("\n", allow_blank=True):
-            glued = {at - offset for at in self.glued}
-            for part in line.divide(line_starts(line.plain, options.max_width, glued)):
-                part.rstrip()  # the spaces it broke at
-                lines.append(part)
-            offset += len(line) + 1
-        wrapped = self.text.blank_copy("\n").join(lines)
-        wrapped.justify = self.text.justify
-        yield wrapped
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        lines = self.text.plain.split("\n")
-        return Measurement(
-            max(longest_word(line) for line in lines), max(cell_len(line) for line in lines)
-        )
 
 
 def key_glue(text: str, start: int, end: int) -> set[int]:

@@ -36,6 +36,7 @@ from fieldkpi.trends import FALLING, RISING, STEADY, direction, sparkline, total
 from screens import actions, tables
 from screens.drilldown import DrilldownScreen
 from screens.footer import KeyFooter
+from screens.linebreaks import Prose
 from screens.months import MonthScreen
 from screens.numbers import DASH, points, shown, yuan
 from screens.rank_forms import CloseMonthForm, ExportForm, ReopenMonthForm
@@ -254,7 +255,7 @@ class RankingsScreen(MonthScreen):
         with Horizontal(id="rank-bar"):
             yield from self.compose_branch()
             yield from self.compose_month()
-        yield Static("", id="banner")
+        yield Prose("", id="banner")  # a list of names in Chinese wraps with its sentence
         yield Static("", id="rank-scheme")
         with TabbedContent(initial="reps"):
             with TabPane(_("Reps"), id="reps"):

@@ -11,9 +11,12 @@ English must show no Chinese but the seeded data.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
-from rankings_helpers import app_at, seed_month
+from month_helpers import DEFAULT, OCTOBER, load, person
+from rankings_helpers import NOW, app_at, seed_month
+from rich.cells import cell_len
 from tui_helpers import (
     SIZE,
     app_for,
@@ -31,9 +34,12 @@ from tui_helpers import (
 from fieldkpi import paths
 from fieldkpi.scheme import preset_names
 from screens import keygate
+from screens.linebreaks import CLOSING
 from screens.queue import QueueTable
 from screens.rankings import RankTable
 from screens.ticket_lists import FactsPane
+from storage import appraisal
+from storage.closing import close_month
 
 # English that may stay on a Chinese screen: keys, formats, the program's name (and data).
 NOT_ENGLISH = {"Esc", "Tab", "Ctrl", "Home", "End", "fieldkpi", "SVG", "CSV", "TOML", "KPI", "YYYY"}
@@ -268,3 +274,54 @@ async def test_every_month_screen_speaks_one_language(store, lang):
     assert len(shown) == 23  # the engineer's tabs: timeliness, fix first, callbacks, trend
     for text in shown:
         assert leftovers(text, lang, data) == set(), text
+
+
+def drawn_lines(app, selector: str) -> list[str]:
+    """The lines a box shows on screen, as drawn at its width (padding cut away)."""
+    region = app.screen.query_one(selector).content_region
+    strips = app.screen._compositor.render_strips()[region.y : region.bottom]
+    lines = [strip.crop(region.x, region.right).text.rstrip() for strip in strips]
+    return [line for line in lines if line]
+
+
+IN_OCTOBER = datetime(2026, 10, 20, 10, 0)
+
+
+@async_test
+async def test_chinese_refusals_and_banners_wrap_where_the_line_is_full(store, zh):
+    """A Chinese sentence with one space in it broke there, as if the rest were one word: the
+    refusal to close a month with an event pending put "2026-10" on a line of its own, and the
+    banner of a closed month its list of names. They now break between characters where a
+    line is full, a closing mark never first; and a refusal says 你 as the rest of the UI."""
+    seed_month(store)
+    lead = person(store, "L1")  # 周经理
+    event = appraisal.record_deduction(
+        store, person(store, "R2"), "E1", "violation", None, "违规", DEFAULT, now=IN_OCTOBER
+    ).id
+    app = app_at(store, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await october(pilot)
+        await press(pilot, "c", "ctrl+s")
+        lines = drawn_lines(app, "#form-message")
+        assert lines[0].startswith("2026-10 还有1条考核事件等待你处理")
+        width = app.screen.query_one("#form-message").content_region.width
+        assert all(cell_len(line) >= width - 2 for line in lines[:-1]), lines
+        assert not [line for line in lines if line[0] in CLOSING]
+        assert "您" not in "".join(lines)
+    appraisal.review(store, lead, "deduction", event, "approve", now=NOW)
+    close_month(store, lead, "GZ", OCTOBER, DEFAULT, NOW)
+    load(store, now=NOW, tickets="code,branch,kind,received_at,completed_at,engineer,rep\n"
+         "T11,GZ,onsite_repair,2026-10-20 10:00,2026-10-20 15:00,E1,R2\n"
+         "T12,GZ,onsite_repair,2026-10-21 10:00,2026-10-21 15:00,E2,R1\n")  # fmt: skip
+    app = app_at(store, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await october(pilot)
+        lines = drawn_lines(app, "#banner")
+        changed = [i for i, line in enumerate(lines) if "的实时数据已有变化" in line]
+        assert changed and lines[changed[0]].startswith(
+            "陈工、刘洋、张伟、王芳 的实时数据已有变化"
+        ), lines
+        width = app.screen.query_one("#banner").content_region.width
+        assert all(cell_len(line) >= width - 2 for line in lines[changed[0] : -1]), lines
