@@ -83,7 +83,7 @@ def card_cells(row: QueueRow) -> tuple:
     return (code, status, age, kind, customer, row.phone or "", engineer, rep, address)
 
 
-class QueueTable(tables.SizedTable):
+class QueueTable(tables.LineKeys, tables.SizedTable):
     """The loaded part of the queue: ``tickets[i]`` is the ticket on line ``i``.
 
     Narrower than :data:`screens.tables.CARDS_BELOW` (a phone held
@@ -215,14 +215,6 @@ class QueueTable(tables.SizedTable):
     def watch_cursor_coordinate(self, old_coordinate, new_coordinate) -> None:
         super().watch_cursor_coordinate(old_coordinate, new_coordinate)
         self._check_near_end()
-
-    def action_scroll_home(self) -> None:
-        """Home: the first ticket (a table's Home goes to its first column)."""
-        self.action_scroll_top()
-
-    def action_scroll_end(self) -> None:
-        """End: the last ticket loaded, which loads the next page if there is one."""
-        self.action_scroll_bottom()
 
     def _check_near_end(self) -> None:
         if not self.more:

@@ -140,6 +140,17 @@ def fill_cards(
         table.add_row(text, height=None)
 
 
+class LineKeys(DataTable):
+    """A list of lines: Home and End go to its first and last line, as Ctrl+Home and Ctrl+End
+    do (a DataTable's own go to its first and last column, nothing on a list of lines)."""
+
+    def action_scroll_home(self) -> None:
+        self.action_scroll_top()
+
+    def action_scroll_end(self) -> None:
+        self.action_scroll_bottom()
+
+
 class SizedTable(DataTable):
     """A table whose columns :func:`fill` gives their widths: new lines are not measured again.
 
