@@ -104,6 +104,10 @@ class Wrapped:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield wrap(self.text, options.max_width, self.glued)
 
+    def __str__(self) -> str:
+        """Its text, as a table cell of it reads."""
+        return self.text.plain
+
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         lines = self.text.plain.split("\n")
         return Measurement(

@@ -20,7 +20,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from fieldkpi.plain import plain
-from screens.linebreaks import longest_word
+from screens.linebreaks import Wrapped, longest_word
 
 
 def cell_width(cell: object) -> int:
@@ -250,8 +250,10 @@ def fill_fitted(
 
     Columns that would not fit are narrowed (:func:`fit_widths`, ``keep`` as there), not
     below their longest word while that fits, and a line with a cell wider than its column
-    is as tall as that cell wrapped at its spaces (a time into date over hour): all of it on
-    screen, none of it cut or scrolled to.
+    is as tall as that cell wrapped (a time into date over hour): all of it on screen, none
+    of it cut or scrolled to. Such a cell wraps as help does
+    (:class:`~screens.linebreaks.Wrapped`): Chinese between characters, and a label held
+    :func:`~screens.linebreaks.whole` never broken ("day 11" left a lone "11" under it).
     """
     widths = column_widths(labels, rows)
     if room > 0 and sum(widths) > room:
@@ -260,7 +262,9 @@ def fill_fitted(
     for label, width in zip(labels, widths, strict=True):
         table.add_column(plain(label), width=width)
     for cells in rows:
-        wraps = any(cell_width(c) > w for c, w in zip(cells, widths, strict=True))
-        table.add_row(
-            *(plain(c) if isinstance(c, str) else c for c in cells), height=None if wraps else 1
-        )
+        texts = [plain(c) if isinstance(c, str) else c for c in cells]
+        wide = [cell_width(c) > w for c, w in zip(texts, widths, strict=True)]
+        shown = [
+            Wrapped(c) if w and isinstance(c, Text) else c for c, w in zip(texts, wide, strict=True)
+        ]
+        table.add_row(*shown, height=None if any(wide) else 1)
