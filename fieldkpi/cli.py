@@ -148,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
                 _(
                     "Load CSV files in one transaction: if any row of any file is bad, nothing is "
                     "written and every bad row is listed as FILE:LINE: column: reason "
-                    "(exit status 2)."
+                    "(FILE:LINE: reason for a whole row or file) (exit status 2)."
                 )
             )
         ),
@@ -348,7 +348,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     missing = [f for f in args.files if not Path(f).is_file()]
     if missing:
-        raise UserError(_("no such file: {files}").format(files=", ".join(missing)))
+        raise UserError(_("no such file: {files}").format(files=join_list(missing)))
     store = open_db(args)
     try:
         adjustment_kinds, entered_metrics = import_rules(scheme_loader(store))
@@ -545,6 +545,7 @@ def _run_rank(args: argparse.Namespace) -> int:
     try:
         codes = branches_to_rank(store, args.branch, scheme_for, period)
         viewer = viewer_of(store, args.login)
+        refuse_unseen_branch(viewer, args.login, args.branch)
         closings = closed_months(store, period, args.branch)  # each read (and parsed) once
         rows = rankings_for(  # a closed period shows its frozen rows
             store,
@@ -611,7 +612,7 @@ def branches_to_rank(store, branch: str | None, scheme_for, period: Period) -> l
         kind = next(iter(kinds.values()))
         raise UserError(
             _("{branches} appraise by {period}: use --{option} instead").format(
-                branches=", ".join(codes), period=period_word(kind), option=kind
+                branches=join_list(codes), period=period_word(kind), option=kind
             )
         )
     return [code for code in codes if kinds[code] == period.kind]
@@ -638,6 +639,18 @@ def sees_branch(viewer, branch: str, *, whole: bool = False) -> bool:
     return access.can_see_rankings(viewer, branch) or (not whole and viewer.branch == branch)
 
 
+def refuse_unseen_branch(viewer, login: str | None, branch: str | None) -> None:
+    """``--branch`` of a branch ``--as`` sees nothing of is refused, never ranked as empty:
+    "nobody to rank" read as if the branch had nobody, when it was not theirs to see."""
+    if branch is not None and not sees_branch(viewer, branch):
+        raise UserError(
+            _(
+                "--as {login}: you work for branch {yours}; the rankings of {branch} are not "
+                "yours to see"
+            ).format(login=login, yours=viewer.branch, branch=branch)
+        )
+
+
 def may_see(viewer, staff_code: str, branch: str) -> bool:
     """Whether ``--as`` may see this person's figures: their row, and whether their live
     figures changed since the period was closed."""
@@ -648,9 +661,17 @@ def may_see(viewer, staff_code: str, branch: str) -> bool:
     return access.can_see_figures_of(viewer, staff_code, branch)
 
 
-def report_closed(closed, changed: dict[str, str], own: bool = False) -> None:
+def report_closed(closed, changed: dict, own: bool = False) -> None:
     """Say on standard error that a closed period's rows are its frozen ones, and if live differ
-    (``changed``: code → name; ``own``: of the viewer's own figures, the only ones they see)."""
+    (``changed``: :func:`storage.closing.changed_people`; ``own``: of the viewer's own figures,
+    the only ones they see).
+
+    Who sees the branch's ranking is told by how much, a line per person (frozen total →
+    live, and rank, reward or grade where they would change): the frozen rows on standard
+    output stay the judged ones, so scripts read them as before.
+    """
+    from fieldkpi.live_figures import change_line
+
     print(
         _("{branch} {period} was closed by {name} on {at}: these are its frozen figures.").format(
             branch=closed.branch,
@@ -675,10 +696,14 @@ def report_closed(closed, changed: dict[str, str], own: bool = False) -> None:
                 len(changed),
             ).format(
                 n=len(changed),
-                people=join_list(f"{clean_name(name)} ({code})" for code, name in changed.items()),
+                people=join_list(
+                    f"{clean_name(change.name)} ({code})" for code, change in changed.items()
+                ),
             ),
             file=sys.stderr,
         )
+        for change in changed.values():
+            print(f"    {clean_name(change_line(change))}", file=sys.stderr)
     else:
         print(_("  Live figures are the same."), file=sys.stderr)
 
@@ -708,7 +733,7 @@ def run_merge(args: argparse.Namespace) -> int:
     given = [f"--{name.replace('_', '-')}" for name in options if getattr(args, name)]
     if given:
         raise UserError(
-            _("--merge takes the rows as exported: drop {flags}").format(flags=", ".join(given))
+            _("--merge takes the rows as exported: drop {flags}").format(flags=join_list(given))
         )
     period = period_of(args)
     try:
@@ -838,7 +863,7 @@ def run_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
-    print(_("{path}: ok ({checked})").format(path=path, checked=", ".join(health.checked)))
+    print(_("{path}: ok ({checked})").format(path=path, checked=join_list(health.checked)))
     return 0
 
 
@@ -849,7 +874,7 @@ def run_scheme_list(args: argparse.Namespace) -> int:
     lines = []
     for name in preset_names():
         scheme = load_preset(name)
-        roles = ", ".join(role_label(role) for role in scheme.roles)
+        roles = join_list(role_label(role) for role in scheme.roles)
         lines.append((name, period_word(scheme.period), roles, str(scheme.label)))
     widths = [max(cell_len(line[i]) for line in lines) for i in range(3)]
     for *cells, label in lines:  # padded by terminal cells: Chinese words line up

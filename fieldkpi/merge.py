@@ -34,7 +34,7 @@ from fieldkpi.cleantext import clean_name
 from fieldkpi.export import FORMULA_START, HEAD, TEXT, neutralise
 from fieldkpi.figures import RANKED_ROLES
 from fieldkpi.file_errors import file_problem
-from fieldkpi.i18n import N_, _
+from fieldkpi.i18n import N_, _, join_clauses
 from fieldkpi.numbers import DASH, yuan
 from fieldkpi.period import STAMP, Period
 from fieldkpi.table import role_label
@@ -105,7 +105,7 @@ def _header_problem(name: str, line: int, header: Iterable[str]) -> None:
         raise MergeError(
             f"{name}:{line}: "
             + _("not the header of a ranking export ({problem})").format(
-                problem="; ".join(
+                problem=join_clauses(
                     part
                     for part in (
                         missing and _("missing {names}").format(names=", ".join(missing)),

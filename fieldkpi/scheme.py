@@ -32,7 +32,7 @@ from typing import Any
 
 from fieldkpi.cleantext import clean_name, escape_controls
 from fieldkpi.file_errors import file_problem
-from fieldkpi.i18n import N_, _, current_language
+from fieldkpi.i18n import N_, _, current_language, join_list
 from fieldkpi.measures import (
     ADJUSTMENT_COUNT,
     ENTERED,
@@ -335,7 +335,7 @@ def preset_text(name: str) -> str:
         raise SchemeError(
             [
                 _("there is no preset {name!r}; the presets are: {names}").format(
-                    name=name, names=", ".join(preset_names())
+                    name=name, names=join_list(preset_names())
                 )
             ]
         )
@@ -432,7 +432,7 @@ def build_scheme(layers: list[Layer]) -> Scheme:
             if not isinstance(name, str) or name not in preset_names():
                 problems.append(
                     _("{where}: preset {name!r} is none of: {names}").format(
-                        where=layer.where("preset"), name=name, names=", ".join(preset_names())
+                        where=layer.where("preset"), name=name, names=join_list(preset_names())
                     )
                 )
                 continue
@@ -741,7 +741,7 @@ class _Reader:
             self.problem(
                 path,
                 _("must be one of {choices}, not {value!r}").format(
-                    choices=", ".join(choices), value=value
+                    choices=join_list(choices), value=value
                 ),
             )
             return choices[0]
@@ -923,7 +923,7 @@ class _Reader:
             self.problem(
                 f"{path}.role",
                 _("{role!r} is not a role the scheme appraises ({roles})").format(
-                    role=role, roles=", ".join(roles)
+                    role=role, roles=join_list(roles)
                 ),
             )
         measure_id = entry.get("measure")
@@ -958,7 +958,7 @@ class _Reader:
             self.problem(
                 f"{path}.score",
                 _("needs a method, one of {methods}; not {method!r}").format(
-                    methods=", ".join(METHODS), method=method
+                    methods=join_list(METHODS), method=method
                 ),
             )
             return None
@@ -1039,7 +1039,7 @@ class _Reader:
                     "thresholds must be in order, best first, each once ({order}): {thresholds}"
                 ).format(
                     order=_("highest first") if better != "lower" else _("lowest first"),
-                    thresholds=", ".join(str(plain(t)) for t in thresholds),
+                    thresholds=join_list(str(plain(t)) for t in thresholds),
                 ),
             )
         return bands
@@ -1098,7 +1098,7 @@ class _Reader:
             self.problem(
                 "grade",
                 _("grades must go from the highest min down, each min once: {mins}").format(
-                    mins=", ".join(str(plain(m)) for m in mins)
+                    mins=join_list(str(plain(m)) for m in mins)
                 ),
             )
         return tuple(grades)

@@ -99,6 +99,7 @@ def render_table(
         group = list(group)
         kpis = group[0].scheme.kpis_of(role)
         graded = any(r.grade is not None for r in group)
+        paid = group[0].scheme.money.pays(role)  # no column of dashes where nobody is paid
         title = plain(
             f"{branch} {branch_names.get(branch) or ''} · {role_label(role)} · "
             f"{judgement.period} · {group[0].scheme.label}"
@@ -123,7 +124,8 @@ def render_table(
         table.add_column(_("Total"), justify="right", no_wrap=True)
         if graded:
             table.add_column(**_heading(_("Grade")))
-        table.add_column(**_heading(_("Reward")), justify="right")
+        if paid:
+            table.add_column(**_heading(_("Reward")), justify="right")
         for row in group:
             net = row.bonuses - row.deductions
             total = Text(points(row.total))
@@ -139,8 +141,9 @@ def render_table(
             ]
             if graded:
                 cells.append(plain(str(row.grade)) if row.grade else Text(DASH))
-            style = "green" if row.reward > 0 else "red" if row.reward < 0 else ""
-            cells.append(Text(yuan(row.reward), style=style))
+            if paid:
+                style = "green" if row.reward > 0 else "red" if row.reward < 0 else ""
+                cells.append(Text(yuan(row.reward), style=style))
             table.add_row(*cells)
         console.print(table)
     return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())

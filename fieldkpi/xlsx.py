@@ -37,7 +37,7 @@ from fieldkpi.export import (
     columns_for,
     heading,
 )
-from fieldkpi.i18n import N_, _
+from fieldkpi.i18n import N_, _, join_list
 from fieldkpi.kpi import round_half_up
 from fieldkpi.kpi_columns import measured
 from fieldkpi.period import provisional_line, stamp
@@ -99,7 +99,7 @@ def page_title(rows: list[RankRow], label: str) -> str:
         if any(row.provisional for row in rows)
         else _("as of {as_of}").format(as_of=stamp(as_of))
     )
-    return " · ".join((", ".join(branches), label, ", ".join(periods), status))
+    return " · ".join((join_list(branches), label, join_list(periods), status))
 
 
 def _print_setup(sheet: Worksheet, title: str) -> None:

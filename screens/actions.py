@@ -28,6 +28,7 @@ CONFIRM = "confirm"
 RANKINGS, FACTS, FIGURES, STAFF = "rankings", "facts", "figures", "staff"
 EVENTS = "events"
 TREND = "trend"
+LIVE = "live"
 SCORES = "scores"
 TICKET_SCREENS = frozenset({QUEUE, TICKET})
 MONTH_SCREENS = frozenset({RANKINGS, FIGURES, SCORES})
@@ -288,6 +289,19 @@ ACTIONS: tuple[UiAction, ...] = (
         frozenset({RANKINGS, STAFF, SCORES}),
         action="choose_branch",
     ),
+    # Last of the rankings' keys: only a closed month that late data changed has it, and the
+    # banner names it, so the footer shows it where there is room after the others.
+    UiAction(
+        "rankings.live",
+        "l",
+        N_("Live vs frozen"),
+        N_(
+            "A closed month that late data changed: each person's live figures against the "
+            "frozen ones (these stay the judged figures until an admin reopens the month)"
+        ),
+        frozenset({RANKINGS}),
+        action="live_figures",
+    ),
     UiAction(
         "scores.enter",
         "enter",
@@ -302,7 +316,7 @@ ACTIONS: tuple[UiAction, ...] = (
         "escape",
         N_("Back"),
         N_("Back to the rankings"),
-        frozenset({FACTS, TREND}),
+        frozenset({FACTS, TREND, LIVE}),
         action="back",
         key_display="Esc",
     ),

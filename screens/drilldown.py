@@ -23,7 +23,6 @@ from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import Header, Static, TabbedContent, TabPane
 
 from fieldkpi.explain import kpi_line, outcome, total_line
@@ -36,6 +35,7 @@ from fieldkpi.ranking import RankRow
 from fieldkpi.scheme import Kpi, Scheme
 from screens import actions, labels
 from screens.charts import bucket_chart, ticket_bucket
+from screens.closing import ClosesItself
 from screens.footer import KeyFooter
 from screens.labels import N_
 from screens.loading import reader
@@ -582,7 +582,7 @@ def ranking_line(kpi: Kpi | None, row: RankRow) -> str:
     return kpi_line(row, kpi.id) if kpi is not None else total_line(row, tab_label)
 
 
-class DrilldownScreen(OpensTickets, actions.ScopedKeys, Screen):
+class DrilldownScreen(OpensTickets, actions.ScopedKeys, ClosesItself):
     """One person's month, a tab per KPI; Enter on a ticket opens it, Esc goes back."""
 
     ACTION_SCOPE = actions.FACTS
@@ -678,6 +678,7 @@ class DrilldownScreen(OpensTickets, actions.ScopedKeys, Screen):
         if not self.loaded or rebuilt or self.focused is None:
             self._focus_tab()
         self.loaded = True
+        self.stay_open()  # read after all (someone saved meanwhile): what failed first is moot
 
     async def _put_tabs(self, tabs: dict[str, Kpi | None]) -> bool:
         """The tabs of the row read, in place of those shown if they are others (the branch's
@@ -695,19 +696,16 @@ class DrilldownScreen(OpensTickets, actions.ScopedKeys, Screen):
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
-        """Said; the facts first asked for go back to the rankings, those shown stay.
-
-        Only from the top: ``dismiss()`` closes whatever screen is on top (F1's
-        help, opened while the facts load), and answers this one's opener.
-        """
+        """Said; the facts first asked for go back to the rankings (once the screen is on top
+        again, should F1's help have been opened while they load), those shown stay."""
         message.stop()
-        self.notify(message.message, severity="error")
-        if not self.loaded:
-            self.action_back()
+        if self.loaded:
+            self.notify(message.message, severity="error")
+        else:
+            self.close_self(saying=message.message)
 
     def action_next_tab(self) -> None:
         next_tab(self.query_one(TabbedContent))
 
     def action_back(self) -> None:
-        if self.app.screen is self:
-            self.dismiss()
+        self.close_self()

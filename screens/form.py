@@ -30,6 +30,7 @@ from fieldkpi.plain import plain
 from fieldkpi.tickets import status_label
 from screens import actions, keygate
 from screens.breakpoints import take_breakpoints
+from screens.closing import ClosesItself
 from screens.discard import DiscardScreen
 from screens.dropdown import FieldDropdown
 from screens.footer import KeyFooter
@@ -115,11 +116,14 @@ def ticket_summary(ticket: Ticket) -> str:
     return " · ".join(p for p in parts if p)
 
 
-class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
+class SavingModal(actions.ScopedKeys, ClosesItself, ModalScreen[Any]):
     """The common part of every form: ticket loading, the save worker, refusals.
 
     ``ticket`` is a loaded :class:`Ticket` (its version is the one the person
     saw), a ticket code (loaded now), or ``None`` for forms not about a ticket.
+
+    It closes by :meth:`ClosesItself.close_self`: a save answers in its own time,
+    when F1's help or the discard question may be over the form.
     """
 
     ACTION_SCOPE = actions.FORM
@@ -146,6 +150,7 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
             self.workers.cancel_group(self, group)
         self._take(ticket)
         self._let_go()  # a save of the last one's that never answered holds no key
+        self.stay_open()  # nor closes this one
         self._asking_to_close = False
         self.show_message("")
         summary = self.query_one("#form-summary", Static)
@@ -331,13 +336,13 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
     def _close_or_ask(self) -> None:
         typed = self.typed()
         if not typed:
-            self.dismiss(None)
+            self.close_self(None)
             return
 
         def answered(discard: bool | None) -> None:
             self._asking_to_close = False
             if discard:
-                self.dismiss(None)
+                self.close_self(None)
 
         self.app.push_screen(DiscardScreen(typed), callback=answered)
 
@@ -411,14 +416,17 @@ class SavingModal(actions.ScopedKeys, ModalScreen[Any]):
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
-        """Closed with the result; the screens beneath the one it was opened over read again."""
+        """Closed with the result, once it is on top (F1's help may be over it); the screens
+        beneath the one it was opened over read again."""
         message.stop()
         if self._gone():
             self.app.keys.resume(drop=False)
             return
         self._saving = False  # its answer is in
-        self.app.tell_screens(0, besides=self.app.screen_stack[-2:])  # the opener has its callback
-        self.dismiss(message.result)
+        stack = self.app.screen_stack
+        at = stack.index(self)
+        self.app.tell_screens(0, besides=stack[at - 1 : at + 1])  # the opener has its callback
+        self.close_self(message.result)
         self.app.keys.resume(drop=False)  # typed ahead for the screen beneath: theirs now
 
 
@@ -548,8 +556,17 @@ class FormScreen(SavingModal):
         self, name: str, options: list[tuple[str, Any]], value: Any = None
     ) -> None:
         """The list ``name`` offers ``options``, ``value`` chosen if among them: what the
-        form opens with, which leaving it as it is is not input (:meth:`typed`)."""
-        self.offer(name, options, value)
+        form opens with, which leaving it as it is is not input (:meth:`typed`).
+
+        Filled without a ``Changed``: the fill comes from a read, and a save typed before
+        that read is acted on the moment it is in (:meth:`now_ready`). The message
+        reached the form only after climbing through the field's containers, on a busy
+        machine after that save's refusal, whose line under the field ("already runs
+        …") :meth:`_field_changed` then wiped as if the person had changed the field
+        since: the save looked as if it had never been typed.
+        """
+        with self.prevent(Select.Changed):
+            self.offer(name, options, value)
         self._offered[name] = self._value_of(name)  # the form's choice, not the person's
 
     def offer(self, name: str, options: list[tuple[str, Any]], keep: Any = None) -> None:

@@ -6,7 +6,8 @@ them, each person's last twelve months as a sparkline (rising, falling), the
 change of rank and every KPI's columns, which scroll sideways. Enter on a
 number opens the facts behind it, on the sparkline the trend chart. The
 banner says whether the month is still running, or closed (by whom, when)
-and whether late data has changed the live figures since.
+and whether late data has changed the live figures since: who, and by how
+much (``l`` lists everyone, live against frozen).
 
 Storage decides who may see which branch (:func:`storage.standings.branch_ranking`);
 this screen only offers the admin a choice of branch.
@@ -26,8 +27,9 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from fieldkpi import access
-from fieldkpi.i18n import N_, _, join_list, ngettext
+from fieldkpi.i18n import N_, _, ngettext
 from fieldkpi.kpi_columns import FIRST_MONTH, NO_DATA, KpiColumn, kpi_columns
+from fieldkpi.live_figures import LiveChange, change_line
 from fieldkpi.period import Period, provisional_line, stamp
 from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.ranking import RankRow
@@ -37,6 +39,7 @@ from screens import actions, tables
 from screens.drilldown import DrilldownScreen
 from screens.footer import KeyFooter
 from screens.linebreaks import Prose
+from screens.live_figures import LiveFiguresScreen
 from screens.months import MonthScreen
 from screens.numbers import DASH, points, shown, yuan
 from screens.rank_forms import CloseMonthForm, ExportForm, ReopenMonthForm
@@ -216,6 +219,30 @@ class RankTable(DataTable):
         return self.ranked[row], self.columns_shown[column]
 
 
+BANNER_PEOPLE = 3  # people the banner tells of by how much; all of them are behind ``l``
+
+
+def changed_lines(changes: list[LiveChange]) -> str:
+    """Who differs, and by how much, a line each (:func:`fieldkpi.live_figures.change_line`):
+    up to :data:`BANNER_PEOPLE`, more are counted and left to the live view (``l``), so the
+    tables keep their room at 80×24."""
+    shown = changes if len(changes) <= BANNER_PEOPLE else changes[: BANNER_PEOPLE - 1]
+    lines = [
+        ngettext(
+            "Live figures now differ for {n} person: these frozen figures stay until an admin "
+            "reopens the month (l: live vs frozen).",
+            "Live figures now differ for {n} people: these frozen figures stay until an admin "
+            "reopens the month (l: live vs frozen).",
+            len(changes),
+        ).format(n=len(changes)),
+        *(f"  {change_line(change)}" for change in shown),
+    ]
+    more = len(changes) - len(shown)
+    if more:
+        lines.append("  " + _("… and {n} more: l shows every one").format(n=more))
+    return "\n".join(lines)
+
+
 def banner(ranking: BranchRanking) -> tuple[str, str]:
     """The line above the tables and its CSS class: running, closed (and changed since), or not."""
     closed = ranking.closed
@@ -227,12 +254,7 @@ def banner(ranking: BranchRanking) -> tuple[str, str]:
         if closed.note:
             text += f" · {closed.note}"
         if ranking.changed:
-            who = join_list(ranking.changed.values())
-            text += "\n" + _(
-                "Live figures now differ for {who}: these frozen figures stay until an admin "
-                "reopens the month."
-            ).format(who=who)
-            return text, "-changed"
+            return text + "\n" + changed_lines(list(ranking.changed.values())), "-changed"
         return text, "-closed"
     if ranking.provisional:
         return provisional_line(as_of), "-provisional"
@@ -351,6 +373,8 @@ class RankingsScreen(MonthScreen):
             return ranking is not None and ranking.closed is None
         if action == "reopen_month":
             return ranking is not None and ranking.closed is not None
+        if action == "live_figures":
+            return ranking is not None and bool(ranking.changed)
         return super().allows_now(action, parameters)
 
     def offers(self, action: str) -> bool:
@@ -383,6 +407,11 @@ class RankingsScreen(MonthScreen):
             row, _column = chosen
             trend = self.ranking.trend(row)
             self.app.push_screen(TrendScreen(row.name, row.staff_code, row.role, row.branch, trend))
+
+    def action_live_figures(self) -> None:
+        """A closed month's live figures against the frozen ones, everyone who differs."""
+        if self.ranking is not None and self.ranking.changed:
+            self.app.push_screen(LiveFiguresScreen(self.ranking))
 
     def action_export(self) -> None:
         if self.ranking is not None:

@@ -13,7 +13,6 @@ from textual import on
 from textual.app import ComposeResult, RenderResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Size
-from textual.screen import Screen
 from textual.widgets import Header, Label, Static
 
 from fieldkpi.cleantext import clean_name
@@ -24,6 +23,7 @@ from fieldkpi.tickets import field_label, status_label, step_label
 from fieldkpi.visibility import PEOPLE_FIELDS
 from screens import actions, labels, tables
 from screens.breakpoints import take_breakpoints
+from screens.closing import ClosesItself
 from screens.footer import KeyFooter
 from screens.labels import N_
 from screens.loading import answer, reader
@@ -183,7 +183,7 @@ class HistoryTable(tables.CardsOrColumns):
     KEEP = 1
 
 
-class TicketDetailScreen(TicketSteps, Screen):
+class TicketDetailScreen(TicketSteps, ClosesItself):
     ACTION_SCOPE = actions.TICKET
     CSS_PATH = "ticket_detail.tcss"
     AUTO_FOCUS = "#history"  # not the fields' scrolling box first, which would be styled twice
@@ -195,7 +195,6 @@ class TicketDetailScreen(TicketSteps, Screen):
         self.code = code
         self.ticket: Ticket | None = None
         self._known = known
-        self._closes_with: str | None = None  # why it closes once the screen over it is gone
 
     def compose(self) -> ComposeResult:
         take_breakpoints(self)
@@ -220,7 +219,8 @@ class TicketDetailScreen(TicketSteps, Screen):
         read as on a screen composed anew, saying "Loading…" until it is in.
         """
         self.workers.cancel_group(self, "ticket")  # the last ticket's read says nothing now
-        self.code, self.ticket, self._known, self._closes_with = code, None, known, None
+        self.code, self.ticket, self._known = code, None, known
+        self.stay_open()  # a failed read of the last ticket closes nothing now
         self.title = clean_name(code)
         self.query_one("#fields", FieldsView).update(loading())
         self.query_one("#fields-box", VerticalScroll).scroll_home(animate=False, immediate=True)
@@ -246,7 +246,8 @@ class TicketDetailScreen(TicketSteps, Screen):
         # Opened: at the history's first line, whole (at its last, a phone's top card had
         # lost its time); read again after a step: where the person was.
         row = table.cursor_row if self.ticket is not None else 0
-        self.ticket, self._closes_with = message.ticket, None  # readable again: it stays
+        self.ticket = message.ticket
+        self.stay_open()  # readable again: it stays
         self.query_one("#fields", FieldsView).update(field_table(message.ticket, message.names))
         columns = [_("When"), _("Who"), _("Step"), _("Field"), _("From"), _("To")]
         table.show(
@@ -258,27 +259,12 @@ class TicketDetailScreen(TicketSteps, Screen):
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:
         """The ticket can no longer be read here (handed to another engineer): the screen
-        closes, saying why — at once if it is on top, else once what is over it is gone.
-
-        ``dismiss()`` pops whatever screen is on top and answers this one's opener:
-        called under a form, it closed the form (and what was typed in it) and
-        answered the queue, which the screen's own Esc then answered a second time
-        (an ``InvalidStateError`` that ended the session). Closed and kept by the
-        queue meanwhile, it is about nothing shown.
+        closes, saying why, once it is on top (:meth:`ClosesItself.close_self`): a form over
+        it stays with what was typed in it. Closed and kept by the queue meanwhile, it is
+        about nothing shown.
         """
         message.stop()
-        if self.app.screen is self:
-            self.notify(message.message, severity="error")
-            self.dismiss()
-        elif self in self.app.screen_stack:
-            self._closes_with = message.message
-
-    def on_screen_resume(self) -> None:
-        """On top again, after a ticket read failed beneath a form: close now."""
-        if self._closes_with is not None:
-            said, self._closes_with = self._closes_with, None
-            self.notify(said, severity="error")
-            self.dismiss()
+        self.close_self(saying=message.message)
 
     @on(DataChanged)
     def _someone_saved(self) -> None:
@@ -288,8 +274,7 @@ class TicketDetailScreen(TicketSteps, Screen):
         return selected_from_ticket(self.ticket) if self.ticket else self._known
 
     def action_back(self) -> None:
-        if self.app.screen is self:  # dismiss() closes whatever is on top (see _failed)
-            self.dismiss()
+        self.close_self()
 
     def action_refresh(self) -> None:
         self.refresh_data()

@@ -28,7 +28,7 @@ from sqlite_utils import Database
 
 from fieldkpi import access
 from fieldkpi.figures import Person
-from fieldkpi.i18n import N_, _
+from fieldkpi.i18n import N_, _, join_list
 from fieldkpi.limits import MAX_POINTS
 from fieldkpi.period import Period, stamp
 from fieldkpi.scheme import Scheme
@@ -148,7 +148,7 @@ def report_problem(
     errors: dict[str, str] = {}
     chosen = scheme.problem_level(level)
     if chosen is None:
-        levels = ", ".join(p.level for p in scheme.problems)
+        levels = join_list(p.level for p in scheme.problems)
         errors["level"] = _("Choose one of: {levels}.").format(levels=levels)
     text = _reason(note, errors, _("Say what the engineer did wrong: it is kept with the report."))
     if errors:
@@ -255,7 +255,7 @@ def record_deduction(
     text = (points or "").strip()
     value = None
     if adjustment is None:
-        kinds = ", ".join(scheme.adjustments)
+        kinds = join_list(scheme.adjustments)
         errors["kind"] = _("Choose one of: {kinds}.").format(kinds=kinds)
     elif adjustment.entered is None:
         if text:

@@ -26,6 +26,7 @@ from fieldkpi import access
 from fieldkpi.export import export_values
 from fieldkpi.figures import RANKED_ROLES, Person
 from fieldkpi.i18n import _, ngettext
+from fieldkpi.live_figures import LiveChange
 from fieldkpi.period import Judgement, Period, judge, stamp
 from fieldkpi.ranking import RankRow, export_order
 from fieldkpi.scheme import Scheme, scheme_from_dict
@@ -339,9 +340,10 @@ def changed_people(
     closed: ClosedMonth | None = None,
     frozen: Sequence[RankRow] | None = None,
     roles: Iterable[str] = RANKED_ROLES,
-) -> dict[str, str]:
+) -> dict[str, LiveChange]:
     """The people of ``roles`` whose live row (same as-of, scheme) now differs from the frozen
-    one, by code, each with their name for a lead to read.
+    one, by code: each with both rows, so a lead reads by how much
+    (:func:`fieldkpi.live_figures.change_line`).
 
     Compared as exported (rounded), so it names exactly the people whose export
     would change if the month were reopened. Empty for an open month. A caller
@@ -368,7 +370,9 @@ def changed_people(
     before = {row.staff_code: row for row in frozen}
     after = {row.staff_code: row for row in live}
     return {
-        code: (after.get(code) or before[code]).name
+        code: LiveChange(
+            code, (after.get(code) or before[code]).name, before.get(code), after.get(code)
+        )
         for code in sorted(before.keys() | after.keys())
         if _exported(before.get(code)) != _exported(after.get(code))
     }

@@ -27,7 +27,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from fieldkpi.cleantext import clean_name, clean_text, escape_controls
-from fieldkpi.i18n import N_, _
+from fieldkpi.i18n import N_, _, join_list
 from fieldkpi.limits import MAX_CHARS, MAX_ENTERED, MAX_POINTS
 from fieldkpi.tickets import MIN_PHONE_DIGITS, normal_phone, phone_problem
 from storage.migrations import ACTION_KINDS, DEDUCTION_KINDS, ROLES, TICKET_KINDS
@@ -92,7 +92,11 @@ def column_name(cell: str) -> str:
 
 
 def timestamp(value: str) -> str:
-    """``YYYY-MM-DD HH:MM[:SS]`` (``/`` or ``-``, space or ``T``; date alone = midnight)."""
+    """``YYYY-MM-DD HH:MM[:SS]`` (``/`` or ``-``, space or ``T``).
+
+    A date alone is refused, not read as midnight: a deduction or a step dated
+    00:00 would count on a day and in an order nobody meant, without a word.
+    """
     if _STORED_RE.fullmatch(value):  # already as stored: only the calendar is left to check
         try:
             datetime.fromisoformat(value)
@@ -106,7 +110,11 @@ def timestamp(value: str) -> str:
             _("{value} is not a date and time (YYYY-MM-DD HH:MM:SS)").format(value=shown(value))
         )
     year, _sep, mon, dd, hour, minute, second = match.groups()
-    parts = (int(year), int(mon), int(dd), int(hour or 0), int(minute or 0), int(second or 0))
+    if hour is None:
+        raise CellError(
+            _("{value} has no time; write {day} HH:MM").format(value=shown(value), day=value)
+        )
+    parts = (int(year), int(mon), int(dd), int(hour), int(minute), int(second or 0))
     try:
         datetime(*parts)
     except ValueError:
@@ -281,7 +289,7 @@ class OneOf(Reader):
         if value not in self.choices:
             raise CellError(
                 _("{value} is not one of: {choices}").format(
-                    value=shown(value), choices=", ".join(self.choices)
+                    value=shown(value), choices=join_list(self.choices)
                 )
             )
         return value

@@ -22,7 +22,7 @@ import sqlite_utils
 from fieldkpi import access
 from fieldkpi.figures import Person
 from fieldkpi.file_errors import os_reason
-from fieldkpi.i18n import _
+from fieldkpi.i18n import _, join_list
 from storage.errors import Busy, DatabaseUnusable
 from storage.migrations import known_versions, migrations
 
@@ -277,7 +277,7 @@ def apply_migrations(store: Store) -> None:
                 _(
                     "{path}: written by a newer fieldkpi (unknown migrations {names}); "
                     "upgrade fieldkpi"
-                ).format(path=store.path, names=", ".join(sorted(unknown)))
+                ).format(path=store.path, names=join_list(sorted(unknown)))
             )
         migrations.apply(db)
         db.execute(f"PRAGMA user_version = {len(known)}")

@@ -23,17 +23,25 @@ LISTED = 1000  # bad rows put into words when an import is refused; the rest are
 
 # Where in a line's problems each check's come (plus the column's place in the file).
 SHAPE, CELL, KEY, REFERENCE, LOGIN, RECORD, CONFLICT = (0, 100, 200, 300, 400, 500, 600)
+WHOLE = ""  # the column of a problem of a whole row or file: its shape, its header, its bytes
 
 
 @dataclass(frozen=True)
 class BadRow:
+    """One problem, told as ``FILE:LINE: column: reason`` (interfaces.md), or as
+    ``FILE:LINE: reason`` when it is no one column's (:data:`WHOLE`): a ``-`` standing
+    for the column there read as a glitch in the message."""
+
     file: str
     line: int
     column: str
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.column}: {self.reason}"
+        where = f"{self.file}:{self.line}"
+        return (
+            f"{where}: {self.column}: {self.reason}" if self.column else f"{where}: {self.reason}"
+        )
 
 
 Words = Callable[..., str]  # a check's message, from the values its SQL selected

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 
-from fieldkpi.i18n import _
+from fieldkpi.i18n import _, join_list
 from fieldkpi.period import Period
 from storage.csvrows import Column, shown
 from storage.import_bad import CONFLICT, KEY, LOGIN, RECORD, REFERENCE, BadRows
@@ -49,6 +49,20 @@ def role_phrase(role: str) -> str:
 
 def _in_bad(stage: Stage, line: str = "v.line") -> str:
     return f"{line} IN (SELECT line FROM temp.import_bad WHERE pos = {stage.src.order})"
+
+
+def _unreadable(stage: Stage, columns: Sequence[str], line: str = "v.line") -> str:
+    """SQL: the row has a cell of one of ``columns`` that could not be read.
+
+    Its value is then NULL, as an empty cell's: a check that an empty cell breaks (a
+    required amount, a callback a rating needs) would tell the same cell again, in words
+    that follow from the first. One set of the lines, as :func:`_in_bad`.
+    """
+    names = ", ".join(f"'{name}'" for name in columns)
+    return (
+        f"{line} IN (SELECT line FROM temp.import_bad WHERE pos = {stage.src.order}"
+        f" AND seq < {KEY} AND col IN ({names}))"
+    )
 
 
 def _seq(stage: Stage, phase: int, column: str) -> int:
@@ -182,7 +196,9 @@ def future_times(stage: Stage, bad: BadRows, today: str) -> None:
 def known_staff(conn, stages: Sequence[Stage]) -> None:
     """``temp.import_staff`` and ``temp.import_branches``: the database's, and the good
     rows of the import's staff files over them (a column a file does not give keeps what
-    the database holds, as the import writes it)."""
+    the database holds, as the import writes it). Both are indexed by the code in lower
+    case too, so that an unknown code is told the known one it differs from only in case
+    (:func:`references`)."""
     for table in ("import_staff", "import_branches"):
         conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
     conn.execute(
@@ -208,6 +224,8 @@ def known_staff(conn, stages: Sequence[Stage]) -> None:
         "INSERT INTO temp.import_branches SELECT code FROM main.branches UNION"
         " SELECT branch FROM temp.import_staff WHERE branch IS NOT NULL"
     )
+    for table in ("import_staff", "import_branches"):
+        conn.execute(f"CREATE INDEX temp.{table}_folded ON {table} (lower(code))")
 
 
 def known_tickets(conn, stages: Sequence[Stage]) -> None:
@@ -247,16 +265,23 @@ def references(stage: Stage, bad: BadRows, unreadable: Mapping[str, list[str]]) 
     that may be in one of them is still reported, with that said.
     """
 
-    def unknown(message: str, target: str) -> Callable[..., str]:
+    def unknown(message: str, target: str, spelled: str = "") -> Callable[..., str]:
+        """Why a code is unknown; ``spelled``: what to say when a known one (``known``)
+        differs from it only in letter case (codes are case-sensitive: a typo, as
+        :func:`branch_spellings` tells one in a staff file)."""
         files = unreadable.get(target, []) + unreadable.get("*", [])
 
-        def words(code: str, *_values: object) -> str:
-            text = message.format(code=shown(code))
+        def words(code: str, known: str | None = None, *_values: object) -> str:
+            text = (spelled if known and spelled else message).format(code=shown(code), known=known)
             if files:
-                text += " " + _("({files} could not be read)").format(files=", ".join(files))
+                text += " " + _("({files} could not be read)").format(files=join_list(files))
             return text
 
         return words
+
+    def folded(table: str, cell: str) -> str:
+        """SQL: the code of ``table`` that ``cell`` spells in other letter case."""
+        return f"(SELECT min(k.code) FROM temp.{table} k WHERE lower(k.code) = lower({cell}))"
 
     for column in stage.columns:
         if column.refers is None:
@@ -268,18 +293,23 @@ def references(stage: Stage, bad: BadRows, unreadable: Mapping[str, list[str]]) 
             wrong_role = (
                 f" OR (s.code IS NOT NULL AND s.role IS NOT '{column.role}')" if column.role else ""
             )
-            base = unknown(_("unknown staff code {code}"), "staff")
+            base = unknown(
+                _("unknown staff code {code}"),
+                "staff",
+                _("unknown staff code {code}: did you mean {known}? (codes are case-sensitive)"),
+            )
             wanted = column.role
 
-            def words(code: str, role: str | None, _c: object, base=base, wanted=wanted) -> str:
+            def words(code: str, role: str | None, known: str | None, base=base, wanted=wanted):
                 if role is None:
-                    return base(code)
+                    return base(code, known)
                 return _("{code} is {actual}, not {wanted}").format(
                     code=code, actual=role_phrase(role), wanted=role_phrase(wanted)
                 )
 
+            hint = f"CASE WHEN s.code IS NULL THEN {folded('import_staff', cell)} END"
             bad.add_found(
-                f"{select}, s.role, NULL FROM temp.{stage.view} v"
+                f"{select}, s.role, {hint} FROM temp.{stage.view} v"
                 f" LEFT JOIN temp.import_staff s ON s.code = {cell}"
                 f" WHERE {cell} IS NOT NULL AND ((s.code IS NULL AND {cell} NOT IN {excused})"
                 f"{wrong_role})",
@@ -287,9 +317,14 @@ def references(stage: Stage, bad: BadRows, unreadable: Mapping[str, list[str]]) 
             )
         elif column.refers == "branch":
             bad.add_found(
-                f"{select}, NULL, NULL FROM temp.{stage.view} v WHERE {cell} IS NOT NULL"
+                f"{select}, {folded('import_branches', cell)}, NULL FROM temp.{stage.view} v"
+                f" WHERE {cell} IS NOT NULL"
                 f" AND {cell} NOT IN (SELECT code FROM temp.import_branches)",
-                words=unknown(_("unknown branch {code} (a staff file creates branches)"), "staff"),
+                words=unknown(
+                    _("unknown branch {code} (a staff file creates branches)"),
+                    "staff",
+                    _("unknown branch {code}: did you mean {known}? (codes are case-sensitive)"),
+                ),
             )
         else:
             excused = "(SELECT code FROM temp.import_rejected WHERE kind = 'tickets')"
@@ -525,7 +560,10 @@ def ticket_checks(stage: Stage, final: str, bad: BadRows) -> None:
     A check runs only on files that give one of its columns: a ticket that
     already breaks it without this file saying anything about it is no bad row
     of this file. One pass over the rows finds those that break any check
-    (``temp.import_failed``); each check then files its own from those few.
+    (``temp.import_failed``); each check then files its own from those few,
+    except on a row whose cell of one of the check's columns could not be read
+    (that cell is told already; a rating "needs its callback_at" only because
+    the callback_at given was unreadable would be the same mistake told twice).
     """
     pos, given = stage.src.order, stage.has
     # (columns given for it to run, column told, the rule broken, the values told, words)
@@ -572,11 +610,12 @@ def ticket_checks(stage: Stage, final: str, bad: BadRows) -> None:
             + f" FROM {final} WHERE "
             + " OR ".join(f"({rule})" for _g, _c, rule, _t, _w in checks)
         )
-    for n, (_given, column, _rule, values, words) in enumerate(checks):
+    for n, (names, column, _rule, values, words) in enumerate(checks):
         shown_values = ", ".join([*values, "NULL", "NULL", "NULL"][:3])
         bad.add_found(
             f"SELECT {pos}, line, {_seq(stage, RECORD, column)}, '{column}', {shown_values}"
-            f" FROM temp.import_failed WHERE broke{n}",
+            f" FROM temp.import_failed WHERE broke{n}"
+            f" AND NOT {_unreadable(stage, names, 'line')}",
             words=words,
         )
     if given("cancelled") and given("cancelled_at"):
@@ -721,10 +760,12 @@ def deduction_checks(stage: Stage, bad: BadRows, kinds: AdjustmentKinds) -> None
                 "{kind} has the points the scheme sets for it: leave points empty"
             ).format(kind=kind),
         )
-    amount = "v.points" if stage.has("points") else "NULL"
+    amount, unread = "NULL", ""
+    if stage.has("points"):  # a points cell that could not be read is told as that alone
+        amount, unread = "v.points", f" AND NOT {_unreadable(stage, ['points'])}"
     bad.add_found(
         f"SELECT {pos}, v.line, {points}, 'points', v.kind, {amount}, NULL {source}"
-        f" WHERE k.entered AND ({amount} IS NULL OR {amount} <= 0)",
+        f" WHERE k.entered AND ({amount} IS NULL OR {amount} <= 0){unread}",
         words=lambda kind, given, _c: (
             _("required for {kind}") if given is None else _("must be more than 0 for {kind}")
         ).format(kind=kind),
@@ -738,7 +779,7 @@ def _kind_refused(kind: str, offered: dict[str, bool]) -> str:
             "{value}: the branch's scheme records no deductions or bonuses for this role"
         ).format(value=shown(kind))
     return _("{value} is not one of: {choices}").format(
-        value=shown(kind), choices=", ".join(offered)
+        value=shown(kind), choices=join_list(offered)
     )
 
 
@@ -852,6 +893,6 @@ def _metric_refused(
         metric=shown(metric),
         staff=staff,
         period=period,
-        metrics=", ".join(metrics),
+        metrics=join_list(metrics),
         role=role_phrase(role),
     )

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from pathlib import Path
 
 from fieldkpi.file_errors import os_reason
-from fieldkpi.i18n import _
+from fieldkpi.i18n import _, join_list
 from storage.csvrows import KINDS, MAX_CELL, Column, Kind, column_name, detect_kind, shown
 
 GBK_SAMPLE = 64 * 1024
@@ -228,7 +228,7 @@ def read_header(source: Source, line: int, header: list[str]) -> None:
         raise FileProblem(
             line,
             _("unknown kind of file {kind}; the kinds are: {kinds}").format(
-                kind=shown(source.forced), kinds=", ".join(KINDS)
+                kind=shown(source.forced), kinds=join_list(KINDS)
             ),
         )
     _names_no_column(line, names, source.forced)
@@ -237,7 +237,7 @@ def read_header(source: Source, line: int, header: list[str]) -> None:
         raise FileProblem(
             line,
             _("cannot tell from the header which kind of file this is ({kinds})").format(
-                kinds=", ".join(KINDS)
+                kinds=join_list(KINDS)
             ),
         )
     kind = source.kind = KINDS[name]

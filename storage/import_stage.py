@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 from fieldkpi.i18n import _
 from storage.csvrows import Column, read_cells
-from storage.import_bad import CELL, SHAPE, BadRows
+from storage.import_bad import CELL, SHAPE, WHOLE, BadRows
 from storage.import_sources import Source
 
 STAGE = "import_stage"  # the attached database the rows are staged in (see storage.importer)
@@ -87,7 +87,7 @@ class Stage:
         seen = [0]  # rows read since the last batch was told (bad ones too)
 
         def reject(line: int, reason: str) -> None:
-            shape.append((pos, line, SHAPE, "-", reason))
+            shape.append((pos, line, SHAPE, WHOLE, reason))
 
         def flush() -> None:
             self.conn.executemany(insert, batch)

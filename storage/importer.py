@@ -368,7 +368,7 @@ class _Call:
             self.progress(self.done, self.total)
 
     def _file_problem(self, src: Source, problem: FileProblem) -> None:
-        self.bad.add(src.order, problem.line, 0, "-", problem.reason)
+        self.bad.add(src.order, problem.line, 0, import_bad.WHOLE, problem.reason)
         self.unreadable.setdefault(src.kind.name if src.kind else "*", []).append(src.name)
 
     def _check_files(self) -> None:
@@ -426,7 +426,7 @@ class _Call:
             seen = self._imported_before(stage.src)
             if seen is not None:
                 reason = _already_imported(stage.src.kind, seen)
-                self.bad.add(stage.src.order, 1, 0, "-", reason, db=True)
+                self.bad.add(stage.src.order, 1, 0, import_bad.WHOLE, reason, db=True)
 
     def _refuse_if_bad(self) -> None:
         count = self.bad.count()

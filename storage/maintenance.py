@@ -28,7 +28,7 @@ from pathlib import Path
 
 from fieldkpi.export_files import numbered_names
 from fieldkpi.file_errors import file_problem, os_reason
-from fieldkpi.i18n import _
+from fieldkpi.i18n import _, join_list
 from storage.db import BUSY_TIMEOUT_S, check_file, is_sqlite_file
 from storage.errors import StorageError
 from storage.migrations import APPEND_ONLY, known_versions
@@ -331,7 +331,7 @@ def _tried(live: sqlite3.Connection, probe: sqlite3.Connection, table: str) -> l
     elif updated:
         problems.append(
             _("{table}: an UPDATE of {columns} goes through: its rows can be rewritten").format(
-                table=table, columns=", ".join(updated)
+                table=table, columns=join_list(updated)
             )
         )
     if lets_through(f"DELETE FROM {table}", []):
@@ -386,7 +386,7 @@ def _broken_references(conn: sqlite3.Connection) -> list[str]:
             n=len(rowids),
             table=table,
             parent=parent,
-            rowids=", ".join(map(str, rowids[:ROWIDS_SHOWN]))
+            rowids=join_list(map(str, rowids[:ROWIDS_SHOWN]))
             + ("…" if len(rowids) > ROWIDS_SHOWN else ""),
         )
         for (table, parent), rowids in broken.items()

@@ -1321,3 +1321,22 @@ def _kept_phone(phone: str) -> str | None:
         return Phone()(phone)
     except CellError:
         return None
+
+
+@migration
+def m019_customer_search_nocase(db: Database) -> None:
+    """The queue finds a customer by name whatever the case of its Latin letters.
+
+    m002's (branch, customer) index compared names byte by byte, so ``li lei``
+    found no ``Li Lei``. It is replaced by one in ``NOCASE`` order (ASCII letters
+    folded, every other character, Chinese included, compared as before), which
+    the queue's search reads by comparing in the same collation. One index for
+    the other: each index on ``tickets`` is built again by a bulk import.
+    """
+    _script(
+        db,
+        """
+        DROP INDEX tickets_branch_customer;
+        CREATE INDEX tickets_branch_customer ON tickets(branch, customer COLLATE NOCASE);
+        """,
+    )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from fieldkpi import access
 from fieldkpi.figures import Person
-from fieldkpi.i18n import _
+from fieldkpi.i18n import _, join_list
 from fieldkpi.period import stamp
 from fieldkpi.scheme import DEFAULT_PRESET, Scheme, SchemeError, load_scheme, preset_names
 from storage.db import Store
@@ -70,7 +70,7 @@ def choose_preset(
     if preset not in preset_names():
         raise PresetRefused(
             _("There is no preset {name}; the presets are: {names}.").format(
-                name=preset, names=", ".join(preset_names())
+                name=preset, names=join_list(preset_names())
             )
         )
     with store.write_as(actor, now) as db:

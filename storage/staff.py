@@ -20,7 +20,7 @@ from datetime import date, datetime
 from fieldkpi import access
 from fieldkpi.cleantext import clean_name
 from fieldkpi.figures import Person
-from fieldkpi.i18n import _
+from fieldkpi.i18n import _, join_list
 from fieldkpi.limits import too_long
 from storage.csvrows import CODE, LOGIN, CellError, calendar_date  # as the import takes them
 from storage.db import Store
@@ -84,7 +84,7 @@ def add_staff(
     elif too_long("name", name):
         errors["name"] = too_long("name", name)
     if role not in ROLES:
-        errors["role"] = _("Choose one of: {roles}.").format(roles=", ".join(ROLES))
+        errors["role"] = _("Choose one of: {roles}.").format(roles=join_list(ROLES))
     login = _login(errors, login)
     hired = _date(errors, "hired_on", hired_on)
     # Checked inside the write transaction (BEGIN IMMEDIATE): no other writer can take

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from fieldkpi import access
 from fieldkpi.figures import RANKED_ROLES, Person
+from fieldkpi.live_figures import LiveChange
 from fieldkpi.period import Period
 from fieldkpi.ranking import RankRow
 from fieldkpi.scheme import Scheme
@@ -33,11 +34,12 @@ from storage.trends import judged_months
 class BranchRanking:
     """A branch's month as its lead sees it.
 
-    ``changed`` names the people whose live figures now differ from the frozen
-    ones (closed months only), code to name, someone added since the closing
-    too; ``previous_ranks`` maps staff code to last month's rank, absent for
-    someone new to the ranking. ``months`` are the
-    last twelve, this one last: the sparklines.
+    ``changed`` holds the people whose live figures now differ from the frozen
+    ones (closed months only), by code, with both rows (someone added since the
+    closing too): only who sees the branch's whole ranking reads it.
+    ``previous_ranks`` maps staff code to last month's rank, absent for someone
+    new to the ranking. ``months`` are the last twelve, this one last: the
+    sparklines.
     """
 
     branch: str
@@ -45,7 +47,7 @@ class BranchRanking:
     rows: list[RankRow]
     provisional: bool
     closed: ClosedMonth | None
-    changed: dict[str, str]
+    changed: dict[str, LiveChange]
     previous_ranks: dict[str, int]
     scheme: Scheme  # what the rows are judged by: a closed month's frozen scheme
     months: list[BranchMonth]

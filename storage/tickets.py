@@ -549,7 +549,7 @@ def _validate_new(
     if not values["kind"]:
         errors["kind"] = _("Choose the kind.")
     elif values["kind"] not in TICKET_KINDS:
-        errors["kind"] = _("Choose one of: {kinds}.").format(kinds=", ".join(TICKET_KINDS))
+        errors["kind"] = _("Choose one of: {kinds}.").format(kinds=join_list(TICKET_KINDS))
     received = stamp(now)
     if values["received_at"]:
         try:

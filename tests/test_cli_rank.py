@@ -22,15 +22,25 @@ from fieldkpi import cli
 from storage import closing
 from storage.closing import close_month
 from storage.db import Store, open_store
+from storage.schemes import choose_preset
 
 TICKETS = """code,branch,kind,received_at,completed_at,engineer,rep,callback_at,rating
 T1,GZ,onsite_repair,2026-10-03 09:00,2026-10-03 15:00,E1,R1,2026-10-04 10:00,5
 T2,GZ,onsite_repair,2026-10-05 09:00,2026-10-07 11:00,E2,R2,2026-10-08 10:00,3
 """
 # E2's, with R2 as its rep, after October was closed: both their live figures change.
+#   E2: T2 day 3 → 14 × 2.5 = 35.00 (rated 3: satisfaction 0, E1's 1 → E1 50, E2 0);
+#       with T3 on day 1: (14 + 20)/2 = 17 × 2.5 = 42.50 (1/2 still below E1's 1: 0).
+#   R2: 20 feedback + 14 timeliness = 34.00; with T3: 20 + 17 = 37.00.
+#   Neither moves a rank nor money: E1 and R1 stay first (+¥200), they last (-¥100).
 LATE_TICKET = """code,branch,kind,received_at,completed_at,engineer,rep,callback_at,rating
 T3,GZ,onsite_repair,2026-10-20 09:00,2026-10-20 15:00,E2,R2,2026-10-21 10:00,5
 """
+LATE_LINES = [
+    "  Live figures now differ for 2 people: 刘洋 (E2), 王芳 (R2).",
+    "    刘洋 (E2): total 35.00 → 42.50 (+7.50)",
+    "    王芳 (R2): total 34.00 → 37.00 (+3.00)",
+]
 
 
 def fieldkpi(*args: str, config=None, env=None) -> subprocess.CompletedProcess:
@@ -173,8 +183,8 @@ def test_a_closed_month_says_it_prints_frozen_figures_and_whether_live_ones_diff
     finally:
         store.close()
     changed = fieldkpi("rank", "--db", str(db), "--month", "2026-10", "--format", "csv")
-    assert "Live figures now differ for" in changed.stderr
-    assert "E2" in changed.stderr.splitlines()[-1]
+    assert changed.stderr.splitlines()[-3:] == LATE_LINES  # by how much, a line each
+    assert changed.stdout == same.stdout  # the frozen rows, as scripts read them
 
 
 def test_a_closed_month_is_read_once_and_its_changes_are_told_of_every_role(
@@ -198,8 +208,8 @@ def test_a_closed_month_is_read_once_and_its_changes_are_told_of_every_role(
     for role, frozen_reads, parsed in (([], 1, 1), (["--role", "engineer"], 2, 0)):
         rank = ["rank", "--lang", "en", "--db", str(db), "--month", "2026-10", "--format", "csv"]
         assert cli.main([*rank, *role]) == 0
-        said = capsys.readouterr().err.splitlines()[-1]
-        assert said == "  Live figures now differ for 2 people: 刘洋 (E2), 王芳 (R2).", role
+        said = capsys.readouterr().err.splitlines()[-3:]
+        assert said == LATE_LINES, role
         frozen = sum("FROM frozen_rows" in sql for _store, sql, *_params in queries)
         assert (len(closings), frozen, len(parses)) == (1, frozen_reads, parsed), role
         for calls in (closings, parses, queries):
@@ -249,14 +259,51 @@ def test_who_changed_since_the_closing_is_told_only_of_people_the_viewer_may_see
         assert cli.main([*rank, "--as", login]) == 0
         told = capsys.readouterr().err
         assert "SZ 2026-10 was closed" not in told and "GZ 2026-10 was closed" in told
-        said[login] = told.splitlines()[-1]
+        said[login] = told.splitlines()[1:]
     assert cli.main(rank) == 0  # the database's owner: every branch
     assert "SZ 2026-10 was closed by 郑经理" in capsys.readouterr().err
     assert said == {
-        "chengong": "  Your live figures are the same.",  # nothing said of R2's and E2's
-        "liuyang": "  Your live figures now differ.",
-        "zhoujl": "  Live figures now differ for 2 people: 刘洋 (E2), 王芳 (R2).",
+        "chengong": ["  Your live figures are the same."],  # nothing said of R2's and E2's
+        # whether, never by how much: a live rank or total tells of the others' figures too
+        "liuyang": ["  Your live figures now differ."],
+        "zhoujl": LATE_LINES,  # the lead: who, and by how much
     }
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            "fieldkpi: --as {login}: you work for branch SZ; the rankings of GZ are not yours to see",
+        ),
+        ("zh", "fieldkpi: --as {login}：你属于分公司 SZ；GZ 的排名不在你的查看范围内"),
+    ],
+)
+def test_a_branch_the_viewer_does_not_see_is_refused_not_ranked_as_empty(db, lang, said):
+    """Another branch's lead (or rep) asking for GZ by name was told "nobody to rank", exit
+    0, as if GZ had nobody: refused as bad input now, and nothing of GZ said, its closing
+    neither; their own branch is ranked as before."""
+    store = open_store(db)
+    try:
+        close_month(store, person(store, "L1"), "GZ", OCTOBER, DEFAULT, datetime(2026, 11, 2))
+        with store.write() as write:
+            for code, login in (("L2", "zhengjl"), ("S1", "sunli")):
+                write.execute("UPDATE staff SET login = ? WHERE code = ?", [login, code])
+    finally:
+        store.close()
+    rank = ["rank", "--db", str(db), "--month", "2026-10", "--lang", lang]
+    for login in ("zhengjl", "sunli"):  # SZ's lead, an SZ rep
+        result = fieldkpi(*rank, "--branch", "GZ", "--as", login)
+        refused(result)
+        assert result.stderr.splitlines() == [said.format(login=login)]
+        assert result.stdout == ""
+    own = fieldkpi(*rank, "--branch", "SZ", "--as", "zhengjl", "--format", "csv")
+    assert own.returncode == 0, own.stderr
+    assert [r["staff_code"] for r in csv.DictReader(StringIO(own.stdout.lstrip("\ufeff")))] == [
+        "S1",
+        "SE",
+    ]
 
 
 def test_missing_entered_values_are_listed(db, tmp_path):
@@ -282,7 +329,7 @@ def test_scheme_list_and_show():
     chinese = fieldkpi("--lang", "zh", "scheme", "list").stdout.splitlines()
     quarterly = next(line for line in chinese if line.startswith("quarterly-bands"))
     assert "季度" in quarterly and "quarter" not in quarterly.replace("quarterly-bands", "")
-    assert "客服代表, 上门服务工程师" in chinese[1]  # roles by name, in the language
+    assert "客服代表、上门服务工程师" in chinese[1]  # roles by name, in the language
     assert len({cell_len(line[: line.index("客服代表")]) for line in chinese}) == 1
     shown = fieldkpi("scheme", "show", "skyworth")
     assert shown.returncode == 0
@@ -474,3 +521,31 @@ def test_piped_at_80_columns_the_table_keeps_every_heading_letter_within_the_wid
         start = line.index(label[:4])
         end = line.find(" ", start) if " " in line[start:] else len(line)
         assert "".join(line[start:end].strip() for line in heading) == label
+
+
+def test_the_table_has_no_reward_column_for_a_branch_whose_scheme_pays_none(
+    db, monkeypatch, capsys, lang
+):
+    """SZ runs generic-bands (grades, no money): a Reward column of dashes beside every
+    name read as "nothing earned". GZ's skyworth pays the top and bottom ranks: its stays.
+    The CSV keeps its columns for scripts (interfaces.md), reward 0 for SZ."""
+    monkeypatch.setenv("FIELDKPI_CONFIG", "/nonexistent-config")
+    monkeypatch.setenv("COLUMNS", "160")
+    store = open_store(db)
+    try:
+        choose_preset(store, person(store, "L2"), "SZ", "generic-bands", datetime(2026, 11, 2))
+    finally:
+        store.close()
+    reward = "奖励/罚款" if lang == "zh" else "Reward"
+    rank = ["rank", "--db", str(db), "--month", "2026-10", "--role", "rep", "--lang", lang]
+
+    def heading(branch: str) -> str:
+        assert cli.main([*rank, "--branch", branch, "--format", "table"]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        return "\n".join(lines[1 : next(i for i, line in enumerate(lines) if "───" in line)])
+
+    assert reward not in heading("SZ")
+    assert reward in heading("GZ")
+    assert cli.main([*rank, "--branch", "SZ", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(StringIO(capsys.readouterr().out.lstrip("\ufeff"))))
+    assert [(row["staff_code"], row["reward"]) for row in rows] == [("S1", "0")]

@@ -34,6 +34,7 @@ from month_helpers import (
 
 from fieldkpi.access import AccessDenied
 from fieldkpi.export import columns_for, export_values
+from fieldkpi.live_figures import change_line
 from fieldkpi.period import Judgement, Period, judge
 from fieldkpi.scheme import default_for_every_branch, scheme_from_dict
 from storage import closing
@@ -131,6 +132,35 @@ def test_late_data_changes_live_figures_not_frozen_ones(seeded):
     assert [(r.staff_code, r.kpi("timeliness").value) for r in sz] == [("SE", Fraction(20 - 15, 2))]
     # The screen can say who would differ: E2's ticket, and R2 as its rep.
     assert list(changed_people(seeded, "GZ", OCTOBER)) == ["E2", "R2"]
+
+
+def test_the_lead_is_told_by_how_much_each_changed_person_differs(seeded):
+    """Who changed, with the frozen total against the live one, and the rank and money
+    wherever late data would move them.
+
+    A media complaint against E1 (imported late, it stands) caps E1's total at 0: E1
+    97.50 → 0.00 falls below E2 (35.00 → 42.50, docstring), so the two swap places and
+    money (two ranked: +¥200 to the first, -¥100 to the last). R2: 20 feedback points +
+    timeliness 14 (T2, day 3; a rep's scale is 1) = 34.00 → with T3 on day 1,
+    (14 + 20)/2 = 17 → 37.00 (satisfaction 1/2 below R1's 2/3: 0 either way); R2 stays
+    last of the reps, so only the total is told.
+    """
+    _close(seeded)
+    load(
+        seeded,
+        now=datetime(2026, 11, 10),
+        tickets=LATE_TICKETS,
+        deductions="staff,at,kind\nE1,2026-10-25 10:00,complaint_media\n",
+    )
+    changed = changed_people(seeded, "GZ", OCTOBER)
+    assert [change_line(c) for c in changed.values()] == [
+        "陈工 (E1): total 97.50 → 0.00 (-97.50); rank 1 → 2; reward +¥200 → -¥100",
+        "刘洋 (E2): total 35.00 → 42.50 (+7.50); rank 2 → 1; reward -¥100 → +¥200",
+        "王芳 (R2): total 34.00 → 37.00 (+3.00)",
+    ]
+    # Both rows are there to read: the frozen one exactly as closed, the live one as now.
+    assert changed["E1"].frozen == frozen_rankings(seeded, "GZ", OCTOBER, role="engineer")[0]
+    assert (changed["E1"].live.zeroed, changed["E1"].difference) == (True, Decimal("-97.50"))
 
 
 def test_a_load_reads_each_closed_month_once_and_parses_its_scheme_once(seeded, monkeypatch):

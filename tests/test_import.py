@@ -240,7 +240,7 @@ def test_an_imported_phone_is_kept_as_the_form_keeps_it_and_found_by_its_digits(
         store,
         tmp_path,
         tickets="code,branch,kind,received_at,rep,phone\n"
-        f"T1,GZ,onsite_repair,2026-10-01,R1,{typed}\n",
+        f"T1,GZ,onsite_repair,2026-10-01 09:00,R1,{typed}\n",
     )
 
     assert rows(store, "SELECT phone FROM tickets") == [("13800138000",)]
@@ -264,18 +264,18 @@ def test_utf8_with_or_without_bom(store, tmp_path, bom, newline):
     ]
 
 
-def test_dates_with_slashes_a_t_or_no_time_are_stored_in_one_form(store, tmp_path):
+def test_dates_with_slashes_or_a_t_are_stored_in_one_form(store, tmp_path):
     load(
         store,
         tmp_path,
         staff="code,name,role,branch,hired_on\nR1,王芳,rep,GZ,2026/3/1\n",
         tickets="code,branch,kind,received_at,dispatched_at,visited_at\n"
-        "T1,GZ,onsite_repair,2026/10/01 9:05,2026-10-01T09:05:30,2026-10-02\n",
+        "T1,GZ,onsite_repair,2026/10/01 9:05,2026-10-01T09:05:30,2026/10/2 14:00\n",
     )
 
     assert rows(store, "SELECT hired_on FROM staff") == [("2026-03-01",)]
     assert rows(store, "SELECT received_at, dispatched_at, visited_at FROM tickets") == [
-        ("2026-10-01 09:05:00", "2026-10-01 09:05:30", "2026-10-02 00:00:00")
+        ("2026-10-01 09:05:00", "2026-10-01 09:05:30", "2026-10-02 14:00:00")
     ]
 
 
@@ -395,7 +395,7 @@ def test_a_file_of_actions_imported_twice_is_refused_unless_asked(store, tmp_pat
     with pytest.raises(ImportRejected) as caught:
         import_files(store, [actions])
     assert [str(bad) for bad in caught.value.bad_rows] == [
-        f"{actions}:1: -: this file was already imported on 2026-11-01 09:00:00 "
+        f"{actions}:1: this file was already imported on 2026-11-01 09:00:00 "
         f"(as {actions}); its rows would count twice. Import it again with --again "
         "only if that is what you mean"
     ]

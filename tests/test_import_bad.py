@@ -10,6 +10,7 @@ from import_helpers import STAFF, dump, load, rejected, rows, with_staff, write
 
 from fieldkpi import cli
 from storage import import_bad
+from storage.csvrows import KINDS, Timestamp
 from storage.importer import ImportRejected, import_tables
 
 HERE = Path()  # the tests run in their tmp_path, so that messages name files as people do
@@ -25,7 +26,11 @@ def in_tmp_path(tmp_path, monkeypatch):
 def staffed(store, tmp_path):
     """A database with the staff of ``import_helpers.STAFF`` and one ticket, T0."""
     with_staff(store, tmp_path)
-    load(store, tmp_path, tickets="code,branch,kind,received_at\nT0,GZ,onsite_repair,2026-09-01\n")
+    load(
+        store,
+        tmp_path,
+        tickets="code,branch,kind,received_at\nT0,GZ,onsite_repair,2026-09-01 09:00\n",
+    )
     return store
 
 
@@ -45,6 +50,14 @@ def test_unknown_staff_code(staffed):
     ]
 
 
+def test_a_code_in_other_letter_case_names_the_known_one(staffed):
+    """Codes are case-sensitive: "gz" is no branch, but the person typed GZ, and is told so."""
+    assert rejected(staffed, tickets(HERE, "T1,gz,onsite_repair,2026-10-01 09:00,,e1,R1,")) == [
+        "t.csv:2: branch: unknown branch “gz”: did you mean GZ? (codes are case-sensitive)",
+        "t.csv:2: engineer: unknown staff code “e1”: did you mean E1? (codes are case-sensitive)",
+    ]
+
+
 def test_date_that_does_not_parse(staffed):
     assert rejected(staffed, tickets(HERE, "T1,GZ,onsite_repair,1/10/2026 9:00,,E1,R1,")) == [
         "t.csv:2: received_at: “1/10/2026 9:00” is not a date and time (YYYY-MM-DD HH:MM:SS)"
@@ -54,6 +67,58 @@ def test_date_that_does_not_parse(staffed):
 def test_date_that_does_not_exist(staffed):
     assert rejected(staffed, tickets(HERE, "T1,GZ,onsite_repair,2026-02-30 10:00,,E1,R1,")) == [
         "t.csv:2: received_at: no such date and time: “2026-02-30 10:00”"
+    ]
+
+
+def test_a_time_given_as_a_date_alone_is_refused_in_every_time_column(staffed):
+    """A date alone is no time: read as midnight, a deduction or a step would count at a
+    moment nobody gave. Every column that holds a time says so, in every kind of file."""
+    files = {
+        "t.csv": "code,branch,kind,received_at,dispatched_at,visited_at,completed_at,callback_at\n"
+        "T1,GZ,onsite_repair,2026-10-01,2026-10-01,2026/10/1,2026-10-02,2026-10-03\n",
+        "c.csv": "code,branch,kind,received_at,cancelled_at\nT2,GZ,onsite_repair,"
+        "2026-10-01 09:00,2026-10-01\n",
+        "a.csv": "staff,at,action\nR1,2026-10-01,intake\n",
+        "p.csv": "rep,engineer,at\nR1,E1,2026-10-01\n",
+        "d.csv": "staff,at,kind,note\nR1,2026-10-10,violation,date only\n",
+    }
+    told = rejected(staffed, [write(HERE, name, text) for name, text in files.items()])
+    assert told == [
+        "t.csv:2: received_at: “2026-10-01” has no time; write 2026-10-01 HH:MM",
+        "t.csv:2: dispatched_at: “2026-10-01” has no time; write 2026-10-01 HH:MM",
+        "t.csv:2: visited_at: “2026/10/1” has no time; write 2026/10/1 HH:MM",
+        "t.csv:2: completed_at: “2026-10-02” has no time; write 2026-10-02 HH:MM",
+        "t.csv:2: callback_at: “2026-10-03” has no time; write 2026-10-03 HH:MM",
+        "c.csv:2: cancelled_at: “2026-10-01” has no time; write 2026-10-01 HH:MM",
+        "a.csv:2: at: “2026-10-01” has no time; write 2026-10-01 HH:MM",
+        "p.csv:2: at: “2026-10-01” has no time; write 2026-10-01 HH:MM",
+        "d.csv:2: at: “2026-10-10” has no time; write 2026-10-10 HH:MM",
+    ]
+    time_columns = {
+        (kind.name, column.name)
+        for kind in KINDS.values()
+        for column in kind.columns
+        if isinstance(column.read, Timestamp)
+    }
+    kind_of = {"t": "tickets", "c": "tickets", "a": "actions", "p": "problems", "d": "deductions"}
+    told_columns = {(kind_of[line[0]], line.split(": ")[1]) for line in told}
+    assert told_columns == time_columns  # a time column added later is to be added here
+
+
+def test_a_cell_that_cannot_be_read_is_told_once_not_again_as_missing(staffed):
+    """The rating needs a callback_at, the callback a completed_at: when the one given cannot
+    be read, that is the mistake, told once; "needs its callback_at" would send the person
+    looking for an empty cell."""
+    head = "code,branch,kind,received_at,completed_at,callback_at,rating\n"
+    path = write(
+        HERE,
+        "t.csv",
+        head + "T1,GZ,onsite_repair,2026-10-01 09:00,2026-10-02 09:00,2026-10-03 25:00,5\n"
+        "T2,GZ,onsite_repair,2026-10-01 09:00,2026-10-02,2026-10-03 09:00,\n",
+    )
+    assert rejected(staffed, [path]) == [
+        "t.csv:2: callback_at: no such date and time: “2026-10-03 25:00”",
+        "t.csv:3: completed_at: “2026-10-02” has no time; write 2026-10-02 HH:MM",
     ]
 
 
@@ -125,25 +190,25 @@ def test_a_phone_the_new_ticket_form_would_refuse(staffed, phone):
 def test_unknown_column(staffed):
     path = write(HERE, "s.csv", "code,name,role,branch,colour\nR3,赵敏,rep,GZ,red\n")
     assert rejected(staffed, [path]) == [
-        "s.csv:1: -: unknown columns for staff: “colour” "
+        "s.csv:1: unknown columns for staff: “colour” "
         "(the columns of staff are: code, name, role, branch, hired_on, left_on, login)"
     ]
 
 
 def test_missing_required_column(staffed):
-    path = write(HERE, "t.csv", "code,branch,received_at\nT1,GZ,2026-10-01\n")
-    assert rejected(staffed, [path]) == ["t.csv:1: -: missing required columns for tickets: kind"]
+    path = write(HERE, "t.csv", "code,branch,received_at\nT1,GZ,2026-10-01 09:00\n")
+    assert rejected(staffed, [path]) == ["t.csv:1: missing required columns for tickets: kind"]
 
 
 def test_column_given_twice(staffed):
     path = write(HERE, "a.csv", "staff,month,days,days\nR1,2026-10,20,21\n")
-    assert rejected(staffed, [path]) == ["a.csv:1: -: columns given more than once: “days”"]
+    assert rejected(staffed, [path]) == ["a.csv:1: columns given more than once: “days”"]
 
 
 def test_header_of_no_kind(staffed):
-    path = write(HERE, "x.csv", "staff,at\nR1,2026-10-01\n")
+    path = write(HERE, "x.csv", "staff,at\nR1,2026-10-01 09:00\n")
     assert rejected(staffed, [path]) == [
-        "x.csv:1: -: cannot tell from the header which kind of file this is "
+        "x.csv:1: cannot tell from the header which kind of file this is "
         "(staff, tickets, actions, attendance, problems, scores, deductions)"
     ]
 
@@ -160,11 +225,11 @@ def test_a_header_in_chinese_is_refused_at_line_1_with_the_columns_it_must_name(
     header, with the English names, not read as a kind nobody can tell."""
     path = write(HERE, "s.csv", "期间,员工,指标,数值,备注\n2026-10,R1,plan,1,\n")
     assert rejected(staffed, [path]) == [
-        "s.csv:1: -: the first row names no column: the header gives the column names in "
+        "s.csv:1: the first row names no column: the header gives the column names in "
         f"English, as fieldkpi import --help lists them (required: {REQUIRED})"
     ]
     assert rejected(staffed, [path], kind="scores") == [
-        "s.csv:1: -: the first row names none of the columns of scores: the header gives them "
+        "s.csv:1: the first row names none of the columns of scores: the header gives them "
         "in English: period, staff, metric, value, note"
     ]
 
@@ -172,14 +237,14 @@ def test_a_header_in_chinese_is_refused_at_line_1_with_the_columns_it_must_name(
 def test_a_header_in_chinese_is_refused_in_chinese(staffed, zh):
     path = write(HERE, "s.csv", "期间,员工,指标,数值,备注\n2026-10,R1,plan,1,\n")
     assert rejected(staffed, [path], kind="scores") == [
-        "s.csv:1: -: 第一行没有 scores 的任何列名：表头须用英文列名：period, staff, metric, value, note"
+        "s.csv:1: 第一行没有 scores 的任何列名：表头须用英文列名：period, staff, metric, value, note"
     ]
 
 
 def test_kind_named_by_the_caller_must_fit_the_header(staffed):
-    path = write(HERE, "x.csv", "staff,at,kind\nR1,2026-10-01,backfill\n")
+    path = write(HERE, "x.csv", "staff,at,kind\nR1,2026-10-01 09:00,backfill\n")
     assert rejected(staffed, [path], kind="actions") == [
-        "x.csv:1: -: unknown columns for actions: “kind” "
+        "x.csv:1: unknown columns for actions: “kind” "
         "(the columns of actions are: staff, at, action, ticket)"
     ]
 
@@ -234,7 +299,7 @@ def test_file_saved_as_gbk(staffed):
     text = "code,name,role,branch\nR3,Zhao,rep,GZ\nR4,赵敏,rep,GZ\n"
     path = write(HERE, "s.csv", text, encoding="gbk")
     assert rejected(staffed, [path]) == [
-        "s.csv:3: -: the file is not UTF-8: it looks like GBK/GB18030 (the first bad byte is on "
+        "s.csv:3: the file is not UTF-8: it looks like GBK/GB18030 (the first bad byte is on "
         "this line); save it as UTF-8 (in Excel: Save As “CSV UTF-8”) and import it again"
     ]
 
@@ -243,18 +308,18 @@ def test_file_in_no_known_encoding(staffed):
     path = HERE / "s.csv"
     path.write_bytes(b"code,name,role,branch\nR3,\xff\xfe,rep,GZ\n")
     assert rejected(staffed, [path]) == [
-        "s.csv:2: -: the file is not UTF-8 (the first bad byte is on this line); "
+        "s.csv:2: the file is not UTF-8 (the first bad byte is on this line); "
         "save it as UTF-8 (in Excel: Save As “CSV UTF-8”) and import it again"
     ]
 
 
 def test_empty_file(staffed):
-    assert rejected(staffed, [write(HERE, "e.csv", "")]) == ["e.csv:1: -: empty file, no header"]
+    assert rejected(staffed, [write(HERE, "e.csv", "")]) == ["e.csv:1: empty file, no header"]
 
 
 def test_file_that_cannot_be_read(staffed):
     assert rejected(staffed, [HERE / "gone.csv"]) == [
-        "gone.csv:1: -: cannot read the file: no such file"
+        "gone.csv:1: cannot read the file: no such file"
     ]
 
 
@@ -275,7 +340,7 @@ def test_every_bad_row_of_a_file_is_reported_with_its_line(staffed):
         "commissioning",
         "t.csv:7: branch: unknown branch “XX” (a staff file creates branches)",
         "t.csv:7: engineer: unknown staff code “E9”",
-        "t.csv:8: -: 6 cells, but the header has 8 columns",
+        "t.csv:8: 6 cells, but the header has 8 columns",
     ]
 
 
@@ -347,7 +412,11 @@ def test_unknown_ticket(staffed):
 
 @pytest.mark.parametrize(
     ("points", "reason"),
-    [("", "required for branch_rule"), ("0", "must be more than 0 for branch_rule")],
+    [
+        ("", "required for branch_rule"),
+        ("0", "must be more than 0 for branch_rule"),
+        ("abc", "“abc” is not a number"),  # one bad cell, one message: not "required" too
+    ],
 )
 def test_branch_rule_deduction_needs_points(staffed, points, reason):
     path = write(HERE, "d.csv", f"staff,at,kind,points\nR1,2026-10-04 08:00,branch_rule,{points}\n")
@@ -357,14 +426,14 @@ def test_branch_rule_deduction_needs_points(staffed, points, reason):
 def test_problem_points_must_be_a_positive_decimal(staffed):
     text = (
         "rep,engineer,at,points\n"
-        "R1,E1,2026-10-02,-1\n"
-        "R1,E1,2026-10-02,1,5\n"  # a decimal comma splits the row
-        'R1,E1,2026-10-02,"1,5"\n'
-        "R1,E1,2026-10-02,1e3\n"
+        "R1,E1,2026-10-02 09:00,-1\n"
+        "R1,E1,2026-10-02 09:00,1,5\n"  # a decimal comma splits the row
+        'R1,E1,2026-10-02 09:00,"1,5"\n'
+        "R1,E1,2026-10-02 09:00,1e3\n"
     )
     assert rejected(staffed, [write(HERE, "p.csv", text)]) == [
         "p.csv:2: points: must be more than 0, not -1",
-        "p.csv:3: -: 5 cells, but the header has 4 columns",
+        "p.csv:3: 5 cells, but the header has 4 columns",
         "p.csv:4: points: “1,5” is not a number",
         "p.csv:5: points: “1e3” is not a number",
     ]
@@ -394,10 +463,10 @@ def test_login_of_someone_else(staffed):
 
 
 def test_cell_longer_than_ten_thousand_characters(staffed):
-    text = f"staff,at,kind,note\nR1,2026-10-04,violation,{'x' * 10_001}\nR1,2026-10-04,violation,{'y' * 200_000}\n"
+    text = f"staff,at,kind,note\nR1,2026-10-04 09:00,violation,{'x' * 10_001}\nR1,2026-10-04 09:00,violation,{'y' * 200_000}\n"
     assert rejected(staffed, [write(HERE, "d.csv", text)]) == [
         "d.csv:2: note: longer than 10000 characters",
-        "d.csv:3: -: longer than 10000 characters",
+        "d.csv:3: longer than 10000 characters",
     ]
 
 
@@ -405,15 +474,15 @@ def test_quote_never_closed(staffed):
     path = write(
         HERE,
         "d.csv",
-        'staff,at,kind,note\nR1,2026-10-04,violation,"oops\nR1,2026-10-05,violation,\n',
+        'staff,at,kind,note\nR1,2026-10-04 09:00,violation,"oops\nR1,2026-10-05 09:00,violation,\n',
     )
-    assert rejected(staffed, [path]) == ["d.csv:2: -: a quote opened on this line is never closed"]
+    assert rejected(staffed, [path]) == ["d.csv:2: a quote opened on this line is never closed"]
 
 
 def test_value_under_a_column_with_no_name(staffed):
     path = write(HERE, "s.csv", "code,name,role,branch,\nR3,赵敏,rep,GZ,x\n")
     assert rejected(staffed, [path]) == [
-        "s.csv:2: -: a value under a column with no name in the header"
+        "s.csv:2: a value under a column with no name in the header"
     ]
 
 
@@ -422,7 +491,7 @@ def test_rows_naming_people_of_an_unreadable_file_are_still_checked_and_say_so(s
     staff = write(HERE, "staff.csv", STAFF, encoding="gb18030")
     actions = write(HERE, "actions.csv", "staff,at,action\nR1,2026-10-01 09:00,intake\n")
     assert rejected(store, [staff, actions]) == [
-        "staff.csv:2: -: the file is not UTF-8: it looks like GBK/GB18030 (the first bad byte is on "
+        "staff.csv:2: the file is not UTF-8: it looks like GBK/GB18030 (the first bad byte is on "
         "this line); save it as UTF-8 (in Excel: Save As “CSV UTF-8”) and import it again",
         "actions.csv:2: staff: unknown staff code “R1” (staff.csv could not be read)",
     ]
@@ -431,7 +500,7 @@ def test_rows_naming_people_of_an_unreadable_file_are_still_checked_and_say_so(s
 def test_unknown_kind_named_by_the_caller(staffed):
     path = write(HERE, "a.csv", "staff,month,days\nR1,2026-10,20\n")
     assert rejected(staffed, [path], kind="holidays") == [
-        "a.csv:1: -: unknown kind of file “holidays”; the kinds are: staff, tickets, actions, "
+        "a.csv:1: unknown kind of file “holidays”; the kinds are: staff, tickets, actions, "
         "attendance, problems, scores, deductions"
     ]
 
@@ -449,6 +518,6 @@ def test_tables_are_checked_like_files(staffed):
         import_tables(staffed, tables, source="sample")
     assert str(refusal.value).splitlines() == [
         "sample/attendance:3: days: 40 is outside 0–31",
-        "sample/attendance:4: -: has the columns staff, month, not those of the first row",
+        "sample/attendance:4: has the columns staff, month, not those of the first row",
     ]
     assert dump(staffed) == before

@@ -140,7 +140,7 @@ def test_one_bad_header_does_not_hide_the_other_files_problems(db, capsys):
         "staff2.csv=code,name,role,branch,colour\nE3,周杰,engineer,GZ,red\n",
         ticket("engineer", "E9"),
     ) == [
-        "staff2.csv:1: -: unknown columns for staff: “colour” (the columns of staff are: "
+        "staff2.csv:1: unknown columns for staff: “colour” (the columns of staff are: "
         "code, name, role, branch, hired_on, left_on, login)",
         "t.csv:2: engineer: unknown staff code “E9” (staff2.csv could not be read)",
     ]
@@ -173,7 +173,7 @@ def test_free_text_longer_than_a_person_would_write(db, capsys):
 )
 def test_codes_with_invisible_or_direction_changing_characters(db, capsys, cells, line):
     code, engineer = cells.split(",")
-    text = f"code,branch,kind,received_at,engineer\n{code},GZ,onsite_repair,2026-10-05,{engineer}\n"
+    text = f"code,branch,kind,received_at,engineer\n{code},GZ,onsite_repair,2026-10-05 09:00,{engineer}\n"
     assert refused(db, capsys, f"t.csv={text}") == [line]
 
 
@@ -181,7 +181,7 @@ def test_a_staff_name_with_a_zero_width_character_but_a_note_keeps_an_emoji(db, 
     assert refused(db, capsys, "s.csv=code,name,role,branch\nR3,王\u200b芳,rep,GZ\n") == [
         "s.csv:2: name: “王\\u200b芳” holds an invisible or direction-changing character (U+200B)"
     ]
-    imported(db, capsys, "p.csv=rep,engineer,at,note\nR1,E1,2026-10-02,修好了👩\u200d🔧\n")
+    imported(db, capsys, "p.csv=rep,engineer,at,note\nR1,E1,2026-10-02 09:00,修好了👩\u200d🔧\n")
     store = open_store(db)
     try:
         assert rows(store, "SELECT note FROM problems") == [("修好了👩\u200d🔧",)]

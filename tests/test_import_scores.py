@@ -88,9 +88,7 @@ def test_the_same_scores_file_again_is_refused_as_replacing_newer_entries(staffe
     since, and that is what the refusal says."""
     path = scores(tmp_path, "s.csv", "2026-10,R1,plan_completion,0.92,")
     import_files(staffed, [path], now=NOW)
-    assert rejected(staffed, [path]) == [
-        f"{path}:1: -: " + AGAIN[lang].format(at=NOW_TEXT, name=path)
-    ]
+    assert rejected(staffed, [path]) == [f"{path}:1: " + AGAIN[lang].format(at=NOW_TEXT, name=path)]
 
 
 def test_a_scores_file_given_twice_is_refused_without_offering_again(staffed, tmp_path):
@@ -98,7 +96,7 @@ def test_a_scores_file_given_twice_is_refused_without_offering_again(staffed, tm
     first = scores(tmp_path, "s.csv", "2026-10,R1,plan_completion,0.92,")
     copy = scores(tmp_path, "copy.csv", "2026-10,R1,plan_completion,0.92,")
     assert rejected(staffed, [first, copy]) == [
-        f"{copy}:1: -: this file is the same as {first}, given before it, and would enter each"
+        f"{copy}:1: this file is the same as {first}, given before it, and would enter each"
         " of its values a second time: give it once"
     ]
 
@@ -208,7 +206,7 @@ def test_deduction_kinds_are_the_schemes(staffed, tmp_path):
     good = write(
         tmp_path,
         "d.csv",
-        "staff,at,kind,points\nR1,2026-10-04,praise_call,\nE1,2026-10-05,supervisor_bonus,10\n",
+        "staff,at,kind,points\nR1,2026-10-04 09:00,praise_call,\nE1,2026-10-05 09:00,supervisor_bonus,10\n",
     )
     import_files(staffed, [good], now=NOW, adjustment_kinds=kinds)
     assert rows(
@@ -220,7 +218,7 @@ def test_deduction_kinds_are_the_schemes(staffed, tmp_path):
     bad = write(
         tmp_path,
         "d2.csv",
-        "staff,at,kind,points\nR1,2026-10-04,backfill,\nR1,2026-10-04,supervisor_bonus,\n",
+        "staff,at,kind,points\nR1,2026-10-04 09:00,backfill,\nR1,2026-10-04 09:00,supervisor_bonus,\n",
     )
     assert rejected(staffed, [bad], adjustment_kinds=kinds) == [
         f"{bad}:2: kind: “backfill” is not one of: praise_call, supervisor_bonus",
@@ -230,7 +228,9 @@ def test_deduction_kinds_are_the_schemes(staffed, tmp_path):
 
 def test_imported_problem_reports_stand(staffed, tmp_path):
     import_files(
-        staffed, [write(tmp_path, "p.csv", "rep,engineer,at,points\nR1,E1,2026-10-02,2\n")], now=NOW
+        staffed,
+        [write(tmp_path, "p.csv", "rep,engineer,at,points\nR1,E1,2026-10-02 09:00,2\n")],
+        now=NOW,
     )
     assert rows(staffed, "SELECT rep, points, level, recorded_by, needs_review FROM problems") == [
         ("R1", 2.0, None, "import", 0)
@@ -260,7 +260,7 @@ def test_fieldkpi_import_checks_each_branchs_own_scheme(tmp_path, monkeypatch, c
         "2026-Q4,R1,satisfaction,0.95,",  # GZ's scheme is monthly
         "2026-10,E1,satisfaction,0.95,",  # engineers' satisfaction is their callbacks
     )
-    deduction = write(tmp_path, "d.csv", "staff,at,kind,points\nR1,2026-10-04,violation,3\n")
+    deduction = write(tmp_path, "d.csv", "staff,at,kind,points\nR1,2026-10-04 09:00,violation,3\n")
     assert cli.main(["import", "--lang", "en", "--db", str(db), str(wrong), str(deduction)]) == 2
     err = capsys.readouterr().err.splitlines()
     assert err[:4] == [
@@ -284,10 +284,10 @@ def test_without_a_scheme_the_kinds_are_the_default_schemes(staffed, tmp_path):
         tmp_path,
         "d.csv",
         "staff,at,kind,points\n"
-        "R1,2026-10-04,praise_call,\n"  # a kind of another scheme
-        "R1,2026-10-04,branch_rule,\n"  # takes the points entered with it
-        "E1,2026-10-04,backfill,1\n"  # has the scheme's own points
-        "L1,2026-10-04,violation,\n",  # leads are not appraised by it
+        "R1,2026-10-04 09:00,praise_call,\n"  # a kind of another scheme
+        "R1,2026-10-04 09:00,branch_rule,\n"  # takes the points entered with it
+        "E1,2026-10-04 09:00,backfill,1\n"  # has the scheme's own points
+        "L1,2026-10-04 09:00,violation,\n",  # leads are not appraised by it
     )
     bad = rejected(staffed, [path])
     assert bad[:3] == [

@@ -115,7 +115,7 @@ def test_the_same_file_of_actions_twice_in_one_call_is_refused(store, tmp_path):
     first = write(tmp_path, "a.csv", "staff,at,action\nR1,2026-10-01 09:00,intake\n")
     copy = write(tmp_path, "copy.csv", "staff,at,action\nR1,2026-10-01 09:00,intake\n")
     assert rejected(store, [first, copy]) == [
-        f"{copy}:1: -: this file is the same as {first}, given before it; its rows would count "
+        f"{copy}:1: this file is the same as {first}, given before it; its rows would count "
         "twice. Give it twice with --again only if that is what you mean"
     ]
     import_files(store, [first, copy], again=True)
@@ -128,7 +128,7 @@ def test_the_same_rows_with_crlf_line_endings_are_the_same_file(store, tmp_path)
     import_files(store, [write(tmp_path, "a.csv", text)], now=NOW)
     windows = write(tmp_path, "a-excel.csv", text.replace("\n", "\r\n"), bom=True)
     assert rejected(store, [windows]) == [
-        f"{windows}:1: -: this file was already imported on 2026-11-05 08:30:00 (as "
+        f"{windows}:1: this file was already imported on 2026-11-05 08:30:00 (as "
         f"{tmp_path / 'a.csv'}); its rows would count twice. Import it again with --again only "
         "if that is what you mean"
     ]
@@ -213,7 +213,7 @@ def test_two_imports_of_the_same_actions_at_once_write_it_once(store, tmp_path):
     finally:
         other.close()
     assert str(refusal.value) == (
-        f"{actions}:1: -: this file was already imported on {NOW:%Y-%m-%d %H:%M:%S} (as "
+        f"{actions}:1: this file was already imported on {NOW:%Y-%m-%d %H:%M:%S} (as "
         f"{actions}); its rows would count twice. Import it again with --again only if that is "
         "what you mean"
     )

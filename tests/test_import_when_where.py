@@ -141,12 +141,12 @@ def test_the_testers_future_rows_are_each_named(staffed):
     problems = write(
         HERE,
         "p.csv",
-        "rep,engineer,at,points,ticket,note\nR1,E1,2026-10-05 09:00,1,,\nR1,E1,2027-10-05,1,,未来\n",
+        "rep,engineer,at,points,ticket,note\nR1,E1,2026-10-05 09:00,1,,\nR1,E1,2027-10-05 09:00,1,,未来\n",
     )
     assert rejected(staffed, [tickets, deductions, problems]) == [
         f"t.csv:3: received_at: 2030-10-05 09:00:00 is after today ({TODAY})",
         f"d.csv:2: at: 2030-10-05 09:00:00 is after today ({TODAY})",
-        f"p.csv:3: at: 2027-10-05 00:00:00 is after today ({TODAY})",
+        f"p.csv:3: at: 2027-10-05 09:00:00 is after today ({TODAY})",
     ]
 
 
@@ -199,7 +199,9 @@ def test_a_deduction_naming_another_branchs_ticket(staffed):
 
 def test_a_ticket_of_the_same_import_counts_with_its_branch(staffed):
     """The branch of a ticket given in the same call is the file's."""
-    tickets = write(HERE, "t.csv", "code,branch,kind,received_at\nS1,SZ,onsite_repair,2026-10-05\n")
+    tickets = write(
+        HERE, "t.csv", "code,branch,kind,received_at\nS1,SZ,onsite_repair,2026-10-05 09:00\n"
+    )
     deductions = write(HERE, "d.csv", "staff,at,kind,ticket\nE1,2026-10-06 09:00,violation,S1\n")
     assert rejected(staffed, [deductions, tickets]) == [
         "d.csv:2: ticket: ticket S1 is of branch SZ, but E1 (staff) works for branch GZ"
@@ -244,7 +246,9 @@ def test_rows_the_database_holds_import_again_after_their_ticket_changed_branch(
     problems = "rep,engineer,at,ticket\nR1,E1,2026-10-06 09:00,T1\n"
     imported(staffed, "t.csv", OLD_TICKETS)
     imported(staffed, "p.csv", problems)
-    imported(staffed, "m.csv", "code,branch,kind,received_at\nT1,SZ,onsite_repair,2026-10-05\n")
+    imported(
+        staffed, "m.csv", "code,branch,kind,received_at\nT1,SZ,onsite_repair,2026-10-05 09:00\n"
+    )
     imported(staffed, "p.csv", problems, again=True)
     imported(
         staffed,

@@ -15,6 +15,7 @@ import pytest
 from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, STAFF, load, person
 
 from fieldkpi.access import AccessDenied
+from fieldkpi.live_figures import change_line
 from fieldkpi.period import judge
 from fieldkpi.scheme import default_for_every_branch
 from storage.closing import close_month, reopen_month
@@ -138,6 +139,31 @@ def test_own_standing_of_a_closed_month_is_the_frozen_one(seeded):
         seeded, person(seeded, "L1"), "GZ", OCTOBER, default_for_every_branch, NOW
     )
     assert ranking.closed is not None and list(ranking.changed) == ["E1"]
+
+
+def test_the_lead_reads_by_how_much_late_data_moved_someone_the_person_only_that_it_did(seeded):
+    """T9, E1's on day 1 (not rated), imported after the closing: E1 (17 + 20)/2 × 2.5 =
+    46.25 + 50 = 96.25, still 3.75 behind E2's 100.00, so the rank and money stand. The
+    lead (and an admin) reads both totals; E1 is told only that their figures differ (a live
+    rank would tell of the others' figures too), and nobody else of GZ is told anything."""
+    close_month(seeded, person(seeded, "L1"), "GZ", OCTOBER, DEFAULT, NOW)
+    load(seeded, now=datetime(2026, 11, 10),
+         tickets="code,branch,kind,received_at,completed_at,engineer\n"
+                 "T9,GZ,onsite_repair,2026-10-30 09:00,2026-10-30 10:00,E1\n")  # fmt: skip
+    for who in ("L1", "A1"):
+        ranking = branch_ranking(
+            seeded, person(seeded, who), "GZ", OCTOBER, default_for_every_branch, NOW
+        )
+        assert [change_line(c) for c in ranking.changed.values()] == [
+            "陈工 (E1): total 92.50 → 96.25 (+3.75)"
+        ], who
+    own = own_month(seeded, person(seeded, "E1"), OCTOBER, default_for_every_branch, NOW)
+    assert own.changed is True and own.standing.row.total == Decimal("92.50")
+    for who in OUTSIDERS.values():
+        with pytest.raises(AccessDenied):
+            branch_ranking(
+                seeded, person(seeded, who), "GZ", OCTOBER, default_for_every_branch, NOW
+            )
 
 
 @pytest.mark.parametrize("who", ["E1", "R1", "L2", "S1"])

@@ -80,7 +80,9 @@ def damaged(tmp_path) -> Path:
 
 def test_a_damaged_database_gets_one_line_and_exit_1_from_every_command(damaged, tmp_path, capsys):
     again = tmp_path / "again.csv"
-    again.write_text("code,branch,kind,received_at\nT00001,GZ,installation,2026-10-01\n", "utf-8")
+    again.write_text(
+        "code,branch,kind,received_at\nT00001,GZ,installation,2026-10-01 09:00\n", "utf-8"
+    )
     expected = (
         f"fieldkpi: {damaged}: the database is damaged (database disk image is malformed);"
         " run `fieldkpi check` and restore the latest backup"

@@ -144,7 +144,7 @@ def template(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("template")
     (folder / "staff.csv").write_text(STAFF, encoding="utf-8")
     (folder / "tickets.csv").write_text(
-        "code,branch,kind,received_at\nT0,GZ,onsite_repair,2026-09-01\n", encoding="utf-8"
+        "code,branch,kind,received_at\nT0,GZ,onsite_repair,2026-09-01 09:00\n", encoding="utf-8"
     )
     store = open_store(folder / "template.db")
     import_files(store, [folder / "staff.csv", folder / "tickets.csv"], now=NOW)
@@ -206,18 +206,20 @@ def _not_utf8(data: bytes) -> bool:
 
 
 def check_report(refusal: ImportRejected, paths: list[Path], files: list[bytes]) -> None:
-    """Every line is FILE:LINE: column: reason, of a file given, about a line that file has."""
+    """Every line is FILE:LINE: column: reason (FILE:LINE: reason for a whole row or file), of a
+    file given, about a line that file has."""
     lines = str(refusal).split("\n")
     assert lines == [str(bad) for bad in refusal.bad_rows]
     assert lines
     names = {str(path): data for path, data in zip(paths, files, strict=True)}
     for line, bad in zip(lines, refusal.bad_rows, strict=True):
         assert not CONTROL.search(line), line
-        match = re.fullmatch(r"(.+?):(\d+): ([a-z_]+|-): (.+)", line)
+        match = re.fullmatch(r"(.+?):(\d+): (.+)", line)
         assert match and match.group(1) in names, line
         data = names[bad.file]
         assert 1 <= bad.line <= len(LINE_BREAK.findall(data)) + 1, line
-        if bad.column != "-":
+        if bad.column:
+            assert match.group(3).startswith(f"{bad.column}: "), line
             assert any(bad.column in kind.names for kind in KINDS.values()), line
     for path, data in names.items():
         if _not_utf8(data):
@@ -228,7 +230,9 @@ def test_a_number_of_400_digits_is_refused_not_read_as_infinity(template, tmp_pa
     db = tmp_path / "b.db"
     shutil.copyfile(template, db)
     path = tmp_path / "d.csv"
-    path.write_text(f"rep,engineer,at,points\nR1,E1,2026-10-02,{'9' * 400}\n", encoding="utf-8")
+    path.write_text(
+        f"rep,engineer,at,points\nR1,E1,2026-10-02 09:00,{'9' * 400}\n", encoding="utf-8"
+    )
     store = open_store(db)
     try:
         with pytest.raises(ImportRejected) as refusal:
@@ -243,7 +247,7 @@ def test_a_gbk_file_is_told_to_be_saved_as_utf8_by_the_command(tmp_path, capsys)
     path.write_bytes("code,name,role,branch\nR3,赵敏,rep,GZ\n".encode("gbk"))
     assert cli.main(["import", "--lang", "en", "--db", str(tmp_path / "b.db"), str(path)]) == 2
     assert capsys.readouterr().err.splitlines() == [
-        f"{path}:2: -: the file is not UTF-8: it looks like GBK/GB18030 (the first bad byte is on "
+        f"{path}:2: the file is not UTF-8: it looks like GBK/GB18030 (the first bad byte is on "
         "this line); save it as UTF-8 (in Excel: Save As “CSV UTF-8”) and import it again",
         "1 bad row: nothing was imported",
     ]

@@ -121,7 +121,7 @@ def test_a_refused_import_leaves_the_summaries_as_they_were(store, crew):
             store,
             {
                 "actions": actions(
-                    ("R1", "2026-10-05 10:00", "intake"), ("NOBODY", "2026-10-05", "intake")
+                    ("R1", "2026-10-05 10:00", "intake"), ("NOBODY", "2026-10-05 09:00", "intake")
                 )
             },
         )

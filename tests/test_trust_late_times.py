@@ -102,6 +102,7 @@ def test_a_visit_and_a_completion_phoned_in_next_morning_keep_their_day(store, c
         ("2026-10-13 08:01", "The time cannot be in the future."),
         ("2026-10-12 09:59", "Not before 2026-10-12 10:00:00, when it was dispatched."),
         ("yesterday", "Enter the time as HH:MM (today) or YYYY-MM-DD HH:MM."),
+        ("2026-10-12", "Enter the time as HH:MM (today) or YYYY-MM-DD HH:MM."),  # not midnight
     ],
 )
 def test_a_time_in_the_future_before_the_step_before_or_unreadable_is_refused(

@@ -9,7 +9,9 @@ real terminal.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import threading
 from datetime import timedelta
 
 import pytest
@@ -31,7 +33,7 @@ from tui_helpers import (
 )
 
 import screens.form
-from screens import keygate
+from screens import keygate, scheme_choice
 from screens.app import FieldKpiApp
 from screens.discard import DiscardScreen
 from screens.queue import QueueScreen
@@ -472,3 +474,49 @@ async def test_keys_typed_behind_a_refused_save_are_not_typed_into_its_field(sto
         assert isinstance(app.screen, QueueScreen)
     row = store.query("SELECT completed_at FROM tickets WHERE code = ?", (desk.dispatched,))
     assert row[0][0] == "2026-10-15 11:00:00"
+
+
+@async_test
+async def test_a_save_typed_before_the_scheme_form_has_read_saves_once_it_has(store, monkeypatch):
+    """The scheme form reads the branch's scheme, not a ticket: a Ctrl+S typed before that
+    read is in is acted on once it is (here refused: the preset is the one in force), and
+    the letter typed behind it is dropped and counted.
+
+    The refusal stays shown. The form's own filling of the list from that read sent a
+    ``Changed``, which climbed through the field's containers and on a busy machine reached
+    the form after the refusal, and wiped it: once the toast had gone, the save looked as if
+    it had never been typed. Here the form's box is as slow to get to its messages as it was
+    then: it holds them until the refusal is shown.
+    """
+    seed_desk(store)
+    arrived = threading.Event()
+    read = scheme_choice.branch_scheme
+
+    def slow(*args, **kwargs):
+        arrived.wait(10)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(scheme_choice, "branch_scheme", slow)
+    refused = asyncio.Event()
+    show_errors = scheme_choice.SchemeForm.show_errors
+
+    def shown(form, errors):
+        show_errors(form, errors)
+        refused.set()
+
+    monkeypatch.setattr(scheme_choice.SchemeForm, "show_errors", shown)
+    app = app_for(store, "liuyang")  # the lead
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        assert isinstance(app.screen, scheme_choice.SchemeForm)
+        burst(app, "ctrl+s", "x")
+        await pilot.pause()
+        app.screen.query_one("#form-box").call_later(refused.wait)  # busy until refused
+        arrived.set()
+        await asyncio.wait_for(refused.wait(), 10)  # no pilot here: it waits for the box
+        await settle(pilot)
+        assert "already runs skyworth" in screen_text(app)
+        assert notices(app)[-1] == "1 key typed after it was not used."
+        await press(pilot, "escape")
+        assert not isinstance(app.screen, scheme_choice.SchemeForm)

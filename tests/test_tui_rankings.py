@@ -43,6 +43,7 @@ from fieldkpi.period import judge
 from fieldkpi.scheme import default_for_every_branch, default_scheme, load_preset
 from screens.app import FieldKpiApp
 from screens.drilldown import DrilldownScreen
+from screens.live_figures import LiveFiguresScreen
 from screens.rank_forms import ExportForm, ReopenMonthForm
 from screens.rankings import RankingsScreen, RankTable, rank_change
 from screens.ticket_detail import TicketDetailScreen
@@ -485,9 +486,16 @@ async def test_export_never_writes_through_a_link_onto_the_database(month, tmp_p
 
 
 @async_test
-async def test_the_banner_names_people_added_after_the_closing(month):
-    """An engineer hired into October after it was closed has no frozen row to take a name
-    from: the lead reads who it is all the same, never a bare staff code."""
+async def test_the_lead_sees_by_how_much_late_data_moved_each_person_of_a_closed_month(month):
+    """An engineer hired into October after it was closed, with a ticket on day 1 of it:
+    E3 20 × 2.5 = 50.00 (no callbacks: satisfaction 0) tops E1 (-64.75) and E2 (-156.25,
+    forfeited), who keep their totals but drop a place; three ranked, one paid at each end:
+    E3 +¥200, E2 still -¥100, E1 nothing. R2 is T12's rep.
+
+    The banner tells of the first two by how much and counts the rest; ``l`` lists every
+    one, frozen against live, headed as not the judged figures. E3 has no frozen row to
+    take a name from: named all the same, never a bare staff code.
+    """
     close_month(month, person(month, "L1"), "GZ", OCTOBER, DEFAULT, AFTER_OCTOBER)
     load(
         month,
@@ -500,10 +508,36 @@ async def test_the_banner_names_people_added_after_the_closing(month):
     async with lead.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await october(pilot)
-        banner = text_of(lead, "#banner")
-        assert "Live figures now differ for " in banner
-        who = banner.split("Live figures now differ for ")[1].split(":")[0].split(", ")
-        assert who == ["陈工", "刘洋", "黄工", "王芳"]  # E1, E2, E3 (new), R2
+        assert text_of(lead, "#banner").splitlines()[1:] == [
+            "Live figures now differ for 4 people: these frozen figures stay until an admin "
+            "reopens the month (l: live vs frozen).",
+            "  陈工 (E1): total -64.75, unchanged; rank 1 → 2; reward +¥200 → —",
+            "  刘洋 (E2): total -156.25, unchanged; rank 2 → 3",
+            "  … and 2 more: l shows every one",
+        ]
+        frozen_r2 = table_rows(lead, "#rep-table")[2]
+        assert frozen_r2[1:3] == ["王芳", "-32.80"]  # the judged figures stay on the tables
+
+        await press(pilot, "l")
+        assert isinstance(lead.screen, LiveFiguresScreen)
+        assert text_of(lead, "#live-head") == (
+            "GZ 2026-10: live figures against the frozen ones\n"
+            "Not the judged figures: the month is paid from its frozen figures until an admin "
+            "reopens it."
+        )
+        heads = [str(c.label) for c in lead.screen.query_one("#live-table").columns.values()]
+        assert heads == [
+            "Name", "Code", "Role", "Frozen total", "Live total", "Difference", "Rank", "Reward"
+        ]  # fmt: skip
+        rows = table_rows(lead, "#live-table")
+        assert rows[:3] == [
+            ["陈工", "E1", "engineer", "-64.75", "-64.75", "0.00", "1 → 2", "+¥200 → —"],
+            ["刘洋", "E2", "engineer", "-156.25", "-156.25", "0.00", "2 → 3", "-¥100"],
+            ["黄工", "E3", "engineer", "not ranked", "50.00", "—", "— → 1", "— → +¥200"],
+        ]
+        assert rows[3][:4] == ["王芳", "R2", "rep", "-32.80"]
+        await press(pilot, "escape")
+        assert isinstance(lead.screen, RankingsScreen)
 
 
 @async_test
@@ -527,7 +561,7 @@ async def test_close_keeps_the_frozen_figures_after_a_late_import_until_an_admin
         )
         footer = screen_text(lead).splitlines()[-1]
         assert "Close period" not in footer and "Reopen" not in footer  # reopening: admins
-        await press(pilot, "o")
+        await press(pilot, "o", "l")  # nothing differs yet: no live view either
         assert isinstance(lead.screen, RankingsScreen)
 
         # A ticket of E1's, completed on day 1 in October, imported after the closing.
@@ -535,7 +569,9 @@ async def test_close_keeps_the_frozen_figures_after_a_late_import_until_an_admin
              "T11,GZ,onsite_repair,2026-10-20 10:00,2026-10-20 15:00,E1,R2\n")  # fmt: skip
         await press(pilot, "ctrl+r")
         banner = text_of(lead, "#banner")
-        assert "Live figures now differ for 陈工, 王芳: these frozen figures stay" in banner
+        assert "Live figures now differ for 2 people: these frozen figures stay" in banner
+        # live now: E1 (20 + 20 + 17 + 11 − 150)/5 = −16.4 × 2.5 = −41, − 1 = −42.00
+        assert "  陈工 (E1): total -64.75 → -42.00 (+22.75)" in banner.splitlines()
         assert "-changed" in lead.screen.query_one("#banner").classes
         engineers = table_rows(lead, "#engineer-table")
         assert [r[2] for r in engineers] == ["-64.75", "-156.25 ⓩ"]  # still the frozen figures

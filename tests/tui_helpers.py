@@ -84,7 +84,10 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause()
         # Twice in a row: a message still on its way (a Select's Changed bubbling up to
         # its screen) may start the next worker only after one quiet look.
-        quiet = 0 if any(w.is_running for w in app.workers) else quiet + 1
+        # The queue's warm-up (its first pause) pushes and pops screens inside a batch
+        # update: until it is over, ``app.screen`` may be one of them.
+        busy = app._batch_count or any(w.is_running for w in app.workers)
+        quiet = 0 if busy else quiet + 1
         if quiet == 2:
             return
 
