@@ -277,7 +277,7 @@ class RankingsScreen(MonthScreen):
         with Horizontal(id="rank-bar"):
             yield from self.compose_branch()
             yield from self.compose_month()
-        yield Prose("", id="banner")  # a list of names in Chinese wraps with its sentence
+        yield Prose("", id="banner")  # a note in Chinese wraps where the line is full
         yield Static("", id="rank-scheme")
         with TabbedContent(initial="reps"):
             with TabPane(_("Reps"), id="reps"):

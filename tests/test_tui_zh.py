@@ -14,7 +14,7 @@ import re
 from datetime import datetime
 
 import pytest
-from month_helpers import DEFAULT, OCTOBER, load, person
+from month_helpers import DEFAULT, OCTOBER, person
 from rankings_helpers import NOW, app_at, seed_month
 from rich.cells import cell_len
 from tui_helpers import (
@@ -290,9 +290,10 @@ IN_OCTOBER = datetime(2026, 10, 20, 10, 0)
 @async_test
 async def test_chinese_refusals_and_banners_wrap_where_the_line_is_full(store, zh):
     """A Chinese sentence with one space in it broke there, as if the rest were one word: the
-    refusal to close a month with an event pending put "2026-10" on a line of its own, and the
-    banner of a closed month its list of names. They now break between characters where a
-    line is full, a closing mark never first; and a refusal says 你 as the rest of the UI."""
+    refusal to close a month with an event pending put "2026-10" on a line of its own, and so
+    would a closed month's banner the start of its note. They now break between characters
+    where a line is full, a closing mark never first; and a refusal says 你 as the rest of
+    the UI."""
     seed_month(store)
     lead = person(store, "L1")  # 周经理
     event = appraisal.record_deduction(
@@ -303,25 +304,25 @@ async def test_chinese_refusals_and_banners_wrap_where_the_line_is_full(store, z
         await settle(pilot)
         await october(pilot)
         await press(pilot, "c", "ctrl+s")
-        lines = drawn_lines(app, "#form-message")
-        assert lines[0].startswith("2026-10 还有1条考核事件等待你处理")
-        width = app.screen.query_one("#form-message").content_region.width
-        assert all(cell_len(line) >= width - 2 for line in lines[:-1]), lines
-        assert not [line for line in lines if line[0] in CLOSING]
-        assert "您" not in "".join(lines)
+        assert lines_fill(app, "#form-message")[0].startswith("2026-10 还有1条考核事件等待你处理")
     appraisal.review(store, lead, "deduction", event, "approve", now=NOW)
-    close_month(store, lead, "GZ", OCTOBER, DEFAULT, NOW)
-    load(store, now=NOW, tickets="code,branch,kind,received_at,completed_at,engineer,rep\n"
-         "T11,GZ,onsite_repair,2026-10-20 10:00,2026-10-20 15:00,E1,R2\n"
-         "T12,GZ,onsite_repair,2026-10-21 10:00,2026-10-21 15:00,E2,R1\n")  # fmt: skip
+    close_month(store, lead, "GZ", OCTOBER, DEFAULT, NOW, note=CLOSING_NOTE)
     app = app_at(store, "zhoujl")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await october(pilot)
-        lines = drawn_lines(app, "#banner")
-        changed = [i for i, line in enumerate(lines) if "的实时数据已有变化" in line]
-        assert changed and lines[changed[0]].startswith(
-            "陈工、刘洋、张伟、王芳 的实时数据已有变化"
-        ), lines
-        width = app.screen.query_one("#banner").content_region.width
-        assert all(cell_len(line) >= width - 2 for line in lines[changed[0] : -1]), lines
+        assert "迟到的数据不计入本月" in "".join(lines_fill(app, "#banner"))
+
+
+CLOSING_NOTE = "10月 迟到的数据不计入本月，仍以结算时冻结的数据为准；如有异议，请在下月考核时提出"
+
+
+def lines_fill(app, selector: str) -> list[str]:
+    """A box's lines, each but the last filled to its width (within a wide character) and
+    none starting with a closing mark, nor saying 您."""
+    lines = drawn_lines(app, selector)
+    width = app.screen.query_one(selector).content_region.width
+    assert all(cell_len(line) >= width - 2 for line in lines[:-1]), lines
+    assert not [line for line in lines if line[0] in CLOSING]
+    assert "您" not in "".join(lines)
+    return lines
