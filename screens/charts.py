@@ -19,6 +19,7 @@ from fieldkpi.buckets import BUCKETS as BUCKET_NAMES
 from fieldkpi.buckets import DAY_BUCKETS, BucketTotal
 from fieldkpi.i18n import _
 from screens.labels import N_
+from screens.linebreaks import whole
 from screens.numbers import signed
 
 BAR_WIDTH = 24  # cells of the longest bar
@@ -33,10 +34,25 @@ BAR_STYLES = {
 _OTHER_BUCKETS = {"late": N_("past 7 days"), "open30": N_("open past 30")}
 
 
+def day_label(day: int) -> str:
+    """The day a ticket was completed on ("day 3"), the day it came in being day 1."""
+    return _("day {n}").format(n=day)
+
+
 def bucket_label(bucket: str) -> str:
     if bucket in DAY_BUCKETS:
-        return _("day {n}").format(n=DAY_BUCKETS.index(bucket) + 1)
+        return day_label(DAY_BUCKETS.index(bucket) + 1)
     return _(_OTHER_BUCKETS[bucket])
+
+
+def ticket_bucket(bucket: str, day: int) -> str:
+    """A ticket's bucket in a list, past 7 days with its day ("past 7 days: day 11"): each
+    part kept whole on a line (:func:`~screens.linebreaks.whole`), so that a narrow column
+    breaks it between the two, never before the number."""
+    label = whole(bucket_label(bucket))
+    if bucket != "late":
+        return label
+    return _("{bucket}: {day}").format(bucket=label, day=whole(day_label(day)))
 
 
 def bar_length(count: int, most: int, width: int = BAR_WIDTH) -> int:

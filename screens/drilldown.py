@@ -34,7 +34,7 @@ from fieldkpi.plain import PlainTable, plain
 from fieldkpi.ranking import RankRow
 from fieldkpi.scheme import Kpi, Scheme
 from screens import actions, labels
-from screens.charts import bucket_chart, bucket_label
+from screens.charts import bucket_chart, ticket_bucket
 from screens.closing import ClosesItself
 from screens.footer import KeyFooter
 from screens.labels import N_
@@ -178,11 +178,7 @@ def timeliness_view(facts: TimelinessFacts) -> list[Block]:
             (
                 ticket.code,
                 (
-                    bucket_label(bucket.bucket)
-                    if bucket.bucket != "late"
-                    else _("{bucket}: day {day}").format(
-                        bucket=bucket_label(bucket.bucket), day=ticket.day
-                    ),
+                    ticket_bucket(bucket.bucket, ticket.day),
                     ticket.code,
                     signed(ticket.points),
                     moment(ticket.received_at),

@@ -35,6 +35,7 @@ from screens.discard import DiscardScreen
 from screens.dropdown import FieldDropdown
 from screens.footer import KeyFooter
 from screens.labels import N_
+from screens.linebreaks import Prose
 from screens.loading import answer, reader
 from screens.messages import (
     ChoicesLoaded,
@@ -198,7 +199,7 @@ class SavingModal(actions.ScopedKeys, ClosesItself, ModalScreen[Any]):
             )
             summary.display = self.code is not None
             yield summary
-            yield Static("", id="form-message")
+            yield Prose("", id="form-message")  # a refusal in Chinese wraps whole
             with VerticalScroll(id="form-body"):
                 yield from self.compose_body()
             with Horizontal(id="form-buttons"):

@@ -39,6 +39,7 @@ from screens import actions, labels
 from screens.charts import bucket_label
 from screens.drilldown import LATE_DATA, kpi_tabs, kpi_view, tab_label
 from screens.footer import KeyFooter
+from screens.linebreaks import whole
 from screens.months import MonthScreen
 from screens.numbers import DASH, moment, points, signed
 from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus
@@ -165,9 +166,9 @@ def fix_first_view(entries: list[FixFirst] | None, scheme: Scheme) -> list[Block
                 (
                     entry.ticket.code,
                     signed(entry.change),
-                    f"{bucket_label(entry.bucket)} ({signed(entry.points)})",
+                    f"{whole(bucket_label(entry.bucket))} ({signed(entry.points)})",
                     entry.drops_at.date().isoformat() if entry.drops_at else DASH,
-                    bucket_label(entry.next_bucket)
+                    whole(bucket_label(entry.next_bucket))
                     if entry.next_bucket
                     else _("completed: past 7 days"),
                     moment(entry.ticket.received_at),

@@ -33,6 +33,7 @@ from fieldkpi.period import Period
 from fieldkpi.ranking import RankRow
 from screens.form import Field, FormScreen
 from screens.labels import N_
+from screens.linebreaks import Prose
 from storage.closing import close_month, reopen_month
 from storage.typed import FieldErrors
 
@@ -121,7 +122,7 @@ class MonthForm(FormScreen):
         self.branch, self.period = branch, period
 
     def compose_body(self) -> ComposeResult:
-        yield Static(_(self.EXPLANATION), classes="form-note")
+        yield Prose(_(self.EXPLANATION), classes="form-note")
         yield from super().compose_body()
 
     def ready(self) -> bool:

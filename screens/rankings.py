@@ -38,6 +38,7 @@ from fieldkpi.trends import FALLING, RISING, STEADY, direction, sparkline, total
 from screens import actions, tables
 from screens.drilldown import DrilldownScreen
 from screens.footer import KeyFooter
+from screens.linebreaks import Prose
 from screens.live_figures import LiveFiguresScreen
 from screens.months import MonthScreen
 from screens.numbers import DASH, points, shown, yuan
@@ -276,7 +277,7 @@ class RankingsScreen(MonthScreen):
         with Horizontal(id="rank-bar"):
             yield from self.compose_branch()
             yield from self.compose_month()
-        yield Static("", id="banner")
+        yield Prose("", id="banner")  # a note in Chinese wraps where the line is full
         yield Static("", id="rank-scheme")
         with TabbedContent(initial="reps"):
             with TabPane(_("Reps"), id="reps"):

@@ -22,6 +22,7 @@ from fieldkpi.plain import plain
 from fieldkpi.scheme import Scheme, load_preset, preset_names
 from screens.form import Field, FormScreen
 from screens.labels import N_
+from screens.linebreaks import Prose
 from screens.loading import reader
 from screens.messages import Loaded
 from storage.schemes import BranchScheme, PresetRefused, branch_scheme, choose_preset
@@ -62,7 +63,7 @@ class SchemeForm(FormScreen):
         return _("Scheme of branch {branch}").format(branch=self.branch)
 
     def compose_body(self) -> ComposeResult:
-        yield Static(_(self.EXPLANATION), classes="form-note")
+        yield Prose(_(self.EXPLANATION), classes="form-note")
         yield Static(_("Loading…"), id="scheme-now", classes="form-note")
         yield Static("", id="scheme-override")
         yield from super().compose_body()

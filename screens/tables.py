@@ -20,7 +20,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from fieldkpi.plain import plain
-from screens.linebreaks import longest_word
+from screens.linebreaks import Wrapped, longest_word
 
 
 def cell_width(cell: object) -> int:
@@ -140,6 +140,17 @@ def fill_cards(
         table.add_row(text, height=None)
 
 
+class LineKeys(DataTable):
+    """A list of lines: Home and End go to its first and last line, as Ctrl+Home and Ctrl+End
+    do (a DataTable's own go to its first and last column, nothing on a list of lines)."""
+
+    def action_scroll_home(self) -> None:
+        self.action_scroll_top()
+
+    def action_scroll_end(self) -> None:
+        self.action_scroll_bottom()
+
+
 class SizedTable(DataTable):
     """A table whose columns :func:`fill` gives their widths: new lines are not measured again.
 
@@ -254,8 +265,10 @@ def fill_fitted(
 
     Columns that would not fit are narrowed (:func:`fit_widths`, ``keep`` as there), not
     below their longest word while that fits, and a line with a cell wider than its column
-    is as tall as that cell wrapped at its spaces (a time into date over hour): all of it on
-    screen, none of it cut or scrolled to.
+    is as tall as that cell wrapped (a time into date over hour): all of it on screen, none
+    of it cut or scrolled to. Such a cell wraps as help does
+    (:class:`~screens.linebreaks.Wrapped`): Chinese between characters, and a label held
+    :func:`~screens.linebreaks.whole` never broken ("day 11" left a lone "11" under it).
     """
     widths = column_widths(labels, rows)
     if room > 0 and sum(widths) > room:
@@ -264,7 +277,9 @@ def fill_fitted(
     for label, width in zip(labels, widths, strict=True):
         table.add_column(plain(label), width=width)
     for cells in rows:
-        wraps = any(cell_width(c) > w for c, w in zip(cells, widths, strict=True))
-        table.add_row(
-            *(plain(c) if isinstance(c, str) else c for c in cells), height=None if wraps else 1
-        )
+        texts = [plain(c) if isinstance(c, str) else c for c in cells]
+        wide = [cell_width(c) > w for c, w in zip(texts, widths, strict=True)]
+        shown = [
+            Wrapped(c) if w and isinstance(c, Text) else c for c, w in zip(texts, wide, strict=True)
+        ]
+        table.add_row(*shown, height=None if any(wide) else 1)

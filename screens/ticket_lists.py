@@ -19,7 +19,6 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual import on
 from textual.containers import ScrollableContainer, VerticalScroll
-from textual.geometry import Region
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
@@ -39,7 +38,7 @@ class TicketLines:
     right: tuple[int, ...] = ()  # columns aligned right (numbers)
 
 
-class TicketList(DataTable):
+class TicketList(tables.LineKeys):
     """Lines naming tickets; Enter on one posts :class:`TicketList.Open` with its code."""
 
     DEFAULT_CSS = """
@@ -118,15 +117,30 @@ class TicketList(DataTable):
             self.call_after_refresh(self._reveal_cursor)
 
     def _reveal_cursor(self) -> None:
-        """A list as tall as its lines scrolls its container, not itself: keep the line in view."""
-        parent = self.parent
-        if not isinstance(parent, ScrollableContainer) or self.row_count == 0:
+        """A list as tall as its lines scrolls its container, not itself: keep the line in view.
+
+        Below its first line the list takes the whole container when it needs more room
+        than is left under the text above it (a chart, on a terminal 24 lines high); back on
+        its first line, the text above it comes back with it.
+        """
+        pane = self.parent
+        if not isinstance(pane, ScrollableContainer) or self.row_count == 0:
             return
         rows = self.ordered_rows
         row = min(self.cursor_row, len(rows) - 1)
-        top = self.virtual_region.y + (self.header_height if self.show_header else 0)
-        top += sum(r.height for r in rows[:row])
-        parent.scroll_to_region(Region(0, top, 1, rows[row].height), animate=False)
+        top = self.virtual_region.y
+        line = top + (self.header_height if self.show_header else 0)
+        line += sum(r.height for r in rows[:row])
+        bottom = line + rows[row].height
+        room = pane.scrollable_content_region.height
+        if row == 0:
+            y = max(0, bottom - room)  # as much as fits of what is above it
+        else:
+            y = pane.scroll_y
+            if y < top and top + self.outer_size.height > y + room:
+                y = top  # the list takes the room
+            y = min(max(y, bottom - room), line)
+        pane.scroll_to(y=y, animate=False, immediate=True)
 
     @on(DataTable.RowSelected)
     def _chosen(self, event: DataTable.RowSelected) -> None:
@@ -145,6 +159,10 @@ class FactsPane(VerticalScroll):
     ``show(blocks)`` puts them in order; when the blocks are of the same kinds
     as before (a reload of the same tab), the widgets are updated in place so
     that a list keeps its cursor.
+
+    The pane takes the keys itself (to scroll) only when it has no list: with a
+    list, Tab went to it, marked by nothing, and Enter opened no ticket. A list
+    scrolls it as its cursor moves.
     """
 
     DEFAULT_CSS = """
@@ -167,6 +185,10 @@ class FactsPane(VerticalScroll):
             await self.remove_children()
             await self.mount_all([TicketList() if is_list else Static() for is_list in kinds])
         self._fill(blocks)
+        lists = self.lists
+        self.can_focus = not lists
+        if lists and self.has_focus:
+            lists[0].focus(scroll_visible=False)
 
     def show_loading(self) -> None:
         """While another month loads: its first text says so, its lists are emptied."""

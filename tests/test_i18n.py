@@ -84,6 +84,13 @@ def test_translations_keep_the_placeholders(zh_catalog):
     assert wrong == []
 
 
+def test_chinese_addresses_the_person_as_you_everywhere(zh_catalog):
+    """你, never 您: a refusal to close a month said 您 where every other message says 你."""
+    formal = [m.msgid for m in zh_catalog if any("您" in t for t in m.translations)]
+    assert formal == []
+    assert "您" not in "".join(help_sections("zh").values())
+
+
 def test_translations_use_the_source_documents_terms():
     set_language("zh")
     try:

@@ -63,7 +63,7 @@ def db(tmp_path):
 
 @pytest.mark.parametrize("case", CASES)
 def test_a_list_in_a_chinese_message_is_parted_with_the_chinese_comma(
-    db, monkeypatch, capsys, case
+    db, monkeypatch, capsys, case, zh
 ):
     monkeypatch.setenv("FIELDKPI_CONFIG", "/nonexistent-config")
     args, said = CASES[case]

@@ -18,9 +18,11 @@ from dataclasses import replace
 import pytest
 from rankings_helpers import app_at, seed_month
 from test_export_zh import ROWS
+from textual.widgets import Tabs
 from tui_helpers import (
     SIZE,
     async_test,
+    demo_app,
     notices,
     press,
     screen_text,
@@ -212,3 +214,42 @@ def test_a_grade_column_joins_the_fixed_columns_only_when_someone_has_a_grade():
     fixed = columns[: fixed_count(columns)]
     assert [c.key for c in fixed] == ["rank", "name", "total", "grade", "reward"]
     assert [fixed[3].cell(row) for row in rows] == ["A", "—"]
+
+
+@async_test
+async def test_the_tickets_behind_a_number_keep_the_keys_and_the_room_at_80x24(demo):
+    """The tester's way in: F4, [ to October, t, Down to 吴文静, ← to her timeliness points,
+    Enter. Under the chart her list showed one line until Down, and each Down one more; End
+    did nothing; Tab went to the scrolling pane, marked by nothing, and Enter opened no
+    ticket. Now Down gives the list the room under the tabs (Home brings the chart back),
+    End and Home go to the last and first ticket, and Tab stops only on the tabs (marked)
+    and the list."""
+    app = demo_app(demo, "qiuping")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.clear_notifications()
+        await press(pilot, "f4", "left_square_bracket", "t", "down", "left", "enter")
+        assert isinstance(app.screen, DrilldownScreen) and app.screen.row.name == "吴文静"
+        tickets = app.focused
+        assert isinstance(tickets, TicketList) and len(tickets.codes) == 23
+
+        def shown() -> tuple[bool, int]:
+            """Whether the summary above the chart is on screen, and how many tickets."""
+            text = screen_text(app)
+            return "→ timeliness" in text, sum(code in text for code in tickets.codes)
+
+        assert shown() == (True, 1)
+        await press(pilot, "down")
+        summary, lines = shown()
+        assert not summary and lines >= 15
+        await press(pilot, "end")
+        assert tickets.cursor_row == 22 and tickets.codes[22] in screen_text(app)
+        await press(pilot, "home")
+        assert tickets.cursor_row == 0 and shown() == (True, 1)
+
+        await press(pilot, "down", "tab")
+        assert isinstance(app.focused, Tabs)  # its tab drawn in the cursor's colours
+        await press(pilot, "tab")
+        assert app.focused is tickets
+        await press(pilot, "enter")
+        assert isinstance(app.screen, TicketDetailScreen) and app.screen.code == tickets.codes[1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from itertools import pairwise
 
 import pytest
 from rich.console import Console
@@ -320,3 +321,17 @@ async def test_on_a_chinese_phone_the_demos_notice_leaves_the_form_and_its_hint_
         lines = console.export_text().splitlines()
         assert "姓名和地址取自" in "".join(lines), lines
         assert not any(line.strip()[:1] in CLOSING for line in lines if line.strip()), lines
+
+
+@async_test
+async def test_a_bucket_label_keeps_its_day_with_the_number(demo):
+    """邓艳's October at 80 columns: 'past 7 days: day 21' was cut to its column as
+    'past 7 days: day' over a lone '21'. It breaks between its two parts, each whole."""
+    app = demo_app(demo, "dengyan")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "left_square_bracket", "end")
+        lines = screen_text(app).splitlines()
+        assert [line for line in lines if re.fullmatch(r"\s*\d+\s*", line)] == []
+        labels = [(a.split()[:3], b.split()[:2]) for a, b in pairwise(lines) if "GZ26" in a]
+        assert (["past", "7", "days:"], ["day", "21"]) in labels

@@ -26,8 +26,8 @@ from fieldkpi.i18n import _
 from fieldkpi.period import Period
 from fieldkpi.scheme import default_scheme
 from screens.footer import KeyFooter
-from screens.help import HelpScreen
-from screens.rankings import RankingsScreen
+from screens.help import HelpScreen, help_sections
+from screens.rankings import TREND_ARROWS, RankingsScreen
 from storage.closing import close_month
 
 CLOSE_HELP = (
@@ -259,3 +259,10 @@ async def test_each_key_in_the_queues_footer_is_found_in_its_help_by_the_footers
         await press(pilot, "f1")
         for label in labels:
             assert f"**{label}**" in rep.screen.text
+
+
+def test_the_rankings_help_says_what_every_trend_arrow_means(lang):
+    """The sparkline ends in ↗, ↘ or → (steady); help listed only the first two."""
+    section = help_sections(lang)["rankings"]
+    (told,) = re.findall(r"[(（][^)）]*↗[^)）]*[)）]", section)
+    assert all(arrow in told for arrow in TREND_ARROWS.values()), told

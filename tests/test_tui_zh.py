@@ -11,9 +11,12 @@ English must show no Chinese but the seeded data.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
-from rankings_helpers import app_at, seed_month
+from month_helpers import DEFAULT, OCTOBER, person
+from rankings_helpers import NOW, app_at, seed_month
+from rich.cells import cell_len
 from tui_helpers import (
     SIZE,
     app_for,
@@ -31,9 +34,12 @@ from tui_helpers import (
 from fieldkpi import paths
 from fieldkpi.scheme import preset_names
 from screens import keygate
+from screens.linebreaks import CLOSING
 from screens.queue import QueueTable
 from screens.rankings import RankTable
 from screens.ticket_lists import FactsPane
+from storage import appraisal
+from storage.closing import close_month
 
 # English that may stay on a Chinese screen: keys, formats, the program's name (and data).
 NOT_ENGLISH = {"Esc", "Tab", "Ctrl", "Home", "End", "fieldkpi", "SVG", "CSV", "TOML", "KPI", "YYYY"}
@@ -270,3 +276,55 @@ async def test_every_month_screen_speaks_one_language(store, lang):
     assert len(shown) == 23  # the engineer's tabs: timeliness, fix first, callbacks, trend
     for text in shown:
         assert leftovers(text, lang, data) == set(), text
+
+
+def drawn_lines(app, selector: str) -> list[str]:
+    """The lines a box shows on screen, as drawn at its width (padding cut away)."""
+    region = app.screen.query_one(selector).content_region
+    strips = app.screen._compositor.render_strips()[region.y : region.bottom]
+    lines = [strip.crop(region.x, region.right).text.rstrip() for strip in strips]
+    return [line for line in lines if line]
+
+
+IN_OCTOBER = datetime(2026, 10, 20, 10, 0)
+
+
+@async_test
+async def test_chinese_refusals_and_banners_wrap_where_the_line_is_full(store, zh):
+    """A Chinese sentence with one space in it broke there, as if the rest were one word: the
+    refusal to close a month with an event pending put "2026-10" on a line of its own, and so
+    would a closed month's banner the start of its note. They now break between characters
+    where a line is full, a closing mark never first; and a refusal says 你 as the rest of
+    the UI."""
+    seed_month(store)
+    lead = person(store, "L1")  # 周经理
+    event = appraisal.record_deduction(
+        store, person(store, "R2"), "E1", "violation", None, "违规", DEFAULT, now=IN_OCTOBER
+    ).id
+    app = app_at(store, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await october(pilot)
+        await press(pilot, "c", "ctrl+s")
+        assert lines_fill(app, "#form-message")[0].startswith("2026-10 还有1条考核事件等待你处理")
+    appraisal.review(store, lead, "deduction", event, "approve", now=NOW)
+    close_month(store, lead, "GZ", OCTOBER, DEFAULT, NOW, note=CLOSING_NOTE)
+    app = app_at(store, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await october(pilot)
+        assert "迟到的数据不计入本月" in "".join(lines_fill(app, "#banner"))
+
+
+CLOSING_NOTE = "10月 迟到的数据不计入本月，仍以结算时冻结的数据为准；如有异议，请在下月考核时提出"
+
+
+def lines_fill(app, selector: str) -> list[str]:
+    """A box's lines, each but the last filled to its width (within a wide character) and
+    none starting with a closing mark, nor saying 您."""
+    lines = drawn_lines(app, selector)
+    width = app.screen.query_one(selector).content_region.width
+    assert all(cell_len(line) >= width - 2 for line in lines[:-1]), lines
+    assert not [line for line in lines if line[0] in CLOSING]
+    assert "您" not in "".join(lines)
+    return lines

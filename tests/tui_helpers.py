@@ -24,6 +24,7 @@ from ticket_helpers import NOW, TICKET_FIELDS, Crew, seed_staff
 
 from fieldkpi import cli
 from screens.app import FieldKpiApp
+from screens.linebreaks import NO_BREAK
 from screens.queue import QueueTable
 from storage import tickets
 from storage.db import Store
@@ -140,7 +141,7 @@ def text_of(app: FieldKpiApp, selector: str) -> str:
     """
     widget = app.screen.query_one(selector)
     if isinstance(widget, Static):
-        return _rendered(widget.content)
+        return as_read(_rendered(widget.content))
     parts = []
     for child in widget.children:
         if isinstance(child, DataTable):
@@ -149,7 +150,12 @@ def text_of(app: FieldKpiApp, selector: str) -> str:
             ]
         elif isinstance(child, Static):
             parts.append(_rendered(child.content).rstrip("\n"))
-    return "\n".join(parts)
+    return as_read("\n".join(parts))
+
+
+def as_read(text: str) -> str:
+    """Text as a person reads it: a no-break space (a label kept on one line) is a space."""
+    return text.replace(NO_BREAK, " ")
 
 
 def notices(app: FieldKpiApp) -> list[str]:
@@ -159,13 +165,13 @@ def notices(app: FieldKpiApp) -> list[str]:
 
 def table_rows(app: FieldKpiApp, selector: str) -> list[list[str]]:
     table = app.screen.query_one(selector, DataTable)
-    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+    return [[as_read(str(cell)) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 def screen_text(app: FieldKpiApp) -> str:
     """What the terminal shows right now, as plain lines (the top screen, modals included)."""
     strips = app.screen._compositor.render_strips()
-    return "\n".join(strip.text for strip in strips)
+    return as_read("\n".join(strip.text for strip in strips))
 
 
 def async_test(scenario):
