@@ -46,7 +46,9 @@ def _before_m016(path) -> Store:
     store = schema_before(path, M016)
     # Today's closing also asks m017's held ratings whether any waits; this schema predates
     # them, so an empty table of this connection alone (never in the file) stands in.
-    store.conn.execute("CREATE TEMP TABLE held_ratings (id, ticket, at, rating, note, recorded_by)")
+    store.conn.execute(
+        "CREATE TEMP TABLE held_ratings (id, ticket, at, rating, note, recorded_by, recorded_at)"
+    )
     return store
 
 
