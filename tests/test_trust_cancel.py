@@ -57,6 +57,22 @@ def taken(store, crew, received: datetime) -> tickets.Ticket:
     return tickets.dispatch(store, crew.rep, ticket.code, ticket.version, "E1", now=received)
 
 
+def completed_by_the_rep(store, crew) -> tickets.Ticket:
+    """Taken in Oct 10 and completed by 王芳 herself Oct 14, the day before the app's clock."""
+    ticket = taken(store, crew, datetime(2026, 10, 10, 9))
+    return tickets.complete(
+        store, crew.rep, ticket.code, ticket.version, "换电源板", now=datetime(2026, 10, 14, 9)
+    )
+
+
+async def on_the_list_of_all(pilot, code: str) -> None:
+    """The session started, its queue showing every status, the cursor on ``code``."""
+    await settle(pilot)
+    pilot.app.screen.query_one("#status-filter").value = "all"
+    await settle(pilot)
+    await select_ticket(pilot, code)
+
+
 def cancel(store, who, ticket, now):
     return tickets.cancel(
         store,
@@ -170,16 +186,10 @@ def test_a_rep_still_cancels_a_ticket_never_completed(store, crew):
 @async_test
 async def test_the_cancel_key_of_a_reopened_completion_says_it_is_the_leads(store, crew):
     """The tester's steps: on the ticket screen, reopen a completed ticket, then cancel it."""
-    ticket = taken(store, crew, datetime(2026, 10, 10, 9))
-    ticket = tickets.complete(
-        store, crew.rep, ticket.code, ticket.version, "换电源板", now=datetime(2026, 10, 14, 9)
-    )
+    ticket = completed_by_the_rep(store, crew)
     app = app_for(store, "wangfang")  # the app's clock: Oct 15
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.screen.query_one("#status-filter").value = "all"
-        await settle(pilot)
-        await select_ticket(pilot, ticket.code)
+        await on_the_list_of_all(pilot, ticket.code)
         await press(pilot, "enter")
         assert isinstance(app.screen, TicketDetailScreen)
         await press(pilot, "r")
@@ -225,10 +235,7 @@ async def test_the_reopen_key_of_a_ticket_cancelled_last_month_says_it_is_the_le
     )
     app = app_for(store, "wangfang")  # the app's clock: Oct 15
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.screen.query_one("#status-filter").value = "all"
-        await settle(pilot)
-        await select_ticket(pilot, this_month.code)
+        await on_the_list_of_all(pilot, this_month.code)
         assert "r Reopen" in screen_text(app).splitlines()[-1]
         await select_ticket(pilot, last_month.code)
         assert "r Reopen" not in screen_text(app).splitlines()[-1]
@@ -296,10 +303,7 @@ async def test_the_reopen_key_of_a_ticket_whose_rating_waits_says_why(store, cre
     ticket = rated_low(store, crew)
     app = app_for(store, "wangfang")  # the app's clock: Oct 15
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.screen.query_one("#status-filter").value = "all"
-        await settle(pilot)
-        await select_ticket(pilot, ticket.code)
+        await on_the_list_of_all(pilot, ticket.code)
         assert "r Reopen" not in screen_text(app).splitlines()[-1]
         await press(pilot, "r")
         assert isinstance(app.screen, QueueScreen)  # no form to type a reason into in vain
@@ -310,10 +314,7 @@ async def test_the_reopen_key_of_a_ticket_whose_rating_waits_says_why(store, cre
 def test_a_rep_is_told_at_once_that_the_lead_cancels_a_completed_ticket(store, crew):
     """Before, `x` on a completed ticket said "reopen it first", and reopened, the rep was
     told it is the lead's to cancel: a reopen for nothing."""
-    ticket = taken(store, crew, datetime(2026, 10, 10, 9))
-    ticket = tickets.complete(
-        store, crew.rep, ticket.code, ticket.version, "换电源板", now=datetime(2026, 10, 14, 9)
-    )
+    ticket = completed_by_the_rep(store, crew)
     with pytest.raises(AccessDenied, match=COMPLETED):
         cancel(store, crew.rep, ticket, datetime(2026, 10, 15, 9))
     # The lead reopens it first, as the ticket's status says, and then cancels it.
@@ -323,16 +324,10 @@ def test_a_rep_is_told_at_once_that_the_lead_cancels_a_completed_ticket(store, c
 
 @async_test
 async def test_the_cancel_key_of_a_completed_ticket_says_it_is_the_leads(store, crew):
-    ticket = taken(store, crew, datetime(2026, 10, 10, 9))
-    ticket = tickets.complete(
-        store, crew.rep, ticket.code, ticket.version, "换电源板", now=datetime(2026, 10, 14, 9)
-    )
+    ticket = completed_by_the_rep(store, crew)
     app = app_for(store, "wangfang")  # the app's clock: Oct 15
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.screen.query_one("#status-filter").value = "all"
-        await settle(pilot)
-        await select_ticket(pilot, ticket.code)
+        await on_the_list_of_all(pilot, ticket.code)
         await press(pilot, "x")
         assert isinstance(app.screen, QueueScreen)
         assert notices(app)[-1] == COMPLETED
