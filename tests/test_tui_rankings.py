@@ -613,6 +613,25 @@ def rep_totals(app) -> dict[str, Decimal]:
     return {r[1]: Decimal(r[2]) for r in table_rows(app, "#rep-table")}
 
 
+def another_session_deducts_two_from_wangfang(month) -> None:
+    """The lead, in a second session on the same file, records a 2-point branch rule
+    deduction of 王芳 (R2) on Oct 25."""
+    other = open_store(month.path)
+    try:
+        record_deduction(
+            other,
+            staff_by_login(other, "zhoujl"),
+            "R2",
+            "branch_rule",
+            "2",
+            "例会缺席",
+            default_scheme(),
+            now=datetime(2026, 10, 25, 10, 0),
+        )
+    finally:
+        other.close()
+
+
 @async_test
 async def test_a_save_in_another_session_moves_the_figures_on_screen(month):
     # A second session (another lead's SSH login, its own connection) records a fixed
@@ -622,20 +641,7 @@ async def test_a_save_in_another_session_moves_the_figures_on_screen(month):
         await settle(pilot)
         await october(pilot)
         before = rep_totals(lead)
-        other = open_store(month.path)
-        try:
-            record_deduction(
-                other,
-                staff_by_login(other, "zhoujl"),
-                "R2",
-                "branch_rule",
-                "2",
-                "例会缺席",
-                default_scheme(),
-                now=datetime(2026, 10, 25, 10, 0),
-            )
-        finally:
-            other.close()
+        another_session_deducts_two_from_wangfang(month)
         lead.check_for_changes()  # what the app's timer does every few seconds
         await settle(pilot)
         after = rep_totals(lead)
@@ -661,20 +667,7 @@ async def test_the_facts_open_follow_a_save_in_another_session_on_their_tab_and_
         assert line == 1
         head = text_of(lead, "#facts-head")
         total = Decimal(re.search(r"total (-?[\d.]+)", head)[1])
-        other = open_store(month.path)
-        try:
-            record_deduction(
-                other,
-                staff_by_login(other, "zhoujl"),
-                "R2",
-                "branch_rule",
-                "2",
-                "例会缺席",
-                default_scheme(),
-                now=datetime(2026, 10, 25, 10, 0),
-            )
-        finally:
-            other.close()
+        another_session_deducts_two_from_wangfang(month)
         lead.check_for_changes()
         await settle(pilot)
         assert lead.screen is facts
