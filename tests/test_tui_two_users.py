@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input
 from tui_helpers import (
     SIZE,
@@ -180,12 +184,9 @@ async def test_an_engineers_form_stays_with_its_text_when_the_ticket_is_handed_a
     assert tuple(row[0]) == ("dispatched", "E2", None)
 
 
-@async_test
-async def test_the_dispatch_picker_reads_the_open_counts_again_after_a_clash(
-    store, other_store, desk
-):
-    """王芳 and 陈静 both open the picker on the new ticket; 王芳 gives it to 李强 first. 陈静's
-    picker, refused, marks 李强 as its engineer and counts his tickets as they are now."""
+@asynccontextmanager
+async def both_on_the_new_ticket(store, other_store, desk) -> AsyncIterator[tuple[Pilot, Pilot]]:
+    """王芳's session and 陈静's, each on its own connection, the cursor on the new ticket."""
     wang = app_for(store, "wangfang")
     chen = app_for(other_store, "chenjing")
     async with wang.run_test(size=SIZE) as a, chen.run_test(size=SIZE) as b:
@@ -193,6 +194,17 @@ async def test_the_dispatch_picker_reads_the_open_counts_again_after_a_clash(
         await settle(b)
         await select_ticket(a, desk.received)
         await select_ticket(b, desk.received)
+        yield a, b
+
+
+@async_test
+async def test_the_dispatch_picker_reads_the_open_counts_again_after_a_clash(
+    store, other_store, desk
+):
+    """王芳 and 陈静 both open the picker on the new ticket; 王芳 gives it to 李强 first. 陈静's
+    picker, refused, marks 李强 as its engineer and counts his tickets as they are now."""
+    async with both_on_the_new_ticket(store, other_store, desk) as (a, b):
+        chen = b.app
         await press(a, "d")
         await press(b, "d")
         counts = {r[0]: r[1] for r in table_rows(chen, "#engineers")}
@@ -211,13 +223,8 @@ async def test_the_dispatch_picker_reads_the_open_counts_again_after_a_clash(
 async def test_a_ticket_cancelled_under_the_picker_is_told_in_words(store, other_store, desk, zh):
     """陈静 dispatches the new ticket 王芳 has just cancelled: the clash said
     "已取消 0 → 1；取消原因 — → 客户不修了", the flag's digits and a dash for nothing."""
-    wang = app_for(store, "wangfang")
-    chen = app_for(other_store, "chenjing")
-    async with wang.run_test(size=SIZE) as a, chen.run_test(size=SIZE) as b:
-        await settle(a)
-        await settle(b)
-        await select_ticket(a, desk.received)
-        await select_ticket(b, desk.received)
+    async with both_on_the_new_ticket(store, other_store, desk) as (a, b):
+        chen = b.app
         await press(b, "d")
         await press(a, "x")
         await type_text(a, "客户不修了")
