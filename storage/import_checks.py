@@ -348,13 +348,14 @@ def same_branch(stage: Stage, bad: BadRows) -> None:
     engineer and ticket of the rep's, an action's or a deduction's ticket of
     its person's.
 
-    Each reference is of its branch as the import leaves it (a person's never
-    changes: :func:`staff_checks`). A row that repeats what the database holds
-    (a ticket with the engineer it has; an event of the same time naming the
+    Each reference is of its branch as the import leaves it (a person's and,
+    since :func:`ticket_checks` refuses a move, a ticket's never changes:
+    :func:`staff_checks`). A row that repeats what the database holds (a
+    ticket with the engineer it has; an event of the same time naming the
     same people and ticket, imported again) is never refused: it was taken
-    when it came, and a ticket file may have changed the ticket's branch
-    since. One pass reads each reference's branch; only the few rows where
-    they differ are looked at further.
+    when it came, and a ticket file of an older version may have changed the
+    ticket's branch since. One pass reads each reference's branch; only the
+    few rows where they differ are looked at further.
     """
     refs = [column for column in stage.src.kind.columns if column.refers]
     if not refs or not stage.has(refs[0].name):
@@ -564,6 +565,10 @@ def ticket_checks(stage: Stage, final: str, bad: BadRows) -> None:
     except on a row whose cell of one of the check's columns could not be read
     (that cell is told already; a rating "needs its callback_at" only because
     the callback_at given was unreadable would be the same mistake told twice).
+
+    A ticket never moves to another branch, as a person never does (:func:`staff_checks`):
+    its figures count in the appraisals of the branch that took it in, months already
+    closed among them. A branch that is no known code is told by :func:`references`.
     """
     pos, given = stage.src.order, stage.has
     # (columns given for it to run, column told, the rule broken, the values told, words)
@@ -598,6 +603,14 @@ def ticket_checks(stage: Stage, final: str, bad: BadRows) -> None:
             ("callback_at", "completed_at"),
             _before("completed_at"),
         ),
+        (
+            ("branch",),
+            "branch",
+            "old_id IS NOT NULL AND branch IS NOT old_branch"
+            " AND branch IN (SELECT code FROM temp.import_branches)",
+            ("code", "old_branch", "branch"),
+            _ticket_moved,
+        ),
     ]
     checks = [check for check in checks if any(given(name) for name in check[0])]
     if checks:
@@ -627,6 +640,14 @@ def ticket_checks(stage: Stage, final: str, bad: BadRows) -> None:
                 "0, but cancelled_at says it was cancelled on {at}: give 1, or leave it empty"
             ).format(at=at),
         )
+
+
+def _ticket_moved(code: str, stored: str, given: str) -> str:
+    """Why a row giving an existing ticket another branch is refused."""
+    return _(
+        "{code} is a ticket of {branch}, not {wanted}: a ticket stays in the branch that took it"
+        " in, whose appraisal counts it"
+    ).format(code=code, branch=stored, wanted=given)
 
 
 def ticket_conflicts(stage: Stage, final: str, bad: BadRows) -> None:
