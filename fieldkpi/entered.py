@@ -6,7 +6,8 @@ the ``scores`` file alike). 93 typed for 93 % is ninety-three times the
 whole: bands and lines score it far above any target, and nobody is told.
 A KPI that scores such a value says so in its scheme, ``fraction = [0, 1]``
 (the lowest and the highest value taken), and a value outside that is
-refused where it is entered (:func:`storage.scores.record_score`), with the
+refused where it is entered (:func:`storage.scores.record_score`, and the
+``scores`` file's :func:`storage.import_checks.score_checks`), with the
 range and the percentage written as a fraction.
 """
 
@@ -37,6 +38,11 @@ class FractionRange:
         return _("Enter a fraction from {low} to {high} ({percent}% is {fraction}).").format(
             **self._told(value)
         )
+
+    def cell_refusal(self, value: Decimal) -> str:
+        """Why ``value`` is refused in a file's cell (a reason, as the import's others are)."""
+        text = _("{value} is not a fraction from {low} to {high} ({percent}% is {fraction})")
+        return text.format(value=_number(value), **self._told(value))
 
     def _told(self, value: Decimal) -> dict[str, str]:
         """The range, and a percentage with its fraction: the value typed, read as one, when

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 
+from fieldkpi.entered import FractionRange
 from fieldkpi.i18n import _, join_list
 from fieldkpi.period import Period
 from storage.csvrows import Column, shown
@@ -34,8 +36,9 @@ HISTORY_FIELDS = {
 }
 
 AdjustmentKinds = Callable[[str, str], Mapping[str, bool]]  # (branch, role) -> kind: entered?
-# (branch, role) -> the kind of period of that branch's scheme, and the metrics it enters
-EnteredMetrics = Callable[[str, str], tuple[str, Sequence[str]]]
+# (branch, role) -> the kind of period of that branch's scheme, and the metrics it enters, each
+# with the range it takes if it is a fraction
+EnteredMetrics = Callable[[str, str], tuple[str, Mapping[str, FractionRange | None]]]
 
 
 def role_phrase(role: str) -> str:
@@ -812,7 +815,9 @@ def score_checks(stage: Stage, bad: BadRows, entered_metrics: EnteredMetrics | N
     is appraised in it, someone who left before it or joins after it is not, and
     a value for them would count nowhere. A metric the person's scheme does not
     take, or a period of the other kind, is an error (schemes.md); the refusal
-    lists the metrics the scheme does take, so that a typo is fixed from it.
+    lists the metrics the scheme does take, so that a typo is fixed from it. A
+    value the scheme takes as a fraction is refused outside its range, as on
+    the entry screen (:mod:`fieldkpi.entered`: 93 for 93 %).
     """
     conn, view, pos = stage.conn, f"temp.{stage.view}", stage.src.order
     periods = [row[0] for row in conn.execute(f"SELECT DISTINCT period FROM {view}")]
@@ -843,11 +848,13 @@ def score_checks(stage: Stage, bad: BadRows, entered_metrics: EnteredMetrics | N
     ).fetchall()
     offered = {(branch, role): entered_metrics(branch, role) for branch, role in people}
     conn.execute("DROP TABLE IF EXISTS temp.import_metrics")
-    conn.execute("CREATE TEMP TABLE import_metrics (branch, role, period_kind, metric)")
+    conn.execute(
+        "CREATE TEMP TABLE import_metrics (branch, role, period_kind, metric, low REAL, high REAL)"
+    )
     conn.executemany(
-        "INSERT INTO temp.import_metrics VALUES (?, ?, ?, ?)",
+        "INSERT INTO temp.import_metrics VALUES (?, ?, ?, ?, ?, ?)",
         [
-            (branch, role, kind, metric)
+            (branch, role, kind, metric, *_bounds(metrics.get(metric) if metric else None))
             for (branch, role), (kind, metrics) in offered.items()
             for metric in [*metrics, None]  # None: the kind of period, for a scheme of none
         ],
@@ -871,6 +878,21 @@ def score_checks(stage: Stage, bad: BadRows, entered_metrics: EnteredMetrics | N
         " WHERE m.branch = s.branch AND m.role = s.role AND m.metric = v.metric)",
         words=lambda metric, period, who: _metric_refused(metric, period, who, offered),
     )
+    number = "CAST(v.value AS REAL)"
+    bad.add_found(
+        f"SELECT {pos}, v.line, {_seq(stage, RECORD, 'value')}, 'value', v.value, v.metric,"
+        f" json_array(s.branch, s.role) FROM {view} v JOIN temp.import_staff s ON s.code = v.staff"
+        " JOIN temp.import_metrics m ON m.branch = s.branch AND m.role = s.role"
+        f" AND m.metric = v.metric WHERE {number} < m.low OR {number} > m.high",
+        words=lambda value, metric, who: offered[tuple(json.loads(who))][1][metric].cell_refusal(
+            Decimal(value)
+        ),
+    )
+
+
+def _bounds(fraction: FractionRange | None) -> tuple[float | None, float | None]:
+    """A fraction's range as SQLite compares it (NULL: any value is taken)."""
+    return (None, None) if fraction is None else (float(fraction.low), float(fraction.high))
 
 
 def _not_appraised(staff: str, period: str, days: str) -> str:
