@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from fieldkpi.cleantext import clean_name, escape_controls
+from fieldkpi.entered import FractionRange
 from fieldkpi.file_errors import file_problem
 from fieldkpi.i18n import N_, _, current_language, join_list
 from fieldkpi.measures import (
@@ -107,7 +108,8 @@ class Kpi:
 
     ``column`` names its measured value in exports (its points are
     ``<id>_points``); ``first_month`` is the fixed score of staff in their
-    month of hire, who are left out of the pool (首月计20分).
+    month of hire, who are left out of the pool (首月计20分); ``fraction`` the
+    range of a value entered from outside that is a fraction (:mod:`fieldkpi.entered`).
     """
 
     id: str
@@ -119,6 +121,7 @@ class Kpi:
     score: Mapping[str, Any]
     first_month: Fraction | None = None
     column: str = ""
+    fraction: FractionRange | None = None
 
     @property
     def spec(self) -> Measure:
@@ -301,6 +304,17 @@ class Scheme:
             for k in self.kpis
             if (role is None or k.role == role) and (name := entered_metric(k.measure))
         }
+
+    def entered_range(self, role: str, metric: str) -> FractionRange | None:
+        """The range of the value ``metric`` of ``role``, where its KPI takes a fraction."""
+        return next(
+            (
+                k.fraction
+                for k in self.kpis_of(role)
+                if k.fraction is not None and entered_metric(k.measure) == metric
+            ),
+            None,
+        )
 
     @property
     def from_preset(self) -> bool:
@@ -495,7 +509,9 @@ RANKING_COLUMNS = frozenset(
         *(m.flag for m in (*MEASURES.values(), ENTERED, ADJUSTMENT_COUNT) if m.flag),
     }
 )
-KPI_KEYS = frozenset({"id", "role", "label", "measure", "score", "first_month", "column", "drop"})
+KPI_KEYS = frozenset(
+    {"id", "role", "label", "measure", "score", "first_month", "column", "fraction", "drop"}
+)
 ADJUSTMENT_KEYS = frozenset(
     {
         "kind",
@@ -968,7 +984,7 @@ class _Reader:
                 f"{path}.score.method", _("weighted_days scores the timeliness measure only")
             )
         resolved = self.score(f"{path}.score", score, method.settings, spec)
-        first_month = entry.get("first_month")
+        first_month, fraction = entry.get("first_month"), entry.get("fraction")
         return Kpi(
             id=kpi_id,
             role=str(role),
@@ -981,7 +997,25 @@ class _Reader:
             if first_month is None
             else self.number(f"{path}.first_month", first_month),
             column=str(entry.get("column") or kpi_id),
+            fraction=None
+            if fraction is None
+            else self.fraction(f"{path}.fraction", fraction, measure_id),
         )
+
+    def fraction(self, path: str, value: Any, measure_id: str) -> FractionRange | None:
+        """``fraction = [low, high]``: of a value entered from outside, the range taken."""
+        if entered_metric(measure_id) is None:
+            self.problem(path, _("only a value entered from outside (entered.NAME) takes one"))
+            return None
+        needs = _("needs the lowest and the highest value taken, lowest first: [0, 1]")
+        if not isinstance(value, list) or len(value) != 2:
+            self.problem(path, needs)
+            return None
+        low, high = self.numbers(path, value)
+        if low >= high:
+            self.problem(path, needs)
+            return None
+        return FractionRange(low, high)
 
     def score(
         self, path: str, score: Mapping[str, Any], known: Mapping[str, Any], spec: Measure

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 
+from fieldkpi.entered import FractionRange
 from fieldkpi.i18n import _, join_list
 from fieldkpi.period import Period
 from storage.csvrows import Column, shown
@@ -34,8 +36,9 @@ HISTORY_FIELDS = {
 }
 
 AdjustmentKinds = Callable[[str, str], Mapping[str, bool]]  # (branch, role) -> kind: entered?
-# (branch, role) -> the kind of period of that branch's scheme, and the metrics it enters
-EnteredMetrics = Callable[[str, str], tuple[str, Sequence[str]]]
+# (branch, role) -> the kind of period of that branch's scheme, and the metrics it enters, each
+# with the range it takes if it is a fraction
+EnteredMetrics = Callable[[str, str], tuple[str, Mapping[str, FractionRange | None]]]
 
 
 def role_phrase(role: str) -> str:
@@ -348,13 +351,14 @@ def same_branch(stage: Stage, bad: BadRows) -> None:
     engineer and ticket of the rep's, an action's or a deduction's ticket of
     its person's.
 
-    Each reference is of its branch as the import leaves it (a person's never
-    changes: :func:`staff_checks`). A row that repeats what the database holds
-    (a ticket with the engineer it has; an event of the same time naming the
+    Each reference is of its branch as the import leaves it (a person's and,
+    since :func:`ticket_checks` refuses a move, a ticket's never changes:
+    :func:`staff_checks`). A row that repeats what the database holds (a
+    ticket with the engineer it has; an event of the same time naming the
     same people and ticket, imported again) is never refused: it was taken
-    when it came, and a ticket file may have changed the ticket's branch
-    since. One pass reads each reference's branch; only the few rows where
-    they differ are looked at further.
+    when it came, and a ticket file of an older version may have changed the
+    ticket's branch since. One pass reads each reference's branch; only the
+    few rows where they differ are looked at further.
     """
     refs = [column for column in stage.src.kind.columns if column.refers]
     if not refs or not stage.has(refs[0].name):
@@ -564,6 +568,10 @@ def ticket_checks(stage: Stage, final: str, bad: BadRows) -> None:
     except on a row whose cell of one of the check's columns could not be read
     (that cell is told already; a rating "needs its callback_at" only because
     the callback_at given was unreadable would be the same mistake told twice).
+
+    A ticket never moves to another branch, as a person never does (:func:`staff_checks`):
+    its figures count in the appraisals of the branch that took it in, months already
+    closed among them. A branch that is no known code is told by :func:`references`.
     """
     pos, given = stage.src.order, stage.has
     # (columns given for it to run, column told, the rule broken, the values told, words)
@@ -598,6 +606,14 @@ def ticket_checks(stage: Stage, final: str, bad: BadRows) -> None:
             ("callback_at", "completed_at"),
             _before("completed_at"),
         ),
+        (
+            ("branch",),
+            "branch",
+            "old_id IS NOT NULL AND branch IS NOT old_branch"
+            " AND branch IN (SELECT code FROM temp.import_branches)",
+            ("code", "old_branch", "branch"),
+            _ticket_moved,
+        ),
     ]
     checks = [check for check in checks if any(given(name) for name in check[0])]
     if checks:
@@ -627,6 +643,14 @@ def ticket_checks(stage: Stage, final: str, bad: BadRows) -> None:
                 "0, but cancelled_at says it was cancelled on {at}: give 1, or leave it empty"
             ).format(at=at),
         )
+
+
+def _ticket_moved(code: str, stored: str, given: str) -> str:
+    """Why a row giving an existing ticket another branch is refused."""
+    return _(
+        "{code} is a ticket of {branch}, not {wanted}: a ticket stays in the branch that took it"
+        " in, whose appraisal counts it"
+    ).format(code=code, branch=stored, wanted=given)
 
 
 def ticket_conflicts(stage: Stage, final: str, bad: BadRows) -> None:
@@ -791,7 +815,9 @@ def score_checks(stage: Stage, bad: BadRows, entered_metrics: EnteredMetrics | N
     is appraised in it, someone who left before it or joins after it is not, and
     a value for them would count nowhere. A metric the person's scheme does not
     take, or a period of the other kind, is an error (schemes.md); the refusal
-    lists the metrics the scheme does take, so that a typo is fixed from it.
+    lists the metrics the scheme does take, so that a typo is fixed from it. A
+    value the scheme takes as a fraction is refused outside its range, as on
+    the entry screen (:mod:`fieldkpi.entered`: 93 for 93 %).
     """
     conn, view, pos = stage.conn, f"temp.{stage.view}", stage.src.order
     periods = [row[0] for row in conn.execute(f"SELECT DISTINCT period FROM {view}")]
@@ -822,11 +848,13 @@ def score_checks(stage: Stage, bad: BadRows, entered_metrics: EnteredMetrics | N
     ).fetchall()
     offered = {(branch, role): entered_metrics(branch, role) for branch, role in people}
     conn.execute("DROP TABLE IF EXISTS temp.import_metrics")
-    conn.execute("CREATE TEMP TABLE import_metrics (branch, role, period_kind, metric)")
+    conn.execute(
+        "CREATE TEMP TABLE import_metrics (branch, role, period_kind, metric, low REAL, high REAL)"
+    )
     conn.executemany(
-        "INSERT INTO temp.import_metrics VALUES (?, ?, ?, ?)",
+        "INSERT INTO temp.import_metrics VALUES (?, ?, ?, ?, ?, ?)",
         [
-            (branch, role, kind, metric)
+            (branch, role, kind, metric, *_bounds(metrics.get(metric) if metric else None))
             for (branch, role), (kind, metrics) in offered.items()
             for metric in [*metrics, None]  # None: the kind of period, for a scheme of none
         ],
@@ -850,6 +878,21 @@ def score_checks(stage: Stage, bad: BadRows, entered_metrics: EnteredMetrics | N
         " WHERE m.branch = s.branch AND m.role = s.role AND m.metric = v.metric)",
         words=lambda metric, period, who: _metric_refused(metric, period, who, offered),
     )
+    number = "CAST(v.value AS REAL)"
+    bad.add_found(
+        f"SELECT {pos}, v.line, {_seq(stage, RECORD, 'value')}, 'value', v.value, v.metric,"
+        f" json_array(s.branch, s.role) FROM {view} v JOIN temp.import_staff s ON s.code = v.staff"
+        " JOIN temp.import_metrics m ON m.branch = s.branch AND m.role = s.role"
+        f" AND m.metric = v.metric WHERE {number} < m.low OR {number} > m.high",
+        words=lambda value, metric, who: offered[tuple(json.loads(who))][1][metric].cell_refusal(
+            Decimal(value)
+        ),
+    )
+
+
+def _bounds(fraction: FractionRange | None) -> tuple[float | None, float | None]:
+    """A fraction's range as SQLite compares it (NULL: any value is taken)."""
+    return (None, None) if fraction is None else (float(fraction.low), float(fraction.high))
 
 
 def _not_appraised(staff: str, period: str, days: str) -> str:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from fieldkpi.entered import FractionRange
 from fieldkpi.i18n import _, ngettext
 from fieldkpi.scheme import Scheme, default_scheme
 from storage import import_bad, import_closed
@@ -113,17 +114,19 @@ def import_rules(
     A deduction or bonus is one of the kinds the scheme lets be recorded
     against the person's role (points only with a kind that takes them); a
     score names a value the scheme takes from outside for that role, in a
-    period of the scheme's kind (schemes.md). The metrics are given whole, so
-    that a refusal can list them.
+    period of the scheme's kind (schemes.md), within its range if the scheme
+    takes it as a fraction. The metrics are given whole, so that a refusal can
+    list them.
     """
 
     def adjustment_kinds(branch: str, role: str) -> dict[str, bool]:
         kinds = scheme_for(branch).adjustments_for(role)
         return {kind: adjustment.entered is not None for kind, adjustment in kinds.items()}
 
-    def entered_metrics(branch: str, role: str) -> tuple[str, tuple[str, ...]]:
+    def entered_metrics(branch: str, role: str) -> tuple[str, dict[str, FractionRange | None]]:
         scheme = scheme_for(branch)
-        return scheme.period, tuple(sorted(scheme.entered_metrics(role)))
+        metrics = sorted(scheme.entered_metrics(role))
+        return scheme.period, {metric: scheme.entered_range(role, metric) for metric in metrics}
 
     return adjustment_kinds, entered_metrics
 

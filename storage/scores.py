@@ -89,6 +89,9 @@ def record_score(
 ) -> ScoreEntry:
     """Enter (or change) a value of the person's scheme for a period; the lead's or an admin's.
 
+    A value the scheme takes as a fraction is refused outside its range
+    (:mod:`fieldkpi.entered`: 93 typed for 93 %).
+
     ``replacing`` is the entry the person saw as the value (``None``: none
     yet). If another has been entered since, nothing is saved
     (:class:`ValueChanged`): two leads typing the same value never silently
@@ -107,6 +110,10 @@ def record_score(
         number = parse_value(value)
     except ValueError as exc:
         errors["value"] = str(exc)
+    else:
+        fraction = scheme.entered_range(person.role, metric)
+        if fraction is not None and not fraction.takes(number):
+            errors["value"] = fraction.refusal(number)
     if errors:
         raise FieldErrors(errors)
     now = (now or datetime.now()).replace(microsecond=0)

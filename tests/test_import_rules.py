@@ -296,6 +296,53 @@ def test_a_move_is_refused_in_chinese(db, capsys):
     assert "branch: E1 属于 GZ，不是 SZ：调动分公司的人先离职（left_on），再以新工号重新添加" in err
 
 
+# -- a ticket's branch never changes either ----------------------------------------------------
+
+TICKETS_HEADER = "t.csv=code,branch,kind,received_at,customer\n"
+STAYS = "a ticket stays in the branch that took it in, whose appraisal counts it"
+
+
+@pytest.mark.parametrize("options", [(), ("--force",)])
+def test_a_ticket_file_moving_a_ticket_to_another_branch_is_refused(db, capsys, options):
+    """A ticket row of an existing code in another branch moved its figures from GZ's
+    appraisal to SZ's; the row is refused, forced or not, and GZ still ranks E1 as before."""
+    imported(
+        db,
+        capsys,
+        "t.csv=code,branch,kind,received_at,engineer,completed_at\n"
+        "T1,GZ,onsite_repair,2026-10-05 09:00,E1,2026-10-06 09:00\n",
+    )
+    before = ranking(db, capsys)
+    assert refused(
+        db,
+        capsys,
+        TICKETS_HEADER + "T2,SZ,onsite_repair,2026-10-07 09:00,\n"
+        "T1,SZ,onsite_repair,2026-10-05 09:00,Ms Wu\n",
+        options=options,
+    ) == [f"t.csv:3: branch: T1 is a ticket of GZ, not SZ: {STAYS}"]
+    assert ranking(db, capsys) == before
+
+
+def test_a_ticket_row_of_its_own_branch_still_updates_it(db, capsys):
+    imported(db, capsys, TICKETS_HEADER + "T1,GZ,onsite_repair,2026-10-05 09:00,\n")
+    imported(db, capsys, TICKETS_HEADER + "T1,GZ,onsite_repair,2026-10-05 09:00,Ms Wu\n")
+    assert stored(db, "SELECT code, branch, customer FROM tickets") == [("T1", "GZ", "Ms Wu")]
+
+
+def test_a_ticket_move_is_refused_in_chinese(db, capsys):
+    imported(db, capsys, TICKETS_HEADER + "T1,GZ,onsite_repair,2026-10-05 09:00,\n")
+    path = write(
+        db.parent, "t.csv", "code,branch,kind,received_at\nT1,SZ,onsite_repair,2026-10-05 09:00\n"
+    )
+    capsys.readouterr()
+    assert cli.main(["import", "--lang", "zh", "--db", str(db), str(path)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        "t.csv:2: branch: T1 是 GZ 的工单，不是 SZ 的：工单始终属于受理它的分公司，计入该分公司的考核"
+        in err
+    )
+
+
 def test_import_help_lists_every_kind_with_its_columns_in_chinese(capsys):
     with pytest.raises(SystemExit):
         cli.main(["import", "--lang", "zh", "--help"])

@@ -11,7 +11,8 @@ from datetime import datetime
 import pytest
 from import_helpers import NOW, NOW_TEXT, STAFF, rejected, rows, with_staff, write
 
-from storage.importer import import_files
+from fieldkpi.scheme import load_preset
+from storage.importer import import_files, import_rules
 
 SCORES = "period,staff,metric,value,note\n"
 
@@ -176,7 +177,8 @@ def test_a_metric_the_scheme_does_not_use_is_refused_with_the_metrics_it_has(sta
 
     def entered_metrics(branch, role):
         asked.append((branch, role))
-        return ("month", ("hq_satisfaction", "plan")) if role == "rep" else ("month", ())
+        metrics = dict.fromkeys(("hq_satisfaction", "plan")) if role == "rep" else {}
+        return "month", metrics
 
     path = scores(
         tmp_path,
@@ -195,6 +197,27 @@ def test_a_metric_the_scheme_does_not_use_is_refused_with_the_metrics_it_has(sta
         " the month",
     ]
     assert sorted(set(asked)) == [("GZ", "engineer"), ("GZ", "rep")]
+
+
+def test_a_percentage_given_for_a_fraction_is_refused_as_on_the_entry_screen(staffed, tmp_path):
+    """quarterly-bands takes payments collected as a fraction: 93 for 93 % would count as
+    93 times what was due, the top band."""
+    entered_metrics = import_rules(lambda _branch: load_preset("quarterly-bands"))[1]
+    path = scores(
+        tmp_path,
+        "s.csv",
+        "2026-Q4,R1,payment_collection,93,",
+        "2026-Q4,R2,payment_collection,93%,",
+        "2026-Q4,R2,plan_completion,1.1,",  # a plan may be outdone
+    )
+    assert rejected(staffed, [path], entered_metrics=entered_metrics) == [
+        f"{path}:2: value: 93 is not a fraction from 0 to 1 (93% is 0.93)"
+    ]
+    write(tmp_path, "s.csv", SCORES + "2026-Q4,R1,payment_collection,0.93,\n")
+    import_files(staffed, [path], now=NOW, entered_metrics=entered_metrics)
+    assert rows(staffed, "SELECT staff, metric, value FROM scores") == [
+        ("R1", "payment_collection", "0.93")
+    ]
 
 
 def test_deduction_kinds_are_the_schemes(staffed, tmp_path):

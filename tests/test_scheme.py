@@ -10,6 +10,7 @@ not appraise, or bands out of order is refused with the key and the reason.
 from __future__ import annotations
 
 import tomllib
+from decimal import Decimal
 from fractions import Fraction as F
 
 import pytest
@@ -353,6 +354,21 @@ def test_a_preset_key_starts_from_that_preset(tmp_path):
             'score = { method = "rank", max = 5 }\n',
             r"export column 'workload' holds another figure of 'workload' too",
         ),
+        (  # a value the branch's systems count is no fraction anyone types
+            '[[kpi]]\nid = "x"\nrole = "rep"\nmeasure = "completed"\nfraction = [0, 1]\n'
+            'score = { method = "rank", max = 5 }\n',
+            r"gz\.toml:5: kpi\[0\]\.fraction only a value entered from outside \(entered\.NAME\)",
+        ),
+        (
+            '[[kpi]]\nid = "x"\nrole = "rep"\nmeasure = "entered.x"\nfraction = [1, 0]\n'
+            'score = { method = "rank", max = 5 }\n',
+            r"kpi\[0\]\.fraction needs the lowest and the highest value taken, lowest first",
+        ),
+        (
+            '[[kpi]]\nid = "x"\nrole = "rep"\nmeasure = "entered.x"\nfraction = 1\n'
+            'score = { method = "rank", max = 5 }\n',
+            r"kpi\[0\]\.fraction needs the lowest and the highest value taken, lowest first",
+        ),
         (  # no role left to appraise: the adjustment's roles were checked against none (crashed)
             '[scheme]\nroles = ["x"]\n[[adjustment]]\nkind = "backfill"\nroles = ["rep"]\n',
             r"gz\.toml:2: scheme\.roles must be one of rep, engineer, not 'x'",
@@ -363,6 +379,22 @@ def test_schemes_that_mean_nothing_are_refused_with_key_and_reason(tmp_path, tex
     path = scheme_file(tmp_path, text)
     with pytest.raises(SchemeError, match=message):
         load_scheme(path)
+
+
+def test_the_presets_say_which_entered_values_are_fractions_and_refuse_a_percentage(zh):
+    """93 typed for 93 % of payments collected is refused, in the person's language, with the
+    range; a plan may be outdone; head office's satisfaction is ranked, in any unit."""
+    bands = load_preset("quarterly-bands")
+    collected = bands.entered_range("rep", "payment_collection")
+    assert collected.takes(Decimal("0.93")) and collected.takes(Decimal(1))
+    assert not collected.takes(Decimal(93))
+    assert collected.refusal(Decimal(93)) == "请输入 0 到 1 之间的小数（93% 即 0.93）。"
+    assert collected.refusal(Decimal(-5)) == "请输入 0 到 1 之间的小数（93% 即 0.93）。"
+    plan = bands.entered_range("rep", "plan_completion")
+    assert plan.takes(Decimal("1.1")) and not plan.takes(Decimal(110))
+    assert plan.refusal(Decimal(110)) == "请输入 0 到 3 之间的小数（110% 即 1.1）。"
+    entered = scheme_from_dict({"settings": {"rep_satisfaction": "entered"}})
+    assert entered.entered_range("rep", "satisfaction") is None
 
 
 def test_the_columns_kpis_may_not_take_are_every_column_an_export_has_besides_theirs():

@@ -207,6 +207,35 @@ async def test_a_value_entered_by_another_while_the_lead_types_is_not_overwritte
 
 
 @async_test
+async def test_a_percentage_typed_into_a_fraction_is_refused_beside_it(month):
+    """quarterly-bands takes payments collected as a fraction: 93 typed for 93 % would have
+    been stored as 93 (93 times everything due) and scored the top band without a word."""
+    choose_preset(month, person(month, "L1"), "GZ", "quarterly-bands", NOW)
+    app = app_for(month, "zhoujl", now=NEW_YEAR)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "left_square_bracket", "f7")
+        await on_line(pilot, "R1", "payment_collection")
+        await type_text(pilot, "93")
+        await press(pilot, "ctrl+s")
+        form = app.screen
+        assert isinstance(form, ScoreForm)  # nothing saved, nothing typed lost
+        assert form.query_one("#field-value").value == "93"
+        assert text_of(app, "#error-value") == "Enter a fraction from 0 to 1 (93% is 0.93)."
+        lead, scheme = person(month, "L1"), app.scheme_for("GZ")
+        assert score_history(month, lead, scheme, "R1", Q4, "payment_collection") == []
+
+        form.query_one("#field-value").value = ""
+        await type_text(pilot, "0.93")
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, ScoresScreen)
+        assert ("张伟", "Service payments collected …", "0.93") in sheet(app)
+
+    (entry,) = score_history(month, lead, scheme, "R1", Q4, "payment_collection")
+    assert str(entry.value) == "0.93"
+
+
+@async_test
 async def test_only_the_lead_or_an_admin_reaches_the_entered_values(month, entered):
     for login in ("chengong", "zhangwei"):  # an engineer, a rep
         app = app_for(month, login, entered)
