@@ -23,7 +23,7 @@ from datetime import date, datetime
 from fieldkpi import access
 from fieldkpi.figures import Person
 from fieldkpi.scheme import default_scheme
-from fieldkpi.tickets import age_bucket, age_days, normal_phone
+from fieldkpi.tickets import age_bucket, age_days, normal_phone, phone_start
 from storage.db import Store
 from storage.event_rows import RATING_WAITS
 from storage.migrations import OPEN_TICKET, PHONE_TAIL_DIGITS
@@ -210,9 +210,10 @@ def _text_ranges(text: str) -> list[tuple[str, str]]:
     ranges = [("code", text)]
     if text.upper() != text:
         ranges.append(("code", text.upper()))
-    phone = normal_phone(text)
-    if _PHONE_PREFIX.match(phone):
-        ranges.append(("phone", phone))
+    start = phone_start(text)
+    if _PHONE_PREFIX.match(start):
+        ranges.append(("phone", start))
+    phone = normal_phone(text)  # four digits as typed, not a mobile's start after +86
     if _PHONE_TAIL.match(phone):
         ranges.append(("tail", phone))
     ranges.append(("customer", text))
