@@ -170,10 +170,11 @@ def page_query(
 def _in_scope(scope: access.TicketScope) -> tuple[list[str], dict[str, object]]:
     """The conditions on ``t`` (and their parameters) that keep a query to what ``scope`` sees.
 
-    An engineer is not told (``whole_shown``) that a rep's rating of their ticket
-    waits for the lead, not theirs to know until it counts, nor when the ticket was
-    first completed, perhaps by whoever held it before: the ticket's own fields are
-    hidden from them alike (:func:`fieldkpi.visibility.ticket_for`).
+    An engineer's rows (``whole_shown``) do not mark a rep's rating of their ticket
+    that waits for the lead (their F6 and the ticket's screen tell of it, in the
+    words the scheme allows), nor say when the ticket was first completed, perhaps
+    by whoever held it before: the ticket's own fields are hidden from them alike
+    (:func:`fieldkpi.visibility.ticket_for`).
     """
     where, params = ["t.branch = :branch"], {"branch": scope.branch, "whole_shown": 1}
     if scope.engineer:
