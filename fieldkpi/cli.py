@@ -551,19 +551,17 @@ def _run_rank(args: argparse.Namespace) -> int:
         viewer = viewer_of(store, args.login)
         refuse_unseen_branch(viewer, args.login, args.branch)
         closings = closed_months(store, period, args.branch)  # each read (and parsed) once
+        roles = [args.role] if args.role else ("rep", "engineer")
         rows = rankings_for(  # a closed period shows its frozen rows
-            store,
-            judgement,
-            scheme_for,
-            branch=args.branch,
-            roles=[args.role] if args.role else ("rep", "engineer"),
-            closings=closings,
+            store, judgement, scheme_for, branch=args.branch, roles=roles, closings=closings
         )
         for code, closed in sorted(closings.items()):
             if code in codes and closed.as_of == judgement.as_of and sees_branch(viewer, code):
-                # Its rows are all the frozen ones unless --role left some out: then read.
-                frozen = None if args.role else [row for row in rows if row.branch == code]
-                changed = changed_people(store, code, period, closed=closed, frozen=frozen)
+                # who changed, of the roles asked for: its frozen rows are those ranked
+                frozen = [row for row in rows if row.branch == code]
+                changed = changed_people(
+                    store, code, period, closed=closed, frozen=frozen, roles=roles
+                )
                 changed = {c: n for c, n in changed.items() if may_see(viewer, c, code)}
                 report_closed(closed, changed, own=not sees_branch(viewer, code, whole=True))
         wanted = set(codes)

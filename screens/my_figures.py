@@ -30,6 +30,7 @@ from fieldkpi.buckets import FixFirst
 from fieldkpi.explain import kpi_line, outcome, total_line
 from fieldkpi.figures import Person
 from fieldkpi.i18n import N_, _
+from fieldkpi.linebreaks import whole
 from fieldkpi.period import Period, provisional_line, stamp
 from fieldkpi.plain import plain
 from fieldkpi.scheme import Kpi, Scheme
@@ -39,7 +40,6 @@ from screens import actions, labels
 from screens.charts import bucket_label
 from screens.drilldown import LATE_DATA, kpi_tabs, kpi_view, tab_label
 from screens.footer import KeyFooter
-from screens.linebreaks import whole
 from screens.months import MonthScreen
 from screens.numbers import DASH, moment, points, signed
 from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus

@@ -181,7 +181,7 @@ class HistoryTable(tables.CardsOrColumns):
     """The history, as wide as the screen: who a ticket went from and to is read whole.
 
     At 80 columns its six columns want ~100 cells (a time is 19, a name with its code 15).
-    The widest are narrowed to fit (:func:`screens.tables.fit_widths`), never below their
+    The widest are narrowed to fit (:func:`fieldkpi.linebreaks.fit_widths`), never below their
     longest word while that fits, and their cells wrap at their spaces — a time into date
     over hour, a person into name over code — so a row takes two lines where it must, and
     nothing is cut or scrolled to sideways; the time stays on one line. Codes stay: two
