@@ -65,6 +65,7 @@ def step_label(step: str) -> str:
         "reopen": _("reopen"),
         "callback": _("callback"),
         "hold_rating": _("callback held for review"),  # a low rating a rep recorded
+        "approve_rating": _("callback approved"),  # the lead's approval of one held
         "report_problem": _("report engineer problem"),
         "deduction": _("deduction"),
         # written before m016 (nothing writes it now); ticket history keeps every step as it was

@@ -193,6 +193,11 @@ def _set_while_theirs(
     return _first_holder(ticket, rows) == user.code
 
 
+def unnamed(row: Row) -> Row:
+    """The row with whoever made it named "someone else" (a reporter kept from the reader)."""
+    return dataclasses.replace(row, by=SOMEONE_ELSE, by_name=someone_else())
+
+
 def _named(row: Row, known: set[str]) -> Row:
     """The row with every person the reader may not see named "someone else"."""
     changes: dict[str, Any] = {}

@@ -41,10 +41,11 @@ from screens import actions, keygate, labels, numbers, tables
 from screens.footer import KeyFooter
 from screens.form import Field, FormScreen
 from screens.labels import N_
+from screens.linebreaks import Prose
 from screens.loading import reader
 from screens.messages import DataChanged, Loaded, LoadFailed
 from storage import appraisal
-from storage.appraisal import DECISIONS, AppraisalEvent
+from storage.appraisal import DECISIONS, AppraisalEvent, Review
 
 STATES = {
     "standing": N_("stands"),
@@ -121,14 +122,7 @@ def event_story(event: AppraisalEvent, scheme) -> Text:
         by=recorder(event) or _("(not shown)"),
         ticket=event.ticket,
     )
-    lines = [with_note(head, event.note)]
-    for review in event.reviews:
-        said = _("{at} {decision} by {name}").format(
-            at=review.at[:16],
-            decision=_(DECISIONS[review.action]),
-            name=review.by_name or _("(not shown)"),
-        )
-        lines.append(with_note(said, review.reason))
+    lines = [with_note(head, event.note), *map(review_line, event.reviews)]
     return plain("\n".join(lines))
 
 
@@ -141,6 +135,36 @@ def own_story(event: AppraisalEvent, scheme) -> Text:
     if why:  # why there is no c
         story.append("\n" + why)
     return story
+
+
+def review_line(review: Review) -> str:
+    """One decision on an event as its story tells it, with its reason."""
+    said = _("{at} {decision} by {name}").format(
+        at=review.at[:16],
+        decision=_(DECISIONS[review.action]),
+        name=review.by_name or _("(not shown)"),
+    )
+    return with_note(said, review.reason)
+
+
+def changed_since(seen: AppraisalEvent | None, event: AppraisalEvent) -> list[str]:
+    """What was decided on ``event`` since the list showed it as ``seen``: a line saying the
+    state the list showed, then each decision since (a contest with its reason); none if
+    nothing was. One key takes two decisions (``a``: approve or uphold), by the state: the
+    person is told the key's meaning changed under them, not left to read it in the title."""
+    if seen is None or (seen.state, len(seen.reviews)) == (event.state, len(event.reviews)):
+        return []
+    state = _(STATES[seen.state])
+    head = _("Changed since this list showed it {state}:").format(state=state)
+    return [head, *map(review_line, event.reviews[len(seen.reviews) :])]
+
+
+def contest_line(event: AppraisalEvent) -> str | None:
+    """The appeal a contested event waits on, with its reason: what the lead decides on."""
+    if event.state != "contested":
+        return None
+    contests = [review for review in event.reviews if review.action == "contest"]
+    return review_line(contests[-1]) if contests else None
 
 
 def with_note(text: str, note: str | None) -> str:
@@ -170,6 +194,8 @@ class EventsScreen(actions.ScopedKeys, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.events: list[AppraisalEvent] = []
+        # Each event as this list first showed it: a decision dialog says what changed since.
+        self.first_shown: dict[tuple[str, int], AppraisalEvent] = {}
         self.scheme: Scheme | None = None  # the branch's, read with the events
         self.request = 0
         self.showing_all = False  # a lead: every event of the branch, not only what waits
@@ -223,6 +249,8 @@ class EventsScreen(actions.ScopedKeys, Screen):
             return
         was, row = self.selected, self.query_one("#events", DataTable).cursor_row
         self.events, self.scheme = message.data
+        for event in self.events:
+            self.first_shown.setdefault((event.subject, event.id), event)
         about = self.about_others
         table = self.query_one("#events", tables.CardsOrColumns)
         table.show(headings(about), [event_cells(e, self.scheme, about) for e in self.events])
@@ -313,7 +341,8 @@ class EventsScreen(actions.ScopedKeys, Screen):
     def _decide(self, decision: str) -> None:
         event = self.selected
         if event is not None:
-            self.app.push_screen(DecisionForm(event, decision), callback=self._decided)
+            seen = self.first_shown.get((event.subject, event.id))
+            self.app.push_screen(DecisionForm(event, decision, seen), callback=self._decided)
 
     def action_approve(self) -> None:
         self._decide("approve")
@@ -359,10 +388,14 @@ class EventsScreen(actions.ScopedKeys, Screen):
 class DecisionForm(FormScreen):
     """A decision on an event (or an appeal against it), with the reason that stays on record."""
 
-    def __init__(self, event: AppraisalEvent, decision: str) -> None:
+    def __init__(
+        self, event: AppraisalEvent, decision: str, seen: AppraisalEvent | None = None
+    ) -> None:
+        """``seen``: the event as the list first showed it, to say what changed since."""
         super().__init__()
         self.event = event
         self.decision = decision
+        self.seen = seen
 
     @property
     def SAVE_LABEL(self) -> str:
@@ -382,6 +415,16 @@ class DecisionForm(FormScreen):
             name=event.concerns_name,
             note=event.note or "",
         )
+
+    def compose_body(self) -> ComposeResult:
+        """What changed since the list showed the event, and the contest decided on."""
+        changed = changed_since(self.seen, self.event)
+        if changed:
+            yield Prose("\n".join(changed), id="decision-changed", classes="form-warning")
+        contest = contest_line(self.event)
+        if contest and contest not in changed:
+            yield Prose(contest, id="decision-contest", classes="form-note")
+        yield from super().compose_body()
 
     def fields(self) -> list[Field]:
         needed = self.decision not in ("approve", "uphold")

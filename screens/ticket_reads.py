@@ -30,9 +30,9 @@ def read_ticket(app: Any, code: str, *, history: bool = False, seen: int | None 
         ticket = get_ticket(app.store, app.user, code, seen=seen, now=app.now())
         if not history:
             return TicketLoaded(ticket, [])
-        rows = ticket_history(app.store, app.user, code)
+        scheme = branch_scheme(app, ticket)  # whether the history names reporters, too
+        rows = ticket_history(app.store, app.user, code, scheme)
         names = people_names(app.store, ticket, rows)
-        scheme = branch_scheme(app, ticket)
         # Without its scheme, nobody can say whether the reporter may be named: none is shown.
         held = held_ratings_about(app.store, app.user, code, scheme) if scheme else []
     except REFUSALS as exc:

@@ -43,7 +43,7 @@ from storage import csvrows
 from storage.closing import closed_over
 from storage.db import Store
 from storage.errors import Changed, NotFound
-from storage.event_rows import RATING_WAITS
+from storage.event_rows import EVENTS, RATING_WAITS
 from storage.measures import person_from_row
 from storage.migrations import OPEN_TICKET, TICKET_KINDS
 from storage.people import is_current
@@ -247,12 +247,48 @@ def _check_sees(
     access.check_see_ticket(actor, ticket)
 
 
-def ticket_history(store: Store, actor: Person, code: str) -> list[HistoryRow]:
-    """The changes of the ticket the actor may read, oldest first (all of them for a lead)."""
+def ticket_history(
+    store: Store, actor: Person, code: str, scheme: Scheme | None = None
+) -> list[HistoryRow]:
+    """The changes of the ticket the actor may read, oldest first (all of them for a lead);
+    ``scheme``: the branch's, whether it names reporters (:func:`_readable_history`)."""
     with store.read() as db:
         ticket = read_ticket(db, code)
         access.check_see_ticket(actor, ticket)
-        return visibility.history_for(actor, ticket, _whole_history(db, code))
+        return _readable_history(db, actor, ticket, _whole_history(db, code), scheme)
+
+
+def _readable_history(
+    db: Database,
+    actor: Person,
+    ticket: Ticket,
+    every: list[HistoryRow],
+    scheme: Scheme | None,
+) -> list[HistoryRow]:
+    """:func:`fieldkpi.visibility.history_for`, and a low rating a rep recorded, approved by
+    the lead, is a callback by someone else to a person it counts against whom the branch's
+    ``scheme`` does not tell its reporter (:func:`access.sees_reporter`; no scheme, as when
+    its file cannot be read: not told).
+
+    Its callback rows are the rep's, at the time she entered it (:func:`approve_held_rating`);
+    told to the ticket's rep or engineer, they would name who reported them.
+    """
+    rows = visibility.history_for(actor, ticket, every)
+    if visibility.sees_all(actor) or (scheme is not None and scheme.show_reporter):
+        return rows
+    hidden = set()
+    for event in db.execute(
+        f"SELECT e.concerns, e.also, h.recorded_by, h.recorded_at FROM ({EVENTS}) e"
+        " JOIN held_ratings h ON h.id = e.id WHERE e.subject = 'rating' AND e.ticket = ?",
+        (ticket.code,),
+    ):
+        concerned = {event["concerns"], event["also"]} - {None}
+        if any(scheme is None or not access.sees_reporter(actor, c, scheme) for c in concerned):
+            hidden.add((event["recorded_by"], event["recorded_at"]))
+    return [
+        visibility.unnamed(row) if row.step == "callback" and (row.by, row.at) in hidden else row
+        for row in rows
+    ]
 
 
 def people_names(store: Store, ticket: Ticket, history: list[HistoryRow]) -> dict[str, str]:
@@ -303,8 +339,13 @@ def _update(
     *,
     note: str = "",
     action: str | None = None,
+    entered: tuple[str, str] | None = None,
 ) -> None:
     """The guarded UPDATE with its history rows and workload action.
+
+    ``entered``: who entered the change and when (a staff code and a stamp), where
+    that is not the actor now: a held rating is the rep's, at the time she entered
+    it, though it goes on the ticket when the lead approves it.
 
     A step that changes the holder or the cancellation adds the ticket's state
     from its own time on to its timeline (now, or the dispatch's time typed
@@ -333,7 +374,8 @@ def _update(
     history = [(col, before[col], new) for col, new in changed.items() if col not in _DERIVED]
     if note:
         history.append(("note", None, note))
-    write_history(db, ticket.code, at, actor.code, step, history, version + 1)
+    by, when = entered or (actor.code, at)
+    write_history(db, ticket.code, when, by, step, history, version + 1)
     if action and changed:  # a rating held for the lead changed nothing yet
         _record_action(db, actor.code, action, ticket.code, at)
 
@@ -372,7 +414,7 @@ def _conflict(
     """What happened to the ticket since ``version``, told as ``actor`` may read it;
     ``handed_away``: it went to another engineer (:class:`HandedAway`)."""
     ticket, every = read_ticket(db, code), _whole_history(db, code)
-    seen = visibility.history_for(actor, ticket, every)
+    seen = _readable_history(db, actor, ticket, every, None)
     missed = [row for row in seen if row.version is not None and row.version > version]
     if missed:
         names = list(dict.fromkeys(row.by_name for row in missed))
@@ -877,6 +919,7 @@ def _rating(rating: int | str) -> int:
     return rating
 
 
+APPROVED = "approve_rating"  # the history's step of a lead's approval of a held rating
 RATING_HELD = N_("This ticket's callback was recorded and waits for the lead's review.")
 
 
@@ -906,7 +949,10 @@ def approve_held_rating(db: Database, actor: Person, held: int, now: datetime) -
     """The lead's approval puts the held callback on its ticket, as recorded.
 
     The ticket is called back at the time the rep gave, with their rating and
-    comment; the workload action of the call is the rep's, at that time. The
+    comment; the workload action of the call is the rep's, at that time. Its
+    history keeps who entered the callback and when (the rep, when she entered
+    it: :func:`_readable_history` hides her where the scheme keeps reporters from
+    the person concerned), and the approval as a line of its own, the lead's. The
     ticket must still be completed, and by the work the customer rated: reopened
     since (even if completed again), the rating is of work that was redone and is
     rejected instead. (Its month is open: a month is not closed while a rating of
@@ -941,7 +987,10 @@ def approve_held_rating(db: Database, actor: Person, held: int, now: datetime) -
         "rating": row["rating"],
         "callback_note": row["note"],
     }
-    _update(db, actor, ticket, ticket.version, "callback", changes, now)
+    entered = (row["recorded_by"], row["recorded_at"])
+    _update(db, actor, ticket, ticket.version, "callback", changes, now, entered=entered)
+    approval = [(None, None, None)]  # a line of its own: the lead's, now
+    write_history(db, ticket.code, stamp(now), actor.code, APPROVED, approval, ticket.version + 1)
     _record_action(db, row["recorded_by"], "callback", ticket.code, row["at"])
 
 

@@ -115,6 +115,50 @@ def test_a_reps_low_rating_waits_for_the_lead_and_counts_from_the_approval(store
     assert appraisal.awaiting_review(store, crew.lead, "GZ", default_scheme()) == []
 
 
+def test_an_approved_rating_is_in_the_history_as_the_reps_call_and_the_leads_approval(
+    store, crew, rated_once
+):
+    """The history keeps who entered the callback and when: 陈静 at 12:30, not the lead at
+    the approval a day later, which is a line of its own."""
+    ticket = callback(store, crew.rep2, rated_once, 2)
+    appraisal.review(store, crew.lead, "rating", held_id(store, ticket.code), "approve", now=LATER)
+
+    rows = tickets.ticket_history(store, crew.lead, ticket.code)
+    approved = "2026-10-16 09:30:00"
+    assert [(r.at, r.by_name, r.step, r.field, r.new) for r in rows[-6:]] == [
+        (CALLED_AT, "陈静", "hold_rating", "callback_note", "不满意"),
+        (CALLED_AT, "陈静", "callback", "status", "called_back"),
+        (CALLED_AT, "陈静", "callback", "callback_at", CALLED_AT),
+        (CALLED_AT, "陈静", "callback", "rating", "2"),
+        (CALLED_AT, "陈静", "callback", "callback_note", "不满意"),
+        (approved, "刘洋", "approve_rating", None, None),
+    ]
+    assert rows[-1].version == rows[-2].version == ticket.version + 1
+    steps = {r.step for r in tickets.ticket_history(store, crew.rep, ticket.code)}
+    assert "callback" in steps and "approve_rating" not in steps  # the lead's review
+    assert actions(store)[-1] == ("R2", "callback", ticket.code, CALLED_AT)  # her call, still
+
+
+def test_an_approved_ratings_reporter_is_hidden_where_the_scheme_hides_reporters(
+    store, crew, rated_once
+):
+    """Under ``show_reporter = false`` neither the rep the rating counts against nor the
+    engineer learns from the ticket's history who recorded it; other reps, and anyone under
+    a scheme that names reporters, read 陈静 (the engineer: 王芳's ticket, dispatched by her)."""
+    ticket = callback(store, crew.rep2, rated_once, 2)
+    appraisal.review(store, crew.lead, "rating", held_id(store, ticket.code), "approve", now=LATER)
+    hidden = replace(default_scheme(), show_reporter=False)
+
+    def callers(person, scheme) -> set[str]:
+        rows = tickets.ticket_history(store, person, ticket.code, scheme)
+        return {r.by_name for r in rows if r.step == "callback"}
+
+    assert callers(crew.rep, hidden) == callers(crew.eng, hidden) == {"someone else"}
+    assert callers(crew.rep, None) == {"someone else"}  # a scheme not read: not told
+    assert callers(crew.rep2, hidden) == callers(crew.lead, hidden) == {"陈静"}
+    assert callers(crew.rep, default_scheme()) == {"陈静"}
+
+
 def test_a_rejected_rating_counts_nowhere_and_the_ticket_waits_for_a_callback_again(
     store, crew, rated_once
 ):

@@ -91,7 +91,11 @@ async def test_a_deduction_goes_from_pending_to_approved_to_contested_to_withdra
         await settle(pilot)
         await press(pilot, "f6")
         assert "当天我在另一个客户家" in screen_text(lead)  # the appeal's reason, on the story line
-        await press(pilot, "r")
+        await press(pilot, "r")  # and in the dialog, which decides on it
+        assert text_of(lead, "#decision-contest") == (
+            "2026-10-15 09:30 contested by 李强: 当天我在另一个客户家"
+        )
+        assert not lead.screen.query("#decision-changed")  # contested before the list was read
         await type_text(pilot, "核实属实")
         await press(pilot, "ctrl+s")
         assert states(store) == {event: "withdrawn"}

@@ -115,6 +115,18 @@ async def test_a_reps_low_rating_is_held_until_the_lead_approves_it(store):
         [row] = table_rows(lead, "#events")
         assert row[3] == "stands"
         assert "r Withdraw" not in screen_text(lead).splitlines()[-1]
+        # the ticket's history: 陈静's callback, as she entered it, then the lead's approval
+        await press(pilot, "f2", "slash")
+        await type_text(pilot, "13900000004")  # the customer's phone finds closed tickets too
+        await press(pilot, "enter")
+        await select_ticket(pilot, code)
+        await press(pilot, "enter")
+        at = NOW.strftime("%Y-%m-%d %H:%M:%S")  # the test's clock: both at one moment
+        assert table_rows(lead, "#history")[-3:] == [
+            [at, "陈静", "callback", "rating", "—", "2"],
+            [at, "陈静", "callback", "callback comment", "—", "[bold]等了三天[/]"],
+            [at, "刘洋", "callback approved", "", "—", "—"],
+        ]
 
     row = ticket(store, code)
     assert (row["status"], row["rating"], row["callback_note"]) == (

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
+from ticket_helpers import NOW
 from tui_helpers import (
     SIZE,
     app_for,
@@ -23,10 +24,13 @@ from tui_helpers import (
     wait_until,
 )
 
+from fieldkpi.scheme import default_scheme
 from screens.discard import DiscardScreen
+from screens.events import DecisionForm
 from screens.queue import QueueScreen
 from screens.step_forms import CompleteForm
 from screens.ticket_detail import TicketDetailScreen
+from storage import appraisal
 from storage.db import open_store
 
 STAMP = "2026-10-15 09:30:00"
@@ -125,6 +129,47 @@ async def test_queue_and_ticket_screen_refresh_by_themselves_when_the_other_save
         await wait_until(a, lambda: "dispatched" in str(queue.table.get_row_at(0)[1]))
         assert [str(c) for c in queue.table.get_row_at(0)[:2]] == [desk.received, "dispatched"]
         assert str(queue.table.get_row_at(0)[5]) == "赵磊"
+
+
+@async_test
+async def test_a_leads_key_whose_decision_changed_meanwhile_says_what_changed(
+    store, other_store, desk
+):
+    """王芳's deduction waits on 刘洋's list; 李强 contests it meanwhile. The list reads it
+    again, and ``a`` now upholds: the dialog says the event changed since the list showed it
+    waiting, and the contest's reason, before anything is saved."""
+    event = appraisal.record_deduction(
+        store, desk.crew.rep, "E1", "violation", None, "未穿工服", default_scheme(), now=NOW
+    ).id
+    lead = app_for(store, "liuyang")
+    lead.REFRESH_SECONDS = 0.2  # the real poll, only quicker than the 1.5 s people get
+    engineer = app_for(other_store, "liqiang")
+    async with lead.run_test(size=SIZE) as a, engineer.run_test(size=SIZE) as b:
+        await settle(a)
+        await settle(b)
+        await press(a, "f6")
+        assert table_rows(lead, "#events")[0][3] == "waiting"
+
+        await press(b, "f6", "c")
+        await type_text(b, "不是我的问题")
+        await press(b, "ctrl+s")
+
+        await wait_until(a, lambda: table_rows(lead, "#events")[0][3] == "contested")
+        await press(a, "a")
+        assert isinstance(lead.screen, DecisionForm)
+        assert text_of(lead, "#form-title").startswith("Uphold: ")
+        assert text_of(lead, "#decision-changed") == (
+            "Changed since this list showed it waiting:\n"
+            "2026-10-15 09:30 contested by 李强: 不是我的问题"
+        )
+        assert not lead.screen.query("#decision-contest")  # said once, in the change
+        await press(a, "escape")
+        assert (
+            store.scalar(
+                "SELECT group_concat(action) FROM appraisal_reviews WHERE subject_id = ?", (event,)
+            )
+            == "contest"
+        )
 
 
 HANDED_AWAY = (
