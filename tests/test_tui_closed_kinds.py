@@ -1,0 +1,67 @@
+"""A period closed under one kind of period stays reachable after the branch switches kind.
+
+GZ closes October 2026 under skyworth (monthly), then its lead switches to
+quarterly-bands (reps only, by quarter) on 2026-11-05: October was paid from its
+frozen rows, so the lead still reaches them by typing the month (``g``), and
+the engineer, whom the new scheme does not appraise, still finds October in
+her trend. The data is ``test_end_to_end``'s month (see :mod:`rankings_helpers`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from month_helpers import person
+from rankings_helpers import NOW, seed_month
+from test_tui_schemes import app_for, reps
+from tui_helpers import SIZE, async_test, press, settle, text_of, type_text
+
+from fieldkpi.i18n import _
+from fieldkpi.period import Period
+from fieldkpi.scheme import default_scheme
+from storage.closing import close_month, frozen_rankings
+from storage.schemes import choose_preset
+
+OCTOBER = Period(2026, 10)
+
+
+@pytest.fixture
+def switched(store):
+    """October closed under skyworth, then GZ switched to quarterly-bands."""
+    seed_month(store)
+    close_month(store, person(store, "L1"), "GZ", OCTOBER, default_scheme(), datetime(2026, 11, 2))
+    choose_preset(store, person(store, "L1"), "GZ", "quarterly-bands", NOW)
+    return store
+
+
+async def typed(pilot, text: str) -> None:
+    await press(pilot, "g")
+    await type_text(pilot, text)
+    await press(pilot, "enter")
+
+
+@async_test
+async def test_g_reaches_a_month_closed_before_the_branch_went_quarterly(switched, lang):
+    frozen = frozen_rankings(switched, "GZ", OCTOBER, "rep")
+    app = app_for(switched, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#month").value == "2026-Q4"
+
+        await typed(pilot, "2026-10")
+        assert app.screen.query_one("#month").value == "2026-10"
+        assert text_of(app, "#month-label") == _("Month")
+        assert reps(app) == [(str(r.rank), r.name, str(r.total)) for r in frozen]
+        closed = _("Closed by {name} at {at} · frozen as of {as_of}").format(
+            name="周经理", at="2026-11-02 00:00:00", as_of="2026-10-31 23:59:59"
+        )
+        assert text_of(app, "#banner").startswith(closed)
+
+        await typed(pilot, "2026-09")  # never closed: GZ's quarter, and the box says why
+        assert app.screen.query_one("#month").value == "2026-Q3"
+        assert text_of(app, "#month-label") == _("Quarter")
+        said = _("{asked} is not closed and {branch} is appraised by quarter: {shown} is shown.")
+        assert text_of(app, "#month-note") == said.format(
+            asked="2026-09", branch="GZ", shown="2026-Q3"
+        )
