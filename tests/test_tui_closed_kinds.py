@@ -20,6 +20,7 @@ from tui_helpers import SIZE, async_test, press, settle, text_of, type_text
 from fieldkpi.i18n import _
 from fieldkpi.period import Period
 from fieldkpi.scheme import default_scheme
+from screens.numbers import points
 from storage.closing import close_month, frozen_rankings
 from storage.schemes import choose_preset
 
@@ -65,3 +66,24 @@ async def test_g_reaches_a_month_closed_before_the_branch_went_quarterly(switche
         assert text_of(app, "#month-note") == said.format(
             asked="2026-09", branch="GZ", shown="2026-Q3"
         )
+
+
+@async_test
+async def test_the_engineers_trend_keeps_the_month_closed_before_the_switch(switched, lang):
+    """quarterly-bands appraises reps alone: every quarter is a dash for 陈工, but October
+    was paid from its frozen row, and her trend shows it among the quarters."""
+    october = next(
+        r for r in frozen_rankings(switched, "GZ", OCTOBER, "engineer") if r.staff_code == "E1"
+    )
+    app = app_for(switched, "chengong")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one("#month").value == "2026-Q4"
+        lines = [line.strip() for line in text_of(app, "#trend-facts").splitlines()]
+        assert lines[0].split()[0] == _("Period")
+        shown = [line.split()[:3] for line in lines if line.startswith("2026-")]
+        assert shown[-3:] == [
+            ["2026-Q3", "—", "—"],
+            ["2026-10", points(october.total), f"{october.rank}/2"],
+            ["2026-Q4", "—", "—"],
+        ]
