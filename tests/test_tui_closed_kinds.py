@@ -25,6 +25,12 @@ from storage.closing import close_month, frozen_rankings
 from storage.schemes import choose_preset
 
 OCTOBER = Period(2026, 10)
+COUNTED_AGAIN = {  # the preset form, GZ's lead choosing quarterly-bands in November
+    "en": "2026-10 is already closed and lies inside 2026-Q4, which quarterly-bands ranks as "
+    "one period: its work would count again there. 2026-10 keeps its frozen figures.",
+    "zh": "2026-10 已结算，而 quarterly-bands 把它所在的 2026-Q4 整体作为一个考核期："
+    "其中的工作会在那里再算一次。2026-10 保留冻结时的数据。",
+}
 
 
 @pytest.fixture
@@ -87,3 +93,25 @@ async def test_the_engineers_trend_keeps_the_month_closed_before_the_switch(swit
             ["2026-10", points(october.total), f"{october.rank}/2"],
             ["2026-Q4", "—", "—"],
         ]
+
+
+@async_test
+async def test_the_preset_form_warns_that_a_closed_month_lies_inside_the_new_quarter(store, lang):
+    seed_month(store)
+    close_month(store, person(store, "L1"), "GZ", OCTOBER, default_scheme(), datetime(2026, 11, 2))
+    app = app_for(store, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "s")
+        preset = app.screen.query_one("#field-preset")
+        warning = app.screen.query_one("#scheme-kind")
+        assert not warning.has_class("-shown")  # skyworth, the one it runs: nothing to say
+
+        preset.value = "quarterly-bands"
+        await pilot.pause()
+        assert warning.has_class("-shown")
+        assert text_of(app, "#scheme-kind") == COUNTED_AGAIN[lang]
+
+        preset.value = "generic-bands"  # by month, as now: October is its own period
+        await pilot.pause()
+        assert not warning.has_class("-shown")
