@@ -535,7 +535,7 @@ def run_rank(args: argparse.Namespace) -> int:
 
 
 def _run_rank(args: argparse.Namespace) -> int:
-    from storage.closing import changed_people, closed_months, rankings_for
+    from storage.closing import changed_people, closed_months, rankings_for, schemes_in_force
 
     refuse_database_as_output(args)
     if args.merge:
@@ -545,12 +545,12 @@ def _run_rank(args: argparse.Namespace) -> int:
         raise UserError(_("--month YYYY-MM or --quarter YYYY-Qn is required (or --merge FILE…)"))
     judgement = judged(period, parse_as_of(args.as_of))
     store = open_db(args, must_exist=True)
-    scheme_for = scheme_loader(store, args.scheme)
     try:
+        closings = closed_months(store, period, args.branch)  # each read (and parsed) once
+        scheme_for = schemes_in_force(scheme_loader(store, args.scheme), closings)
         codes = branches_to_rank(store, args.branch, scheme_for, period)
         viewer = viewer_of(store, args.login)
         refuse_unseen_branch(viewer, args.login, args.branch)
-        closings = closed_months(store, period, args.branch)  # each read (and parsed) once
         roles = [args.role] if args.role else ("rep", "engineer")
         rows = rankings_for(  # a closed period shows its frozen rows
             store, judgement, scheme_for, branch=args.branch, roles=roles, closings=closings
@@ -602,6 +602,9 @@ def branches_to_rank(store, branch: str | None, scheme_for, period: Period) -> l
 
     A scheme file with a mistake is refused even when the period is closed
     and its frozen figures would be printed: the file is wrong either way.
+    A closed period is ranked whatever kind of period the branch's scheme has now
+    (``scheme_for`` gives it the scheme it was closed with:
+    :func:`storage.closing.schemes_in_force`).
     """
     from storage.measures import branch_codes
 
@@ -613,9 +616,11 @@ def branches_to_rank(store, branch: str | None, scheme_for, period: Period) -> l
     if codes and all(kind != period.kind for kind in kinds.values()):
         kind = next(iter(kinds.values()))
         raise UserError(
-            _("{branches} appraise by {period}: use --{option} instead").format(
-                branches=join_list(codes), period=period_word(kind), option=kind
-            )
+            ngettext(
+                "{branches} appraises by {period}: use --{option} instead",
+                "{branches} appraise by {period}: use --{option} instead",
+                len(codes),
+            ).format(branches=join_list(codes), period=period_word(kind), option=kind)
         )
     return [code for code in codes if kinds[code] == period.kind]
 

@@ -94,14 +94,16 @@ class Loaded(Message):
 class PeriodLoaded(Message):
     """What a screen of one period read for request ``request`` (older requests are dropped).
 
-    ``period`` is the one read: the one asked for, as of the kind the branch's
-    scheme has now. ``data``: a ``BranchRanking``, a person's own figures, a
-    branch's entered values.
+    ``period`` is the one read: ``asked``, or the period of the kind ``branch``'s
+    scheme has now that it falls in (:func:`screens.months.period_in_force`).
+    ``data``: a ``BranchRanking``, a person's own figures, a branch's entered values.
     """
 
     request: int
     period: Any  # fieldkpi.period.Period
     data: Any
+    asked: Any  # the period asked for
+    branch: str
 
 
 @dataclass

@@ -3,7 +3,10 @@
 The rankings and a person's own figures both start on the running month and
 go back from there; a month that has not begun has nothing to show. Where the
 branch's scheme appraises by quarters (schemes.md "Periods") the same box,
-keys and rules hold quarters (``2026-Q4``); a month typed there shows its quarter.
+keys and rules hold quarters (``2026-Q4``); a month typed there shows its quarter,
+and says so beside the box. A closed period is the exception: it keeps the figures
+(and scheme) it was closed with, so a month closed before the branch went quarterly
+is shown as that month (and a quarter closed before it went monthly, as that quarter).
 
 The month box always names the month on screen. A month typed and refused
 (not a month, or not begun yet) leaves the screen as it was, puts the shown
@@ -35,6 +38,7 @@ from screens.labels import N_
 from screens.loading import reader
 from screens.messages import DataChanged, LoadFailed, PeriodLoaded
 from screens.text_input import TextInput
+from storage.closing import month_state
 
 HINT = N_("[ ] earlier / later · g month")
 
@@ -49,16 +53,18 @@ class PeriodBox:
     hint: str
     typing: str  # the hint while the box has the keys: they go into it, not to the figures
     refused: str  # a text that is no period of this kind
+    instead: str  # a period of the other kind typed, not closed: this kind's is shown
 
 
 BOXES = {
     "month": PeriodBox(
         N_("Month"),
         "YYYY-MM",
-        r"[0-9-]*",
+        r"[0-9qQ-]*",  # a quarter closed before the branch went monthly is still reached
         HINT,
         N_("type a month, ⏎ · Esc back"),
         N_("{text} is not a month like 2026-10."),
+        N_("{asked} is not closed and {branch} is appraised by month: {shown} is shown."),
     ),
     "quarter": PeriodBox(
         N_("Quarter"),
@@ -67,6 +73,7 @@ BOXES = {
         N_("[ ] earlier / later · g quarter"),
         N_("type a quarter, ⏎ · Esc back"),
         N_("{text} is not a quarter like 2026-Q4."),
+        N_("{asked} is not closed and {branch} is appraised by quarter: {shown} is shown."),
     ),
 }
 
@@ -78,6 +85,15 @@ def as_kind(period: Period, kind: str, now: date) -> Period:
     if kind == "quarter":
         return Period.of(period.first_day, kind)
     return Period.of(min(period.last_day, max(now, period.first_day)))
+
+
+def period_in_force(store: Any, branch: str, period: Period, kind: str, today: date) -> Period:
+    """The period a screen reads when ``period`` is asked of a branch whose scheme has ``kind``:
+    itself when of that kind or closed (a closed period keeps its frozen figures whatever the
+    scheme is now), else the period of ``kind`` it falls in (:func:`as_kind`)."""
+    if period.kind == kind or month_state(store, branch, period) is not None:
+        return period
+    return as_kind(period, kind, today)
 
 
 def scheme_read_once(app: Any, branch: str) -> Callable[[str], Scheme]:
@@ -117,6 +133,7 @@ class MonthScreen(actions.ScopedKeys, Screen):
         super().__init__()
         self.period: Period | None = None
         self.request = 0  # answers to older requests are dropped
+        self.typed = 0  # the request of the period typed last: a period shown instead is said
         self.branch = self.app.user.branch  # the branch shown: its scheme says month or quarter
         self.kind = "month"  # until the first load says what the branch's scheme has
 
@@ -191,9 +208,12 @@ class MonthScreen(actions.ScopedKeys, Screen):
         self.set_focus(self.rest_widget(), scroll_visible=False)  # facts stay at their top
 
     def show_month(self, period: Period) -> bool:
-        """Show ``period``; one that has not begun is refused (``False``): nothing changes."""
-        period = as_kind(period, self.kind, self.app.now().date())
-        if period > Period.of(self.app.now(), self.kind):
+        """Show ``period``; one that has not begun is refused (``False``): nothing changes.
+
+        The reading worker shows it as one of the kind the branch's scheme has, unless
+        it is closed (:func:`period_in_force`).
+        """
+        if period > Period.of(self.app.now(), period.kind):
             self.refuse_month(_("{month} has not begun yet.").format(month=period))
             return False
         self._put(period)
@@ -229,8 +249,10 @@ class MonthScreen(actions.ScopedKeys, Screen):
         It is of the kind the branch's scheme has now (another branch, another preset).
         """
         scheme_for = scheme_read_once(self.app, branch)
-        period = as_kind(period, scheme_for(branch).period, self.app.now().date())
-        self.post_message(PeriodLoaded(request, period, self.read(branch, period, scheme_for)))
+        kind, today = scheme_for(branch).period, self.app.now().date()
+        shown = period_in_force(self.app.store, branch, period, kind, today)
+        data = self.read(branch, shown, scheme_for)
+        self.post_message(PeriodLoaded(request, shown, data, asked=period, branch=branch))
 
     @on(PeriodLoaded)
     async def _loaded(self, message: PeriodLoaded) -> None:
@@ -238,6 +260,10 @@ class MonthScreen(actions.ScopedKeys, Screen):
         if message.request != self.request:
             return
         self.loaded_period(message.period)
+        if message.request == self.typed and message.period != message.asked:
+            instead = _(BOXES[message.period.kind].instead)
+            shown = {"asked": message.asked, "branch": message.branch, "shown": message.period}
+            self._note(instead.format(**shown), refused=True)
         await self.show_read(message.data)
         self.refresh_bindings()
 
@@ -306,10 +332,10 @@ class MonthScreen(actions.ScopedKeys, Screen):
             period = Period.parse(text)
         except ValueError:
             period = None
-        if period is None or (period.kind == "quarter" and self.kind == "month"):
+        if period is None:
             self.refuse_month(_(BOXES[self.kind].refused).format(text=text or "—"))
-        else:
-            self.show_month(period)
+        elif self.show_month(period):
+            self.typed = self.request
         self.rest_focus()
 
     @on(events.DescendantFocus, "#month")

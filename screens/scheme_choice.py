@@ -15,9 +15,10 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.widgets import Select, Static
 
-from fieldkpi.i18n import _
+from fieldkpi.i18n import _, join_list, ngettext
+from fieldkpi.period import PERIOD_KINDS, Period
 from fieldkpi.plain import plain
 from fieldkpi.scheme import Scheme, load_preset, preset_names
 from screens.form import Field, FormScreen
@@ -25,6 +26,7 @@ from screens.labels import N_
 from screens.linebreaks import Prose
 from screens.loading import reader
 from screens.messages import Loaded
+from storage.closing import ClosedMonth, closed_of_other_kind
 from storage.schemes import BranchScheme, PresetRefused, branch_scheme, choose_preset
 from storage.typed import FieldErrors
 
@@ -38,9 +40,23 @@ def scheme_summary(scheme: Scheme) -> str:
     return " · ".join(parts)
 
 
-def preset_options() -> list[tuple[str, str]]:
-    """Each shipped preset by its name and label (read in a worker: seven files to check)."""
-    return [(f"{name} — {load_preset(name).label}", name) for name in preset_names()]
+def preset_options() -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """Each shipped preset by its name and label, and the kind of period it appraises by
+    (read in a worker: seven files to check)."""
+    presets = {name: load_preset(name) for name in preset_names()}
+    options = [(f"{name} — {preset.label}", name) for name, preset in presets.items()]
+    return options, {name: preset.period for name, preset in presets.items()}
+
+
+def counted_again(preset: str, period: Period, closed: list[ClosedMonth]) -> str:
+    """Why switching to ``preset`` (of ``period``'s kind) now counts closed work again."""
+    return ngettext(
+        "{periods} is already closed and lies inside {period}, which {preset} ranks as one "
+        "period: its work would count again there. {periods} keeps its frozen figures.",
+        "{periods} are already closed and lie inside {period}, which {preset} ranks as one "
+        "period: their work would count again there. {periods} keep their frozen figures.",
+        len(closed),
+    ).format(periods=join_list(str(c.period) for c in closed), period=period, preset=preset)
 
 
 class SchemeForm(FormScreen):
@@ -58,6 +74,9 @@ class SchemeForm(FormScreen):
         super().__init__()
         self.branch = branch
         self.state: BranchScheme | None = None
+        self.kinds: dict[str, str] = {}  # each preset's kind of period
+        # by kind: the running period of that kind, and the closed periods of the other inside it
+        self.inside: dict[str, tuple[Period, list[ClosedMonth]]] = {}
 
     def heading(self) -> str:
         return _("Scheme of branch {branch}").format(branch=self.branch)
@@ -67,6 +86,7 @@ class SchemeForm(FormScreen):
         yield Static(_("Loading…"), id="scheme-now", classes="form-note")
         yield Static("", id="scheme-override")
         yield from super().compose_body()
+        yield Static("", id="scheme-kind", classes="form-note")
         yield Static("", id="scheme-history", classes="form-note")
 
     def fields(self) -> list[Field]:
@@ -80,14 +100,22 @@ class SchemeForm(FormScreen):
     def _load_state(self) -> None:
         app = self.app
         state = branch_scheme(app.store, app.user, self.branch, app.scheme_for)
-        self.post_message(Loaded(0, (state, preset_options())))
+        inside = {}
+        for kind in PERIOD_KINDS:
+            period = Period.of(app.now(), kind)
+            found = closed_of_other_kind(
+                app.store, self.branch, kind, period.first_day, period.last_day
+            )
+            inside[kind] = (period, found)
+        self.post_message(Loaded(0, (state, *preset_options(), inside)))
 
     @on(Loaded)
     def _state_loaded(self, message: Loaded) -> None:
         message.stop()
-        state, options = message.data
+        state, options, self.kinds, self.inside = message.data
         self.state = state
         self.set_select_options("preset", options, state.chosen)
+        self._warn_of_kind(state.chosen)
         now = _("The branch runs {scheme}.").format(scheme=scheme_summary(state.scheme))
         self.query_one("#scheme-now", Static).update(plain(now))
         override = self.query_one("#scheme-override", Static)
@@ -96,6 +124,19 @@ class SchemeForm(FormScreen):
             override.update(plain(overridden_text(state)))
         self.query_one("#scheme-history", Static).update(history_text(state))
         self.now_ready()
+
+    @on(Select.Changed, "#field-preset")
+    def _preset_changed(self, event: Select.Changed) -> None:
+        self._warn_of_kind(event.value)
+
+    def _warn_of_kind(self, preset: Any) -> None:
+        """A preset of another kind of period whose running period holds a closed one: said."""
+        line = self.query_one("#scheme-kind", Static)
+        kind = self.kinds.get(preset) if isinstance(preset, str) else None
+        period, closed = self.inside.get(kind, (None, []))
+        warn = self.state is not None and kind != self.state.scheme.period and bool(closed)
+        line.update(plain(counted_again(preset, period, closed)) if warn else "")
+        line.set_class(warn, "-shown")
 
     def ready(self) -> bool:
         return self.state is not None

@@ -57,6 +57,14 @@ def bar(value: Decimal | None, average: Decimal | None, low: Decimal, high: Deci
     return text
 
 
+def period_heading(trend: Sequence[TrendMonth]) -> str:
+    """Month or Quarter; Period where a closed month sits among quarters (or the reverse)."""
+    kinds = {m.period.kind for m in trend}
+    if len(kinds) > 1:
+        return _("Period")
+    return _("Quarter") if kinds == {"quarter"} else _("Month")
+
+
 class TrendChart:
     """The chart as a Rich renderable that sizes its bars to the width it is drawn in."""
 
@@ -76,8 +84,7 @@ class TrendChart:
         if high == low:
             high = low + 1
         months = PlainTable(box=None, padding=(0, 1), show_edge=False, header_style="bold")
-        quarterly = bool(trend) and trend[0].period.kind == "quarter"
-        months.add_column(_("Quarter") if quarterly else _("Month"), no_wrap=True)
+        months.add_column(period_heading(trend), no_wrap=True)
         months.add_column(_("Total"), justify="right", no_wrap=True)
         months.add_column(_("Rank"), justify="right", no_wrap=True)
         months.add_column(Text(f"{AVERAGE_MARK} " + _("average"), style="bold yellow"), width=width)

@@ -191,6 +191,11 @@ _LOG_COLUMNS = """
 """
 
 
+_IN_FORCE = """c.id = (SELECT max(l.id) FROM month_closings l
+                      WHERE l.period = c.period AND l.branch = c.branch)
+          AND c.action = 'close'"""  # the latest log row of its (branch, period) is a closing
+
+
 def closed_months(
     store: Store, period: Period, branch: str | None = None
 ) -> dict[str, ClosedMonth]:
@@ -200,28 +205,46 @@ def closed_months(
         SELECT {_LOG_COLUMNS}
         FROM month_closings c LEFT JOIN staff s ON s.code = c.by
         WHERE c.period = :period AND (:branch IS NULL OR c.branch = :branch)
-          AND c.id = (SELECT max(l.id) FROM month_closings l
-                      WHERE l.period = c.period AND l.branch = c.branch)
-          AND c.action = 'close'
+          AND {_IN_FORCE}
         """,
         {"period": str(period), "branch": branch},
     )
-    return {
-        row["branch"]: ClosedMonth(
-            closing=row["id"],
-            branch=row["branch"],
-            period=period,
-            closed_at=datetime.fromisoformat(row["at"]),
-            closed_by=row["by"],
-            closed_by_name=row["by_name"],
-            as_of=datetime.fromisoformat(row["as_of"]),
-            scheme=frozen_scheme(
-                row["scheme"], _("scheme frozen when {period} was closed").format(period=period)
-            ),
-            note=row["note"],
-        )
-        for row in rows
-    }
+    return {row["branch"]: _closed(row, period) for row in rows}
+
+
+def closed_of_other_kind(
+    store: Store, branch: str, kind: str, first: date, last: date
+) -> list[ClosedMonth]:
+    """The branch's closed periods not of ``kind`` that lie within ``first``–``last``, oldest
+    first: months it closed before its scheme went quarterly (or quarters, before it went
+    monthly), which keep their frozen figures whatever the scheme is now."""
+    rows = store.query(
+        f"""
+        SELECT {_LOG_COLUMNS}
+        FROM month_closings c LEFT JOIN staff s ON s.code = c.by
+        WHERE c.branch = :branch AND (c.period GLOB '*Q*') = :quarters AND {_IN_FORCE}
+        """,
+        {"branch": branch, "quarters": kind == "month"},
+    )
+    closed = [_closed(row, Period.parse(row["period"])) for row in rows]
+    closed = [c for c in closed if first <= c.period.first_day and c.period.last_day <= last]
+    return sorted(closed, key=lambda c: c.period)
+
+
+def _closed(row: Any, period: Period) -> ClosedMonth:
+    return ClosedMonth(
+        closing=row["id"],
+        branch=row["branch"],
+        period=period,
+        closed_at=datetime.fromisoformat(row["at"]),
+        closed_by=row["by"],
+        closed_by_name=row["by_name"],
+        as_of=datetime.fromisoformat(row["as_of"]),
+        scheme=frozen_scheme(
+            row["scheme"], _("scheme frozen when {period} was closed").format(period=period)
+        ),
+        note=row["note"],
+    )
 
 
 @functools.lru_cache(maxsize=64)
@@ -394,3 +417,18 @@ def month_basis(
     if closed is None:
         return MonthBasis(judge(period, now), scheme_for(branch), None)
     return MonthBasis(Judgement(period, closed.as_of), closed.scheme, closed)
+
+
+def schemes_in_force(
+    scheme_for: Callable[[str], Scheme], closings: Mapping[str, ClosedMonth]
+) -> Callable[[str], Scheme]:
+    """``scheme_for``, but a branch whose closed period is of another kind than its scheme's now
+    gets the scheme that period was closed with: GZ closed October, then went quarterly, and
+    October is still a month of GZ's, ranked (and paid) by its frozen rows."""
+
+    def scheme(branch: str) -> Scheme:
+        now = scheme_for(branch)
+        closed = closings.get(branch)
+        return closed.scheme if closed and closed.period.kind != now.period else now
+
+    return scheme

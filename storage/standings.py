@@ -27,7 +27,7 @@ from storage.closing import (
     rankings_for,
 )
 from storage.db import Store
-from storage.trends import judged_months
+from storage.trends import judged_months, with_closed_of_other_kind
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,8 @@ def own_month(
 
     Whether their figures changed since the closing is asked of the rows just
     judged, their role's: a person's role never changes, so theirs is among them
-    (someone nobody ranks has no row to change).
+    (someone nobody ranks has no row to change). The trend holds the branch's closed
+    periods of the other kind too (:func:`storage.trends.with_closed_of_other_kind`).
     """
     access.check_see_figures(actor, actor)
     if actor.role not in RANKED_ROLES:
@@ -133,6 +134,7 @@ def own_month(
         store, actor.branch, period, closed=basis.closed, frozen=rows, roles=roles
     )
     # a ranked person sees their own rows only (a lead or an admin is ranked by nobody)
+    months = with_closed_of_other_kind(store, actor.branch, months, roles)
     trend = trend_of(months, actor.code, actor.role, basis.scheme, sees_everyone=False)
     return OwnMonth(basis, standing_of(rows, actor.code), trend, changed)
 

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from datetime import datetime
 
 from fieldkpi.figures import RANKED_ROLES
-from fieldkpi.period import Period
+from fieldkpi.period import Judgement, Period
 from fieldkpi.scheme import Scheme
 from fieldkpi.trends import MONTHS, BranchMonth, months_to
-from storage.closing import MonthBasis, month_basis, rankings_for
+from storage.closing import MonthBasis, closed_of_other_kind, month_basis, rankings_for
 from storage.db import Store
 
 
@@ -42,3 +42,39 @@ def judged_months(
         )
         months.append(BranchMonth(period, rows))
     return basis, months
+
+
+def with_closed_of_other_kind(
+    store: Store,
+    branch: str,
+    months: list[BranchMonth],
+    roles: tuple[str, ...] = RANKED_ROLES,
+) -> list[BranchMonth]:
+    """``months`` (:func:`judged_months`) with the branch's closed periods of the other kind
+    that lie among them, each by its frozen rows, in order of their end; the last twelve,
+    the period shown still last.
+
+    A branch that closed October by month, then went quarterly, paid October by its
+    frozen rows: a trend of quarters alone would show nothing of it (nor anything at all
+    to an engineer the quarterly scheme does not appraise).
+    """
+    *before, shown = months
+    closed = closed_of_other_kind(
+        store, branch, shown.period.kind, months[0].period.first_day, shown.period.last_day
+    )
+    frozen = [
+        BranchMonth(
+            c.period,
+            rankings_for(
+                store,
+                Judgement(c.period, c.as_of),
+                lambda _branch, scheme=c.scheme: scheme,
+                branch=branch,
+                roles=roles,
+                closings={branch: c},
+            ),
+        )
+        for c in closed
+    ]
+    by_end = sorted([*before, *frozen], key=lambda m: (m.period.last_day, m.period.span))
+    return [*by_end, shown][-len(months) :]

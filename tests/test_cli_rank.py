@@ -91,7 +91,8 @@ def refused(result, *words: str) -> None:
         (("--month", "2026-10", "--branch", "XX"), ("unknown branch XX",)),
         (("--quarter", "2026-10"), ("--quarter", "is not a quarter")),
         (("--month", "2026-Q4"), ("--month", "is not a month")),
-        (("--quarter", "2026-Q4"), ("appraise by month", "--month")),
+        (("--quarter", "2026-Q4"), ("GZ, HQ, SZ appraise by month", "--month")),
+        (("--quarter", "2026-Q4", "--branch", "GZ"), ("GZ appraises by month", "--month")),
         (("--month", "2026-10", "--as", "nobody"), ("no staff member has the login 'nobody'",)),
     ],
 )
@@ -220,6 +221,68 @@ def test_a_closed_month_is_read_once_and_its_changes_are_told_of_the_roles_asked
         assert (len(closings), frozen, len(parses)) == (1, 1, parsed), role
         for calls in (closings, parses, queries):
             calls.clear()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "fieldkpi: GZ appraises by quarter: use --quarter instead"),
+        ("zh", "fieldkpi: GZ 按季度考核：请改用 --quarter"),
+    ],
+)
+def test_a_month_closed_before_the_branch_went_quarterly_prints_its_frozen_rows(
+    db, monkeypatch, capsys, lang, said
+):
+    """GZ closed October, then its lead switched to quarterly-bands: October is still a
+    month of GZ's, printed from its frozen rows (and said so); a month it never closed is
+    refused, in one line, as a quarterly branch's."""
+    monkeypatch.setenv("FIELDKPI_CONFIG", "/nonexistent-config")
+    store = open_store(db)
+    try:
+        close_month(store, person(store, "L1"), "GZ", OCTOBER, DEFAULT, datetime(2026, 11, 2))
+    finally:
+        store.close()
+    rank = ["rank", "--lang", lang, "--db", str(db), "--branch", "GZ", "--format", "csv"]
+    assert cli.main([*rank, "--month", "2026-10"]) == 0
+    frozen = capsys.readouterr().out
+    store = open_store(db)
+    try:
+        choose_preset(store, person(store, "L1"), "GZ", "quarterly-bands", datetime(2026, 11, 3))
+    finally:
+        store.close()
+
+    assert cli.main([*rank, "--month", "2026-10"]) == 0
+    shown = capsys.readouterr()
+    assert shown.out == frozen
+    assert {r["staff_code"] for r in csv.DictReader(StringIO(frozen.lstrip("\ufeff")))} == {
+        "R1",
+        "R2",
+        "E1",
+        "E2",
+    }
+    assert "GZ 2026-10" in shown.err
+
+    assert cli.main([*rank, "--month", "2026-09"]) == 2  # never closed: ranked by quarter now
+    assert capsys.readouterr().err.strip() == said
+
+
+def test_a_closed_month_of_a_now_quarterly_branch_is_ranked_beside_the_monthly_ones(
+    db, monkeypatch, capsys
+):
+    monkeypatch.setenv("FIELDKPI_CONFIG", "/nonexistent-config")
+    store = open_store(db)
+    try:
+        close_month(store, person(store, "L1"), "GZ", OCTOBER, DEFAULT, datetime(2026, 11, 2))
+        choose_preset(store, person(store, "L1"), "GZ", "quarterly-bands", datetime(2026, 11, 3))
+    finally:
+        store.close()
+    rank = ["rank", "--lang", "en", "--db", str(db), "--format", "csv"]
+    assert cli.main([*rank, "--month", "2026-10"]) == 0
+    rows = list(csv.DictReader(StringIO(capsys.readouterr().out.lstrip("\ufeff"))))
+    assert {row["branch"] for row in rows} == {"GZ", "SZ"}
+    assert cli.main([*rank, "--month", "2026-09"]) == 0  # SZ's alone: GZ's is a quarter now
+    rows = list(csv.DictReader(StringIO(capsys.readouterr().out.lstrip("\ufeff"))))
+    assert {row["branch"] for row in rows} == {"SZ"}
 
 
 def test_as_an_engineer_the_ranking_shows_only_their_own_row(db):
