@@ -571,6 +571,7 @@ def _run_rank(args: argparse.Namespace) -> int:
             if row.branch in wanted and may_see(viewer, row.staff_code, row.branch)
         ]
         report_missing_entries(store, rows, judgement)
+        report_left_holders(store, viewer, [c for c in codes if sees_branch(viewer, c, whole=True)])
         names = dict(store.query("SELECT code, coalesce(name, code) FROM branches"))
     finally:
         store.close()
@@ -713,6 +714,41 @@ def report_closed(closed, changed: dict, own: bool = False) -> None:
             print(f"    {clean_name(change_line(change))}", file=sys.stderr)
     else:
         print(_("  Live figures are the same."), file=sys.stderr)
+
+
+def report_left_holders(store, viewer, codes: list[str]) -> None:
+    """Open tickets still held by engineers who have left, per branch the viewer leads: they
+    count against nobody (kpi-rules §6), so nothing else would show them going stale."""
+    from storage.leavers import left_holders, left_ticket_count
+
+    today = datetime.now().date()
+    for code in codes:
+        holders = left_holders(store, viewer, code, today)
+        if not holders:
+            continue
+        n = left_ticket_count(holders)
+        print(
+            ngettext(
+                "{branch}: {n} open ticket is held by someone who has left; it counts against "
+                "nobody: re-dispatch it.",
+                "{branch}: {n} open tickets are held by people who have left; they count against "
+                "nobody: re-dispatch them.",
+                n,
+            ).format(branch=code, n=n),
+            file=sys.stderr,
+        )
+        for holder in holders:
+            person = holder.person
+            print(
+                "  "
+                + _("{name} ({code}, left {day}): {tickets}").format(
+                    name=clean_name(person.name),
+                    code=person.code,
+                    day=person.left_on.isoformat(),
+                    tickets=", ".join(holder.tickets),
+                ),
+                file=sys.stderr,
+            )
 
 
 def report_missing_entries(store, rows: list, judgement) -> None:

@@ -21,6 +21,7 @@ class QueueLoaded(Message):
     append: bool  # add below the loaded rows (next page) instead of replacing them
     more: bool  # there may be rows after these
     open_count: int | None = None
+    left_count: int | None = None  # open tickets held by engineers who have left (§6)
 
 
 @dataclass

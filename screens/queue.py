@@ -25,7 +25,7 @@ from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Header, Input, Select, Static
 
 from fieldkpi import access
-from fieldkpi.i18n import _
+from fieldkpi.i18n import _, ngettext
 from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.tickets import status_label
 from screens import actions, labels, tables
@@ -41,6 +41,7 @@ from screens.text_input import TextInput
 from screens.ticket_detail import TicketDetailScreen
 from screens.ticket_form import NewTicketForm
 from screens.ticket_steps import Selected, TicketSteps
+from storage.leavers import left_holders, left_ticket_count
 from storage.migrations import TICKET_STATUSES
 from storage.people import engineers_holding_work
 from storage.queue import QueueFilter, QueueRow, count_open, queue_page
@@ -57,6 +58,17 @@ BUCKET_STYLES = {
 }
 # The status filter's own values besides the statuses themselves.
 OPEN, ALL = "open", "all"
+# The engineer filter's choice of every engineer who has left (no staff code has a space).
+LEFT_HOLDERS = "left holders"
+LEFT_STYLE = "bold red"
+
+
+def engineer_cell(row: QueueRow) -> Text:
+    """The engineer's name; one who has left is marked: the ticket waits for a re-dispatch."""
+    if not row.engineer_left:
+        return plain(row.engineer_name or "—", CELL_WIDTH)
+    name = _("{name} (left)").format(name=row.engineer_name)
+    return plain(name, CELL_WIDTH, style=LEFT_STYLE)
 
 
 def row_cells(row: QueueRow) -> tuple:
@@ -71,7 +83,7 @@ def row_cells(row: QueueRow) -> tuple:
         Text(str(row.age_days), style=BUCKET_STYLES.get(row.bucket, ""), justify="right"),
         labels.label(labels.KIND, row.kind),
         plain(row.customer, CELL_WIDTH),
-        plain(row.engineer_name or "—", CELL_WIDTH),
+        engineer_cell(row),
         plain(row.rep_name, CELL_WIDTH),
         plain(row.address, CELL_WIDTH),
     )
@@ -245,6 +257,7 @@ class QueueScreen(TicketSteps, Screen):
         self._warmed = False  # the kept screens composed (warm_up)
         self._loading_more = False
         self._open_count: int | None = None
+        self._left_count: int | None = None  # None until first read, then told once if any
         self._select: str | None = None
         self._search_timer: Timer | None = None
         self._filter: QueueFilter | None = None
@@ -291,10 +304,12 @@ class QueueScreen(TicketSteps, Screen):
         """The filter bar as a query. A search with "open" selected looks in closed tickets too."""
         text = self.query_one("#search", Input).value.strip()
         status = self.query_one("#status-filter", Select).value
+        engineer = self._value("#engineer-filter")
         return QueueFilter(
             status=None if status in (OPEN, ALL) else status,
             kind=self._value("#kind-filter"),
-            engineer=self._value("#engineer-filter"),
+            engineer=None if engineer == LEFT_HOLDERS else engineer,
+            left_holders=engineer == LEFT_HOLDERS,
             mine=bool(self.query("#mine") and self.query_one("#mine", Checkbox).value),
             text=text,
             include_closed=status == ALL or bool(text),
@@ -324,9 +339,14 @@ class QueueScreen(TicketSteps, Screen):
         """One page from storage, posted as a message (runs in a worker thread)."""
         app = self.app
         rows = queue_page(app.store, app.user, filt, after=after, limit=limit + 1, now=app.now())
-        count = count_open(app.store, app.user) if after is None else None
+        count = left = None
+        if after is None:
+            count = count_open(app.store, app.user)
+            if access.may(app.user, "dispatch"):  # who hands tickets on; never an engineer
+                held = left_holders(app.store, app.user, app.user.branch, app.now().date())
+                left = left_ticket_count(held)
         more = len(rows) > limit
-        self.post_message(QueueLoaded(request, rows[:limit], after is not None, more, count))
+        self.post_message(QueueLoaded(request, rows[:limit], after is not None, more, count, left))
 
     @reader("queue-first")
     def _load_first(self, request: int, filt: QueueFilter, limit: int) -> None:
@@ -361,6 +381,8 @@ class QueueScreen(TicketSteps, Screen):
         )
         if message.open_count is not None:
             self._open_count = message.open_count
+        if message.left_count is not None:
+            self._tell_left(message.left_count)
         self._show_status()
         self._update_keys()
 
@@ -372,11 +394,29 @@ class QueueScreen(TicketSteps, Screen):
         self.query_one("#queue-status", Static).update(plain(message.message))
         self.notify(message.message, severity="error")
 
+    def _tell_left(self, count: int) -> None:
+        """Open tickets still held by engineers who have left count against nobody (kpi-rules
+        §6): the first time the queue finds any, and whenever their number grows, it says so."""
+        if count and count > (self._left_count or 0):
+            self.notify(
+                ngettext(
+                    "{n} open ticket is held by someone who has left: re-dispatch it (engineer "
+                    "filter: held by people who have left).",
+                    "{n} open tickets are held by people who have left: re-dispatch them "
+                    "(engineer filter: held by people who have left).",
+                    count,
+                ).format(n=count),
+                severity="warning",
+            )
+        self._left_count = count
+
     def _show_status(self) -> None:
         table = self.table
         parts = []
         if self._open_count is not None:
             parts.append(_("{n} open").format(n=self._open_count))
+        if self._left_count:
+            parts.append(_("{n} held by people who have left").format(n=self._left_count))
         parts.append(_("{n} shown").format(n=len(table.tickets)))
         if table.more:
             parts.append(_("more below"))
@@ -391,7 +431,8 @@ class QueueScreen(TicketSteps, Screen):
     @on(ChoicesLoaded)
     def _engineers_loaded(self, message: ChoicesLoaded) -> None:
         select = self.query_one("#engineer-filter", Select)
-        select.set_options([(plain(p.name), p.code) for p in message.choices])
+        everyone_gone = (_("held by people who have left"), LEFT_HOLDERS)
+        select.set_options([everyone_gone, *((plain(p.name), p.code) for p in message.choices)])
 
     @on(DataChanged)
     def _someone_saved(self) -> None:

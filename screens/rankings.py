@@ -27,7 +27,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from fieldkpi import access
-from fieldkpi.i18n import N_, _, ngettext
+from fieldkpi.i18n import N_, _, join_list, ngettext
 from fieldkpi.kpi_columns import FIRST_MONTH, NO_DATA, KpiColumn, kpi_columns
 from fieldkpi.live_figures import LiveChange, change_line
 from fieldkpi.period import Period, provisional_line, stamp
@@ -244,7 +244,26 @@ def changed_lines(changes: list[LiveChange]) -> str:
 
 
 def banner(ranking: BranchRanking) -> tuple[str, str]:
-    """The line above the tables and its CSS class: running, closed (and changed since), or not."""
+    """The lines above the tables and their CSS class: the month's, and the open tickets
+    still held by engineers who have left, which no figure shows (kpi-rules §6)."""
+    text, kind = month_banner(ranking)
+    left = ranking.left_holders
+    if not left:
+        return text, kind
+    n = sum(len(holder.tickets) for holder in left)
+    people = join_list(f"{holder.person.name} {len(holder.tickets)}" for holder in left)
+    line = ngettext(
+        "{n} open ticket is held by someone who has left ({people}): it counts against "
+        "nobody; re-dispatch it from the queue (F2).",
+        "{n} open tickets are held by people who have left ({people}): they count against "
+        "nobody; re-dispatch them from the queue (F2).",
+        n,
+    ).format(n=n, people=people)
+    return f"{text}\n{line}", kind
+
+
+def month_banner(ranking: BranchRanking) -> tuple[str, str]:
+    """The month's line and its CSS class: running, closed (and changed since), or not."""
     closed = ranking.closed
     as_of = ranking.rows[0].as_of if ranking.rows else None
     if closed is not None:

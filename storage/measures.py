@@ -307,8 +307,17 @@ def timeliness_counts(store: Store, w: Window, role: str) -> dict[str, TicketCou
 
 
 def open_holder(role: str) -> str:
-    """SQL: who an open ticket counts against — its holder when it crossed the limit (§1)."""
-    return engineer_at(CROSSED) if role == "engineer" else "t.rep"
+    """SQL: who an open ticket counts against — its holder when it crossed the limit (§1),
+    unless that person had left before as-of's day: a ticket still open in the name of
+    someone who has left is the lead's to re-dispatch and counts against nobody (§6).
+
+    The leaving day itself is a working day (as signing in and saving have it).
+    """
+    holder = engineer_at(CROSSED) if role == "engineer" else "t.rep"
+    return (
+        f"(SELECT s.code FROM staff s WHERE s.code = {holder}"
+        " AND (s.left_on IS NULL OR s.left_on >= substr(:as_of, 1, 10)))"
+    )
 
 
 def open_tickets_sql(w: Window, select: str) -> str:

@@ -26,6 +26,7 @@ from fieldkpi.scheme import default_scheme
 from fieldkpi.tickets import age_bucket, age_days, normal_phone, phone_start
 from storage.db import Store
 from storage.event_rows import RATING_WAITS
+from storage.leavers import LEFT_ENGINEERS
 from storage.migrations import OPEN_TICKET, PHONE_TAIL_DIGITS
 
 # A search matching at most this many tickets of the branch is gathered by its
@@ -47,7 +48,8 @@ _TOP = "\U0010ffff"  # sorts after every character: prefix ≤ text < prefix + _
 _COLUMNS = f"""
     t.id, t.code, t.status, t.received_at, t.updated_at, t.completed_at, t.cancelled_at,
     CASE WHEN :whole_shown THEN t.first_completed_at END AS first_completed_at, t.kind,
-    t.customer, t.phone, t.address, e.name AS engineer_name, t.rep, r.name AS rep_name,
+    t.customer, t.phone, t.address, e.name AS engineer_name, e.left_on AS engineer_left_on,
+    t.rep, r.name AS rep_name,
     (:whole_shown AND {RATING_WAITS}) AS rating_held
 """
 _NAMES = """
@@ -65,6 +67,7 @@ class QueueFilter:
     mine: bool = False  # tickets the actor is the rep of
     text: str = ""
     include_closed: bool = False  # completed, called back and cancelled too
+    left_holders: bool = False  # only tickets held by engineers who have left (kpi-rules §6)
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,11 @@ class QueueRow:
     rating_held: bool  # a rep's low rating waits for the lead: nobody calls the customer again
     age_days: int  # counted as the timeliness day: received today is day 1
     bucket: str  # "d1".."d7", "late", "open30": where it lands if completed today
+    engineer_left: bool  # its engineer has left: the ticket must be re-dispatched (§6)
 
 
-_ROW_COLUMNS = tuple(f.name for f in fields(QueueRow) if f.name not in ("age_days", "bucket"))
+_DERIVED = ("age_days", "bucket", "engineer_left")
+_ROW_COLUMNS = tuple(f.name for f in fields(QueueRow) if f.name not in _DERIVED)
 
 
 def queue_page(
@@ -100,7 +105,7 @@ def queue_page(
     now: datetime | None = None,
 ) -> list[QueueRow]:
     """The next ``limit`` tickets after ``after`` (the last row's updated_at, id), newest first."""
-    return _rows(store, *page_query(store, actor, filt, after, limit), now)
+    return _rows(store, *page_query(store, actor, filt, after, limit, now), now)
 
 
 def count_open(store: Store, actor: Person) -> int:
@@ -118,10 +123,19 @@ def page_query(
     filt: QueueFilter,
     after: tuple[str, int] | None = None,
     limit: int = 50,
+    now: datetime | None = None,
 ) -> tuple[str, dict]:
-    """The SQL and parameters of one queue page (tests check its plan uses indexes)."""
+    """The SQL and parameters of one queue page (tests check its plan uses indexes).
+
+    Tickets held by engineers who have left (before ``now``'s day) are read
+    through the engineer index, for each of those few engineers.
+    """
     scope = access.ticket_scope(actor)
     where, params = _in_scope(scope)
+    leavers = filt.left_holders and not scope.engineer
+    if leavers:
+        where.append(f"t.engineer IN ({LEFT_ENGINEERS})")
+        params["today"] = (now or datetime.now()).date().isoformat()
     params["limit"] = limit
     open_only = not filt.include_closed and filt.status is None
     if open_only:
@@ -155,7 +169,7 @@ def page_query(
     if match:
         conditions += " AND (" + " OR ".join(f"({m})" for m in match) + ")"
     index = _activity_index(
-        engineer=bool(filt.engineer or scope.engineer),
+        engineer=bool(filt.engineer or scope.engineer or leavers),
         mine=rep is not None,
         status=bool(filt.status),
         open_only=open_only,
@@ -257,8 +271,12 @@ def _row(row, today: date, open_days: int) -> QueueRow:
         end, still_open = today, True
     age = age_days(received, end)
     values = {name: row[name] for name in _ROW_COLUMNS} | {"rating_held": bool(row["rating_held"])}
+    left_on = row["engineer_left_on"]
     return QueueRow(
-        **values, age_days=age, bucket=age_bucket(age, open_days, still_open=still_open)
+        **values,
+        age_days=age,
+        bucket=age_bucket(age, open_days, still_open=still_open),
+        engineer_left=left_on is not None and date.fromisoformat(left_on) < today,
     )
 
 

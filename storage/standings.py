@@ -27,6 +27,7 @@ from storage.closing import (
     rankings_for,
 )
 from storage.db import Store
+from storage.leavers import LeftHolder, left_holders
 from storage.trends import judged_months, with_closed_of_other_kind
 
 
@@ -51,6 +52,8 @@ class BranchRanking:
     previous_ranks: dict[str, int]
     scheme: Scheme  # what the rows are judged by: a closed month's frozen scheme
     months: list[BranchMonth]
+    # open tickets held now by engineers who have left: nobody's figures, the lead's to hand on
+    left_holders: list[LeftHolder]
 
     def trend(self, row: RankRow) -> list[TrendMonth]:
         """The person's last twelve months with the role's average every month: only who
@@ -91,6 +94,7 @@ def branch_ranking(
         },
         scheme=basis.scheme,
         months=months,
+        left_holders=left_holders(store, actor, branch, now.date()),
     )
 
 

@@ -296,6 +296,12 @@ def ranked_people(data: Data, branch: str, role: str, start: datetime, end: date
     )
 
 
+def gone(data: Data, code: str, as_of: datetime) -> bool:
+    """Left before as-of's day (the leaving day is worked)."""
+    left_on = data.staff[code].left_on if code in data.staff else None
+    return left_on is not None and left_on < as_of.date()
+
+
 def timeliness(data: Data, code: str, role: str, start: datetime, as_of: datetime) -> Kpi:
     """§1 for one person: their C and O tickets, the weighted day points over N."""
     total, n = Fraction(0), 0
@@ -316,8 +322,8 @@ def timeliness(data: Data, code: str, role: str, start: datetime, as_of: datetim
                 t.received.date() + timedelta(days=OPEN_DAYS + 1), datetime.min.time()
             )
             owner = t.holder(crossed) if role == "engineer" else t.rep
-            if owner != code:
-                continue
+            if owner != code or gone(data, code, as_of):
+                continue  # §6: open tickets of someone who has left count against nobody
             total += OPEN_POINTS
             n += 1
     if n == 0:
