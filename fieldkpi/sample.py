@@ -25,6 +25,7 @@ from datetime import date, datetime, time, timedelta
 
 from fieldkpi.period import Period
 from fieldkpi.scheme import Scheme, default_scheme, load_preset
+from fieldkpi.tickets import ticket_code
 
 SAMPLE_NOW = datetime(2026, 11, 20, 18, 0, 0)
 DEFAULT_SEED = 20261130
@@ -492,7 +493,7 @@ class _Generator:
             moments = sorted(_clock(day, time(8, 30), latest, rng) for _ in range(count))
             stuck_slots = set(rng.sample(range(count), stuck.get(day, 0)))
             for seq, received in enumerate(moments, start=1):
-                code = f"{plan.code}{received:%y%m%d}{seq:03d}"
+                code = ticket_code(plan.code, received.date(), seq)
                 self._ticket(plan, code, received, stuck=seq - 1 in stuck_slots)
 
     def _stuck_days(self, plan: BranchPlan) -> dict[date, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
 
 from fieldkpi.i18n import _
@@ -112,6 +113,41 @@ def field_label(field: str) -> str:
         "level": _("level"),
     }
     return labels.get(field, field)
+
+
+def ticket_code_prefix(branch: str, day: date) -> str:
+    """What every code of ``branch``'s tickets of ``day`` begins with (:func:`ticket_code`)."""
+    return f"{branch}{day:%y%m%d}"
+
+
+def ticket_code(branch: str, day: date, number: int) -> str:
+    """The code of the day's ``number``-th ticket of ``branch``: ``GZ261120005``.
+
+    The branch, the day as YYMMDD and the number in three digits (four only past
+    999 in a day). Tickets taken in and the sample's imported ones have this one
+    shape, so people read one kind of code, and it leaves the queue's address
+    room at 80 columns.
+    """
+    return f"{ticket_code_prefix(branch, day)}{number:03d}"
+
+
+_NUMBER = re.compile(r"[0-9]+")
+
+
+def next_ticket_code(branch: str, day: date, taken: Iterable[str]) -> str:
+    """The day's next code of ``branch`` after the ``taken`` codes of that day's prefix.
+
+    One past the highest number taken, so it is none of them whatever was
+    imported (``GZ2611201234``, or a code with letters after the prefix, which
+    has no number and is simply not counted).
+    """
+    prefix = ticket_code_prefix(branch, day)
+    numbers = [
+        int(code[len(prefix) :])
+        for code in taken
+        if code.startswith(prefix) and _NUMBER.fullmatch(code[len(prefix) :])
+    ]
+    return ticket_code(branch, day, max(numbers, default=0) + 1)
 
 
 # A phone number: digits, "+" and "-", at least MIN_PHONE_DIGITS of them digits.

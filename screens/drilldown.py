@@ -637,10 +637,12 @@ class DrilldownScreen(OpensTickets, actions.ScopedKeys, ClosesItself):
 
     @on(TabbedContent.TabActivated)
     def _focus_tab(self) -> None:
-        """The visible tab's first ticket list takes the keys (or its facts, to scroll)."""
+        """The visible tab's first ticket list takes the keys (or its facts, to scroll); the
+        first time, the pane opens with the list's first lines shown."""
         tabs = self.query_one(TabbedContent)
         pane = tabs.query_one(f"#{tabs.active}-facts", FactsPane)
-        self.set_focus(facts_focus(pane), scroll_visible=False)  # the pane opens at its top
+        self.set_focus(facts_focus(pane), scroll_visible=False)
+        pane.open_on_lines()
 
     def reload(self) -> None:
         self.request += 1

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -449,6 +450,8 @@ class FormScreen(SavingModal):
             with Horizontal(classes="field-row"):
                 yield Label(_(spec.label), classes="field-label")
                 yield self._widget(spec)
+            if spec.kind == "text" and spec.placeholder:
+                yield Prose("", id=f"hint-{spec.name}", classes="field-hint")
             yield Static("", id=f"error-{spec.name}", classes="field-error")
 
     def _widget(self, spec: Field):
@@ -551,6 +554,15 @@ class FormScreen(SavingModal):
         name = (event.control.id or "").removeprefix("field-")
         problem = too_long(name, event.value.strip()) if isinstance(event, Input.Changed) else None
         self.say_under(name, problem)
+
+    @on(TextInput.HintRest, "#form-body Input")
+    def _hint_wraps(self, event: TextInput.HintRest) -> None:
+        """A hint longer than its box (When on a phone: "now, or HH:MM today") goes on
+        under it ("or YYYY-MM-DD HH:MM"), wrapped, while the box shows the hint."""
+        name = (event.input.id or "").removeprefix("field-")
+        for line in self.query(f"#hint-{name}").results(Prose):
+            line.update(Text(event.rest))
+            line.set_class(bool(event.rest), "-shown")
 
     def say_under(self, name: str, text: str | None) -> None:
         """Put ``text`` on the line under the field ``name``; with none, the line goes."""

@@ -10,9 +10,11 @@ x, y, left "abcx". Here the box runs its own editing keys as they arrive.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TypeVar
 
 from textual import events
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -62,9 +64,30 @@ def fitted_hint(hint: str, width: int) -> str:
     return shown.rstrip().rstrip("".join(CLAUSE_ENDS)).rstrip()
 
 
+def hint_rest(hint: str, shown: str) -> str:
+    """What :func:`fitted_hint` left out of ``hint`` to show ``shown``, from its next clause
+    ("or YYYY-MM-DD HH:MM"); empty when all of it is shown."""
+    return hint[len(shown) :].lstrip(" " + CLAUSE_ENDS)
+
+
 class TextInput(Input):
     """``compact=True`` is :func:`made_compact`; the placeholder (its ``hint``) shown as
-    much as the box holds, cut between clauses (:func:`fitted_hint`)."""
+    much as the box holds, cut between clauses (:func:`fitted_hint`). What it had no room
+    for is posted (:class:`TextInput.HintRest`), for a form to wrap it onto the next line."""
+
+    @dataclass
+    class HintRest(Message):
+        """The end of the hint, for the line under the box: what the box left out of it while
+        it shows the hint (empty, nothing typed), else ``""``."""
+
+        input: TextInput
+        rest: str
+
+        @property
+        def control(self) -> TextInput:
+            return self.input
+
+    rest = ""  # the end of the hint the box has no room for, as last posted
 
     def __init__(self, *args, compact: bool = False, placeholder: str = "", **kwargs) -> None:
         super().__init__(*args, placeholder=placeholder, **kwargs)
@@ -78,6 +101,16 @@ class TextInput(Input):
 
     def on_resize(self) -> None:
         self.placeholder = fitted_hint(self.hint, self.scrollable_content_region.width)
+        self._post_rest()
+
+    def watch_value(self) -> None:
+        self._post_rest()
+
+    def _post_rest(self) -> None:
+        rest = "" if self.value else hint_rest(self.hint, self.placeholder)
+        if rest != self.rest:
+            self.rest = rest
+            self.post_message(self.HintRest(self, rest))
 
     async def _on_key(self, event: events.Key) -> None:
         action = None if event.is_printable else EDITING_KEYS.get(event.key)

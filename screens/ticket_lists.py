@@ -28,6 +28,8 @@ from screens import tables
 from screens.tables import CARDS_BELOW
 from screens.ticket_detail import TicketDetailScreen
 
+OPENING_LINES = 4  # a list opens with at least this many of its lines shown (if it has them)
+
 
 @dataclass(frozen=True)
 class TicketLines:
@@ -116,6 +118,12 @@ class TicketList(tables.LineKeys):
         if self.has_focus and not self._laying_out:
             self.call_after_refresh(self._reveal_cursor)
 
+    def _line_top(self, row: int) -> int:
+        """Where line ``row`` begins in the content of the pane (``row_count``: where the
+        list's last line ends)."""
+        top = self.virtual_region.y + (self.header_height if self.show_header else 0)
+        return top + sum(r.height for r in self.ordered_rows[:row])
+
     def _reveal_cursor(self) -> None:
         """A list as tall as its lines scrolls its container, not itself: keep the line in view.
 
@@ -126,12 +134,10 @@ class TicketList(tables.LineKeys):
         pane = self.parent
         if not isinstance(pane, ScrollableContainer) or self.row_count == 0:
             return
-        rows = self.ordered_rows
-        row = min(self.cursor_row, len(rows) - 1)
+        row = min(self.cursor_row, self.row_count - 1)
         top = self.virtual_region.y
-        line = top + (self.header_height if self.show_header else 0)
-        line += sum(r.height for r in rows[:row])
-        bottom = line + rows[row].height
+        line = self._line_top(row)
+        bottom = self._line_top(row + 1)
         room = pane.scrollable_content_region.height
         if row == 0:
             y = max(0, bottom - room)  # as much as fits of what is above it
@@ -141,6 +147,22 @@ class TicketList(tables.LineKeys):
                 y = top  # the list takes the room
             y = min(max(y, bottom - room), line)
         pane.scroll_to(y=y, animate=False, immediate=True)
+
+    def show_first_lines(self) -> None:
+        """Scroll the pane, as little as it takes, for the list's first :data:`OPENING_LINES`
+        lines to show under the text above it, which scrolls up (Home brings it back).
+
+        At 80×24 the timeliness chart left room under it for one ticket. A list that
+        begins below the screen (under a long table) is left there, as is the pane.
+        """
+        pane = self.parent
+        if not isinstance(pane, ScrollableContainer) or self.row_count == 0:
+            return
+        top, room = self.virtual_region.y, pane.scrollable_content_region.height
+        if top < pane.scroll_y + room:
+            bottom = self._line_top(min(self.row_count, OPENING_LINES))
+            y = min(max(pane.scroll_y, bottom - room), top)
+            pane.scroll_to(y=y, animate=False, immediate=True)
 
     @on(DataTable.RowSelected)
     def _chosen(self, event: DataTable.RowSelected) -> None:
@@ -178,6 +200,8 @@ class FactsPane(VerticalScroll):
     }
     """
 
+    opened = False  # :meth:`open_on_lines` done
+
     async def show(self, blocks: Sequence[Block]) -> None:
         blocks = list(blocks)
         kinds = [isinstance(b, TicketLines) for b in blocks]
@@ -209,6 +233,14 @@ class FactsPane(VerticalScroll):
     @property
     def lists(self) -> list[TicketList]:
         return list(self.query_children(TicketList))
+
+    def open_on_lines(self) -> None:
+        """The first time the pane is shown with a list: the list's first lines in view
+        (:meth:`TicketList.show_first_lines`), once laid out; later the pane stays as left."""
+        lists = self.lists
+        if lists and not self.opened:
+            self.opened = True
+            self.call_after_refresh(lists[0].show_first_lines)
 
 
 def facts_focus(pane: FactsPane) -> Widget:

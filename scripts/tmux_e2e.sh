@@ -59,8 +59,8 @@ E2,赵磊,engineer,GZ,2025-06-01,zhaolei
 CSV
 $FIELDKPI import --db "$DB" "$WORK/staff.csv" >/dev/null
 
-TODAY=$(date +%Y%m%d)
-CODE="GZ-$TODAY-0001"
+TODAY=$(date +%y%m%d)
+CODE="GZ${TODAY}001"
 
 LOCALE="" # zh: a Chinese LANG (LC_CTYPE keeps the terminal's UTF-8 locale, which exists)
 [ "${LANG_UNDER_TEST:-en}" = zh ] && LOCALE="env -u LC_ALL LC_CTYPE=C.UTF-8 LANG=zh_CN.UTF-8"

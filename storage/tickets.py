@@ -34,9 +34,11 @@ from fieldkpi.tickets import (
     field_label,
     flag_label,
     next_status,
+    next_ticket_code,
     normal_phone,
     phone_problem,
     status_label,
+    ticket_code_prefix,
     typed_rating,
 )
 from storage import csvrows
@@ -638,13 +640,16 @@ def _validate_new(
 
 
 def _next_code(db: Database, branch: str, now: datetime) -> str:
-    """``BRANCH-YYYYMMDD-NNNN``: the branch's next number of the day."""
-    prefix = f"{branch}-{now:%Y%m%d}-"
+    """The branch's next code of the day (:func:`fieldkpi.tickets.next_ticket_code`).
+
+    Read in the transaction that inserts it (``write_as`` begins it IMMEDIATE), so
+    two people saving at once never get the same number.
+    """
+    prefix = ticket_code_prefix(branch, now.date())
     taken = db.execute(
         "SELECT code FROM tickets WHERE code >= ? AND code < ?", (prefix, prefix + "\U0010ffff")
     ).fetchall()
-    numbers = [int(row[0][len(prefix) :]) for row in taken if row[0][len(prefix) :].isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+    return next_ticket_code(branch, now.date(), (row[0] for row in taken))
 
 
 def new_ticket(

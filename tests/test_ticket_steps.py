@@ -20,6 +20,7 @@ from ticket_helpers import (
     seed_staff,
 )
 
+from fieldkpi.sample import SAMPLE_NOW
 from fieldkpi.scheme import default_for_every_branch
 from fieldkpi.tickets import (
     STEPS,
@@ -35,6 +36,7 @@ from fieldkpi.tickets import (
 from storage import tickets
 from storage.db import open_store
 from storage.errors import NotFound
+from storage.people import staff_by_login
 from storage.tickets import AccessDenied, Conflict
 from storage.typed import FieldErrors
 
@@ -144,7 +146,7 @@ def test_age_bucket(age, still_open, bucket):
 def test_new_ticket_saves_the_row_its_history_and_an_intake(store, crew):
     ticket = take(store, crew.rep, received_at="2026/10/15 08:05")
 
-    assert ticket.code == "GZ-20261015-0001"
+    assert ticket.code == "GZ261015001"
     assert (ticket.branch, ticket.status, ticket.rep, ticket.rep_name) == (
         "GZ",
         "received",
@@ -177,8 +179,29 @@ def test_received_time_defaults_to_now_and_codes_count_up_per_branch_and_day(sto
     other = take(store, crew.other_rep)
 
     assert first.received_at == AT
-    assert (second.code, second.rep, second.phone) == ("GZ-20261015-0002", None, "02088881234")
-    assert other.code == "SZ-20261015-0001"
+    assert (second.code, second.rep, second.phone) == ("GZ261015002", None, "02088881234")
+    assert other.code == "SZ261015001"
+
+
+def test_codes_go_on_from_the_days_highest_and_take_a_fourth_digit_past_999(store, crew):
+    """Branch, YYMMDD, the day's number in three digits: the shape imported codes have.
+
+    After an imported GZ261015998 come 999, then 1000: a number is never taken twice,
+    nor cut to three digits. An older code shape, or letters after the day, is no
+    number of the day and is passed over."""
+    for code in ("GZ261015998", "GZ-20261015-0005", "GZ261015X01", "GZ261014999"):
+        insert_ticket(store, code)
+    assert [take(store, crew.rep).code for _ in range(3)] == [
+        "GZ261015999",
+        "GZ2610151000",
+        "GZ2610151001",
+    ]
+
+
+def test_a_ticket_taken_in_on_the_samples_day_follows_its_codes(demo):
+    rep = staff_by_login(demo, "liujiayi")
+    ticket = tickets.new_ticket(demo, rep, TICKET_FIELDS, now=SAMPLE_NOW)
+    assert ticket.code == "GZ261120006"  # the sample's own tickets of that day are 001 … 005
 
 
 def test_new_ticket_lists_every_bad_field_and_saves_nothing(store, crew):
@@ -622,7 +645,7 @@ def test_an_impossible_step_is_refused_with_its_reason_and_nothing_saved(
 def test_a_rep_of_another_branch_is_refused(store, crew):
     ticket = take(store, crew.rep)
     before = counts(store)
-    expected = "Ticket GZ-20261015-0001 belongs to branch GZ; you work for branch SZ."
+    expected = "Ticket GZ261015001 belongs to branch GZ; you work for branch SZ."
     with pytest.raises(AccessDenied) as refused:
         tickets.get_ticket(store, crew.other_rep, ticket.code)
     assert str(refused.value) == expected

@@ -221,9 +221,10 @@ async def test_the_tickets_behind_a_number_keep_the_keys_and_the_room_at_80x24(d
     """The tester's way in: F4, [ to October, t, Down to 吴文静, ← to her timeliness points,
     Enter. Under the chart her list showed one line until Down, and each Down one more; End
     did nothing; Tab went to the scrolling pane, marked by nothing, and Enter opened no
-    ticket. Now Down gives the list the room under the tabs (Home brings the chart back),
-    End and Home go to the last and first ticket, and Tab stops only on the tabs (marked)
-    and the list."""
+    ticket. Now the facts open with the chart and four tickets under it (the lines above
+    the summary scrolled up), Down gives the list the room under the tabs (Home brings the
+    chart back), End and Home go to the last and first ticket, and Tab stops only on the
+    tabs (marked) and the list."""
     app = demo_app(demo, "qiuping")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -238,6 +239,11 @@ async def test_the_tickets_behind_a_number_keep_the_keys_and_the_room_at_80x24(d
             text = screen_text(app)
             return "→ timeliness" in text, sum(code in text for code in tickets.codes)
 
+        assert shown() == (True, 4)
+        assert "open past 30" in screen_text(app)  # the chart's last bar
+        assert "Completion timeliness" not in screen_text(app)  # the KPI's line, above
+        await press(pilot, "home")  # on the first ticket already: the lines above come back
+        assert tickets.cursor_row == 0 and "Completion timeliness" in screen_text(app)
         assert shown() == (True, 1)
         await press(pilot, "down")
         summary, lines = shown()

@@ -30,6 +30,7 @@ from tui_helpers import (
 from fieldkpi.i18n import _
 from fieldkpi.linebreaks import CLOSING
 from fieldkpi.numbers import signed
+from screens.dispatch import DispatchScreen
 from screens.events import STATES
 from screens.queue import QueueTable
 from screens.ticket_detail import TicketDetailScreen
@@ -335,3 +336,31 @@ async def test_a_bucket_label_keeps_its_day_with_the_number(demo):
         assert [line for line in lines if re.fullmatch(r"\s*\d+\s*", line)] == []
         labels = [(a.split()[:3], b.split()[:2]) for a, b in pairwise(lines) if "GZ26" in a]
         assert (["past", "7", "days:"], ["day", "21"]) in labels
+
+
+@async_test
+async def test_on_a_phone_the_dispatch_time_hint_wraps_with_both_forms(demo, lang):
+    """The picker's When at 46 columns read "now, or HH:MM today": the YYYY-MM-DD HH:MM form
+    that 80 columns and F1 give was cut. The hint now goes on under the box, in either
+    language, until something is typed."""
+    app = demo_app(demo, "liujiayi")
+    async with app.run_test(size=PHONE) as pilot:
+        await settle(pilot)
+        app.clear_notifications()
+        await press(pilot, "d")
+        await settle(pilot)
+        assert isinstance(app.screen, DispatchScreen)
+
+        def when_lines() -> tuple[str, str]:
+            lines = [line.strip(" │") for line in screen_text(app).splitlines()]
+            at = next(i for i, line in enumerate(lines) if line.startswith(_("When")))
+            return lines[at].removeprefix(_("When")).strip(), lines[at + 1]
+
+        box, under = when_lines()
+        assert "HH:MM" in box and "YYYY-MM-DD HH:MM" in under
+        marks = re.compile(r"[\s,;，；]")  # the words of the hint, all of them, in order
+        hint = _("now, or HH:MM today, or YYYY-MM-DD HH:MM")
+        assert marks.sub("", box + under) == marks.sub("", hint)
+        await press(pilot, "tab")
+        await type_text(pilot, "1")
+        assert when_lines() == ("1", "")
