@@ -88,6 +88,25 @@ async def test_an_engineer_starts_on_his_running_month_with_what_to_fix_first(mo
         assert len(app.screen_stack) == 2  # back down the stack, not a second copy
 
 
+NO_CALLBACKS = {
+    "en": ("no rated callbacks → 0 points, not ranked", "No rated callbacks this period: no data"),
+    "zh": ("无评分回访 → 0 分，不参与排名", "本期无评分回访：没有数据"),
+}
+
+
+@async_test
+async def test_no_rated_callback_is_no_data_on_the_tab_as_in_the_summary(month, lang):
+    """E1 has no rated callback in November: the tab said 0 of 0 satisfied → 0.00 %."""
+    summary, tab = NO_CALLBACKS[lang]
+    app = app_at(month, "chengong")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert summary in text_of(app, "#standing")
+        callbacks = text_of(app, "#callbacks-facts")
+        assert callbacks.startswith(tab)
+        assert "0.00%" not in callbacks and "0 of 0" not in callbacks and "0 次" not in callbacks
+
+
 @async_test
 async def test_an_engineers_past_month_closed_names_nobody(month):
     close_month(month, person(month, "L1"), "GZ", OCTOBER, DEFAULT, AFTER_OCTOBER)
