@@ -26,6 +26,7 @@ from fieldkpi.period import judge
 from fieldkpi.scheme import default_for_every_branch, default_scheme
 from screens.app import FieldKpiApp
 from screens.staff_admin import LeftOnForm, LoginForm, NewPersonForm, StaffAdminScreen
+from storage.db import open_store
 from storage.people import staff_by_login
 from storage.rankings import compute_rankings
 from storage.staff import StaffChanged, add_staff, list_staff, set_left_on, set_login
@@ -255,6 +256,34 @@ async def test_a_login_another_admin_saved_meanwhile_is_not_overwritten_unseen(s
         assert isinstance(app.screen, StaffAdminScreen)
     assert staff_by_login(staff, "zhangw").code == "R1"
     assert staff_by_login(staff, "weizhang") is None
+
+
+@async_test
+async def test_a_branch_imported_meanwhile_is_in_the_admins_branch_list(staff, lang):
+    """The list was read once, as the screen opened: a branch an import brought since (in
+    another session) was missing until the app was started again."""
+    app = FieldKpiApp(
+        staff, person(staff, "A1"), now=lambda: NOW, scheme_for=lambda _b: default_scheme()
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f5")
+        assert isinstance(app.screen, StaffAdminScreen)
+        other = open_store(staff.path)  # another admin's session imports a new branch's staff
+        try:
+            load(other, staff="code,name,role,branch\nF1,冯杰,rep,FS\n")
+        finally:
+            other.close()
+        await press(pilot, "b")
+        await settle(pilot)
+        await press(pilot, "enter")  # the menu opens on HQ, the admin's own
+        menu = app.screen.query_one("BranchPicker SelectOverlay")
+        listed = [str(menu.get_option_at_index(i).prompt) for i in range(menu.option_count)]
+        assert listed == ["FS", "GZ", "HQ", "SZ"]
+        await press(pilot, "up", "up", "enter")
+        await settle(pilot)
+        assert app.screen.query_one("BranchPicker Select").value == "FS"
+        assert [r[:2] for r in table_rows(app, "#staff")] == [["F1", "冯杰"]]
 
 
 @async_test
