@@ -30,7 +30,7 @@ from tui_helpers import (
 from fieldkpi.i18n import _
 from fieldkpi.numbers import signed
 from screens.events import STATES
-from screens.linebreaks import CLOSING
+from screens.linebreaks import CLOSING, wrap
 from screens.queue import QueueTable
 from screens.ticket_detail import TicketDetailScreen
 
@@ -165,16 +165,14 @@ async def test_chinese_ticket_help_starts_no_line_with_a_closing_mark(demo, zh, 
 
 @async_test
 async def test_the_demos_chinese_notice_breaks_no_command_mid_word(demo, zh):
-    """The first notice, wrapped as its box wraps it (Rich, at its spaces) at any width it
-    has on a phone or at 80 columns: 'fieldkp' over 'i demo --as rep' is gone."""
+    """The first notice, wrapped as its box wraps it (:class:`screens.toasts.ProseToast`) at
+    any width it has on a phone or at 80 columns: 'fieldkp' over 'i demo --as rep' is gone."""
     app = demo_app(demo, "liujiayi")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         notice = notices(app)[0]
     for width in range(20, 41):
-        console = Console(width=width, file=io.StringIO(), record=True)
-        console.print(Text(notice))
-        lines = console.export_text().splitlines()
+        lines = wrap(Text(notice), width).plain.splitlines()
         assert any("fieldkpi" in line for line in lines), lines
         assert any("sample.db" in line for line in lines), lines
 
@@ -335,3 +333,28 @@ async def test_a_bucket_label_keeps_its_day_with_the_number(demo):
         assert [line for line in lines if re.fullmatch(r"\s*\d+\s*", line)] == []
         labels = [(a.split()[:3], b.split()[:2]) for a, b in pairwise(lines) if "GZ26" in a]
         assert (["past", "7", "days:"], ["day", "21"]) in labels
+
+
+def toast_lines(app) -> list[str]:
+    """The lines of the notice shown, as the terminal draws them (its border left out)."""
+    toast = app.screen.query_one("Toast")
+    region = toast.content_region
+    strips = app.screen._compositor.render_strips()
+    return [strips[y].crop(region.x, region.right).text.strip() for y in region.line_range]
+
+
+@pytest.mark.parametrize("size", [PHONE, SIZE])
+@async_test
+async def test_a_chinese_notice_starts_no_line_with_a_closing_mark(demo, zh, size):
+    """At 46×30 a letter typed on a form's Save button was answered with 按钮上不能输入文字
+    over '：按 Tab …': Textual's toast broke its run of Chinese where the width ran out."""
+    app = demo_app(demo, "liujiayi")
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        app.screen.query_one("#save").focus()
+        await press(pilot, "a")
+        await settle(pilot)
+        lines = toast_lines(app)
+        assert "".join(lines).replace(" ", "") == "按钮上不能输入文字：按Tab转到下一栏。"
+        assert [line for line in lines if line[:1] in CLOSING] == []
