@@ -328,3 +328,28 @@ async def test_at_80_columns_a_long_name_is_cut_and_the_dates_stay_in_view(staff
         await press(pilot, "l")
         assert isinstance(app.screen, LoginForm)
         assert f"Login of {LONG_NAME} (R7)" in screen_text(app)
+
+
+LONG_CHINESE = "欧阳慕容司马上官诸葛东方皇甫尉迟公孙长孙宇文轩辕令狐钟离闻人澹台公冶宗政濮阳太叔"
+
+
+@async_test
+async def test_a_name_the_list_cuts_is_whole_under_it_for_the_line_under_the_cursor(staff, lang):
+    """A 40-character name was cut to 欧阳慕容司马上 … and a lead, who opens no form, could
+    read it whole nowhere: the line under the list names the person under the cursor."""
+    assert len(LONG_CHINESE) == 40
+    _add(staff, name=LONG_CHINESE)
+    app = FieldKpiApp(
+        staff, person(staff, "L1"), now=lambda: NOW, scheme_for=lambda _b: default_scheme()
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f5")
+        assert isinstance(app.screen, StaffAdminScreen)
+        rows = table_rows(app, "#staff")
+        assert f"{rows[0][0]} · {rows[0][1]}" in screen_text(app)  # the line under the cursor
+        await press(pilot, *["down"] * [r[0] for r in rows].index("R7"))
+        shown = screen_text(app)
+        line = next(line for line in shown.splitlines() if " R7 " in line)
+        assert "欧阳慕容司马上 …" in line
+        assert "R7 · " + LONG_CHINESE in "".join(line.strip() for line in shown.splitlines())
