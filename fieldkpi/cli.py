@@ -7,18 +7,22 @@ anything else. Bad input never shows a Python traceback.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import gc
 import getpass
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 
 from rich.cells import cell_len
 
@@ -547,19 +551,17 @@ def _run_rank(args: argparse.Namespace) -> int:
         viewer = viewer_of(store, args.login)
         refuse_unseen_branch(viewer, args.login, args.branch)
         closings = closed_months(store, period, args.branch)  # each read (and parsed) once
+        roles = [args.role] if args.role else ("rep", "engineer")
         rows = rankings_for(  # a closed period shows its frozen rows
-            store,
-            judgement,
-            scheme_for,
-            branch=args.branch,
-            roles=[args.role] if args.role else ("rep", "engineer"),
-            closings=closings,
+            store, judgement, scheme_for, branch=args.branch, roles=roles, closings=closings
         )
         for code, closed in sorted(closings.items()):
             if code in codes and closed.as_of == judgement.as_of and sees_branch(viewer, code):
-                # Its rows are all the frozen ones unless --role left some out: then read.
-                frozen = None if args.role else [row for row in rows if row.branch == code]
-                changed = changed_people(store, code, period, closed=closed, frozen=frozen)
+                # who changed, of the roles asked for: its frozen rows are those ranked
+                frozen = [row for row in rows if row.branch == code]
+                changed = changed_people(
+                    store, code, period, closed=closed, frozen=frozen, roles=roles
+                )
                 changed = {c: n for c, n in changed.items() if may_see(viewer, c, code)}
                 report_closed(closed, changed, own=not sees_branch(viewer, code, whole=True))
         wanted = set(codes)
@@ -955,19 +957,103 @@ def run_tui(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    """The TUI on a throwaway copy of sample.db: the tracked file is never written."""
+    """The TUI on a throwaway copy of sample.db: the tracked file is never written.
+
+    The copy is removed however the session ends: quit, or ended from outside
+    (:class:`_Ending`) from the moment it is made.
+    """
     sample = paths.sample_db()
     if not sample.exists():
         raise UserError(_("{path} is missing: run `fieldkpi make-sample`").format(path=sample))
-    with tempfile.TemporaryDirectory(prefix="fieldkpi-demo-") as folder:
+    with (
+        _ended_from_outside() as ending,
+        tempfile.TemporaryDirectory(prefix="fieldkpi-demo-") as folder,
+    ):
+        ending.folder = folder
         copy = Path(folder) / "demo.db"
         shutil.copyfile(sample, copy)
         args.db = str(copy)
         store = open_db(args)
         try:
-            return _ran(demo_app(store, args.login))
+            return ending.run(demo_app(store, args.login))
         finally:
             store.close()
+
+
+# What ends a session from outside: its terminal or SSH connection gone (SIGHUP), or the
+# system stopping it (SIGTERM).
+ENDING_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGHUP", "SIGTERM") if hasattr(signal, name)
+)
+QUIT_GRACE = 5.0  # seconds a quit asked by SIGTERM may take before the demo ends without it
+
+
+class _Ending:
+    """What :data:`ENDING_SIGNALS` do to the demo: its copy (``folder``) is removed.
+
+    Textual leaves these signals as they are, and by default they end the process
+    on the spot, skipping every ``finally``: each dropped SSH connection left a
+    copy in the temp folder. Here the first one ends the demo whatever it is doing:
+
+    - before the app runs, as an error does, through the same ``finally`` blocks;
+    - SIGTERM, the terminal still there: the app quits as its own quit does (the
+      terminal put back as it was), and the demo ends as after any quit; if that
+      takes over :data:`QUIT_GRACE`, it ends as after SIGHUP;
+    - SIGHUP: there is no terminal to put back, nor to quit through: the copy is
+      removed and the process ends at once. (Textual's quit, asked once the
+      terminal was gone, was seen to wait for ever on its output thread.)
+
+    Once the app has quit (or was told to), another signal changes nothing: a
+    hung-up shell passes its SIGHUP on and the kernel sends one more, which must
+    not cut the cleanup short. The exit status says which signal (128 + its
+    number), as a shell says of a process a signal ended.
+    """
+
+    def __init__(self) -> None:
+        self.app = None
+        self.folder: str | None = None
+        self.over = False
+
+    def run(self, app) -> int:
+        self.app = app
+        try:
+            return _ran(app)
+        finally:
+            self.over = True
+
+    def __call__(self, number: int, _frame: object) -> None:
+        if self.over:
+            return
+        self.over = True
+        status = 128 + number
+        try:
+            # The main thread runs the app's event loop: this runs in it, between two steps.
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            raise SystemExit(status) from None
+        if number != signal.SIGTERM:
+            self.end_now(status)  # never returns
+        loop.call_soon_threadsafe(lambda: self.app.exit(return_code=status))  # wakes the loop
+        timer = threading.Timer(QUIT_GRACE, self.end_now, (status,))
+        timer.daemon = True
+        timer.start()
+
+    def end_now(self, status: int) -> NoReturn:
+        """The copy removed (an open database file goes too), the process ended at once."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+        os._exit(status)
+
+
+@contextlib.contextmanager
+def _ended_from_outside():
+    """:class:`_Ending` handles :data:`ENDING_SIGNALS` in the block, what did before after."""
+    ending = _Ending()
+    before = {number: signal.signal(number, ending) for number in ENDING_SIGNALS}
+    try:
+        yield ending
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
 
 
 DEMO_ROLES = ("rep", "engineer", "lead", "admin")

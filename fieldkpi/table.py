@@ -10,22 +10,26 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from itertools import groupby
-from typing import Any
 
 from rich import box
-from rich.console import Console
+from rich.cells import cell_len
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
 from fieldkpi.i18n import _
 from fieldkpi.kpi_columns import FIRST_MONTH, NO_DATA, points_mark
+from fieldkpi.limits import MAX_CHARS
+from fieldkpi.linebreaks import NO_BREAK, capped_widths, fit_widths, longest_word, whole, wrap
 from fieldkpi.numbers import DASH, points, yuan
 from fieldkpi.period import Judgement, provisional_line, stamp
 from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.ranking import RankRow
 
 FORFEITED = "ⓩ"  # beside a total a media complaint capped at 0
+NAME_CELLS = 2 * MAX_CHARS["name"]  # the longest name a person may have, in Chinese: shown whole
 
 
 def role_label(role: str) -> str:
@@ -35,14 +39,7 @@ def role_label(role: str) -> str:
 def _points(row: RankRow, kpi_id: str) -> Text:
     result = row.kpi(kpi_id)
     text, mark = points(result.points), points_mark(result)
-    return Text(f"{text} {mark}" if mark else text, style="dim" if mark == NO_DATA else "")
-
-
-def _heading(label: str) -> dict[str, Any]:
-    """A column's heading and how its lines break: at spaces, and a word too long for the
-    column folded onto the next line (Chinese at any character, as it is set in print).
-    Every letter stays: a heading cut to "Satisfac…" at 80 columns named no KPI."""
-    return {"header": Text(label), "overflow": "fold"}
+    return Text(whole(f"{text} {mark}") if mark else text, style="dim" if mark == NO_DATA else "")
 
 
 def output_width() -> int:
@@ -73,6 +70,140 @@ def _legend(rows: Sequence[RankRow], status: str) -> str:
     return "  ".join(notes)
 
 
+@dataclass
+class _Column:
+    """A column as drawn: its heading and cells, wrapped to the width it is given."""
+
+    heading: str
+    cells: list[Text]
+    justify: JustifyMethod = "right"
+
+    @property
+    def texts(self) -> list[Text]:
+        return [Text(self.heading), *self.cells]
+
+    def natural(self) -> int:
+        """Its width with no line wrapped."""
+        return max(cell_len(line) for text in self.texts for line in text.plain.split("\n"))
+
+    def least(self) -> int:
+        """Its width with every word whole (:func:`fieldkpi.linebreaks.longest_word`)."""
+        return max(longest_word(line) for text in self.texts for line in text.plain.split("\n"))
+
+    def cell_words(self) -> int:
+        """Its width with every word of its cells whole, its heading's cut if need be."""
+        return max(longest_word(cell.plain) for cell in self.cells)
+
+    def one_line(self) -> int:
+        """Its width with every word of its heading whole and each cell on one line: a
+        heading wraps once, a cell on every line of the table."""
+        return max(longest_word(self.heading), *(cell.cell_len for cell in self.cells))
+
+
+def kpi_key(n: int) -> str:
+    """The short heading of a table's ``n``-th KPI column, its name then said below the table."""
+    return whole(_("KPI {n}").format(n=n))
+
+
+def _columns(group: Sequence[RankRow], keyed: bool) -> list[_Column]:
+    """The columns of one branch's role; ``keyed``: the KPIs headed :func:`kpi_key`."""
+    first = group[0]
+    kpis = first.scheme.kpis_of(first.role)
+    columns = [
+        _Column(_("Rank"), [Text(str(row.rank)) for row in group]),
+        _Column(_("Code"), [plain(row.staff_code, CELL_WIDTH) for row in group], "left"),
+        _Column(_("Name"), [plain(row.name, NAME_CELLS) for row in group], "left"),
+        *(
+            _Column(kpi_key(n) if keyed else str(kpi.label), [_points(r, kpi.id) for r in group])
+            for n, kpi in enumerate(kpis, 1)
+        ),
+        _Column(_("Adjustments"), [_net(row) for row in group]),
+        _Column(_("Total"), [_total(row) for row in group]),
+    ]
+    if any(row.grade is not None for row in group):
+        grades = [plain(str(r.grade)) if r.grade else Text(DASH) for r in group]
+        columns.append(_Column(_("Grade"), grades, "left"))
+    if first.scheme.money.pays(first.role):  # no column of dashes where nobody is paid
+        columns.append(_Column(_("Reward"), [_reward(row) for row in group]))
+    return columns
+
+
+def _net(row: RankRow) -> Text:
+    net = row.bonuses - row.deductions
+    return Text(f"{'+' if net > 0 else ''}{points(net)}" if net else DASH)
+
+
+def _total(row: RankRow) -> Text:
+    if row.zeroed:
+        return Text(whole(f"{points(row.total)} {FORFEITED}"), style="red")
+    return Text(points(row.total))
+
+
+def _reward(row: RankRow) -> Text:
+    style = "green" if row.reward > 0 else "red" if row.reward < 0 else ""
+    return Text(yuan(row.reward), style=style)
+
+
+def _laid_out(group: Sequence[RankRow], width: int) -> tuple[list[_Column], list[int], bool]:
+    """The columns, their widths within ``width`` (one space between two), and whether the
+    KPIs are keyed.
+
+    Every word stays whole while it can: first with the KPIs' names as headings,
+    the widest columns wrapped first (their headings, rather than every line's
+    cell; a long name too, Chinese between characters); where those words cannot
+    all fit (English at 80 columns), with short keys for headings and the names
+    said below the table. Then a heading's word is cut before a cell's: a number
+    cut in two reads as two numbers.
+    """
+    tiers = (
+        (False, (_Column.one_line, _Column.least)),
+        (True, (_Column.one_line, _Column.least, _Column.cell_words)),
+    )
+    for keyed, floors in tiers:
+        columns = _columns(group, keyed)
+        room = width - len(columns) + 1
+        natural = [column.natural() for column in columns]
+        for floor in floors:
+            widths = capped_widths(natural, room, 0, [floor(column) for column in columns])
+            if widths is not None:
+                return columns, _spread(widths, natural, room), keyed
+    return columns, fit_widths(natural, max(room, len(columns))), keyed
+
+
+def _spread(widths: Sequence[int], natural: Sequence[int], room: int) -> list[int]:
+    """The cells left over given to the wrapped columns that then fit on one line, the one
+    lacking least first ("客户满意度" one cell short of its width wrapped a lone "度"), and
+    what is left to the one lacking most."""
+    widths = list(widths)
+    spare = room - sum(widths)
+    for i in sorted(range(len(widths)), key=lambda i: natural[i] - widths[i]):
+        need = natural[i] - widths[i]
+        if 0 < need <= spare:
+            widths[i], spare = natural[i], spare - need
+    if spare:  # the rest to the one lacking most (a long name): fewer lines of it
+        i = max(range(len(widths)), key=lambda i: natural[i] - widths[i])
+        widths[i] += min(spare, natural[i] - widths[i])
+    return widths
+
+
+def _table(columns: Sequence[_Column], widths: Sequence[int]) -> Table:
+    # one space between columns and no frame: 80 columns hold a scheme's whole table
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 0))
+    for column, width in zip(columns, widths, strict=True):
+        table.add_column(wrap(Text(column.heading), width), justify=column.justify, width=width)
+    for row in zip(*(column.cells for column in columns), strict=True):
+        table.add_row(*(wrap(cell, width) for cell, width in zip(row, widths, strict=True)))
+    return table
+
+
+def _key(group: Sequence[RankRow]) -> str:
+    """What each keyed KPI column holds (:func:`kpi_key`), a line each."""
+    kpis = group[0].scheme.kpis_of(group[0].role)
+    return "\n".join(
+        _("{key}: {label}").format(key=kpi_key(n), label=kpi.label) for n, kpi in enumerate(kpis, 1)
+    )
+
+
 def render_table(
     rows: Sequence[RankRow],
     branch_names: Mapping[str, str],
@@ -86,64 +217,30 @@ def render_table(
     width = width or output_width()
     out = io.StringIO()
     console = Console(file=out, width=width, force_terminal=color, no_color=not color)
+
+    def say(text: str) -> None:
+        console.print(wrap(Text(text), width))
+
     status = (
         provisional_line(judgement.as_of)
         if judgement.provisional
         else _("as of {as_of}").format(as_of=stamp(judgement.as_of))
     )
     if not rows:
-        console.print(
-            Text(_("{period}: nobody to rank").format(period=judgement.period)), Text(status)
-        )
+        say(_("There is nobody to rank for {period}.").format(period=judgement.period))
+        say(status)
     for (branch, role), group in groupby(rows, key=lambda r: (r.branch, r.role)):
         group = list(group)
-        kpis = group[0].scheme.kpis_of(role)
-        graded = any(r.grade is not None for r in group)
-        paid = group[0].scheme.money.pays(role)  # no column of dashes where nobody is paid
-        title = plain(
+        title = (
             f"{branch} {branch_names.get(branch) or ''} · {role_label(role)} · "
             f"{judgement.period} · {group[0].scheme.label}"
-        ).plain  # cleaned; a Text of it ends its line, as a cell's plain() need not
-        table = Table(
-            title=Text(title),
-            caption=Text(_legend(group, status)),
-            title_justify="left",
-            caption_justify="left",
-            # one space between columns and no frame: 80 columns hold a scheme's whole table
-            box=box.SIMPLE_HEAD,
-            show_edge=False,
-            padding=(0, 0),
         )
-        # Who and the total are never cut; a long heading wraps onto the lines below it.
-        table.add_column(_("Rank"), justify="right", no_wrap=True)
-        table.add_column(_("Code"), no_wrap=True)
-        table.add_column(_("Name"), no_wrap=True)
-        for kpi in kpis:
-            table.add_column(**_heading(str(kpi.label)), justify="right")
-        table.add_column(**_heading(_("Adjustments")), justify="right")
-        table.add_column(_("Total"), justify="right", no_wrap=True)
-        if graded:
-            table.add_column(**_heading(_("Grade")))
-        if paid:
-            table.add_column(**_heading(_("Reward")), justify="right")
-        for row in group:
-            net = row.bonuses - row.deductions
-            total = Text(points(row.total))
-            if row.zeroed:
-                total = Text(f"{points(row.total)} {FORFEITED}", style="red")
-            cells = [
-                Text(str(row.rank)),
-                plain(row.staff_code, CELL_WIDTH),
-                plain(row.name, CELL_WIDTH),
-                *(_points(row, k.id) for k in kpis),
-                Text(f"{'+' if net > 0 else ''}{points(net)}" if net else DASH),
-                total,
-            ]
-            if graded:
-                cells.append(plain(str(row.grade)) if row.grade else Text(DASH))
-            if paid:
-                style = "green" if row.reward > 0 else "red" if row.reward < 0 else ""
-                cells.append(Text(yuan(row.reward), style=style))
-            table.add_row(*cells)
-        console.print(table)
-    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
+        say(plain(title).plain)  # cleaned of what a terminal would obey
+        columns, widths, keyed = _laid_out(group, width)
+        console.print(_table(columns, widths))
+        if keyed:
+            say(_key(group))
+        say(_legend(group, status))
+    return "".join(
+        line.rstrip().replace(NO_BREAK, " ") + "\n" for line in out.getvalue().splitlines()
+    )

@@ -119,7 +119,11 @@ _PHONE = re.compile(r"[0-9+\-]+")
 _NOT_DIGIT = re.compile(r"[^0-9]")
 # China's country code, as dialled from abroad (+86) or from China (0086), before a mobile
 # number (11 digits from 1): the very number a caller gives as 159…, so it is kept as that.
-_CHINESE_MOBILE = re.compile(r"(?:\+|00)86(1[0-9]{10})")
+_CHINA = r"(?:\+|00)86"
+_CHINESE_MOBILE = re.compile(rf"{_CHINA}(1[0-9]{{10}})")
+# … and before the start of one typed into a search: 1 and a network's digit (13…–19…),
+# fewer than its 11 digits. "+86 10" is Beijing's area code: kept, as normal_phone keeps it.
+_CHINESE_MOBILE_START = re.compile(rf"{_CHINA}(1[3-9][0-9]{{0,8}})")
 _RATING = re.compile(r"[1-5]")
 
 
@@ -149,6 +153,16 @@ def normal_phone(text: str) -> str:
     kept = "+" + digits if phone.startswith("+") else digits
     mobile = _CHINESE_MOBILE.fullmatch(kept)
     return mobile.group(1) if mobile else kept
+
+
+def phone_start(text: str) -> str:
+    """The start of a phone typed into a search, as the phones it starts are kept: its
+    :func:`normal_phone`, and China's code gone also before part of a mobile number, which
+    is kept without it (``+86 159 3539`` and ``0086159`` are ``1593539`` and ``159``). A
+    whole number is its :func:`normal_phone`, and so is the start of anything else."""
+    phone = normal_phone(text)
+    mobile = _CHINESE_MOBILE_START.fullmatch(phone)
+    return mobile.group(1) if mobile else phone
 
 
 def phone_problem(phone: str) -> str | None:

@@ -18,8 +18,8 @@ from rich.text import Text
 from fieldkpi.buckets import BUCKETS as BUCKET_NAMES
 from fieldkpi.buckets import DAY_BUCKETS, BucketTotal
 from fieldkpi.i18n import _
+from fieldkpi.linebreaks import whole
 from screens.labels import N_
-from screens.linebreaks import whole
 from screens.numbers import signed
 
 BAR_WIDTH = 24  # cells of the longest bar
@@ -47,7 +47,7 @@ def bucket_label(bucket: str) -> str:
 
 def ticket_bucket(bucket: str, day: int) -> str:
     """A ticket's bucket in a list, past 7 days with its day ("past 7 days: day 11"): each
-    part kept whole on a line (:func:`~screens.linebreaks.whole`), so that a narrow column
+    part kept whole on a line (:func:`~fieldkpi.linebreaks.whole`), so that a narrow column
     breaks it between the two, never before the number."""
     label = whole(bucket_label(bucket))
     if bucket != "late":

@@ -132,6 +132,17 @@ def event_story(event: AppraisalEvent, scheme) -> Text:
     return plain("\n".join(lines))
 
 
+def own_story(event: AppraisalEvent, scheme) -> Text:
+    """The story of an event about the reader, and why they cannot contest it if so: F6's line
+    under the list about oneself, and what the ticket screen tells its engineer of a low
+    rating of it held for the lead."""
+    story = event_story(event, scheme)
+    why = contest_refusal(event)
+    if why:  # why there is no c
+        story.append("\n" + why)
+    return story
+
+
 def with_note(text: str, note: str | None) -> str:
     """``text``, then what was written with it, as the language puts a colon."""
     return _("{text}: {note}").format(text=text, note=note) if note else text
@@ -250,10 +261,10 @@ class EventsScreen(actions.ScopedKeys, Screen):
     def _show_story(self) -> None:
         """The selected event's story, and the keys its state allows in the footer."""
         event = self.selected
-        story = Text() if event is None else event_story(event, self.scheme)
-        why = None if event is None or self.about_others else contest_refusal(event)
-        if why:  # why there is no c
-            story.append("\n" + why)
+        if event is None:
+            story = Text()
+        else:
+            story = (event_story if self.about_others else own_story)(event, self.scheme)
         self.query_one("#event-story", Static).update(story)
         self.refresh_bindings()
 

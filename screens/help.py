@@ -9,7 +9,7 @@ the keys the person can use on that screen (:func:`screens.actions.offered`).
 Its descriptions wrap in their column, in Chinese too (no spaces to wrap at).
 Its paragraphs wrap as each language does: English at its spaces, Chinese
 between any two characters but never with a closing mark first on a line
-(:func:`screens.linebreaks.line_starts`); a key (`a`) stays on the line of
+(:func:`fieldkpi.linebreaks.line_starts`); a key (`a`) stays on the line of
 the words about it.
 """
 
@@ -36,8 +36,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from fieldkpi.i18n import _, current_language
+from fieldkpi.linebreaks import Wrapped
 from screens import actions
-from screens.linebreaks import Wrapped
 
 _SECTION = re.compile(r"^<!-- scope: (\w+) -->\s*$", re.MULTILINE)
 

@@ -1,123 +1,18 @@
-"""Where a line of text may end, in English and in Chinese: one rule for help, tables and prose.
-
-English breaks at its spaces. Chinese may break between any two characters,
-but a closing mark (，。）…) never starts a line and an opening one never ends
-it. Rich and Textual know only the spaces, so a run of Chinese is one long
-"word" to them: a sentence with one space in it (a month, a name list) broke
-there, leaving a short line before it. A no-break space (:func:`whole`) holds
-the parts of one label together ("day 11"), in either language.
-"""
+"""Prose on a screen, wrapped as its language does (:mod:`fieldkpi.linebreaks`)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Container
-
-from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.measure import Measurement
 from rich.text import Text
 from textual.app import RenderResult as WidgetRender
 from textual.widgets import Static
 
-CLOSING = frozenset("，。、；：？！）」』】》〉”’…%")  # never first on a line
-OPENING = frozenset("（「『【《〈“‘")  # never last on a line
-NO_BREAK = "\u00a0"  # a space no line ends at, nor starts after
-
-
-def whole(text: str) -> str:
-    """``text`` kept on one line: its spaces made no-break, and no line ends beside them."""
-    return text.replace(" ", NO_BREAK)
-
-
-def _space(char: str) -> bool:
-    """A space a line may end at (not a no-break one)."""
-    return char.isspace() and char != NO_BREAK
-
-
-def may_break(before: str, after: str) -> bool:
-    """Whether a line may end between two characters: after a space, or beside a wide
-    (Chinese) character, where neither mark would stand alone at the wrong end, nor a
-    no-break space be left at either end."""
-    if after.isspace() or after in CLOSING or before in OPENING or before == NO_BREAK:
-        return False
-    return _space(before) or cell_len(before) == 2 or cell_len(after) == 2
-
-
-def line_starts(text: str, width: int, glued: Container[int] = ()) -> list[int]:
-    """Where each line after the first starts when ``text`` is wrapped to ``width`` cells.
-
-    A line ends at the last place it may break before it is full
-    (:func:`may_break`), never before a character at a ``glued`` index (a key
-    kept with its words); spaces at its end do not count, as in Rich. Where
-    there is no such place the line is cut at the width.
-    """
-    starts: list[int] = []
-    start, cells, last = 0, 0, None
-    for at, char in enumerate(text):
-        if at > start and at not in glued and may_break(text[at - 1], char):
-            last = at
-        cells += cell_len(char)
-        if cells > width and not _space(char):
-            start = last if last is not None and last > start else at
-            starts.append(start)
-            cells, last = cell_len(text[start : at + 1]), None
-    return starts
-
-
-def longest_word(text: str) -> int:
-    """The cells of the widest part of ``text`` that no line may break: its longest English
-    word, date or time, or label held :func:`whole`; in Chinese, a character with the marks
-    that go with it."""
-    widest, start = 0, 0
-    for at in range(1, len(text) + 1):
-        if at == len(text) or may_break(text[at - 1], text[at]):
-            widest = max(widest, cell_len(text[start:at].strip()))
-            start = at
-    return widest
-
-
-def wrap(text: Text, width: int, glued: Collection[int] = ()) -> Text:
-    """``text`` broken into lines no wider than ``width`` (where it can be) by
-    :func:`line_starts`, its own line ends kept, none starting at a ``glued`` index."""
-    lines: list[Text] = []
-    offset = 0
-    for line in text.split("\n", allow_blank=True):
-        line_glued = {at - offset for at in glued}
-        for part in line.divide(line_starts(line.plain, width, line_glued)):
-            part.rstrip()  # the spaces it broke at
-            lines.append(part)
-        offset += len(line) + 1
-    wrapped = text.blank_copy("\n").join(lines)
-    wrapped.justify = text.justify
-    wrapped.end = "\n"  # its last line ends as the others do, and is counted as they are
-    return wrapped
-
-
-class Wrapped:
-    """Text wrapped by :func:`wrap` for the width it is drawn at, none at a ``glued`` index;
-    as narrow as its longest unbreakable part."""
-
-    def __init__(self, text: Text, glued: frozenset[int] = frozenset()) -> None:
-        self.text = text
-        self.glued = glued
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield wrap(self.text, options.max_width, self.glued)
-
-    def __str__(self) -> str:
-        """Its text, as a table cell of it reads."""
-        return self.text.plain
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        lines = self.text.plain.split("\n")
-        return Measurement(
-            max(longest_word(line) for line in lines), max(cell_len(line) for line in lines)
-        )
+from fieldkpi.linebreaks import Wrapped
 
 
 class Prose(Static):
-    """A Static of plain text (never markup) that wraps as its language does (:func:`wrap`):
-    a refusal or a banner in Chinese breaks where its line is full, not at its one space."""
+    """A Static of plain text (never markup) that wraps as its language does
+    (:func:`fieldkpi.linebreaks.wrap`): a refusal or a banner in Chinese breaks where its line
+    is full, not at its one space."""
 
     def render(self) -> WidgetRender:
         content = self.content

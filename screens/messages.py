@@ -29,6 +29,9 @@ class TicketLoaded(Message):
     history: list[Any]  # storage.tickets.HistoryRow
     names: dict[str, str] = field(default_factory=dict)  # staff code -> name, for display
     scheme: Any = None  # the ticket's branch's Scheme, with the history: it names event kinds
+    # Its low ratings held for the lead that count for the reader, with the history
+    # (storage.appraisal.held_ratings_about: AppraisalEvent).
+    held: list[Any] = field(default_factory=list)
 
 
 @dataclass

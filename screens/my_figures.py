@@ -30,6 +30,7 @@ from fieldkpi.buckets import FixFirst
 from fieldkpi.explain import kpi_line, outcome, total_line
 from fieldkpi.figures import Person
 from fieldkpi.i18n import N_, _
+from fieldkpi.linebreaks import whole
 from fieldkpi.live_figures import LiveChange, own_change_line
 from fieldkpi.period import Period, provisional_line, stamp
 from fieldkpi.plain import plain
@@ -40,7 +41,7 @@ from screens import actions, labels
 from screens.charts import bucket_label
 from screens.drilldown import kpi_tabs, kpi_view, tab_label
 from screens.footer import KeyFooter
-from screens.linebreaks import Prose, whole
+from screens.linebreaks import Prose
 from screens.months import MonthScreen
 from screens.numbers import DASH, moment, points, signed
 from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus

@@ -19,8 +19,8 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
 
+from fieldkpi.linebreaks import Wrapped, fit_widths, longest_word
 from fieldkpi.plain import plain
-from screens.linebreaks import Wrapped, longest_word
 
 
 def cell_width(cell: object) -> int:
@@ -45,47 +45,12 @@ def column_widths(
 
 def word_widths(labels: Sequence[str | Text], rows: Sequence[Sequence[object]]) -> list[int]:
     """The narrowest each column can be with nothing in it broken mid-word: its heading (one
-    line), and the longest word of its cells (:func:`screens.linebreaks.longest_word`)."""
+    line), and the longest word of its cells (:func:`fieldkpi.linebreaks.longest_word`)."""
     least = [label_width(label) for label in labels]
     for cells in rows:
         for i, cell in enumerate(cells):
             least[i] = max(least[i], longest_word(str(cell)))
     return least
-
-
-def _capped(widths: Sequence[int], room: int, keep: int, least: Sequence[int]) -> list[int] | None:
-    """The columns after the first ``keep`` cut down to one width, as little as needed to fit
-    ``room``, none below its ``least``; ``None`` if they cannot fit so."""
-    floors = [min(w, floor) for w, floor in zip(widths[keep:], least[keep:], strict=True)]
-    cap = max(widths[keep:], default=0)
-
-    def fitted(cap: int) -> list[int]:
-        rest = zip(widths[keep:], floors, strict=True)
-        return [*widths[:keep], *(max(min(w, cap), floor) for w, floor in rest)]
-
-    while cap > 1 and sum(fitted(cap)) > room:
-        cap -= 1
-    return fitted(cap) if sum(fitted(cap)) <= room else None
-
-
-def fit_widths(
-    widths: Sequence[int], room: int, keep: int = 0, least: Sequence[int] = ()
-) -> list[int]:
-    """``widths`` narrowed to fit ``room`` cells together: the widest are cut down first, to
-    one width, as little as needed (their cells then wrap), the narrow ones left whole.
-
-    No column goes below its ``least`` (its longest word, :func:`word_widths`) while that
-    fits: a date or a status wraps at its spaces, whole. In that order: the first ``keep``
-    columns whole and every word whole; every word whole, the first columns wrapped too;
-    the first columns whole, the others down to 8 cells (a word). Only when none of these
-    fits is a word cut.
-    """
-    floors = list(least) or [1] * len(widths)
-    for kept, floor in ((keep, floors), (0, floors), (keep, [min(8, f) for f in floors])):
-        fitted = _capped(widths, room, kept, floor)
-        if fitted is not None:
-            return fitted
-    return _capped(widths, room, 0, [1] * len(widths)) or [1] * len(widths)
 
 
 CARDS_BELOW = 60  # a table narrower than this shows each line as a card
@@ -267,8 +232,8 @@ def fill_fitted(
     below their longest word while that fits, and a line with a cell wider than its column
     is as tall as that cell wrapped (a time into date over hour): all of it on screen, none
     of it cut or scrolled to. Such a cell wraps as help does
-    (:class:`~screens.linebreaks.Wrapped`): Chinese between characters, and a label held
-    :func:`~screens.linebreaks.whole` never broken ("day 11" left a lone "11" under it).
+    (:class:`~fieldkpi.linebreaks.Wrapped`): Chinese between characters, and a label held
+    :func:`~fieldkpi.linebreaks.whole` never broken ("day 11" left a lone "11" under it).
     """
     widths = column_widths(labels, rows)
     if room > 0 and sum(widths) > room:

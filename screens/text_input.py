@@ -16,7 +16,7 @@ from textual import events
 from textual.widget import Widget
 from textual.widgets import Input
 
-from screens.linebreaks import line_starts
+from fieldkpi.linebreaks import line_starts
 
 CLAUSE_ENDS = ",;、，；"
 
@@ -45,7 +45,7 @@ def made_compact(widget: W) -> W:
 
 def fitted_hint(hint: str, width: int) -> str:
     """As much of ``hint`` as ``width`` cells hold, cut where a line may break
-    (:func:`screens.linebreaks.line_starts`), at the end of a clause where it can be.
+    (:func:`fieldkpi.linebreaks.line_starts`), at the end of a clause where it can be.
 
     Textual draws a placeholder as Rich wraps it, keeping the first line: Rich
     breaks only at spaces, so "/ 工单号、电话、尾号、姓名" in a box of 20 cells

@@ -2,6 +2,12 @@
 
 The same step keys as the queue act on this ticket, with the version shown
 here: if someone else saved it meanwhile, the form says who changed what.
+
+Above the fields, a low rating of the ticket held for the lead that counts
+for the reader once approved is told as their F6 tells it
+(:func:`screens.events.own_story`): the engineer who served the ticket reads
+"completed" in its fields, as the rating is not on it yet, and learns here
+that it waits for the lead.
 """
 
 from __future__ import annotations
@@ -24,12 +30,14 @@ from fieldkpi.visibility import PEOPLE_FIELDS
 from screens import actions, labels, tables
 from screens.breakpoints import take_breakpoints
 from screens.closing import ClosesItself
+from screens.events import own_story
 from screens.footer import KeyFooter
 from screens.labels import N_
 from screens.loading import answer, reader
 from screens.messages import DataChanged, LoadFailed, TicketLoaded
 from screens.ticket_reads import read_ticket
 from screens.ticket_steps import Selected, TicketSteps, selected_from_ticket
+from storage.appraisal import AppraisalEvent
 from storage.tickets import HistoryRow, Ticket
 
 # Ticket columns that only this screen shows (the domain labels the others).
@@ -173,7 +181,7 @@ class HistoryTable(tables.CardsOrColumns):
     """The history, as wide as the screen: who a ticket went from and to is read whole.
 
     At 80 columns its six columns want ~100 cells (a time is 19, a name with its code 15).
-    The widest are narrowed to fit (:func:`screens.tables.fit_widths`), never below their
+    The widest are narrowed to fit (:func:`fieldkpi.linebreaks.fit_widths`), never below their
     longest word while that fits, and their cells wrap at their spaces — a time into date
     over hour, a person into name over code — so a row takes two lines where it must, and
     nothing is cut or scrolled to sideways; the time stays on one line. Codes stay: two
@@ -201,6 +209,7 @@ class TicketDetailScreen(TicketSteps, ClosesItself):
         yield Header()
         with Horizontal(id="detail-body"):
             with VerticalScroll(id="fields-box"):
+                yield Static(id="held-rating", markup=False)
                 yield FieldsView(loading(), id="fields")
             with Vertical(id="history-box"):
                 yield Label(_("History"), id="history-title")
@@ -222,6 +231,7 @@ class TicketDetailScreen(TicketSteps, ClosesItself):
         self.code, self.ticket, self._known = code, None, known
         self.stay_open()  # a failed read of the last ticket closes nothing now
         self.title = clean_name(code)
+        self._show_held([], None)
         self.query_one("#fields", FieldsView).update(loading())
         self.query_one("#fields-box", VerticalScroll).scroll_home(animate=False, immediate=True)
         self.query_one("#history", HistoryTable).show([], [])
@@ -248,6 +258,7 @@ class TicketDetailScreen(TicketSteps, ClosesItself):
         row = table.cursor_row if self.ticket is not None else 0
         self.ticket = message.ticket
         self.stay_open()  # readable again: it stays
+        self._show_held(message.held, message.scheme)
         self.query_one("#fields", FieldsView).update(field_table(message.ticket, message.names))
         columns = [_("When"), _("Who"), _("Step"), _("Field"), _("From"), _("To")]
         table.show(
@@ -255,6 +266,12 @@ class TicketDetailScreen(TicketSteps, ClosesItself):
         )
         table.move_cursor(row=row, animate=False)
         self.refresh_bindings()
+
+    def _show_held(self, held: list[AppraisalEvent], scheme: Scheme | None) -> None:
+        """The low ratings of the ticket held for the lead that count for the reader, if any."""
+        box = self.query_one("#held-rating", Static)
+        box.update(Text("\n").join(own_story(event, scheme) for event in held))
+        box.display = bool(held)
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:

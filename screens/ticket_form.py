@@ -20,12 +20,12 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from fieldkpi.i18n import _, ngettext
+from fieldkpi.linebreaks import Wrapped
 from fieldkpi.period import stamp
 from fieldkpi.tickets import OPEN_STATUSES, normal_phone, phone_problem, status_label
 from screens import labels
 from screens.form import Field, FormScreen
 from screens.labels import N_
-from screens.linebreaks import Wrapped
 from screens.messages import CallerLoaded
 from storage.queue import QueueRow, caller_tickets
 from storage.tickets import new_ticket

@@ -13,6 +13,7 @@ from fieldkpi.access import AccessDenied
 from fieldkpi.scheme import Scheme, SchemeError
 from fieldkpi.tickets import StepRefused
 from screens.messages import LoadFailed, TicketLoaded
+from storage.appraisal import held_ratings_about
 from storage.errors import StorageError
 from storage.tickets import Ticket, get_ticket, people_names, ticket_history
 
@@ -21,18 +22,22 @@ REFUSALS = (StorageError, StepRefused, AccessDenied)
 
 
 def read_ticket(app: Any, code: str, *, history: bool = False, seen: int | None = None) -> Message:
-    """``TicketLoaded`` (with history, staff names and the branch's scheme if asked), or
-    ``LoadFailed`` saying why; ``seen``: the version shown, so a ticket handed to another
-    engineer since says who took it (:class:`storage.tickets.HandedAway`)."""
+    """``TicketLoaded`` (with history, staff names, the branch's scheme and the low ratings
+    held for the lead that count for the reader, if asked), or ``LoadFailed`` saying why;
+    ``seen``: the version shown, so a ticket handed to another engineer since says who took
+    it (:class:`storage.tickets.HandedAway`)."""
     try:
         ticket = get_ticket(app.store, app.user, code, seen=seen, now=app.now())
-        rows = ticket_history(app.store, app.user, code) if history else []
+        if not history:
+            return TicketLoaded(ticket, [])
+        rows = ticket_history(app.store, app.user, code)
+        names = people_names(app.store, ticket, rows)
+        scheme = branch_scheme(app, ticket)
+        # Without its scheme, nobody can say whether the reporter may be named: none is shown.
+        held = held_ratings_about(app.store, app.user, code, scheme) if scheme else []
     except REFUSALS as exc:
         return LoadFailed(str(exc))
-    if not history:
-        return TicketLoaded(ticket, rows)
-    names = people_names(app.store, ticket, rows)
-    return TicketLoaded(ticket, rows, names, branch_scheme(app, ticket))
+    return TicketLoaded(ticket, rows, names, scheme, held)
 
 
 def branch_scheme(app: Any, ticket: Ticket) -> Scheme | None:

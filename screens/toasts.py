@@ -15,12 +15,12 @@ from rich.text import Text
 from textual.app import RenderResult
 from textual.widgets import _toast
 
-from screens.linebreaks import Wrapped
+from fieldkpi.linebreaks import Wrapped
 
 
 class ProseToast(_toast.Toast):
     """Textual's toast, its title over its message, broken into lines by
-    :func:`screens.linebreaks.wrap` for the width it is drawn at."""
+    :func:`fieldkpi.linebreaks.wrap` for the width it is drawn at."""
 
     def render(self) -> RenderResult:
         notification = self._notification

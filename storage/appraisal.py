@@ -406,14 +406,14 @@ def events_about(
     The person sees their own (with the reporter only if the branch shows
     them); their lead and admins see anyone's of the branch, reporter included.
     """
-    return _about(store, actor, person, period.start, period.end, scheme)
+    return _about_between(store, actor, person, period.start, period.end, scheme)
 
 
 def recent_events_about(
     store: Store, actor: Person, person: Person, now: datetime, scheme: Scheme
 ) -> list[AppraisalEvent]:
     """The events about a person in this month and the two before, newest first."""
-    return _newest_first(_about(store, actor, person, *_three_months(now), scheme))
+    return _newest_first(_about_between(store, actor, person, *_three_months(now), scheme))
 
 
 def _three_months(now: datetime) -> tuple[datetime, datetime]:
@@ -426,18 +426,44 @@ def _newest_first(events: list[AppraisalEvent]) -> list[AppraisalEvent]:
     return sorted(events, key=lambda e: (e.at, e.id), reverse=True)
 
 
-def _about(
+def held_ratings_about(
+    store: Store, actor: Person, code: str, scheme: Scheme
+) -> list[AppraisalEvent]:
+    """The low ratings of ticket ``code`` held for the lead that count for ``actor`` once
+    approved, as their F6 lists them (:func:`recent_events_about`, reporter and all): the
+    ticket's screen tells its engineer of them too, though the ticket itself says only
+    "completed" to them (:func:`fieldkpi.visibility.ticket_for`). Nobody else's: another
+    engineer of the ticket, the lead (who reads its history whole) get none."""
+    return _about(
+        store,
+        actor,
+        actor,
+        "e.subject = 'rating' AND e.state = 'pending' AND e.ticket = :ticket",
+        {"ticket": code},
+        scheme,
+    )
+
+
+def _about_between(
     store: Store, actor: Person, person: Person, start: datetime, end: datetime, scheme: Scheme
 ) -> list[AppraisalEvent]:
-    """The events about ``person``: those recorded against them, and the low ratings held for
-    the lead on a ticket they served (about its rep, but lowering their satisfaction too,
-    :data:`storage.event_rows.EVENTS`), shown as about them."""
+    """:func:`_about` from ``start`` to ``end``."""
+    span = {"start": stamp(start), "end": stamp(end)}
+    return _about(store, actor, person, "e.at >= :start AND e.at <= :end", span, scheme)
+
+
+def _about(
+    store: Store, actor: Person, person: Person, where: str, params: dict, scheme: Scheme
+) -> list[AppraisalEvent]:
+    """The events about ``person`` that ``where`` (on ``e``) keeps: those recorded against them,
+    and the low ratings held for the lead on a ticket they served (about its rep, but lowering
+    their satisfaction too, :data:`storage.event_rows.EVENTS`), shown as about them."""
     access.check_see_figures(actor, person)
     show = access.sees_reporter(actor, person.code, scheme)
     events = _events(
         store,
-        "(e.concerns = :person OR e.also = :person) AND e.at >= :start AND e.at <= :end",
-        {"person": person.code, "start": stamp(start), "end": stamp(end)},
+        f"(e.concerns = :person OR e.also = :person) AND {where}",
+        {"person": person.code} | params,
         show,
         scheme,
     )

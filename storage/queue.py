@@ -23,7 +23,7 @@ from datetime import date, datetime
 from fieldkpi import access
 from fieldkpi.figures import Person
 from fieldkpi.scheme import default_scheme
-from fieldkpi.tickets import age_bucket, age_days, normal_phone
+from fieldkpi.tickets import age_bucket, age_days, normal_phone, phone_start
 from storage.db import Store
 from storage.event_rows import RATING_WAITS
 from storage.migrations import OPEN_TICKET, PHONE_TAIL_DIGITS
@@ -170,10 +170,11 @@ def page_query(
 def _in_scope(scope: access.TicketScope) -> tuple[list[str], dict[str, object]]:
     """The conditions on ``t`` (and their parameters) that keep a query to what ``scope`` sees.
 
-    An engineer is not told (``whole_shown``) that a rep's rating of their ticket
-    waits for the lead, not theirs to know until it counts, nor when the ticket was
-    first completed, perhaps by whoever held it before: the ticket's own fields are
-    hidden from them alike (:func:`fieldkpi.visibility.ticket_for`).
+    An engineer's rows (``whole_shown``) do not mark a rep's rating of their ticket
+    that waits for the lead (their F6 and the ticket's screen tell of it, in the
+    words the scheme allows), nor say when the ticket was first completed, perhaps
+    by whoever held it before: the ticket's own fields are hidden from them alike
+    (:func:`fieldkpi.visibility.ticket_for`).
     """
     where, params = ["t.branch = :branch"], {"branch": scope.branch, "whole_shown": 1}
     if scope.engineer:
@@ -210,9 +211,10 @@ def _text_ranges(text: str) -> list[tuple[str, str]]:
     ranges = [("code", text)]
     if text.upper() != text:
         ranges.append(("code", text.upper()))
-    phone = normal_phone(text)
-    if _PHONE_PREFIX.match(phone):
-        ranges.append(("phone", phone))
+    start = phone_start(text)
+    if _PHONE_PREFIX.match(start):
+        ranges.append(("phone", start))
+    phone = normal_phone(text)  # four digits as typed, not a mobile's start after +86
     if _PHONE_TAIL.match(phone):
         ranges.append(("tail", phone))
     ranges.append(("customer", text))

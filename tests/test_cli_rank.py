@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -19,6 +20,7 @@ from month_helpers import DEFAULT, OCTOBER, STAFF, calls_to, load, person
 from rich.cells import cell_len
 
 from fieldkpi import cli
+from fieldkpi.scheme import load_preset
 from storage import closing
 from storage.closing import close_month
 from storage.db import Store, open_store
@@ -187,12 +189,12 @@ def test_a_closed_month_says_it_prints_frozen_figures_and_whether_live_ones_diff
     assert changed.stdout == same.stdout  # the frozen rows, as scripts read them
 
 
-def test_a_closed_month_is_read_once_and_its_changes_are_told_of_every_role(
+def test_a_closed_month_is_read_once_and_its_changes_are_told_of_the_roles_asked_for(
     db, monkeypatch, capsys
 ):
-    """The closing is read once and its scheme parsed once a process; its frozen rows once,
-    unless ``--role`` left some of them out of the ranking: who changed since the closing is
-    told of both roles."""
+    """The closing is read once and its scheme parsed once a process, its frozen rows once;
+    who changed since the closing is told of the roles ranked: ``--role engineer`` listed
+    the reps whose figures changed too (a lead read R2 among the engineers)."""
     store = open_store(db)
     try:
         close_month(store, person(store, "L1"), "GZ", OCTOBER, DEFAULT, datetime(2026, 11, 2))
@@ -205,13 +207,17 @@ def test_a_closed_month_is_read_once_and_its_changes_are_told_of_every_role(
     closings = calls_to(monkeypatch, closing, "closed_months")
     parses = calls_to(monkeypatch, closing, "scheme_from_dict")
     queries = calls_to(monkeypatch, Store, "query")
-    for role, frozen_reads, parsed in (([], 1, 1), (["--role", "engineer"], 2, 0)):
+    engineer_lines = [
+        "  Live figures now differ for 1 person: 刘洋 (E2).",
+        "    刘洋 (E2): total 35.00 → 42.50 (+7.50)",
+    ]
+    for role, told, parsed in (([], LATE_LINES, 1), (["--role", "engineer"], engineer_lines, 0)):
         rank = ["rank", "--lang", "en", "--db", str(db), "--month", "2026-10", "--format", "csv"]
         assert cli.main([*rank, *role]) == 0
-        said = capsys.readouterr().err.splitlines()[-3:]
-        assert said == LATE_LINES, role
+        said = capsys.readouterr().err.splitlines()
+        assert said[1:] == told, role
         frozen = sum("FROM frozen_rows" in sql for _store, sql, *_params in queries)
-        assert (len(closings), frozen, len(parses)) == (1, frozen_reads, parsed), role
+        assert (len(closings), frozen, len(parses)) == (1, 1, parsed), role
         for calls in (closings, parses, queries):
             calls.clear()
 
@@ -497,7 +503,7 @@ def test_o_never_writes_over_the_database(db, capsys, monkeypatch, fmt):
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_piped_at_80_columns_the_table_keeps_every_heading_letter_within_the_width(db, language):
     """``COLUMNS=80 fieldkpi rank | less``: no line is wider than 80 nor padded with spaces,
-    and a heading too long for its column wraps whole (as Chinese does), never cut to "…"."""
+    and a heading too long for its column is never cut to "…"."""
     env = os.environ | {"FIELDKPI_CONFIG": "/nonexistent-config", "LANG": "C", "COLUMNS": "80"}
     rank = ["rank", "--db", str(db), "--month", "2026-10", "--role", "rep", "--format", "table"]
     result = subprocess.run(
@@ -516,11 +522,8 @@ def test_piped_at_80_columns_the_table_keeps_every_heading_letter_within_the_wid
     if language == "zh":
         assert "满意度" in heading[-1] and "加扣分" in heading[-1]
         return
-    for label in ("Satisfaction", "Adjustments"):  # read down its column, line by line
-        line = next(line for line in heading if label[:4] in line)
-        start = line.index(label[:4])
-        end = line.find(" ", start) if " " in line[start:] else len(line)
-        assert "".join(line[start:end].strip() for line in heading) == label
+    assert "Adjustments" in heading[-1].split()  # whole, as every word (test below)
+    assert "KPI 3: Satisfaction" in lines  # keyed: four KPI names cannot all fit whole
 
 
 def test_the_table_has_no_reward_column_for_a_branch_whose_scheme_pays_none(
@@ -549,3 +552,99 @@ def test_the_table_has_no_reward_column_for_a_branch_whose_scheme_pays_none(
     assert cli.main([*rank, "--branch", "SZ", "--format", "csv"]) == 0
     rows = list(csv.DictReader(StringIO(capsys.readouterr().out.lstrip("\ufeff"))))
     assert [(row["staff_code"], row["reward"]) for row in rows] == [("S1", "0")]
+
+
+def tables_in(lines: list[str]) -> list[list[str]]:
+    """The table output as one list of lines per branch and role, each from its title."""
+    starts = [i for i, line in enumerate(lines) if " · 2026-10 · " in line]
+    return [lines[a:b] for a, b in zip(starts, [*starts[1:], len(lines)], strict=True)]
+
+
+def kpi_labels() -> set[str]:
+    return {
+        str(kpi.label)
+        for preset in ("skyworth", "generic-bands")
+        for role in ("rep", "engineer")
+        for kpi in load_preset(preset).kpis_of(role)
+    }
+
+
+def test_at_80_columns_every_word_stays_whole_and_the_rows_line_up(db, lang, monkeypatch, capsys):
+    """The tester's 80-column table broke "satisfac/tion", "Resolutio/n" and a grade as
+    "Needs / improvem / ent"; a 40-character name was cut to "…" and squeezed the rest.
+    Words are whole now (English KPIs keyed below the table when their names cannot fit),
+    each name whole (Chinese between characters), each row's cells in their columns."""
+    monkeypatch.setenv("FIELDKPI_CONFIG", "/nonexistent-config")
+    monkeypatch.setenv("COLUMNS", "80")
+    store = open_store(db)
+    try:
+        choose_preset(store, person(store, "L2"), "SZ", "generic-bands", datetime(2026, 11, 2))
+        with store.write() as write:  # the longest a name may be: 80 cells
+            write.execute("UPDATE staff SET name = ? WHERE code = 'R2'", ["欧阳" * 20])
+    finally:
+        store.close()
+    rank = ["rank", "--db", str(db), "--month", "2026-10", "--lang", lang]
+    assert cli.main([*rank, "--format", "csv"]) == 0
+    ranked = list(csv.DictReader(StringIO(capsys.readouterr().out.lstrip("\ufeff"))))
+    assert cli.main([*rank, "--format", "table"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines) and "…" not in out
+    labels = kpi_labels()
+    heading_words = {w for label in labels for w in label.split()} | {
+        "Rank", "Code", "Name", "KPI", "1", "2", "3", "4", "Adjustments", "Total", "Grade",
+        "Reward",
+    }  # fmt: skip
+    tables = tables_in(lines)
+    assert len(tables) == 4
+    for table in tables:
+        rule = next(i for i, line in enumerate(table) if "───" in line)
+        heading, body = table[1:rule], table[rule + 1 :]
+        starts = [i for i, line in enumerate(body) if re.match(r" *\d+ \S", line)]
+        rows = [r for r in ranked if any(f" {r['staff_code']} " in body[i] for i in starts)]
+        assert len(starts) == len(rows) > 0
+        columns = set()
+        for row, start in zip(rows, starts, strict=True):
+            line = body[start]
+            total_end = line.rindex(f" {row['total']}") + len(row["total"]) + 1
+            columns.add(
+                (cell_len(line[: line.index(row["staff_code"])]), cell_len(line[:total_end]))
+            )
+            if row["grade"]:
+                assert f" {row['grade']}" in line  # on its row's line, whole
+        assert len(columns) == 1, table  # every row's code and total in the same cells
+        if lang == "en":  # every heading word whole, and a KPI's name whole in its key
+            assert {w for line in heading for w in line.split()} <= heading_words, heading
+            keys = [line.partition(": ") for line in body if line.startswith("KPI ")]
+            assert all(re.fullmatch(r"KPI \d", k) and label in labels for k, _, label in keys)
+    name_lines = [line for line in lines if "欧阳" in line]
+    assert "".join(name_lines).count("欧阳") == 20  # the whole name, over several lines
+
+
+def test_nobody_to_rank_is_a_sentence_and_the_provisional_note_its_own_line(
+    db, lang, monkeypatch, capsys
+):
+    """A new engineer's ranking of a month in progress, which shows them nothing, printed
+    "2026-10: nobody to rank PROVISIONAL — as of …" as one line."""
+    monkeypatch.setenv("FIELDKPI_CONFIG", "/nonexistent-config")
+    store = open_store(db)
+    try:
+        with store.write() as write:
+            write.execute("UPDATE staff SET login = 'wangfang' WHERE code = 'R2'")
+    finally:
+        store.close()
+    rank = ["rank", "--db", str(db), "--month", "2026-10", "--as-of", "2026-10-15 09:00:00"]
+    assert cli.main([*rank, "--role", "engineer", "--as", "wangfang", "--lang", lang]) == 0
+    assert (
+        capsys.readouterr().out.splitlines()
+        == {
+            "en": [
+                "There is nobody to rank for 2026-10.",
+                "PROVISIONAL — as of 2026-10-15 09:00:00; figures can still change",
+            ],
+            "zh": [
+                "2026-10 没有可排名的人员。",
+                "临时结果 — 截至 2026-10-15 09:00:00；数据仍可能变化",
+            ],
+        }[lang]
+    )

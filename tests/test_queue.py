@@ -161,6 +161,10 @@ def test_a_callers_tickets_are_only_those_the_person_may_see(store, crew):
         ("139-0000", False, [SENT]),
         ("+86 139 0000 0002", False, [SENT]),
         ("0086-139-0000-0002", False, [SENT]),
+        ("+86 139 0000", False, [SENT]),  # part of a mobile number after China's code
+        ("0086139", False, [SENT]),
+        ("＋８６ １３", False, [NEW, SENT, SEEN, OLD]),
+        ("+86 20", False, []),  # a landline's area code after it: kept, and none is so kept
         ("１３９－００００－０００２", False, [SENT]),
         ("-0002", False, [SENT]),
         ("135", True, [DONE]),

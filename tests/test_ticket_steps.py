@@ -27,6 +27,8 @@ from fieldkpi.tickets import (
     age_bucket,
     allowed_steps,
     next_status,
+    normal_phone,
+    phone_start,
     step_label,
     typed_rating,
 )
@@ -212,6 +214,34 @@ def test_a_phone_is_kept_as_its_digits(store, crew, typed, kept):
     """As typed with a Chinese input method (full-width digits), in groups or dashes: saved as
     the digits the queue's search and the caller lookup find."""
     assert take(store, crew.rep, phone=typed).phone == kept
+
+
+@pytest.mark.parametrize(
+    ("typed", "start"),
+    [
+        ("+86 159 3539", "1593539"),  # part of a mobile number: as it is kept, without +86
+        ("0086159", "159"),
+        ("＋８６－１３", "13"),
+        ("+86 159 3539 2109 0", "+86159353921090"),  # longer than one: no mobile number
+        ("+86 10 8888", "+86108888"),  # Beijing's area code, as normal_phone keeps +86 10…
+        ("+861", "+861"),  # not yet a mobile network's digits
+        ("+86", "+86"),
+        ("86159", "86159"),  # no country code without + or 00
+        ("+852 9123", "+8529123"),
+        ("159 3539", "1593539"),
+    ],
+)
+def test_a_phone_typed_into_a_search_is_read_as_the_phones_it_starts_are_kept(typed, start):
+    assert phone_start(typed) == start
+
+
+@pytest.mark.parametrize(
+    "whole",
+    ["+86 159 3539 2109", "0086 138 0013 8000", "+86 20 8888 6666", "+8610123456789"],
+)
+def test_a_whole_phone_typed_into_a_search_is_read_as_it_is_kept(whole):
+    """A whole number is looked up as it is kept (:func:`normal_phone`), as before."""
+    assert phone_start(whole) == normal_phone(whole)
 
 
 @pytest.mark.parametrize("phone", ["-----", "+-+-1234", "1234", "138.0000.1111"])

@@ -220,7 +220,8 @@ def test_a_rating_of_work_redone_since_is_not_approved(store, crew, rated_once):
 def test_who_sees_a_held_rating(store, crew, rated_once):
     """The lead, the rep who recorded it, and the rep it is about (as an event); the
     engineer too, among the events about him (approved, it lowers his satisfaction as
-    well), but not on his ticket, whose figures it does not touch until then."""
+    well), and his ticket's screen tells it as that event, but the ticket itself (its
+    fields, his queue) says completed: the rating is not on it until then."""
     ticket = callback(store, crew.rep2, rated_once, 2)
 
     def steps(person):
@@ -237,13 +238,19 @@ def test_who_sees_a_held_rating(store, crew, rated_once):
     assert (his.subject, his.kind, his.state, his.ticket) == ("rating", "2", "pending", ticket.code)
     assert (his.concerns, his.concerns_name, his.recorded_by_name) == ("E1", "李强", "陈静")
 
+    def held_on_screen(person):  # what the ticket's screen tells them
+        return appraisal.held_ratings_about(store, person, ticket.code, default_scheme())
+
+    assert held_on_screen(crew.eng) == [his] and held_on_screen(crew.rep) == about
+    assert held_on_screen(crew.lead) == held_on_screen(crew.rep2) == []  # its history says it
+
     def held_in_queue(person) -> bool:
         filt = QueueFilter(include_closed=True)
         rows = queue_page(store, person, filt, now=LATER)
         return next(r for r in rows if r.code == ticket.code).rating_held
 
     assert held_in_queue(crew.rep) and held_in_queue(crew.lead)
-    assert not held_in_queue(crew.eng)  # their queue says completed, as their ticket screen does
+    assert not held_in_queue(crew.eng)  # their queue says completed, as the ticket's fields do
     assert not tickets.get_ticket(store, crew.eng, ticket.code).rating_held
 
 
@@ -261,6 +268,8 @@ def test_a_held_rating_is_shown_to_its_engineer_alone_and_its_reporter_as_the_sc
     ticket = tickets.reopen(store, crew.lead, ticket.code, ticket.version, "返修", LATER, **SCHEMES)
     tickets.dispatch(store, crew.lead, ticket.code, ticket.version, "E2", now=LATER)
     assert appraisal.recent_events_about(store, crew.eng2, crew.eng2, LATER, hidden) == []
+    assert appraisal.held_ratings_about(store, crew.eng2, ticket.code, hidden) == []
+    assert appraisal.held_ratings_about(store, crew.eng, ticket.code, hidden)[0].recorded_by is None
     assert len(appraisal.recent_events_about(store, crew.eng, crew.eng, LATER, hidden)) == 1
     for person in (crew.eng, crew.rep):
         with pytest.raises((ReviewRefused, access.AccessDenied)):

@@ -28,9 +28,9 @@ from tui_helpers import (
 )
 
 from fieldkpi.i18n import _
+from fieldkpi.linebreaks import CLOSING, wrap
 from fieldkpi.numbers import signed
 from screens.events import STATES
-from screens.linebreaks import CLOSING, wrap
 from screens.queue import QueueTable
 from screens.ticket_detail import TicketDetailScreen
 

@@ -1,14 +1,18 @@
 """A rep's low rating through the Pilot: saved at the callback form and held, listed among
-the events about the ticket's engineer (F6: waiting, no ``c``) and on the lead's events screen,
-approved there with ``a`` — then on the ticket, and counted."""
+the events about the ticket's engineer (F6: waiting, no ``c``, and on the ticket's own screen)
+and on the lead's events screen, approved there with ``a`` — then on the ticket, and counted."""
 
 from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
 
 from ticket_helpers import NOW
 from tui_helpers import (
     SIZE,
     app_for,
     async_test,
+    demo_app,
     notices,
     press,
     screen_text,
@@ -20,8 +24,16 @@ from tui_helpers import (
     type_text,
 )
 
+from fieldkpi.sample import SAMPLE_NOW
 from screens.events import EventsScreen
 from screens.queue import QueueScreen
+from screens.ticket_detail import TicketDetailScreen
+from storage import tickets
+from storage.people import staff_by_login
+
+# The demo's clock stands at SAMPLE_NOW: the rating is recorded before the lead's reopen then,
+# as a person takes a moment (a hand-over in the same second counts as before it).
+AN_HOUR_EARLIER = SAMPLE_NOW - timedelta(hours=1)
 
 
 def ticket(store, code: str) -> dict:
@@ -111,3 +123,59 @@ async def test_a_reps_low_rating_is_held_until_the_lead_approves_it(store):
         "[bold]等了三天[/]",
     )
     assert row["callback_at"] == NOW.strftime("%Y-%m-%d %H:%M:%S")
+
+
+@async_test
+async def test_the_engineer_who_served_a_ticket_reads_its_held_rating_on_its_screen(demo):
+    """The demo's 邓艳 completed GZ261105006 (the first of her timeliness tickets); 刘佳怡
+    rates it 2 and it waits for the lead. Her ticket screen still says completed, and tells
+    the rating as her F6 does, word for word: its reporter only where the scheme shows
+    reporters. 卢晓明, to whom the lead hands the ticket after reopening it, reads nothing
+    of it: it rated 邓艳's work."""
+    code, note = "GZ261105006", "[bold]师傅没带配件[/]"
+    rep = staff_by_login(demo, "liujiayi")
+    ticket = tickets.get_ticket(demo, rep, code)
+    scheme_for = demo_app(demo, "liujiayi").scheme_for
+    ticket = tickets.record_callback(
+        demo, rep, code, ticket.version, 2, note, now=AN_HOUR_EARLIER, scheme_for=scheme_for
+    )
+    told = (
+        f"2026-11-20 17:00 Callback rating 2 about 邓艳, recorded by 刘佳怡 (ticket {code}):"
+        f" {note}\nA callback rating is not contested: your lead approves or rejects it."
+    )
+    engineer = demo_app(demo, "dengyan")
+    async with engineer.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert engineer.focused.codes[0] == code  # My figures' timeliness list
+        await press(pilot, "enter")
+        assert isinstance(engineer.screen, TicketDetailScreen) and engineer.screen.code == code
+        assert text_of(engineer, "#held-rating") == told
+        top = screen_text(engineer).splitlines()[1]  # above the fields, seen without scrolling
+        assert top.startswith(" 2026-11-20 17:00 Callback rating 2 about 邓艳")
+        assert "status            completed" in screen_text(engineer)  # not on the ticket yet
+        await press(pilot, "escape", "f6")
+        assert text_of(engineer, "#event-story") == told
+
+        hidden = engineer.scheme_for
+        engineer.scheme_for = lambda branch: replace(hidden(branch), show_reporter=False)
+        await press(pilot, "f3", "enter")  # back to My figures, the same ticket
+        assert text_of(engineer, "#held-rating") == told.replace("刘佳怡", "(not shown)")
+        assert "刘佳怡" not in screen_text(engineer)
+
+    lead = staff_by_login(demo, "qiuping")
+    ticket = tickets.reopen(
+        demo, lead, code, ticket.version, "返修", SAMPLE_NOW, scheme_for=scheme_for
+    )
+    tickets.dispatch(demo, lead, code, ticket.version, "GZ-E02", now=SAMPLE_NOW)
+    other = demo_app(demo, "luxiaoming")
+    async with other.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f2", "slash")
+        await type_text(pilot, code)
+        await press(pilot, "enter")
+        await select_ticket(pilot, code)
+        await press(pilot, "enter")
+        assert isinstance(other.screen, TicketDetailScreen) and other.screen.code == code
+        assert not other.screen.query_one("#held-rating").display
+        assert text_of(other, "#held-rating") == ""
+        assert "Callback rating" not in screen_text(other) and "配件" not in screen_text(other)

@@ -32,9 +32,9 @@ from tui_helpers import (
 )
 
 from fieldkpi import paths
+from fieldkpi.linebreaks import CLOSING
 from fieldkpi.scheme import preset_names
 from screens import keygate
-from screens.linebreaks import CLOSING
 from screens.queue import QueueTable
 from screens.rankings import RankTable
 from screens.ticket_lists import FactsPane

@@ -23,8 +23,8 @@ from textual.widgets import DataTable, Static
 from ticket_helpers import NOW, TICKET_FIELDS, Crew, seed_staff
 
 from fieldkpi import cli
+from fieldkpi.linebreaks import NO_BREAK
 from screens.app import FieldKpiApp
-from screens.linebreaks import NO_BREAK
 from screens.queue import QueueTable
 from storage import tickets
 from storage.db import Store
