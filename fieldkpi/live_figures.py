@@ -5,7 +5,8 @@ A closed period is paid from the rows frozen when it was closed; late data
 (kpi-rules, time principle). Its lead is told who differs and by how much:
 the frozen total against the live one, and the rank, reward or grade where
 those would change. The rankings' banner, their live-vs-frozen view and
-``fieldkpi rank`` say it through here, in the same words.
+``fieldkpi rank`` say it through here, in the same words; so does a person's
+own My figures, of them alone.
 """
 
 from __future__ import annotations
@@ -81,8 +82,8 @@ def moved(change: LiveChange, shown: Callable[[RankRow | None], str]) -> tuple[s
     return None if before == after else (before, after)
 
 
-def change_line(change: LiveChange) -> str:
-    """``谢建华 (GZ-E09): total 85.50 → 87.00 (+1.50); rank 3 → 2; reward — → +¥100``.
+def changes_of(change: LiveChange) -> str:
+    """``total 85.50 → 87.00 (+1.50); rank 3 → 2; reward — → +¥100``: what moved, unnamed.
 
     The total always, and its difference where both are ranked; the rank,
     reward and grade only where they would change. A row whose total, rank and
@@ -102,6 +103,20 @@ def change_line(change: LiveChange) -> str:
             parts.append(f"{_(label)} {pair[0]} → {pair[1]}")
     if len(parts) == 1 and total is None:
         parts.append(_("a KPI's figures differ"))
+    return join_clauses(parts)
+
+
+def change_line(change: LiveChange) -> str:
+    """``谢建华 (GZ-E09): total 85.50 → 87.00 (+1.50); rank 3 → 2``: a lead's line of who
+    differs (:func:`changes_of`)."""
     return _("{name} ({code}): {changes}").format(
-        name=change.name, code=change.code, changes=join_clauses(parts)
+        name=change.name, code=change.code, changes=changes_of(change)
     )
+
+
+def own_change_line(change: LiveChange) -> str:
+    """The person's own line on My figures: their lead's words for them, under no name (it is
+    theirs), and marked as not what they are judged by."""
+    return _(
+        "Data has come in since the closing; your live figures, not those judged: {changes}"
+    ).format(changes=changes_of(change))

@@ -25,7 +25,7 @@ from fieldkpi.figures import RANKED_ROLES, Person
 from fieldkpi.i18n import N_, _
 from fieldkpi.plain import plain
 from fieldkpi.scheme import Scheme, default_for_every_branch
-from screens import actions, collector, labels
+from screens import actions, collector, labels, toasts
 from screens.keygate import KeyGate
 from screens.loading import failure_message
 from screens.messages import DataChanged, LoadFailed, SchemeRead
@@ -128,6 +128,7 @@ class FieldKpiApp(App):
         """``notice``: told once on opening (the demo says which clock it runs on)."""
         super().__init__()
         actions.translate_bindings(self, actions.APP)
+        toasts.install()  # notices in Chinese break where the line is full
         self.store = store
         self.user = user
         self._now = now

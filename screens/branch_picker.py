@@ -1,14 +1,16 @@
 """The branch a screen shows: chosen from a list by an admin, fixed to their own for anyone else.
 
 Only a convenience: storage refuses another branch's rankings or staff to
-whoever may not see them, whatever this widget offers.
+whoever may not see them, whatever this widget offers. The list is read as the
+screen opens and again each time the admin goes to it: a branch that an import
+(another session) has brought since is there, with no restart.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
@@ -45,6 +47,7 @@ class BranchPicker(Horizontal):
         super().__init__()
         self.branch = branch
         self.can_choose = access.may_choose_branch(self.app.user)
+        self.choices: list[tuple[str, str | None]] = []  # the branches listed, as last read
 
     def compose(self) -> ComposeResult:
         yield Label(_("Branch") + " ", classes="bar-label")
@@ -62,6 +65,13 @@ class BranchPicker(Horizontal):
         if self.can_choose:
             self._load()
 
+    @on(events.DescendantFocus)
+    def _to_be_chosen(self, event: events.DescendantFocus) -> None:
+        """The admin is at the list (``b``, a click): read the branches as they are now
+        (once, as the field takes the keys; not again as its menu opens)."""
+        if isinstance(event.widget, Select):
+            self._load()
+
     @reader("branches")
     def _load(self) -> None:
         self.post_message(ChoicesLoaded(branches(self.app.store)))
@@ -69,6 +79,9 @@ class BranchPicker(Horizontal):
     @on(ChoicesLoaded)
     def _loaded(self, message: ChoicesLoaded) -> None:
         message.stop()
+        if message.choices == self.choices:  # as listed: an open menu is left as it is
+            return
+        self.choices = message.choices
         options = [(plain(f"{code} {name or ''}".strip()), code) for code, name in message.choices]
         select = self.query_one(Select)
         with self.prevent(Select.Changed):

@@ -218,9 +218,13 @@ def mean_rating_view(facts: SatisfactionFacts) -> list[Block]:
 
 
 def callback_lines(facts: SatisfactionFacts, summary: str) -> list[Block]:
-    """The summary, then each rated callback of the period."""
+    """The summary, then each rated callback of the period.
+
+    Without any, no summary: a rate or a mean of nothing is no data (kpi-rules
+    §4: 0 points, not ranked), not 0 % — as the line of arithmetic above says.
+    """
     if not facts.callbacks:
-        return [Text(summary + "\n" + _("No callbacks this month."))]
+        return [Text(_("No rated callbacks this period: no data, so no satisfaction (not 0%)."))]
     callbacks = TicketLines(
         (_("Callback"), _("Ticket"), _("Rating"), _("Satisfied"), _("Comment")),
         [

@@ -31,6 +31,7 @@ from fieldkpi.explain import kpi_line, outcome, total_line
 from fieldkpi.figures import Person
 from fieldkpi.i18n import N_, _
 from fieldkpi.linebreaks import whole
+from fieldkpi.live_figures import LiveChange, own_change_line
 from fieldkpi.period import Period, provisional_line, stamp
 from fieldkpi.plain import plain
 from fieldkpi.scheme import Kpi, Scheme
@@ -38,8 +39,9 @@ from fieldkpi.standing import OwnStanding
 from fieldkpi.trends import TrendMonth
 from screens import actions, labels
 from screens.charts import bucket_label
-from screens.drilldown import LATE_DATA, kpi_tabs, kpi_view, tab_label
+from screens.drilldown import kpi_tabs, kpi_view, tab_label
 from screens.footer import KeyFooter
+from screens.linebreaks import Prose
 from screens.months import MonthScreen
 from screens.numbers import DASH, moment, points, signed
 from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus
@@ -55,6 +57,9 @@ CALLBACKS, FIX_FIRST, TREND = "callbacks", "fix-first", "trend"
 OWN_TABS = {CALLBACKS: N_("Callbacks"), FIX_FIRST: N_("Fix first"), TREND: N_("Trend")}
 TAKEN = (*OWN_TABS, "standing", "month")
 RATINGS = ("satisfaction_rate", "satisfaction_mean")  # the measures whose facts are callbacks
+# Under the person's own live line: which of what they see is frozen, which is not (the lines
+# of arithmetic below are their frozen row; the tabs read the data as it is now).
+FROZEN_BELOW = N_("The frozen figures below leave it out; the tabs' facts include it.")
 
 
 def own_tabs(scheme: Scheme, user: Person) -> dict[str, Kpi | None]:
@@ -97,7 +102,7 @@ class OwnFigures:
     tabs: dict[str, Kpi | None]  # own_tabs of the period's scheme
     facts: dict[str, KpiFacts]  # each KPI's, by its tab
     fix_first: list[FixFirst] | None
-    changed: bool  # closed, and the person's live figures differ from the frozen ones
+    change: LiveChange | None  # closed, and the person's live figures differ from the frozen
     trend: list[TrendMonth]  # the twelve months up to this one
 
 
@@ -122,18 +127,24 @@ def read_own(app: Any, period: Period, scheme_for: Callable[[str], Scheme]) -> O
         fix_first=fix_first_list(store, user, user.code, now, scheme)
         if running and FIX_FIRST in tabs
         else None,
-        changed=own.changed,
+        change=own.change,
         trend=own.trend,
     )
 
 
 def status_line(figures: OwnFigures) -> str:
-    """Whether the month can still change; a closed month names no closer (nobody is named here)."""
+    """Whether the month can still change; a closed month names no closer (nobody is named here).
+
+    After late data, the person's own frozen → live line (as their lead's banner gives it,
+    :func:`fieldkpi.live_figures.own_change_line`), then which part of the screen is frozen.
+    """
     judgement = figures.basis.judgement
     as_of = stamp(judgement.as_of)
     if figures.basis.closed is not None:
         text = _("Closed: these figures are final (as of {as_of})").format(as_of=as_of)
-        return text + "\n" + _(LATE_DATA) if figures.changed else text
+        if figures.change is None:
+            return text
+        return "\n".join([text, own_change_line(figures.change), _(FROZEN_BELOW)])
     if judgement.provisional:
         return provisional_line(judgement.as_of)
     return _("As of {as_of} · not closed yet").format(as_of=as_of)
@@ -216,7 +227,7 @@ class MyFiguresScreen(OpensTickets, MonthScreen):
         yield Header()
         with Horizontal(id="month-bar"):
             yield from self.compose_month()
-        yield Static("", id="standing")
+        yield Prose("", id="standing")  # in Chinese it wraps where the line is full
         with TabbedContent(initial=TREND):
             yield self._pane(TREND, None)
         yield KeyFooter()
@@ -227,7 +238,7 @@ class MyFiguresScreen(OpensTickets, MonthScreen):
         return TabPane(labels.tab_title(own_label(tab, kpi)), facts, id=tab)
 
     def clear(self) -> None:
-        self.query_one("#standing", Static).update(_("Loading…"))
+        self.query_one("#standing", Prose).update(_("Loading…"))
         for pane in self.query(FactsPane):
             pane.show_loading()
 
@@ -239,7 +250,7 @@ class MyFiguresScreen(OpensTickets, MonthScreen):
         self.figures = figures
         head = plain(status_line(figures), style="bold")
         head.append("\n" + "\n".join(standing_lines(figures)), style="")
-        self.query_one("#standing", Static).update(head)
+        self.query_one("#standing", Prose).update(head)
         typing = self.focused is self.query_one("#month", Input)
         changed = await self._put_tabs(figures.tabs)
         for tab in figures.tabs:
@@ -269,7 +280,7 @@ class MyFiguresScreen(OpensTickets, MonthScreen):
 
     async def show_failure(self, text: str) -> None:
         """Above the tabs, which are left empty."""
-        self.query_one("#standing", Static).update(plain(text))
+        self.query_one("#standing", Prose).update(plain(text))
         for pane in self.query(FactsPane):
             await pane.show([])
 

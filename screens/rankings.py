@@ -122,16 +122,23 @@ NOT_APPRAISED = {  # a role's tab, where the branch's scheme leaves the role out
 
 
 def table_columns(
-    role: str, rows: list[RankRow], previous: dict[str, int], trends: dict[str, list]
+    role: str,
+    scheme: Scheme | None,
+    rows: list[RankRow],
+    previous: dict[str, int],
+    trends: dict[str, list],
 ) -> list[Column]:
     """Left to right: who and what they get (these stay put), then the trend and every KPI.
 
     Rank, name, total, grade (when the scheme grades anyone) and reward (when it
     pays the role: a column of dashes told nothing) fit 80 columns in either
-    language; the rest scrolls sideways beside them.
+    language; the rest scrolls sideways beside them. The KPIs are ``scheme``'s, the
+    one the rows are judged by; none at all where it appraises nobody of the role (or
+    before the first read): another scheme's headings over nothing read as its figures.
     """
+    if scheme is None or role not in scheme.roles:
+        return []
     grades = {row.staff_code: row.grade for row in rows}
-    kind = rows[0].scheme.period if rows else "month"
     person = [
         Column("rank", _("Rank"), lambda row: str(row.rank)),
         Column("name", _("Name"), lambda row: row.name, left=True),
@@ -139,22 +146,26 @@ def table_columns(
     ]
     if any(grades.values()):
         person.append(Column("grade", _("Grade"), lambda row: str(grades[row.staff_code] or DASH)))
-    if rows and rows[0].scheme.money.pays(role):  # one branch and role: one scheme
+    if rows and scheme.money.pays(role):
         person.append(Column("reward", _("Reward"), lambda row: yuan(row.reward)))
     return [
         *person,
-        Column(TREND, _(LAST_12[kind]), lambda row: trends.get(row.staff_code), left=True),
+        Column(TREND, _(LAST_12[scheme.period]), lambda row: trends.get(row.staff_code), left=True),
         Column(
             "change", _("Change"), lambda row: rank_change(row.rank, previous.get(row.staff_code))
         ),
         Column("staff_code", _("Code"), lambda row: row.staff_code, left=True),
-        *(Column(c.field, c.heading, kpi_cell(c), kpi=c.kpi) for c in kpi_columns(role, rows)),
+        *(
+            Column(c.field, c.heading, kpi_cell(c), kpi=c.kpi)
+            for c in kpi_columns(role, rows, scheme)
+        ),
     ]
 
 
 def fixed_count(columns: list[Column]) -> int:
     """The columns that stay in view while the table scrolls sideways: up to the trend."""
-    return [c.key for c in columns].index(TREND)
+    keys = [c.key for c in columns]
+    return keys.index(TREND) if TREND in keys else 0
 
 
 def heading(column: Column) -> Text:
@@ -186,23 +197,32 @@ class RankTable(DataTable):
         self.previous: dict[str, int] = {}
         self.trends: dict[str, list] = {}
         self.columns_shown: list[Column] = []
+        self.scheme: Scheme | None = None  # the rows' scheme, once read: its KPIs are the columns
 
     def on_mount(self) -> None:
         self.show([], {}, {})
 
-    def show(self, rows: list[RankRow], previous: dict[str, int], trends: dict[str, list]) -> None:
+    def show(
+        self,
+        rows: list[RankRow],
+        previous: dict[str, int],
+        trends: dict[str, list],
+        scheme: Scheme | None = None,
+    ) -> None:
         """Replace the lines, keeping the cursor where it was (another month, a reload).
 
         ``trends``: each person's totals of the last months (``None`` where not
-        ranked), the sparklines.
+        ranked), the sparklines. ``scheme``: what the rows are judged by; while
+        another month loads (none given) the headings stay those of the last read.
         """
         self.ranked, self.previous, self.trends = rows, previous, trends
+        self.scheme = scheme or self.scheme
         self._fill()
 
     def _fill(self) -> None:
         where = self.cursor_coordinate
         rows = self.ranked
-        columns = table_columns(self.role, rows, self.previous, self.trends)
+        columns = table_columns(self.role, self.scheme, rows, self.previous, self.trends)
         self.columns_shown = columns
         self.fixed_columns = fixed_count(columns)
         cells = [[cell(c, r, row_style(r, rows)) for c in columns] for r in rows]
@@ -328,7 +348,7 @@ class RankingsScreen(MonthScreen):
         for table in self.query(RankTable):
             rows = [row for row in ranking.rows if row.role == table.role]
             trends = totals_by_person(ranking.months, table.role)
-            table.show(rows, ranking.previous_ranks, trends)
+            table.show(rows, ranking.previous_ranks, trends, ranking.scheme)
         self._show_banner(*banner(ranking))
         scheme = _("Scheme: {scheme}").format(scheme=scheme_summary(ranking.scheme))
         self.query_one("#rank-scheme", Static).update(plain(scheme))

@@ -23,6 +23,7 @@ from screens.branch_picker import BranchPicker
 from screens.footer import KeyFooter
 from screens.form import Field, FormScreen
 from screens.labels import N_
+from screens.linebreaks import Prose
 from screens.loading import reader
 from screens.messages import DataChanged, Loaded, LoadFailed
 from storage.errors import Changed
@@ -39,7 +40,8 @@ from storage.staff import (
 LEFT_STYLE = "dim"
 MANAGING = frozenset({"new_person", "set_login", "set_left_on"})  # the keys that change staff
 # Cells of a name in the list: a 40-letter name (the longest allowed) would push the dates
-# off an 80-column terminal; cut with "…", it is whole in the person's forms (l, x).
+# off an 80-column terminal; cut with "…", it is whole under the list for the line under the
+# cursor (a lead opens no form) and in the person's forms (l, x).
 NAME_WIDTH = 16
 
 
@@ -81,6 +83,7 @@ class StaffAdminScreen(actions.ScopedKeys, Screen):
             if not self.is_admin:
                 yield Label(_("read only: an admin changes staff"), classes="bar-hint")
         yield DataTable(id="staff", cursor_type="row", zebra_stripes=True)
+        yield Prose("", id="staff-detail")  # the whole name of the line under the cursor
         yield Static("", id="staff-status")
         yield KeyFooter()
 
@@ -125,7 +128,15 @@ class StaffAdminScreen(actions.ScopedKeys, Screen):
                 ).format(n=len(self.members), left=left, logins=logins)
             )
         )
+        self._show_detail()
         self.refresh_bindings()
+
+    @on(DataTable.RowHighlighted)
+    def _show_detail(self) -> None:
+        """The person under the cursor, their name whole (the list may cut it)."""
+        member = self.selected
+        text = "" if member is None else f"{member.person.code} · {member.person.name}"
+        self.query_one("#staff-detail", Prose).update(plain(text))
 
     @on(LoadFailed)
     def _failed(self, message: LoadFailed) -> None:

@@ -103,14 +103,18 @@ class OwnMonth:
     """The signed-in person's period: what it is judged by, where they stand, their last twelve.
 
     ``standing`` is ``None`` and ``trend`` empty for someone nobody ranks.
-    ``changed``: the period is closed and the person's live row now differs
-    from their frozen one.
+    ``change``: the period is closed and the person's live row now differs
+    from their frozen one: both rows, theirs alone (``None`` otherwise).
     """
 
     basis: MonthBasis
     standing: OwnStanding | None
     trend: list[TrendMonth]
-    changed: bool
+    change: LiveChange | None
+
+    @property
+    def changed(self) -> bool:
+        return self.change is not None
 
 
 def own_month(
@@ -122,25 +126,30 @@ def own_month(
 ) -> OwnMonth:
     """The actor's own period and trend, the period judged once (it is the trend's last).
 
-    Whether their figures changed since the closing is asked of the rows just
-    judged, their role's: a person's role never changes, so theirs is among them
-    (someone nobody ranks has no row to change). The trend holds the branch's closed
-    periods of the other kind too (:func:`storage.trends.with_closed_of_other_kind`).
+    Whether (and by how much) their figures changed since the closing is asked of
+    the rows just judged, their role's: a person's role never changes, so theirs is
+    among them (someone nobody ranks has no row to change). The trend holds the
+    branch's closed periods of the other kind too
+    (:func:`storage.trends.with_closed_of_other_kind`).
     """
     access.check_see_figures(actor, actor)
     if actor.role not in RANKED_ROLES:
         basis = month_basis(store, actor.branch, period, scheme_for, now)
-        return OwnMonth(basis, None, [], changed=False)
+        return OwnMonth(basis, None, [], change=None)
     roles = (actor.role,)
     basis, months = judged_months(store, actor.branch, period, scheme_for, now, roles=roles)
     rows = months[-1].rows
-    changed = basis.closed is not None and actor.code in changed_people(
-        store, actor.branch, period, closed=basis.closed, frozen=rows, roles=roles
+    change = (
+        changed_people(
+            store, actor.branch, period, closed=basis.closed, frozen=rows, roles=roles
+        ).get(actor.code)
+        if basis.closed is not None
+        else None
     )
     # a ranked person sees their own rows only (a lead or an admin is ranked by nobody)
     months = with_closed_of_other_kind(store, actor.branch, months, roles)
     trend = trend_of(months, actor.code, actor.role, basis.scheme, sees_everyone=False)
-    return OwnMonth(basis, standing_of(rows, actor.code), trend, changed)
+    return OwnMonth(basis, standing_of(rows, actor.code), trend, change)
 
 
 @dataclass(frozen=True)

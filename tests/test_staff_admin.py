@@ -26,6 +26,7 @@ from fieldkpi.period import judge
 from fieldkpi.scheme import default_for_every_branch, default_scheme
 from screens.app import FieldKpiApp
 from screens.staff_admin import LeftOnForm, LoginForm, NewPersonForm, StaffAdminScreen
+from storage.db import open_store
 from storage.people import staff_by_login
 from storage.rankings import compute_rankings
 from storage.staff import StaffChanged, add_staff, list_staff, set_left_on, set_login
@@ -258,6 +259,34 @@ async def test_a_login_another_admin_saved_meanwhile_is_not_overwritten_unseen(s
 
 
 @async_test
+async def test_a_branch_imported_meanwhile_is_in_the_admins_branch_list(staff, lang):
+    """The list was read once, as the screen opened: a branch an import brought since (in
+    another session) was missing until the app was started again."""
+    app = FieldKpiApp(
+        staff, person(staff, "A1"), now=lambda: NOW, scheme_for=lambda _b: default_scheme()
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f5")
+        assert isinstance(app.screen, StaffAdminScreen)
+        other = open_store(staff.path)  # another admin's session imports a new branch's staff
+        try:
+            load(other, staff="code,name,role,branch\nF1,冯杰,rep,FS\n")
+        finally:
+            other.close()
+        await press(pilot, "b")
+        await settle(pilot)
+        await press(pilot, "enter")  # the menu opens on HQ, the admin's own
+        menu = app.screen.query_one("BranchPicker SelectOverlay")
+        listed = [str(menu.get_option_at_index(i).prompt) for i in range(menu.option_count)]
+        assert listed == ["FS", "GZ", "HQ", "SZ"]
+        await press(pilot, "up", "up", "enter")
+        await settle(pilot)
+        assert app.screen.query_one("BranchPicker Select").value == "FS"
+        assert [r[:2] for r in table_rows(app, "#staff")] == [["F1", "冯杰"]]
+
+
+@async_test
 async def test_a_lead_reads_the_staff_of_the_branch_and_changes_nothing(staff):
     app = FieldKpiApp(
         staff, person(staff, "L1"), now=lambda: NOW, scheme_for=lambda _b: default_scheme()
@@ -299,3 +328,28 @@ async def test_at_80_columns_a_long_name_is_cut_and_the_dates_stay_in_view(staff
         await press(pilot, "l")
         assert isinstance(app.screen, LoginForm)
         assert f"Login of {LONG_NAME} (R7)" in screen_text(app)
+
+
+LONG_CHINESE = "欧阳慕容司马上官诸葛东方皇甫尉迟公孙长孙宇文轩辕令狐钟离闻人澹台公冶宗政濮阳太叔"
+
+
+@async_test
+async def test_a_name_the_list_cuts_is_whole_under_it_for_the_line_under_the_cursor(staff, lang):
+    """A 40-character name was cut to 欧阳慕容司马上 … and a lead, who opens no form, could
+    read it whole nowhere: the line under the list names the person under the cursor."""
+    assert len(LONG_CHINESE) == 40
+    _add(staff, name=LONG_CHINESE)
+    app = FieldKpiApp(
+        staff, person(staff, "L1"), now=lambda: NOW, scheme_for=lambda _b: default_scheme()
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f5")
+        assert isinstance(app.screen, StaffAdminScreen)
+        rows = table_rows(app, "#staff")
+        assert f"{rows[0][0]} · {rows[0][1]}" in screen_text(app)  # the line under the cursor
+        await press(pilot, *["down"] * [r[0] for r in rows].index("R7"))
+        shown = screen_text(app)
+        line = next(line for line in shown.splitlines() if " R7 " in line)
+        assert "欧阳慕容司马上 …" in line
+        assert "R7 · " + LONG_CHINESE in "".join(line.strip() for line in shown.splitlines())

@@ -207,10 +207,10 @@ def test_a_grade_column_joins_the_fixed_columns_only_when_someone_has_a_grade():
     """The scheme engine adds grades to ranking rows; without any, there is no column.
     Someone without a grade reads a dash, as someone without a reward does."""
     rows = [ROWS[0], ROWS[1]]
-    plain = table_columns("rep", rows, {}, {})
+    plain = table_columns("rep", rows[0].scheme, rows, {}, {})
     assert [c.key for c in plain[: fixed_count(plain)]] == ["rank", "name", "total", "reward"]
     rows = [replace(ROWS[0], grade=Label("甲", "A")), ROWS[1]]
-    columns = table_columns("rep", rows, {}, {})
+    columns = table_columns("rep", rows[0].scheme, rows, {}, {})
     fixed = columns[: fixed_count(columns)]
     assert [c.key for c in fixed] == ["rank", "name", "total", "grade", "reward"]
     assert [fixed[3].cell(row) for row in rows] == ["A", "—"]

@@ -28,7 +28,7 @@ from tui_helpers import (
 )
 
 from fieldkpi.i18n import _
-from fieldkpi.linebreaks import CLOSING
+from fieldkpi.linebreaks import CLOSING, wrap
 from fieldkpi.numbers import signed
 from screens.dispatch import DispatchScreen
 from screens.events import STATES
@@ -166,16 +166,14 @@ async def test_chinese_ticket_help_starts_no_line_with_a_closing_mark(demo, zh, 
 
 @async_test
 async def test_the_demos_chinese_notice_breaks_no_command_mid_word(demo, zh):
-    """The first notice, wrapped as its box wraps it (Rich, at its spaces) at any width it
-    has on a phone or at 80 columns: 'fieldkp' over 'i demo --as rep' is gone."""
+    """The first notice, wrapped as its box wraps it (:class:`screens.toasts.ProseToast`) at
+    any width it has on a phone or at 80 columns: 'fieldkp' over 'i demo --as rep' is gone."""
     app = demo_app(demo, "liujiayi")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         notice = notices(app)[0]
     for width in range(20, 41):
-        console = Console(width=width, file=io.StringIO(), record=True)
-        console.print(Text(notice))
-        lines = console.export_text().splitlines()
+        lines = wrap(Text(notice), width).plain.splitlines()
         assert any("fieldkpi" in line for line in lines), lines
         assert any("sample.db" in line for line in lines), lines
 
@@ -364,3 +362,28 @@ async def test_on_a_phone_the_dispatch_time_hint_wraps_with_both_forms(demo, lan
         await press(pilot, "tab")
         await type_text(pilot, "1")
         assert when_lines() == ("1", "")
+
+
+def toast_lines(app) -> list[str]:
+    """The lines of the notice shown, as the terminal draws them (its border left out)."""
+    toast = app.screen.query_one("Toast")
+    region = toast.content_region
+    strips = app.screen._compositor.render_strips()
+    return [strips[y].crop(region.x, region.right).text.strip() for y in region.line_range]
+
+
+@pytest.mark.parametrize("size", [PHONE, SIZE])
+@async_test
+async def test_a_chinese_notice_starts_no_line_with_a_closing_mark(demo, zh, size):
+    """At 46×30 a letter typed on a form's Save button was answered with 按钮上不能输入文字
+    over '：按 Tab …': Textual's toast broke its run of Chinese where the width ran out."""
+    app = demo_app(demo, "liujiayi")
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settle(pilot)
+        await press(pilot, "n")
+        app.screen.query_one("#save").focus()
+        await press(pilot, "a")
+        await settle(pilot)
+        lines = toast_lines(app)
+        assert "".join(lines).replace(" ", "") == "按钮上不能输入文字：按Tab转到下一栏。"
+        assert [line for line in lines if line[:1] in CLOSING] == []

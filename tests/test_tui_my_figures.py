@@ -27,6 +27,7 @@ from tui_helpers import SIZE, async_test, press, screen_text, settle, text_of
 from screens.my_figures import MyFiguresScreen
 from screens.queue import QueueScreen
 from screens.rankings import RankingsScreen
+from storage.appraisal import review
 from storage.closing import close_month
 
 
@@ -85,6 +86,25 @@ async def test_an_engineer_starts_on_his_running_month_with_what_to_fix_first(mo
         await press(pilot, "f3")
         assert isinstance(app.screen, MyFiguresScreen)
         assert len(app.screen_stack) == 2  # back down the stack, not a second copy
+
+
+NO_CALLBACKS = {
+    "en": ("no rated callbacks → 0 points, not ranked", "No rated callbacks this period: no data"),
+    "zh": ("无评分回访 → 0 分，不参与排名", "本期无评分回访：没有数据"),
+}
+
+
+@async_test
+async def test_no_rated_callback_is_no_data_on_the_tab_as_in_the_summary(month, lang):
+    """E1 has no rated callback in November: the tab said 0 of 0 satisfied → 0.00 %."""
+    summary, tab = NO_CALLBACKS[lang]
+    app = app_at(month, "chengong")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert summary in text_of(app, "#standing")
+        callbacks = text_of(app, "#callbacks-facts")
+        assert callbacks.startswith(tab)
+        assert "0.00%" not in callbacks and "0 of 0" not in callbacks and "0 次" not in callbacks
 
 
 @async_test
@@ -163,13 +183,40 @@ async def test_late_data_after_the_closing_is_told_and_the_frozen_rank_stays(mon
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "left_square_bracket")
-        assert text_of(app, "#standing").splitlines()[:3] == [
+        # his own frozen → live line, as his lead's banner gives it (E1 worked there)
+        assert text_of(app, "#standing").splitlines()[:4] == [
             "Closed: these figures are final (as of 2026-10-31 23:59:59)",
-            "Data has come in since the closing: these facts include it, the frozen figures "
-            "do not.",
+            "Data has come in since the closing; your live figures, not those judged: "
+            "total -64.75 → -42.00 (+22.75)",
+            "The frozen figures below leave it out; the tabs' facts include it.",
             "Rank 1 of 2 · total -64.75 · reward +¥200",
         ]
         assert "5 orders" in text_of(app, "#timeliness-facts")
+        assert_names_nobody_else(app, "陈工")  # nor how 刘洋's figures moved
+        assert "-156.25" not in everything_shown(app)
+
+
+@async_test
+async def test_a_rep_is_told_her_live_total_and_that_the_breakdown_is_the_frozen_one(month, zh):
+    """A deduction withdrawn after the closing stays in the frozen breakdown (the month is
+    paid from it): the line above it said 这些明细包含了它们 as if the breakdown were live."""
+    lead = person(month, "L1")
+    close_month(month, lead, "GZ", OCTOBER, DEFAULT, AFTER_OCTOBER)
+    rule = month.scalar("SELECT id FROM deductions WHERE staff = 'R1' AND kind = 'branch_rule'")
+    review(month, lead, "deduction", rule, "withdraw", "记错了人", now=AFTER_OCTOBER)
+    app = app_at(month, "zhangwei")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "f3", "left_square_bracket")
+        standing = text_of(app, "#standing").splitlines()
+        assert standing[1:4] == [
+            "结算之后又有数据进来；你的实时数据（不作考核）：总分 24.83 → 26.33 (+1.50)",
+            "下面的得分是结算时冻结的，不含这些数据；各页签的明细已包含。",
+            "3 人中第 1 名 · 总分 24.83 · 奖励/罚款 +¥200",
+        ]
+        assert standing[-1].endswith("- 扣分 2.50 = 24.83")  # frozen: 1.50 of it withdrawn
+        assert "这些明细包含了它们" not in screen_text(app)
+        assert_names_nobody_else(app, "张伟")
 
 
 @async_test

@@ -33,7 +33,10 @@ from tui_helpers import (
     wait_until,
 )
 
+from fieldkpi.i18n import _
+from fieldkpi.kpi_columns import kpi_columns
 from fieldkpi.period import Period
+from fieldkpi.scheme import default_scheme
 from screens.app import FieldKpiApp, may_open
 from screens.my_figures import MyFiguresScreen
 from screens.queue import QueueTable
@@ -485,6 +488,30 @@ async def test_a_lead_who_switches_to_a_quarterly_preset_sees_quarters(month):
         assert "g quarter" in text_of(app, "#month-note")
         assert "preset quarterly-bands" in text_of(app, "#rank-scheme")
         assert [name for _rank, name, _total in reps(app)] != []
+
+
+@async_test
+async def test_after_a_switch_to_a_reps_only_preset_the_engineers_tab_has_no_headings(month, lang):
+    """quarterly-bands appraises reps only: the engineers' tab kept the default scheme's
+    headings (Service satisfaction, Service pts, Last 12 months) over "does not appraise"."""
+    stale = [_("Last 12 months"), _("Last 12 quarters")] + [
+        column.heading.split("\n")[0] for column in kpi_columns("engineer", scheme=default_scheme())
+    ]  # the KPIs' names over their columns (their parts, "pts", are too short to look for)
+    app = app_for(month, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "t")
+        assert _("Last 12 months") in screen_text(app)  # the default scheme's, before
+        await press(pilot, "s")
+        app.screen.query_one("#field-preset").value = "quarterly-bands"
+        await press(pilot, "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RankingsScreen)
+        assert app.screen.query_one("TabbedContent").active == "engineers"
+        shown = screen_text(app)
+        assert _("The branch's scheme does not appraise engineers") in shown
+        assert [heading for heading in stale if heading in shown] == []
+        assert not app.screen.query_one("#engineer-table", RankTable).columns
 
 
 @async_test
