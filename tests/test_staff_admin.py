@@ -43,6 +43,13 @@ def staff(store):
     return store
 
 
+def staff_app(store, code: str) -> FieldKpiApp:
+    """The app signed in as ``code`` of the staff fixture, on its fixed clock and scheme."""
+    return FieldKpiApp(
+        store, person(store, code), now=lambda: NOW, scheme_for=lambda _b: default_scheme()
+    )
+
+
 def _add(store, who="A1", **fields):
     values = {"code": "R7", "name": "钱多多", "role": "rep", "branch": "GZ"} | fields
     return add_staff(store, person(store, who), **values)
@@ -180,9 +187,7 @@ def test_a_change_typed_against_what_another_admin_has_since_changed_is_refused(
 
 @async_test
 async def test_an_admin_adds_a_login_in_the_staff_screen_and_it_signs_in(staff):
-    app = FieldKpiApp(
-        staff, person(staff, "A1"), now=lambda: NOW, scheme_for=lambda _b: default_scheme()
-    )
+    app = staff_app(staff, "A1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "f5")
@@ -231,8 +236,7 @@ async def test_an_admin_adds_a_login_in_the_staff_screen_and_it_signs_in(staff):
 
 @async_test
 async def test_a_login_another_admin_saved_meanwhile_is_not_overwritten_unseen(staff):
-    admin = person(staff, "A1")
-    app = FieldKpiApp(staff, admin, now=lambda: NOW, scheme_for=lambda _b: default_scheme())
+    app = staff_app(staff, "A1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "f5")
@@ -243,7 +247,7 @@ async def test_a_login_another_admin_saved_meanwhile_is_not_overwritten_unseen(s
         form = app.screen
         assert isinstance(form, LoginForm)
         await paste(pilot, "zhangw")
-        set_login(staff, admin, "R1", "weizhang", was=None)  # another admin's session
+        set_login(staff, app.user, "R1", "weizhang", was=None)  # another admin's session
         await press(pilot, "enter")
         assert app.screen is form  # refused: what was typed is still there
         assert form.query_one("#field-login").value == "zhangw"
@@ -262,9 +266,7 @@ async def test_a_login_another_admin_saved_meanwhile_is_not_overwritten_unseen(s
 async def test_a_branch_imported_meanwhile_is_in_the_admins_branch_list(staff, lang):
     """The list was read once, as the screen opened: a branch an import brought since (in
     another session) was missing until the app was started again."""
-    app = FieldKpiApp(
-        staff, person(staff, "A1"), now=lambda: NOW, scheme_for=lambda _b: default_scheme()
-    )
+    app = staff_app(staff, "A1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "f5")
@@ -288,9 +290,7 @@ async def test_a_branch_imported_meanwhile_is_in_the_admins_branch_list(staff, l
 
 @async_test
 async def test_a_lead_reads_the_staff_of_the_branch_and_changes_nothing(staff):
-    app = FieldKpiApp(
-        staff, person(staff, "L1"), now=lambda: NOW, scheme_for=lambda _b: default_scheme()
-    )
+    app = staff_app(staff, "L1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "f5")
@@ -312,9 +312,7 @@ async def test_at_80_columns_a_long_name_is_cut_and_the_dates_stay_in_view(staff
     person's forms say the whole name."""
     _add(staff, name=LONG_NAME, hired_on="2026-11-01", login="maxr")
     set_left_on(staff, person(staff, "A1"), "R7", "2026-12-31", was=None)
-    app = FieldKpiApp(
-        staff, person(staff, "A1"), now=lambda: NOW, scheme_for=lambda _b: default_scheme()
-    )
+    app = staff_app(staff, "A1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "f5")
@@ -339,9 +337,7 @@ async def test_a_name_the_list_cuts_is_whole_under_it_for_the_line_under_the_cur
     read it whole nowhere: the line under the list names the person under the cursor."""
     assert len(LONG_CHINESE) == 40
     _add(staff, name=LONG_CHINESE)
-    app = FieldKpiApp(
-        staff, person(staff, "L1"), now=lambda: NOW, scheme_for=lambda _b: default_scheme()
-    )
+    app = staff_app(staff, "L1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "f5")
