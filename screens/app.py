@@ -179,14 +179,14 @@ class FieldKpiApp(App):
         """In a pause the collector runs; in the first, F1's module is imported too; and the
         screen shown composes, once, the screens its keys open (a queue's ``warm_up``, asked
         at each tick of a pause: its first page may come after the pause began)."""
+        try:
+            screen = self.screen
+        except ScreenStackError:  # a tick as the app closes, its last screen gone
+            return
         self.keys.tick()
         if self.collector.tick() and HELP[0] not in sys.modules:
             self._import_help()
         if not self.collector.idle():
-            return
-        try:
-            screen = self.screen
-        except ScreenStackError:  # a tick as the app closes, its last screen gone
             return
         warm_up = getattr(screen, "warm_up", None)
         if warm_up is not None:

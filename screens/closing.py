@@ -30,8 +30,8 @@ class ClosesItself(Screen):
         """Dismiss with ``result`` (``saying`` told as an error as it closes), now if on top,
         else once the screens over it have gone; closed already, nothing.
 
-        The first close asked for keeps its result: a save made while the discard
-        question was over the form is what the opener hears, whatever was answered.
+        The first close asked for keeps its result: one asked again before the
+        screen is on top does not change what the opener hears.
         """
         app = self.app
         if self._closes_with is not None:

@@ -124,7 +124,8 @@ class SavingModal(actions.ScopedKeys, ClosesItself, ModalScreen[Any]):
     saw), a ticket code (loaded now), or ``None`` for forms not about a ticket.
 
     It closes by :meth:`ClosesItself.close_self`: a save answers in its own time,
-    when F1's help or the discard question may be over the form.
+    when F1's help may be over the form (not the discard question: Esc says it is
+    still saving, :meth:`action_close`).
     """
 
     ACTION_SCOPE = actions.FORM
@@ -324,10 +325,10 @@ class SavingModal(actions.ScopedKeys, ClosesItself, ModalScreen[Any]):
     def action_close(self) -> None:
         """Close; when something was typed, only after asking (nothing typed is lost unasked).
 
-        Not while a save is on its way: it would still be saved, after the
-        person had been told it was thrown away.
+        Not while a save is on its way, nor while one waits for its ticket: it
+        would still be saved, after the person had been told it was thrown away.
         """
-        if self._saving:
+        if self.saving:
             self.show_message(_("Still saving: the form closes by itself once it is saved."))
             return
         if not self._asking_to_close:
@@ -382,8 +383,9 @@ class SavingModal(actions.ScopedKeys, ClosesItself, ModalScreen[Any]):
 
     @property
     def saving(self) -> bool:
-        """A save is on its way (asked for, its answer not yet in)."""
-        return self._saving
+        """A save is on its way (asked for, its answer not yet in), or waits for what it is
+        typed against (:meth:`now_ready`)."""
+        return self._saving or self._save_waiting
 
     def _gone(self) -> bool:
         """Closed and kept for later (see :meth:`FormScreen.open_again`): what a save

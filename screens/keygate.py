@@ -18,9 +18,18 @@ later — a Tab typed with it went to the closing menu (and was lost), its text 
 the field. A form a key opened has likewise composed and taken the focus. Only
 then is the next key handed on, to the focus of that moment. Each key takes the
 same time as before; a key typed ahead waits for the ones before it, as it
-would have in its widget's queue. Should a wait ever not end (a node closed
-under it, a screen never quiet), the session's tick lets the next key in after
-:data:`STUCK` seconds.
+would have in its widget's queue.
+
+A wait is given up on only once it has stopped: when the session's ticks have
+seen it make no progress for :data:`STUCK` seconds (no node it waits for has got
+through a message, no node of the screen has been added or mounted: a node
+closed under it, a handler that never returns), or when it has lasted
+:data:`RESTLESS` seconds, progress or not (a screen never quiet). The next key
+is then asked for, once. On the clock alone keys went in early on a loaded
+machine, where a form can take over a second to compose: each tick past
+:data:`STUCK` asked for another key while the app still waited for the form, and
+once it was up they all went in at once, the digits of a time into the field
+before the Enter ahead of them had moved the focus on.
 
 A form's save holds every key behind it (:meth:`KeyGate.pause`) until its
 answer is in: saved, they go on to the screen the form closes onto, as typed
@@ -59,7 +68,8 @@ from fieldkpi.i18n import ngettext
 from screens import actions
 from storage.db import BUSY_TIMEOUT_S
 
-STUCK = 1.0  # seconds a key may keep the next waiting before it is let in anyway
+STUCK = 1.0  # seconds a key's wait may show no progress before the next key is let in anyway
+RESTLESS = 10.0  # seconds a key's wait may last, progress or not: a screen never quiet
 # Seconds a pause may hold the keys: longer than a save may wait for the database's lock.
 PAUSE_LIMIT = BUSY_TIMEOUT_S + 5
 SETTLE = 0.6  # seconds without a typed key that end a burst being set aside
@@ -107,6 +117,11 @@ class KeyGate:
         self.held: deque[events.Event] = deque()
         self._since: float | None = None  # when the key being handled was let in
         self._turn = 0  # which key that is: a wait given up on (tick) says nothing after
+        self._owed: set[DOMNode] = set()  # the nodes its wait waits for (_settle)
+        self._reached_count = 0  # how many nodes waited for have got to the gate's turn
+        self._seen: tuple[tuple, dict[DOMNode, int]] | None = None  # at the last tick (_progress)
+        self._still: float | None = None  # the first tick that saw it no further on
+        self._asked = False  # the next key is asked of the app (_call_next): once is enough
         self._aside_until = 0.0  # keys before then are the refused form's: set aside
         self._late = 0  # how many were, since the refusal was shown
         self._paused: float | None = None  # since when a save holds the keys (pause)
@@ -116,6 +131,11 @@ class KeyGate:
             if action.id in IN_CONTROL
             for key in actions.keys_of(action, app.keymap)
         )
+
+    @property
+    def quiet(self) -> bool:
+        """No key is being handled, and none waits its turn (tests wait for this)."""
+        return self._since is None and not self.held
 
     def admit(self, event: events.Event) -> bool:
         """Whether ``event`` goes on now; if not, it waits its turn (or is set aside)."""
@@ -169,12 +189,14 @@ class KeyGate:
             dropped = len(self.held) - len(kept)
             self.held = kept
         if self._since is None:
-            self.app.call_later(self._next)
+            self._call_next()
         return dropped
 
     def _start(self) -> None:
         self._since = monotonic()
         self._turn += 1
+        self._owed = set()
+        self._seen = self._still = None
 
     def passed(self, target: DOMNode) -> None:
         """The key was handed to ``target``: the next goes once the key, and what it set off,
@@ -199,21 +221,32 @@ class KeyGate:
         """
         if turn != self._turn:
             return  # given up on (tick): the next key went in already
-        waiting = 0
-
-        def one_done() -> None:
-            nonlocal waiting
-            waiting -= 1
-            if waiting == 0:
-                self._look(turn, path)
-
+        self._owed = set()
         for node in {*path, *self.app.screen.walk_children(with_self=True)}:
-            if node.message_queue_size and node.call_later(one_done):
-                waiting += 1
-        if not waiting:
+            if node.message_queue_size and node.call_later(self._reached, turn, path, node):
+                self._owed.add(node)
+        if not self._owed:
+            self._call_next()
+
+    def _reached(self, turn: int, path: list[DOMNode], node: DOMNode) -> None:
+        """``node`` has worked through what it held when :meth:`_settle` looked: once every
+        node it waits for has, look again."""
+        if turn != self._turn:
+            return
+        self._reached_count += 1
+        self._owed.discard(node)
+        if not self._owed:
+            self._look(turn, path)
+
+    def _call_next(self) -> None:
+        """Ask the app for the next key, once until it is let in: asked twice, two keys went
+        in at once, the second before the first had been handled."""
+        if not self._asked:
+            self._asked = True
             self.app.call_later(self._next)
 
     async def _next(self) -> None:
+        self._asked = False
         event = self._take_next()
         if event is None:
             self._since = None  # nothing waits, or what waits waits out the pause
@@ -232,6 +265,45 @@ class KeyGate:
                 return event
         return None
 
+    def _stuck(self, now: float) -> bool:
+        """Whether the key being handled has kept the next waiting long enough: the ticks
+        have seen its wait no further on (:meth:`_progress`) for :data:`STUCK` seconds, or
+        it has lasted :data:`RESTLESS`.
+
+        Counted from the first tick that saw no progress, not from the last that
+        saw some: a tick comes when the session gets to it, and one that comes
+        late (a handler held the session, the machine was busy with others)
+        finds little done in the time it was held, which says nothing of the wait.
+        """
+        done, holding = self._progress()
+        if self._seen is None or self._moved(done, holding):
+            self._still = None
+        elif self._still is None:
+            self._still = now
+        self._seen = (done, holding)
+        stopped = self._still is not None and now - self._still >= STUCK
+        return stopped or now - self._since >= RESTLESS
+
+    def _progress(self) -> tuple[tuple, dict[DOMNode, int]]:
+        """How far the key's wait has got, as a tick sees it: how many nodes have got to the
+        gate's turn, the current screen and how many of its nodes are added and mounted
+        (a form being composed adds and mounts its fields one by one while the app waits
+        for it, and no node the wait waits for gets through anything meanwhile); and how
+        many messages each node it still waits for holds."""
+        screen = self.app.screen
+        nodes = list(screen.walk_children(with_self=True))
+        done = (self._reached_count, screen, len(nodes), sum(node.is_mounted for node in nodes))
+        return done, {node: node.message_queue_size for node in self._owed}
+
+    def _moved(self, done: tuple, holding: dict[DOMNode, int]) -> bool:
+        """Whether the wait has got further since the last tick: a node has got to the gate's
+        turn, one been added or mounted, or one it waits for holds fewer messages. One that
+        holds more has got no further: the app, waiting for a form to be up, gathers them."""
+        last_done, last_holding = self._seen
+        return done != last_done or any(
+            size < last_holding.get(node, size) for node, size in holding.items()
+        )
+
     def set_aside(self) -> int:
         """Drop the keys waiting behind the one being handled, and say how many; those that
         arrive until the typing stops are dropped too, and :meth:`tick` says how many.
@@ -247,16 +319,16 @@ class KeyGate:
         return count
 
     def tick(self) -> None:
-        """Let the next key in if the one before has kept it waiting :data:`STUCK` seconds;
+        """Let the next key in if the wait for the one before has stopped (:meth:`_stuck`);
         once a burst set aside has ended, say how many of its keys came after the refusal."""
         now = monotonic()
         stale = self._paused is not None and now - self._paused > PAUSE_LIMIT
         # a save that never answered: what was typed behind it was not for this screen
         if stale and (dropped := self.resume(drop=True)):
             self.app.notify(not_used(dropped), severity="warning")
-        if self._since is not None and now - self._since > STUCK:
+        if self._since is not None and not self._asked and self._stuck(now):
             self._turn += 1  # what that key's wait says when it ends is old news
-            self.app.call_later(self._next)
+            self._call_next()
         if self._late and now >= self._aside_until:
             late, self._late = self._late, 0
             said = ngettext(

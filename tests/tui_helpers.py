@@ -76,20 +76,33 @@ def app_for(store: Store, login: str) -> FieldKpiApp:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Until every worker has finished and its messages are handled (workers start workers)."""
+    """Until every key typed has gone in, every worker has finished and its messages are
+    handled (workers start workers)."""
     app = pilot.app
     quiet = 0
     for _ in range(40):
+        await keys_let_in(pilot)
         await app.workers.wait_for_complete()
         await pilot.pause()
         # Twice in a row: a message still on its way (a Select's Changed bubbling up to
         # its screen) may start the next worker only after one quiet look.
         # The queue's warm-up (its first pause) pushes and pops screens inside a batch
         # update: until it is over, ``app.screen`` may be one of them.
-        busy = app._batch_count or any(w.is_running for w in app.workers)
+        busy = app._batch_count or any(w.is_running for w in app.workers) or not app.keys.quiet
         quiet = 0 if busy else quiet + 1
         if quiet == 2:
             return
+
+
+async def keys_let_in(pilot: Pilot) -> None:
+    """Until the key gate has let in every key typed (screens.keygate): a burst goes in one
+    key at a time, each once the one before it has settled, and on a loaded machine the
+    last may go in long after every worker and message of the moment is done. A save
+    holding the keys is a worker: it is waited for, not this (10 s at most)."""
+    for _ in range(500):
+        if pilot.app.keys.quiet or any(w.is_running for w in pilot.app.workers):
+            return
+        await pilot.pause(0.02)
 
 
 async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:
