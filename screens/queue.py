@@ -540,8 +540,8 @@ class QueueScreen(TicketSteps, Screen):
         (this runs as one of its callbacks), so a key typed now waits ~100 ms
         and goes to the queue, as it would have.
         """
-        if self._warmed or not self.is_current:
-            return
+        if self._warmed or not self.is_current or not self.query(QueueTable):
+            return  # (no table: a tick asked for it as the app closes, its widgets gone)
         app, chosen, user = self.app, self.selected(), self.app.user
         # Before the first page has come there is no ticket to open: the next tick tries.
         self._warmed = chosen is not None

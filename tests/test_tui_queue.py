@@ -527,6 +527,20 @@ async def test_help_shown_again_is_the_same_text_from_the_top(store, desk):
 
 
 @async_test
+async def test_a_warm_up_asked_for_as_the_app_closes_does_nothing(store, desk):
+    """A tick of the last pause can ask for the warm-up as the app closes: it ran once the
+    queue's widgets were gone, and the session ended on ``NoMatches: QueueTable``."""
+    app = app_for(store, "chenjing")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        queue._warmed = False
+        await queue.query_one(QueueTable).remove()  # as closing removes it
+        await queue.warm_up()
+        assert not app.is_screen_installed(queue._kept("new-ticket"))
+
+
+@async_test
 async def test_the_first_pause_composes_the_screens_the_keys_open_and_a_key_waits(
     store, desk, monkeypatch
 ):
