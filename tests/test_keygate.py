@@ -15,14 +15,14 @@ import time
 from typing import ClassVar
 
 import pytest
-from test_trust_typing import at_noon, burst, keys_of
+from test_trust_typing import burst, complete_in_one_burst
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
-from tui_helpers import SIZE, app_for, async_test, seed_desk, select_ticket, settle
+from tui_helpers import SIZE, app_for, async_test, seed_desk, settle
 
 from screens import collector, keygate
 from screens.queue import QueueScreen
@@ -80,18 +80,9 @@ async def test_a_completion_typed_behind_a_slow_form_is_saved_as_typed(store, mo
         yield part()
 
     monkeypatch.setattr(CompleteForm, "compose_body", slow_body)
-    desk = seed_desk(store)
-    app = at_noon(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await select_ticket(pilot, desk.dispatched)
-        burst(app, "c", *keys_of("修好"), "enter", *keys_of("10:00"), "enter")
-        await settle(pilot)
-        assert isinstance(app.screen, QueueScreen)
-    row = store.query(
-        "SELECT status, resolution, completed_at FROM tickets WHERE code = ?", (desk.dispatched,)
-    )
-    assert tuple(row[0]) == ("completed", "修好", "2026-10-15 10:00:00")
+    shown, row = await complete_in_one_burst(store)
+    assert issubclass(shown, QueueScreen)
+    assert row == ("completed", "修好", "2026-10-15 10:00:00")
 
 
 class Poke(Message):

@@ -443,10 +443,10 @@ def at_noon(store):
     return FieldKpiApp(store, staff_by_login(store, "wangfang"), now=lambda: NOW + NOON)
 
 
-@async_test
-async def test_a_completion_and_its_time_typed_in_one_burst_is_saved_at_that_time(store):
-    """Enter moves from the resolution to the time, as in every form, and saves from the
-    last field: ``c``, the resolution, Enter, ``10:00`` (today), Enter."""
+async def complete_in_one_burst(store) -> tuple[type, tuple]:
+    """``c``, 修好, Enter, ``10:00`` (today), Enter typed at once on the desk's dispatched
+    ticket at noon: the screen shown after, and the ticket's (status, resolution,
+    completed_at)."""
     desk = seed_desk(store)
     app = at_noon(store)
     async with app.run_test(size=SIZE) as pilot:
@@ -454,9 +454,20 @@ async def test_a_completion_and_its_time_typed_in_one_burst_is_saved_at_that_tim
         await select_ticket(pilot, desk.dispatched)
         burst(app, "c", *keys_of("修好"), "enter", *keys_of("10:00"), "enter")
         await settle(pilot)
-        assert isinstance(app.screen, QueueScreen)
-    row = store.query("SELECT status, completed_at FROM tickets WHERE code = ?", (desk.dispatched,))
-    assert tuple(row[0]) == ("completed", "2026-10-15 10:00:00")
+        shown = type(app.screen)
+    row = store.query(
+        "SELECT status, resolution, completed_at FROM tickets WHERE code = ?", (desk.dispatched,)
+    )
+    return shown, tuple(row[0])
+
+
+@async_test
+async def test_a_completion_and_its_time_typed_in_one_burst_is_saved_at_that_time(store):
+    """Enter moves from the resolution to the time, as in every form, and saves from the
+    last field: ``c``, the resolution, Enter, ``10:00`` (today), Enter."""
+    shown, (status, _resolution, completed_at) = await complete_in_one_burst(store)
+    assert issubclass(shown, QueueScreen)
+    assert (status, completed_at) == ("completed", "2026-10-15 10:00:00")
 
 
 @async_test
