@@ -43,18 +43,24 @@ async def clear(pilot) -> None:
     await settle(pilot)
 
 
+async def open_callback(pilot, desk) -> None:
+    """The queue searched for the desk's completed ticket (by its customer's phone), and ``b``
+    on it: its callback form."""
+    await settle(pilot)
+    await press(pilot, "slash")
+    await type_text(pilot, "13900000004")
+    await press(pilot, "enter")
+    await select_ticket(pilot, desk.completed)
+    await press(pilot, "b")
+
+
 @async_test
 async def test_a_rating_is_one_digit_and_nothing_else_is_cut_down_to_one(store, desk):
     """``2.5`` is not a 2 and ``45`` not a 4: each keeps all that was typed, says why it is
     not a rating, and saves nothing; ``5`` saves."""
     app = app_for(store, "chenjing")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await press(pilot, "slash")
-        await type_text(pilot, "13900000004")  # the customer's phone: the completed ticket
-        await press(pilot, "enter")
-        await select_ticket(pilot, desk.completed)
-        await press(pilot, "b")
+        await open_callback(pilot, desk)
         assert isinstance(app.screen, CallbackForm)
         for keys in (("2", "full_stop", "5"), ("4", "5")):
             await clear(pilot)
@@ -82,12 +88,7 @@ async def test_a_step_form_says_every_fields_problem_at_once(store, desk):
     Moving tickets with nobody to move from and nobody to take them: both said too."""
     app = app_for(store, "chenjing")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await press(pilot, "slash")
-        await type_text(pilot, "13900000004")  # the customer's phone: the completed ticket
-        await press(pilot, "enter")
-        await select_ticket(pilot, desk.completed)
-        await press(pilot, "b")
+        await open_callback(pilot, desk)
         form = app.screen
         assert isinstance(form, CallbackForm)
         await press(pilot, "6", "tab", "tab")
