@@ -231,16 +231,21 @@ def ranking(db, capsys) -> str:
     return capsys.readouterr().out
 
 
-def test_a_staff_file_moving_someone_to_another_branch_is_refused(db, capsys):
-    """A tester's file moved E1 from GZ to SZ: GZ's unclosed October lost them and SZ's gained
-    someone who never worked there. The row is refused; GZ still ranks E1 as before."""
+def ranked_with_e1_in_gz(db, capsys) -> str:
+    """T1, completed by E1 of GZ in October, imported: the month's ranking then (CSV)."""
     imported(
         db,
         capsys,
         "t.csv=code,branch,kind,received_at,engineer,completed_at\n"
         "T1,GZ,onsite_repair,2026-10-05 09:00,E1,2026-10-06 09:00\n",
     )
-    before = ranking(db, capsys)
+    return ranking(db, capsys)
+
+
+def test_a_staff_file_moving_someone_to_another_branch_is_refused(db, capsys):
+    """A tester's file moved E1 from GZ to SZ: GZ's unclosed October lost them and SZ's gained
+    someone who never worked there. The row is refused; GZ still ranks E1 as before."""
+    before = ranked_with_e1_in_gz(db, capsys)
     assert ",GZ,engineer,1,E1," in before
     assert refused(db, capsys, STAFF_HEADER + "R2,李娜,rep,GZ\nE1,张伟,engineer,SZ\n") == [
         f"s.csv:3: branch: E1 is in GZ, not SZ: {MOVES}"
@@ -306,13 +311,7 @@ STAYS = "a ticket stays in the branch that took it in, whose appraisal counts it
 def test_a_ticket_file_moving_a_ticket_to_another_branch_is_refused(db, capsys, options):
     """A ticket row of an existing code in another branch moved its figures from GZ's
     appraisal to SZ's; the row is refused, forced or not, and GZ still ranks E1 as before."""
-    imported(
-        db,
-        capsys,
-        "t.csv=code,branch,kind,received_at,engineer,completed_at\n"
-        "T1,GZ,onsite_repair,2026-10-05 09:00,E1,2026-10-06 09:00\n",
-    )
-    before = ranking(db, capsys)
+    before = ranked_with_e1_in_gz(db, capsys)
     assert refused(
         db,
         capsys,
