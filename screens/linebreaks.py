@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import RenderResult as WidgetRender
 from textual.widgets import Static
 
 from fieldkpi.linebreaks import Wrapped
+from fieldkpi.plain import plain
 
 
 class Prose(Static):
-    """A Static of plain text (never markup) that wraps as its language does
-    (:func:`fieldkpi.linebreaks.wrap`): a refusal or a banner in Chinese breaks where its line
-    is full, not at its one space."""
+    """A Static of plain text that wraps as its language does (:func:`fieldkpi.linebreaks.wrap`):
+    a refusal or a banner in Chinese breaks where its line is full, not at its one space.
+
+    A string is never markup, at ``__init__`` or ``update``, and what stored text it holds
+    (a name, a reason) is drawn letter for letter as every other (:func:`fieldkpi.plain.plain`).
+    """
+
+    def __init__(self, content: Any = "", **kwargs: Any) -> None:
+        super().__init__(content, markup=False, **kwargs)
 
     def render(self) -> WidgetRender:
         content = self.content
-        return Wrapped(content if isinstance(content, Text) else Text(str(content)))
+        return Wrapped(content if isinstance(content, Text) else plain(content))

@@ -33,6 +33,7 @@ from screens.closing import ClosesItself
 from screens.events import own_story
 from screens.footer import KeyFooter
 from screens.labels import N_
+from screens.linebreaks import Prose
 from screens.loading import answer, reader
 from screens.messages import DataChanged, LoadFailed, TicketLoaded
 from screens.ticket_reads import read_ticket
@@ -209,7 +210,7 @@ class TicketDetailScreen(TicketSteps, ClosesItself):
         yield Header()
         with Horizontal(id="detail-body"):
             with VerticalScroll(id="fields-box"):
-                yield Static(id="held-rating", markup=False)
+                yield Prose(id="held-rating")
                 yield FieldsView(loading(), id="fields")
             with Vertical(id="history-box"):
                 yield Label(_("History"), id="history-title")
@@ -269,7 +270,7 @@ class TicketDetailScreen(TicketSteps, ClosesItself):
 
     def _show_held(self, held: list[AppraisalEvent], scheme: Scheme | None) -> None:
         """The low ratings of the ticket held for the lead that count for the reader, if any."""
-        box = self.query_one("#held-rating", Static)
+        box = self.query_one("#held-rating", Prose)
         box.update(Text("\n").join(own_story(event, scheme) for event in held))
         box.display = bool(held)
 
