@@ -46,6 +46,7 @@ from screens.rank_forms import CloseMonthForm, ExportForm, ReopenMonthForm
 from screens.scheme_choice import SchemeForm, scheme_summary
 from screens.trend import TrendScreen
 from storage.closing import still_running
+from storage.leavers import left_ticket_count
 from storage.standings import BranchRanking, branch_ranking
 
 TOP_STYLE, BOTTOM_STYLE = "bold green", "bold red"
@@ -270,7 +271,7 @@ def banner(ranking: BranchRanking) -> tuple[str, str]:
     left = ranking.left_holders
     if not left:
         return text, kind
-    n = sum(len(holder.tickets) for holder in left)
+    n = left_ticket_count(left)
     people = join_list(f"{holder.person.name} {len(holder.tickets)}" for holder in left)
     line = ngettext(
         "{n} open ticket is held by someone who has left ({people}): it counts against "
