@@ -67,8 +67,9 @@ class BranchPicker(Horizontal):
 
     @on(events.DescendantFocus)
     def _to_be_chosen(self, event: events.DescendantFocus) -> None:
-        """The admin is at the list (``b``, a click): read the branches as they are now
-        (once, as the field takes the keys; not again as its menu opens)."""
+        """The admin is at the list (``b``, a click): read the branches as they are now,
+        each time the field takes the focus (back from its own menu too: one small query,
+        and a list that has not changed is left as it is)."""
         if isinstance(event.widget, Select):
             self._load()
 
