@@ -18,6 +18,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from fieldkpi.i18n import _
+from fieldkpi.numbers import as_typed
 
 # Told when the value typed, read as a percentage, is no value of the range either.
 EXAMPLE = (Decimal(93), Decimal("0.93"))
@@ -42,7 +43,7 @@ class FractionRange:
     def cell_refusal(self, value: Decimal) -> str:
         """Why ``value`` is refused in a file's cell (a reason, as the import's others are)."""
         text = _("{value} is not a fraction from {low} to {high} ({percent}% is {fraction})")
-        return text.format(value=_number(value), **self._told(value))
+        return text.format(value=as_typed(value), **self._told(value))
 
     def _told(self, value: Decimal) -> dict[str, str]:
         """The range, and a percentage with its fraction: the value typed, read as one, when
@@ -50,15 +51,8 @@ class FractionRange:
         as_percent = value / 100
         percent, fraction = (value, as_percent) if self.takes(as_percent) else EXAMPLE
         return {
-            "low": _number(self.low),
-            "high": _number(self.high),
-            "percent": _number(percent),
-            "fraction": _number(fraction),
+            "low": as_typed(self.low),
+            "high": as_typed(self.high),
+            "percent": as_typed(percent),
+            "fraction": as_typed(fraction),
         }
-
-
-def _number(value: Decimal | Fraction) -> str:
-    """``0.93``, ``1``: as typed in effect, without an exponent or trailing zeros."""
-    if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
-    return format(value.normalize(), "f")

@@ -38,6 +38,13 @@ def number(value: Fraction | Decimal | int) -> str:
     return str(value) if isinstance(value, int) else points(value)
 
 
+def as_typed(value: Decimal | Fraction) -> str:
+    """A value as it was typed in effect: ``0.93``, ``95`` (no exponent, no trailing zeros)."""
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return format(value.normalize(), "f")
+
+
 def signed(value: Fraction | Decimal | int) -> str:
     """Points one ticket or event adds: ``+20``, ``-150``, ``+1.50``."""
     value = Fraction(value)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -29,6 +28,7 @@ from textual.widgets import DataTable, Header, Static
 
 from fieldkpi.i18n import _, ngettext
 from fieldkpi.measures import entered_metric
+from fieldkpi.numbers import as_typed
 from fieldkpi.period import Period, stamp
 from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.scheme import Scheme
@@ -71,11 +71,6 @@ def metric_label(scheme: Scheme, role: str, metric: str) -> str:
     return next((str(k.label) for k in kpis), metric)
 
 
-def number(value: Decimal) -> str:
-    """A value as it was typed in effect: ``0.93``, ``95`` (no exponent, no trailing zeros)."""
-    return format(value.normalize(), "f")
-
-
 def who(entry: ScoreEntry) -> str:
     """Who entered a value: a person by name, or the CSV import."""
     return labels.label(labels.RECORDER, entry.by) if entry.by == entry.by_name else entry.by_name
@@ -83,7 +78,7 @@ def who(entry: ScoreEntry) -> str:
 
 def entry_line(entry: ScoreEntry) -> str:
     """One entry of a value's history: when, who, what, and the note."""
-    parts = [entry.at[:16], who(entry), number(entry.value)]
+    parts = [entry.at[:16], who(entry), as_typed(entry.value)]
     return " · ".join([*parts, entry.note] if entry.note else parts)
 
 
@@ -157,7 +152,7 @@ class ScoresScreen(MonthScreen):
             cells = [
                 plain(line.person.name, CELL_WIDTH),
                 plain(metric_label(scheme, line.person.role, line.metric), KPI_WIDTH[with_role]),
-                Text(number(entry.value), justify="right")
+                Text(as_typed(entry.value), justify="right")
                 if entry
                 else Text(_("missing"), style=MISSING_STYLE),
                 plain(who(entry), CELL_WIDTH) if entry else "",
@@ -201,7 +196,7 @@ class ScoresScreen(MonthScreen):
         if saved is None:
             return
         what, entry = saved
-        self.notify(_("Saved {what}: {value}").format(what=what, value=number(entry.value)))
+        self.notify(_("Saved {what}: {value}").format(what=what, value=as_typed(entry.value)))
         self.reload()
 
 
@@ -265,7 +260,7 @@ class ScoreForm(FormScreen):
 
     def fields(self) -> list[Field]:
         entry = self.line.entry
-        now = number(entry.value) if entry else _("missing")
+        now = as_typed(entry.value) if entry else _("missing")
         return [
             Field("value", N_("Value"), placeholder=_("now: {value}").format(value=now)),
             Field("note", N_("Note"), placeholder=N_("where the value comes from (optional)")),
