@@ -1,4 +1,7 @@
-"""Where a line of text may end, in English and in Chinese: one rule for help, tables and prose.
+"""Where a line of text may end, in English and in Chinese.
+
+One rule for the screens' help, tables and prose and the rank command's table
+(the command line's own help still keeps its rule in :func:`fieldkpi.cli.wrap`).
 
 English breaks at its spaces. Chinese may break between any two characters,
 but a closing mark (，。）…) never starts a line and an opening one never ends

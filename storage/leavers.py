@@ -2,8 +2,9 @@
 
 They count against nobody (:func:`storage.measures.open_holder`), so nothing in
 the rankings would show them going stale: they are listed to whoever hands
-tickets on — the branch's reps and lead, an admin — on the queue, the rankings
-and ``fieldkpi rank``. An engineer is never told of anyone else's.
+tickets on — the branch's reps and lead, an admin — on the queue, and to those who
+see the branch's rankings there and on ``fieldkpi rank``. An engineer is never told
+of anyone else's.
 
 Someone has left from the day after their leaving day (the day itself is a
 working day, as signing in and saving have it). Each leaver's open tickets are
