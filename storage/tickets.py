@@ -722,20 +722,21 @@ def dispatch(
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         status = next_status(ticket.status, "dispatch")
-        errors: dict[str, str] = {}
-        problem = _engineer_problem(db, ticket.branch, engineer, now)
-        if problem is None and engineer == ticket.engineer:
-            problem = _("This ticket is already with {name}.").format(name=ticket.engineer_name)
-        if problem:
-            errors["engineer"] = problem
+
+        def chosen() -> str:
+            problem = _engineer_problem(db, ticket.branch, engineer, now)
+            if problem is None and engineer == ticket.engineer:
+                problem = _("This ticket is already with {name}.").format(name=ticket.engineer_name)
+            if problem:
+                raise FieldErrors({"engineer": problem})
+            return engineer
+
         after = ("received_at", "dispatched_at", "visited_at", "reopened")
-        try:
-            when = _happened(store, actor, ticket, "dispatched_at", at, now, after)
-        except FieldErrors as exc:
-            errors |= exc.errors
-        if errors:
-            raise FieldErrors(errors)
-        return _dispatch_changes(status, engineer, when)
+        fields = each_field(
+            engineer=chosen,
+            dispatched_at=lambda: _happened(store, actor, ticket, "dispatched_at", at, now, after),
+        )
+        return {"status": status, **fields}
 
     return _step(store, actor, code, version, "dispatch", now, plan, action="dispatch")
 
