@@ -7,7 +7,6 @@ anything else. Bad input never shows a Python traceback.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import gc
 import getpass
@@ -1067,6 +1066,8 @@ class _Ending:
             return
         self.over = True
         status = 128 + number
+        import asyncio  # here, not at the top: every command but the TUI's would load it
+
         try:
             # The main thread runs the app's event loop: this runs in it, between two steps.
             loop = asyncio.get_running_loop()
