@@ -25,6 +25,7 @@ from tui_helpers import (
     select_ticket,
     settle,
     type_text,
+    wait_until,
 )
 
 from fieldkpi.i18n import _
@@ -170,7 +171,7 @@ async def test_the_demos_chinese_notice_breaks_no_command_mid_word(demo, zh):
     any width it has on a phone or at 80 columns: 'fieldkp' over 'i demo --as rep' is gone."""
     app = demo_app(demo, "liujiayi")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+        await wait_until(pilot, lambda: notices(app))  # posted as the app mounts
         notice = notices(app)[0]
     for width in range(20, 41):
         lines = wrap(Text(notice), width).plain.splitlines()
@@ -306,8 +307,7 @@ async def test_on_a_chinese_phone_the_demos_notice_leaves_the_form_and_its_hint_
     they met the form's); and the caller's note broke anywhere, a line starting "。"."""
     app = demo_app(demo, "liujiayi")
     async with app.run_test(size=PHONE) as pilot:
-        await settle(pilot)
-        assert notices(app)  # over the queue, where it is read
+        await wait_until(pilot, lambda: notices(app))  # over the queue, where it is read
         phone = app.screen.query_one(QueueTable).tickets[0].phone
         await press(pilot, "n")
         assert not notices(app)

@@ -105,8 +105,9 @@ async def keys_let_in(pilot: Pilot) -> None:
         await pilot.pause(0.02)
 
 
-async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Poll ``condition`` while the app runs; fail after ``timeout`` seconds."""
+async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float = 15.0) -> None:
+    """Poll ``condition`` while the app runs; fail after ``timeout`` seconds (long enough for
+    a machine under load: a passing test never waits it out)."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
