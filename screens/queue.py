@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.actions import SkipAction
@@ -22,7 +23,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Checkbox, DataTable, Header, Input, Select, Static
+from textual.widget import Widget
+from textual.widgets import Checkbox, DataTable, Header, Input, Select
 
 from fieldkpi import access
 from fieldkpi.i18n import _, ngettext
@@ -154,6 +156,16 @@ class QueueTable(tables.LineKeys, tables.SizedTable):
         if found is not None:
             self.move_cursor(row=found, animate=False)
 
+    def address_cut(self, row: QueueRow) -> bool:
+        """Whether the row's address runs past the table's right edge. It is the last column,
+        so at 80 columns the other columns leave it a few cells; cards show it whole."""
+        if self.cards or not self._widths or not row.address:
+            return False
+        padding = 2 * self.cell_padding
+        start = sum(width + padding for width in self._widths[:-1])
+        room = self.size.width - self.scrollbar_size_vertical - start - padding + self.scroll_x
+        return cell_len(plain(row.address, CELL_WIDTH).plain) > room
+
     @property
     def selected(self) -> QueueRow | None:
         row = self.cursor_row
@@ -236,6 +248,41 @@ class QueueTable(tables.LineKeys, tables.SizedTable):
             self.post_message(self.NearEnd())
 
 
+class QueueStatus(Widget):
+    """The line under the queue: its counts, and the address of the ticket under the cursor
+    where the table cuts it (:meth:`QueueTable.address_cut`, asked as the line is drawn, so
+    that a resize, which draws it again, shows or hides it).
+
+    Drawn again in place as the cursor moves, never laid out: it is one line
+    whatever it says (a ``Static`` lays the screen out on every update).
+    """
+
+    def __init__(self, table: QueueTable, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.table = table
+        self.said = Text()
+        self.row: QueueRow | None = None
+
+    def say(self, text: Text) -> None:
+        self.said = text
+        self.refresh()
+
+    def follow(self, row: QueueRow | None) -> None:
+        if row is not self.row:
+            self.row = row
+            self.refresh()
+
+    def render(self) -> Text:
+        line = self.said.copy()
+        row = self.row
+        if self.said and row is not None and self.table.address_cut(row):
+            line.append(" · ")
+            line.append(_("Address: "))
+            line.append_text(plain(row.address, CELL_WIDTH))
+        line.no_wrap, line.overflow = True, "ellipsis"
+        return line
+
+
 class QueueScreen(TicketSteps, Screen):
     """Where reps spend the day: filter, search, select a ticket, take the next step by key."""
 
@@ -283,8 +330,9 @@ class QueueScreen(TicketSteps, Screen):
                 yield Dropdown([], prompt=_("any engineer"), id="engineer-filter", compact=True)
             if user.role == "rep":
                 yield Checkbox(_("Mine"), id="mine", compact=True)
-        yield QueueTable(id="queue")
-        yield Static("", id="queue-status")
+        table = QueueTable(id="queue")
+        yield table
+        yield QueueStatus(table, id="queue-status")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -391,7 +439,7 @@ class QueueScreen(TicketSteps, Screen):
         """The list stays as it was; the line under it says what failed (Ctrl+R tries again)."""
         message.stop()
         self._loading_more = False
-        self.query_one("#queue-status", Static).update(plain(message.message))
+        self.query_one(QueueStatus).say(plain(message.message))
         self.notify(message.message, severity="error")
 
     def _tell_left(self, count: int) -> None:
@@ -420,7 +468,7 @@ class QueueScreen(TicketSteps, Screen):
         parts.append(_("{n} shown").format(n=len(table.tickets)))
         if table.more:
             parts.append(_("more below"))
-        self.query_one("#queue-status", Static).update(Text(" · ".join(parts)))
+        self.query_one(QueueStatus).say(Text(" · ".join(parts)))
 
     @reader("queue-engineers")
     def _load_engineers(self) -> None:
@@ -492,7 +540,9 @@ class QueueScreen(TicketSteps, Screen):
 
     @on(DataTable.RowHighlighted)
     def _update_keys(self) -> None:
-        """Redraw the footer only when the keys change: most cursor moves keep them."""
+        """Redraw the footer only when the keys change: most cursor moves keep them. The
+        line under the table follows the cursor's address where the table cuts it."""
+        self.query_one(QueueStatus).follow(self.table.selected)
         keys = self.keys_on()
         if keys != self._keys_for:
             self._keys_for = keys

@@ -24,6 +24,7 @@ from tui_helpers import (
     seed_desk,
     select_ticket,
     settle,
+    text_of,
     type_text,
     wait_until,
 )
@@ -387,3 +388,22 @@ async def test_a_chinese_notice_starts_no_line_with_a_closing_mark(demo, zh, siz
         lines = toast_lines(app)
         assert "".join(lines).replace(" ", "") == "按钮上不能输入文字：按Tab转到下一栏。"
         assert [line for line in lines if line[:1] in CLOSING] == []
+
+
+@async_test
+async def test_the_line_under_the_queue_gives_the_address_the_columns_cut(demo):
+    """At 80 columns the other columns leave the address a cell or two; the line under the
+    list gives the address of the ticket under the cursor, and follows it. Wide enough to
+    show every address whole, it says only its counts."""
+    app = demo_app(demo, "liujiayi")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tickets = app.screen.query_one(QueueTable).tickets
+        status = text_of(app, "#queue-status")
+        assert status.endswith(f" shown · Address: {tickets[0].address}")
+        await press(pilot, "down", "down")
+        assert text_of(app, "#queue-status").endswith(f"Address: {tickets[2].address}")
+        await pilot.resize_terminal(160, 40)
+        await settle(pilot)
+        assert "Address" not in text_of(app, "#queue-status")
+        assert "shown" in text_of(app, "#queue-status")

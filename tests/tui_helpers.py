@@ -148,7 +148,8 @@ def _rendered(content) -> str:
 
 
 def text_of(app: FieldKpiApp, selector: str) -> str:
-    """The text a Static shows, whole (also the part scrolled out of view).
+    """The text a Static (or a one-line widget drawing its own text) shows, whole (also the
+    part scrolled out of view).
 
     For a pane of facts (text and ticket lists), every part in order, each
     line of a list with its cells two spaces apart.
@@ -156,6 +157,8 @@ def text_of(app: FieldKpiApp, selector: str) -> str:
     widget = app.screen.query_one(selector)
     if isinstance(widget, Static):
         return as_read(_rendered(widget.content))
+    if not widget.children:
+        return as_read(_rendered(widget.render()))
     parts = []
     for child in widget.children:
         if isinstance(child, DataTable):
