@@ -1140,6 +1140,7 @@ def _ran(app) -> int:
 
 def _app(store, login: str, *, now: Callable[[], datetime] | None = None, notice: str = ""):
     """The TUI signed in as ``login``; a bad login or scheme file is bad input (exit 2)."""
+    from fieldkpi.employment import has_left
     from storage.people import staff_by_login
 
     user = staff_by_login(store, login)
@@ -1152,7 +1153,7 @@ def _app(store, login: str, *, now: Callable[[], datetime] | None = None, notice
             ).format(login=login)
         )
     today = (now or datetime.now)().date()
-    if user.left_on is not None and user.left_on < today:
+    if has_left(user.left_on, today):
         raise UserError(
             _("{name} ({login}) left on {day} and can no longer sign in").format(
                 name=user.name, login=login, day=user.left_on.isoformat()

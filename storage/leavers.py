@@ -7,9 +7,10 @@ see the branch's rankings there and on ``fieldkpi rank``. An engineer is never t
 of anyone else's.
 
 Someone has left from the day after their leaving day (the day itself is a
-working day, as signing in and saving have it). Each leaver's open tickets are
-read through the open-tickets index by engineer, so the cost is that of the
-few tickets listed, whatever the size of the tickets table.
+working day, as signing in and saving have it: :mod:`fieldkpi.employment`).
+Each leaver's open tickets are read through the open-tickets index by engineer,
+so the cost is that of the few tickets listed, whatever the size of the tickets
+table.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from datetime import date
 from fieldkpi import access
 from fieldkpi.figures import Person
 from storage.db import Store
+from storage.employment import has_left_sql
 from storage.measures import person_from_row
 from storage.migrations import OPEN_TICKET
 
 # The engineers of a branch who have left: the queue's filter reads their tickets by index.
 LEFT_ENGINEERS = (
-    "SELECT code FROM staff WHERE branch = :branch AND role = 'engineer' AND left_on < :today"
+    "SELECT code FROM staff WHERE branch = :branch AND role = 'engineer'"
+    f" AND {has_left_sql('left_on', ':today')}"
 )
 
 
@@ -52,7 +55,8 @@ def left_holders(store: Store, actor: Person | None, branch: str, today: date) -
         FROM staff s INDEXED BY staff_branch_role
         JOIN tickets t INDEXED BY tickets_engineer_open_activity
           ON t.engineer = s.code AND t.{OPEN_TICKET}
-        WHERE s.branch = :branch AND s.role = 'engineer' AND s.left_on < :today
+        WHERE s.branch = :branch AND s.role = 'engineer'
+          AND {has_left_sql("s.left_on", ":today")}
           AND t.branch = :branch
         ORDER BY s.code, t.received_at, t.code
         """,

@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from fieldkpi import access
+from fieldkpi.employment import has_left
 from fieldkpi.figures import Person
 from fieldkpi.scheme import default_scheme
 from fieldkpi.tickets import age_bucket, age_days, normal_phone, phone_start
@@ -276,7 +277,7 @@ def _row(row, today: date, open_days: int) -> QueueRow:
         **values,
         age_days=age,
         bucket=age_bucket(age, open_days, still_open=still_open),
-        engineer_left=left_on is not None and date.fromisoformat(left_on) < today,
+        engineer_left=has_left(date.fromisoformat(left_on) if left_on else None, today),
     )
 
 

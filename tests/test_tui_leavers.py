@@ -5,6 +5,8 @@ still held five open tickets, and nothing told the lead: the queue showed them
 unmarked, the rankings said nothing. Now the queue marks them, offers them as an
 engineer filter choice and says how many there are on opening; the rankings'
 banner says so; an engineer is told nothing of anyone else's.
+
+On his leaving day itself he still works (kpi-rules §6): the picker offers him.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from textual.widgets import DataTable
 from tui_helpers import (
     SIZE,
     async_test,
@@ -38,6 +41,14 @@ def left(demo):
     """谢建华 left the day before the demo's clock (2026-11-20), his five tickets still open."""
     admin = staff_by_login(demo, "zhouxiuying")
     staff.set_left_on(demo, admin, LEAVER, "2026-11-19", was=None, now=datetime(2026, 11, 20, 9))
+    return demo
+
+
+@pytest.fixture
+def leaving_today(demo):
+    """谢建华's leaving day is the demo's own day (2026-11-20)."""
+    admin = staff_by_login(demo, "zhouxiuying")
+    staff.set_left_on(demo, admin, LEAVER, "2026-11-20", was=None, now=datetime(2026, 11, 20, 9))
     return demo
 
 
@@ -118,3 +129,25 @@ async def test_in_chinese_and_never_to_an_engineer(left, zh):
         assert isinstance(app.screen, QueueScreen)
         assert not any("离职" in n for n in said)
         assert "离职" not in text_of(app, "#queue-status")
+
+
+@async_test
+async def test_on_his_leaving_day_he_is_still_dispatched_to(leaving_today):
+    app = demo_app(leaving_today, "qiuping")
+    said = told(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "held by people who have left" not in text_of(app, "#banner")
+        await press(pilot, "f2")
+        assert cell_of(app, "GZ261120005") == "谢建华"
+        assert not any("who has left" in n for n in said)
+        await select_ticket(pilot, "GZ261109003")  # with 陈春燕 (GZ-E08)
+        await press(pilot, "d")
+        assert isinstance(app.screen, DispatchScreen)
+        codes = [load.person.code for load in app.screen.candidates]
+        assert LEAVER in codes
+        app.screen.query_one("#engineers", DataTable).move_cursor(row=codes.index(LEAVER))
+        await press(pilot, "enter")
+        assert isinstance(app.screen, QueueScreen)
+    engineer = leaving_today.scalar("SELECT engineer FROM tickets WHERE code = 'GZ261109003'")
+    assert engineer == LEAVER
