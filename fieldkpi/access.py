@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from fieldkpi.employment import has_left
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
 from fieldkpi.period import Period
@@ -75,7 +76,7 @@ def check_still_here(user: Person, left_on: date | None, today: date) -> None:
     from the day after it nothing more is saved in their name (their
     tickets, ratings and decisions would count for others unreviewed).
     """
-    if left_on is not None and left_on < today:
+    if has_left(left_on, today):
         raise AccessDenied(
             _("You left on {day}: nothing more is saved in your name.").format(
                 day=left_on.isoformat()

@@ -716,38 +716,54 @@ def report_closed(closed, changed: dict, own: bool = False) -> None:
 
 
 def report_left_holders(store, viewer, codes: list[str]) -> None:
-    """Open tickets still held by engineers who have left, per branch the viewer leads: they
-    count against nobody (kpi-rules §6), so nothing else would show them going stale."""
-    from storage.leavers import left_holders, left_ticket_count
+    """Open tickets still in the name of engineers, and of reps, who have left, per branch the
+    viewer leads: they count against nobody (kpi-rules §6), so nothing else would show them
+    going stale. An engineer's are re-dispatched; a rep's keep their rep, and another rep
+    follows them up (:mod:`storage.leavers`)."""
+    from storage.leavers import left_holders, left_reps, left_ticket_count
 
     today = datetime.now().date()
     for code in codes:
-        holders = left_holders(store, viewer, code, today)
-        if not holders:
-            continue
-        n = left_ticket_count(holders)
-        print(
-            ngettext(
+        engineers = left_holders(store, viewer, code, today)
+        if engineers:
+            n = left_ticket_count(engineers)
+            said = ngettext(
                 "{branch}: {n} open ticket is held by someone who has left; it counts against "
                 "nobody: re-dispatch it.",
                 "{branch}: {n} open tickets are held by people who have left; they count against "
                 "nobody: re-dispatch them.",
                 n,
-            ).format(branch=code, n=n),
+            )
+            print(said.format(branch=code, n=n), file=sys.stderr)
+            print_left(engineers)
+        reps = left_reps(store, viewer, code, today)
+        if reps:
+            n = left_ticket_count(reps)
+            said = ngettext(
+                "{branch}: {n} open ticket has a rep who has left; it counts against no rep: see "
+                "that another rep follows it up.",
+                "{branch}: {n} open tickets have a rep who has left; they count against no rep: "
+                "see that another rep follows them up.",
+                n,
+            )
+            print(said.format(branch=code, n=n), file=sys.stderr)
+            print_left(reps)
+
+
+def print_left(holders: list) -> None:
+    """Under a branch's line: each person who left, the day, the codes of their open tickets."""
+    for holder in holders:
+        person = holder.person
+        print(
+            "  "
+            + _("{name} ({code}, left {day}): {tickets}").format(
+                name=clean_name(person.name),
+                code=person.code,
+                day=person.left_on.isoformat(),
+                tickets=", ".join(holder.tickets),
+            ),
             file=sys.stderr,
         )
-        for holder in holders:
-            person = holder.person
-            print(
-                "  "
-                + _("{name} ({code}, left {day}): {tickets}").format(
-                    name=clean_name(person.name),
-                    code=person.code,
-                    day=person.left_on.isoformat(),
-                    tickets=", ".join(holder.tickets),
-                ),
-                file=sys.stderr,
-            )
 
 
 def report_missing_entries(store, rows: list, judgement) -> None:
@@ -1140,6 +1156,7 @@ def _ran(app) -> int:
 
 def _app(store, login: str, *, now: Callable[[], datetime] | None = None, notice: str = ""):
     """The TUI signed in as ``login``; a bad login or scheme file is bad input (exit 2)."""
+    from fieldkpi.employment import has_left
     from storage.people import staff_by_login
 
     user = staff_by_login(store, login)
@@ -1152,7 +1169,7 @@ def _app(store, login: str, *, now: Callable[[], datetime] | None = None, notice
             ).format(login=login)
         )
     today = (now or datetime.now)().date()
-    if user.left_on is not None and user.left_on < today:
+    if has_left(user.left_on, today):
         raise UserError(
             _("{name} ({login}) left on {day} and can no longer sign in").format(
                 name=user.name, login=login, day=user.left_on.isoformat()

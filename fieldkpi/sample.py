@@ -23,6 +23,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from fieldkpi.employment import has_left
 from fieldkpi.period import Period
 from fieldkpi.scheme import Scheme, default_scheme, load_preset
 from fieldkpi.tickets import ticket_code
@@ -613,7 +614,8 @@ class _Generator:
         engineers = [
             m
             for m in self._of(plan.code, "engineer")
-            if m.hired_on <= start and (m.left_on is None or (t.completed and end <= m.left_on))
+            if m.hired_on <= start
+            and (m.left_on is None or (t.completed and not has_left(m.left_on, end)))
         ]
         return self.rng.choices(engineers, weights=[m.weight for m in engineers])[0]
 
@@ -755,7 +757,7 @@ class _Generator:
         people = [
             m
             for m in self._of(branch, role)
-            if m.hired_on <= last and (m.left_on is None or m.left_on >= month.first_day)
+            if m.hired_on <= last and not has_left(m.left_on, month.first_day)
         ]
         person = rng.choice(people)
         first = max(month.first_day, person.hired_on)

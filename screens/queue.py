@@ -65,12 +65,12 @@ LEFT_HOLDERS = "left holders"
 LEFT_STYLE = "bold red"
 
 
-def engineer_cell(row: QueueRow) -> Text:
-    """The engineer's name; one who has left is marked: the ticket waits for a re-dispatch."""
-    if not row.engineer_left:
-        return plain(row.engineer_name or "—", CELL_WIDTH)
-    name = _("{name} (left)").format(name=row.engineer_name)
-    return plain(name, CELL_WIDTH, style=LEFT_STYLE)
+def person_cell(name: str | None, left: bool) -> Text:
+    """The engineer's or the rep's name; one who has left is marked: an engineer's ticket
+    waits for a re-dispatch, a rep's for another rep to follow it up (kpi-rules §6)."""
+    if not left:
+        return plain(name, CELL_WIDTH)
+    return plain(_("{name} (left)").format(name=name), CELL_WIDTH, style=LEFT_STYLE)
 
 
 def row_cells(row: QueueRow) -> tuple:
@@ -85,8 +85,8 @@ def row_cells(row: QueueRow) -> tuple:
         Text(str(row.age_days), style=BUCKET_STYLES.get(row.bucket, ""), justify="right"),
         labels.label(labels.KIND, row.kind),
         plain(row.customer, CELL_WIDTH),
-        engineer_cell(row),
-        plain(row.rep_name, CELL_WIDTH),
+        person_cell(row.engineer_name or "—", row.engineer_left),
+        person_cell(row.rep_name, row.rep_left),
         plain(row.address, CELL_WIDTH),
     )
 

@@ -46,7 +46,7 @@ from screens.rank_forms import CloseMonthForm, ExportForm, ReopenMonthForm
 from screens.scheme_choice import SchemeForm, scheme_summary
 from screens.trend import TrendScreen
 from storage.closing import still_running
-from storage.leavers import left_ticket_count
+from storage.leavers import LeftHolder, left_ticket_count
 from storage.standings import BranchRanking, branch_ranking
 
 TOP_STYLE, BOTTOM_STYLE = "bold green", "bold red"
@@ -266,21 +266,36 @@ def changed_lines(changes: list[LiveChange]) -> str:
 
 def banner(ranking: BranchRanking) -> tuple[str, str]:
     """The lines above the tables and their CSS class: the month's, and the open tickets
-    still held by engineers who have left, which no figure shows (kpi-rules §6)."""
+    still in the name of engineers and of reps who have left, which no figure shows
+    (kpi-rules §6)."""
     text, kind = month_banner(ranking)
-    left = ranking.left_holders
-    if not left:
-        return text, kind
-    n = left_ticket_count(left)
-    people = join_list(f"{holder.person.name} {len(holder.tickets)}" for holder in left)
-    line = ngettext(
-        "{n} open ticket is held by someone who has left ({people}): it counts against "
-        "nobody; re-dispatch it from the queue (F2).",
-        "{n} open tickets are held by people who have left ({people}): they count against "
-        "nobody; re-dispatch them from the queue (F2).",
-        n,
-    ).format(n=n, people=people)
-    return f"{text}\n{line}", kind
+    lines = [text]
+    if ranking.left_holders:
+        n, people = left_summary(ranking.left_holders)
+        line = ngettext(
+            "{n} open ticket is held by someone who has left ({people}): it counts against "
+            "nobody; re-dispatch it from the queue (F2).",
+            "{n} open tickets are held by people who have left ({people}): they count against "
+            "nobody; re-dispatch them from the queue (F2).",
+            n,
+        )
+        lines.append(line.format(n=n, people=people))
+    if ranking.left_reps:
+        n, people = left_summary(ranking.left_reps)
+        line = ngettext(
+            "{n} open ticket has a rep who has left ({people}): it counts against no rep; "
+            "see that another rep follows it up (marked in the queue, F2).",
+            "{n} open tickets have a rep who has left ({people}): they count against no rep; "
+            "see that another rep follows them up (marked in the queue, F2).",
+            n,
+        )
+        lines.append(line.format(n=n, people=people))
+    return "\n".join(lines), kind
+
+
+def left_summary(left: list[LeftHolder]) -> tuple[int, str]:
+    """How many open tickets are in the name of people who have left, and whose (谢建华 5)."""
+    return left_ticket_count(left), join_list(f"{h.person.name} {len(h.tickets)}" for h in left)
 
 
 def month_banner(ranking: BranchRanking) -> tuple[str, str]:

@@ -7,6 +7,7 @@ lead sees their own branch's list only. Storage enforces both
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
 
 from textual import on
@@ -16,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, Static
 
 from fieldkpi import access
+from fieldkpi.employment import has_left
 from fieldkpi.i18n import _, ngettext
 from fieldkpi.plain import CELL_WIDTH, plain
 from screens import actions, labels, tables
@@ -45,9 +47,11 @@ MANAGING = frozenset({"new_person", "set_login", "set_left_on"})  # the keys tha
 NAME_WIDTH = 16
 
 
-def staff_cells(member: StaffMember) -> tuple:
+def staff_cells(member: StaffMember, today: date) -> tuple:
+    """One line of the list; someone who has left is dimmed (not on their leaving day, nor
+    for a leaving day recorded ahead: they still work here)."""
     person = member.person
-    style = LEFT_STYLE if person.left_on else ""
+    style = LEFT_STYLE if has_left(person.left_on, today) else ""
     return tuple(
         plain(text, width, style=style)
         for text, width in (
@@ -103,7 +107,9 @@ class StaffAdminScreen(actions.ScopedKeys, Screen):
 
     @reader("staff")
     def _load(self, request: int, branch: str) -> None:
-        self.post_message(Loaded(request, list_staff(self.app.store, self.app.user, branch)))
+        app = self.app
+        members = list_staff(app.store, app.user, branch, app.now().date())
+        self.post_message(Loaded(request, members))
 
     @on(Loaded)
     def _loaded(self, message: Loaded) -> None:
@@ -113,11 +119,12 @@ class StaffAdminScreen(actions.ScopedKeys, Screen):
         current = self.selected
         code = self._select or (current.person.code if current else None)
         self.members = message.data
-        tables.fill(table, self.labels, [staff_cells(m) for m in self.members])
+        today = self.app.now().date()
+        tables.fill(table, self.labels, [staff_cells(m, today) for m in self.members])
         found = next((i for i, m in enumerate(self.members) if m.person.code == code), 0)
         if self.members:
             table.move_cursor(row=found, animate=False)
-        left = sum(1 for m in self.members if m.person.left_on is not None)
+        left = sum(1 for m in self.members if has_left(m.person.left_on, today))
         logins = sum(1 for m in self.members if m.login)
         self.query_one("#staff-status", Static).update(
             plain(

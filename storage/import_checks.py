@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 
+from fieldkpi.employment import has_left
 from fieldkpi.entered import FractionRange
 from fieldkpi.i18n import _, join_list
 from fieldkpi.period import Period
 from storage.csvrows import Column, shown
+from storage.employment import has_left_sql
 from storage.import_bad import CONFLICT, KEY, LOGIN, RECORD, REFERENCE, BadRows
 from storage.import_stage import Stage, quoted
 from storage.import_tickets import STEP_TIMES
@@ -837,7 +840,7 @@ def score_checks(stage: Stage, bad: BadRows, entered_metrics: EnteredMetrics | N
         " json_array(s.left_on, s.hired_on) FROM"
         f" {view} v JOIN temp.import_staff s ON s.code = v.staff"
         " JOIN temp.import_periods p ON p.period = v.period"
-        " WHERE s.left_on < p.first OR s.hired_on > p.last",
+        f" WHERE {has_left_sql('s.left_on', 'p.first')} OR s.hired_on > p.last",
         words=_not_appraised,
     )
     if entered_metrics is None:
@@ -897,8 +900,8 @@ def _bounds(fraction: FractionRange | None) -> tuple[float | None, float | None]
 
 def _not_appraised(staff: str, period: str, days: str) -> str:
     left_on, hired_on = json.loads(days)
-    first = Period.parse(period).first_day.isoformat()
-    if left_on is not None and left_on < first:
+    left = date.fromisoformat(left_on) if left_on else None
+    if has_left(left, Period.parse(period).first_day):
         text = _("{staff} left on {day}, before {period}: they are not appraised in it")
         day = left_on
     else:

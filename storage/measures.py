@@ -34,6 +34,7 @@ from fieldkpi.measures import entered_metric
 from fieldkpi.period import Judgement, Period, stamp
 from fieldkpi.scheme import Kpi, Scheme, exact
 from storage.db import Store
+from storage.employment import still_here_sql
 from storage.timeline import cancelled_at, engineer_at
 
 # The ticket column of the person a ticket's facts count for, by role and fact (kpi-rules
@@ -316,7 +317,7 @@ def open_holder(role: str) -> str:
     holder = engineer_at(CROSSED) if role == "engineer" else "t.rep"
     return (
         f"(SELECT s.code FROM staff s WHERE s.code = {holder}"
-        " AND (s.left_on IS NULL OR s.left_on >= substr(:as_of, 1, 10)))"
+        f" AND {still_here_sql('s.left_on', 'substr(:as_of, 1, 10)')})"
     )
 
 
@@ -587,11 +588,11 @@ def ranked_people(
 ) -> list[Person]:
     """Staff of the role (and branch) employed at some point in the period (§6)."""
     period = judgement.period
-    sql = """
+    sql = f"""
         SELECT code, name, branch, role, hired_on, left_on FROM staff
         WHERE role = :role
           AND (hired_on IS NULL OR hired_on <= :last_day)
-          AND (left_on IS NULL OR left_on >= :first_day)
+          AND {still_here_sql("left_on", ":first_day")}
     """
     params = {
         "role": role,

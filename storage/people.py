@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from fractions import Fraction
 
 from fieldkpi import access, kpi
@@ -11,6 +11,7 @@ from fieldkpi.figures import Person, TicketCounts
 from fieldkpi.period import Period, judge
 from fieldkpi.scheme import Scheme, default_scheme
 from storage.db import Store
+from storage.employment import still_here_sql
 from storage.measures import person_from_row, timeliness_counts, window
 from storage.migrations import OPEN_TICKET
 
@@ -36,12 +37,6 @@ def staff_by_code(store: Store, code: str) -> Person | None:
     return person_from_row(rows[0]) if rows else None
 
 
-def is_current(person: Person, on: date) -> bool:
-    """Employed on that day: hired by then and not yet left."""
-    hired = person.hired_on is None or person.hired_on <= on
-    return hired and (person.left_on is None or person.left_on > on)
-
-
 def branch_staff(
     store: Store,
     branch: str,
@@ -50,23 +45,23 @@ def branch_staff(
     on: date | None = None,
     since: date | None = None,
 ) -> list[Person]:
-    """The branch's current staff (of one role) by staff code: hired by ``on`` and not yet
-    left. By code, as every list of people is: Chinese names in code-point order follow
-    no order a person knows.
+    """The branch's staff (of one role) working on ``on``, by staff code: hired by then and
+    not yet left (:mod:`fieldkpi.employment`: their leaving day is a day worked). By code,
+    as every list of people is: Chinese names in code-point order follow no order a person
+    knows.
 
     ``since``: those who left on or after that day too, as a period's first day: they are
     still ranked in it, for what they did before they left (kpi-rules §6).
     """
     on = on or date.today()
-    tomorrow = on + timedelta(days=1)  # left after today: still here
-    left_from = min(since, tomorrow) if since else tomorrow
+    here_on = min(since, on) if since else on
     sql = f"""
         SELECT {_PERSON_COLUMNS} FROM staff
         WHERE branch = ? AND (? IS NULL OR role = ?)
-          AND (hired_on IS NULL OR hired_on <= ?) AND (left_on IS NULL OR left_on >= ?)
+          AND (hired_on IS NULL OR hired_on <= ?) AND {still_here_sql("left_on", "?")}
         ORDER BY code
     """
-    params = (branch, role, role, on.isoformat(), left_from.isoformat())
+    params = (branch, role, role, on.isoformat(), here_on.isoformat())
     return [person_from_row(r) for r in store.query(sql, params)]
 
 
@@ -77,7 +72,7 @@ def engineers_holding_work(store: Store, branch: str, *, on: date) -> list[Perso
     sql = f"""
         SELECT {_PERSON_COLUMNS} FROM staff
         WHERE branch = :branch AND role = 'engineer'
-          AND ((hired_on IS NULL OR hired_on <= :day) AND (left_on IS NULL OR left_on > :day)
+          AND ((hired_on IS NULL OR hired_on <= :day) AND {still_here_sql("left_on", ":day")}
                OR code IN (SELECT engineer FROM tickets WHERE branch = :branch AND {OPEN_TICKET}))
         ORDER BY code
     """

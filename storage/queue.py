@@ -21,6 +21,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from fieldkpi import access
+from fieldkpi.employment import has_left
 from fieldkpi.figures import Person
 from fieldkpi.scheme import default_scheme
 from fieldkpi.tickets import age_bucket, age_days, normal_phone, phone_start
@@ -49,7 +50,7 @@ _COLUMNS = f"""
     t.id, t.code, t.status, t.received_at, t.updated_at, t.completed_at, t.cancelled_at,
     CASE WHEN :whole_shown THEN t.first_completed_at END AS first_completed_at, t.kind,
     t.customer, t.phone, t.address, e.name AS engineer_name, e.left_on AS engineer_left_on,
-    t.rep, r.name AS rep_name,
+    t.rep, r.name AS rep_name, r.left_on AS rep_left_on,
     (:whole_shown AND {RATING_WAITS}) AS rating_held
 """
 _NAMES = """
@@ -90,9 +91,10 @@ class QueueRow:
     age_days: int  # counted as the timeliness day: received today is day 1
     bucket: str  # "d1".."d7", "late", "open30": where it lands if completed today
     engineer_left: bool  # its engineer has left: the ticket must be re-dispatched (§6)
+    rep_left: bool  # its rep has left: another rep follows it up (§6)
 
 
-_DERIVED = ("age_days", "bucket", "engineer_left")
+_DERIVED = ("age_days", "bucket", "engineer_left", "rep_left")
 _ROW_COLUMNS = tuple(f.name for f in fields(QueueRow) if f.name not in _DERIVED)
 
 
@@ -271,13 +273,17 @@ def _row(row, today: date, open_days: int) -> QueueRow:
         end, still_open = today, True
     age = age_days(received, end)
     values = {name: row[name] for name in _ROW_COLUMNS} | {"rating_held": bool(row["rating_held"])}
-    left_on = row["engineer_left_on"]
     return QueueRow(
         **values,
         age_days=age,
         bucket=age_bucket(age, open_days, still_open=still_open),
-        engineer_left=left_on is not None and date.fromisoformat(left_on) < today,
+        engineer_left=_left(row["engineer_left_on"], today),
+        rep_left=_left(row["rep_left_on"], today),
     )
+
+
+def _left(left_on: str | None, today: date) -> bool:
+    return has_left(date.fromisoformat(left_on) if left_on else None, today)
 
 
 CALLER_TICKETS = 5  # the caller's latest tickets a new ticket form shows

@@ -24,6 +24,7 @@ from fieldkpi.i18n import _, join_list
 from fieldkpi.limits import too_long
 from storage.csvrows import CODE, LOGIN, CellError, calendar_date  # as the import takes them
 from storage.db import Store
+from storage.employment import has_left_sql
 from storage.errors import Changed, NotFound
 from storage.measures import person_from_row
 from storage.migrations import ROLES
@@ -45,17 +46,19 @@ def branches(store: Store) -> list[tuple[str, str | None]]:
     ]
 
 
-def list_staff(store: Store, actor: Person, branch: str) -> list[StaffMember]:
-    """The branch's staff, those who left too, by role and then staff code (Chinese names
-    sorted by their code points follow no order a person knows; the codes are the branch's)."""
+def list_staff(store: Store, actor: Person, branch: str, today: date) -> list[StaffMember]:
+    """The branch's staff by role, those who have left by ``today`` after the others (someone
+    whose leaving day is today or still to come works here), then by staff code (Chinese
+    names sorted by their code points follow no order a person knows; the codes are the
+    branch's)."""
     access.check_see_staff(actor, branch)
     rows = store.query(
-        """
+        f"""
         SELECT code, name, branch, role, hired_on, left_on, login FROM staff WHERE branch = ?
         ORDER BY CASE role WHEN 'lead' THEN 0 WHEN 'rep' THEN 1 WHEN 'engineer' THEN 2 ELSE 3 END,
-                 left_on IS NOT NULL, code
+                 {has_left_sql("left_on", "?")}, code
         """,
-        (branch,),
+        (branch, today.isoformat()),
     )
     return [StaffMember(person_from_row(row), row["login"]) for row in rows]
 

@@ -27,7 +27,7 @@ from storage.closing import (
     rankings_for,
 )
 from storage.db import Store
-from storage.leavers import LeftHolder, left_holders
+from storage.leavers import LeftHolder, left_holders, left_reps
 from storage.trends import judged_months, with_closed_of_other_kind
 
 
@@ -54,6 +54,8 @@ class BranchRanking:
     months: list[BranchMonth]
     # open tickets held now by engineers who have left: nobody's figures, the lead's to hand on
     left_holders: list[LeftHolder]
+    # open tickets whose rep has left: no rep's figures, the lead's to see followed up
+    left_reps: list[LeftHolder]
 
     def trend(self, row: RankRow) -> list[TrendMonth]:
         """The person's last twelve months with the role's average every month: only who
@@ -95,6 +97,7 @@ def branch_ranking(
         scheme=basis.scheme,
         months=months,
         left_holders=left_holders(store, actor, branch, now.date()),
+        left_reps=left_reps(store, actor, branch, now.date()),
     )
 
 

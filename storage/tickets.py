@@ -22,6 +22,7 @@ from sqlite_utils import Database
 from fieldkpi import access, visibility
 from fieldkpi.access import AccessDenied
 from fieldkpi.cleantext import clean_name, clean_text
+from fieldkpi.employment import employed_on
 from fieldkpi.figures import Person
 from fieldkpi.i18n import N_, _, join_clauses, join_list
 from fieldkpi.limits import length_errors
@@ -48,7 +49,6 @@ from storage.errors import Changed, NotFound
 from storage.event_rows import EVENTS, RATING_WAITS
 from storage.measures import person_from_row
 from storage.migrations import OPEN_TICKET, TICKET_KINDS
-from storage.people import is_current
 from storage.timeline import completion_columns, record_state
 from storage.typed import FieldErrors, each_field, free_text
 
@@ -692,7 +692,7 @@ def _engineer_problem(db: Database, branch: str, code: str, now: datetime) -> st
     person = person_from_row(row)
     if person.role != "engineer":
         return _("{name} is not an engineer.").format(name=person.name)
-    if not is_current(person, now.date()):
+    if not employed_on(person, now.date()):
         return _("{name} does not work here now.").format(name=person.name)
     return None
 

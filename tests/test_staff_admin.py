@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 import pytest
 from month_helpers import OCTOBER, STAFF, load, person
+from textual.widgets import DataTable
 from tui_helpers import (
     SIZE,
     async_test,
@@ -74,11 +75,11 @@ def test_only_an_admin_changes_staff(staff, who):
 )
 def test_the_staff_list_is_for_the_branch_lead_and_admins(staff, who, branch):
     with pytest.raises(AccessDenied):
-        list_staff(staff, person(staff, who), branch)
+        list_staff(staff, person(staff, who), branch, NOW.date())
 
 
 def test_the_list_shows_everyone_of_the_branch_with_logins(staff):
-    listed = list_staff(staff, person(staff, "L1"), "GZ")
+    listed = list_staff(staff, person(staff, "L1"), "GZ", NOW.date())
     assert [(m.person.code, m.login) for m in listed] == [
         ("L1", "zhoujl"),
         ("R1", None),
@@ -87,7 +88,20 @@ def test_the_list_shows_everyone_of_the_branch_with_logins(staff):
         ("E1", None),  # by code, though 刘洋 (E2) comes first by the code points of names
         ("E2", None),
     ]
-    assert list_staff(staff, person(staff, "A1"), "SZ")[0].person.code == "L2"
+    assert list_staff(staff, person(staff, "A1"), "SZ", NOW.date())[0].person.code == "L2"
+
+
+def test_someone_leaving_today_or_later_is_listed_with_those_still_here(staff):
+    """The leaving day is a day worked (fieldkpi.employment): 张伟 (R1), leaving today, is
+    listed among those still here; from the day after, among those who have left."""
+    set_left_on(staff, person(staff, "A1"), "R1", NOW.date().isoformat(), was=None)
+
+    def reps(day: date) -> list[str]:
+        listed = list_staff(staff, person(staff, "L1"), "GZ", day)
+        return [m.person.code for m in listed if m.person.role == "rep"]
+
+    assert reps(NOW.date()) == ["R1", "R2", "X1"]
+    assert reps(date(2026, 11, 6)) == ["R2", "R1", "X1"]
 
 
 def test_an_added_login_signs_in_and_a_removed_one_no_longer_does(staff):
@@ -231,6 +245,11 @@ async def test_an_admin_adds_a_login_in_the_staff_screen_and_it_signs_in(staff):
         assert notices(app)[-1] == "Saved 钱多多 (R7): login qdd, leaves 2026-12-31"
         row = next(r for r in table_rows(app, "#staff") if r[0] == "R7")
         assert row == ["R7", "钱多多", "rep", "qdd", "2026-11-01", "2026-12-31"]
+        # leaving is agreed ahead: until then 钱多多 still works here, not dimmed nor counted
+        table = app.screen.query_one("#staff", DataTable)
+        codes = [table.get_row_at(i)[0] for i in range(table.row_count)]
+        assert [str(code) for code in codes if code.style] == ["X1"]  # 赵敏 left in September
+        assert " · 1 left · " in text_of(app, "#staff-status")
     assert staff_by_login(staff, "qdd").left_on == date(2026, 12, 31)
 
 
