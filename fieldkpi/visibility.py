@@ -16,6 +16,11 @@ person about a ticket — the ticket, its history, a refusal's message:
   with it (their visit, completion, callback). The only people named are the
   engineer and the ticket's contacts — the reps who took it in and dispatched
   it, and its responsible rep; anyone else is "someone else".
+- A low rating a rep recorded, held for the lead (``held``), is an appraisal
+  event of the rep and engineer it counts against: where the branch's scheme
+  keeps reporters from the person concerned (``[review] show_reporter``), its
+  callback, once approved, and its hold, while it is the ticket's last change,
+  are "someone else"'s to them, whatever they may read of the ticket.
 
 Rows and tickets are storage's dataclasses, read through their attributes and
 copied with :func:`dataclasses.replace`.
@@ -28,8 +33,10 @@ from collections.abc import Iterable, Sequence
 from itertools import groupby
 from typing import Any, Protocol, TypeVar
 
+from fieldkpi import access
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
+from fieldkpi.scheme import Scheme
 
 SOMEONE_ELSE = "someone-else"  # stands for a person the reader may not see, where a code stood
 RECORDERS = frozenset({"import"})  # who records changes without being a person (the importer)
@@ -91,7 +98,19 @@ class TicketFacts(Protocol):
     code: str
     engineer: str | None
     rep: str | None
+    updated_at: str
     updated_by: str | None
+
+
+class HeldFacts(Protocol):
+    """What this needs of a low rating held for the lead (storage's ``HeldRating``): who
+    recorded it and when, and whom it counts against (``also``: the engineer, where it is
+    about the rep)."""
+
+    recorded_by: str
+    recorded_at: str
+    concerns: str | None
+    also: str | None
 
 
 Row = TypeVar("Row", bound=HistoryFacts)
@@ -103,15 +122,24 @@ def sees_all(user: Person) -> bool:
     return user.role in ("lead", "admin")
 
 
-def history_for(user: Person, ticket: TicketFacts, rows: Sequence[Row]) -> list[Row]:
-    """The rows of ``ticket``'s whole history (oldest first) that ``user`` may read, as they may."""
+def history_for(
+    user: Person,
+    ticket: TicketFacts,
+    rows: Sequence[Row],
+    held: Iterable[HeldFacts],
+    scheme: Scheme | None,
+) -> list[Row]:
+    """The rows of ``ticket``'s whole history (oldest first) that ``user`` may read, as they
+    may; ``held``: its low ratings held for the lead, whose reporters the branch's ``scheme``
+    may keep from them (:func:`_kept`)."""
     if sees_all(user):
         return list(rows)
+    kept = _kept(user, held, scheme)
     if user.role != "engineer":
-        return [row for row in rows if row.step in LIFE or row.by == user.code]
+        return [_named(row, None, kept) for row in rows if row.step in LIFE or row.by == user.code]
     known = _known(user, ticket, rows)
     return [
-        _named(row, known)
+        _named(row, known, kept)
         for event, mine in _events(user, ticket, rows)
         if mine
         for row in event
@@ -119,12 +147,25 @@ def history_for(user: Person, ticket: TicketFacts, rows: Sequence[Row]) -> list[
     ]
 
 
-def ticket_for(user: Person, ticket: T, rows: Sequence[HistoryFacts]) -> T:
-    """``ticket`` as ``user`` may read it, given its whole history ``rows``."""
-    if user.role != "engineer":
+def ticket_for(
+    user: Person,
+    ticket: T,
+    rows: Sequence[HistoryFacts],
+    held: Iterable[HeldFacts],
+    scheme: Scheme | None,
+) -> T:
+    """``ticket`` as ``user`` may read it, given its whole history ``rows`` and its held
+    ratings (as :func:`history_for`): who changed it last is someone else where it was the
+    hold of a rating whose reporter is kept from them."""
+    if sees_all(user):
         return ticket
+    hidden: dict[str, Any] = {}
+    if (ticket.updated_by, ticket.updated_at) in _kept(user, held, scheme):
+        hidden["updated_by"] = SOMEONE_ELSE
+    if user.role != "engineer":
+        return dataclasses.replace(ticket, **hidden) if hidden else ticket
     known = _known(user, ticket, rows)
-    hidden = {f.name: None for f in dataclasses.fields(ticket) if f.name not in _TICKET_FIELDS}
+    hidden |= {f.name: None for f in dataclasses.fields(ticket) if f.name not in _TICKET_FIELDS}
     for field, names in _THEIR_TIME.items():
         if _set_while_theirs(user, ticket, rows, field):
             for name in names:
@@ -193,17 +234,38 @@ def _set_while_theirs(
     return _first_holder(ticket, rows) == user.code
 
 
-def unnamed(row: Row) -> Row:
-    """The row with whoever made it named "someone else" (a reporter kept from the reader)."""
-    return dataclasses.replace(row, by=SOMEONE_ELSE, by_name=someone_else())
+# ---------------------------------------------------------------- reporters kept
 
 
-def _named(row: Row, known: set[str]) -> Row:
-    """The row with every person the reader may not see named "someone else"."""
+def _kept(user: Person, held: Iterable[HeldFacts], scheme: Scheme | None) -> set[tuple[str, str]]:
+    """Who recorded each held rating whose reporter ``user`` is not told, and when.
+
+    They are not told where it counts against them and the branch's ``scheme``
+    keeps reporters from the person concerned (:func:`access.sees_reporter`, as
+    their F6 does); nor without the scheme (its file cannot be read): nobody
+    can say it does not. Anyone else — a colleague, the lead — is told, and
+    whoever recorded it knows it was them.
+    """
+    return {
+        (rating.recorded_by, rating.recorded_at)
+        for rating in held
+        if user.code in (rating.concerns, rating.also)
+        and user.code != rating.recorded_by
+        and (scheme is None or not access.sees_reporter(user, user.code, scheme))
+    }
+
+
+def _named(row: Row, known: set[str] | None, kept: set[tuple[str, str]]) -> Row:
+    """The row with every person the reader may not see named "someone else": whoever is not
+    ``known`` (``None``: the reader may see everyone), and whoever recorded a held rating
+    whose reporter is ``kept`` from them, on its callback (the lead's approval puts it on
+    the ticket as theirs, at the time they recorded it)."""
     changes: dict[str, Any] = {}
-    if row.by not in known:
+    if (known is not None and row.by not in known) or (
+        row.step == "callback" and (row.by, row.at) in kept
+    ):
         changes |= {"by": SOMEONE_ELSE, "by_name": someone_else()}
-    if row.field in PEOPLE_FIELDS:
+    if known is not None and row.field in PEOPLE_FIELDS:
         for side in ("old", "new"):
             value = getattr(row, side)
             if value is not None and value not in known:

@@ -137,4 +137,5 @@ class DispatchScreen(FormScreen):
             values["engineer"],
             now=app.now(),
             **when(values, self.WHEN),
+            scheme_for=app.scheme_for,
         )

@@ -263,7 +263,9 @@ class SavingModal(actions.ScopedKeys, ClosesItself, ModalScreen[Any]):
         waiting for the ticket; the save, if made, says it in its place."""
         app = self.app
         try:
-            get_ticket(app.store, app.user, code, seen=version, now=app.now())
+            get_ticket(
+                app.store, app.user, code, seen=version, now=app.now(), scheme_for=app.scheme_for
+            )
         except HandedAway as exc:
             answer(self, LoadFailed(handed_away(exc)))
         except REFUSALS:

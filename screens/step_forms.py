@@ -71,12 +71,19 @@ class VisitForm(FormScreen):
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app = self.app
         return tickets.record_visit(
-            app.store, app.user, self.code, version, now=app.now(), **when(values, self.WHEN)
+            app.store,
+            app.user,
+            self.code,
+            version,
+            now=app.now(),
+            **when(values, self.WHEN),
+            scheme_for=app.scheme_for,
         )
 
 
 class TextStepForm(FormScreen):
-    """A step that takes one line of text: ``step(store, user, code, version, text, now=…)``.
+    """A step that takes one line of text: ``step(store, user, code, version, text, now=…,
+    scheme_for=…)``.
 
     ``WHEN``, if set, is the time the step happened (``at=…``). It comes after
     the text, where the focus starts, so the fields are filled in the order
@@ -104,12 +111,10 @@ class TextStepForm(FormScreen):
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app = self.app
         text = values[self.FIELD.name]
-        options = {**when(values, self.WHEN), **self.step_options()}
+        # The branches' schemes tell a save that came too late (a cancel or a reopen also
+        # asks them whether it is the lead's: access.check_lifecycle).
+        options = {**when(values, self.WHEN), "scheme_for": app.scheme_for}
         return self.step(app.store, app.user, self.code, version, text, now=app.now(), **options)
-
-    def step_options(self) -> dict[str, Any]:
-        """What else the step takes besides the text and ``at``."""
-        return {}
 
 
 class AwaitPartsForm(TextStepForm):
@@ -125,21 +130,14 @@ class CompleteForm(TextStepForm):
     step = staticmethod(tickets.complete)
 
 
-class LifecycleForm(TextStepForm):
-    """Cancel or reopen: the step asks the ticket's branch scheme whether it is the lead's."""
-
-    def step_options(self) -> dict[str, Any]:
-        return {"scheme_for": self.app.scheme_for}
-
-
-class CancelForm(LifecycleForm):
+class CancelForm(TextStepForm):
     SAVE_LABEL = N_("Cancel ticket")
     HEADING = N_("Cancel the ticket")
     FIELD = Field("cancel_reason", N_("Reason"), placeholder=N_("why it is cancelled"))
     step = staticmethod(tickets.cancel)
 
 
-class ReopenForm(LifecycleForm):
+class ReopenForm(TextStepForm):
     SAVE_LABEL = N_("Reopen")
     HEADING = N_("Reopen the ticket")
     FIELD = Field("note", N_("Reason"), placeholder=N_("why it is reopened"))

@@ -27,7 +27,9 @@ def read_ticket(app: Any, code: str, *, history: bool = False, seen: int | None 
     ``seen``: the version shown, so a ticket handed to another engineer since says who took
     it (:class:`storage.tickets.HandedAway`)."""
     try:
-        ticket = get_ticket(app.store, app.user, code, seen=seen, now=app.now())
+        ticket = get_ticket(
+            app.store, app.user, code, seen=seen, now=app.now(), scheme_for=app.scheme_for
+        )
         if not history:
             return TicketLoaded(ticket, [])
         scheme = branch_scheme(app, ticket)  # whether the history names reporters, too

@@ -36,7 +36,7 @@ from fieldkpi.tickets import StepRefused
 from storage.closing import closed_over
 from storage.db import Store
 from storage.errors import NotFound, StorageError
-from storage.event_rows import EVENTS
+from storage.event_rows import EVENTS, events_of, ratings_of
 from storage.measures import person_from_row, sql_points
 from storage.tickets import approve_held_rating, read_ticket, write_history
 from storage.typed import FieldErrors, free_text
@@ -321,13 +321,20 @@ def _counted(row, scheme: Scheme) -> dict:
 
 
 def _events(
-    store: Store, where: str, params: dict, show_reporter: bool, scheme: Scheme
+    store: Store,
+    where: str,
+    params: dict,
+    show_reporter: bool,
+    scheme: Scheme,
+    rows_of: str = EVENTS,
 ) -> list[AppraisalEvent]:
+    """The events of ``rows_of`` (:data:`~storage.event_rows.EVENTS`, or fewer of them found
+    by index) that ``where`` (on ``e``) keeps."""
     rows = store.query(
         f"""
         SELECT e.*, c.name AS concerns_name, c.role AS concerns_role,
                coalesce(r.name, e.recorded_by) AS by_name
-        FROM ({EVENTS}) e JOIN staff c ON c.code = e.concerns
+        FROM ({rows_of}) e JOIN staff c ON c.code = e.concerns
         LEFT JOIN staff r ON r.code = e.recorded_by
         WHERE {where} ORDER BY e.at, e.subject, e.id
         """,
@@ -434,14 +441,8 @@ def held_ratings_about(
     ticket's screen tells its engineer of them too, though the ticket itself says only
     "completed" to them (:func:`fieldkpi.visibility.ticket_for`). Nobody else's: another
     engineer of the ticket, the lead (who reads its history whole) get none."""
-    return _about(
-        store,
-        actor,
-        actor,
-        "e.subject = 'rating' AND e.state = 'pending' AND e.ticket = :ticket",
-        {"ticket": code},
-        scheme,
-    )
+    held = ratings_of(":ticket")
+    return _about(store, actor, actor, held, {"ticket": code}, scheme, "e.state = 'pending'")
 
 
 def _about_between(
@@ -449,15 +450,22 @@ def _about_between(
 ) -> list[AppraisalEvent]:
     """:func:`_about` from ``start`` to ``end``."""
     span = {"start": stamp(start), "end": stamp(end)}
-    return _about(store, actor, person, "e.at >= :start AND e.at <= :end", span, scheme)
+    return _about(store, actor, person, events_of(":person", ":start", ":end"), span, scheme)
 
 
 def _about(
-    store: Store, actor: Person, person: Person, where: str, params: dict, scheme: Scheme
+    store: Store,
+    actor: Person,
+    person: Person,
+    rows_of: str,
+    params: dict,
+    scheme: Scheme,
+    where: str = "1",
 ) -> list[AppraisalEvent]:
-    """The events about ``person`` that ``where`` (on ``e``) keeps: those recorded against them,
-    and the low ratings held for the lead on a ticket they served (about its rep, but lowering
-    their satisfaction too, :data:`storage.event_rows.EVENTS`), shown as about them."""
+    """The events of ``rows_of`` about ``person`` that ``where`` (on ``e``) keeps: those
+    recorded against them, and the low ratings held for the lead on a ticket they served
+    (about its rep, but lowering their satisfaction too, :data:`storage.event_rows.EVENTS`),
+    shown as about them."""
     access.check_see_figures(actor, person)
     show = access.sees_reporter(actor, person.code, scheme)
     events = _events(
@@ -466,6 +474,7 @@ def _about(
         {"person": person.code} | params,
         show,
         scheme,
+        rows_of,
     )
     mine = {"concerns": person.code, "concerns_name": person.name}
     return [e if e.concerns == person.code else replace(e, **mine) for e in events]

@@ -1369,3 +1369,21 @@ def m020_phone_digits(db: Database) -> None:
     plus those from 0086: a scan of that index, not of the tickets.
     """
     _rewrite_phones(db, "phone GLOB '*[^0-9]*' OR phone GLOB '0086*'")
+
+
+@migration
+def m021_events_by_person(db: Database) -> None:
+    """A person's events are read by index: their problem reports, the held ratings of a span.
+
+    F6 lists a person's events of three months (:func:`storage.event_rows.events_of`).
+    Problem reports had no index on the engineer they are about, so every report of the
+    span, anyone's, was read; held ratings had none on their time, so every held rating
+    ever recorded was read, and who held each ticket when it was recorded worked out.
+    """
+    _script(
+        db,
+        """
+        CREATE INDEX problems_engineer_at ON problems(engineer, at);
+        CREATE INDEX held_ratings_at ON held_ratings(at);
+        """,
+    )

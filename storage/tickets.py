@@ -27,7 +27,7 @@ from fieldkpi.figures import Person
 from fieldkpi.i18n import N_, _, join_clauses, join_list
 from fieldkpi.limits import length_errors
 from fieldkpi.period import stamp
-from fieldkpi.scheme import Scheme
+from fieldkpi.scheme import Scheme, SchemeError
 from fieldkpi.tickets import (
     FLAGS,
     NEW,
@@ -46,7 +46,7 @@ from storage import csvrows
 from storage.closing import closed_over
 from storage.db import Store
 from storage.errors import Changed, NotFound
-from storage.event_rows import EVENTS, RATING_WAITS
+from storage.event_rows import ALSO_RATED, RATED, RATING_WAITS
 from storage.measures import person_from_row
 from storage.migrations import OPEN_TICKET, TICKET_KINDS
 from storage.timeline import completion_columns, record_state
@@ -134,6 +134,23 @@ class HistoryRow:
     version: int | None = None
 
 
+@dataclass(frozen=True)
+class HeldRating:
+    """A low rating of the ticket a rep recorded, held for the lead (:func:`_hold_rating`):
+    who recorded it and when, and whom it counts against (:data:`storage.event_rows.RATED`),
+    which the reader may not be told (:func:`fieldkpi.visibility.history_for`)."""
+
+    recorded_by: str
+    recorded_at: str
+    concerns: str | None
+    also: str | None
+
+
+# The branches' schemes, by branch code (the app's ``scheme_for``): whether the people a
+# held rating counts against are told who recorded it.
+SchemeFor = Callable[[str], Scheme]
+
+
 class Conflict(Changed):
     """Someone saved the ticket after the version this change was based on.
 
@@ -205,11 +222,49 @@ def _whole_history(db: Database, code: str) -> list[HistoryRow]:
     return _history_rows(db, "h.ticket = ?", (code,))
 
 
-def _as_seen(db: Database, actor: Person, ticket: Ticket) -> Ticket:
-    """The ticket as ``actor`` may read it (:func:`fieldkpi.visibility.ticket_for`)."""
+def _held(db: Database, code: str) -> list[HeldRating]:
+    """The ticket's held ratings, whatever their state, from its own index."""
+    return [
+        HeldRating(*row)
+        for row in db.execute(
+            f"SELECT h.recorded_by, h.recorded_at, {RATED}, {ALSO_RATED} FROM held_ratings h"
+            " JOIN tickets t ON t.code = h.ticket WHERE h.ticket = ? ORDER BY h.id",
+            (code,),
+        )
+    ]
+
+
+def _scheme(scheme_for: SchemeFor | None, branch: str) -> Scheme | None:
+    """The branch's scheme, or ``None`` when none was given or its file cannot be read (the
+    screens that rank say what): then nobody a held rating counts against is told who
+    recorded it (:func:`fieldkpi.visibility.history_for`)."""
+    try:
+        return None if scheme_for is None else scheme_for(branch)
+    except (SchemeError, OSError):
+        return None
+
+
+def _seen(
+    db: Database, actor: Person, ticket: Ticket, scheme_for: SchemeFor | None
+) -> tuple[Ticket, list[HistoryRow]]:
+    """The ticket and its history as ``actor`` may read them (:mod:`fieldkpi.visibility`),
+    by its branch's scheme (``scheme_for``), read only if it has a held rating."""
+    every = _whole_history(db, ticket.code)
+    if visibility.sees_all(actor):
+        return ticket, every
+    held = _held(db, ticket.code)
+    scheme = _scheme(scheme_for, ticket.branch) if held else None
+    return (
+        visibility.ticket_for(actor, ticket, every, held, scheme),
+        visibility.history_for(actor, ticket, every, held, scheme),
+    )
+
+
+def _as_seen(db: Database, actor: Person, ticket: Ticket, scheme_for: SchemeFor | None) -> Ticket:
+    """The ticket as ``actor`` may read it (:func:`_seen`)."""
     if visibility.sees_all(actor):
         return ticket
-    return visibility.ticket_for(actor, ticket, _whole_history(db, ticket.code))
+    return _seen(db, actor, ticket, scheme_for)[0]
 
 
 def get_ticket(
@@ -219,18 +274,25 @@ def get_ticket(
     *,
     seen: int | None = None,
     now: datetime | None = None,
+    scheme_for: SchemeFor | None = None,
 ) -> Ticket:
-    """The ticket as ``actor`` may read it; ``seen``: the version a screen showed them, so a
-    ticket handed away since is refused as :class:`HandedAway` (who, when; ``now`` says
-    whether that was today)."""
+    """The ticket as ``actor`` may read it by its branch's scheme (``scheme_for``, see
+    :func:`_seen`); ``seen``: the version a screen showed them, so a ticket handed away
+    since is refused as :class:`HandedAway` (who, when; ``now`` says whether that was
+    today)."""
     with store.read() as db:
         ticket = read_ticket(db, code)
-        _check_sees(db, actor, ticket, seen, _now(now))
-        return _as_seen(db, actor, ticket)
+        _check_sees(db, actor, ticket, seen, _now(now), scheme_for)
+        return _as_seen(db, actor, ticket, scheme_for)
 
 
 def _check_sees(
-    db: Database, actor: Person, ticket: Ticket, seen: int | None, now: datetime
+    db: Database,
+    actor: Person,
+    ticket: Ticket,
+    seen: int | None,
+    now: datetime,
+    scheme_for: SchemeFor | None,
 ) -> None:
     """:func:`access.check_see_ticket`, but a ticket handed from the engineer to another since
     the version ``seen`` they were shown is refused with that change (:class:`HandedAway`).
@@ -245,7 +307,7 @@ def _check_sees(
             (ticket.code, actor.code, seen),
         ).fetchone()
         if handed:
-            raise _conflict(db, actor, ticket.code, seen, now, handed_away=True)
+            raise _conflict(db, actor, ticket.code, seen, now, scheme_for, handed_away=True)
     access.check_see_ticket(actor, ticket)
 
 
@@ -253,44 +315,12 @@ def ticket_history(
     store: Store, actor: Person, code: str, scheme: Scheme | None = None
 ) -> list[HistoryRow]:
     """The changes of the ticket the actor may read, oldest first (all of them for a lead);
-    ``scheme``: the branch's, whether it names reporters (:func:`_readable_history`)."""
+    ``scheme``: the branch's, whether it names the reporter of a held rating (:func:`_seen`;
+    none, as when its file cannot be read: not named)."""
     with store.read() as db:
         ticket = read_ticket(db, code)
         access.check_see_ticket(actor, ticket)
-        return _readable_history(db, actor, ticket, _whole_history(db, code), scheme)
-
-
-def _readable_history(
-    db: Database,
-    actor: Person,
-    ticket: Ticket,
-    every: list[HistoryRow],
-    scheme: Scheme | None,
-) -> list[HistoryRow]:
-    """:func:`fieldkpi.visibility.history_for`, and a low rating a rep recorded, approved by
-    the lead, is a callback by someone else to a person it counts against whom the branch's
-    ``scheme`` does not tell its reporter (:func:`access.sees_reporter`; no scheme, as when
-    its file cannot be read: not told).
-
-    Its callback rows are the rep's, at the time she entered it (:func:`approve_held_rating`);
-    told to the ticket's rep or engineer, they would name who reported them.
-    """
-    rows = visibility.history_for(actor, ticket, every)
-    if visibility.sees_all(actor) or (scheme is not None and scheme.show_reporter):
-        return rows
-    hidden = set()
-    for event in db.execute(
-        f"SELECT e.concerns, e.also, h.recorded_by, h.recorded_at FROM ({EVENTS}) e"
-        " JOIN held_ratings h ON h.id = e.id WHERE e.subject = 'rating' AND e.ticket = ?",
-        (ticket.code,),
-    ):
-        concerned = {event["concerns"], event["also"]} - {None}
-        if any(scheme is None or not access.sees_reporter(actor, c, scheme) for c in concerned):
-            hidden.add((event["recorded_by"], event["recorded_at"]))
-    return [
-        visibility.unnamed(row) if row.step == "callback" and (row.by, row.at) in hidden else row
-        for row in rows
-    ]
+        return _seen(db, actor, ticket, (lambda _branch: scheme) if scheme else None)[1]
 
 
 def people_names(store: Store, ticket: Ticket, history: list[HistoryRow]) -> dict[str, str]:
@@ -342,8 +372,10 @@ def _update(
     note: str = "",
     action: str | None = None,
     entered: tuple[str, str] | None = None,
+    scheme_for: SchemeFor | None = None,
 ) -> None:
-    """The guarded UPDATE with its history rows and workload action.
+    """The guarded UPDATE with its history rows and workload action (a stale ``version``:
+    :func:`_conflict`, told by the branch's scheme, ``scheme_for``).
 
     ``entered``: who entered the change and when (a staff code and a stamp), where
     that is not the actor now: a held rating is the rep's, at the time she entered
@@ -372,7 +404,7 @@ def _update(
         | {"at": at, "by": actor.code, "code": ticket.code, "version": version},
     )
     if cursor.rowcount == 0:
-        raise _conflict(db, actor, ticket.code, version, now)
+        raise _conflict(db, actor, ticket.code, version, now, scheme_for)
     history = [(col, before[col], new) for col, new in changed.items() if col not in _DERIVED]
     if note:
         history.append(("note", None, note))
@@ -396,33 +428,56 @@ def _step(
     *,
     note: str = "",
     action: str | None = None,
+    scheme_for: SchemeFor | None = None,
 ) -> Ticket:
-    """One step on one ticket: see → same version → may → plan (status, input) → write."""
+    """One step on one ticket: see → same version → may → plan (status, input) → write;
+    ``scheme_for``: the branches' schemes, by which a stale save is told (:func:`_conflict`)."""
     now = _now(now)
     with store.write_as(actor, now) as db:
         ticket = read_ticket(db, code)
-        _check_sees(db, actor, ticket, version, now)
+        _check_sees(db, actor, ticket, version, now, scheme_for)
         if ticket.version != version:
-            raise _conflict(db, actor, code, version, now)
+            raise _conflict(db, actor, code, version, now, scheme_for)
         access.check_step(actor, step, ticket)
         changes = plan(db, ticket, now)
-        _update(db, actor, ticket, version, step, changes, now, note=note, action=action)
-        return _as_seen(db, actor, read_ticket(db, code))
+        _update(
+            db,
+            actor,
+            ticket,
+            version,
+            step,
+            changes,
+            now,
+            note=note,
+            action=action,
+            scheme_for=scheme_for,
+        )
+        return _as_seen(db, actor, read_ticket(db, code), scheme_for)
 
 
 def _conflict(
-    db: Database, actor: Person, code: str, version: int, now: datetime, *, handed_away=False
+    db: Database,
+    actor: Person,
+    code: str,
+    version: int,
+    now: datetime,
+    scheme_for: SchemeFor | None,
+    *,
+    handed_away=False,
 ) -> Conflict:
-    """What happened to the ticket since ``version``, told as ``actor`` may read it;
-    ``handed_away``: it went to another engineer (:class:`HandedAway`)."""
-    ticket, every = read_ticket(db, code), _whole_history(db, code)
-    seen = _readable_history(db, actor, ticket, every, None)
+    """What happened to the ticket since ``version``, told as ``actor`` may read it, with
+    the names its branch's scheme tells them (``scheme_for``, :func:`_seen`): as its
+    history tells it, so that whoever recorded a held rating is someone else to the people
+    it counts against where the scheme keeps reporters from them, and named to them where
+    it does not; ``handed_away``: it went to another engineer (:class:`HandedAway`)."""
+    ticket = read_ticket(db, code)
+    shown, seen = _seen(db, actor, ticket, scheme_for)
     missed = [row for row in seen if row.version is not None and row.version > version]
     if missed:
         names = list(dict.fromkeys(row.by_name for row in missed))
         by_name, at = join_list(names), missed[-1].at
     else:  # changed by something that wrote no history, or nothing the actor may read
-        by = visibility.ticket_for(actor, ticket, every).updated_by
+        by = shown.updated_by
         by_name = visibility.someone_else() if by == visibility.SOMEONE_ELSE else by or ""
         if by:
             by_name = db.execute(
@@ -709,6 +764,8 @@ def dispatch(
     engineer: str,
     now: datetime | None = None,
     at: str | None = None,
+    *,
+    scheme_for: SchemeFor | None = None,
 ) -> Ticket:
     """Dispatch (派工) or re-dispatch to another engineer of the branch, at ``at`` if not now.
 
@@ -738,7 +795,9 @@ def dispatch(
         )
         return {"status": status, **fields}
 
-    return _step(store, actor, code, version, "dispatch", now, plan, action="dispatch")
+    return _step(
+        store, actor, code, version, "dispatch", now, plan, action="dispatch", scheme_for=scheme_for
+    )
 
 
 def record_visit(
@@ -748,8 +807,14 @@ def record_visit(
     version: int,
     now: datetime | None = None,
     at: str | None = None,
+    *,
+    scheme_for: SchemeFor | None = None,
 ) -> Ticket:
-    """The engineer was at the customer's (``at``, if not now); the first visit's time is kept."""
+    """The engineer was at the customer's (``at``, if not now); the first visit's time is kept.
+
+    ``scheme_for``, here and in every step: the branches' schemes, by which a save made
+    from a stale version is told (:func:`_conflict`); none, not told who recorded a held
+    rating."""
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         status = next_status(ticket.status, "visit")
@@ -757,7 +822,7 @@ def record_visit(
         when = _happened(store, actor, ticket, "visited_at", at, now, after)
         return {"status": status, "visited_at": ticket.visited_at or when}
 
-    return _step(store, actor, code, version, "visit", now, plan)
+    return _step(store, actor, code, version, "visit", now, plan, scheme_for=scheme_for)
 
 
 def await_parts(
@@ -767,12 +832,15 @@ def await_parts(
     version: int,
     note: str = "",
     now: datetime | None = None,
+    *,
+    scheme_for: SchemeFor | None = None,
 ) -> Ticket:
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         return {"status": next_status(ticket.status, "await_parts")}
 
+    text = free_text(note, "note")
     return _step(
-        store, actor, code, version, "await_parts", now, plan, note=free_text(note, "note")
+        store, actor, code, version, "await_parts", now, plan, note=text, scheme_for=scheme_for
     )
 
 
@@ -784,6 +852,8 @@ def complete(
     resolution: str,
     now: datetime | None = None,
     at: str | None = None,
+    *,
+    scheme_for: SchemeFor | None = None,
 ) -> Ticket:
     """Completion (反馈完单) with how the fault was resolved, at ``at`` if not now."""
 
@@ -797,7 +867,9 @@ def complete(
             ),
         )
 
-    return _step(store, actor, code, version, "complete", now, plan, action="complete")
+    return _step(
+        store, actor, code, version, "complete", now, plan, action="complete", scheme_for=scheme_for
+    )
 
 
 def cancel(
@@ -826,7 +898,7 @@ def cancel(
             "cancel_seen": 1,
         }
 
-    return _step(store, actor, code, version, "cancel", now, plan)
+    return _step(store, actor, code, version, "cancel", now, plan, scheme_for=scheme_for)
 
 
 def reopen(
@@ -861,7 +933,8 @@ def reopen(
             "cancelled_at": None,
         }
 
-    return _step(store, actor, code, version, "reopen", now, plan, note=free_text(reason, "note"))
+    text = free_text(reason, "note")
+    return _step(store, actor, code, version, "reopen", now, plan, note=text, scheme_for=scheme_for)
 
 
 def record_callback(
@@ -909,7 +982,9 @@ def record_callback(
             return {}
         return changes
 
-    return _step(store, actor, code, version, "callback", now, plan, action="callback")
+    return _step(
+        store, actor, code, version, "callback", now, plan, action="callback", scheme_for=scheme_for
+    )
 
 
 def _rating(rating: int | str) -> int:
@@ -957,8 +1032,8 @@ def approve_held_rating(db: Database, actor: Person, held: int, now: datetime) -
     The ticket is called back at the time the rep gave, with their rating and
     comment; the workload action of the call is the rep's, at that time. Its
     history keeps who entered the callback and when (the rep, when she entered
-    it: :func:`_readable_history` hides her where the scheme keeps reporters from
-    the person concerned), and the approval as a line of its own, the lead's. The
+    it: :func:`fieldkpi.visibility.history_for` hides her where the scheme keeps
+    reporters from the person concerned), and the approval as a line of its own, the lead's. The
     ticket must still be completed, and by the work the customer rated: reopened
     since (even if completed again), the rating is of work that was redone and is
     rejected instead. (Its month is open: a month is not closed while a rating of

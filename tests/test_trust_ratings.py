@@ -17,11 +17,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 from fractions import Fraction as F
+from types import SimpleNamespace
 
 import pytest
 from ticket_helpers import NOW, TICKET_FIELDS, actions, history, seed_staff
 
-from fieldkpi import access
+from fieldkpi import access, visibility
 from fieldkpi.figures import Person
 from fieldkpi.period import Period, judge
 from fieldkpi.scheme import default_for_every_branch, default_scheme, load_scheme
@@ -38,6 +39,12 @@ CALLED = NOW + timedelta(hours=3)  # 12:30, when 陈静 reaches the customer
 CALLED_AT = "2026-10-15 12:30:00"
 LATER = NOW + timedelta(days=1)
 SCHEMES = {"scheme_for": default_for_every_branch}
+HIDDEN = replace(default_scheme(), show_reporter=False)  # [review] show_reporter = false
+
+
+def told(scheme) -> dict:
+    """A step's ``scheme_for`` whose every branch runs ``scheme``."""
+    return {"scheme_for": lambda _branch: scheme}
 
 
 @pytest.fixture
@@ -319,3 +326,106 @@ def test_a_held_rating_is_shown_to_its_engineer_alone_and_its_reporter_as_the_sc
         with pytest.raises((ReviewRefused, access.AccessDenied)):
             appraisal.contest(store, person, "rating", his.id, "不是我的问题", LATER, scheme=hidden)
     assert store.scalar("SELECT count(*) FROM appraisal_reviews WHERE action = 'contest'") == 0
+
+
+# ------------------------------------------------------------ who is told who recorded it
+
+
+def test_one_function_says_whose_callback_a_reader_of_the_history_is_told():
+    """:func:`fieldkpi.visibility.history_for` alone decides: 陈静's low rating of 王芳's ticket,
+    approved, is a callback by someone else to 王芳 and 李强 (it counts against both) where the
+    scheme hides reporters, named where it does not; 陈静's dispatch is named to everyone (a
+    colleague's work on a ticket reports nobody), and so is her callback to a colleague it does
+    not count against."""
+    ticket = SimpleNamespace(code="GZ-1", rep="R1", engineer="E1", updated_at="", updated_by="R2")
+    rows = [
+        tickets.HistoryRow("2026-10-15 09:30:00", "R2", "陈静", "dispatch", "engineer", None, "E1"),
+        tickets.HistoryRow(CALLED_AT, "R2", "陈静", "callback", "rating", None, "2"),
+    ]
+    held = [tickets.HeldRating("R2", CALLED_AT, "R1", "E1")]
+
+    def names(code: str, role: str, scheme) -> list[str]:
+        reader = Person(code, "", "GZ", role, None, None)
+        return [r.by_name for r in visibility.history_for(reader, ticket, rows, held, scheme)]
+
+    for code, role in [("R1", "rep"), ("E1", "engineer")]:
+        assert names(code, role, HIDDEN) == names(code, role, None) == ["陈静", "someone else"]
+        assert names(code, role, default_scheme()) == ["陈静", "陈静"]
+    assert names("R3", "rep", HIDDEN) == ["陈静", "陈静"]  # a colleague it does not count against
+
+
+def test_a_stale_save_names_who_recorded_an_approved_rating_as_the_history_does(
+    store, crew, rated_once
+):
+    """王芳's screen shows her ticket with 陈静's low rating held; the lead approves it, and the
+    callback 王芳 saves from what she saw is refused saying who changed the ticket: 陈静's
+    callback, named to 王芳 (whom it counts against) where the scheme names reporters, as the
+    history on her screen names it, and someone else where it keeps them from her."""
+    seen = callback(store, crew.rep2, rated_once, 2)
+    appraisal.review(store, crew.lead, "rating", held_id(store, seen.code), "approve", now=LATER)
+    for scheme, named in [(default_scheme(), "陈静"), (HIDDEN, "someone else")]:
+        with pytest.raises(tickets.Conflict) as stale:
+            tickets.record_callback(
+                store, crew.rep, seen.code, seen.version, 5, now=LATER, **told(scheme)
+            )
+        assert f"changed by {named} at {CALLED_AT}: status completed → called back" in str(
+            stale.value
+        )
+        history = tickets.ticket_history(store, crew.rep, seen.code, scheme)
+        assert {row.by_name for row in history if row.step == "callback"} == {named}
+
+
+def test_the_hold_of_a_rating_is_someone_elses_to_whom_it_counts_against_where_hidden(
+    store, crew, rated_once
+):
+    """陈静 holds a low rating of 王芳's ticket while 王芳 has it open. Her history does not show
+    the hold, so a save from what she saw is told by who changed the ticket last, as the
+    ticket's "changed by" says: 陈静 where the scheme names reporters; where it keeps them
+    from her, someone else — not the name her F6 keeps from her. 陈静 and the lead read 陈静."""
+    callback(store, crew.rep2, rated_once, 2)
+    for scheme, named, code in [(default_scheme(), "陈静", "R2"), (HIDDEN, "someone else", None)]:
+        with pytest.raises(tickets.Conflict) as stale:
+            tickets.record_callback(
+                store, crew.rep, rated_once.code, rated_once.version, 5, now=LATER, **told(scheme)
+            )
+        assert f"changed by {named} at {CALLED_AT}." in str(stale.value)
+        shown = tickets.get_ticket(store, crew.rep, rated_once.code, **told(scheme)).updated_by
+        assert shown == (code or visibility.SOMEONE_ELSE)
+        for person in (crew.rep2, crew.lead):
+            seen = tickets.get_ticket(store, person, rated_once.code, **told(scheme))
+            assert seen.updated_by == "R2"
+
+
+def planned(store, read) -> list[str]:
+    """The query plan of every statement ``read()`` runs."""
+    ran: list[str] = []
+    store.conn.set_trace_callback(ran.append)
+    try:
+        with store.lock:  # this thread's reads then go through the traced connection
+            read()
+    finally:
+        store.conn.set_trace_callback(None)
+    queries = [sql for sql in ran if sql.lstrip().startswith("SELECT")]
+    return [row[3] for sql in queries for row in store.query("EXPLAIN QUERY PLAN " + sql)]
+
+
+def test_a_persons_events_and_a_tickets_held_ratings_are_read_by_index(store, crew, rated_once):
+    """F6 lists a person's events of three months, and every ticket screen reads its held
+    ratings: each reads problem reports, deductions and held ratings through an index (by
+    whom they are about, by their time, by their ticket), never a whole table — nor works
+    out who held the ticket for every held rating ever recorded. Only the few rows found
+    are read again, whole (``SCAN e``), to name and sort them."""
+    ticket = callback(store, crew.rep2, rated_once, 2)
+    scheme = default_scheme()
+    f6 = planned(
+        store, lambda: appraisal.recent_events_about(store, crew.eng, crew.eng, LATER, scheme)
+    )
+    assert any("problems_engineer_at (engineer=? AND at>? AND at<?)" in s for s in f6), f6
+    assert any("deductions_staff_at (staff=? AND at>? AND at<?)" in s for s in f6), f6
+    ticket_screen = [
+        *planned(store, lambda: tickets.get_ticket(store, crew.rep, ticket.code, **SCHEMES)),
+        *planned(store, lambda: tickets.ticket_history(store, crew.rep, ticket.code, scheme)),
+        *planned(store, lambda: appraisal.held_ratings_about(store, crew.eng, ticket.code, scheme)),
+    ]
+    for steps in (f6, ticket_screen):
+        assert [s for s in steps if s.startswith("SCAN") and s != "SCAN e"] == [], steps

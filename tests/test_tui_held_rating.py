@@ -25,6 +25,7 @@ from tui_helpers import (
 )
 
 from fieldkpi.sample import SAMPLE_NOW
+from fieldkpi.scheme import default_for_every_branch, default_scheme
 from screens.events import EventsScreen
 from screens.queue import QueueScreen
 from screens.ticket_detail import TicketDetailScreen
@@ -191,3 +192,32 @@ async def test_the_engineer_who_served_a_ticket_reads_its_held_rating_on_its_scr
         assert not other.screen.query_one("#held-rating").display
         assert text_of(other, "#held-rating") == ""
         assert "Callback rating" not in screen_text(other) and "配件" not in screen_text(other)
+
+
+@async_test
+async def test_the_rep_a_held_rating_counts_against_reads_who_changed_her_ticket_as_told(store):
+    """陈静 rates 王芳's completed ticket 2, held for the lead. 王芳's screen of the ticket says
+    陈静 changed it last where the scheme names reporters, and someone else where it keeps
+    them from her: her F6 does not name who recorded the rating, nor does this."""
+    desk = seed_desk(store)
+    chen = staff_by_login(store, "chenjing")
+    seen = tickets.get_ticket(store, chen, desk.completed)
+    tickets.record_callback(
+        store, chen, seen.code, seen.version, 2, now=NOW, scheme_for=default_for_every_branch
+    )
+    rep = app_for(store, "wangfang")
+    hidden = replace(default_scheme(), show_reporter=False)
+    async with rep.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash")
+        await type_text(pilot, "13900000004")  # the customer's phone: the queue shows it
+        await press(pilot, "enter")
+        for scheme, named in [(default_scheme(), "陈静 (R2)"), (hidden, "someone else")]:
+            rep.scheme_for = lambda _branch, scheme=scheme: scheme
+            await select_ticket(pilot, desk.completed)
+            await press(pilot, "enter")
+            await settle(pilot)
+            assert isinstance(rep.screen, TicketDetailScreen)
+            [changed_by] = [li for li in text_of(rep, "#fields").splitlines() if "changed by" in li]
+            assert changed_by.split(maxsplit=2)[2].strip() == named
+            await press(pilot, "escape")
