@@ -619,17 +619,25 @@ def _happened(
         raise FieldErrors({field: message.format(time=latest[0], what=_(_BEFORE[latest[1]]))})
     if refused := _typed_day_refusal(actor, when, now):  # before the month: it applies anyway
         raise FieldErrors({field: refused})
-    closed = closed_over(store, ticket.branch, datetime.fromisoformat(when).date())
-    if closed is not None:
-        if access.may_reopen_month(actor):
-            message = _(
-                "{month} is closed: its figures were paid on."
-                " Reopen it first: Reopen month (o) on the rankings."
-            )
-        else:
-            message = _("{month} is closed: its figures were paid on. Ask an admin to reopen it.")
-        raise FieldErrors({field: message.format(month=closed.period)})
+    if refused := _closed_refusal(store, actor, ticket.branch, when):
+        raise FieldErrors({field: refused})
     return when
+
+
+def _closed_refusal(store: Store, actor: Person, branch: str, when: str) -> str | None:
+    """Why nothing may happen at ``when``: its month (or quarter) is closed for the branch,
+    its figures paid on. An admin is told to reopen it, others to ask one."""
+    closed = closed_over(store, branch, datetime.fromisoformat(when).date())
+    if closed is None:
+        return None
+    if access.may_reopen_month(actor):
+        message = _(
+            "{month} is closed: its figures were paid on."
+            " Reopen it first: Reopen month (o) on the rankings."
+        )
+    else:
+        message = _("{month} is closed: its figures were paid on. Ask an admin to reopen it.")
+    return message.format(month=closed.period)
 
 
 def _typed_day_refusal(actor: Person, when: str, now: datetime) -> str | None:
@@ -718,6 +726,9 @@ def new_ticket(
     values["rep"] = actor.code if actor.role == "rep" else None
     at = stamp(now)
     with store.write_as(actor, now) as db:
+        # In the write: a closing saved meanwhile is seen (a ticket of a paid month counts in it).
+        if refused := _closed_refusal(store, actor, actor.branch, values["received_at"]):
+            raise FieldErrors({"received_at": refused})
         code = _next_code(db, actor.branch, now)
         db.execute(
             """

@@ -254,6 +254,29 @@ def test_a_time_received_before_yesterday_is_the_leads(store, crew):
     )
 
 
+@pytest.mark.parametrize(
+    ("who", "now", "refusal"),
+    [
+        ("lead", datetime(2026, 10, 2, 8, 0), CLOSED),
+        ("admin", datetime(2026, 10, 2, 8, 0), CLOSED_FOR_ADMIN),
+        ("rep", datetime(2026, 10, 1, 8, 0), CLOSED),  # yesterday: a rep's to type
+    ],
+)
+def test_a_ticket_received_in_a_closed_month_is_refused(store, crew, who, now, refusal):
+    """A new ticket is a step too: received in September once September is paid, it would
+    count in the figures paid on (its rep's intake, its engineer's timeliness)."""
+    close_month(store, crew.lead, "GZ", Period.parse("2026-09"), default_scheme(), now)
+    actor = getattr(crew, who)
+    late = TICKET_FIELDS | {"received_at": "2026-09-30 17:00"}
+    with pytest.raises(FieldErrors) as refused:
+        tickets.new_ticket(store, actor, late, now=now)
+    assert refused.value.errors == {"received_at": refusal}
+    assert store.scalar("SELECT count(*) FROM tickets") == 0
+    assert store.scalar("SELECT count(*) FROM actions") == 0
+    october = TICKET_FIELDS | {"received_at": "2026-10-01 00:00"}
+    assert tickets.new_ticket(store, actor, october, now=now).received_at == "2026-10-01 00:00:00"
+
+
 @async_test
 async def test_the_new_ticket_form_says_a_time_received_before_yesterday_is_the_leads(store, crew):
     app = app_for(store, "wangfang")  # the app's clock: 2026-10-15 09:30
