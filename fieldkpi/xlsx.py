@@ -16,6 +16,7 @@ printout can be checked line by line.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import BinaryIO
 
 from openpyxl import Workbook
@@ -115,10 +116,16 @@ def _print_setup(sheet: Worksheet, title: str) -> None:
     sheet.oddFooter.center.text = "&P / &N"
 
 
-def _text_cells(line) -> None:
+def _typed_cells(line) -> None:
+    """Text stays text: a name like "=1+1" is never a formula. A rounded number is written
+    as its decimal digits (9.61), as the CSV has it: openpyxl would write a Decimal through
+    a float's 16 digits (9.609999999999999), which Excel reads as another number than 9.61."""
     for cell in line:
         if isinstance(cell.value, str):
-            cell.data_type = "s"  # a name like "=1+1" stays text, never a formula
+            cell.data_type = "s"
+        elif isinstance(cell.value, Decimal):
+            cell.value = str(cell.value)
+            cell.data_type = "n"
 
 
 def _fill_sheet(book: Workbook, role: str, rows: list[RankRow], language: str | None):
@@ -126,7 +133,7 @@ def _fill_sheet(book: Workbook, role: str, rows: list[RankRow], language: str | 
     columns = columns_for(rows)
     titles = [heading(c, language) if language else c.name for c in columns]
     sheet.append(titles)
-    _text_cells(sheet[1])  # a scheme's KPI label is text too
+    _typed_cells(sheet[1])  # a scheme's KPI label is text too
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     cells = RowCells(columns)
@@ -138,9 +145,9 @@ def _fill_sheet(book: Workbook, role: str, rows: list[RankRow], language: str | 
         if language:  # a role in words, as the breakdown sheet has it (codes in the CSV)
             values[role_at] = sheet_label(row.role)
         sheet.append(values)
-        _text_cells(sheet[sheet.max_row])
+        _typed_cells(sheet[sheet.max_row])
         for column, cell in zip(columns, sheet[sheet.max_row], strict=True):
-            if not isinstance(cell.value, str) and number_format(column):
+            if cell.data_type != "s" and number_format(column):  # numbers and times
                 cell.number_format = number_format(column)
     for i, (column, title) in enumerate(zip(columns, titles, strict=True), 1):
         cells = sheet[get_column_letter(i)][1:] if column.kind == TEXT else []
@@ -180,7 +187,7 @@ def _fill_breakdown(book: Workbook, rows: list[RankRow]) -> None:
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
     for line in sheet.iter_rows(min_row=2):
-        _text_cells(line)
+        _typed_cells(line)
         line[-1].number_format = FORMATS[POINTS]
     for i, title in enumerate(headings, 1):
         letter = get_column_letter(i)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import csv
 import gettext
 import io
+import zipfile
 from dataclasses import replace
 from datetime import date
 from fractions import Fraction as F
+from xml.etree import ElementTree
 
 import openpyxl
 import pytest
@@ -20,7 +22,7 @@ from rich.cells import cell_len
 from tui_helpers import seed_desk
 
 from fieldkpi import cli
-from fieldkpi.export import HEAD, columns_for, heading, to_csv
+from fieldkpi.export import FLAG, HEAD, TEXT, TIME, columns_for, heading, to_csv
 from fieldkpi.figures import TicketCounts
 from fieldkpi.i18n import set_language
 from fieldkpi.numbers import points
@@ -60,7 +62,8 @@ ENGINEERS = rank(
     "engineer",
     person("E1", "engineer", tickets=TicketCounts(by_day=days(1)), ratings=(1, 0, 0, 0, 1)),
 )
-ROWS = [*sorted(REPS, key=lambda r: r.staff_code), *ENGINEERS]
+REPS_SORTED = sorted(REPS, key=lambda r: r.staff_code)
+ROWS = [*REPS_SORTED, *ENGINEERS]
 NAMES = [c.name for c in columns_for(ROWS)]
 
 
@@ -258,3 +261,28 @@ def test_a_new_hires_fixed_points_are_marked_first_month_in_the_table_as_on_scre
     line = next(line for line in text.splitlines() if "R3" in line)
     assert "20.00 *" in line and "20.00 ○" not in line
     assert "first month: fixed points" in text
+
+
+def test_workbook_numbers_are_the_csvs_digits_not_a_floats():
+    """A rate of 2/29 is 0.0690 in the CSV; openpyxl wrote the Decimal through a float's 16
+    digits (0.06900000000000001), so that `=Q2=0.069` in Excel said FALSE."""
+    out = io.BytesIO()
+    write_xlsx(ROWS, out)
+    with zipfile.ZipFile(out) as book:
+        sheet = ElementTree.fromstring(book.read("xl/worksheets/sheet1.xml"))  # reps
+    ns = {"x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    written = [
+        [cell.findtext("x:v", namespaces=ns) for cell in line.findall("x:c", ns)]
+        for line in sheet.iterfind("x:sheetData/x:row", ns)
+    ]
+    csv_rows = list(csv.reader(io.StringIO(to_csv(REPS_SORTED).lstrip("\ufeff"))))
+    numbers = [
+        i for i, c in enumerate(columns_for(REPS_SORTED)) if c.kind not in (TEXT, TIME, FLAG)
+    ]
+    compared = 0
+    for ours, theirs in zip(written[1:], csv_rows[1:], strict=True):
+        for i in numbers:
+            if theirs[i]:
+                assert ours[i] == theirs[i], (columns_for(REPS_SORTED)[i].name, ours[i])
+                compared += 1
+    assert compared and any("." in row[i] for row in csv_rows[1:] for i in numbers)
