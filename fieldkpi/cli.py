@@ -37,7 +37,7 @@ from fieldkpi.i18n import (
     route_stdlib_messages,
     set_language,
 )
-from fieldkpi.period import Judgement, Period, judge
+from fieldkpi.period import Judgement, Period, judge, stamp
 from fieldkpi.scheme import Scheme, SchemeError, load_scheme
 
 EXIT_BAD_INPUT = 2
@@ -555,14 +555,16 @@ def _run_rank(args: argparse.Namespace) -> int:
             store, judgement, scheme_for, branch=args.branch, roles=roles, closings=closings
         )
         for code, closed in sorted(closings.items()):
-            if code in codes and closed.as_of == judgement.as_of and sees_branch(viewer, code):
-                # who changed, of the roles asked for: its frozen rows are those ranked
-                frozen = [row for row in rows if row.branch == code]
-                changed = changed_people(
-                    store, code, period, closed=closed, frozen=frozen, roles=roles
-                )
-                changed = {c: n for c, n in changed.items() if may_see(viewer, c, code)}
-                report_closed(closed, changed, own=not sees_branch(viewer, code, whole=True))
+            if code not in codes or not sees_branch(viewer, code):
+                continue
+            if closed.as_of != judgement.as_of:  # --as-of another moment: ranked live
+                report_judged_live(closed, judgement)
+                continue
+            # who changed, of the roles asked for: its frozen rows are those ranked
+            frozen = [row for row in rows if row.branch == code]
+            changed = changed_people(store, code, period, closed=closed, frozen=frozen, roles=roles)
+            changed = {c: n for c, n in changed.items() if may_see(viewer, c, code)}
+            report_closed(closed, changed, own=not sees_branch(viewer, code, whole=True))
         wanted = set(codes)
         rows = [
             row
@@ -668,6 +670,28 @@ def may_see(viewer, staff_code: str, branch: str) -> bool:
     return access.can_see_figures_of(viewer, staff_code, branch)
 
 
+def report_judged_live(closed, judgement: Judgement) -> None:
+    """A closed period judged at another moment (``--as-of``) is ranked live: say so, lest
+    its figures be read as the ones paid on."""
+    print(
+        _(
+            "{branch} {period} was closed by {name} on {at}; these are live figures as of "
+            "{as_of}, not its frozen ones (without --as-of, rank prints those)."
+        ).format(**_closing_words(closed), as_of=stamp(judgement.as_of)),
+        file=sys.stderr,
+    )
+
+
+def _closing_words(closed) -> dict[str, str]:
+    """Which period of which branch was closed, by whom and when, as the notes say it."""
+    return {
+        "branch": closed.branch,
+        "period": str(closed.period),
+        "name": clean_name(closed.closed_by_name),  # stored text: no terminal escapes
+        "at": closed.closed_at.strftime("%Y-%m-%d %H:%M"),
+    }
+
+
 def report_closed(closed, changed: dict, own: bool = False) -> None:
     """Say on standard error that a closed period's rows are its frozen ones, and if live differ
     (``changed``: :func:`storage.closing.changed_people`; ``own``: of the viewer's own figures,
@@ -681,10 +705,7 @@ def report_closed(closed, changed: dict, own: bool = False) -> None:
 
     print(
         _("{branch} {period} was closed by {name} on {at}: these are its frozen figures.").format(
-            branch=closed.branch,
-            period=closed.period,
-            name=clean_name(closed.closed_by_name),  # stored text: no terminal escapes
-            at=closed.closed_at.strftime("%Y-%m-%d %H:%M"),
+            **_closing_words(closed)
         ),
         file=sys.stderr,
     )

@@ -190,6 +190,23 @@ def test_a_closed_month_says_it_prints_frozen_figures_and_whether_live_ones_diff
     assert changed.stdout == same.stdout  # the frozen rows, as scripts read them
 
 
+def test_a_closed_month_judged_at_another_moment_says_its_figures_are_live(db):
+    """``--as-of`` inside a closed month ranks live: printed under "provisional" with no word
+    of the closing, its figures read as the ones paid on."""
+    store = open_store(db)
+    try:
+        close_month(store, person(store, "L1"), "GZ", OCTOBER, DEFAULT, datetime(2026, 11, 2))
+    finally:
+        store.close()
+    mid = fieldkpi("rank", "--db", str(db), "--month", "2026-10", "--as-of", "2026-10-15 12:00:00")
+    assert mid.returncode == 0, mid.stderr
+    assert (
+        "GZ 2026-10 was closed by 周经理 on 2026-11-02 00:00; these are live figures as of"
+        " 2026-10-15 12:00:00, not its frozen ones (without --as-of, rank prints those)."
+    ) in mid.stderr
+    assert "these are its frozen figures" not in mid.stderr
+
+
 def test_a_closed_month_is_read_once_and_its_changes_are_told_of_the_roles_asked_for(
     db, monkeypatch, capsys
 ):
