@@ -231,10 +231,9 @@ def render_table(
         say(status)
     for (branch, role), group in groupby(rows, key=lambda r: (r.branch, r.role)):
         group = list(group)
-        title = (
-            f"{branch} {branch_names.get(branch) or ''} · {role_label(role)} · "
-            f"{judgement.period} · {group[0].scheme.label}"
-        )
+        name = branch_names.get(branch)
+        named = f"{branch} {name}" if name and name != branch else branch  # not "ZH ZH"
+        title = f"{named} · {role_label(role)} · {judgement.period} · {group[0].scheme.label}"
         say(plain(title).plain)  # cleaned of what a terminal would obey
         columns, widths, keyed = _laid_out(group, width)
         console.print(_table(columns, widths))

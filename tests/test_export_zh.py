@@ -184,6 +184,13 @@ def test_chinese_table_lines_up_and_shows_yuan(zh):
     assert len({cell_len(line[: line.index(".") - 2]) for line in rep_rows}) == 1
 
 
+@pytest.mark.parametrize("names", [{}, {"GZ": "GZ"}])
+def test_a_branch_without_a_name_of_its_own_is_titled_by_its_code_once(names):
+    """A branch made by a staff import has no name: the table was titled "GZ GZ · …"."""
+    text = render_table(ROWS, names, Judgement(Period(2026, 10), AS_OF), width=120)
+    assert text.splitlines()[0].startswith("GZ · Customer-service reps · 2026-10")
+
+
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_at_80_columns_who_and_the_total_are_whole_and_the_title_has_its_line(language):
     set_language(language)
