@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Static
+from textual.widgets import Input, Select, Static
 
 from fieldkpi import export, paths
 from fieldkpi.export_files import (
@@ -89,6 +90,13 @@ class ExportForm(FormScreen):
 
     def default_name(self, fmt: str) -> str:
         return export_name(self.branch, self.period, fmt)
+
+    @on(Select.Changed, "#field-format")
+    def _format_chosen(self, event: Select.Changed) -> None:
+        """The name shown for an empty field is the one the file will get: its ending follows
+        the format (it said .csv over an Excel export)."""
+        if event.value in dict(FORMATS).values():
+            self.query_one("#field-name", Input).placeholder = self.default_name(str(event.value))
 
     def ready(self) -> bool:
         return True

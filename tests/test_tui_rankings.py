@@ -24,6 +24,7 @@ import pytest
 from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, load, person
 from rankings_helpers import NOW, app_at, seed_month, ticket_lines
 from test_end_to_end import EXPECTED
+from textual.widgets import Input
 from tui_helpers import (
     SIZE,
     async_test,
@@ -375,7 +376,13 @@ async def test_export_writes_the_rows_of_fieldkpi_rank_into_the_export_folder(
         assert written == tomllib.loads(export.to_toml(rows))
         assert written["rows"][0]["total"] == pytest.approx(24.83)
 
-        await export_as(pilot, "", "xlsx")
+        await press(pilot, "x")  # the name an empty field stands for follows the format
+        name = app.screen.query_one("#field-name", Input)
+        assert name.placeholder == "fieldkpi-GZ-2026-10.csv"
+        app.screen.query_one("#field-format").value = "xlsx"
+        await settle(pilot)
+        assert name.placeholder == "fieldkpi-GZ-2026-10.xlsx"
+        await press(pilot, "ctrl+s")
         book = openpyxl.load_workbook(folder / "fieldkpi-GZ-2026-10.xlsx")
         assert book.sheetnames == ["Reps", "Engineers", "KPI breakdown"]
         assert [c.value for c in book["Reps"][1]][5:8] == ["Rank", "Code", "Name"]
