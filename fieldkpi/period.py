@@ -97,6 +97,15 @@ class Period:
     def contains(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
 
+    def as_kind(self, kind: str, today: date) -> Period:
+        """This period as one of ``kind``: a month's quarter, or a quarter's last month begun
+        by ``today`` (a screen asked for a quarter of a branch now appraised by month)."""
+        if self.kind == kind:
+            return self
+        if kind == "quarter":
+            return Period.of(self.first_day, kind)
+        return Period.of(min(self.last_day, max(today, self.first_day)))
+
 
 @dataclass(frozen=True)
 class Judgement:

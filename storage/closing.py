@@ -275,6 +275,22 @@ def closed_over(store: Store, branch: str, day: date) -> ClosedMonth | None:
     return None
 
 
+def period_in_force(
+    store: Store, actor: Person, branch: str, period: Period, kind: str, today: date
+) -> Period:
+    """The period a screen reads when ``period`` is asked of a branch whose scheme has ``kind``:
+    itself when of that kind or closed (a closed period keeps its frozen figures whatever the
+    scheme is now), else the period of ``kind`` it falls in (:meth:`Period.as_kind`).
+
+    Whether a period is closed is for the branch's own people and who sees its rankings
+    (:func:`fieldkpi.access.check_see_periods`).
+    """
+    access.check_see_periods(actor, branch)
+    if period.kind == kind or month_state(store, branch, period) is not None:
+        return period
+    return period.as_kind(kind, today)
+
+
 def month_log(store: Store, branch: str, period: Period) -> list[ClosingEvent]:
     """Every closing and reopening of the branch's month, oldest first."""
     rows = store.query(
