@@ -489,23 +489,26 @@ class FormScreen(SavingModal):
             return f"#field-{self.focus_first}"
         return "#form-body Input, #form-body Select, #form-body SelectionList, #save"
 
-    def open_again(self) -> None:
-        """The form, composed once and kept (by the queue), as if composed anew.
+    def open_again(self, ticket: Ticket | str | None = None) -> None:
+        """The form, composed once and kept (by the queue), as if composed anew: about
+        ``ticket`` when one is given (the dispatch picker, turned to the next ticket).
 
         Called before it is shown again: every field back to what it opens
         with (the defaults worked out anew: a time received is the moment it
         opens), no error, no message, the focus in the first field, scrolled
-        to the top. Changes made here are not "typed" (no ``Changed`` is sent).
+        to the top, and what the form reads read again (a save waits for it).
+        Changes made here are not "typed" (no ``Changed`` is sent).
         """
-        self.about(self.ticket or self.code)
+        self.about((self.ticket or self.code) if ticket is None else ticket)
         self.reset_fields()
         self.query_one("#form-body", VerticalScroll).scroll_home(animate=False, immediate=True)
         first = next(w for w in self.query(self.AUTO_FOCUS) if w.focusable)
         self.set_focus(first, scroll_visible=False)
+        self.start_reads()
 
     def reset_fields(self) -> None:
         """Every field back to what it opens with, nothing said under it (no ``Changed``):
-        a kept form shown again (:meth:`open_again`, the dispatch picker's ``open_on``)."""
+        a kept form shown again (:meth:`open_again`)."""
         self._fields = self.fields()
         self._offered = self._opened_with()
         for spec in self._fields:
