@@ -65,6 +65,9 @@ class Field:
     placeholder: str = ""
     restrict: str | None = None
     max_length: int = 0
+    # said under a choice left empty when storage refuses the save (storage, given no
+    # choice, names a code it does not know): :meth:`FormScreen.said_errors`
+    unchosen: str = ""
 
 
 SLOW_SAVE = 1.0  # seconds after which a save still on its way says what it waits for
@@ -361,7 +364,7 @@ class SavingModal(actions.ScopedKeys, ClosesItself, ModalScreen[Any]):
         try:
             result = self.perform(values, version)
         except FieldErrors as exc:
-            self.post_message(Refused(errors=dict(exc.errors)))
+            self.post_message(Refused(errors=self.said_errors(exc.errors, values)))
         except HandedAway as exc:  # nothing to read again: it is not theirs to read
             self.post_message(Refused(handed_away(exc)))
         except Changed as exc:
@@ -374,6 +377,10 @@ class SavingModal(actions.ScopedKeys, ClosesItself, ModalScreen[Any]):
             self.post_message(Refused(_("Not saved: {error}").format(error=exc)))
         else:
             self.post_message(Saved(result))
+
+    def said_errors(self, errors: dict[str, str], values: dict[str, Any]) -> dict[str, str]:
+        """Hook: a refusal's problems, field by field, as the form says them."""
+        return dict(errors)
 
     def read_again(self, changed: Changed) -> None:
         """What the form's save is typed against, read anew after ``changed`` (in the save's
@@ -617,6 +624,17 @@ class FormScreen(SavingModal):
         if isinstance(widget, SelectionList):
             return list(widget.selected)
         return widget.value.strip()
+
+    def said_errors(self, errors: dict[str, str], values: dict[str, Any]) -> dict[str, str]:
+        """Storage's refusal, field by field, with the form's own word for each choice left
+        empty (:attr:`Field.unchosen`): every field's problem at once. Storage refuses an
+        empty choice itself, so nothing is saved without one."""
+        unchosen = {
+            spec.name: _(spec.unchosen)
+            for spec in self._fields
+            if spec.unchosen and not values[spec.name]
+        }
+        return {**errors, **unchosen}
 
     def show_errors(self, errors: dict[str, str]) -> None:
         names = {spec.name for spec in self._fields}

@@ -96,7 +96,15 @@ class SchemeForm(FormScreen):
         yield Static("", id="scheme-history", classes="form-note")
 
     def fields(self) -> list[Field]:
-        return [Field("preset", N_("Preset"), kind="select", placeholder=N_("the preset to run"))]
+        return [
+            Field(
+                "preset",
+                N_("Preset"),
+                kind="select",
+                placeholder=N_("the preset to run"),
+                unchosen=N_("Choose the preset."),
+            )
+        ]
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -143,8 +151,6 @@ class SchemeForm(FormScreen):
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app = self.app
-        if not values["preset"]:
-            raise FieldErrors({"preset": _("Choose the preset.")})
         try:
             choice = choose_preset(app.store, app.user, self.branch, values["preset"], app.now())
         except PresetRefused as exc:
