@@ -95,7 +95,7 @@ def card_cells(row: QueueRow) -> tuple:
     return (code, status, age, kind, customer, row.phone or "", engineer, rep, address)
 
 
-class QueueTable(tables.LineKeys, tables.SizedTable):
+class QueueTable(tables.SizedTable):
     """The loaded part of the queue: ``tickets[i]`` is the ticket on line ``i``.
 
     Narrower than :data:`screens.tables.CARDS_BELOW` (a phone held
