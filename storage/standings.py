@@ -112,10 +112,6 @@ class OwnMonth:
     trend: list[TrendMonth]
     change: LiveChange | None
 
-    @property
-    def changed(self) -> bool:
-        return self.change is not None
-
 
 def own_month(
     store: Store,
