@@ -107,6 +107,18 @@ class Period:
         return Period.of(min(self.last_day, max(today, self.first_day)))
 
 
+def periods_within(first: date, last: date) -> list[Period]:
+    """Every month and every quarter lying wholly within ``first``–``last``, months first."""
+    found = []
+    for kind in PERIOD_KINDS:
+        period = Period.of(first, kind)
+        while period.last_day <= last:
+            if period.first_day >= first:
+                found.append(period)
+            period = period.shift(1)
+    return found
+
+
 @dataclass(frozen=True)
 class Judgement:
     """When a period is judged, and whether the figures can still change."""
