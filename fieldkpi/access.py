@@ -299,6 +299,13 @@ def check_see_rankings(user: Person, branch: str) -> None:
     )
 
 
+def check_see_periods(user: Person, branch: str) -> None:
+    """Which of a branch's periods are closed: its own people's figures are judged by them;
+    another branch's are for who sees its rankings (an admin)."""
+    if user.branch != branch:
+        check_see_rankings(user, branch)
+
+
 def can_see_figures(user: Person, person: Person) -> bool:
     """A person's figures: their own, or anyone's in a ranking the user may see."""
     return can_see_figures_of(user, person.code, person.branch)

@@ -10,8 +10,8 @@ import argparse
 import contextlib
 import gc
 import getpass
+import itertools
 import os
-import re
 import shutil
 import signal
 import sqlite3
@@ -37,6 +37,7 @@ from fieldkpi.i18n import (
     route_stdlib_messages,
     set_language,
 )
+from fieldkpi.linebreaks import line_starts
 from fieldkpi.period import Judgement, Period, judge, stamp
 from fieldkpi.scheme import Scheme, SchemeError, load_scheme
 
@@ -322,7 +323,7 @@ def import_columns_help() -> str:
         for column in kind.columns:
             hint = f" ({_(column.hint)})" if column.hint else ""
             cells.append(column.name + ("*" if column.required else "") + hint)
-        lines += wrap(", ".join(cells), f"  {kind.name:<{width}}", " " * (width + 2))
+        lines += wrap(", ".join(cells), f"  {kind.name:<{width}}")
     lines += wrap(
         _(
             "A time is YYYY-MM-DD HH:MM[:SS] (also with / and T), a date YYYY-MM-DD. Files "
@@ -332,18 +333,15 @@ def import_columns_help() -> str:
     return "\n".join(lines)
 
 
-def wrap(text: str, first: str = "", rest: str = "", width: int = 79) -> list[str]:
-    """``text`` in lines of at most ``width`` terminal cells: broken at spaces, and between
-    any two Chinese characters (each two cells wide; ``textwrap`` counts them as one)."""
-    lines, line = [], first
-    wide = "\u2e80-\uffef"
-    for word in re.findall(rf"[(（]?[{wide}][^\s{wide}]*\s*|[^\s{wide}]+\s*|\s+", text):
-        if cell_len(line + word.rstrip()) > width and line.strip():
-            lines.append(line.rstrip())
-            line = rest
-            word = word.lstrip()
-        line += word
-    return [*lines, line.rstrip()]
+def wrap(text: str, label: str = "", width: int = 79) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal cells, after ``label`` on the first
+    and as many spaces on the others: broken where :mod:`fieldkpi.linebreaks` lets a line
+    end, as on the screens (at spaces; in Chinese between characters, a closing mark never
+    first on a line)."""
+    indent = " " * cell_len(label)
+    bounds = [0, *line_starts(text, max(1, width - len(indent))), len(text)]
+    lines = [text[start:end].rstrip() for start, end in itertools.pairwise(bounds)]
+    return [label + lines[0], *(indent + line for line in lines[1:])]
 
 
 def run_import(args: argparse.Namespace) -> int:

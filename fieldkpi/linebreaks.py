@@ -1,13 +1,13 @@
 """Where a line of text may end, in English and in Chinese.
 
-One rule for the screens' help, tables and prose and the rank command's table
-(the command line's own help still keeps its rule in :func:`fieldkpi.cli.wrap`).
+One rule for the screens' help, tables and prose, the rank command's table and
+the command line's own help (:func:`fieldkpi.cli.wrap`).
 
 English breaks at its spaces. Chinese may break between any two characters,
-but a closing mark (，。）…) never starts a line and an opening one never ends
-it. Rich and Textual know only the spaces, so a run of Chinese is one long
-"word" to them: a sentence with one space in it (a month, a name list) broke
-there, leaving a short line before it. A no-break space (:func:`whole`) holds
+but a closing mark (，。）…, or an ASCII one such as ``)`` or ``:``) never starts a
+line and an opening one never ends it. Rich and Textual know only the spaces, so a
+run of Chinese is one long "word" to them: a sentence with one space in it (a month,
+a name list) broke there, leaving a short line before it. A no-break space (:func:`whole`) holds
 the parts of one label together ("day 11"), in either language. A table's columns are
 fitted to a width by the same rule (:func:`fit_widths`), its words kept whole while they fit.
 """
@@ -21,8 +21,10 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
 
-CLOSING = frozenset("，。、；：？！）」』】》〉”’…%")  # never first on a line
-OPENING = frozenset("（「『【《〈“‘")  # never last on a line
+# Never first on a line, never last: Chinese marks, and the ASCII ones beside Chinese
+# ("(工号)", "文件:行号"), which would otherwise stand alone at the wrong end.
+CLOSING = frozenset("，。、；：？！）」』】》〉”’…%),.:;!?]")
+OPENING = frozenset("（「『【《〈“‘([")
 NO_BREAK = "\u00a0"  # a space no line ends at, nor starts after
 
 

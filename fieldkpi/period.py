@@ -97,6 +97,27 @@ class Period:
     def contains(self, day: date) -> bool:
         return self.first_day <= day <= self.last_day
 
+    def as_kind(self, kind: str, today: date) -> Period:
+        """This period as one of ``kind``: a month's quarter, or a quarter's last month begun
+        by ``today`` (a screen asked for a quarter of a branch now appraised by month)."""
+        if self.kind == kind:
+            return self
+        if kind == "quarter":
+            return Period.of(self.first_day, kind)
+        return Period.of(min(self.last_day, max(today, self.first_day)))
+
+
+def periods_within(first: date, last: date) -> list[Period]:
+    """Every month and every quarter lying wholly within ``first``–``last``, months first."""
+    found = []
+    for kind in PERIOD_KINDS:
+        period = Period.of(first, kind)
+        while period.last_day <= last:
+            if period.first_day >= first:
+                found.append(period)
+            period = period.shift(1)
+    return found
+
 
 @dataclass(frozen=True)
 class Judgement:

@@ -92,7 +92,7 @@ class DispatchScreen(FormScreen):
             [_("Timeliness this month")] if self.timely else []
         )
         tables.fill(table, columns, rows)
-        table.styles.min_height = None  # held while the list was read again (open_on)
+        table.styles.min_height = None  # held while the list was read again (open_again)
         codes = [c.person.code for c in self.candidates]
         others = [i for i, code in enumerate(codes) if code != current]
         if chosen in codes:
@@ -100,23 +100,15 @@ class DispatchScreen(FormScreen):
         elif others:
             table.move_cursor(row=others[0])
 
-    def open_on(self, ticket: tickets.Ticket | str) -> None:
-        """The picker, composed once and kept (by the queue), about another ticket.
-
-        Called before it is shown again: as composed anew for ``ticket``, with
-        no engineer listed until they are read again, and nothing of the
-        ticket it was about last (a save waits for this one to be read).
-        """
-        self.about(ticket)
-        self.reset_fields()
+    def open_again(self, ticket: tickets.Ticket | str | None = None) -> None:
+        """As composed anew, with no engineer listed until they are read again."""
         self.candidates = []
         table = self.query_one("#engineers", DataTable)
         # As tall as it was until the list comes: the form does not shrink and grow back,
         # laid out three times more (a branch's engineers are about as many as last time).
         table.styles.min_height = table.outer_size.height
         table.clear(columns=True)
-        self.set_focus(table, scroll_visible=False)
-        self.start_reads()
+        super().open_again(ticket)
 
     def action_choose(self) -> None:
         self.action_save()

@@ -194,7 +194,8 @@ class EventsScreen(actions.ScopedKeys, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.events: list[AppraisalEvent] = []
-        # Each event as this list first showed it: a decision dialog says what changed since.
+        # Each event listed, as this list first showed it: a decision dialog says what changed
+        # since. An event no longer listed (decided, or another view) is let go.
         self.first_shown: dict[tuple[str, int], AppraisalEvent] = {}
         self.scheme: Scheme | None = None  # the branch's, read with the events
         self.request = 0
@@ -249,12 +250,14 @@ class EventsScreen(actions.ScopedKeys, Screen):
             return
         was, row = self.selected, self.query_one("#events", DataTable).cursor_row
         self.events, self.scheme = message.data
-        for event in self.events:
-            self.first_shown.setdefault((event.subject, event.id), event)
+        keys = [(e.subject, e.id) for e in self.events]
+        self.first_shown = {
+            key: self.first_shown.get(key, event)
+            for key, event in zip(keys, self.events, strict=True)
+        }
         about = self.about_others
         table = self.query_one("#events", tables.CardsOrColumns)
         table.show(headings(about), [event_cells(e, self.scheme, about) for e in self.events])
-        keys = [(e.subject, e.id) for e in self.events]
         if was is not None and (was.subject, was.id) in keys:
             row = keys.index((was.subject, was.id))
         if keys:

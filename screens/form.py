@@ -65,6 +65,9 @@ class Field:
     placeholder: str = ""
     restrict: str | None = None
     max_length: int = 0
+    # said under a choice left empty when storage refuses the save (storage, given no
+    # choice, names a code it does not know): :meth:`FormScreen.said_errors`
+    unchosen: str = ""
 
 
 SLOW_SAVE = 1.0  # seconds after which a save still on its way says what it waits for
@@ -363,7 +366,7 @@ class SavingModal(actions.ScopedKeys, ClosesItself, ModalScreen[Any]):
         try:
             result = self.perform(values, version)
         except FieldErrors as exc:
-            self.post_message(Refused(errors=dict(exc.errors)))
+            self.post_message(Refused(errors=self.said_errors(exc.errors, values)))
         except HandedAway as exc:  # nothing to read again: it is not theirs to read
             self.post_message(Refused(handed_away(exc)))
         except Changed as exc:
@@ -376,6 +379,10 @@ class SavingModal(actions.ScopedKeys, ClosesItself, ModalScreen[Any]):
             self.post_message(Refused(_("Not saved: {error}").format(error=exc)))
         else:
             self.post_message(Saved(result))
+
+    def said_errors(self, errors: dict[str, str], values: dict[str, Any]) -> dict[str, str]:
+        """Hook: a refusal's problems, field by field, as the form says them."""
+        return dict(errors)
 
     def read_again(self, changed: Changed) -> None:
         """What the form's save is typed against, read anew after ``changed`` (in the save's
@@ -491,23 +498,26 @@ class FormScreen(SavingModal):
             return f"#field-{self.focus_first}"
         return "#form-body Input, #form-body Select, #form-body SelectionList, #save"
 
-    def open_again(self) -> None:
-        """The form, composed once and kept (by the queue), as if composed anew.
+    def open_again(self, ticket: Ticket | str | None = None) -> None:
+        """The form, composed once and kept (by the queue), as if composed anew: about
+        ``ticket`` when one is given (the dispatch picker, turned to the next ticket).
 
         Called before it is shown again: every field back to what it opens
         with (the defaults worked out anew: a time received is the moment it
         opens), no error, no message, the focus in the first field, scrolled
-        to the top. Changes made here are not "typed" (no ``Changed`` is sent).
+        to the top, and what the form reads read again (a save waits for it).
+        Changes made here are not "typed" (no ``Changed`` is sent).
         """
-        self.about(self.ticket or self.code)
+        self.about((self.ticket or self.code) if ticket is None else ticket)
         self.reset_fields()
         self.query_one("#form-body", VerticalScroll).scroll_home(animate=False, immediate=True)
         first = next(w for w in self.query(self.AUTO_FOCUS) if w.focusable)
         self.set_focus(first, scroll_visible=False)
+        self.start_reads()
 
     def reset_fields(self) -> None:
         """Every field back to what it opens with, nothing said under it (no ``Changed``):
-        a kept form shown again (:meth:`open_again`, the dispatch picker's ``open_on``)."""
+        a kept form shown again (:meth:`open_again`)."""
         self._fields = self.fields()
         self._offered = self._opened_with()
         for spec in self._fields:
@@ -616,6 +626,17 @@ class FormScreen(SavingModal):
         if isinstance(widget, SelectionList):
             return list(widget.selected)
         return widget.value.strip()
+
+    def said_errors(self, errors: dict[str, str], values: dict[str, Any]) -> dict[str, str]:
+        """Storage's refusal, field by field, with the form's own word for each choice left
+        empty (:attr:`Field.unchosen`): every field's problem at once. Storage refuses an
+        empty choice itself, so nothing is saved without one."""
+        unchosen = {
+            spec.name: _(spec.unchosen)
+            for spec in self._fields
+            if spec.unchosen and not values[spec.name]
+        }
+        return {**errors, **unchosen}
 
     def show_errors(self, errors: dict[str, str]) -> None:
         names = {spec.name for spec in self._fields}

@@ -96,7 +96,7 @@ class PeriodLoaded(Message):
     """What a screen of one period read for request ``request`` (older requests are dropped).
 
     ``period`` is the one read: ``asked``, or the period of the kind ``branch``'s
-    scheme has now that it falls in (:func:`screens.months.period_in_force`).
+    scheme has now that it falls in (:func:`storage.closing.period_in_force`).
     ``data``: a ``BranchRanking``, a person's own figures, a branch's entered values.
     """
 

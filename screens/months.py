@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -38,7 +37,7 @@ from screens.labels import N_
 from screens.loading import reader
 from screens.messages import DataChanged, LoadFailed, PeriodLoaded
 from screens.text_input import TextInput
-from storage.closing import month_state
+from storage.closing import period_in_force
 
 HINT = N_("[ ] earlier / later · g month")
 
@@ -76,24 +75,6 @@ BOXES = {
         N_("{asked} is not closed and {branch} is appraised by quarter: {shown} is shown."),
     ),
 }
-
-
-def as_kind(period: Period, kind: str, now: date) -> Period:
-    """``period`` as one of ``kind``: a month's quarter, or a quarter's last month begun by now."""
-    if period.kind == kind:
-        return period
-    if kind == "quarter":
-        return Period.of(period.first_day, kind)
-    return Period.of(min(period.last_day, max(now, period.first_day)))
-
-
-def period_in_force(store: Any, branch: str, period: Period, kind: str, today: date) -> Period:
-    """The period a screen reads when ``period`` is asked of a branch whose scheme has ``kind``:
-    itself when of that kind or closed (a closed period keeps its frozen figures whatever the
-    scheme is now), else the period of ``kind`` it falls in (:func:`as_kind`)."""
-    if period.kind == kind or month_state(store, branch, period) is not None:
-        return period
-    return as_kind(period, kind, today)
 
 
 def scheme_read_once(app: Any, branch: str) -> Callable[[str], Scheme]:
@@ -211,7 +192,7 @@ class MonthScreen(actions.ScopedKeys, Screen):
         """Show ``period``; one that has not begun is refused (``False``): nothing changes.
 
         The reading worker shows it as one of the kind the branch's scheme has, unless
-        it is closed (:func:`period_in_force`).
+        it is closed (:func:`storage.closing.period_in_force`).
         """
         if period > Period.of(self.app.now(), period.kind):
             self.refuse_month(_("{month} has not begun yet.").format(month=period))
@@ -250,7 +231,7 @@ class MonthScreen(actions.ScopedKeys, Screen):
         """
         scheme_for = scheme_read_once(self.app, branch)
         kind, today = scheme_for(branch).period, self.app.now().date()
-        shown = period_in_force(self.app.store, branch, period, kind, today)
+        shown = period_in_force(self.app.store, self.app.user, branch, period, kind, today)
         data = self.read(branch, shown, scheme_for)
         self.post_message(PeriodLoaded(request, shown, data, asked=period, branch=branch))
 

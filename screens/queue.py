@@ -97,7 +97,7 @@ def card_cells(row: QueueRow) -> tuple:
     return (code, status, age, kind, customer, row.phone or "", engineer, rep, address)
 
 
-class QueueTable(tables.LineKeys, tables.SizedTable):
+class QueueTable(tables.SizedTable):
     """The loaded part of the queue: ``tickets[i]`` is the ticket on line ``i``.
 
     Narrower than :data:`screens.tables.CARDS_BELOW` (a phone held
@@ -636,11 +636,11 @@ class QueueScreen(TicketSteps, Screen):
 
     def step_form(self, step: str, ticket: Ticket | str) -> SavingModal:
         """The dispatch picker is kept like the new-ticket form (composing it was most of
-        `d`), turned to the ticket before it is shown (:meth:`DispatchScreen.open_on`)."""
+        `d`), turned to the ticket before it is shown (:meth:`DispatchScreen.open_again`)."""
         if step != "dispatch":
             return super().step_form(step, ticket)
         return self._kept_form(
-            "picker", lambda: DispatchScreen(ticket), lambda picker: picker.open_on(ticket)
+            "picker", lambda: DispatchScreen(ticket), lambda picker: picker.open_again(ticket)
         )
 
     def _kept_form(self, what: str, make: Callable[[], F], again: Callable[[F], None]) -> F:

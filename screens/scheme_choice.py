@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.widgets import Select, Static
 
 from fieldkpi.i18n import _, join_list, ngettext
-from fieldkpi.period import PERIOD_KINDS, Period
+from fieldkpi.period import Period
 from fieldkpi.plain import plain
 from fieldkpi.scheme import Scheme, load_preset, preset_names
 from screens.form import Field, FormScreen
@@ -26,8 +26,14 @@ from screens.labels import N_
 from screens.linebreaks import Prose
 from screens.loading import reader
 from screens.messages import Loaded
-from storage.closing import ClosedMonth, closed_of_other_kind
-from storage.schemes import BranchScheme, PresetRefused, branch_scheme, choose_preset
+from storage.closing import ClosedMonth
+from storage.schemes import (
+    BranchScheme,
+    PresetRefused,
+    branch_scheme,
+    choose_preset,
+    counted_again_by_kind,
+)
 from storage.typed import FieldErrors
 
 
@@ -90,7 +96,15 @@ class SchemeForm(FormScreen):
         yield Static("", id="scheme-history", classes="form-note")
 
     def fields(self) -> list[Field]:
-        return [Field("preset", N_("Preset"), kind="select", placeholder=N_("the preset to run"))]
+        return [
+            Field(
+                "preset",
+                N_("Preset"),
+                kind="select",
+                placeholder=N_("the preset to run"),
+                unchosen=N_("Choose the preset."),
+            )
+        ]
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -100,13 +114,7 @@ class SchemeForm(FormScreen):
     def _load_state(self) -> None:
         app = self.app
         state = branch_scheme(app.store, app.user, self.branch, app.scheme_for)
-        inside = {}
-        for kind in PERIOD_KINDS:
-            period = Period.of(app.now(), kind)
-            found = closed_of_other_kind(
-                app.store, self.branch, kind, period.first_day, period.last_day
-            )
-            inside[kind] = (period, found)
+        inside = counted_again_by_kind(app.store, app.user, self.branch, app.now())
         self.post_message(Loaded(0, (state, *preset_options(), inside)))
 
     @on(Loaded)
@@ -143,8 +151,6 @@ class SchemeForm(FormScreen):
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         app = self.app
-        if not values["preset"]:
-            raise FieldErrors({"preset": _("Choose the preset.")})
         try:
             choice = choose_preset(app.store, app.user, self.branch, values["preset"], app.now())
         except PresetRefused as exc:

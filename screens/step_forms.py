@@ -7,8 +7,6 @@ and makes one storage call; :mod:`screens.form` does the rest.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -29,23 +27,9 @@ from screens.labels import N_
 from storage import appraisal, tickets
 from storage.people import branch_staff, dispatch_candidates
 from storage.tickets import Ticket
-from storage.typed import FieldErrors
 
 NO_PROBLEM_TABLE = N_("This branch's scheme does not use engineer-problem reports.")
 NO_ADJUSTMENTS = N_("This branch's scheme has no deduction, bonus or complaint you may record.")
-
-
-@contextmanager
-def said_with(unchosen: dict[str, str]) -> Iterator[None]:
-    """Storage's refusal, field by field, with the form's own word for a choice not made
-    (storage, given none, names a code it does not know): every field's problem at once.
-
-    Storage refuses an empty choice itself, so nothing is saved without one.
-    """
-    try:
-        yield
-    except FieldErrors as exc:
-        raise FieldErrors(exc.errors | unchosen) from None
 
 
 def when_field(name: str) -> Field:
@@ -301,8 +285,14 @@ class DeductionForm(FormScreen):
 
     def fields(self) -> list[Field]:
         return [
-            Field("kind", N_("Kind"), kind="select"),
-            Field("staff", N_("Person"), kind="select", placeholder=N_("whom it is about")),
+            Field("kind", N_("Kind"), kind="select", unchosen=N_("Choose the kind.")),
+            Field(
+                "staff",
+                N_("Person"),
+                kind="select",
+                placeholder=N_("whom it is about"),
+                unchosen=N_("Choose the person."),
+            ),
             Field("points", N_("Points"), placeholder=N_("only for kinds with entered points")),
             Field("note", N_("Note"), placeholder=N_("what happened")),
         ]
@@ -363,23 +353,20 @@ class DeductionForm(FormScreen):
 
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         """Saved by storage, which refuses all that is missing at once: a kind or a person
-        not chosen is said as such (storage names a kind it does not know, or a code)."""
+        not chosen is said as such (:meth:`FormScreen.said_errors`)."""
         app = self.app
-        unchosen = {"kind": _("Choose the kind.")} if not values["kind"] else {}
-        unchosen |= {"staff": _("Choose the person.")} if not values["staff"] else {}
         scheme = app.scheme_for(app.user.branch)
-        with said_with(unchosen):
-            entered = appraisal.record_deduction(
-                app.store,
-                app.user,
-                values["staff"],
-                values["kind"],
-                values["points"] or None,
-                values["note"],
-                scheme,
-                ticket=self.code,
-                now=app.now(),
-            )
+        entered = appraisal.record_deduction(
+            app.store,
+            app.user,
+            values["staff"],
+            values["kind"],
+            values["points"] or None,
+            values["note"],
+            scheme,
+            ticket=self.code,
+            now=app.now(),
+        )
         if entered.pending:
             notice = _(
                 "{kind} for {name} recorded; it waits for the lead's review and counts once"
@@ -417,7 +404,13 @@ class BulkRedispatchForm(FormScreen):
 
     def fields(self) -> list[Field]:
         return [
-            Field("from_engineer", N_("From"), kind="select", placeholder=N_("whose tickets")),
+            Field(
+                "from_engineer",
+                N_("From"),
+                kind="select",
+                placeholder=N_("whose tickets"),
+                unchosen=N_("Choose whose tickets to move."),
+            ),
             Field("to_engineers", N_("To"), kind="multi"),
         ]
 
@@ -443,8 +436,6 @@ class BulkRedispatchForm(FormScreen):
         """Refused by storage with every field's problem: nobody to move from and nobody
         ticked to take the tickets are said at once."""
         app = self.app
-        unchosen = {"from_engineer": _("Choose whose tickets to move.")}
-        with said_with(unchosen if not values["from_engineer"] else {}):
-            return tickets.bulk_redispatch(
-                app.store, app.user, values["from_engineer"], values["to_engineers"], now=app.now()
-            )
+        return tickets.bulk_redispatch(
+            app.store, app.user, values["from_engineer"], values["to_engineers"], now=app.now()
+        )

@@ -106,18 +106,26 @@ def fill_cards(
 
 
 class LineKeys(DataTable):
-    """A list of lines: Home and End go to its first and last line, as Ctrl+Home and Ctrl+End
-    do (a DataTable's own go to its first and last column, nothing on a list of lines)."""
+    """A list chosen by line: Home and End go to its first and last line, as Ctrl+Home and
+    Ctrl+End do (a DataTable's own go to its first and last column, where a list of lines
+    has nowhere to go). A table chosen by cell keeps its own."""
 
     def action_scroll_home(self) -> None:
-        self.action_scroll_top()
+        if self.cursor_type == "row":
+            self.action_scroll_top()
+        else:
+            super().action_scroll_home()
 
     def action_scroll_end(self) -> None:
-        self.action_scroll_bottom()
+        if self.cursor_type == "row":
+            self.action_scroll_bottom()
+        else:
+            super().action_scroll_end()
 
 
-class SizedTable(DataTable):
-    """A table whose columns :func:`fill` gives their widths: new lines are not measured again.
+class SizedTable(LineKeys):
+    """A table whose columns :func:`fill` gives their widths: new lines are not measured again
+    (Home and End as :class:`LineKeys`).
 
     When a table is next idle, Textual measures every cell of every new line,
     so that a column without a width can widen to its widest cell: ~0.1 ms a
@@ -132,21 +140,6 @@ class SizedTable(DataTable):
             rows = self.rows
             new_rows = [key for key in new_rows if key in rows and rows[key].auto_height]
         super()._update_dimensions(new_rows)
-
-    def action_scroll_home(self) -> None:
-        """Home: the first line of a list chosen by line (a table's Home goes to its first
-        column, where a list of lines has nowhere to go)."""
-        if self.cursor_type == "row":
-            self.action_scroll_top()
-        else:
-            super().action_scroll_home()
-
-    def action_scroll_end(self) -> None:
-        """End: the last line of a list chosen by line (see :meth:`action_scroll_home`)."""
-        if self.cursor_type == "row":
-            self.action_scroll_bottom()
-        else:
-            super().action_scroll_end()
 
     def add_rows(self, rows: Iterable[Iterable]) -> list:
         """The new lines take their space at once, not when the table is next idle: the

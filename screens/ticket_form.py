@@ -28,7 +28,7 @@ from screens.form import Field, FormScreen
 from screens.labels import N_
 from screens.messages import CallerLoaded
 from storage.queue import QueueRow, caller_tickets
-from storage.tickets import new_ticket
+from storage.tickets import Ticket, new_ticket
 
 LOOKUP_DELAY = 0.3  # seconds of no typing in the phone field before the caller is looked up
 
@@ -92,9 +92,9 @@ class NewTicketForm(FormScreen):
             Field("received_at", N_("Received"), value=stamp(self.app.now())),
         ]
 
-    def open_again(self) -> None:
+    def open_again(self, ticket: Ticket | str | None = None) -> None:
         """As composed anew: nothing said about the last caller, none being looked up."""
-        super().open_again()
+        super().open_again(ticket)
         if self._lookup_timer is not None:
             self._lookup_timer.stop()
             self._lookup_timer = None

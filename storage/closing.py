@@ -14,6 +14,7 @@ whoever holds the database file) and the checked functions of
 from __future__ import annotations
 
 import functools
+import json
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ from fieldkpi.export import export_values
 from fieldkpi.figures import RANKED_ROLES, Person
 from fieldkpi.i18n import _, ngettext
 from fieldkpi.live_figures import LiveChange
-from fieldkpi.period import Judgement, Period, judge, stamp
+from fieldkpi.period import Judgement, Period, judge, periods_within, stamp
 from fieldkpi.ranking import RankRow, export_order
 from fieldkpi.scheme import Scheme, scheme_from_dict
 from storage.db import Store
@@ -212,23 +213,36 @@ def closed_months(
     return {row["branch"]: _closed(row, period) for row in rows}
 
 
-def closed_of_other_kind(
-    store: Store, branch: str, kind: str, first: date, last: date
-) -> list[ClosedMonth]:
-    """The branch's closed periods not of ``kind`` that lie within ``first``–``last``, oldest
-    first: months it closed before its scheme went quarterly (or quarters, before it went
-    monthly), which keep their frozen figures whatever the scheme is now."""
+def closed_within(store: Store, branch: str, first: date, last: date) -> list[ClosedMonth]:
+    """The branch's periods of either kind closed now that lie within ``first``–``last``,
+    oldest first: a trend's months and the closed periods of the other kind among them
+    (:func:`storage.trends.judged_months`) are read at once."""
     rows = store.query(
         f"""
         SELECT {_LOG_COLUMNS}
         FROM month_closings c LEFT JOIN staff s ON s.code = c.by
-        WHERE c.branch = :branch AND (c.period GLOB '*Q*') = :quarters AND {_IN_FORCE}
+        WHERE c.branch = :branch AND c.period IN (SELECT value FROM json_each(:periods))
+          AND {_IN_FORCE}
         """,
-        {"branch": branch, "quarters": kind == "month"},
+        {"branch": branch, "periods": json.dumps([str(p) for p in periods_within(first, last)])},
     )
     closed = [_closed(row, Period.parse(row["period"])) for row in rows]
-    closed = [c for c in closed if first <= c.period.first_day and c.period.last_day <= last]
     return sorted(closed, key=lambda c: c.period)
+
+
+def of_other_kind(closed: Iterable[ClosedMonth], kind: str) -> list[ClosedMonth]:
+    """The closed periods not of ``kind``: months a branch closed before its scheme went
+    quarterly (or quarters, before it went monthly), which keep their frozen figures
+    whatever the scheme is now."""
+    return [c for c in closed if c.period.kind != kind]
+
+
+def closed_of_other_kind(
+    store: Store, branch: str, kind: str, first: date, last: date
+) -> list[ClosedMonth]:
+    """The branch's closed periods not of ``kind`` that lie within ``first``–``last``, oldest
+    first (:func:`of_other_kind`)."""
+    return of_other_kind(closed_within(store, branch, first, last), kind)
 
 
 def _closed(row: Any, period: Period) -> ClosedMonth:
@@ -273,6 +287,22 @@ def closed_over(store: Store, branch: str, day: date) -> ClosedMonth | None:
         if closed is not None:
             return closed
     return None
+
+
+def period_in_force(
+    store: Store, actor: Person, branch: str, period: Period, kind: str, today: date
+) -> Period:
+    """The period a screen reads when ``period`` is asked of a branch whose scheme has ``kind``:
+    itself when of that kind or closed (a closed period keeps its frozen figures whatever the
+    scheme is now), else the period of ``kind`` it falls in (:meth:`Period.as_kind`).
+
+    Whether a period is closed is for the branch's own people and who sees its rankings
+    (:func:`fieldkpi.access.check_see_periods`).
+    """
+    access.check_see_periods(actor, branch)
+    if period.kind == kind or month_state(store, branch, period) is not None:
+        return period
+    return period.as_kind(kind, today)
 
 
 def month_log(store: Store, branch: str, period: Period) -> list[ClosingEvent]:
@@ -413,7 +443,17 @@ def month_basis(
     now: datetime,
 ) -> MonthBasis:
     """The judgement and scheme for a branch's month: frozen ones once it is closed."""
-    closed = month_state(store, branch, period)
+    return basis_of(branch, period, month_state(store, branch, period), scheme_for, now)
+
+
+def basis_of(
+    branch: str,
+    period: Period,
+    closed: ClosedMonth | None,
+    scheme_for: Callable[[str], Scheme],
+    now: datetime,
+) -> MonthBasis:
+    """:func:`month_basis` of a period whose closing in force (``closed``) was read already."""
     if closed is None:
         return MonthBasis(judge(period, now), scheme_for(branch), None)
     return MonthBasis(Judgement(period, closed.as_of), closed.scheme, closed)

@@ -18,8 +18,9 @@ from pathlib import Path
 from fieldkpi import access
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _, join_list
-from fieldkpi.period import stamp
+from fieldkpi.period import PERIOD_KINDS, Period, stamp
 from fieldkpi.scheme import DEFAULT_PRESET, Scheme, SchemeError, load_scheme, preset_names
+from storage.closing import ClosedMonth, closed_of_other_kind
 from storage.db import Store
 from storage.errors import StorageError
 
@@ -113,6 +114,21 @@ def branch_scheme(
     return BranchScheme(branch, scheme, chosen, history, overridden_by)
 
 
+def counted_again_by_kind(
+    store: Store, actor: Person, branch: str, now: datetime
+) -> dict[str, tuple[Period, list[ClosedMonth]]]:
+    """By kind of period: the one running at ``now``, and the branch's closed periods of the
+    other kind inside it, whose work a switch to a preset of that kind would count again (the
+    scheme form warns of it before the switch). Its lead's or an admin's, who switch."""
+    access.check_choose_scheme(actor, branch)
+    inside = {}
+    for kind in PERIOD_KINDS:
+        period = Period.of(now, kind)
+        closed = closed_of_other_kind(store, branch, kind, period.first_day, period.last_day)
+        inside[kind] = (period, closed)
+    return inside
+
+
 def scheme_loader(
     store: Store, files: Callable[[str], Sequence[Path]], explicit: str | Path | None = None
 ) -> Callable[[str], Scheme]:
@@ -144,5 +160,6 @@ __all__ = [
     "branch_preset",
     "branch_scheme",
     "choose_preset",
+    "counted_again_by_kind",
     "scheme_loader",
 ]

@@ -78,7 +78,8 @@ def branch_ranking(
     in it: see :func:`fieldkpi.trends.said`).
     """
     access.check_see_rankings(actor, branch)
-    basis, months = judged_months(store, branch, period, scheme_for, now)
+    judged = judged_months(store, branch, period, scheme_for, now)
+    basis, months = judged.basis, judged.months
     rows, before = months[-1].rows, months[-2].rows
     return BranchRanking(
         branch=branch,
@@ -115,10 +116,6 @@ class OwnMonth:
     trend: list[TrendMonth]
     change: LiveChange | None
 
-    @property
-    def changed(self) -> bool:
-        return self.change is not None
-
 
 def own_month(
     store: Store,
@@ -140,8 +137,8 @@ def own_month(
         basis = month_basis(store, actor.branch, period, scheme_for, now)
         return OwnMonth(basis, None, [], change=None)
     roles = (actor.role,)
-    basis, months = judged_months(store, actor.branch, period, scheme_for, now, roles=roles)
-    rows = months[-1].rows
+    judged = judged_months(store, actor.branch, period, scheme_for, now, roles=roles)
+    basis, rows = judged.basis, judged.months[-1].rows
     change = (
         changed_people(
             store, actor.branch, period, closed=basis.closed, frozen=rows, roles=roles
@@ -150,7 +147,7 @@ def own_month(
         else None
     )
     # a ranked person sees their own rows only (a lead or an admin is ranked by nobody)
-    months = with_closed_of_other_kind(store, actor.branch, months, roles)
+    months = with_closed_of_other_kind(store, actor.branch, judged, roles)
     trend = trend_of(months, actor.code, actor.role, basis.scheme, sees_everyone=False)
     return OwnMonth(basis, standing_of(rows, actor.code), trend, change)
 

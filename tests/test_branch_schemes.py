@@ -8,7 +8,16 @@ import pytest
 from month_helpers import STAFF, load, person
 
 from fieldkpi.access import AccessDenied
-from storage.schemes import PresetRefused, branch_scheme, choose_preset, scheme_loader
+from fieldkpi.period import Period
+from fieldkpi.scheme import load_preset
+from storage.closing import close_month, period_in_force
+from storage.schemes import (
+    PresetRefused,
+    branch_scheme,
+    choose_preset,
+    counted_again_by_kind,
+    scheme_loader,
+)
 
 NOW = datetime(2026, 11, 3, 9, 0)
 
@@ -51,3 +60,42 @@ def test_a_file_naming_a_preset_wins_over_the_leads_choice(seeded, tmp_path):
     path.write_text("[money]\ntop = [500]\n", encoding="utf-8")
     scheme_for = scheme_loader(seeded, lambda branch: [path] if branch == "GZ" else [])
     assert (scheme_for("GZ").name, scheme_for("GZ").money.top) == ("generic-bands", (500,))
+
+
+@pytest.fixture
+def october_closed(seeded):
+    october = Period(2026, 10)
+    close_month(seeded, person(seeded, "L1"), "GZ", october, load_preset("skyworth"), NOW)
+    return seeded
+
+
+def test_what_a_switch_would_count_again_is_for_who_switches(october_closed):
+    """The scheme form's warning: closed October lies inside the running quarter."""
+    store = october_closed
+    for code in ("L1", "A1"):
+        inside = counted_again_by_kind(store, person(store, code), "GZ", NOW)
+        period, closed = inside["quarter"]
+        assert (str(period), [str(c.period) for c in closed]) == ("2026-Q4", ["2026-10"])
+        assert inside["month"] == (Period(2026, 11), [])
+    for code in ("R1", "E1", "L2"):  # a rep, an engineer, another branch's lead
+        with pytest.raises(AccessDenied):
+            counted_again_by_kind(store, person(store, code), "GZ", NOW)
+
+
+def test_the_period_in_force_is_for_the_branchs_own_people_and_admins(october_closed):
+    store, today = october_closed, NOW.date()
+    for code in ("E1", "R1", "L1", "A1"):
+        actor = person(store, code)
+        # closed October keeps its month; November is read as its quarter; a quarter as a month
+        assert period_in_force(store, actor, "GZ", Period(2026, 10), "quarter", today) == Period(
+            2026, 10
+        )
+        assert period_in_force(store, actor, "GZ", Period(2026, 11), "quarter", today) == (
+            Period.quarter(2026, 4)
+        )
+        assert period_in_force(store, actor, "GZ", Period.quarter(2026, 4), "month", today) == (
+            Period(2026, 11)
+        )
+    for code in ("SE", "S1", "L2"):  # people of SZ
+        with pytest.raises(AccessDenied):
+            period_in_force(store, person(store, code), "GZ", Period(2026, 10), "quarter", today)

@@ -166,11 +166,12 @@ def test_the_lead_is_told_by_how_much_each_changed_person_differs(seeded):
 def test_a_load_reads_each_closed_month_once_and_parses_its_scheme_once(seeded, monkeypatch):
     """The twelve months up to a closed October, August and September closed too.
 
-    Each month's closing is asked for once (twelve), each closed month's frozen
-    rows are read once (three) and its scheme parsed once a process (three, then
-    none); October's rows are compared with the live ones without reading them
-    again. One's own trend asks once more, for the quarters closed among its months. Before, each month was asked for twice and October once more: 25
-    asks, 4 reads, 7 parses on every load.
+    The closings of the twelve months are asked for at once, those of quarters among
+    them with them (one's own trend shows those too), each closed month's frozen rows
+    are read once (three) and its scheme parsed once a process (three, then none);
+    October's rows are compared with the live ones without reading them again. Before,
+    each month was asked for twice and October once more: 25 asks, 4 reads, 7 parses on
+    every load; then each month once, and one's own trend once more for the quarters.
     """
     for month in (Period(2026, 8), Period(2026, 9), OCTOBER):
         close_month(seeded, person(seeded, "L1"), "GZ", month, DEFAULT, AFTER_OCTOBER)
@@ -192,12 +193,12 @@ def test_a_load_reads_each_closed_month_once_and_parses_its_scheme_once(seeded, 
     lead = person(seeded, "L1")
     ranking = branch_ranking(seeded, lead, "GZ", OCTOBER, default_for_every_branch, AFTER_OCTOBER)
     assert list(ranking.changed) == ["E2", "R2"]
-    assert reads() == (12, 3, 3)
+    assert reads() == (1, 3, 3)
     for code, changed in (("E2", True), ("E1", False), ("R2", True)):
         own = own_month(
             seeded, person(seeded, code), OCTOBER, default_for_every_branch, AFTER_OCTOBER
         )
-        assert (own.changed, reads()) == (changed, (13, 3, 0)), code
+        assert (own.change is not None, reads()) == (changed, (1, 3, 0)), code
 
 
 def test_a_judgement_at_another_moment_is_computed_live(seeded):

@@ -11,6 +11,7 @@ from import_helpers import STAFF, dump, load, rows, write
 from rich.cells import cell_len
 
 from fieldkpi import cli
+from fieldkpi.linebreaks import CLOSING
 from storage.db import open_store
 
 TICKET = "code,branch,kind,received_at,{columns}\nT1,GZ,onsite_repair,2026-10-05 09:00,{cells}\n"
@@ -350,7 +351,11 @@ def test_import_help_lists_every_kind_with_its_columns_in_chinese(capsys):
     assert "  attendance  staff* (工号), month* (YYYY-MM), days* (0–31), absent (0–31)\n" in text
     for name in ("staff", "tickets", "actions", "attendance", "problems", "scores", "deductions"):
         assert f"\n  {name} " in text
-    assert max(cell_len(line) for line in text.split("文件种类")[1].splitlines()) <= 79
+    columns = text.split("文件种类")[1].splitlines()
+    assert max(cell_len(line) for line in columns) <= 79
+    # wrapped by the screens' rule: "(工号)" and "文件:行号" are never broken before ")" or ":"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert [line for line in lines if line[0] in CLOSING | {")", ":"}] == []
 
 
 def test_import_help_in_english_marks_the_required_columns(capsys):

@@ -158,7 +158,7 @@ def test_the_lead_reads_by_how_much_late_data_moved_someone_the_person_only_that
             "陈工 (E1): total 92.50 → 96.25 (+3.75)"
         ], who
     own = own_month(seeded, person(seeded, "E1"), OCTOBER, default_for_every_branch, NOW)
-    assert own.changed is True and own.standing.row.total == Decimal("92.50")
+    assert own.change is not None and own.standing.row.total == Decimal("92.50")
     for who in OUTSIDERS.values():
         with pytest.raises(AccessDenied):
             branch_ranking(

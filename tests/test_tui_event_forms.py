@@ -135,6 +135,10 @@ async def test_the_deduction_form_offers_whom_the_kind_applies_to_by_role_then_c
         await press(pilot, "k")
         # the rep may record a bonus here: the title says both
         assert text_of(app, "#form-title") == f"Deduction or bonus (ticket {desk.dispatched})"
+        await press(pilot, "ctrl+s")  # nothing chosen: each choice is asked for by its field
+        assert text_of(app, "#error-kind") == "Choose the kind."
+        assert text_of(app, "#error-staff") == "Choose the person."
+        assert app.focused.id == "field-kind"
         assert offered(app, "staff") == ["R2", "E1", "E2"]
         assert "陈静 · rep" in [
             str(label) for label, _v in app.screen.query_one("#field-staff", Select)._options

@@ -70,6 +70,7 @@ async def test_a_deduction_goes_from_pending_to_approved_to_contested_to_withdra
         await press(pilot, "ctrl+s")
         assert states(store) == {}  # approved: it stands
         assert table_rows(lead, "#events") == []
+        assert lead.screen.first_shown == {}  # nothing kept of an event no longer listed
 
     engineer = app_for(store, "liqiang")
     async with engineer.run_test(size=SIZE) as pilot:

@@ -314,6 +314,9 @@ async def test_a_file_naming_a_preset_wins_over_the_choice_and_the_form_says_so(
         await press(pilot, "ctrl+s")  # the same preset again: refused beside the field
         assert isinstance(app.screen, SchemeForm)
         assert text_of(app, "#error-preset") == "Branch GZ already runs generic-bands."
+        app.screen.query_one("#field-preset").clear()  # no preset chosen: asked for by name
+        await press(pilot, "ctrl+s")
+        assert text_of(app, "#error-preset") == "Choose the preset."
 
 
 @async_test
