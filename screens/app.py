@@ -173,7 +173,9 @@ class FieldKpiApp(App):
             if notice in self._notifications:
                 self._unnotify(notice)
 
-        self.screen_change_signal.subscribe(self, left)
+        # At once: posted for later, it came after the warm-up's batch, which took it for a
+        # screen the person opened (the notice went in the first 2 s pause).
+        self.screen_change_signal.subscribe(self, left, immediate=True)
 
     def _paused(self) -> None:
         """In a pause the collector runs; in the first, F1's module is imported too; and the

@@ -32,6 +32,7 @@ from tui_helpers import (
 from fieldkpi.i18n import _
 from fieldkpi.linebreaks import CLOSING, wrap
 from fieldkpi.numbers import signed
+from screens import collector
 from screens.dispatch import DispatchScreen
 from screens.events import STATES
 from screens.queue import QueueTable
@@ -300,6 +301,22 @@ async def test_on_a_phone_an_engineers_footers_show_the_keys_they_need(demo):
         assert "c Complete" in screen_text(app).splitlines()[-1]
         await press(pilot, "ctrl+p")
         assert type(app.screen).__name__ == "CommandPalette"
+
+
+@async_test
+async def test_the_demos_notice_stays_over_the_queue_through_its_warm_up(demo, monkeypatch):
+    """In the first pause the queue composes the screens its keys open, unseen; the notice
+    took that for the person leaving the queue and went after 2 s, not 20."""
+    monkeypatch.setattr(collector, "IDLE", 0.0)  # the first pause at once
+    app = demo_app(demo, "liujiayi")
+    async with app.run_test(size=SIZE) as pilot:
+        queue = app.screen
+        await wait_until(pilot, lambda: app.is_screen_installed(queue._kept("ticket")))
+        await settle(pilot)
+        assert app.screen is queue
+        assert "fieldkpi demo --as rep" in notices(app)[0]
+        await press(pilot, "n")  # the person leaves the queue: the notice goes
+        assert not notices(app)
 
 
 @async_test
