@@ -38,9 +38,6 @@ TEXTUAL_COMMANDS = (
     N_("Change the current theme"),
     N_("Quit"),
     N_("Quit the application as soon as possible"),
-    N_("Keys"),
-    N_("Hide the keys and widget help panel"),
-    N_("Show help for the focused widget and a summary of available keys"),
     N_("Minimize"),
     N_("Minimize the widget and restore to normal size"),
     N_("Maximize"),
@@ -279,9 +276,12 @@ class FieldKpiApp(App):
             self.refresh_bindings()  # a key the scheme decides may have come or gone
 
     def get_system_commands(self, screen: Screen) -> Iterator[SystemCommand]:
-        """Textual's own palette commands, in the person's language."""
+        """Textual's own palette commands, in the person's language; not its "Keys" panel,
+        which lists its widgets' keys in English only, squeezes a phone's screen to a strip
+        and stays until the same command hides it: F1's help says each screen's keys."""
         for command in super().get_system_commands(screen):
-            yield command._replace(title=_(command.title), help=_(command.help))
+            if command.title != "Keys":
+                yield command._replace(title=_(command.title), help=_(command.help))
 
     def action_command_palette(self) -> None:
         """Textual's palette, with its prompt in the person's language."""
