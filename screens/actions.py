@@ -167,7 +167,7 @@ ACTIONS: tuple[UiAction, ...] = (
         "queue.refresh",
         "ctrl+r",
         N_("Refresh"),
-        N_("Reload the list now (it also refreshes by itself when others save)"),
+        N_("Read it again now (it also refreshes by itself when others save)"),
         frozenset({QUEUE, TICKET, RANKINGS, FIGURES, STAFF, EVENTS, SCORES}),
         action="refresh",
         show=False,
@@ -227,8 +227,16 @@ ACTIONS: tuple[UiAction, ...] = (
         "view.tab",
         "t",
         N_("Tab"),  # short, in Chinese too: the rankings footer holds s Scheme at 80 columns
-        N_("The next tab: reps or engineers, or the next kind of facts"),
-        frozenset({RANKINGS, FIGURES, FACTS}),
+        N_("The next tab: reps or engineers"),
+        frozenset({RANKINGS}),
+        action="next_tab",
+    ),
+    UiAction(
+        "facts.tab",
+        "t",
+        N_("Tab"),
+        N_("The next tab: the next kind of facts"),
+        frozenset({FIGURES, FACTS}),
         action="next_tab",
     ),
     UiAction(

@@ -89,6 +89,10 @@ async def test_a_reps_help_lists_only_the_screens_a_rep_may_open_and_no_lead_dec
         assert not {"Approve", "Uphold", "Reject", "Withdraw"} & set(re.findall(r"\w+", text))
         assert not {"a", "r"} & keys_listed(rep)
         assert "Show the events you recorded these three months" in text  # v: their own records
+        await press(pilot, "escape", "f3", "f1")  # her figures: her tabs, nobody else's
+        text = rep.screen.text
+        assert "| `t` | **Tab**: The next tab: the next kind of facts |" in text
+        assert "reps or engineers" not in text and "Reload the list" not in text
 
 
 @async_test
