@@ -218,14 +218,15 @@ class FieldKpiApp(App):
         await super().on_event(event)
         self.keys.passed(target)
 
-    def on_resize(self) -> None:
-        self._name_in_header()
+    def on_resize(self, event: events.Resize) -> None:
+        # The event's size: this runs before Textual's own handler gives the app its new one.
+        self._name_in_header(event.size.width)
 
-    def _name_in_header(self) -> None:
+    def _name_in_header(self, width: int | None = None) -> None:
         """Who is signed in; on a phone just the name, so that the screen's title is not cut."""
         user = self.user
         role = labels.label(labels.ROLE, user.role)
-        wide = self.size.width >= PHONE_BELOW
+        wide = (width or self.size.width) >= PHONE_BELOW
         title = f"{user.name} · {role} · {user.branch}" if wide else user.name
         self.sub_title = plain(title).plain
 

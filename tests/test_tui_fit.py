@@ -438,3 +438,20 @@ async def test_the_line_under_the_queue_gives_the_address_the_columns_cut(demo):
         await settle(pilot)
         assert "Address" not in text_of(app, "#queue-status")
         assert "shown" in text_of(app, "#queue-status")
+
+
+@async_test
+async def test_a_phone_turned_sideways_gets_the_whole_title_back(demo):
+    """Upright the title names only the person; turned to 80 columns it said so still, the
+    role and branch never back (the app read its size before Textual gave it the new one)."""
+    app = demo_app(demo, "liujiayi")
+    async with app.run_test(size=PHONE) as pilot:
+        await settle(pilot)
+        assert "Tickets — 刘佳怡" in screen_text(app).splitlines()[0]
+        assert "rep · GZ" not in screen_text(app).splitlines()[0]
+        await pilot.resize_terminal(*SIZE)
+        await settle(pilot)
+        assert "Tickets — 刘佳怡 · rep · GZ" in screen_text(app).splitlines()[0]
+        await pilot.resize_terminal(*PHONE)
+        await settle(pilot)
+        assert "rep · GZ" not in screen_text(app).splitlines()[0]
