@@ -14,8 +14,9 @@ from typing import Any
 
 from fieldkpi.export import HEADINGS
 from fieldkpi.i18n import _, ngettext
+from fieldkpi.kpi import exact_sum, round_half_up
 from fieldkpi.kpi_columns import measured
-from fieldkpi.numbers import DASH, MINUS, number, yuan
+from fieldkpi.numbers import DASH, MINUS, exact_places, number, yuan
 from fieldkpi.ranking import KpiResult, RankRow
 from fieldkpi.scheme import Kpi
 
@@ -157,18 +158,37 @@ def total_line(row: RankRow, name: Callable[[Kpi], str]) -> str:
 
     Every term is named, a KPI by ``name`` (the screens pass the names of its
     tabs), an adjustment as its export column is headed: a bare "- 5.00"
-    after the KPIs read as one more KPI's points.
+    after the KPIs read as one more KPI's points. Where the terms as shown do not
+    add up to the total, the line says why (:func:`rounding_note`).
     """
     terms = " + ".join(f"{name(row.spec(k.id))} {number(k.points)}" for k in row.kpis)
     if row.deductions:
         terms += f" {MINUS} {HEADINGS['deductions']} {number(row.deductions)}"
     if row.bonuses:
         terms += f" + {HEADINGS['bonuses']} {number(row.bonuses)}"
+    total = number(row.total)
+    if note := rounding_note(row):
+        total += " " + _("({note})").format(note=note)
     if row.zeroed:
         return _(
             "total = min({terms}, 0) = {total}: the month is forfeited (media complaint)"
-        ).format(terms=terms, total=number(row.total))
-    return _("total = {terms} = {total}").format(terms=terms, total=number(row.total))
+        ).format(terms=terms, total=total)
+    return _("total = {terms} = {total}").format(terms=terms, total=total)
+
+
+def rounding_note(row: RankRow) -> str:
+    """Why the row's points as shown do not add up to its total, where they do not; else "".
+
+    The parts are summed exactly and the total rounded once (kpi-rules §6), so
+    33.333… + 36.413… is 69.75, while the parts shown, 33.33 + 36.41, make 69.74:
+    a person adding them up disputes the total unless told the exact sum, to
+    places enough to see it round (:func:`~fieldkpi.numbers.exact_places`).
+    """
+    parts = [k.points for k in row.kpis] + [row.bonuses, -row.deductions]
+    shown = sum(round_half_up(p) for p in parts)
+    if (min(shown, 0) if row.zeroed else shown) == row.total:
+        return ""
+    return _("parts rounded; exact sum {sum}").format(sum=exact_places(exact_sum(parts)))
 
 
 def outcome(row: RankRow) -> list[str]:

@@ -25,6 +25,7 @@ from fieldkpi.ranking import KpiResult, RankRow
 from fieldkpi.scheme import Kpi, Scheme, default_scheme
 
 RATE, POINTS, COUNT = "rate", "points", "count"
+NET = "net"  # the adjustments: signed points, a dash for none (fieldkpi.numbers.net)
 FIRST_MONTH = "*"  # beside points fixed by the first-month rule
 NO_DATA = "○"  # beside points of a KPI the person has no data for
 ADJUSTMENTS = "adjustments"  # the column of deductions and bonuses; its facts are the events
@@ -133,7 +134,7 @@ def kpi_columns(
             _("Adjustments"),
             _("points"),
             "deductions",
-            POINTS,
+            NET,
             _net,
             is_points=True,
         )

@@ -52,6 +52,39 @@ def signed(value: Fraction | Decimal | int) -> str:
     return f"{MINUS}{text}" if value < 0 else f"+{text}" if value > 0 else "0"
 
 
+def signed_points(value: Fraction | Decimal | int) -> str:
+    """Points an event adds, to 2 places as every export has them: ``-5.00``, ``+1.50``.
+
+    Not :func:`signed`'s whole numbers: an event's points are entered to the hundredth
+    (``branch_rule``) or fixed at halves (a backfill's ``-0.50``), and ``-5`` beside
+    ``-0.50`` in one list reads as two kinds of number.
+    """
+    text = points(abs(Fraction(value)))
+    return f"{MINUS}{text}" if value < 0 else f"+{text}" if value > 0 else text
+
+
+def net(value: Fraction | Decimal | int) -> str:
+    """A row's adjustments, added and taken off: signed points, a dash where there are none.
+
+    A dash as for no reward: a lead scanning the column looks for who was deducted,
+    and a column of ``0.00`` hides the few that were among everyone who was not.
+    """
+    return signed_points(value) if value else DASH
+
+
+def exact_places(value: Fraction) -> str:
+    """An exact value cut (not rounded) after 3 places, ``…`` where more digits follow:
+    ``-18.746…``, ``69.745``.
+
+    Cut, so that rounding what is shown gives what rounding the value gives: a
+    third place rounded up would read ``69.745`` for ``69.7449…``, whose total is 69.74.
+    """
+    scaled = abs(value) * 1000
+    kept = scaled.numerator // scaled.denominator
+    more = "…" if kept != scaled else ""
+    return f"{MINUS if value < 0 else ''}{kept // 1000}.{kept % 1000:03d}{more}"
+
+
 def yuan(value) -> str:
     """``+¥200``, ``-¥100``, or a dash for nothing."""
     if not value:
@@ -61,7 +94,7 @@ def yuan(value) -> str:
     return f"{'+' if value > 0 else MINUS}¥{text}"
 
 
-FORMATS = {"rate": percent, "points": points, "count": count}
+FORMATS = {"rate": percent, "points": points, "count": count, "net": net}
 
 
 def shown(fmt: str, value) -> str:

@@ -23,7 +23,7 @@ from fieldkpi.i18n import _
 from fieldkpi.kpi_columns import FIRST_MONTH, NO_DATA, points_mark
 from fieldkpi.limits import MAX_CHARS
 from fieldkpi.linebreaks import NO_BREAK, capped_widths, fit_widths, longest_word, whole, wrap
-from fieldkpi.numbers import DASH, points, yuan
+from fieldkpi.numbers import DASH, net, points, yuan
 from fieldkpi.period import Judgement, provisional_line, stamp
 from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.ranking import RankRow
@@ -129,8 +129,7 @@ def _columns(group: Sequence[RankRow], keyed: bool) -> list[_Column]:
 
 
 def _net(row: RankRow) -> Text:
-    net = row.bonuses - row.deductions
-    return Text(f"{'+' if net > 0 else ''}{points(net)}" if net else DASH)
+    return Text(net(row.bonuses - row.deductions))
 
 
 def _total(row: RankRow) -> Text:

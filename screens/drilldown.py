@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 
 from rich.console import Group
@@ -41,8 +42,9 @@ from screens.labels import N_
 from screens.loading import reader
 from screens.messages import DataChanged, Loaded, LoadFailed
 from screens.months import next_tab
-from screens.numbers import DASH, moment, percent, points, shown, signed
+from screens.numbers import DASH, moment, percent, points, shown, signed, signed_points
 from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus
+from storage.appraisal import AppraisalEvent
 from storage.closing import MonthBasis
 from storage.drilldown import (
     AbsenceFacts,
@@ -53,6 +55,7 @@ from storage.drilldown import (
     FeedbackFacts,
     KindFacts,
     KpiFacts,
+    ProblemReport,
     SatisfactionFacts,
     TimelinessFacts,
     WorkloadFacts,
@@ -64,6 +67,13 @@ from storage.standings import person_row
 LATE_DATA = N_(
     "Data has come in since the closing: these facts include it, the frozen figures do not."
 )
+# A closed period's two readings of a KPI, each labelled where drawn: its frozen row's line of
+# arithmetic, and the facts as the data stands now (after late data they differ).
+FROZEN_LINE = N_("Frozen at the closing: {line}")
+FACTS_NOW = N_("Facts now, with the data that came in since the closing:")
+# Events that do not count until the lead decides them (kpi-rules §5), listed under those that do.
+NOT_COUNTED = N_("Not counted until the lead decides")
+UNDECIDED_STATES = {"pending": N_("waiting for the lead"), "contested": N_("contested")}
 # A tab for each KPI of the scheme the row was judged by. The default scheme's KPIs keep the
 # order and the short names their tabs have always had; any other KPI's tab follows them in
 # the scheme's order, under the KPI's own label.
@@ -218,22 +228,40 @@ def mean_rating_view(facts: SatisfactionFacts) -> list[Block]:
 
 
 def callback_lines(facts: SatisfactionFacts, summary: str) -> list[Block]:
-    """The summary, then each rated callback of the period.
+    """The summary, then each rated callback of the period, then the low ratings held for
+    the lead (:func:`not_counted`).
 
-    Without any, no summary: a rate or a mean of nothing is no data (kpi-rules
+    Without any callback, no summary: a rate or a mean of nothing is no data (kpi-rules
     §4: 0 points, not ranked), not 0 % — as the line of arithmetic above says.
     """
+    held = [
+        (
+            rating.ticket,
+            (
+                moment(datetime.fromisoformat(rating.at)),
+                rating.ticket or DASH,
+                stars(int(rating.kind)),
+                undecided_state(rating.state),
+                plain(rating.note),
+            ),
+        )
+        for rating in facts.held
+    ]
+    waiting = waiting_line(len(held))
+    headings = (_("Callback"), _("Ticket"), _("Rating"))
+    held_lines = not_counted((*headings, _("State"), _("Comment")), held)
     if not facts.callbacks:
-        return [Text(_("No rated callbacks this period: no data, so no satisfaction (not 0%)."))]
+        empty = _("No rated callbacks this period: no data, so no satisfaction (not 0%).")
+        return [Text(empty + waiting), *held_lines]
     callbacks = TicketLines(
-        (_("Callback"), _("Ticket"), _("Rating"), _("Satisfied"), _("Comment")),
+        (*headings, _("Satisfied"), _("Comment")),
         [
             (
                 callback.ticket,
                 (
                     moment(callback.callback_at),
                     callback.ticket,
-                    "★" * callback.rating + f" {callback.rating}",
+                    stars(callback.rating),
                     "✓" if callback.satisfied else DASH,
                     plain(callback.note),
                 ),
@@ -241,7 +269,11 @@ def callback_lines(facts: SatisfactionFacts, summary: str) -> list[Block]:
             for callback in facts.callbacks
         ],
     )
-    return [Text(summary), callbacks]
+    return [Text(summary + waiting), callbacks, *held_lines]
+
+
+def stars(rating: int) -> str:
+    return "★" * rating + f" {rating}"
 
 
 def workload_view(
@@ -347,26 +379,13 @@ def feedback_view(facts: FeedbackFacts) -> list[Block]:
     ).format(
         points=points(facts.problem_points), visits=len(facts.visits), rate=percent(facts.rate)
     )
-    blocks: list[Block] = [Text(summary)]
+    blocks: list[Block] = [Text(summary + waiting_line(len(facts.undecided)))]
+    headings = [_("Reported"), _("Engineer"), _("Ticket"), _("Points"), _("Note")]
     if facts.problems:
-        problems = TicketLines(
-            (_("Reported"), _("Engineer"), _("Ticket"), _("Points"), _("Note")),
-            [
-                (
-                    report.ticket,
-                    (
-                        moment(report.at),
-                        plain(report.engineer_name),
-                        report.ticket or DASH,
-                        points(report.points),
-                        plain(report.note),
-                    ),
-                )
-                for report in facts.problems
-            ],
-            right=(3,),
-        )
+        problems = TicketLines(headings, [report_cells(r) for r in facts.problems], right=(3,))
         blocks += [Text("\n" + _("Problem reports"), style="bold"), problems]
+    waiting = [report_cells(report, undecided_state(report.state)) for report in facts.undecided]
+    blocks += not_counted([*headings[:4], _("State"), headings[4]], waiting, right=(3,))
     if facts.visits:
         visits = TicketLines(
             (_("Visit"), _("Ticket"), _("Kind")),
@@ -380,6 +399,49 @@ def feedback_view(facts: FeedbackFacts) -> list[Block]:
         )
         blocks += [Text("\n" + _("On-site visits"), style="bold"), visits]
     return blocks
+
+
+def report_cells(report: ProblemReport, *state: str) -> tuple[str | None, list[str | Text]]:
+    """A problem report's line, its ticket first; with its ``state`` where it does not count."""
+    return report.ticket, [
+        moment(report.at),
+        plain(report.engineer_name),
+        report.ticket or DASH,
+        points(report.points),
+        *state,
+        plain(report.note),
+    ]
+
+
+def undecided_state(state: str) -> str:
+    return _(UNDECIDED_STATES[state])
+
+
+def waiting_points(event: AppraisalEvent) -> str:
+    """What an adjustment waiting for the lead does to the total once it stands."""
+    return _("forfeit") if event.forfeits else signed_points(event.change or 0)
+
+
+def waiting_line(n: int) -> str:
+    """The end of a tab's summary where ``n`` items wait for the lead: its count says only
+    what counts, and "0 events" read as nothing recorded."""
+    if not n:
+        return ""
+    return "\n" + ngettext(
+        "{n} more not counted until the lead decides: listed below",
+        "{n} more not counted until the lead decides: listed below",
+        n,
+    ).format(n=n)
+
+
+def not_counted(
+    headings: Sequence[str], lines: list[tuple[str | None, Sequence[str | Text]]], **kwargs: Any
+) -> list[Block]:
+    """The items that do not count until the lead decides them, under a heading that says
+    so, below those that count; nothing where there are none."""
+    if not lines:
+        return []
+    return [Text("\n" + _(NOT_COUNTED), style="bold"), TicketLines(headings, lines, **kwargs)]
 
 
 def deductions_view(facts: DeductionFacts, scheme: Scheme) -> list[Block]:
@@ -400,26 +462,52 @@ def kind_view(facts: KindFacts, scheme: Scheme) -> list[Block]:
     return event_lines(facts.events, scheme, summary)
 
 
+def _recorder(code: str | None, name: str | None) -> str:
+    """Who recorded an event, as the ticket history names them; a dash where not told."""
+    by = labels.label(labels.RECORDER, name) or DASH
+    return f"{name} ({code})" if code and name != code else by
+
+
 def event_lines(facts: DeductionFacts, scheme: Scheme, summary: str) -> list[Block]:
-    """The summary, then each event with its points and who recorded it (where shown)."""
-    if not facts.events:
-        return [Text(summary)]
-    lines = []
-    for event in facts.events:
-        by = labels.label(labels.RECORDER, event.recorded_by_name) or DASH
-        if event.recorded_by and event.recorded_by_name != event.recorded_by:
-            by = f"{event.recorded_by_name} ({event.recorded_by})"
-        cells = (
-            moment(event.at),
-            scheme.event_label("kind", event.kind),
-            _("forfeit") if event.zeroes else signed(-event.points),
-            event.ticket or DASH,
-            plain(event.note),
-            plain(by),
+    """The summary, each event that counts with its points and who recorded it (where shown),
+    then those that do not count until the lead decides (:func:`not_counted`)."""
+    blocks: list[Block] = [Text(summary + waiting_line(len(facts.undecided)))]
+    if facts.events:
+        lines = [
+            (
+                event.ticket,
+                (
+                    moment(event.at),
+                    scheme.event_label("kind", event.kind),
+                    _("forfeit") if event.zeroes else signed_points(-event.points),
+                    event.ticket or DASH,
+                    plain(event.note),
+                    plain(_recorder(event.recorded_by, event.recorded_by_name)),
+                ),
+            )
+            for event in facts.events
+        ]
+        headings = (_("When"), _("Kind"), _("Points"), _("Ticket"), _("Note"), _("Recorded by"))
+        blocks.append(TicketLines(headings, lines, right=(2,)))
+    waiting = [
+        (
+            event.ticket,
+            (
+                moment(datetime.fromisoformat(event.at)),
+                scheme.event_label("kind", event.kind),
+                waiting_points(event),
+                undecided_state(event.state),
+                event.ticket or DASH,
+                plain(event.note),
+                plain(_recorder(event.recorded_by, event.recorded_by_name)),
+            ),
         )
-        lines.append((event.ticket, cells))
-    headings = (_("When"), _("Kind"), _("Points"), _("Ticket"), _("Note"), _("Recorded by"))
-    return [Text(summary), TicketLines(headings, lines, right=(2,))]
+        for event in facts.undecided
+    ]
+    headings = (
+        _("When"), _("Kind"), _("Points"), _("State"), _("Ticket"), _("Note"), _("Recorded by")
+    )  # fmt: skip
+    return blocks + not_counted(headings, waiting, right=(2,))
 
 
 def completed_view(facts: CompletedFacts) -> list[Block]:
@@ -580,6 +668,18 @@ def basis_text(basis: MonthBasis, changed: bool) -> str:
     return text + "\n" + _(LATE_DATA) if changed else text
 
 
+def as_frozen(line: str, basis: MonthBasis) -> str:
+    """A line of the row's arithmetic, labelled as frozen where the period is closed: its facts
+    below are read from the data as it is now, and after late data say otherwise."""
+    return _(FROZEN_LINE).format(line=line) if basis.closed is not None else line
+
+
+def facts_now(view: list[Block], changed: bool) -> list[Block]:
+    """A tab's facts, labelled as today's where they no longer match the frozen figures:
+    ``0.00%`` frozen over ``6.90%`` read as one KPI with two values."""
+    return [Text(_(FACTS_NOW), style="bold"), *view] if changed else view
+
+
 def ranking_line(kpi: Kpi | None, row: RankRow) -> str:
     """The row's own arithmetic for the KPI of a tab, to check its facts against; on the
     events tab, the total, the sum of every point."""
@@ -674,13 +774,16 @@ class DrilldownScreen(OpensTickets, actions.ScopedKeys, ClosesItself):
         rebuilt = await self._put_tabs(facts.tabs)
         basis_line = basis_text(facts.basis, facts.changed)
         for tab, kpi in self.kpis.items():
-            head = plain(f"{ranking_line(kpi, self.row)}\n{basis_line}\n", style="bold")
+            line = as_frozen(ranking_line(kpi, self.row), facts.basis)
+            head = plain(f"{line}\n{basis_line}\n", style="bold")
             if kpi is None:
                 assert facts.deductions is not None  # read whenever the tab is there
                 view = deductions_view(facts.deductions, scheme)
             else:
                 view = kpi_view(facts.kpis[tab], kpi, scheme)
-            await self.query_one(f"#{tab}-facts", FactsPane).show([head, *view])
+            await self.query_one(f"#{tab}-facts", FactsPane).show(
+                [head, *facts_now(view, facts.changed)]
+            )
         if not self.loaded or rebuilt or self.focused is None:
             self._focus_tab()
         self.loaded = True

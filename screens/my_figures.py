@@ -29,7 +29,7 @@ from fieldkpi import access
 from fieldkpi.buckets import FixFirst
 from fieldkpi.explain import kpi_line, outcome, total_line
 from fieldkpi.figures import Person
-from fieldkpi.i18n import N_, _
+from fieldkpi.i18n import N_, _, join_clauses
 from fieldkpi.linebreaks import whole
 from fieldkpi.live_figures import LiveChange, own_change_line
 from fieldkpi.period import Period, provisional_line, stamp
@@ -39,15 +39,23 @@ from fieldkpi.standing import OwnStanding
 from fieldkpi.trends import TrendMonth
 from screens import actions, labels
 from screens.charts import bucket_label
-from screens.drilldown import kpi_tabs, kpi_view, tab_label
+from screens.drilldown import (
+    facts_now,
+    kpi_tabs,
+    kpi_view,
+    tab_label,
+    undecided_state,
+    waiting_points,
+)
 from screens.footer import KeyFooter
 from screens.linebreaks import Prose
 from screens.months import MonthScreen
 from screens.numbers import DASH, moment, points, signed
 from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus
 from screens.trend import TrendChart
+from storage.appraisal import AppraisalEvent
 from storage.closing import MonthBasis
-from storage.drilldown import KpiFacts, fix_first_list, kpi_facts
+from storage.drilldown import KpiFacts, fix_first_list, kpi_facts, undecided_about
 from storage.standings import own_month
 
 CALLBACKS, FIX_FIRST, TREND = "callbacks", "fix-first", "trend"
@@ -104,6 +112,7 @@ class OwnFigures:
     fix_first: list[FixFirst] | None
     change: LiveChange | None  # closed, and the person's live figures differ from the frozen
     trend: list[TrendMonth]  # the twelve months up to this one
+    undecided: list[AppraisalEvent]  # adjustments of theirs waiting for the lead (not counted)
 
 
 def read_own(app: Any, period: Period, scheme_for: Callable[[str], Scheme]) -> OwnFigures:
@@ -129,6 +138,9 @@ def read_own(app: Any, period: Period, scheme_for: Callable[[str], Scheme]) -> O
         else None,
         change=own.change,
         trend=own.trend,
+        undecided=undecided_about(store, user, user, own.basis.judgement, scheme, "deduction")
+        if scheme.adjustments_for(user.role)
+        else [],
     )
 
 
@@ -160,7 +172,26 @@ def standing_lines(figures: OwnFigures) -> list[str]:
         rank=row.rank, ranked=standing.ranked, total=points(row.total)
     )
     place = " · ".join([place, *outcome(row)])
-    return [place, *(kpi_line(row, k.id) for k in row.kpis), total_line(row, tab_label)]
+    lines = [place, *(kpi_line(row, k.id) for k in row.kpis), total_line(row, tab_label)]
+    return lines + waiting_lines(figures)
+
+
+def waiting_lines(figures: OwnFigures) -> list[str]:
+    """Under the total, the person's adjustments that do not count until the lead decides them
+    (pending, contested): the total is right without them, but they may still count. Their
+    F6 lists them whole; here no tab of events (:mod:`screens.my_figures`)."""
+    if not figures.undecided:
+        return []
+    scheme = figures.basis.scheme
+    events = join_clauses(
+        _("{kind} {points}, {state}").format(
+            kind=scheme.event_label("kind", event.kind),
+            points=waiting_points(event),
+            state=undecided_state(event.state),
+        )
+        for event in figures.undecided
+    )
+    return [_("Not counted until the lead decides (F6 lists them): {events}").format(events=events)]
 
 
 def fix_first_view(entries: list[FixFirst] | None, scheme: Scheme) -> list[Block]:
@@ -200,7 +231,7 @@ def own_view(figures: OwnFigures, tab: str, role: str) -> list[Block]:
     """What a tab shows: a KPI's facts as the drill-down shows them, fix first, the trend."""
     kpi, scheme = figures.tabs[tab], figures.basis.scheme
     if kpi is not None:
-        return kpi_view(figures.facts[tab], kpi, scheme)
+        return facts_now(kpi_view(figures.facts[tab], kpi, scheme), figures.change is not None)
     if tab == FIX_FIRST:
         return fix_first_view(figures.fix_first, scheme)
     return [TrendChart(figures.trend, role)] if figures.trend else []

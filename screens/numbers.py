@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fieldkpi.numbers import DASH, MINUS, percent, points, shown, signed, yuan
+from fieldkpi.numbers import DASH, MINUS, percent, points, shown, signed, signed_points, yuan
 
-__all__ = ["DASH", "MINUS", "moment", "percent", "points", "shown", "signed", "yuan"]
+__all__ = [
+    "DASH", "MINUS", "moment", "percent", "points", "shown", "signed", "signed_points", "yuan"
+]  # fmt: skip
 
 
 def moment(value: datetime | None) -> str:

@@ -30,10 +30,12 @@ from fieldkpi.buckets import (
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
 from fieldkpi.measures import ADJUSTMENT_COUNT, ENTERED, MEASURES, Measured, entered_metric
-from fieldkpi.period import Judgement, Period
+from fieldkpi.period import Judgement, Period, stamp
 from fieldkpi.scheme import Kpi, Scheme
+from storage.appraisal import AppraisalEvent, events_about
 from storage.db import Store
 from storage.errors import NotFound
+from storage.event_rows import UNDECIDED
 from storage.measures import (
     COMPLETED_BY,
     COMPLETED_IN,
@@ -89,7 +91,9 @@ class Callback:
 class SatisfactionFacts:
     """§4: the rated callbacks of the period; ``satisfied`` / ``rated`` = ``satisfaction``.
 
-    ``mean`` is their mean rating (``satisfaction_mean``), None without any.
+    ``mean`` is their mean rating (``satisfaction_mean``), None without any. ``held``:
+    the low ratings of the period held for the lead, which count once approved
+    (:func:`undecided_about`).
     """
 
     person: Person
@@ -99,6 +103,7 @@ class SatisfactionFacts:
     satisfaction: Fraction
     threshold: int
     mean: Fraction | None
+    held: list[AppraisalEvent]
 
 
 REPEATED_SHOWN = 10  # the lines of repeated actions a workload's facts list, the most first
@@ -159,6 +164,7 @@ class ProblemReport:
     ticket: str | None
     points: Fraction
     note: str | None
+    state: str  # "standing"; or one of UNDECIDED: it counts once the lead decides
 
 
 @dataclass(frozen=True)
@@ -170,13 +176,15 @@ class Visit:
 
 @dataclass(frozen=True)
 class FeedbackFacts:
-    """§2 for a rep: ``problem_points`` / ``len(visits)`` = ``rate``."""
+    """§2 for a rep: ``problem_points`` / ``len(visits)`` = ``rate``; ``undecided``: the
+    reports of the period that do not count until the lead decides them."""
 
     person: Person
     problems: list[ProblemReport]
     visits: list[Visit]
     problem_points: Fraction
     rate: Fraction
+    undecided: list[ProblemReport]
 
 
 @dataclass(frozen=True)
@@ -196,10 +204,13 @@ class DeductionEvent:
 
 @dataclass(frozen=True)
 class DeductionFacts:
+    """The events that count, and ``undecided``: those that do not until the lead decides."""
+
     person: Person
     events: list[DeductionEvent]
     points: Fraction
     zeroed: bool
+    undecided: list[AppraisalEvent]
 
 
 def _person(store: Store, actor: Person, staff: str, measure: str | None = None) -> Person:
@@ -330,7 +341,36 @@ def satisfaction_facts(
         satisfaction=kpi.ratio(satisfied, len(callbacks)),
         threshold=threshold,
         mean=MEASURES["satisfaction_mean"].value({"ratings": ratings}, {}).value,
+        held=undecided_about(store, actor, person, judgement, scheme, "rating"),
     )
+
+
+def undecided_about(
+    store: Store,
+    actor: Person,
+    person: Person,
+    judgement: Judgement,
+    scheme: Scheme,
+    subject: str,
+    kind: str | None = None,
+) -> list[AppraisalEvent]:
+    """The person's events of ``subject`` (and ``kind``) in the judged window that do not
+    count until the lead decides them: pending, or contested (kpi-rules §5).
+
+    Read as the person's F6 reads them (:func:`storage.appraisal.events_about`): only
+    by whoever may see the events about them, their reporter only where they may be
+    told it. The figures are right without them, but a tab saying "0 events" while a
+    complaint waits on appeal hides what may still count.
+    """
+    end = stamp(judgement.window_end)
+    return [
+        event
+        for event in events_about(store, actor, person, judgement.period, scheme)
+        if event.subject == subject
+        and event.state in UNDECIDED
+        and event.at <= end
+        and kind in (None, event.kind)
+    ]
 
 
 def workload_facts(
@@ -444,14 +484,25 @@ def feedback_facts(
     """
     person = _person(store, actor, staff, "feedback_rate")
     params = _params(person, judgement, scheme)
-    with store.read():
-        problem_rows = store.query(
-            f"""
+    undecided = ", ".join(f"'{state}'" for state in UNDECIDED)
+
+    def reports(state: str, which: str, join: str = "") -> str:
+        """The rep's reports of the period in ``state`` (SQL) that ``which`` keeps."""
+        return f"""
             SELECT p.at, p.engineer, coalesce(s.name, p.engineer) AS engineer_name,
-                   p.ticket, p.points, p.note
-            FROM problems p LEFT JOIN staff s ON s.code = p.engineer
-            WHERE p.rep = :staff AND {PROBLEM_IN} AND {PROBLEM_STANDS} ORDER BY p.at, p.id
-            """,
+                   p.ticket, p.points, p.note, {state} AS state
+            FROM problems p LEFT JOIN staff s ON s.code = p.engineer {join}
+            WHERE p.rep = :staff AND {PROBLEM_IN} AND {which} ORDER BY p.at, p.id
+        """
+
+    with store.read():
+        problem_rows = store.query(reports("'standing'", PROBLEM_STANDS), params)
+        waiting_rows = store.query(
+            reports(
+                "x.state",
+                f"x.state IN ({undecided})",
+                "JOIN appraisal_states x ON x.subject = 'problem' AND x.subject_id = p.id",
+            ),
             params,
         )
         visit_rows = store.query(
@@ -463,17 +514,19 @@ def feedback_facts(
         )
     first_level = scheme.problem_level(None)
     unscored = first_level.points if first_level else Fraction(1)  # as storage.measures counts
-    problems = [
-        ProblemReport(
+
+    def report(row) -> ProblemReport:
+        return ProblemReport(
             at=datetime.fromisoformat(row["at"]),
             engineer=row["engineer"],
             engineer_name=row["engineer_name"],
             ticket=row["ticket"],
             points=sql_points(row["points"]) if row["points"] is not None else unscored,
             note=row["note"],
+            state=row["state"],
         )
-        for row in problem_rows
-    ]
+
+    problems = [report(row) for row in problem_rows]
     visits = [
         Visit(row["code"], row["kind"], datetime.fromisoformat(row["visit"])) for row in visit_rows
     ]
@@ -484,6 +537,7 @@ def feedback_facts(
         visits=visits,
         problem_points=points,
         rate=kpi.ratio(points, len(visits)),
+        undecided=[report(row) for row in waiting_rows],
     )
 
 
@@ -519,15 +573,15 @@ def deduction_facts(
     kinds = scheme.adjustments_for(person.role)
     events = []
     for row in rows:
-        kind = kinds.get(row["kind"])
-        points = -kind.points_of(sql_points(row["points"] or 0)) if kind else Fraction(0)
+        priced = kinds.get(row["kind"])
+        points = -priced.points_of(sql_points(row["points"] or 0)) if priced else Fraction(0)
         events.append(
             DeductionEvent(
                 id=row["id"],
                 at=datetime.fromisoformat(row["at"]),
                 kind=row["kind"],
                 points=points,
-                zeroes=kind is not None and kind.forfeit,
+                zeroes=priced is not None and priced.forfeit,
                 ticket=row["ticket"],
                 note=row["note"],
                 recorded_by=row["recorded_by"] if shows_reporter else None,
@@ -539,6 +593,7 @@ def deduction_facts(
         events=events,
         points=sum((e.points for e in events), Fraction(0)),
         zeroed=any(e.zeroes for e in events),
+        undecided=undecided_about(store, actor, person, judgement, scheme, "deduction", kind),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction as F
 
 import pytest
@@ -91,3 +92,43 @@ def test_a_workload_of_one_action_on_one_day_is_said_in_the_singular():
     r1, r2 = sorted(rows, key=lambda r: r.staff_code)
     assert "(1 action / 1 day = 1.00 a day; annual maximum 2.00)" in kpi_line(r1, "workload")
     assert "(6 actions / 3 days = 2.00 a day; annual maximum 2.00)" in kpi_line(r2, "workload")
+
+
+def four_engineers(**e1):
+    """E1 2nd of 4 on satisfaction (75 %) → 50 × (4 − 2) / (4 − 1) = 33.333… points, and
+    timeliness (8×2 + 5×3 + 2×3) / 8 orders = 4.625 × 2.5 = 11.5625 → 11.56."""
+    tickets = TicketCounts(by_day=days(0, 0, 0, 0, 2, 3, 3))
+    rows = rank(
+        "engineer",
+        person("E1", "engineer", tickets=tickets, ratings=(0, 0, 1, 0, 3), **e1),
+        person("E2", "engineer", ratings=(0, 0, 0, 0, 4)),
+        person("E3", "engineer", ratings=(0, 0, 4, 0, 0)),
+        person("E4", "engineer", ratings=(0, 0, 3, 0, 1)),
+    )
+    return next(row for row in rows if row.staff_code == "E1")
+
+
+def test_a_total_its_rounded_parts_miss_says_so_with_the_exact_sum(lang):
+    """吴文静's June read "33.33 + 36.41 = 69.75", which a person adds up to 69.74: the parts
+    are summed exactly and the total rounded once (kpi-rules §6). Here 33.333… + 11.5625
+    = 44.8958… → 44.90, while the parts shown make 44.89."""
+    row = four_engineers()
+    assert row.total == Decimal("44.90")
+    expected = {
+        "en": "total = Satisfaction 33.33 + Timeliness 11.56 = 44.90"
+        " (parts rounded; exact sum 44.895…)",
+        "zh": "总分 = Satisfaction 33.33 + Timeliness 11.56 = 44.90"
+        " （各项已四舍五入；精确和 44.895…）",
+    }
+    names = {"satisfaction": "Satisfaction", "timeliness": "Timeliness"}
+    assert total_line(row, lambda kpi: names[kpi.id]) == expected[lang]
+
+
+def test_a_forfeited_total_its_parts_miss_says_so_too():
+    """44.8958… − 5 × 10 = −5.104… → −5.10, not above 0 so the forfeit keeps it; the parts
+    shown make 33.33 + 11.56 − 50.00 = −5.11."""
+    row = four_engineers(deductions={"complaint_major": 5, "complaint_media": 1})
+    assert total_line(row, lambda kpi: kpi.id) == (
+        "total = min(satisfaction 33.33 + timeliness 11.56 - Deductions 50.00, 0) = -5.10"
+        " (parts rounded; exact sum -5.104…): the month is forfeited (media complaint)"
+    )

@@ -12,7 +12,7 @@ from fractions import Fraction as F
 import pytest
 
 from fieldkpi.kpi_columns import kpi_columns, measured
-from fieldkpi.numbers import DASH, shown
+from fieldkpi.numbers import DASH, exact_places, shown
 from fieldkpi.scheme import load_preset
 
 
@@ -33,3 +33,18 @@ def test_the_table_cell_and_the_explanation_write_a_value_alike(scheme, kpi_id, 
     kpi = judged.kpi("rep", kpi_id)
     (column,) = [c for c in kpi_columns("rep", scheme=judged) if c.field == kpi.column]
     assert shown(column.format, value) == measured(kpi, value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (F(697463, 10000), "69.746…"),  # 33.333… + 36.413…: the digits go on
+        (F(69745, 1000), "69.745"),  # exact at 3 places: no "…"
+        (F(697449, 10000), "69.744…"),  # rounded to 3 places it read 69.745, a total of 69.75
+        (F(-1225, 240), "-5.104…"),
+    ],
+)
+def test_an_exact_sum_is_cut_after_three_places_so_it_rounds_as_the_total(value, text):
+    """The sum beside a total its rounded parts miss (:func:`fieldkpi.explain.rounding_note`):
+    rounding what is shown to 2 places gives the total, as rounding the exact value does."""
+    assert exact_places(value) == text

@@ -61,11 +61,12 @@ def month(store):
 
 
 def as_exported(key: str, text: str) -> str:
-    """A cell as the export spells it: rates as fractions, deductions as positive points,
-    nothing measured as nothing."""
+    """A cell as the export spells it: rates as fractions, deductions as positive points (a
+    dash for none, as ``fieldkpi rank`` has it: the export's 0.00), nothing measured as
+    nothing."""
     text = text.split(" ")[0]
     if text == DASH:
-        return ""
+        return "0.00" if key == "deductions" else ""
     if text.endswith("%"):
         return str((Decimal(text[:-1]) / 100).quantize(Decimal("0.0001")))
     if key == "deductions":

@@ -220,7 +220,7 @@ async def test_rankings_in_chinese(store, zh):
         rows = table_rows(app, "#rep-table")
         assert [(r[0], r[5], r[1], r[-1], r[3]) for r in rows] == [
             ("1", "=", "张伟", "-2.50", "+¥200"),  # first in September too (v2 rules)
-            ("2", "新", "李娜", "0.00", "—"),  # of three, one rank is paid at each end
+            ("2", "新", "李娜", "—", "—"),  # of three, one rank is paid at each end; no adjustments
             ("3", "=", "王芳", "-2.00", "-¥100"),
         ]
         assert "3 人参加排名 · * 首月：固定分值 · ○ 无数据：0 分，不参与排名" in text_of(
