@@ -29,6 +29,8 @@ _WORKED = ("dispatched", "visited", "awaiting_parts")
 _TRANSITIONS: dict[str, dict[str, str]] = {
     "create": {NEW: "received"},
     "dispatch": {"received": "dispatched"} | {s: s for s in _WORKED},
+    # From awaiting parts: the parts came and the engineer went back to fit them (a visit
+    # of its own, kept with its time); the ticket is worked on, no longer waiting.
     "visit": {"dispatched": "visited", "awaiting_parts": "visited"},
     "await_parts": {"visited": "awaiting_parts"},
     "complete": dict.fromkeys(_WORKED, "completed"),
@@ -93,6 +95,7 @@ def field_label(field: str) -> str:
         "received_at": _("received at"),
         "dispatched_at": _("dispatched at"),
         "visited_at": _("visited at"),
+        "revisited_at": _("visited again at"),  # a return visit (storage.tickets.record_visit)
         "completed_at": _("completed at"),
         "cancelled": _("cancelled"),
         "cancel_reason": _("cancel reason"),

@@ -51,7 +51,7 @@ _INTAKE = frozenset(
 LIFE: dict[str, frozenset[str | None]] = {
     "create": _INTAKE,
     "dispatch": frozenset({"status", "engineer", "dispatched_at"}),
-    "visit": frozenset({"status", "visited_at"}),
+    "visit": frozenset({"status", "visited_at", "revisited_at"}),
     "await_parts": frozenset({"status", "note"}),
     "complete": frozenset({"status", "completed_at", "resolution"}),
     "cancel": frozenset({"status", "cancelled", "cancel_reason"}),
@@ -76,6 +76,7 @@ _TICKET_FIELDS = frozenset(
 # theirs — not the visit, completion, resolution or callback of whoever held it before.
 _THEIR_TIME = {
     "visited_at": ("visited_at",),
+    "revisited_at": ("revisited_at",),  # a return visit: theirs, though the first was not
     "completed_at": ("completed_at",),
     "resolution": ("resolution",),
     "callback_at": ("callback_at", "rating", "callback_note"),

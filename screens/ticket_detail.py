@@ -62,6 +62,7 @@ _ORDER = (
     "engineer",
     "dispatched_at",
     "visited_at",
+    "revisited_at",
     "completed_at",
     "resolution",
     "cancelled",
@@ -142,7 +143,7 @@ class FieldsView(Static):
 
     Textual measures a Rich renderable by rendering it (to count its lines)
     and renders it again to draw it, on each of the layout passes that opening
-    a ticket takes: the 23 fields' grid was a quarter of the time Enter took.
+    a ticket takes: the fields' grid was a quarter of the time Enter took.
     Rendered once for a width, it is lines of text that cost next to nothing
     to measure and draw. ``content`` is still the grid itself.
     """

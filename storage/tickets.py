@@ -114,6 +114,11 @@ class Ticket:
     engineer_name: str | None = None
     rep_name: str | None = None
     rating_held: int = 0  # 1: a rep's low rating of it waits for the lead (no callback now)
+    # The latest return visit: one recorded when the ticket was visited already (the parts
+    # fitted, another engineer's after a re-dispatch, the rework after a reopen). Kept in
+    # the history only (:data:`_LOGGED`): ``visited_at`` stays the first visit, the one the
+    # KPIs count (kpi-rules §2: a ticket's visit, in the month it first happened).
+    revisited_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -178,8 +183,18 @@ _TICKET_COLUMNS = tuple(f.name for f in fields(Ticket))
 # Columns that follow from the others (storage.timeline): kept up by every write, not
 # shown as changes of their own in the history.
 _DERIVED = ("first_completed_at", "completed_engineer", "cancelled_at", "cancel_seen", "timeline")
+# What a step records in the ticket's history alone, with no column: each is a row of its
+# own ("visited again at: 10:00"), whatever the row before it said, and the ticket reads
+# the latest.
+_LOGGED = ("revisited_at",)
+_LATEST_LOGGED = "".join(
+    f", (SELECT h.new FROM ticket_history h WHERE h.ticket = t.code AND h.field = '{name}'"
+    f" ORDER BY h.id DESC LIMIT 1) AS {name}"
+    for name in _LOGGED
+)
 _SELECT_TICKET = f"""
     SELECT t.*, e.name AS engineer_name, r.name AS rep_name, {RATING_WAITS} AS rating_held
+        {_LATEST_LOGGED}
     FROM tickets t
     LEFT JOIN staff e ON e.code = t.engineer
     LEFT JOIN staff r ON r.code = t.rep
@@ -395,17 +410,26 @@ def _update(
         record_state(db.conn, before, since, after["engineer"], bool(after["cancelled"]))
         after["timeline"] = 1
     after |= completion_columns(before, after)
-    changed = {col: after[col] for col in (*changes, *_DERIVED) if after[col] != before[col]}
-    sets = "".join(f"{col} = :new_{col}, " for col in changed)
+    changed = {
+        col: after[col]
+        for col in (*changes, *_DERIVED)
+        if after[col] != before[col] or col in _LOGGED
+    }
+    columns = {col: value for col, value in changed.items() if col not in _LOGGED}
+    sets = "".join(f"{col} = :new_{col}, " for col in columns)
     cursor = db.execute(
         f"UPDATE tickets SET {sets}version = version + 1, updated_at = :at, updated_by = :by"
         " WHERE code = :code AND version = :version",
-        {f"new_{col}": value for col, value in changed.items()}
+        {f"new_{col}": value for col, value in columns.items()}
         | {"at": at, "by": actor.code, "code": ticket.code, "version": version},
     )
     if cursor.rowcount == 0:
         raise _conflict(db, actor, ticket.code, version, now, scheme_for)
-    history = [(col, before[col], new) for col, new in changed.items() if col not in _DERIVED]
+    history = [
+        (col, None if col in _LOGGED else before[col], new)
+        for col, new in changed.items()
+        if col not in _DERIVED
+    ]
     if note:
         history.append(("note", None, note))
     by, when = entered or (actor.code, at)
@@ -560,6 +584,7 @@ _BEFORE = {
     "dispatched_at": N_("when it was dispatched"),
     "reopened": N_("when it was reopened"),
     "visited_at": N_("when the engineer visited"),
+    "revisited_at": N_("when the engineer visited again"),
     "completed_at": N_("when it was completed"),
 }
 
@@ -799,7 +824,7 @@ def dispatch(
                 raise FieldErrors({"engineer": problem})
             return engineer
 
-        after = ("received_at", "dispatched_at", "visited_at", "reopened")
+        after = ("received_at", "dispatched_at", "visited_at", "revisited_at", "reopened")
         fields = each_field(
             engineer=chosen,
             dispatched_at=lambda: _happened(store, actor, ticket, "dispatched_at", at, now, after),
@@ -821,7 +846,14 @@ def record_visit(
     *,
     scheme_for: SchemeFor | None = None,
 ) -> Ticket:
-    """The engineer was at the customer's (``at``, if not now); the first visit's time is kept.
+    """The engineer was at the customer's (``at``, if not now).
+
+    The first visit is the ticket's ``visited_at``: a ticket's visit counts once, in the
+    month it happened (kpi-rules §2), and a month closed since keeps it. A visit to a
+    ticket visited already — the engineer back with the parts, another engineer's after a
+    re-dispatch, the rework after a reopen — is a return visit: kept with the time given
+    as a row of the history of its own (``revisited_at``), which the ticket screen shows to
+    whoever made it, and not before the visit before it.
 
     ``scheme_for``, here and in every step: the branches' schemes, by which a save made
     from a stale version is told (:func:`_conflict`); none, not told who recorded a held
@@ -829,9 +861,9 @@ def record_visit(
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         status = next_status(ticket.status, "visit")
-        after = ("received_at", "dispatched_at", "reopened")
-        when = _happened(store, actor, ticket, "visited_at", at, now, after)
-        return {"status": status, "visited_at": ticket.visited_at or when}
+        after = ("received_at", "dispatched_at", "visited_at", "revisited_at", "reopened")
+        when = _happened(store, actor, ticket, "visited_at", at, now, after)  # the form's When
+        return {"status": status, "revisited_at" if ticket.visited_at else "visited_at": when}
 
     return _step(store, actor, code, version, "visit", now, plan, scheme_for=scheme_for)
 
@@ -870,7 +902,7 @@ def complete(
 
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
         status = next_status(ticket.status, "complete", has_engineer=bool(ticket.engineer))
-        after = ("received_at", "dispatched_at", "visited_at", "reopened")
+        after = ("received_at", "dispatched_at", "visited_at", "revisited_at", "reopened")
         return {"status": status} | each_field(
             completed_at=lambda: _happened(store, actor, ticket, "completed_at", at, now, after),
             resolution=lambda: _required(

@@ -350,20 +350,61 @@ def test_dispatch_refuses_an_engineer_who_cannot_take_it(store, crew, engineer, 
 # ------------------------------------------------------------ visit, parts, completion
 
 
-def test_visit_parts_and_back_keep_the_first_visit_time(store, crew):
+def test_back_with_the_parts_is_a_return_visit_kept_beside_the_first(store, crew):
+    """The visit counted is the first (kpi-rules §2); the return with the parts is kept with
+    its time: the history and the ticket say when, where nothing did."""
     ticket = dispatched(store, crew)
     ticket = tickets.record_visit(store, crew.eng, ticket.code, 2, now=NOW)
     ticket = tickets.await_parts(store, crew.eng, ticket.code, 3, "主板, 已向总部订货", now=NOW)
     ticket = tickets.record_visit(store, crew.eng, ticket.code, 4, now=LATER)
 
-    assert (ticket.status, ticket.visited_at, ticket.version) == ("visited", AT, 5)
-    assert history(store, ticket.code)[-4:] == [
+    assert (ticket.status, ticket.visited_at, ticket.revisited_at) == ("visited", AT, LATER_AT)
+    assert ticket.version == 5
+    assert history(store, ticket.code)[-5:] == [
         ("visit", "visited_at", None, AT, "E1", 3),
         ("await_parts", "status", "visited", "awaiting_parts", "E1", 4),
         ("await_parts", "note", None, "主板, 已向总部订货", "E1", 4),
         ("visit", "status", "awaiting_parts", "visited", "E1", 5),
+        ("visit", "revisited_at", None, LATER_AT, "E1", 5),
     ]
     assert [a[1] for a in actions(store)] == ["intake", "dispatch"]  # visits are no workload
+    assert store.scalar("SELECT visited_at FROM tickets WHERE code = ?", (ticket.code,)) == AT
+
+
+def test_the_engineer_a_visited_ticket_went_to_keeps_his_own_visit(store, crew):
+    """邓艳 visited, the ticket went to 谢建华, he waited for a part and went: his visit was
+    said saved and kept nowhere, and his screen showed no visit of his."""
+    code = dispatched(store, crew).code
+    tickets.record_visit(store, crew.eng, code, 2, now=NOW)  # 李强's, the first
+    tickets.dispatch(store, crew.rep, code, 3, "E2", now=NOW + timedelta(minutes=30))
+    tickets.await_parts(store, crew.eng2, code, 4, "主板", now=NOW + timedelta(hours=1))
+    before = counts(store)
+    with pytest.raises(FieldErrors) as refused:  # before he had it: not his visit
+        tickets.record_visit(store, crew.eng2, code, 5, now=LATER, at="09:45")
+    assert refused.value.errors == {
+        "visited_at": "Not before 2026-10-15 10:00:00, when it was dispatched."
+    }
+    assert counts(store) == before
+
+    mine = tickets.record_visit(store, crew.eng2, code, 5, now=LATER, at="11:00")
+    assert (mine.status, mine.visited_at, mine.revisited_at) == (
+        "visited",
+        None,  # 李强's visit is not his to read
+        "2026-10-15 11:00:00",
+    )
+    seen = [(r.step, r.field, r.new) for r in tickets.ticket_history(store, crew.eng2, code)]
+    assert seen[-2:] == [
+        ("visit", "status", "visited"),
+        ("visit", "revisited_at", "2026-10-15 11:00:00"),
+    ]
+    assert ("visit", "visited_at", AT) not in seen
+    lead = tickets.get_ticket(store, crew.lead, code)
+    assert (lead.visited_at, lead.revisited_at) == (AT, "2026-10-15 11:00:00")  # AT counts
+    with pytest.raises(FieldErrors) as refused:  # a completion comes after the visit
+        tickets.complete(store, crew.eng2, code, 6, "换主板", now=LATER, at="10:45")
+    assert refused.value.errors == {
+        "completed_at": "Not before 2026-10-15 11:00:00, when the engineer visited again."
+    }
 
 
 def test_completion_needs_a_resolution_and_records_a_complete(store, crew):
