@@ -17,6 +17,8 @@ from typing import ClassVar
 from textual import events, on, work
 from textual.app import App, ScreenStackError, SystemCommand
 from textual.command import CommandPalette
+from textual.driver import Driver
+from textual.drivers.linux_driver import LinuxDriver
 from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -30,6 +32,7 @@ from screens.keygate import KeyGate
 from screens.loading import failure_message
 from screens.messages import DataChanged, LoadFailed, SchemeRead
 from screens.tables import CARDS_BELOW as PHONE_BELOW
+from screens.terminal_input import PasteSafeDriver
 from storage.db import Store
 
 # Textual's own command-palette entries (App.get_system_commands), translated when shown.
@@ -138,6 +141,12 @@ class FieldKpiApp(App):
         self.own_scheme: Scheme | None = None
         self.collector = collector.IdleCollector()
         self.keys = KeyGate(self, self._let_in)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for the terminal, which on Linux reads a paste whole and in order
+        (:mod:`screens.terminal_input`)."""
+        driver = super().get_driver_class()
+        return PasteSafeDriver if driver is LinuxDriver else driver
 
     def now(self) -> datetime:
         """The clock every step is stamped with (tests pass a fixed one)."""

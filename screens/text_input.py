@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input
 
+from fieldkpi.cleantext import clean_text
 from fieldkpi.linebreaks import line_starts
 
 CLAUSE_ENDS = ",;、，；"
@@ -122,9 +123,12 @@ class TextInput(Input):
         await self.run_action(action)
 
     def _on_paste(self, event: events.Paste) -> None:
-        """Keep all of a pasted text, its lines joined with spaces (``Input`` keeps the first)."""
+        """Keep all of a pasted text, its lines joined with spaces (``Input`` keeps the first),
+        as free text is kept (:func:`~fieldkpi.cleantext.clean_text`): a control character
+        left in the box, an ESC, was written to the terminal as it drew the box, and acted."""
         event.prevent_default()  # not Input's own handler
         event.stop()
-        line = " ".join(part.strip() for part in event.text.splitlines() if part.strip())
+        lines = (part.strip() for part in event.text.splitlines())
+        line = clean_text(" ".join(part for part in lines if part)).strip()
         if line:
             self.replace(line, *self.selection)

@@ -52,3 +52,10 @@ def test_keys_typed_ahead_of_ctrl_s_are_all_saved():
     result = run_script("tmux_typeahead.sh")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip().splitlines()[-1].startswith("OK")
+
+
+def test_a_paste_with_terminal_escapes_is_kept_in_order():
+    """Through the app's own driver, as tmux pastes: bracketed, its ESCs passed on."""
+    result = run_script("tmux_paste.sh")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("OK")
