@@ -518,8 +518,14 @@ class QueueScreen(TicketSteps, Screen):
 
     # --- the selected ticket ------------------------------------------------------------
 
+    def _row(self) -> QueueRow | None:
+        table = next(iter(self.query(QueueTable)), None)
+        return None if table is None else table.selected
+
     def selected(self) -> Selected | None:
-        row = self.table.selected
+        """The ticket under the cursor; none once the table is gone (the footer may ask as the
+        app closes and removes it)."""
+        row = self._row()
         if row is None:
             return None
         user = self.app.user
@@ -542,7 +548,7 @@ class QueueScreen(TicketSteps, Screen):
     def _update_keys(self) -> None:
         """Redraw the footer only when the keys change: most cursor moves keep them. The
         line under the table follows the cursor's address where the table cuts it."""
-        self.query_one(QueueStatus).follow(self.table.selected)
+        self.query_one(QueueStatus).follow(self._row())
         keys = self.keys_on()
         if keys != self._keys_for:
             self._keys_for = keys
