@@ -14,7 +14,7 @@ fitted to a width by the same rule (:func:`fit_widths`), its words kept whole wh
 
 from __future__ import annotations
 
-from collections.abc import Collection, Container, Sequence
+from collections.abc import Collection, Container, Iterable, Sequence
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -68,16 +68,29 @@ def line_starts(text: str, width: int, glued: Container[int] = ()) -> list[int]:
     return starts
 
 
-def longest_word(text: str) -> int:
+def longest_word(text: str, glued: Container[int] = ()) -> int:
     """The cells of the widest part of ``text`` that no line may break: its longest English
     word, date or time, or label held :func:`whole`; in Chinese, a character with the marks
-    that go with it."""
+    that go with it; and whatever ``glued`` holds together (:func:`kept_whole`)."""
     widest, start = 0, 0
     for at in range(1, len(text) + 1):
-        if at == len(text) or may_break(text[at - 1], text[at]):
+        if at == len(text) or (at not in glued and may_break(text[at - 1], text[at])):
             widest = max(widest, cell_len(text[start:at].strip()))
             start = at
     return widest
+
+
+def kept_whole(text: str, words: Iterable[str]) -> frozenset[int]:
+    """Where no line of ``text`` may start so that each of ``words``, found in their order,
+    stays on one line: a Chinese name may otherwise break between any two characters."""
+    glued: set[int] = set()
+    start = 0
+    for word in words:
+        found = text.find(word, start)
+        if word and found >= 0:
+            glued.update(range(found + 1, found + len(word)))
+            start = found + len(word)
+    return frozenset(glued)
 
 
 def wrap(text: Text, width: int, glued: Collection[int] = ()) -> Text:
@@ -112,11 +125,20 @@ class Wrapped:
         """Its text, as a table cell of it reads."""
         return self.text.plain
 
+    @property
+    def least(self) -> int:
+        """The narrowest it is drawn with nothing broken that may not be: its longest word,
+        and what is glued held whole."""
+        widest, offset = 0, 0
+        for line in self.text.plain.split("\n"):
+            glued = {at - offset for at in self.glued}
+            widest = max(widest, longest_word(line, glued))
+            offset += len(line) + 1
+        return widest
+
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         lines = self.text.plain.split("\n")
-        return Measurement(
-            max(longest_word(line) for line in lines), max(cell_len(line) for line in lines)
-        )
+        return Measurement(self.least, max(cell_len(line) for line in lines))
 
 
 def capped_widths(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import ClassVar
 
@@ -346,18 +346,22 @@ class FieldKpiApp(App):
         severity: SeverityLevel = "information",
         timeout: float | None = None,
         markup: bool = False,
+        names: Iterable[str] = (),
     ) -> None:
         """Every toast is plain text, whatever the caller asked: messages quote names and codes.
+        ``names``: the people it names, each kept on one line (:class:`toasts.Naming`).
 
         Screens' and widgets' ``notify`` come here too (asking for markup by default).
         """
-        super().notify(
+        notice = toasts.Naming(
             plain(message).plain,
-            title=plain(title).plain,
-            severity=severity,
-            timeout=timeout,
+            plain(title).plain,
+            severity,
+            self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
             markup=False,
+            names=tuple(names),
         )
+        self.post_message(Notify(notice))
 
     @on(LoadFailed)
     def _load_failed(self, message: LoadFailed) -> None:

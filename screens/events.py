@@ -15,11 +15,16 @@ decisions, so they can follow what came of a report. Storage
 decides who may do what (:mod:`storage.appraisal`); the keys only follow it,
 and the footer names the decision a key takes on the selected event.
 
-Every column fits 80 columns in either language: an event's day, whom it is
-about (the lead's lists and what a rep recorded; the list about oneself has no
-such column), its kind (a long one cut), its state, who recorded it and its
+Every column fits 80 columns in either language: an event's day, whom it
+counts for (the lead's lists and what a rep recorded; the list about oneself has
+no such column), its kind (a long one cut), its state, who recorded it and its
 points; on a phone each event is a card of them (:class:`screens.tables.CardsOrColumns`).
-The line under the list tells the selected event whole: its time, kind, ticket and note.
+A low rating held about a ticket's rep counts for its engineer too: the lead's
+line names both, the engineer with their role, wrapped between names where the
+line has no room (a long kind is then cut shorter); the person it is about reads
+it as about themselves alone. The line under the list tells the selected event
+whole: its time, kind, everyone it counts for, ticket and note; the decision
+dialog names them too and says what approving or rejecting it does to them.
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from fieldkpi import access
-from fieldkpi.i18n import _, ngettext
+from fieldkpi.i18n import _, join_list, ngettext
+from fieldkpi.linebreaks import Wrapped
 from fieldkpi.plain import plain
 from fieldkpi.scheme import Scheme
 from screens import actions, keygate, labels, numbers, tables
@@ -45,7 +51,7 @@ from screens.linebreaks import Prose
 from screens.loading import reader
 from screens.messages import DataChanged, Loaded, LoadFailed
 from storage import appraisal
-from storage.appraisal import DECISIONS, AppraisalEvent, Review
+from storage.appraisal import DECISIONS, AppraisalEvent, Counted, Review
 
 STATES = {
     "standing": N_("stands"),
@@ -58,6 +64,7 @@ STATES = {
 # allows one of them); the appeal is the person's own.
 LEAD_DECISIONS = frozenset({"approve", "uphold", "reject", "withdraw"})
 KIND_WIDTH = 22  # cells of the kind in the list: "General complaint (he…"
+KIND_LEAST = 12  # … and where the line needs room: "General com…"
 CONTEST = actions.by_id("events.contest")
 
 
@@ -90,21 +97,70 @@ def recorder(event: AppraisalEvent) -> str | None:
     return labels.label(labels.RECORDER, event.recorded_by_name) or None
 
 
+def recorder_cell(event: AppraisalEvent) -> Wrapped:
+    """Who recorded the event, in the list: a dash where it is not shown."""
+    by = recorder(event)
+    return tables.names_cell(by or numbers.DASH, [by or ""])
+
+
+def with_role(person: Counted) -> str:
+    """A person and their role: "谢建华 (engineer)"."""
+    role = labels.label(labels.ROLE, person.role)
+    return _("{name} ({role})").format(name=person.name, role=role)
+
+
+AND = N_("{people} and {last}")  # how people() joins the last of several
+OR = N_("{people} or {last}")  # … where none of them is meant
+
+
+def people(event: AppraisalEvent, joined: str = AND) -> str:
+    """Everyone the event counts for, as a sentence names them: the one person it is about by
+    name, several each with their role ("麦斌 (rep) and 谢建华 (engineer)"), so whoever
+    decides knows whose figures of which kind it moves."""
+    if len(event.counts_for) < 2:
+        return event.concerns_name
+    *first, last = map(with_role, event.counts_for)
+    return _(joined).format(people=join_list(first), last=last)
+
+
+def about_cell(event: AppraisalEvent) -> Wrapped:
+    """Whom the event counts for, in the list: the person it is about, then anyone else it
+    counts for with their role ("麦斌, 谢建华 (engineer)"), each name and role kept whole
+    where the line wraps."""
+    also = [p for p in event.counts_for if p.code != event.concerns]
+    words = [event.concerns_name]
+    for person in also:
+        words += [person.name, labels.label(labels.ROLE, person.role)]
+    text = join_list([event.concerns_name, *map(with_role, also)])
+    return tables.names_cell(text, words)
+
+
+def kind_cell(event: AppraisalEvent, scheme) -> tables.Cut:
+    """The event's kind in the list: a long one cut to :data:`KIND_WIDTH`, and cut shorter
+    where the line needs the room (names of several people), not below :data:`KIND_LEAST`;
+    one shown whole (a callback rating and its number) never cut. The line under the list
+    gives it whole."""
+    text = plain(kind_label(event, scheme), KIND_WIDTH)
+    whole = text.cell_len < KIND_WIDTH or not text.plain.endswith("…")
+    return tables.Cut(text, text.cell_len if whole else KIND_LEAST)
+
+
 def headings(about: bool) -> list[str]:
     """The list's headings; ``about``: with whom each event is about (the lead's lists)."""
     who = [_("About")] if about else []
     return [_("Date"), *who, _("Kind"), _("State"), _("Recorded by"), _("Points")]
 
 
-def event_cells(event: AppraisalEvent, scheme, about: bool) -> tuple[str | Text, ...]:
-    """The event's line under :func:`headings`; each cell plain text (:func:`tables.add_rows`)."""
-    who = (event.concerns_name,) if about else ()
+def event_cells(event: AppraisalEvent, scheme, about: bool) -> tuple[object, ...]:
+    """The event's line under :func:`headings`, every cell plain text: people's names held
+    whole (:func:`tables.names_cell`), the kind cut (:func:`kind_cell`)."""
+    who = (about_cell(event),) if about else ()
     return (
         event.at[:10],
         *who,
-        plain(kind_label(event, scheme), KIND_WIDTH),
+        kind_cell(event, scheme),
         _(STATES[event.state]),
-        recorder(event) or numbers.DASH,
+        recorder_cell(event),
         points_cell(event),
     )
 
@@ -118,7 +174,7 @@ def event_story(event: AppraisalEvent, scheme) -> Text:
     ).format(
         at=event.at[:16],
         kind=kind_label(event, scheme),
-        name=event.concerns_name,
+        name=people(event),
         by=recorder(event) or _("(not shown)"),
         ticket=event.ticket,
     )
@@ -135,6 +191,23 @@ def own_story(event: AppraisalEvent, scheme) -> Text:
     if why:  # why there is no c
         story.append("\n" + why)
     return story
+
+
+def decision_effect(event: AppraisalEvent, decision: str) -> str | None:
+    """What the lead's ``decision`` does to everyone a held rating counts for, in their
+    words (the figures it moves are for the rankings to count); ``None`` for other events,
+    which count for the one person the dialog names."""
+    if event.subject != "rating" or decision not in ("approve", "reject"):
+        return None
+    if decision == "approve":
+        return _(
+            "If approved, rating {rating} goes on ticket {ticket} as its callback (given at"
+            " {at}) and counts against the satisfaction of {people}."
+        ).format(rating=event.kind, ticket=event.ticket, at=event.at[:16], people=people(event))
+    return _(
+        "If rejected, it does not count against {people}, and ticket {ticket} waits for a"
+        " callback again."
+    ).format(people=people(event, OR), ticket=event.ticket)
 
 
 def review_line(review: Review) -> str:
@@ -345,7 +418,8 @@ class EventsScreen(actions.ScopedKeys, Screen):
         event = self.selected
         if event is not None:
             seen = self.first_shown.get((event.subject, event.id))
-            self.app.push_screen(DecisionForm(event, decision, seen), callback=self._decided)
+            form = DecisionForm(event, decision, self.scheme, seen)
+            self.app.push_screen(form, callback=lambda done: self._decided(event, done))
 
     def action_approve(self) -> None:
         self._decide("approve")
@@ -372,8 +446,9 @@ class EventsScreen(actions.ScopedKeys, Screen):
     def action_contest(self) -> None:
         self._decide("contest")
 
-    def _decided(self, decision: str | None) -> None:
-        """Said as it is: a lead's decision is made; an appeal only goes to the lead."""
+    def _decided(self, event: AppraisalEvent, decision: str | None) -> None:
+        """Said as it is: a lead's decision is made, on whom it counts for; an appeal only
+        goes to the lead."""
         if decision is None:
             return
         if decision == "contest":
@@ -381,7 +456,12 @@ class EventsScreen(actions.ScopedKeys, Screen):
                 _("Sent to your lead, who decides on it; until then the event does not count.")
             )
         else:
-            self.notify(_("Decision recorded."))
+            said = _("Decision recorded: {kind} about {people} {decision}.").format(
+                kind=kind_label(event, self.scheme),
+                people=people(event),
+                decision=_(DECISIONS[decision]),
+            )
+            self.app.notify(said, names=[person.name for person in event.counts_for])
         self.reload()
 
     def action_refresh(self) -> None:
@@ -392,12 +472,18 @@ class DecisionForm(FormScreen):
     """A decision on an event (or an appeal against it), with the reason that stays on record."""
 
     def __init__(
-        self, event: AppraisalEvent, decision: str, seen: AppraisalEvent | None = None
+        self,
+        event: AppraisalEvent,
+        decision: str,
+        scheme: Scheme,
+        seen: AppraisalEvent | None = None,
     ) -> None:
-        """``seen``: the event as the list first showed it, to say what changed since."""
+        """``scheme``: the branch's, which names the event's kind; ``seen``: the event as the
+        list first showed it, to say what changed since."""
         super().__init__()
         self.event = event
         self.decision = decision
+        self.scheme = scheme
         self.seen = seen
 
     @property
@@ -411,22 +497,29 @@ class DecisionForm(FormScreen):
         }[self.decision]
 
     def heading(self) -> str:
+        """The decision, the event and everyone it counts for, and its note."""
         event = self.event
-        return _("{decision}: {at} {name} {note}").format(
+        said = _("{decision}: {at} {kind} about {people}").format(
             decision=_(self.SAVE_LABEL),
             at=event.at[:16],
-            name=event.concerns_name,
-            note=event.note or "",
+            kind=kind_label(event, self.scheme),
+            people=people(event),
         )
+        return with_note(said, event.note)
 
     def compose_body(self) -> ComposeResult:
-        """What changed since the list showed the event, and the contest decided on."""
+        """What changed since the list showed the event, the contest decided on, and what
+        the decision does to whom it counts for."""
         changed = changed_since(self.seen, self.event)
         if changed:
             yield Prose("\n".join(changed), id="decision-changed", classes="form-warning")
         contest = contest_line(self.event)
         if contest and contest not in changed:
             yield Prose(contest, id="decision-contest", classes="form-note")
+        effect = decision_effect(self.event, self.decision)
+        if effect:
+            names = [p.name for p in self.event.counts_for]
+            yield Prose(effect, id="decision-effect", classes="form-note", names=names)
         yield from super().compose_body()
 
     def fields(self) -> list[Field]:

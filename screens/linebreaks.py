@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from rich.text import Text
 from textual.app import RenderResult as WidgetRender
 from textual.widgets import Static
 
-from fieldkpi.linebreaks import Wrapped
+from fieldkpi.linebreaks import Wrapped, kept_whole
 from fieldkpi.plain import plain
 
 
@@ -20,9 +21,13 @@ class Prose(Static):
     (a name, a reason) is drawn letter for letter as every other (:func:`fieldkpi.plain.plain`).
     """
 
-    def __init__(self, content: Any = "", **kwargs: Any) -> None:
+    def __init__(self, content: Any = "", *, names: Iterable[str] = (), **kwargs: Any) -> None:
+        """``names``: words of it no line breaks (people's names, which Chinese would break
+        between any two characters)."""
         super().__init__(content, markup=False, **kwargs)
+        self.names = tuple(names)
 
     def render(self) -> WidgetRender:
         content = self.content
-        return Wrapped(content if isinstance(content, Text) else plain(content))
+        text = content if isinstance(content, Text) else plain(content)
+        return Wrapped(text, kept_whole(text.plain, self.names))

@@ -16,10 +16,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
 from textual.widgets import DataTable
 
-from fieldkpi.linebreaks import Wrapped, fit_widths, longest_word
+from fieldkpi.linebreaks import Wrapped, fit_widths, kept_whole, longest_word
 from fieldkpi.plain import plain
 
 
@@ -45,12 +47,45 @@ def column_widths(
 
 def word_widths(labels: Sequence[str | Text], rows: Sequence[Sequence[object]]) -> list[int]:
     """The narrowest each column can be with nothing in it broken mid-word: its heading (one
-    line), and the longest word of its cells (:func:`fieldkpi.linebreaks.longest_word`)."""
+    line), and the longest word of its cells (:func:`fieldkpi.linebreaks.longest_word`), or
+    the least a cell says it takes (:class:`~fieldkpi.linebreaks.Wrapped` with names held
+    whole, :class:`Cut`)."""
     least = [label_width(label) for label in labels]
     for cells in rows:
         for i, cell in enumerate(cells):
-            least[i] = max(least[i], longest_word(str(cell)))
+            narrowest = cell.least if isinstance(cell, Wrapped | Cut) else longest_word(str(cell))
+            least[i] = max(least[i], narrowest)
     return least
+
+
+def names_cell(text: str, names: Iterable[str]) -> Wrapped:
+    """A cell naming people, that wraps between the ``names`` in it, never inside one (a
+    Chinese name breaks between any two characters): fitted, its column is no narrower than
+    the longest (:func:`word_widths`)."""
+    return Wrapped(plain(text), kept_whole(text, names))
+
+
+class Cut:
+    """A cell that is cut with "…" to the width its column is given, never wrapped, and not
+    narrower than ``least`` cells when the columns are fitted (:func:`fill_fitted`): a label
+    that the line under a list gives whole, so that a line keeps its height.
+
+    It reads as its text (``str``), which is what shows where its column is wide enough."""
+
+    def __init__(self, text: Text, least: int) -> None:
+        self.text = text
+        self.least = min(least, text.cell_len)
+
+    def __str__(self) -> str:
+        return self.text.plain
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        cut = self.text.copy()
+        cut.truncate(options.max_width, overflow="ellipsis")
+        yield cut
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(self.least, self.text.cell_len)
 
 
 CARDS_BELOW = 60  # a table narrower than this shows each line as a card

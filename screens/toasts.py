@@ -11,16 +11,28 @@ keys). What a toast says is plain text already (``FieldKpiApp.notify``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.app import RenderResult
+from textual.notifications import Notification
 from textual.widgets import _toast
 
-from fieldkpi.linebreaks import Wrapped
+from fieldkpi.linebreaks import Wrapped, kept_whole
+
+
+@dataclass
+class Naming(Notification):
+    """A notice that names people: ``names`` are kept whole where it wraps (a Chinese name
+    breaks between any two characters)."""
+
+    names: tuple[str, ...] = ()
 
 
 class ProseToast(_toast.Toast):
     """Textual's toast, its title over its message, broken into lines by
-    :func:`fieldkpi.linebreaks.wrap` for the width it is drawn at."""
+    :func:`fieldkpi.linebreaks.wrap` for the width it is drawn at, the names of a
+    :class:`Naming` notice whole."""
 
     def render(self) -> RenderResult:
         notification = self._notification
@@ -28,7 +40,8 @@ class ProseToast(_toast.Toast):
         if notification.title:
             title = self.get_component_rich_style("toast--title")
             text = Text.assemble((notification.title, title), "\n", text)
-        return Wrapped(text)
+        names = notification.names if isinstance(notification, Naming) else ()
+        return Wrapped(text, kept_whole(text.plain, names))
 
 
 def install() -> None:

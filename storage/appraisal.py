@@ -70,6 +70,16 @@ class Review:
 
 
 @dataclass(frozen=True)
+class Counted:
+    """A person an event counts for, with their role: a held rating about a rep counts for
+    its engineer too, and whoever decides on it is told which figures of whom it moves."""
+
+    code: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
 class AppraisalEvent:
     """A problem report or an adjustment, as the person it is about or the lead sees it.
 
@@ -81,6 +91,10 @@ class AppraisalEvent:
     about once it stands (< 0 takes off), by the branch's scheme: ``None`` for a
     problem report or a held rating, which count in a rate, not as points of
     that total, and for a kind that forfeits the month (``forfeits``).
+    ``counts_for`` is everyone it counts for as far as the reader may know, the person it
+    is about first: a low rating held about a ticket's rep counts for its engineer too
+    (:data:`storage.event_rows.EVENTS`), which its lead, and the rep who recorded it, are
+    told; the person it is about is told of themselves only (:func:`_about`).
     """
 
     subject: str
@@ -99,6 +113,7 @@ class AppraisalEvent:
     change: Fraction | None = None
     forfeits: bool = False
     closed: Period | None = None  # the closed period it falls in: no longer contested
+    counts_for: tuple[Counted, ...] = ()
 
 
 def no_contest(period: Period) -> str:
@@ -333,9 +348,11 @@ def _events(
     rows = store.query(
         f"""
         SELECT e.*, c.name AS concerns_name, c.role AS concerns_role,
-               coalesce(r.name, e.recorded_by) AS by_name
+               coalesce(r.name, e.recorded_by) AS by_name, a.name AS also_name,
+               a.role AS also_role
         FROM ({rows_of}) e JOIN staff c ON c.code = e.concerns
         LEFT JOIN staff r ON r.code = e.recorded_by
+        LEFT JOIN staff a ON a.code = e.also
         WHERE {where} ORDER BY e.at, e.subject, e.id
         """,
         params,
@@ -365,9 +382,18 @@ def _events(
             reviews=reviews.get((row["subject"], row["id"]), ()),
             **_counted(row, scheme),
             closed=closed[row["branch"], row["at"][:7]],
+            counts_for=_counts_for(row),
         )
         for row in rows
     ]
+
+
+def _counts_for(row) -> tuple[Counted, ...]:
+    """Whom an event counts for: the person it is about, and the ``also`` of a held rating."""
+    about = Counted(row["concerns"], row["concerns_name"], row["concerns_role"])
+    if row["also"] is None:
+        return (about,)
+    return about, Counted(row["also"], row["also_name"], row["also_role"])
 
 
 def _closed_periods(store: Store, rows) -> dict[tuple[str, str], Period | None]:
@@ -465,7 +491,11 @@ def _about(
     """The events of ``rows_of`` about ``person`` that ``where`` (on ``e``) keeps: those
     recorded against them, and the low ratings held for the lead on a ticket they served
     (about its rep, but lowering their satisfaction too, :data:`storage.event_rows.EVENTS`),
-    shown as about them."""
+    shown as about them.
+
+    To the person themselves each counts for them alone: whom else a held rating counts
+    for is an event about someone else (the rep's, or the engineer's), which they are not
+    told of; their lead is told of everyone."""
     access.check_see_figures(actor, person)
     show = access.sees_reporter(actor, person.code, scheme)
     events = _events(
@@ -477,7 +507,9 @@ def _about(
         rows_of,
     )
     mine = {"concerns": person.code, "concerns_name": person.name}
-    return [e if e.concerns == person.code else replace(e, **mine) for e in events]
+    if actor.code == person.code:
+        mine["counts_for"] = (Counted(person.code, person.name, person.role),)
+    return [replace(e, **mine) for e in events]
 
 
 def awaiting_review(

@@ -289,6 +289,19 @@ def test_who_sees_a_held_rating(store, crew, rated_once):
     assert (his.subject, his.kind, his.state, his.ticket) == ("rating", "2", "pending", ticket.code)
     assert (his.concerns, his.concerns_name, his.recorded_by_name) == ("E1", "李强", "陈静")
 
+    # Whom it counts for: both, to the lead deciding and to 陈静 who recorded it; to each of
+    # the two, themselves alone (the other's is an event about someone else).
+    def counts_for(events):
+        return [[(p.name, p.role) for p in e.counts_for] for e in events if e.subject == "rating"]
+
+    both = [[("王芳", "rep"), ("李强", "engineer")]]
+    assert counts_for(appraisal.awaiting_review(store, crew.lead, "GZ", default_scheme())) == both
+    recorded = appraisal.recent_events_recorded(store, crew.rep2, LATER, default_scheme())
+    assert counts_for(recorded) == both
+    assert counts_for(about) == [[("王芳", "rep")]] and counts_for([his]) == [
+        [("李强", "engineer")]
+    ]
+
     def held_on_screen(person):  # what the ticket's screen tells them
         return appraisal.held_ratings_about(store, person, ticket.code, default_scheme())
 

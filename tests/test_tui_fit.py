@@ -25,6 +25,7 @@ from tui_helpers import (
     select_ticket,
     settle,
     text_of,
+    toast_lines,
     type_text,
     wait_until,
 )
@@ -394,14 +395,6 @@ async def test_on_a_phone_the_dispatch_time_hint_wraps_with_both_forms(demo, lan
         await press(pilot, "tab")
         await type_text(pilot, "1")
         assert when_lines() == ("1", "")
-
-
-def toast_lines(app) -> list[str]:
-    """The lines of the notice shown, as the terminal draws them (its border left out)."""
-    toast = app.screen.query_one("Toast")
-    region = toast.content_region
-    strips = app.screen._compositor.render_strips()
-    return [strips[y].crop(region.x, region.right).text.strip() for y in region.line_range]
 
 
 @pytest.mark.parametrize("size", [PHONE, SIZE])

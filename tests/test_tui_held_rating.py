@@ -104,7 +104,8 @@ async def test_a_reps_low_rating_is_held_until_the_lead_approves_it(store):
         await settle(pilot)
         assert isinstance(lead.screen, EventsScreen)
         [row] = table_rows(lead, "#events")
-        assert row[1:5] == ["王芳", "Callback rating 2", "waiting", "陈静"]
+        # about 王芳, the ticket's rep; approved, it lowers 李强's satisfaction too
+        assert row[1:5] == ["王芳, 李强 (engineer)", "Callback rating 2", "waiting", "陈静"]
         story = text_of(lead, "#event-story")  # its ticket and note, under the list
         assert f"(ticket {code}): [bold]等了三天[/]" in story
         await press(pilot, "a")

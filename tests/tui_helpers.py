@@ -180,6 +180,15 @@ def notices(app: FieldKpiApp) -> list[str]:
     return [n.message for n in app._notifications]
 
 
+def toast_lines(app: FieldKpiApp) -> list[str]:
+    """The lines of the notice shown, as the terminal draws them (its border left out): the
+    app run with ``notifications=True``."""
+    toast = app.screen.query_one("Toast")
+    region = toast.content_region
+    strips = app.screen._compositor.render_strips()
+    return [strips[y].crop(region.x, region.right).text.strip() for y in region.line_range]
+
+
 def table_rows(app: FieldKpiApp, selector: str) -> list[list[str]]:
     table = app.screen.query_one(selector, DataTable)
     return [[as_read(str(cell)) for cell in table.get_row_at(i)] for i in range(table.row_count)]
