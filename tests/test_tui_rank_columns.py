@@ -11,14 +11,25 @@ a time, and a line says how many more lie either side. Read off the terminal her
 
 from __future__ import annotations
 
-from rankings_helpers import drawn
-from tui_helpers import SIZE, async_test, demo_app, press, settle, text_of
+import pytest
+from month_helpers import person
+from rankings_helpers import NOW, drawn, seed_month
+from test_tui_schemes import NEW_YEAR, Q4, app_for
+from tui_helpers import SIZE, async_test, demo_app, press, screen_text, settle, text_of
 
 from screens.drilldown import DrilldownScreen
 from screens.rankings import RankTable, cell, heading
 from screens.sideways import LEAST_ROOM, more_columns, window
+from storage.schemes import choose_preset
+from storage.scores import record_score
 
 PHONE = (46, 30)
+
+
+@pytest.fixture
+def month(store):
+    seed_month(store)
+    return store
 
 
 def squeezed(text: str) -> str:
@@ -176,3 +187,27 @@ def test_a_narrow_screen_keeps_rank_and_name_and_narrows_nothing_it_need_not():
     tiny = window([4, 30, 20], 40, pad, (2, 2), 0, 0)
     assert 40 - (tiny.widths[0] + tiny.widths[1] + 2 * pad) == LEAST_ROOM
     assert tiny.widths[2] == LEAST_ROOM - pad and tiny.in_view == [0, 1, 2]
+
+
+@async_test
+async def test_on_a_phone_each_entered_value_is_beside_its_persons_name(month):
+    """The lead's entered values at 46 columns: a table of name, KPI, value, who and when
+    scrolled sideways, the name went off the screen and the headings were cut ("Entere").
+    Each line is a card now, with every pair of it whole and nothing to scroll to."""
+    lead = person(month, "L1")
+    choose_preset(month, lead, "GZ", "quarterly-bands", NOW)
+    app = app_for(month, "zhoujl", now=NEW_YEAR)
+    scheme = app.scheme_for("GZ")
+    record_score(
+        month, lead, scheme, "R1", Q4, "payment_collection", "0.93", now=NEW_YEAR, replacing=None
+    )
+    async with app.run_test(size=PHONE) as pilot:
+        await settle(pilot)
+        await press(pilot, "left_square_bracket", "f7")
+        table = app.screen.query_one("#scores")
+        assert table.virtual_size.width <= table.size.width
+        assert len(app.screen.sheet.lines) == table.row_count == 9
+        words = " ".join(screen_text(app).split())
+        card = "Name 张伟 KPI Service payments collected … Value 0.93 Entered by 周经理 When 2027-01-05"
+        assert card in words
+        assert "Name 王芳 KPI Work plan completion Value missing" in words
