@@ -3,7 +3,8 @@
 Reps and engineers on two tabs, one line per person with every number the
 export holds. Rank, name, total and reward stay in view at 80 columns; beside
 them, each person's last twelve months as a sparkline (rising, falling), the
-change of rank and every KPI's columns, which scroll sideways. Enter on a
+change of rank and every KPI's columns, which ← → move a whole column at a time
+(:mod:`screens.sideways`: a number is shown whole or not at all). Enter on a
 number opens the facts behind it, on the sparkline the trend chart. The
 banner says whether the month is still running, or closed (by whom, when)
 and whether late data has changed the live figures since: who, and by how
@@ -35,7 +36,7 @@ from fieldkpi.plain import CELL_WIDTH, plain
 from fieldkpi.ranking import RankRow
 from fieldkpi.scheme import Scheme
 from fieldkpi.trends import FALLING, RISING, STEADY, direction, sparkline, totals_by_person
-from screens import actions, tables
+from screens import actions
 from screens.drilldown import DrilldownScreen
 from screens.footer import KeyFooter
 from screens.linebreaks import Prose
@@ -44,6 +45,7 @@ from screens.months import MonthScreen
 from screens.numbers import DASH, points, shown, yuan
 from screens.rank_forms import CloseMonthForm, ExportForm, ReopenMonthForm
 from screens.scheme_choice import SchemeForm, scheme_summary
+from screens.sideways import SidewaysTable, more_columns
 from screens.trend import TrendScreen
 from storage.closing import still_running
 from storage.leavers import LeftHolder, left_ticket_count
@@ -164,7 +166,8 @@ def table_columns(
 
 
 def fixed_count(columns: list[Column]) -> int:
-    """The columns that stay in view while the table scrolls sideways: up to the trend."""
+    """The columns that stay at the left while the others move sideways: up to the trend
+    (rank and name alone where these would leave the others no room: a phone)."""
     keys = [c.key for c in columns]
     return keys.index(TREND) if TREND in keys else 0
 
@@ -188,8 +191,13 @@ def cell(column: Column, row: RankRow, style: str) -> Text:
     return plain(value, CELL_WIDTH, style=style, justify="left" if column.left else "right")
 
 
-class RankTable(DataTable):
-    """One role's ranking: ``ranked[i]`` is line ``i``; the cursor picks the number to explain."""
+class RankTable(SidewaysTable):
+    """One role's ranking: ``ranked[i]`` is line ``i``; the cursor picks the number to explain.
+
+    ``columns_shown`` are all its columns, left to right; it holds those in view
+    (:class:`screens.sideways.SidewaysTable`): who and what they get at the left, down to rank
+    and name on a narrow screen, and beside them as many others as fit whole.
+    """
 
     def __init__(self, role: str, *, id: str) -> None:
         super().__init__(id=id, cursor_type="cell", zebra_stripes=True, header_height=2)
@@ -199,6 +207,7 @@ class RankTable(DataTable):
         self.trends: dict[str, list] = {}
         self.columns_shown: list[Column] = []
         self.scheme: Scheme | None = None  # the rows' scheme, once read: its KPIs are the columns
+        self._kept: tuple[int, tuple[str, str | None] | None] = (0, None)  # line, column
 
     def on_mount(self) -> None:
         self.show([], {}, {})
@@ -216,26 +225,34 @@ class RankTable(DataTable):
         ranked), the sparklines. ``scheme``: what the rows are judged by; while
         another month loads (none given) the headings stay those of the last read.
         """
+        chosen = self.selected
+        if chosen is not None:  # kept across the empty table of a load
+            self._kept = (self.cursor_row, (chosen[1].key, chosen[1].kpi))
         self.ranked, self.previous, self.trends = rows, previous, trends
         self.scheme = scheme or self.scheme
         self._fill()
 
     def _fill(self) -> None:
-        where = self.cursor_coordinate
+        """The cursor on the line it was on, and on its column by what the column is (another
+        month may have a column more or less)."""
         rows = self.ranked
         columns = table_columns(self.role, self.scheme, rows, self.previous, self.trends)
         self.columns_shown = columns
-        self.fixed_columns = fixed_count(columns)
+        fixed = fixed_count(columns)
         cells = [[cell(c, r, row_style(r, rows)) for c in columns] for r in rows]
-        tables.fill(self, [heading(c) for c in columns], cells)
-        if rows:
-            self.move_cursor(row=min(where.row, len(rows) - 1), column=where.column, animate=False)
+        row, key = self._kept
+        keys = [(c.key, c.kpi) for c in columns]
+        at = (row, keys.index(key) if key in keys else 0)
+        self.lay([heading(c) for c in columns], cells, (fixed, min(fixed, 2)), cursor=at)
 
     @property
     def selected(self) -> tuple[RankRow, Column] | None:
         """The person and the column under the cursor."""
-        row, column = self.cursor_coordinate
-        if not 0 <= row < len(self.ranked) or not 0 <= column < len(self.columns_shown):
+        row, index = self.cursor_coordinate
+        column = self.column_at(index)
+        if not 0 <= row < len(self.ranked) or column is None:
+            return None
+        if column >= len(self.columns_shown):
             return None
         return self.ranked[row], self.columns_shown[column]
 
@@ -339,7 +356,9 @@ class RankingsScreen(MonthScreen):
                 yield RankTable("rep", id="rep-table")
             with TabPane(_("Engineers"), id="engineers"):
                 yield RankTable("engineer", id="engineer-table")
-        yield Static("", id="rank-status")
+        with Horizontal(id="rank-foot"):
+            yield Static("", id="rank-status")
+            yield Static("", id="rank-more")  # columns out of view, on either side
         yield KeyFooter()
 
     # --- loading ------------------------------------------------------------------------
@@ -386,8 +405,18 @@ class RankingsScreen(MonthScreen):
         self.rest_focus()
         self.refresh_bindings()
 
+    @on(SidewaysTable.Moved)
+    def _columns_moved(self, event: SidewaysTable.Moved) -> None:
+        if event.table is self.table:
+            self._show_more()
+
+    def _show_more(self) -> None:
+        """Beside the status line: how many columns lie out of view, on each side."""
+        self.query_one("#rank-more", Static).update(plain(more_columns(*self.table.hidden)))
+
     def _show_status(self) -> None:
         table = self.table
+        self._show_more()
         if self.ranking is None:
             self.query_one("#rank-status", Static).update("")
             return

@@ -82,6 +82,13 @@ def entry_line(entry: ScoreEntry) -> str:
     return " · ".join([*parts, entry.note] if entry.note else parts)
 
 
+class ScoreTable(tables.CardsOrColumns):
+    """One line per value; on a phone a card per line, the name with its value (scrolled
+    sideways, the name went off the screen and the headings were cut)."""
+
+    KEEP = 1  # the name whole
+
+
 class ScoresScreen(MonthScreen):
     """One line per ranked person and value; Enter types the value under the cursor."""
 
@@ -104,7 +111,7 @@ class ScoresScreen(MonthScreen):
             yield from self.compose_branch()
             yield from self.compose_month()
         yield Static("", id="scores-banner")
-        yield DataTable(id="scores", cursor_type="row", zebra_stripes=True)
+        yield ScoreTable(id="scores", cursor_type="row", zebra_stripes=True)
         yield Static("", id="scores-status")
         yield KeyFooter()
 
@@ -120,7 +127,7 @@ class ScoresScreen(MonthScreen):
 
     def clear(self) -> None:
         self.sheet = None
-        tables.fill(self.query_one("#scores", DataTable), [], [])
+        self.query_one(ScoreTable).show([], [])
         self.query_one("#scores-banner", Static).update(_("Loading…"))
         self.query_one("#scores-status", Static).update("")
         self.refresh_bindings()
@@ -129,11 +136,11 @@ class ScoresScreen(MonthScreen):
         return read_sheet(self.app, branch, period, scheme_for)
 
     async def show_read(self, sheet: Sheet) -> None:
-        table = self.query_one("#scores", DataTable)
+        table = self.query_one(ScoreTable)
         where = table.cursor_row
         self.sheet = sheet
         headings, rows = self.cells(sheet)
-        tables.fill(table, headings, rows)
+        table.show(headings, rows)
         if rows:
             table.move_cursor(row=min(where, len(rows) - 1), animate=False)
         self.query_one("#scores-banner", Static).update(plain(banner_text(sheet)))

@@ -22,7 +22,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from month_helpers import AFTER_OCTOBER, DEFAULT, OCTOBER, load, person
-from rankings_helpers import NOW, app_at, seed_month, ticket_lines
+from rankings_helpers import NOW, app_at, ranking_lines, seed_month, ticket_lines
 from test_end_to_end import EXPECTED
 from textual.widgets import Input
 from tui_helpers import (
@@ -74,18 +74,14 @@ def as_exported(key: str, text: str) -> str:
     return text
 
 
-def export_form(app, table_id: str, index: int) -> tuple:
-    """Line ``index`` of a table in ``EXPECTED``'s order and spelling (the export's)."""
-    table = app.screen.query_one(f"#{table_id}", RankTable)
-    cells = {
-        column.key: str(cell)
-        for column, cell in zip(table.columns_shown, table.get_row_at(index), strict=True)
-    }
+def export_form(role: str, cells: dict[str, str]) -> tuple:
+    """A line of a table (:func:`rankings_helpers.ranking_lines`) in ``EXPECTED``'s order and
+    spelling (the export's)."""
     total, _space, mark = cells["total"].partition(" ")
     reward = cells["reward"].replace("¥", "").lstrip("+")
     return (
         "GZ",
-        table.role,
+        role,
         cells["rank"],
         cells["staff_code"],
         *(
@@ -188,27 +184,26 @@ async def test_every_number_of_the_export_is_on_screen_with_the_change_of_rank(m
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await october(pilot)
-        assert [export_form(app, "rep-table", i) for i in range(3)] == EXPECTED[:3]
-        table = app.screen.query_one("#rep-table", RankTable)
-        keys = [c.key for c in table.columns_shown]
-        reps = table_rows(app, "#rep-table")
-        assert [(r[keys.index("change")], r[1]) for r in reps] == [
+        reps = await ranking_lines(pilot, "rep-table")  # every column, → by → as read
+        assert [export_form("rep", cells) for cells in reps] == EXPECTED[:3]
+        assert [(r["change"], r["name"]) for r in reps] == [
             ("=", "张伟"),
             ("new", "李娜"),
             ("=", "王芳"),
         ]
-        assert reps[1][keys.index("workload_points")] == "20.00 *"
+        assert reps[1]["workload_points"] == "20.00 *"
         assert "* first month: fixed points" in text_of(app, "#rank-status")
         # top and bottom stand out
+        table = app.screen.query_one("#rep-table", RankTable)
         styles = [str(table.get_row_at(i)[1].style) for i in range(3)]
         assert styles == ["bold green", "", "bold red"]
 
         await press(pilot, "t")
         assert app.screen.query_one("TabbedContent").active == "engineers"
-        assert [export_form(app, "engineer-table", i) for i in range(2)] == EXPECTED[3:5]
-        engineers = table_rows(app, "#engineer-table")
-        assert [r[keys.index("change")] for r in engineers] == ["↑1", "↓1"]
-        assert [r[2] for r in engineers] == ["-64.75", "-156.25 ⓩ"]
+        engineers = await ranking_lines(pilot, "engineer-table")
+        assert [export_form("engineer", cells) for cells in engineers] == EXPECTED[3:5]
+        assert [r["change"] for r in engineers] == ["↑1", "↓1"]
+        assert [r["total"] for r in engineers] == ["-64.75", "-156.25 ⓩ"]
         text = screen_text(app)
         assert "刘洋" in text and "陈工" in text and "Rank" in text
         await press(pilot, "t")
@@ -401,10 +396,10 @@ async def test_a_measured_value_reads_the_same_in_the_table_the_facts_and_the_wo
         await settle(pilot)
         await october(pilot)
         table = app.screen.query_one("#rep-table", RankTable)
-        keys = [c.key for c in table.columns_shown]
+        lines = await ranking_lines(pilot, "rep-table")  # every column, → by → as read
         on_screen = {
-            (row.staff_code, str(kpi.label)): (row, kpi, line[keys.index(kpi.column)])
-            for row, line in zip(table.ranked, table_rows(app, "#rep-table"), strict=True)
+            (row.staff_code, str(kpi.label)): (row, kpi, line[kpi.column])
+            for row, line in zip(table.ranked, lines, strict=True)
             for kpi in row.scheme.kpis_of("rep")
         }
         await export_as(pilot, "october", "xlsx")

@@ -15,7 +15,7 @@ from datetime import datetime
 
 import pytest
 from month_helpers import DEFAULT, OCTOBER, person
-from rankings_helpers import NOW, app_at, seed_month
+from rankings_helpers import NOW, app_at, every_column, seed_month
 from rich.cells import cell_len
 from tui_helpers import (
     SIZE,
@@ -36,7 +36,6 @@ from fieldkpi.linebreaks import CLOSING
 from fieldkpi.scheme import preset_names
 from screens import keygate
 from screens.queue import QueueTable
-from screens.rankings import RankTable
 from screens.ticket_lists import FactsPane
 from storage import appraisal
 from storage.closing import close_month
@@ -209,15 +208,16 @@ async def test_rankings_in_chinese(store, zh):
         assert text_of(app, "#banner") == "截至 2026-10-31 23:59:59 · 尚未结算"
         assert "考核方案：创维售后岗位绩效考核 · 预置方案 skyworth" in lines[4]
         assert "客服代表  上门服务工程师" in lines[5]  # the tabs
-        table = app.screen.query_one("#rep-table", RankTable)
-        # Who and what they get stay put; each KPI's columns are headed by its name.
-        assert [str(c.label).strip().replace("\n", " ") for c in table.columns.values()] == [
+        # Who and what they get stay put; each KPI's columns are headed by its name (every
+        # column read off the screen, → by →, as it comes into view).
+        columns = await every_column(pilot, "rep-table")
+        assert [" ".join(heading).strip() for heading, _cells in columns] == [
             "排名", "姓名", "总分", "奖励/罚款", "近12个月", "名次变化", "工号",
             "工程师问题反馈率 反馈率", "工程师问题反馈率 得分",
             "工作饱和度 项数", "工作饱和度 出勤天数", "工作饱和度 饱和度", "工作饱和度 得分",
             "满意度 满意率", "满意度 得分", "完单及时率 及时率", "完单及时率 得分", "加扣分 分值",
         ]  # fmt: skip
-        rows = table_rows(app, "#rep-table")
+        rows = [list(line) for line in zip(*(cells for _heading, cells in columns), strict=True)]
         assert [(r[0], r[5], r[1], r[-1], r[3]) for r in rows] == [
             ("1", "=", "张伟", "-2.50", "+¥200"),  # first in September too (v2 rules)
             ("2", "新", "李娜", "—", "—"),  # of three, one rank is paid at each end; no adjustments
