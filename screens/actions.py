@@ -509,13 +509,25 @@ ACTIONS: tuple[UiAction, ...] = (
         show=False,
         priority=True,
     ),
+    # Enter in the dispatch picker, as in every form: on the list it moves on to When, in
+    # When (the last field) it saves. Two keys, so that the footer names what it does there.
     UiAction(
         "picker.choose",
         "enter",
         N_("Choose"),
-        N_("Dispatch to the highlighted engineer"),
+        N_("Choose the highlighted engineer and go on to When, under the list"),
         frozenset({PICKER}),
         action="choose",
+        key_display="⏎",
+        priority=True,
+    ),
+    UiAction(
+        "picker.dispatch",
+        "enter",
+        N_("Dispatch"),
+        N_("Dispatch to the chosen engineer at the time in When (left empty: now)"),
+        frozenset({PICKER}),
+        action="dispatch",
         key_display="⏎",
         priority=True,
     ),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
 from fieldkpi.i18n import _
 from fieldkpi.plain import CELL_WIDTH, plain
@@ -20,11 +20,17 @@ from storage.people import EngineerLoad, dispatch_candidates
 
 
 class DispatchScreen(FormScreen):
-    """Pick an engineer of the branch; Enter dispatches the ticket to them.
+    """Pick an engineer of the branch, then the time it was dispatched (When, under the list:
+    the last field, as in every step form; empty: now).
 
-    The time it was dispatched is the field under the list, the last as in
-    every step form (empty: now): the focus starts on the list, so ``d``,
-    Enter dispatches now as it always did.
+    Enter moves on as in every form: on the list it chooses the engineer and
+    goes on to When, and Enter in When dispatches. So ``d``, Enter, Enter
+    dispatches now (as ``d``, Ctrl+S does), and ``d``, Enter, a time, Enter
+    at that time. Enter on the list had dispatched at once, under a footer
+    that said "Choose": the time typed after it, meant for When, went to the
+    screen beneath (a Tab and the time: the queue's search, which then showed
+    no ticket). The footer names what Enter does where the focus is
+    (:meth:`allows_now`).
     """
 
     ACTION_SCOPE = actions.PICKER
@@ -111,7 +117,28 @@ class DispatchScreen(FormScreen):
         super().open_again(ticket)
 
     def action_choose(self) -> None:
+        """The engineer under the cursor is the one dispatched to: on to When. Moved at once
+        (``set_focus``), so the time typed next lands there."""
+        self.set_focus(self.query_one(f"#field-{self.WHEN.name}", Input))
+
+    def action_dispatch(self) -> None:
         self.action_save()
+
+    def allows_now(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter is "Choose" on the list (or before the focus is anywhere) and "Dispatch" in
+        When; on a button it presses it."""
+        if action == "choose":
+            return self.focused is None or isinstance(self.focused, DataTable)
+        if action == "dispatch":
+            return isinstance(self.focused, Input)
+        return True
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """A problem with the engineer chosen (already theirs, gone, left) is said above the
+        list, and the focus goes back to the list to choose another (Enter was in When)."""
+        super().show_errors(errors)
+        if "engineer" in errors and "dispatched_at" not in errors:
+            self.set_focus(self.query_one("#engineers", DataTable))
 
     def values(self) -> dict[str, Any]:
         row = self.query_one("#engineers", DataTable).cursor_row

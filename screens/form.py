@@ -693,6 +693,11 @@ class FormScreen(SavingModal):
 
     @on(FieldDropdown.Submitted)
     def _enter_on_choice(self, event: FieldDropdown.Submitted) -> None:
-        """Enter on a drop-down holding a choice moves to the next field, as in a text field."""
+        """Enter on a drop-down holding a choice moves to the next field, as in a text field;
+        in the form's last field it saves. (It moved the focus on to the Save button there:
+        Enter on the export's format, chosen, exported nothing.)"""
         event.stop()
-        self.focus_next()
+        if event.dropdown.id == f"field-{self._fields[-1].name}":
+            self.action_save()
+        else:
+            self.focus_next()

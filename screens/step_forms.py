@@ -20,7 +20,7 @@ from fieldkpi.i18n import _
 from fieldkpi.period import Period
 from fieldkpi.plain import plain
 from fieldkpi.scheme import Adjustment, Scheme
-from fieldkpi.tickets import StepRefused, typed_rating
+from fieldkpi.tickets import StepRefused
 from screens import labels, numbers
 from screens.form import Field, FormScreen
 from screens.labels import N_
@@ -149,9 +149,10 @@ class CallbackForm(FormScreen):
     def perform(self, values: dict[str, Any], version: int | None) -> Any:
         """The rating as typed (the field takes any text: a key it refused would leave ``2.5``
         as 2 or ``45`` as 4, unseen): storage says what is wrong with it together with the
-        time's and the comment's problems, each under its field."""
+        time's and the comment's problems, each under its field. Saved, it says the rating as
+        storage read it (:class:`tickets.Callback`): counted, or held for the lead."""
         app = self.app
-        ticket = tickets.record_callback(
+        return tickets.record_callback(
             app.store,
             app.user,
             self.code,
@@ -162,17 +163,6 @@ class CallbackForm(FormScreen):
             **when(values, self.WHEN),
             scheme_for=app.scheme_for,
         )
-        if ticket.status == "called_back":
-            return ticket
-        return HeldRating(ticket, typed_rating(values["rating"]))  # storage took it: a digit
-
-
-@dataclass(frozen=True)
-class HeldRating:
-    """A callback saved for the lead's review (:func:`tickets.record_callback`)."""
-
-    ticket: Ticket
-    rating: int
 
 
 def recordable(scheme: Scheme, user: Person) -> list[Adjustment]:

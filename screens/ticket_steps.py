@@ -29,14 +29,13 @@ from screens.step_forms import (
     CancelForm,
     CompleteForm,
     DeductionForm,
-    HeldRating,
     ProblemForm,
     Recorded,
     ReopenForm,
     VisitForm,
     recordable,
 )
-from storage.tickets import RATING_HELD, Ticket
+from storage.tickets import RATING_HELD, Callback, Ticket
 
 STEP_FORMS = {
     "dispatch": DispatchScreen,
@@ -202,15 +201,17 @@ class TicketSteps(actions.ScopedKeys):
 def done_message(result: Any) -> str:
     """What a form's storage call did, in one line: of a ticket still being worked, who has it
     (a re-dispatch keeps a visited ticket visited, and named nobody)."""
+    if isinstance(result, Callback):
+        if result.held:
+            return _(
+                "{code}: rating {rating} waits for the lead's review; it counts once approved."
+            ).format(code=result.ticket.code, rating=result.rating)
+        result = result.ticket
     if isinstance(result, Ticket):
         text = _("{code} is {status}").format(code=result.code, status=status_label(result.status))
         if result.engineer_name and result.status in OPEN_STATUSES:
             text += " · " + result.engineer_name
         return text
-    if isinstance(result, HeldRating):
-        return _(
-            "{code}: rating {rating} waits for the lead's review; it counts once approved."
-        ).format(code=result.ticket.code, rating=result.rating)
     if isinstance(result, Recorded):
         return result.notice
     if isinstance(result, dict):

@@ -88,11 +88,11 @@ keys C-s
 wait_for "$CODE  $RECEIVED"
 wait_for "$ONE"
 
-# --- dispatch: the picker lists the branch's engineers; Enter takes 李强 ---------------
+# --- dispatch: the picker lists the branch's engineers; Enter takes 李强, on to When -------
 keys d
 wait_for "$PICKER"
 wait_for "赵磊"
-keys Enter
+keys Enter Enter  # the time, left empty: now
 wait_for "$CODE  $DISPATCHED"
 
 # --- complete with a resolution -------------------------------------------------------

@@ -82,7 +82,7 @@ cmp -s <(tail -n +2 "$EXPORTS/fieldkpi-GZ-$M.csv") <(tail -n +2 "$WORK/rank.csv"
 echo "export: the rows of fieldkpi rank"
 keys x
 wait_for "Export the rankings of GZ, $M"
-keys Enter
+keys Tab Enter # on the format (CSV), the last field: Enter exports
 wait_for "it is kept." # the toast wraps: "… was there already: it is kept."
 [ -f "$EXPORTS/fieldkpi-GZ-$M-2.csv" ] || fail "the second export has no name of its own"
 

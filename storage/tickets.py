@@ -54,6 +54,7 @@ from storage.typed import FieldErrors, each_field, free_text
 
 __all__ = [
     "AccessDenied",
+    "Callback",
     "Conflict",
     "HistoryRow",
     "StepRefused",
@@ -980,6 +981,17 @@ def reopen(
     return _step(store, actor, code, version, "reopen", now, plan, note=text, scheme_for=scheme_for)
 
 
+@dataclass(frozen=True)
+class Callback:
+    """A callback saved (:func:`record_callback`): the ticket after it, and its rating as read
+    here; ``held``: the rating waits for the lead's review (the ticket stays completed, the
+    rating on no ticket yet), so a form tells it from this, never parsing what was typed again."""
+
+    ticket: Ticket
+    rating: int
+    held: bool
+
+
 def record_callback(
     store: Store,
     actor: Person,
@@ -991,11 +1003,12 @@ def record_callback(
     at: str | None = None,
     *,
     scheme_for: Callable[[str], Scheme],
-) -> Ticket:
+) -> Callback:
     """The customer's callback (回访): a rating 1–5 and what they said, at ``at`` if not now.
 
     The rating is a number, or the text typed into a form (:func:`_rating`), so
-    that a rating refused is said with the time's and the comment's problems.
+    that a rating refused is said with the time's and the comment's problems;
+    the :class:`Callback` returned gives it as read, counted or held.
 
     A rating that lowers someone's satisfaction, recorded by a rep
     (:func:`access.rating_needs_review` by ``scheme_for(branch)``), is held
@@ -1006,7 +1019,10 @@ def record_callback(
     records a callback of the ticket.
     """
 
+    read, held = 0, False  # the rating as the plan read it, and whether it held it
+
     def plan(db: Database, ticket: Ticket, now: datetime) -> dict[str, object]:
+        nonlocal read, held
         status = next_status(ticket.status, "callback")
         if ticket.rating_held:
             raise StepRefused(_(RATING_HELD))
@@ -1017,17 +1033,20 @@ def record_callback(
             rating=lambda: _rating(rating),
             callback_note=lambda: free_text(comment, "callback_note") or None,
         )
+        read = changes["rating"]
         scheme = scheme_for(ticket.branch)
-        if (ticket.rep or ticket.engineer) and access.rating_needs_review(
-            actor, changes["rating"], scheme
-        ):
+        held = bool(ticket.rep or ticket.engineer) and access.rating_needs_review(
+            actor, read, scheme
+        )
+        if held:
             _hold_rating(db, actor, ticket, changes, now)
             return {}
         return changes
 
-    return _step(
+    ticket = _step(
         store, actor, code, version, "callback", now, plan, action="callback", scheme_for=scheme_for
     )
+    return Callback(ticket, read, held)
 
 
 def _rating(rating: int | str) -> int:

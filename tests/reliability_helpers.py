@@ -60,8 +60,10 @@ def step(store: Store, actor, ticket, op: str, log: list):
             store, actor, ticket.code, version, other_engineer(ticket.engineer)
         ),
         "complete": lambda: tickets.complete(store, actor, ticket.code, version, "换主板"),
-        "callback": lambda: tickets.record_callback(
-            store, actor, ticket.code, version, 4, scheme_for=default_for_every_branch
+        "callback": lambda: (
+            tickets.record_callback(
+                store, actor, ticket.code, version, 4, scheme_for=default_for_every_branch
+            ).ticket
         ),
     }
     return attempt(log, op, ticket.code, version, calls[op])

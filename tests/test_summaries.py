@@ -364,7 +364,7 @@ def worked(store, crew):
         "",
         now=datetime(2026, 10, 15, 9),
         scheme_for=default_for_every_branch,
-    )  # a low rating: it counts from the lead's approval, at the time it was given
+    ).ticket  # a low rating: it counts from the lead's approval, at the time it was given
     held = store.scalar("SELECT id FROM held_ratings WHERE ticket = ?", (ticket.code,))
     review(store, lead, "rating", held, "approve", now=datetime(2026, 10, 16, 9))
     other = new_ticket(store, rep, TICKET_FIELDS, now=at)

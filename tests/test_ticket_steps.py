@@ -483,7 +483,7 @@ def test_callback_records_rating_comment_and_a_callback(store, crew):
         " 很满意 ",
         now=LATER,
         scheme_for=default_for_every_branch,
-    )
+    ).ticket
 
     assert (ticket.status, ticket.rating, ticket.callback_note, ticket.callback_at) == (
         "called_back",
@@ -544,7 +544,7 @@ def test_a_callback_refused_says_every_fields_problem_at_once(store, crew):
     }
     assert counts(store) == before
     rated = tickets.record_callback(store, crew.rep2, ticket.code, 3, "４", now=LATER, **SCHEMES)
-    assert rated.rating == 4
+    assert (rated.rating, rated.held, rated.ticket.rating) == (4, False, 4)
 
 
 def test_an_engineer_cannot_rate_his_own_ticket(store, crew):
@@ -570,7 +570,7 @@ def test_a_rep_cannot_rate_a_ticket_they_took_in(store, crew):
     assert counts(store) == before
     rated = tickets.record_callback(
         store, crew.lead, ticket.code, 3, 5, "", now=NOW, scheme_for=default_for_every_branch
-    )
+    ).ticket
     assert (rated.status, rated.rating) == ("called_back", 5)  # the lead records it
 
 

@@ -262,7 +262,7 @@ def rated_low(store, crew) -> tickets.Ticket:
     return tickets.record_callback(
         store, crew.rep2, ticket.code, ticket.version, 2, "不满意",
         now=datetime(2026, 10, 14, 12), scheme_for=default_for_every_branch,
-    )  # fmt: skip
+    ).ticket  # fmt: skip
 
 
 def held_state(store, code: str) -> str:

@@ -93,7 +93,7 @@ def test_a_visit_and_a_completion_phoned_in_next_morning_keep_their_day(store, c
         now=TUE_08,
         at="2026-10-12 19:00",
         scheme_for=default_for_every_branch,
-    )
+    ).ticket
     assert ticket.callback_at == "2026-10-12 19:00:00"
 
 
@@ -230,7 +230,7 @@ def test_a_callback_before_yesterday_is_the_leads(store, crew):
         return tickets.record_callback(
             store, actor, ticket.code, ticket.version, 1, "", TUE_08, SUN_2359,
             scheme_for=default_for_every_branch,
-        )  # fmt: skip
+        ).ticket  # fmt: skip
 
     with pytest.raises(FieldErrors) as refused:
         rate(crew.rep2)

@@ -61,7 +61,7 @@ def completed(store, crew, at=NOW):
 def callback(store, actor, ticket, rating, at=CALLED):
     return tickets.record_callback(
         store, actor, ticket.code, ticket.version, rating, "不满意", now=at, **SCHEMES
-    )
+    ).ticket
 
 
 def satisfaction(store, role: str, code: str) -> F | None:
@@ -205,6 +205,23 @@ def test_a_satisfied_rating_and_the_leads_count_at_once(store, crew, who, rating
     ticket = callback(store, getattr(crew, who), completed(store, crew), rating)
     assert (ticket.status == "completed") is held
     assert (held_id(store, ticket.code) is not None) is held
+
+
+def test_a_callback_gives_its_rating_as_read_counted_or_held(store, crew, rated_once):
+    """What the callback form tells (held for the lead, or counted) comes from storage's own
+    reading of the rating as typed, a full-width digit with spaces about it too: the form
+    no longer reads the text again."""
+    held = tickets.record_callback(
+        store, crew.rep2, rated_once.code, rated_once.version, " ２ ", now=CALLED, **SCHEMES
+    )
+    assert (held.rating, held.held) == (2, True)
+    assert (held.ticket.status, held.ticket.rating) == ("completed", None)  # not on it yet
+    other = completed(store, crew)
+    counted = tickets.record_callback(
+        store, crew.rep2, other.code, other.version, "５", now=CALLED, **SCHEMES
+    )
+    assert (counted.rating, counted.held) == (5, False)
+    assert (counted.ticket.status, counted.ticket.rating) == ("called_back", 5)
 
 
 def test_the_satisfied_mark_is_the_schemes():

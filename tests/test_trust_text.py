@@ -118,6 +118,7 @@ async def test_markup_and_escapes_in_tickets_are_drawn_as_typed(store, crew):
         assert_inert(app)
         engineers = app.screen.candidates
         await press(pilot, *["down"] * [c.person.code for c in engineers].index("E7"), "enter")
+        await press(pilot, "enter")  # When left empty: now
         assert isinstance(app.screen, QueueScreen)
         toast = f"{hostile.code} is dispatched · [/]工程师"
         assert toast in toasts(app)

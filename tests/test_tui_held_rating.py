@@ -152,7 +152,7 @@ async def test_the_engineer_who_served_a_ticket_reads_its_held_rating_on_its_scr
     scheme_for = demo_app(demo, "liujiayi").scheme_for
     ticket = tickets.record_callback(
         demo, rep, code, ticket.version, 2, note, now=AN_HOUR_EARLIER, scheme_for=scheme_for
-    )
+    ).ticket
     told = (
         f"2026-11-20 17:00 Callback rating 2 about 邓艳, recorded by 刘佳怡 (ticket {code}):"
         f" {note}\nA callback rating is not contested: your lead approves or rejects it."

@@ -101,7 +101,7 @@ async def test_the_lead_lists_the_tickets_of_who_has_left_and_hands_one_on(left)
         await press(pilot, "d")
         assert isinstance(app.screen, DispatchScreen)
         assert "谢建华" not in text_of(app, "#engineers")  # not offered: he has left
-        await press(pilot, "enter")  # the first engineer offered
+        await press(pilot, "enter", "enter")  # the first engineer offered, now
         assert app.screen is queue
         assert set(queue_codes(app)) == HIS - {"GZ261120005"}
         assert "4 held by people who have left" in text_of(app, "#queue-status")
@@ -158,7 +158,7 @@ async def test_on_his_leaving_day_he_is_dispatched_to_and_a_rep_who_left_is_told
         codes = [load.person.code for load in app.screen.candidates]
         assert LEAVER in codes
         app.screen.query_one("#engineers", DataTable).move_cursor(row=codes.index(LEAVER))
-        await press(pilot, "enter")
+        await press(pilot, "enter", "enter")
         assert isinstance(app.screen, QueueScreen)
     engineer = leaving_today.scalar("SELECT engineer FROM tickets WHERE code = 'GZ261109003'")
     assert engineer == LEAVER

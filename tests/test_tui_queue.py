@@ -502,7 +502,7 @@ async def test_back_from_a_ticket_the_footer_has_the_steps_of_what_was_done_ther
         await press(pilot, "enter")
         assert isinstance(app.screen, TicketDetailScreen)
         await press(pilot, "d")
-        await press(pilot, "enter")  # to the first engineer offered
+        await press(pilot, "enter", "enter")  # to the first engineer offered, now
         await press(pilot, "escape")
         assert isinstance(app.screen, QueueScreen)
         assert table_rows(app, "#queue")[0][1] == "dispatched"

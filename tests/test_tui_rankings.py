@@ -478,6 +478,35 @@ async def test_export_with_no_format_chosen_takes_the_names_or_asks_for_one(
 
 
 @async_test
+async def test_enter_on_the_chosen_format_exports(month, tmp_path, monkeypatch):
+    """The format is the export's last field: Enter on it, a format chosen, exports, as Enter
+    in every form's last field saves (it moved the focus on to the Export button, and nothing
+    was written). With no format chosen, Enter opens its list; the next Enter chooses in
+    it, and the one after exports."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    folder = tmp_path / "data/fieldkpi/exports"
+    app = app_at(month, "zhoujl")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await october(pilot)
+        await press(pilot, "x", "tab", "enter")  # on the format, CSV as the form opens
+        assert not isinstance(app.screen, ExportForm)
+        assert notices(app)[-1] == f"Exported 5 rows to {folder / 'fieldkpi-GZ-2026-10.csv'}"
+
+        await press(pilot, "x")
+        app.screen.query_one("#field-format").clear()
+        await press(pilot, "tab", "enter")
+        assert isinstance(app.screen, ExportForm)
+        assert app.screen.query_one("#field-format").expanded  # not chosen: its list opens
+        await press(pilot, "down", "down", "enter", "enter")  # Choose…, CSV, TOML; export
+        assert not isinstance(app.screen, ExportForm)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "fieldkpi-GZ-2026-10.csv",
+        "fieldkpi-GZ-2026-10.toml",
+    ]
+
+
+@async_test
 async def test_export_never_writes_through_a_link_onto_the_database(month, tmp_path, monkeypatch):
     """A link in the export folder named like the export, pointing at the shared database."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))

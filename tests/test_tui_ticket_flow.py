@@ -219,7 +219,7 @@ async def test_dispatch_from_the_engineer_picker(store, desk):
             ["李强", "2", "5.00"],
             ["赵磊", "1", "—"],
         ]
-        await press(pilot, "down", "enter")
+        await press(pilot, "down", "enter", "enter")  # 赵磊; When left empty: now
         assert isinstance(app.screen, QueueScreen)
 
     row = ticket(store, code)
@@ -241,7 +241,7 @@ async def test_a_redispatch_says_who_has_the_ticket_now_whatever_its_status(stor
         await settle(pilot)
         for code, status in ((desk.dispatched, "dispatched"), (desk.visited, "visited")):
             await select_ticket(pilot, code)
-            await press(pilot, "d", "down", "enter")  # 赵磊, the second of the picker
+            await press(pilot, "d", "down", "enter", "enter")  # 赵磊, the second; now
             assert notices(app)[-1] == f"{code} is {status} · 赵磊"
     assert ticket(store, desk.visited)["engineer"] == "E2"
 
@@ -525,7 +525,8 @@ async def test_the_dispatch_picker_opened_again_is_about_the_new_ticket_only(
     store, desk, monkeypatch
 ):
     """The queue keeps its picker: opened on another ticket, nothing of the last one is shown,
-    and Enter pressed before the new ticket is read dispatches the new ticket, once it is."""
+    and Enter, Enter pressed before the new ticket is read dispatches the new ticket, once it
+    is."""
     before = ticket(store, desk.dispatched)
     app = app_for(store, "wangfang")
     async with app.run_test(size=SIZE) as pilot:
@@ -542,7 +543,7 @@ async def test_the_dispatch_picker_opened_again_is_about_the_new_ticket_only(
         await pilot.pause()
         assert app.screen is picker  # the same picker, turned to the other ticket
         assert "李娜" not in screen_text(app) and picker.code == desk.received
-        await pilot.press("enter")  # typed ahead of the ticket's read: waits for it
+        await pilot.press("enter", "enter")  # typed ahead of the ticket's read: waits for it
         assert ticket(store, desk.received)["status"] == "received"
         release.set()
         await settle(pilot)

@@ -65,7 +65,7 @@ async def test_stale_save_is_refused_with_who_changed_what_and_the_input_kept(
 
         # meanwhile 陈静 re-dispatches the same ticket from 李强 to 赵磊
         await select_ticket(b, code)
-        await press(b, "d", "enter")
+        await press(b, "d", "enter", "enter")
 
         await press(a, "ctrl+s")
         assert isinstance(wang.screen, CompleteForm)
@@ -114,7 +114,7 @@ async def test_queue_and_ticket_screen_refresh_by_themselves_when_the_other_save
         history_before = len(table_rows(wang, "#history"))
 
         await select_ticket(b, desk.received)
-        await press(b, "d", "down", "enter")  # to 赵磊
+        await press(b, "d", "down", "enter", "enter")  # to 赵磊
         await select_ticket(b, desk.visited)
         await press(b, "p")
         await type_text(b, "主板缺货")
@@ -204,7 +204,7 @@ async def test_an_engineers_form_stays_with_its_text_when_the_ticket_is_handed_a
         assert isinstance(form, CompleteForm)
 
         await select_ticket(b, code)
-        await press(b, "d", "enter")  # to 赵磊
+        await press(b, "d", "enter", "enter")  # to 赵磊
 
         expected = HANDED_AWAY.format(code=code)
         await wait_until(a, lambda: li.screen is form and text_of(li, "#form-message") == expected)
@@ -255,8 +255,8 @@ async def test_the_dispatch_picker_reads_the_open_counts_again_after_a_clash(
         counts = {r[0]: r[1] for r in table_rows(chen, "#engineers")}
         assert counts == {"李强": "2", "赵磊": "1"}
 
-        await press(a, "enter")  # 李强
-        await press(b, "down", "enter")  # 赵磊: refused
+        await press(a, "enter", "enter")  # 李强
+        await press(b, "down", "enter", "enter")  # 赵磊: refused
 
         assert "was changed by 王芳" in text_of(chen, "#form-message")
         counts = {r[0]: r[1] for r in table_rows(chen, "#engineers")}
@@ -274,7 +274,7 @@ async def test_a_ticket_cancelled_under_the_picker_is_told_in_words(store, other
         await press(a, "x")
         await type_text(a, "客户不修了")
         await press(a, "ctrl+s")
-        await press(b, "enter")  # 李强: refused
+        await press(b, "enter", "enter")  # 李强: refused
         assert text_of(chen, "#form-message").startswith(
             f"工单 {desk.received} 已被 王芳 于 09:30:00 修改：状态 已受理 → 已取消；"
             "取消原因：客户不修了。你的修改没有保存。"

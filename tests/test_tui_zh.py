@@ -133,7 +133,7 @@ async def test_ticket_steps_and_refusals_in_chinese(store, desk, zh):
         await press(pilot, "d")
         text = screen_text(app)
         assert "派工给工程师" in text and "本月完单及时率" in text
-        await press(pilot, "enter")
+        await press(pilot, "enter", "enter")
         assert table_rows(app, "#queue")[0][1] == "已派工"
         assert notices(app)[-1].startswith(f"{desk.received} 已派工")
 
