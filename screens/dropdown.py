@@ -27,22 +27,26 @@ FEWEST_LINES = 4  # below this, the menu keeps its height and Textual moves it u
 class Dropdown(Select):
     """Textual's ``Select``: its menu's key translated, its menu as tall as fits."""
 
-    def on_mount(self) -> None:
-        """The menu's Esc labelled in the language of the session, chosen after Textual made
-        the menu's class. (Replaces Textual's ``_bindings``: pinned to textual 8.2, as
-        :func:`screens.actions.translate_bindings`.)"""
-        menu = self.query_one("SelectOverlay")
-        menu._bindings = BindingsMap(
-            [
-                replace(binding, description=_(DISMISS)) if binding.action == "dismiss" else binding
-                for _key, binding in menu._bindings
-            ]
-        )
-
     def _watch_expanded(self, expanded: bool) -> None:
-        """The menu, as it opens, as tall as fits between the field and the footer."""
+        """The menu, as it opens, as tall as fits between the field and the footer, its Esc
+        labelled in the session's language (the footer shows it only while the menu is open).
+
+        Done here, not as the field mounts: a form composed unseen in the queue's first
+        pause could be mounted before its menu was, and the session ended on ``NoMatches``.
+        (Replaces Textual's ``_bindings``: pinned to textual 8.2, as
+        :func:`screens.actions.translate_bindings`.)
+        """
         if expanded:
-            self.query_one("SelectOverlay").styles.max_height = self._room()
+            menu = self.query_one("SelectOverlay")
+            menu.styles.max_height = self._room()
+            menu._bindings = BindingsMap(
+                [
+                    replace(binding, description=_(DISMISS))
+                    if binding.action == "dismiss"
+                    else binding
+                    for _key, binding in menu._bindings
+                ]
+            )
         super()._watch_expanded(expanded)
 
     def _room(self) -> int:
