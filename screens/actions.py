@@ -27,6 +27,7 @@ APP, QUEUE, TICKET, FORM, PICKER, HELP = "app", "queue", "ticket", "form", "pick
 CONFIRM = "confirm"
 RANKINGS, FACTS, FIGURES, STAFF = "rankings", "facts", "figures", "staff"
 EVENTS = "events"
+EVENT = "event"  # one event read whole, over the list
 TREND = "trend"
 LIVE = "live"
 SCORES = "scores"
@@ -425,6 +426,25 @@ ACTIONS: tuple[UiAction, ...] = (
         N_("Contest an event recorded against you, with your reason, while its month is open"),
         frozenset({EVENTS}),
         action="contest",
+    ),
+    UiAction(
+        "events.read",
+        "enter",
+        N_("Read"),
+        N_("Read the selected event whole: its note, each decision with its reason, its state"),
+        frozenset({EVENTS}),
+        action="read",
+        key_display="⏎",
+        priority=True,  # over the list's own Enter, which the footer would show as nothing
+    ),
+    UiAction(
+        "event.close",
+        "escape,enter,q",
+        N_("Close"),
+        N_("Back to the list of events"),
+        frozenset({EVENT}),
+        action="close",
+        key_display="Esc",
     ),
     UiAction(
         "nav.tickets",

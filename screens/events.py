@@ -22,9 +22,11 @@ points; on a phone each event is a card of them (:class:`screens.tables.CardsOrC
 A low rating held about a ticket's rep counts for its engineer too: the lead's
 line names both, the engineer with their role, wrapped between names where the
 line has no room (a long kind is then cut shorter); the person it is about reads
-it as about themselves alone. The line under the list tells the selected event
-whole: its time, kind, everyone it counts for, ticket and note; the decision
-dialog names them too and says what approving or rejecting it does to them.
+it as about themselves alone. The lines under the list tell the selected event:
+its time, kind, everyone it counts for, ticket, note and every decision with its
+reason; a few lines high, they say when there is more, and ``⏎`` shows it whole
+(:class:`EventReadScreen`). The decision dialog names them too and says what
+approving or rejecting it does to them.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ from rich.text import Text
 from textual import events as textual_events
 from textual import on
 from textual.app import ComposeResult
-from textual.screen import Screen
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Static
 
 from fieldkpi import access
@@ -193,6 +196,14 @@ def own_story(event: AppraisalEvent, scheme) -> Text:
     return story
 
 
+def whole_story(event: AppraisalEvent, scheme, own: bool) -> Text:
+    """The event read whole (``⏎``): its story (``own``: as told to the person it is about,
+    with why they cannot contest it), then the state it is in now."""
+    story = (own_story if own else event_story)(event, scheme)
+    story.append("\n" + _("State now: {state}").format(state=_(STATES[event.state])))
+    return story
+
+
 def decision_effect(event: AppraisalEvent, decision: str) -> str | None:
     """What the lead's ``decision`` does to everyone a held rating counts for, in their
     words (the figures it moves are for the rankings to count); ``None`` for other events,
@@ -221,10 +232,11 @@ def review_line(review: Review) -> str:
 
 
 def changed_since(seen: AppraisalEvent | None, event: AppraisalEvent) -> list[str]:
-    """What was decided on ``event`` since the list showed it as ``seen``: a line saying the
-    state the list showed, then each decision since (a contest with its reason); none if
-    nothing was. One key takes two decisions (``a``: approve or uphold), by the state: the
-    person is told the key's meaning changed under them, not left to read it in the title."""
+    """What was decided on ``event`` since the person saw it as ``seen`` (the list read by
+    them, or the cursor come to it): a line saying the state they saw, then each decision
+    since (a contest with its reason); none if nothing was. One key takes two decisions
+    (``a``: approve or uphold), by the state: the person is told the key's meaning changed
+    under them, not left to read it in the title."""
     if seen is None or (seen.state, len(seen.reviews)) == (event.state, len(event.reviews)):
         return []
     state = _(STATES[seen.state])
@@ -267,9 +279,12 @@ class EventsScreen(actions.ScopedKeys, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.events: list[AppraisalEvent] = []
-        # Each event listed, as this list first showed it: a decision dialog says what changed
-        # since. An event no longer listed (decided, or another view) is let go.
+        # Each event listed, as the person saw it: when they read the list themselves (F6, v,
+        # Ctrl+R) or moved the cursor to it, not as a refresh after others saved redrew it. A
+        # decision dialog says what changed since. One no longer listed is let go.
         self.first_shown: dict[tuple[str, int], AppraisalEvent] = {}
+        self.looked_at: tuple[str, int] | None = None  # the event the cursor came to
+        self.read_anew = True  # the next list read is the person's own: all seen as it is
         self.scheme: Scheme | None = None  # the branch's, read with the events
         self.request = 0
         self.showing_all = False  # a lead: every event of the branch, not only what waits
@@ -283,7 +298,9 @@ class EventsScreen(actions.ScopedKeys, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield tables.CardsOrColumns(id="events", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="event-story")
+        with StoryBox(id="event-story-box"):
+            yield Static("", id="event-story")
+        yield Static(Text(_("… more below: ⏎ reads the event whole")), id="event-more")
         yield Static("", id="events-status")
         yield KeyFooter()
 
@@ -296,7 +313,10 @@ class EventsScreen(actions.ScopedKeys, Screen):
             return _("Recorded by me") if self.showing_recorded else _("Recorded about me")
         return _("Events of the branch") if self.showing_all else _("Waiting for review")
 
-    def reload(self) -> None:
+    def reload(self, anew: bool = True) -> None:
+        """Read the list again; ``anew``: the person asked (not a refresh after others saved),
+        so every event is seen as it now is."""
+        self.read_anew = self.read_anew or anew
         self.title = self._title()
         self.request += 1
         self._load(self.request, self.showing_all, self.showing_recorded)
@@ -324,9 +344,10 @@ class EventsScreen(actions.ScopedKeys, Screen):
         was, row = self.selected, self.query_one("#events", DataTable).cursor_row
         self.events, self.scheme = message.data
         keys = [(e.subject, e.id) for e in self.events]
+        kept = {} if self.read_anew else self.first_shown
+        self.read_anew = False
         self.first_shown = {
-            key: self.first_shown.get(key, event)
-            for key, event in zip(keys, self.events, strict=True)
+            key: kept.get(key, event) for key, event in zip(keys, self.events, strict=True)
         }
         about = self.about_others
         table = self.query_one("#events", tables.CardsOrColumns)
@@ -359,7 +380,7 @@ class EventsScreen(actions.ScopedKeys, Screen):
 
     @on(DataChanged)
     def _someone_saved(self) -> None:
-        self.reload()
+        self.reload(anew=False)
 
     @on(DataTable.RowHighlighted, "#events")
     def _show_story(self) -> None:
@@ -369,13 +390,25 @@ class EventsScreen(actions.ScopedKeys, Screen):
             story = Text()
         else:
             story = (event_story if self.about_others else own_story)(event, self.scheme)
+            key = (event.subject, event.id)
+            if key != self.looked_at:  # the cursor came to it: seen as it is now
+                self.looked_at = key
+                self.first_shown[key] = event
         self.query_one("#event-story", Static).update(story)
+        self.query_one(StoryBox).scroll_home(animate=False)
         self.refresh_bindings()
 
     @property
     def selected(self) -> AppraisalEvent | None:
         row = self.query_one("#events", DataTable).cursor_row
         return self.events[row] if 0 <= row < len(self.events) else None
+
+    def action_read(self) -> None:
+        """The selected event whole, over the list: what the line under it has no room for."""
+        event = self.selected
+        if event is not None:
+            story = whole_story(event, self.scheme, own=not self.about_others)
+            self.app.push_screen(EventReadScreen(story))
 
     def offers(self, action: str) -> bool:
         """Whether this person ever takes ``action`` here: a lead's decisions and the
@@ -394,6 +427,8 @@ class EventsScreen(actions.ScopedKeys, Screen):
                 and appraisal.may_decide(event.subject, event.state, action)
                 and event.concerns != self.app.user.code
             )
+        if action == "read":
+            return event is not None
         if action == "contest":
             return (
                 event is not None
@@ -466,6 +501,38 @@ class EventsScreen(actions.ScopedKeys, Screen):
 
     def action_refresh(self) -> None:
         self.reload()
+
+
+class StoryBox(VerticalScroll, can_focus=False):
+    """The selected event's story under the list, a few lines high: what does not fit scrolls
+    (the wheel), and a line under it says so and how to read it whole, never cut silently."""
+
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        self.screen.query_one("#event-more").display = shown
+
+
+class EventReadScreen(actions.ScopedKeys, ModalScreen[None]):
+    """One event read whole (``⏎`` on the list), read-only: the note, every decision with its
+    reason and who took it, the state. It tells what the list's line tells, and no more: the
+    same event, as visibility let it be read."""
+
+    ACTION_SCOPE = actions.EVENT
+    CSS_PATH: ClassVar[list[str]] = ["events.tcss"]
+
+    def __init__(self, story: Text) -> None:
+        super().__init__()
+        self.story = story
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="event-whole"):
+            yield Static(self.story, id="event-whole-text")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#event-whole").focus()  # arrows and Page keys scroll a long one
+
+    def action_close(self) -> None:
+        self.dismiss()
 
 
 class DecisionForm(FormScreen):
