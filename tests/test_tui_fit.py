@@ -340,8 +340,9 @@ async def test_on_a_chinese_phone_the_demos_notice_leaves_the_form_and_its_hint_
     they met the form's); and the caller's note broke anywhere, a line starting "。"."""
     app = demo_app(demo, "liujiayi")
     async with app.run_test(size=PHONE) as pilot:
-        await wait_until(pilot, lambda: notices(app))  # over the queue, where it is read
-        phone = app.screen.query_one(QueueTable).tickets[0].phone
+        table = app.screen.query_one(QueueTable)
+        await wait_until(pilot, lambda: notices(app) and table.tickets)  # over the queue
+        phone = table.tickets[0].phone
         await press(pilot, "n")
         assert not notices(app)
         app.screen.set_focus(app.screen.query_one("#field-phone"))
