@@ -70,7 +70,8 @@ async def test_a_time_typed_right_after_choosing_the_engineer_is_the_dispatchs(s
         assert dispatched(store, desk.received) == ("received", None, None)
 
         shown = len(app.screen.table.tickets)
-        burst(app, "d", "enter", *keys_of("2026-10-15 09:10"), "enter")
+        await picker_read(pilot)
+        burst(app, "enter", *keys_of("2026-10-15 09:10"), "enter")
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
         assert search_box(app) == ""
@@ -91,7 +92,8 @@ async def test_keys_typed_behind_a_refused_time_are_dropped_not_searched(store):
         await settle(pilot)
         await select_ticket(pilot, desk.received)
         again = ["tab", *keys_of("09:10"), "enter"]
-        burst(app, "d", "enter", *keys_of("2026-10-15 08:00"), "enter", *again)
+        await picker_read(pilot)
+        burst(app, "enter", *keys_of("2026-10-15 08:00"), "enter", *again)
         await settle(pilot)
         picker = app.screen
         assert isinstance(picker, DispatchScreen)
@@ -150,7 +152,8 @@ async def test_an_engineer_refused_puts_the_focus_back_on_the_list(store):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await select_ticket(pilot, desk.dispatched)
-        burst(app, "d", "up", "enter", "enter")  # 李强 ←, above 赵磊
+        await picker_read(pilot)
+        burst(app, "up", "enter", "enter")  # 李强 ←, above 赵磊
         await settle(pilot)
         picker = app.screen
         assert isinstance(picker, DispatchScreen)
