@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from ticket_helpers import NOW
 from tui_helpers import (
     SIZE,
@@ -31,6 +30,7 @@ from storage import appraisal
 NOTE = ("客户反映服务态度很差师傅迟到没有带配件" * 11)[:196] + "备注结束"
 REASON = ("当天暴雨地铁停运我提前电话告知客户并改约" * 11)[:196] + "理由结束"
 UPHELD = "维持 \\[x]"  # brackets and a backslash, as typed
+PHONE = (46, 30)
 
 
 def compact(text: str) -> str:
@@ -69,22 +69,30 @@ async def read_whole(pilot, app) -> None:
     assert isinstance(app.screen, EventsScreen)
 
 
-@pytest.mark.parametrize("size", [SIZE, (46, 30)])
+async def read_whole_here_and_on_a_phone(pilot, app) -> None:
+    """:func:`read_whole` at 80×24, then again with the terminal turned into a phone's
+    (46×30): one app for both sizes."""
+    await read_whole(pilot, app)
+    await pilot.resize_terminal(*PHONE)
+    await settle(pilot)
+    await read_whole(pilot, app)
+
+
 @async_test
-async def test_the_engineer_and_the_lead_read_a_long_event_whole(store, lang, size):
+async def test_the_engineer_and_the_lead_read_a_long_event_whole(store, lang):
     contested_and_upheld(store)
     engineer = app_for(store, "liqiang")
-    async with engineer.run_test(size=size) as pilot:
+    async with engineer.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "f6")
-        await read_whole(pilot, engineer)
+        await read_whole_here_and_on_a_phone(pilot, engineer)
 
     lead = app_for(store, "liuyang")
-    async with lead.run_test(size=size) as pilot:
+    async with lead.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "f6", "v")  # decided: among every event of the branch
         await wait_until(pilot, lambda: len(table_rows(lead, "#events")) == 1)
-        await read_whole(pilot, lead)
+        await read_whole_here_and_on_a_phone(pilot, lead)
 
 
 @async_test
@@ -144,7 +152,7 @@ async def test_read_whole_the_recorder_still_does_not_see_the_appeals_reason(sto
     it was upheld, but the appeal's reason stays the engineer's case to the lead."""
     contested_and_upheld(store)
     rep = app_for(store, "wangfang")
-    async with rep.run_test(size=(46, 30)) as pilot:
+    async with rep.run_test(size=PHONE) as pilot:
         await settle(pilot)
         await press(pilot, "f6", "v")  # what she recorded
         await wait_until(pilot, lambda: len(table_rows(rep, "#events")) == 1)
