@@ -19,12 +19,8 @@
 # Exit status 0 when everything was seen and stored as expected.
 set -euo pipefail
 
-FIELDKPI=${FIELDKPI:-fieldkpi}
-TIMEOUT=${TIMEOUT:-20} # seconds to wait for any one expected screen
-SOCKET="fieldkpi-e2e-$$"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/fieldkpi-e2e.XXXXXX")
-DB="$WORK/e2e.db"
-export LC_ALL=C.UTF-8 LANG=C.UTF-8
+# shellcheck source=scripts/tmux_lib.sh
+. "$(dirname "$0")/tmux_lib.sh" e2e
 
 # What the screens say at each step, in the language under test.
 case "${LANG_UNDER_TEST:-en}" in
@@ -42,13 +38,9 @@ zh)
     ;;
 *)
     echo "LANG_UNDER_TEST must be en or zh, not ${LANG_UNDER_TEST}" >&2
-    rm -rf "$WORK"
     exit 2
     ;;
 esac
-
-# shellcheck source=scripts/tmux_lib.sh
-. "$(dirname "$0")/tmux_lib.sh"
 
 # --- a branch with one rep and two engineers, through the real import -------------
 cat >"$WORK/staff.csv" <<'CSV'

@@ -17,15 +17,9 @@
 # Exit status 0 when everything was seen and stored as expected.
 set -euo pipefail
 
-FIELDKPI=${FIELDKPI:-fieldkpi}
-TIMEOUT=${TIMEOUT:-20} # seconds to wait for any one expected screen
-SOCKET="fieldkpi-e2e-rank-$$"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/fieldkpi-e2e-rank.XXXXXX")
-DB="$WORK/e2e.db"
-export LC_ALL=C.UTF-8 LANG=C.UTF-8
-export XDG_DATA_HOME="$WORK/data" # the exports folder: $WORK/data/fieldkpi/exports
 # shellcheck source=scripts/tmux_lib.sh
-. "$(dirname "$0")/tmux_lib.sh"
+. "$(dirname "$0")/tmux_lib.sh" e2e-rank
+export XDG_DATA_HOME="$WORK/data" # the exports folder: $WORK/data/fieldkpi/exports
 
 # --- last month (M) of branch GZ ------------------------------------------------------
 # 李强: T1 on day 1 (20) → 20 × 2.5 = 50;  赵磊: T2 on day 8, late (−15) → −37.50;

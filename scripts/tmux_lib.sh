@@ -1,8 +1,17 @@
 # Shared by the tmux end-to-end scripts: drive one `fieldkpi` TUI in a detached tmux
 # session on a private socket and poll what the screen shows (no fixed sleeps).
 #
-# Source it after setting FIELDKPI, TIMEOUT, SOCKET, WORK and DB; it installs an EXIT
-# trap that kills the tmux server and removes WORK (unless KEEP is set).
+# Source it with the script's NAME (`. tmux_lib.sh NAME`): it sets FIELDKPI (`fieldkpi`
+# unless given), TIMEOUT (seconds to wait for any one expected screen; 20 unless given),
+# SOCKET, WORK (a fresh folder) and DB (NAME.db in it) and a UTF-8 locale, and installs an
+# EXIT trap that kills the tmux server and removes WORK (unless KEEP is set).
+
+FIELDKPI=${FIELDKPI:-fieldkpi}
+TIMEOUT=${TIMEOUT:-20}
+SOCKET="fieldkpi-$1-$$"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/fieldkpi-$1.XXXXXX")
+DB="$WORK/$1.db"
+export LC_ALL=C.UTF-8 LANG=C.UTF-8
 
 tmux_() { tmux -u -L "$SOCKET" "$@"; }
 

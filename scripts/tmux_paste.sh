@@ -13,15 +13,8 @@
 # Exit status 0 when the search box and the stored reason hold the text in order.
 set -euo pipefail
 
-FIELDKPI=${FIELDKPI:-fieldkpi}
-TIMEOUT=${TIMEOUT:-20}
-SOCKET="fieldkpi-paste-$$"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/fieldkpi-paste.XXXXXX")
-DB="$WORK/paste.db"
-export LC_ALL=C.UTF-8 LANG=C.UTF-8
-
 # shellcheck source=scripts/tmux_lib.sh
-. "$(dirname "$0")/tmux_lib.sh"
+. "$(dirname "$0")/tmux_lib.sh" paste
 
 # --- one engineer, with a deduction that stands (imported), to contest -------------------
 cat >"$WORK/staff.csv" <<'CSV'

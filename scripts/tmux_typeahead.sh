@@ -14,15 +14,8 @@
 # Exit status 0 when every burst was stored whole.
 set -euo pipefail
 
-FIELDKPI=${FIELDKPI:-fieldkpi}
-TIMEOUT=${TIMEOUT:-20}
-SOCKET="fieldkpi-typeahead-$$"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/fieldkpi-typeahead.XXXXXX")
-DB="$WORK/typeahead.db"
-export LC_ALL=C.UTF-8 LANG=C.UTF-8
-
 # shellcheck source=scripts/tmux_lib.sh
-. "$(dirname "$0")/tmux_lib.sh"
+. "$(dirname "$0")/tmux_lib.sh" typeahead
 
 # --- two reps, one engineer; five tickets to cancel, one of R2's completed to call back ----
 cat >"$WORK/staff.csv" <<'CSV'
