@@ -15,13 +15,11 @@ from __future__ import annotations
 from test_trust_typing import burst, keys_of
 from textual.widgets import Input
 from tui_helpers import (
-    SIZE,
-    app_for,
     async_test,
+    desk_queue,
     notices,
     press,
     screen_text,
-    seed_desk,
     select_ticket,
     settle,
     text_of,
@@ -52,10 +50,8 @@ async def test_a_time_typed_right_after_choosing_the_engineer_is_the_dispatchs(s
     (选定 on the list, 派工 in When), and ``d``, Enter, the time, Enter typed at once
     dispatches to the engineer under the cursor at that time; the queue's search stays
     empty and lists every ticket."""
-    desk = seed_desk(store)
-    app = app_for(store, "wangfang")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with desk_queue(store) as (desk, pilot):
+        app = pilot.app
         await select_ticket(pilot, desk.received)
         await press(pilot, "d")
         picker = app.screen
@@ -86,10 +82,8 @@ async def test_keys_typed_behind_a_refused_time_are_dropped_not_searched(store):
     it (a Tab and another time, meant for a picker already closed) are dropped and counted,
     never run on the queue behind, whose search box a Tab reaches. The time put right, Enter
     dispatches at it."""
-    desk = seed_desk(store)
-    app = app_for(store, "wangfang")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with desk_queue(store) as (desk, pilot):
+        app = pilot.app
         await select_ticket(pilot, desk.received)
         again = ["tab", *keys_of("09:10"), "enter"]
         await picker_read(pilot)
@@ -125,10 +119,8 @@ async def picker_read(pilot) -> None:
 async def test_dispatching_now_takes_enter_twice_or_ctrl_s(store):
     """The fast path for "now": Enter on the engineer, Enter in the empty When; or Ctrl+S on
     the list. Either closes the picker onto the queue, the ticket dispatched at 09:30."""
-    desk = seed_desk(store)
-    app = app_for(store, "wangfang")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with desk_queue(store) as (desk, pilot):
+        app = pilot.app
         await select_ticket(pilot, desk.received)
         await picker_read(pilot)
         burst(app, "enter", "enter")
@@ -147,10 +139,8 @@ async def test_dispatching_now_takes_enter_twice_or_ctrl_s(store):
 async def test_an_engineer_refused_puts_the_focus_back_on_the_list(store):
     """The ticket's own engineer chosen (Enter, Enter from 李强's line): refused above the
     list, and the focus is back on it, so Down, Enter, Enter re-dispatches to 赵磊."""
-    desk = seed_desk(store)
-    app = app_for(store, "wangfang")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with desk_queue(store) as (desk, pilot):
+        app = pilot.app
         await select_ticket(pilot, desk.dispatched)
         await picker_read(pilot)
         burst(app, "up", "enter", "enter")  # 李强 ←, above 赵磊

@@ -16,13 +16,12 @@ from rankings_helpers import app_at, seed_month
 from test_trust_typing import REASON, burst, cancellation, keys_of
 from tui_helpers import (
     SIZE,
-    app_for,
     async_test,
+    desk_queue,
     hold_reads,
     notices,
     press,
     screen_text,
-    seed_desk,
     select_ticket,
     settle,
     type_text,
@@ -58,11 +57,9 @@ async def test_a_save_answered_under_the_help_closes_the_form_once_the_help_is_c
 ):
     """The help stays over the form, which is still there beneath it, saved; Esc closes the
     help, and the form after it with what was saved, said by the queue."""
-    desk = seed_desk(store)
     saved = hold_saves(monkeypatch)
-    app = app_for(store, "wangfang")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with desk_queue(store) as (desk, pilot):
+        app = pilot.app
         await select_ticket(pilot, desk.received)
         await press(pilot, "x")
         form = app.screen
@@ -86,10 +83,8 @@ async def test_esc_on_a_save_waiting_for_its_ticket_says_it_is_still_saving(stor
     the ticket came the save typed first was made, whatever the answer (thrown away, it was
     saved all the same). Esc now says it is still saving, as while a save waits for the
     database; the form closes by itself once saved."""
-    desk = seed_desk(store)
-    app = app_for(store, "wangfang")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with desk_queue(store) as (desk, pilot):
+        app = pilot.app
         await select_ticket(pilot, desk.received)
         arrived = hold_reads(monkeypatch, screens.form)
         await pilot.press("x")  # not press(): that waits for the loading

@@ -11,7 +11,8 @@ import functools
 import io
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -73,6 +74,16 @@ def seed_desk(store: Store) -> Desk:
 def app_for(store: Store, login: str) -> FieldKpiApp:
     """The app as ``fieldkpi --as LOGIN`` builds it, on the test clock."""
     return FieldKpiApp(store, staff_by_login(store, login), now=lambda: NOW)
+
+
+@asynccontextmanager
+async def desk_queue(store: Store, login: str = "wangfang") -> AsyncIterator[tuple[Desk, Pilot]]:
+    """The seeded desk (:func:`seed_desk`) and its queue as ``login`` opens it at 80×24,
+    settled: the start of most tests of a ticket's keys."""
+    desk = seed_desk(store)
+    async with app_for(store, login).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        yield desk, pilot
 
 
 async def settle(pilot: Pilot) -> None:
