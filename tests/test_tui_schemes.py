@@ -98,6 +98,13 @@ async def on_line(pilot, code: str, metric: str) -> None:
     assert isinstance(pilot.app.screen, ScoreForm)
 
 
+async def save_value(pilot, code: str, metric: str, value: str) -> None:
+    """``value`` typed into ``code``'s ``metric`` (:func:`on_line`) and Ctrl+S pressed."""
+    await on_line(pilot, code, metric)
+    await type_text(pilot, value)
+    await press(pilot, "ctrl+s")
+
+
 @async_test
 async def test_a_lead_types_an_entered_score_and_sees_the_ranking_change(month, entered):
     app = app_for(month, "zhoujl", entered)
@@ -152,9 +159,7 @@ async def test_a_value_typed_wrong_is_said_beside_it_and_a_change_keeps_the_one_
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "f7", "left_square_bracket")
-        await on_line(pilot, "R1", "satisfaction")
-        await type_text(pilot, "ninety")
-        await press(pilot, "ctrl+s")
+        await save_value(pilot, "R1", "satisfaction", "ninety")
         form = app.screen
         assert isinstance(form, ScoreForm)  # nothing saved, nothing typed lost
         assert form.query_one("#field-value").value == "ninety"
@@ -163,9 +168,7 @@ async def test_a_value_typed_wrong_is_said_beside_it_and_a_change_keeps_the_one_
         form.query_one("#field-value").value = ""
         await type_text(pilot, "88")
         await press(pilot, "ctrl+s")
-        await on_line(pilot, "R1", "satisfaction")
-        await type_text(pilot, "91")
-        await press(pilot, "ctrl+s")
+        await save_value(pilot, "R1", "satisfaction", "91")
         await on_line(pilot, "R1", "satisfaction")
         history = text_of(app, "#score-history")
         assert history.index("· 周经理 · 91") < history.index("· 周经理 · 88")  # latest first
@@ -218,9 +221,7 @@ async def test_a_percentage_typed_into_a_fraction_is_refused_beside_it(month):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "left_square_bracket", "f7")
-        await on_line(pilot, "R1", "payment_collection")
-        await type_text(pilot, "93")
-        await press(pilot, "ctrl+s")
+        await save_value(pilot, "R1", "payment_collection", "93")
         form = app.screen
         assert isinstance(form, ScoreForm)  # nothing saved, nothing typed lost
         assert form.query_one("#field-value").value == "93"
