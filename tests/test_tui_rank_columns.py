@@ -36,30 +36,30 @@ def squeezed(text: str) -> str:
     return "".join(text.split())
 
 
-def check_in_view(app, table: RankTable) -> None:
+def check_in_view(app, table: RankTable) -> dict[int, list[str]]:
     """Every column in view is drawn whole: each cell the full text of its person's value,
     its heading every word of the column's; rank and name at the left; nothing beyond the
-    table's edge."""
+    table's edge. The cells of each column in view, as read (one read of the screen)."""
     assert table.in_view[:2] == [0, 1]  # whose line it is
     assert table.virtual_size.width <= table.size.width  # no column goes on past the edge
-    for index, (lines, cells) in drawn(app, table).items():
+    shown = drawn(app, table)
+    for index, (lines, cells) in shown.items():
         column = table.columns_shown[index]
         whole = [cell(column, row, "").plain for row in table.ranked]
         assert cells == whole, (column.key, cells, whole)
         assert squeezed("".join(lines)) == squeezed(heading(column).plain), (column.key, lines)
+    return {index: cells for index, (_lines, cells) in shown.items()}
 
 
 async def sweep(pilot, table: RankTable, key: str) -> dict[int, list[str]]:
     """Presses of ``key`` until the cursor stops, every column in view checked after each;
     the cells of each column seen."""
     app = pilot.app
-    check_in_view(app, table)
-    seen = {index: cells for index, (_heading, cells) in drawn(app, table).items()}
+    seen = check_in_view(app, table)
     for _press in range(2 * len(table.columns_shown)):
         was = (table.cursor_at, table.in_view)
         await press(pilot, key)
-        check_in_view(app, table)
-        seen |= {index: cells for index, (_heading, cells) in drawn(app, table).items()}
+        seen |= check_in_view(app, table)
         assert text_of(app, "#rank-more") == more_columns(*table.hidden)
         if (table.cursor_at, table.in_view) == was:
             return seen
