@@ -741,32 +741,37 @@ def report_left_holders(store, viewer, codes: list[str]) -> None:
     follows them up (:mod:`storage.leavers`)."""
     from storage.leavers import left_holders, left_reps, left_ticket_count
 
-    today = datetime.now().date()
-    for code in codes:
-        engineers = left_holders(store, viewer, code, today)
-        if engineers:
-            n = left_ticket_count(engineers)
-            said = ngettext(
+    # Each reader of leavers, and what its branch's line says of their n tickets.
+    readers = (
+        (
+            left_holders,
+            lambda n: ngettext(
                 "{branch}: {n} open ticket is held by someone who has left; it counts against "
                 "nobody: re-dispatch it.",
                 "{branch}: {n} open tickets are held by people who have left; they count against "
                 "nobody: re-dispatch them.",
                 n,
-            )
-            print(said.format(branch=code, n=n), file=sys.stderr)
-            print_left(engineers)
-        reps = left_reps(store, viewer, code, today)
-        if reps:
-            n = left_ticket_count(reps)
-            said = ngettext(
+            ),
+        ),
+        (
+            left_reps,
+            lambda n: ngettext(
                 "{branch}: {n} open ticket has a rep who has left; it counts against no rep: see "
                 "that another rep follows it up.",
                 "{branch}: {n} open tickets have a rep who has left; they count against no rep: "
                 "see that another rep follows them up.",
                 n,
-            )
-            print(said.format(branch=code, n=n), file=sys.stderr)
-            print_left(reps)
+            ),
+        ),
+    )
+    today = datetime.now().date()
+    for code in codes:
+        for read, said in readers:
+            holders = read(store, viewer, code, today)
+            if holders:
+                n = left_ticket_count(holders)
+                print(said(n).format(branch=code, n=n), file=sys.stderr)
+                print_left(holders)
 
 
 def print_left(holders: list) -> None:

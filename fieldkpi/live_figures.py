@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from fieldkpi import numbers
 from fieldkpi.i18n import N_, _, join_clauses
 from fieldkpi.numbers import DASH, points, yuan
 from fieldkpi.ranking import RankRow
@@ -62,10 +63,9 @@ def grade_of(row: RankRow | None) -> str:
 
 
 def signed_points(value: Decimal | None) -> str:
-    """``+1.50``, ``-2.00``, ``0.00``; a dash where there is nothing to subtract."""
-    if value is None:
-        return DASH
-    return f"+{points(value)}" if value > 0 else points(value)
+    """``+1.50``, ``-2.00``, ``0.00`` (:func:`fieldkpi.numbers.signed_points`); a dash where
+    there is nothing to subtract."""
+    return DASH if value is None else numbers.signed_points(value)
 
 
 # What else a lead is told of, when it would change: (label, how a row shows it).

@@ -49,7 +49,7 @@ def signed(value: Fraction | Decimal | int) -> str:
     """Points one ticket or event adds: ``+20``, ``-150``, ``+1.50``."""
     value = Fraction(value)
     text = str(abs(value.numerator)) if value.denominator == 1 else points(abs(value))
-    return f"{MINUS}{text}" if value < 0 else f"+{text}" if value > 0 else "0"
+    return _with_sign(value, text)
 
 
 def signed_points(value: Fraction | Decimal | int) -> str:
@@ -59,7 +59,11 @@ def signed_points(value: Fraction | Decimal | int) -> str:
     (``branch_rule``) or fixed at halves (a backfill's ``-0.50``), and ``-5`` beside
     ``-0.50`` in one list reads as two kinds of number.
     """
-    text = points(abs(Fraction(value)))
+    return _with_sign(value, points(abs(Fraction(value))))
+
+
+def _with_sign(value: Fraction | Decimal | int, text: str) -> str:
+    """``text``, the size of ``value``, after its sign: ``+`` or :data:`MINUS`, none for 0."""
     return f"{MINUS}{text}" if value < 0 else f"+{text}" if value > 0 else text
 
 

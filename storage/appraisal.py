@@ -30,13 +30,13 @@ from fieldkpi import access
 from fieldkpi.figures import Person
 from fieldkpi.i18n import N_, _, join_list
 from fieldkpi.limits import MAX_POINTS
-from fieldkpi.period import Period, stamp
+from fieldkpi.period import Judgement, Period, stamp
 from fieldkpi.scheme import Scheme
 from fieldkpi.tickets import StepRefused
 from storage.closing import closed_over
 from storage.db import Store
 from storage.errors import NotFound, StorageError
-from storage.event_rows import EVENTS, events_of, ratings_of
+from storage.event_rows import EVENTS, UNDECIDED, events_of, ratings_of
 from storage.measures import person_from_row, sql_points
 from storage.tickets import approve_held_rating, read_ticket, write_history
 from storage.typed import FieldErrors, free_text
@@ -471,12 +471,45 @@ def held_ratings_about(
     return _about(store, actor, actor, held, {"ticket": code}, scheme, "e.state = 'pending'")
 
 
-def _about_between(
-    store: Store, actor: Person, person: Person, start: datetime, end: datetime, scheme: Scheme
+def undecided_about(
+    store: Store,
+    actor: Person,
+    person: Person,
+    judgement: Judgement,
+    scheme: Scheme,
+    subject: str,
+    kind: str | None = None,
 ) -> list[AppraisalEvent]:
-    """:func:`_about` from ``start`` to ``end``."""
-    span = {"start": stamp(start), "end": stamp(end)}
-    return _about(store, actor, person, events_of(":person", ":start", ":end"), span, scheme)
+    """The person's events of ``subject`` (and ``kind``) in the judged window that do not
+    count until the lead decides them: pending, or contested (kpi-rules §5).
+
+    Read as the person's F6 reads them (:func:`events_about`): only by whoever may see
+    the events about them, their reporter only where they may be told it. The figures
+    are right without them, but a tab saying "0 events" while a complaint waits on
+    appeal hides what may still count.
+    """
+    states = ", ".join(f"'{state}'" for state in UNDECIDED)
+    which = f"e.subject = :subject AND e.state IN ({states}) AND (:kind IS NULL OR e.kind = :kind)"
+    start, end = judgement.period.start, judgement.window_end
+    return _about_between(
+        store, actor, person, start, end, scheme, which, {"subject": subject, "kind": kind}
+    )
+
+
+def _about_between(
+    store: Store,
+    actor: Person,
+    person: Person,
+    start: datetime,
+    end: datetime,
+    scheme: Scheme,
+    where: str = "1",
+    params: dict | None = None,
+) -> list[AppraisalEvent]:
+    """:func:`_about` from ``start`` to ``end``, those ``where`` (with ``params``) keeps."""
+    span = {"start": stamp(start), "end": stamp(end)} | (params or {})
+    rows_of = events_of(":person", ":start", ":end")
+    return _about(store, actor, person, rows_of, span, scheme, where)
 
 
 def _about(

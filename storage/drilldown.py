@@ -30,9 +30,9 @@ from fieldkpi.buckets import (
 from fieldkpi.figures import Person
 from fieldkpi.i18n import _
 from fieldkpi.measures import ADJUSTMENT_COUNT, ENTERED, MEASURES, Measured, entered_metric
-from fieldkpi.period import Judgement, Period, stamp
+from fieldkpi.period import Judgement, Period
 from fieldkpi.scheme import Kpi, Scheme
-from storage.appraisal import AppraisalEvent, events_about
+from storage.appraisal import AppraisalEvent, undecided_about
 from storage.db import Store
 from storage.errors import NotFound
 from storage.event_rows import UNDECIDED
@@ -343,34 +343,6 @@ def satisfaction_facts(
         mean=MEASURES["satisfaction_mean"].value({"ratings": ratings}, {}).value,
         held=undecided_about(store, actor, person, judgement, scheme, "rating"),
     )
-
-
-def undecided_about(
-    store: Store,
-    actor: Person,
-    person: Person,
-    judgement: Judgement,
-    scheme: Scheme,
-    subject: str,
-    kind: str | None = None,
-) -> list[AppraisalEvent]:
-    """The person's events of ``subject`` (and ``kind``) in the judged window that do not
-    count until the lead decides them: pending, or contested (kpi-rules §5).
-
-    Read as the person's F6 reads them (:func:`storage.appraisal.events_about`): only
-    by whoever may see the events about them, their reporter only where they may be
-    told it. The figures are right without them, but a tab saying "0 events" while a
-    complaint waits on appeal hides what may still count.
-    """
-    end = stamp(judgement.window_end)
-    return [
-        event
-        for event in events_about(store, actor, person, judgement.period, scheme)
-        if event.subject == subject
-        and event.state in UNDECIDED
-        and event.at <= end
-        and kind in (None, event.kind)
-    ]
 
 
 def workload_facts(

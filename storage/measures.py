@@ -34,7 +34,7 @@ from fieldkpi.measures import entered_metric
 from fieldkpi.period import Judgement, Period, stamp
 from fieldkpi.scheme import Kpi, Scheme, exact
 from storage.db import Store
-from storage.employment import still_here_sql
+from storage.employment import hired_by_sql, still_here_sql
 from storage.timeline import cancelled_at, engineer_at
 
 # The ticket column of the person a ticket's facts count for, by role and fact (kpi-rules
@@ -591,7 +591,7 @@ def ranked_people(
     sql = f"""
         SELECT code, name, branch, role, hired_on, left_on FROM staff
         WHERE role = :role
-          AND (hired_on IS NULL OR hired_on <= :last_day)
+          AND {hired_by_sql("hired_on", ":last_day")}
           AND {still_here_sql("left_on", ":first_day")}
     """
     params = {

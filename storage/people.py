@@ -11,7 +11,7 @@ from fieldkpi.figures import Person, TicketCounts
 from fieldkpi.period import Period, judge
 from fieldkpi.scheme import Scheme, default_scheme
 from storage.db import Store
-from storage.employment import still_here_sql
+from storage.employment import hired_by_sql, still_here_sql
 from storage.measures import person_from_row, timeliness_counts, window
 from storage.migrations import OPEN_TICKET
 
@@ -58,7 +58,7 @@ def branch_staff(
     sql = f"""
         SELECT {_PERSON_COLUMNS} FROM staff
         WHERE branch = ? AND (? IS NULL OR role = ?)
-          AND (hired_on IS NULL OR hired_on <= ?) AND {still_here_sql("left_on", "?")}
+          AND {hired_by_sql("hired_on", "?")} AND {still_here_sql("left_on", "?")}
         ORDER BY code
     """
     params = (branch, role, role, on.isoformat(), here_on.isoformat())
@@ -72,7 +72,7 @@ def engineers_holding_work(store: Store, branch: str, *, on: date) -> list[Perso
     sql = f"""
         SELECT {_PERSON_COLUMNS} FROM staff
         WHERE branch = :branch AND role = 'engineer'
-          AND ((hired_on IS NULL OR hired_on <= :day) AND {still_here_sql("left_on", ":day")}
+          AND ({hired_by_sql("hired_on", ":day")} AND {still_here_sql("left_on", ":day")}
                OR code IN (SELECT engineer FROM tickets WHERE branch = :branch AND {OPEN_TICKET}))
         ORDER BY code
     """

@@ -373,3 +373,25 @@ def test_a_month_without_repeated_actions_lists_none(month):
     assert (facts.repeated, facts.repeated_lines, facts.repeated_tickets) == ([], 0, 0)
     (summary,) = workload_view(facts, None)
     assert "more than once" not in str(summary.renderables[0])
+
+
+def test_the_deductions_waiting_for_the_lead_are_of_the_kind_asked_and_in_the_window(month):
+    """A contested event counts nowhere until decided, but the deductions tab lists it as
+    waiting: only of the kind the tab is of, and only within the judged month."""
+    with month.write() as db:
+        db.conn.executemany(
+            "INSERT INTO appraisal_reviews (subject, subject_id, action, at, by, reason)"
+            " VALUES ('deduction', ?, 'contest', '2026-10-27 10:00:00', 'E1', '不服')",
+            [(1,), (2,), (3,)],  # 3 is September's
+        )
+    lead = person(month, "L1")
+    every = deduction_facts(month, lead, "E1", JUDGED, DEFAULT)
+    assert [(e.id, e.kind, e.state) for e in every.undecided] == [
+        (2, "branch_rule", "contested"),
+        (1, "violation", "contested"),
+    ]
+    assert every.events == []  # contested, they count nowhere
+    one_kind = deduction_facts(month, lead, "E1", JUDGED, DEFAULT, "violation")
+    assert [e.id for e in one_kind.undecided] == [1]
+    early = judge(OCTOBER, datetime(2026, 10, 21))  # as of the 21st: the violation is later
+    assert [e.id for e in deduction_facts(month, lead, "E1", early, DEFAULT).undecided] == [2]
