@@ -253,28 +253,22 @@ class QueueStatus(Widget):
     where the table cuts it (:meth:`QueueTable.address_cut`, asked as the line is drawn, so
     that a resize, which draws it again, shows or hides it).
 
-    Drawn again in place as the cursor moves, never laid out: it is one line
-    whatever it says (a ``Static`` lays the screen out on every update).
+    Drawn again in place as the cursor moves (:meth:`refresh`), never laid out: it is one
+    line whatever it says (a ``Static`` lays the screen out on every update).
     """
 
     def __init__(self, table: QueueTable, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.table = table
         self.said = Text()
-        self.row: QueueRow | None = None
 
     def say(self, text: Text) -> None:
         self.said = text
         self.refresh()
 
-    def follow(self, row: QueueRow | None) -> None:
-        if row is not self.row:
-            self.row = row
-            self.refresh()
-
     def render(self) -> Text:
         line = self.said.copy()
-        row = self.row
+        row = self.table.selected
         if self.said and row is not None and self.table.address_cut(row):
             line.append(" · ")
             line.append(_("Address: "))
@@ -518,14 +512,11 @@ class QueueScreen(TicketSteps, Screen):
 
     # --- the selected ticket ------------------------------------------------------------
 
-    def _row(self) -> QueueRow | None:
-        table = next(iter(self.query(QueueTable)), None)
-        return None if table is None else table.selected
-
     def selected(self) -> Selected | None:
         """The ticket under the cursor; none once the table is gone (the footer may ask as the
         app closes and removes it)."""
-        row = self._row()
+        table = next(iter(self.query(QueueTable)), None)
+        row = None if table is None else table.selected
         if row is None:
             return None
         user = self.app.user
@@ -548,7 +539,7 @@ class QueueScreen(TicketSteps, Screen):
     def _update_keys(self) -> None:
         """Redraw the footer only when the keys change: most cursor moves keep them. The
         line under the table follows the cursor's address where the table cuts it."""
-        self.query_one(QueueStatus).follow(self._row())
+        self.query_one(QueueStatus).refresh()
         keys = self.keys_on()
         if keys != self._keys_for:
             self._keys_for = keys
