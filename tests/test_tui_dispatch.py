@@ -23,6 +23,7 @@ from tui_helpers import (
     select_ticket,
     settle,
     text_of,
+    the_queue,
     wait_until,
 )
 
@@ -40,8 +41,7 @@ def footer(app) -> str:
 
 
 def search_box(app) -> str:
-    queue = next(s for s in app.screen_stack if isinstance(s, QueueScreen))
-    return queue.query_one("#search", Input).value
+    return the_queue(app).query_one("#search", Input).value
 
 
 @async_test

@@ -25,6 +25,7 @@ from tui_helpers import (
     select_ticket,
     settle,
     text_of,
+    the_queue,
     toast_lines,
     type_text,
     wait_until,
@@ -323,7 +324,7 @@ async def test_the_demos_notice_stays_over_the_queue_through_its_warm_up(
     monkeypatch.setattr(collector, "IDLE", 0.0)  # the first pause at once
     app = demo_app(demo, "liujiayi")
     async with app.run_test(size=SIZE) as pilot:
-        queue = app.screen
+        queue = the_queue(app)
         await wait_until(pilot, lambda: app.is_screen_installed(queue._kept("ticket")))
         await settle(pilot)
         assert app.screen is queue

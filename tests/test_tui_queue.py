@@ -23,6 +23,7 @@ from tui_helpers import (
     settle,
     table_rows,
     text_of,
+    the_queue,
     type_text,
     wait_until,
 )
@@ -603,7 +604,7 @@ async def test_a_pause_before_the_first_page_leaves_the_ticket_screen_to_the_nex
     app = app_for(store, "wangfang")
     async with app.run_test(size=SIZE) as pilot:
         # (the warm-up may be under way already: the queue is the stack's, not always on top)
-        queue = next(s for s in app.screen_stack if isinstance(s, QueueScreen))
+        queue = the_queue(app)
         await wait_until(pilot, lambda: app.is_screen_installed(queue._kept("new-ticket")))
         assert not app.is_screen_installed(queue._kept("ticket"))  # no rows yet
         release.set()  # still the same pause: no key since

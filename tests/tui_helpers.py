@@ -26,7 +26,7 @@ from ticket_helpers import NOW, TICKET_FIELDS, Crew, seed_staff
 from fieldkpi import cli
 from fieldkpi.linebreaks import NO_BREAK
 from screens.app import FieldKpiApp
-from screens.queue import QueueTable
+from screens.queue import QueueScreen, QueueTable
 from storage import tickets
 from storage.db import Store
 from storage.people import staff_by_login
@@ -136,6 +136,12 @@ async def type_text(pilot: Pilot, text: str) -> None:
     """Paste into the focused input, as a terminal does with bracketed paste (any characters)."""
     pilot.app.focused.post_message(events.Paste(text))
     await settle(pilot)
+
+
+def the_queue(app: FieldKpiApp) -> QueueScreen:
+    """The session's queue, found in the stack: the warm-up of its first pause may have a
+    screen it composes pushed over it for a moment."""
+    return next(s for s in app.screen_stack if isinstance(s, QueueScreen))
 
 
 def queue_codes(app: FieldKpiApp) -> list[str]:
