@@ -53,9 +53,9 @@ from screens.months import MonthScreen
 from screens.numbers import DASH, moment, points, signed
 from screens.ticket_lists import Block, FactsPane, OpensTickets, TicketLines, facts_focus
 from screens.trend import TrendChart
-from storage.appraisal import AppraisalEvent
+from storage.appraisal import AppraisalEvent, undecided_about
 from storage.closing import MonthBasis
-from storage.drilldown import KpiFacts, fix_first_list, kpi_facts, undecided_about
+from storage.drilldown import KpiFacts, fix_first_list, kpi_facts
 from storage.standings import own_month
 
 CALLBACKS, FIX_FIRST, TREND = "callbacks", "fix-first", "trend"
